@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError, numberFlag, parseFlags } from './kit.js';
+
+describe('parseFlags', () => {
+  it('types and returns flags and positionals, with the common flags', () => {
+    const { values, positionals } = parseFlags(['file.csv', '--form', 'power', '--json'], { form: { type: 'string' } });
+    expect(values.form).toBe('power');
+    expect(values.json).toBe(true);
+    expect(positionals).toEqual(['file.csv']);
+  });
+
+  it('turns an unknown flag into a UsageError naming it', () => {
+    expect(() => parseFlags(['--nope'], {})).toThrow(UsageError);
+    expect(() => parseFlags(['--nope'], {})).toThrow(/--nope/);
+  });
+
+  it('rejects a non-numeric number flag by name', () => {
+    expect(numberFlag('seed', '42')).toBe(42);
+    expect(numberFlag('seed', undefined, 7)).toBe(7);
+    expect(() => numberFlag('seed', 'abc')).toThrow("--seed expects a number, found 'abc'");
+    expect(() => numberFlag('seed', 'NaN')).toThrow(UsageError);
+  });
+});

@@ -1,0 +1,77 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** Exit codes shared by every command: 0 ok, 1 failure, 2 bad usage or input. */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/** Bad usage or bad input: printed as one line, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Where a command writes: results on stdout, progress and diagnostics on stderr. */
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** True when stderr is an interactive terminal (progress bars instead of periodic lines). */
+  isTTY: boolean;
+  /** Working directory that relative paths are resolved against. */
+  cwd: string;
+}
+
+export function processIO(): CliIO {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    isTTY: Boolean(process.stderr.isTTY),
+    cwd: process.cwd(),
+  };
+}
+
+export interface Command {
+  /** One line shown in `scalewise --help`. */
+  summary: string;
+  /** Full help text with usage and examples. */
+  help: string;
+  run: (argv: string[], io: CliIO) => Promise<number>;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const COMMON_FLAGS = {
+  help: { type: 'boolean', short: 'h' },
+  json: { type: 'boolean' },
+  debug: { type: 'boolean' },
+} as const;
+
+type Flags<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O & typeof COMMON_FLAGS; allowPositionals: true; strict: true }>>;
+
+/**
+ * Parse flags strictly; unknown flags and missing values become UsageErrors naming the flag.
+ * `--help`, `--json` and `--debug` are accepted by every command.
+ */
+export function parseFlags<const O extends Options>(argv: string[], options: O): Flags<O> {
+  try {
+    return parseArgs({ args: argv, options: { ...options, ...COMMON_FLAGS }, allowPositionals: true, strict: true }) as Flags<O>;
+  } catch (error) {
+    throw new UsageError((error as Error).message, { cause: error });
+  }
+}
+
+/** Parse a numeric flag, naming the flag when the value is not a finite number. */
+export function numberFlag(name: string, value: string | undefined, fallback: number): number;
+export function numberFlag(name: string, value: string | undefined): number | undefined;
+export function numberFlag(name: string, value: string | undefined, fallback?: number): number | undefined {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed)) {
+    throw new UsageError(`--${name} expects a number, found '${value}'`);
+  }
+  return parsed;
+}
+
+/** Print one JSON object followed by a newline (the `--json` contract: exactly one object on stdout). */
+export function printJson(io: CliIO, value: unknown): void {
+  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+}

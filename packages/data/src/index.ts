@@ -1,0 +1,1 @@
+export { DataError, DataInputError } from './errors.js';

@@ -1,0 +1,1 @@
+export { EvalError, EvalInputError } from './errors.js';

@@ -1,0 +1,1 @@
+export { LawsError, LawsInputError } from './errors.js';

@@ -1,0 +1,1 @@
+export { ModelsError, ModelsInputError } from './errors.js';

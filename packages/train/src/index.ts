@@ -1,0 +1,1 @@
+export { TrainError, TrainInputError } from './errors.js';
