@@ -1,19 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
-
-/** Run the CLI from source the way `pnpm scalewise` does, as a real child process. */
-export function runCli(args: string[], options: { cwd?: string; timeoutMs?: number } = {}) {
-  const result = spawnSync(process.execPath, ['--conditions=@scalewise/source', '--import', 'tsx', path.join(ROOT, 'apps/cli/src/main.ts'), ...args], {
-    cwd: options.cwd ?? ROOT,
-    encoding: 'utf8',
-    timeout: options.timeoutMs ?? 120_000,
-    env: { ...process.env, FORCE_COLOR: '0' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { runCli } from './helpers.js';
 
 describe('scalewise CLI process', () => {
   it('prints help and exits 0', () => {

@@ -26,10 +26,13 @@ function formatSeconds(seconds: number): string {
  */
 export function createProgress(io: CliIO, now: () => number = Date.now): (event: ProgressEvent) => void {
   const stageStart = new Map<string, number>();
+  const lastDone = new Map<string, number>();
   let lastPlain = Number.NEGATIVE_INFINITY;
   return (event) => {
     const t = now();
-    if (!stageStart.has(event.stage)) stageStart.set(event.stage, t);
+    // A stage whose count goes back (the next run of a sweep) starts its clock again, so the ETA stays honest.
+    if (!stageStart.has(event.stage) || event.done < (lastDone.get(event.stage) ?? 0)) stageStart.set(event.stage, t);
+    lastDone.set(event.stage, event.done);
     const elapsed = (t - (stageStart.get(event.stage) ?? t)) / 1000;
     const fraction = event.total > 0 ? Math.min(1, event.done / event.total) : 0;
     const eta = fraction > 0 ? (elapsed * (1 - fraction)) / fraction : Number.NaN;

@@ -1,1 +1,21 @@
 export { TrainError, TrainInputError } from './errors.js';
+// Engines
+export type { EngineFactory, TokenBatch, TrainingEngine } from './engine.js';
+export { createEngine, ENGINE_NAMES, type EngineName } from './engines.js';
+export { createReferenceEngine } from './reference/engine.js';
+export { ReferenceModel } from './reference/model.js';
+// Trainer
+export { resolveTrainingConfig, trainingConfigSchema, type ScheduleConfig, type TrainingConfig, type TrainingConfigInput } from './config.js';
+export { learningRate } from './schedule.js';
+export { AdamW, clipFactor, globalNorm, type AdamWOptions } from './optimizer.js';
+export { loadTrainingData, rowsFromStream, RowSampler, validationBatches, type SamplerState, type TokenRows, type TrainingData } from './data.js';
+export { listCheckpoints, loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
+export { measureReferencePeakGflops, readMetrics, unigramEntropyBits, type MetricsRow, type StepMetrics, type ValidationMetrics } from './metrics.js';
+export { train, type TrainOptions, type TrainResult } from './trainer.js';
+export { Rng } from './rng.js';
+export { codeVersion } from './version.js';
+// Sweeps
+export {
+  appendResult, expandSweep, readResults, runSweep, runTrainingJob, sweepSpecSchema,
+  type SweepOutcome, type SweepRow, type SweepSpecInput, type TokenBudget, type TrainingJob, type TrainingJobInput,
+} from './sweep.js';

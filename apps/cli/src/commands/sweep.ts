@@ -1,12 +1,67 @@
-import { EXIT_FAILURE, type Command } from '../kit.js';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { EXIT_OK, UsageError, parseFlags, printJson, type Command } from '../kit.js';
+import { createProgress } from '../progress.js';
+import { interruptOnSigint } from './train-signal.js';
 
-// Placeholder until its issue lands: listed in --help, fails clearly when run.
+const HELP = `scalewise sweep --spec FILE [--out DIR] [--json]
+
+Train a list of models × token budgets one after another. Each run is an independent job in
+OUT/runs/<id>/; finished runs are skipped when the sweep is run again (an interrupted run resumes
+from its checkpoint). Every finished run appends one row to OUT/results.jsonl:
+{id, model, params_total, params_non_embedding, tokens, flops, final_train_loss, val_loss, val_bpb, wall_s, ...}
+(losses in nats/token, val_bpb in bits/byte, flops = accounted training FLOPs; flops_6nd = 6·N·D).
+
+Spec (JSON):
+  { "training": { "data": {"corpus": "brown", "seq": 64}, "batchSize": 16, "optimizer": {"lr": 0.003} },
+    "models": ["path/to/config.json", { "name": "m1", "dim": 64, ... }]   or   {"ladder": {"targets": [2e5, 5e5, 1e6]}},
+    "budgets": [ {"tokensPerParam": 20}, {"flops": 1e12}, {"tokens": 100000} ] }
+IsoFLOP budgets give each model D = C / (6N) tokens (N = total params).
+
+Options:
+  --spec FILE   sweep spec JSON (required)
+  --out DIR     output folder (default: scalewise-out/sweep-<spec name>)
+  --json        print {jobs, ran, skipped, interrupted, results, rows} as one JSON object
+
+Examples:
+  scalewise sweep --spec ladder.json --out runs/ladder
+  scalewise sweep --spec ladder.json --out runs/ladder --json
+`;
+
 const command: Command = {
-  summary: 'sweep',
-  help: 'scalewise sweep: not implemented yet.',
-  run: async (_argv, io) => {
-    io.stderr('scalewise sweep: not implemented yet\n');
-    return EXIT_FAILURE;
+  summary: 'Train a list of models x token budgets, skipping finished runs',
+  help: HELP,
+  run: async (argv, io) => {
+    const { values, positionals } = parseFlags(argv, { spec: { type: 'string' }, out: { type: 'string' } });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'; see 'scalewise sweep --help'`);
+    if (values.spec === undefined) throw new UsageError('--spec FILE is required');
+    const path = resolve(io.cwd, values.spec);
+    let spec: unknown;
+    try {
+      spec = JSON.parse(await readFile(path, 'utf8'));
+    } catch (error) {
+      throw new UsageError(`--spec: cannot read JSON from ${path}: ${(error as Error).message}`, { cause: error });
+    }
+    const name = typeof spec === 'object' && spec !== null && typeof (spec as { name?: unknown }).name === 'string' ? (spec as { name: string }).name : 'sweep';
+    const outDir = resolve(io.cwd, values.out ?? `scalewise-out/sweep-${name}`);
+    const { runSweep } = await import('@scalewise/train');
+    const sigint = interruptOnSigint(io);
+    try {
+      const outcome = await runSweep(spec, { outDir, cwd: dirname(path), onProgress: createProgress(io), signal: sigint.signal });
+      if (values.json) {
+        printJson(io, { jobs: outcome.jobs, ran: outcome.ran, skipped: outcome.skipped, interrupted: outcome.interrupted, results: outcome.resultsPath, rows: outcome.rows });
+        return EXIT_OK;
+      }
+      const lines = [`${outcome.jobs} runs: ${outcome.ran} trained now, ${outcome.skipped} already done${outcome.interrupted ? ', interrupted (run again to continue)' : ''}`];
+      for (const r of outcome.rows) {
+        lines.push(`  ${r.model.padEnd(24)} N=${r.params_total} D=${r.tokens} tokens  val ${r.val_loss.toFixed(4)} nats/token = ${r.val_bpb.toFixed(4)} bits/byte  ${r.wall_s.toFixed(1)} s`);
+      }
+      lines.push(`results: ${outcome.resultsPath}`);
+      io.stdout(`${lines.join('\n')}\n`);
+      return EXIT_OK;
+    } finally {
+      sigint.dispose();
+    }
   },
 };
 

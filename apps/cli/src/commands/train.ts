@@ -1,12 +1,104 @@
-import { EXIT_FAILURE, type Command } from '../kit.js';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type Command } from '../kit.js';
+import { createProgress } from '../progress.js';
+import { interruptOnSigint } from './train-signal.js';
 
-// Placeholder until its issue lands: listed in --help, fails clearly when run.
+const HELP = `scalewise train (--config FILE | --preset NAME) [options]
+
+Train one model on a corpus (byte tokenizer by default) with AdamW, a warmup + cosine schedule,
+periodic validation (loss in nats/token and bits per byte), checkpoints and exact resume.
+Writes OUT/metrics.jsonl, OUT/checkpoints/step-*/ and OUT/result.json.
+
+Options:
+  --config FILE     training config JSON (fields: model, data {corpus, tokenizer, seq}, tokens | steps,
+                    batchSize, gradAccum, optimizer {lr, beta1, beta2, eps, weightDecay, clip, ...},
+                    schedule {kind: cosine | wsd | constant, warmup, floor}, eval {every, batches},
+                    checkpoint {every, keep}, seed, engine)
+  --preset NAME     model preset (e.g. mobilellm-125m) with default training settings; needs --tokens
+  --corpus C        corpus: brown (default) or a path to text / JSON Lines files
+  --tokens N        training tokens (overrides the config's tokens/steps)
+  --engine E        reference (TypeScript, default) | native (ONNX Runtime)
+  --seed S          seed of initialisation and data order
+  --out DIR         output folder (default: scalewise-out/train-<model>)
+  --resume          continue from the newest checkpoint in --out
+  --json            print the result as one JSON object
+
+Ctrl-C finishes the current step, writes a checkpoint and exits; run again with --resume to continue.
+
+Examples:
+  scalewise train --config tiny.json --out runs/tiny
+  scalewise train --config tiny.json --out runs/tiny --resume --json
+  scalewise train --preset mobilellm-125m --tokens 200000 --engine native
+`;
+
+async function readConfig(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--config: cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--config: ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new UsageError(`--config: ${path} must hold a JSON object`);
+  return json as Record<string, unknown>;
+}
+
 const command: Command = {
-  summary: 'train',
-  help: 'scalewise train: not implemented yet.',
-  run: async (_argv, io) => {
-    io.stderr('scalewise train: not implemented yet\n');
-    return EXIT_FAILURE;
+  summary: 'Train one model on a corpus, with checkpoints and resume',
+  help: HELP,
+  run: async (argv, io) => {
+    const { values, positionals } = parseFlags(argv, {
+      config: { type: 'string' }, preset: { type: 'string' }, corpus: { type: 'string' }, tokens: { type: 'string' },
+      engine: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' },
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'; see 'scalewise train --help'`);
+    if ((values.config === undefined) === (values.preset === undefined)) throw new UsageError('give exactly one of --config FILE and --preset NAME');
+    const tokens = numberFlag('tokens', values.tokens);
+    const seed = numberFlag('seed', values.seed);
+    let config: Record<string, unknown>;
+    let cwd = io.cwd;
+    if (values.config !== undefined) {
+      const path = resolve(io.cwd, values.config);
+      config = await readConfig(path);
+      cwd = dirname(path);
+    } else {
+      if (tokens === undefined) throw new UsageError('--preset needs --tokens N (training tokens)');
+      config = { model: values.preset };
+    }
+    if (tokens !== undefined) {
+      delete config.steps;
+      config.tokens = tokens;
+    }
+    if (values.corpus !== undefined) config.data = { ...(config.data as object | undefined), corpus: values.corpus.startsWith('.') || values.corpus.includes('/') ? resolve(io.cwd, values.corpus) : values.corpus };
+    if (values.engine !== undefined) config.engine = values.engine;
+    if (seed !== undefined) config.seed = seed;
+    const { train, resolveTrainingConfig } = await import('@scalewise/train');
+    const resolved = resolveTrainingConfig(config, { cwd, where: values.config ?? 'training config' });
+    const outDir = resolve(io.cwd, values.out ?? `scalewise-out/train-${resolved.model.name}`);
+    const sigint = interruptOnSigint(io);
+    try {
+      const result = await train({ config: resolved, outDir, resume: values.resume ?? false, onProgress: createProgress(io), signal: sigint.signal });
+      if (values.json) {
+        printJson(io, { out: outDir, ...result });
+        return EXIT_OK;
+      }
+      const lines = [
+        `${result.interrupted ? 'interrupted' : 'trained'} ${result.model}: ${result.steps} steps, ${result.tokens} tokens, ${result.params_total} params (${result.params_non_embedding} non-embedding)`,
+        `final train loss ${result.final_train_loss.toFixed(4)} nats/token; validation ${result.val_loss.toFixed(4)} nats/token = ${result.val_bpb.toFixed(4)} bits/byte`,
+        `${result.wall_s.toFixed(1)} s, ${Math.round(result.tokens_per_s)} tokens/s, MFU ${(100 * result.mfu).toFixed(1)}% of ${result.peak_gflops.toFixed(2)} GFLOP/s (peak of the ${result.peak_source}; ${result.engine} engine)`,
+        result.interrupted ? `checkpoint ${result.checkpoint}; continue with --resume` : `results in ${outDir}`,
+      ];
+      io.stdout(`${lines.join('\n')}\n`);
+      return EXIT_OK;
+    } finally {
+      sigint.dispose();
+    }
   },
 };
 

@@ -1,0 +1,95 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../main.js';
+import type { CliIO } from '../kit.js';
+
+const ROOT = resolve(import.meta.dirname, '../../../..');
+const SHARED = resolve(ROOT, '../shared/data');
+
+function captureIO(cwd = ROOT): CliIO & { out: string; err: string } {
+  const io = { out: '', err: '', isTTY: false, cwd, stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; } };
+  return io;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'scalewise-fit-'));
+const write = (name: string, text: string): string => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const MOBILE = 'model_name,num_params,perplexity\nA,124635456,11.961319\nB,345355200,8.976614\nC,603188352,7.984185\nD,1005461760,7.171037\n';
+
+describe('scalewise fit', () => {
+  it('--json prints one object with the contract fields (MobileLLM power fit)', async () => {
+    const io = captureIO();
+    const file = write('m.csv', MOBILE);
+    expect(await main(['fit', file, '--form', 'power', '--x', 'num_params', '--y', 'perplexity', '--json'], io)).toBe(0);
+    const out = JSON.parse(io.out);
+    for (const key of ['form', 'n_points', 'params', 'objective', 'r2', 'ci', 'ci_level', 'method', 'warnings']) expect(out).toHaveProperty(key);
+    expect(out.form).toBe('power');
+    expect(out.n_points).toBe(4);
+    expect(out.params.a).toBeCloseTo(1151.6, 0);
+    expect(out.params.b).toBeCloseTo(-0.24571, 5);
+    expect(out.r2).toBeCloseTo(0.9935, 5);
+    expect(out.ci.b[0]).toBeLessThan(out.params.b);
+    expect(out.ci.b[1]).toBeGreaterThan(out.params.b);
+    expect(out.ci_level).toBe(0.95);
+    expect(out.loss_space.b).toBeCloseTo(-0.111, 2);
+    expect(Array.isArray(out.warnings)).toBe(true);
+  });
+
+  it('reads JSON rows and prints a table with units and CIs', async () => {
+    const rows = MOBILE.trim().split('\n').slice(1).map((l) => {
+      const [, n, p] = l.split(',');
+      return { num_params: Number(n), perplexity: Number(p) };
+    });
+    const io = captureIO();
+    expect(await main(['fit', write('m.json', JSON.stringify(rows)), '--form', 'power', '--x', 'num_params', '--y', 'perplexity'], io)).toBe(0);
+    expect(io.out).toMatch(/y: perplexity \[perplexity\]/);
+    expect(io.out).toMatch(/params \(total\)/);
+    expect(io.out).toMatch(/b\s+-0\.24571\s+\[/);
+    expect(io.out).not.toMatch(/NaN/);
+  });
+
+  it('reproduces the Chinchilla fit from ../shared with --flops and --drop-top 5', async (ctx) => {
+    const file = resolve(SHARED, 'chinchilla/svg_extracted_data.csv');
+    if (!existsSync(file)) return ctx.skip();
+    const io = captureIO();
+    const code = await main(['fit', file, '--form', 'chinchilla', '--n', 'Model Size', '--flops', 'Training FLOP', '--y', 'loss', '--drop-top', '5', '--bootstrap', '8', '--seed', '1', '--json'], io);
+    expect(code).toBe(0);
+    const out = JSON.parse(io.out);
+    expect(out.n_points).toBe(240);
+    expect(out.objective).toBeCloseTo(1.01827e-3, 7);
+    expect(out.params.E).toBeCloseTo(1.817, 3);
+    expect(out.params.alpha).toBeCloseTo(0.347, 3);
+    expect(out.params.beta).toBeCloseTo(0.367, 3);
+    expect(Object.keys(out.ci).sort()).toEqual(['A', 'B', 'E', 'alpha', 'beta']);
+  });
+
+  const bad: [string, string, string[], RegExp][] = [
+    ['missing file', '', ['nope.csv', '--form', 'power'], /nope\.csv: cannot read the file \(no such file\)/],
+    ['missing column', MOBILE, ['--form', 'power', '--x', 'params', '--y', 'perplexity'], /no column 'params'/],
+    ['non-numeric', 'x,y\n1,2\n2,abc\n3,4\n', ['--form', 'power'], /row 2, column 'y': expected a finite number, found 'abc'/],
+    ['NaN', 'x,y\n1,2\n2,NaN\n3,4\n', ['--form', 'power'], /row 2, column 'y'/],
+    ['non-positive', 'x,y\n1,2\n0,3\n3,4\n', ['--form', 'power'], /row 2, column 'x': expected a positive number/],
+    ['too few points', 'x,y\n1,2\n2,3\n', ['--form', 'saturating'], /3 parameters but only 2 points/],
+    ['no spread', 'x,y\n5,2\n5,3\n5,4\n', ['--form', 'power'], /column 'x' has no spread/],
+    ['unknown form', MOBILE, ['--form', 'cubic'], /unknown form 'cubic'/],
+  ];
+  for (const [name, text, args, message] of bad) {
+    it(`bad input (${name}) exits 2 with one line naming the problem`, async () => {
+      const io = captureIO();
+      const file = text ? write(`${name.replace(/ /g, '_')}.csv`, text) : undefined;
+      const argv = file ? ['fit', file, ...args] : ['fit', ...args];
+      expect(await main(argv, io)).toBe(2);
+      expect(io.err).toMatch(message);
+      expect(io.err.trim().split('\n')).toHaveLength(1);
+      expect(io.err).not.toMatch(/at .*\.ts/);
+      if (file && name !== 'unknown form') expect(io.err).toContain(file);
+      expect(io.out).toBe('');
+    });
+  }
+});

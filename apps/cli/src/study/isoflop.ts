@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { approach2, computeOptimal, fitChinchilla, type Approach2Result } from '@scalewise/laws';
+import { runSweep, type SweepSpecInput } from '@scalewise/train';
+import type { ProgressEvent } from '../progress.js';
+
+export interface IsoflopStudy {
+  runs: { model: string; params_total: number; tokens: number; flops: number; val_loss: number }[];
+  /** Chinchilla approach 3 on every run: L(N, D) = E + A/N^α + B/D^β (loss in nats/token, N total params). */
+  chinchilla: { params: Record<string, number>; objective: number; method: string; warnings: string[] } | null;
+  /** Approach 2: a parabola in ln N per budget, then N_opt(C) = k·C^a. */
+  approach2: Approach2Result | null;
+  /** Compute-optimal allocation from the approach-3 fit at each budget. */
+  optimal: { C: number; N_opt: number; D_opt: number; tokensPerParam: number }[];
+  warnings: string[];
+}
+
+/** The optional IsoFLOP grid: the ladder's models at a few fixed FLOP budgets (tokens = C / 6N). */
+export async function runIsoflopStudy(spec: SweepSpecInput, outDir: string, onProgress: (event: ProgressEvent) => void): Promise<IsoflopStudy> {
+  const outcome = await runSweep(spec, { outDir: path.join(outDir, 'isoflop'), onProgress });
+  if (outcome.interrupted) throw new Error('IsoFLOP training was interrupted; re-run the same command to resume');
+  const runs = outcome.rows.map((r) => ({
+    model: r.model, params_total: r.params_total, tokens: r.tokens, val_loss: r.val_loss,
+    flops: 'flops' in r.budget ? r.budget.flops : r.flops_6nd,
+  }));
+  const warnings: string[] = [];
+  let chinchilla: IsoflopStudy['chinchilla'] = null;
+  const optimal: IsoflopStudy['optimal'] = [];
+  try {
+    const fit = fitChinchilla(Float64Array.from(runs, (r) => r.params_total), Float64Array.from(runs, (r) => r.tokens), Float64Array.from(runs, (r) => r.val_loss));
+    chinchilla = { params: fit.params, objective: fit.objective, method: fit.method, warnings: fit.warnings };
+    const p = fit.params as { A: number; B: number; alpha: number; beta: number };
+    for (const C of [...new Set(runs.map((r) => r.flops))].sort((a, b) => a - b)) optimal.push(computeOptimal(p, C));
+  } catch (error) {
+    warnings.push(`Chinchilla fit failed: ${(error as Error).message}`);
+  }
+  let a2: Approach2Result | null = null;
+  try {
+    a2 = approach2(runs.map((r) => ({ N: r.params_total, C: r.flops, loss: r.val_loss })));
+  } catch (error) {
+    warnings.push(`approach 2 not possible: ${(error as Error).message}`);
+  }
+  return { runs, chinchilla, approach2: a2, optimal, warnings };
+}

@@ -1,0 +1,64 @@
+import { ReportInputError } from '../errors.js';
+import type { Cell } from '../types.js';
+
+/** A parsed table: column names in file order and one record per row. */
+export interface ParsedTable {
+  columns: string[];
+  rows: Array<Record<string, Cell>>;
+}
+
+/** A numeric-looking field becomes a number; empty becomes null; anything else stays text. */
+export function parseValue(text: string): Cell {
+  const t = text.trim();
+  if (t === '') return null;
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return Number(t);
+  if (/^(nan|NaN)$/.test(t)) return Number.NaN;
+  if (/^[+-]?(inf|Infinity)$/i.test(t)) return t.startsWith('-') ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  if (t === 'true' || t === 'false') return t === 'true';
+  return t;
+}
+
+/** Split CSV text into records of fields (RFC 4180: quoted fields, doubled quotes, CRLF). */
+function splitRecords(text: string, file: string): string[][] {
+  const records: string[][] = [];
+  let field = '';
+  let record: string[] = [];
+  let quoted = false;
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
+      } else {
+        if (c === '\n') line++;
+        field += c;
+      }
+    } else if (c === '"' && field === '') quoted = true;
+    else if (c === ',') { record.push(field); field = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      record.push(field);
+      records.push(record);
+      record = []; field = ''; line++;
+    } else field += c;
+  }
+  if (quoted) throw new ReportInputError(`${file}: unterminated quoted field at end of file (line ${line})`);
+  if (field !== '' || record.length > 0) { record.push(field); records.push(record); }
+  return records.filter((r) => !(r.length === 1 && r[0]?.trim() === ''));
+}
+
+/** Parse a CSV with a header row; every data row must have as many fields as the header. */
+export function parseCsv(text: string, file: string): ParsedTable {
+  const records = splitRecords(text.replace(/^\uFEFF/, ''), file);
+  const header = records[0];
+  if (!header) throw new ReportInputError(`${file}: expected a header row, found an empty file`);
+  const columns = header.map((h, i) => h.trim() || `column_${i + 1}`);
+  const rows = records.slice(1).map((rec, r) => {
+    if (rec.length !== columns.length) {
+      throw new ReportInputError(`${file}: row ${r + 2} has ${rec.length} fields, expected ${columns.length} (header: ${columns.join(', ')})`);
+    }
+    return Object.fromEntries(columns.map((c, i) => [c, parseValue(rec[i] as string)]));
+  });
+  return { columns, rows };
+}

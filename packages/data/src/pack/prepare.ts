@@ -1,0 +1,228 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { endianness } from 'node:os';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { loadCorpus, type Corpus, type CorpusSpec } from '../corpus/index.js';
+import { cacheDirectory } from '../env.js';
+import { DataError, DataInputError } from '../errors.js';
+import { countWords, writeFileAtomic } from '../fsutil.js';
+import { sha256 } from '../hash.js';
+import { SPLIT_NAMES, documentSplit, normalizeSplit, type SplitName, type SplitSpec } from '../split.js';
+import { loadTokenizer } from '../tokenizer/hf.js';
+import type { Tokenizer } from '../tokenizer/types.js';
+import type { ProgressCallback } from '../types.js';
+
+/** Bumped whenever the on-disk layout changes, so old caches are never misread. */
+export const TOKEN_CACHE_FORMAT = 1;
+
+/** Token ids of one split: documents' tokens back to back, without special tokens, plus per-document counts. */
+export interface PreparedSplit {
+  name: SplitName;
+  /** All documents' token ids concatenated (no BOS/EOS: packing and evaluation add them). */
+  tokens: Uint16Array | Uint32Array;
+  /** Document d's tokens are `tokens.subarray(docOffsets[d], docOffsets[d + 1])`; length documents + 1. */
+  docOffsets: Float64Array;
+  docIds: string[];
+  /** UTF-8 bytes of each document's text (for bits per byte). */
+  docBytes: Float64Array;
+  /** Whitespace-separated words of each document (for word perplexity, lm-eval style). */
+  docWords: Float64Array;
+  documents: number;
+  tokenCount: number;
+  bytes: number;
+  words: number;
+}
+
+/** The JSON manifest stored beside the binary token files. */
+export interface TokenManifest {
+  format: number;
+  tokenizerHash: string;
+  tokenizerName: string;
+  vocabSize: number;
+  corpusHash: string;
+  corpusName: string;
+  split: SplitSpec;
+  dtype: 'uint16' | 'uint32';
+  endianness: 'LE';
+  createdAt: string;
+  splits: Record<SplitName, { documents: number; tokens: number; bytes: number; words: number; file: string; docsFile: string }>;
+}
+
+export interface PreparedTokens {
+  /** Folder holding manifest.json, `<split>.bin` and `<split>.docs.json`. */
+  dir: string;
+  manifest: TokenManifest;
+  /** True when the cache was reused (hashes matched), false when tokenized now. */
+  fromCache: boolean;
+  tokenizer: Tokenizer;
+  splits: Record<SplitName, PreparedSplit>;
+  /** UTF-8 bytes per token over all splits. */
+  bytesPerToken: number;
+}
+
+export interface PrepareOptions {
+  /** Corpus or its spec (default `'brown'`). */
+  corpus?: Corpus | CorpusSpec;
+  /** Tokenizer or its spec (default `'byte'`). */
+  tokenizer?: Tokenizer | string;
+  split?: SplitSpec;
+  /** Exact output folder; default `<cacheDirectory()>/tokens/<key>` where key hashes tokenizer, corpus and split. */
+  dir?: string;
+  /** Tokenize again even when a matching cache exists. */
+  force?: boolean;
+  onProgress?: ProgressCallback;
+}
+
+function dtypeFor(vocabSize: number): 'uint16' | 'uint32' {
+  return vocabSize <= 65536 ? 'uint16' : 'uint32';
+}
+
+function isCorpus(value: unknown): value is Corpus {
+  return typeof value === 'object' && value !== null && typeof (value as Corpus).documents === 'function';
+}
+
+async function readManifest(dir: string): Promise<TokenManifest | null> {
+  try {
+    return JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as TokenManifest;
+  } catch {
+    return null;
+  }
+}
+
+async function loadSplit(dir: string, name: SplitName, manifest: TokenManifest): Promise<PreparedSplit> {
+  const info = manifest.splits[name];
+  const raw = await readFile(join(dir, info.file));
+  const width = manifest.dtype === 'uint16' ? 2 : 4;
+  if (raw.length !== info.tokens * width) {
+    throw new DataError(`token cache ${join(dir, info.file)}: expected ${info.tokens * width} bytes (${info.tokens} tokens), found ${raw.length}`);
+  }
+  const tokens = manifest.dtype === 'uint16' ? new Uint16Array(info.tokens) : new Uint32Array(info.tokens);
+  new Uint8Array(tokens.buffer).set(raw);
+  const docs = JSON.parse(await readFile(join(dir, info.docsFile), 'utf8')) as { ids: string[]; tokens: number[]; bytes: number[]; words: number[] };
+  const docOffsets = new Float64Array(docs.ids.length + 1);
+  docs.tokens.forEach((n, i) => { docOffsets[i + 1] = (docOffsets[i] as number) + n; });
+  if (docOffsets[docs.ids.length] !== info.tokens) throw new DataError(`token cache ${join(dir, info.docsFile)}: document token counts do not add up to ${info.tokens}`);
+  return {
+    name, tokens, docOffsets, docIds: docs.ids, docBytes: Float64Array.from(docs.bytes), docWords: Float64Array.from(docs.words),
+    documents: info.documents, tokenCount: info.tokens, bytes: info.bytes, words: info.words,
+  };
+}
+
+function matches(manifest: TokenManifest | null, tokenizerHash: string, corpusHash: string, split: SplitSpec): manifest is TokenManifest {
+  return manifest !== null && manifest.format === TOKEN_CACHE_FORMAT && manifest.tokenizerHash === tokenizerHash
+    && manifest.corpusHash === corpusHash && JSON.stringify(manifest.split) === JSON.stringify(split);
+}
+
+function result(dir: string, manifest: TokenManifest, fromCache: boolean, tokenizer: Tokenizer, splits: Record<SplitName, PreparedSplit>): PreparedTokens {
+  let bytes = 0;
+  let tokens = 0;
+  for (const name of SPLIT_NAMES) { bytes += splits[name].bytes; tokens += splits[name].tokenCount; }
+  return { dir, manifest, fromCache, tokenizer, splits, bytesPerToken: tokens > 0 ? bytes / tokens : 0 };
+}
+
+/**
+ * Tokenize a corpus once into per-split binary files (Uint16 when the vocabulary has at most 65,536
+ * ids, else Uint32, little-endian) plus `manifest.json`; later calls reuse the files only when the
+ * tokenizer hash, corpus hash, split spec and format all match. Writes go to a temporary folder
+ * that is renamed into place, so a crash never leaves a half-written cache.
+ */
+export async function prepareTokens(options: PrepareOptions = {}): Promise<PreparedTokens> {
+  if (endianness() !== 'LE') throw new DataError('token cache: only little-endian machines are supported');
+  const corpus = isCorpus(options.corpus) ? options.corpus : await loadCorpus(options.corpus ?? 'brown');
+  const tokenizer = typeof options.tokenizer === 'object' ? options.tokenizer : await loadTokenizer(options.tokenizer ?? 'byte');
+  const split = normalizeSplit(options.split);
+  const corpusHash = await corpus.fingerprint();
+  const key = sha256(JSON.stringify([TOKEN_CACHE_FORMAT, tokenizer.hash, corpusHash, split])).slice(0, 24);
+  const dir = options.dir ?? join(cacheDirectory(), 'tokens', key);
+  const existing = await readManifest(dir);
+  if (!options.force && matches(existing, tokenizer.hash, corpusHash, split)) {
+    try {
+      const splits = {} as Record<SplitName, PreparedSplit>;
+      for (const name of SPLIT_NAMES) splits[name] = await loadSplit(dir, name, existing);
+      return result(dir, existing, true, tokenizer, splits);
+    } catch {
+      // A damaged cache is rebuilt below.
+    }
+  }
+  // Never delete a folder that is not a token cache (e.g. a mistyped --out).
+  const entries = await readdir(dir).catch(() => null);
+  if (entries !== null && entries.length > 0 && existing === null) {
+    throw new DataInputError(`token cache: '${dir}' exists and is not a prepared token folder (no manifest.json); refusing to overwrite it`);
+  }
+  const dtype = dtypeFor(tokenizer.vocabSize);
+  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  await mkdir(tmp, { recursive: true });
+  try {
+    const writers = Object.fromEntries(SPLIT_NAMES.map((name) => [name, createWriteStream(join(tmp, `${name}.bin`))])) as Record<SplitName, ReturnType<typeof createWriteStream>>;
+    const docs = Object.fromEntries(SPLIT_NAMES.map((name) => [name, { ids: [] as string[], tokens: [] as number[], bytes: [] as number[], words: [] as number[] }])) as Record<SplitName, { ids: string[]; tokens: number[]; bytes: number[]; words: number[] }>;
+    const seen = new Set<string>();
+    let done = 0;
+    for await (const doc of corpus.documents(options.onProgress)) {
+      if (seen.has(doc.id)) throw new DataInputError(`corpus ${corpus.name}: document id '${doc.id}' occurs twice; ids must be unique for splits`);
+      seen.add(doc.id);
+      const name = documentSplit(doc, split);
+      const ids = tokenizer.encode(doc.text);
+      for (let i = 0; i < ids.length; i++) {
+        if ((ids[i] as number) >= tokenizer.vocabSize) throw new DataError(`tokenizer ${tokenizer.name}: id ${ids[i]} >= vocabSize ${tokenizer.vocabSize} in document '${doc.id}'`);
+      }
+      const typed = dtype === 'uint16' ? Uint16Array.from(ids) : ids;
+      const writer = writers[name];
+      if (!writer.write(Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength))) await new Promise<void>((r) => writer.once('drain', () => r()));
+      const d = docs[name];
+      d.ids.push(doc.id);
+      d.tokens.push(ids.length);
+      d.bytes.push(Buffer.byteLength(doc.text));
+      d.words.push(countWords(doc.text));
+      done += 1;
+      // Without a known document count, the corpus's own byte progress ('read') is the progress.
+      if (corpus.documentCount !== undefined && done % 50 === 0 && done < corpus.documentCount) {
+        options.onProgress?.({ stage: 'tokenize', done, total: corpus.documentCount, unit: 'docs' });
+      }
+    }
+    options.onProgress?.({ stage: 'tokenize', done, total: done, unit: 'docs' });
+    for (const name of SPLIT_NAMES) {
+      writers[name].end();
+      await finished(writers[name]);
+    }
+    const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+    const manifest: TokenManifest = {
+      format: TOKEN_CACHE_FORMAT, tokenizerHash: tokenizer.hash, tokenizerName: tokenizer.name, vocabSize: tokenizer.vocabSize,
+      corpusHash, corpusName: corpus.name, split, dtype, endianness: 'LE', createdAt: new Date().toISOString(),
+      splits: Object.fromEntries(SPLIT_NAMES.map((name) => {
+        const d = docs[name];
+        return [name, { documents: d.ids.length, tokens: sum(d.tokens), bytes: sum(d.bytes), words: sum(d.words), file: `${name}.bin`, docsFile: `${name}.docs.json` }];
+      })) as TokenManifest['splits'],
+    };
+    for (const name of SPLIT_NAMES) await writeFileAtomic(join(tmp, `${name}.docs.json`), JSON.stringify(docs[name]));
+    await writeFileAtomic(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    // Swap the finished folder into place; the old one (if any) is removed first.
+    await rm(dir, { recursive: true, force: true });
+    try {
+      await rename(tmp, dir);
+    } catch (error) {
+      // Another process finished the same cache first: use theirs when it matches.
+      const theirs = await readManifest(dir);
+      if (!matches(theirs, tokenizer.hash, corpusHash, split)) throw error;
+      await rm(tmp, { recursive: true, force: true });
+    }
+    const splits = {} as Record<SplitName, PreparedSplit>;
+    for (const name of SPLIT_NAMES) splits[name] = await loadSplit(dir, name, manifest);
+    return result(dir, manifest, false, tokenizer, splits);
+  } catch (error) {
+    await rm(tmp, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Whether a prepared folder exists and is complete (manifest present and files of the recorded sizes). */
+export async function isPrepared(dir: string): Promise<boolean> {
+  const manifest = await readManifest(dir);
+  if (manifest === null) return false;
+  const width = manifest.dtype === 'uint16' ? 2 : 4;
+  for (const name of SPLIT_NAMES) {
+    const info = await stat(join(dir, manifest.splits[name].file)).catch(() => null);
+    if (info?.size !== manifest.splits[name].tokens * width) return false;
+  }
+  return true;
+}

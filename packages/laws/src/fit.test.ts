@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { LawsError, LawsInputError } from './errors.js';
+import { fitLaw } from './fit.js';
+import { bnsl, kaplanND, saturating } from './forms.js';
+import { bootstrapFit } from './bootstrap.js';
+import { simulate, logSpaced } from './simulate.js';
+import { numericColumn } from './csv.js';
+import { sharedTable } from '../bench/shared-data.js';
+
+const xs = logSpaced(1e7, 3e9, 10);
+
+describe('fitLaw: known-parameter recovery', () => {
+  it('saturating E + A·x^−α (VarPro starts + L-BFGS), with Wald CIs covering the truth', () => {
+    const truth = [1.7, 250, 0.32];
+    const y = simulate(saturating, truth, [xs], 0.002, 5);
+    const fit = fitLaw({ x: xs, y }, { form: 'saturating' });
+    expect(fit.params.E).toBeCloseTo(1.7, 1);
+    expect(fit.params.alpha).toBeCloseTo(0.32, 1);
+    const [lo, hi] = fit.ci.alpha!;
+    expect(lo).toBeLessThan(0.32);
+    expect(hi).toBeGreaterThan(0.32);
+  });
+
+  it('kaplan-n recovers N_c and α_N from exact data', () => {
+    const y = xs.map((x) => (8.8e13 / x) ** 0.076);
+    const fit = fitLaw({ x: xs, y }, { form: 'kaplan-n' });
+    expect(fit.params.alpha_N).toBeCloseTo(0.076, 6);
+    expect(fit.params.N_c! / 8.8e13).toBeCloseTo(1, 4);
+  });
+
+  it('kaplan-nd recovers its four parameters from exact data', () => {
+    const N: number[] = [];
+    const D: number[] = [];
+    for (const n of logSpaced(1e7, 1e10, 5)) for (const d of logSpaced(1e8, 1e11, 5)) {
+      N.push(n);
+      D.push(d);
+    }
+    const truth = [6.4e13, 1.8e13, 0.076, 0.103];
+    const y = N.map((n, i) => kaplanND.predict(truth, [n, D[i]!]));
+    const fit = fitLaw({ N, D, y }, { form: 'kaplan-nd' });
+    expect(fit.params.alpha_N).toBeCloseTo(0.076, 3);
+    expect(fit.params.alpha_D).toBeCloseTo(0.103, 3);
+  });
+
+  it('bnsl with one break fits the 4-digit addition curve better than a plain power law', (ctx) => {
+    const t = sharedTable('data/bnsl/4digit_addition.csv');
+    if (!t) return ctx.skip();
+    const x = numericColumn(t, 'dataset_size');
+    const y = numericColumn(t, 'loss');
+    const broken = fitLaw({ x, y }, { form: bnsl(1) });
+    const plain = fitLaw({ x, y }, { form: 'power', method: 'nls' });
+    expect(broken.objective).toBeLessThan(plain.objective);
+    expect(Number.isFinite(broken.objective)).toBe(true);
+  });
+
+  it('power by NLS agrees with OLS on exact data', () => {
+    const y = xs.map((x) => 1151.6 * x ** -0.2457);
+    const fit = fitLaw({ x: xs, y }, { form: 'power', method: 'nls' });
+    expect(fit.params.b).toBeCloseTo(-0.2457, 6);
+  });
+
+  it('bootstrap of a power fit gives an interval around b', () => {
+    const y = simulate({ ...saturating, params: saturating.params }, [0, 900, 0.23], [xs], 0.02, 8);
+    const obs = { x: xs, y };
+    const fit = fitLaw(obs, { form: 'power' });
+    const boot = bootstrapFit(obs, fit, { form: 'power' }, { resamples: 200, seed: 1 });
+    expect(boot.ci.b![0]).toBeLessThan(fit.params.b!);
+    expect(boot.ci.b![1]).toBeGreaterThan(fit.params.b!);
+  });
+});
+
+describe('fitLaw: bad input is a LawsInputError naming row and column', () => {
+  it('rejects NaN, non-positive values, too few points and x without spread', () => {
+    expect(() => fitLaw({ x: [1, 2, Number.NaN], y: [1, 2, 3] }, { form: 'power', labels: { x: 'num_params' } })).toThrow(/row 3, column 'num_params'/);
+    expect(() => fitLaw({ x: [1, 2, 3], y: [1, -2, 3] }, { form: 'power' })).toThrow(LawsInputError);
+    expect(() => fitLaw({ x: [1, 2], y: [1, 2] }, { form: 'saturating' })).toThrow(/3 parameters but only 2 points/);
+    expect(() => fitLaw({ x: [5, 5, 5], y: [1, 2, 3] }, { form: 'power' })).toThrow(/no spread/);
+    expect(() => fitLaw({ y: [1, 2, 3] }, { form: 'chinchilla' })).toThrow(/needs input 'N'/);
+  });
+
+  it('LawsInputError is a LawsError', () => {
+    expect(new LawsInputError('x')).toBeInstanceOf(LawsError);
+  });
+});

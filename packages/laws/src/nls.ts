@@ -1,0 +1,92 @@
+/**
+ * Generic nonlinear fit of any Form: multi-start L-BFGS on Σ wᵢ·ρ(rᵢ) with analytic gradients, where rᵢ is the
+ * log residual ln yᵢ − ln ŷᵢ (default) or the linear one yᵢ − ŷᵢ, ρ is ½r² or Huber(δ). Positive parameters are
+ * optimised as their logarithm (bounds by transform).
+ */
+import type { Form } from './forms.js';
+import { Lbfgs, type LbfgsOptions } from './lbfgs.js';
+
+export interface NlsOptions {
+  /** Residual space. Default 'log'. */
+  space?: 'log' | 'linear';
+  /** Loss on residuals. Default 'ls'. */
+  loss?: 'ls' | 'huber';
+  /** Huber threshold (residual units). Default 1e-3. */
+  delta?: number;
+  weights?: ArrayLike<number>;
+  lbfgs?: LbfgsOptions;
+}
+
+export interface NlsResult {
+  values: Float64Array;
+  objective: number;
+  converged: boolean;
+  starts: number;
+}
+
+/** Objective in transformed coordinates u (u_j = ln p_j for positive parameters). */
+export function nlsObjective(form: Form, inputs: Float64Array[], y: Float64Array, options: NlsOptions = {}) {
+  const space = options.space ?? 'log';
+  const loss = options.loss ?? 'ls';
+  const delta = options.delta ?? 1e-3;
+  const w = options.weights;
+  const k = form.params.length;
+  const p = new Float64Array(k);
+  const gp = new Float64Array(k);
+  const xi = new Float64Array(inputs.length);
+  const toParams = (u: ArrayLike<number>, out: Float64Array): Float64Array => {
+    for (let j = 0; j < k; j++) out[j] = form.positive[j] ? Math.exp(u[j]!) : u[j]!;
+    return out;
+  };
+  const fg = (u: Float64Array, g: Float64Array): number => {
+    toParams(u, p);
+    g.fill(0);
+    let f = 0;
+    for (let i = 0; i < y.length; i++) {
+      const wi = w === undefined ? 1 : w[i]!;
+      if (wi === 0) continue;
+      for (let c = 0; c < inputs.length; c++) xi[c] = inputs[c]![i]!;
+      const pred = form.gradient(p, xi, gp);
+      let r: number;
+      let scale: number;
+      if (space === 'log') {
+        if (!(pred > 0)) return Number.POSITIVE_INFINITY;
+        r = Math.log(y[i]!) - Math.log(pred);
+        scale = -1 / pred;
+      } else {
+        r = y[i]! - pred;
+        scale = -1;
+      }
+      // ρ(r) and ψ(r) = ρ'(r): ½r² / r, or Huber's linear tails beyond δ.
+      const linear = loss === 'huber' && Math.abs(r) > delta;
+      const psi = linear ? (r > 0 ? delta : -delta) : r;
+      f += wi * (linear ? delta * (Math.abs(r) - 0.5 * delta) : 0.5 * r * r);
+      for (let j = 0; j < k; j++) g[j] = g[j]! + wi * psi * scale * gp[j]! * (form.positive[j] ? p[j]! : 1);
+    }
+    return f;
+  };
+  const toU = (params: ArrayLike<number>): Float64Array => {
+    const u = new Float64Array(k);
+    for (let j = 0; j < k; j++) u[j] = form.positive[j] ? Math.log(params[j]!) : params[j]!;
+    return u;
+  };
+  return { fg, toParams, toU };
+}
+
+/** Minimise from every start (parameter vectors in natural units); returns the best. */
+export function fitNls(form: Form, inputs: Float64Array[], y: Float64Array, starts: ArrayLike<number>[], options: NlsOptions = {}): NlsResult {
+  const { fg, toParams, toU } = nlsObjective(form, inputs, y, options);
+  const opt = new Lbfgs(form.params.length);
+  let best: NlsResult = { values: new Float64Array(form.params.length).fill(Number.NaN), objective: Infinity, converged: false, starts: starts.length };
+  for (const start of starts) {
+    let ok = true;
+    for (let j = 0; j < form.params.length; j++) if (!Number.isFinite(start[j]!) || (form.positive[j] && !(start[j]! > 0))) ok = false;
+    if (!ok) continue;
+    const u = toU(start);
+    const res = opt.minimize(fg, u, { maxIterations: 2000, relTol: 1e-12, gradTol: 1e-10, ...options.lbfgs });
+    if (Number.isFinite(res.f) && res.f < best.objective) {
+      best = { values: toParams(u, new Float64Array(form.params.length)), objective: res.f, converged: res.converged, starts: starts.length };
+    }
+  }
+  return best;
+}

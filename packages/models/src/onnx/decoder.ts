@@ -1,0 +1,256 @@
+import type { AttentionConfig, ModelConfig } from '../config.js';
+import { LINEAR_ATTENTION_EPS } from '../forward/attention.js';
+import { ModelsInputError } from '../errors.js';
+import { attr, tensor, type Graph, type Tensor } from './graph.js';
+import { additiveMask, dynamicMask, multiplicativeMask } from './masks.js';
+
+/**
+ * Emits the llama / MobileLLM decoder forward pass into a `Graph`:
+ *   x = embed[ids]; per block application: x += Attn(RMSNorm(x)); x += SwiGLU(RMSNorm(x)); logits = RMSNorm(x)·Headᵀ
+ *
+ * Layouts: activations [batch, seq, dim]; per-head tensors [batch, seq, heads, headDim] for RoPE, then
+ * [batch, kvHeads, groups, seq, headDim] for attention, so GQA/MQA share K/V heads through MatMul
+ * broadcasting (query head h reads kv head ⌊h / groups⌋, as HF `repeat_kv`) without copying them.
+ *
+ * Without a KV cache (`seqLen` fixed) the graph uses only ops with simple gradients: Gather, MatMul,
+ * Transpose, Add/Mul/Div, Pow (x², float32; x·x in float64), ReduceMean, Sqrt, Sigmoid (float32; Exp/Neg in
+ * float64, see `silu`), Softmax, Reshape, Slice, Concat, Unsqueeze,
+ * plus constant RoPE tables and a constant additive mask (-1e9, not -inf, so gradients stay finite);
+ * the optional loss adds LogSoftmax, GatherElements, ReduceMean and Neg. For reverse mode: the attention MatMuls
+ * broadcast K/V [B, KV, 1, T, hd] against Q [B, KV, G, T, hd], so the K/V gradients sum over the group axis
+ * (ReduceSum keepdims over axis 2) when G > 1; the mask and RoPE tables are constants (no gradient).
+ *
+ * Linear attention (φ = elu + 1, as the reference) is emitted in its parallel form, O(T²) without a cache and
+ * O(T) per step with the ordinary KV cache of (roped) keys and values: φ(q)·φ(k)ᵀ times a 0/1 causal mask,
+ * divided by its row sums + ε (ops Relu, Min, Exp, ReduceSum). The O(1) recurrent state is not exported: the
+ * state S, z would need cache inputs transformers.js does not feed for llama.
+ */
+
+export type DecoderDType = 'float32' | 'float64';
+
+/** Inputs of the KV-cache path (names of values already in the graph). */
+export interface DecoderKvCache {
+  /** int64 [batch, past + seq]: 1 = attend, 0 = padding. */
+  attentionMask: string;
+  /** int64 [batch, seq]: RoPE positions (transformers.js passes cumsum(mask) - 1). */
+  positionIds: string;
+  /** One entry per cache slot (see `cacheSlots`), each [batch, kvHeads, past, headDim]. */
+  past: Array<{ key: string; value: string }>;
+}
+
+export interface DecoderOptions {
+  /** Value name of a weight by its HF name (an initializer for export, a graph input for training). */
+  weight: (name: string) => string;
+  /** int64 [batch, seq] token ids. */
+  inputIds: string;
+  /** Float type of weights and activations; float64 lets finite differences run on the graph. Default float32. */
+  dtype?: DecoderDType;
+  /** No-KV path: the fixed sequence length (RoPE tables and the causal mask become constants). */
+  seqLen?: number;
+  /** KV-cache path (inference); exclusive with `seqLen`. */
+  kvCache?: DecoderKvCache;
+  /** Attention kind; defaults to `config.attention`. */
+  attention?: AttentionConfig;
+  /** int64 [batch, seq] next-token targets: adds `loss`, the mean cross-entropy in nats. No-KV path only. */
+  targets?: string;
+  /**
+   * How SiLU is written: 'sigmoid' = x·Sigmoid(x); 'exp' = x / (1 + Exp(-x)). Default 'sigmoid' for float32 and
+   * 'exp' for float64, because ORT 1.30 fuses x·Sigmoid(x) into QuickGelu, which has no float64 CPU kernel.
+   */
+  silu?: 'sigmoid' | 'exp';
+  /** Prefix for value names, to keep graphs readable. Default ''. */
+  prefix?: string;
+}
+
+export interface DecoderOutputs {
+  /** [batch, seq, vocab] */
+  logits: string;
+  /** Scalar mean cross-entropy (nats/token), when `targets` was given. */
+  loss?: string;
+  /** Per cache slot: [batch, kvHeads, past + seq, headDim] (KV path only). */
+  present: Array<{ key: string; value: string }>;
+}
+
+/**
+ * Number of KV-cache slots: one per block application, numbered in execution order,
+ * slot = block · layerRepeat + repeat (MobileLLM-LS block i run twice uses slots 2i and 2i + 1).
+ */
+export function cacheSlots(config: ModelConfig): number {
+  return config.layers * config.layerRepeat;
+}
+
+/** RoPE tables [positions, headDim] (HF llama: inv_freq = θ^(-2i/headDim), emb = cat(freqs, freqs)); sin is signed for cat(x2, x1). */
+export function ropeTables(positions: number, headDim: number, theta: number): { cos: Float64Array; sin: Float64Array } {
+  const half = headDim / 2;
+  const cos = new Float64Array(positions * headDim);
+  const sin = new Float64Array(positions * headDim);
+  // Angles rounded to float32 as transformers computes them (and as the reference forward pass does):
+  // at position 2000 the rounding moves an angle by ~1e-4 rad, more than the parity tolerance.
+  const invFreq = Array.from({ length: half }, (_, i) => Math.fround(1 / Math.fround(theta ** Math.fround((2 * i) / headDim))));
+  for (let p = 0; p < positions; p++) {
+    for (let i = 0; i < half; i++) {
+      const angle = Math.fround(p * (invFreq[i] as number));
+      const c = Math.cos(angle);
+      const s = Math.sin(angle);
+      cos[p * headDim + i] = c;
+      cos[p * headDim + half + i] = c;
+      // rotate_half(x) = cat(-x2, x1); we multiply cat(x2, x1) by a signed sin instead, saving a Neg.
+      sin[p * headDim + i] = -s;
+      sin[p * headDim + half + i] = s;
+    }
+  }
+  return { cos, sin };
+}
+
+export function floatTensor(dtype: DecoderDType, values: ArrayLike<number>, dims: number[]): Tensor {
+  return dtype === 'float64'
+    ? { dtype, dims, data: Float64Array.from(values) }
+    : { dtype, dims, data: Float32Array.from(values) };
+}
+
+export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptions): DecoderOutputs {
+  const dtype = options.dtype ?? 'float32';
+  const attention = options.attention ?? config.attention;
+  const { heads, kvHeads, headDim, layers, layerRepeat } = config;
+  const groups = heads / kvHeads;
+  const half = headDim / 2;
+  const pre = options.prefix ?? '';
+  const kv = options.kvCache;
+  if ((options.seqLen === undefined) === (kv === undefined)) {
+    throw new ModelsInputError('emitDecoder: give exactly one of seqLen (no KV cache) or kvCache');
+  }
+  if (kv && kv.past.length !== cacheSlots(config)) {
+    throw new ModelsInputError(`emitDecoder: kvCache.past needs ${cacheSlots(config)} slots (layers × layerRepeat), found ${kv.past.length}`);
+  }
+  if (kv && options.targets) throw new ModelsInputError('emitDecoder: targets (loss) are supported only without a KV cache');
+  const linearAttn = attention.kind === 'linear';
+  if (!Number.isInteger(groups)) throw new ModelsInputError(`emitDecoder: heads (${heads}) must be divisible by kvHeads (${kvHeads})`);
+
+  const c = (values: number[], dims: number[] = [values.length], label = 'const') => g.constant(floatTensor(dtype, values, dims), `${pre}${label}`);
+  const ints = (values: number[], label = 'shape') => g.constant(tensor.int64(values), `${pre}${label}`);
+  const op = (type: string, inputs: string[], attrs: Parameters<Graph['op1']>[2] = {}, label?: string) =>
+    g.op1(type, inputs, attrs, { label: `${pre}${label ?? type.toLowerCase()}` });
+
+  const epsC = c([config.normEps], [], 'eps');
+  let oneC: string | undefined;
+  const one = () => (oneC ??= c([1], [], 'one'));
+  // φ(x) = elu(x) + 1 = relu(x) + exp(min(x, 0)): ops with simple gradients and float64 kernels.
+  let zeroC: string | undefined;
+  const phi = (x: string) => op('Add', [op('Relu', [x]), op('Exp', [op('Min', [x, (zeroC ??= c([0], [], 'zero'))])])], {}, 'phi');
+  let linEpsC: string | undefined;
+  const linEps = () => (linEpsC ??= c([LINEAR_ATTENTION_EPS], [], 'lin_eps'));
+  let twoC: string | undefined;
+  const two = () => (twoC ??= c([2], [], 'two'));
+  const siluForm = options.silu ?? (dtype === 'float64' ? 'exp' : 'sigmoid');
+  const qScale = c([1 / Math.sqrt(headDim)], [], 'qscale');
+  const axisLast = ints([-1], 'axes');
+  const rmsNorm = (x: string, w: string, label: string) => {
+    // float32 writes x² as Pow(x, 2), the pattern ORT fuses into SimplifiedLayerNormalization; float64 as x·x.
+    const sq = dtype === 'float32' ? op('Pow', [x, two()], {}, `${label}_sq`) : op('Mul', [x, x], {}, `${label}_sq`);
+    const ms = op('ReduceMean', [sq, axisLast], { keepdims: attr.int(1) }, `${label}_ms`);
+    const inv = op('Div', [x, op('Sqrt', [op('Add', [ms, epsC])], {}, `${label}_rms`)], {}, `${label}_n`);
+    return op('Mul', [inv, options.weight(w)], {}, label);
+  };
+  const wT = new Map<string, string>();
+  const linear = (x: string, w: string, label: string) => {
+    let t = wT.get(w);
+    if (!t) {
+      t = op('Transpose', [options.weight(w)], { perm: attr.ints([1, 0]) }, `${label}_wT`);
+      wT.set(w, t);
+    }
+    return op('MatMul', [x, t], {}, label);
+  };
+
+  // RoPE tables, shaped to broadcast against [batch, seq, heads, headDim].
+  let cos: string;
+  let sin: string;
+  let mask: string;
+  if (kv) {
+    const tables = ropeTables(config.maxPositions, headDim, config.ropeTheta);
+    const cosT = c(Array.from(tables.cos), [config.maxPositions, headDim], 'rope_cos');
+    const sinT = c(Array.from(tables.sin), [config.maxPositions, headDim], 'rope_sin');
+    const axis2 = ints([2], 'axes');
+    cos = op('Unsqueeze', [op('Gather', [cosT, kv.positionIds], { axis: attr.int(0) }), axis2], {}, 'cos');
+    sin = op('Unsqueeze', [op('Gather', [sinT, kv.positionIds], { axis: attr.int(0) }), axis2], {}, 'sin');
+    mask = dynamicMask(g, { attention, dtype, attentionMask: kv.attentionMask, inputIds: options.inputIds, prefix: pre }, linearAttn);
+  } else {
+    const T = options.seqLen as number;
+    if (!Number.isInteger(T) || T < 1) throw new ModelsInputError(`emitDecoder: seqLen must be a positive integer, found ${T}`);
+    const tables = ropeTables(T, headDim, config.ropeTheta);
+    cos = c(Array.from(tables.cos), [T, 1, headDim], 'rope_cos');
+    sin = c(Array.from(tables.sin), [T, 1, headDim], 'rope_sin');
+    mask = c(Array.from(linearAttn ? multiplicativeMask(attention, T) : additiveMask(attention, T)), [T, T], 'mask');
+  }
+  const sliceLo = [ints([0], 'start'), ints([half], 'end'), axisLast];
+  const sliceHi = [ints([half], 'start'), ints([headDim], 'end'), axisLast];
+  const rope = (x: string, label: string) => {
+    const x1 = op('Slice', [x, ...sliceLo]);
+    const x2 = op('Slice', [x, ...sliceHi]);
+    const swapped = op('Concat', [x2, x1], { axis: attr.int(-1) });
+    return op('Add', [op('Mul', [x, cos]), op('Mul', [swapped, sin])], {}, label);
+  };
+
+  const shapeQ5 = ints([0, 0, kvHeads, groups, headDim]);
+  const shapeKv = ints([0, 0, kvHeads, headDim]);
+  const shapeQ = ints([0, 0, heads, headDim]);
+  const shapeMerge = ints([0, 0, heads * headDim]);
+  const axis2 = ints([2], 'axes');
+
+  let x = op('Gather', [options.weight('model.embed_tokens.weight'), options.inputIds], { axis: attr.int(0) }, 'embed');
+  const present: DecoderOutputs['present'] = [];
+  for (let layer = 0; layer < layers; layer++) {
+    const p = `model.layers.${layer}`;
+    for (let r = 0; r < layerRepeat; r++) {
+      const slot = layer * layerRepeat + r;
+      const L = `l${slot}`;
+      const h = rmsNorm(x, `${p}.input_layernorm.weight`, `${L}_attn_norm`);
+      const q = rope(op('Reshape', [linear(h, `${p}.self_attn.q_proj.weight`, `${L}_q`), shapeQ]), `${L}_q_rope`);
+      const k = rope(op('Reshape', [linear(h, `${p}.self_attn.k_proj.weight`, `${L}_k`), shapeKv]), `${L}_k_rope`);
+      const v = op('Reshape', [linear(h, `${p}.self_attn.v_proj.weight`, `${L}_v`), shapeKv]);
+      // [B, S, H, hd] → [B, KV, G, S, hd], scaled by 1/√hd.
+      let q5 = op('Transpose', [op('Reshape', [q, shapeQ5])], { perm: attr.ints([0, 2, 3, 1, 4]) }, `${L}_q5`);
+      if (!linearAttn) q5 = op('Mul', [q5, qScale], {}, `${L}_q5s`);
+      let k4 = op('Transpose', [k], { perm: attr.ints([0, 2, 1, 3]) }, `${L}_k4`);
+      let v4 = op('Transpose', [v], { perm: attr.ints([0, 2, 1, 3]) }, `${L}_v4`);
+      if (kv) {
+        const past = kv.past[slot] as { key: string; value: string };
+        k4 = op('Concat', [past.key, k4], { axis: attr.int(2) }, `${L}_present_k`);
+        v4 = op('Concat', [past.value, v4], { axis: attr.int(2) }, `${L}_present_v`);
+        present.push({ key: k4, value: v4 });
+      }
+      const kT = op('Transpose', [op('Unsqueeze', [k4, axis2])], { perm: attr.ints([0, 1, 2, 4, 3]) }, `${L}_kT`);
+      const v5 = op('Unsqueeze', [v4, axis2]);
+      let ctx: string;
+      if (linearAttn) {
+        // Parallel form of causal linear attention: Σ_s≤t (φ(q_t)·φ(k_s)) v_s / (Σ_s≤t φ(q_t)·φ(k_s) + ε).
+        const weights = op('Mul', [op('MatMul', [phi(q5), phi(kT)], {}, `${L}_lin_scores`), mask]);
+        const den = op('Add', [op('ReduceSum', [weights, axisLast], { keepdims: attr.int(1) }), linEps()], {}, `${L}_lin_den`);
+        ctx = op('Div', [op('MatMul', [weights, v5]), den], {}, `${L}_ctx`);
+      } else {
+        const scores = op('Add', [op('MatMul', [q5, kT], {}, `${L}_scores`), mask]);
+        const probs = op('Softmax', [scores], { axis: attr.int(-1) }, `${L}_probs`);
+        ctx = op('MatMul', [probs, v5], {}, `${L}_ctx`);
+      }
+      const merged = op('Reshape', [op('Transpose', [ctx], { perm: attr.ints([0, 3, 1, 2, 4]) }), shapeMerge]);
+      x = op('Add', [x, linear(merged, `${p}.self_attn.o_proj.weight`, `${L}_o`)], {}, `${L}_resid_attn`);
+
+      const h2 = rmsNorm(x, `${p}.post_attention_layernorm.weight`, `${L}_ffn_norm`);
+      const gate = linear(h2, `${p}.mlp.gate_proj.weight`, `${L}_gate`);
+      const silu = siluForm === 'sigmoid'
+        ? op('Mul', [gate, op('Sigmoid', [gate])], {}, `${L}_silu`)
+        : op('Div', [gate, op('Add', [one(), op('Exp', [op('Neg', [gate])])])], {}, `${L}_silu`);
+      const up = linear(h2, `${p}.mlp.up_proj.weight`, `${L}_up`);
+      x = op('Add', [x, linear(op('Mul', [silu, up]), `${p}.mlp.down_proj.weight`, `${L}_down`)], {}, `${L}_resid_ffn`);
+    }
+  }
+  const final = rmsNorm(x, 'model.norm.weight', 'final_norm');
+  const logits = linear(final, config.tiedEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight', 'logits');
+
+  const out: DecoderOutputs = { logits, present };
+  if (options.targets) {
+    const logp = op('LogSoftmax', [logits], { axis: attr.int(-1) }, 'logp');
+    const picked = op('GatherElements', [logp, op('Unsqueeze', [options.targets, axisLast])], { axis: attr.int(-1) }, 'target_logp');
+    out.loss = op('Neg', [op('ReduceMean', [picked], { keepdims: attr.int(0) })], {}, 'loss');
+  }
+  return out;
+}

@@ -1,0 +1,62 @@
+import type { ModelConfig } from '../config.js';
+import { validateConfig } from '../config.js';
+import { ModelsInputError } from '../errors.js';
+import { weightSpecs, type ModelWeights } from '../weights.js';
+import { cacheSlots, emitDecoder } from './decoder.js';
+import { Graph, elementCount } from './graph.js';
+
+/** Symbolic dimension names of the inference graph (as transformers.js / Optimum exports name them). */
+export const DIMS = {
+  batch: 'batch_size',
+  seq: 'sequence_length',
+  past: 'past_sequence_length',
+  total: 'total_sequence_length',
+} as const;
+
+/** Check every weight of `config` is present with the right number of elements; throws naming the first bad one. */
+export function checkWeights(config: ModelConfig, weights: ModelWeights): void {
+  for (const spec of weightSpecs(config)) {
+    const w = weights.get(spec.name);
+    if (!w) throw new ModelsInputError(`weights: missing '${spec.name}' (shape [${spec.shape.join(', ')}]) for model '${config.name}'`);
+    if (w.length !== elementCount(spec.shape)) {
+      throw new ModelsInputError(`weights: '${spec.name}' needs ${elementCount(spec.shape)} values (shape [${spec.shape.join(', ')}]), found ${w.length}`);
+    }
+  }
+}
+
+/**
+ * The fp32 inference graph with a KV cache, named as transformers.js expects:
+ * inputs `input_ids`, `attention_mask`, `position_ids` (int64) and `past_key_values.{i}.key|value`
+ * [batch_size, kvHeads, past_sequence_length, headDim]; outputs `logits` [batch_size, sequence_length, vocab]
+ * and `present.{i}.key|value`. Slot i = block · layerRepeat + repeat (see `cacheSlots`).
+ * Weights become initializers under their HF names (no copy: the graph references the Float32Arrays).
+ */
+export function buildInferenceGraph(config: ModelConfig, weights: ModelWeights): Graph {
+  validateConfig(config);
+  checkWeights(config, weights);
+  const g = new Graph(config.name || 'decoder');
+  const { batch, seq, past, total } = DIMS;
+  const inputIds = g.input('input_ids', 'int64', [batch, seq]);
+  const attentionMask = g.input('attention_mask', 'int64', [batch, total]);
+  const positionIds = g.input('position_ids', 'int64', [batch, seq]);
+  const slots = cacheSlots(config);
+  const pastValues = Array.from({ length: slots }, (_, i) => ({
+    key: g.input(`past_key_values.${i}.key`, 'float32', [batch, config.kvHeads, past, config.headDim]),
+    value: g.input(`past_key_values.${i}.value`, 'float32', [batch, config.kvHeads, past, config.headDim]),
+  }));
+  for (const spec of weightSpecs(config)) {
+    g.initializer(spec.name, { dtype: 'float32', dims: spec.shape, data: weights.get(spec.name) as Float32Array });
+  }
+  const out = emitDecoder(g, config, {
+    weight: (name) => name,
+    inputIds,
+    dtype: 'float32',
+    kvCache: { attentionMask, positionIds, past: pastValues },
+  });
+  g.output(out.logits, 'float32', [batch, seq, config.vocabSize], 'logits');
+  out.present.forEach((p, i) => {
+    g.output(p.key, 'float32', [batch, config.kvHeads, total, config.headDim], `present.${i}.key`);
+    g.output(p.value, 'float32', [batch, config.kvHeads, total, config.headDim], `present.${i}.value`);
+  });
+  return g;
+}

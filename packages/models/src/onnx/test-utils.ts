@@ -1,0 +1,84 @@
+import * as ort from 'onnxruntime-node';
+import { LLAMA_DEFAULTS, type ModelConfig } from '../config.js';
+import { createRng } from '../rng.js';
+import { weightSpecs, type ModelWeights } from '../weights.js';
+import { encodeModel } from './encode.js';
+import { buildInferenceGraph } from './inference.js';
+
+// Shared by the ONNX tests only (not exported from the package).
+
+export function tinyConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
+  return {
+    ...LLAMA_DEFAULTS,
+    name: 'tiny',
+    vocabSize: 50,
+    dim: 16,
+    layers: 2,
+    heads: 4,
+    kvHeads: 2,
+    headDim: 4,
+    ffnHidden: 24,
+    maxPositions: 64,
+    attention: { kind: 'full' },
+    ...overrides,
+  };
+}
+
+/** Weights with O(1) activations, so that differences in the graph show up in the logits. */
+export function randomWeights(config: ModelConfig, seed = 1): ModelWeights {
+  const rng = createRng(seed);
+  const weights: ModelWeights = new Map();
+  for (const spec of weightSpecs(config)) {
+    const n = spec.shape.reduce((a, b) => a * b, 1);
+    const w = new Float32Array(n);
+    if (spec.role === 'norm') for (let i = 0; i < n; i++) w[i] = 1 + 0.2 * rng.normal();
+    else rng.fillNormal(w, 0, spec.role === 'embedding' ? 1 : 1 / Math.sqrt(spec.shape[1] ?? 1));
+    weights.set(spec.name, w);
+  }
+  return weights;
+}
+
+export async function inferenceSession(config: ModelConfig, weights: ModelWeights): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(encodeModel(buildInferenceGraph(config, weights)));
+}
+
+const int64 = (rows: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0]?.length ?? 0]);
+
+export interface StepResult {
+  logits: Float32Array;
+  dims: readonly number[];
+  present: Map<string, ort.Tensor>;
+}
+
+/**
+ * One call of the KV graph: `ids` new tokens per row, `mask` covers past + new slots, positions are
+ * cumsum(mask) - 1 (masked slots get 1), as transformers.js computes them.
+ */
+export async function step(session: ort.InferenceSession, config: ModelConfig, ids: number[][], mask: number[][], past?: Map<string, ort.Tensor>): Promise<StepResult> {
+  const batch = ids.length;
+  const seq = ids[0]?.length ?? 0;
+  const positions = mask.map((row) => {
+    let c = 0;
+    const pos = row.map((m) => (c += m, m ? c - 1 : 1));
+    return pos.slice(pos.length - seq);
+  });
+  const feeds: Record<string, ort.Tensor> = { input_ids: int64(ids), attention_mask: int64(mask), position_ids: int64(positions) };
+  const slots = config.layers * config.layerRepeat;
+  for (let i = 0; i < slots; i++) {
+    for (const kind of ['key', 'value']) {
+      feeds[`past_key_values.${i}.${kind}`] = past?.get(`present.${i}.${kind}`)
+        ?? new ort.Tensor('float32', new Float32Array(0), [batch, config.kvHeads, 0, config.headDim]);
+    }
+  }
+  const out = await session.run(feeds);
+  const present = new Map<string, ort.Tensor>();
+  for (const [name, t] of Object.entries(out)) if (name.startsWith('present.')) present.set(name, t);
+  return { logits: out.logits!.data as Float32Array, dims: out.logits!.dims, present };
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length mismatch: ${a.length} vs ${b.length}`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
+  return m;
+}

@@ -1,0 +1,78 @@
+import { readFileSync, renameSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { Graph, encodeModel, weightSpecs, type ModelConfig, type ModelWeights } from '@scalewise/models';
+
+/** Deterministic weights with the usual scales (normal-ish via sums of uniforms). */
+export function benchWeights(config: ModelConfig, seed = 1): ModelWeights {
+  let s = seed >>> 0;
+  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296) - 0.5;
+  const w: ModelWeights = new Map();
+  for (const spec of weightSpecs(config)) {
+    const n = spec.shape.reduce((a, b) => a * b, 1);
+    const std = spec.role === 'linear' ? 1 / Math.sqrt(spec.shape[1] ?? 1) : 0.02;
+    w.set(spec.name, Float32Array.from({ length: n }, () => (spec.role === 'norm' ? 1 : std * 3.46 * u())));
+  }
+  return w;
+}
+
+/** Parameters that multiply activations in matmuls (the 6N of training FLOPs): all but the input embedding, plus a tied head. */
+export function matmulParams(config: ModelConfig): number {
+  let n = 0;
+  for (const s of weightSpecs(config)) if (s.role !== 'embedding') n += s.shape.reduce((a, b) => a * b, 1);
+  return n + (config.tiedEmbeddings ? config.vocabSize * config.dim : 0);
+}
+
+/** Training FLOPs per token (PaLM appendix B): 6N + 12·L·H·Q·T (L counts block applications). */
+export function trainFlopsPerToken(config: ModelConfig, seq: number): number {
+  return 6 * matmulParams(config) + 12 * config.layers * config.layerRepeat * config.heads * config.headDim * seq;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+/**
+ * Plain ORT MatMul [m×k]·[k×n], GFLOP/s (median of `reps`): with b fed as an input (as the training graph
+ * feeds weights) or stored as an initializer (which lets ORT pre-pack it).
+ */
+export async function plainMatMulGflops(m: number, k: number, n: number, threads: number, bInitializer = false, reps = 10): Promise<number> {
+  const g = new Graph('matmul');
+  const a = g.input('a', 'float32', [m, k]);
+  const bData = Float32Array.from({ length: k * n }, (_, i) => ((i * 5) % 11) / 11 - 0.5);
+  const b = bInitializer ? g.initializer('b', { dtype: 'float32', dims: [k, n], data: bData }) : g.input('b', 'float32', [k, n]);
+  g.output(g.op1('MatMul', [a, b]), 'float32', [m, n], 'y');
+  const session = await ort.InferenceSession.create(encodeModel(g), { graphOptimizationLevel: 'all', intraOpNumThreads: threads, interOpNumThreads: 1 });
+  const feeds: Record<string, ort.Tensor> = { a: new ort.Tensor('float32', Float32Array.from({ length: m * k }, (_, i) => ((i * 7) % 13) / 13 - 0.5), [m, k]) };
+  if (!bInitializer) feeds.b = new ort.Tensor('float32', bData, [k, n]);
+  await session.run(feeds);
+  const times: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    await session.run(feeds);
+    times.push((performance.now() - t0) / 1000);
+  }
+  await session.release();
+  return (2 * m * k * n) / median(times) / 1e9;
+}
+
+/** Sum ORT profile node times (µs) by op type, largest first. */
+export function profileByOp(file: string): { op: string; ms: number; share: number }[] {
+  const events = JSON.parse(readFileSync(file, 'utf8')) as { cat?: string; dur?: number; args?: { op_name?: string } }[];
+  const byOp = new Map<string, number>();
+  for (const e of events) if (e.cat === 'Node' && e.args?.op_name && e.dur) byOp.set(e.args.op_name, (byOp.get(e.args.op_name) ?? 0) + e.dur);
+  const total = [...byOp.values()].reduce((a, b) => a + b, 0);
+  return [...byOp].map(([op, us]) => ({ op, ms: us / 1000, share: us / total })).sort((a, b) => b.ms - a.ms);
+}
+
+export function writeJsonAtomic(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(tmp, path);
+}
+
+export function removeQuietly(path: string): void {
+  rmSync(path, { force: true });
+}

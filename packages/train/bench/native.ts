@@ -1,0 +1,163 @@
+/**
+ * Native-engine benchmark: achieved training FLOP/s (whole step: forward + backward + AdamW) against a plain
+ * ORT MatMul on the model's largest matmul shape (same run, same threads), tokens/s against the reference
+ * engine, an ORT per-op profile, and a loss-curve parity run of both engines.
+ *
+ *   node --conditions=@scalewise/source --import tsx bench/native.ts
+ *   env: NATIVE_BENCH_OUT (bench-results/native.json), NATIVE_BENCH_THREADS (2), NATIVE_BENCH_STEPS (5), NATIVE_BENCH_BATCH (16), NATIVE_BENCH_SEQ (256), NATIVE_BENCH_CURVE_STEPS (300)
+ */
+import { readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { cpus, tmpdir } from 'node:os';
+import { LLAMA_DEFAULTS, weightSpecs, type ModelConfig, type ModelWeights } from '@scalewise/models';
+import type { TokenBatch, TrainingEngine } from '../src/engine.js';
+import { AdamW } from '../src/optimizer.js';
+import { createReferenceEngine } from '../src/reference/engine.js';
+import { NativeEngine } from '../src/native/index.js';
+import { benchWeights, matmulParams, median, plainMatMulGflops, profileByOp, removeQuietly, trainFlopsPerToken, writeJsonAtomic } from './native-util.js';
+
+const env = (key: string, fallback: number) => Number(process.env[key] ?? fallback);
+const THREADS = env('NATIVE_BENCH_THREADS', 2);
+const STEPS = env('NATIVE_BENCH_STEPS', 5);
+const BATCH = env('NATIVE_BENCH_BATCH', 16);
+const SEQ = env('NATIVE_BENCH_SEQ', 256);
+const CURVE_STEPS = env('NATIVE_BENCH_CURVE_STEPS', 300);
+
+export const BENCH_MODEL: ModelConfig = {
+  ...LLAMA_DEFAULTS, name: 'bench-5.8m', vocabSize: 4096, dim: 256, layers: 6, heads: 4, kvHeads: 2, headDim: 64, ffnHidden: 768, maxPositions: 1024,
+};
+
+/** Token rows from a noisy affine recurrence, so that a model can learn something. */
+function syntheticBatch(config: ModelConfig, batch: number, seq: number, seed: number): TokenBatch {
+  let s = seed >>> 0;
+  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const V = config.vocabSize;
+  const row = new Int32Array(batch * (seq + 1));
+  for (let b = 0; b < batch; b++) {
+    let t = Math.floor(rand() * V);
+    for (let i = 0; i <= seq; i++) {
+      row[b * (seq + 1) + i] = t;
+      t = rand() < 0.8 ? (3 * t + 1) % V : Math.floor(rand() * V);
+    }
+  }
+  const inputs = new Int32Array(batch * seq), targets = new Int32Array(batch * seq);
+  for (let b = 0; b < batch; b++) for (let i = 0; i < seq; i++) {
+    inputs[b * seq + i] = row[b * (seq + 1) + i] as number;
+    targets[b * seq + i] = row[b * (seq + 1) + i + 1] as number;
+  }
+  return { batch, seq, inputs, targets };
+}
+
+const ADAMW = { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, decayEmbeddings: false, decayNorms: false };
+
+/** A training step (zero grads, loss + grads, AdamW update) as a closure returning its seconds and loss. */
+function stepper(engine: TrainingEngine, config: ModelConfig, weights: ModelWeights, batch: TokenBatch): () => Promise<{ seconds: number; loss: number }> {
+  const grads: ModelWeights = new Map([...weights].map(([k, v]) => [k, new Float32Array(v.length)]));
+  const opt = new AdamW(config, ADAMW);
+  return async () => {
+    const t0 = performance.now();
+    for (const g of grads.values()) g.fill(0);
+    const loss = await engine.lossAndGrad(weights, grads, batch, 1);
+    opt.step(weights, grads, 1e-3);
+    return { seconds: (performance.now() - t0) / 1000, loss };
+  };
+}
+
+async function lossCurves(steps: number): Promise<{ steps: number; maxRelDiff: number; first: number[]; last: number[] }> {
+  const config: ModelConfig = { ...LLAMA_DEFAULTS, name: 'curve-tiny', vocabSize: 64, dim: 32, layers: 2, heads: 4, kvHeads: 2, headDim: 8, ffnHidden: 64, maxPositions: 64 };
+  const curves: number[][] = [];
+  for (const engine of [new NativeEngine(config, { threads: THREADS }), await createReferenceEngine(config, {})]) {
+    const weights = benchWeights(config, 3);
+    const grads: ModelWeights = new Map([...weights].map(([k, v]) => [k, new Float32Array(v.length)]));
+    const opt = new AdamW(config, ADAMW);
+    const curve: number[] = [];
+    for (let step = 0; step < steps; step++) {
+      for (const g of grads.values()) g.fill(0);
+      curve.push(await engine.lossAndGrad(weights, grads, syntheticBatch(config, 4, 32, 1000 + step), 1));
+      opt.step(weights, grads, 3e-3);
+    }
+    curves.push(curve);
+    await engine.dispose();
+  }
+  const [a, b] = curves as [number[], number[]];
+  const maxRelDiff = Math.max(...a.map((v, i) => Math.abs(v - (b[i] as number)) / (b[i] as number)));
+  return { steps, maxRelDiff, first: [a[0] as number, b[0] as number], last: [a[steps - 1] as number, b[steps - 1] as number] };
+}
+
+export async function runNativeBench(outFile: string = join(import.meta.dirname, '..', 'bench-results', 'native.json')): Promise<void> {
+  const config = BENCH_MODEL;
+  const tokens = BATCH * SEQ;
+  const params = weightSpecs(config).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
+  const flopsPerToken = trainFlopsPerToken(config, SEQ);
+  const shapes: [string, number, number, number][] = [
+    ['q_proj', tokens, config.dim, config.heads * config.headDim], ['gate/up_proj', tokens, config.dim, config.ffnHidden],
+    ['down_proj', tokens, config.ffnHidden, config.dim], ['lm_head', tokens, config.dim, config.vocabSize],
+  ];
+  const largest = shapes.reduce((best, s) => (s[1] * s[2] * s[3] > best[1] * best[2] * best[3] ? s : best));
+  console.log(`model ${config.name}: ${(params / 1e6).toFixed(2)}M params (tied), ${(matmulParams(config) / 1e6).toFixed(2)}M matmul params; ${BATCH}×${SEQ} = ${tokens} tokens/step; ${THREADS} threads`);
+
+  // Paired measurements: each native step is followed by the MatMul baselines and a reference step, so that
+  // each ratio compares runs made under the same (shared, fluctuating) machine load; medians over the pairs.
+  const native = new NativeEngine(config, { threads: THREADS });
+  const reference = await createReferenceEngine(config, {});
+  const batch = syntheticBatch(config, BATCH, SEQ, 7);
+  const nativeStep = stepper(native, config, benchWeights(config), batch);
+  // The reference engine is ~linear in tokens; a 1-row batch keeps its steps short.
+  const refSeq = Math.min(SEQ, 64);
+  const referenceStep = stepper(reference, config, benchWeights(config), syntheticBatch(config, 1, refSeq, 7));
+  const [m, k, n] = [largest[1], largest[2], largest[3]];
+  await nativeStep(); // untimed warm-up (builds the session)
+  await referenceStep();
+  const pairs: { nativeS: number; loss: number; matmulFed: number; matmulPrepacked: number; referenceS: number; ratioToMatMul: number; ratioToReference: number }[] = [];
+  for (let i = 0; i < STEPS; i++) {
+    const { seconds: nativeS, loss } = await nativeStep();
+    const matmulFed = await plainMatMulGflops(m, k, n, THREADS, false, 5);
+    const matmulPrepacked = await plainMatMulGflops(m, k, n, THREADS, true, 5);
+    const { seconds: referenceS } = await referenceStep();
+    const achievedI = (flopsPerToken * tokens) / nativeS / 1e9;
+    pairs.push({ nativeS, loss, matmulFed, matmulPrepacked, referenceS, ratioToMatMul: achievedI / Math.max(matmulFed, matmulPrepacked), ratioToReference: (tokens / nativeS) / (refSeq / referenceS) });
+    console.log(`  pair ${i + 1}: native ${nativeS.toFixed(2)} s (${achievedI.toFixed(1)} GFLOP/s), MatMul ${matmulFed.toFixed(1)} fed / ${matmulPrepacked.toFixed(1)} pre-packed GFLOP/s, reference ${referenceS.toFixed(2)} s for ${refSeq} tokens`);
+  }
+  await native.dispose();
+  await reference.dispose();
+  const stepS = median(pairs.map((p) => p.nativeS));
+  const nativeTps = tokens / stepS;
+  const achieved = (flopsPerToken * nativeTps) / 1e9;
+  const ratioToMatMul = median(pairs.map((p) => p.ratioToMatMul));
+  const ratioToReference = median(pairs.map((p) => p.ratioToReference));
+  const refTps = refSeq / median(pairs.map((p) => p.referenceS));
+  console.log(`plain MatMul ${largest[0]} [${m}×${k}]·[${k}×${n}]: median ${median(pairs.map((p) => p.matmulFed)).toFixed(1)} GFLOP/s fed, ${median(pairs.map((p) => p.matmulPrepacked)).toFixed(1)} pre-packed`);
+  console.log(`native: ${stepS.toFixed(3)} s/step (median of ${STEPS}), ${nativeTps.toFixed(0)} tokens/s, ${achieved.toFixed(1)} GFLOP/s; paired ratio to the better MatMul ${(100 * ratioToMatMul).toFixed(1)}%`);
+  console.log(`reference: ${refTps.toFixed(1)} tokens/s (1×${refSeq}); paired native/reference ${ratioToReference.toFixed(1)}×`);
+
+  const prefix = join(tmpdir(), `scalewise-native-profile-${process.pid}`);
+  const profiled = new NativeEngine(config, { threads: THREADS, profilePrefix: prefix });
+  const profiledStep = stepper(profiled, config, benchWeights(config), batch);
+  await profiledStep();
+  await profiledStep();
+  await profiled.endProfiling();
+  await profiled.dispose();
+  // ORT names the file <prefix>_<timestamp>.json.
+  const files = readdirSync(tmpdir()).filter((f) => f.startsWith(basename(prefix))).map((f) => join(tmpdir(), f));
+  const profile = files[0] ? profileByOp(files[0]).slice(0, 12) : [];
+  files.forEach(removeQuietly);
+  console.log(`ORT profile (warm-up + 2 steps): ${profile.map((p) => `${p.op} ${(100 * p.share).toFixed(1)}%`).join(', ')}`);
+
+  const curve = await lossCurves(CURVE_STEPS);
+  console.log(`loss curves over ${curve.steps} AdamW steps: max relative difference native vs reference ${curve.maxRelDiff.toExponential(2)}; last ${curve.last.map((v) => v.toFixed(4)).join(' vs ')} nats`);
+
+  writeJsonAtomic(outFile, {
+    note: 'Timings on a 2-vCPU machine shared with other processes (noisy); ratios are medians of per-pair ratios (native step, then MatMul, then reference step). FLOPs per token = 6·N_matmul + 12·L·H·Q·T (PaLM); the step includes zeroing grads and the AdamW update.',
+    date: new Date().toISOString(), cpu: cpus()[0]?.model, threads: THREADS,
+    model: { ...config, params, matmulParams: matmulParams(config) }, batch: BATCH, seq: SEQ, tokensPerStep: tokens, flopsPerToken,
+    native: { medianSecondsPerStep: stepS, tokensPerSecond: nativeTps, achievedGflops: achieved },
+    plainMatMul: { op: largest[0], shape: [m, k, n], note: 'fed = b as an input (as weights are fed in training); prepacked = b as an initializer; the ratio uses the better of the two' },
+    reference: { batch: 1, seq: refSeq, tokensPerSecond: refTps },
+    ratioToMatMul, ratioToReference, pairs,
+    profileTopOps: profile,
+    lossCurves: curve,
+  });
+  console.log(`wrote ${outFile}`);
+}
+
+if (process.argv[1] && import.meta.filename === process.argv[1]) await runNativeBench(process.env.NATIVE_BENCH_OUT);

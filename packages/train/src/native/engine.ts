@@ -1,0 +1,138 @@
+import * as ort from 'onnxruntime-node';
+import { encodeModel, type ModelConfig, type ModelWeights, type WeightSpec } from '@scalewise/models';
+import type { TokenBatch, TrainingEngine } from '../engine.js';
+import { TrainError, TrainInputError } from '../errors.js';
+import { buildTrainingGraph } from './training-graph.js';
+
+export interface NativeEngineOptions {
+  /** ORT intra-op threads (default: ORT's choice, all cores). */
+  threads?: number;
+  /** Write ORT's per-op profile (JSON) with this file prefix; see `endProfiling`. */
+  profilePrefix?: string;
+}
+
+interface ShapeState {
+  session: ort.InferenceSession;
+  ids: BigInt64Array;
+  targets: BigInt64Array;
+  weights: Float32Array;
+  feeds: Record<string, ort.Tensor>;
+  /** Preallocated gradient outputs (training session only), by output name. */
+  fetches?: Record<string, ort.Tensor>;
+}
+
+/**
+ * Forward + backward as one ONNX graph run by onnxruntime-node. One session per (batch, seq) shape,
+ * built on first use and reused; gradients land in preallocated buffers and are then added into `grads`.
+ */
+export class NativeEngine implements TrainingEngine {
+  readonly name = 'native';
+  private readonly specs: WeightSpec[];
+  private readonly gradBuffers = new Map<string, Float32Array>();
+  private readonly states = new Map<string, Promise<ShapeState>>();
+
+  constructor(readonly config: ModelConfig, readonly options: NativeEngineOptions = {}) {
+    // Building a 1×1 forward graph validates the config and the attention kind up front.
+    this.specs = buildTrainingGraph(config, { batch: 1, seq: 1, gradients: false }).params;
+    for (const s of this.specs) this.gradBuffers.set(s.name, new Float32Array(s.shape.reduce((a, b) => a * b, 1)));
+  }
+
+  async lossAndGrad(weights: ModelWeights, grads: ModelWeights, batch: TokenBatch, scale: number): Promise<number> {
+    const { state } = await this.prepare(weights, batch, true);
+    for (const s of this.specs) checkTensor(grads, s, 'grads');
+    const out = await state.session.run(state.feeds, state.fetches as Record<string, ort.Tensor | null>);
+    const loss = scalar(out.loss, 'loss');
+    for (const s of this.specs) {
+      const g = grads.get(s.name) as Float32Array;
+      const d = this.gradBuffers.get(s.name) as Float32Array;
+      const produced = out[`grad.${s.name}`]?.data;
+      // ORT writes into the preallocated tensor; read its output object in case a build copies instead.
+      const src = produced instanceof Float32Array ? produced : d;
+      for (let i = 0; i < g.length; i++) g[i] = (g[i] as number) + scale * (src[i] as number);
+    }
+    return loss;
+  }
+
+  async loss(weights: ModelWeights, batch: TokenBatch): Promise<{ meanNats: number; count: number }> {
+    const { state, count } = await this.prepare(weights, batch, false);
+    const out = await state.session.run(state.feeds, ['loss']);
+    return { meanNats: scalar(out.loss, 'loss'), count };
+  }
+
+  /** Stop ORT profiling on every session (files are named `<profilePrefix>-<kind>-<B>x<T>_<timestamp>.json`). */
+  async endProfiling(): Promise<void> {
+    for (const p of this.states.values()) (await p).session.endProfiling();
+  }
+
+  async dispose(): Promise<void> {
+    const states = [...this.states.values()];
+    this.states.clear();
+    for (const p of states) await (await p).session.release();
+  }
+
+  private async prepare(weights: ModelWeights, batch: TokenBatch, training: boolean): Promise<{ state: ShapeState; count: number }> {
+    const { batch: B, seq: T } = batch;
+    const n = B * T;
+    if (batch.inputs.length !== n || batch.targets.length !== n || (batch.mask && batch.mask.length !== n)) {
+      throw new TrainInputError(`native engine: batch arrays must have batch·seq = ${n} entries, found inputs ${batch.inputs.length}, targets ${batch.targets.length}${batch.mask ? `, mask ${batch.mask.length}` : ''}`);
+    }
+    const key = `${training ? 'train' : 'eval'}:${B}x${T}`;
+    let pending = this.states.get(key);
+    if (!pending) {
+      pending = this.createState(B, T, training);
+      this.states.set(key, pending);
+    }
+    const state = await pending;
+    const V = this.config.vocabSize;
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const a = batch.inputs[i] as number, b = batch.targets[i] as number;
+      if (a < 0 || a >= V || b < 0 || b >= V) throw new TrainInputError(`native engine: token id at ${i} outside [0, ${V}): input ${a}, target ${b}`);
+      state.ids[i] = BigInt(a);
+      state.targets[i] = BigInt(b);
+      if (!batch.mask || batch.mask[i]) count++;
+    }
+    if (count === 0) throw new TrainInputError('native engine: batch has no scored targets (mask is all zero)');
+    for (let i = 0; i < n; i++) state.weights[i] = !batch.mask || batch.mask[i] ? 1 / count : 0;
+    for (const s of this.specs) state.feeds[s.name] = new ort.Tensor('float32', checkTensor(weights, s, 'weights'), s.shape);
+    return { state, count };
+  }
+
+  private async createState(B: number, T: number, training: boolean): Promise<ShapeState> {
+    const tg = buildTrainingGraph(this.config, { batch: B, seq: T, gradients: training });
+    const session = await ort.InferenceSession.create(encodeModel(tg.graph), {
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+      logSeverityLevel: 3,
+      ...(this.options.threads ? { intraOpNumThreads: this.options.threads, interOpNumThreads: 1 } : {}),
+      ...(this.options.profilePrefix ? { enableProfiling: true, profileFilePrefix: `${this.options.profilePrefix}-${training ? 'train' : 'eval'}-${B}x${T}` } : {}),
+    });
+    const ids = new BigInt64Array(B * T), targets = new BigInt64Array(B * T), weights = new Float32Array(B * T);
+    const feeds: Record<string, ort.Tensor> = {
+      [tg.inputIds]: new ort.Tensor('int64', ids, [B, T]),
+      [tg.targets]: new ort.Tensor('int64', targets, [B, T]),
+      [tg.targetWeights]: new ort.Tensor('float32', weights, [B, T]),
+    };
+    const state: ShapeState = { session, ids, targets, weights, feeds };
+    if (training) {
+      const fetches: Record<string, ort.Tensor | null> = { [tg.loss]: null };
+      tg.params.forEach((p, i) => (fetches[tg.grads[i] as string] = new ort.Tensor('float32', this.gradBuffers.get(p.name) as Float32Array, p.shape)));
+      state.fetches = fetches as Record<string, ort.Tensor>;
+    }
+    return state;
+  }
+}
+
+function checkTensor(map: ModelWeights, spec: WeightSpec, what: string): Float32Array {
+  const t = map.get(spec.name);
+  const n = spec.shape.reduce((a, b) => a * b, 1);
+  if (!t) throw new TrainInputError(`native engine: ${what} has no tensor '${spec.name}'`);
+  if (t.length !== n) throw new TrainInputError(`native engine: ${what} tensor '${spec.name}' needs ${n} values [${spec.shape.join(', ')}], found ${t.length}`);
+  return t;
+}
+
+function scalar(t: ort.Tensor | undefined, name: string): number {
+  const v = Number((t?.data as Float32Array | undefined)?.[0]);
+  if (!Number.isFinite(v)) throw new TrainError(`native engine: ${name} is ${v} (non-finite); check the learning rate and the weights`);
+  return v;
+}

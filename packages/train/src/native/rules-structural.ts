@@ -1,0 +1,162 @@
+import { attr, tensor, type NodeDef } from '@scalewise/models';
+import { TrainError } from '../errors.js';
+import type { GradContext, GradRule } from './autodiff.js';
+
+/** Gradient rules for matmuls, indexing and shape ops. */
+
+const int = (node: NodeDef, key: string, fallback: number) => {
+  const a = node.attrs[key];
+  return a?.type === 'int' ? a.value : fallback;
+};
+const inp = (node: NodeDef, k: number) => node.inputs[k] as string;
+const out = (node: NodeDef) => node.outputs[0] as string;
+
+function swapLast(ctx: GradContext, value: string, rank: number): string {
+  const perm = Array.from({ length: rank }, (_, i) => i);
+  perm[rank - 1] = rank - 2;
+  perm[rank - 2] = rank - 1;
+  return ctx.op('Transpose', [value], { perm: attr.ints(perm) });
+}
+
+function zerosLike(ctx: GradContext, value: string): string {
+  const zero = ctx.dtype === 'float64' ? tensor.float64([0]) : tensor.float32([0]);
+  return ctx.op('ConstantOfShape', [ctx.shapeTensor(value)], { value: attr.tensor(zero) });
+}
+
+function toInt64(ctx: GradContext, value: string): string {
+  const existing = ctx.g.inputs.find((i) => i.name === value)?.dtype ?? ctx.g.initializers.get(value)?.dtype;
+  return existing === 'int64' ? value : ctx.op('Cast', [value], { to: attr.int(7) });
+}
+
+const matMul: GradRule = (ctx, node, [dy], need) => {
+  if (!dy) return [];
+  const [a, b] = [inp(node, 0), inp(node, 1)];
+  const ra = ctx.shapeOf(a)?.length, rb = ctx.shapeOf(b)?.length;
+  if (ra === undefined || rb === undefined || ra < 2 || rb < 2) {
+    throw new TrainError(`differentiate: MatMul node ${node.name} needs statically known operand ranks ≥ 2, found ${ra ?? '?'} and ${rb ?? '?'}`);
+  }
+  const y = out(node);
+  // A product's operand gradient has the output's batch dims and the operand's matrix dims.
+  const sy = ctx.shapeOf(y);
+  const reduce = (grad: string, x: string) => {
+    const sx = ctx.shapeOf(x);
+    // Unknown shapes: the runtime path reads the gradient's own shape.
+    return ctx.reduceTo(grad, sy && sx ? [...sy.slice(0, -2), ...sx.slice(-2)] : grad, x);
+  };
+  let da: string | undefined, db: string | undefined;
+  if (need[0]) da = reduce(ctx.op('MatMul', [dy, swapLast(ctx, b, rb)]), a);
+  if (need[1]) {
+    if (rb === 2 && ra > 2) {
+      // Weight matrix shared across the batch: one [K,M]·[M,N] product over flattened rows.
+      const k = ctx.op('Reshape', [a, ctx.int64([-1, ...shapeTail(ctx, a)])]);
+      const g = ctx.op('Reshape', [dy, ctx.int64([-1, ...shapeTail(ctx, y)])]);
+      db = ctx.op('Gemm', [k, g], { transA: attr.int(1) });
+    } else {
+      db = reduce(ctx.op('MatMul', [swapLast(ctx, a, ra), dy]), b);
+    }
+  }
+  return [da, db];
+};
+
+function shapeTail(ctx: GradContext, value: string): number[] {
+  const last = ctx.shapeOf(value)?.at(-1);
+  if (typeof last !== 'number') throw new TrainError(`differentiate: the last dimension of '${value}' must be static, found ${String(last)}`);
+  return [last];
+}
+
+const gemm: GradRule = (ctx, node, [dy], need) => {
+  if (!dy) return [];
+  const [a, b] = [inp(node, 0), inp(node, 1)];
+  const tA = int(node, 'transA', 0), tB = int(node, 'transB', 0);
+  const alphaAttr = node.attrs.alpha, betaAttr = node.attrs.beta;
+  const alpha = alphaAttr?.type === 'float' ? alphaAttr.value : 1;
+  const beta = betaAttr?.type === 'float' ? betaAttr.value : 1;
+  const g = (x: string, w: string, ta: number, tb: number) =>
+    ctx.op('Gemm', [x, w], { transA: attr.int(ta), transB: attr.int(tb), ...(alpha !== 1 ? { alpha: attr.float(alpha) } : {}) });
+  const da = need[0] ? (tA ? g(b, dy, tB, 1) : g(dy, b, 0, 1 - tB)) : undefined;
+  const db = need[1] ? (tB ? g(dy, a, 1, tA) : g(a, dy, 1 - tA, 0)) : undefined;
+  let dc: string | undefined;
+  if (need[2]) {
+    const scaled = beta === 1 ? dy : ctx.op('Mul', [dy, ctx.scalar(beta)]);
+    dc = ctx.reduceTo(scaled, out(node), inp(node, 2));
+  }
+  return [da, db, dc];
+};
+
+const gather: GradRule = (ctx, node, [dy], need) => {
+  if (!dy || !need[0]) return [];
+  const data = inp(node, 0);
+  if (int(node, 'axis', 0) !== 0) throw new TrainError(`differentiate: Gather node ${node.name}: only axis 0 has a gradient rule`);
+  const idx = ctx.op('Unsqueeze', [toInt64(ctx, inp(node, 1)), ctx.int64([-1])]);
+  return [ctx.op('ScatterND', [zerosLike(ctx, data), idx, dy], { reduction: attr.string('add') })];
+};
+
+const gatherElements: GradRule = (ctx, node, [dy], need) => {
+  if (!dy || !need[0]) return [];
+  const data = inp(node, 0);
+  return [ctx.op('ScatterElements', [zerosLike(ctx, data), toInt64(ctx, inp(node, 1)), dy], { axis: attr.int(int(node, 'axis', 0)), reduction: attr.string('add') })];
+};
+
+const reshapeBack: GradRule = (ctx, node, [dy]) => (dy ? [ctx.op('Reshape', [dy, ctx.shapeTensor(inp(node, 0))])] : []);
+
+const slice: GradRule = (ctx, node, [dy]) => {
+  if (!dy) return [];
+  const x = inp(node, 0);
+  const shape = ctx.shapeOf(x);
+  const starts = ctx.ints(node.inputs[1]), ends = ctx.ints(node.inputs[2]);
+  const axes = node.inputs[3] ? ctx.ints(node.inputs[3]) : starts?.map((_, i) => i);
+  const steps = node.inputs[4] ? ctx.ints(node.inputs[4]) : starts?.map(() => 1);
+  if (!shape || !starts || !ends || !axes || !steps || steps.some((s) => s !== 1)) {
+    throw new TrainError(`differentiate: Slice node ${node.name} needs a static input shape and constant starts/ends/axes with step 1`);
+  }
+  const rank = shape.length;
+  const pads = new Array<number>(2 * rank).fill(0);
+  axes.forEach((axis0, k) => {
+    const axis = axis0 < 0 ? axis0 + rank : axis0;
+    const dim = shape[axis];
+    if (typeof dim !== 'number') throw new TrainError(`differentiate: Slice node ${node.name}: axis ${axis} of '${x}' must be static`);
+    const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + dim : v, 0), dim);
+    const s = clamp(starts[k] as number), e = Math.max(s, clamp(ends[k] as number));
+    pads[axis] = s;
+    pads[rank + axis] = dim - e;
+  });
+  return [ctx.op('Pad', [dy, ctx.int64(pads)])];
+};
+
+const concat: GradRule = (ctx, node, [dy], need) => {
+  if (!dy) return [];
+  const axis = int(node, 'axis', 0);
+  const sizes = node.inputs.map((x) => {
+    const s = ctx.shapeOf(x);
+    const d = s?.[axis < 0 ? axis + s.length : axis];
+    return typeof d === 'number' ? d : undefined;
+  });
+  const split = sizes.every((d) => d !== undefined)
+    ? ctx.int64(sizes as number[])
+    : ctx.op('Concat', node.inputs.map((x) => ctx.op('Shape', [x], { start: attr.int(axis), ...(axis === -1 ? {} : { end: attr.int(axis + 1) }) })), { axis: attr.int(0) });
+  const parts = ctx.g.op('Split', [dy, split], { axis: attr.int(axis) }, { outputs: node.inputs.length, label: 'grad' });
+  return parts.map((p, k) => (need[k] ? p : undefined));
+};
+
+export const STRUCTURAL_RULES: Record<string, GradRule> = {
+  MatMul: matMul,
+  Gemm: gemm,
+  Gather: gather,
+  GatherElements: gatherElements,
+  Reshape: reshapeBack,
+  Unsqueeze: reshapeBack,
+  Squeeze: reshapeBack,
+  Flatten: reshapeBack,
+  Transpose: (ctx, node, [dy]) => {
+    if (!dy) return [];
+    const p = node.attrs.perm;
+    const perm = p?.type === 'ints' ? p.value : undefined;
+    if (!perm) throw new TrainError(`differentiate: Transpose node ${node.name} needs an explicit perm`);
+    const inverse = new Array<number>(perm.length);
+    perm.forEach((axis, i) => (inverse[axis] = i));
+    return [ctx.op('Transpose', [dy], { perm: attr.ints(inverse) })];
+  },
+  Expand: (ctx, node, [dy]) => (dy ? [ctx.reduceTo(dy, out(node), inp(node, 0))] : []),
+  Slice: slice,
+  Concat: concat,
+};

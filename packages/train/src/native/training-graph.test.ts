@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import * as ort from 'onnxruntime-node';
+import type { ModelConfig } from '@scalewise/models';
+import { buildTrainingGraph } from './training-graph.js';
+import { finiteDifferences, tinyConfig, uniform } from './testing.js';
+
+
+const cases: [string, Partial<ModelConfig>][] = [
+  ['full MHA', { heads: 2, kvHeads: 2 }],
+  ['full GQA, untied head', { heads: 4, kvHeads: 2, tiedEmbeddings: false }],
+  ['full MQA, layer sharing ×2', { heads: 2, kvHeads: 1, layerRepeat: 2 }],
+  ['sliding-window', { attention: { kind: 'sliding-window', window: 2 } }],
+  ['block-sparse', { attention: { kind: 'block-sparse', blockSize: 2, localBlocks: 1, globalTokens: 1 } }],
+];
+
+describe('training graph (float64) gradients vs finite differences of its own loss', () => {
+  for (const [label, overrides] of cases) {
+    it(label, async () => {
+      const config = tinyConfig(overrides);
+      const batch = 2, seq = 5;
+      const tg = buildTrainingGraph(config, { batch, seq, dtype: 'float64' });
+      const rand = uniform(3);
+      const values = tg.params.map((p) => Float64Array.from({ length: p.shape.reduce((a, b) => a * b, 1) }, () => (p.role === 'norm' ? 1 + 0.3 * rand() : rand())));
+      const ids = Array.from({ length: batch * seq }, () => Math.floor(rand(0, config.vocabSize)));
+      const targets = Array.from({ length: batch * seq }, () => Math.floor(rand(0, config.vocabSize)));
+      const mask = ids.map((_, i) => (i % 4 === 3 ? 0 : 1));
+      const count = mask.reduce((a: number, b) => a + b, 0);
+      const feeds = {
+        input_ids: new ort.Tensor('int64', BigInt64Array.from(ids.map(BigInt)), [batch, seq]),
+        targets: new ort.Tensor('int64', BigInt64Array.from(targets.map(BigInt)), [batch, seq]),
+        target_weights: new ort.Tensor('float64', Float64Array.from(mask.map((m) => m / count)), [batch, seq]),
+      };
+      const r = await finiteDifferences(tg.graph, tg.params.map((p) => ({ name: p.name, shape: p.shape })), values, { loss: tg.loss, grads: tg.grads }, feeds, 6, buildTrainingGraph(config, { batch, seq, dtype: 'float64', gradients: false }).graph);
+      expect(r.checked).toBe(6 * tg.params.length);
+      expect(r.maxAbs).toBeGreaterThan(1e-3);
+      expect(r.maxAbsErr).toBeLessThan(1e-8);
+    });
+  }
+
+  it('infers every shape statically: the backward pass has no runtime shape ops', () => {
+    const tg = buildTrainingGraph(tinyConfig({ heads: 4, kvHeads: 2, layerRepeat: 2 }), { batch: 2, seq: 6 });
+    const ops = new Set(tg.graph.nodes.map((n) => n.opType));
+    for (const dynamic of ['Shape', 'NonZero', 'Size']) expect(ops.has(dynamic), dynamic).toBe(false);
+    expect(tg.grads).toHaveLength(tg.params.length);
+  });
+
+  it('refuses linear attention, naming the supported kinds', () => {
+    expect(() => buildTrainingGraph(tinyConfig({ attention: { kind: 'linear' } }), { batch: 1, seq: 4 })).toThrow(/linear.*full, sliding-window, block-sparse/);
+  });
+});

@@ -1,0 +1,80 @@
+import { Graph, attr, emitDecoder, tensor, validateConfig, weightSpecs, type AttentionConfig, type ModelConfig, type WeightSpec } from '@scalewise/models';
+import { TrainInputError } from '../errors.js';
+import { differentiate } from './autodiff.js';
+
+/** Attention kinds whose forward graph (and so whose gradient) the native engine builds. */
+export const NATIVE_ATTENTION_KINDS: readonly AttentionConfig['kind'][] = ['full', 'sliding-window', 'block-sparse'];
+
+export interface TrainingGraphOptions {
+  batch: number;
+  seq: number;
+  /** Float type of parameters and activations (float64 for finite-difference checks). Default float32. */
+  dtype?: 'float32' | 'float64';
+  /** Append the backward pass (default true); false gives the forward-only evaluation graph. */
+  gradients?: boolean;
+}
+
+/** Names of the graph's inputs and outputs. */
+export interface TrainingGraph {
+  graph: Graph;
+  /** Parameters in `weightSpecs` order; each is a graph input under its HF name. */
+  params: WeightSpec[];
+  /** int64 [batch, seq] */
+  inputIds: string;
+  /** int64 [batch, seq] */
+  targets: string;
+  /** float [batch, seq]: mask / (number of scored targets), so that the loss is a masked mean. */
+  targetWeights: string;
+  /** Scalar mean cross-entropy in nats. */
+  loss: string;
+  /** Output name of ∂loss/∂param, in `params` order (empty without gradients). */
+  grads: string[];
+}
+
+/**
+ * The training graph: inputs = every parameter + token ids + targets + per-target weights, outputs =
+ * loss + one gradient per parameter. Static batch and sequence sizes let every shape be inferred, so the
+ * backward pass needs no runtime shape ops.
+ */
+export function buildTrainingGraph(config: ModelConfig, options: TrainingGraphOptions): TrainingGraph {
+  validateConfig(config);
+  const { batch, seq } = options;
+  const dtype = options.dtype ?? 'float32';
+  if (!NATIVE_ATTENTION_KINDS.includes(config.attention.kind)) {
+    throw new TrainInputError(`native engine: attention kind '${config.attention.kind}' has no native gradient; supported: ${NATIVE_ATTENTION_KINDS.join(', ')} (use --engine reference)`);
+  }
+  for (const [key, v] of [['batch', batch], ['seq', seq]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new TrainInputError(`native engine: ${key} must be a positive integer, found ${v}`);
+  }
+  if (seq > config.maxPositions) throw new TrainInputError(`native engine: seq ${seq} exceeds maxPositions ${config.maxPositions} of model '${config.name}'`);
+
+  const g = new Graph(`${config.name}-train`);
+  const params = weightSpecs(config);
+  for (const p of params) g.input(p.name, dtype, p.shape);
+  const inputIds = g.input('input_ids', 'int64', [batch, seq]);
+  const targets = g.input('targets', 'int64', [batch, seq]);
+  const targetWeights = g.input('target_weights', dtype, [batch, seq]);
+
+  const { logits } = emitDecoder(g, config, { weight: (name) => name, inputIds, dtype, seqLen: seq });
+  // loss = −Σ w · log p(target): the masked mean when w = mask / count.
+  const logp = g.op1('LogSoftmax', [logits], { axis: attr.int(-1) }, { label: 'logp' });
+  const minusOne = g.constant(tensor.int64([-1]));
+  const targets3 = g.op1('Unsqueeze', [targets, minusOne]);
+  const picked = g.op1('GatherElements', [logp, targets3], { axis: attr.int(-1) }, { label: 'target_logp' });
+  const flat = g.op1('Reshape', [picked, g.constant(tensor.int64([batch, seq]))]);
+  const weighted = g.op1('ReduceSum', [g.op1('Mul', [flat, targetWeights])], { keepdims: attr.int(0) });
+  const loss = g.op1('Neg', [weighted], {}, { output: 'loss' });
+  g.output(loss, dtype, []);
+
+  const grads: string[] = [];
+  if (options.gradients ?? true) {
+    // ∂loss/∂logits = softmax · w − onehot(target) · w, emitted directly: the scatter subtracts w at each
+    // target in place, one pass over [batch, seq, vocab] instead of the generic chain's zeros + scatter + sum.
+    const w3 = g.op1('Unsqueeze', [targetWeights, minusOne]);
+    const pw = g.op1('Mul', [g.op1('Exp', [logp]), w3]);
+    const dLogits = g.op1('ScatterElements', [pw, targets3, g.op1('Neg', [w3])], { axis: attr.int(-1), reduction: attr.string('add') });
+    const names = differentiate(g, logits, params.map((p) => p.name), { dtype, lossGrad: dLogits });
+    params.forEach((p, i) => grads.push(g.output(names[i] as string, dtype, p.shape, `grad.${p.name}`)));
+  }
+  return { graph: g, params, inputIds, targets, targetWeights, loss, grads };
+}

@@ -1,0 +1,74 @@
+import type { ModelConfig, ModelWeights } from '@scalewise/models';
+import { weightSpecs } from '@scalewise/models';
+
+export interface AdamWOptions {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  decayEmbeddings: boolean;
+  decayNorms: boolean;
+}
+
+/**
+ * AdamW (Loshchilov & Hutter) with decoupled weight decay:
+ *   m ← β1 m + (1 − β1) g,  v ← β2 v + (1 − β2) g²,  m̂ = m / (1 − β1ᵗ),  v̂ = v / (1 − β2ᵗ)
+ *   w ← w − lr · (m̂ / (√v̂ + ε) + λ w)        (λ only for tensors in the decay group)
+ * Norm weights and embeddings (and a tied head) are not decayed unless asked. State is float32.
+ */
+export class AdamW {
+  readonly m: ModelWeights = new Map();
+  readonly v: ModelWeights = new Map();
+  /** Number of updates applied so far. */
+  t = 0;
+  private readonly decay = new Map<string, boolean>();
+
+  constructor(config: ModelConfig, readonly options: AdamWOptions) {
+    for (const spec of weightSpecs(config)) {
+      const n = spec.shape.reduce((a, b) => a * b, 1);
+      this.m.set(spec.name, new Float32Array(n));
+      this.v.set(spec.name, new Float32Array(n));
+      const decayed = spec.role === 'linear' || (spec.role === 'embedding' && options.decayEmbeddings) || (spec.role === 'norm' && options.decayNorms);
+      this.decay.set(spec.name, decayed);
+    }
+  }
+
+  /** Whether a tensor is in the weight-decay group. */
+  decays(name: string): boolean {
+    return this.decay.get(name) ?? false;
+  }
+
+  /** One update with learning rate lr; gradients are multiplied by gradScale first (clipping). */
+  step(weights: ModelWeights, grads: ModelWeights, lr: number, gradScale = 1): void {
+    const { beta1, beta2, eps, weightDecay } = this.options;
+    this.t++;
+    const c1 = 1 - Math.pow(beta1, this.t);
+    const c2 = 1 - Math.pow(beta2, this.t);
+    for (const [name, w] of weights) {
+      const g = grads.get(name)!;
+      const m = this.m.get(name)!;
+      const v = this.v.get(name)!;
+      const wd = this.decay.get(name) ? lr * weightDecay : 0;
+      for (let i = 0; i < w.length; i++) {
+        const gi = g[i]! * gradScale;
+        const mi = beta1 * m[i]! + (1 - beta1) * gi;
+        const vi = beta2 * v[i]! + (1 - beta2) * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        w[i] = w[i]! - lr * (mi / c1 / (Math.sqrt(vi / c2) + eps)) - wd * w[i]!;
+      }
+    }
+  }
+}
+
+/** √(Σ g²) over every tensor, summed in float64 in a fixed order (deterministic). */
+export function globalNorm(grads: ModelWeights): number {
+  let sum = 0;
+  for (const g of grads.values()) for (let i = 0; i < g.length; i++) sum += g[i]! * g[i]!;
+  return Math.sqrt(sum);
+}
+
+/** The factor that brings the global norm down to `maxNorm` (1 when already below, or when clipping is off). */
+export function clipFactor(norm: number, maxNorm: number): number {
+  return maxNorm > 0 && norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
+}

@@ -1,0 +1,85 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { paramCounts } from '@scalewise/models';
+import { TrainInputError } from './errors.js';
+import { Rng } from './rng.js';
+import { expandSweep, readResults, runSweep, runTrainingJob } from './sweep.js';
+import { tinyModel } from './test-utils.js';
+
+const root = mkdtempSync(join(tmpdir(), 'scalewise-sweep-'));
+const corpus = join(root, 'corpus');
+let oldCache: string | undefined;
+
+beforeAll(() => {
+  oldCache = process.env.SCALEWISE_CACHE;
+  process.env.SCALEWISE_CACHE = join(root, 'cache');
+  mkdirSync(corpus);
+  const rng = new Rng(9);
+  const words = ['the', 'cat', 'sat', 'on', 'a', 'mat', 'and', 'dog', 'ran'];
+  for (let f = 0; f < 60; f++) {
+    const text = Array.from({ length: 120 }, () => words[rng.int(words.length)]).join(' ');
+    writeFileSync(join(corpus, `doc${String(f).padStart(2, '0')}.txt`), `${text}.\n`);
+  }
+});
+afterAll(() => {
+  if (oldCache === undefined) delete process.env.SCALEWISE_CACHE;
+  else process.env.SCALEWISE_CACHE = oldCache;
+  rmSync(root, { recursive: true, force: true });
+});
+
+const byteModel = (name: string, dim: number) => ({ ...tinyModel({ vocabSize: 259, dim, heads: 2, headDim: dim / 2 }), name });
+const training = { data: { corpus, tokenizer: 'byte', seq: 16 }, batchSize: 4, optimizer: { lr: 1e-2 }, eval: { batches: 1 }, peakGflops: 1 };
+
+describe('sweeps', () => {
+  it('expands models × budgets: tokens per parameter and IsoFLOP (D = C / 6N)', () => {
+    const jobs = expandSweep({ training, models: [byteModel('a', 8), byteModel('b', 16)], budgets: [{ tokensPerParam: 2 }, { flops: 1e9 }] }, { outDir: root });
+    expect(jobs).toHaveLength(4);
+    const n = paramCounts(jobs[0]!.config.model).total;
+    const tokensPerStep = 4 * 16;
+    expect(jobs[0]!.config.tokens).toBe(Math.ceil((2 * n) / tokensPerStep) * tokensPerStep);
+    expect(jobs[1]!.config.steps).toBe(Math.ceil(Math.round(1e9 / (6 * n)) / tokensPerStep));
+    expect(new Set(jobs.map((j) => j.id)).size).toBe(4);
+    expect(JSON.parse(JSON.stringify(jobs))).toEqual(jobs); // serialisable
+  });
+
+  it('expands a ladder from @scalewise/models with the byte vocabulary', () => {
+    const jobs = expandSweep({ training, models: { ladder: { targets: [2e4, 5e4] } }, budgets: [{ tokens: 640 }] }, { outDir: root });
+    expect(jobs.map((j) => j.config.model.vocabSize)).toEqual([259, 259]);
+    expect(paramCounts(jobs[1]!.config.model).total).toBeGreaterThan(paramCounts(jobs[0]!.config.model).total);
+  });
+
+  it('rejects bad specs naming the field', () => {
+    expect(() => expandSweep({ training, models: [], budgets: [{ tokens: 10 }] }, { outDir: root })).toThrow(/field 'models'/);
+    expect(() => expandSweep({ training: { ...training, steps: 3 }, models: ['mobilellm-125m'], budgets: [{ tokens: 10 }] }, { outDir: root })).toThrow(/training\.steps/);
+    expect(() => expandSweep({ training: { ...training, batchSize: 0 }, models: [byteModel('a', 8)], budgets: [{ tokens: 10 }] }, { outDir: root })).toThrow(TrainInputError);
+  });
+
+  it('runs every job once, appends results.jsonl rows, and skips finished runs on re-run', async () => {
+    const spec = { training, models: [byteModel('a', 8), byteModel('b', 16)], budgets: [{ tokens: 64 * 6 }] };
+    const out = join(root, 'sweep');
+    const first = await runSweep(spec, { outDir: out });
+    expect(first).toMatchObject({ jobs: 2, ran: 2, skipped: 0, interrupted: false });
+    const rows = readResults(join(out, 'results.jsonl'));
+    expect(rows.map((r) => r.model)).toEqual(['a', 'b']);
+    for (const row of rows) {
+      expect(row.tokens).toBe(64 * 6);
+      expect(row.flops).toBeGreaterThan(row.tokens);
+      expect(Number.isFinite(row.val_loss) && row.val_loss > 0).toBe(true);
+      expect(row.val_bpb).toBeCloseTo(row.val_loss / Math.LN2, 9); // byte tokenizer: 1 token per byte
+      expect(row.params_total).toBe(paramCounts(spec.models.find((m) => m.name === row.model)!).total);
+    }
+    const second = await runSweep(spec, { outDir: out });
+    expect(second).toMatchObject({ jobs: 2, ran: 0, skipped: 2 });
+    expect(readResults(join(out, 'results.jsonl'))).toEqual(rows);
+  }, 60_000);
+
+  it('runTrainingJob takes a plain JSON config and a folder, and returns a results row', async () => {
+    const job = JSON.parse(JSON.stringify({ config: { ...training, model: byteModel('solo', 8), steps: 3 }, outDir: join(root, 'solo') })) as { config: unknown; outDir: string };
+    const row = await runTrainingJob(job);
+    expect(row).toMatchObject({ model: 'solo', tokens: 3 * 4 * 16, budget: { tokens: 3 * 4 * 16 }, interrupted: false });
+    expect(row.id).toMatch(/^solo-[0-9a-f]{12}$/);
+    expect(row.units.val_bpb).toBe('bits/byte');
+  }, 30_000);
+});
