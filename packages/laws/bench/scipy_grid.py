@@ -13,6 +13,8 @@ from scipy.optimize import minimize
 path = sys.argv[1]
 ftol = float(sys.argv[2]) if len(sys.argv) > 2 else 2.220446049250313e-09
 gtol = float(sys.argv[3]) if len(sys.argv) > 3 else 1e-05
+# Every `stride`-th start only (1 = the full grid), for a quicker estimate on a busy machine.
+stride = int(sys.argv[4]) if len(sys.argv) > 4 else 1
 data = np.genfromtxt(path, delimiter=",", names=True, dtype=None, encoding="utf-8", comments=None)
 N = data["Model_Size"].astype(float)
 C = data["Training_FLOP"].astype(float)
@@ -46,7 +48,7 @@ grid = [
     for e in (-1, -0.5, 0, 0.5, 1)
     for a in (0, 5, 10, 15, 20, 25)
     for b in (0, 5, 10, 15, 20, 25)
-]
+][::stride]
 t0 = time.perf_counter()
 c0 = time.process_time()
 best = None

@@ -1,7 +1,7 @@
+export { plainMatMulGflops } from '../src/native/peak.js';
 import { readFileSync, renameSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import * as ort from 'onnxruntime-node';
-import { Graph, encodeModel, weightSpecs, type ModelConfig, type ModelWeights } from '@scalewise/models';
+import { weightSpecs, type ModelConfig, type ModelWeights } from '@scalewise/models';
 
 /** Deterministic weights with the usual scales (normal-ish via sums of uniforms). */
 export function benchWeights(config: ModelConfig, seed = 1): ModelWeights {
@@ -23,7 +23,11 @@ export function matmulParams(config: ModelConfig): number {
   return n + (config.tiedEmbeddings ? config.vocabSize * config.dim : 0);
 }
 
-/** Training FLOPs per token (PaLM appendix B): 6N + 12·L·H·Q·T (L counts block applications). */
+/**
+ * Training FLOPs per token, 6·N_matmul + 12·L·H·Q·T (PaLM appendix B, L counting block applications). For tied
+ * embeddings this is `flopsPerToken(config, seq).palm.train` of @scalewise/models; untied, the input embedding
+ * (a lookup, no FLOPs) is left out of N.
+ */
 export function trainFlopsPerToken(config: ModelConfig, seq: number): number {
   return 6 * matmulParams(config) + 12 * config.layers * config.layerRepeat * config.heads * config.headDim * seq;
 }
@@ -37,26 +41,6 @@ export function median(xs: number[]): number {
  * Plain ORT MatMul [m×k]·[k×n], GFLOP/s (median of `reps`): with b fed as an input (as the training graph
  * feeds weights) or stored as an initializer (which lets ORT pre-pack it).
  */
-export async function plainMatMulGflops(m: number, k: number, n: number, threads: number, bInitializer = false, reps = 10): Promise<number> {
-  const g = new Graph('matmul');
-  const a = g.input('a', 'float32', [m, k]);
-  const bData = Float32Array.from({ length: k * n }, (_, i) => ((i * 5) % 11) / 11 - 0.5);
-  const b = bInitializer ? g.initializer('b', { dtype: 'float32', dims: [k, n], data: bData }) : g.input('b', 'float32', [k, n]);
-  g.output(g.op1('MatMul', [a, b]), 'float32', [m, n], 'y');
-  const session = await ort.InferenceSession.create(encodeModel(g), { graphOptimizationLevel: 'all', intraOpNumThreads: threads, interOpNumThreads: 1 });
-  const feeds: Record<string, ort.Tensor> = { a: new ort.Tensor('float32', Float32Array.from({ length: m * k }, (_, i) => ((i * 7) % 13) / 13 - 0.5), [m, k]) };
-  if (!bInitializer) feeds.b = new ort.Tensor('float32', bData, [k, n]);
-  await session.run(feeds);
-  const times: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    await session.run(feeds);
-    times.push((performance.now() - t0) / 1000);
-  }
-  await session.release();
-  return (2 * m * k * n) / median(times) / 1e9;
-}
-
 /** Sum ORT profile node times (µs) by op type, largest first. */
 export function profileByOp(file: string): { op: string; ms: number; share: number }[] {
   const events = JSON.parse(readFileSync(file, 'utf8')) as { cat?: string; dur?: number; args?: { op_name?: string } }[];

@@ -67,3 +67,6 @@ mkdirSync(dirname(file), { recursive: true });
 writeFileSync(`${file}.tmp`, `${JSON.stringify(out, null, 2)}\n`);
 renameSync(`${file}.tmp`, file);
 console.log(`reference matmul peak ${peak.toFixed(2)} GFLOP/s; wrote ${file}`);
+
+// Native engine (bench/native.ts): FLOP/s against a plain ORT MatMul and tokens/s against the reference engine; writes bench-results/native.json. BENCH_NATIVE=0 skips it.
+if (process.env.BENCH_NATIVE !== '0') await (await import('./native.js')).runNativeBench();

@@ -19,3 +19,7 @@ export {
   appendResult, expandSweep, readResults, runSweep, runTrainingJob, sweepSpecSchema,
   type SweepOutcome, type SweepRow, type SweepSpecInput, type TokenBudget, type TrainingJob, type TrainingJobInput,
 } from './sweep.js';
+// Native engine's graph side (no onnxruntime import here: the engine itself loads lazily through createEngine('native'))
+export { buildTrainingGraph, NATIVE_ATTENTION_KINDS, type TrainingGraph, type TrainingGraphOptions } from './native/training-graph.js';
+export { differentiate, GradContext, type DifferentiateOptions, type GradRule } from './native/autodiff.js';
+export { GRAD_RULES, NON_DIFFERENTIABLE } from './native/rules.js';

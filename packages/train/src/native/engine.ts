@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { encodeModel, type ModelConfig, type ModelWeights, type WeightSpec } from '@scalewise/models';
 import type { TokenBatch, TrainingEngine } from '../engine.js';
 import { TrainError, TrainInputError } from '../errors.js';
+import { machinePeakGflops } from './peak.js';
 import { buildTrainingGraph } from './training-graph.js';
 
 export interface NativeEngineOptions {
@@ -35,6 +36,11 @@ export class NativeEngine implements TrainingEngine {
     // Building a 1×1 forward graph validates the config and the attention kind up front.
     this.specs = buildTrainingGraph(config, { batch: 1, seq: 1, gradients: false }).params;
     for (const s of this.specs) this.gradBuffers.set(s.name, new Float32Array(s.shape.reduce((a, b) => a * b, 1)));
+  }
+
+  /** Peak GFLOP/s that MFU is measured against: a plain ORT MatMul with this engine's thread count. */
+  measurePeakGflops(): Promise<number> {
+    return machinePeakGflops(this.options.threads);
   }
 
   async lossAndGrad(weights: ModelWeights, grads: ModelWeights, batch: TokenBatch, scale: number): Promise<number> {
