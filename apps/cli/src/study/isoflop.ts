@@ -33,6 +33,14 @@ export async function runIsoflopStudy(spec: SweepSpecInput, outDir: string, onPr
   } catch (error) {
     warnings.push(`Chinchilla fit failed: ${(error as Error).message}`);
   }
+  // An optimum at the edge of the grid means the budgets do not bracket it: approach 2 and the allocation extrapolate.
+  const sizes = [...new Set(runs.map((r) => r.params_total))].sort((a, b) => a - b);
+  for (const C of [...new Set(runs.map((r) => r.flops))].sort((a, b) => a - b)) {
+    const best = runs.filter((r) => r.flops === C).sort((a, b) => a.val_loss - b.val_loss)[0];
+    if (best && (best.params_total === sizes[0] || best.params_total === sizes.at(-1))) {
+      warnings.push(`at C = ${C.toExponential(1)} FLOP the best model is at the edge of the ladder (${best.params_total} params): the grid does not bracket the optimum`);
+    }
+  }
   let a2: Approach2Result | null = null;
   try {
     a2 = approach2(runs.map((r) => ({ N: r.params_total, C: r.flops, loss: r.val_loss })));

@@ -25,8 +25,8 @@ export interface StudyPlan {
 
 /**
  * The default study fits in ~15 minutes on 2 cores, `--quick` in ~2: five "deep and thin" byte-level models
- * (non-embedding sizes spaced ×2) trained on Brown at a fixed tokens-per-parameter budget (10 by default: half
- * of Chinchilla's 20, to fit the time budget; the same ratio at every size keeps the ladder comparable).
+ * (non-embedding sizes spaced ×2) trained on Brown at a fixed tokens-per-parameter budget (Chinchilla's 20 by
+ * default; 4 with --quick — the same ratio at every size keeps the ladder comparable).
  */
 export function studyPlan(options: StudyOptions): StudyPlan {
   const quick = options.quick;
@@ -47,10 +47,17 @@ export function studyPlan(options: StudyOptions): StudyPlan {
     name: 'ladder',
     training,
     models: { ladder },
-    budgets: [{ tokensPerParam: quick ? 4 : 10, params: 'non-embedding' }],
+    budgets: [{ tokensPerParam: quick ? 4 : 20, params: 'non-embedding' }],
   };
+  // IsoFLOP runs need enough optimizer steps at the largest model and budgets that bracket the optimum; on 2 cores
+  // that is only affordable with the tiny ladder, so --isoflop always uses it (about 5-10 minutes).
   const isoflop: SweepSpecInput | null = options.isoflop
-    ? { name: 'isoflop', training, models: { ladder }, budgets: (quick ? [3e9, 1e10, 3e10] : [1e10, 3e10, 1e11]).map((flops) => ({ flops })) }
+    ? {
+      name: 'isoflop',
+      training: { ...training, data: { corpus: 'brown', tokenizer: 'byte', seq: 64 }, batchSize: 8, eval: { every: 0, batches: 8 } },
+      models: { ladder: { ...ladder, targets: [3e3, 6e3, 12e3, 24e3, 48e3] } },
+      budgets: [3e10, 1e11, 3e11].map((flops) => ({ flops })),
+    }
     : null;
   return {
     options,
