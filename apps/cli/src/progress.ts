@@ -1,14 +1,7 @@
+import type { ProgressEvent } from '@scalewise/data';
 import type { CliIO } from './kit.js';
 
-/** What packages report while they work; structurally shared by every package's progress callback. */
-export interface ProgressEvent {
-  stage: string;
-  done: number;
-  total: number;
-  unit?: string;
-  /** Extra text such as the current loss. */
-  detail?: string;
-}
+export type { ProgressEvent } from '@scalewise/data';
 
 const BAR_WIDTH = 24;
 const PLAIN_INTERVAL_MS = 5_000;

@@ -6,7 +6,7 @@ export interface Document {
   meta: Record<string, string>;
 }
 
-/** Progress report, structurally identical to the CLI's `ProgressEvent` (apps/cli/src/progress.ts). */
+/** Progress report shared by every package's long-running work (the CLI renders it as a bar or periodic lines). */
 export interface ProgressEvent {
   stage: string;
   done: number;
