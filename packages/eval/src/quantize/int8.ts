@@ -104,7 +104,7 @@ export function quantizeGraphInt8(g: Graph): QuantizeStats {
  * does not know the contrib op layout under this file name.
  */
 export async function writeInt8ModelFolder(dir: string, options: { config: ModelConfig; weights: ModelWeights; tokenizer?: { tokenizerJson: Record<string, unknown>; tokenizerConfig: Record<string, unknown> } }): Promise<QuantizeStats> {
-  const g = buildInferenceGraph(options.config, options.weights);
+  const g = buildInferenceGraph(options.config, options.weights, { fuseProjections: false });
   const stats = quantizeGraphInt8(g);
   await writeFileAtomic(join(dir, 'onnx', 'model.onnx'), encodeModel(g, { docString: `scalewise int8 export of ${options.config.name}` }));
   const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;

@@ -60,6 +60,11 @@ export interface DecoderOptions {
   silu?: 'sigmoid' | 'exp';
   /** Prefix for value names, to keep graphs readable. Default ''. */
   prefix?: string;
+  /**
+   * Inference only: compute q/k/v and gate/up each with one MatMul over concatenated weights (then Split).
+   * With weights as initializers ORT folds the concatenation once at load; fewer, wider matmuls decode faster.
+   */
+  fuseProjections?: boolean;
 }
 
 export interface DecoderOutputs {
@@ -160,6 +165,12 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
     }
     return op('MatMul', [x, t], {}, label);
   };
+  /** x·[W₁ᵀ | W₂ᵀ | …] in one MatMul, split back into one output per weight (widths = the weights' rows). */
+  const linearFused = (x: string, ws: string[], widths: number[], label: string): string[] => {
+    const wT = op('Concat', ws.map((w, i) => op('Transpose', [options.weight(w)], { perm: attr.ints([1, 0]) }, `${label}_w${i}T`)), { axis: attr.int(1) }, `${label}_wT`);
+    return g.op('Split', [op('MatMul', [x, wT], {}, label), ints(widths, `${label}_split`)], { axis: attr.int(-1) }, { outputs: ws.length, label: `${label}_part` });
+  };
+  const fuse = options.fuseProjections === true;
 
   // RoPE tables, shaped to broadcast against [batch, seq, heads, headDim].
   let cos: string;
@@ -204,9 +215,12 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
       const slot = layer * layerRepeat + r;
       const L = `l${slot}`;
       const h = rmsNorm(x, `${p}.input_layernorm.weight`, `${L}_attn_norm`);
-      const q = rope(op('Reshape', [linear(h, `${p}.self_attn.q_proj.weight`, `${L}_q`), shapeQ]), `${L}_q_rope`);
-      const k = rope(op('Reshape', [linear(h, `${p}.self_attn.k_proj.weight`, `${L}_k`), shapeKv]), `${L}_k_rope`);
-      const v = op('Reshape', [linear(h, `${p}.self_attn.v_proj.weight`, `${L}_v`), shapeKv]);
+      const [qLin, kLin, vLin] = fuse
+        ? linearFused(h, ['q_proj', 'k_proj', 'v_proj'].map((n) => `${p}.self_attn.${n}.weight`), [heads * headDim, kvHeads * headDim, kvHeads * headDim], `${L}_qkv`) as [string, string, string]
+        : [linear(h, `${p}.self_attn.q_proj.weight`, `${L}_q`), linear(h, `${p}.self_attn.k_proj.weight`, `${L}_k`), linear(h, `${p}.self_attn.v_proj.weight`, `${L}_v`)];
+      const q = rope(op('Reshape', [qLin, shapeQ]), `${L}_q_rope`);
+      const k = rope(op('Reshape', [kLin, shapeKv]), `${L}_k_rope`);
+      const v = op('Reshape', [vLin, shapeKv]);
       // [B, S, H, hd] → [B, KV, G, S, hd], scaled by 1/√hd.
       let q5 = op('Transpose', [op('Reshape', [q, shapeQ5])], { perm: attr.ints([0, 2, 3, 1, 4]) }, `${L}_q5`);
       if (!linearAttn) q5 = op('Mul', [q5, qScale], {}, `${L}_q5s`);
@@ -235,11 +249,12 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
       x = op('Add', [x, linear(merged, `${p}.self_attn.o_proj.weight`, `${L}_o`)], {}, `${L}_resid_attn`);
 
       const h2 = rmsNorm(x, `${p}.post_attention_layernorm.weight`, `${L}_ffn_norm`);
-      const gate = linear(h2, `${p}.mlp.gate_proj.weight`, `${L}_gate`);
+      const [gate, up] = fuse
+        ? linearFused(h2, [`${p}.mlp.gate_proj.weight`, `${p}.mlp.up_proj.weight`], [config.ffnHidden, config.ffnHidden], `${L}_gate_up`) as [string, string]
+        : [linear(h2, `${p}.mlp.gate_proj.weight`, `${L}_gate`), linear(h2, `${p}.mlp.up_proj.weight`, `${L}_up`)];
       const silu = siluForm === 'sigmoid'
         ? op('Mul', [gate, op('Sigmoid', [gate])], {}, `${L}_silu`)
         : op('Div', [gate, op('Add', [one(), op('Exp', [op('Neg', [gate])])])], {}, `${L}_silu`);
-      const up = linear(h2, `${p}.mlp.up_proj.weight`, `${L}_up`);
       x = op('Add', [x, linear(op('Mul', [silu, up]), `${p}.mlp.down_proj.weight`, `${L}_down`)], {}, `${L}_resid_ffn`);
     }
   }

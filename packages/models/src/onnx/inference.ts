@@ -31,7 +31,15 @@ export function checkWeights(config: ModelConfig, weights: ModelWeights): void {
  * and `present.{i}.key|value`. Slot i = block · layerRepeat + repeat (see `cacheSlots`).
  * Weights become initializers under their HF names (no copy: the graph references the Float32Arrays).
  */
-export function buildInferenceGraph(config: ModelConfig, weights: ModelWeights): Graph {
+export interface InferenceGraphOptions {
+  /**
+   * One MatMul for q/k/v and one for gate/up over concatenated weights (default true): fewer, wider matmuls
+   * decode ~20% faster on CPU. Graph rewrites that match `MatMul(x, Transpose(W))` (e.g. int8 quantization) need false.
+   */
+  fuseProjections?: boolean;
+}
+
+export function buildInferenceGraph(config: ModelConfig, weights: ModelWeights, options: InferenceGraphOptions = {}): Graph {
   validateConfig(config);
   checkWeights(config, weights);
   const g = new Graph(config.name || 'decoder');
@@ -52,6 +60,7 @@ export function buildInferenceGraph(config: ModelConfig, weights: ModelWeights):
     inputIds,
     dtype: 'float32',
     kvCache: { attentionMask, positionIds, past: pastValues },
+    fuseProjections: options.fuseProjections ?? true,
   });
   g.output(out.logits, 'float32', [batch, seq, config.vocabSize], 'logits');
   out.present.forEach((p, i) => {
