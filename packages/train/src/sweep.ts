@@ -56,23 +56,17 @@ export interface TrainingJobInput {
   outDir: string;
 }
 
+/** Fields a results row takes unchanged from its run's TrainResult. */
+const RESULT_FIELDS = [
+  'model', 'params_total', 'params_non_embedding', 'tokens', 'flops', 'flops_6nd', 'final_train_loss', 'val_loss', 'val_bpb', 'wall_s',
+  'manifest_hash', 'engine',
+] as const satisfies ReadonlyArray<keyof TrainResult>;
+
 /** One row of results.jsonl: what `@scalewise/laws` fits (loss in nats/token, FLOPs, params, tokens). */
-export interface SweepRow {
+export interface SweepRow extends Pick<TrainResult, (typeof RESULT_FIELDS)[number]> {
   id: string;
-  model: string;
-  params_total: number;
-  params_non_embedding: number;
-  tokens: number;
-  flops: number;
-  flops_6nd: number;
-  final_train_loss: number;
-  val_loss: number;
-  val_bpb: number;
-  wall_s: number;
   budget: TokenBudget;
   config_hash: string;
-  manifest_hash: string;
-  engine: string;
   units: { loss: 'nats/token'; val_bpb: 'bits/byte'; flops: 'FLOP'; wall_s: 's'; tokens: 'tokens' };
 }
 
@@ -147,11 +141,9 @@ export async function runTrainingJob(job: TrainingJobInput, options: { onProgres
   const config = resolveTrainingConfig(job.config, { where: `job ${job.id ?? job.outDir}` });
   const budget: TokenBudget = job.budget ?? { tokens: config.tokens };
   const result = await train({ config, outDir: job.outDir, resume: true, ...options });
+  const copied = Object.fromEntries(RESULT_FIELDS.map((key) => [key, result[key]])) as Pick<TrainResult, (typeof RESULT_FIELDS)[number]>;
   return {
-    id: job.id ?? `${config.model.name}-${hashOf(config)}`, model: result.model, params_total: result.params_total, params_non_embedding: result.params_non_embedding,
-    tokens: result.tokens, flops: result.flops, flops_6nd: result.flops_6nd, final_train_loss: result.final_train_loss,
-    val_loss: result.val_loss, val_bpb: result.val_bpb, wall_s: result.wall_s, budget, config_hash: hashOf(config),
-    manifest_hash: result.manifest_hash, engine: result.engine,
+    id: job.id ?? `${config.model.name}-${hashOf(config)}`, ...copied, budget, config_hash: hashOf(config),
     units: { loss: 'nats/token', val_bpb: 'bits/byte', flops: 'FLOP', wall_s: 's', tokens: 'tokens' },
     interrupted: result.interrupted, result,
   };
