@@ -32,6 +32,10 @@ describe('analyzePowerLaw', () => {
     expect(test.pValue).toBeGreaterThan(0);
     expect(test.pValue).toBeLessThan(1);
     expect(test.modelsNeeded).toBeGreaterThanOrEqual(3);
+    // The reported loss-unit fit passes through the data: ln loss of each row within a few % of the line.
+    for (const [i, n] of nonEmbedding.entries()) {
+      expect(test.estimateA * n ** test.estimate).toBeCloseTo(Math.log(ppl[i]!), 1);
+    }
   });
 
   it('gives diminishing-returns intervals that cover the truth at about the nominal rate', () => {

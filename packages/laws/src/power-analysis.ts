@@ -67,7 +67,14 @@ export interface PowerAnalysis {
   /** The fit after converting y to loss (nats/token); present when y was perplexity. */
   lossExponent: ExponentSummary | null;
   /** Exponent test against the reference in loss units and the reference's x units. */
-  referenceTest: (ExponentTest & { reference: string; referenceExponent: number; estimate: number; xUnit: XUnit }) | null;
+  referenceTest: (ExponentTest & {
+    reference: string;
+    referenceExponent: number;
+    /** The loss-unit fit in the reference's x units: loss = estimateA · x^estimate. */
+    estimate: number;
+    estimateA: number;
+    xUnit: XUnit;
+  }) | null;
   diminishingReturns: DiminishingReturnsRow[];
   extrapolations: { x: number; estimate: number; lo: number; hi: number; yUnit: YUnit }[];
   warnings: string[];
@@ -162,7 +169,7 @@ export function analyzePowerLaw(input: PowerAnalysisInput): PowerAnalysis {
         { value: input.reference.exponent, yUnit: 'loss_nats', xUnit: input.reference.xUnit },
         { alpha: 1 - level },
       );
-      referenceTest = { ...test, reference: input.reference.name, referenceExponent: input.reference.exponent, estimate: refFit.params.b!, xUnit };
+      referenceTest = { ...test, reference: input.reference.name, referenceExponent: input.reference.exponent, estimate: refFit.params.b!, estimateA: refFit.params.a!, xUnit };
       warnings.push(...test.warnings);
     }
   }

@@ -82,7 +82,7 @@ function originalSection(o: OriginalStudy): ReportSection {
         spec: scalingFitSpec({
           title: 'Loss units: MobileLLM vs Kaplan L(N)',
           points: o.rows.map((r) => ({ x: r.params_non_embedding, y: r.loss_nats, label: r.model.replace('MobileLLM-', '') })),
-          fit: { name: `MobileLLM fit (b = ${fmt(t?.estimate ?? Number.NaN, 3)})`, curve: sampleCurve((x) => Math.exp(lossIntercept(o, x)), Math.min(...ne) / 1.5, Math.max(...ne) * 1.5) },
+          fit: { name: `MobileLLM fit (b = ${fmt(t?.estimate ?? Number.NaN, 3)})`, curve: sampleCurve((x) => (t ? t.estimateA * x ** t.estimate : Number.NaN), Math.min(...ne) / 1.5, Math.max(...ne) * 1.5) },
           references: [{ name: `Kaplan L(N), α_N = ${kaplan.params.alpha_N}`, points: sampleCurve((x) => kaplan.form.predict(kaplan.values, [x]), Math.min(...ne) / 1.5, Math.max(...ne) * 1.5) }],
           xTitle: 'parameters (non-embedding)', yTitle: 'loss (nats/token)',
         }),
@@ -97,16 +97,6 @@ function originalSection(o: OriginalStudy): ReportSection {
       },
     ],
   };
-}
-
-/** ln(loss) at x from the loss-unit OLS fit against non-embedding params (a least-squares line through the rows). */
-function lossIntercept(o: OriginalStudy, x: number): number {
-  const lx = o.rows.map((r) => Math.log(r.params_non_embedding));
-  const ly = o.rows.map((r) => Math.log(r.loss_nats));
-  const mx = lx.reduce((s, v) => s + v, 0) / lx.length;
-  const my = ly.reduce((s, v) => s + v, 0) / ly.length;
-  const b = o.analysis.referenceTest?.estimate ?? 0;
-  return my + b * (Math.log(x) - mx);
 }
 
 function ladderSection(l: LadderStudy): ReportSection {
