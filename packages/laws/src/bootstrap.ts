@@ -72,7 +72,7 @@ export function bootstrapFit(obs: Observations, fit: FitResult, options: FitOpti
       } else {
         // Multi-start forms with many default starts (kaplan-nd: 81) refit from the main optimum only.
         const onlyGivenStarts = form.name === 'kaplan-nd' || form.name.startsWith('bnsl');
-        values = fitLaw({ ...obs, weights: counts }, { ...options, starts: [fit.values], onlyGivenStarts }).values;
+        values = fitLaw({ ...obs, weights: counts }, { ...options, starts: [fit.values], onlyGivenStarts, intervals: false }).values;
       }
       let finite = true;
       for (let j = 0; j < k; j++) if (!Number.isFinite(values[j]!)) finite = false;

@@ -31,7 +31,7 @@ export function leaveOneOut(obs: Observations, options: FitOptions): { errors: F
   const errors = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const keep = Array.from({ length: n }, (_, j) => j).filter((j) => j !== i);
-    const fit = fitLaw(subset(obs, keep), options);
+    const fit = fitLaw(subset(obs, keep), { ...options, intervals: false });
     const pred = form.predict(fit.values, inputsAt(obs, form.inputs, i));
     errors[i] = Math.abs(pred - obs.y[i]!) / Math.abs(obs.y[i]!);
   }
@@ -51,6 +51,6 @@ export function fitSmallPredictLarge(obs: Observations, options: FitOptions, hol
   const order = Array.from({ length: obs.y.length }, (_, i) => i).sort((a, b) => key[a]! - key[b]!);
   const train = order.slice(0, order.length - holdOut);
   const held = order.slice(order.length - holdOut);
-  const fit = fitLaw(subset(obs, train), options);
+  const fit = fitLaw(subset(obs, train), { ...options, intervals: false });
   return { held, absRelErrors: held.map((i) => Math.abs(form.predict(fit.values, inputsAt(obs, form.inputs, i)) - obs.y[i]!) / Math.abs(obs.y[i]!)) };
 }

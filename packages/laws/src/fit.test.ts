@@ -21,6 +21,40 @@ describe('fitLaw: known-parameter recovery', () => {
     expect(hi).toBeGreaterThan(0.32);
   });
 
+  it('saturating Wald intervals cover the truth in 93–97% of 1,000 seeded replicates (8 sizes, 1% noise)', () => {
+    const truth = [2, 50, 0.3];
+    const sizes = logSpaced(1e5, 1e9, 8);
+    const reps = 1000;
+    const covered = [0, 0, 0];
+    for (let r = 0; r < reps; r++) {
+      const fit = fitLaw({ x: sizes, y: simulate(saturating, truth, [sizes], 0.01, 1000 + r) }, { form: 'saturating' });
+      ['E', 'A', 'alpha'].forEach((name, j) => {
+        const [lo, hi] = fit.ci[name]!;
+        if (lo <= truth[j]! && truth[j]! <= hi) covered[j]!++;
+      });
+    }
+    for (const c of covered) {
+      expect(c / reps).toBeGreaterThanOrEqual(0.93);
+      expect(c / reps).toBeLessThanOrEqual(0.97);
+    }
+  }, 30_000);
+
+  it('a positive parameter at its bound gets a profile interval starting at 0, never a negative Wald end', () => {
+    // A pure power law fitted with the saturating form: E goes to 0 (no saturation visible).
+    const x = logSpaced(1e4, 2e5, 5);
+    const y = x.map((v, i) => 27.8 * v ** -0.231 * (1 + 0.01 * ((i % 3) - 1)));
+    const fit = fitLaw({ x, y }, { form: 'saturating' });
+    expect(fit.params.E!).toBeLessThan(1e-6);
+    for (const [lo, hi] of Object.values(fit.ci)) {
+      expect(Number.isNaN(lo) || Number.isNaN(hi)).toBe(false);
+    }
+    expect(fit.ci.E![0]).toBe(0);
+    expect(fit.ci.E![1]).toBeGreaterThan(0);
+    expect(fit.ci.A![0]).toBeGreaterThan(0);
+    expect(fit.ciMethod).toMatch(/profile likelihood \(F\) for E/);
+    expect(fit.warnings.join(' ')).toMatch(/Wald interval of E/);
+  });
+
   it('kaplan-n recovers N_c and α_N from exact data', () => {
     const y = xs.map((x) => (8.8e13 / x) ** 0.076);
     const fit = fitLaw({ x: xs, y }, { form: 'kaplan-n' });

@@ -8,6 +8,7 @@ import { fitNls, type NlsOptions } from './nls.js';
 import { fitPowerOls } from './ols.js';
 import type { FitResult, Observations } from './types.js';
 import { checkedInputs, type ColumnLabels } from './validate.js';
+import { profileFromFit } from './profile-core.js';
 import { projectLinear } from './varpro.js';
 
 export interface FitOptions {
@@ -27,6 +28,11 @@ export interface FitOptions {
   starts?: ArrayLike<number>[];
   /** Use only `starts`, not the form's default multi-start set (bootstrap warm starts of expensive forms). */
   onlyGivenStarts?: boolean;
+  /**
+   * Compute intervals (default true). Refits inside resampling loops (bootstrap, leave-one-out) turn this off:
+   * nonlinear fits may profile parameters whose Wald interval is invalid, which costs extra refits.
+   */
+  intervals?: boolean;
 }
 
 const logspace = (lo: number, hi: number, k: number): number[] => Array.from({ length: k }, (_, i) => lo * (hi / lo) ** (i / Math.max(1, k - 1)));
@@ -154,6 +160,26 @@ export function fitLaw(obs: Observations, options: FitOptions): FitResult {
   }
   const warnings: string[] = [];
   if (!res.converged) warnings.push('the best start stopped before meeting the convergence tests');
+  let ciMethod = `wald (Gauss-Newton, t with ${wald.dof} dof)`;
+  if ((options.intervals ?? true) && wald.dof > 0 && nlsOptions.loss === 'ls' && obs.weights === undefined) {
+    // A Wald interval that crosses a positive parameter's bound (E at 0 when no saturation is visible) or that
+    // could not be computed says nothing: those parameters get profile-likelihood intervals instead.
+    const profiled: string[] = [];
+    form.params.forEach((name, j) => {
+      const wci = wald.ci[name];
+      if (wci && !(form.positive[j] && wci[0] <= 0)) return;
+      try {
+        wald.ci[name] = profileFromFit(form, inputs, y, { values: res.values, objective: res.objective, se: wald.se }, j, { level, space });
+        profiled.push(name);
+      } catch {
+        delete wald.ci[name];
+      }
+    });
+    if (profiled.length > 0) {
+      ciMethod += `; profile likelihood (F) for ${profiled.join(', ')}`;
+      warnings.push(`the Wald interval of ${profiled.join(', ')} ${profiled.length > 1 ? 'are' : 'is'} invalid (crosses the bound 0 or is singular): profile-likelihood interval reported instead${profiled.some((nm) => !wald.ci[nm]!.every(Number.isFinite)) ? ' (unbounded where the profile never crossed the limit)' : ''}`);
+    }
+  }
   if (wald.dof <= 0) warnings.push(`${y.length} points for ${form.params.length} parameters: no residual degrees of freedom, no intervals`);
   return {
     form: form.name,
@@ -165,7 +191,7 @@ export function fitLaw(obs: Observations, options: FitOptions): FitResult {
     r2: tss > 0 ? 1 - wald.rss / tss : null,
     ci: wald.ci,
     ci_level: level,
-    ciMethod: `wald (Gauss-Newton, t with ${wald.dof} dof)`,
+    ciMethod,
     method: `lbfgs multi-start (${res.starts} starts)`,
     warnings,
     se: wald.se,

@@ -1,86 +1,31 @@
-/**
- * Profile-likelihood intervals for one parameter of any least-squares fit: the parameter is fixed on a path
- * away from its estimate, the others re-optimised (warm-started along the path), and the interval is where
- * the residual sum of squares stays below RSS_min·(1 + t²/dof) (F calibration, exact for linear models and
- * the honest choice at small n) or RSS_min·exp(χ²₁/n) (likelihood-ratio calibration).
- */
-import { chiSquareQuantile, studentTQuantile } from './distributions.js';
+/** Profile-likelihood intervals of any least-squares fit by name (the search itself is in profile-core.ts). */
 import { LawsError, LawsInputError } from './errors.js';
 import { fitLaw, type FitOptions } from './fit.js';
-import { getForm, type Form } from './forms.js';
-import { fitNls } from './nls.js';
+import { getForm } from './forms.js';
+import { profileFromFit } from './profile-core.js';
 import type { Observations } from './types.js';
 import { checkedInputs } from './validate.js';
 
-function fixedForm(form: Form, j: number, value: number): Form {
-  const full = new Float64Array(form.params.length);
-  const gFull = new Float64Array(form.params.length);
-  const fill = (p: ArrayLike<number>): Float64Array => {
-    for (let k = 0, m = 0; k < full.length; k++) full[k] = k === j ? value : p[m++]!;
-    return full;
-  };
-  return {
-    ...form,
-    name: `${form.name}|${form.params[j]}=${value}`,
-    params: form.params.filter((_, k) => k !== j),
-    positive: form.positive.filter((_, k) => k !== j),
-    predict: (p, x) => form.predict(fill(p), x),
-    gradient: (p, x, g) => {
-      const y = form.gradient(fill(p), x, gFull);
-      for (let k = 0, m = 0; k < full.length; k++) if (k !== j) g[m++] = gFull[k]!;
-      return y;
-    },
-  };
-}
-
-/** Profile interval of `param` for a least-squares fit in log space (forms other than chinchilla). */
-export function profileCi(obs: Observations, options: FitOptions, param: string, calibration: 'F' | 'chi2' = 'F'): [number, number] {
+/**
+ * Profile interval of `param` for a least-squares fit (forms other than chinchilla: see `profileChinchilla`).
+ * An end where the profile never crosses the limit is ±Infinity; a positive parameter's lower end stops at 0.
+ */
+export function profileInterval(obs: Observations, options: FitOptions, param: string, calibration: 'F' | 'chi2' = 'F'): [number, number] {
   const form = typeof options.form === 'string' ? getForm(options.form) : options.form;
   const j = form.params.indexOf(param);
   if (j < 0) throw new LawsInputError(`form '${form.name}' has no parameter '${param}' (has ${form.params.join(', ')})`);
-  if (form.name === 'chinchilla') throw new LawsInputError('profileCi works on least-squares fits; use bootstrapFit for chinchilla');
-  const level = options.level ?? 0.95;
-  const fit = fitLaw(obs, { ...options, method: form.name === 'power' ? 'nls' : options.method, loss: 'ls' });
+  if (form.name === 'chinchilla') throw new LawsInputError('profileInterval works on least-squares fits; use profileChinchilla for chinchilla');
+  const fit = fitLaw(obs, { ...options, method: form.name === 'power' ? 'nls' : options.method, loss: 'ls', intervals: false });
   const { inputs, y } = checkedInputs(form, obs, options.labels);
-  const n = y.length;
-  const dof = n - form.params.length;
-  if (dof < 1) throw new LawsInputError(`profile interval needs more points than parameters (${n} points, ${form.params.length} parameters)`);
-  const rssMin = 2 * fit.objective;
-  const limit = calibration === 'F' ? rssMin * (1 + studentTQuantile(0.5 + level / 2, dof) ** 2 / dof) : rssMin * Math.exp(chiSquareQuantile(level, 1) / n);
-  const est = fit.values[j]!;
-  const rest = (vals: ArrayLike<number>): number[] => Array.from(vals).filter((_, k) => k !== j);
-  const rssAt = (value: number, start: number[]): { rss: number; values: number[] } => {
-    const res = fitNls(fixedForm(form, j, value), inputs, y, [start], { space: options.space ?? 'log' });
-    return { rss: 2 * res.objective, values: Array.from(res.values) };
-  };
-  const bound = (dir: 1 | -1): number => {
-    let step = Math.max(Math.abs(est) * 0.02, 1e-3) * (fit.se?.[param] !== undefined ? Math.max(1, (fit.se[param]! / Math.max(Math.abs(est) * 0.02, 1e-3)) * 0.5) : 1);
-    let inside = est;
-    let start = rest(fit.values);
-    for (let k = 0; k < 60; k++) {
-      const trial = inside + dir * step;
-      if (form.positive[j] && !(trial > 0)) return 0;
-      const r = rssAt(trial, start);
-      if (!Number.isFinite(r.rss)) break;
-      if (r.rss > limit) {
-        let lo = inside;
-        let hi = trial;
-        for (let b = 0; b < 40; b++) {
-          const mid = 0.5 * (lo + hi);
-          const m = rssAt(mid, start);
-          if (m.rss > limit) hi = mid;
-          else {
-            lo = mid;
-            start = m.values;
-          }
-        }
-        return 0.5 * (lo + hi);
-      }
-      inside = trial;
-      start = r.values;
-      step *= 1.5;
-    }
-    throw new LawsError(`profile of '${param}' did not cross the ${Math.round(level * 100)}% limit: the interval is unbounded in the ${dir > 0 ? 'upper' : 'lower'} direction`);
-  };
-  return [bound(-1), bound(1)];
+  return profileFromFit(form, inputs, y, fit, j, { level: options.level, space: options.space }, calibration);
+}
+
+/** As `profileInterval`, but throws when either end is unbounded. */
+export function profileCi(obs: Observations, options: FitOptions, param: string, calibration: 'F' | 'chi2' = 'F'): [number, number] {
+  const ci = profileInterval(obs, options, param, calibration);
+  const open = ci.findIndex((v) => !Number.isFinite(v));
+  if (open >= 0) {
+    throw new LawsError(`profile of '${param}' did not cross the ${Math.round((options.level ?? 0.95) * 100)}% limit: the interval is unbounded in the ${open === 1 ? 'upper' : 'lower'} direction`);
+  }
+  return ci;
 }

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LawsError } from './errors.js';
+import { LawsError, LawsInputError } from './errors.js';
 import { fitLaw } from './fit.js';
+import { profileChinchilla } from './profile-chinchilla.js';
 
 const SEED = 42;
 // Log-spaced x with a multiplicative power-law signal plus bounded noise: always a valid dataset.
@@ -70,6 +71,51 @@ describe('properties (fast-check, seeded)', () => {
         },
       ),
       { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it('chinchilla fits and profile intervals are invariant to row order', () => {
+    const N: number[] = [];
+    const D: number[] = [];
+    for (const n of [1e8, 4e8, 1.6e9, 6.4e9]) for (const tpp of [5, 20, 80]) {
+      N.push(n);
+      D.push(n * tpp);
+    }
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -0.02, max: 0.02, noNaN: true }), { minLength: 12, maxLength: 12 }), fc.integer({ min: 1, max: 11 }), (noise, shift) => {
+        const y = N.map((n, i) => (1.7 + 400 / n ** 0.34 + 410 / D[i]! ** 0.28) * Math.exp(noise[i]!));
+        const perm = N.map((_, i) => (i * 5 + shift) % N.length);
+        const pick = (a: number[]) => perm.map((i) => a[i]!);
+        const a = fitLaw({ N, D, y }, { form: 'chinchilla' });
+        const b = fitLaw({ N: pick(N), D: pick(D), y: pick(y) }, { form: 'chinchilla' });
+        expect(b.objective).toBeCloseTo(a.objective, 12);
+        const pa = profileChinchilla(N, D, y, ['alpha'], { delta: Infinity });
+        const pb = profileChinchilla(pick(N), pick(D), pick(y), ['alpha'], { delta: Infinity });
+        for (const k of [0, 1]) {
+          const [va, vb] = [pa.ci.alpha![k]!, pb.ci.alpha![k]!];
+          if (Number.isFinite(va)) expect(vb).toBeCloseTo(va, 4);
+          else expect(vb).toBe(va);
+          expect(Number.isNaN(va)).toBe(false);
+        }
+      }),
+      { seed: SEED, numRuns: 15 },
+    );
+  });
+
+  it('chinchilla: no input returns NaN; bad rows throw LawsInputError naming the row', () => {
+    const anyNumber = fc.oneof(fc.double({ min: 1e-3, max: 1e12 }), fc.constantFrom(0, -1, Number.NaN, Infinity, 1e-300, 1e300));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(anyNumber, anyNumber, anyNumber), { minLength: 0, maxLength: 9 }), (rows) => {
+        try {
+          const fit = fitLaw({ N: rows.map((r) => r[0]), D: rows.map((r) => r[1]), y: rows.map((r) => r[2]) }, { form: 'chinchilla' });
+          for (const v of Object.values(fit.params)) expect(Number.isFinite(v)).toBe(true);
+          expect(Number.isFinite(fit.objective)).toBe(true);
+        } catch (error) {
+          expect(error).toBeInstanceOf(LawsError);
+          if (error instanceof LawsInputError && /^row \d+/.test(error.message)) expect(error.message).toMatch(/column '(N|D|y)'/);
+        }
+      }),
+      { seed: SEED, numRuns: 200 },
     );
   });
 });

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { profileExponentCi } from '@scalewise/laws';
 import { main } from '../main.js';
 import type { CliIO } from '../kit.js';
 
@@ -67,6 +68,28 @@ describe('scalewise fit', () => {
     expect(out.params.alpha).toBeCloseTo(0.347, 3);
     expect(out.params.beta).toBeCloseTo(0.367, 3);
     expect(Object.keys(out.ci).sort()).toEqual(['A', 'B', 'E', 'alpha', 'beta']);
+  });
+
+  it('--profile adds profile-likelihood intervals: the closed-form F interval for power, robust LR for chinchilla', async (ctx) => {
+    const io = captureIO();
+    expect(await main(['fit', write('mobile-profile.csv', MOBILE), '--form', 'power', '--x', 'num_params', '--y', 'perplexity', '--profile', '--json'], io)).toBe(0);
+    const out = JSON.parse(io.out);
+    const closed = profileExponentCi([124635456, 345355200, 603188352, 1005461760], [11.961319, 8.976614, 7.984185, 7.171037], 0.95, 'F');
+    expect(out.ci_profile.b[0]).toBeCloseTo(closed[0], 5);
+    expect(out.ci_profile.b[1]).toBeCloseTo(closed[1], 5);
+    expect(out.ci.b).toEqual(out.ci_profile.b);
+    expect(out.ci_method).toMatch(/profile likelihood/);
+    const file = resolve(SHARED, 'chinchilla/svg_extracted_data.csv');
+    if (!existsSync(file)) return ctx.skip();
+    const io2 = captureIO();
+    expect(await main(['fit', file, '--form', 'chinchilla', '--n', 'Model Size', '--flops', 'Training FLOP', '--y', 'loss', '--drop-top', '5', '--bootstrap', '0', '--profile', '--json'], io2)).toBe(0);
+    const chin = JSON.parse(io2.out);
+    expect(chin.ci_profile_method).toMatch(/robust LR/);
+    expect(Object.keys(chin.ci).sort()).toEqual(['A', 'B', 'E', 'alpha', 'beta']);
+    for (const [name, [lo, hi]] of Object.entries(chin.ci as Record<string, [number, number]>)) {
+      expect(lo).toBeLessThan(chin.params[name]);
+      expect(hi).toBeGreaterThan(chin.params[name]);
+    }
   });
 
   const bad: [string, string, string[], RegExp][] = [

@@ -9,6 +9,8 @@ import {
   convertY,
   fitLaw,
   fitPowerOls,
+  profileChinchilla,
+  profileInterval,
   type FitOptions,
   type FitResult,
   type Observations,
@@ -39,6 +41,10 @@ Options:
   --bootstrap K     nonparametric bootstrap with K resamples (percentile CIs); default 0 for power
                     and one-variable forms (t / Wald intervals), 200 for chinchilla and kaplan-nd
   --seed S          seed of the bootstrap (default 0)
+  --profile         also compute profile-likelihood intervals of every parameter (F calibration; robust
+                    likelihood-ratio calibration for the Huber objective of chinchilla); they become "ci"
+                    when no bootstrap runs, and are printed as "ci_profile" in --json (an unbounded end
+                    prints as null, with a warning)
   --drop-top K      drop the K rows with the highest y first (Besiroglu et al. use 5)
   --json            print one JSON object: {form, n_points, params, objective, r2, ci, ci_level, method, warnings, ...}
 
@@ -77,6 +83,7 @@ const command: Command = {
       bootstrap: { type: 'string' },
       seed: { type: 'string' },
       'drop-top': { type: 'string' },
+      profile: { type: 'boolean' },
     });
     if (positionals.length !== 1) throw new UsageError(`expected exactly one FILE, found ${positionals.length}; see 'scalewise fit --help'`);
     if (!f.form) throw new UsageError("--form is required (power, saturating, kaplan-n, kaplan-d, kaplan-c, kaplan-nd, chinchilla, bnsl)");
@@ -154,7 +161,34 @@ const command: Command = {
       bootInfo = { resamples: K, successful: boot.successful, failed: boot.failed, seed };
       if (boot.failed > 0) warnings.push(`${boot.failed} of ${K} bootstrap resamples could not be refitted`);
     }
-    if (Object.keys(ci).length === 0) warnings.push('no confidence intervals: pass --bootstrap K');
+    let ciProfile: Record<string, [number, number]> | null = null;
+    let profileMethod: string | null = null;
+    if (f.profile) {
+      if (form.name === 'chinchilla') {
+        const prof = profileChinchilla(obs.N!, obs.D!, obs.y, undefined, { level: fit.ci_level, theta: (fit as FitResult & { theta?: Float64Array }).theta });
+        ciProfile = prof.ci as Record<string, [number, number]>;
+        profileMethod = prof.method;
+        warnings.push(...prof.warnings);
+      } else {
+        ciProfile = {};
+        for (const name of form.params) {
+          try {
+            ciProfile[name] = profileInterval(obs, options, name);
+          } catch (error) {
+            warnings.push(`no profile interval for ${name}: ${(error as Error).message}`);
+          }
+        }
+        profileMethod = `profile likelihood (F, ${fit.n_points - form.params.length} dof)`;
+        for (const [name, [lo, hi]] of Object.entries(ciProfile)) {
+          if (!Number.isFinite(lo) || !Number.isFinite(hi)) warnings.push(`the profile interval of ${name} is unbounded ${Number.isFinite(lo) ? 'above' : 'below'}`);
+        }
+      }
+      if (K === 0) {
+        ci = ciProfile;
+        ciMethod = profileMethod;
+      }
+    }
+    if (Object.keys(ci).length === 0) warnings.push('no confidence intervals: pass --bootstrap K or --profile');
     const allWarnings = [...warnings, ...fit.warnings];
     // A perplexity-space exponent is not a loss-space one: report the loss-space refit beside it.
     let lossSpace: { b: number; ci_b: [number, number]; note: string } | undefined;
@@ -178,6 +212,8 @@ const command: Command = {
         se: fit.se ?? null,
         units: { y: unitY, x: joint ? { N: 'params_total', D: 'tokens' } : unitX },
         bootstrap: bootInfo ?? null,
+        ci_profile: ciProfile,
+        ci_profile_method: profileMethod,
         ...(lossSpace ? { loss_space: lossSpace } : {}),
         file,
       });
@@ -197,6 +233,9 @@ const command: Command = {
       `objective: ${fmt(fit.objective)} (${fit.objectiveName})`,
       `R²: ${fit.r2 === null ? 'n/a' : fit.r2.toFixed(5)}${fit.method.startsWith('ols') || form.name === 'chinchilla' ? ' (log space)' : ''}`,
       `method: ${fit.method}`,
+      ...(ciProfile && K > 0
+        ? [`profile ${level} (${profileMethod}): ${Object.entries(ciProfile).map(([name, c]) => `${name} [${fmt(c[0])}, ${fmt(c[1])}]`).join(', ')}`]
+        : []),
       ...(lossSpace ? [`loss-space exponent (ln PPL = loss, nats): b = ${fmt(lossSpace.b)} [${fmt(lossSpace.ci_b[0])}, ${fmt(lossSpace.ci_b[1])}]`] : []),
       ...allWarnings.map((w) => `warning: ${w}`),
     ];

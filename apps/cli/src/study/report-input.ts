@@ -19,7 +19,8 @@ export interface StudyResults {
   versions: Record<string, string>;
 }
 
-const fmt = (v: number, digits = 4) => (Number.isFinite(v) ? Number(v.toPrecision(digits)).toString() : 'n/a');
+// An unbounded interval end (a profile that never crossed its limit) prints as ±∞, not as a number.
+const fmt = (v: number, digits = 4) => (Number.isFinite(v) ? Number(v.toPrecision(digits)).toString() : v === Infinity ? '∞' : v === -Infinity ? '−∞' : 'n/a');
 const ci = (pair: readonly [number, number] | null | undefined, digits = 3) => (pair ? `[${fmt(pair[0], digits)}, ${fmt(pair[1], digits)}]` : 'n/a');
 
 function originalSection(o: OriginalStudy): ReportSection {
