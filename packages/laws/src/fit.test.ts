@@ -53,6 +53,12 @@ describe('fitLaw: known-parameter recovery', () => {
     expect(fit.ci.A![0]).toBeGreaterThan(0);
     expect(fit.ciMethod).toMatch(/profile likelihood \(F\) for E/);
     expect(fit.warnings.join(' ')).toMatch(/Wald interval of E/);
+    // A 5-model ladder whose Wald interval of A also crosses 0: the profile must find A's real lower end on
+    // the way down to 0, not jump to the bound.
+    const ladder = fitLaw({ x: [9300, 20000, 40000, 80000, 148000], y: [3.28, 2.9, 2.4, 2.05, 1.76] }, { form: 'saturating' });
+    expect(ladder.ciMethod).toMatch(/for E, A/);
+    expect(ladder.ci.A![0]).toBeGreaterThan(5);
+    expect(ladder.ci.A![0]).toBeLessThan(ladder.params.A!);
   });
 
   it('kaplan-n recovers N_c and α_N from exact data', () => {

@@ -21,6 +21,10 @@ describe('planCi', () => {
       expect(p.medianWidth).toBeCloseTo(closed.plans[i]!.medianWidth, 10);
       expect(p.coverage).toBeCloseTo(closed.plans[i]!.coverage, 10);
     });
+    // For a model linear in its parameters the F-calibrated profile interval is the t interval.
+    const profiled = planCi('power', [1151.6, -0.2457], 'b', designs.map((x) => ({ x })), { sigmaLog: 0.013, targetWidth: 0.05, replicates: 40, seed: 2, interval: 'profile' });
+    const closedFew = planExponentCi({ a: 1151.6, b: -0.2457 }, designs, { sigmaLog: 0.013, targetWidth: 0.05, replicates: 40, seed: 2 });
+    profiled.plans.forEach((p, i) => expect(p.medianWidth / closedFew.plans[i]!.medianWidth).toBeCloseTo(1, 4));
   });
 
   it('chinchilla: more sizes and budgets narrow the exponent interval, and the planner picks the first design meeting the target', () => {

@@ -96,7 +96,9 @@ export function planCi(formOrName: string | Form, truth: ArrayLike<number>, para
           const huber = (options.fit?.loss ?? 'huber') === 'huber';
           ci = profileChinchilla(obs.N!, obs.D!, y, [param as ChinchillaParam], { delta: huber ? (options.fit?.delta ?? 1e-3) : Infinity, level }).ci[param as ChinchillaParam];
         } else {
-          const fit = fitLaw({ ...obs, y }, { ...options.fit, form, level, intervals: mode === 'auto' });
+          // Profiles need the ½·RSS objective of a least-squares fit: power goes through NLS (OLS reports RSS).
+          const method = mode === 'profile' && form.name === 'power' ? 'nls' : options.fit?.method;
+          const fit = fitLaw({ ...obs, y }, { ...options.fit, form, level, method, intervals: mode === 'auto' });
           ci = mode === 'profile'
             ? profileFromFit(form, inputs.map((c) => Float64Array.from(c)), y, fit, j, { level, space: options.fit?.space })
             : fit.ci[param];

@@ -65,8 +65,12 @@ export function profileFromFit(form: Form, inputs: Float64Array[], y: Float64Arr
     let inside = est;
     let start = rest(fit.values);
     for (let k = 0; k < 60; k++) {
-      const trial = inside + dir * step;
-      if (form.positive[j] && !(trial > 0)) return 0;
+      let trial = inside + dir * step;
+      if (form.positive[j] && !(trial > 0)) {
+        // Approach the bound 0 geometrically: the profile may cross its limit anywhere on the way.
+        if (inside < 1e-9 * Math.abs(est)) return 0;
+        trial = inside / 4;
+      }
       const r = rssAt(trial, start);
       if (!Number.isFinite(r.rss)) break;
       if (r.rss > limit) {
