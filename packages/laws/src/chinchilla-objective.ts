@@ -17,6 +17,21 @@ export interface LogData {
   lnL: Float64Array;
 }
 
+/**
+ * ln N and ln D minus their means: the same objective in a' = a − α·c_N, b' = b − β·c_D, far better conditioned
+ * (a and α are otherwise almost collinear because ln N ≈ 20).
+ */
+export function centre(data: LogData): { centred: LogData; cN: number; cD: number } {
+  const n = data.lnN.length;
+  let cN = 0;
+  let cD = 0;
+  for (let i = 0; i < n; i++) {
+    cN += data.lnN[i]! / n;
+    cD += data.lnD[i]! / n;
+  }
+  return { centred: { lnN: data.lnN.map((v) => v - cN), lnD: data.lnD.map((v) => v - cD), lnL: data.lnL }, cN, cD };
+}
+
 /** Objective + analytic gradient for θ = (a, b, e, α, β). `delta = Infinity` gives plain least squares (½Σr²). */
 export function chinchillaObjective(data: LogData, delta: number, weights?: Float64Array): ObjectiveFn {
   const { lnN, lnD, lnL } = data;

@@ -4,7 +4,7 @@
  * Two search strategies reach the same optimum: Hoffmann's 4,500-start grid ('grid') and variable projection
  * over a 20×20 exponent grid followed by a few L-BFGS polishes ('varpro', the default: same optimum, ~100x faster).
  */
-import { chinchillaObjective, hoffmannGrid, huber, type LogData } from './chinchilla-objective.js';
+import { centre, chinchillaObjective, hoffmannGrid, huber, type LogData } from './chinchilla-objective.js';
 import { LawsError } from './errors.js';
 import { chinchilla as form } from './forms.js';
 import { Lbfgs, type LbfgsOptions } from './lbfgs.js';
@@ -137,14 +137,7 @@ export function varproStarts(data: LogData, delta: number, count: number, weight
  */
 export function fitChinchillaRaw(data: LogData, options: ChinchillaOptions = {}): ChinchillaRaw {
   const delta = options.delta ?? 1e-3;
-  const n = data.lnN.length;
-  let cN = 0;
-  let cD = 0;
-  for (let i = 0; i < n; i++) {
-    cN += data.lnN[i]! / n;
-    cD += data.lnD[i]! / n;
-  }
-  const centred: LogData = { lnN: data.lnN.map((v) => v - cN), lnD: data.lnD.map((v) => v - cD), lnL: data.lnL };
+  const { centred, cN, cD } = centre(data);
   const fg = chinchillaObjective(centred, delta, options.weights);
   const opt = new Lbfgs(5);
   const strict = { ...DEFAULT_LBFGS, ...options.lbfgs };

@@ -10,7 +10,7 @@
  * estimated by a kernel-smoothed count, because δ = 1e-3 is often narrower than the residual spread and a
  * plain count of residuals inside ±δ would rest on a handful of points.
  */
-import { chinchillaObjective, type LogData } from './chinchilla-objective.js';
+import { centre, chinchillaObjective, type LogData } from './chinchilla-objective.js';
 import { fitChinchillaRaw, toLogData } from './chinchilla.js';
 import { normalCdf, quantile, studentTQuantile } from './distributions.js';
 import { LawsError, LawsInputError } from './errors.js';
@@ -120,13 +120,7 @@ export function profileChinchilla(N: ArrayLike<number>, D: ArrayLike<number>, L:
   for (let i = 0; i < n; i++) nEff += options.weights?.[i] ?? 1;
   if (nEff <= 5) throw new LawsInputError(`profile intervals need more points than the 5 parameters, found ${nEff}`);
   const theta = options.theta ?? fitChinchillaRaw(data, { delta, weights: options.weights }).theta;
-  let cN = 0;
-  let cD = 0;
-  for (let i = 0; i < n; i++) {
-    cN += data.lnN[i]! / n;
-    cD += data.lnD[i]! / n;
-  }
-  const centred: LogData = { lnN: data.lnN.map((v) => v - cN), lnD: data.lnD.map((v) => v - cD), lnL: data.lnL };
+  const { centred, cN, cD } = centre(data);
   const fg = chinchillaObjective(centred, delta, options.weights);
   const opt = new Lbfgs(5);
   const strict = { relTol: 1e-13, gradTol: 1e-10, maxIterations: 2000 };
