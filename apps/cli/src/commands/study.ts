@@ -60,11 +60,13 @@ const command: Command = {
     const started = performance.now();
     log(`scalewise study: writing to ${outDir}`);
 
-    const original = await runStage(outDir, 'original', plan.bootstrap, log, async () => runOriginalStudy({ seed: options.seed, bootstrap: plan.bootstrap }));
-    const ladder = await runStage(outDir, 'ladder', plan.sweep, log, () => runLadderStudy(plan, outDir, progress));
+    // Fitting stages are keyed by the laws version too: after an upgrade they refit (training runs stay cached).
+    const laws = studyVersions()['@scalewise/laws'];
+    const original = await runStage(outDir, 'original', { bootstrap: plan.bootstrap, laws }, log, async () => runOriginalStudy({ seed: options.seed, bootstrap: plan.bootstrap }));
+    const ladder = await runStage(outDir, 'ladder', { sweep: plan.sweep, laws }, log, () => runLadderStudy(plan, outDir, progress));
     const throughput = await runStage(outDir, 'throughput', { bench: plan.bench, presets: plan.benchPresets, runs: ladder.runs.map((r) => r.id) }, log, () => runThroughput(plan, ladder.runs, progress));
 
-    const isoflop = plan.isoflop ? await runStage(outDir, 'isoflop', plan.isoflop, log, () => runIsoflopStudy(plan.isoflop!, outDir, progress)) : null;
+    const isoflop = plan.isoflop ? await runStage(outDir, 'isoflop', { isoflop: plan.isoflop, laws }, log, () => runIsoflopStudy(plan.isoflop!, outDir, progress)) : null;
 
     const results: StudyResults = { runId, plan, original, ladder, throughput, isoflop, versions: studyVersions() };
     const resultFiles = await writeStudyResults(path.join(outDir, 'results'), results);
