@@ -32,6 +32,16 @@ export function centre(data: LogData): { centred: LogData; cN: number; cD: numbe
   return { centred: { lnN: data.lnN.map((v) => v - cN), lnD: data.lnD.map((v) => v - cD), lnL: data.lnL }, cN, cD };
 }
 
+/** θ = (a, b, e, α, β) → the centred coordinates (a′, b′, e, α, β) of `centre`. */
+export function toCentred(theta: ArrayLike<number>, cN: number, cD: number): Float64Array {
+  return Float64Array.of(theta[0]! - theta[3]! * cN, theta[1]! - theta[4]! * cD, theta[2]!, theta[3]!, theta[4]!);
+}
+
+/** Centred coordinates (a′, b′, e, α, β) → θ = (a, b, e, α, β). */
+export function fromCentred(x: ArrayLike<number>, cN: number, cD: number): Float64Array {
+  return Float64Array.of(x[0]! + x[3]! * cN, x[1]! + x[4]! * cD, x[2]!, x[3]!, x[4]!);
+}
+
 /** Objective + analytic gradient for θ = (a, b, e, α, β). `delta = Infinity` gives plain least squares (½Σr²). */
 export function chinchillaObjective(data: LogData, delta: number, weights?: Float64Array): ObjectiveFn {
   const { lnN, lnD, lnL } = data;

@@ -4,7 +4,7 @@
  * Two search strategies reach the same optimum: Hoffmann's 4,500-start grid ('grid') and variable projection
  * over a 20×20 exponent grid followed by a few L-BFGS polishes ('varpro', the default: same optimum, ~100x faster).
  */
-import { centre, chinchillaObjective, hoffmannGrid, huber, type LogData } from './chinchilla-objective.js';
+import { centre, chinchillaObjective, fromCentred, hoffmannGrid, huber, toCentred, type LogData } from './chinchilla-objective.js';
 import { LawsError } from './errors.js';
 import { chinchilla as form } from './forms.js';
 import { Lbfgs, type LbfgsOptions } from './lbfgs.js';
@@ -147,12 +147,9 @@ export function fitChinchillaRaw(data: LogData, options: ChinchillaOptions = {})
   // The `keep` best screened points, sorted by objective (grid), or every projected start (varpro).
   const topF = new Float64Array(keep).fill(Infinity);
   const topX = new Float64Array(keep * 5);
-  const x = new Float64Array(5);
   let starts = 0;
   const run = (start: ArrayLike<number>): void => {
-    x.set(start as ArrayLike<number>);
-    x[0] = x[0]! - x[3]! * cN;
-    x[1] = x[1]! - x[4]! * cD;
+    const x = toCentred(start, cN, cD);
     const res = opt.minimize(fg, x, screen);
     starts++;
     if (!(Number.isFinite(res.f) && res.f < topF[keep - 1]!)) return;
@@ -187,10 +184,7 @@ export function fitChinchillaRaw(data: LogData, options: ChinchillaOptions = {})
       converged = res.converged || res.reason === 'line-search';
     }
   }
-  const theta = Float64Array.from(best);
-  theta[0] = theta[0]! + theta[3]! * cN;
-  theta[1] = theta[1]! + theta[4]! * cD;
-  return { theta, objective: bestF, starts, converged };
+  return { theta: fromCentred(best, cN, cD), objective: bestF, starts, converged };
 }
 
 /** θ = (a, b, e, α, β) → natural parameters (E, A, B, α, β). */

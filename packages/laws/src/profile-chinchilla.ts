@@ -10,11 +10,13 @@
  * estimated by a kernel-smoothed count, because δ = 1e-3 is often narrower than the residual spread and a
  * plain count of residuals inside ±δ would rest on a handful of points.
  */
-import { centre, chinchillaObjective, type LogData } from './chinchilla-objective.js';
-import { fitChinchillaRaw, toLogData } from './chinchilla.js';
+import { centre, chinchillaObjective, fromCentred, toCentred } from './chinchilla-objective.js';
+import { fitChinchillaRaw, thetaToParams, toLogData } from './chinchilla.js';
+import { chinchilla as form } from './forms.js';
 import { normalCdf, quantile, studentTQuantile } from './distributions.js';
 import { LawsError, LawsInputError } from './errors.js';
 import { Lbfgs, type ObjectiveFn } from './lbfgs.js';
+import { findCrossing } from './profile-core.js';
 
 export type ChinchillaParam = 'E' | 'A' | 'B' | 'alpha' | 'beta';
 const ALL: ChinchillaParam[] = ['E', 'A', 'B', 'alpha', 'beta'];
@@ -62,18 +64,6 @@ function onPlane(fg: ObjectiveFn, normal: Float64Array): ObjectiveFn {
     for (let i = 0; i < 5; i++) g[i] = g[i]! - (gn / nn) * normal[i]!;
     return f;
   };
-}
-
-/** Residuals r = log L̂ − log L at the centred point x. */
-function residuals(data: LogData, x: Float64Array): Float64Array {
-  const r = new Float64Array(data.lnL.length);
-  for (let i = 0; i < r.length; i++) {
-    const t1 = x[0]! - x[3]! * data.lnN[i]!;
-    const t2 = x[1]! - x[4]! * data.lnD[i]!;
-    const m = Math.max(t1, t2, x[2]!);
-    r[i] = m + Math.log(Math.exp(t1 - m) + Math.exp(t2 - m) + Math.exp(x[2]! - m)) - data.lnL[i]!;
-  }
-  return r;
 }
 
 /** λ = E[ψ′]/E[ψ²]·(n−p)/n from the residuals at the optimum, with a smoothed estimate of P(|r| ≤ δ). */
@@ -124,11 +114,11 @@ export function profileChinchilla(N: ArrayLike<number>, D: ArrayLike<number>, L:
   const fg = chinchillaObjective(centred, delta, options.weights);
   const opt = new Lbfgs(5);
   const strict = { relTol: 1e-13, gradTol: 1e-10, maxIterations: 2000 };
-  const xHat = Float64Array.of(theta[0]! - theta[3]! * cN, theta[1]! - theta[4]! * cD, theta[2]!, theta[3]!, theta[4]!);
-  opt.minimize(fg, xHat, strict);
-  const g = new Float64Array(5);
-  const fHat = fg(xHat, g);
-  const scale = robustScale(residuals(centred, xHat), options.weights, delta, 5);
+  const xHat = toCentred(theta, cN, cD);
+  const fHat = opt.minimize(fg, xHat, strict).f;
+  const values = thetaToParams(fromCentred(xHat, cN, cD));
+  const residuals = Float64Array.from(data.lnL, (lnL, i) => Math.log(form.predict(values, [N[i]!, D[i]!])) - lnL);
+  const scale = robustScale(residuals, options.weights, delta, 5);
   const increase = studentTQuantile(0.5 + level / 2, nEff - 5) ** 2 / (2 * scale);
   const limit = fHat + increase;
   const warnings: string[] = [];
@@ -143,7 +133,7 @@ export function profileChinchilla(N: ArrayLike<number>, D: ArrayLike<number>, L:
     const x = Float64Array.from(from);
     let dot = 0;
     for (let i = 0; i < 5; i++) dot += normal[i]! * x[i]!;
-    const axis = param === 'A' ? 0 : param === 'B' ? 1 : param === 'E' ? 2 : param === 'alpha' ? 3 : 4;
+    const axis = normal.findIndex((v) => v !== 0);
     x[axis] = x[axis]! + (value - dot) / normal[axis]!;
     const res = opt.minimize(onPlane(fg, normal), x, strict);
     refits++;
@@ -158,6 +148,7 @@ export function profileChinchilla(N: ArrayLike<number>, D: ArrayLike<number>, L:
     const isLog = param === 'E' || param === 'A' || param === 'B';
     const end = (dir: 1 | -1): number => {
       let inside = est;
+      let insideF = fHat;
       let insideX: Float64Array = Float64Array.from(xHat);
       let step = isLog ? 0.05 : 0.01;
       for (let k = 0; k < 60; k++) {
@@ -167,37 +158,23 @@ export function profileChinchilla(N: ArrayLike<number>, D: ArrayLike<number>, L:
         if (Math.abs(trial - est) > (isLog ? 50 : 20)) return dir * Infinity;
         const out = profileAt(param, trial, insideX);
         if (out.f < fHat * (1 - 1e-9)) warnings.push(`profile of ${param} found a lower objective (${out.f} < ${fHat}): the main fit is not the global optimum`);
-        if (out.f > limit || !Number.isFinite(out.f)) return bracket(param, inside, insideX, trial, out.f);
+        if (out.f > limit || !Number.isFinite(out.f)) {
+          let warm = insideX;
+          const excess = (v: number): number => {
+            const at = profileAt(param, v, warm);
+            if (!Number.isFinite(at.f)) return increase;
+            if (at.f <= limit) warm = at.x;
+            return at.f - limit;
+          };
+          const hOut = Number.isFinite(out.f) ? out.f - limit : increase;
+          return findCrossing(excess, inside, insideF - limit, trial, hOut, 1e-7 * Math.max(1, Math.abs(inside)));
+        }
         inside = trial;
+        insideF = out.f;
         insideX = out.x;
         step *= 1.6;
       }
       return dir * Infinity;
-    };
-    // Illinois regula falsi on h(v) = F(v) − limit between an inside (h < 0) and an outside (h > 0) value.
-    const bracket = (param_: ChinchillaParam, vIn: number, xIn: Float64Array, vOut: number, fOut: number): number => {
-      let hIn = fHat - limit;
-      let hOut = Number.isFinite(fOut) ? fOut - limit : increase;
-      let side = 0;
-      for (let it = 0; it < 40 && Math.abs(vOut - vIn) > 1e-7 * Math.max(1, Math.abs(vIn)); it++) {
-        const v = vIn - (hIn * (vOut - vIn)) / (hOut - hIn);
-        const mid = Number.isFinite(v) && (v - vIn) * (v - vOut) < 0 ? v : 0.5 * (vIn + vOut);
-        const out = profileAt(param_, mid, xIn);
-        const h = Number.isFinite(out.f) ? out.f - limit : increase;
-        if (h > 0) {
-          vOut = mid;
-          hOut = h;
-          if (side === 1) hIn /= 2;
-          side = 1;
-        } else {
-          vIn = mid;
-          hIn = h;
-          xIn = out.x;
-          if (side === -1) hOut /= 2;
-          side = -1;
-        }
-      }
-      return 0.5 * (vIn + vOut);
     };
     const lo = end(-1);
     const hi = end(1);

@@ -63,6 +63,7 @@ export function profileFromFit(form: Form, inputs: Float64Array[], y: Float64Arr
     if (form.positive[j] && dir < 0 && !(est > 1e-12 * Math.max(...y))) return 0;
     let step = Math.max(Math.abs(est) * 0.02, 1e-3) * (fit.se?.[param] !== undefined ? Math.max(1, (fit.se[param]! / Math.max(Math.abs(est) * 0.02, 1e-3)) * 0.5) : 1);
     let inside = est;
+    let insideRss = rssMin;
     let start = rest(fit.values);
     for (let k = 0; k < 60; k++) {
       let trial = inside + dir * step;
@@ -74,24 +75,47 @@ export function profileFromFit(form: Form, inputs: Float64Array[], y: Float64Arr
       const r = rssAt(trial, start);
       if (!Number.isFinite(r.rss)) break;
       if (r.rss > limit) {
-        let lo = inside;
-        let hi = trial;
-        for (let b = 0; b < 40; b++) {
-          const mid = 0.5 * (lo + hi);
-          const m = rssAt(mid, start);
-          if (m.rss > limit) hi = mid;
-          else {
-            lo = mid;
-            start = m.values;
-          }
-        }
-        return 0.5 * (lo + hi);
+        let warm = start;
+        const excess = (v: number): number => {
+          const m = rssAt(v, warm);
+          if (!Number.isFinite(m.rss)) return limit - rssMin;
+          if (m.rss <= limit) warm = m.values;
+          return m.rss - limit;
+        };
+        return findCrossing(excess, inside, insideRss - limit, trial, r.rss - limit, 1e-9 * Math.max(Math.abs(est), Math.abs(trial - inside)));
       }
       inside = trial;
+      insideRss = r.rss;
       start = r.values;
       step *= 1.5;
     }
     return dir * Infinity;
   };
   return [bound(-1), bound(1)];
+}
+
+/**
+ * Where `h` crosses 0 between `vIn` (h ≤ 0) and `vOut` (h > 0), to `tol` in v: Illinois regula falsi, which keeps
+ * the bracket of bisection and converges superlinearly on the smooth profiles here. `h` must return a finite
+ * positive value for points it cannot evaluate. Shared by every profile-interval search.
+ */
+export function findCrossing(h: (v: number) => number, vIn: number, hIn: number, vOut: number, hOut: number, tol: number): number {
+  let side = 0;
+  for (let it = 0; it < 60 && Math.abs(vOut - vIn) > tol; it++) {
+    const secant = vIn - (hIn * (vOut - vIn)) / (hOut - hIn);
+    const v = Number.isFinite(secant) && (secant - vIn) * (secant - vOut) < 0 ? secant : 0.5 * (vIn + vOut);
+    const hv = h(v);
+    if (hv > 0) {
+      vOut = v;
+      hOut = hv;
+      if (side === 1) hIn /= 2;
+      side = 1;
+    } else {
+      vIn = v;
+      hIn = hv;
+      if (side === -1) hOut /= 2;
+      side = -1;
+    }
+  }
+  return 0.5 * (vIn + vOut);
 }
