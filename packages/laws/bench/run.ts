@@ -149,6 +149,23 @@ if (data) {
 }
 
 // 3c. Coverage of nonlinear intervals by simulation, full size: chinchilla profile (LS and Huber), saturating Wald.
+/** Runs of a Chinchilla-style study: each size at `budgets` token counts from 2 to 200 tokens per parameter. */
+const chinchillaDesign = (sizes: readonly number[], budgets: number) => {
+  const N: number[] = [];
+  const D: number[] = [];
+  for (const s of sizes) for (let b = 0; b < budgets; b++) {
+    N.push(s);
+    D.push(s * 20 * 10 ** (-1 + (2 * b) / (budgets - 1)));
+  }
+  return { N, D, label: `${sizes.length} sizes × ${budgets} budgets` };
+};
+/** Adds one to covered[j] for every parameter whose interval contains its true value. */
+const tally = (covered: number[], names: readonly string[], truth: readonly number[], ci: Record<string, [number, number]>) => {
+  names.forEach((name, j) => {
+    const [lo, hi] = ci[name]!;
+    if (lo <= truth[j]! && truth[j]! <= hi) covered[j]!++;
+  });
+};
 {
   const truth = [1.69, 406.4, 410.7, 0.34, 0.28];
   const names: ChinchillaParam[] = ['E', 'A', 'B', 'alpha', 'beta'];
@@ -156,21 +173,12 @@ if (data) {
   const sizes = [7e7, 1.5e8, 4e8, 1e9, 2.5e9, 6e9, 1.6e10, 4e10];
   const cov: Record<string, unknown> = {};
   for (const [label, delta, perSize, sigma] of [['ls_n40', Infinity, 5, 0.015], ['huber_n40', 1e-3, 5, 0.015], ['huber_n80', 1e-3, 10, 0.015]] as const) {
-    const N: number[] = [];
-    const D: number[] = [];
-    for (const s of sizes) for (let k = 0; k < perSize; k++) {
-      N.push(s);
-      D.push(s * 20 * 10 ** (-1 + (2 * k) / (perSize - 1)));
-    }
+    const { N, D } = chinchillaDesign(sizes, perSize);
     const covered = [0, 0, 0, 0, 0];
     const [, t] = time(() => {
       for (let r = 0; r < reps; r++) {
         const y = simulate(chinchilla, truth, [N, D], sigma, 50_000 + r);
-        const p = profileChinchilla(N, D, y, names, { delta });
-        names.forEach((name, j) => {
-          const [lo, hi] = p.ci[name]!;
-          if (lo <= truth[j]! && truth[j]! <= hi) covered[j]!++;
-        });
+        tally(covered, names, truth, profileChinchilla(N, D, y, names, { delta }).ci as Record<string, [number, number]>);
       }
     });
     cov[`chinchilla_profile_${label}`] = { replicates: reps, noise_sd_log: sigma, seconds: t, coverage: Object.fromEntries(names.map((k, j) => [k, covered[j]! / reps])) };
@@ -181,11 +189,7 @@ if (data) {
   const satCovered = [0, 0, 0];
   const satReps = 5 * reps;
   for (let r = 0; r < satReps; r++) {
-    const fit = fitLaw({ x: xs, y: simulate(saturating, satTruth, [xs], 0.01, 90_000 + r) }, { form: 'saturating' });
-    ['E', 'A', 'alpha'].forEach((name, j) => {
-      const [lo, hi] = fit.ci[name]!;
-      if (lo <= satTruth[j]! && satTruth[j]! <= hi) satCovered[j]!++;
-    });
+    tally(satCovered, ['E', 'A', 'alpha'], satTruth, fitLaw({ x: xs, y: simulate(saturating, satTruth, [xs], 0.01, 90_000 + r) }, { form: 'saturating' }).ci);
   }
   cov.saturating_wald_n8 = { replicates: satReps, coverage: { E: satCovered[0]! / satReps, A: satCovered[1]! / satReps, alpha: satCovered[2]! / satReps } };
   log(`coverage of 95% saturating Wald CIs (8 sizes, ${satReps} replicates): ${satCovered.map((c) => `${((100 * c) / satReps).toFixed(1)}%`).join(', ')}`);
@@ -193,23 +197,14 @@ if (data) {
   // Bootstrap percentile intervals of chinchilla (n = 40, 200 resamples each): the check the bootstrap needs too.
   const bootReps = Number(process.env.LAWS_BENCH_BOOT_COVERAGE_REPS ?? 300);
   if (bootReps > 0) {
-    const N: number[] = [];
-    const D: number[] = [];
-    for (const s of sizes) for (let k = 0; k < 5; k++) {
-      N.push(s);
-      D.push(s * 20 * 10 ** (-1 + (2 * k) / 4));
-    }
+    const { N, D } = chinchillaDesign(sizes, 5);
     const covered = [0, 0, 0, 0, 0];
     const [, t] = time(() => {
       for (let r = 0; r < bootReps; r++) {
         const y = simulate(chinchilla, truth, [N, D], 0.015, 70_000 + r);
         const obs = { N, D, y };
         const fit = fitLaw(obs, { form: 'chinchilla' });
-        const boot = bootstrapFit(obs, fit, { form: 'chinchilla' }, { resamples: 200, seed: r });
-        names.forEach((name, j) => {
-          const [lo, hi] = boot.ci[name]!;
-          if (lo <= truth[j]! && truth[j]! <= hi) covered[j]!++;
-        });
+        tally(covered, names, truth, bootstrapFit(obs, fit, { form: 'chinchilla' }, { resamples: 200, seed: r }).ci);
       }
     });
     cov.chinchilla_bootstrap_n40 = { replicates: bootReps, resamples: 200, noise_sd_log: 0.015, seconds: t, coverage: Object.fromEntries(names.map((k, j) => [k, covered[j]! / bootReps])) };
@@ -218,16 +213,7 @@ if (data) {
   out.coverage_nonlinear = cov;
 
   // Planning a Chinchilla-style study: how many sizes × budgets for a 95% interval of α narrower than 0.1?
-  const design = (k: number, budgets: number) => {
-    const s = logSpaced(7e7, 4e10, k);
-    const N: number[] = [];
-    const D: number[] = [];
-    for (const v of s) for (let b = 0; b < budgets; b++) {
-      N.push(v);
-      D.push(v * 20 * 10 ** (-1 + (2 * b) / (budgets - 1)));
-    }
-    return { N, D, label: `${k} sizes × ${budgets} budgets` };
-  };
+  const design = (k: number, budgets: number) => chinchillaDesign(logSpaced(7e7, 4e10, k), budgets);
   const designs = [design(4, 3), design(4, 5), design(8, 5), design(12, 6), design(16, 8), design(24, 10)];
   const [plan, tPlan] = time(() => planCi('chinchilla', truth, 'alpha', designs, { sigmaLog: 0.015, targetWidth: 0.1, replicates: 200, seed: 3 }));
   out.planning_chinchilla_alpha = { seconds: tPlan, target_width: 0.1, plans: plan.plans.map((p) => ({ design: p.design.label, runs: p.points, median_width: p.medianWidth, fraction_below_target: p.fractionBelowTarget, coverage: p.coverage, failed: p.failed })), smallest: plan.smallestDesign?.design.label ?? null };

@@ -20,6 +20,6 @@ export { datasets, mobilellm, type MobileLlmRow } from './datasets.js';
 export { createRng, type Rng } from './rng.js';
 export { studentTQuantile, studentTCdf, normalQuantile, normalCdf, chiSquareQuantile, quantile } from './distributions.js';
 export { analyzePowerLaw, type PowerAnalysis, type PowerAnalysisInput, type ExponentSummary, type DiminishingReturnsRow } from './power-analysis.js';
-export { profileCi, profileInterval } from './profile.js';
+export { profileCi, profileInterval, profileIntervals, type ProfileIntervals } from './profile.js';
 export { profileFromFit, type LsFit, type ProfileOptions } from './profile-core.js';
 export { profileChinchilla, type ChinchillaParam, type ChinchillaProfile, type ChinchillaProfileOptions } from './profile-chinchilla.js';

@@ -3,7 +3,7 @@ import { numericColumn } from './csv.js';
 import { mobilellm } from './datasets.js';
 import { fitPowerOls, powerPredictionInterval, profileExponentCi } from './ols.js';
 import { createRng } from './rng.js';
-import { profileCi } from './profile.js';
+import { profileCi, profileInterval, profileIntervals } from './profile.js';
 import { fitLaw } from './fit.js';
 import { sharedTable } from '../bench/shared-data.js';
 
@@ -58,6 +58,16 @@ describe('power law by log-log OLS', () => {
     const f = profileExponentCi(x, ppl, 0.95, 'F');
     expect(f[0]).toBeCloseTo(fit.ci.b![0], 10);
     expect(chi[1] - chi[0]).toBeLessThan(fit.ci.b![1] - fit.ci.b![0]);
+  });
+
+  it('profileIntervals gives every parameter from one fit, the same as profileInterval one at a time', () => {
+    const xs = [1e7, 3e7, 1e8, 3e8, 1e9, 3e9];
+    const ys = xs.map((v, i) => 1.7 + 250 * v ** -0.32 + 0.003 * Math.sin(7 * i));
+    const all = profileIntervals({ x: xs, y: ys }, { form: 'saturating' });
+    expect(Object.keys(all.ci)).toEqual(['E', 'A', 'alpha']);
+    for (const name of ['E', 'A', 'alpha']) expect(all.ci[name]).toEqual(profileInterval({ x: xs, y: ys }, { form: 'saturating' }, name));
+    expect(all.method).toBe('profile likelihood (F, 3 dof)');
+    expect(() => profileIntervals({ x: xs, y: ys }, { form: 'saturating' }, ['gamma'])).toThrow(/no parameter 'gamma'/);
   });
 
   it('generic profileCi (F calibration) of b equals the closed form, and works for saturating α', () => {

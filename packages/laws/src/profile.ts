@@ -2,8 +2,9 @@
 import { LawsError, LawsInputError } from './errors.js';
 import { fitLaw, type FitOptions } from './fit.js';
 import { getForm } from './forms.js';
+import { profileChinchilla, type ChinchillaParam } from './profile-chinchilla.js';
 import { profileFromFit } from './profile-core.js';
-import type { Observations } from './types.js';
+import type { FitResult, Observations } from './types.js';
 import { checkedInputs } from './validate.js';
 
 /**
@@ -28,4 +29,47 @@ export function profileCi(obs: Observations, options: FitOptions, param: string,
     throw new LawsError(`profile of '${param}' did not cross the ${Math.round((options.level ?? 0.95) * 100)}% limit: the interval is unbounded in the ${open === 1 ? 'upper' : 'lower'} direction`);
   }
   return ci;
+}
+
+export interface ProfileIntervals {
+  /** Intervals by parameter name; an unbounded end is ±Infinity (0 for a positive parameter's lower end). */
+  ci: Record<string, [number, number]>;
+  method: string;
+  warnings: string[];
+}
+
+/**
+ * Profile intervals of several parameters (all by default) of any form from one fit: least-squares forms
+ * through `profileFromFit` (F calibration), chinchilla through `profileChinchilla` (robust LR for Huber).
+ * `fit`, when given, is the fit of the same data and options; chinchilla reuses its optimum instead of refitting.
+ */
+export function profileIntervals(obs: Observations, options: FitOptions, params?: readonly string[], fit?: FitResult): ProfileIntervals {
+  const form = typeof options.form === 'string' ? getForm(options.form) : options.form;
+  const names = params ?? form.params;
+  const level = options.level ?? 0.95;
+  if (form.name === 'chinchilla') {
+    const huber = (options.loss ?? 'huber') === 'huber';
+    const prof = profileChinchilla(obs.N!, obs.D!, obs.y, names as readonly ChinchillaParam[], {
+      level,
+      delta: huber ? (options.delta ?? 1e-3) : Infinity,
+      weights: obs.weights ? Float64Array.from(obs.weights) : undefined,
+      theta: (fit as (FitResult & { theta?: Float64Array }) | undefined)?.theta,
+    });
+    return { ci: prof.ci as Record<string, [number, number]>, method: prof.method, warnings: prof.warnings };
+  }
+  const lsFit = fitLaw(obs, { ...options, method: form.name === 'power' ? 'nls' : options.method, loss: 'ls', intervals: false });
+  const { inputs, y } = checkedInputs(form, obs, options.labels);
+  const ci: Record<string, [number, number]> = {};
+  const warnings: string[] = [];
+  for (const name of names) {
+    const j = form.params.indexOf(name);
+    if (j < 0) throw new LawsInputError(`form '${form.name}' has no parameter '${name}' (has ${form.params.join(', ')})`);
+    try {
+      const [lo, hi] = (ci[name] = profileFromFit(form, inputs, y, lsFit, j, { level, space: options.space }));
+      if (!Number.isFinite(lo) || !Number.isFinite(hi)) warnings.push(`the profile interval of ${name} is unbounded ${Number.isFinite(lo) ? 'above' : 'below'}`);
+    } catch (error) {
+      warnings.push(`no profile interval for ${name}: ${(error as Error).message}`);
+    }
+  }
+  return { ci, method: `profile likelihood (F, ${y.length - form.params.length} dof)`, warnings };
 }

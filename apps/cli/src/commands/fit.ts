@@ -9,8 +9,7 @@ import {
   convertY,
   fitLaw,
   fitPowerOls,
-  profileChinchilla,
-  profileInterval,
+  profileIntervals,
   type FitOptions,
   type FitResult,
   type Observations,
@@ -164,25 +163,10 @@ const command: Command = {
     let ciProfile: Record<string, [number, number]> | null = null;
     let profileMethod: string | null = null;
     if (f.profile) {
-      if (form.name === 'chinchilla') {
-        const prof = profileChinchilla(obs.N!, obs.D!, obs.y, undefined, { level: fit.ci_level, theta: (fit as FitResult & { theta?: Float64Array }).theta });
-        ciProfile = prof.ci as Record<string, [number, number]>;
-        profileMethod = prof.method;
-        warnings.push(...prof.warnings);
-      } else {
-        ciProfile = {};
-        for (const name of form.params) {
-          try {
-            ciProfile[name] = profileInterval(obs, options, name);
-          } catch (error) {
-            warnings.push(`no profile interval for ${name}: ${(error as Error).message}`);
-          }
-        }
-        profileMethod = `profile likelihood (F, ${fit.n_points - form.params.length} dof)`;
-        for (const [name, [lo, hi]] of Object.entries(ciProfile)) {
-          if (!Number.isFinite(lo) || !Number.isFinite(hi)) warnings.push(`the profile interval of ${name} is unbounded ${Number.isFinite(lo) ? 'above' : 'below'}`);
-        }
-      }
+      const prof = profileIntervals(obs, options, undefined, fit);
+      ciProfile = prof.ci;
+      profileMethod = prof.method;
+      warnings.push(...prof.warnings);
       if (K === 0) {
         ci = ciProfile;
         ciMethod = profileMethod;
