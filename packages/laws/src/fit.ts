@@ -6,9 +6,9 @@ import { getForm, type Form } from './forms.js';
 import { inverseSpd } from './linalg.js';
 import { fitNls, type NlsOptions } from './nls.js';
 import { fitPowerOls } from './ols.js';
+import { profileFromFit } from './profile-core.js';
 import type { FitResult, Observations } from './types.js';
 import { checkedInputs, type ColumnLabels } from './validate.js';
-import { profileFromFit } from './profile-core.js';
 import { projectLinear } from './varpro.js';
 
 export interface FitOptions {

@@ -7,8 +7,7 @@
 import { LawsInputError } from './errors.js';
 import { fitLaw, type FitOptions } from './fit.js';
 import { getForm, type Form } from './forms.js';
-import { profileChinchilla, type ChinchillaParam } from './profile-chinchilla.js';
-import { profileFromFit } from './profile-core.js';
+import { profileIntervals } from './profile.js';
 import { createRng } from './rng.js';
 import type { Observations } from './types.js';
 
@@ -92,17 +91,11 @@ export function planCi(formOrName: string | Form, truth: ArrayLike<number>, para
       for (let i = 0; i < n; i++) y[i] = mean[i]! * Math.exp(options.sigmaLog * rng.normal());
       let ci: [number, number] | undefined;
       try {
-        if (form.name === 'chinchilla') {
-          const huber = (options.fit?.loss ?? 'huber') === 'huber';
-          ci = profileChinchilla(obs.N!, obs.D!, y, [param as ChinchillaParam], { delta: huber ? (options.fit?.delta ?? 1e-3) : Infinity, level }).ci[param as ChinchillaParam];
-        } else {
-          // Profiles need the ½·RSS objective of a least-squares fit: power goes through NLS (OLS reports RSS).
-          const method = mode === 'profile' && form.name === 'power' ? 'nls' : options.fit?.method;
-          const fit = fitLaw({ ...obs, y }, { ...options.fit, form, level, method, intervals: mode === 'auto' });
-          ci = mode === 'profile'
-            ? profileFromFit(form, inputs.map((c) => Float64Array.from(c)), y, fit, j, { level, space: options.fit?.space })
-            : fit.ci[param];
-        }
+        const study: Observations = { ...obs, y };
+        const fitOptions = { ...options.fit, form, level };
+        ci = mode === 'profile' || form.name === 'chinchilla'
+          ? profileIntervals(study, fitOptions, [param]).ci[param]
+          : fitLaw(study, fitOptions).ci[param];
       } catch {
         ci = undefined;
       }
