@@ -33,7 +33,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(mainHelp());
-    return name === undefined ? EXIT_USAGE : EXIT_OK;
+    if (name !== undefined) return EXIT_OK;
+    io.stderr("scalewise: no command given; see the list above or 'scalewise --help'.\n");
+    return EXIT_USAGE;
   }
   if (name === '--version' || name === '-v') {
     io.stdout(`${VERSION}\n`);
