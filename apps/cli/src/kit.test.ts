@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError, numberFlag, parseFlags } from './kit.js';
+import { UsageError, numberFlag, parseFlags, printable } from './kit.js';
 
 describe('parseFlags', () => {
   it('types and returns flags and positionals, with the common flags', () => {
@@ -19,5 +19,14 @@ describe('parseFlags', () => {
     expect(numberFlag('seed', undefined, 7)).toBe(7);
     expect(() => numberFlag('seed', 'abc')).toThrow("--seed expects a number, found 'abc'");
     expect(() => numberFlag('seed', 'NaN')).toThrow(UsageError);
+  });
+});
+
+describe('printable', () => {
+  it('escapes ESC, OSC, BEL, C1 and NUL but keeps tab and newline, and is idempotent', () => {
+    const hostile = 'a\u001b]8;;http://x\u0007b\u009bc\u0000d\te\nf';
+    const safe = printable(hostile);
+    expect(safe).toBe('a\\x1b]8;;http://x\\x07b\\x9bc\\x00d\te\nf');
+    expect(printable(safe)).toBe(safe);
   });
 });

@@ -10,6 +10,19 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/**
+ * Text that came from input files or arguments, made safe for a terminal: control characters (ESC, OSC, BEL,
+ * C1, raw binary) are shown escaped (`\x1b`, `\u009b`), so input can never drive the user's terminal.
+ * Tab and newline stay as they are. Idempotent: escaping an escaped text changes nothing.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (ch) => {
+    const code = ch.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 /** Where a command writes: results on stdout, progress and diagnostics on stderr. */
 export interface CliIO {
   stdout: (text: string) => void;

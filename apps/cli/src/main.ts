@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { COMMANDS } from './commands/index.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, processIO, type CliIO } from './kit.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, printable, processIO, type CliIO } from './kit.js';
 
 const VERSION = '0.1.0';
 
@@ -43,7 +43,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   }
   const entry = COMMANDS[name];
   if (!entry) {
-    io.stderr(`scalewise: unknown command '${name}'. Known commands: ${Object.keys(COMMANDS).join(', ')}. See 'scalewise --help'.\n`);
+    io.stderr(`scalewise: unknown command '${printable(name)}'. Known commands: ${Object.keys(COMMANDS).join(', ')}. See 'scalewise --help'.\n`);
     return EXIT_USAGE;
   }
   const debug = rest.includes('--debug');
@@ -57,7 +57,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   } catch (error) {
     const err = error as Error & { exitCode?: number };
     const usage = error instanceof UsageError || err.exitCode === EXIT_USAGE || err.name.endsWith('InputError');
-    io.stderr(`scalewise ${name}: ${err.message}\n`);
+    io.stderr(`scalewise ${name}: ${printable(err.message)}\n`);
     if (debug && err.stack) io.stderr(`${err.stack}\n`);
     return usage ? EXIT_USAGE : EXIT_FAILURE;
   }
