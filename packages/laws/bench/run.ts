@@ -27,7 +27,7 @@ import {
   chinchilla,
   type ChinchillaParam,
 } from '../src/index.js';
-import { chinchillaData, SHARED } from './shared-data.js';
+import { chinchillaCsvPath, chinchillaData, sharedChinchillaMismatch } from './shared-data.js';
 
 const out: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
 const cpu: number[] = [];
@@ -66,7 +66,9 @@ for (const n of [4, 8]) {
 
 // 3. Chinchilla: VarPro default vs full 4,500-start grid, bootstrap.
 const data = chinchillaData();
-if (data) {
+const mismatch = sharedChinchillaMismatch();
+if (mismatch) log(`warning: the built-in Chinchilla runs differ from ../shared: ${mismatch}`);
+{
   const logData = toLogData(data.N, data.D, data.y);
   const times: number[] = [];
   let vp = fitChinchillaRaw(logData);
@@ -116,7 +118,7 @@ if (data) {
   log(`compute-optimal at C=5.76e23 FLOPs (Chinchilla's budget): N_opt=${point.N_opt.toExponential(3)} CI [${opt(5.76e23).map((v) => v.toExponential(3)).join(', ')}], tokens/param ${point.tokensPerParam.toFixed(1)} CI [${tpp.map((v) => v.toFixed(1)).join(', ')}]`);
 
   // scipy on the same machine, same grid, analytic gradient: default tolerances and scale-matched ones.
-  const csv = resolve(SHARED, 'data/chinchilla/svg_extracted_data.csv');
+  const csv = chinchillaCsvPath();
   const script = resolve(import.meta.dirname, 'scipy_grid.py');
   const scipy: unknown[] = [];
   // LAWS_BENCH_SCIPY=0 skips it, =all adds a run with tolerances matched to ours (ftol 1e-13, gtol 1e-11).
@@ -135,12 +137,10 @@ if (data) {
     }
   }
   out.scipy = scipy;
-} else {
-  log(`skipping chinchilla: ${SHARED} not found`);
 }
 
 // 3b. Profile intervals on the Chinchilla data (robust LR calibration for Huber, F for least squares).
-if (data) {
+{
   for (const delta of [1e-3, Infinity]) {
     const [prof, t] = time(() => profileChinchilla(data.N, data.D, data.y, undefined, { delta }));
     out[`chinchilla_profile_${Number.isFinite(delta) ? 'huber' : 'ls'}`] = { seconds: t, refits: prof.refits, method: prof.method, ci: prof.ci, warnings: prof.warnings };

@@ -7,9 +7,10 @@ import { chinchilla } from './forms.js';
 import { referenceLaws } from './reference.js';
 import { createRng } from './rng.js';
 import { simulate } from './simulate.js';
-import { chinchillaData } from '../bench/shared-data.js';
+import { chinchillaFitData } from './datasets.js';
 
-const data = chinchillaData();
+// Besiroglu et al.'s n = 240 (the built-in 245 runs less the 5 highest-loss ones), D = C/(6N).
+const data = chinchillaFitData(5);
 
 describe('chinchilla objective', () => {
   it('analytic gradient matches finite differences (Huber and least squares)', () => {
@@ -39,8 +40,8 @@ describe('chinchilla objective', () => {
 });
 
 describe('chinchilla approach 3 on the Besiroglu data (n = 240)', () => {
-  it('VarPro + L-BFGS reaches the best grid objective 1.01827e-3 with E ≈ 1.817, α ≈ 0.347, β ≈ 0.367', (ctx) => {
-    if (!data) return ctx.skip();
+  it('VarPro + L-BFGS reaches the best grid objective 1.01827e-3 with E ≈ 1.817, α ≈ 0.347, β ≈ 0.367', () => {
+    expect(data.y.length).toBe(240);
     const fit = fitChinchilla(data.N, data.D, data.y);
     expect(fit.objective).toBeCloseTo(1.01827e-3, 7);
     expect(fit.params.E).toBeCloseTo(1.817, 3);
@@ -51,8 +52,7 @@ describe('chinchilla approach 3 on the Besiroglu data (n = 240)', () => {
     expect(fit.params.B! / 2085.4).toBeLessThan(1.05);
   });
 
-  it('a strided subset of the Hoffmann grid (100 starts) finds no better optimum than VarPro', (ctx) => {
-    if (!data) return ctx.skip();
+  it('a strided subset of the Hoffmann grid (100 starts) finds no better optimum than VarPro', () => {
     const full = hoffmannGrid();
     const grid = new Float64Array(100 * 5);
     for (let k = 0; k < 100; k++) grid.set(full.subarray(k * 45 * 5, k * 45 * 5 + 5), k * 5);
@@ -62,8 +62,7 @@ describe('chinchilla approach 3 on the Besiroglu data (n = 240)', () => {
     expect(byVarpro.objective).toBeLessThanOrEqual(byGrid.objective * (1 + 1e-9));
   });
 
-  it('a bootstrap-style refit (VarPro + warm start) of a resample is as good as a 100-start grid refit', (ctx) => {
-    if (!data) return ctx.skip();
+  it('a bootstrap-style refit (VarPro + warm start) of a resample is as good as a 100-start grid refit', () => {
     const log = toLogData(data.N, data.D, data.y);
     const main = fitChinchillaRaw(log);
     const weights = new Float64Array(data.y.length);
@@ -77,8 +76,7 @@ describe('chinchilla approach 3 on the Besiroglu data (n = 240)', () => {
     expect(quick.objective).toBeLessThanOrEqual(careful.objective * (1 + 1e-9));
   });
 
-  it('bootstrap CIs are comparable with Besiroglu et al.', (ctx) => {
-    if (!data) return ctx.skip();
+  it('bootstrap CIs are comparable with Besiroglu et al.', () => {
     const obs = { N: data.N, D: data.D, y: data.y };
     const fit = fitLaw(obs, { form: 'chinchilla' });
     const boot = bootstrapFit(obs, fit, { form: 'chinchilla' }, { resamples: 40, seed: 3 });
@@ -141,7 +139,7 @@ describe('chinchilla: grid screening and degenerate optima', () => {
     }
   }, 30_000);
 
-  it('warns about non-physical or unidentified optima instead of presenting them as laws', (ctx) => {
+  it('warns about non-physical or unidentified optima instead of presenting them as laws', () => {
     // Loss that rises slightly with tokens per parameter: no B/D^β term with B > 0, β > 0 can fit it.
     const N = [1e8, 2e8, 4e8, 8e8, 1.6e9, 3.2e9, 6.4e9, 1.28e10];
     const D = N.map((n, i) => n * (i % 2 === 0 ? 10 : 40));
@@ -150,7 +148,6 @@ describe('chinchilla: grid screening and degenerate optima', () => {
       const fit = fitLaw({ N, D, y }, { form: 'chinchilla', method });
       expect(fit.warnings.join('\n')).toMatch(/beta = -[\d.e-]+ ≤ 0: the fitted loss does not fall with D|B\/D\^beta term is below 0.01%/);
     }
-    if (!data) return ctx.skip();
     expect(fitLaw({ N: data.N, D: data.D, y: data.y }, { form: 'chinchilla' }).warnings).toEqual([]);
   });
 });

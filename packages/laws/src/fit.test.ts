@@ -4,8 +4,7 @@ import { fitLaw } from './fit.js';
 import { bnsl, kaplanND, saturating } from './forms.js';
 import { bootstrapFit } from './bootstrap.js';
 import { simulate, logSpaced } from './simulate.js';
-import { numericColumn } from './csv.js';
-import { sharedTable } from '../bench/shared-data.js';
+import { bnslAddition } from './datasets.js';
 
 const xs = logSpaced(1e7, 3e9, 10);
 
@@ -82,11 +81,9 @@ describe('fitLaw: known-parameter recovery', () => {
     expect(fit.params.alpha_D).toBeCloseTo(0.103, 3);
   });
 
-  it('bnsl with one break fits the 4-digit addition curve better than a plain power law', (ctx) => {
-    const t = sharedTable('data/bnsl/4digit_addition.csv');
-    if (!t) return ctx.skip();
-    const x = numericColumn(t, 'dataset_size');
-    const y = numericColumn(t, 'loss');
+  it('bnsl with one break fits the 4-digit addition curve better than a plain power law', () => {
+    const x = bnslAddition.map((r) => r.dataset_size);
+    const y = bnslAddition.map((r) => r.loss);
     const broken = fitLaw({ x, y }, { form: bnsl(1) });
     const plain = fitLaw({ x, y }, { form: 'power', method: 'nls' });
     expect(broken.objective).toBeLessThan(plain.objective);

@@ -16,7 +16,10 @@ export { approach1, approach2, approach2Bias, type IsoflopRun, type Approach2Res
 export { convertY, assertComparable, parseYUnit, unitLabel, Y_UNITS, X_UNITS, type YUnit, type XUnit, type Exponent } from './units.js';
 export { referenceLaws, type ReferenceLaw } from './reference.js';
 export { parseCsv, numericColumn, type Table } from './csv.js';
-export { datasets, mobilellm, type MobileLlmRow } from './datasets.js';
+export {
+  datasets, mobilellm, mobilellmConditions, chinchillaFitData, bnslAddition,
+  type MobileLlmRow, type MeasurementConditions, type ChinchillaRuns, type BnslAdditionRow,
+} from './datasets.js';
 export { createRng, type Rng } from './rng.js';
 export { studentTQuantile, studentTCdf, normalQuantile, normalCdf, chiSquareQuantile, quantile } from './distributions.js';
 export { analyzePowerLaw, type PowerAnalysis, type PowerAnalysisInput, type ExponentSummary, type DiminishingReturnsRow } from './power-analysis.js';
