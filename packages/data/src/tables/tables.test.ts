@@ -1,11 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from './csv.js';
 import { loadResultsTable, parseResults, type TableSchema } from './load.js';
 
-const SHARED = resolve(import.meta.dirname, '../../../../../shared/data');
 const MOBILE: TableSchema = {
   columns: {
     model_name: { type: 'string' },
@@ -19,11 +18,15 @@ beforeAll(async () => { root = await mkdtemp(join(tmpdir(), 'scalewise-tables-')
 afterAll(async () => { await rm(root, { recursive: true, force: true }); });
 
 describe('results tables', () => {
-  it('loads the MobileLLM results CSV with exact values', async () => {
-    const t = await loadResultsTable(join(SHARED, 'mobilellm/results.csv'), MOBILE);
-    expect(t.rows).toBe(4);
-    expect(t.table.array('num_params')).toEqual([124635456, 345355200, 603188352, 1005461760]);
-    expect(t.table.get('perplexity', 0)).toBeCloseTo(11.961319, 9);
+  // Fixtures are written here (tests never read ../shared). The MobileLLM table itself lives in @scalewise/laws,
+  // which data may not import: these rows only share its shape (exact integers, many decimals, an extra column).
+  it('loads a results CSV with exact values', async () => {
+    const path = join(root, 'results.csv');
+    await writeFile(path, 'model_name,num_params,perplexity,peak_memory_mb\nm-1,100000007,12.345678901,700.5\nm-2,2147483659,7.000000001,2559.25\n');
+    const t = await loadResultsTable(path, MOBILE);
+    expect(t.rows).toBe(2);
+    expect(t.table.array('num_params')).toEqual([100000007, 2147483659]);
+    expect(t.table.get('perplexity', 0)).toBe(12.345678901);
     expect(t.units).toMatchObject({ num_params: 'params', perplexity: 'perplexity' });
     expect(typeof t.table.get('peak_memory_mb', 0)).toBe('number');
   });
@@ -73,11 +76,16 @@ describe('results tables', () => {
     expect(() => parseResults(JSON.stringify({ results: { t: { 'acc,none': 'high' } } }), 'lm.json')).toThrow(/results\.t\["acc,none"\]: expected a finite number/);
   });
 
-  it('parses quoted CSV fields and reads the Chinchilla table', async () => {
+  it('parses quoted CSV fields and reads a table shaped like Epoch\'s Chinchilla CSV', async () => {
     expect(parseCsv('a,b\n"x, ""y""",2\r\n', 'q.csv').rows[0]?.cells).toEqual(['x, "y"', '2']);
-    const t = await loadResultsTable(join(SHARED, 'chinchilla/svg_extracted_data.csv'), {
+    // The header of svg_extracted_data.csv (names with spaces, colour columns) and exponent notation; made-up values.
+    const path = join(root, 'svg_extracted_data.csv');
+    await writeFile(path, 'x,y,color,Model Size,Training FLOP,hex_color,loss\n150.5,140.25,#faebdd,1234567890.123456,9.875e+18,#faebdd,4.321\n151.6,175.5,#f8d1b8,987654321.5,1.5e+18,#f8d1b8,3.25\n');
+    const t = await loadResultsTable(path, {
       columns: { 'Model Size': { type: 'number', greaterThan: 0 }, 'Training FLOP': { type: 'number', greaterThan: 0 }, loss: { type: 'number', greaterThan: 0 } },
     });
-    expect(t.rows).toBe(245);
+    expect(t.rows).toBe(2);
+    expect(t.table.array('Training FLOP')).toEqual([9.875e18, 1.5e18]);
+    expect(t.table.get('color', 1)).toBe('#f8d1b8');
   });
 });
