@@ -1,14 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { profileExponentCi } from '@scalewise/laws';
+import { datasets, profileExponentCi } from '@scalewise/laws';
 import { main } from '../main.js';
 import type { CliIO } from '../kit.js';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
-const SHARED = resolve(ROOT, '../shared/data');
 
 function captureIO(cwd = ROOT): CliIO & { out: string; err: string } {
   const io = { out: '', err: '', isTTY: false, cwd, stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; } };
@@ -21,7 +19,9 @@ const write = (name: string, text: string): string => {
   writeFileSync(p, text);
   return p;
 };
-const MOBILE = 'model_name,num_params,perplexity\nA,124635456,11.961319\nB,345355200,8.976614\nC,603188352,7.984185\nD,1005461760,7.171037\n';
+// Fixtures from the built-in datasets of @scalewise/laws, written as the CSVs a user would pass.
+const MOBILE = ['model_name,num_params,perplexity', ...datasets.mobilellm.map((r) => `${r.model_name},${r.num_params},${r.perplexity}`)].join('\n') + '\n';
+const CHINCHILLA = ['Model Size,Training FLOP,loss', ...datasets.chinchilla.N.map((n, i) => `${n},${datasets.chinchilla.C[i]},${datasets.chinchilla.loss[i]}`)].join('\n') + '\n';
 
 describe('scalewise fit', () => {
   it('--json prints one object with the contract fields (MobileLLM power fit)', async () => {
@@ -55,9 +55,8 @@ describe('scalewise fit', () => {
     expect(io.out).not.toMatch(/NaN/);
   });
 
-  it('reproduces the Chinchilla fit from ../shared with --flops and --drop-top 5', async (ctx) => {
-    const file = resolve(SHARED, 'chinchilla/svg_extracted_data.csv');
-    if (!existsSync(file)) return ctx.skip();
+  it('reproduces the Chinchilla fit from the 245 runs with --flops and --drop-top 5', async () => {
+    const file = write('svg_extracted_data.csv', CHINCHILLA);
     const io = captureIO();
     const code = await main(['fit', file, '--form', 'chinchilla', '--n', 'Model Size', '--flops', 'Training FLOP', '--y', 'loss', '--drop-top', '5', '--bootstrap', '8', '--seed', '1', '--json'], io);
     expect(code).toBe(0);
@@ -70,17 +69,16 @@ describe('scalewise fit', () => {
     expect(Object.keys(out.ci).sort()).toEqual(['A', 'B', 'E', 'alpha', 'beta']);
   });
 
-  it('--profile adds profile-likelihood intervals: the closed-form F interval for power, robust LR for chinchilla', async (ctx) => {
+  it('--profile adds profile-likelihood intervals: the closed-form F interval for power, robust LR for chinchilla', async () => {
     const io = captureIO();
     expect(await main(['fit', write('mobile-profile.csv', MOBILE), '--form', 'power', '--x', 'num_params', '--y', 'perplexity', '--profile', '--json'], io)).toBe(0);
     const out = JSON.parse(io.out);
-    const closed = profileExponentCi([124635456, 345355200, 603188352, 1005461760], [11.961319, 8.976614, 7.984185, 7.171037], 0.95, 'F');
+    const closed = profileExponentCi(datasets.mobilellm.map((r) => r.num_params), datasets.mobilellm.map((r) => r.perplexity), 0.95, 'F');
     expect(out.ci_profile.b[0]).toBeCloseTo(closed[0], 5);
     expect(out.ci_profile.b[1]).toBeCloseTo(closed[1], 5);
     expect(out.ci.b).toEqual(out.ci_profile.b);
     expect(out.ci_method).toMatch(/profile likelihood/);
-    const file = resolve(SHARED, 'chinchilla/svg_extracted_data.csv');
-    if (!existsSync(file)) return ctx.skip();
+    const file = write('chinchilla-profile.csv', CHINCHILLA);
     const io2 = captureIO();
     expect(await main(['fit', file, '--form', 'chinchilla', '--n', 'Model Size', '--flops', 'Training FLOP', '--y', 'loss', '--drop-top', '5', '--bootstrap', '0', '--profile', '--json'], io2)).toBe(0);
     const chin = JSON.parse(io2.out);
