@@ -21,8 +21,39 @@ if [ ! -f "$stamp" ] || ! cmp -s pnpm-lock.yaml "$stamp"; then
   cp pnpm-lock.yaml "$stamp"
 fi
 
+# The report's browser test needs Chromium: CHROMIUM_PATH, else `chromium` or `chromium-browser` on PATH.
+find_chromium() {
+  if [ -n "${CHROMIUM_PATH:-}" ]; then
+    if [ -x "$CHROMIUM_PATH" ]; then echo "$CHROMIUM_PATH"; fi
+    return 0
+  fi
+  command -v chromium 2>/dev/null || command -v chromium-browser 2>/dev/null || true
+}
+
+BROWSER_HELP="${CHROMIUM_PATH:+CHROMIUM_PATH=$CHROMIUM_PATH is not an executable; }install Debian's package (apt-get install chromium; Ubuntu: chromium-browser) or set CHROMIUM_PATH to a Chromium or Chrome binary"
+
 if [ "${1:-}" = "test" ]; then
   shift
-  exec pnpm --silent test "$@"
+  chromium_path=$(find_chromium)
+  # Installed only where that needs no prompt (root with apt-get); SCALEWISE_NO_BROWSER_INSTALL=1 opts out.
+  if [ -z "$chromium_path" ] && [ -z "${CHROMIUM_PATH:-}" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+    && [ "${SCALEWISE_NO_BROWSER_INSTALL:-}" != 1 ]; then
+    echo "scalewise: Chromium not found; installing Debian's chromium for the report's browser test (apt-get)" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+      || echo "scalewise: installing chromium with apt-get failed" >&2
+    chromium_path=$(find_chromium)
+  fi
+  if [ -n "$chromium_path" ]; then
+    export CHROMIUM_PATH="$chromium_path"
+  elif [ "${CI:-}" = true ]; then
+    echo "scalewise: no Chromium found (CI=true: the report's browser test will FAIL); $BROWSER_HELP" >&2
+  else
+    echo "scalewise: no Chromium found: the report's browser test will NOT run; $BROWSER_HELP" >&2
+  fi
+  status=0
+  pnpm --silent test "$@" || status=$?
+  # Repeated after the long test output so that it is not missed.
+  [ -n "$chromium_path" ] || echo "scalewise: the report's browser test did not run (no Chromium); $BROWSER_HELP" >&2
+  exit "$status"
 fi
 exec pnpm --silent scalewise "$@"
