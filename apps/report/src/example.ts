@@ -1,20 +1,21 @@
+import { datasets, fitPowerOls } from '@scalewise/laws';
 import { diminishingReturnsSpec } from './specs/bars.js';
 import { sampleCurve } from './specs/curves.js';
 import { memorySpec, throughputSpec } from './specs/hardware.js';
 import { residualsSpec, scalingFitSpec } from './specs/scaling.js';
 import { isoflopSpec, lossCurvesSpec, type IsoflopRow, type LossCurveRow } from './specs/training.js';
 import type { ReportInput } from './types.js';
+import { describeFitSize, describeMeasurement } from './results/describe.js';
 
-/** MobileLLM results of the original study (WikiText-2 PPL, T4 fp16 tokens/s, peak GPU MB). */
-const MOBILELLM = [
-  { model: 'MobileLLM-125M', params: 124_635_456, ppl: 11.961319, tps: 23.715576, mem: 701.737984 },
-  { model: 'MobileLLM-350M', params: 345_355_200, ppl: 8.976614, tps: 21.692929, mem: 1181.82144 },
-  { model: 'MobileLLM-600M', params: 603_188_352, ppl: 7.984185, tps: 17.527269, mem: 1739.324416 },
-  { model: 'MobileLLM-1B', params: 1_005_461_760, ppl: 7.171037, tps: 13.30935, mem: 2559.193088 },
-];
-
-/** Illustrative power law in PPL units (the original study's log-log OLS: PPL = 1151.6·N^−0.24571). */
-const ppl = (n: number) => 1151.6 * n ** -0.24571;
+/** MobileLLM results of the original study, from @scalewise/laws (the table's only copy). */
+const MOBILELLM = datasets.mobilellm.map((r) => ({ model: r.model_name, params: r.num_params, ppl: r.perplexity, tps: r.tokens_per_second, mem: r.peak_memory_mb }));
+const CONDITIONS = datasets.mobilellmConditions;
+/** The original study's log-log OLS of PPL on params, refitted here so no fitted number is retyped. */
+const FIT = fitPowerOls(MOBILELLM.map((m) => m.params), MOBILELLM.map((m) => m.ppl));
+const A = FIT.params.a as number;
+const B = FIT.params.b as number;
+const ppl = (n: number) => A * n ** B;
+const sig = (v: number, d: number) => Number(v.toPrecision(d)).toString();
 
 function syntheticLossCurves(): LossCurveRow[] {
   const rows: LossCurveRow[] = [];
@@ -45,15 +46,15 @@ export function exampleReportInput(): ReportInput {
   return {
     title: 'Example scaling report',
     subtitle: 'MobileLLM results of the original study, plus synthetic curves showing every figure type',
-    summary: ['PPL ∝ N^−0.246 over 125M–1B parameters (**illustrative band**, not a fitted CI).', 'Synthetic panels are labelled *synthetic*.'],
+    summary: [`PPL ∝ N^${sig(B, 3)} over ${MOBILELLM[0]!.model.replace('MobileLLM-', '')}–${MOBILELLM.at(-1)!.model.replace('MobileLLM-', '')} parameters (${describeFitSize(FIT.n_points, FIT.stats.dof)}; **illustrative band**, not a fitted CI).`, 'Synthetic panels are labelled *synthetic*.'],
     sections: [
       {
         title: 'Scaling fit',
-        text: 'Perplexity on WikiText-2 (window 1024, stride 512) against total parameters (tied embeddings).\n\n- Points: measured.\n- Line: log-log OLS fit; band: ±4% for illustration.\n- Dashed: Kaplan et al. (2020) L(N) mapped to PPL = exp(L).',
+        text: `Perplexity on ${CONDITIONS.perplexity} against total parameters (tied embeddings).\n\n- Points: measured.\n- Line: log-log OLS fit (${describeFitSize(FIT.n_points, FIT.stats.dof)}); band: ±4% for illustration.\n- Dashed: Kaplan et al. (2020) L(N) mapped to PPL = exp(L).`,
         tables: [{
           title: 'MobileLLM results',
           columns: ['model', 'params', 'perplexity', 'tokens/s', 'peak memory'],
-          units: { params: 'total, tied embeddings', 'tokens/s': 'T4 fp16', 'peak memory': 'MB' },
+          units: { params: 'total, tied embeddings', 'tokens/s': describeMeasurement(CONDITIONS), 'peak memory': 'MB' },
           rows: MOBILELLM.map((m) => ({ model: m.model, params: m.params, perplexity: m.ppl, 'tokens/s': m.tps, 'peak memory': m.mem })),
         }],
         figures: [
@@ -61,7 +62,7 @@ export function exampleReportInput(): ReportInput {
             name: 'scaling-fit',
             caption: 'Perplexity against parameters on log-log axes with the fitted power law and Kaplan et al. (2020) for reference.',
             spec: scalingFitSpec({
-              title: 'Perplexity vs parameters', subtitle: 'PPL = 1151.6 · N^−0.2457',
+              title: 'Perplexity vs parameters', subtitle: `PPL = ${sig(A, 5)} · N^${sig(B, 4)}`,
               points, fit: { name: 'power-law fit', curve }, references: [{ name: 'Kaplan 2020 (exp L)', points: kaplan }],
               xTitle: 'parameters (total, tied embeddings)', yTitle: 'perplexity (WikiText-2)',
             }),
@@ -96,12 +97,13 @@ export function exampleReportInput(): ReportInput {
       {
         title: 'Throughput and memory',
         figures: [
-          { name: 'throughput', spec: throughputSpec({ title: 'Throughput', rows: MOBILELLM.map((m) => ({ params: m.params, mean: m.tps, sd: m.tps * 0.05, series: 'tg50 (T4 fp16)' })), xTitle: 'parameters (total)' }) },
-          { name: 'memory', spec: memorySpec({ title: 'Peak memory', rows: MOBILELLM.map((m) => ({ params: m.params, memory: m.mem, series: 'peak GPU memory' })), xTitle: 'parameters (total)' }) },
+          { name: 'throughput', spec: throughputSpec({ title: 'Throughput', rows: MOBILELLM.map((m) => ({ params: m.params, mean: m.tps, sd: m.tps * 0.05, series: `decode (${describeMeasurement(CONDITIONS)})` })), xTitle: 'parameters (total)' }) },
+          { name: 'memory', spec: memorySpec({ title: 'Peak memory', rows: MOBILELLM.map((m) => ({ params: m.params, memory: m.mem, series: CONDITIONS.memory })), xTitle: 'parameters (total)' }) },
         ],
       },
     ],
-    config: { source: 'shared/data/mobilellm/results.csv', window: 1024, stride: 512 },
+    config: { source: '@scalewise/laws datasets.mobilellm (the original study\'s results.csv)', perplexity: CONDITIONS.perplexity, throughput: CONDITIONS.throughput },
+    measurement: { device: CONDITIONS.device, dtype: CONDITIONS.dtype },
     versions: { '@scalewise/report': '0.1.0' },
   };
 }

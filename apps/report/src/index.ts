@@ -21,7 +21,7 @@ export { lossCurvesSpec, isoflopSpec, isoflopOptima, type LossCurveRow, type Los
 export { throughputSpec, memorySpec, type ThroughputRow, type ThroughputInput, type MemoryRow, type MemoryInput } from './specs/hardware.js';
 export { renderSvg, prefixSvgIds, svgSize } from './render/svg.js';
 export { svgToPng, dejaVuFontFiles, type PngOptions } from './render/png.js';
-export type { Cell, ReportTable, ReportFigure, ReportSection, ReportInput } from './types.js';
+export type { Cell, ReportTable, ReportFigure, ReportSection, ReportInput, MeasurementRecord } from './types.js';
 export { reportHtml, tableHtml } from './html/report.js';
 export { markdownToHtml } from './html/markdown.js';
 export { formatCell, escapeHtml } from './html/format.js';
@@ -32,3 +32,4 @@ export { loadResultsDir, parseResultsFile, tablesFromJson, flattenRecord, type R
 export { figuresForTable, metricColumns, type TableAnalysis } from './results/figures.js';
 export { powerFit, type PowerFitSummary } from './results/fit.js';
 export { resultsReportInput, MAX_TABLE_ROWS, type ResultsReportOptions } from './results/build.js';
+export { describeFitSize, describeObjective, describeMeasurement, measurementFromRows, NOT_RECORDED } from './results/describe.js';

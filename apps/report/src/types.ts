@@ -38,6 +38,21 @@ export interface ReportSection {
   figures?: ReportFigure[];
 }
 
+/**
+ * Where and how measurements were taken. Producers fill what they recorded; the report prints every missing
+ * field as "not recorded" rather than a guess (see `describeMeasurement`).
+ */
+export interface MeasurementRecord {
+  /** e.g. "NVIDIA T4 GPU", "CPU (2 vCPU AVX-512)". */
+  device?: string;
+  /** e.g. "onnxruntime-node 1.30", "native". */
+  backend?: string;
+  /** e.g. "fp32", "int8". */
+  dtype?: string;
+  /** Intra-op threads (a string when several values were used, e.g. "1/2"). */
+  threads?: number | string;
+}
+
 /** Everything a report shows. Generic: the study command and `scalewise report` both fill it. */
 export interface ReportInput {
   title: string;
@@ -50,6 +65,8 @@ export interface ReportInput {
   config?: Record<string, unknown>;
   /** Package / runtime versions, printed as a table. */
   versions?: Record<string, string>;
+  /** Where the measurements were taken; shown under the title when given ("not recorded" for missing fields). */
+  measurement?: MeasurementRecord;
   /** Shown in the footer when given (left out by default so output is reproducible). */
   generatedAt?: string;
 }

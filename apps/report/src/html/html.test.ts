@@ -9,8 +9,8 @@ import { reportHtml, tableHtml } from './report.js';
 
 describe('formatCell', () => {
   it('formats integers, decimals, tiny/huge numbers and blanks for reading', () => {
-    expect(formatCell(124635456)).toBe('124,635,456');
-    expect(formatCell(11.961319)).toBe('11.96');
+    expect(formatCell(123456789)).toBe('123,456,789');
+    expect(formatCell(12.345678)).toBe('12.35');
     expect(formatCell(0.000012346)).toBe('1.235e-5');
     expect(formatCell(6.02e23)).toBe('6.020e23');
     expect(formatCell(2.5e7 + 0.5)).toBe('2.500e7');

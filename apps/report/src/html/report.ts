@@ -1,6 +1,7 @@
 import { prefixSvgIds, svgSize } from '../render/svg.js';
 import type { ReportInput, ReportSection, ReportTable } from '../types.js';
 import { collectFigures } from '../types.js';
+import { describeMeasurement } from '../results/describe.js';
 import { ReportInputError } from '../errors.js';
 import { escapeHtml, formatCell, headerText } from './format.js';
 import { markdownToHtml } from './markdown.js';
@@ -63,6 +64,7 @@ export function reportHtml(input: ReportInput, svgs: ReadonlyMap<string, string>
   ];
   const body: string[] = [`<h1>${escapeHtml(input.title)}</h1>`];
   if (input.subtitle) body.push(`<p class="subtitle">${escapeHtml(input.subtitle)}</p>`);
+  if (input.measurement) body.push(`<p class="subtitle measurement">Measured on: ${escapeHtml(describeMeasurement(input.measurement))}</p>`);
   if (input.summary && input.summary.length > 0) {
     body.push(`<div class="summary" id="summary"><strong>Summary</strong><ul>${input.summary.map((s) => `<li>${markdownToHtml(s).replace(/^<p>|<\/p>$/g, '')}</li>`).join('')}</ul></div>`);
   }

@@ -3,6 +3,7 @@ import { scalingFitSpec } from '../specs/scaling.js';
 import { isoflopSpec, lossCurvesSpec, type IsoflopRow, type LossCurveRow } from '../specs/training.js';
 import type { Cell, ReportFigure } from '../types.js';
 import { METRICS, ROLES, findColumn, isNumericColumn, memoryColumns, normalizeName, sdColumnFor, throughputColumns } from './columns.js';
+import { describeMeasurement, measurementFromRows } from './describe.js';
 import { powerFit } from './fit.js';
 import type { ResultsTable } from './load.js';
 
@@ -129,7 +130,7 @@ export function figuresForTable(table: ResultsTable, stem: string): TableAnalysi
     if (tputRows.length > 0) {
       figures.push({
         name: `${stem}-throughput`,
-        caption: `Throughput against ${params} (${table.source}); error bars are ± one sample sd where the file has an sd column.`,
+        caption: `Throughput against ${params} (${table.source}), measured on: ${describeMeasurement(measurementFromRows(table.rows))}; error bars are ± one sample sd where the file has an sd column.`,
         spec: throughputSpec({ title: `Throughput: ${table.source}`, rows: tputRows, xTitle: ROLES.params.title(params) }),
       });
     }
@@ -142,7 +143,7 @@ export function figuresForTable(table: ResultsTable, stem: string): TableAnalysi
     if (memRows.length > 0) {
       figures.push({
         name: `${stem}-memory`,
-        caption: `Memory against ${params} (${table.source}), converted to MB (10^6 bytes).`,
+        caption: `Memory against ${params} (${table.source}), converted to MB (10^6 bytes), measured on: ${describeMeasurement(measurementFromRows(table.rows))}.`,
         spec: memorySpec({ title: `Memory: ${table.source}`, rows: memRows, xTitle: ROLES.params.title(params), yTitle: 'memory (MB)' }),
       });
     }

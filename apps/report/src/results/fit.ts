@@ -2,13 +2,14 @@ import { fitPowerOls, powerPredictionInterval } from '@scalewise/laws';
 import { logSpace } from '../specs/curves.js';
 import type { FitCurvePoint, MeasuredPoint } from '../specs/scaling.js';
 import type { Cell } from '../types.js';
+import { describeFitSize } from './describe.js';
 
 /** A descriptive power-law fit of one metric against size, ready to draw and tabulate. */
 export interface PowerFitSummary {
   curve: FitCurvePoint[];
   /** One row of the fits table. */
   row: Record<string, Cell>;
-  /** e.g. "y = 1152·N^-0.2457, b 95% CI [-0.306, -0.185], R² = 0.9935". */
+  /** e.g. "y = 1152·N^-0.2457, b 95% CI [-0.306, -0.185] (4 points, 2 dof), R² = 0.9935". */
   subtitle: string;
   warnings: string[];
 }
@@ -38,8 +39,8 @@ export function powerFit(points: readonly MeasuredPoint[], metric: string): Powe
     const r2 = fit.r2 === null ? '—' : sig(fit.r2);
     return {
       curve,
-      row: { metric, n: fit.n_points, a, b, 'b 95% CI low': lo, 'b 95% CI high': hi, 'R² (log-log)': fit.r2 },
-      subtitle: `y = ${sig(a)}·N^${sig(b)}, b 95% CI [${sig(lo, 3)}, ${sig(hi, 3)}], R² = ${r2}`,
+      row: { metric, n: fit.n_points, dof: fit.stats.dof, a, b, 'b 95% CI low': lo, 'b 95% CI high': hi, 'R² (log-log)': fit.r2 },
+      subtitle: `y = ${sig(a)}·N^${sig(b)}, b 95% CI [${sig(lo, 3)}, ${sig(hi, 3)}] (${describeFitSize(fit.n_points, fit.stats.dof, 'points')}), R² = ${r2}`,
       warnings: fit.warnings.map((w) => `${metric}: ${w}`),
     };
   } catch (error) {

@@ -2,17 +2,15 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { datasets } from '@scalewise/laws';
 import { ReportInputError } from '../errors.js';
 import { resultsReportInput } from './build.js';
 import { figuresForTable } from './figures.js';
 import { loadResultsDir, tablesFromJson, type ResultsTable } from './load.js';
 
-const MOBILELLM_CSV = `model_name,num_params,perplexity,tokens_per_second,peak_memory_mb,wall_clock_seconds
-MobileLLM-125M,124635456,11.961319,23.715576,701.737984,85.886318
-MobileLLM-350M,345355200,8.976614,21.692929,1181.821440,74.618786
-MobileLLM-600M,603188352,7.984185,17.527269,1739.324416,123.672600
-MobileLLM-1B,1005461760,7.171037,13.309350,2559.193088,174.464070
-`;
+// The original study's table from @scalewise/laws (its only copy), written as the study's results.csv.
+const MOBILELLM_CSV = ['model_name,num_params,perplexity,tokens_per_second,peak_memory_mb',
+  ...datasets.mobilellm.map((r) => [r.model_name, r.num_params, r.perplexity, r.tokens_per_second, r.peak_memory_mb].join(','))].join('\n') + '\n';
 
 const sweepRow = (model: string, n: number, tokens: number, flops: number, loss: number) =>
   JSON.stringify({ model, params_total: n * 1.2, params_non_embedding: n, tokens, flops, final_train_loss: loss - 0.1, val_loss: loss, val_bpb: loss / Math.LN2 / 4, wall_s: 10 });
@@ -62,10 +60,8 @@ describe('figuresForTable', () => {
     const { figures: figs, fits } = figuresForTable(table, 'm');
     expect(figs.map((f) => f.name)).toEqual(['m-perplexity-vs-params', 'm-throughput', 'm-memory']);
     const pts = values(figs[0]?.spec).filter((v) => v.kind === 'point');
-    expect(pts.map((p) => [p.x, p.y, p.label])).toEqual([
-      [124635456, 11.961319, 'MobileLLM-125M'], [345355200, 8.976614, 'MobileLLM-350M'], [603188352, 7.984185, 'MobileLLM-600M'], [1005461760, 7.171037, 'MobileLLM-1B'],
-    ]);
-    expect(values(figs[2]?.spec).map((v) => v.memory)).toEqual([701.737984, 1181.82144, 1739.324416, 2559.193088]);
+    expect(pts.map((p) => [p.x, p.y, p.label])).toEqual(datasets.mobilellm.map((r) => [r.num_params, r.perplexity, r.model_name]));
+    expect(values(figs[2]?.spec).map((v) => v.memory)).toEqual(datasets.mobilellm.map((r) => r.peak_memory_mb));
     // The original study's published log-log OLS: PPL = 1151.6 · N^−0.24571, R² = 0.99350.
     expect(fits).toHaveLength(1);
     expect(fits[0]?.b).toBeCloseTo(-0.24571, 4);
