@@ -17,7 +17,7 @@ export { convertY, assertComparable, parseYUnit, unitLabel, Y_UNITS, X_UNITS, ty
 export { referenceLaws, type ReferenceLaw } from './reference.js';
 export { parseCsv, numericColumn, type Table } from './csv.js';
 export { datasets, mobilellm, type MobileLlmRow } from './datasets.js';
-export { createRng, type Rng } from './rng.js';
+export { createRng, type Rng } from '@scalewise/core';
 export { studentTQuantile, studentTCdf, normalQuantile, normalCdf, chiSquareQuantile, quantile } from './distributions.js';
 export { analyzePowerLaw, type PowerAnalysis, type PowerAnalysisInput, type ExponentSummary, type DiminishingReturnsRow } from './power-analysis.js';
 export { profileCi, profileInterval, profileIntervals, type ProfileIntervals } from './profile.js';

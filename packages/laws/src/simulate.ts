@@ -2,7 +2,7 @@
 import { LawsInputError } from './errors.js';
 import type { Form } from './forms.js';
 import { fitPowerOls } from './ols.js';
-import { createRng } from './rng.js';
+import { createRng } from '@scalewise/core';
 
 /** y = law(x)·exp(ε), ε ~ N(0, sigmaLog²): multiplicative noise, as in log-space fits. */
 export function simulate(form: Form, values: ArrayLike<number>, inputs: ArrayLike<number>[], sigmaLog: number, seed = 0): Float64Array {
