@@ -1,4 +1,4 @@
-import { createRng } from '@scalewise/core';
+import { bitsPerByte, createRng } from '@scalewise/core';
 
 /** Per-document totals that corpus metrics are ratios of. */
 export interface DocTotals {
@@ -42,7 +42,7 @@ export function bootstrapRatios(docs: readonly DocTotals[], samples: number, see
       bytes += d.bytes;
     }
     nll[s] = -ll / tokens;
-    bpb[s] = hasBytes ? -ll / bytes / Math.LN2 : 0;
+    bpb[s] = hasBytes ? bitsPerByte(-ll, bytes) : 0;
   }
   return { nllPerToken: sampleSd(nll), bitsPerByte: hasBytes ? sampleSd(bpb) : null };
 }
