@@ -1,12 +1,13 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { InputError } from '@scalewise/core';
 
 /** Exit codes shared by every command: 0 ok, 1 failure, 2 bad usage or input. */
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
-/** Bad usage or bad input: printed as one line, exit code 2. */
-export class UsageError extends Error {
+/** Bad usage or bad input (kind 'input'): printed as one line, exit code 2. */
+export class UsageError extends InputError {
   override readonly name = 'UsageError';
 }
 

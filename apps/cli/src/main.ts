@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
+import { errorKind } from '@scalewise/core';
 import { COMMANDS } from './commands/index.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, printable, processIO, type CliIO } from './kit.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, printable, processIO, type CliIO } from './kit.js';
 
 const VERSION = '0.1.0';
 
@@ -55,10 +56,12 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     }
     return await command.run(rest, io);
   } catch (error) {
-    const err = error as Error & { exitCode?: number };
-    const usage = error instanceof UsageError || err.exitCode === EXIT_USAGE || err.name.endsWith('InputError');
-    io.stderr(`scalewise ${name}: ${printable(err.message)}\n`);
-    if (debug && err.stack) io.stderr(`${err.stack}\n`);
+    const err = error as Partial<Error> & { exitCode?: number };
+    // Every scalewise error says what it is: kind 'input' (UsageError and each package's *InputError) exits 2.
+    const usage = err?.exitCode === EXIT_USAGE || errorKind(error) === 'input';
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`scalewise ${name}: ${printable(message)}\n`);
+    if (debug && err?.stack) io.stderr(`${err.stack}\n`);
     return usage ? EXIT_USAGE : EXIT_FAILURE;
   }
 }

@@ -1,5 +1,6 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@scalewise/core/node';
 import { ReportError } from './errors.js';
 import { reportHtml } from './html/report.js';
 import { svgToPng, type PngOptions } from './render/png.js';
@@ -24,17 +25,15 @@ export async function renderReport(input: ReportInput): Promise<string> {
   return reportHtml(input, await renderFigures(input));
 }
 
-let tmpCounter = 0;
-
-/** Write a file atomically: a temp file beside it, then rename, so readers never see half a file. */
+/**
+ * Write a file atomically (temp file beside it, fsync, rename; see `@scalewise/core/node`), so readers never see
+ * half a file. The folder must exist. Failures are ReportErrors.
+ */
 export async function atomicWrite(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.${process.pid}.${++tmpCounter}.tmp`;
   try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
+    await writeFileAtomic(path, data, { mkdir: false });
   } catch (error) {
-    await rm(tmp, { force: true });
-    throw new ReportError(`could not write ${path}: ${(error as Error).message}`, { cause: error });
+    throw new ReportError(`could not write ${path}: ${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message}`, { cause: error });
   }
 }
 

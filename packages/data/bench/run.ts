@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batches, bytesTokenizer, loadCorpus, packSequences, prepareTokens } from '../src/index.js';
-import { writeFileAtomic } from '../src/fsutil.js';
+import { writeFileAtomic } from '@scalewise/core/node';
 
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 

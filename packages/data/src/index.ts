@@ -41,4 +41,4 @@ export { loadResultsTable, parseResults, LM_EVAL_SCHEMA, type ColumnSchema, type
 export { lmEvalRows, lmEvalMetricUnit, isLmEvalResults, type LmEvalRow } from './tables/lmeval.js';
 export { parseCsv, type CsvData } from './tables/csv.js';
 
-export { sha256, hashUnit, mulberry32, permutation } from './hash.js';
+export { sha256, hashUnit, permutation } from './hash.js';

@@ -1,3 +1,4 @@
+import { bitsPerByte as bitsPerByteOfTotal } from '@scalewise/core';
 import { DataInputError } from './errors.js';
 import type { Corpus } from './corpus/index.js';
 import { countWords } from './fsutil.js';
@@ -70,5 +71,5 @@ export function bitsPerByte(lossNatsPerToken: number, tokens: number, bytes: num
   if (!(bytes > 0) || !(tokens > 0) || !Number.isFinite(lossNatsPerToken)) {
     throw new DataInputError(`bitsPerByte: expected finite loss and positive tokens/bytes, found loss ${lossNatsPerToken}, tokens ${tokens}, bytes ${bytes}`);
   }
-  return (lossNatsPerToken * tokens) / bytes / Math.LN2;
+  return bitsPerByteOfTotal(lossNatsPerToken * tokens, bytes);
 }

@@ -1,9 +1,12 @@
-/** Any failure raised by @scalewise/eval. Messages say what was expected and what was found. */
-export class EvalError extends Error {
+import { ScalewiseError, type ErrorKind } from '@scalewise/core';
+
+/** Any failure raised by @scalewise/eval (kind 'failure'). Messages say what was expected and what was found. */
+export class EvalError extends ScalewiseError {
   override name = 'EvalError';
 }
 
-/** Bad input from the caller (a file, a row, a field, an option): the CLI maps it to exit code 2. */
+/** Bad input from the caller (a file, a row, a field, an option): kind 'input', which the CLI maps to exit code 2. */
 export class EvalInputError extends EvalError {
   override name = 'EvalInputError';
+  override readonly kind: ErrorKind = 'input';
 }

@@ -8,7 +8,7 @@ import { quantile } from './distributions.js';
 import { LawsError } from './errors.js';
 import { getForm } from './forms.js';
 import { fitLaw, type FitOptions } from './fit.js';
-import { createRng } from './rng.js';
+import { createRng } from '@scalewise/core';
 import type { FitResult, Observations } from './types.js';
 
 export interface BootstrapOptions {

@@ -5,7 +5,7 @@ import { fitChinchilla, fitChinchillaRaw, toLogData } from './chinchilla.js';
 import { fitLaw } from './fit.js';
 import { chinchilla } from './forms.js';
 import { referenceLaws } from './reference.js';
-import { createRng } from './rng.js';
+import { createRng } from '@scalewise/core';
 import { simulate } from './simulate.js';
 import { chinchillaFitData } from './datasets.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chiSquareQuantile, normalQuantile, quantile, studentTCdf, studentTQuantile } from './distributions.js';
-import { createRng } from './rng.js';
+import { createRng } from '@scalewise/core';
 
 describe('distributions (published table values)', () => {
   it('matches Student t, normal and chi-square quantiles', () => {

@@ -1,9 +1,12 @@
-/** Any failure raised by @scalewise/laws. Messages say what was expected and what was found. */
-export class LawsError extends Error {
+import { ScalewiseError, type ErrorKind } from '@scalewise/core';
+
+/** Any failure raised by @scalewise/laws (kind 'failure'). Messages say what was expected and what was found. */
+export class LawsError extends ScalewiseError {
   override name = 'LawsError';
 }
 
-/** Bad input from the caller (a file, a row, a field, an option): the CLI maps it to exit code 2. */
+/** Bad input from the caller (a file, a row, a field, an option): kind 'input', which the CLI maps to exit code 2. */
 export class LawsInputError extends LawsError {
   override name = 'LawsInputError';
+  override readonly kind: ErrorKind = 'input';
 }

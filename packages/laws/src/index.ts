@@ -20,7 +20,7 @@ export {
   datasets, mobilellm, mobilellmConditions, chinchillaFitData, bnslAddition,
   type MobileLlmRow, type MeasurementConditions, type ChinchillaRuns, type BnslAdditionRow,
 } from './datasets.js';
-export { createRng, type Rng } from './rng.js';
+export { createRng, type Rng } from '@scalewise/core';
 export { studentTQuantile, studentTCdf, normalQuantile, normalCdf, chiSquareQuantile, quantile } from './distributions.js';
 export { analyzePowerLaw, type PowerAnalysis, type PowerAnalysisInput, type ExponentSummary, type DiminishingReturnsRow } from './power-analysis.js';
 export { profileCi, profileInterval, profileIntervals, type ProfileIntervals } from './profile.js';

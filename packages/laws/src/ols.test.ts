@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { numericColumn, parseCsv } from './csv.js';
 import { mobilellm } from './datasets.js';
 import { fitPowerOls, powerPredictionInterval, profileExponentCi } from './ols.js';
-import { createRng } from './rng.js';
+import { createRng } from '@scalewise/core';
 import { profileCi, profileInterval, profileIntervals } from './profile.js';
 import { fitLaw } from './fit.js';
 

@@ -8,7 +8,7 @@ import { LawsInputError } from './errors.js';
 import { fitLaw, type FitOptions } from './fit.js';
 import { getForm, type Form } from './forms.js';
 import { profileIntervals } from './profile.js';
-import { createRng } from './rng.js';
+import { createRng } from '@scalewise/core';
 import type { Observations } from './types.js';
 
 /** The runs of one candidate study: `x` for one-variable forms, `N` and `D` for joint ones. */

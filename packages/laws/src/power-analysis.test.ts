@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzePowerLaw } from './power-analysis.js';
 import { mobilellm } from './datasets.js';
-import { createRng } from './rng.js';
+import { createRng } from '@scalewise/core';
 
 const x = mobilellm.map((r) => r.num_params);
 const ppl = mobilellm.map((r) => r.perplexity);

@@ -4,7 +4,7 @@ import { fitLaw } from './fit.js';
 import { inverseSpd } from './linalg.js';
 import { profileChinchilla, type ChinchillaParam } from './profile-chinchilla.js';
 import { referenceLaws } from './reference.js';
-import { createRng } from './rng.js';
+import { createRng } from '@scalewise/core';
 import { chinchillaFitData } from './datasets.js';
 
 const data = chinchillaFitData(5);

@@ -2,7 +2,7 @@
 import { LawsInputError } from './errors.js';
 import type { Form } from './forms.js';
 import { fitPowerOls } from './ols.js';
-import { createRng } from './rng.js';
+import { createRng, logSpace } from '@scalewise/core';
 
 /** y = law(x)·exp(ε), ε ~ N(0, sigmaLog²): multiplicative noise, as in log-space fits. */
 export function simulate(form: Form, values: ArrayLike<number>, inputs: ArrayLike<number>[], sigmaLog: number, seed = 0): Float64Array {
@@ -61,7 +61,7 @@ export function planExponentCi(
   return { plans, smallestDesign: plans.find((p) => p.medianWidth < options.targetWidth) ?? null };
 }
 
-/** k sizes log-spaced between lo and hi (inclusive). */
+/** k whole-number sizes log-spaced between lo and hi (inclusive): `logSpace` from @scalewise/core, rounded. */
 export function logSpaced(lo: number, hi: number, k: number): number[] {
-  return Array.from({ length: k }, (_, i) => Math.round(lo * (hi / lo) ** (i / Math.max(1, k - 1))));
+  return logSpace(lo, hi, k).map(Math.round);
 }

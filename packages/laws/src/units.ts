@@ -2,6 +2,7 @@
  * Units of fitted quantities. An exponent means nothing without them: a perplexity-space exponent is not a
  * loss-space one (ln PPL = loss in nats), and total parameters are not non-embedding parameters.
  */
+import { bitsPerByteToLoss, lossToBitsPerByte } from '@scalewise/core';
 import { LawsInputError } from './errors.js';
 
 export type YUnit = 'loss_nats' | 'perplexity' | 'bits_per_byte' | 'accuracy';
@@ -41,13 +42,13 @@ export function convertY(values: ArrayLike<number>, from: YUnit, to: YUnit, byte
   const toLoss = (v: number): number => {
     if (from === 'perplexity') return Math.log(v);
     if (from === 'loss_nats') return v;
-    if (from === 'bits_per_byte' && bytesPerToken) return v * Math.LN2 * bytesPerToken;
+    if (from === 'bits_per_byte' && bytesPerToken) return bitsPerByteToLoss(v, bytesPerToken);
     throw new LawsInputError(`cannot convert ${from} to ${to}${from === 'bits_per_byte' ? ' without bytes per token' : ''}`);
   };
   const fromLoss = (v: number): number => {
     if (to === 'perplexity') return Math.exp(v);
     if (to === 'loss_nats') return v;
-    if (to === 'bits_per_byte' && bytesPerToken) return v / (Math.LN2 * bytesPerToken);
+    if (to === 'bits_per_byte' && bytesPerToken) return lossToBitsPerByte(v, bytesPerToken);
     throw new LawsInputError(`cannot convert ${from} to ${to}${to === 'bits_per_byte' ? ' without bytes per token' : ''}`);
   };
   for (let i = 0; i < out.length; i++) out[i] = fromLoss(toLoss(out[i]!));

@@ -20,7 +20,7 @@ export {
   attentionScratch, eluPlusOne, LINEAR_ATTENTION_EPS, LinearAttentionState, linearAttention, linearAttentionParallel,
   softmaxAttention, softmaxAttentionRow, type AttentionScratch, type AttentionShape,
 } from './forward/attention.js';
-export { createRng, hashString, type Rng } from './rng.js';
+export { createRng, hashString, type Rng } from '@scalewise/core';
 export { initWeights, type InitOptions } from './init.js';
 export {
   decodeSafetensors, encodeSafetensors, loadSafetensors, saveSafetensors, type SafetensorsDType, type SafetensorsFile, type TensorToWrite,

@@ -1,5 +1,5 @@
 import { validateConfig, type ModelConfig } from './config.js';
-import { createRng, hashString } from './rng.js';
+import { createRng, hashString } from '@scalewise/core';
 import { weightSpecs, type ModelWeights } from './weights.js';
 
 export interface InitOptions {

@@ -1,5 +1,6 @@
 import { endianness } from 'node:os';
-import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { writeFileAtomicSync } from '@scalewise/core/node';
 import { ModelsError, ModelsInputError } from './errors.js';
 
 /**
@@ -207,33 +208,21 @@ export function decodeSafetensors(bytes: Uint8Array, where = 'safetensors'): Saf
  */
 export function saveSafetensors(path: string, tensors: Map<string, TensorToWrite>, metadata: Record<string, string> = {}, dtype: 'F32' | 'F16' = 'F32'): void {
   const header = buildHeader(tensors, metadata, dtype);
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  const fd = openSync(tmp, 'w');
-  try {
+  function* chunks(): Generator<Uint8Array> {
     const len = new Uint8Array(8);
     new DataView(len.buffer).setBigUint64(0, BigInt(header.length), true);
-    writeSync(fd, len);
-    writeSync(fd, header);
+    yield len;
+    yield header;
     for (const t of tensors.values()) {
       // Chunks of 4M values keep the temporary byte buffers small.
-      for (let i = 0; i < t.data.length; i += 1 << 22) writeAll(fd, encodeTensor(t.data.subarray(i, i + (1 << 22)), dtype));
+      for (let i = 0; i < t.data.length; i += 1 << 22) yield encodeTensor(t.data.subarray(i, i + (1 << 22)), dtype);
     }
-    closeSync(fd);
-    renameSync(tmp, path);
-  } catch (error) {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed
-    }
-    rmSync(tmp, { force: true });
-    throw new ModelsError(`cannot write safetensors file ${path}: ${(error as Error).message}`, { cause: error });
   }
-}
-
-function writeAll(fd: number, bytes: Uint8Array): void {
-  let done = 0;
-  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+  try {
+    writeFileAtomicSync(path, chunks(), { mkdir: false });
+  } catch (error) {
+    throw new ModelsError(`cannot write safetensors file ${path}: ${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message}`, { cause: error });
+  }
 }
 
 /** Read and validate a safetensors file (tensor by tensor; converted to Float32Array). */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LLAMA_DEFAULTS, type ModelConfig } from './config.js';
 import { initWeights } from './init.js';
-import { createRng } from './rng.js';
+import { createRng } from '@scalewise/core';
 import { decodeSafetensors, encodeSafetensors, loadSafetensors } from './safetensors.js';
 import { loadWeights, saveWeights } from './weights-io.js';
 

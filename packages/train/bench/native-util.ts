@@ -1,12 +1,12 @@
 export { plainMatMulGflops } from '../src/native/peak.js';
-import { readFileSync, renameSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { createRng } from '@scalewise/core';
 import { weightSpecs, type ModelConfig, type ModelWeights } from '@scalewise/models';
 
-/** Deterministic weights with the usual scales (normal-ish via sums of uniforms). */
+/** Deterministic weights with the usual scales (uniform with the target standard deviation: √12 ≈ 3.46). */
 export function benchWeights(config: ModelConfig, seed = 1): ModelWeights {
-  let s = seed >>> 0;
-  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296) - 0.5;
+  const rng = createRng(seed);
+  const u = () => rng.next() - 0.5;
   const w: ModelWeights = new Map();
   for (const spec of weightSpecs(config)) {
     const n = spec.shape.reduce((a, b) => a * b, 1);
@@ -48,13 +48,6 @@ export function profileByOp(file: string): { op: string; ms: number; share: numb
   for (const e of events) if (e.cat === 'Node' && e.args?.op_name && e.dur) byOp.set(e.args.op_name, (byOp.get(e.args.op_name) ?? 0) + e.dur);
   const total = [...byOp.values()].reduce((a, b) => a + b, 0);
   return [...byOp].map(([op, us]) => ({ op, ms: us / 1000, share: us / total })).sort((a, b) => b.ms - a.ms);
-}
-
-export function writeJsonAtomic(path: string, value: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(tmp, path);
 }
 
 export function removeQuietly(path: string): void {

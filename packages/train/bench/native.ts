@@ -14,7 +14,8 @@ import type { TokenBatch, TrainingEngine } from '../src/engine.js';
 import { AdamW } from '../src/optimizer.js';
 import { createReferenceEngine } from '../src/reference/engine.js';
 import { NativeEngine } from '../src/native/index.js';
-import { benchWeights, matmulParams, median, plainMatMulGflops, profileByOp, removeQuietly, trainFlopsPerToken, writeJsonAtomic } from './native-util.js';
+import { benchWeights, matmulParams, median, plainMatMulGflops, profileByOp, removeQuietly, trainFlopsPerToken } from './native-util.js';
+import { writeJsonAtomicSync as writeJsonAtomic } from '@scalewise/core/node';
 
 const env = (key: string, fallback: number) => Number(process.env[key] ?? fallback);
 const THREADS = env('NATIVE_BENCH_THREADS', 2);

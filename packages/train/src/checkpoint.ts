@@ -4,7 +4,7 @@ import { loadSafetensors, loadWeights, saveSafetensors, saveWeights, weightSpecs
 import type { TrainingConfig } from './config.js';
 import type { SamplerState } from './data.js';
 import { TrainError, TrainInputError } from './errors.js';
-import { writeFileAtomic } from './fsutil.js';
+import { writeFileAtomicSync as writeFileAtomic } from '@scalewise/core/node';
 import type { AdamW } from './optimizer.js';
 
 /** Everything besides tensors that a checkpoint records (state.json). */

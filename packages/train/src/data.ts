@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { packSequences, prepareTokens, type ProgressCallback } from '@scalewise/data';
 import type { TokenBatch } from './engine.js';
 import { TrainInputError } from './errors.js';
-import { Rng, permutation } from './rng.js';
+import { Rng, permutation } from '@scalewise/core';
 
 /** Fixed-length rows of seq + 1 tokens (inputs = row[0..seq), targets = row[1..seq]). */
 export interface TokenRows {

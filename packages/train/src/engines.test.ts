@@ -3,7 +3,7 @@ import { initWeights } from '@scalewise/models';
 import { createEngine } from './engines.js';
 import { TrainError, TrainInputError } from './errors.js';
 import { ReferenceModel } from './reference/model.js';
-import { Rng } from './rng.js';
+import { Rng } from '@scalewise/core';
 import { tinyModel } from './test-utils.js';
 
 describe('engine registry', () => {

@@ -12,7 +12,7 @@ export { loadTrainingData, rowsFromStream, RowSampler, validationBatches, type S
 export { listCheckpoints, loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
 export { measureReferencePeakGflops, readMetrics, unigramEntropyBits, type MetricsRow, type StepMetrics, type ValidationMetrics } from './metrics.js';
 export { train, type TrainOptions, type TrainResult } from './trainer.js';
-export { Rng } from './rng.js';
+export { Rng } from '@scalewise/core';
 export { codeVersion } from './version.js';
 // Sweeps
 export {

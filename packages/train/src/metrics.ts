@@ -1,5 +1,5 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from './fsutil.js';
+import { writeFileAtomicSync as writeFileAtomic } from '@scalewise/core/node';
 import { matmulForward } from './reference/ops/matmul.js';
 
 /** One optimizer step in metrics.jsonl. */

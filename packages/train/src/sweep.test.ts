@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paramCounts } from '@scalewise/models';
 import { TrainInputError } from './errors.js';
-import { Rng } from './rng.js';
+import { Rng } from '@scalewise/core';
 import { expandSweep, readResults, runSweep, runTrainingJob } from './sweep.js';
 import { tinyModel } from './test-utils.js';
 

@@ -6,7 +6,7 @@ import { generateLadder, paramCounts, parseConfigJson, resolveConfig, type Ladde
 import { z } from 'zod';
 import { resolveTrainingConfig, type TrainingConfig } from './config.js';
 import { TrainInputError } from './errors.js';
-import { writeFileAtomic } from './fsutil.js';
+import { writeFileAtomicSync as writeFileAtomic } from '@scalewise/core/node';
 import { train, type TrainResult } from './trainer.js';
 
 /** How many tokens a run gets: per parameter (Chinchilla ≈ 20), a FLOP budget (IsoFLOP, tokens = C / 6N), or fixed. */

@@ -1,7 +1,7 @@
 /** Helpers shared by tests and the resume fixture: a tiny model and learnable synthetic data. */
 import { LLAMA_DEFAULTS, type ModelConfig } from '@scalewise/models';
 import { rowsFromStream, type TrainingData } from './data.js';
-import { Rng } from './rng.js';
+import { Rng } from '@scalewise/core';
 
 export function tinyModel(over: Partial<ModelConfig> = {}): ModelConfig {
   return { ...LLAMA_DEFAULTS, name: 'tiny', vocabSize: 16, dim: 16, layers: 2, heads: 2, kvHeads: 1, headDim: 8, ffnHidden: 32, maxPositions: 64, ...over };

@@ -8,7 +8,8 @@ import { loadTrainingData, RowSampler, validationBatches, type TrainingData } fr
 import type { TokenBatch, TrainingEngine } from './engine.js';
 import { createEngine } from './engines.js';
 import { TrainError, TrainInputError } from './errors.js';
-import { writeFileAtomic } from './fsutil.js';
+import { natsToBits } from '@scalewise/core';
+import { writeFileAtomicSync as writeFileAtomic } from '@scalewise/core/node';
 import { measureReferencePeakGflops, MetricsLog, readMetrics, type StepMetrics } from './metrics.js';
 import { AdamW, clipFactor, globalNorm } from './optimizer.js';
 import { learningRate } from './schedule.js';
@@ -75,7 +76,7 @@ async function evaluate(engine: TrainingEngine, weights: ModelWeights, data: Tra
   }
   const loss = sum / count;
   if (!Number.isFinite(loss)) throw new TrainError(`validation loss is not finite (${loss}): training diverged`);
-  return { loss, bpb: (loss / Math.LN2) * data.tokensPerByte, count };
+  return { loss, bpb: natsToBits(loss) * data.tokensPerByte, count };
 }
 
 /** Train one model: deterministic for a given config and seed, checkpointed, exactly resumable. */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from '../fs-atomic.js';
+import { writeFileAtomic, writeJsonAtomic } from '@scalewise/core/node';
 import type { StudyResults } from './report-input.js';
 
 function csv(rows: Record<string, unknown>[]): string {

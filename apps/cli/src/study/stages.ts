@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readJsonIfExists, writeJsonAtomic } from '../fs-atomic.js';
+import { readJsonIfExists, writeJsonAtomic } from '@scalewise/core/node';
 
 /** A stage's finished output is stored as JSON; a re-run with the same key reuses it (resumable study). */
 export interface StageRecord<T> {

@@ -1,14 +1,13 @@
+import { isInputError, logSpace as coreLogSpace } from '@scalewise/core';
 import { ReportInputError } from '../errors.js';
 
-/** `n` points evenly spaced in log10 between `min` and `max` (both > 0), inclusive. */
+/** `n` points evenly spaced in log between `min` and `max` (both > 0), inclusive (`logSpace` of @scalewise/core; bad bounds are ReportInputErrors). */
 export function logSpace(min: number, max: number, n = 60): number[] {
-  if (!(min > 0) || !(max > 0) || !Number.isFinite(min) || !Number.isFinite(max)) {
-    throw new ReportInputError(`logSpace: expected finite bounds > 0, found [${min}, ${max}]`);
+  try {
+    return coreLogSpace(min, max, n);
+  } catch (error) {
+    throw isInputError(error) ? new ReportInputError((error as Error).message, { cause: error }) : error;
   }
-  if (!Number.isInteger(n) || n < 2) throw new ReportInputError(`logSpace: expected n ≥ 2 points, found ${n}`);
-  const a = Math.log10(min);
-  const b = Math.log10(max);
-  return Array.from({ length: n }, (_, i) => 10 ** (a + ((b - a) * i) / (n - 1)));
 }
 
 /** One point of a sampled curve. */

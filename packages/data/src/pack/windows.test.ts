@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../hash.js';
+import { createRng } from '@scalewise/core';
 import { evalWindows, stackWindows, type EvalWindow } from './windows.js';
 
 const PREFIX = 9999;
@@ -36,11 +36,11 @@ function coverage(windows: EvalWindow[], tokens: number[]): number[] {
 }
 
 describe('evalWindows', () => {
-  const rand = mulberry32(3);
+  const rand = createRng(3);
   const cases: Array<[number, number, number]> = [];
   for (let k = 0; k < 40; k++) {
-    const maxLength = 1 + Math.floor(rand() * 12);
-    cases.push([Math.floor(rand() * 60), maxLength, 1 + Math.floor(rand() * maxLength)]);
+    const maxLength = 1 + Math.floor(rand.next() * 12);
+    cases.push([Math.floor(rand.next() * 60), maxLength, 1 + Math.floor(rand.next() * maxLength)]);
   }
 
   it('scores every token exactly once, in both modes', () => {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeFileAtomic } from '../fsutil.js';
+import { writeFileAtomic } from '@scalewise/core/node';
 import type { Tokenizer } from './types.js';
 
 /** Write `tokenizer.json` and `tokenizer_config.json` of a tokenizer into `dir` (atomic writes). */

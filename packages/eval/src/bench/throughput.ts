@@ -1,7 +1,7 @@
 import { EvalInputError } from '../errors.js';
 import type { CausalLM } from '../lm.js';
 import { sampleSd } from '../ppl/bootstrap.js';
-import { mulberry32 } from '../rng.js';
+import { createRng, type Rng } from '@scalewise/core';
 
 export interface ThroughputOptions {
   /** Prompt tokens of the pp test (default 512; 0 skips it). */
@@ -40,8 +40,8 @@ export interface ThroughputResult {
   reps: number;
 }
 
-function randomIds(n: number, vocab: number, rand: () => number): Int32Array {
-  return Int32Array.from({ length: n }, () => Math.floor(rand() * vocab));
+function randomIds(n: number, vocab: number, rand: Rng): Int32Array {
+  return Int32Array.from({ length: n }, () => Math.floor(rand.next() * vocab));
 }
 
 interface Run {
@@ -64,7 +64,7 @@ function stats(runs: Run[], tokens: number): SpeedStats {
   };
 }
 
-async function timePrompt(lm: CausalLM, n: number, rand: () => number): Promise<Run> {
+async function timePrompt(lm: CausalLM, n: number, rand: Rng): Promise<Run> {
   const ids = randomIds(n, lm.info.vocabSize, rand);
   const session = lm.startDecode();
   const cpu = process.cpuUsage();
@@ -75,7 +75,7 @@ async function timePrompt(lm: CausalLM, n: number, rand: () => number): Promise<
   return { ns, cpuUs: used.user + used.system, kv: session.cacheBytes() };
 }
 
-async function timeGen(lm: CausalLM, n: number, rand: () => number): Promise<Run> {
+async function timeGen(lm: CausalLM, n: number, rand: Rng): Promise<Run> {
   const ids = randomIds(n, lm.info.vocabSize, rand);
   const session = lm.startDecode();
   const cpu = process.cpuUsage();
@@ -99,7 +99,7 @@ export async function benchThroughput(lm: CausalLM, options: ThroughputOptions =
     if (!Number.isInteger(v) || v < 0) throw new EvalInputError(`--${name} must be a non-negative integer, found ${v}`);
   }
   if (!Number.isInteger(reps) || reps < 1) throw new EvalInputError(`repetitions must be a positive integer, found ${reps}`);
-  const rand = mulberry32(options.seed ?? 42);
+  const rand = createRng(options.seed ?? 42);
   if (pp > 0) await timePrompt(lm, pp, rand);
   if (tg > 0) await timeGen(lm, 1, rand);
   const ppRuns: Run[] = [];

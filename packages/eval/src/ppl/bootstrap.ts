@@ -1,4 +1,4 @@
-import { mulberry32 } from '../rng.js';
+import { bitsPerByte, createRng } from '@scalewise/core';
 
 /** Per-document totals that corpus metrics are ratios of. */
 export interface DocTotals {
@@ -27,7 +27,7 @@ export function sampleSd(values: ArrayLike<number>): number {
 export function bootstrapRatios(docs: readonly DocTotals[], samples: number, seed: number): { nllPerToken: number; bitsPerByte: number | null } | null {
   const n = docs.length;
   if (n < 2 || samples < 2) return null;
-  const rand = mulberry32(seed);
+  const rand = createRng(seed);
   const nll = new Float64Array(samples);
   const bpb = new Float64Array(samples);
   const hasBytes = docs.every((d) => d.bytes > 0);
@@ -36,13 +36,13 @@ export function bootstrapRatios(docs: readonly DocTotals[], samples: number, see
     let tokens = 0;
     let bytes = 0;
     for (let i = 0; i < n; i++) {
-      const d = docs[Math.floor(rand() * n)] as DocTotals;
+      const d = docs[rand.int(n)] as DocTotals;
       ll += d.logLik;
       tokens += d.tokens;
       bytes += d.bytes;
     }
     nll[s] = -ll / tokens;
-    bpb[s] = hasBytes ? -ll / bytes / Math.LN2 : 0;
+    bpb[s] = hasBytes ? bitsPerByte(-ll, bytes) : 0;
   }
   return { nllPerToken: sampleSd(nll), bitsPerByte: hasBytes ? sampleSd(bpb) : null };
 }

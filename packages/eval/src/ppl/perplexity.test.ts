@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadOrtModel } from '../backends/ort.js';
 import { functionModel } from '../backends/function.js';
 import { randomTable, writeBigramFolder } from '../testing/models.js';
-import { mulberry32 } from '../rng.js';
+import { createRng } from '@scalewise/core';
 import { perplexity, windowLoss } from './perplexity.js';
 import { rollingWindows } from './windows.js';
 
@@ -14,10 +14,10 @@ const dir = mkdtempSync(join(tmpdir(), 'eval-ppl-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function randomDocs(n: number, seed: number, vocab = V): Array<{ tokens: number[]; text: string }> {
-  const rand = mulberry32(seed);
+  const rand = createRng(seed);
   return Array.from({ length: n }, (_, d) => {
-    const len = 1 + Math.floor(rand() * 40);
-    const tokens = Array.from({ length: len }, () => 1 + Math.floor(rand() * (vocab - 1)));
+    const len = 1 + Math.floor(rand.next() * 40);
+    const tokens = Array.from({ length: len }, () => 1 + Math.floor(rand.next() * (vocab - 1)));
     return { tokens, text: `doc ${d} ${'wörd '.repeat(len % 7)}end` };
   });
 }

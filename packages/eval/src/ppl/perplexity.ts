@@ -1,3 +1,4 @@
+import { bitsPerByte } from '@scalewise/core';
 import { EvalInputError } from '../errors.js';
 import type { CausalLM, ModelInfo } from '../lm.js';
 import { bootstrapRatios, type DocTotals } from './bootstrap.js';
@@ -108,7 +109,7 @@ export async function perplexity(lm: CausalLM, docs: readonly PplDocument[], opt
     token_perplexity: Math.exp(nll),
     word_perplexity: words ? Math.exp(-ll / words) : null,
     byte_perplexity: bytes ? Math.exp(-ll / bytes) : null,
-    bits_per_byte: bytes ? -ll / bytes / Math.LN2 : null,
+    bits_per_byte: bytes ? bitsPerByte(-ll, bytes) : null,
     nll_per_token: nll,
     log_likelihood: ll,
     tokens, words, bytes,

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LLAMA_DEFAULTS, initWeights, writeModelFolder, type ModelConfig } from '@scalewise/models';
 import { loadOrtModel } from '../backends/ort.js';
 import { perplexity } from '../ppl/perplexity.js';
-import { mulberry32 } from '../rng.js';
+import { createRng } from '@scalewise/core';
 import { quantizeTransposed, writeInt8ModelFolder } from './int8.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'eval-int8-'));
@@ -13,9 +13,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('int8 weights', () => {
   it('quantizeTransposed stores Wᵀ with per-output scales, within half a step of W', () => {
-    const rand = mulberry32(1);
+    const rand = createRng(1);
     const [out, inDim] = [5, 7];
-    const w = Float32Array.from({ length: out * inDim }, () => rand() * 2 - 1);
+    const w = Float32Array.from({ length: out * inDim }, () => rand.next() * 2 - 1);
     const { q, scale } = quantizeTransposed(w, out, inDim);
     for (let o = 0; o < out; o++) {
       const row = Array.from(w.subarray(o * inDim, (o + 1) * inDim));
@@ -34,8 +34,8 @@ describe('int8 weights', () => {
     const int8 = await loadOrtModel(join(dir, 'int8'), { threads: 1 });
     expect(int8.info.dtype).toBe('int8');
     expect((fp32.info.modelBytes ?? 0) / (int8.info.modelBytes ?? 1)).toBeGreaterThan(2); // fp32 embedding kept for the Gather
-    const rand = mulberry32(5);
-    const docs = Array.from({ length: 6 }, () => ({ tokens: Array.from({ length: 30 }, () => Math.floor(rand() * 97)) }));
+    const rand = createRng(5);
+    const docs = Array.from({ length: 6 }, () => ({ tokens: Array.from({ length: 30 }, () => Math.floor(rand.next() * 97)) }));
     const [a, b] = [await perplexity(fp32, docs, { maxLength: 32, prefixToken: 0 }), await perplexity(int8, docs, { maxLength: 32, prefixToken: 0 })];
     expect(Math.abs(b.token_perplexity / a.token_perplexity - 1)).toBeLessThan(0.01);
     expect(Math.abs(a.token_perplexity - 97)).toBeGreaterThan(1); // not a uniform model, so the comparison means something

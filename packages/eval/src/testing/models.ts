@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Graph, encodeModel, tensor } from '@scalewise/models';
-import { mulberry32 } from '../rng.js';
+import { createRng } from '@scalewise/core';
 
 /**
  * Tiny reference models with exactly known likelihoods, for tests and examples: a bigram table
@@ -57,6 +57,6 @@ export function writeBigramFolder(dir: string, table: Float32Array, vocab: numbe
 
 /** A seeded random bigram table (logits in [-scale, scale]). */
 export function randomTable(vocab: number, seed = 1, scale = 3): Float32Array {
-  const rand = mulberry32(seed);
-  return Float32Array.from({ length: vocab * vocab }, () => (rand() * 2 - 1) * scale);
+  const rand = createRng(seed);
+  return Float32Array.from({ length: vocab * vocab }, () => (rand.next() * 2 - 1) * scale);
 }

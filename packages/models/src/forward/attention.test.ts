@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { keyCount } from '../accounting/attention-span.js';
 import type { AttentionConfig } from '../config.js';
-import { createRng } from '../rng.js';
+import { createRng } from '@scalewise/core';
 import { attentionScratch, linearAttention, linearAttentionParallel, LinearAttentionState, softmaxAttentionRow } from './attention.js';
 import { allowed } from './naive.test.js';
 import { applyRope, matmulT, rmsNorm, ropeTables, softmaxRows, swiglu } from './ops.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LLAMA_DEFAULTS, type AttentionConfig, type ModelConfig } from '../config.js';
 import { initWeights } from '../init.js';
-import { createRng } from '../rng.js';
+import { createRng } from '@scalewise/core';
 import type { ModelWeights } from '../weights.js';
 import { createDecoder } from './decoder.js';
 import { forward } from './model.js';

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { writeFileAtomic as writeAtomic } from '@scalewise/core/node';
 import type { ModelConfig } from '../config.js';
 import { ModelsError } from '../errors.js';
 import { toHfConfig, type HfLlamaConfig } from '../hf-config.js';
@@ -32,31 +31,16 @@ export interface ModelFolderResult {
   writeSeconds: number;
 }
 
-/** Write bytes (or several chunks) to `path` through a temp file + rename, so readers never see a partial file. */
-export async function writeFileAtomic(path: string, chunks: Uint8Array | string | Uint8Array[]): Promise<number> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const parts = Array.isArray(chunks) ? chunks : [typeof chunks === 'string' ? new TextEncoder().encode(chunks) : chunks];
-  let bytes = 0;
-  const handle = await open(temp, 'w');
+/**
+ * Write bytes (or several chunks) to `path` atomically (temp file, fsync, rename; see `@scalewise/core/node`),
+ * so readers never see a partial file. Resolves to the bytes written; failures are ModelsErrors.
+ */
+export async function writeFileAtomic(path: string, chunks: Uint8Array | string | Iterable<Uint8Array>): Promise<number> {
   try {
-    for (const part of parts) {
-      // Large chunks in pieces: a single write of > 2 GiB fails in Node.
-      for (let offset = 0; offset < part.byteLength; offset += 1 << 30) {
-        const piece = part.subarray(offset, Math.min(part.byteLength, offset + (1 << 30)));
-        await handle.write(piece, 0, piece.byteLength);
-      }
-      bytes += part.byteLength;
-    }
-    await handle.sync();
+    return await writeAtomic(path, chunks);
   } catch (error) {
-    await handle.close();
-    await rm(temp, { force: true });
-    throw new ModelsError(`could not write '${path}': ${(error as Error).message}`, { cause: error });
+    throw new ModelsError(`could not write '${path}': ${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message}`, { cause: error });
   }
-  await handle.close();
-  await rename(temp, path);
-  return bytes;
 }
 
 function tokenId(tokenizerJson: Record<string, unknown>, token: unknown): number | undefined {

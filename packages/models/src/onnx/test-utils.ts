@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { LLAMA_DEFAULTS, type ModelConfig } from '../config.js';
-import { createRng } from '../rng.js';
+import { createRng } from '@scalewise/core';
 import { weightSpecs, type ModelWeights } from '../weights.js';
 import { encodeModel } from './encode.js';
 import { buildInferenceGraph } from './inference.js';

@@ -1,19 +1,14 @@
 import * as ort from 'onnxruntime-node';
+import { createRng } from '@scalewise/core';
 import { LLAMA_DEFAULTS, encodeModel, tensor, type Graph, type ModelConfig } from '@scalewise/models';
 import { differentiate } from './autodiff.js';
 
 // Shared by the native-engine tests only (not exported from the package).
 
-/** Deterministic uniform numbers in [lo, hi) (mulberry32). */
+/** Deterministic uniform numbers in [lo, hi) (the shared seeded generator). */
 export function uniform(seed: number) {
-  let s = seed >>> 0;
-  return (lo = -1, hi = 1) => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  };
+  const rng = createRng(seed);
+  return (lo = -1, hi = 1) => lo + (hi - lo) * rng.next();
 }
 
 export interface Param { name: string; shape: number[]; lo?: number; hi?: number }

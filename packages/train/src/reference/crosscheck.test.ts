@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { forward, initWeights, type AttentionConfig } from '@scalewise/models';
-import { Rng } from '../rng.js';
+import { Rng } from '@scalewise/core';
 import { tinyModel } from '../test-utils.js';
 import { ReferenceModel } from './model.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LLAMA_DEFAULTS, weightSpecs, type AttentionConfig, type ModelConfig } from '@scalewise/models';
-import { Rng } from '../rng.js';
+import { Rng } from '@scalewise/core';
 import type { TokenBatch } from '../engine.js';
 import { finiteDifference, relativeError } from './gradcheck.js';
 import { ReferenceModel } from './model.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../rng.js';
+import { Rng } from '@scalewise/core';
 import { finiteDifference, relativeError } from '../gradcheck.js';
 import { attentionMask, eluPlusOne, linearAttentionBackward, linearAttentionForward, softmaxAttentionBackward, softmaxAttentionForward, type AttentionShape } from './attention.js';
 import { crossEntropyBackward, crossEntropyForward } from './crossentropy.js';
