@@ -126,25 +126,35 @@ function defaultGroupedStarts(groups: readonly GroupRuns[]): number[][] {
   return starts;
 }
 
-/** Wald standard errors from the Gauss–Newton matrix of the log residuals. */
-export function groupedWaldSe(form: Form, inputs: Float64Array[], y: Float64Array, values: Float64Array, objective: number): Float64Array | null {
+/**
+ * Gauss–Newton pieces of a log-space fit: the covariance s²·(JᵀJ)⁻¹ (row-major p×p) and each row's leverage
+ * hᵢ = jᵢᵀ(JᵀJ)⁻¹jᵢ, with jᵢ = ∂ln ŷᵢ/∂p. Null when JᵀJ is singular or there is no residual dof.
+ */
+export function groupedCovariance(form: Form, inputs: Float64Array[], y: Float64Array, values: Float64Array, objective: number): { cov: Float64Array; leverage: Float64Array } | null {
   const p = values.length;
   const n = y.length;
   const dof = n - p;
   if (dof < 1) return null;
+  const J = new Float64Array(n * p);
   const jtj = new Float64Array(p * p);
   const g = new Float64Array(p);
-  const xi = new Float64Array(2);
+  const xi = new Float64Array(inputs.length);
   for (let i = 0; i < n; i++) {
-    xi[0] = inputs[0]![i]!;
-    xi[1] = inputs[1]![i]!;
+    for (let c = 0; c < inputs.length; c++) xi[c] = inputs[c]![i]!;
     const pred = form.gradient(values, xi, g);
-    for (let r = 0; r < p; r++) for (let c = 0; c < p; c++) jtj[r * p + c] = jtj[r * p + c]! + (g[r]! * g[c]!) / (pred * pred);
+    for (let r = 0; r < p; r++) J[i * p + r] = g[r]! / pred;
+    for (let r = 0; r < p; r++) for (let c = 0; c < p; c++) jtj[r * p + c] = jtj[r * p + c]! + J[i * p + r]! * J[i * p + c]!;
   }
   const inv = inverseSpd(jtj, p);
   if (!inv) return null;
   const s2 = (2 * objective) / dof;
-  return Float64Array.from({ length: p }, (_, j) => Math.sqrt(s2 * inv[j * p + j]!));
+  const leverage = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let h = 0;
+    for (let r = 0; r < p; r++) for (let c = 0; c < p; c++) h += J[i * p + r]! * inv[r * p + c]! * J[i * p + c]!;
+    leverage[i] = h;
+  }
+  return { cov: inv.map((v) => v * s2), leverage };
 }
 
 /** Joint fit of L_f(N) = E + A_f·N^(−α_f) over the families. Throws LawsInputError on bad input, LawsError when no fit is finite. */
@@ -162,9 +172,9 @@ export function fitGrouped(groups: readonly GroupRuns[], options: GroupedFitOpti
     throw new LawsError(`grouped fit: no start reached a finite fit (${starts.length} starts)`);
   }
   const dof = y.length - p;
-  const seArr = groupedWaldSe(form, inputs, y, res.values, res.objective);
+  const gn = groupedCovariance(form, inputs, y, res.values, res.objective);
   const se: Record<string, number> = {};
-  if (seArr) form.params.forEach((name, j) => { if (Number.isFinite(seArr[j]!)) se[name] = seArr[j]!; });
+  if (gn) form.params.forEach((name, j) => { const sd = Math.sqrt(gn.cov[j * p + j]!); if (Number.isFinite(sd)) se[name] = sd; });
   const warnings: string[] = [];
   if (!res.converged) warnings.push('the best start stopped before meeting the convergence tests');
   const ci: Record<string, [number, number]> = {};
