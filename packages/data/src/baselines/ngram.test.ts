@@ -50,6 +50,7 @@ describe('byte n-gram baselines', () => {
     expect(uni!.bytes).toBe(3);
     expect(uni!.tokens).toBe(5);
     expect(uni!.bitsPerByte).toBeCloseTo((bitsDoc0 + bitsDoc1) / 3, 12);
+    expect(uni!.separatorBits).toBeCloseTo(-2 * Math.log2(p(1)), 12);
     // Bigram: the first document is read after the prepended separator, the second after the first one's EOS.
     const p2 = (ctx: number[], w: number): number => model.probability(2, ctx, w);
     const bigramBits = -Math.log2(p2([E], a)) - Math.log2(p2([a], b)) - Math.log2(p2([b], E)) - Math.log2(p2([E], b)) - Math.log2(p2([b], E));
@@ -86,5 +87,6 @@ describe('byte n-gram baselines', () => {
     expect(() => fitNgramModel(train, { maxOrder: 6 })).toThrow(/maxOrder an integer 1–5, found 6/);
     expect(() => model.probability(4, [], a)).toThrow(/order 1–3, found 4/);
     expect(() => scoreNgramModel(model, byteDocuments(['']))).toThrow(/no bytes to score/);
+    expect(() => scoreNgramModel({ ...model }, byteDocuments(['ab']))).toThrow(/expected a model from fitNgramModel/);
   });
 });

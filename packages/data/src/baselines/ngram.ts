@@ -63,6 +63,8 @@ export interface NgramScore {
   /** Symbols predicted: every byte and one separator per document. */
   tokens: number;
   documents: number;
+  /** Bits spent on the separators (bits − separatorBits = the documents' bytes alone). */
+  separatorBits: number;
   /** Bits of each document's targets (its bytes and its trailing separator). */
   docBits: Float64Array;
   docBytes: Float64Array;
@@ -99,6 +101,10 @@ function symbolStream(docs: ByteDocuments, what: string): { stream: Uint16Array;
 }
 
 interface Level { grams: CountTable; total: CountTable; types: CountTable; discount: number }
+
+/** A model's scorer: `fill(s, t)` writes P(s[t] | s[..t]) of every order into `out[1…maxOrder]`. */
+interface Scorer { fill: (s: ArrayLike<number>, t: number) => void; out: Float64Array }
+const scorers = new WeakMap<NgramModel, Scorer>();
 
 function discountOf(grams: CountTable): number {
   let n1 = 0;
@@ -156,13 +162,13 @@ export function fitNgramModel(train: ByteDocuments, options: NgramOptions = {}):
   const chain = new Float64Array(maxOrder);
 
   /** out[n] = P(s[t] | history in s before t) under the order-n model, n = 1…maxOrder. */
-  const fill = (s: ArrayLike<number>, t: number, from: number): void => {
+  const fill = (s: ArrayLike<number>, t: number): void => {
     const w = (s[t] as number) + 1;
     out[1] = (unigram.get(w) + 1) / (trainTokens + NGRAM_ALPHABET);
     chain[0] = 1 / NGRAM_ALPHABET;
     let key = 0;
     for (let k = 1; k <= maxOrder; k++) {
-      const available = t - k + 1 >= from;
+      const available = t - k + 1 >= 0;
       if (available) key += ((s[t - k + 1] as number) + 1) * (POW[k - 1] as number);
       const ctx = (key - w) / BASE;
       if (k >= 2) out[k] = available ? interpolate(rawLevels[k] as Level, key, ctx, chain[k - 1] as number) : (chain[k - 1] as number);
@@ -170,7 +176,7 @@ export function fitNgramModel(train: ByteDocuments, options: NgramOptions = {}):
     }
   };
 
-  const model: NgramModel & { fill: typeof fill; out: Float64Array } = {
+  const model: NgramModel = {
     maxOrder,
     trainTokens,
     discounts: {
@@ -181,31 +187,36 @@ export function fitNgramModel(train: ByteDocuments, options: NgramOptions = {}):
       if (!(Number.isInteger(order) && order >= 1 && order <= maxOrder)) throw new DataInputError(`ngram probability: expected order 1–${maxOrder}, found ${order}`);
       const s = [...Array.from(context), symbol];
       for (const v of s) if (!(Number.isInteger(v) && v >= 0 && v <= NGRAM_SEPARATOR)) throw new DataInputError(`ngram probability: expected symbols 0–256 (256 = separator), found ${v}`);
-      fill(s, s.length - 1, 0);
+      fill(s, s.length - 1);
       return out[order] as number;
     },
-    fill,
-    out,
   };
+  scorers.set(model, { fill, out });
   return model;
 }
 
 /** Score every document of a split under every order 1…maxOrder in one pass. */
 export function scoreNgramModel(model: NgramModel, validation: ByteDocuments): NgramScore[] {
-  const inner = model as NgramModel & { fill?: (s: ArrayLike<number>, t: number, from: number) => void; out?: Float64Array };
-  if (inner.fill === undefined || inner.out === undefined) throw new DataInputError('scoreNgramModel: expected a model from fitNgramModel');
+  const inner = scorers.get(model);
+  if (inner === undefined) throw new DataInputError('scoreNgramModel: expected a model from fitNgramModel');
   const { stream, starts } = symbolStream(validation, 'validation');
   const docs = starts.length;
   const orders = model.maxOrder;
   const docBits = Array.from({ length: orders + 1 }, () => new Float64Array(docs));
   const docBytes = new Float64Array(docs);
+  const separatorBits = new Float64Array(orders + 1);
   for (let d = 0; d < docs; d++) {
     const length = (validation.docOffsets[d + 1] as number) - (validation.docOffsets[d] as number);
     docBytes[d] = validation.docBytes === undefined ? length : (validation.docBytes[d] as number);
     // Targets: the document's bytes and its trailing separator.
-    for (let t = starts[d] as number; t <= (starts[d] as number) + length; t++) {
-      inner.fill(stream, t, 0);
-      for (let n = 1; n <= orders; n++) (docBits[n] as Float64Array)[d]! -= Math.log2(inner.out[n] as number);
+    const end = (starts[d] as number) + length;
+    for (let t = starts[d] as number; t <= end; t++) {
+      inner.fill(stream, t);
+      for (let n = 1; n <= orders; n++) {
+        const bits = -Math.log2(inner.out[n] as number);
+        (docBits[n] as Float64Array)[d]! += bits;
+        if (t === end) separatorBits[n]! += bits;
+      }
     }
   }
   let bytes = 0;
@@ -218,7 +229,7 @@ export function scoreNgramModel(model: NgramModel, validation: ByteDocuments): N
     for (const b of docBits[order] as Float64Array) bits += b;
     return {
       order, method: order === 1 ? 'add-one unigram' : 'interpolated Kneser-Ney',
-      bitsPerByte: bits / bytes, bitsPerToken: bits / tokens, bits, bytes, tokens, documents: docs,
+      bitsPerByte: bits / bytes, bitsPerToken: bits / tokens, bits, bytes, tokens, documents: docs, separatorBits: separatorBits[order] as number,
       docBits: docBits[order] as Float64Array, docBytes,
     };
   });
