@@ -62,8 +62,9 @@ export interface FamilyLadderOptions {
   tolerance?: number;
   /**
    * Multiplies every family's aspect ratio. Byte-level ladders below ~1e6 non-embedding parameters cannot reach
-   * 24 dim per layer with more than one or two layers, so tiny studies use e.g. 1/3: the families keep their
-   * relative proportions (wide-shallow ≈ 2.7× deep-thin's dim per layer). Default 1.
+   * 24 dim per layer with more than one or two layers, so tiny studies rescale (the train package's study presets
+   * use 1/4: dim/layers 6 and 16): the families keep their relative proportions (wide-shallow ≈ 2.7× deep-thin's
+   * dim per layer). Default 1.
    */
   ratioScale?: number;
   maxPositions?: number;
