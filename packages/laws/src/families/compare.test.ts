@@ -54,6 +54,7 @@ describe('compareExponents', () => {
     const b = runs('wide-shallow', SIZES, (n) => E + 20 * n ** -0.3, 0.004, rng);
     const res = compareExponents(a, b, { form: 'saturating', resamples: 199 });
     expect(res.form).toBe('saturating');
+    expect(res.warnings.join(' ')).toMatch(/covered the true difference in ~90%/);
     expect(res.ci[0]).toBeLessThanOrEqual(0.1);
     expect(res.ci[1]).toBeGreaterThanOrEqual(0.1);
     expect(res.pValue).toBeLessThan(0.05);
