@@ -42,3 +42,9 @@ export { lmEvalRows, lmEvalMetricUnit, isLmEvalResults, type LmEvalRow } from '.
 export { parseCsv, type CsvData } from './tables/csv.js';
 
 export { sha256, hashUnit, permutation } from './hash.js';
+
+// Baselines
+export {
+  byteDocuments, fitNgramModel, ngramBaselines, scoreNgramModel, NGRAM_ALPHABET, NGRAM_SEPARATOR,
+  type ByteDocuments, type NgramModel, type NgramOptions, type NgramScore,
+} from './baselines/ngram.js';

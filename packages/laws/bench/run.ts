@@ -26,6 +26,7 @@ import {
   saturating,
   chinchilla,
   type ChinchillaParam,
+  exponentDifferenceCoverage,
 } from '../src/index.js';
 import { chinchillaCsvPath, chinchillaData, sharedChinchillaMismatch } from './shared-data.js';
 
@@ -235,6 +236,17 @@ const designs = [3, 4, 6, 8, 12].map((k) => logSpaced(1.2e8, 1e9, k));
 const plan = planExponentCi({ a: mob.params.a!, b: mob.params.b! }, designs, { sigmaLog: mob.sigma, targetWidth: 0.05, replicates: 2000, seed: 1 });
 out.planning = plan.plans.map((d) => ({ models: d.sizes.length, median_ci_width: d.medianWidth, coverage: d.coverage }));
 log(`planning (MobileLLM noise σ=${mob.sigma.toFixed(4)}, 125M–1B): ${plan.plans.map((d) => `${d.sizes.length} models → median CI width ${d.medianWidth.toFixed(3)}`).join('; ')}`);
+
+// 5. Family comparison: coverage of the α_A − α_B bootstrap-t interval (full size of the CI test in compareExponents).
+{
+  const full: Record<string, unknown> = {};
+  for (const noise of ['per-family', 'pooled'] as const) {
+    const [res, seconds] = time(() => exponentDifferenceCoverage({ replicates: 2000, resamples: 1999, seed: 13, noise }));
+    full[noise] = { ...res, seconds };
+    log(`exponent-difference coverage (${noise} noise, 2000 replicates × 1999 resamples): ${(100 * res.coverage).toFixed(2)}%, p < 0.05 at equal exponents ${(100 * res.rejectAtZero).toFixed(2)}% (${seconds.toFixed(1)} s)`);
+  }
+  out.compare_exponents = full;
+}
 
 const dir = resolve(import.meta.dirname, '../bench-results');
 if (!existsSync(dir)) mkdirSync(dir, { recursive: true });

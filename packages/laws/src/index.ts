@@ -26,3 +26,6 @@ export { analyzePowerLaw, type PowerAnalysis, type PowerAnalysisInput, type Expo
 export { profileCi, profileInterval, profileIntervals, type ProfileIntervals } from './profile.js';
 export { profileFromFit, type LsFit, type ProfileOptions } from './profile-core.js';
 export { profileChinchilla, type ChinchillaParam, type ChinchillaProfile, type ChinchillaProfileOptions } from './profile-chinchilla.js';
+export { fitGrouped, groupedCovariance, groupedData, groupedForm, predictGrouped, type GroupRuns, type GroupedFit, type GroupedFitOptions } from './families/grouped.js';
+export { compareExponents, type CompareExponentsOptions, type ExponentComparison } from './families/compare.js';
+export { exponentDifferenceCoverage, type CoverageOptions, type CoverageResult } from './families/coverage.js';

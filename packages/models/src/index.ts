@@ -28,3 +28,4 @@ export {
 export { loadWeights, saveWeights } from './weights-io.js';
 // --- end core ---
 export * from './onnx/index.js';
+export { FAMILIES, FAMILY_NAMES, familyLadder, type FamilyLadderOptions, type FamilyName, type FamilyRung, type FamilySpec } from './families.js';

@@ -23,3 +23,8 @@ export {
 export { buildTrainingGraph, NATIVE_ATTENTION_KINDS, type TrainingGraph, type TrainingGraphOptions } from './native/training-graph.js';
 export { differentiate, GradContext, type DifferentiateOptions, type GradRule } from './native/autodiff.js';
 export { GRAD_RULES, NON_DIFFERENTIABLE } from './native/rules.js';
+// Family-comparison study plan
+export {
+  DEFAULT_FAMILY_STUDY, planFamilyStudy, QUICK_FAMILY_STUDY, stepsRule,
+  type FamilyStudyOptions, type FamilyStudyPlan, type PlannedRun,
+} from './study-plan.js';
