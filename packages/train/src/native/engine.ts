@@ -38,9 +38,9 @@ export class NativeEngine implements TrainingEngine {
     for (const s of this.specs) this.gradBuffers.set(s.name, new Float32Array(s.shape.reduce((a, b) => a * b, 1)));
   }
 
-  /** Peak GFLOP/s that MFU is measured against: a plain ORT MatMul with this engine's thread count. */
+  /** Peak GFLOP/s that MFU is measured against: the machine's best plain ORT MatMul (any shape, any thread count). */
   measurePeakGflops(): Promise<number> {
-    return machinePeakGflops(this.options.threads);
+    return machinePeakGflops();
   }
 
   async lossAndGrad(weights: ModelWeights, grads: ModelWeights, batch: TokenBatch, scale: number): Promise<number> {
