@@ -86,6 +86,17 @@ export async function measureMatMulPeak(options: MatMulPeakOptions = {}): Promis
   return { gflops: best.gflops, best, samples };
 }
 
+/**
+ * Intra-op threads for training: the fewest threads whose best MatMul reaches 80% of the peak. More threads
+ * must pay for their synchronisation in every small op of a step; on sibling or busy vCPUs they do not.
+ */
+export function preferredThreads(peak: MatMulPeak): number {
+  const byThreads = new Map<number, number>();
+  for (const s of peak.samples) byThreads.set(s.threads, Math.max(byThreads.get(s.threads) ?? 0, s.gflops));
+  const adequate = [...byThreads].filter(([, gflops]) => gflops >= 0.8 * peak.gflops).map(([threads]) => threads);
+  return Math.min(...adequate);
+}
+
 let machinePeak: Promise<MatMulPeak> | undefined;
 
 /** `measureMatMulPeak()` with the default search, measured once per process. */
