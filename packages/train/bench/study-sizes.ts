@@ -3,10 +3,10 @@
  * 1.6e5 params, byte vocab, seq 128, batch 16: apps/cli/src/study/plan.ts), 1 thread vs all cores: tokens/s,
  * GFLOP/s (PaLM 6N + 12·L·H·Q·T per token, as MFU counts) and the fraction of the machine's MatMul peak measured
  * in the same run (best over sizes × threads, before and after the steps); plus where a step's time goes
- * (ORT run, the engine's JS around it, gradient norm, AdamW) and ORT's per-op profile.
+ * (ORT run, the engine's JS around it, gradient norm, AdamW), the smallest model at a larger batch, and ORT's per-op profile.
  *
  *   node --conditions=@scalewise/source --import tsx bench/study-sizes.ts
- *   env: STUDY_BENCH_OUT (bench-results/study-sizes.json), STUDY_BENCH_STEPS (8), STUDY_BENCH_THREADS ("1,<cores>")
+ *   env: STUDY_BENCH_OUT (bench-results/study-sizes.json), STUDY_BENCH_STEPS (8), STUDY_BENCH_THREADS ("1,<cores>"), STUDY_BENCH_LARGE_BATCH (64)
  */
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -17,7 +17,7 @@ import { BYTE_VOCAB_SIZE } from '@scalewise/data';
 import { mfuFlopsPerToken } from '../src/metrics.js';
 import { AdamW, globalNorm } from '../src/optimizer.js';
 import { NativeEngine } from '../src/native/index.js';
-import { measureMatMulPeak, peakThreadCounts } from '../src/native/peak.js';
+import { measureMatMulPeak, peakThreadCounts, preferredThreads } from '../src/native/peak.js';
 import type { TokenBatch } from '../src/engine.js';
 import { median, profileByOp, removeQuietly, writeJsonAtomic } from './native-util.js';
 
@@ -25,14 +25,16 @@ const STEPS = Number(process.env.STUDY_BENCH_STEPS ?? 8);
 const THREADS = (process.env.STUDY_BENCH_THREADS ?? peakThreadCounts().join(',')).split(',').map(Number);
 const BATCH = 16;
 const SEQ = 128;
+/** A larger batch for the smallest model: how much more of the machine more tokens per step would use. */
+const LARGE_BATCH = Number(process.env.STUDY_BENCH_LARGE_BATCH ?? 64);
 const LADDER: LadderOptions = { vocabSize: BYTE_VOCAB_SIZE, count: 'non-embedding', policy: { kind: 'aspect', ratio: 8 }, maxPositions: 512 };
 const ADAMW = { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, decayEmbeddings: false, decayNorms: false };
 
-function byteBatch(seed: number): TokenBatch {
+function byteBatch(seed: number, batch: number): TokenBatch {
   let s = seed >>> 0;
   const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
-  const n = BATCH * SEQ;
-  return { batch: BATCH, seq: SEQ, inputs: Int32Array.from({ length: n }, () => Math.floor(rand() * 256)), targets: Int32Array.from({ length: n }, () => Math.floor(rand() * 256)) };
+  const n = batch * SEQ;
+  return { batch, seq: SEQ, inputs: Int32Array.from({ length: n }, () => Math.floor(rand() * 256)), targets: Int32Array.from({ length: n }, () => Math.floor(rand() * 256)) };
 }
 
 // Time spent inside ORT's session.run, summed across calls (the engine calls it once per lossAndGrad).
@@ -66,12 +68,12 @@ async function timedStep(engine: NativeEngine, weights: ModelWeights, grads: Mod
   return { step: (t4 - t0) / 1000, ortRun, engineJs: (t2 - t1) / 1000 - ortRun, zeroGrads: (t1 - t0) / 1000, gradNorm: (t3 - t2) / 1000, adamw: (t4 - t3) / 1000 };
 }
 
-async function measure(config: ModelConfig, threads: number, profilePrefix?: string) {
+async function measure(config: ModelConfig, threads: number, profilePrefix?: string, batch = BATCH) {
   const engine = new NativeEngine(config, { threads, ...(profilePrefix ? { profilePrefix } : {}) });
   const weights = initWeights(config, 1);
   const grads: ModelWeights = new Map([...weights].map(([k, v]) => [k, new Float32Array(v.length)]));
   const opt = new AdamW(config, ADAMW);
-  const batches = [byteBatch(1), byteBatch(2)];
+  const batches = [byteBatch(1, batch), byteBatch(2, batch)];
   for (let i = 0; i < 2; i++) await timedStep(engine, weights, grads, opt, batches[i % 2] as TokenBatch); // warm-up: builds the session
   const phases: Phases[] = [];
   for (let i = 0; i < STEPS; i++) phases.push(await timedStep(engine, weights, grads, opt, batches[i % 2] as TokenBatch));
@@ -85,28 +87,31 @@ const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const out = process.env.STUDY_BENCH_OUT ?? join(import.meta.dirname, '..', 'bench-results', 'study-sizes.json');
 console.log(`load ${load()}; measuring the MatMul peak…`);
 const peakBefore = await measureMatMulPeak();
+// Before this bench's change the engine left the thread count to ORT (all cores); now it uses preferredThreads.
+const defaults = { before: cpus().length, after: preferredThreads(peakBefore) };
+console.log(`peak ${peakBefore.gflops.toFixed(1)} GFLOP/s; default threads: ORT's ${defaults.before} before, preferred ${defaults.after} now`);
 const rows = [];
-for (const rung of generateLadder([1e4, 1.6e5], LADDER)) {
-  const config = rung.config;
+const ladder = generateLadder([1e4, 1.6e5], LADDER).map((rung) => rung.config);
+const cases: [ModelConfig, number, number][] = ladder.flatMap((config) => THREADS.map((threads): [ModelConfig, number, number] => [config, threads, BATCH]));
+cases.push([ladder[0] as ModelConfig, 1, LARGE_BATCH]);
+for (const [config, threads, batch] of cases) {
   const counts = paramCounts(config);
   const flopsTok = mfuFlopsPerToken(config, SEQ);
-  for (const threads of THREADS) {
-    const { phases, best } = await measure(config, threads);
-    const tps = (BATCH * SEQ) / phases.step;
-    const gflops = (tps * flopsTok) / 1e9;
-    const row = {
-      model: config.name, dim: config.dim, layers: config.layers, heads: config.heads, params_total: counts.total, params_non_embedding: counts.nonEmbedding,
-      threads, batch: BATCH, seq: SEQ, flops_per_token: flopsTok, median_step_s: phases.step, best_step_s: best, tokens_per_s: tps, gflops, phases_s: phases, load: load(),
-    };
-    rows.push(row);
-    const p = phases;
-    console.log(`${config.name} (${counts.nonEmbedding} non-emb, d${config.dim} L${config.layers}) ${threads} thr: ${(1000 * p.step).toFixed(1)} ms/step, ${tps.toFixed(0)} tok/s, ${gflops.toFixed(2)} GFLOP/s | ORT run ${(1000 * p.ortRun).toFixed(1)} ms, engine JS ${(1000 * p.engineJs).toFixed(1)}, zero ${(1000 * p.zeroGrads).toFixed(2)}, norm ${(1000 * p.gradNorm).toFixed(2)}, AdamW ${(1000 * p.adamw).toFixed(2)} ms; load ${load()}`);
-  }
+  const { phases, best } = await measure(config, threads, undefined, batch);
+  const tps = (batch * SEQ) / phases.step;
+  const gflops = (tps * flopsTok) / 1e9;
+  const row = {
+    model: config.name, dim: config.dim, layers: config.layers, heads: config.heads, params_total: counts.total, params_non_embedding: counts.nonEmbedding,
+    threads, batch, seq: SEQ, flops_per_token: flopsTok, median_step_s: phases.step, best_step_s: best, tokens_per_s: tps, gflops, phases_s: phases, load: load(),
+  };
+  rows.push(row);
+  const p = phases;
+  console.log(`${config.name} (${counts.nonEmbedding} non-emb, d${config.dim} L${config.layers}) ${threads} thr, batch ${batch}: ${(1000 * p.step).toFixed(1)} ms/step, ${tps.toFixed(0)} tok/s, ${gflops.toFixed(2)} GFLOP/s | ORT run ${(1000 * p.ortRun).toFixed(1)} ms, engine JS ${(1000 * p.engineJs).toFixed(2)}, zero ${(1000 * p.zeroGrads).toFixed(2)}, norm ${(1000 * p.gradNorm).toFixed(2)}, AdamW ${(1000 * p.adamw).toFixed(2)} ms; load ${load()}`);
 }
 const peakAfter = await measureMatMulPeak();
 const peak = Math.max(peakBefore.gflops, peakAfter.gflops);
 for (const r of rows) Object.assign(r, { fraction_of_peak: r.gflops / peak });
-console.log(`MatMul peak ${peakBefore.gflops.toFixed(1)} before / ${peakAfter.gflops.toFixed(1)} after GFLOP/s (best: ${JSON.stringify(peakBefore.best)}); fractions: ${rows.map((r) => `${r.model}@${r.threads} ${(100 * r.gflops / peak).toFixed(1)}%`).join(', ')}`);
+console.log(`MatMul peak ${peakBefore.gflops.toFixed(1)} before / ${peakAfter.gflops.toFixed(1)} after GFLOP/s (best: ${JSON.stringify(peakBefore.best)}); fractions: ${rows.map((r) => `${r.model}@${r.threads}thr/b${r.batch} ${(100 * r.gflops / peak).toFixed(1)}%`).join(', ')}`);
 
 // ORT per-op profile of each size at 1 thread: which ops the run time goes to, and how many nodes run per step.
 const profiles: Record<string, unknown> = {};
@@ -122,7 +127,7 @@ for (const rung of generateLadder([1e4, 1.6e5], LADDER)) {
 
 writeJsonAtomic(out, {
   note: 'Shared 2-vCPU machine (noisy; load = 1/5/15-min load average). Step = zero grads + native lossAndGrad + global norm + AdamW (as the trainer). GFLOP/s = PaLM 6N + 12·L·H·Q·T per token × tokens/s; fraction_of_peak uses the better of the MatMul peaks measured before and after the steps.',
-  date: new Date().toISOString(), cpu: cpus()[0]?.model, steps: STEPS,
+  date: new Date().toISOString(), cpu: cpus()[0]?.model, steps: STEPS, default_threads: defaults,
   peak: { gflops: peak, before: peakBefore, after: peakAfter }, rows, profiles,
 });
 console.log(`wrote ${out}`);

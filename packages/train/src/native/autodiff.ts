@@ -55,6 +55,14 @@ export class GradContext {
     return name;
   }
 
+  /**
+   * Add `grad` to the gradient of a value that is not an input of the node being differentiated (a rule that
+   * sees through its producers, e.g. Concat of Slices of one tensor). Set by `differentiate`.
+   */
+  contribute: (value: string, grad: string) => void = () => {
+    throw new TrainError('GradContext.contribute is only available inside differentiate');
+  };
+
   op(opType: string, inputs: string[], attrs: NodeDef['attrs'] = {}, domain?: string): string {
     return this.g.op1(opType, inputs, attrs, { label: 'grad', ...(domain ? { domain } : {}) });
   }
@@ -158,6 +166,7 @@ export function differentiate(graph: Graph, loss: string, wrt: string[], options
     return list[0];
   };
   add(loss, options.lossGrad ?? ctx.scalar(1));
+  ctx.contribute = add;
 
   for (let i = forward.length - 1; i >= 0; i--) {
     const node = forward[i] as NodeDef;
