@@ -113,6 +113,27 @@ describe('reverse-mode autodiff (float64 graphs vs finite differences in ORT)', 
     expect(partial!.nodes.some((n) => n.opType === 'Pad')).toBe(true);
   });
 
+  it('attention Softmax (sole consumer O = P·V, GQA broadcast V, causal mask): row sums from dO ⊙ O, none over [T, T]', async () => {
+    const params: Param[] = [{ name: 's', shape: [2, 1, 2, 4, 4] }, { name: 'v', shape: [2, 1, 1, 4, 3] }];
+    let graph: Graph | undefined;
+    await check(params, (g, [sc, v]) => {
+      graph = g;
+      const mask = f64(g, Array.from({ length: 16 }, (_, i) => (i % 4 <= Math.floor(i / 4) ? 0 : -1e9)), [4, 4]);
+      const p = g.op1('Softmax', [g.op1('Add', [sc!, mask])], { axis: attr.int(-1) });
+      const o = g.op1('MatMul', [p, v!]); // [2,1,2,4,3]
+      // O reaches the loss twice, so dO is a Sum of contributions.
+      return { out: g.op1('Add', [g.op1('Mul', [o, o]), o]), shape: [2, 1, 2, 4, 3] };
+    });
+    const reducesOverScores = graph!.nodes.filter((n) => n.opType === 'ReduceSum' && graph!.nodes.some((m) => m.outputs[0] === n.inputs[0] && m.opType === 'Mul' && m.inputs.some((i) => graph!.nodes.find((k) => k.outputs[0] === i)?.opType === 'Softmax')));
+    expect(reducesOverScores).toEqual([]);
+    // With a second consumer of P the generic rule applies (and stays correct).
+    await check(params, (g, [sc, v]) => {
+      const p = g.op1('Softmax', [sc!], { axis: attr.int(-1) });
+      const o = g.op1('MatMul', [p, v!]);
+      return { out: g.op1('Add', [g.op1('ReduceSum', [o, ints(g, [-1])], { keepdims: attr.int(1) }), g.op1('Mul', [p, p])]), shape: [2, 1, 2, 4, 4] };
+    });
+  });
+
   it('accumulates fan-out, gives zeros to unused values, and takes runtime shape ops for symbolic dims', async () => {
     const g = new Graph('dyn');
     const x = g.input('x', 'float64', ['n', 3]);
