@@ -50,10 +50,11 @@ proto.run = async function timedRun(this: unknown, ...args: unknown[]) {
   }
 };
 
-interface Phases { step: number; ortRun: number; engineJs: number; zeroGrads: number; gradNorm: number; adamw: number }
+interface Phases { step: number; cpu: number; ortRun: number; engineJs: number; zeroGrads: number; gradNorm: number; adamw: number }
 
 /** One trainer-shaped step (zero grads, loss + grads, global norm, AdamW), timed by phase. */
 async function timedStep(engine: NativeEngine, weights: ModelWeights, grads: ModelWeights, opt: AdamW, batch: TokenBatch): Promise<Phases> {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (const g of grads.values()) g.fill(0);
   const t1 = performance.now();
@@ -65,7 +66,8 @@ async function timedStep(engine: NativeEngine, weights: ModelWeights, grads: Mod
   const t3 = performance.now();
   opt.step(weights, grads, 1e-3);
   const t4 = performance.now();
-  return { step: (t4 - t0) / 1000, ortRun, engineJs: (t2 - t1) / 1000 - ortRun, zeroGrads: (t1 - t0) / 1000, gradNorm: (t3 - t2) / 1000, adamw: (t4 - t3) / 1000 };
+  const cpu = process.cpuUsage(c0);
+  return { step: (t4 - t0) / 1000, cpu: (cpu.user + cpu.system) / 1e6, ortRun, engineJs: (t2 - t1) / 1000 - ortRun, zeroGrads: (t1 - t0) / 1000, gradNorm: (t3 - t2) / 1000, adamw: (t4 - t3) / 1000 };
 }
 
 async function measure(config: ModelConfig, threads: number, profilePrefix?: string, batch = BATCH) {
@@ -103,15 +105,17 @@ for (const [config, threads, batch] of cases) {
   const row = {
     model: config.name, dim: config.dim, layers: config.layers, heads: config.heads, params_total: counts.total, params_non_embedding: counts.nonEmbedding,
     threads, batch, seq: SEQ, flops_per_token: flopsTok, median_step_s: phases.step, best_step_s: best, tokens_per_s: tps, gflops, phases_s: phases, load: load(),
+    // Work per CPU-second (all threads): robust to other jobs' load; equals wall-time throughput on an idle machine at 1 thread.
+    tokens_per_cpu_s: (batch * SEQ) / phases.cpu, gflops_per_cpu_s: ((batch * SEQ) / phases.cpu) * flopsTok / 1e9,
   };
   rows.push(row);
   const p = phases;
-  console.log(`${config.name} (${counts.nonEmbedding} non-emb, d${config.dim} L${config.layers}) ${threads} thr, batch ${batch}: ${(1000 * p.step).toFixed(1)} ms/step, ${tps.toFixed(0)} tok/s, ${gflops.toFixed(2)} GFLOP/s | ORT run ${(1000 * p.ortRun).toFixed(1)} ms, engine JS ${(1000 * p.engineJs).toFixed(2)}, zero ${(1000 * p.zeroGrads).toFixed(2)}, norm ${(1000 * p.gradNorm).toFixed(2)}, AdamW ${(1000 * p.adamw).toFixed(2)} ms; load ${load()}`);
+  console.log(`${config.name} (${counts.nonEmbedding} non-emb, d${config.dim} L${config.layers}) ${threads} thr, batch ${batch}: ${(1000 * p.step).toFixed(1)} ms/step (${(1000 * p.cpu).toFixed(1)} ms CPU), ${tps.toFixed(0)} tok/s, ${gflops.toFixed(2)} GFLOP/s (${row.gflops_per_cpu_s.toFixed(2)} per CPU-s) | ORT run ${(1000 * p.ortRun).toFixed(1)} ms, engine JS ${(1000 * p.engineJs).toFixed(2)}, zero ${(1000 * p.zeroGrads).toFixed(2)}, norm ${(1000 * p.gradNorm).toFixed(2)}, AdamW ${(1000 * p.adamw).toFixed(2)} ms; load ${load()}`);
 }
 const peakAfter = await measureMatMulPeak();
 const peak = Math.max(peakBefore.gflops, peakAfter.gflops);
-for (const r of rows) Object.assign(r, { fraction_of_peak: r.gflops / peak });
-console.log(`MatMul peak ${peakBefore.gflops.toFixed(1)} before / ${peakAfter.gflops.toFixed(1)} after GFLOP/s (best: ${JSON.stringify(peakBefore.best)}); fractions: ${rows.map((r) => `${r.model}@${r.threads}thr/b${r.batch} ${(100 * r.gflops / peak).toFixed(1)}%`).join(', ')}`);
+for (const r of rows) Object.assign(r, { fraction_of_peak: r.gflops / peak, fraction_of_peak_cpu_time: r.gflops_per_cpu_s / peak });
+console.log(`MatMul peak ${peakBefore.gflops.toFixed(1)} before / ${peakAfter.gflops.toFixed(1)} after GFLOP/s (best: ${JSON.stringify(peakBefore.best)}); fractions (wall; per CPU-s): ${rows.map((r) => `${r.model}@${r.threads}thr/b${r.batch} ${(100 * r.gflops / peak).toFixed(1)}%; ${(100 * r.gflops_per_cpu_s / peak).toFixed(1)}%`).join(', ')}`);
 
 // ORT per-op profile of each size at 1 thread: which ops the run time goes to, and how many nodes run per step.
 const profiles: Record<string, unknown> = {};
@@ -126,7 +130,7 @@ for (const rung of generateLadder([1e4, 1.6e5], LADDER)) {
 }
 
 writeJsonAtomic(out, {
-  note: 'Shared 2-vCPU machine (noisy; load = 1/5/15-min load average). Step = zero grads + native lossAndGrad + global norm + AdamW (as the trainer). GFLOP/s = PaLM 6N + 12·L·H·Q·T per token × tokens/s; fraction_of_peak uses the better of the MatMul peaks measured before and after the steps.',
+  note: 'Shared 2-vCPU machine (noisy; load = 1/5/15-min load average). Step = zero grads + native lossAndGrad + global norm + AdamW (as the trainer). GFLOP/s = PaLM 6N + 12·L·H·Q·T per token × tokens/s; fraction_of_peak uses the better of the MatMul peaks measured before and after the steps (best run of each configuration, wall time); *_per_cpu_s divide by the process CPU time of the step instead of wall time (robust to load; at 1 thread what an idle machine would show).',
   date: new Date().toISOString(), cpu: cpus()[0]?.model, steps: STEPS, default_threads: defaults,
   peak: { gflops: peak, before: peakBefore, after: peakAfter }, rows, profiles,
 });
