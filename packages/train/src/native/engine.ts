@@ -7,7 +7,7 @@ import { buildTrainingGraph } from './training-graph.js';
 
 export interface NativeEngineOptions {
   /**
-   * ORT intra-op threads. Default: `preferredThreads` of the machine's MatMul peak (measured once per process),
+   * ORT intra-op threads. Default: `preferredThreads` of the machine's MatMul peak (measured once per process):
    * so 1 where the vCPUs are hyperthread siblings or busy (ORT's own default, all cores, was then up to 2× slower).
    * Loss and gradients are bit-identical at 1 and 2 threads (threads.test.ts).
    */

@@ -87,14 +87,21 @@ export async function measureMatMulPeak(options: MatMulPeakOptions = {}): Promis
 }
 
 /**
- * Intra-op threads for training: the fewest threads whose best MatMul reaches 80% of the peak. More threads
- * must pay for their synchronisation in every small op of a step; on sibling or busy vCPUs they do not.
+ * Intra-op threads for training: more threads only where they beat fewer by at least 25% at every measured size.
+ * A training step has many small ops that must pay for the synchronisation too; on sibling vCPUs, or cores that
+ * other jobs keep busy, more threads lose. Requiring every size guards against a single noisy sample.
  */
 export function preferredThreads(peak: MatMulPeak): number {
-  const byThreads = new Map<number, number>();
-  for (const s of peak.samples) byThreads.set(s.threads, Math.max(byThreads.get(s.threads) ?? 0, s.gflops));
-  const adequate = [...byThreads].filter(([, gflops]) => gflops >= 0.8 * peak.gflops).map(([threads]) => threads);
-  return Math.min(...adequate);
+  const best = new Map<string, number>();
+  const key = (threads: number, s: MatMulSample) => `${threads}:${s.m}x${s.k}x${s.n}`;
+  for (const s of peak.samples) best.set(key(s.threads, s), Math.max(best.get(key(s.threads, s)) ?? 0, s.gflops));
+  const sizes = [...new Map(peak.samples.map((s) => [`${s.m}x${s.k}x${s.n}`, s])).values()];
+  const counts = [...new Set(peak.samples.map((s) => s.threads))].sort((a, b) => a - b);
+  let chosen = counts[0] as number;
+  for (const more of counts.slice(1)) {
+    if (sizes.every((s) => (best.get(key(more, s)) ?? 0) >= 1.25 * (best.get(key(chosen, s)) ?? Infinity))) chosen = more;
+  }
+  return chosen;
 }
 
 let machinePeak: Promise<MatMulPeak> | undefined;

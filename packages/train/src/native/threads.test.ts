@@ -4,20 +4,21 @@ import { NativeEngine } from './engine.js';
 import { preferredThreads, type MatMulPeak, type MatMulSample } from './peak.js';
 import { tinyConfig, uniform } from './testing.js';
 
-const sample = (threads: number, gflops: number): MatMulSample => ({ m: 512, k: 512, n: 512, threads, prepacked: true, gflops });
+const sample = (threads: number, gflops: number, size = 512): MatMulSample => ({ m: size, k: size, n: size, threads, prepacked: true, gflops });
 const peakOf = (samples: MatMulSample[]): MatMulPeak => {
   const best = samples.reduce((a, b) => (b.gflops > a.gflops ? b : a));
   return { gflops: best.gflops, best, samples };
 };
 
 describe('default thread count', () => {
-  it('is the fewest threads whose best MatMul reaches 80% of the peak', () => {
+  it('adds threads only where they beat fewer by 25% at every measured size', () => {
     // Sibling vCPUs: 2 threads barely faster than 1 → 1.
-    expect(preferredThreads(peakOf([sample(1, 200), sample(2, 210), sample(1, 150)]))).toBe(1);
-    // Real cores: 16 threads far ahead → 16.
-    expect(preferredThreads(peakOf([sample(1, 60), sample(16, 700), sample(16, 500)]))).toBe(16);
-    // A busy machine where 1 thread wins outright → 1.
-    expect(preferredThreads(peakOf([sample(1, 85), sample(2, 24)]))).toBe(1);
+    expect(preferredThreads(peakOf([sample(1, 200), sample(2, 210), sample(1, 150), sample(1, 190, 1024), sample(2, 200, 1024)]))).toBe(1);
+    // Real cores: more threads far ahead at every size → the most that still pays off.
+    expect(preferredThreads(peakOf([sample(1, 60), sample(4, 200), sample(16, 700), sample(1, 60, 1024), sample(4, 220, 1024), sample(16, 800, 1024)]))).toBe(16);
+    expect(preferredThreads(peakOf([sample(1, 60), sample(4, 200), sample(16, 230), sample(1, 60, 1024), sample(4, 220, 1024), sample(16, 800, 1024)]))).toBe(4);
+    // One noisy sample where 2 threads won at 512³ but lost at 1024³ (measured on a busy machine) → 1.
+    expect(preferredThreads(peakOf([sample(1, 36.5), sample(2, 83.7), sample(1, 33.2, 1024), sample(2, 28.5, 1024)]))).toBe(1);
   });
 
   it('does not change results: loss and every gradient are bit-identical at 1 thread, 2 threads and the default', async () => {
