@@ -2,6 +2,7 @@ export { plainMatMulGflops } from '../src/native/peak.js';
 import { readFileSync, rmSync } from 'node:fs';
 import { createRng } from '@scalewise/core';
 import { weightSpecs, type ModelConfig, type ModelWeights } from '@scalewise/models';
+import { mfuFlopsPerToken } from '../src/metrics.js';
 
 /** Deterministic weights with the usual scales (uniform with the target standard deviation: √12 ≈ 3.46). */
 export function benchWeights(config: ModelConfig, seed = 1): ModelWeights {
@@ -24,12 +25,10 @@ export function matmulParams(config: ModelConfig): number {
 }
 
 /**
- * Training FLOPs per token, 6·N_matmul + 12·L·H·Q·T (PaLM appendix B, L counting block applications). For tied
- * embeddings this is `flopsPerToken(config, seq).palm.train` of @scalewise/models; untied, the input embedding
- * (a lookup, no FLOPs) is left out of N.
+ * Training FLOPs per token, 6·N_matmul + 12·L·H·Q·T (PaLM appendix B): the trainer's MFU numerator (`mfuFlopsPerToken`).
  */
 export function trainFlopsPerToken(config: ModelConfig, seq: number): number {
-  return 6 * matmulParams(config) + 12 * config.layers * config.layerRepeat * config.heads * config.headDim * seq;
+  return mfuFlopsPerToken(config, seq);
 }
 
 export function median(xs: number[]): number {

@@ -4,7 +4,7 @@
  * engine, an ORT per-op profile, and a loss-curve parity run of both engines.
  *
  *   node --conditions=@scalewise/source --import tsx bench/native.ts
- *   env: NATIVE_BENCH_OUT (bench-results/native.json), NATIVE_BENCH_THREADS (2), NATIVE_BENCH_STEPS (5), NATIVE_BENCH_BATCH (16), NATIVE_BENCH_SEQ (256), NATIVE_BENCH_CURVE_STEPS (300)
+ *   env: NATIVE_BENCH_OUT (bench-results/native.json), NATIVE_BENCH_THREADS (the engine's default: preferredThreads of the machine peak), NATIVE_BENCH_STEPS (5), NATIVE_BENCH_BATCH (16), NATIVE_BENCH_SEQ (256), NATIVE_BENCH_CURVE_STEPS (300)
  */
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -14,11 +14,13 @@ import type { TokenBatch, TrainingEngine } from '../src/engine.js';
 import { AdamW } from '../src/optimizer.js';
 import { createReferenceEngine } from '../src/reference/engine.js';
 import { NativeEngine } from '../src/native/index.js';
+import { measureMatMulPeak, preferredThreads } from '../src/native/peak.js';
 import { benchWeights, matmulParams, median, plainMatMulGflops, profileByOp, removeQuietly, trainFlopsPerToken } from './native-util.js';
 import { writeJsonAtomicSync as writeJsonAtomic } from '@scalewise/core/node';
 
 const env = (key: string, fallback: number) => Number(process.env[key] ?? fallback);
-const THREADS = env('NATIVE_BENCH_THREADS', 2);
+// Unset: the thread count a user gets by default (resolved in runNativeBench from the machine's MatMul peak).
+let THREADS = env('NATIVE_BENCH_THREADS', 0);
 const STEPS = env('NATIVE_BENCH_STEPS', 5);
 const BATCH = env('NATIVE_BENCH_BATCH', 16);
 const SEQ = env('NATIVE_BENCH_SEQ', 256);
@@ -87,6 +89,9 @@ async function lossCurves(steps: number): Promise<{ steps: number; maxRelDiff: n
 
 export async function runNativeBench(outFile: string = join(import.meta.dirname, '..', 'bench-results', 'native.json')): Promise<void> {
   const config = BENCH_MODEL;
+  // The machine's best fp32 MatMul (any size, any thread count) and the default thread count it implies.
+  const machinePeak = await measureMatMulPeak();
+  if (!THREADS) THREADS = preferredThreads(machinePeak);
   const tokens = BATCH * SEQ;
   const params = weightSpecs(config).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
   const flopsPerToken = trainFlopsPerToken(config, SEQ);
@@ -128,7 +133,10 @@ export async function runNativeBench(outFile: string = join(import.meta.dirname,
   const ratioToReference = median(pairs.map((p) => p.ratioToReference));
   const refTps = refSeq / median(pairs.map((p) => p.referenceS));
   console.log(`plain MatMul ${largest[0]} [${m}×${k}]·[${k}×${n}]: median ${median(pairs.map((p) => p.matmulFed)).toFixed(1)} GFLOP/s fed, ${median(pairs.map((p) => p.matmulPrepacked)).toFixed(1)} pre-packed`);
-  console.log(`native: ${stepS.toFixed(3)} s/step (median of ${STEPS}), ${nativeTps.toFixed(0)} tokens/s, ${achieved.toFixed(1)} GFLOP/s; paired ratio to the better MatMul ${(100 * ratioToMatMul).toFixed(1)}%`);
+  const peakAfter = await measureMatMulPeak();
+  const bestPeak = Math.max(machinePeak.gflops, peakAfter.gflops, ...pairs.flatMap((p) => [p.matmulFed, p.matmulPrepacked]));
+  const ratioToMachinePeak = achieved / bestPeak;
+  console.log(`native: ${stepS.toFixed(3)} s/step (median of ${STEPS}), ${nativeTps.toFixed(0)} tokens/s, ${achieved.toFixed(1)} GFLOP/s; paired ratio to the better MatMul ${(100 * ratioToMatMul).toFixed(1)}%; ${(100 * ratioToMachinePeak).toFixed(1)}% of the run's best MatMul ${bestPeak.toFixed(1)} GFLOP/s (peak ${machinePeak.gflops.toFixed(1)} before, ${peakAfter.gflops.toFixed(1)} after)`);
   console.log(`reference: ${refTps.toFixed(1)} tokens/s (1×${refSeq}); paired native/reference ${ratioToReference.toFixed(1)}×`);
 
   const prefix = join(tmpdir(), `scalewise-native-profile-${process.pid}`);
@@ -154,7 +162,8 @@ export async function runNativeBench(outFile: string = join(import.meta.dirname,
     native: { medianSecondsPerStep: stepS, tokensPerSecond: nativeTps, achievedGflops: achieved },
     plainMatMul: { op: largest[0], shape: [m, k, n], note: 'fed = b as an input (as weights are fed in training); prepacked = b as an initializer; the ratio uses the better of the two' },
     reference: { batch: 1, seq: refSeq, tokensPerSecond: refTps },
-    ratioToMatMul, ratioToReference, pairs,
+    machinePeak: { before: machinePeak, after: peakAfter, best: bestPeak, note: 'best fp32 MatMul of the run over sizes 512³/1024³, the model shape, 1 and all threads, fed and pre-packed' },
+    ratioToMatMul, ratioToMachinePeak, ratioToReference, pairs,
     profileTopOps: profile,
     lossCurves: curve,
   });

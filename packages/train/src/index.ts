@@ -10,7 +10,7 @@ export { learningRate } from './schedule.js';
 export { AdamW, clipFactor, globalNorm, type AdamWOptions } from './optimizer.js';
 export { loadTrainingData, rowsFromStream, RowSampler, validationBatches, type SamplerState, type TokenRows, type TrainingData } from './data.js';
 export { listCheckpoints, loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
-export { measureReferencePeakGflops, readMetrics, unigramEntropyBits, type MetricsRow, type StepMetrics, type ValidationMetrics } from './metrics.js';
+export { measureReferencePeakGflops, mfuFlopsPerToken, readMetrics, unigramEntropyBits, type MetricsRow, type StepMetrics, type ValidationMetrics } from './metrics.js';
 export { train, type TrainOptions, type TrainResult } from './trainer.js';
 export { Rng } from '@scalewise/core';
 export { codeVersion } from './version.js';

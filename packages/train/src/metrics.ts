@@ -1,4 +1,5 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { weightSpecs, type ModelConfig } from '@scalewise/models';
 import { writeFileAtomicSync as writeFileAtomic } from '@scalewise/core/node';
 import { matmulForward } from './reference/ops/matmul.js';
 
@@ -14,7 +15,7 @@ export interface StepMetrics {
   /** Global L2 norm of the gradient before clipping. */
   grad_norm: number;
   tokens_per_s: number;
-  /** Achieved training FLOP/s ÷ peak FLOP/s (see result `peak_gflops`). */
+  /** Achieved training FLOP/s (`mfuFlopsPerToken` × tokens/s) ÷ peak FLOP/s (see result `peak_gflops`). */
   mfu: number;
 }
 
@@ -60,6 +61,21 @@ export function readMetrics(path: string): MetricsRow[] {
     }
   }
   return rows;
+}
+
+/**
+ * Training FLOPs per token that MFU counts (PaLM appendix B, as in nanoGPT): 6·N + 12·L·H·Q·T, with N the
+ * parameters applied per token (all but the input embedding, a lookup with no FLOPs; the head counted when tied;
+ * a shared block counted once per application) and L the block applications (layers × layerRepeat).
+ */
+export function mfuFlopsPerToken(config: ModelConfig, seq: number): number {
+  let n = 0;
+  for (const s of weightSpecs(config)) {
+    if (s.role === 'embedding') continue;
+    n += s.shape.reduce((a, b) => a * b, 1) * (s.name.startsWith('model.layers.') ? config.layerRepeat : 1);
+  }
+  if (config.tiedEmbeddings) n += config.vocabSize * config.dim;
+  return 6 * n + 12 * config.layers * config.layerRepeat * config.heads * config.headDim * seq;
 }
 
 /**

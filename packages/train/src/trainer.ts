@@ -10,7 +10,7 @@ import { createEngine } from './engines.js';
 import { TrainError, TrainInputError } from './errors.js';
 import { natsToBits } from '@scalewise/core';
 import { writeFileAtomicSync as writeFileAtomic } from '@scalewise/core/node';
-import { measureReferencePeakGflops, MetricsLog, readMetrics, type StepMetrics } from './metrics.js';
+import { measureReferencePeakGflops, MetricsLog, mfuFlopsPerToken, readMetrics, type StepMetrics } from './metrics.js';
 import { AdamW, clipFactor, globalNorm } from './optimizer.js';
 import { learningRate } from './schedule.js';
 import { codeVersion } from './version.js';
@@ -125,6 +125,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const peakSource = config.peakGflops !== undefined ? 'config' : measure ? `${engine.name} engine` : 'reference matmul';
     const peak = config.peakGflops ?? (measure ? await measure.call(engine) : measureReferencePeakGflops());
     const flopsTok = flopsPerToken(mc, config.data.seq).train.total;
+    const mfuFlopsTok = mfuFlopsPerToken(mc, config.data.seq);
     const tokensPerStep = config.batchSize * config.gradAccum * config.data.seq;
     let val = { loss: Number.NaN, bpb: Number.NaN, count: 0 };
     let lastCheckpoint: string | null = latest ?? null;
@@ -151,7 +152,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const seconds = (performance.now() - t0) / 1000;
       const row: StepMetrics = {
         kind: 'train', step, tokens: step * tokensPerStep, loss, lr, grad_norm: norm,
-        tokens_per_s: tokensPerStep / seconds, mfu: (tokensPerStep * flopsTok) / seconds / 1e9 / peak,
+        tokens_per_s: tokensPerStep / seconds, mfu: (tokensPerStep * mfuFlopsTok) / seconds / 1e9 / peak,
       };
       metrics.append(row);
       const last = step === config.steps;
@@ -195,7 +196,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       final_train_loss: trainRows.reduce((a, r) => a + r.loss, 0) / trainRows.length,
       val_loss: val.loss, val_bpb: val.bpb, wall_s: wall,
       tokens_per_s: trainedNow > 0 ? trainedNow / nowSeconds : 0, peak_gflops: peak, peak_source: peakSource,
-      mfu: trainedNow > 0 ? (trainedNow * flopsTok) / nowSeconds / 1e9 / peak : 0,
+      mfu: trainedNow > 0 ? (trainedNow * mfuFlopsTok) / nowSeconds / 1e9 / peak : 0,
       interrupted, engine: engine.name, seed: config.seed, manifest_hash: data.manifestHash, code_version: codeVersion(),
       checkpoint: lastCheckpoint, config,
     };

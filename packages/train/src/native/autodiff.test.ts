@@ -89,6 +89,51 @@ describe('reverse-mode autodiff (float64 graphs vs finite differences in ORT)', 
     });
   });
 
+  it('Concat of Slices that tile one tensor (RoPE cat(x2, x1), 3 blocks, identity order): Split + Concat, no Pad', async () => {
+    const shapes: Param[] = [{ name: 'x', shape: [2, 3, 6] }];
+    for (const [blocks, axisConst] of [[[[3, 6], [0, 3]], -1], [[[4, 6], [0, 1], [1, 4]], 2], [[[0, 2], [2, 6]], -1]] as [number[][], number][]) {
+      let graph: Graph | undefined;
+      await check(shapes, (g, [x]) => {
+        graph = g;
+        const parts = blocks.map(([s, e]) => g.op1('Slice', [x!, ints(g, [s!]), ints(g, [e!]), ints(g, [axisConst])]));
+        const cat = g.op1('Concat', parts, { axis: attr.int(axisConst) });
+        // x also reaches the output directly, as in RoPE's x·cos + cat(x2, x1)·sin: contributions must add up.
+        return { out: g.op1('Add', [g.op1('Mul', [x!, f64(g, [0.5])]), g.op1('Mul', [cat, cat])]), shape: [2, 3, 6] };
+      });
+      expect(graph!.nodes.some((n) => n.opType === 'Pad'), JSON.stringify(blocks)).toBe(false);
+    }
+    // Overlapping or partial slices are not a permutation: the per-slice rule (Pad) still applies.
+    let partial: Graph | undefined;
+    await check(shapes, (g, [x]) => {
+      partial = g;
+      const a = g.op1('Slice', [x!, ints(g, [1]), ints(g, [4]), ints(g, [-1])]);
+      const b = g.op1('Slice', [x!, ints(g, [0]), ints(g, [2]), ints(g, [-1])]);
+      return { out: g.op1('Concat', [a, b], { axis: attr.int(-1) }), shape: [2, 3, 5] };
+    });
+    expect(partial!.nodes.some((n) => n.opType === 'Pad')).toBe(true);
+  });
+
+  it('attention Softmax (sole consumer O = P·V, GQA broadcast V, causal mask): row sums from dO ⊙ O, none over [T, T]', async () => {
+    const params: Param[] = [{ name: 's', shape: [2, 1, 2, 4, 4] }, { name: 'v', shape: [2, 1, 1, 4, 3] }];
+    let graph: Graph | undefined;
+    await check(params, (g, [sc, v]) => {
+      graph = g;
+      const mask = f64(g, Array.from({ length: 16 }, (_, i) => (i % 4 <= Math.floor(i / 4) ? 0 : -1e9)), [4, 4]);
+      const p = g.op1('Softmax', [g.op1('Add', [sc!, mask])], { axis: attr.int(-1) });
+      const o = g.op1('MatMul', [p, v!]); // [2,1,2,4,3]
+      // O reaches the loss twice, so dO is a Sum of contributions.
+      return { out: g.op1('Add', [g.op1('Mul', [o, o]), o]), shape: [2, 1, 2, 4, 3] };
+    });
+    const reducesOverScores = graph!.nodes.filter((n) => n.opType === 'ReduceSum' && graph!.nodes.some((m) => m.outputs[0] === n.inputs[0] && m.opType === 'Mul' && m.inputs.some((i) => graph!.nodes.find((k) => k.outputs[0] === i)?.opType === 'Softmax')));
+    expect(reducesOverScores).toEqual([]);
+    // With a second consumer of P the generic rule applies (and stays correct).
+    await check(params, (g, [sc, v]) => {
+      const p = g.op1('Softmax', [sc!], { axis: attr.int(-1) });
+      const o = g.op1('MatMul', [p, v!]);
+      return { out: g.op1('Add', [g.op1('ReduceSum', [o, ints(g, [-1])], { keepdims: attr.int(1) }), g.op1('Mul', [p, p])]), shape: [2, 1, 2, 4, 4] };
+    });
+  });
+
   it('accumulates fan-out, gives zeros to unused values, and takes runtime shape ops for symbolic dims', async () => {
     const g = new Graph('dyn');
     const x = g.input('x', 'float64', ['n', 3]);

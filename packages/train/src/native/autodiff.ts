@@ -9,9 +9,36 @@ export class GradContext {
   private readonly intConsts = new Map<string, string>();
   readonly constants: Map<string, Tensor>;
 
+  /** Nodes of the forward graph: those present before any gradient node was appended. */
+  private readonly forwardCount: number;
+
   constructor(readonly g: Graph, readonly dtype: 'float32' | 'float64', readonly shapes: ShapeMap) {
     this.constants = constantNodes(g);
+    this.forwardCount = g.nodes.length;
   }
+
+  private consumerMap?: Map<string, NodeDef[]>;
+
+  /** Forward-graph nodes that read `value` (gradient nodes excluded). */
+  consumers(value: string): NodeDef[] {
+    if (!this.consumerMap) {
+      this.consumerMap = new Map();
+      for (const node of this.g.nodes.slice(0, this.forwardCount)) {
+        for (const i of new Set(node.inputs)) {
+          const list = this.consumerMap.get(i);
+          if (list) list.push(node);
+          else this.consumerMap.set(i, [node]);
+        }
+      }
+    }
+    return this.consumerMap.get(value) ?? [];
+  }
+
+  /**
+   * The total gradient of a value whose consumers have all been differentiated already (a value downstream of
+   * the node being differentiated), or undefined if it has none. Set by `differentiate`.
+   */
+  gradOf: (value: string) => string | undefined = () => undefined;
 
   private producers?: Map<string, NodeDef>;
 
@@ -54,6 +81,14 @@ export class GradContext {
     }
     return name;
   }
+
+  /**
+   * Add `grad` to the gradient of a value that is not an input of the node being differentiated (a rule that
+   * sees through its producers, e.g. Concat of Slices of one tensor). Set by `differentiate`.
+   */
+  contribute: (value: string, grad: string) => void = () => {
+    throw new TrainError('GradContext.contribute is only available inside differentiate');
+  };
 
   op(opType: string, inputs: string[], attrs: NodeDef['attrs'] = {}, domain?: string): string {
     return this.g.op1(opType, inputs, attrs, { label: 'grad', ...(domain ? { domain } : {}) });
@@ -158,6 +193,8 @@ export function differentiate(graph: Graph, loss: string, wrt: string[], options
     return list[0];
   };
   add(loss, options.lossGrad ?? ctx.scalar(1));
+  ctx.contribute = add;
+  ctx.gradOf = total;
 
   for (let i = forward.length - 1; i >= 0; i--) {
     const node = forward[i] as NodeDef;

@@ -2,11 +2,15 @@ import * as ort from 'onnxruntime-node';
 import { encodeModel, type ModelConfig, type ModelWeights, type WeightSpec } from '@scalewise/models';
 import type { TokenBatch, TrainingEngine } from '../engine.js';
 import { TrainError, TrainInputError } from '../errors.js';
-import { machinePeakGflops } from './peak.js';
+import { machineMatMulPeak, machinePeakGflops, preferredThreads } from './peak.js';
 import { buildTrainingGraph } from './training-graph.js';
 
 export interface NativeEngineOptions {
-  /** ORT intra-op threads (default: ORT's choice, all cores). */
+  /**
+   * ORT intra-op threads. Default: `preferredThreads` of the machine's MatMul peak (measured once per process):
+   * so 1 where the vCPUs are hyperthread siblings or busy (ORT's own default, all cores, was then up to 2× slower).
+   * Loss and gradients are bit-identical at 1 and 2 threads (threads.test.ts).
+   */
   threads?: number;
   /** Write ORT's per-op profile (JSON) with this file prefix; see `endProfiling`. */
   profilePrefix?: string;
@@ -38,9 +42,9 @@ export class NativeEngine implements TrainingEngine {
     for (const s of this.specs) this.gradBuffers.set(s.name, new Float32Array(s.shape.reduce((a, b) => a * b, 1)));
   }
 
-  /** Peak GFLOP/s that MFU is measured against: a plain ORT MatMul with this engine's thread count. */
+  /** Peak GFLOP/s that MFU is measured against: the machine's best plain ORT MatMul (any shape, any thread count). */
   measurePeakGflops(): Promise<number> {
-    return machinePeakGflops(this.options.threads);
+    return machinePeakGflops();
   }
 
   async lossAndGrad(weights: ModelWeights, grads: ModelWeights, batch: TokenBatch, scale: number): Promise<number> {
@@ -106,11 +110,13 @@ export class NativeEngine implements TrainingEngine {
 
   private async createState(B: number, T: number, training: boolean): Promise<ShapeState> {
     const tg = buildTrainingGraph(this.config, { batch: B, seq: T, gradients: training });
+    const threads = this.options.threads ?? preferredThreads(await machineMatMulPeak());
     const session = await ort.InferenceSession.create(encodeModel(tg.graph), {
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',
       logSeverityLevel: 3,
-      ...(this.options.threads ? { intraOpNumThreads: this.options.threads, interOpNumThreads: 1 } : {}),
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
       ...(this.options.profilePrefix ? { enableProfiling: true, profileFilePrefix: `${this.options.profilePrefix}-${training ? 'train' : 'eval'}-${B}x${T}` } : {}),
     });
     const ids = new BigInt64Array(B * T), targets = new BigInt64Array(B * T), weights = new Float32Array(B * T);

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { Graph, encodeModel } from '@scalewise/models';
 
@@ -7,10 +8,11 @@ function median(values: number[]): number {
 }
 
 /**
- * GFLOP/s of one plain ONNX Runtime MatMul [m×k]·[k×n] (median of `reps` timed runs after a warm-up),
- * with B fed as an input or stored as an initializer (pre-packed by ORT).
+ * Wall-clock and process CPU seconds of `reps` sequential runs of one plain ONNX Runtime MatMul [m×k]·[k×n]
+ * after an untimed warm-up, with B fed as an input or stored as an initializer (pre-packed by ORT). Runs must not
+ * overlap another session's: `session.run` resolves after a setImmediate, so two interleaved timers each time both runs.
  */
-export async function plainMatMulGflops(m: number, k: number, n: number, threads?: number, bInitializer = false, reps = 10): Promise<number> {
+async function matMulSeconds(m: number, k: number, n: number, threads: number | undefined, bInitializer: boolean, reps: number): Promise<{ wall: number[]; cpu: number[] }> {
   const g = new Graph('matmul');
   const a = g.input('a', 'float32', [m, k]);
   const bData = Float32Array.from({ length: k * n }, (_, i) => ((i * 5) % 11) / 11 - 0.5);
@@ -20,31 +22,111 @@ export async function plainMatMulGflops(m: number, k: number, n: number, threads
     graphOptimizationLevel: 'all',
     ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
   });
-  const feeds: Record<string, ort.Tensor> = { a: new ort.Tensor('float32', Float32Array.from({ length: m * k }, (_, i) => ((i * 7) % 13) / 13 - 0.5), [m, k]) };
-  if (!bInitializer) feeds.b = new ort.Tensor('float32', bData, [k, n]);
-  await session.run(feeds);
-  const times: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
+  try {
+    const feeds: Record<string, ort.Tensor> = { a: new ort.Tensor('float32', Float32Array.from({ length: m * k }, (_, i) => ((i * 7) % 13) / 13 - 0.5), [m, k]) };
+    if (!bInitializer) feeds.b = new ort.Tensor('float32', bData, [k, n]);
     await session.run(feeds);
-    times.push((performance.now() - t0) / 1000);
+    const wall: number[] = [], cpu: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await session.run(feeds);
+      wall.push((performance.now() - t0) / 1000);
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1e6);
+    }
+    return { wall, cpu };
+  } finally {
+    await session.release();
   }
-  await session.release();
-  return (2 * m * k * n) / median(times) / 1e9;
 }
 
-const machinePeaks = new Map<string, Promise<number>>();
+/** GFLOP/s of one plain ORT MatMul [m×k]·[k×n]: median of `reps` timed runs after a warm-up. */
+export async function plainMatMulGflops(m: number, k: number, n: number, threads?: number, bInitializer = false, reps = 10): Promise<number> {
+  return (2 * m * k * n) / median((await matMulSeconds(m, k, n, threads, bInitializer, reps)).wall) / 1e9;
+}
 
 /**
- * The machine's achievable fp32 GFLOP/s through ONNX Runtime (a 512³ MatMul, the better of fed and
- * pre-packed B), measured once per process and thread count: what MFU of the native engine is relative to.
+ * One measured MatMul configuration; `gflops` is its fastest run, by the wall clock or, at 1 thread, by the
+ * process CPU clock when that is faster (`clock`).
  */
-export function machinePeakGflops(threads?: number): Promise<number> {
-  const key = String(threads ?? 'default');
-  let peak = machinePeaks.get(key);
-  if (!peak) {
-    peak = Promise.all([plainMatMulGflops(512, 512, 512, threads, false), plainMatMulGflops(512, 512, 512, threads, true)]).then(([fed, packed]) => Math.max(fed, packed));
-    machinePeaks.set(key, peak);
+export interface MatMulSample { m: number; k: number; n: number; threads: number; prepacked: boolean; gflops: number; clock: 'wall' | 'cpu' }
+
+/** The machine's best measured fp32 MatMul throughput through ORT, and every configuration tried. */
+export interface MatMulPeak { gflops: number; best: MatMulSample; samples: MatMulSample[] }
+
+export interface MatMulPeakOptions {
+  /** Square sizes n (an n³ MatMul each); default 512 and 1024. */
+  sizes?: number[];
+  /** Intra-op thread counts; default 1 and every core (ORT's default on this machine). */
+  threadCounts?: number[];
+  /** Timed runs per configuration (the fastest counts); default 5. */
+  reps?: number;
+}
+
+/** Thread counts the peak is searched over: 1 and all cores (sibling vCPUs can make 1 the faster). */
+export function peakThreadCounts(): number[] {
+  const cores = availableParallelism();
+  return cores > 1 ? [1, cores] : [1];
+}
+
+/**
+ * Best fp32 GFLOP/s of plain ORT MatMuls over sizes × thread counts × (fed, pre-packed B), each the fastest of
+ * `reps` runs, measured one after another. A peak is a capability, so the best run is the estimate least
+ * biased by other load on a shared machine; at 1 thread (run on the calling thread) the CPU seconds also count,
+ * which excludes time other jobs held the core: a peak measured on a busy machine stays near the idle one, and
+ * MFU relative to it stays at most 1 when the machine is quieter during training.
+ */
+export async function measureMatMulPeak(options: MatMulPeakOptions = {}): Promise<MatMulPeak> {
+  const sizes = options.sizes ?? [512, 1024];
+  const threadCounts = options.threadCounts ?? peakThreadCounts();
+  const reps = options.reps ?? 5;
+  const samples: MatMulSample[] = [];
+  for (const size of sizes) {
+    for (const threads of threadCounts) {
+      for (const prepacked of [false, true]) {
+        const { wall, cpu } = await matMulSeconds(size, size, size, threads, prepacked, reps);
+        const [fastWall, fastCpu] = [Math.min(...wall), Math.min(...cpu)];
+        const clock = threads === 1 && fastCpu > 0 && fastCpu < fastWall ? 'cpu' : 'wall';
+        samples.push({ m: size, k: size, n: size, threads, prepacked, gflops: (2 * size ** 3) / (clock === 'cpu' ? fastCpu : fastWall) / 1e9, clock });
+      }
+    }
   }
-  return peak;
+  const best = samples.reduce((a, b) => (b.gflops > a.gflops ? b : a));
+  return { gflops: best.gflops, best, samples };
+}
+
+/**
+ * Intra-op threads for training: more threads only where they beat fewer by at least 25% at every measured size.
+ * A training step has many small ops that must pay for the synchronisation too; on sibling vCPUs, or cores that
+ * other jobs keep busy, more threads lose. Requiring every size guards against a single noisy sample.
+ */
+export function preferredThreads(peak: MatMulPeak): number {
+  const best = new Map<string, number>();
+  const key = (threads: number, s: MatMulSample) => `${threads}:${s.m}x${s.k}x${s.n}`;
+  for (const s of peak.samples) best.set(key(s.threads, s), Math.max(best.get(key(s.threads, s)) ?? 0, s.gflops));
+  const sizes = [...new Map(peak.samples.map((s) => [`${s.m}x${s.k}x${s.n}`, s])).values()];
+  const counts = [...new Set(peak.samples.map((s) => s.threads))].sort((a, b) => a - b);
+  let chosen = counts[0] as number;
+  for (const more of counts.slice(1)) {
+    if (sizes.every((s) => (best.get(key(more, s)) ?? 0) >= 1.25 * (best.get(key(chosen, s)) ?? Infinity))) chosen = more;
+  }
+  return chosen;
+}
+
+let machinePeak: Promise<MatMulPeak> | undefined;
+
+/** `measureMatMulPeak()` with the default search, measured once per process. */
+export function machineMatMulPeak(): Promise<MatMulPeak> {
+  machinePeak ??= measureMatMulPeak();
+  return machinePeak;
+}
+
+/**
+ * The machine's achievable fp32 GFLOP/s through ONNX Runtime (best over shapes and thread counts, see
+ * `measureMatMulPeak`), measured once per process: what MFU of the native engine is relative to, whatever
+ * thread count the engine itself runs with.
+ */
+export async function machinePeakGflops(): Promise<number> {
+  return (await machineMatMulPeak()).gflops;
 }

@@ -132,6 +132,8 @@ export const ELEMENTWISE_RULES: Record<string, GradRule> = {
   ReduceMean: unary((ctx, node, dy) => reduceGrad(ctx, node, dy, true)),
   Softmax: unary((ctx, node, dy) => {
     const y = out(node);
+    const viaOutput = attentionSoftmaxGrad(ctx, node, dy);
+    if (viaOutput) return viaOutput;
     const axis = ctx.int64([int(node, 'axis', -1)]);
     const dot = ctx.op('ReduceSum', [ctx.op('Mul', [dy, y]), axis], { keepdims: attr.int(1) });
     return ctx.op('Mul', [y, ctx.op('Sub', [dy, dot])]);
@@ -142,6 +144,30 @@ export const ELEMENTWISE_RULES: Record<string, GradRule> = {
     return ctx.op('Sub', [dy, ctx.op('Mul', [ctx.op('Exp', [out(node)]), total])]);
   }),
 };
+
+/**
+ * Softmax P over the last axis whose only consumer is O = P·V (attention): Σ_k P·dP = Σ_k P·(dO·Vᵀ) = Σ_d dO·O,
+ * so the row sums come from O's [..., T, hd] gradient instead of a product and a reduction over [..., T, T]
+ * (FlashAttention's D): dS = P ⊙ (dP − rowsum(dO ⊙ O)). Two fewer passes over the largest tensors of small
+ * models. Undefined when the pattern does not hold (the generic rule applies).
+ */
+function attentionSoftmaxGrad(ctx: GradContext, node: NodeDef, dy: string): string | undefined {
+  const y = out(node);
+  const shape = ctx.shapeOf(y);
+  const axis = int(node, 'axis', -1);
+  if (!shape || shape.length < 2 || (axis !== -1 && axis !== shape.length - 1)) return undefined;
+  const users = ctx.consumers(y);
+  const mm = users[0];
+  if (users.length !== 1 || mm?.opType !== 'MatMul' || mm.inputs[0] !== y || mm.inputs[1] === y) return undefined;
+  const o = out(mm);
+  const so = ctx.shapeOf(o);
+  // O must carry P's leading dims unbroadcast, so that its row sums line up with P's rows.
+  if (!so || so.length !== shape.length || !so.slice(0, -1).every((d, i) => typeof d === 'number' && d === shape[i])) return undefined;
+  const dO = ctx.gradOf(o);
+  if (!dO) return undefined;
+  const rows = ctx.op('ReduceSum', [ctx.op('Mul', [dO, o]), ctx.int64([-1])], { keepdims: attr.int(1) });
+  return ctx.op('Mul', [y, ctx.op('Sub', [dy, rows])]);
+}
 
 /**
  * SiLU y = x·σ(x) as one rule: dx = dy·(σ + y − y·σ), 4 passes instead of the 6 of the Mul and Sigmoid

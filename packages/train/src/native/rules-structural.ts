@@ -123,9 +123,58 @@ const slice: GradRule = (ctx, node, [dy]) => {
   return [ctx.op('Pad', [dy, ctx.int64(pads)])];
 };
 
+/**
+ * When a Concat's inputs are Slices (step 1) of one tensor x that tile x's concat axis exactly — a permutation of
+ * x's blocks, as RoPE's cat(x2, x1) — the gradient of x is dy's blocks put back in x's order: one Split and one
+ * Concat straight into x, instead of a zero Pad per slice and a Sum. Returns undefined when the pattern does not hold.
+ */
+function permutedBlocksGrad(ctx: GradContext, node: NodeDef, dy: string, axis: number): string | undefined {
+  const blocks: { start: number; size: number }[] = [];
+  let source: string | undefined;
+  let rank = 0;
+  for (const input of node.inputs) {
+    const p = ctx.producer(input);
+    if (p?.opType !== 'Slice' || p.outputs[0] !== input) return undefined;
+    const x = inp(p, 0);
+    const shape = ctx.shapeOf(x);
+    if (source !== undefined && x !== source) return undefined;
+    source = x;
+    if (!shape) return undefined;
+    rank = shape.length;
+    const starts = ctx.ints(p.inputs[1]), ends = ctx.ints(p.inputs[2]);
+    const axes = p.inputs[3] ? ctx.ints(p.inputs[3]) : [0];
+    const steps = p.inputs[4] ? ctx.ints(p.inputs[4]) : [1];
+    if (!starts || !ends || !axes || !steps || starts.length !== 1 || axes.length !== 1 || steps[0] !== 1) return undefined;
+    const sliceAxis = (axes[0] as number) < 0 ? (axes[0] as number) + rank : (axes[0] as number);
+    const dim = shape[sliceAxis];
+    if (sliceAxis !== (axis < 0 ? axis + rank : axis) || typeof dim !== 'number') return undefined;
+    const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + dim : v, 0), dim);
+    const start = clamp(starts[0] as number), end = Math.max(start, clamp(ends[0] as number));
+    blocks.push({ start, size: end - start });
+  }
+  if (source === undefined) return undefined;
+  const dim = ctx.shapeOf(source)?.[axis < 0 ? axis + rank : axis];
+  const order = blocks.map((_, k) => k).sort((a, b) => (blocks[a] as { start: number }).start - (blocks[b] as { start: number }).start);
+  let at = 0;
+  for (const k of order) {
+    const b = blocks[k] as { start: number; size: number };
+    if (b.start !== at || b.size === 0) return undefined;
+    at += b.size;
+  }
+  if (at !== dim) return undefined;
+  if (order.every((k, i) => k === i)) {
+    ctx.contribute(source, dy);
+    return source;
+  }
+  const parts = ctx.g.op('Split', [dy, ctx.int64(blocks.map((b) => b.size))], { axis: attr.int(axis) }, { outputs: blocks.length, label: 'grad' });
+  ctx.contribute(source, ctx.op('Concat', order.map((k) => parts[k] as string), { axis: attr.int(axis) }));
+  return source;
+}
+
 const concat: GradRule = (ctx, node, [dy], need) => {
   if (!dy) return [];
   const axis = int(node, 'axis', 0);
+  if (permutedBlocksGrad(ctx, node, dy, axis) !== undefined) return [];
   const sizes = node.inputs.map((x) => {
     const s = ctx.shapeOf(x);
     const d = s?.[axis < 0 ? axis + s.length : axis];
