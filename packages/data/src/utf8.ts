@@ -1,0 +1,40 @@
+import { DataInputError } from './errors.js';
+
+/** Offset of the first byte that makes `bytes` invalid UTF-8, or -1 when it is valid. */
+export function invalidUtf8Offset(bytes: Uint8Array): number {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return -1;
+  } catch {
+    // Prefix validity (allowing an unfinished last character) is monotone: binary-search the longest valid prefix.
+    let lo = 0;
+    let hi = bytes.length;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+        lo = mid;
+      } catch {
+        hi = mid - 1;
+      }
+    }
+    if (lo < bytes.length) return lo;
+    // The text ends inside a character: point at that character's first byte.
+    let start = bytes.length - 1;
+    while (start > 0 && ((bytes[start] as number) & 0xc0) === 0x80) start--;
+    return start;
+  }
+}
+
+/**
+ * Decode text bytes exactly: invalid UTF-8 or a NUL byte (a binary file) is bad input naming the file and the
+ * byte offset, instead of U+FFFD replacement characters that change byte counts and bits per byte.
+ * `offset` is where `bytes` starts in the file.
+ */
+export function decodeUtf8Strict(bytes: Uint8Array, where: string, offset = 0): string {
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) throw new DataInputError(`${where}: binary data (a NUL byte) at byte offset ${offset + nul}; expected UTF-8 text`);
+  const bad = invalidUtf8Offset(bytes);
+  if (bad !== -1) throw new DataInputError(`${where}: invalid UTF-8 at byte offset ${offset + bad} (byte 0x${(bytes[bad] ?? 0).toString(16).padStart(2, '0')}); expected UTF-8 text`);
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+}
