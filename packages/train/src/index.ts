@@ -9,7 +9,8 @@ export { resolveTrainingConfig, trainingConfigSchema, type ScheduleConfig, type 
 export { learningRate } from './schedule.js';
 export { AdamW, clipFactor, globalNorm, type AdamWOptions } from './optimizer.js';
 export { loadTrainingData, rowsFromStream, RowSampler, validationBatches, type SamplerState, type TokenRows, type TrainingData } from './data.js';
-export { listCheckpoints, loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
+export { listCheckpoints, loadCheckpoint, loadLatestCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
+export { checkTrainingMemory } from './memory.js';
 export { measureReferencePeakGflops, readMetrics, unigramEntropyBits, type MetricsRow, type StepMetrics, type ValidationMetrics } from './metrics.js';
 export { train, type TrainOptions, type TrainResult } from './trainer.js';
 export { Rng } from './rng.js';
