@@ -80,7 +80,7 @@ describe('scalewise sweep', () => {
 });
 
 describe('scalewise train under SIGINT', () => {
-  it('finishes the step, writes a checkpoint and exits 0', async () => {
+  it('finishes the step, writes a checkpoint and exits 130 (interrupted)', async () => {
     const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'main.ts');
     // tsx by absolute URL: the child runs in the temporary folder, where bare 'tsx' does not resolve.
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -97,7 +97,7 @@ describe('scalewise train under SIGINT', () => {
     while (child.exitCode === null && !(existsSync(ckpts) && readdirSync(ckpts).some((n) => n.startsWith('step-'))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     child.kill('SIGINT');
     const code = await closed;
-    expect(code, err).toBe(0);
+    expect(code, err).toBe(130);
     expect(err).toMatch(/finishing the current step/);
     const match = /interrupted cli-tiny: (\d+) steps/.exec(out);
     expect(match, out).not.toBeNull();
