@@ -15,7 +15,8 @@ describe('strict UTF-8 (issue #20: input bytes are what they are)', () => {
     expect(invalidUtf8Offset(Buffer.from('héllo'))).toBe(-1);
     expect(invalidUtf8Offset(Buffer.from([0x61, 0x62, 0xff, 0x63]))).toBe(2);
     expect(invalidUtf8Offset(Buffer.from([0x61, 0xe2, 0x82]))).toBe(1); // truncated 3-byte sequence at the end
-    expect(invalidUtf8Offset(Buffer.from([0xc3, 0x28]))).toBe(1); // bad continuation byte
+    expect(invalidUtf8Offset(Buffer.from([0xc3, 0x28]))).toBe(0); // lead byte without its continuation
+    expect(invalidUtf8Offset(Buffer.from([0x41, 0xe2, 0x82, 0x41]))).toBe(1);
   });
 
   it('names the file and offset for invalid UTF-8 and NUL bytes', () => {

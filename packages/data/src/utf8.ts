@@ -18,7 +18,12 @@ export function invalidUtf8Offset(bytes: Uint8Array): number {
         hi = mid - 1;
       }
     }
-    if (lo < bytes.length) return lo;
+    if (lo < bytes.length) {
+      // Point at the first byte of the broken character: a lead byte whose continuation bytes stop early.
+      let start = lo;
+      while (start > 0 && lo - start < 3 && ((bytes[start - 1] as number) & 0xc0) === 0x80) start--;
+      return start > 0 && (bytes[start - 1] as number) >= 0xc0 ? start - 1 : lo;
+    }
     // The text ends inside a character: point at that character's first byte.
     let start = bytes.length - 1;
     while (start > 0 && ((bytes[start] as number) & 0xc0) === 0x80) start--;
