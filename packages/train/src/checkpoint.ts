@@ -170,9 +170,9 @@ export function loadCheckpoint(dir: string, optimizer: AdamW): { weights: ModelW
     throw new TrainInputError(`checkpoint ${dir}: ${(error as Error).message}`, { cause: error });
   }
   const badWeight = firstNonFinite(weights);
-  if (badWeight !== undefined) throw new TrainInputError(`checkpoint ${dir}: weight '${badWeight}' holds non-finite values (NaN or Infinity): the checkpoint is damaged`);
+  if (badWeight !== undefined) throw new TrainInputError(`checkpoint ${dir}: weight '${badWeight}' holds non-finite values (not a number or infinite): the checkpoint is damaged`);
   const badMoment = firstNonFinite([...opt.tensors].map(([name, t]) => [name, t.data as Float32Array] as [string, Float32Array]));
-  if (badMoment !== undefined) throw new TrainInputError(`checkpoint ${dir}: optimizer tensor '${badMoment}' holds non-finite values (NaN or Infinity): the checkpoint is damaged`);
+  if (badMoment !== undefined) throw new TrainInputError(`checkpoint ${dir}: optimizer tensor '${badMoment}' holds non-finite values (not a number or infinite): the checkpoint is damaged`);
   for (const spec of weightSpecs(state.config.model)) {
     const m = opt.tensors.get(`m.${spec.name}`);
     const v = opt.tensors.get(`v.${spec.name}`);
