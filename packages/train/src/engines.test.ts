@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { initWeights } from '@scalewise/models';
-import { createEngine } from './engines.js';
+import { createEngine, defaultThreads } from './engines.js';
 import { TrainError, TrainInputError } from './errors.js';
 import { ReferenceModel } from './reference/model.js';
 import { Rng } from './rng.js';
@@ -42,5 +42,10 @@ describe('engine registry', () => {
     const weights = initWeights(tinyModel(), 1);
     await expect(engine.loss(weights, { batch: 1, seq: 2, inputs: Int32Array.of(1, 99), targets: Int32Array.of(1, 2) })).rejects.toThrow(/outside \[0, 16\)/);
     await expect(engine.loss(weights, { batch: 1, seq: 2, inputs: Int32Array.of(1, 2), targets: Int32Array.of(1, 2), mask: Uint8Array.of(0, 0) })).rejects.toThrow(/no scored targets/);
+  });
+
+  it('default threads: half the logical CPUs, at least 1 (issue #17: 1 on 2 vCPUs)', () => {
+    expect([1, 2, 3, 4, 16].map((n) => defaultThreads(n))).toEqual([1, 1, 1, 2, 8]);
+    expect(defaultThreads()).toBeGreaterThanOrEqual(1);
   });
 });

@@ -1,7 +1,7 @@
 export { TrainError, TrainInputError } from './errors.js';
 // Engines
 export type { EngineFactory, TokenBatch, TrainingEngine } from './engine.js';
-export { createEngine, ENGINE_NAMES, type EngineName } from './engines.js';
+export { createEngine, defaultThreads, ENGINE_NAMES, fastestEngine, type EngineName } from './engines.js';
 export { createReferenceEngine } from './reference/engine.js';
 export { ReferenceModel } from './reference/model.js';
 // Trainer

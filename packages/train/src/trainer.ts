@@ -6,7 +6,7 @@ import { loadLatestCheckpoint, listCheckpoints, saveCheckpoint, type CheckpointS
 import { resolveTrainingConfig, type TrainingConfig } from './config.js';
 import { loadTrainingData, RowSampler, validationBatches, type TrainingData } from './data.js';
 import type { TokenBatch, TrainingEngine } from './engine.js';
-import { createEngine } from './engines.js';
+import { createEngine, defaultThreads } from './engines.js';
 import { TrainError, TrainInputError } from './errors.js';
 import { writeFileAtomic } from './fsutil.js';
 import { measureReferencePeakGflops, MetricsLog, readMetrics, type StepMetrics } from './metrics.js';
@@ -24,6 +24,8 @@ export interface TrainOptions {
   resume?: boolean;
   /** Start afresh in an outDir that holds another run (its checkpoints, metrics and result are replaced). */
   force?: boolean;
+  /** Intra-op threads when the config sets none (not saved with the run); default `defaultThreads()`. */
+  threads?: number;
   /** Warnings (a damaged checkpoint skipped on resume); default: none shown. */
   onWarning?: (message: string) => void;
   /** Data to train on; loaded from `config.data` when absent. */
@@ -106,7 +108,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   }
   const metrics = new MetricsLog(join(options.outDir, 'metrics.jsonl'));
 
-  const engine = await createEngine(config.engine, mc, config.threads === undefined ? {} : { threads: config.threads });
+  // Threads change speed, not the run: they come from the config, else the caller, else the documented default.
+  const engine = await createEngine(config.engine, mc, { threads: config.threads ?? options.threads ?? defaultThreads() });
   try {
     const optimizer = new AdamW(mc, config.optimizer);
     const sampler = new RowSampler(data.train, config.data.seq, config.batchSize, config.seed);

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fastestEngine } from '@scalewise/train';
 import { main } from '../main.js';
 import type { CliIO } from '../kit.js';
 
@@ -51,8 +52,10 @@ describe('scalewise train', () => {
   it('trains, prints one JSON object, and --resume of a finished run keeps its result', async () => {
     const io = captureIO(root);
     expect(await main(['train', '--config', 'good.json', '--out', 'run', '--json'], io)).toBe(0);
-    const result = JSON.parse(io.out) as { steps: number; val_bpb: number; tokens: number; interrupted: boolean };
+    const result = JSON.parse(io.out) as { steps: number; val_bpb: number; tokens: number; interrupted: boolean; engine: string };
     expect(result).toMatchObject({ steps: 3, tokens: 3 * 2 * 16, interrupted: false });
+    // No engine in the config or flags: the fastest that loads here (issue #17).
+    expect(result.engine).toBe(await fastestEngine());
     expect(result.val_bpb).toBeGreaterThan(0);
     const again = captureIO(root);
     expect(await main(['train', '--config', 'good.json', '--out', 'run', '--resume', '--json'], again)).toBe(0);
