@@ -76,11 +76,14 @@ export function saveCheckpoint(root: string, weights: ModelWeights, optimizer: A
     writeFileAtomic(join(tmp, CHECKSUMS), `${JSON.stringify({ format: CHECKSUM_FORMAT, version: 1, sha256: files }, null, 2)}\n`);
     for (const name of [...FILES, CHECKSUMS]) fsyncPath(join(tmp, name));
     fsyncPath(tmp);
+    // Replaced only when it is a checkpoint scalewise wrote (a resumed run re-saving a step), never another folder.
+    if (existsSync(final) && !existsSync(join(final, 'state.json'))) throw new TrainInputError(`${final} exists and is not a scalewise checkpoint; refusing to replace it`);
     rmSync(final, { recursive: true, force: true });
     renameSync(tmp, final);
     fsyncPath(root);
   } catch (error) {
     rmSync(tmp, { recursive: true, force: true });
+    if (error instanceof TrainInputError) throw error;
     throw new TrainError(`cannot write checkpoint ${final}: ${(error as Error).message}`, { cause: error });
   }
   pruneCheckpoints(root, keep);
