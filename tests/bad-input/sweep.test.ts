@@ -71,6 +71,11 @@ const CASES: BadCase[] = [
   { id: 'W43', title: 'a model with a negative dim', argv: sweep('--out', 'o'), files: files({ models: [{ ...MODEL, dim: -16 }] }), stderr: [/field 'models\.0'/] },
   { id: 'W44', title: 'a bad training field, before any run', argv: sweep('--out', 'o'), files: files({ training: { ...TRAINING, optimizer: { lr: -1 } } }), stderr: [/optimizer\.lr/] },
   { id: 'W45', title: 'the second model bad: nothing runs', argv: sweep('--out', 'o'), files: files({ models: [MODEL, { ...MODEL, name: 'b', heads: 0 }] }), stderr: [/field 'models\.1'/] },
+  {
+    id: 'W47', title: 'a model too large for memory is refused before the first (small) run', argv: sweep('--out', 'W47'),
+    files: files({ models: [MODEL, { name: 'huge-290g', vocabSize: 32000, dim: 24576, layers: 40, heads: 192, kvHeads: 192, headDim: 128, ffnHidden: 98304, maxPositions: 2048 }] }),
+    stderr: [/model 'huge-290g' needs at least .* GiB/], isolate: 60_000,
+  },
   { id: 'W46', title: 'an unknown model preset', argv: sweep('--out', 'o'), files: files({ models: ['no-such-preset'] }), stderr: [/models\.0.*no-such-preset/] },
 ];
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { resolveTrainingConfig, type TrainingConfig } from './config.js';
 import { TrainInputError } from './errors.js';
 import { writeFileAtomic } from './fsutil.js';
+import { checkTrainingMemory } from './memory.js';
 import { train, type TrainResult } from './trainer.js';
 
 /** How many tokens a run gets: per parameter (Chinchilla ≈ 20), a FLOP budget (IsoFLOP, tokens = C / 6N), or fixed. */
@@ -186,6 +187,8 @@ export interface SweepOutcome {
  */
 export async function runSweep(input: unknown, options: { outDir: string; cwd?: string; onProgress?: ProgressCallback; signal?: AbortSignal }): Promise<SweepOutcome> {
   const jobs = expandSweep(input, options);
+  // A model too large for this machine is refused before the first run, not after hours of smaller ones.
+  for (const job of jobs) checkTrainingMemory(job.config);
   const resultsPath = join(options.outDir, 'results.jsonl');
   const ids = new Set(jobs.map((job) => job.id));
   const rowsOfThisSpec = (): SweepRow[] => [...new Map(readResults(resultsPath).filter((r) => ids.has(r.id)).map((r) => [r.id, r])).values()];
