@@ -157,6 +157,14 @@ const CASES: BadCase[] = [
   { id: 'T90', title: 'a corpus of invalid UTF-8', argv: trainArgs('--out', 'o'), files: { ...cfg({ data: { corpus: 'bad.txt', seq: 16 } }), 'bad.txt': Uint8Array.from([0x41, 0xff, 0x0a]) }, stderr: [/bad\.txt: invalid UTF-8 at byte offset 1/] },
   { id: 'T91', title: 'a missing tokenizer folder', argv: trainArgs('--out', 'o'), files: cfg({ data: { corpus: CORPUS, tokenizer: 'no-tok', seq: 16 } }), stderr: [/no-tok/] },
   { id: 'T92', title: 'a vocabulary smaller than the tokenizer\'s', argv: trainArgs('--out', 'o'), files: cfg({ model: { ...MODEL, vocabSize: 100 } }), stderr: [/vocabSize 100, smaller than the tokenizer's 259/] },
+  {
+    id: 'T93', title: 'a Hugging Face _name_or_path with ../ stays inside scalewise-out', argv: trainArgs(), code: 0,
+    files: {
+      ...cfg({ model: './hf/config.json' }),
+      hf: { dir: { 'config.json': JSON.stringify({ architectures: ['LlamaForCausalLM'], model_type: 'llama', _name_or_path: '../../../hf-escape', vocab_size: 259, hidden_size: 16, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 1, intermediate_size: 32, max_position_embeddings: 64 }) } },
+    },
+    exists: ['scalewise-out/train-hf-escape/result.json'],
+  },
 ];
 
 describe('bad input: train', () => {
