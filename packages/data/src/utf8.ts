@@ -39,7 +39,13 @@ export function invalidUtf8Offset(bytes: Uint8Array): number {
 export function decodeUtf8Strict(bytes: Uint8Array, where: string, offset = 0): string {
   const nul = bytes.indexOf(0);
   if (nul !== -1) throw new DataInputError(`${where}: binary data (a NUL byte) at byte offset ${offset + nul}; expected UTF-8 text`);
-  const bad = invalidUtf8Offset(bytes);
-  if (bad !== -1) throw new DataInputError(`${where}: invalid UTF-8 at byte offset ${offset + bad} (byte 0x${(bytes[bad] ?? 0).toString(16).padStart(2, '0')}); expected UTF-8 text`);
-  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  try {
+    return STRICT.decode(bytes);
+  } catch {
+    const bad = invalidUtf8Offset(bytes);
+    throw new DataInputError(`${where}: invalid UTF-8 at byte offset ${offset + bad} (byte 0x${(bytes[bad] ?? 0).toString(16).padStart(2, '0')}); expected UTF-8 text`);
+  }
 }
+
+// One decoder for every call (decoding without `stream` keeps no state between calls); a BOM stays in the text.
+const STRICT = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
