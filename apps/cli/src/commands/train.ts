@@ -94,7 +94,6 @@ const command: Command = {
     const { train, resolveTrainingConfig, fastestEngine } = await import('@scalewise/train');
     if (config.engine === undefined) config.engine = await fastestEngine();
     if (seed !== undefined) config.seed = seed;
-
     const resolved = resolveTrainingConfig(config, { cwd, where: values.config ?? 'training config' });
     // A model name comes from a file: as a path component it is reduced to a safe slug.
     const outDir = resolve(io.cwd, values.out ?? `scalewise-out/train-${safeSlug(resolved.model.name)}`);
