@@ -9,8 +9,10 @@
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { expect } from 'vitest';
 import { main, type CliIO } from '@scalewise/cli';
 import { ROOT } from '../helpers.js';
@@ -92,8 +94,11 @@ async function runInProcess(argv: string[], dir: string): Promise<CaseResult> {
   return { code, stdout, stderr, dir };
 }
 
+// tsx by absolute URL: the child runs in the case's temp folder, where a bare 'tsx' does not resolve.
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
 function runChild(argv: string[], dir: string, timeoutMs: number): CaseResult {
-  const result = spawnSync(process.execPath, ['--conditions=@scalewise/source', '--import', 'tsx', path.join(ROOT, 'apps/cli/src/main.ts'), ...argv], {
+  const result = spawnSync(process.execPath, ['--conditions=@scalewise/source', '--import', TSX, path.join(ROOT, 'apps/cli/src/main.ts'), ...argv], {
     cwd: dir,
     encoding: 'utf8',
     timeout: timeoutMs,

@@ -29,7 +29,7 @@ export {
 
 // Token cache, packing, batches, evaluation windows
 export {
-  prepareTokens, isPrepared, TOKEN_CACHE_FORMAT,
+  prepareTokens, isPrepared, TOKEN_CACHE_FORMAT, TOKEN_CACHE_FORMAT_NAME,
   type PrepareOptions, type PreparedTokens, type PreparedSplit, type TokenManifest,
 } from './pack/prepare.js';
 export { packSequences, batches, type PackOptions, type PackedSequences, type Batch, type BatchOptions, type TokenDocuments } from './pack/sequences.js';
@@ -42,6 +42,8 @@ export { lmEvalRows, lmEvalMetricUnit, isLmEvalResults, type LmEvalRow } from '.
 export { parseCsv, type CsvData } from './tables/csv.js';
 
 export { sha256, hashUnit, permutation } from './hash.js';
+export { checkOutputFolder, safeSlug, processAlive, removeStaleTemps } from './outdir.js';
+export { decodeUtf8Strict, invalidUtf8Offset } from './utf8.js';
 
 // Baselines
 export {

@@ -23,6 +23,11 @@ export interface CorpusStats {
   brownTokens: number | null;
 }
 
+/** An empty corpus would give empty token files and undefined bits per byte: bad input (exit 2). */
+export function noText(name: string, documents: number, bytes: number): void {
+  if (bytes === 0) throw new DataInputError(`corpus ${name}: no text to read (${documents} document${documents === 1 ? '' : 's'}, 0 bytes)`);
+}
+
 /** Count documents, bytes, words and genres in one streaming pass. */
 export async function corpusStats(corpus: Corpus, onProgress?: ProgressCallback): Promise<CorpusStats> {
   let documents = 0;
@@ -40,6 +45,7 @@ export async function corpusStats(corpus: Corpus, onProgress?: ProgressCallback)
     if (genre !== undefined) perGenre[genre] = (perGenre[genre] ?? 0) + 1;
     if (doc.meta.brownTokens !== undefined) brownTokens = (brownTokens ?? 0) + Number(doc.meta.brownTokens);
   }
+  noText(corpus.name, documents, bytes);
   const genres = Object.keys(perGenre).sort();
   return { name: corpus.name, documents, bytes, chars, words, genres, documentsPerGenre: Object.fromEntries(genres.map((g) => [g, perGenre[g] as number])), brownTokens };
 }
@@ -63,6 +69,7 @@ export async function tokenStats(corpus: Corpus, tokenizer: Tokenizer): Promise<
     tokens += tokenizer.encode(doc.text).length;
     bytes += Buffer.byteLength(doc.text);
   }
+  noText(corpus.name, documents, bytes);
   return { documents, tokens, bytes, bytesPerToken: tokens > 0 ? bytes / tokens : 0 };
 }
 

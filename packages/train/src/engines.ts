@@ -27,3 +27,13 @@ export async function createEngine(name: string, config: ModelConfig, options: {
   if (name === 'native') return (await loadNative())(config, options);
   throw new TrainInputError(`engine must be one of ${ENGINE_NAMES.join(', ')}, found '${name}'`);
 }
+
+/** The fastest engine that loads on this machine: `native` (ONNX Runtime) when it loads, else `reference`. */
+export async function fastestEngine(): Promise<EngineName> {
+  try {
+    await loadNative();
+    return 'native';
+  } catch {
+    return 'reference';
+  }
+}

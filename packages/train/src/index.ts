@@ -1,7 +1,7 @@
 export { TrainError, TrainInputError } from './errors.js';
 // Engines
 export type { EngineFactory, TokenBatch, TrainingEngine } from './engine.js';
-export { createEngine, ENGINE_NAMES, type EngineName } from './engines.js';
+export { createEngine, ENGINE_NAMES, fastestEngine, type EngineName } from './engines.js';
 export { createReferenceEngine } from './reference/engine.js';
 export { ReferenceModel } from './reference/model.js';
 // Trainer
@@ -9,7 +9,8 @@ export { resolveTrainingConfig, trainingConfigSchema, type ScheduleConfig, type 
 export { learningRate } from './schedule.js';
 export { AdamW, clipFactor, globalNorm, type AdamWOptions } from './optimizer.js';
 export { loadTrainingData, rowsFromStream, RowSampler, validationBatches, type SamplerState, type TokenRows, type TrainingData } from './data.js';
-export { listCheckpoints, loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
+export { listCheckpoints, loadCheckpoint, loadLatestCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
+export { checkTrainingMemory } from './memory.js';
 export { measureReferencePeakGflops, mfuFlopsPerToken, readMetrics, unigramEntropyBits, type MetricsRow, type StepMetrics, type ValidationMetrics } from './metrics.js';
 export { train, type TrainOptions, type TrainResult } from './trainer.js';
 export { Rng } from '@scalewise/core';

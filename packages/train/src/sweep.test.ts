@@ -82,4 +82,24 @@ describe('sweeps', () => {
     expect(row.id).toMatch(/^solo-[0-9a-f]{12}$/);
     expect(row.units.val_bpb).toBe('bits/byte');
   }, 30_000);
+
+  it('W06: a model listed twice runs once; rows of another spec in the same folder are kept apart', async () => {
+    const out = join(root, 'sweep-dup');
+    const dup = await runSweep({ training, models: [byteModel('a', 8), byteModel('a', 8)], budgets: [{ tokens: 64 * 3 }] }, { outDir: out });
+    expect(dup).toMatchObject({ jobs: 1, ran: 1 });
+    expect(readResults(join(out, 'results.jsonl'))).toHaveLength(1);
+    const other = await runSweep({ training, models: [byteModel('b', 8)], budgets: [{ tokens: 64 * 3 }] }, { outDir: out });
+    expect(other.rows.map((r) => r.model)).toEqual(['b']);
+    expect(readResults(join(out, 'results.jsonl'))).toHaveLength(2);
+  }, 60_000);
+
+  it('a model name from a file never becomes a path outside the sweep folder', () => {
+    const jobs = expandSweep({ training, models: [byteModel('../../../x', 8), byteModel('/etc/passwd', 8)], budgets: [{ tokens: 64 }] }, { outDir: join(root, 'slug') });
+    for (const job of jobs) {
+      expect(job.outDir.startsWith(join(root, 'slug', 'runs') + '/')).toBe(true);
+      expect(job.id).not.toMatch(/\.\.|\//);
+      expect(job.config.model.name).toMatch(/x|passwd/);
+    }
+    expect(jobs.map((j) => j.id.split('-t64-')[0])).toEqual(['x', 'etc-passwd']);
+  });
 });

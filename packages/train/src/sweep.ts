@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BYTE_VOCAB_SIZE, type ProgressCallback } from '@scalewise/data';
+import { BYTE_VOCAB_SIZE, safeSlug, type ProgressCallback } from '@scalewise/data';
 import { generateLadder, paramCounts, parseConfigJson, resolveConfig, type LadderOptions, type ModelConfig } from '@scalewise/models';
 import { z } from 'zod';
 import { resolveTrainingConfig, type TrainingConfig } from './config.js';
 import { TrainInputError } from './errors.js';
 import { writeFileAtomicSync as writeFileAtomic } from '@scalewise/core/node';
+import { checkTrainingMemory } from './memory.js';
 import { train, type TrainResult } from './trainer.js';
 
 /** How many tokens a run gets: per parameter (Chinchilla ≈ 20), a FLOP budget (IsoFLOP, tokens = C / 6N), or fixed. */
@@ -94,7 +95,11 @@ function budgetLabel(budget: TokenBudget): string {
   return `r${budget.tokensPerParam}${budget.params === 'non-embedding' ? 'ne' : ''}`;
 }
 
-/** Expand a sweep spec into independent jobs (models × budgets), each with its own folder under outDir/runs. */
+/**
+ * Expand a sweep spec into independent jobs (models × budgets), each with its own folder under outDir/runs.
+ * Job ids start with the model name reduced to a safe slug (a name such as `../../x` never leaves outDir/runs);
+ * a model × budget listed twice gives one job (same id), so results never hold duplicate rows.
+ */
 export function expandSweep(input: unknown, options: { outDir: string; cwd?: string }): TrainingJob[] {
   const parsed = sweepSpecSchema.safeParse(input);
   if (!parsed.success) throw fieldError('sweep spec', parsed.error, input);
@@ -126,8 +131,8 @@ export function expandSweep(input: unknown, options: { outDir: string; cwd?: str
     for (const [b, raw] of spec.budgets.entries()) {
       const budget = raw as TokenBudget;
       const config = resolveTrainingConfig({ ...spec.training, model, tokens: budgetTokens(budget, model) }, { where: `sweep spec run ${model.name} × budgets.${b}`, ...(options.cwd ? { cwd: options.cwd } : {}) });
-      const id = `${model.name}-${budgetLabel(budget)}-${hashOf(config)}`;
-      jobs.push({ id, config, budget, outDir: join(options.outDir, 'runs', id) });
+      const id = `${safeSlug(model.name, 'model')}-${budgetLabel(budget)}-${hashOf(config)}`;
+      if (!jobs.some((job) => job.id === id)) jobs.push({ id, config, budget, outDir: join(options.outDir, 'runs', id) });
     }
   }
   return jobs;
@@ -143,7 +148,7 @@ export async function runTrainingJob(job: TrainingJobInput, options: { onProgres
   const result = await train({ config, outDir: job.outDir, resume: true, ...options });
   const copied = Object.fromEntries(RESULT_FIELDS.map((key) => [key, result[key]])) as Pick<TrainResult, (typeof RESULT_FIELDS)[number]>;
   return {
-    id: job.id ?? `${config.model.name}-${hashOf(config)}`, ...copied, budget, config_hash: hashOf(config),
+    id: job.id ?? `${safeSlug(config.model.name, 'model')}-${hashOf(config)}`, ...copied, budget, config_hash: hashOf(config),
     units: { loss: 'nats/token', val_bpb: 'bits/byte', flops: 'FLOP', wall_s: 's', tokens: 'tokens' },
     interrupted: result.interrupted, result,
   };
@@ -176,10 +181,17 @@ export interface SweepOutcome {
   rows: SweepRow[];
 }
 
-/** Run every job of a sweep in turn, skipping those already in `<outDir>/results.jsonl`. */
+/**
+ * Run every job of a sweep in turn, skipping those already in `<outDir>/results.jsonl`. The outcome's rows are
+ * this spec's runs only (one per job): rows other specs appended to the same file are kept there but never mixed in.
+ */
 export async function runSweep(input: unknown, options: { outDir: string; cwd?: string; onProgress?: ProgressCallback; signal?: AbortSignal }): Promise<SweepOutcome> {
   const jobs = expandSweep(input, options);
+  // A model too large for this machine is refused before the first run, not after hours of smaller ones.
+  for (const job of jobs) checkTrainingMemory(job.config);
   const resultsPath = join(options.outDir, 'results.jsonl');
+  const ids = new Set(jobs.map((job) => job.id));
+  const rowsOfThisSpec = (): SweepRow[] => [...new Map(readResults(resultsPath).filter((r) => ids.has(r.id)).map((r) => [r.id, r])).values()];
   const done = new Set(readResults(resultsPath).map((r) => r.id));
   let ran = 0;
   let skipped = 0;
@@ -190,11 +202,11 @@ export async function runSweep(input: unknown, options: { outDir: string; cwd?: 
     }
     options.onProgress?.({ stage: 'sweep', done: i, total: jobs.length, unit: 'runs', detail: job.id });
     const { interrupted, result: _result, ...row } = await runTrainingJob(job, { ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) });
-    if (interrupted) return { jobs: jobs.length, ran, skipped, interrupted: true, resultsPath, rows: readResults(resultsPath) };
+    if (interrupted) return { jobs: jobs.length, ran, skipped, interrupted: true, resultsPath, rows: rowsOfThisSpec() };
     appendResult(resultsPath, row);
     ran++;
-    if (options.signal?.aborted) return { jobs: jobs.length, ran, skipped, interrupted: true, resultsPath, rows: readResults(resultsPath) };
+    if (options.signal?.aborted) return { jobs: jobs.length, ran, skipped, interrupted: true, resultsPath, rows: rowsOfThisSpec() };
   }
   options.onProgress?.({ stage: 'sweep', done: jobs.length, total: jobs.length, unit: 'runs' });
-  return { jobs: jobs.length, ran, skipped, interrupted: false, resultsPath, rows: readResults(resultsPath) };
+  return { jobs: jobs.length, ran, skipped, interrupted: false, resultsPath, rows: rowsOfThisSpec() };
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadWeights } from '@scalewise/models';
 import { listCheckpoints } from './checkpoint.js';
 import { readMetrics, type StepMetrics } from './metrics.js';
-import { syntheticData, tinyTrainingConfig } from './test-utils.js';
+import { resolveTrainingConfig } from './config.js';
+import { TrainInputError } from './errors.js';
+import { checkTrainingMemory } from './memory.js';
+import { syntheticData, tinyModel, tinyTrainingConfig } from './test-utils.js';
 import { train } from './trainer.js';
 
 const root = mkdtempSync(join(tmpdir(), 'scalewise-train-'));
@@ -111,6 +114,89 @@ describe('train output folder', () => {
   it('refuses to start a fresh run over existing checkpoints', async () => {
     const out = join(root, 'fresh-over');
     await train({ config: tinyTrainingConfig({ steps: 2 }), outDir: out, data: syntheticData(16) });
-    await expect(train({ config: tinyTrainingConfig({ steps: 2 }), outDir: out, data: syntheticData(16) })).rejects.toThrow(/resume it/);
+    await expect(train({ config: tinyTrainingConfig({ steps: 2 }), outDir: out, data: syntheticData(16) })).rejects.toThrow(/already holds a run \(metrics\.jsonl, result\.json\): continue it with --resume/);
+  });
+
+  it('refuses a folder holding another run\'s metrics or result (T40) unless forced, which starts afresh', async () => {
+    const out = join(root, 'other-run');
+    await train({ config: tinyTrainingConfig({ steps: 2 }), outDir: out, data: syntheticData(16) });
+    rmSync(join(out, 'checkpoints'), { recursive: true });
+    const before = readFileSync(join(out, 'result.json'), 'utf8');
+    await expect(train({ config: tinyTrainingConfig({ steps: 3, optimizer: { lr: 2e-2 } }), outDir: out, data: syntheticData(16) })).rejects.toThrow(/already holds a run/);
+    expect(readFileSync(join(out, 'result.json'), 'utf8')).toBe(before);
+    const forced = await train({ config: tinyTrainingConfig({ steps: 3, optimizer: { lr: 2e-2 } }), outDir: out, data: syntheticData(16), force: true });
+    expect(forced.steps).toBe(3);
+    expect(losses(out)).toHaveLength(3);
+  });
+
+  it('refuses an output path that is a file, before writing anything', async () => {
+    const file = join(root, 'victim.csv');
+    writeFileSync(file, 'a,b\n');
+    await expect(train({ config: tinyTrainingConfig({ steps: 1 }), outDir: file, data: syntheticData(16) })).rejects.toThrow(/exists and is not a folder/);
+    expect(readFileSync(file, 'utf8')).toBe('a,b\n');
+  });
+});
+
+describe('checkpoint integrity (issue #20)', () => {
+  async function twoCheckpoints(name: string): Promise<{ out: string; newest: string; older: string }> {
+    const out = join(root, name);
+    await train({ config: tinyTrainingConfig({ steps: 8 }), outDir: out, data: syntheticData(16) });
+    const [older, newest] = listCheckpoints(join(out, 'checkpoints'));
+    return { out, newest: newest!, older: older! };
+  }
+  const resume = (out: string, warnings: string[]) =>
+    train({ config: tinyTrainingConfig({ steps: 8 }), outDir: out, data: syntheticData(16), resume: true, onWarning: (m) => warnings.push(m) });
+
+  it('writes checksums with every checkpoint', async () => {
+    const { newest } = await twoCheckpoints('ck-sums');
+    const sums = JSON.parse(readFileSync(join(newest, 'checksums.json'), 'utf8')) as { format: string; sha256: Record<string, string> };
+    expect(sums.format).toBe('scalewise-checkpoint');
+    expect(Object.keys(sums.sha256).sort()).toEqual(['model.safetensors', 'optimizer.safetensors', 'state.json']);
+  });
+
+  it('T32: zeroed weights in the newest checkpoint are detected and the previous good one is used', async () => {
+    const { out, newest, older } = await twoCheckpoints('ck-zero');
+    const file = join(newest, 'model.safetensors');
+    const bytes = readFileSync(file);
+    const headerEnd = 8 + Number(bytes.readBigUInt64LE(0));
+    bytes.fill(0, headerEnd);
+    writeFileSync(file, bytes);
+    const warnings: string[] = [];
+    const result = await resume(out, warnings);
+    expect(warnings.join('\n')).toMatch(/model\.safetensors does not match its recorded SHA-256/);
+    expect(result.steps).toBe(8);
+    expect(older).toMatch(/step-00000004$/);
+  });
+
+  it('T34: non-finite weights are diagnosed as a damaged checkpoint, not as a learning-rate problem', async () => {
+    const { out, newest, older } = await twoCheckpoints('ck-nan');
+    for (const dir of [newest, older]) {
+      rmSync(join(dir, 'checksums.json'));
+      const file = join(dir, 'model.safetensors');
+      const bytes = readFileSync(file);
+      bytes.writeFloatLE(Number.NaN, 8 + Number(bytes.readBigUInt64LE(0)));
+      writeFileSync(file, bytes);
+    }
+    const error = await resume(out, []).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(TrainInputError);
+    expect((error as Error).message).toMatch(/holds non-finite values .* damaged/);
+    expect((error as Error).message).not.toMatch(/lower optimizer\.lr/);
+  });
+
+  it('T38: a state.json missing a field names the field', async () => {
+    const { out, newest, older } = await twoCheckpoints('ck-state');
+    for (const dir of [newest, older]) {
+      rmSync(join(dir, 'checksums.json'));
+      const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as Record<string, unknown>;
+      delete state.config;
+      writeFileSync(join(dir, 'state.json'), JSON.stringify(state));
+    }
+    await expect(resume(out, [])).rejects.toThrow(/state\.json lacks field 'config'/);
+  });
+
+  it('a model too large for free memory is refused up front naming the estimate', () => {
+    const config = resolveTrainingConfig(tinyTrainingConfig({ model: tinyModel({ name: 'huge', dim: 65536, layers: 64, heads: 512, kvHeads: 512, headDim: 128, ffnHidden: 262144 }) }));
+    expect(() => checkTrainingMemory(config, { free: 8 * 2 ** 30, total: 16 * 2 ** 30 })).toThrow(/model 'huge' needs at least [\d.]+e?\+?\d* GiB .* only 8\.00 GiB of 16\.0 GiB/);
+    expect(checkTrainingMemory(resolveTrainingConfig(tinyTrainingConfig()), { free: 2 ** 30, total: 2 ** 30 })).toBeGreaterThan(0);
   });
 });

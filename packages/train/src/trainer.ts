@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { flopsPerToken, initWeights, paramCounts, type ModelWeights } from '@scalewise/models';
-import type { ProgressCallback } from '@scalewise/data';
-import { loadCheckpoint, listCheckpoints, saveCheckpoint, type CheckpointState } from './checkpoint.js';
+import { checkOutputFolder, type ProgressCallback } from '@scalewise/data';
+import { loadLatestCheckpoint, listCheckpoints, saveCheckpoint, type CheckpointState } from './checkpoint.js';
 import { resolveTrainingConfig, type TrainingConfig } from './config.js';
 import { loadTrainingData, RowSampler, validationBatches, type TrainingData } from './data.js';
 import type { TokenBatch, TrainingEngine } from './engine.js';
@@ -12,6 +12,7 @@ import { natsToBits } from '@scalewise/core';
 import { writeFileAtomicSync as writeFileAtomic } from '@scalewise/core/node';
 import { measureReferencePeakGflops, MetricsLog, mfuFlopsPerToken, readMetrics, type StepMetrics } from './metrics.js';
 import { AdamW, clipFactor, globalNorm } from './optimizer.js';
+import { checkTrainingMemory } from './memory.js';
 import { learningRate } from './schedule.js';
 import { codeVersion } from './version.js';
 
@@ -22,6 +23,12 @@ export interface TrainOptions {
   outDir: string;
   /** Continue from the newest checkpoint in outDir (starts fresh when there is none). */
   resume?: boolean;
+  /** Start afresh in an outDir that holds another run (its checkpoints, metrics and result are replaced). */
+  force?: boolean;
+  /** Intra-op threads when the config sets none (not saved with the run); default: the engine's measured fastest (native: `preferredThreads`). */
+  threads?: number;
+  /** Warnings (a damaged checkpoint skipped on resume); default: none shown. */
+  onWarning?: (message: string) => void;
   /** Data to train on; loaded from `config.data` when absent. */
   data?: TrainingData;
   /** Relative model/config paths in the config resolve against this folder. */
@@ -83,27 +90,36 @@ async function evaluate(engine: TrainingEngine, weights: ModelWeights, data: Tra
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const config = resolveTrainingConfig(options.config, options.cwd ? { cwd: options.cwd } : {});
   const mc = config.model;
+  // Bad output folders and models too large for this machine are refused before any data is read or written.
+  checkOutputFolder(options.outDir, 'output folder');
+  checkTrainingMemory(config);
+  const ckptRoot = join(options.outDir, 'checkpoints');
+  const previous = ['metrics.jsonl', 'result.json'].filter((name) => existsSync(join(options.outDir, name)));
+  if (!options.resume && !options.force && (previous.length > 0 || listCheckpoints(ckptRoot).length > 0)) {
+    throw new TrainInputError(`${options.outDir} already holds a run (${previous.length > 0 ? previous.join(', ') : 'checkpoints'}): continue it with --resume, replace it with --force, or choose another output folder`);
+  }
   const data = options.data ?? (await loadTrainingData({ ...config.data, seed: config.seed }, options.onProgress));
   if (data.seq !== config.data.seq) throw new TrainInputError(`training data rows have seq ${data.seq}, config field 'data.seq' is ${config.data.seq}`);
   if (data.vocabSize > mc.vocabSize) throw new TrainInputError(`model '${mc.name}' has vocabSize ${mc.vocabSize}, smaller than the tokenizer's ${data.vocabSize}`);
   mkdirSync(options.outDir, { recursive: true });
-  const ckptRoot = join(options.outDir, 'checkpoints');
+  if (options.force && !options.resume) {
+    // Only what a run writes is removed: scalewise's own step-* checkpoints and result.json (metrics are truncated below).
+    for (const dir of listCheckpoints(ckptRoot)) rmSync(dir, { recursive: true, force: true });
+    rmSync(join(options.outDir, 'result.json'), { force: true });
+  }
   const metrics = new MetricsLog(join(options.outDir, 'metrics.jsonl'));
 
-  const engine = await createEngine(config.engine, mc, config.threads === undefined ? {} : { threads: config.threads });
+  // Threads change speed, not the run: they come from the config, else the caller, else the documented default.
+  const engine = await createEngine(config.engine, mc, { threads: config.threads ?? options.threads });
   try {
     const optimizer = new AdamW(mc, config.optimizer);
     const sampler = new RowSampler(data.train, config.data.seq, config.batchSize, config.seed);
     let weights: ModelWeights;
     let startStep = 0;
     let wallBefore = 0;
-    const existing = listCheckpoints(ckptRoot);
-    if (!options.resume && existing.length > 0) {
-      throw new TrainInputError(`${options.outDir} already holds checkpoints of a run: resume it (--resume) or choose another output folder`);
-    }
-    const latest = existing.at(-1);
-    if (latest) {
-      const loaded = loadCheckpoint(latest, optimizer);
+    const loaded = options.resume ? loadLatestCheckpoint(ckptRoot, optimizer, options.onWarning) : undefined;
+    const latest = loaded?.dir;
+    if (loaded) {
       const saved = loaded.state;
       if (JSON.stringify(saved.config) !== JSON.stringify(config)) {
         throw new TrainInputError(`cannot resume from ${latest}: its training config differs from this run's (start a new --out folder, or use the same config)`);

@@ -1,6 +1,10 @@
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../kit.js';
 import { main } from '../main.js';
@@ -65,4 +69,25 @@ describe('scalewise data', () => {
     expect(await main(['data', '--help'], io)).toBe(0);
     expect(io.out).toContain('Examples:');
   });
+
+  it('PK1: a data prepare killed with SIGKILL leaves a temp folder that the next run removes', async () => {
+    // Big enough that tokenizing takes seconds, so the kill lands mid-run.
+    const line = 'the quick brown fox jumps over the lazy dog, again and again\n';
+    await writeFile(join(root, 'big.txt'), line.repeat(150_000));
+    const entry = join(dirname(fileURLToPath(import.meta.url)), '..', 'main.ts');
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const child = spawn(process.execPath, ['--conditions=@scalewise/source', '--import', tsx, entry, 'data', 'prepare', '--corpus', 'big.txt', '--unit', 'line', '--out', 'prep-k'], { cwd: root, stdio: 'ignore' });
+    const closed = new Promise((r) => child.once('close', r));
+    const temps = () => readdirSync(root).filter((n) => n.startsWith('prep-k.tmp-'));
+    const deadline = Date.now() + 60_000;
+    while (temps().length === 0 && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGKILL');
+    await closed;
+    expect(temps()).toHaveLength(1);
+    expect(readdirSync(root)).not.toContain('prep-k');
+    const io = captureIO(root);
+    expect(await main(['data', 'prepare', '--corpus', 'big.txt', '--unit', 'line', '--out', 'prep-k'], io), io.err).toBe(0);
+    expect(temps()).toEqual([]);
+    expect(readdirSync(join(root, 'prep-k')).sort()).toEqual(['manifest.json', 'test.bin', 'test.docs.json', 'train.bin', 'train.docs.json', 'validation.bin', 'validation.docs.json']);
+  }, 120_000);
 });

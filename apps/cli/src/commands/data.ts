@@ -7,6 +7,7 @@ import {
 import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type CliIO, type Command } from '../kit.js';
 import { createProgress } from '../progress.js';
 import { formatPrepare, formatStats } from './data-format.js';
+import { intFlag } from './int-flag.js';
 
 const HELP = `scalewise data — corpora and tokenizers
 
@@ -17,6 +18,8 @@ Usage:
 prepare tokenizes a corpus once into per-split binary token files (Uint16/Uint32) with a manifest,
 and prints documents, tokens, bytes, bytes/token and words per split. The files are reused when the
 tokenizer, corpus content and split are unchanged. Progress goes to stderr.
+Text is read as bytes: invalid UTF-8 or binary data (NUL bytes) is refused naming the file and byte
+offset, and an empty corpus (0 bytes) is refused, so byte counts and bits per byte stay exact.
 stats counts documents, genres, words and bytes (and tokens with --tokenizer).
 
 Options:
@@ -24,10 +27,13 @@ Options:
   --tokenizer byte|DIR    built-in byte tokenizer (default) or a Hugging Face tokenizer folder
                           (tokenizer.json + tokenizer_config.json)
   --out DIR               prepare: write token files to DIR (default: the cache,
-                          $SCALEWISE_CACHE or .cache/scalewise/tokens/<hash>)
+                          $SCALEWISE_CACHE or .cache/scalewise/tokens/<hash>). Missing parent folders
+                          are created. An existing DIR is replaced only when it is a token folder
+                          scalewise wrote (its manifest names the format, no other files); a file, a
+                          dangling symbolic link or any other folder is refused (exit 2, untouched)
   --split hash|genres     hash: seeded hash of document ids (default); genres: Brown held-out genres
                           (validation humor+religion, test science_fiction+reviews)
-  --seed N                split seed (default 0)
+  --seed N                split seed, a whole number >= 0 (default 0)
   --validation F          validation fraction for --split hash (default 0.05)
   --test F                test fraction for --split hash (default 0.05)
   --text-field NAME       JSON Lines field / parquet column holding the text (default text)
@@ -90,7 +96,7 @@ function splitSpec(values: Values): SplitSpec {
   if (kind !== 'hash') throw new UsageError(`--split expects hash or genres, found '${kind}'`);
   return {
     kind: 'hash',
-    seed: numberFlag('seed', values.seed, 0),
+    seed: intFlag('seed', values.seed, 0) ?? 0,
     validation: numberFlag('validation', values.validation, 0.05),
     test: numberFlag('test', values.test, 0.05),
   };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { writeReport } from '@scalewise/report';
-import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type Command } from '../kit.js';
+import { EXIT_OK, UsageError, parseFlags, printJson, type Command } from '../kit.js';
 import { createProgress } from '../progress.js';
 import { runIsoflopStudy } from '../study/isoflop.js';
 import { runLadderStudy } from '../study/ladder.js';
@@ -9,9 +9,10 @@ import { runOriginalStudy } from '../study/original.js';
 import { studyPlan, type StudyOptions } from '../study/plan.js';
 import { studyReportInput, type StudyResults } from '../study/report-input.js';
 import { writeStudyResults } from '../study/results.js';
-import { runStage } from '../study/stages.js';
+import { claimStudyFolder, runStage } from '../study/stages.js';
 import { runThroughput } from '../study/throughput.js';
 import { studyVersions } from '../study/versions.js';
+import { intFlag } from './int-flag.js';
 
 const HELP = `scalewise study — the whole scaling study, offline, end to end
 
@@ -27,10 +28,12 @@ Options:
   --quick           small ladder and short benchmarks (about 2 minutes on 2 cores)
   --isoflop         also train an IsoFLOP grid (ladder x 3 FLOP budgets), fit Chinchilla approaches 2 and 3,
                     and report compute-optimal allocation (adds roughly 10-30 minutes)
-  --out DIR         output folder (default ./scalewise-out/<run-id>, run-id derived from the options)
-  --seed S          seed for initialisation, data order and bootstrap (default 0)
+  --out DIR         output folder (default ./scalewise-out/<run-id>, run-id derived from the options);
+                    missing parents are created; a folder holding a study with other options (another
+                    seed, engine, --quick or --isoflop) or other files is refused (exit 2), never mixed
+  --seed S          seed for initialisation, data order and bootstrap (whole number >= 0, default 0)
   --engine E        training engine: native (ONNX Runtime, default) or reference (TypeScript)
-  --threads N       intra-op threads for training and benchmarks
+  --threads N       intra-op threads for training and benchmarks (whole number >= 1)
   --no-png          skip PNG copies of the figures
   --json            print the summary as one JSON object
 
@@ -50,11 +53,17 @@ const command: Command = {
     if (positionals.length > 0) throw new UsageError(`study takes no positional arguments, found '${positionals.join(' ')}'`);
     const engine = values.engine ?? 'native';
     if (engine !== 'native' && engine !== 'reference') throw new UsageError(`--engine expects native or reference, found '${engine}'`);
-    const threads = numberFlag('threads', values.threads);
-    const options: StudyOptions = { quick: Boolean(values.quick), isoflop: Boolean(values.isoflop), seed: numberFlag('seed', values.seed, 0), engine, ...(threads ? { threads } : {}) };
+    // Validated before stage 1 writes anything.
+    const threads = intFlag('threads', values.threads, 1);
+    const seed = intFlag('seed', values.seed, 0) ?? 0;
+    const options: StudyOptions = { quick: Boolean(values.quick), isoflop: Boolean(values.isoflop), seed, engine, ...(threads ? { threads } : {}) };
     const plan = studyPlan(options);
     const runId = `${options.quick ? 'quick' : 'study'}-s${options.seed}-${createHash('sha256').update(JSON.stringify(plan)).digest('hex').slice(0, 8)}`;
     const outDir = path.resolve(io.cwd, values.out ?? path.join('scalewise-out', runId));
+    const { checkOutputFolder } = await import('@scalewise/data');
+    checkOutputFolder(outDir, '--out');
+    // Threads change speed, not results: a resume may use other threads (stages that measure speed are keyed by them).
+    await claimStudyFolder(outDir, { quick: options.quick, isoflop: options.isoflop, seed: options.seed, engine: options.engine });
     const log = (line: string) => io.stderr(`${line}\n`);
     const progress = createProgress(io);
     const started = performance.now();
@@ -62,9 +71,9 @@ const command: Command = {
 
     // Fitting stages are keyed by the laws version too: after an upgrade they refit (training runs stay cached).
     const laws = studyVersions()['@scalewise/laws'];
-    const original = await runStage(outDir, 'original', { bootstrap: plan.bootstrap, laws }, log, async () => runOriginalStudy({ seed: options.seed, bootstrap: plan.bootstrap }));
+    const original = await runStage(outDir, 'original', { bootstrap: plan.bootstrap, seed: options.seed, laws }, log, async () => runOriginalStudy({ seed: options.seed, bootstrap: plan.bootstrap }));
     const ladder = await runStage(outDir, 'ladder', { sweep: plan.sweep, laws }, log, () => runLadderStudy(plan, outDir, progress));
-    const throughput = await runStage(outDir, 'throughput', { bench: plan.bench, presets: plan.benchPresets, runs: ladder.runs.map((r) => r.id) }, log, () => runThroughput(plan, ladder.runs, progress));
+    const throughput = await runStage(outDir, 'throughput', { bench: plan.bench, presets: plan.benchPresets, runs: ladder.runs.map((r) => r.id), threads: options.threads ?? null }, log, () => runThroughput(plan, ladder.runs, progress));
 
     const isoflop = plan.isoflop ? await runStage(outDir, 'isoflop', { isoflop: plan.isoflop, laws }, log, () => runIsoflopStudy(plan.isoflop!, outDir, progress)) : null;
 

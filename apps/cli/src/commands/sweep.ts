@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { EXIT_OK, UsageError, parseFlags, printJson, type Command } from '../kit.js';
+import { EXIT_OK, UsageError, parseFlags, printJson, printable, type Command } from '../kit.js';
 import { createProgress } from '../progress.js';
+import { EXIT_INTERRUPTED } from './int-flag.js';
 import { interruptOnSigint } from './train-signal.js';
 
 const HELP = `scalewise sweep --spec FILE [--out DIR] [--json]
@@ -17,11 +18,17 @@ Spec (JSON):
     "models": ["path/to/config.json", { "name": "m1", "dim": 64, ... }]   or   {"ladder": {"targets": [2e5, 5e5, 1e6]}},
     "budgets": [ {"tokensPerParam": 20}, {"flops": 1e12}, {"tokens": 100000} ] }
 IsoFLOP budgets give each model D = C / (6N) tokens (N = total params).
+A model × budget listed twice runs once. Run ids (folder names) start with the model name reduced to
+letters, digits, '.', '_' and '-' (the original name stays in the config and the row). Rows that
+other specs appended to the same results.jsonl stay there but are not reported with this spec's.
 
 Options:
   --spec FILE   sweep spec JSON (required)
-  --out DIR     output folder (default: scalewise-out/sweep-<spec name>)
+  --out DIR     output folder (default: scalewise-out/sweep-<spec name as a safe slug>); missing parent
+                folders are created; a file or a dangling symbolic link is refused (exit 2)
   --json        print {jobs, ran, skipped, interrupted, results, rows} as one JSON object
+
+Ctrl-C finishes the current step, checkpoints and exits with code 130; run again to continue.
 
 Examples:
   scalewise sweep --spec ladder.json --out runs/ladder
@@ -43,22 +50,28 @@ const command: Command = {
       throw new UsageError(`--spec: cannot read JSON from ${path}: ${(error as Error).message}`, { cause: error });
     }
     const name = typeof spec === 'object' && spec !== null && typeof (spec as { name?: unknown }).name === 'string' ? (spec as { name: string }).name : 'sweep';
-    const outDir = resolve(io.cwd, values.out ?? `scalewise-out/sweep-${name}`);
-    const { runSweep } = await import('@scalewise/train');
+    const { checkOutputFolder, safeSlug } = await import('@scalewise/data');
+    // The spec's name comes from a file: as a path component it is reduced to a safe slug.
+    const outDir = resolve(io.cwd, values.out ?? `scalewise-out/sweep-${safeSlug(name, 'sweep')}`);
+    checkOutputFolder(outDir, '--out');
+    const { expandSweep, runSweep } = await import('@scalewise/train');
+    // Every run's config is validated before the first run writes anything.
+    expandSweep(spec, { outDir, cwd: dirname(path) });
     const sigint = interruptOnSigint(io);
     try {
       const outcome = await runSweep(spec, { outDir, cwd: dirname(path), onProgress: createProgress(io), signal: sigint.signal });
+      const code = outcome.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
       if (values.json) {
         printJson(io, { jobs: outcome.jobs, ran: outcome.ran, skipped: outcome.skipped, interrupted: outcome.interrupted, results: outcome.resultsPath, rows: outcome.rows });
-        return EXIT_OK;
+        return code;
       }
       const lines = [`${outcome.jobs} runs: ${outcome.ran} trained now, ${outcome.skipped} already done${outcome.interrupted ? ', interrupted (run again to continue)' : ''}`];
       for (const r of outcome.rows) {
-        lines.push(`  ${r.model.padEnd(24)} N=${r.params_total} D=${r.tokens} tokens  val ${r.val_loss.toFixed(4)} nats/token = ${r.val_bpb.toFixed(4)} bits/byte  ${r.wall_s.toFixed(1)} s`);
+        lines.push(`  ${printable(r.model).padEnd(24)} N=${r.params_total} D=${r.tokens} tokens  val ${r.val_loss.toFixed(4)} nats/token = ${r.val_bpb.toFixed(4)} bits/byte  ${r.wall_s.toFixed(1)} s`);
       }
       lines.push(`results: ${outcome.resultsPath}`);
       io.stdout(`${lines.join('\n')}\n`);
-      return EXIT_OK;
+      return code;
     } finally {
       sigint.dispose();
     }

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fastestEngine } from '@scalewise/train';
 import { main } from '../main.js';
 import type { CliIO } from '../kit.js';
 
@@ -51,8 +52,10 @@ describe('scalewise train', () => {
   it('trains, prints one JSON object, and --resume of a finished run keeps its result', async () => {
     const io = captureIO(root);
     expect(await main(['train', '--config', 'good.json', '--out', 'run', '--json'], io)).toBe(0);
-    const result = JSON.parse(io.out) as { steps: number; val_bpb: number; tokens: number; interrupted: boolean };
+    const result = JSON.parse(io.out) as { steps: number; val_bpb: number; tokens: number; interrupted: boolean; engine: string };
     expect(result).toMatchObject({ steps: 3, tokens: 3 * 2 * 16, interrupted: false });
+    // No engine in the config or flags: the fastest that loads here (issue #17).
+    expect(result.engine).toBe(await fastestEngine());
     expect(result.val_bpb).toBeGreaterThan(0);
     const again = captureIO(root);
     expect(await main(['train', '--config', 'good.json', '--out', 'run', '--resume', '--json'], again)).toBe(0);
@@ -80,7 +83,7 @@ describe('scalewise sweep', () => {
 });
 
 describe('scalewise train under SIGINT', () => {
-  it('finishes the step, writes a checkpoint and exits 0', async () => {
+  it('finishes the step, writes a checkpoint and exits 130 (interrupted)', async () => {
     const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'main.ts');
     // tsx by absolute URL: the child runs in the temporary folder, where bare 'tsx' does not resolve.
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -97,7 +100,7 @@ describe('scalewise train under SIGINT', () => {
     while (child.exitCode === null && !(existsSync(ckpts) && readdirSync(ckpts).some((n) => n.startsWith('step-'))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     child.kill('SIGINT');
     const code = await closed;
-    expect(code, err).toBe(0);
+    expect(code, err).toBe(130);
     expect(err).toMatch(/finishing the current step/);
     const match = /interrupted cli-tiny: (\d+) steps/.exec(out);
     expect(match, out).not.toBeNull();

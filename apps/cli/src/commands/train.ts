@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type Command } from '../kit.js';
+import { EXIT_OK, UsageError, parseFlags, printJson, printable, type Command } from '../kit.js';
 import { createProgress } from '../progress.js';
+import { EXIT_INTERRUPTED, intFlag } from './int-flag.js';
 import { interruptOnSigint } from './train-signal.js';
 
 const HELP = `scalewise train (--config FILE | --preset NAME) [options]
@@ -18,13 +19,21 @@ Options:
   --preset NAME     model preset (e.g. mobilellm-125m) with default training settings; needs --tokens
   --corpus C        corpus: brown (default) or a path to text / JSON Lines files
   --tokens N        training tokens (overrides the config's tokens/steps)
-  --engine E        reference (TypeScript, default) | native (ONNX Runtime)
-  --seed S          seed of initialisation and data order
-  --out DIR         output folder (default: scalewise-out/train-<model>)
-  --resume          continue from the newest checkpoint in --out
+  --engine E        native (ONNX Runtime) | reference (TypeScript). Default: the config's engine, else the
+                    fastest that loads here (native; reference when ONNX Runtime cannot load)
+  --seed S          seed of initialisation and data order (whole number >= 0)
+  --threads N       intra-op threads of the engine (whole number >= 1). Default: the config's threads, else
+                    the thread count measured fastest on this machine (native: more threads only where
+                    MatMul is >= 25% faster; 1 on 2 SMT vCPUs). Not saved: a resume may use others
+  --out DIR         output folder (default: scalewise-out/train-<model>); missing parent folders are
+                    created; a file, a dangling symbolic link or a folder holding another run is refused
+  --resume          continue from the newest checkpoint in --out (a damaged newest checkpoint is skipped
+                    with a warning, falling back to the previous one; checkpoints carry SHA-256 checksums)
+  --force           start afresh in an --out folder holding another run (replaces its checkpoints, metrics, result)
   --json            print the result as one JSON object
 
-Ctrl-C finishes the current step, writes a checkpoint and exits; run again with --resume to continue.
+A model whose estimated training memory exceeds the free memory is refused up front (exit 2).
+Ctrl-C finishes the current step, writes a checkpoint and exits with code 130; run again with --resume to continue.
 
 Examples:
   scalewise train --config tiny.json --out runs/tiny
@@ -56,11 +65,16 @@ const command: Command = {
     const { values, positionals } = parseFlags(argv, {
       config: { type: 'string' }, preset: { type: 'string' }, corpus: { type: 'string' }, tokens: { type: 'string' },
       engine: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' },
+      force: { type: 'boolean' }, threads: { type: 'string' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'; see 'scalewise train --help'`);
     if ((values.config === undefined) === (values.preset === undefined)) throw new UsageError('give exactly one of --config FILE and --preset NAME');
-    const tokens = numberFlag('tokens', values.tokens);
-    const seed = numberFlag('seed', values.seed);
+    if (values.resume && values.force) throw new UsageError('give at most one of --resume and --force');
+    const tokens = intFlag('tokens', values.tokens, 1);
+    const seed = intFlag('seed', values.seed, 0);
+    const threads = intFlag('threads', values.threads, 1);
+    const { checkOutputFolder, safeSlug } = await import('@scalewise/data');
+    if (values.out !== undefined) checkOutputFolder(resolve(io.cwd, values.out), '--out');
     let config: Record<string, unknown>;
     let cwd = io.cwd;
     if (values.config !== undefined) {
@@ -77,16 +91,23 @@ const command: Command = {
     }
     if (values.corpus !== undefined) config.data = { ...(config.data as object | undefined), corpus: values.corpus.startsWith('.') || values.corpus.includes('/') ? resolve(io.cwd, values.corpus) : values.corpus };
     if (values.engine !== undefined) config.engine = values.engine;
+    const { train, resolveTrainingConfig, fastestEngine } = await import('@scalewise/train');
+    if (config.engine === undefined) config.engine = await fastestEngine();
     if (seed !== undefined) config.seed = seed;
-    const { train, resolveTrainingConfig } = await import('@scalewise/train');
     const resolved = resolveTrainingConfig(config, { cwd, where: values.config ?? 'training config' });
-    const outDir = resolve(io.cwd, values.out ?? `scalewise-out/train-${resolved.model.name}`);
+    // A model name comes from a file: as a path component it is reduced to a safe slug.
+    const outDir = resolve(io.cwd, values.out ?? `scalewise-out/train-${safeSlug(resolved.model.name)}`);
+    checkOutputFolder(outDir, '--out');
     const sigint = interruptOnSigint(io);
     try {
-      const result = await train({ config: resolved, outDir, resume: values.resume ?? false, onProgress: createProgress(io), signal: sigint.signal });
+      const result = await train({
+        config: resolved, outDir, resume: values.resume ?? false, force: values.force ?? false, ...(threads !== undefined ? { threads } : {}),
+        onProgress: createProgress(io), onWarning: (message) => io.stderr(`${printable(message)}\n`), signal: sigint.signal,
+      });
+      const code = result.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
       if (values.json) {
         printJson(io, { out: outDir, ...result });
-        return EXIT_OK;
+        return code;
       }
       const lines = [
         `${result.interrupted ? 'interrupted' : 'trained'} ${result.model}: ${result.steps} steps, ${result.tokens} tokens, ${result.params_total} params (${result.params_non_embedding} non-embedding)`,
@@ -95,7 +116,7 @@ const command: Command = {
         result.interrupted ? `checkpoint ${result.checkpoint}; continue with --resume` : `results in ${outDir}`,
       ];
       io.stdout(`${lines.join('\n')}\n`);
-      return EXIT_OK;
+      return code;
     } finally {
       sigint.dispose();
     }

@@ -40,7 +40,12 @@ export async function* parquetDocuments(options: ParquetCorpusOptions): AsyncGen
   let before = 0;
   for (const file of files) {
     const buffer = await asyncBufferFromFile(file.path);
-    const metadata = await parquetMetadataAsync(buffer);
+    let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
+    try {
+      metadata = await parquetMetadataAsync(buffer);
+    } catch (error) {
+      throw new DataInputError(`${file.path}: not a readable parquet file (${(error as Error).message})`, { cause: error });
+    }
     const names = metadata.schema.slice(1).map((s) => s.name);
     for (const column of [textField, ...(options.idField ? [options.idField] : []), ...(options.metaFields ?? [])]) {
       if (!names.includes(column)) throw new DataInputError(`${file.path}: expected a column '${column}', found ${names.join(', ')}`);

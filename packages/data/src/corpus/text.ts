@@ -1,4 +1,5 @@
 import { open, readFile } from 'node:fs/promises';
+import { decodeUtf8Strict } from '../utf8.js';
 import type { Document, ProgressCallback } from '../types.js';
 import { listFiles } from './files.js';
 import { readLines } from './lines.js';
@@ -46,7 +47,7 @@ export async function* textDocuments(options: TextCorpusOptions): AsyncGenerator
   for (const file of files) {
     const meta = { source: file.rel };
     if (unit === 'file' && file.size <= maxBytes) {
-      yield { id: file.rel, text: await readFile(file.path, 'utf8'), meta };
+      yield { id: file.rel, text: decodeUtf8Strict(await readFile(file.path), file.path), meta };
     } else if (unit === 'file') {
       let part = 0;
       let lines: string[] = [];

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readlink, rm, symlink, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,7 +90,7 @@ describe('prepareTokens', () => {
     const dir = join(root, 'precious');
     await mkdir(dir);
     await writeFile(join(dir, 'notes.txt'), 'keep me');
-    await expect(prepareTokens({ corpus, dir })).rejects.toThrow(/not a prepared token folder/);
+    await expect(prepareTokens({ corpus, dir })).rejects.toThrow(/not a token folder written by scalewise/);
     expect(await readFile(join(dir, 'notes.txt'), 'utf8')).toBe('keep me');
   });
 
@@ -103,5 +103,52 @@ describe('prepareTokens', () => {
     const again = await prepareTokens({ corpus });
     expect(again.fromCache).toBe(false);
     expect(again.splits.train.tokenCount).toBe(first.splits.train.tokenCount);
+  });
+
+  it('never replaces a folder with a foreign manifest.json, a file, or a dangling symlink (issue #20)', async () => {
+    const corpus = await loadCorpus({ kind: 'documents', name: 'fixture', documents: DOCS.slice(0, 3) });
+    const webapp = join(root, 'webapp');
+    await mkdir(webapp);
+    await writeFile(join(webapp, 'manifest.json'), '{"name": "my app"}');
+    await writeFile(join(webapp, 'index.html'), '<html>');
+    await expect(prepareTokens({ corpus, dir: webapp })).rejects.toThrow(/not a token folder written by scalewise/);
+    expect((await readdir(webapp)).sort()).toEqual(['index.html', 'manifest.json']);
+    // Even a scalewise-looking manifest does not make other files disposable.
+    const mixed = join(root, 'mixed');
+    await prepareTokens({ corpus, dir: mixed });
+    await writeFile(join(mixed, 'notes.txt'), 'mine');
+    await expect(prepareTokens({ corpus, dir: mixed, force: true })).rejects.toThrow(/refusing to replace/);
+    expect(await readFile(join(mixed, 'notes.txt'), 'utf8')).toBe('mine');
+    const file = join(root, 'good.csv');
+    await writeFile(file, 'a,b\n');
+    await expect(prepareTokens({ corpus, dir: file })).rejects.toThrow(/exists and is not a folder/);
+    expect(await readFile(file, 'utf8')).toBe('a,b\n');
+    const link = join(root, 'dangling');
+    await symlink(join(root, 'nowhere'), link);
+    await expect(prepareTokens({ corpus, dir: link })).rejects.toThrow(/dangling symbolic link/);
+    expect(await readlink(link)).toBe(join(root, 'nowhere'));
+  });
+
+  it('replaces its own folder, and removes temp folders of killed runs but not of live ones', async () => {
+    const corpus = await loadCorpus({ kind: 'documents', name: 'fixture', documents: DOCS.slice(0, 5) });
+    const dir = join(root, 'own');
+    await prepareTokens({ corpus, dir });
+    const dead = `${dir}.tmp-999999999-1`;
+    const live = `${dir}.tmp-${process.pid}-1`;
+    for (const t of [dead, live]) { await mkdir(t); await writeFile(join(t, 'train.bin'), 'x'); }
+    const again = await prepareTokens({ corpus, dir, force: true });
+    expect(again.fromCache).toBe(false);
+    expect(again.manifest.formatName).toBe('scalewise-token-cache');
+    const names = await readdir(root);
+    expect(names).not.toContain('own.tmp-999999999-1');
+    expect(names).toContain(`own.tmp-${process.pid}-1`);
+    await rm(live, { recursive: true });
+  });
+
+  it('refuses an empty corpus and leaves no folder behind', async () => {
+    const corpus = await loadCorpus({ kind: 'documents', name: 'empty', documents: [{ id: 'e', text: '', meta: {} }] });
+    const dir = join(root, 'nested', 'empty-out');
+    await expect(prepareTokens({ corpus, dir })).rejects.toThrow(/no text to read \(1 document, 0 bytes\)/);
+    expect(await readdir(root)).not.toContain('nested');
   });
 });

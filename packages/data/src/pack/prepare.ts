@@ -9,6 +9,8 @@ import { DataError, DataInputError } from '../errors.js';
 import { writeFileAtomic } from '@scalewise/core/node';
 import { countWords } from '../fsutil.js';
 import { sha256 } from '../hash.js';
+import { checkOutputFolder, removeStaleTemps } from '../outdir.js';
+import { noText } from '../stats.js';
 import { SPLIT_NAMES, documentSplit, normalizeSplit, type SplitName, type SplitSpec } from '../split.js';
 import { loadTokenizer } from '../tokenizer/hf.js';
 import type { Tokenizer } from '../tokenizer/types.js';
@@ -16,6 +18,8 @@ import type { ProgressCallback } from '../types.js';
 
 /** Bumped whenever the on-disk layout changes, so old caches are never misread. */
 export const TOKEN_CACHE_FORMAT = 1;
+/** Written into every manifest: only folders carrying it (and only scalewise's files) are ever replaced. */
+export const TOKEN_CACHE_FORMAT_NAME = 'scalewise-token-cache';
 
 /** Token ids of one split: documents' tokens back to back, without special tokens, plus per-document counts. */
 export interface PreparedSplit {
@@ -37,6 +41,8 @@ export interface PreparedSplit {
 
 /** The JSON manifest stored beside the binary token files. */
 export interface TokenManifest {
+  /** `scalewise-token-cache` (absent in caches written before it was added). */
+  formatName?: string;
   format: number;
   tokenizerHash: string;
   tokenizerName: string;
@@ -110,6 +116,21 @@ async function loadSplit(dir: string, name: SplitName, manifest: TokenManifest):
   };
 }
 
+// The only entries scalewise writes into a token folder (plus its atomic-write temp files).
+function isTokenFile(name: string): boolean {
+  return /^(manifest\.json|(train|validation|test)\.(bin|docs\.json))(\.tmp-\d+-\d+-\d+)?$/.test(name);
+}
+
+/**
+ * Whether `dir` is a token folder scalewise wrote (so it may be replaced): it holds only scalewise's files and a
+ * manifest with scalewise's format name (or, for caches from before the name existed, format 1 with its hashes).
+ */
+function isOwnTokenFolder(entries: string[], manifest: TokenManifest | null): boolean {
+  if (!entries.every(isTokenFile) || manifest === null || typeof manifest !== 'object') return false;
+  if (manifest.formatName === TOKEN_CACHE_FORMAT_NAME) return true;
+  return manifest.formatName === undefined && manifest.format === 1 && typeof manifest.tokenizerHash === 'string' && typeof manifest.corpusHash === 'string';
+}
+
 function matches(manifest: TokenManifest | null, tokenizerHash: string, corpusHash: string, split: SplitSpec): manifest is TokenManifest {
   return manifest !== null && manifest.format === TOKEN_CACHE_FORMAT && manifest.tokenizerHash === tokenizerHash
     && manifest.corpusHash === corpusHash && JSON.stringify(manifest.split) === JSON.stringify(split);
@@ -136,6 +157,9 @@ export async function prepareTokens(options: PrepareOptions = {}): Promise<Prepa
   const corpusHash = await corpus.fingerprint();
   const key = sha256(JSON.stringify([TOKEN_CACHE_FORMAT, tokenizer.hash, corpusHash, split])).slice(0, 24);
   const dir = options.dir ?? join(cacheDirectory(), 'tokens', key);
+  checkOutputFolder(dir, 'token folder');
+  // Temp folders of earlier runs that were killed (kill -9) are removed, never those of live processes.
+  removeStaleTemps(dir, isTokenFile);
   const existing = await readManifest(dir);
   if (!options.force && matches(existing, tokenizer.hash, corpusHash, split)) {
     try {
@@ -146,16 +170,18 @@ export async function prepareTokens(options: PrepareOptions = {}): Promise<Prepa
       // A damaged cache is rebuilt below.
     }
   }
-  // Never delete a folder that is not a token cache (e.g. a mistyped --out).
+  // Never delete a folder that is not a token cache scalewise wrote (e.g. a mistyped --out).
   const entries = await readdir(dir).catch(() => null);
-  if (entries !== null && entries.length > 0 && existing === null) {
-    throw new DataInputError(`token cache: '${dir}' exists and is not a prepared token folder (no manifest.json); refusing to overwrite it`);
+  if (entries !== null && entries.length > 0 && !isOwnTokenFolder(entries, existing)) {
+    throw new DataInputError(`token folder '${dir}' exists and is not a token folder written by scalewise (files other than manifest.json and <split>.bin/.docs.json, or no '${TOKEN_CACHE_FORMAT_NAME}' manifest); refusing to replace it`);
   }
   const dtype = dtypeFor(tokenizer.vocabSize);
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
-  await mkdir(tmp, { recursive: true });
+  // Parents created here (like mkdir -p) are removed again when preparing fails, so bad input leaves nothing.
+  const createdRoot = await mkdir(tmp, { recursive: true });
+  let writers: Record<SplitName, ReturnType<typeof createWriteStream>> | undefined;
   try {
-    const writers = Object.fromEntries(SPLIT_NAMES.map((name) => [name, createWriteStream(join(tmp, `${name}.bin`))])) as Record<SplitName, ReturnType<typeof createWriteStream>>;
+    writers = Object.fromEntries(SPLIT_NAMES.map((name) => [name, createWriteStream(join(tmp, `${name}.bin`))])) as Record<SplitName, ReturnType<typeof createWriteStream>>;
     const docs = Object.fromEntries(SPLIT_NAMES.map((name) => [name, { ids: [] as string[], tokens: [] as number[], bytes: [] as number[], words: [] as number[] }])) as Record<SplitName, { ids: string[]; tokens: number[]; bytes: number[]; words: number[] }>;
     const seen = new Set<string>();
     let done = 0;
@@ -187,8 +213,9 @@ export async function prepareTokens(options: PrepareOptions = {}): Promise<Prepa
       await finished(writers[name]);
     }
     const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+    noText(corpus.name, done, SPLIT_NAMES.reduce((a, name) => a + sum(docs[name].bytes), 0));
     const manifest: TokenManifest = {
-      format: TOKEN_CACHE_FORMAT, tokenizerHash: tokenizer.hash, tokenizerName: tokenizer.name, vocabSize: tokenizer.vocabSize,
+      formatName: TOKEN_CACHE_FORMAT_NAME, format: TOKEN_CACHE_FORMAT, tokenizerHash: tokenizer.hash, tokenizerName: tokenizer.name, vocabSize: tokenizer.vocabSize,
       corpusHash, corpusName: corpus.name, split, dtype, endianness: 'LE', createdAt: new Date().toISOString(),
       splits: Object.fromEntries(SPLIT_NAMES.map((name) => {
         const d = docs[name];
@@ -197,7 +224,11 @@ export async function prepareTokens(options: PrepareOptions = {}): Promise<Prepa
     };
     for (const name of SPLIT_NAMES) await writeFileAtomic(join(tmp, `${name}.docs.json`), JSON.stringify(docs[name]));
     await writeFileAtomic(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    // Swap the finished folder into place; the old one (if any) is removed first.
+    // Swap the finished folder into place; the old one (checked again: still scalewise's own) is removed first.
+    const now = await readdir(dir).catch(() => null);
+    if (now !== null && now.length > 0 && !isOwnTokenFolder(now, await readManifest(dir))) {
+      throw new DataInputError(`token folder '${dir}' changed while preparing and is not a token folder written by scalewise; refusing to replace it`);
+    }
     await rm(dir, { recursive: true, force: true });
     try {
       await rename(tmp, dir);
@@ -211,7 +242,10 @@ export async function prepareTokens(options: PrepareOptions = {}): Promise<Prepa
     for (const name of SPLIT_NAMES) splits[name] = await loadSplit(dir, name, manifest);
     return result(dir, manifest, false, tokenizer, splits);
   } catch (error) {
-    await rm(tmp, { recursive: true, force: true });
+    for (const writer of Object.values(writers ?? {})) {
+      if (!writer.closed) await new Promise<void>((done) => writer.destroy().once('close', () => done()));
+    }
+    await rm(createdRoot !== undefined && createdRoot !== tmp ? createdRoot : tmp, { recursive: true, force: true });
     throw error;
   }
 }
