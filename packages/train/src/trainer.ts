@@ -30,6 +30,8 @@ export interface TrainOptions {
   onStep?: (row: StepMetrics) => void;
   /** When aborted: finish the current step, write a checkpoint, return with `interrupted: true`. */
   signal?: AbortSignal;
+  /** Engine threads for this machine, overriding `config.threads` (not part of the config, so a resume elsewhere still matches). */
+  threads?: number;
 }
 
 /** What a run produced (also written to `<outDir>/result.json`). */
@@ -89,7 +91,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const ckptRoot = join(options.outDir, 'checkpoints');
   const metrics = new MetricsLog(join(options.outDir, 'metrics.jsonl'));
 
-  const engine = await createEngine(config.engine, mc, config.threads === undefined ? {} : { threads: config.threads });
+  const threads = options.threads ?? config.threads;
+  const engine = await createEngine(config.engine, mc, threads === undefined ? {} : { threads });
   try {
     const optimizer = new AdamW(mc, config.optimizer);
     const sampler = new RowSampler(data.train, config.data.seq, config.batchSize, config.seed);
