@@ -22,6 +22,8 @@ Options:
   --spec FILE   sweep spec JSON (required)
   --out DIR     output folder (default: scalewise-out/sweep-<spec name>)
   --json        print {jobs, ran, skipped, interrupted, results, rows} as one JSON object
+  --queue URL   run on workers through a Redis queue (see 'scalewise worker --help'); adds {queue, enqueued,
+                failed, runs, overhead_ms} to --json; exit 1 unless every run finished
 
 Examples:
   scalewise sweep --spec ladder.json --out runs/ladder
@@ -32,7 +34,7 @@ const command: Command = {
   summary: 'Train a list of models x token budgets, skipping finished runs',
   help: HELP,
   run: async (argv, io) => {
-    const { values, positionals } = parseFlags(argv, { spec: { type: 'string' }, out: { type: 'string' } });
+    const { values, positionals } = parseFlags(argv, { spec: { type: 'string' }, out: { type: 'string' }, queue: { type: 'string' } });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'; see 'scalewise sweep --help'`);
     if (values.spec === undefined) throw new UsageError('--spec FILE is required');
     const path = resolve(io.cwd, values.spec);
@@ -44,6 +46,7 @@ const command: Command = {
     }
     const name = typeof spec === 'object' && spec !== null && typeof (spec as { name?: unknown }).name === 'string' ? (spec as { name: string }).name : 'sweep';
     const outDir = resolve(io.cwd, values.out ?? `scalewise-out/sweep-${name}`);
+    if (values.queue !== undefined) return (await import('./sweep-queue.js')).sweepOnQueue({ spec, specPath: path, outDir, url: values.queue, json: Boolean(values.json) }, io);
     const { runSweep } = await import('@scalewise/train');
     const sigint = interruptOnSigint(io);
     try {

@@ -16,7 +16,7 @@ export interface WorkerOptions {
   concurrency?: number;
   /** Shared folder for run folders and checkpoints; a re-delivered job resumes from there. */
   artifacts?: string;
-  /** Run folders when there is no shared folder (default `scalewise-out/worker-<name>`). */
+  /** Run folders when there is no shared folder (default `scalewise-out/worker-<name or host>` in the working folder). */
   localDir?: string;
   /** Engine threads on this machine. */
   threads?: number;
@@ -25,6 +25,8 @@ export interface WorkerOptions {
   /** A job whose lock is not renewed for this long is re-delivered (default 30 s). Must exceed one training step. */
   stallTimeoutMs?: number;
   log?: (line: string) => void;
+  /** Stop: like `RunningWorker.stop`, and also ends the wait for Redis at startup. */
+  signal?: AbortSignal;
 }
 
 export interface RunningWorker {
@@ -44,17 +46,19 @@ function checkpointStep(runDir: string): number | null {
 }
 
 /** Take run jobs from the queue and train them with `runTrainingJob`, the same code path as a local sweep. */
+/** Resolves to null when stopped before Redis answered. */
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker | null> {
   const name = options.name ?? `${hostname()}-${process.pid}`;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const stopping = new AbortController();
   const shared = options.artifacts !== undefined;
-  const root = resolve(options.artifacts ?? options.localDir ?? join('scalewise-out', `worker-${name}`));
+  const root = resolve(options.artifacts ?? options.localDir ?? join('scalewise-out', `worker-${options.name ?? hostname()}`));
+  options.signal?.addEventListener('abort', () => stopping.abort(), { once: true });
   const version = codeVersion();
   log(`worker ${name}: connecting to ${options.target.display}`);
   // Startup waits (and says so) until Redis answers; a misconfigured Redis is refused.
   if (!(await waitForRedis(options.target, (line) => log(`worker ${name}: ${line}`), stopping.signal))) {
-    return { name, stop: async () => undefined, closed: Promise.resolve() };
+    return null;
   }
   const stall = options.stallTimeoutMs ?? 30_000;
   let lastRetryLog = 0;
@@ -116,11 +120,13 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   let closing: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     if (!closing) {
-      stopping.abort();
       closing = worker.close();
+      stopping.abort();
     }
     return closing;
   };
   const closed = new Promise<void>((resolveClosed) => worker.once('closed', () => resolveClosed()));
+  if (stopping.signal.aborted) void stop();
+  else stopping.signal.addEventListener('abort', () => void stop(), { once: true });
   return { name, stop, closed };
 }
