@@ -97,13 +97,14 @@ export async function runQueuedSweep(spec: unknown, options: QueuedSweepOptions)
       const progress: QueueProgress = { total: jobs.length, done: 0, waiting: 0, failed: 0, running: [] };
       for (const [jobId, data] of pending) {
         if (failed.has(jobId)) continue;
+        // State first, then the record: a job read before its state would miss a result that landed in between.
+        const state = await queue.getJobState(jobId);
         const job = (await queue.getJob(jobId)) as RunJob | undefined;
-        if (!job) {
+        if (!job || state === 'unknown') {
           // Removed by `queue clean --all` while we waited: put it back.
           await queue.add('run', data, { jobId, attempts, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: false, removeOnFail: false });
           continue;
         }
-        const state = await job.getState();
         if (state === 'completed') {
           const result = job.returnvalue;
           appendResult(resultsPath, result.row);
