@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { appendResult, expandSweep, readResults, type SweepRow } from '../sweep.js';
 import { codeVersion } from '../version.js';
-import { bullConnection, probeRedis, QUEUE_NAME } from './connection.js';
+import { TrainError } from '../errors.js';
+import { bullConnection, probeRedis, QUEUE_NAME, QueueError } from './connection.js';
 import { runJobId, type RunJobData, type RunJobResult } from './jobs.js';
 import type { QueueTarget } from './url.js';
 
@@ -73,8 +74,12 @@ export async function runQueuedSweep(spec: unknown, options: QueuedSweepOptions)
     jobs: jobs.length, ran: 0, skipped: jobs.length - pending.size, enqueued: 0, failed: [], interrupted: false, resultsPath, rows: [], runs: [], overhead_ms: [],
   };
   const connection = bullConnection(options.target);
-  const queue = new Queue<RunJobData, RunJobResult>(QUEUE_NAME, { connection });
+  // Commands give up after 5 reconnections (about 15 s): a longer outage ends the sweep (exit 1), jobs stay queued.
+  const queue = new Queue<RunJobData, RunJobResult>(QUEUE_NAME, { connection: { ...connection, maxRetriesPerRequest: 5 } });
   const events = new QueueEvents(QUEUE_NAME, { connection });
+  // Connection errors surface through the commands below; without listeners they would crash the process.
+  queue.on('error', () => undefined);
+  events.on('error', () => undefined);
   let wake: (() => void) | undefined;
   const nudge = (): void => wake?.();
   for (const name of ['completed', 'failed', 'active', 'progress', 'stalled'] as const) events.on(name, nudge);
@@ -105,7 +110,7 @@ export async function runQueuedSweep(spec: unknown, options: QueuedSweepOptions)
           await queue.add('run', data, { jobId, attempts, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: false, removeOnFail: false });
           continue;
         }
-        if (state === 'completed') {
+        if (state === 'completed' && job.returnvalue) {
           const result = job.returnvalue;
           appendResult(resultsPath, result.row);
           pending.delete(jobId);
@@ -138,6 +143,9 @@ export async function runQueuedSweep(spec: unknown, options: QueuedSweepOptions)
     }
     outcome.failed = [...failed.values()];
     outcome.interrupted = Boolean(options.signal?.aborted) && pending.size > failed.size;
+  } catch (error) {
+    if (error instanceof TrainError) throw error;
+    throw new QueueError(`lost Redis at ${options.target.display}: ${(error as Error).message}; the runs stay queued: run the same command again to collect them`, { cause: error });
   } finally {
     await events.close();
     await queue.close();

@@ -19,7 +19,8 @@ export interface QueueStatus {
 
 async function withQueue<T>(target: QueueTarget, use: (queue: Queue<RunJobData, RunJobResult>) => Promise<T>): Promise<T> {
   await probeRedis(target);
-  const queue = new Queue<RunJobData, RunJobResult>(QUEUE_NAME, { connection: bullConnection(target) });
+  const queue = new Queue<RunJobData, RunJobResult>(QUEUE_NAME, { connection: { ...bullConnection(target), maxRetriesPerRequest: 5 } });
+  queue.on('error', () => undefined);
   try {
     return await use(queue);
   } finally {

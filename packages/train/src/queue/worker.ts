@@ -83,10 +83,16 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       lastProgress = Date.now();
       job.updateProgress({ worker: name, step: event.done, steps: event.total }).catch(() => undefined);
     };
-    const out = await runTrainingJob(
-      { id: data.id, config: data.config, budget: data.budget, outDir: runDir },
-      { onProgress, signal: stopping.signal, ...(options.threads !== undefined ? { threads: options.threads } : {}) },
-    );
+    let out: Awaited<ReturnType<typeof runTrainingJob>>;
+    try {
+      out = await runTrainingJob(
+        { id: data.id, config: data.config, budget: data.budget, outDir: runDir },
+        { onProgress, signal: stopping.signal, ...(options.threads !== undefined ? { threads: options.threads } : {}) },
+      );
+    } catch (error) {
+      // The message is what `queue status` and the sweep's summary show: say where it happened.
+      throw new Error(`${(error as Error).message} (worker ${name}, attempt ${attempt})`, { cause: error });
+    }
     if (out.interrupted) {
       // Checkpointed (trainer): hand the job back without spending an attempt.
       await job.log(`${name} stopped at step ${out.result.steps}: checkpoint written, job handed back to the queue`);
