@@ -108,10 +108,6 @@ describe.runIf(HAVE_REDIS)('sweep on a BullMQ queue (real Redis, real workers)',
     const again = runCli(['sweep', '--spec', specFile('six'), '--queue', url, '--out', path.join(root, 'q-six-2'), '--json'], { timeoutMs: 120_000 });
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ jobs: 6, ran: 6, enqueued: 0 });
-    // Same folder: every row is already there.
-    const third = runCli(['sweep', '--spec', specFile('six'), '--queue', url, '--out', out, '--json'], { timeoutMs: 120_000 });
-    expect(JSON.parse(third.stdout)).toMatchObject({ jobs: 6, ran: 0, skipped: 6, enqueued: 0 });
-    expect(readResults(path.join(out, 'results.jsonl'))).toHaveLength(6);
     const status = await queueStatus(parseQueueUrl(url));
     expect(status.counts).toMatchObject({ finished: 6, failed: 0, running: 0, waiting: 0 });
     expect(status.workers).toEqual(['w1', 'w2']);
@@ -171,13 +167,6 @@ describe.runIf(HAVE_REDIS)('sweep on a BullMQ queue (real Redis, real workers)',
     expect(run.resumed_from_step).toBeGreaterThan(0);
     expectSameLosses((JSON.parse(sweep.output().stdout) as SweepJson).rows, await localRows('long2'));
   }, 240_000);
-
-  it('Redis unreachable: sweep exits 1 naming the URL without its password', () => {
-    const r = runCli(['sweep', '--spec', specFile('six'), '--queue', `redis://:hunter2@127.0.0.1:${redis.port + 1 === 65536 ? 1 : redis.port + 1}`, '--out', path.join(root, 'q-down')]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/cannot reach Redis at redis:\/\/\*\*\*@127\.0\.0\.1:\d+\/0/);
-    expect(`${r.stdout}${r.stderr}`).not.toContain('hunter2');
-  }, 60_000);
 });
 
 describe.runIf(HAVE_REDIS)('Redis configuration check', () => {

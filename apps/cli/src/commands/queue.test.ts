@@ -52,6 +52,15 @@ describe('queue commands: bad usage exits 2 before any connection, never printin
     expect(io2.err).not.toContain('hunter2');
   });
 
+  it('sweep --queue exits 1 naming the URL without its password when Redis is unreachable', async () => {
+    const model = { name: 'q', vocabSize: 259, dim: 8, layers: 1, heads: 2, kvHeads: 1, headDim: 4, ffnHidden: 16, maxPositions: 32 };
+    writeFileSync(join(root, 'good.json'), JSON.stringify({ training: { data: { corpus: './corpus', seq: 16 } }, models: [model], budgets: [{ tokens: 320 }] }));
+    const port = await closedPort();
+    const io = captureIO(root);
+    expect(await main(['sweep', '--spec', 'good.json', '--queue', `redis://:hunter2@127.0.0.1:${port}`, '--out', 'never'], io)).toBe(1);
+    expect(io.err.trim()).toBe(`scalewise sweep: cannot reach Redis at redis://***@127.0.0.1:${port}/0: ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:${port}`);
+  }, 30_000);
+
   it('queue status exits 1 naming the URL without its password when Redis is unreachable', async () => {
     const port = await closedPort();
     const io = captureIO(root);
