@@ -25,13 +25,14 @@ export async function probeRedis(target: QueueTarget, timeoutMs = 5_000): Promis
     ...redisOptions(target), lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  // Without a listener ioredis prints connection errors itself.
-  client.on('error', () => undefined);
+  // The socket's error (ECONNREFUSED, ENOTFOUND, WRONGPASS) arrives as an event; connect() only says "closed".
+  let socketError: unknown;
+  client.on('error', (error) => { socketError ??= error; });
   try {
     try {
       await client.connect();
     } catch (error) {
-      throw new QueueError(`cannot reach Redis at ${target.display}: ${reason(error)}`, { cause: error });
+      throw new QueueError(`cannot reach Redis at ${target.display}: ${reason(socketError ?? error)}`, { cause: socketError ?? error });
     }
     let info: string;
     try {
