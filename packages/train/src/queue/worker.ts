@@ -106,7 +106,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   };
 
   const worker = new Worker<RunJobData, RunJobResult>(QUEUE_NAME, processor, {
-    connection, name, concurrency: options.concurrency ?? 1,
+    connection, name, concurrency: options.concurrency ?? 1, autorun: false,
     lockDuration: stall, stalledInterval: stall,
     // A run whose worker dies is re-delivered up to 3 times, then failed ("stalled more than allowable limit").
     maxStalledCount: 3,
@@ -122,7 +122,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     }
   });
   await worker.waitUntilReady();
-  log(`worker ${name}: ready, ${options.concurrency ?? 1} at a time, run folders in ${root}${shared ? ' (shared)' : ' (local: a re-delivered job restarts elsewhere)'}`);
+  log(`worker ${name}: ready, ${options.concurrency ?? 1} at a time, run folders in ${root}${shared ? ' (shared)' : ' (this machine only: a job re-delivered to another one restarts from scratch)'}`);
   let closing: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     if (!closing) {
@@ -134,5 +134,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const closed = new Promise<void>((resolveClosed) => worker.once('closed', () => resolveClosed()));
   if (stopping.signal.aborted) void stop();
   else stopping.signal.addEventListener('abort', () => void stop(), { once: true });
+  worker.run().catch((error: unknown) => {
+    log(`worker ${name}: stopped taking jobs: ${(error as Error).message}`);
+    void stop();
+  });
   return { name, stop, closed };
 }
