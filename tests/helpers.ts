@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -26,7 +27,9 @@ export interface BackgroundCli {
 
 /** Start the CLI from source in the background (same argv as runCli), for workers and long sweeps. */
 export function startCli(args: string[], options: { cwd?: string } = {}): BackgroundCli {
-  const child = spawn(process.execPath, ['--conditions=@scalewise/source', '--import', 'tsx', path.join(ROOT, 'apps/cli/src/main.ts'), ...args], {
+  // tsx by absolute URL, so that the working folder can be anywhere.
+  const tsx = pathToFileURL(path.join(ROOT, 'tests/node_modules/tsx/dist/loader.mjs')).href;
+  const child = spawn(process.execPath, ['--conditions=@scalewise/source', '--import', tsx, path.join(ROOT, 'apps/cli/src/main.ts'), ...args], {
     cwd: options.cwd ?? ROOT, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -21,6 +21,7 @@ const specs = {
   // One run long enough (~600 steps) to be killed mid-way.
   long: { name: 'long', training, models: [model('q-long', 16)], budgets: [{ tokens: 19_200 }] },
   long2: { name: 'long2', training: { ...training, seed: 1 }, models: [model('q-long2', 16)], budgets: [{ tokens: 19_200 }] },
+  long3: { name: 'long3', training: { ...training, seed: 2 }, models: [model('q-long3', 16)], budgets: [{ tokens: 19_200 }] },
   // vocabSize below the byte tokenizer's 259: valid spec, fails on every worker at training time.
   poisoned: { name: 'poisoned', training, models: [model('q-ok', 8), model('q-poison', 8, 200), model('q-ok2', 16)], budgets: [{ tokens: 320 }] },
 };
@@ -63,10 +64,9 @@ function expectSameLosses(queued: SweepRow[], local: SweepRow[]): number {
 
 interface SweepJson { jobs: number; ran: number; skipped: number; enqueued: number; failed: Array<{ id: string; reason: string; attempts: number }>; rows: SweepRow[]; runs: Array<{ id: string; worker: string; attempt: number; resumed_from_step: number | null; artifacts: string }> }
 
-async function waitForCheckpoint(timeoutMs: number): Promise<string> {
+async function waitForCheckpoint(timeoutMs: number, runs = path.join(artifacts, 'runs')): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const runs = path.join(artifacts, 'runs');
     for (const dir of existsSync(runs) ? readdirSync(runs) : []) {
       const ckpts = path.join(runs, dir, 'checkpoints');
       if (existsSync(ckpts) && readdirSync(ckpts).some((n) => n.startsWith('step-')) && !existsSync(path.join(runs, dir, 'result.json'))) return dir;
@@ -166,6 +166,33 @@ describe.runIf(HAVE_REDIS)('sweep on a BullMQ queue (real Redis, real workers)',
     expect(run.worker).not.toBe(owner.output().stderr.match(/worker (\w+):/)?.[1]);
     expect(run.resumed_from_step).toBeGreaterThan(0);
     expectSameLosses((JSON.parse(sweep.output().stdout) as SweepJson).rows, await localRows('long2'));
+  }, 240_000);
+
+  it('without --artifacts, a job re-delivered after kill -9 restarts from scratch on the other worker, and says so', async () => {
+    // Only workers without a shared folder from here on.
+    const shared = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+    for (const w of shared) w.child.kill('SIGTERM');
+    await Promise.all(shared.map((w) => w.exited(30_000)));
+    const local = ['l1', 'l2'].map((name) => {
+      const cwd = path.join(root, `machine-${name}`);
+      mkdirSync(cwd);
+      const w = startCli(['worker', '--queue', url, '--name', name, '--stall-timeout', STALL], { cwd });
+      workers.push(w);
+      return { name, cwd, w };
+    });
+    await Promise.all(local.map((l) => l.w.waitFor(/ready/, 60_000)));
+    const sweep = startCli(['sweep', '--spec', specFile('long3'), '--queue', url, '--out', path.join(root, 'q-long3'), '--json']);
+    const owner = await Promise.any(local.map(async (l) => {
+      await waitForCheckpoint(90_000, path.join(l.cwd, 'scalewise-out', `worker-${l.name}`, 'runs'));
+      return l;
+    }));
+    owner.w.child.kill('SIGKILL');
+    expect(await sweep.exited(120_000), sweep.output().stderr).toBe(0);
+    const summary = JSON.parse(sweep.output().stdout) as SweepJson;
+    const run = summary.runs[0]!;
+    expect(run).toMatchObject({ artifacts: 'local', resumed_from_step: null, worker: local.find((l) => l !== owner)!.name });
+    expect(run.attempt).toBeGreaterThanOrEqual(2);
+    expectSameLosses(summary.rows, await localRows('long3'));
   }, 240_000);
 });
 
