@@ -68,4 +68,17 @@ describe('queue commands: bad usage exits 2 before any connection, never printin
     expect(io.err).toContain(`cannot reach Redis at redis://***@127.0.0.1:${port}/3`);
     expect(io.err).not.toContain('hunter2');
   }, 30_000);
+
+  it('worker: waits for an unreachable Redis with backoff, saying so, and SIGTERM ends the wait with exit 0', async () => {
+    const port = await closedPort();
+    const io = captureIO(root);
+    const running = main(['worker', '--queue', `redis://:hunter2@127.0.0.1:${port}`, '--name', 'patient'], io);
+    const deadline = Date.now() + 20_000;
+    while (!io.err.includes('retrying in 2 s') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(io.err).toContain(`worker patient: cannot reach Redis at redis://***@127.0.0.1:${port}/0: connect ECONNREFUSED 127.0.0.1:${port}; retrying in 1 s`);
+    expect(io.err).toContain('retrying in 2 s');
+    process.emit('SIGTERM', 'SIGTERM');
+    expect(await running).toBe(0);
+    expect(io.err).not.toContain('hunter2');
+  }, 30_000);
 });
