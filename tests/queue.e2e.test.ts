@@ -194,6 +194,16 @@ describe.runIf(HAVE_REDIS)('sweep on a BullMQ queue (real Redis, real workers)',
     expect(run.attempt).toBeGreaterThanOrEqual(2);
     expectSameLosses(summary.rows, await localRows('long3'));
   }, 240_000);
+
+  it('queue clean removes finished and failed records, never the results files', async () => {
+    const before = await queueStatus(parseQueueUrl(url));
+    expect(before.counts.failed).toBe(1);
+    const r = runCli(['queue', 'clean', '--queue', url, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ finished: before.counts.finished, failed: 1, waiting: 0 });
+    expect((await queueStatus(parseQueueUrl(url))).counts).toMatchObject({ finished: 0, failed: 0 });
+    expect(readResults(path.join(root, 'q-six', 'results.jsonl'))).toHaveLength(6);
+  }, 60_000);
 });
 
 describe.runIf(HAVE_REDIS)('Redis configuration check', () => {
