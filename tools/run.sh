@@ -50,10 +50,31 @@ if [ "${1:-}" = "test" ]; then
   else
     echo "scalewise: no Chromium found: the report's browser test will NOT run; $BROWSER_HELP" >&2
   fi
+  # The queue tests start their own redis-server (Debian package redis-server) on a free loopback port.
+  # Installed like Chromium (root with apt-get); SCALEWISE_NO_REDIS_INSTALL=1 opts out.
+  REDIS_HELP="install Debian's package: apt-get install redis-server (the tests start their own server; none needs to run)"
+  if ! command -v redis-server >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+    && [ "${SCALEWISE_NO_REDIS_INSTALL:-}" != 1 ]; then
+    echo "scalewise: redis-server not found; installing Debian's redis-server for the queue tests (apt-get)" >&2
+    if (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null); then
+      # The package starts a system service; the tests start their own, so stop the one just installed.
+      (service redis-server stop || systemctl stop redis-server) >/dev/null 2>&1 || true
+    else
+      echo "scalewise: installing redis-server with apt-get failed" >&2
+    fi
+  fi
+  if ! command -v redis-server >/dev/null 2>&1; then
+    if [ "${CI:-}" = true ]; then
+      echo "scalewise: no redis-server found (CI=true: the queue tests will FAIL); $REDIS_HELP" >&2
+    else
+      echo "scalewise: no redis-server found: the queue tests will NOT run; $REDIS_HELP" >&2
+    fi
+  fi
   status=0
   pnpm --silent test "$@" || status=$?
   # Repeated after the long test output so that it is not missed.
   [ -n "$chromium_path" ] || echo "scalewise: the report's browser test did not run (no Chromium); $BROWSER_HELP" >&2
+  command -v redis-server >/dev/null 2>&1 || echo "scalewise: the queue tests did not run (no redis-server); $REDIS_HELP" >&2
   exit "$status"
 fi
 exec pnpm --silent scalewise "$@"

@@ -142,7 +142,7 @@ export function expandSweep(input: unknown, options: { outDir: string; cwd?: str
  * Run one job (spec in, result out; no shared in-process state): trains, resuming from the job folder's
  * newest checkpoint if an earlier attempt was interrupted, and returns its results row.
  */
-export async function runTrainingJob(job: TrainingJobInput, options: { onProgress?: ProgressCallback; signal?: AbortSignal } = {}): Promise<SweepRow & { interrupted: boolean; result: TrainResult }> {
+export async function runTrainingJob(job: TrainingJobInput, options: { onProgress?: ProgressCallback; signal?: AbortSignal; threads?: number } = {}): Promise<SweepRow & { interrupted: boolean; result: TrainResult }> {
   const config = resolveTrainingConfig(job.config, { where: `job ${job.id ?? job.outDir}` });
   const budget: TokenBudget = job.budget ?? { tokens: config.tokens };
   const result = await train({ config, outDir: job.outDir, resume: true, ...options });

@@ -25,8 +25,6 @@ export interface TrainOptions {
   resume?: boolean;
   /** Start afresh in an outDir that holds another run (its checkpoints, metrics and result are replaced). */
   force?: boolean;
-  /** Intra-op threads when the config sets none (not saved with the run); default: the engine's measured fastest (native: `preferredThreads`). */
-  threads?: number;
   /** Warnings (a damaged checkpoint skipped on resume); default: none shown. */
   onWarning?: (message: string) => void;
   /** Data to train on; loaded from `config.data` when absent. */
@@ -38,6 +36,11 @@ export interface TrainOptions {
   onStep?: (row: StepMetrics) => void;
   /** When aborted: finish the current step, write a checkpoint, return with `interrupted: true`. */
   signal?: AbortSignal;
+  /**
+   * Engine threads for this machine, overriding `config.threads` (not part of the config, so a resume elsewhere still
+   * matches); with neither, the engine's measured fastest (native: `preferredThreads`).
+   */
+  threads?: number;
 }
 
 /** What a run produced (also written to `<outDir>/result.json`). */
@@ -109,8 +112,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   }
   const metrics = new MetricsLog(join(options.outDir, 'metrics.jsonl'));
 
-  // Threads change speed, not the run: they come from the config, else the caller, else the documented default.
-  const engine = await createEngine(config.engine, mc, { threads: config.threads ?? options.threads });
+  // Threads change speed, not the run: the caller's (a typed flag) win over the config's; else the engine's measured default.
+  const threads = options.threads ?? config.threads;
+  const engine = await createEngine(config.engine, mc, threads === undefined ? {} : { threads });
   try {
     const optimizer = new AdamW(mc, config.optimizer);
     const sampler = new RowSampler(data.train, config.data.seq, config.batchSize, config.seed);

@@ -27,6 +27,8 @@ Options:
   --out DIR     output folder (default: scalewise-out/sweep-<spec name as a safe slug>); missing parent
                 folders are created; a file or a dangling symbolic link is refused (exit 2)
   --json        print {jobs, ran, skipped, interrupted, results, rows} as one JSON object
+  --queue URL   run on workers through a Redis queue (see 'scalewise worker --help'); adds {queue, enqueued,
+                failed, runs, overhead_ms} to --json; exit 1 unless every run finished
 
 Ctrl-C finishes the current step, checkpoints and exits with code 130; run again to continue.
 
@@ -39,7 +41,7 @@ const command: Command = {
   summary: 'Train a list of models x token budgets, skipping finished runs',
   help: HELP,
   run: async (argv, io) => {
-    const { values, positionals } = parseFlags(argv, { spec: { type: 'string' }, out: { type: 'string' } });
+    const { values, positionals } = parseFlags(argv, { spec: { type: 'string' }, out: { type: 'string' }, queue: { type: 'string' } });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'; see 'scalewise sweep --help'`);
     if (values.spec === undefined) throw new UsageError('--spec FILE is required');
     const path = resolve(io.cwd, values.spec);
@@ -57,6 +59,7 @@ const command: Command = {
     const { expandSweep, runSweep } = await import('@scalewise/train');
     // Every run's config is validated before the first run writes anything.
     expandSweep(spec, { outDir, cwd: dirname(path) });
+    if (values.queue !== undefined) return (await import('./sweep-queue.js')).sweepOnQueue({ spec, specPath: path, outDir, url: values.queue, json: Boolean(values.json) }, io);
     const sigint = interruptOnSigint(io);
     try {
       const outcome = await runSweep(spec, { outDir, cwd: dirname(path), onProgress: createProgress(io), signal: sigint.signal });
