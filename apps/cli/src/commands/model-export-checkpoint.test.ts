@@ -28,12 +28,17 @@ describe('scalewise model export / info on a MobileLLM checkpoint folder (pytorc
   it('exports an ONNX folder whose logits and strided perplexity match PyTorch', async () => {
     const io = captureIO(root);
     expect(await exportCommand.run([join(FIXTURES, 'mobilellm-tiny'), '--out', 'tiny', '--json'], io)).toBe(0);
-    const report = JSON.parse(io.out) as { weights: string; files: Array<{ path: string }> };
+    const report = JSON.parse(io.out) as { weights: string; files: Array<{ path: string }>; external_data: boolean };
     expect(report.weights).toContain('pytorch_model.bin; stored F32');
-    expect(report.files.map((f) => f.path)).toEqual(expect.arrayContaining(['onnx/model.onnx', 'tokenizer.json', 'config.json']));
+    expect(report.files.map((f) => f.path)).toEqual(expect.arrayContaining(['onnx/model.onnx', 'onnx/model.onnx_data', 'tokenizer.json', 'config.json']));
+    expect(report.external_data).toBe(true);
     const hf = JSON.parse(await readFile(join(root, 'tiny', 'config.json'), 'utf8')) as Record<string, unknown>;
     expect(hf).toMatchObject({ bos_token_id: 1, eos_token_id: 2, tie_word_embeddings: true, vocab_size: 384 });
 
+    // transformers.js (the other backend) reads the external-data folder to the same logits.
+    const viaTransformers = await loadModel(join(root, 'tiny'), { backend: 'transformers' });
+    const tjs = (await viaTransformers.logits([Int32Array.from(reference.prompt_ids)])).data;
+    await viaTransformers.dispose();
     const lm = await loadModel(join(root, 'tiny'));
     try {
       const { data } = await lm.logits([Int32Array.from(reference.prompt_ids)]);
@@ -42,6 +47,9 @@ describe('scalewise model export / info on a MobileLLM checkpoint folder (pytorc
       let diff = 0;
       for (let i = 0; i < expected.length; i++) diff = Math.max(diff, Math.abs(data[i]! - expected[i]!));
       expect(diff).toBeLessThan(1e-4);
+      let tjsDiff = 0;
+      for (let i = 0; i < expected.length; i++) tjsDiff = Math.max(tjsDiff, Math.abs(tjs[i]! - expected[i]!));
+      expect(tjsDiff).toBeLessThan(1e-4);
       // The HF strided recipe (ids already start with BOS), scored by eval on the exported model.
       const windows = rollingWindows(reference.ppl_ids, { maxLength: reference.ppl_max_length, stride: reference.ppl_stride, prefixToken: null });
       const loss = await windowLoss(lm, windows);

@@ -31,6 +31,7 @@ Options:
   --seed S             seed for --random (default 1)
   --weights FILE       weights from a .safetensors file with Hugging Face llama names (F32/F16/BF16)
   --external-data M    auto (default: past 1.8 GB of weights) | yes | no: weights in onnx/model.onnx_data
+                       (yes by default for a checkpoint folder: one copy of the weights in memory, not two)
   --tokenizer T        byte (default: the built-in byte-level tokenizer, ids 0-258) | none
                        (a checkpoint folder's own tokenizer.model / tokenizer.json is the default for it)
 
@@ -84,7 +85,9 @@ const command: Command = {
     if (!isCheckpoint && Boolean(values.random) === Boolean(values.weights)) throw new UsageError('model export needs exactly one of --random or --weights FILE.safetensors (or a checkpoint folder)');
     const seed = numberFlag('seed', values.seed, 1);
     if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed expects a non-negative integer, found '${values.seed}'`);
-    const externalFlag = values['external-data'] ?? 'auto';
+    // A checkpoint's weights go to onnx/model.onnx_data by default: streamed from the loaded tensors, so the export
+    // holds one copy of the weights (a single model.onnx is encoded whole in memory: a second copy).
+    const externalFlag = values['external-data'] ?? (isCheckpoint ? 'yes' : 'auto');
     if (!['auto', 'yes', 'no'].includes(externalFlag)) throw new UsageError(`--external-data expects auto, yes or no, found '${externalFlag}'`);
     const tokenizerFlag = values.tokenizer ?? (isCheckpoint ? 'folder' : 'byte');
     if (!['byte', 'none', ...(isCheckpoint ? ['folder'] : [])].includes(tokenizerFlag)) throw new UsageError(`--tokenizer expects byte or none, found '${tokenizerFlag}'`);
