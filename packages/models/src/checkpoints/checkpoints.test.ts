@@ -43,6 +43,8 @@ describe('checkpoint folders as published (fixtures from tools/fixtures/make-che
   const cases = [
     ['mobilellm-tiny', 'pytorch_model.bin', 'tied'],
     ['mobilellm-tiny-f16-views', 'pytorch_model.bin', 'f16_views'],
+    // Deflated entries and ZIP64 records (sizes, offsets and the end record saturated), as written past 4 GB.
+    ['mobilellm-tiny-f16-zip64-deflated', 'pytorch_model.bin', 'f16_views'],
     ['mobilellm-tiny-sharded-safetensors', 'model.safetensors.index.json', 'untied'],
     ['mobilellm-tiny-sharded-bin', 'pytorch_model.bin.index.json', 'untied'],
   ] as const;
