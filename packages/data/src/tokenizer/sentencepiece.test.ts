@@ -37,6 +37,19 @@ describe('SentencePiece tokenizer.model (Llama-style BPE with byte fallback)', (
     });
   }
 
+  it('a unigram model without byte fallback (Viterbi; a run of unknown characters is one <unk>) matches sentencepiece', async () => {
+    const dir = join(FIXTURE, '../sentencepiece-unigram');
+    const unigram = loadSentencePieceTokenizer(dir);
+    const expected = JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8')) as typeof reference;
+    for (const { text, ids, decoded } of expected.texts) {
+      expect(Array.from(unigram.encode(text))).toEqual(ids);
+      expect(unigram.decode(ids, { skipSpecial: true })).toBe(decoded);
+    }
+    await saveTokenizer(unigram, join(tmp, 'unigram'));
+    const hf = await loadHuggingFaceTokenizer(join(tmp, 'unigram'));
+    for (const { text, ids } of expected.texts) expect(Array.from(hf.encode(text))).toEqual(ids);
+  });
+
   it('takes LlamaTokenizer conventions from tokenizer_config.json (BOS 1 prepended, EOS 2, UNK 0, no PAD)', () => {
     expect(tokenizer).toMatchObject({ bosId: 1, eosId: 2, unkId: 0, padId: null, addBos: true, addEos: false, vocabSize: 384 });
     expect(tokenizer.decode([1, ...tokenizer.encode('The jury')])).toBe('<s>The jury');

@@ -2,8 +2,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DataInputError } from '../errors.js';
 import { sha256 } from '../hash.js';
-import { bpeCodec, SPACE } from './sentencepiece-bpe.js';
-import { parseSentencePieceModel, PIECE_TYPE, type SentencePieceModel } from './sentencepiece-model.js';
+import { sentencePieceCodec, SPACE } from './sentencepiece-codec.js';
+import { MODEL_TYPE, parseSentencePieceModel, PIECE_TYPE, type SentencePieceModel } from './sentencepiece-model.js';
 import type { HuggingFaceTokenizerFiles, Tokenizer } from './types.js';
 
 /**
@@ -40,7 +40,10 @@ function tokenString(value: unknown): string | null | undefined {
   return typeof content === 'string' ? content : undefined;
 }
 
-/** The `tokenizer.json` transformers / transformers.js read for a Llama-style SentencePiece BPE (as transformers' LlamaConverter writes it). */
+/**
+ * The `tokenizer.json` transformers / transformers.js read for a SentencePiece model, as transformers' converters
+ * write it (LlamaConverter for BPE: merges ranked by the merged piece's score; a Unigram model keeps its scores).
+ */
 export function sentencePieceToTokenizerJson(model: SentencePieceModel): Record<string, unknown> {
   const vocab: Record<string, number> = {};
   model.pieces.forEach((p, id) => { vocab[p.piece] = id; });
@@ -63,19 +66,24 @@ export function sentencePieceToTokenizerJson(model: SentencePieceModel): Record<
   merges.sort((a, b) => model.pieces[b.rank]!.score - model.pieces[a.rank]!.score || a.rank - b.rank || a.left - b.left);
   const special = model.pieces.flatMap((p, id) => (p.type === PIECE_TYPE.CONTROL || p.type === PIECE_TYPE.UNKNOWN
     ? [{ id, content: p.piece, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }] : []));
-  const normalizers: unknown[] = [];
+  const normalizers: unknown[] = model.normalizer.removeExtraWhitespaces
+    ? [{ type: 'Strip', strip_left: true, strip_right: true }, { type: 'Replace', pattern: { Regex: ' {2,}' }, content: ' ' }]
+    : [];
   if (model.normalizer.addDummyPrefix) normalizers.push({ type: 'Prepend', prepend: SPACE });
   normalizers.push({ type: 'Replace', pattern: { String: ' ' }, content: SPACE });
   const decoders: unknown[] = [{ type: 'Replace', pattern: { String: SPACE }, content: ' ' }, { type: 'ByteFallback' }, { type: 'Fuse' }];
   if (model.normalizer.addDummyPrefix) decoders.push({ type: 'Strip', content: ' ', start: 1, stop: 0 });
+  const unk = model.pieces[model.unkId]?.piece ?? '<unk>';
+  const bpe = {
+    type: 'BPE', dropout: null, unk_token: unk, continuing_subword_prefix: null,
+    end_of_word_suffix: null, fuse_unk: true, byte_fallback: model.byteFallback, ignore_merges: false, vocab, merges: merges.map((m) => m.text),
+  };
+  const unigram = { type: 'Unigram', unk_id: model.unkId, vocab: model.pieces.map((p) => [p.piece, p.score]), byte_fallback: model.byteFallback };
   return {
     version: '1.0', truncation: null, padding: null, added_tokens: special,
     normalizer: { type: 'Sequence', normalizers }, pre_tokenizer: null, post_processor: null,
     decoder: { type: 'Sequence', decoders },
-    model: {
-      type: 'BPE', dropout: null, unk_token: model.pieces[model.unkId]?.piece ?? '<unk>', continuing_subword_prefix: null,
-      end_of_word_suffix: null, fuse_unk: true, byte_fallback: model.byteFallback, ignore_merges: false, vocab, merges: merges.map((m) => m.text),
-    },
+    model: model.modelType === MODEL_TYPE.UNIGRAM ? unigram : bpe,
   };
 }
 
@@ -94,7 +102,7 @@ export function loadSentencePieceTokenizer(spec: string): SentencePieceTokenizer
     throw new DataInputError(`tokenizer: cannot read SentencePiece model ${path}: ${(error as Error).message}`, { cause: error });
   }
   const model = parseSentencePieceModel(bytes, path);
-  const codec = bpeCodec(model, path);
+  const codec = sentencePieceCodec(model, path);
   const folder = dirname(path);
   const config = readJsonIfPresent(join(folder, 'tokenizer_config.json')) ?? {};
   const specialMap = readJsonIfPresent(join(folder, 'special_tokens_map.json')) ?? {};
