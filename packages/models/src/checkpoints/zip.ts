@@ -116,7 +116,13 @@ export class ZipReader {
     const dataAt = entry.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
     const raw = this.read(dataAt, entry.compressedSize);
     if (entry.method === 0) return raw;
-    const inflated = inflateRawSync(raw);
+    // Capped at the size the directory declares, so a zip bomb fails instead of exhausting memory.
+    let inflated: Buffer;
+    try {
+      inflated = inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.size) });
+    } catch (error) {
+      this.fail(`entry '${name}' does not inflate to its declared ${entry.size} bytes (${(error as Error).message})`);
+    }
     if (inflated.length !== entry.size) this.fail(`entry '${name}' inflates to ${inflated.length} bytes, the directory says ${entry.size}`);
     return inflated;
   }
