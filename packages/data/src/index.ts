@@ -20,6 +20,10 @@ export {
 } from './tokenizer/bytes.js';
 export { loadTokenizer, loadHuggingFaceTokenizer, HF_TOKENIZER_FILES } from './tokenizer/hf.js';
 export { saveTokenizer } from './tokenizer/export.js';
+export {
+  loadSentencePieceTokenizer, sentencePieceToTokenizerJson, SENTENCEPIECE_FILE, type SentencePieceTokenizer,
+} from './tokenizer/sentencepiece.js';
+export { parseSentencePieceModel, PIECE_TYPE, type SentencePieceModel } from './tokenizer/sentencepiece-model.js';
 
 // Splits
 export {

@@ -64,6 +64,9 @@ export function toHfConfig(config: ModelConfig, options: { torchDtype?: string }
 
 type Json = Record<string, unknown>;
 
+/** `model_type` values read as llama: HF llama and MobileLLM (whose modeling code is llama's plus `share_embedding`). */
+export const SUPPORTED_MODEL_TYPES = ['llama', 'mobilellm'];
+
 function field(json: Json, key: string, kind: 'int' | 'positive' | 'bool' | 'string', where: string): unknown {
   const value = json[key];
   const ok =
@@ -98,6 +101,14 @@ export function fromHfConfig(input: unknown, where = 'config.json', name?: strin
   if (typeof unrolled === 'object' && unrolled !== null) {
     const shared = unrolled as Json;
     json = { ...json, num_hidden_layers: shared.num_hidden_layers, layer_repeat: shared.layer_repeat, layer_sharing: true };
+  }
+  // MobileLLM's config.json says model_type 'mobilellm' (LlamaConfig keys + share_embedding); both are llama.
+  const modelType = json.model_type;
+  if (modelType !== undefined && modelType !== null && !SUPPORTED_MODEL_TYPES.includes(modelType as string)) {
+    throw new ModelsInputError(`${where}: field 'model_type' must be one of ${SUPPORTED_MODEL_TYPES.join(', ')}, found ${JSON.stringify(modelType)}`);
+  }
+  if (json.rope_scaling !== undefined && json.rope_scaling !== null) {
+    throw new ModelsInputError(`${where}: field 'rope_scaling' must be null (scaled RoPE is not supported), found ${JSON.stringify(json.rope_scaling)}`);
   }
   const act = json.hidden_act;
   if (act !== undefined && act !== 'silu' && act !== 'swish') {

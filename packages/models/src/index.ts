@@ -29,3 +29,10 @@ export { loadWeights, saveWeights } from './weights-io.js';
 // --- end core ---
 export * from './onnx/index.js';
 export { FAMILIES, FAMILY_NAMES, familyLadder, type FamilyLadderOptions, type FamilyName, type FamilyRung, type FamilySpec } from './families.js';
+// --- checkpoint folders (MobileLLM / HF llama as published: pytorch_model.bin, safetensors, shards) ---
+export {
+  CHECKPOINT_WEIGHT_FILES, checkpointWeightName, isCheckpointFolder, loadCheckpoint, loadCheckpointConfig,
+  type Checkpoint, type CheckpointWeightFile,
+} from './checkpoints/folder.js';
+export { loadTorchBin, type CheckpointTensor } from './checkpoints/torch-bin.js';
+export { SUPPORTED_MODEL_TYPES } from './hf-config.js';

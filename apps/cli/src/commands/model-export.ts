@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import {
   configFromModelFolder,
   initWeights,
+  isCheckpointFolder,
+  loadCheckpoint,
   loadWeights,
   parseConfigJson,
   resolveConfig,
@@ -11,10 +13,11 @@ import {
   ModelsInputError,
   type ModelConfig,
 } from '@scalewise/models';
-import { byteTokenizerFiles } from '@scalewise/data';
+import { byteTokenizerFiles, loadTokenizer } from '@scalewise/data';
 import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type CliIO, type Command } from '../kit.js';
 
 const HELP = `Usage: scalewise model export PRESET|config.json --out DIR (--random [--seed S] | --weights FILE.safetensors) [options]
+       scalewise model export CHECKPOINT_DIR --out DIR [options]
 
 Write a model folder that onnxruntime-node and @huggingface/transformers (offline) load:
   DIR/config.json, generation_config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx
@@ -28,12 +31,19 @@ Options:
   --seed S             seed for --random (default 1)
   --weights FILE       weights from a .safetensors file with Hugging Face llama names (F32/F16/BF16)
   --external-data M    auto (default: past 1.8 GB of weights) | yes | no: weights in onnx/model.onnx_data
+                       (yes by default for a checkpoint folder: one copy of the weights in memory, not two)
   --tokenizer T        byte (default: the built-in byte-level tokenizer, ids 0-258) | none
+                       (a checkpoint folder's own tokenizer.model / tokenizer.json is the default for it)
+
+A CHECKPOINT_DIR is a downloaded Hugging Face / MobileLLM folder: config.json (model_type llama or mobilellm)
+with pytorch_model.bin, model.safetensors or their sharded *.index.json (F32/F16/BF16; read safely, nothing in
+the pickle is executed), and tokenizer.model (SentencePiece) or tokenizer.json. Nothing is downloaded.
   --json               print one JSON object: files and sizes (bytes), timings (seconds)
 
 Examples:
   scalewise model export mobilellm-125m --random --seed 1 --out ./out/mobilellm-125m
   scalewise model export ./config.json --weights ./model.safetensors --out ./out/my-model --json
+  scalewise model export ./MobileLLM-125M --out ./out/mobilellm-125m
 `;
 
 function readConfig(spec: string, cwd: string): ModelConfig {
@@ -69,21 +79,29 @@ const command: Command = {
     }
     if (positionals.length !== 1) throw new UsageError(`model export expects one PRESET or config.json, found ${positionals.length} (${positionals.join(' ') || 'none'}); see --help`);
     if (!values.out) throw new UsageError('model export needs --out DIR');
-    if (Boolean(values.random) === Boolean(values.weights)) throw new UsageError('model export needs exactly one of --random or --weights FILE.safetensors');
+    const checkpointDir = resolve(io.cwd, positionals[0] as string);
+    const isCheckpoint = isCheckpointFolder(checkpointDir);
+    if (isCheckpoint && (values.random || values.weights)) throw new UsageError(`${positionals[0]} is a checkpoint folder with its own weights; drop --random / --weights`);
+    if (!isCheckpoint && Boolean(values.random) === Boolean(values.weights)) throw new UsageError('model export needs exactly one of --random or --weights FILE.safetensors (or a checkpoint folder)');
     const seed = numberFlag('seed', values.seed, 1);
     if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed expects a non-negative integer, found '${values.seed}'`);
-    const externalFlag = values['external-data'] ?? 'auto';
+    // A checkpoint's weights go to onnx/model.onnx_data by default: streamed from the loaded tensors, so the export
+    // holds one copy of the weights (a single model.onnx is encoded whole in memory: a second copy).
+    const externalFlag = values['external-data'] ?? (isCheckpoint ? 'yes' : 'auto');
     if (!['auto', 'yes', 'no'].includes(externalFlag)) throw new UsageError(`--external-data expects auto, yes or no, found '${externalFlag}'`);
-    const tokenizerFlag = values.tokenizer ?? 'byte';
-    if (!['byte', 'none'].includes(tokenizerFlag)) throw new UsageError(`--tokenizer expects byte or none, found '${tokenizerFlag}'`);
+    const tokenizerFlag = values.tokenizer ?? (isCheckpoint ? 'folder' : 'byte');
+    if (!['byte', 'none', ...(isCheckpoint ? ['folder'] : [])].includes(tokenizerFlag)) throw new UsageError(`--tokenizer expects byte or none, found '${tokenizerFlag}'`);
 
-    const config = readConfig(positionals[0] as string, io.cwd);
-    const tokenizer = tokenizerFlag === 'byte' ? byteTokenizerFiles() : undefined;
+    const t0 = performance.now();
+    const checkpoint = isCheckpoint ? loadCheckpoint(checkpointDir) : undefined;
+    const config = checkpoint?.config ?? readConfig(positionals[0] as string, io.cwd);
+    const folderTokenizer = tokenizerFlag === 'folder' && ['tokenizer.model', 'tokenizer.json'].some((f) => existsSync(resolve(checkpointDir, f)));
+    if (tokenizerFlag === 'folder' && !folderTokenizer) io.stderr(`warning: ${checkpointDir} has no tokenizer.model or tokenizer.json; the export has no tokenizer\n`);
+    const tokenizer = tokenizerFlag === 'byte' ? byteTokenizerFiles() : folderTokenizer ? (await loadTokenizer(checkpointDir)).huggingFaceFiles() : undefined;
     if (tokenizer && config.vocabSize < 259) {
       throw new UsageError(`--tokenizer byte needs vocabSize >= 259 (the byte tokenizer's ids), model '${config.name}' has ${config.vocabSize}; use --tokenizer none`);
     }
-    const t0 = performance.now();
-    const weights = values.weights ? loadWeights(resolve(io.cwd, values.weights), config).weights : initWeights(config, seed);
+    const weights = checkpoint?.weights ?? (values.weights ? loadWeights(resolve(io.cwd, values.weights), config).weights : initWeights(config, seed));
     const weightsSeconds = (performance.now() - t0) / 1000;
     const out = resolve(io.cwd, values.out);
     const result = await writeModelFolder(out, {
@@ -94,7 +112,7 @@ const command: Command = {
     const summary = {
       out,
       model: config.name,
-      weights: values.weights ? resolve(io.cwd, values.weights) : `random (seed ${seed})`,
+      weights: checkpoint ? `${checkpoint.dir} (${checkpoint.files.join(', ')}; stored ${checkpoint.storedDtypes.join('/')})` : values.weights ? resolve(io.cwd, values.weights) : `random (seed ${seed})`,
       params: weightSpecs(config).reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0),
       external_data: result.externalData,
       files: result.files,

@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { DataError, DataInputError } from '../errors.js';
 import { sha256 } from '../hash.js';
 import { bytesTokenizer } from './bytes.js';
+import { loadSentencePieceTokenizer, SENTENCEPIECE_FILE } from './sentencepiece.js';
 import type { Tokenizer } from './types.js';
 
 /** Files a Hugging Face tokenizer folder must contain for transformers.js to load it. */
@@ -80,8 +81,12 @@ export async function loadHuggingFaceTokenizer(dir: string): Promise<Tokenizer> 
   };
 }
 
-/** A tokenizer by name: `'byte'` (built in) or a Hugging Face tokenizer folder. */
+/**
+ * A tokenizer by name: `'byte'` (built in), a SentencePiece `tokenizer.model` (or a folder with one: preferred, as
+ * MobileLLM's model card loads its tokenizer with `use_fast=False`), or a Hugging Face tokenizer folder.
+ */
 export async function loadTokenizer(spec: string = 'byte'): Promise<Tokenizer> {
   if (spec === 'byte' || spec === 'bytes') return bytesTokenizer();
+  if (spec.endsWith('.model') || (await stat(join(resolve(spec), SENTENCEPIECE_FILE)).catch(() => null))?.isFile()) return loadSentencePieceTokenizer(spec);
   return loadHuggingFaceTokenizer(spec);
 }
