@@ -1,22 +1,20 @@
 /** One entry point for every form: validates input, picks the fitting method, returns a FitResult. */
-import { fitChinchilla, type ChinchillaMethod } from './chinchilla.js';
 import { studentTQuantile } from './distributions.js';
 import { LawsError } from './errors.js';
 import { getForm, type Form } from './forms.js';
 import { inverseSpd } from './linalg.js';
 import { fitNls, type NlsOptions } from './nls.js';
-import { fitPowerOls } from './ols.js';
 import { profileFromFit } from './profile-core.js';
 import type { FitResult, Observations } from './types.js';
 import { checkedInputs, type ColumnLabels } from './validate.js';
-import { projectLinear } from './varpro.js';
+import { resolveFitOptions, strategyOf, type FitLoss, type FitMethod } from './strategies.js';
 
 export interface FitOptions {
   form: string | Form;
-  /** power: 'ols' (default, log-log OLS) or 'nls'; chinchilla: 'varpro' (default) or 'grid'. */
-  method?: 'ols' | 'nls' | ChinchillaMethod;
+  /** power: 'ols' (default, log-log OLS) or 'nls'; chinchilla: 'varpro' (default) or 'grid'; others: 'nls'. */
+  method?: FitMethod;
   /** Residual loss: chinchilla defaults to 'huber' (δ = 1e-3), every other form to 'ls'. */
-  loss?: 'ls' | 'huber';
+  loss?: FitLoss;
   delta?: number;
   /** Residual space of nonlinear fits. Default 'log'. */
   space?: 'log' | 'linear';
@@ -33,55 +31,13 @@ export interface FitOptions {
    * nonlinear fits may profile parameters whose Wald interval is invalid, which costs extra refits.
    */
   intervals?: boolean;
+  /** Called after each start of a multi-start fit (long fits on large tables report progress through it). */
+  onProgress?: (done: number, total: number) => void;
 }
 
-const logspace = (lo: number, hi: number, k: number): number[] => Array.from({ length: k }, (_, i) => lo * (hi / lo) ** (i / Math.max(1, k - 1)));
-
-/** Default starting points for the nonlinear forms. */
+/** Default starting points of the nonlinear forms (per-form, from `FORMS`). */
 export function defaultStarts(form: Form, inputs: Float64Array[], y: Float64Array): number[][] {
-  const x = inputs[0]!;
-  const pw = fitPowerOls(x, y);
-  const a = pw.params.a!;
-  const b = pw.params.b!;
-  let minY = Infinity;
-  for (const v of y) minY = Math.min(minY, v);
-  if (form.name === 'power') return [[a, b]];
-  if (form.name.startsWith('kaplan-') && form.inputs.length === 1) {
-    const alpha = Math.max(Math.abs(b), 1e-3);
-    return [[a ** (1 / alpha), alpha]];
-  }
-  if (form.name === 'saturating') {
-    const starts: number[][] = [];
-    for (let i = 1; i <= 40; i++) {
-      const al = 0.025 * i * 2;
-      const lin = projectLinear(al, 0, x, null, y);
-      if (lin && lin[0]! > 0 && lin[1]! > 0) starts.push([lin[0]!, lin[1]!, al]);
-    }
-    starts.push([0.5 * minY, a, -b]);
-    return starts;
-  }
-  if (form.name === 'kaplan-nd') {
-    const starts: number[][] = [];
-    for (const an of [0.05, 0.1, 0.3]) for (const ad of [0.05, 0.1, 0.3]) for (const nc of logspace(1e8, 1e16, 3)) for (const dc of logspace(1e8, 1e16, 3)) starts.push([nc, dc, an, ad]);
-    return starts;
-  }
-  if (form.name === 'chinchilla') return [];
-  // bnsl: breaks at quantiles of x, both directions of slope change.
-  const k = (form.params.length - 3) / 3;
-  const sorted = Float64Array.from(x).sort();
-  const starts: number[][] = [];
-  for (const a0 of [0, 0.5 * minY]) {
-    for (const q of [0.25, 0.5, 0.75]) {
-      for (const c of [-0.5, 0.5]) {
-        for (const f of [0.3, 1]) {
-          const s = [a0, Math.max(a - a0, 1e-3 * a), -b];
-          for (let j = 0; j < k; j++) s.push(c, sorted[Math.floor(((q + j * 0.1) % 1) * (sorted.length - 1))]!, f);
-          starts.push(s);
-        }
-      }
-    }
-  }
-  return starts;
+  return strategyOf(form).starts(form, inputs, y);
 }
 
 /** Wald intervals from the Gauss-Newton covariance of a least-squares fit in the given space. */
@@ -119,23 +75,12 @@ function waldCi(form: Form, inputs: Float64Array[], y: Float64Array, values: Flo
 /** Fit a scaling law. Throws LawsInputError on bad input, LawsError when no finite fit was found. */
 export function fitLaw(obs: Observations, options: FitOptions): FitResult {
   const form = typeof options.form === 'string' ? getForm(options.form) : options.form;
-  const level = options.level ?? 0.95;
-  const space = options.space ?? 'log';
+  const resolved = resolveFitOptions(form, options);
+  const { level, space } = resolved;
   const { inputs, y } = checkedInputs(form, obs, options.labels, space === 'log');
-  if (form.name === 'power' && (options.method ?? 'ols') === 'ols' && obs.weights === undefined) {
-    return fitPowerOls(inputs[0]!, y, level);
-  }
-  if (form.name === 'chinchilla') {
-    const huber = (options.loss ?? 'huber') === 'huber';
-    const res = fitChinchilla(inputs[0]!, inputs[1]!, y, {
-      method: options.method === 'grid' ? 'grid' : 'varpro',
-      delta: huber ? (options.delta ?? 1e-3) : Infinity,
-      weights: obs.weights ? Float64Array.from(obs.weights) : undefined,
-    });
-    res.ci_level = level;
-    return res;
-  }
-  const nlsOptions: NlsOptions = { space, loss: options.loss ?? 'ls', delta: options.delta ?? 1e-3, weights: obs.weights };
+  const special = strategyOf(form).fit?.(inputs, y, resolved, obs.weights);
+  if (special) return special;
+  const nlsOptions: NlsOptions = { space, loss: resolved.loss, delta: options.delta ?? 1e-3, weights: obs.weights, onProgress: options.onProgress };
   const given = options.starts ?? [];
   const starts = options.onlyGivenStarts && given.length > 0 ? [...given] : [...defaultStarts(form, inputs, y), ...given];
   const res = fitNls(form, inputs, y, starts, nlsOptions);
