@@ -19,6 +19,7 @@ export { approach1, approach2, approach2Bias, isoflopBracketing, type IsoflopRun
 export { convertY, assertComparable, parseYUnit, unitLabel, Y_UNITS, X_UNITS, type YUnit, type XUnit, type Exponent } from './units.js';
 export { referenceLaws, type ReferenceLaw } from './reference.js';
 export { parseCsv, numericColumn, type Table } from './csv.js';
+export { CsvColumnReader, readCsvColumns, parseNumberCell, type CsvColumns } from './csv-columns.js';
 export { datasets, mobilellm, type MobileLlmRow } from './datasets.js';
 export { createRng, type Rng } from './rng.js';
 export { studentTQuantile, studentTCdf, normalQuantile, normalCdf, chiSquareQuantile, quantile } from './distributions.js';
