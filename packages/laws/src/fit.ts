@@ -40,6 +40,56 @@ export function defaultStarts(form: Form, inputs: Float64Array[], y: Float64Arra
   return strategyOf(form).starts(form, inputs, y);
 }
 
+/** Above this many rows, starts are made and tried on an evenly spaced subsample (see `multiStart`). */
+export const SUBSAMPLE_ROWS = 20_000;
+
+function everyKth(a: ArrayLike<number>, stride: number): Float64Array {
+  return Float64Array.from({ length: Math.ceil(a.length / stride) }, (_, i) => a[i * stride]!);
+}
+
+/**
+ * Multi-start NLS. On large tables (10⁷ rows: each objective pass costs ~0.1 s) every start on every row would
+ * take hours, so the starts race on a subsample of ~20,000 rows and the winner is refined on subsamples ten
+ * times larger each time, then on all rows: each refinement starts next to its optimum.
+ */
+function multiStart(form: Form, inputs: Float64Array[], y: Float64Array, options: FitOptions, nlsOptions: NlsOptions) {
+  const given = options.starts ?? [];
+  const progress = options.onProgress;
+  const n = y.length;
+  const own = !(options.onlyGivenStarts && given.length > 0);
+  if (n <= SUBSAMPLE_ROWS || (!own && given.length === 1)) {
+    const starts = own ? [...defaultStarts(form, inputs, y), ...given] : [...given];
+    return { res: fitNls(form, inputs, y, starts, nlsOptions), starts, how: '' };
+  }
+  const strides: number[] = [];
+  for (let stride = Math.ceil(n / SUBSAMPLE_ROWS); stride > 1; stride = Math.ceil(stride / 10)) strides.push(stride);
+  strides.push(1);
+  const level = (stride: number) => ({
+    inputs: stride === 1 ? inputs : inputs.map((c) => everyKth(c, stride)),
+    y: stride === 1 ? y : everyKth(y, stride),
+    weights: nlsOptions.weights === undefined || stride === 1 ? nlsOptions.weights : everyKth(nlsOptions.weights, stride),
+  });
+  const first = level(strides[0]!);
+  const starts = own ? [...defaultStarts(form, first.inputs, first.y), ...given] : [...given];
+  // Progress: one unit per start, then 2·rows/SUBSAMPLE_ROWS units per refinement (its cost grows with its rows).
+  const units = strides.slice(1).map((s) => Math.max(1, Math.round((2 * n) / s / SUBSAMPLE_ROWS)));
+  const total = starts.length + units.reduce((a, b) => a + b, 0);
+  const firstLbfgs = { relTol: Math.max(1e-12, 4e-16 * first.y.length), gradTol: Math.max(1e-10, 4e-16 * first.y.length), ...nlsOptions.lbfgs };
+  let res = fitNls(form, first.inputs, first.y, starts, { ...nlsOptions, lbfgs: firstLbfgs, weights: first.weights, onProgress: progress && ((done) => progress(done, total)) });
+  let done = starts.length;
+  strides.slice(1).forEach((stride, i) => {
+    const lv = level(stride);
+    // A sum of m terms is only accurate to ~m·ε relative: tighter stopping tests than that never trigger.
+    const floor = Math.max(1e-12, 4e-16 * lv.y.length);
+    const lbfgs = { relTol: floor, gradTol: Math.max(1e-10, floor), ...nlsOptions.lbfgs };
+    const refined = fitNls(form, lv.inputs, lv.y, Number.isFinite(res.objective) ? [res.values] : starts, { ...nlsOptions, weights: lv.weights, lbfgs });
+    res = refined;
+    done += units[i]!;
+    progress?.(done, total);
+  });
+  return { res: { ...res, starts: starts.length }, starts, how: ` on a 1-in-${strides[0]} subsample of ${n} rows, the best refined on all rows` };
+}
+
 /** Wald intervals from the Gauss-Newton covariance of a least-squares fit in the given space. */
 function waldCi(form: Form, inputs: Float64Array[], y: Float64Array, values: Float64Array, space: 'log' | 'linear', level: number) {
   const n = y.length;
@@ -81,9 +131,7 @@ export function fitLaw(obs: Observations, options: FitOptions): FitResult {
   const special = strategyOf(form).fit?.(inputs, y, resolved, obs.weights);
   if (special) return special;
   const nlsOptions: NlsOptions = { space, loss: resolved.loss, delta: options.delta ?? 1e-3, weights: obs.weights, onProgress: options.onProgress };
-  const given = options.starts ?? [];
-  const starts = options.onlyGivenStarts && given.length > 0 ? [...given] : [...defaultStarts(form, inputs, y), ...given];
-  const res = fitNls(form, inputs, y, starts, nlsOptions);
+  const { res, starts, how } = multiStart(form, inputs, y, options, nlsOptions);
   if (!Number.isFinite(res.objective) || res.values.some((v) => !Number.isFinite(v))) {
     throw new LawsError(`form '${form.name}': no start reached a finite fit (${starts.length} starts)`);
   }
@@ -137,7 +185,7 @@ export function fitLaw(obs: Observations, options: FitOptions): FitResult {
     ci: wald.ci,
     ci_level: level,
     ciMethod,
-    method: `lbfgs multi-start (${res.starts} starts)`,
+    method: `lbfgs multi-start (${res.starts} starts${how})`,
     warnings,
     se: wald.se,
     sigma: Math.sqrt(wald.rss / Math.max(1, wald.dof)),

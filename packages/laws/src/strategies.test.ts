@@ -60,3 +60,19 @@ describe('form strategies', () => {
     expect(FORMS.power.profile).toBeUndefined();
   });
 });
+
+describe('large tables', () => {
+  it('races the starts on a subsample and refines the winner on all rows, matching the plain fit', () => {
+    const n = 30_000;
+    const x = Float64Array.from({ length: n }, (_, i) => 1e3 * 10 ** ((3 * i) / n));
+    const y = Float64Array.from(x, (v, i) => (1.5 + 40 * v ** -0.4) * Math.exp(0.01 * Math.sin(i * 12.9898)));
+    const seen: number[] = [];
+    const fit = fitLaw({ x, y }, { form: 'saturating', onProgress: (d, t) => seen.push(d / t) });
+    expect(fit.method).toMatch(/on a 1-in-2 subsample of 30000 rows, the best refined on all rows/);
+    expect(fit.n_points).toBe(n);
+    expect(fit.params.alpha).toBeCloseTo(0.4, 2);
+    expect(fit.params.E).toBeCloseTo(1.5, 2);
+    expect(seen.at(-1)).toBe(1);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
+  });
+});
