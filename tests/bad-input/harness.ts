@@ -8,6 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -92,8 +94,11 @@ async function runInProcess(argv: string[], dir: string): Promise<CaseResult> {
   return { code, stdout, stderr, dir };
 }
 
+// The child runs in the case's temp folder, where a bare `--import tsx` cannot be resolved: pass tsx's loader by URL.
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
 function runChild(argv: string[], dir: string, timeoutMs: number): CaseResult {
-  const result = spawnSync(process.execPath, ['--conditions=@scalewise/source', '--import', 'tsx', path.join(ROOT, 'apps/cli/src/main.ts'), ...argv], {
+  const result = spawnSync(process.execPath, ['--conditions=@scalewise/source', '--import', TSX_LOADER, path.join(ROOT, 'apps/cli/src/main.ts'), ...argv], {
     cwd: dir,
     encoding: 'utf8',
     timeout: timeoutMs,

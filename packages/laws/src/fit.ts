@@ -82,7 +82,7 @@ function multiStart(form: Form, inputs: Float64Array[], y: Float64Array, options
     // A sum of m terms is only accurate to ~m·ε relative: tighter stopping tests than that never trigger.
     const floor = Math.max(1e-12, 4e-16 * lv.y.length);
     const lbfgs = { relTol: floor, gradTol: Math.max(1e-10, floor), ...nlsOptions.lbfgs };
-    const refined = fitNls(form, lv.inputs, lv.y, Number.isFinite(res.objective) ? [res.values] : starts, { ...nlsOptions, weights: lv.weights, lbfgs });
+    const refined = fitNls(form, lv.inputs, lv.y, Number.isFinite(res.objective) ? [res.values] : starts, { ...nlsOptions, weights: lv.weights, lbfgs, onProgress: undefined });
     res = refined;
     done += units[i]!;
     progress?.(done, total);
