@@ -12,6 +12,8 @@ export { loadTrainingData, rowsFromStream, RowSampler, validationBatches, type S
 export { listCheckpoints, loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
 export { measureReferencePeakGflops, readMetrics, unigramEntropyBits, type MetricsRow, type StepMetrics, type ValidationMetrics } from './metrics.js';
 export { train, type TrainOptions, type TrainResult } from './trainer.js';
+export { readRunResult } from './run-result.js';
+export { exportRunToOnnx } from './run-export.js';
 export { Rng } from './rng.js';
 export { codeVersion } from './version.js';
 // Sweeps
