@@ -130,7 +130,7 @@ export function fitLaw(obs: Observations, options: FitOptions): FitResult {
   const { inputs, y } = checkedInputs(form, obs, options.labels, space === 'log');
   const special = strategyOf(form).fit?.(inputs, y, resolved, obs.weights);
   if (special) return special;
-  const nlsOptions: NlsOptions = { space, loss: resolved.loss, delta: options.delta ?? 1e-3, weights: obs.weights, onProgress: options.onProgress };
+  const nlsOptions: NlsOptions = { space, loss: resolved.loss, delta: resolved.delta, weights: obs.weights, onProgress: options.onProgress };
   const { res, starts, how } = multiStart(form, inputs, y, options, nlsOptions);
   if (!Number.isFinite(res.objective) || res.values.some((v) => !Number.isFinite(v))) {
     throw new LawsError(`form '${form.name}': no start reached a finite fit (${starts.length} starts)`);

@@ -1,5 +1,5 @@
 /**
- * What differs between forms, in one table (`FORMS`) instead of `if (form.name === …)` chains: the fitting
+ * What differs between forms, in one table (`FORMS`) instead of chains of tests on the form's name: the fitting
  * methods a form accepts, its default loss, its starting points, a specialised fitter, bootstrap refitter and
  * profiler where the generic multi-start NLS path is not the right one, and the CLI's default resample count.
  */
