@@ -108,7 +108,9 @@ function unboundedWarnings(ci: Record<string, [number, number]>, level: string, 
   return Object.entries(ci).flatMap(([name, [lo, hi]]) => {
     if (Number.isFinite(lo) && Number.isFinite(hi)) return [];
     const side = Number.isFinite(lo) ? 'upper' : Number.isFinite(hi) ? 'lower' : 'both';
-    if (known.some((w) => w.includes(name) && /unbounded/.test(w))) return [];
+    // Profile warnings already name their unbounded ends ("the profile interval of b is unbounded above").
+    const named = new RegExp(`of (?:[\\w, ]*, )?${name.replace(/[^\w]/g, '\\$&')}(?: |,)`);
+    if (known.some((w) => /unbounded/.test(w) && named.test(w))) return [];
     return [`the ${level} of ${name} has an unbounded ${side === 'both' ? 'lower and upper end' : `${side} end`} (beyond the range of a double): printed as ∞, null in --json`];
   });
 }
