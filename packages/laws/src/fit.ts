@@ -71,8 +71,9 @@ function multiStart(form: Form, inputs: Float64Array[], y: Float64Array, options
   });
   const first = level(strides[0]!);
   const starts = own ? [...defaultStarts(form, first.inputs, first.y), ...given] : [...given];
-  // Progress: one unit per start, then 2·rows/SUBSAMPLE_ROWS units per refinement (its cost grows with its rows).
-  const units = strides.slice(1).map((s) => Math.max(1, Math.round((2 * n) / s / SUBSAMPLE_ROWS)));
+  // Progress in units of one start (~45 objective passes over SUBSAMPLE_ROWS rows); a refinement from a nearby
+  // optimum takes ~15 passes over its rows, so it weighs rows / (3·SUBSAMPLE_ROWS) starts.
+  const units = strides.slice(1).map((s) => Math.max(1, Math.round(n / s / (3 * SUBSAMPLE_ROWS))));
   const total = starts.length + units.reduce((a, b) => a + b, 0);
   const firstLbfgs = { relTol: Math.max(1e-12, 4e-16 * first.y.length), gradTol: Math.max(1e-10, 4e-16 * first.y.length), ...nlsOptions.lbfgs };
   let res = fitNls(form, first.inputs, first.y, starts, { ...nlsOptions, lbfgs: firstLbfgs, weights: first.weights, onProgress: progress && ((done) => progress(done, total)) });
