@@ -3,12 +3,12 @@
  * refitted with the same care as the main fit — the fit's own starts (VarPro grid for chinchilla) PLUS a warm
  * start at the main optimum — and percentile intervals taken over the refits.
  */
-import { fitChinchillaRaw, thetaToParams, toLogData } from './chinchilla.js';
 import { quantile } from './distributions.js';
 import { LawsError } from './errors.js';
 import { getForm } from './forms.js';
 import { fitLaw, type FitOptions } from './fit.js';
 import { createRng } from '@scalewise/core';
+import { resolveFitOptions, strategyOf } from './strategies.js';
 import type { FitResult, Observations } from './types.js';
 
 export interface BootstrapOptions {
@@ -43,37 +43,15 @@ export function bootstrapFit(obs: Observations, fit: FitResult, options: FitOpti
   const samples = new Float64Array(K * k);
   let ok = 0;
   let failed = 0;
-  const chin = form.name === 'chinchilla' ? toLogData(obs.N!, obs.D!, obs.y) : null;
-  const theta = (fit as FitResult & { theta?: Float64Array }).theta;
+  const strategy = strategyOf(form);
+  const resolved = resolveFitOptions(form, options);
+  const refit = strategy.refitter?.(obs, fit, resolved)
+    ?? ((counts: Float64Array) => fitLaw({ ...obs, weights: counts }, { ...options, starts: [fit.values], onlyGivenStarts: strategy.warmStartOnly, intervals: false }).values);
   for (let r = 0; r < K; r++) {
     counts.fill(0);
     for (let i = 0; i < n; i++) counts[rng.int(n)]! += 1;
     try {
-      let values: ArrayLike<number>;
-      if (chin) {
-        const huber = (options.loss ?? 'huber') === 'huber';
-        const raw = fitChinchillaRaw(chin, {
-          method: 'varpro',
-          polish: 1,
-          delta: huber ? (options.delta ?? 1e-3) : Infinity,
-          weights: counts,
-          extraStarts: theta ? [theta] : [],
-        });
-        values = thetaToParams(raw.theta);
-      } else if (form.name === 'power' && (options.method ?? 'ols') === 'ols') {
-        // OLS is exact: expand rows by their counts.
-        const xs: number[] = [];
-        const ys: number[] = [];
-        for (let i = 0; i < n; i++) for (let c = 0; c < counts[i]!; c++) {
-          xs.push(obs.x![i]!);
-          ys.push(obs.y[i]!);
-        }
-        values = fitLaw({ x: xs, y: ys }, options).values;
-      } else {
-        // Multi-start forms with many default starts (kaplan-nd: 81) refit from the main optimum only.
-        const onlyGivenStarts = form.name === 'kaplan-nd' || form.name.startsWith('bnsl');
-        values = fitLaw({ ...obs, weights: counts }, { ...options, starts: [fit.values], onlyGivenStarts, intervals: false }).values;
-      }
+      const values = refit(counts);
       let finite = true;
       for (let j = 0; j < k; j++) if (!Number.isFinite(values[j]!)) finite = false;
       if (!finite) throw new LawsError('non-finite refit');

@@ -2,6 +2,7 @@
  * Small strict CSV parser (RFC 4180: header row, comma separator, double-quoted fields with "" escapes, CRLF or
  * LF). Browser-safe: it parses text; reading files is the caller's job. Errors name the source, row and column.
  */
+import { parseNumberCell } from './csv-columns.js';
 import { LawsInputError } from './errors.js';
 
 export interface Table {
@@ -80,17 +81,14 @@ export function parseCsv(text: string, source = 'input'): Table {
   return { header, rows };
 }
 
-/** Numeric column by name; rows are numbered from 1 (first data row) in messages. */
+/** Numeric column by name (decimal cells only, see `parseNumberCell`); rows are numbered from 1 (first data row) in messages. */
 export function numericColumn(table: Table, name: string, source = 'input'): Float64Array {
   const j = table.header.indexOf(name);
   if (j < 0) throw new LawsInputError(`${source}: no column '${name}'; columns are: ${table.header.join(', ')}`);
   const out = new Float64Array(table.rows.length);
   table.rows.forEach((r, k) => {
-    const s = (r[j] ?? '').trim();
-    const v = Number(s);
-    if (s === '' || !Number.isFinite(v)) {
-      throw new LawsInputError(`${source}: row ${k + 1}, column '${name}': expected a finite number, found '${r[j] ?? ''}'`);
-    }
+    const v = parseNumberCell(r[j] ?? '');
+    if (typeof v !== 'number') throw new LawsInputError(`${source}: row ${k + 1}, column '${name}': expected a finite number, ${v.problem}`);
     out[k] = v;
   });
   return out;

@@ -1,22 +1,20 @@
 /** One entry point for every form: validates input, picks the fitting method, returns a FitResult. */
-import { fitChinchilla, type ChinchillaMethod } from './chinchilla.js';
 import { studentTQuantile } from './distributions.js';
 import { LawsError } from './errors.js';
 import { getForm, type Form } from './forms.js';
 import { inverseSpd } from './linalg.js';
 import { fitNls, type NlsOptions } from './nls.js';
-import { fitPowerOls } from './ols.js';
 import { profileFromFit } from './profile-core.js';
 import type { FitResult, Observations } from './types.js';
 import { checkedInputs, type ColumnLabels } from './validate.js';
-import { projectLinear } from './varpro.js';
+import { resolveFitOptions, strategyOf, type FitLoss, type FitMethod } from './strategies.js';
 
 export interface FitOptions {
   form: string | Form;
-  /** power: 'ols' (default, log-log OLS) or 'nls'; chinchilla: 'varpro' (default) or 'grid'. */
-  method?: 'ols' | 'nls' | ChinchillaMethod;
+  /** power: 'ols' (default, log-log OLS) or 'nls'; chinchilla: 'varpro' (default) or 'grid'; others: 'nls'. */
+  method?: FitMethod;
   /** Residual loss: chinchilla defaults to 'huber' (δ = 1e-3), every other form to 'ls'. */
-  loss?: 'ls' | 'huber';
+  loss?: FitLoss;
   delta?: number;
   /** Residual space of nonlinear fits. Default 'log'. */
   space?: 'log' | 'linear';
@@ -33,55 +31,64 @@ export interface FitOptions {
    * nonlinear fits may profile parameters whose Wald interval is invalid, which costs extra refits.
    */
   intervals?: boolean;
+  /** Called after each start of a multi-start fit (long fits on large tables report progress through it). */
+  onProgress?: (done: number, total: number) => void;
 }
 
-const logspace = (lo: number, hi: number, k: number): number[] => Array.from({ length: k }, (_, i) => lo * (hi / lo) ** (i / Math.max(1, k - 1)));
-
-/** Default starting points for the nonlinear forms. */
+/** Default starting points of the nonlinear forms (per-form, from `FORMS`). */
 export function defaultStarts(form: Form, inputs: Float64Array[], y: Float64Array): number[][] {
-  const x = inputs[0]!;
-  const pw = fitPowerOls(x, y);
-  const a = pw.params.a!;
-  const b = pw.params.b!;
-  let minY = Infinity;
-  for (const v of y) minY = Math.min(minY, v);
-  if (form.name === 'power') return [[a, b]];
-  if (form.name.startsWith('kaplan-') && form.inputs.length === 1) {
-    const alpha = Math.max(Math.abs(b), 1e-3);
-    return [[a ** (1 / alpha), alpha]];
+  return strategyOf(form).starts(form, inputs, y);
+}
+
+/** Above this many rows, starts are made and tried on an evenly spaced subsample (see `multiStart`). */
+export const SUBSAMPLE_ROWS = 20_000;
+
+function everyKth(a: ArrayLike<number>, stride: number): Float64Array {
+  return Float64Array.from({ length: Math.ceil(a.length / stride) }, (_, i) => a[i * stride]!);
+}
+
+/**
+ * Multi-start NLS. On large tables (10⁷ rows: each objective pass costs ~0.1 s) every start on every row would
+ * take hours, so the starts race on a subsample of ~20,000 rows and the winner is refined on subsamples ten
+ * times larger each time, then on all rows: each refinement starts next to its optimum.
+ */
+function multiStart(form: Form, inputs: Float64Array[], y: Float64Array, options: FitOptions, nlsOptions: NlsOptions) {
+  const given = options.starts ?? [];
+  const progress = options.onProgress;
+  const n = y.length;
+  const own = !(options.onlyGivenStarts && given.length > 0);
+  if (n <= SUBSAMPLE_ROWS || (!own && given.length === 1)) {
+    const starts = own ? [...defaultStarts(form, inputs, y), ...given] : [...given];
+    return { res: fitNls(form, inputs, y, starts, nlsOptions), starts, how: '' };
   }
-  if (form.name === 'saturating') {
-    const starts: number[][] = [];
-    for (let i = 1; i <= 40; i++) {
-      const al = 0.025 * i * 2;
-      const lin = projectLinear(al, 0, x, null, y);
-      if (lin && lin[0]! > 0 && lin[1]! > 0) starts.push([lin[0]!, lin[1]!, al]);
-    }
-    starts.push([0.5 * minY, a, -b]);
-    return starts;
-  }
-  if (form.name === 'kaplan-nd') {
-    const starts: number[][] = [];
-    for (const an of [0.05, 0.1, 0.3]) for (const ad of [0.05, 0.1, 0.3]) for (const nc of logspace(1e8, 1e16, 3)) for (const dc of logspace(1e8, 1e16, 3)) starts.push([nc, dc, an, ad]);
-    return starts;
-  }
-  if (form.name === 'chinchilla') return [];
-  // bnsl: breaks at quantiles of x, both directions of slope change.
-  const k = (form.params.length - 3) / 3;
-  const sorted = Float64Array.from(x).sort();
-  const starts: number[][] = [];
-  for (const a0 of [0, 0.5 * minY]) {
-    for (const q of [0.25, 0.5, 0.75]) {
-      for (const c of [-0.5, 0.5]) {
-        for (const f of [0.3, 1]) {
-          const s = [a0, Math.max(a - a0, 1e-3 * a), -b];
-          for (let j = 0; j < k; j++) s.push(c, sorted[Math.floor(((q + j * 0.1) % 1) * (sorted.length - 1))]!, f);
-          starts.push(s);
-        }
-      }
-    }
-  }
-  return starts;
+  const strides: number[] = [];
+  for (let stride = Math.ceil(n / SUBSAMPLE_ROWS); stride > 1; stride = Math.ceil(stride / 10)) strides.push(stride);
+  strides.push(1);
+  const level = (stride: number) => ({
+    inputs: stride === 1 ? inputs : inputs.map((c) => everyKth(c, stride)),
+    y: stride === 1 ? y : everyKth(y, stride),
+    weights: nlsOptions.weights === undefined || stride === 1 ? nlsOptions.weights : everyKth(nlsOptions.weights, stride),
+  });
+  const first = level(strides[0]!);
+  const starts = own ? [...defaultStarts(form, first.inputs, first.y), ...given] : [...given];
+  // Progress in units of one start (~45 objective passes over SUBSAMPLE_ROWS rows); a refinement from a nearby
+  // optimum takes ~15 passes over its rows, so it weighs rows / (3·SUBSAMPLE_ROWS) starts.
+  const units = strides.slice(1).map((s) => Math.max(1, Math.round(n / s / (3 * SUBSAMPLE_ROWS))));
+  const total = starts.length + units.reduce((a, b) => a + b, 0);
+  const firstLbfgs = { relTol: Math.max(1e-12, 4e-16 * first.y.length), gradTol: Math.max(1e-10, 4e-16 * first.y.length), ...nlsOptions.lbfgs };
+  let res = fitNls(form, first.inputs, first.y, starts, { ...nlsOptions, lbfgs: firstLbfgs, weights: first.weights, onProgress: progress && ((done) => progress(done, total)) });
+  let done = starts.length;
+  strides.slice(1).forEach((stride, i) => {
+    const lv = level(stride);
+    // A sum of m terms is only accurate to ~m·ε relative: tighter stopping tests than that never trigger.
+    const floor = Math.max(1e-12, 4e-16 * lv.y.length);
+    const lbfgs = { relTol: floor, gradTol: Math.max(1e-10, floor), ...nlsOptions.lbfgs };
+    const refined = fitNls(form, lv.inputs, lv.y, Number.isFinite(res.objective) ? [res.values] : starts, { ...nlsOptions, weights: lv.weights, lbfgs, onProgress: undefined });
+    res = refined;
+    done += units[i]!;
+    progress?.(done, total);
+  });
+  return { res: { ...res, starts: starts.length }, starts, how: ` on a 1-in-${strides[0]} subsample of ${n} rows, the best refined on all rows` };
 }
 
 /** Wald intervals from the Gauss-Newton covariance of a least-squares fit in the given space. */
@@ -119,26 +126,13 @@ function waldCi(form: Form, inputs: Float64Array[], y: Float64Array, values: Flo
 /** Fit a scaling law. Throws LawsInputError on bad input, LawsError when no finite fit was found. */
 export function fitLaw(obs: Observations, options: FitOptions): FitResult {
   const form = typeof options.form === 'string' ? getForm(options.form) : options.form;
-  const level = options.level ?? 0.95;
-  const space = options.space ?? 'log';
+  const resolved = resolveFitOptions(form, options);
+  const { level, space } = resolved;
   const { inputs, y } = checkedInputs(form, obs, options.labels, space === 'log');
-  if (form.name === 'power' && (options.method ?? 'ols') === 'ols' && obs.weights === undefined) {
-    return fitPowerOls(inputs[0]!, y, level);
-  }
-  if (form.name === 'chinchilla') {
-    const huber = (options.loss ?? 'huber') === 'huber';
-    const res = fitChinchilla(inputs[0]!, inputs[1]!, y, {
-      method: options.method === 'grid' ? 'grid' : 'varpro',
-      delta: huber ? (options.delta ?? 1e-3) : Infinity,
-      weights: obs.weights ? Float64Array.from(obs.weights) : undefined,
-    });
-    res.ci_level = level;
-    return res;
-  }
-  const nlsOptions: NlsOptions = { space, loss: options.loss ?? 'ls', delta: options.delta ?? 1e-3, weights: obs.weights };
-  const given = options.starts ?? [];
-  const starts = options.onlyGivenStarts && given.length > 0 ? [...given] : [...defaultStarts(form, inputs, y), ...given];
-  const res = fitNls(form, inputs, y, starts, nlsOptions);
+  const special = strategyOf(form).fit?.(inputs, y, resolved, obs.weights);
+  if (special) return special;
+  const nlsOptions: NlsOptions = { space, loss: resolved.loss, delta: resolved.delta, weights: obs.weights, onProgress: options.onProgress };
+  const { res, starts, how } = multiStart(form, inputs, y, options, nlsOptions);
   if (!Number.isFinite(res.objective) || res.values.some((v) => !Number.isFinite(v))) {
     throw new LawsError(`form '${form.name}': no start reached a finite fit (${starts.length} starts)`);
   }
@@ -192,7 +186,7 @@ export function fitLaw(obs: Observations, options: FitOptions): FitResult {
     ci: wald.ci,
     ci_level: level,
     ciMethod,
-    method: `lbfgs multi-start (${res.starts} starts)`,
+    method: `lbfgs multi-start (${res.starts} starts${how})`,
     warnings,
     se: wald.se,
     sigma: Math.sqrt(wald.rss / Math.max(1, wald.dof)),

@@ -2,6 +2,9 @@ export { LawsError, LawsInputError } from './errors.js';
 export type { FitResult, Observations } from './types.js';
 export { power, saturating, kaplanN, kaplanD, kaplanC, kaplanND, chinchilla, bnsl, getForm, type Form, type FormName, type InputName } from './forms.js';
 export { fitLaw, defaultStarts, type FitOptions } from './fit.js';
+export { FORMS, strategyOf, resolveFitOptions, defaultResamples, type FormStrategy, type FitMethod, type FitLoss, type ResolvedFitOptions } from './strategies.js';
+export { aicc, chooseByAicc, compareForms, AICC_MIN_GAP, type AiccRow, type AiccChoice, type FormComparison, type FormsComparison } from './select.js';
+export { dropTop, dropTopRows, tokensFromFlops, lossUnitRefit, logResiduals, type LossUnitRefit } from './prepare.js';
 export { fitPowerOls, powerPredictionInterval, profileExponentCi, type PowerOlsFit } from './ols.js';
 export { fitChinchilla, fitChinchillaRaw, toLogData, varproStarts, thetaToParams, degeneracyWarnings, type ChinchillaOptions, type ChinchillaMethod } from './chinchilla.js';
 export { chinchillaObjective, hoffmannGrid, huber } from './chinchilla-objective.js';
@@ -12,10 +15,11 @@ export { informationCriteria, leaveOneOut, fitSmallPredictLarge } from './compar
 export { exponentTest, computeOptimal, diminishingReturns, type ExponentTest, type ComputeOptimal, type DiminishingRow } from './analysis.js';
 export { simulate, planExponentCi, logSpaced, type DesignPlan } from './simulate.js';
 export { planCi, type Design, type PlanOptions, type PlannedDesign } from './plan.js';
-export { approach1, approach2, approach2Bias, type IsoflopRun, type Approach2Result } from './isoflop.js';
+export { approach1, approach2, approach2Bias, isoflopBracketing, type IsoflopRun, type IsoflopBracket, type Approach2Result } from './isoflop.js';
 export { convertY, assertComparable, parseYUnit, unitLabel, Y_UNITS, X_UNITS, type YUnit, type XUnit, type Exponent } from './units.js';
 export { referenceLaws, type ReferenceLaw } from './reference.js';
 export { parseCsv, numericColumn, type Table } from './csv.js';
+export { CsvColumnReader, readCsvColumns, parseNumberCell, type CsvColumns } from './csv-columns.js';
 export {
   datasets, mobilellm, mobilellmConditions, chinchillaFitData, bnslAddition,
   type MobileLlmRow, type MeasurementConditions, type ChinchillaRuns, type BnslAdditionRow,

@@ -21,6 +21,8 @@ export interface Approach2Result {
   a: number;
   k: number;
   ciA: [number, number];
+  /** Slices left out and why (fewer than 3 runs, or a parabola that is not convex). Absent from approach 1. */
+  warnings?: string[];
 }
 
 /** Approach 2 on IsoFLOP slices (≥ 3 runs per slice; at least 3 slices). */
@@ -28,17 +30,24 @@ export function approach2(runs: readonly IsoflopRun[]): Approach2Result {
   const byC = new Map<number, IsoflopRun[]>();
   for (const r of runs) byC.set(r.C, [...(byC.get(r.C) ?? []), r]);
   const slices: Approach2Result['slices'] = [];
+  const warnings: string[] = [];
   for (const [C, rs] of [...byC.entries()].sort((p, q) => p[0] - q[0])) {
-    if (rs.length < 3) continue;
+    if (rs.length < 3) {
+      warnings.push(`the slice at C = ${C.toExponential(1)} FLOP has ${rs.length} run(s): a parabola needs 3, slice left out`);
+      continue;
+    }
     const a = new Float64Array(rs.length * 3);
     rs.forEach((r, i) => a.set([1, Math.log(r.N), Math.log(r.N) ** 2], i * 3));
     const c = leastSquares(a, rs.length, 3, rs.map((r) => r.loss));
-    if (!c || !(c[2]! > 0)) continue;
+    if (!c || !(c[2]! > 0)) {
+      warnings.push(`the loss at C = ${C.toExponential(1)} FLOP is not convex in ln N (no minimum inside the slice): slice left out`);
+      continue;
+    }
     slices.push({ C, N_opt: Math.exp(-c[1]! / (2 * c[2]!)), points: rs.length });
   }
   if (slices.length < 3) throw new LawsInputError(`approach 2 needs ≥ 3 IsoFLOP slices with a convex parabola, found ${slices.length}`);
   const fit = fitPowerOls(slices.map((s) => s.C), slices.map((s) => s.N_opt));
-  return { slices, a: fit.params.b!, k: fit.params.a!, ciA: fit.ci.b! };
+  return { slices, a: fit.params.b!, k: fit.params.a!, ciA: fit.ci.b!, warnings };
 }
 
 /**
@@ -99,4 +108,30 @@ export function approach2Bias(
   const est = approach2(runs).a;
   const truth = p.beta / s;
   return { estimated: est, truth, bias: est - truth };
+}
+
+export interface IsoflopBracket {
+  C: number;
+  /** Size of the run with the lowest loss at this budget. */
+  bestN: number;
+  bestLoss: number;
+  /** The best run is the smallest or the largest size of the grid: the budget's optimum is not bracketed. */
+  atEdge: boolean;
+}
+
+/**
+ * Whether each budget's measured optimum lies inside the grid of sizes. An optimum at the edge means approach 2
+ * and the compute-optimal allocation extrapolate; each such budget gets a warning.
+ */
+export function isoflopBracketing(runs: readonly IsoflopRun[]): { budgets: IsoflopBracket[]; warnings: string[] } {
+  const sizes = [...new Set(runs.map((r) => r.N))].sort((a, b) => a - b);
+  const budgets: IsoflopBracket[] = [];
+  const warnings: string[] = [];
+  for (const C of [...new Set(runs.map((r) => r.C))].sort((a, b) => a - b)) {
+    const best = runs.filter((r) => r.C === C).sort((a, b) => a.loss - b.loss)[0]!;
+    const atEdge = best.N === sizes[0] || best.N === sizes.at(-1);
+    budgets.push({ C, bestN: best.N, bestLoss: best.loss, atEdge });
+    if (atEdge) warnings.push(`at C = ${C.toExponential(1)} FLOP the best model is at the edge of the ladder (${best.N} params): the grid does not bracket the optimum`);
+  }
+  return { budgets, warnings };
 }

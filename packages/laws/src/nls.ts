@@ -15,6 +15,8 @@ export interface NlsOptions {
   delta?: number;
   weights?: ArrayLike<number>;
   lbfgs?: LbfgsOptions;
+  /** Called after each start (long fits report progress through it). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface NlsResult {
@@ -78,7 +80,10 @@ export function fitNls(form: Form, inputs: Float64Array[], y: Float64Array, star
   const { fg, toParams, toU } = nlsObjective(form, inputs, y, options);
   const opt = new Lbfgs(form.params.length);
   let best: NlsResult = { values: new Float64Array(form.params.length).fill(Number.NaN), objective: Infinity, converged: false, starts: starts.length };
+  let done = 0;
   for (const start of starts) {
+    if (done > 0) options.onProgress?.(done, starts.length);
+    done++;
     let ok = true;
     for (let j = 0; j < form.params.length; j++) if (!Number.isFinite(start[j]!) || (form.positive[j] && !(start[j]! > 0))) ok = false;
     if (!ok) continue;
@@ -88,5 +93,6 @@ export function fitNls(form: Form, inputs: Float64Array[], y: Float64Array, star
       best = { values: toParams(u, new Float64Array(form.params.length)), objective: res.f, converged: res.converged, starts: starts.length };
     }
   }
+  options.onProgress?.(starts.length, starts.length);
   return best;
 }

@@ -9,6 +9,7 @@ import { fitLaw, type FitOptions } from './fit.js';
 import { getForm, type Form } from './forms.js';
 import { profileIntervals } from './profile.js';
 import { createRng } from '@scalewise/core';
+import { strategyOf } from './strategies.js';
 import type { Observations } from './types.js';
 
 /** The runs of one candidate study: `x` for one-variable forms, `N` and `D` for joint ones. */
@@ -76,6 +77,7 @@ export function planCi(formOrName: string | Form, truth: ArrayLike<number>, para
   const rng = createRng(options.seed ?? 0);
   const trueValue = truth[j]!;
   const mode = options.interval ?? 'auto';
+  const strategy = strategyOf(form);
   const total = reps * designs.length;
   let done = 0;
   const plans = designs.map((design) => {
@@ -93,7 +95,7 @@ export function planCi(formOrName: string | Form, truth: ArrayLike<number>, para
       try {
         const study: Observations = { ...obs, y };
         const fitOptions = { ...options.fit, form, level };
-        ci = mode === 'profile' || form.name === 'chinchilla'
+        ci = mode === 'profile' || strategy.planByProfile
           ? profileIntervals(study, fitOptions, [param]).ci[param]
           : fitLaw(study, fitOptions).ci[param];
       } catch {

@@ -2,9 +2,9 @@
 import { LawsError, LawsInputError } from './errors.js';
 import { fitLaw, type FitOptions } from './fit.js';
 import { getForm } from './forms.js';
-import { profileChinchilla, type ChinchillaParam } from './profile-chinchilla.js';
 import { profileFromFit } from './profile-core.js';
 import type { FitResult, Observations } from './types.js';
+import { resolveFitOptions, strategyOf } from './strategies.js';
 import { checkedInputs } from './validate.js';
 
 /**
@@ -15,8 +15,9 @@ export function profileInterval(obs: Observations, options: FitOptions, param: s
   const form = typeof options.form === 'string' ? getForm(options.form) : options.form;
   const j = form.params.indexOf(param);
   if (j < 0) throw new LawsInputError(`form '${form.name}' has no parameter '${param}' (has ${form.params.join(', ')})`);
-  if (form.name === 'chinchilla') throw new LawsInputError('profileInterval works on least-squares fits; use profileChinchilla for chinchilla');
-  const fit = fitLaw(obs, { ...options, method: form.name === 'power' ? 'nls' : options.method, loss: 'ls', intervals: false });
+  const strategy = strategyOf(form);
+  if (strategy.profile) throw new LawsInputError(`profileInterval works on least-squares fits; use profileIntervals for ${form.name}`);
+  const fit = fitLaw(obs, { ...options, method: strategy.profileMethod ?? options.method, loss: 'ls', intervals: false });
   const { inputs, y } = checkedInputs(form, obs, options.labels);
   return profileFromFit(form, inputs, y, fit, j, { level: options.level, space: options.space }, calibration);
 }
@@ -47,17 +48,9 @@ export function profileIntervals(obs: Observations, options: FitOptions, params?
   const form = typeof options.form === 'string' ? getForm(options.form) : options.form;
   const names = params ?? form.params;
   const level = options.level ?? 0.95;
-  if (form.name === 'chinchilla') {
-    const huber = (options.loss ?? 'huber') === 'huber';
-    const prof = profileChinchilla(obs.N!, obs.D!, obs.y, names as readonly ChinchillaParam[], {
-      level,
-      delta: huber ? (options.delta ?? 1e-3) : Infinity,
-      weights: obs.weights ? Float64Array.from(obs.weights) : undefined,
-      theta: (fit as (FitResult & { theta?: Float64Array }) | undefined)?.theta,
-    });
-    return { ci: prof.ci as Record<string, [number, number]>, method: prof.method, warnings: prof.warnings };
-  }
-  const lsFit = fitLaw(obs, { ...options, method: form.name === 'power' ? 'nls' : options.method, loss: 'ls', intervals: false });
+  const strategy = strategyOf(form);
+  if (strategy.profile) return strategy.profile(obs, names, resolveFitOptions(form, { ...options, level }), fit);
+  const lsFit = fitLaw(obs, { ...options, method: strategy.profileMethod ?? options.method, loss: 'ls', intervals: false });
   const { inputs, y } = checkedInputs(form, obs, options.labels);
   const ci: Record<string, [number, number]> = {};
   const warnings: string[] = [];

@@ -13,6 +13,8 @@ export { listCheckpoints, loadCheckpoint, loadLatestCheckpoint, saveCheckpoint, 
 export { checkTrainingMemory } from './memory.js';
 export { measureReferencePeakGflops, mfuFlopsPerToken, readMetrics, unigramEntropyBits, type MetricsRow, type StepMetrics, type ValidationMetrics } from './metrics.js';
 export { train, type TrainOptions, type TrainResult } from './trainer.js';
+export { readRunResult } from './run-result.js';
+export { exportRunToOnnx } from './run-export.js';
 export { Rng } from '@scalewise/core';
 export { codeVersion } from './version.js';
 // Sweeps

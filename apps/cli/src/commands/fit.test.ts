@@ -90,6 +90,24 @@ describe('scalewise fit', () => {
     }
   });
 
+  it('--compare fits more forms and applies the AICc rule (text and --json)', async () => {
+    const x = [1e3, 2e3, 4e3, 8e3, 1.6e4, 3.2e4, 6.4e4, 1.28e5, 2.56e5, 5.12e5];
+    const rows = x.map((v, i) => `${v},${((1.5 + 40 * v ** -0.4) * (1 + 0.002 * Math.sin(i * 1.7))).toPrecision(10)}`);
+    const file = write('sat.csv', `x,y\n${rows.join('\n')}\n`);
+    const io = captureIO();
+    expect(await main(['fit', file, '--form', 'power', '--compare', 'saturating', '--json'], io)).toBe(0);
+    const out = JSON.parse(io.out);
+    expect(out.form).toBe('power');
+    expect(out.comparison.preferred).toBe('saturating');
+    expect(out.comparison.rows.map((r: { name: string }) => r.name)).toEqual(['power', 'saturating']);
+    expect(out.comparison.rows[1].delta).toBe(0);
+    const text = captureIO();
+    expect(await main(['fit', file, '--form', 'power', '--compare', 'saturating'], text)).toBe(0);
+    expect(text.out).toMatch(/AICc power: .*\(Δ [\d.]+\)/);
+    expect(text.out).toMatch(/AICc saturating: .*\(Δ 0\.0+\)/);
+    expect(text.out).toMatch(/warning: AICc comparison: saturating has the lowest AICc/);
+  });
+
   const bad: [string, string, string[], RegExp][] = [
     ['missing file', '', ['nope.csv', '--form', 'power'], /nope\.csv: cannot read the file \(no such file\)/],
     ['missing column', MOBILE, ['--form', 'power', '--x', 'params', '--y', 'perplexity'], /no column 'params'/],

@@ -1,24 +1,29 @@
 import { resolve } from 'node:path';
 import {
-  LawsError,
   bootstrapFit,
+  chooseByAicc,
+  defaultResamples,
+  dropTopRows,
   getForm,
+  lossUnitRefit,
   parseYUnit,
+  strategyOf,
+  tokensFromFlops,
   unitLabel,
   X_UNITS,
-  convertY,
   fitLaw,
-  fitPowerOls,
   profileIntervals,
+  type AiccChoice,
   type FitOptions,
   type FitResult,
+  type Form,
   type Observations,
   type XUnit,
   type YUnit,
 } from '@scalewise/laws';
-import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type Command } from '../kit.js';
+import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type CliIO, type Command } from '../kit.js';
 import { createProgress } from '../progress.js';
-import { column, dropTop, readTable } from './fit-input.js';
+import { readColumns } from './fit-input.js';
 
 const HELP = `scalewise fit FILE --form FORM [options]
 
@@ -37,14 +42,19 @@ Options:
   --flops COL       column of training FLOPs C; derives D = C / (6N) when --d is not given
   --unit-y UNIT     loss_nats | perplexity | bits_per_byte | accuracy (default: loss_nats for N-D forms)
   --unit-x UNIT     params_total | params_non_embedding | tokens | flops (labels only)
-  --bootstrap K     nonparametric bootstrap with K resamples (percentile CIs); default 0 for power
-                    and one-variable forms (t / Wald intervals), 200 for chinchilla and kaplan-nd
-  --seed S          seed of the bootstrap (default 0)
+  --bootstrap K     nonparametric bootstrap with K resamples (percentile CIs), an integer in [0, 100000];
+                    default 0 for power and one-variable forms (t / Wald intervals), 200 for chinchilla
+                    and kaplan-nd
+  --seed S          seed of the bootstrap, an integer in [0, 2^32 - 1] (default 0)
   --profile         also compute profile-likelihood intervals of every parameter (F calibration; robust
                     likelihood-ratio calibration for the Huber objective of chinchilla); they become "ci"
                     when no bootstrap runs, and are printed as "ci_profile" in --json (an unbounded end
                     prints as null, with a warning)
   --drop-top K      drop the K rows with the highest y first (Besiroglu et al. use 5)
+  --compare FORMS   also fit these forms (comma-separated, same inputs) and compare all by AICc; no form
+                    is preferred when an AICc is undefined (n <= k + 1) or the best gap is under 2
+  Every cell of the columns used must be a decimal number (no hex, Infinity, NaN or blank cells). Tables of
+  more than 100,000 rows show progress on stderr.
   --json            print one JSON object: {form, n_points, params, objective, r2, ci, ci_level, method, warnings, ...}
 
 Examples:
@@ -53,17 +63,70 @@ Examples:
       --flops "Training FLOP" --y loss --drop-top 5 --bootstrap 200 --json
 `;
 
+// An unbounded interval end (overflow, or a profile that never crossed its limit) prints as ±∞, with a warning.
 function fmt(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : v < 0 ? '−∞' : 'n/a';
   const a = Math.abs(v);
   return a !== 0 && (a >= 1e5 || a < 1e-3) ? v.toExponential(4) : v.toPrecision(5);
 }
 
-function checkFinite(fit: FitResult): void {
-  for (const [name, v] of Object.entries(fit.params)) {
-    if (!Number.isFinite(v)) throw new LawsError(`fit produced a non-finite value for ${name}; refusing to print it`);
+/** Most bootstrap resamples accepted: beyond this the percentile ends do not move, only the run time grows. */
+const MAX_RESAMPLES = 100_000;
+
+function integerFlag(name: string, value: string | undefined, fallback: number, max: number): number {
+  const v = numberFlag(name, value, fallback);
+  if (!Number.isInteger(v) || v < 0 || v > max) {
+    throw new UsageError(`--${name} expects ${Number.isFinite(max) ? `an integer in [0, ${max}]` : 'a non-negative integer'}, found '${value}'`);
   }
-  if (!Number.isFinite(fit.objective)) throw new LawsError('fit produced a non-finite objective');
+  return v;
+}
+
+/** Flags that name columns must fit the form: x for one-variable forms, N with D or FLOPs for joint ones. */
+function checkColumnFlags(form: Form, f: { x?: string; n?: string; d?: string; flops?: string }): void {
+  const joint = form.inputs.includes('N');
+  if (joint) {
+    if (f.x !== undefined) throw new UsageError(`--x does not apply to form '${form.name}', which takes N and D: use --n COL with --d COL or --flops COL`);
+    if (!f.n) throw new UsageError(`form '${form.name}' needs --n COL (parameters)`);
+    if (f.d !== undefined && f.flops !== undefined) throw new UsageError('--d and --flops conflict: give --d COL (tokens), or --flops COL to derive D = C / (6N), not both');
+    if (!f.d && !f.flops) throw new UsageError(`form '${form.name}' needs --d COL (tokens) or --flops COL (D = C / 6N)`);
+    return;
+  }
+  for (const flag of ['n', 'd', 'flops'] as const) {
+    if (f[flag] !== undefined) throw new UsageError(`--${flag} does not apply to form '${form.name}', which takes one variable: use --x COL`);
+  }
+}
+
+/** Fit values and interval ends that overflowed a double: the fit is refused, interval ends get a warning. */
+function checkFinite(fit: FitResult, file: string): void {
+  for (const [name, v] of Object.entries(fit.params)) {
+    if (!Number.isFinite(v)) throw new UsageError(`${file}: the fitted ${name} is beyond the range of a double: rescale the columns (e.g. y in other units)`);
+  }
+  if (!Number.isFinite(fit.objective)) throw new UsageError(`${file}: the fit's objective is beyond the range of a double: rescale the columns`);
+}
+
+function unboundedWarnings(ci: Record<string, [number, number]>, level: string, known: string[]): string[] {
+  return Object.entries(ci).flatMap(([name, [lo, hi]]) => {
+    if (Number.isFinite(lo) && Number.isFinite(hi)) return [];
+    const side = Number.isFinite(lo) ? 'upper' : Number.isFinite(hi) ? 'lower' : 'both';
+    // Profile warnings already name their unbounded ends ("the profile interval of b is unbounded above").
+    const named = new RegExp(`of (?:[\\w, ]*, )?${name.replace(/[^\w]/g, '\\$&')}(?: |,)`);
+    if (known.some((w) => /unbounded/.test(w) && named.test(w))) return [];
+    return [`the ${level} of ${name} has an unbounded ${side === 'both' ? 'lower and upper end' : `${side} end`} (beyond the range of a double): printed as ∞, null in --json`];
+  });
+}
+
+/** Fit each form of `--compare` (and the main one) to the same rows and apply the AICc rule. */
+function compareByAicc(main: FitResult, forms: Form[], obs: Observations, labels: FitOptions['labels']): AiccChoice {
+  const fits = [{ name: main.form, fit: main }];
+  for (const form of forms) fits.push({ name: form.name, fit: fitLaw(obs, { form, labels, intervals: false }) });
+  return chooseByAicc(fits);
+}
+
+function fitProgress(io: CliIO, rows: number): FitOptions['onProgress'] {
+  // Small tables fit in well under a second: progress is only worth printing for large ones.
+  if (rows < 100_000) return undefined;
+  const progress = createProgress(io);
+  return (done, total) => progress({ stage: 'fit', done, total, unit: 'steps' });
 }
 
 const command: Command = {
@@ -83,68 +146,61 @@ const command: Command = {
       seed: { type: 'string' },
       'drop-top': { type: 'string' },
       profile: { type: 'boolean' },
+      compare: { type: 'string' },
     });
     if (positionals.length !== 1) throw new UsageError(`expected exactly one FILE, found ${positionals.length}; see 'scalewise fit --help'`);
     if (!f.form) throw new UsageError("--form is required (power, saturating, kaplan-n, kaplan-d, kaplan-c, kaplan-nd, chinchilla, bnsl)");
     const form = getForm(f.form);
-    const file = positionals[0]!;
-    const table = await readTable(resolve(io.cwd, file), file);
+    checkColumnFlags(form, f);
     const joint = form.inputs.includes('N');
-    const yCol = f.y ?? 'y';
-    const y = column(table, yCol, file, true);
-    const obs: Observations = { y };
-    const labels: Record<string, string> = { y: yCol };
-    if (joint) {
-      if (!f.n) throw new UsageError(`form '${form.name}' needs --n COL (parameters)`);
-      if (!f.d && !f.flops) throw new UsageError(`form '${form.name}' needs --d COL (tokens) or --flops COL (D = C / 6N)`);
-      const N = column(table, f.n, file, true);
-      obs.N = N;
-      labels.N = f.n;
-      if (f.d) {
-        obs.D = column(table, f.d, file, true);
-        labels.D = f.d;
-      } else {
-        const C = column(table, f.flops!, file, true);
-        obs.D = C.map((c, i) => c / (6 * N[i]!));
-        labels.D = `${f.flops} / (6·${f.n})`;
-      }
-    } else {
-      const xCol = f.x ?? 'x';
-      obs.x = column(table, xCol, file, true);
-      labels.x = xCol;
+    const others = (f.compare ?? '').split(',').filter((s) => s.trim() !== '').map((name) => getForm(name.trim()));
+    for (const other of others) {
+      if (other.inputs.includes('N') !== joint) throw new UsageError(`--compare: form '${other.name}' takes ${joint ? 'one variable' : 'N and D'}, form '${form.name}' does not: compare forms of the same inputs`);
     }
-    const drop = numberFlag('drop-top', f['drop-top'], 0);
-    if (!Number.isInteger(drop) || drop < 0 || drop >= y.length) throw new UsageError(`--drop-top expects an integer in [0, ${y.length - 1}], found ${drop}`);
-    const warnings: string[] = [];
-    let kept = Array.from(y.keys());
-    if (drop > 0) {
-      kept = dropTop(y, drop);
-      const pick = (a: ArrayLike<number> | undefined): Float64Array | undefined => (a === undefined ? undefined : Float64Array.from(kept, (i) => a[i]!));
-      obs.x = pick(obs.x);
-      obs.N = pick(obs.N);
-      obs.D = pick(obs.D);
-      obs.y = pick(obs.y)!;
-      warnings.push(`dropped the ${drop} rows with the highest ${yCol}`);
-    }
-    const unitY: YUnit = f['unit-y'] ? parseYUnit(f['unit-y']) : joint ? 'loss_nats' : yCol.toLowerCase().includes('perplexity') ? 'perplexity' : 'loss_nats';
     if (f['unit-x'] !== undefined && !(X_UNITS as readonly string[]).includes(f['unit-x'])) {
       throw new UsageError(`--unit-x expects one of ${X_UNITS.join(', ')}, found '${f['unit-x']}'`);
     }
+    const yCol = f.y ?? 'y';
+    const unitY: YUnit = f['unit-y'] ? parseYUnit(f['unit-y']) : joint ? 'loss_nats' : yCol.toLowerCase().includes('perplexity') ? 'perplexity' : 'loss_nats';
     const unitX = (f['unit-x'] ?? 'params_total') as XUnit;
-    const options: FitOptions = { form, labels: Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, `${v}`])) };
+    const K = integerFlag('bootstrap', f.bootstrap, defaultResamples(form), MAX_RESAMPLES);
+    const seed = integerFlag('seed', f.seed, 0, 2 ** 32 - 1);
+    const drop = integerFlag('drop-top', f['drop-top'], 0, Infinity);
+    const file = positionals[0]!;
+    const needed = joint ? [yCol, f.n!, (f.d ?? f.flops)!] : [yCol, f.x ?? 'x'];
+    const readProgress = createProgress(io);
+    const cols = await readColumns(resolve(io.cwd, file), file, needed, true, (done, total) => readProgress({ stage: 'read', done: Math.round(done), total: Math.round(total), unit: 'MB' }));
+    const y = cols[yCol]!;
+    let obs: Observations = { y };
+    const labels: Record<string, string> = { y: yCol };
+    if (joint) {
+      obs.N = cols[f.n!]!;
+      labels.N = f.n!;
+      obs.D = f.d ? cols[f.d]! : tokensFromFlops(cols[f.flops!]!, obs.N);
+      labels.D = f.d ?? `${f.flops} / (6·${f.n})`;
+    } else {
+      obs.x = cols[f.x ?? 'x']!;
+      labels.x = f.x ?? 'x';
+    }
+    if (drop >= y.length) throw new UsageError(`--drop-top expects an integer in [0, ${y.length - 1}] (${file} has ${y.length} data rows), found ${drop}`);
+    const warnings: string[] = [];
+    if (drop > 0) {
+      obs = dropTopRows(obs, drop);
+      warnings.push(`dropped the ${drop} rows with the highest ${yCol}`);
+    }
+    const options: FitOptions = { form, labels, onProgress: fitProgress(io, obs.y.length) };
     let fit: FitResult;
+    let comparison: AiccChoice | null = null;
     try {
       fit = fitLaw(obs, options);
+      if (others.length > 0) comparison = compareByAicc(fit, others, obs, labels);
     } catch (error) {
       // Prefix laws' own input errors with the file so the user knows where to look.
       if ((error as Error).name === 'LawsInputError') throw new UsageError(`${file}: ${(error as Error).message}`, { cause: error });
       throw error;
     }
-    checkFinite(fit);
-    const defaultK = form.name === 'chinchilla' || form.name === 'kaplan-nd' ? 200 : 0;
-    const K = numberFlag('bootstrap', f.bootstrap, defaultK);
-    if (!Number.isInteger(K) || K < 0) throw new UsageError(`--bootstrap expects a non-negative integer, found ${K}`);
-    const seed = numberFlag('seed', f.seed, 0);
+    delete options.onProgress;
+    checkFinite(fit, file);
     let ci = fit.ci;
     let ciMethod = fit.ciMethod;
     let bootInfo: Record<string, number> | undefined;
@@ -173,13 +229,12 @@ const command: Command = {
       }
     }
     if (Object.keys(ci).length === 0) warnings.push('no confidence intervals: pass --bootstrap K or --profile');
+    const level = `${Math.round(fit.ci_level * 100)}% CI`;
+    warnings.push(...unboundedWarnings(ci, level, [...warnings, ...fit.warnings]));
+    if (comparison) warnings.push(`AICc comparison: ${comparison.reason}`);
     const allWarnings = [...warnings, ...fit.warnings];
     // A perplexity-space exponent is not a loss-space one: report the loss-space refit beside it.
-    let lossSpace: { b: number; ci_b: [number, number]; note: string } | undefined;
-    if (form.name === 'power' && unitY === 'perplexity' && obs.x && fit.n_points >= 3) {
-      const lf = fitPowerOls(obs.x, convertY(obs.y, 'perplexity', 'loss_nats'), fit.ci_level);
-      lossSpace = { b: lf.params.b!, ci_b: lf.ci.b!, note: 'refit of ln(perplexity) = loss in nats; compare this exponent with loss-space laws (Kaplan alpha_N)' };
-    }
+    const lossSpace = lossUnitRefit(fit, obs, unitY) ?? undefined;
     if (f.json) {
       printJson(io, {
         form: fit.form,
@@ -199,11 +254,11 @@ const command: Command = {
         ci_profile: ciProfile,
         ci_profile_method: profileMethod,
         ...(lossSpace ? { loss_space: lossSpace } : {}),
+        ...(comparison ? { comparison: { rows: comparison.rows, preferred: comparison.preferred, reason: comparison.reason } } : {}),
         file,
       });
       return EXIT_OK;
     }
-    const level = `${Math.round(fit.ci_level * 100)}% CI`;
     const lines = [
       `${form.formula}   fitted to ${fit.n_points} points of ${file}`,
       `y: ${yCol} [${unitLabel(unitY)}]; ${joint ? `N: ${labels.N} [params], D: ${labels.D} [tokens]` : `x: ${labels.x} [${unitLabel(unitX)}]`}`,
@@ -215,11 +270,12 @@ const command: Command = {
       }),
       '',
       `objective: ${fmt(fit.objective)} (${fit.objectiveName})`,
-      `R²: ${fit.r2 === null ? 'n/a' : fit.r2.toFixed(5)}${fit.method.startsWith('ols') || form.name === 'chinchilla' ? ' (log space)' : ''}`,
+      `R²: ${fit.r2 === null ? 'n/a' : fit.r2.toFixed(5)}${strategyOf(form).r2InLogSpace(fit) ? ' (log space)' : ''}`,
       `method: ${fit.method}`,
       ...(ciProfile && K > 0
         ? [`profile ${level} (${profileMethod}): ${Object.entries(ciProfile).map(([name, c]) => `${name} [${fmt(c[0])}, ${fmt(c[1])}]`).join(', ')}`]
         : []),
+      ...(comparison ? comparison.rows.map((r) => `AICc ${r.name}: ${r.aicc === null ? 'undefined (n ≤ k + 1)' : `${fmt(r.aicc)} (Δ ${r.delta === null ? 'n/a' : fmt(r.delta)})`}`) : []),
       ...(lossSpace ? [`loss-space exponent (ln PPL = loss, nats): b = ${fmt(lossSpace.b)} [${fmt(lossSpace.ci_b[0])}, ${fmt(lossSpace.ci_b[1])}]`] : []),
       ...allWarnings.map((w) => `warning: ${w}`),
     ];

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { approach2, computeOptimal, fitChinchilla, type Approach2Result } from '@scalewise/laws';
+import { approach2, computeOptimal, fitChinchilla, isoflopBracketing, type Approach2Result } from '@scalewise/laws';
 import { runSweep, type SweepSpecInput } from '@scalewise/train';
 import type { ProgressEvent } from '../progress.js';
 
@@ -22,6 +22,9 @@ export async function runIsoflopStudy(spec: SweepSpecInput, outDir: string, onPr
     model: r.model, params_total: r.params_total, tokens: r.tokens, val_loss: r.val_loss,
     flops: 'flops' in r.budget ? r.budget.flops : r.flops_6nd,
   }));
+  const points = runs.map((r) => ({ N: r.params_total, C: r.flops, loss: r.val_loss }));
+  // An optimum at the edge of the grid means the budgets do not bracket it: approach 2 and the allocation extrapolate.
+  const bracket = isoflopBracketing(points);
   const warnings: string[] = [];
   let chinchilla: IsoflopStudy['chinchilla'] = null;
   const optimal: IsoflopStudy['optimal'] = [];
@@ -29,21 +32,15 @@ export async function runIsoflopStudy(spec: SweepSpecInput, outDir: string, onPr
     const fit = fitChinchilla(Float64Array.from(runs, (r) => r.params_total), Float64Array.from(runs, (r) => r.tokens), Float64Array.from(runs, (r) => r.val_loss));
     chinchilla = { params: fit.params, objective: fit.objective, method: fit.method, warnings: fit.warnings };
     const p = fit.params as { A: number; B: number; alpha: number; beta: number };
-    for (const C of [...new Set(runs.map((r) => r.flops))].sort((a, b) => a - b)) optimal.push(computeOptimal(p, C));
+    for (const { C } of bracket.budgets) optimal.push(computeOptimal(p, C));
   } catch (error) {
     warnings.push(`Chinchilla fit failed: ${(error as Error).message}`);
   }
-  // An optimum at the edge of the grid means the budgets do not bracket it: approach 2 and the allocation extrapolate.
-  const sizes = [...new Set(runs.map((r) => r.params_total))].sort((a, b) => a - b);
-  for (const C of [...new Set(runs.map((r) => r.flops))].sort((a, b) => a - b)) {
-    const best = runs.filter((r) => r.flops === C).sort((a, b) => a.val_loss - b.val_loss)[0];
-    if (best && (best.params_total === sizes[0] || best.params_total === sizes.at(-1))) {
-      warnings.push(`at C = ${C.toExponential(1)} FLOP the best model is at the edge of the ladder (${best.params_total} params): the grid does not bracket the optimum`);
-    }
-  }
+  warnings.push(...bracket.warnings);
   let a2: Approach2Result | null = null;
   try {
-    a2 = approach2(runs.map((r) => ({ N: r.params_total, C: r.flops, loss: r.val_loss })));
+    a2 = approach2(points);
+    warnings.push(...(a2.warnings ?? []));
   } catch (error) {
     warnings.push(`approach 2 not possible: ${(error as Error).message}`);
   }

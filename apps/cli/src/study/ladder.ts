@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { fitLaw, fitSmallPredictLarge, informationCriteria, leaveOneOut, type FitResult } from '@scalewise/laws';
+import { compareForms, type FormComparison as LawsFormComparison } from '@scalewise/laws';
 import { readMetrics, runSweep, type SweepRow } from '@scalewise/train';
 import type { ProgressEvent } from '../progress.js';
 import type { StudyPlan } from './plan.js';
@@ -11,27 +11,18 @@ export interface LadderRun extends SweepRow {
   outDir: string;
 }
 
-export interface FormComparison {
+/** A form's fit, criteria (AIC, BIC, AICc), leave-one-out and largest-model errors (`@scalewise/laws` compareForms). */
+export interface FormComparison extends LawsFormComparison {
   form: 'power' | 'saturating';
-  params: Record<string, number>;
-  ci: Record<string, [number, number]>;
-  r2: number | null;
-  aic: number;
-  bic: number;
-  /** Mean absolute relative error of leave-one-out predictions. */
-  looError: number | null;
-  /** Absolute relative error predicting the largest model from the others. */
-  largestError: number | null;
-  method: string;
-  warnings: string[];
-  values: number[];
 }
 
 export interface LadderStudy {
   runs: LadderRun[];
   fits: FormComparison[];
-  /** Form with the lowest AIC (ties: fewer parameters). */
+  /** Form preferred by the AICc rule; null when it cannot tell (an AICc undefined, or the best gap under 2). */
   preferred: string | null;
+  /** Why `preferred` is what it is (absent from stages cached before the AICc rule). */
+  preferredReason?: string;
   warnings: string[];
 }
 
@@ -41,29 +32,10 @@ function thinCurve(rows: ReturnType<typeof readMetrics>, points = 60): LadderRun
   return train.filter((_, i) => i % every === 0 || i === train.length - 1).map((r) => ({ step: r.step, tokens: r.tokens, loss: r.loss }));
 }
 
-function compareForm(form: 'power' | 'saturating', x: number[], y: number[]): FormComparison {
-  const options = { form, level: 0.95 } as const;
-  const fit: FitResult = fitLaw({ x, y }, options);
-  const { aic, bic } = informationCriteria(fit);
-  const warnings = [...fit.warnings];
-  let looError: number | null = null;
-  let largestError: number | null = null;
-  try {
-    looError = leaveOneOut({ x, y }, options).meanAbsRelError;
-  } catch (error) {
-    warnings.push(`leave-one-out failed: ${(error as Error).message}`);
-  }
-  try {
-    largestError = fitSmallPredictLarge({ x, y }, options, 1).absRelErrors[0] ?? null;
-  } catch (error) {
-    warnings.push(`fit-small/predict-large failed: ${(error as Error).message}`);
-  }
-  return { form, params: fit.params, ci: fit.ci, r2: fit.r2, aic, bic, looError, largestError, method: fit.method, warnings, values: Array.from(fit.values) };
-}
-
 /**
  * Stage 2: train the ladder on Brown (byte tokenizer) through a resumable sweep, then fit L(N) with the
- * power and saturating forms (N = non-embedding parameters, L = validation loss in nats/token) and compare them.
+ * power and saturating forms (N = non-embedding parameters, L = validation loss in nats/token) and compare them
+ * (information criteria, leave-one-out, largest-model extrapolation; a preferred form only by the AICc rule).
  */
 export async function runLadderStudy(plan: StudyPlan, outDir: string, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<LadderStudy> {
   const sweepDir = path.join(outDir, 'ladder');
@@ -77,15 +49,7 @@ export async function runLadderStudy(plan: StudyPlan, outDir: string, onProgress
   const sorted = [...runs].sort((a, b) => a.params_non_embedding - b.params_non_embedding);
   const x = sorted.map((r) => r.params_non_embedding);
   const y = sorted.map((r) => r.val_loss);
-  const warnings: string[] = [];
-  const fits: FormComparison[] = [];
-  for (const form of ['power', 'saturating'] as const) {
-    try {
-      fits.push(compareForm(form, x, y));
-    } catch (error) {
-      warnings.push(`${form} fit failed: ${(error as Error).message}`);
-    }
-  }
-  const preferred = [...fits].sort((a, b) => a.aic - b.aic || a.values.length - b.values.length)[0]?.form ?? null;
-  return { runs, fits, preferred, warnings };
+  const comparison = compareForms({ x, y }, ['power', 'saturating'], { level: 0.95 });
+  const fits = comparison.fits as FormComparison[];
+  return { runs, fits, preferred: comparison.preferred, preferredReason: comparison.reason, warnings: comparison.warnings };
 }

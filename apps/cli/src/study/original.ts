@@ -1,4 +1,4 @@
-import { analyzePowerLaw, datasets, referenceLaws, type PowerAnalysis } from '@scalewise/laws';
+import { analyzePowerLaw, convertY, datasets, referenceLaws, type PowerAnalysis } from '@scalewise/laws';
 import { getPreset, paramCounts } from '@scalewise/models';
 
 /** MobileLLM model names in the built-in table → the presets that give their exact architecture. */
@@ -31,7 +31,7 @@ export function runOriginalStudy(options: { seed: number; bootstrap: number }): 
       params_total: r.num_params,
       params_non_embedding: counts?.nonEmbedding ?? Number.NaN,
       perplexity: r.perplexity,
-      loss_nats: Math.log(r.perplexity),
+      loss_nats: convertY([r.perplexity], 'perplexity', 'loss_nats')[0]!,
       tokens_per_second_t4: r.tokens_per_second,
       peak_memory_mb_t4: r.peak_memory_mb,
     };

@@ -1,4 +1,4 @@
-import { getForm, powerPredictionInterval, referenceLaws } from '@scalewise/laws';
+import { getForm, logResiduals, powerPredictionInterval, referenceLaws } from '@scalewise/laws';
 import {
   diminishingReturnsSpec, isoflopSpec, lossCurvesSpec, memorySpec, residualsSpec, sampleCurve, scalingFitSpec, throughputSpec,
   type ReportInput, type ReportSection,
@@ -106,11 +106,14 @@ function ladderSection(l: LadderStudy): ReportSection {
   const best = l.fits.find((f) => f.form === l.preferred) ?? l.fits[0];
   const other = l.fits.filter((f) => f !== best);
   const [min, max] = [Math.min(...xs) / 1.5, Math.max(...xs) * 4];
+  const residuals = best ? logResiduals(getForm(best.form), best.values, xs, runs.map((r) => r.val_loss)) : [];
   const curveOf = (f: (typeof l.fits)[number]) => sampleCurve((x) => getForm(f.form).predict(f.values, [x]), min, max);
   const text = [
     `${runs.length} "deep and thin" models (a ladder of non-embedding sizes spaced ×2) trained on the Brown corpus with the byte-level tokenizer, each for the same number of tokens per non-embedding parameter, evaluated on held-out Brown documents. L = validation loss in nats/token; N = non-embedding parameters.`,
-    ...l.fits.map((f) => `**${f.form}**: ${Object.entries(f.params).map(([k, v]) => `${k} = ${fmt(v)} ${ci(f.ci[k])}`).join(', ')}; AIC ${fmt(f.aic)}, BIC ${fmt(f.bic)}, leave-one-out error ${f.looError === null ? 'n/a' : `${fmt(100 * f.looError, 3)}%`}, largest-model extrapolation error ${f.largestError === null ? 'n/a' : `${fmt(100 * f.largestError, 3)}%`}.`),
-    l.preferred ? `Preferred by AIC: **${l.preferred}**. With this few models, read the intervals before the point estimates.` : '',
+    ...l.fits.map((f) => `**${f.form}**: ${Object.entries(f.params).map(([k, v]) => `${k} = ${fmt(v)} ${ci(f.ci[k])}`).join(', ')}; AIC ${fmt(f.aic)}, AICc ${f.aicc === null || f.aicc === undefined ? 'undefined (n ≤ k + 1)' : fmt(f.aicc)}, BIC ${fmt(f.bic)}, leave-one-out error ${f.looError === null ? 'n/a' : `${fmt(100 * f.looError, 3)}%`}, largest-model extrapolation error ${f.largestError === null ? 'n/a' : `${fmt(100 * f.largestError, 3)}%`}.`),
+    l.preferred
+      ? `Preferred by AICc: **${l.preferred}**${l.preferredReason ? ` (${l.preferredReason})` : ''}. With this few models, read the intervals before the point estimates.`
+      : l.fits.length > 1 ? `**No preferred form**: the AICc rule ${l.preferredReason ? `says ${l.preferredReason}` : 'cannot tell them apart'}. With this few models, read the intervals before the point estimates.` : '',
     ...l.warnings.map((w) => `- ${w}`),
   ].filter(Boolean).join('\n\n');
   return {
@@ -125,17 +128,17 @@ function ladderSection(l: LadderStudy): ReportSection {
       },
       {
         title: 'Form comparison for L(N)',
-        columns: ['form', 'r2', 'aic', 'bic', 'loo_error', 'largest_model_error'],
+        columns: ['form', 'r2', 'aic', 'aicc', 'bic', 'loo_error', 'largest_model_error'],
         units: { loo_error: 'relative', largest_model_error: 'relative' },
-        rows: l.fits.map((f) => ({ form: f.form, r2: f.r2, aic: f.aic, bic: f.bic, loo_error: f.looError, largest_model_error: f.largestError })),
+        rows: l.fits.map((f) => ({ form: f.form, r2: f.r2, aic: f.aic, aicc: f.aicc ?? null, bic: f.bic, loo_error: f.looError, largest_model_error: f.largestError })),
       },
     ],
     figures: [
       ...(best ? [{
         name: 'ladder-fit',
-        caption: 'Validation loss against non-embedding parameters: measured runs, the preferred fitted form, and the other form dashed.',
+        caption: `Validation loss against non-embedding parameters: measured runs, the ${l.preferred ? 'preferred' : 'first'} fitted form, and the other form dashed.`,
         spec: scalingFitSpec({
-          title: 'Brown ladder: loss vs parameters', subtitle: `preferred: ${best.form}`,
+          title: 'Brown ladder: loss vs parameters', subtitle: l.preferred ? `preferred: ${best.form}` : `no preferred form (AICc); shown: ${best.form}`,
           points: runs.map((r) => ({ x: r.params_non_embedding, y: r.val_loss })),
           fit: { name: best.form, curve: curveOf(best) },
           references: other.map((f) => ({ name: f.form, points: curveOf(f) })),
@@ -146,7 +149,7 @@ function ladderSection(l: LadderStudy): ReportSection {
         caption: `Residuals of the ${best.form} fit (log loss − log fit): a trend means the form is wrong.`,
         spec: residualsSpec({
           title: `Residuals (${best.form})`,
-          points: runs.map((r) => ({ x: r.params_non_embedding, residual: Math.log(r.val_loss) - Math.log(getForm(best.form).predict(best.values, [r.params_non_embedding])) })),
+          points: runs.map((r, i) => ({ x: r.params_non_embedding, residual: residuals[i]! })),
           xTitle: 'parameters (non-embedding)', yTitle: 'log loss − log fit',
         }),
       }] : []),
@@ -224,7 +227,9 @@ export function studyReportInput(r: StudyResults): ReportInput {
     subtitle: `run ${r.runId}${r.plan.options.quick ? ' (quick)' : ''}`,
     summary: [
       `MobileLLM PPL exponent b = ${fmt(e.b, 4)}, 95% t interval ${ci(e.ci.t)} (4 models, 2 dof); in loss units b = ${fmt(l?.b ?? Number.NaN, 4)}.`,
-      best ? `Brown ladder (${r.ladder.runs.length} models): ${best.form} preferred by AIC; ${Object.entries(best.params).map(([k, v]) => `${k} = ${fmt(v, 3)}`).join(', ')}.` : 'Brown ladder: no fit converged.',
+      best
+        ? `Brown ladder (${r.ladder.runs.length} models): ${best.form} preferred by AICc; ${Object.entries(best.params).map(([k, v]) => `${k} = ${fmt(v, 3)}`).join(', ')}.`
+        : r.ladder.fits.length > 0 ? `Brown ladder (${r.ladder.runs.length} models): no preferred form — the AICc rule cannot tell ${r.ladder.fits.map((f) => f.form).join(' from ')} with this few models.` : 'Brown ladder: no fit converged.',
       tg125 ? `MobileLLM-125M shape on this CPU: tg ${fmt(tg125.tg_avg_ts ?? Number.NaN, 3)} ± ${fmt(tg125.tg_stddev_ts ?? Number.NaN, 2)} tokens/s, peak RSS ${fmt(tg125.peak_rss_bytes / 1e6, 4)} MB.` : '',
     ].filter(Boolean),
     sections: [originalSection(r.original), ladderSection(r.ladder), throughputSection(r.throughput, r.plan), ...(r.isoflop ? [isoflopSection(r.isoflop)] : [])],

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { byteTokenizerFiles } from '@scalewise/data';
 import { randomPresetFolder, runBenchIsolated, type BenchResult } from '@scalewise/eval';
-import { loadWeights, writeModelFolder, type ModelConfig } from '@scalewise/models';
+import { exportRunToOnnx } from '@scalewise/train';
 import type { ProgressEvent } from '../progress.js';
 import type { LadderRun } from './ladder.js';
 import type { StudyPlan } from './plan.js';
@@ -25,14 +24,10 @@ export interface ThroughputRow {
   n_gen: number;
 }
 
-/** The newest checkpoint of a finished run, exported once as an ONNX model folder beside it. */
+/** The final checkpoint of a finished run, exported once as an ONNX model folder beside it. */
 async function exportRun(run: LadderRun): Promise<string> {
   const dir = path.join(run.outDir, 'onnx-model');
-  if (fs.existsSync(path.join(dir, 'config.json'))) return dir;
-  const result = JSON.parse(fs.readFileSync(path.join(run.outDir, 'result.json'), 'utf8')) as { checkpoint: string | null; config: { model: ModelConfig } };
-  if (!result.checkpoint) throw new Error(`run ${run.id} has no final checkpoint to export`);
-  const { weights } = loadWeights(path.join(result.checkpoint, 'model.safetensors'), result.config.model);
-  await writeModelFolder(dir, { config: result.config.model, weights, tokenizer: byteTokenizerFiles() });
+  if (!fs.existsSync(path.join(dir, 'config.json'))) await exportRunToOnnx(run.outDir, dir);
   return dir;
 }
 
