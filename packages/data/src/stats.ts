@@ -1,6 +1,6 @@
 import { DataInputError } from './errors.js';
 import type { Corpus } from './corpus/index.js';
-import { countWords } from './fsutil.js';
+import { countWords } from './words.js';
 import type { Tokenizer } from './tokenizer/types.js';
 import type { ProgressCallback } from './types.js';
 

@@ -11,7 +11,7 @@ import {
   ModelsInputError,
   type ModelConfig,
 } from '@scalewise/models';
-import { byteTokenizerFiles } from '@scalewise/data';
+import { BYTE_VOCAB_SIZE, byteTokenizerFiles } from '@scalewise/data';
 import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type CliIO, type Command } from '../kit.js';
 
 const HELP = `Usage: scalewise model export PRESET|config.json --out DIR (--random [--seed S] | --weights FILE.safetensors) [options]
@@ -28,7 +28,7 @@ Options:
   --seed S             seed for --random (default 1)
   --weights FILE       weights from a .safetensors file with Hugging Face llama names (F32/F16/BF16)
   --external-data M    auto (default: past 1.8 GB of weights) | yes | no: weights in onnx/model.onnx_data
-  --tokenizer T        byte (default: the built-in byte-level tokenizer, ids 0-258) | none
+  --tokenizer T        byte (default: the built-in byte-level tokenizer, ids 0-${BYTE_VOCAB_SIZE - 1}) | none
   --json               print one JSON object: files and sizes (bytes), timings (seconds)
 
 Examples:
@@ -79,8 +79,8 @@ const command: Command = {
 
     const config = readConfig(positionals[0] as string, io.cwd);
     const tokenizer = tokenizerFlag === 'byte' ? byteTokenizerFiles() : undefined;
-    if (tokenizer && config.vocabSize < 259) {
-      throw new UsageError(`--tokenizer byte needs vocabSize >= 259 (the byte tokenizer's ids), model '${config.name}' has ${config.vocabSize}; use --tokenizer none`);
+    if (tokenizer && config.vocabSize < BYTE_VOCAB_SIZE) {
+      throw new UsageError(`--tokenizer byte needs vocabSize >= ${BYTE_VOCAB_SIZE} (the byte tokenizer's ids), model '${config.name}' has ${config.vocabSize}; use --tokenizer none`);
     }
     const t0 = performance.now();
     const weights = values.weights ? loadWeights(resolve(io.cwd, values.weights), config).weights : initWeights(config, seed);
