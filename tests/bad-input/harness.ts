@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { expect } from 'vitest';
 import { main, type CliIO } from '@scalewise/cli';
 import { ROOT } from '../helpers.js';
@@ -92,8 +93,11 @@ async function runInProcess(argv: string[], dir: string): Promise<CaseResult> {
   return { code, stdout, stderr, dir };
 }
 
+// The child runs in the case's temp folder, where a bare `--import tsx` cannot be resolved: name the loader by path.
+const TSX_LOADER = pathToFileURL(path.join(ROOT, 'tests', 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+
 function runChild(argv: string[], dir: string, timeoutMs: number): CaseResult {
-  const result = spawnSync(process.execPath, ['--conditions=@scalewise/source', '--import', 'tsx', path.join(ROOT, 'apps/cli/src/main.ts'), ...argv], {
+  const result = spawnSync(process.execPath, ['--conditions=@scalewise/source', '--import', TSX_LOADER, path.join(ROOT, 'apps/cli/src/main.ts'), ...argv], {
     cwd: dir,
     encoding: 'utf8',
     timeout: timeoutMs,
