@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { resolve } from 'node:path';
 import {
   configFromModelFolder,
@@ -12,7 +13,8 @@ import {
   type ModelConfig,
 } from '@scalewise/models';
 import { BYTE_VOCAB_SIZE, byteTokenizerFiles } from '@scalewise/data';
-import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type CliIO, type Command } from '../kit.js';
+import { EXIT_OK, UsageError, parseFlags, printJson, printable, type CliIO, type Command } from '../kit.js';
+import { checkOutputDir, intFlag } from './flag-checks.js';
 
 const HELP = `Usage: scalewise model export PRESET|config.json --out DIR (--random [--seed S] | --weights FILE.safetensors) [options]
 
@@ -23,7 +25,8 @@ past_key_values.{i}.key|value; outputs logits, present.{i}.key|value). Layer-sha
 cache slot per block application, and config.json says num_hidden_layers = layers x repeat.
 
 Options:
-  --out DIR            folder to write (created; files replaced atomically)
+  --out DIR            folder to write (created; a folder with other files is refused, one written by
+                       model export before is updated; files replaced atomically)
   --random             seeded random weights (init scheme of @scalewise/models), for throughput/memory runs
   --seed S             seed for --random (default 1)
   --weights FILE       weights from a .safetensors file with Hugging Face llama names (F32/F16/BF16)
@@ -35,6 +38,16 @@ Examples:
   scalewise model export mobilellm-125m --random --seed 1 --out ./out/mobilellm-125m
   scalewise model export ./config.json --weights ./model.safetensors --out ./out/my-model --json
 `;
+
+/** A folder this command wrote before: its config.json carries scalewise's export keys. */
+function isModelFolder(_entries: string[], dir: string): boolean {
+  try {
+    const json = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    return typeof json.scalewise_name === 'string' && 'transformers.js_config' in json;
+  } catch {
+    return false;
+  }
+}
 
 function readConfig(spec: string, cwd: string): ModelConfig {
   const path = resolve(cwd, spec);
@@ -70,22 +83,30 @@ const command: Command = {
     if (positionals.length !== 1) throw new UsageError(`model export expects one PRESET or config.json, found ${positionals.length} (${positionals.join(' ') || 'none'}); see --help`);
     if (!values.out) throw new UsageError('model export needs --out DIR');
     if (Boolean(values.random) === Boolean(values.weights)) throw new UsageError('model export needs exactly one of --random or --weights FILE.safetensors');
-    const seed = numberFlag('seed', values.seed, 1);
-    if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed expects a non-negative integer, found '${values.seed}'`);
+    const seed = intFlag('seed', values.seed, { min: 0, max: 2 ** 32 - 1 }, 1);
+    if (values.weights && values.seed !== undefined) throw new UsageError('--seed applies to --random weights, not --weights FILE');
     const externalFlag = values['external-data'] ?? 'auto';
     if (!['auto', 'yes', 'no'].includes(externalFlag)) throw new UsageError(`--external-data expects auto, yes or no, found '${externalFlag}'`);
     const tokenizerFlag = values.tokenizer ?? 'byte';
     if (!['byte', 'none'].includes(tokenizerFlag)) throw new UsageError(`--tokenizer expects byte or none, found '${tokenizerFlag}'`);
 
+    // Where the folder goes and where the weights come from, checked before any weights are made or read.
+    const out = resolve(io.cwd, values.out);
+    checkOutputDir('--out', out, isModelFolder);
+    const weightsPath = values.weights ? resolve(io.cwd, values.weights) : undefined;
+    if (weightsPath) {
+      const kind = statSync(weightsPath, { throwIfNoEntry: false });
+      if (!kind) throw new UsageError(`--weights ${printable(weightsPath)} does not exist`);
+      if (!kind.isFile()) throw new UsageError(`--weights ${printable(weightsPath)} is not a file; expected a .safetensors file`);
+    }
     const config = readConfig(positionals[0] as string, io.cwd);
     const tokenizer = tokenizerFlag === 'byte' ? byteTokenizerFiles() : undefined;
     if (tokenizer && config.vocabSize < BYTE_VOCAB_SIZE) {
       throw new UsageError(`--tokenizer byte needs vocabSize >= ${BYTE_VOCAB_SIZE} (the byte tokenizer's ids), model '${config.name}' has ${config.vocabSize}; use --tokenizer none`);
     }
     const t0 = performance.now();
-    const weights = values.weights ? loadWeights(resolve(io.cwd, values.weights), config).weights : initWeights(config, seed);
+    const weights = weightsPath ? loadWeights(weightsPath, config).weights : initWeights(config, seed);
     const weightsSeconds = (performance.now() - t0) / 1000;
-    const out = resolve(io.cwd, values.out);
     const result = await writeModelFolder(out, {
       config, weights, tokenizer,
       externalData: externalFlag === 'auto' ? 'auto' : externalFlag === 'yes',
@@ -94,7 +115,7 @@ const command: Command = {
     const summary = {
       out,
       model: config.name,
-      weights: values.weights ? resolve(io.cwd, values.weights) : `random (seed ${seed})`,
+      weights: weightsPath ?? `random (seed ${seed})`,
       params: weightSpecs(config).reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0),
       external_data: result.externalData,
       files: result.files,
@@ -105,7 +126,7 @@ const command: Command = {
       printJson(io, summary);
     } else {
       const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
-      io.stdout(`wrote ${out} (${config.name}, ${summary.params.toLocaleString('en-US')} params, ${summary.weights})\n`);
+      io.stdout(`wrote ${printable(out)} (${printable(config.name)}, ${summary.params.toLocaleString('en-US')} params, ${summary.weights})\n`);
       for (const f of result.files) io.stdout(`  ${f.path.padEnd(24)} ${mb(f.bytes)}\n`);
       io.stdout(`  total ${mb(totalBytes)}; weights ${weightsSeconds.toFixed(1)} s, build+encode ${result.encodeSeconds.toFixed(1)} s, write ${result.writeSeconds.toFixed(1)} s\n`);
     }
