@@ -54,7 +54,7 @@ const CASES: BadCase[] = [
   { id: 'E20', title: 'ppl --batch-size 0', argv: [...PPL, '--corpus', 'c.jsonl', '--batch-size', '0'], files: { 'c.jsonl': CORPUS }, stderr: [/--batch-size expects an integer in \[1, 4,096\]/] },
   { id: 'E21', title: 'ppl --threads negative', argv: [...PPL, '--corpus', 'c.jsonl', '--threads=-2'], files: { 'c.jsonl': CORPUS }, stderr: [/--threads expects an integer/] },
   { id: 'E24', title: 'ppl --threads fractional', argv: [...PPL, '--corpus', 'c.jsonl', '--threads', '1.5'], files: { 'c.jsonl': CORPUS }, stderr: [/--threads expects an integer/] },
-  { id: 'E25', title: 'ppl --threads absurdly large', argv: [...PPL, '--corpus', 'c.jsonl', '--threads', '1e9'], files: { 'c.jsonl': CORPUS }, stderr: [/--threads expects an integer in \[1, 1,024\]/] },
+  { id: 'E25', title: 'ppl --threads absurdly large', isolate: 30_000, argv: [...PPL, '--corpus', 'c.jsonl', '--threads', '1e9'], files: { 'c.jsonl': CORPUS }, stderr: [/--threads expects an integer in \[1, 1,024\]/] },
   { id: 'E26', title: 'ppl --limit negative', argv: [...PPL, '--corpus', 'c.jsonl', '--limit=-1'], files: { 'c.jsonl': CORPUS }, stderr: [/--limit expects an integer/] },
   { id: 'E27', title: 'ppl --limit beyond any float', argv: [...PPL, '--corpus', 'c.jsonl', '--limit', '1e400'], files: { 'c.jsonl': CORPUS }, stderr: [/--limit expects a number, found '1e400'/] },
   { id: 'E28', title: 'ppl with a stray argument', argv: [...PPL, 'extra'], stderr: [/unexpected argument 'extra'/] },

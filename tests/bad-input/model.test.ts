@@ -61,7 +61,7 @@ const CASES: BadCase[] = [
   { id: 'M11', title: 'info config with an absurd vocabulary', argv: ['model', 'info', 'c.json'], files: { 'c.json': tinyJson({ vocabSize: 1e300 }) }, stderr: [/vocabSize must be a positive integer up to 2147483647/] },
   { id: 'M12', title: 'info --seq 0', argv: ['model', 'info', 'mobilellm-125m', '--seq', '0'], stderr: [/--seq expects an integer in \[1, /] },
   { id: 'M13', title: 'info --seq fractional', argv: ['model', 'info', 'mobilellm-125m', '--seq', '1.5'], stderr: [/--seq expects an integer/] },
-  { id: 'M14', title: 'info --seq beyond exact integers', argv: ['model', 'info', 'mobilellm-125m', '--seq', '1e17'], stderr: [/--seq expects an integer in \[1, 9,007,199,254,740,991\]/] },
+  { id: 'M14', title: 'info --seq beyond exact integers', isolate: 30_000, argv: ['model', 'info', 'mobilellm-125m', '--seq', '1e17'], stderr: [/--seq expects an integer in \[1, 9,007,199,254,740,991\]/] },
   { id: 'M15', title: 'info --batch 0', argv: ['model', 'info', 'mobilellm-125m', '--batch', '0'], stderr: [/--batch expects an integer/] },
   { id: 'M16', title: 'info config that is a JSON array', argv: ['model', 'info', 'c.json'], files: { 'c.json': '[1, 2]' }, stderr: [/c\.json: expected a JSON object with model fields, found an array/] },
   { id: 'M18', title: 'info folder without config.json', argv: ['model', 'info', 'folder/'], files: { folder: { dir: { 'x.txt': '' } } }, stderr: [/config\.json/] },
