@@ -116,7 +116,7 @@ describe('JSONL corpus', () => {
   });
 });
 
-describe('countWords (lm-eval: len(re.split(r"\s+", doc)))', () => {
+describe('countWords (lm-eval: len(re.split(r"\\s+", doc)))', () => {
   it('counts one more than the whitespace runs, so leading and trailing whitespace add an empty word', () => {
     // Python: len(re.split(r"\s+", "  a b\tc\n\nd ")) == 6 (['', 'a', 'b', 'c', 'd', '']).
     expect(countWords('  a b\tc\n\nd ')).toBe(6);
@@ -137,6 +137,7 @@ describe('countWords (lm-eval: len(re.split(r"\s+", doc)))', () => {
     const texts = ['a\u00a0b\u2003c\u3000d', '\n\n x \t', '', ' lead', 'trail\n'];
     let i = 0;
     for await (const d of await loadCorpus('brown')) if (i++ % 25 === 0) texts.push(d.text);
+    // eslint-disable-next-line no-control-regex -- Python's \s includes the information separators U+001C..U+001F
     for (const t of texts) expect(countWords(t)).toBe(t.split(/[\s\u001c-\u001f\u0085]+/).length);
   });
 });
