@@ -104,7 +104,7 @@ const command: Command = {
     const bandwidth = values['no-bandwidth'] ? null : await measureBandwidth(threads !== undefined ? { threads } : {});
     const report = benchReport(result, { bandwidth, preset: values.preset ?? null });
     if (values.json) printJson(io, report);
-    else io.stdout(formatBenchReport(report));
+    else io.stdout(printable(formatBenchReport(report)));
     return EXIT_OK;
   },
 };

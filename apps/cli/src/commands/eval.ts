@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { readdir, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { loadTokenizer, type Tokenizer } from '@scalewise/data';
 import { corpusDocuments, evaluateTask, lmEvalResults, loadModel, loadTask, perplexity, resolveModelFiles, type CausalLM, type LoadOptions } from '@scalewise/eval';
 import { writeFileAtomic } from '../fs-atomic.js';
@@ -115,6 +116,19 @@ function isResultsJson(text: string): boolean {
   }
 }
 
+/** Write --output atomically; if the write fails (disk full, permissions), remove the temp file it left. */
+async function writeOutput(path: string, text: string): Promise<void> {
+  try {
+    await writeFileAtomic(path, text);
+  } catch (error) {
+    const prefix = `${basename(path)}.${process.pid}.`;
+    for (const name of await readdir(dirname(path)).catch(() => [] as string[])) {
+      if (name.startsWith(prefix) && name.endsWith('.tmp')) await rm(join(dirname(path), name), { force: true });
+    }
+    throw error;
+  }
+}
+
 function fmt(x: number | null, digits = 4): string {
   return x === null ? 'n/a' : x.toFixed(digits);
 }
@@ -194,7 +208,7 @@ const command: Command = {
       await lm.dispose();
     }
     const json = lmEvalResults(results, lm, { batch_size: batchSize, max_length: maxLength, tokenizer: tokenizer.name, limit: limit ?? null });
-    if (output !== undefined) await writeFileAtomic(output, `${JSON.stringify(json, null, 2)}\n`);
+    if (output !== undefined) await writeOutput(output, `${JSON.stringify(json, null, 2)}\n`);
     if (values.json) printJson(io, json);
     else {
       io.stdout(['| task | n | acc | acc_norm |', '| --- | ---: | ---: | ---: |',
