@@ -14,8 +14,8 @@ import { loadTokenizer } from '../tokenizer/hf.js';
 import type { Tokenizer } from '../tokenizer/types.js';
 import type { ProgressCallback } from '../types.js';
 
-/** Bumped whenever the on-disk layout changes, so old caches are never misread. */
-export const TOKEN_CACHE_FORMAT = 1;
+/** Bumped whenever the on-disk layout or its counts change, so old caches are never misread (2: lm-eval word counts). */
+export const TOKEN_CACHE_FORMAT = 2;
 
 /** Token ids of one split: documents' tokens back to back, without special tokens, plus per-document counts. */
 export interface PreparedSplit {
