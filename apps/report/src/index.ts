@@ -27,7 +27,7 @@ export { markdownToHtml } from './html/markdown.js';
 export { formatCell, escapeHtml } from './html/format.js';
 export { renderFigures, renderReport, writeReport, atomicWrite, type WriteReportOptions, type WrittenReport } from './write.js';
 export { exampleReportInput } from './example.js';
-export { parseCsv, parseValue, type ParsedTable } from './results/csv.js';
+export { csvCell, formatCsv, parseCsv, parseValue, type ParsedTable } from './results/csv.js';
 export { loadResultsDir, parseResultsFile, tablesFromJson, flattenRecord, type ResultsTable, type LoadedResults } from './results/load.js';
 export { figuresForTable, metricColumns, type TableAnalysis } from './results/figures.js';
 export { powerFit, type PowerFitSummary } from './results/fit.js';

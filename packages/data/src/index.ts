@@ -1,7 +1,7 @@
 export { DataError, DataInputError } from './errors.js';
 export type { Document, ProgressEvent, ProgressCallback } from './types.js';
 export { env, cacheDirectory } from './env.js';
-export { countWords } from './fsutil.js';
+export { countWords } from './words.js';
 
 // Corpora
 export { loadCorpus, type Corpus, type CorpusSpec } from './corpus/index.js';

@@ -1,7 +1,7 @@
 import { bitsPerByte as bitsPerByteOfTotal } from '@scalewise/core';
 import { DataInputError } from './errors.js';
 import type { Corpus } from './corpus/index.js';
-import { countWords } from './fsutil.js';
+import { countWords } from './words.js';
 import type { Tokenizer } from './tokenizer/types.js';
 import type { ProgressCallback } from './types.js';
 

@@ -1,3 +1,5 @@
+import { EvalInputError } from './errors.js';
+
 /** Which runtime evaluates the model. */
 export type BackendName = 'onnxruntime-node' | 'transformers.js' | 'function';
 
@@ -19,6 +21,8 @@ export interface ModelInfo {
   params?: number;
   /** Token id to prepend to each document (BOS), when the model folder names one. */
   bosTokenId?: number;
+  /** Longest input the model has positions for (config.json `max_position_embeddings`), when known. */
+  maxPositions?: number;
   /** Whether the model takes a KV cache (`past_key_values.*` inputs). */
   kvCache: boolean;
 }
@@ -50,6 +54,16 @@ export interface DecodeSession {
  * A causal language model, whatever runs it: logits for windows of token ids, and optionally
  * step-by-step decoding with a KV cache.
  */
+/**
+ * Refuse a window length the model has no positions for, before any work (an ONNX Gather error otherwise,
+ * or silent garbage from a model that does not check). `what` names the flag or option.
+ */
+export function checkPositions(info: ModelInfo, length: number, what: string): void {
+  if (info.maxPositions !== undefined && length > info.maxPositions) {
+    throw new EvalInputError(`${what} ${length} exceeds the model's ${info.maxPositions} positions (max_position_embeddings in ${info.path ?? 'its config.json'})`);
+  }
+}
+
 export interface CausalLM {
   readonly info: ModelInfo;
   /** Logits for each window (each of length ≥ 1); windows of different lengths are padded internally. */

@@ -53,9 +53,15 @@ export const LLAMA_DEFAULTS = {
   attention: { kind: 'full' },
 } as const satisfies Partial<ModelConfig>;
 
+/**
+ * Largest accepted size field (2^31 − 1, ONNX's int32 dims): bigger is a typo, and products of such fields
+ * would leave the range where parameter counts are exact.
+ */
+export const MAX_CONFIG_DIM = 2 ** 31 - 1;
+
 function positiveInteger(config: ModelConfig, field: keyof ModelConfig, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new ModelsInputError(`model config '${config.name}': ${String(field)} must be a positive integer, found ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > MAX_CONFIG_DIM) {
+    throw new ModelsInputError(`model config '${config.name}': ${String(field)} must be a positive integer up to ${MAX_CONFIG_DIM}, found ${JSON.stringify(value)}`);
   }
 }
 

@@ -7,7 +7,7 @@ export { fromHfConfig, toHfConfig, type HfLlamaConfig } from './hf-config.js';
 export { parseConfigJson, resolveConfig } from './load-config.js';
 export { paramCounts, type ParamCounts } from './accounting/params.js';
 export { flopsPerToken, type FlopsByFamily, type FlopsPerToken } from './accounting/flops.js';
-export { keyCount, keySpan, meanKeyCount } from './accounting/attention-span.js';
+export { keyCount, keySpan, meanKeyCount, totalKeyCount } from './accounting/attention-span.js';
 export {
   cachedPositions, DTYPE_BYTES, kvCacheBytes, MEMORY_DTYPES, trainingMemory, weightBytes, type MemoryDType, type TrainingMemory,
 } from './accounting/memory.js';

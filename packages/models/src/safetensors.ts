@@ -234,7 +234,9 @@ export function loadSafetensors(path: string): SafetensorsFile {
     throw new ModelsInputError(`cannot read safetensors file ${path}: ${(error as Error).message}`, { cause: error });
   }
   try {
-    const size = fstatSync(fd).size;
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) fail(path, 'expected a .safetensors file, found a folder or a special file');
+    const size = stat.size;
     if (size < 8) fail(path, `file has ${size} bytes, fewer than the 8-byte header length`);
     const prefix = new Uint8Array(8);
     readAll(fd, prefix, 0);
@@ -249,6 +251,10 @@ export function loadSafetensors(path: string): SafetensorsFile {
       tensors.set(e.name, { shape: e.shape, dtype: e.dtype, data: decodeTensor(bytes, e.dtype) });
     }
     return { tensors, metadata };
+  } catch (error) {
+    // Every failure names the file: read errors (EISDIR, EIO) are the file's fault as much as a bad header.
+    if (error instanceof ModelsInputError && error.message.includes(path)) throw error;
+    throw new ModelsInputError(`${path}: not a readable safetensors file (${(error as Error).message})`, { cause: error });
   } finally {
     closeSync(fd);
   }

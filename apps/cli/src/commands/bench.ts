@@ -1,5 +1,7 @@
-import { benchReport, formatBenchReport, measureBandwidth, randomPresetFolder, runBench, runBenchIsolated, type BenchSpec } from '@scalewise/eval';
-import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type Command } from '../kit.js';
+import { benchReport, formatBenchReport, measureBandwidth, randomPresetFolder, resolveModelFiles, runBench, runBenchIsolated, type BenchSpec } from '@scalewise/eval';
+import { getPreset } from '@scalewise/models';
+import { EXIT_OK, UsageError, parseFlags, printJson, printable, type Command } from '../kit.js';
+import { intFlag, threadsFlag } from './flag-checks.js';
 import { createProgress } from '../progress.js';
 import { resolve } from 'node:path';
 
@@ -14,10 +16,11 @@ Options:
   --preset NAME       a built-in shape (mobilellm-125m, mobilellm-350m, ...); needs --random
   --random            export the preset with seeded random weights (cached under .cache/scalewise/models)
   --seed N            weight seed for --random (default 0)
-  --pp N              prompt tokens of the pp test (default 512; 0 skips)
-  --tg N              generated tokens of the tg test, one step each with a KV cache (default 128; 0 skips)
-  -r, --reps N        timed repetitions after one untimed warm-up (default 5)
-  --threads N         onnxruntime intra-op threads (default: one per core)
+  --pp N              prompt tokens of the pp test (default 512; 0 skips; at most the model's positions)
+  --tg N              generated tokens of the tg test, one step each with a KV cache (default 128; 0 skips;
+                      at most the model's positions)
+  -r, --reps N        timed repetitions after one untimed warm-up (default 5, at most 1000)
+  --threads N         onnxruntime intra-op threads (default: one per core; 1-1024)
   --dtype fp32|int8   precision of a --random export (int8: per-channel int8 weights, onnxruntime
                       DynamicQuantizeMatMul; default fp32)
   --backend ort|transformers   runtime (default ort = onnxruntime-node)
@@ -36,6 +39,11 @@ Examples:
   scalewise bench --model runs/tiny/model --pp 128 --tg 32 -r 3 --json
 `;
 
+/** Largest --pp/--tg without a config to bound them (a typo guard: a 1e9-token prompt only exhausts memory). */
+const MAX_TOKENS = 65_536;
+/** Largest --reps: a benchmark that runs for days is a typo, not a measurement. */
+const MAX_REPS = 1000;
+
 const command: Command = {
   summary: 'Measure throughput (pp/tg tokens/s) and peak memory of a model',
   help: HELP,
@@ -50,20 +58,45 @@ const command: Command = {
     if (values.preset && !values.random) throw new UsageError('--preset needs --random (no pretrained weights are downloaded)');
     const dtype = values.dtype ?? 'fp32';
     if (dtype !== 'fp32' && dtype !== 'int8') throw new UsageError(`--dtype must be fp32 or int8, found '${dtype}'`);
+    if (values.model && (values.random || values.seed !== undefined)) throw new UsageError(`--${values.random ? 'random' : 'seed'} applies to --preset exports; a --model folder is measured with the weights it has`);
     if (values.model && values.dtype) throw new UsageError('--dtype applies to --preset --random exports; a --model folder is measured in the precision it was exported in');
     const backend = values.backend ?? 'ort';
     if (backend !== 'ort' && backend !== 'transformers') throw new UsageError(`--backend must be ort or transformers, found '${backend}'`);
-    const threads = numberFlag('threads', values.threads);
+    const threads = threadsFlag(values.threads);
+    const seed = intFlag('seed', values.seed, { min: 0, max: 2 ** 32 - 1 }, 0);
+    const pp = intFlag('pp', values.pp, { min: 0, max: Number.MAX_SAFE_INTEGER }, 512);
+    const tg = intFlag('tg', values.tg, { min: 0, max: Number.MAX_SAFE_INTEGER }, 128);
+    const reps = intFlag('reps', values.reps, { min: 1, max: MAX_REPS }, 5);
+    if (pp === 0 && tg === 0) throw new UsageError('--pp 0 and --tg 0 leave nothing to measure; give one of them a positive number of tokens');
+    // The model's positions bound both tests (pp reads pp tokens, tg grows its cache to tg tokens): checked before
+    // loading anything, instead of an onnxruntime Gather error or a process running out of memory.
+    let maxPositions: number | undefined;
+    let source = '';
+    if (values.preset) {
+      maxPositions = getPreset(values.preset).maxPositions;
+      source = `preset ${values.preset}`;
+    } else {
+      const files = resolveModelFiles(resolve(io.cwd, values.model as string));
+      const positions = files.config?.max_position_embeddings;
+      if (typeof positions === 'number' && Number.isInteger(positions) && positions > 0) maxPositions = positions;
+      source = files.folder ? `${files.folder}/config.json` : files.onnxPath;
+    }
+    for (const [flag, n] of [['pp', pp], ['tg', tg]] as const) {
+      if (maxPositions !== undefined && n > maxPositions) {
+        throw new UsageError(`--${flag} ${n} exceeds the model's ${maxPositions} positions (max_position_embeddings of ${printable(source)})`);
+      }
+      if (n > MAX_TOKENS) throw new UsageError(`--${flag} ${n} is above ${MAX_TOKENS.toLocaleString('en-US')} tokens, and ${printable(source)} does not say how many positions the model has`);
+    }
     const progress = createProgress(io);
     let model = values.model ? resolve(io.cwd, values.model) : '';
     if (values.preset) {
       progress({ stage: 'export', done: 0, total: 1, detail: values.preset });
-      const { dir } = await randomPresetFolder(values.preset, { seed: numberFlag('seed', values.seed, 0), dtype });
-      progress({ stage: 'export', done: 1, total: 1, detail: dir });
+      const { dir } = await randomPresetFolder(values.preset, { seed, dtype });
+      progress({ stage: 'export', done: 1, total: 1, detail: printable(dir) });
       model = dir;
     }
     const spec: Omit<BenchSpec, 'onProgress'> = {
-      model, backend, spinning: values.spin === true, pp: numberFlag('pp', values.pp, 512), tg: numberFlag('tg', values.tg, 128), reps: numberFlag('reps', values.reps, 5),
+      model, backend, spinning: values.spin === true, pp, tg, reps,
       ...(threads !== undefined ? { threads } : {}),
     };
     const onProgress = (test: string, done: number, total: number) => progress({ stage: test, done, total, unit: 'reps' });
@@ -71,7 +104,7 @@ const command: Command = {
     const bandwidth = values['no-bandwidth'] ? null : await measureBandwidth(threads !== undefined ? { threads } : {});
     const report = benchReport(result, { bandwidth, preset: values.preset ?? null });
     if (values.json) printJson(io, report);
-    else io.stdout(formatBenchReport(report));
+    else io.stdout(printable(formatBenchReport(report)));
     return EXIT_OK;
   },
 };

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import {
   configFromModelFolder,
   initWeights,
@@ -13,8 +13,9 @@ import {
   ModelsInputError,
   type ModelConfig,
 } from '@scalewise/models';
-import { byteTokenizerFiles, loadTokenizer } from '@scalewise/data';
-import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type CliIO, type Command } from '../kit.js';
+import { BYTE_VOCAB_SIZE, byteTokenizerFiles, loadTokenizer } from '@scalewise/data';
+import { EXIT_OK, UsageError, parseFlags, printJson, printable, type CliIO, type Command } from '../kit.js';
+import { checkOutputDir, intFlag } from './flag-checks.js';
 
 const HELP = `Usage: scalewise model export PRESET|config.json --out DIR (--random [--seed S] | --weights FILE.safetensors) [options]
        scalewise model export CHECKPOINT_DIR --out DIR [options]
@@ -26,13 +27,14 @@ past_key_values.{i}.key|value; outputs logits, present.{i}.key|value). Layer-sha
 cache slot per block application, and config.json says num_hidden_layers = layers x repeat.
 
 Options:
-  --out DIR            folder to write (created; files replaced atomically)
+  --out DIR            folder to write (created; a folder with other files is refused, one written by
+                       model export before is updated; files replaced atomically)
   --random             seeded random weights (init scheme of @scalewise/models), for throughput/memory runs
   --seed S             seed for --random (default 1)
   --weights FILE       weights from a .safetensors file with Hugging Face llama names (F32/F16/BF16)
   --external-data M    auto (default: past 1.8 GB of weights) | yes | no: weights in onnx/model.onnx_data
                        (yes by default for a checkpoint folder: one copy of the weights in memory, not two)
-  --tokenizer T        byte (default: the built-in byte-level tokenizer, ids 0-258) | none
+  --tokenizer T        byte (default: the built-in byte-level tokenizer, ids 0-${BYTE_VOCAB_SIZE - 1}) | none
                        (a checkpoint folder's own tokenizer.model / tokenizer.json is the default for it)
 
 A CHECKPOINT_DIR is a downloaded Hugging Face / MobileLLM folder: config.json (model_type llama or mobilellm)
@@ -45,6 +47,16 @@ Examples:
   scalewise model export ./config.json --weights ./model.safetensors --out ./out/my-model --json
   scalewise model export ./MobileLLM-125M --out ./out/mobilellm-125m
 `;
+
+/** A folder this command wrote before: its config.json carries scalewise's export keys. */
+function isModelFolder(_entries: string[], dir: string): boolean {
+  try {
+    const json = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    return typeof json.scalewise_name === 'string' && 'transformers.js_config' in json;
+  } catch {
+    return false;
+  }
+}
 
 function readConfig(spec: string, cwd: string): ModelConfig {
   const path = resolve(cwd, spec);
@@ -81,10 +93,10 @@ const command: Command = {
     if (!values.out) throw new UsageError('model export needs --out DIR');
     const checkpointDir = resolve(io.cwd, positionals[0] as string);
     const isCheckpoint = isCheckpointFolder(checkpointDir);
-    if (isCheckpoint && (values.random || values.weights)) throw new UsageError(`${positionals[0]} is a checkpoint folder with its own weights; drop --random / --weights`);
+    if (isCheckpoint && (values.random || values.weights)) throw new UsageError(`${printable(positionals[0] as string)} is a checkpoint folder with its own weights; drop --random / --weights`);
     if (!isCheckpoint && Boolean(values.random) === Boolean(values.weights)) throw new UsageError('model export needs exactly one of --random or --weights FILE.safetensors (or a checkpoint folder)');
-    const seed = numberFlag('seed', values.seed, 1);
-    if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed expects a non-negative integer, found '${values.seed}'`);
+    const seed = intFlag('seed', values.seed, { min: 0, max: 2 ** 32 - 1 }, 1);
+    if (values.weights && values.seed !== undefined) throw new UsageError('--seed applies to --random weights, not --weights FILE');
     // A checkpoint's weights go to onnx/model.onnx_data by default: streamed from the loaded tensors, so the export
     // holds one copy of the weights (a single model.onnx is encoded whole in memory: a second copy).
     const externalFlag = values['external-data'] ?? (isCheckpoint ? 'yes' : 'auto');
@@ -92,18 +104,26 @@ const command: Command = {
     const tokenizerFlag = values.tokenizer ?? (isCheckpoint ? 'folder' : 'byte');
     if (!['byte', 'none', ...(isCheckpoint ? ['folder'] : [])].includes(tokenizerFlag)) throw new UsageError(`--tokenizer expects byte or none, found '${tokenizerFlag}'`);
 
+    // Where the folder goes and where the weights come from, checked before any weights are made or read.
+    const out = resolve(io.cwd, values.out);
+    checkOutputDir('--out', out, isModelFolder);
+    const weightsPath = values.weights ? resolve(io.cwd, values.weights) : undefined;
+    if (weightsPath) {
+      const kind = statSync(weightsPath, { throwIfNoEntry: false });
+      if (!kind) throw new UsageError(`--weights ${printable(weightsPath)} does not exist`);
+      if (!kind.isFile()) throw new UsageError(`--weights ${printable(weightsPath)} is not a file; expected a .safetensors file`);
+    }
     const t0 = performance.now();
     const checkpoint = isCheckpoint ? loadCheckpoint(checkpointDir) : undefined;
     const config = checkpoint?.config ?? readConfig(positionals[0] as string, io.cwd);
     const folderTokenizer = tokenizerFlag === 'folder' && ['tokenizer.model', 'tokenizer.json'].some((f) => existsSync(resolve(checkpointDir, f)));
-    if (tokenizerFlag === 'folder' && !folderTokenizer) io.stderr(`warning: ${checkpointDir} has no tokenizer.model or tokenizer.json; the export has no tokenizer\n`);
+    if (tokenizerFlag === 'folder' && !folderTokenizer) io.stderr(`warning: ${printable(checkpointDir)} has no tokenizer.model or tokenizer.json; the export has no tokenizer\n`);
     const tokenizer = tokenizerFlag === 'byte' ? byteTokenizerFiles() : folderTokenizer ? (await loadTokenizer(checkpointDir)).huggingFaceFiles() : undefined;
-    if (tokenizer && config.vocabSize < 259) {
-      throw new UsageError(`--tokenizer byte needs vocabSize >= 259 (the byte tokenizer's ids), model '${config.name}' has ${config.vocabSize}; use --tokenizer none`);
+    if (tokenizerFlag === 'byte' && config.vocabSize < BYTE_VOCAB_SIZE) {
+      throw new UsageError(`--tokenizer byte needs vocabSize >= ${BYTE_VOCAB_SIZE} (the byte tokenizer's ids), model '${config.name}' has ${config.vocabSize}; use --tokenizer none`);
     }
-    const weights = checkpoint?.weights ?? (values.weights ? loadWeights(resolve(io.cwd, values.weights), config).weights : initWeights(config, seed));
+    const weights = checkpoint?.weights ?? (weightsPath ? loadWeights(weightsPath, config).weights : initWeights(config, seed));
     const weightsSeconds = (performance.now() - t0) / 1000;
-    const out = resolve(io.cwd, values.out);
     const result = await writeModelFolder(out, {
       config, weights, tokenizer,
       externalData: externalFlag === 'auto' ? 'auto' : externalFlag === 'yes',
@@ -112,7 +132,7 @@ const command: Command = {
     const summary = {
       out,
       model: config.name,
-      weights: checkpoint ? `${checkpoint.dir} (${checkpoint.files.join(', ')}; stored ${checkpoint.storedDtypes.join('/')})` : values.weights ? resolve(io.cwd, values.weights) : `random (seed ${seed})`,
+      weights: checkpoint ? `${checkpoint.dir} (${checkpoint.files.join(', ')}; stored ${checkpoint.storedDtypes.join('/')})` : weightsPath ?? `random (seed ${seed})`,
       params: weightSpecs(config).reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0),
       external_data: result.externalData,
       files: result.files,
@@ -123,7 +143,7 @@ const command: Command = {
       printJson(io, summary);
     } else {
       const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
-      io.stdout(`wrote ${out} (${config.name}, ${summary.params.toLocaleString('en-US')} params, ${summary.weights})\n`);
+      io.stdout(`wrote ${printable(out)} (${printable(config.name)}, ${summary.params.toLocaleString('en-US')} params, ${summary.weights})\n`);
       for (const f of result.files) io.stdout(`  ${f.path.padEnd(24)} ${mb(f.bytes)}\n`);
       io.stdout(`  total ${mb(totalBytes)}; weights ${weightsSeconds.toFixed(1)} s, build+encode ${result.encodeSeconds.toFixed(1)} s, write ${result.writeSeconds.toFixed(1)} s\n`);
     }

@@ -1,7 +1,8 @@
 import {
   flopsPerToken, kvCacheBytes, MEMORY_DTYPES, paramCounts, resolveConfig, trainingMemory, weightBytes, type FlopsByFamily, type ModelConfig,
 } from '@scalewise/models';
-import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type CliIO, type Command } from '../kit.js';
+import { EXIT_OK, UsageError, parseFlags, printJson, printable, type CliIO, type Command } from '../kit.js';
+import { intFlag } from './flag-checks.js';
 
 export const HELP = `Usage: scalewise model info PRESET|config.json [--seq N] [--batch B] [--json]
 
@@ -26,11 +27,9 @@ Examples:
   scalewise model info ./my-model/config.json
 `;
 
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  const n = numberFlag(name, value, fallback);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} expects a positive integer, found '${value}'`);
-  return n;
-}
+// Closed-form accounting answers for any context, so the only bound is where integers stay exact.
+const positiveInt = (name: string, value: string | undefined, fallback: number): number =>
+  intFlag(name, value, { min: 1, max: Number.MAX_SAFE_INTEGER }, fallback);
 
 const SI = ['', 'k', 'M', 'G', 'T', 'P', 'E'];
 
@@ -99,7 +98,7 @@ function human(info: ModelInfo, io: CliIO): void {
   const c = info.config;
   const sharing = c.layerRepeat > 1 ? ` x ${c.layerRepeat} (layer sharing: ${c.layers * c.layerRepeat} blocks run)` : '';
   const lines = [
-    `${info.name}: dim ${c.dim}, ${c.layers} layers${sharing}, ${c.heads} heads / ${c.kvHeads} KV heads of ${c.headDim}, FFN ${c.ffnHidden}, vocab ${c.vocabSize}, ${c.tiedEmbeddings ? 'tied' : 'untied'} embeddings, attention ${describeAttention(c)}`,
+    `${printable(info.name)}: dim ${c.dim}, ${c.layers} layers${sharing}, ${c.heads} heads / ${c.kvHeads} KV heads of ${c.headDim}, FFN ${c.ffnHidden}, vocab ${c.vocabSize}, ${c.tiedEmbeddings ? 'tied' : 'untied'} embeddings, attention ${describeAttention(c)}`,
     '',
     'Parameters',
     `  total           ${int(info.params_total).padStart(15)}  (${si(info.params_total)})`,
@@ -129,6 +128,7 @@ const command: Command = {
   help: HELP,
   run: async (argv, io) => {
     const { values, positionals } = parseFlags(argv, { seq: { type: 'string' }, batch: { type: 'string' } });
+    if (positionals.length === 1 && positionals[0]!.trim() === '') throw new UsageError('model info expects a PRESET or config.json, found an empty argument');
     if (values.help) {
       io.stdout(HELP);
       return EXIT_OK;
@@ -137,7 +137,7 @@ const command: Command = {
     const seq = positiveInt('seq', values.seq, 2048);
     const batch = positiveInt('batch', values.batch, 1);
     const config = resolveConfig(positionals[0]!, io.cwd);
-    if (seq > config.maxPositions) io.stderr(`warning: --seq ${seq} exceeds max_position_embeddings ${config.maxPositions} of ${config.name}\n`);
+    if (seq > config.maxPositions) io.stderr(`warning: --seq ${seq} exceeds max_position_embeddings ${config.maxPositions} of ${printable(config.name)}\n`);
     const info = modelInfo(config, seq, batch);
     if (values.json) printJson(io, info);
     else human(info, io);

@@ -1,4 +1,4 @@
-import { EXIT_OK, UsageError, type Command } from '../kit.js';
+import { EXIT_OK, EXIT_USAGE, UsageError, type Command } from '../kit.js';
 import { HELP as INFO_HELP } from './model-info.js';
 
 // Subcommands load lazily: `model info` must not pay for onnxruntime, which `model export` needs.
@@ -8,24 +8,12 @@ const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Command
 };
 
 async function loadExport(): Promise<Command> {
-  const path = './model-export.js';
-  try {
-    return ((await import(path)) as { default: Command }).default;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes('model-export')) {
-      throw new Error('scalewise model export is not available yet in this build', { cause: error });
-    }
-    throw error;
-  }
+  return (await import('./model-export.js')).default;
 }
 
 // main.ts prints the top-level command's help for any '--help' in argv, so this help carries the
 // subcommands' own help texts too.
-const EXPORT_HELP = await loadExport().then(
-  (c) => c.help,
-  () => 'scalewise model export: not available yet in this build.\n',
-);
+const EXPORT_HELP = (await loadExport()).help;
 
 const HELP = `Usage: scalewise model <subcommand> [options]
 
@@ -52,7 +40,9 @@ const command: Command = {
     const [name, ...rest] = argv;
     if (name === undefined || name === '--help' || name === '-h') {
       io.stdout(HELP);
-      return name === undefined ? 2 : EXIT_OK;
+      if (name !== undefined) return EXIT_OK;
+      io.stderr(`scalewise model: no subcommand given; expected one of: ${Object.keys(SUBCOMMANDS).join(', ')}\n`);
+      return EXIT_USAGE;
     }
     const sub = SUBCOMMANDS[name];
     if (!sub) throw new UsageError(`unknown model subcommand '${name}'; expected one of: ${Object.keys(SUBCOMMANDS).join(', ')}`);

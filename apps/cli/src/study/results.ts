@@ -1,15 +1,12 @@
 import path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '@scalewise/core/node';
+import { formatCsv } from '@scalewise/report';
 import type { StudyResults } from './report-input.js';
 
 function csv(rows: Record<string, unknown>[]): string {
   if (rows.length === 0) return '';
   const columns = Object.keys(rows[0]!).filter((k) => rows.every((r) => typeof r[k] !== 'object' || r[k] === null));
-  const cell = (v: unknown) => {
-    const text = v === null || v === undefined ? '' : String(v);
-    return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  return `${columns.join(',')}\n${rows.map((r) => columns.map((c) => cell(r[c])).join(',')).join('\n')}\n`;
+  return formatCsv(rows, columns);
 }
 
 /** Machine-readable results beside the report: one JSON per stage and CSV tables (atomic writes). */

@@ -62,3 +62,23 @@ export function parseCsv(text: string, file: string): ParsedTable {
   });
   return { columns, rows };
 }
+
+/**
+ * One CSV field: quoted when it holds a comma, quote or line break (RFC 4180), and — when it is text that a
+ * spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a leading tab or carriage return) — prefixed with
+ * `'` so it stays text (OWASP CSV injection). Numbers, and text that reads as a plain number such as `-1.5`,
+ * are written as they are.
+ */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text) && typeof parseValue(text) !== 'number') text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** Rows as CSV text with a header line; `columns` default to the first row's keys. Every field goes through `csvCell`. */
+export function formatCsv(rows: ReadonlyArray<Record<string, unknown>>, columns: readonly string[] = Object.keys(rows[0] ?? {})): string {
+  if (columns.length === 0) return '';
+  const lines = [columns.map(csvCell).join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))];
+  return `${lines.join('\n')}\n`;
+}

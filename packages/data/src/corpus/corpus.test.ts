@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countWords } from '../fsutil.js';
+import { countWords } from '../words.js';
 import type { Document } from '../types.js';
 import { BROWN_GENRES, detokenize, parseBrownFile, stripTag } from './brown.js';
 import { loadCorpus } from './index.js';
@@ -116,21 +116,28 @@ describe('JSONL corpus', () => {
   });
 });
 
-describe('countWords', () => {
-  it('splits on whitespace', () => {
-    expect(countWords('  a b\tc\n\nd ')).toBe(4);
-    expect(countWords('   ')).toBe(0);
+describe('countWords (lm-eval: len(re.split(r"\\s+", doc)))', () => {
+  it('counts one more than the whitespace runs, so leading and trailing whitespace add an empty word', () => {
+    // Python: len(re.split(r"\s+", "  a b\tc\n\nd ")) == 6 (['', 'a', 'b', 'c', 'd', '']).
+    expect(countWords('  a b\tc\n\nd ')).toBe(6);
+    expect(countWords('a b')).toBe(2);
+    expect(countWords('a b\n')).toBe(3);
+    expect(countWords('   ')).toBe(2);
+    expect(countWords('')).toBe(1);
   });
-});
 
-describe('countWords agrees with a regex split', () => {
-  it('on Brown and on odd whitespace', async () => {
-    const texts = ['a\u00a0b\u2003c\u3000d\ufeffe', '\n\n x \t', ''];
+  it("uses Python's whitespace set, not JavaScript's", () => {
+    // U+001C..U+001F and NEL are whitespace to Python's re; U+FEFF is not (JavaScript's \s says the opposite).
+    expect(countWords('a\u001cb\u0085c')).toBe(3);
+    expect(countWords('a\ufeffb')).toBe(1);
+    expect(countWords('a\u00a0b\u2003c\u3000d')).toBe(4);
+  });
+
+  it('agrees with a regex split over the same whitespace on Brown and on odd texts', async () => {
+    const texts = ['a\u00a0b\u2003c\u3000d', '\n\n x \t', '', ' lead', 'trail\n'];
     let i = 0;
     for await (const d of await loadCorpus('brown')) if (i++ % 25 === 0) texts.push(d.text);
-    for (const t of texts) {
-      const ref = t.trim() === '' ? 0 : t.trim().split(/\s+/).length;
-      expect(countWords(t)).toBe(ref);
-    }
+    // eslint-disable-next-line no-control-regex -- Python's \s includes the information separators U+001C..U+001F
+    for (const t of texts) expect(countWords(t)).toBe(t.split(/[\s\u001c-\u001f\u0085]+/).length);
   });
 });

@@ -7,7 +7,7 @@ import { loadCorpus, type Corpus, type CorpusSpec } from '../corpus/index.js';
 import { cacheDirectory } from '../env.js';
 import { DataError, DataInputError } from '../errors.js';
 import { writeFileAtomic } from '@scalewise/core/node';
-import { countWords } from '../fsutil.js';
+import { countWords } from '../words.js';
 import { sha256 } from '../hash.js';
 import { checkOutputFolder, removeStaleTemps } from '../outdir.js';
 import { noText } from '../stats.js';
@@ -16,8 +16,8 @@ import { loadTokenizer } from '../tokenizer/hf.js';
 import type { Tokenizer } from '../tokenizer/types.js';
 import type { ProgressCallback } from '../types.js';
 
-/** Bumped whenever the on-disk layout changes, so old caches are never misread. */
-export const TOKEN_CACHE_FORMAT = 1;
+/** Bumped whenever the on-disk layout or its counts change, so old caches are never misread (2: lm-eval word counts). */
+export const TOKEN_CACHE_FORMAT = 2;
 /** Written into every manifest: only folders carrying it (and only scalewise's files) are ever replaced. */
 export const TOKEN_CACHE_FORMAT_NAME = 'scalewise-token-cache';
 

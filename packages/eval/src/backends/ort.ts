@@ -55,6 +55,8 @@ function int64(values: ArrayLike<number>, dims: number[]): ort.Tensor {
   return new ort.Tensor('int64', data, dims);
 }
 
+ort.env.logLevel = 'fatal';
+
 /** A CausalLM on onnxruntime-node: one session, created once, reused for every call. */
 export async function loadOrtModel(path: string, options: OrtOptions = {}): Promise<CausalLM> {
   const files = resolveModelFiles(path);
@@ -64,6 +66,8 @@ export async function loadOrtModel(path: string, options: OrtOptions = {}): Prom
     session = await ort.InferenceSession.create(files.onnxPath, {
       executionProviders: [ep],
       graphOptimizationLevel: 'all',
+      // Fatal only: onnxruntime's own coloured log lines must not reach the terminal; its errors come back as ours.
+      logSeverityLevel: 4,
       ...(options.threads !== undefined ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
       ...(options.spinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
     });
@@ -84,10 +88,12 @@ export async function loadOrtModel(path: string, options: OrtOptions = {}): Prom
   const vocabSize = typeof vocabDim === 'number' ? vocabDim : configInt(files.config, 'vocab_size');
   if (vocabSize === undefined) throw new EvalInputError(`ONNX model '${files.onnxPath}': logits vocab dimension is symbolic and config.json has no vocab_size`);
   const bos = configInt(files.config, 'bos_token_id');
+  const maxPositions = configInt(files.config, 'max_position_embeddings');
   const dtype = options.dtype ?? (typeof files.config?.scalewise_dtype === 'string' ? files.config.scalewise_dtype : 'fp32');
   const info: ModelInfo = {
     backend: 'onnxruntime-node', threads: options.threads ?? null, executionProvider: ep, dtype, vocabSize,
     path, modelBytes: files.modelBytes, kvCache: kv !== undefined, ...(bos !== undefined ? { bosTokenId: bos } : {}),
+    ...(maxPositions !== undefined ? { maxPositions } : {}),
   };
 
   const emptyPast = (batch: number): Record<string, ort.Tensor> => {

@@ -50,9 +50,11 @@ export async function loadTransformersModel(folder: string, options: Transformer
   const vocabSize = configInt(files.config, 'vocab_size');
   if (vocabSize === undefined) throw new EvalInputError(`model config '${folder}/config.json' has no integer vocab_size`);
   const bos = configInt(files.config, 'bos_token_id');
+  const maxPositions = configInt(files.config, 'max_position_embeddings');
   const info: ModelInfo = {
     backend: 'transformers.js', threads: options.threads ?? null, executionProvider: options.device ?? 'cpu', dtype: 'fp32', vocabSize,
     path: folder, modelBytes: files.modelBytes, kvCache: true, ...(bos !== undefined ? { bosTokenId: bos } : {}),
+    ...(maxPositions !== undefined ? { maxPositions } : {}),
   };
   const int64 = (values: number[], dims: number[]) => new tjs.Tensor('int64', BigInt64Array.from(values.map(BigInt)), dims);
 

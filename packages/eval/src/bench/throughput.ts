@@ -1,5 +1,5 @@
 import { EvalInputError } from '../errors.js';
-import type { CausalLM } from '../lm.js';
+import { checkPositions, type CausalLM } from '../lm.js';
 import { sampleSd } from '../ppl/bootstrap.js';
 import { createRng, type Rng } from '@scalewise/core';
 
@@ -98,7 +98,10 @@ export async function benchThroughput(lm: CausalLM, options: ThroughputOptions =
   for (const [name, v] of [['pp', pp], ['tg', tg]] as const) {
     if (!Number.isInteger(v) || v < 0) throw new EvalInputError(`--${name} must be a non-negative integer, found ${v}`);
   }
+  if (pp === 0 && tg === 0) throw new EvalInputError('--pp and --tg are both 0: nothing to measure');
   if (!Number.isInteger(reps) || reps < 1) throw new EvalInputError(`repetitions must be a positive integer, found ${reps}`);
+  if (pp > 0) checkPositions(lm.info, pp, '--pp');
+  if (tg > 0) checkPositions(lm.info, tg, '--tg');
   const rand = createRng(options.seed ?? 42);
   if (pp > 0) await timePrompt(lm, pp, rand);
   if (tg > 0) await timeGen(lm, 1, rand);

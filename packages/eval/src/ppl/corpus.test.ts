@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { evalWindows } from '@scalewise/data';
 import { functionModel } from '../backends/function.js';
-import { fromEvalWindows } from './corpus.js';
+import { byteTokenizer } from '../tasks/tokenizer.js';
+import { corpusDocuments, fromEvalWindows } from './corpus.js';
 import { windowLoss } from './perplexity.js';
 import { rollingWindows } from './windows.js';
 
@@ -50,5 +51,33 @@ describe('fromEvalWindows (windows from @scalewise/data)', () => {
 
   it('refuses windows whose target is not the input shifted by one', () => {
     expect(() => fromEvalWindows([{ input: [1, 2], target: [3, 4], scoreFrom: 0 }])).toThrow(/shifted by one/);
+  });
+});
+
+describe('corpusDocuments (issue #20)', () => {
+  it('counts the bytes of a file that is not valid UTF-8 as they are, and warns', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'eval-corpus-'));
+    try {
+      const file = join(dir, 'bad.txt');
+      const raw = Buffer.concat([Buffer.from('abc '), Buffer.from([0x80, 0xff, 0xe2]), Buffer.from(' def\n')]);
+      await writeFile(file, raw);
+      const warnings: string[] = [];
+      const docs = await corpusDocuments(file, byteTokenizer(), { split: 'all', onWarning: (m) => warnings.push(m) });
+      expect(docs).toHaveLength(1);
+      expect(docs[0]!.bytes).toBe(raw.length); // 12, not the 18 bytes of the text with three U+FFFD
+      expect(Buffer.byteLength(docs[0]!.text!, 'utf8')).toBe(18);
+      expect(warnings.join('\n')).toMatch(/bad\.txt: not valid UTF-8.*12 bytes/);
+      // A valid file that merely contains U+FFFD keeps the text's byte count, without a warning.
+      await writeFile(file, 'ok \uFFFD ok');
+      const clean: string[] = [];
+      const again = await corpusDocuments(file, byteTokenizer(), { split: 'all', onWarning: (m) => clean.push(m) });
+      expect([again[0]!.bytes, clean]).toEqual([undefined, []]);
+      await expect(corpusDocuments(file, byteTokenizer(), { split: 'all', limit: 0 })).rejects.toThrow(/limit must be a positive integer/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

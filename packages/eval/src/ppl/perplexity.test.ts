@@ -119,3 +119,19 @@ describe('perplexity', () => {
     await expect(perplexity(lm, [], {})).rejects.toThrow(/nothing to score in 0 documents/);
   });
 });
+
+describe('positions and word counts (issue #20, #17)', () => {
+  const flat = functionModel(V, (ids) => new Float32Array(ids.length * V), { maxPositions: 8 });
+
+  it('refuses a max length beyond the model positions before scoring, naming both', async () => {
+    await expect(perplexity(flat, [{ tokens: [1, 2, 3] }], { maxLength: 9, prefixToken: 0, bootstrap: 0 })).rejects.toThrow(/max length 9 exceeds the model's 8 positions/);
+    const ok = await perplexity(flat, [{ tokens: [1, 2, 3] }], { maxLength: 8, prefixToken: 0, bootstrap: 0 });
+    expect(ok.tokens).toBe(3);
+  });
+
+  it("counts words as lm-eval's len(re.split(r'\\s+', doc)): trailing whitespace adds a word", async () => {
+    const r = await perplexity(flat, [{ tokens: [1, 2, 3], text: ' two words\n' }], { maxLength: 8, prefixToken: 0, bootstrap: 0 });
+    expect(r.words).toBe(4); // ['', 'two', 'words', '']
+    expect(r.word_perplexity).toBeCloseTo(Math.exp((3 * Math.log(V)) / 4), 10);
+  });
+});

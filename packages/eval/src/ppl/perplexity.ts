@@ -1,6 +1,7 @@
 import { bitsPerByte } from '@scalewise/core';
 import { EvalInputError } from '../errors.js';
-import type { CausalLM, ModelInfo } from '../lm.js';
+import { countWords } from '@scalewise/data';
+import { checkPositions, type CausalLM, type ModelInfo } from '../lm.js';
 import { bootstrapRatios, type DocTotals } from './bootstrap.js';
 import { scoreWindows, type ScoreOptions } from './score.js';
 import { rollingWindows, type ScoreWindow } from './windows.js';
@@ -9,7 +10,7 @@ import { rollingWindows, type ScoreWindow } from './windows.js';
 export interface PplDocument {
   id?: string;
   tokens: ArrayLike<number>;
-  /** Source text; words = `text.split(/\s+/).length` and bytes = UTF-8 length, as lm-eval counts them. */
+  /** Source text; words = `len(re.split(r"\s+", text))` (@scalewise/data `countWords`) and bytes = UTF-8 length, as lm-eval counts them. */
   text?: string;
   words?: number;
   bytes?: number;
@@ -65,14 +66,11 @@ const UNITS = {
   log_likelihood: 'nats',
 };
 
-function countWords(text: string): number {
-  return text.split(/\s+/).length;
-}
-
 /** Score documents with rolling windows and report token/word/byte perplexity and bits per byte. */
 export async function perplexity(lm: CausalLM, docs: readonly PplDocument[], options: PerplexityOptions = {}): Promise<PerplexityResult> {
   const maxLength = options.maxLength ?? 1024;
   const stride = options.stride ?? maxLength;
+  checkPositions(lm.info, maxLength, 'max length');
   const prefixToken = options.prefixToken === undefined ? (lm.info.bosTokenId ?? null) : options.prefixToken;
   const windows: ScoreWindow[] = [];
   const owner: number[] = [];

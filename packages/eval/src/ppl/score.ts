@@ -1,5 +1,5 @@
 import { EvalInputError } from '../errors.js';
-import type { CausalLM } from '../lm.js';
+import { checkPositions, type CausalLM } from '../lm.js';
 import { targetLogProb } from '../logprob.js';
 import type { ScoreWindow } from './windows.js';
 
@@ -22,6 +22,8 @@ export async function scoreWindows(lm: CausalLM, windows: readonly ScoreWindow[]
       throw new EvalInputError(`window ${i}: expected ≥ 2 tokens and 1 ≤ scored ≤ tokens − 1, found ${w.tokens.length} tokens, scored ${w.scored}`);
     }
   }
+  const longest = windows.reduce((m, w) => Math.max(m, w.tokens.length - 1), 0);
+  checkPositions(lm.info, longest, 'window length');
   const results = new Array<Float64Array>(windows.length);
   // Longest first, so each batch holds windows of similar length and padding stays small.
   const order = windows.map((_, i) => i).sort((a, b) => (windows[b]?.tokens.length ?? 0) - (windows[a]?.tokens.length ?? 0) || a - b);

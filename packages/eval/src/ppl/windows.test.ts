@@ -70,3 +70,28 @@ describe('rollingWindows', () => {
     expect(() => rollingWindows(doc, { maxLength: 4, stride: 5, prefixToken: 0 })).toThrow(/stride must be an integer in \[1, max length = 4\], found 5/);
   });
 });
+
+describe('rollingWindows is @scalewise/data evalWindows in ScoreWindow shape (one implementation)', () => {
+  it('matches the lm-eval and HF references for many lengths, strides and both prefix modes', () => {
+    for (let n = 0; n <= 30; n += 3) {
+      const d = Array.from({ length: n }, (_, i) => 50 + i);
+      for (let maxLength = 1; maxLength <= 12; maxLength++) {
+        if (n > 0) {
+          const ours = rollingWindows(d, { maxLength, stride: maxLength, prefixToken: 7 }).map((w) => ({
+            input: Array.from(w.tokens.subarray(0, -1)), targets: Array.from(w.tokens.subarray(w.tokens.length - w.scored)),
+          }));
+          expect(ours).toEqual(lmEvalWindows(d, 7, maxLength));
+        }
+        for (let stride = 1; stride < maxLength; stride++) {
+          for (const prefixToken of [7, null]) {
+            const seq = prefixToken === null ? d : [prefixToken, ...d];
+            const ours = rollingWindows(d, { maxLength, stride, prefixToken });
+            const theirs = hfWindows(seq, maxLength, stride).filter((w) => w.targets.length > 0);
+            expect(ours.map((w) => Array.from(w.tokens.subarray(0, -1)))).toEqual(theirs.map((w) => w.input));
+            expect(ours.map((w) => Array.from(w.tokens.subarray(w.tokens.length - w.scored)))).toEqual(theirs.map((w) => w.targets));
+          }
+        }
+      }
+    }
+  });
+});

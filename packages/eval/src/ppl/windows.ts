@@ -1,3 +1,4 @@
+import { evalWindows } from '@scalewise/data';
 import { EvalInputError } from '../errors.js';
 
 /**
@@ -27,40 +28,30 @@ function check(options: WindowOptions): void {
 }
 
 /**
- * Windows that score every token of a document exactly once.
+ * Windows that score every token of a document exactly once; the windows themselves come from @scalewise/data's
+ * `evalWindows` (the one windowing implementation), in this package's `ScoreWindow` shape.
  *
  * - `stride = maxLength` reproduces lm-evaluation-harness `get_rolling_token_windows` + `make_disjoint_window`
  *   (context_len 1): the first window reads the prefix token and the first maxLength-1 tokens; each later window
  *   scores the next maxLength tokens (fewer at the end) reading the maxLength tokens before each target.
- * - `stride < maxLength` reproduces the Hugging Face "perplexity of fixed-length models" loop: windows start every
- *   `stride` tokens, read up to maxLength tokens and score only the tokens not scored by the previous window.
+ * - `stride < maxLength` reproduces the Hugging Face "perplexity of fixed-length models" loop: windows of
+ *   maxLength tokens start every `stride` tokens and score only the tokens not scored by the previous window.
+ *   HF's max_length counts the window's last token, whose prediction is never used, so the model reads
+ *   maxLength − 1 tokens: `evalWindows` strided with maxLength − 1 (its maxLength is what the model reads).
  */
 export function rollingWindows(doc: ArrayLike<number>, options: WindowOptions): ScoreWindow[] {
   check(options);
   const { maxLength, stride, prefixToken } = options;
-  const seq = Int32Array.from(prefixToken === null ? Array.from(doc) : [prefixToken, ...Array.from(doc)]);
-  const m = seq.length;
-  if (m < 2) return [];
-  const windows: ScoreWindow[] = [];
-  if (stride === maxLength) {
-    // Targets are seq positions 1..m-1; each window's input is the (up to) maxLength tokens before its last target.
-    let predicted = 1;
-    while (predicted < m) {
-      const count = Math.min(maxLength, m - predicted);
-      const end = predicted + count; // exclusive end of targets
-      const start = Math.max(0, end - 1 - maxLength);
-      windows.push({ tokens: seq.slice(start, end), scored: count });
-      predicted = end;
-    }
-    return windows;
-  }
-  let prevEnd = 0;
-  for (let begin = 0; begin < m; begin += stride) {
-    const end = Math.min(begin + maxLength, m);
-    const scored = Math.min(end - prevEnd, end - begin - 1);
-    if (scored > 0) windows.push({ tokens: seq.slice(begin, end), scored });
-    prevEnd = end;
-    if (end === m) break;
-  }
-  return windows;
+  // Without a prefix token the document's first token plays its part: it is read, never scored.
+  const [prefixId, body] = prefixToken === null ? [doc[0], Array.prototype.slice.call(doc, 1) as number[]] : [prefixToken, doc];
+  if (prefixId === undefined || body.length === 0) return [];
+  const windows = stride === maxLength
+    ? evalWindows(body, { maxLength, mode: 'disjoint', prefixId })
+    : evalWindows(body, { maxLength: maxLength - 1, mode: 'strided', stride, prefixId });
+  return windows.map((w) => {
+    const tokens = new Int32Array(w.input.length + 1);
+    tokens.set(w.input);
+    tokens[w.input.length] = w.target[w.target.length - 1] as number;
+    return { tokens, scored: w.scored };
+  });
 }

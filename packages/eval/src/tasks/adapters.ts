@@ -37,6 +37,9 @@ function strArray(value: unknown, key: string, where: string): string[] {
   if (!Array.isArray(value) || value.length < 2 || !value.every((x) => typeof x === 'string')) {
     throw new EvalInputError(`${where}: field '${key}' must be an array of at least 2 strings, found ${JSON.stringify(value)}`);
   }
+  // An empty choice has log-likelihood 0 and would win every question it is in: refuse it, naming it.
+  const empty = value.findIndex((x) => (x as string).trim() === '');
+  if (empty >= 0) throw new EvalInputError(`${where}: field '${key}' entry ${empty} is an empty string; every choice needs text`);
   return value as string[];
 }
 

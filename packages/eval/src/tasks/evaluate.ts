@@ -1,4 +1,4 @@
-import type { CausalLM } from '../lm.js';
+import { checkPositions, type CausalLM } from '../lm.js';
 import { scoreWindows, type ScoreOptions } from '../ppl/score.js';
 import type { ScoreWindow } from '../ppl/windows.js';
 import { sampleSd } from '../ppl/bootstrap.js';
@@ -56,6 +56,7 @@ function argmax(values: number[]): number {
 /** Zero-shot multiple choice, scored the way lm-evaluation-harness scores `multiple_choice` tasks. */
 export async function evaluateTask(lm: CausalLM, tokenizer: TextTokenizer, task: LoadedTask, options: TaskOptions = {}): Promise<TaskResult> {
   const maxLength = options.maxLength ?? 2048;
+  checkPositions(lm.info, maxLength, 'max length');
   const prefix = options.prefixToken ?? lm.info.bosTokenId ?? 0;
   const windows: ScoreWindow[] = [];
   for (const item of task.items) {

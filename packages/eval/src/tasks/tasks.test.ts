@@ -102,6 +102,10 @@ describe('zero-shot multiple choice', () => {
   it('refuses bad rows naming the file, row and field', async () => {
     expect(() => ADAPTERS.generic?.toItem({ context: 'c', choices: ['a', 'b'], gold: 2 }, 0, "task file 'x' row 3")).toThrow("task file 'x' row 3: field 'gold' must be a choice index in [0, 2), found 2");
     await expect(loadTask('nosuch=foo.jsonl')).rejects.toThrow(/unknown format 'nosuch'/);
+    // An empty choice has log-likelihood 0 and would always win: refused, naming the entry.
+    expect(() => ADAPTERS.generic?.toItem({ context: 'c', choices: ['a', ' '], gold: 0 }, 0, "task file 'x' line 4")).toThrow("task file 'x' line 4: field 'choices' entry 1 is an empty string");
+    expect(() => ADAPTERS.arc_easy?.toItem({ question: 'q', choices: { text: ['', 'b'], label: ['A', 'B'] }, answerKey: 'A' }, 0, 'w')).toThrow(/field 'choices\.text' entry 0 is an empty string/);
+    await expect(loadTask(join(FIXTURES, 'tiny-task.jsonl'), 0)).rejects.toThrow(/limit must be a positive integer/);
     await expect(loadTask(join(FIXTURES, 'missing.jsonl'))).rejects.toThrow(/does not exist/);
   });
 });

@@ -1,10 +1,15 @@
+import { bytesTokenizer } from '@scalewise/data';
+
 /** Text to token ids, without special tokens (BOS/EOS are the caller's business, as in lm-eval). */
 export interface TextTokenizer {
   encode(text: string): ArrayLike<number>;
 }
 
-/** UTF-8 bytes as token ids plus `offset` (ids below `offset` stay free for special tokens). */
-export function byteTokenizer(offset = 0): TextTokenizer {
-  const encoder = new TextEncoder();
-  return { encode: (text) => Array.from(encoder.encode(text), (b) => b + offset) };
+/**
+ * The byte tokenizer's text-to-ids side: UTF-8 bytes as ids 0..255, the id layout of @scalewise/data's
+ * `bytesTokenizer` (BYTE_BOS_ID, BYTE_EOS_ID, BYTE_PAD_ID after them), which is the one source of truth.
+ */
+export function byteTokenizer(): TextTokenizer {
+  const bytes = bytesTokenizer();
+  return { encode: (text) => bytes.encode(text) };
 }

@@ -4,6 +4,7 @@ import { allowed } from '../forward/naive.test.js';
 import { initWeights } from '../init.js';
 import { getPreset } from '../presets.js';
 import { weightSpecs } from '../weights.js';
+import { keyCount, meanKeyCount, totalKeyCount } from './attention-span.js';
 import { flopsPerToken } from './flops.js';
 import { cachedPositions, kvCacheBytes, trainingMemory, weightBytes } from './memory.js';
 import { paramCounts } from './params.js';
@@ -131,5 +132,43 @@ describe('memory', () => {
     expect(two.activations).toBe(2 * one.activations);
     expect(one.weightsGradsOptimizer).toBe(16 * 124_635_456);
     expect(trainingMemory(c, 1024, 1).activations).toBeGreaterThan(2 * one.activations); // attention probs grow as T²
+  });
+});
+
+describe('closed-form key counts (issue #20: no per-position loops in the accounting)', () => {
+  const kinds: AttentionConfig[] = [
+    { kind: 'full' },
+    ...[1, 2, 3, 7, 16].map((window): AttentionConfig => ({ kind: 'sliding-window', window })),
+    ...[[1, 1, 0], [2, 1, 3], [3, 2, 4], [4, 2, 0], [4, 3, 9], [5, 1, 5], [2, 4, 100], [3, 1, 2]].map(([blockSize, localBlocks, globalTokens]): AttentionConfig => ({
+      kind: 'block-sparse', blockSize: blockSize!, localBlocks: localBlocks!, globalTokens: globalTokens!,
+    })),
+  ];
+
+  it('equals the per-position sum and maximum for every kind and context 1..60', () => {
+    for (const attention of kinds) {
+      let sum = 0;
+      let most = 0;
+      for (let T = 1; T <= 60; T++) {
+        const k = keyCount(attention, T - 1);
+        sum += k;
+        most = Math.max(most, k);
+        expect(totalKeyCount(attention, T), `${JSON.stringify(attention)} T=${T}`).toBe(sum);
+        expect(meanKeyCount(attention, T)).toBeCloseTo(sum / T, 12);
+        expect(cachedPositions(tiny(attention), T), `${JSON.stringify(attention)} T=${T}`).toBe(most);
+      }
+    }
+  });
+
+  it('answers at once for a context of 1e15 tokens, with finite figures', () => {
+    const started = performance.now();
+    for (const attention of kinds) {
+      const c = tiny(attention);
+      expect(Number.isFinite(flopsPerToken(c, 1e15).forward.total)).toBe(true);
+      expect(Number.isFinite(trainingMemory(c, 1e15).total)).toBe(true);
+      expect(Number.isFinite(kvCacheBytes(c, 1e15))).toBe(true);
+    }
+    expect(performance.now() - started).toBeLessThan(500);
+    // Sliding window: the mean tends to the window size.
+    expect(meanKeyCount({ kind: 'sliding-window', window: 16 }, 1e15)).toBeCloseTo(16, 6);
   });
 });

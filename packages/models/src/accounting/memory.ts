@@ -1,6 +1,6 @@
 import type { ModelConfig } from '../config.js';
 import { ModelsInputError } from '../errors.js';
-import { keySpan } from './attention-span.js';
+import { keyCount, meanKeyCount } from './attention-span.js';
 import { paramCounts } from './params.js';
 
 /** Storage types for weights and caches. */
@@ -30,13 +30,11 @@ export function cachedPositions(config: ModelConfig, context: number): number {
   if (attention.kind === 'full') return context;
   if (attention.kind === 'sliding-window') return Math.min(context, attention.window);
   if (attention.kind === 'block-sparse') {
-    // The worst case over the positions up to `context`: local span plus the global tokens before it.
-    let most = 0;
-    for (let t = Math.max(0, context - 2 * attention.blockSize * attention.localBlocks); t < context; t++) {
-      const { globalEnd, localStart } = keySpan(attention, t);
-      most = Math.max(most, globalEnd + (t + 1 - localStart));
-    }
-    return most;
+    // Within a block the count grows with t, and block ends never decrease from block to block, so the most
+    // keys any position up to `context` reaches is at the last position or at the end of the block before it.
+    const last = context - 1;
+    const blockStart = Math.floor(last / attention.blockSize) * attention.blockSize;
+    return Math.max(keyCount(attention, last), blockStart > 0 ? keyCount(attention, blockStart - 1) : 0);
   }
   return 0;
 }
@@ -80,15 +78,7 @@ export function trainingMemory(config: ModelConfig, context: number, batch = 1, 
   positiveInt('trainingMemory: batch', batch);
   const { dim, heads, kvHeads, headDim, ffnHidden, vocabSize } = config;
   const L = config.layers * config.layerRepeat;
-  let meanKeys = 0;
-  if (config.attention.kind !== 'linear') {
-    let sum = 0;
-    for (let t = 0; t < context; t++) {
-      const { globalEnd, localStart } = keySpan(config.attention, t);
-      sum += globalEnd + t + 1 - localStart;
-    }
-    meanKeys = sum / context;
-  }
+  const meanKeys = config.attention.kind === 'linear' ? 0 : meanKeyCount(config.attention, context);
   const attnState = config.attention.kind === 'linear' ? kvHeads * headDim * headDim : heads * meanKeys;
   const perLayerToken = 4 * dim + 2 * heads * headDim + 2 * kvHeads * headDim + attnState + 3 * ffnHidden;
   const perToken = L * perLayerToken + 2 * dim + 2 * vocabSize;
