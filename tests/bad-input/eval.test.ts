@@ -23,15 +23,12 @@ const CASES: BadCase[] = [
   { id: 'E34', title: 'ppl --threads 0', argv: [...PPL, '--corpus', 'c.jsonl', '--max-length', '64', '--threads', '0', '--limit', '2'], files: { 'c.jsonl': CORPUS }, stderr: [/--threads expects an integer in \[1, 1,024\], found '0'/] },
   { id: 'E39', title: 'ppl --limit 2.5', argv: [...PPL, '--corpus', 'c.jsonl', '--max-length', '64', '--limit', '2.5'], files: { 'c.jsonl': CORPUS }, stderr: [/--limit expects an integer/] },
   {
-    id: 'E41', title: 'ppl on a corpus that is not valid UTF-8: warns, counts the bytes as they are', code: 0,
+    // Invalid UTF-8 under a text tokenizer is refused the same way `data prepare` refuses it (issue #20 item 4: reject
+    // or warn, naming the file and offset): a bits-per-byte figure is never computed from replacement characters.
+    id: 'E41', title: 'ppl on a corpus that is not valid UTF-8: refused, naming the file and the byte offset',
     argv: [...PPL, '--max-length', '64', '--corpus', 'badutf8.txt', '--split', 'all', '--json'], files: { 'badutf8.txt': BAD_UTF8 },
-    stderr: [/warning: corpus .*badutf8\.txt: not valid UTF-8/, /34 bytes/],
-    check: (r) => {
-      expect(BAD_UTF8.length).toBe(34);
-      const out = JSON.parse(r.stdout) as { bytes: number; bits_per_byte: number; log_likelihood: number };
-      expect(out.bytes).toBe(34);
-      expect(out.bits_per_byte).toBeCloseTo(-out.log_likelihood / 34 / Math.LN2, 10);
-    },
+    stderr: [/badutf8\.txt: invalid UTF-8 at byte offset 21 \(byte 0x80\)/],
+    check: () => { expect(BAD_UTF8.length).toBe(34); },
   },
   // Positions and windows.
   { id: 'E09b', title: 'ppl --max-length one above the positions', argv: [...PPL, '--corpus', 'c.jsonl', '--max-length', String(TINY_POSITIONS + 1)], files: { 'c.jsonl': CORPUS }, stderr: [/exceeds the model's 64 positions/] },
