@@ -1,6 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadSafetensors, loadWeights, saveSafetensors, saveWeights, weightSpecs, type ModelWeights, type TensorToWrite } from '@scalewise/models';
+import {
+  loadSafetensors, loadWeights, saveSafetensors, saveWeights, weightSpecs, type ModelWeights,
+} from '@scalewise/models';
+import type { TensorToWrite } from '@scalewise/models/internals';
 import type { TrainingConfig } from './config.js';
 import type { SamplerState } from './data.js';
 import { TrainError, TrainInputError } from './errors.js';
