@@ -26,13 +26,13 @@ const ENTRIES: Array<{ entry: string; file: string; load: () => Promise<object>;
     runtime: [
       'BROWN_HELDOUT_GENRES', 'BYTE_VOCAB_SIZE', 'DEFAULT_SPLIT', 'DataError', 'DataInputError', 'batches',
       'byteDocuments', 'byteTokenizerFiles', 'bytesTokenizer', 'cacheDirectory', 'corpusStats', 'documentSplit',
-      'env', 'evalWindows', 'loadCorpus', 'loadResultsTable', 'loadTokenizer', 'ngramBaselines', 'packSequences',
-      'prepareTokens', 'saveTokenizer', 'splitDocuments', 'tokenStats',
+      'documentTokens', 'env', 'evalWindows', 'loadCorpus', 'loadResultsTable', 'loadTokenizer', 'ngramBaselines',
+      'packSequences', 'prepareTokens', 'saveTokenizer', 'splitDocuments', 'tokenStats',
     ],
     types: [
-      'Batch', 'Corpus', 'CorpusSpec', 'CorpusStats', 'Document', 'EvalWindow', 'NgramOptions', 'NgramScore',
-      'PackedSequences', 'PrepareOptions', 'PreparedTokens', 'ProgressCallback', 'ProgressEvent', 'ResultsTable',
-      'SplitName', 'SplitSpec', 'TextUnit', 'TokenStats', 'Tokenizer',
+      'Batch', 'Corpus', 'CorpusSpec', 'CorpusStats', 'Document', 'DocumentTokens', 'EvalWindow', 'NgramOptions',
+      'NgramScore', 'PackedSequences', 'PrepareOptions', 'PreparedTokens', 'ProgressCallback', 'ProgressEvent',
+      'ResultsTable', 'SplitName', 'SplitSpec', 'TextUnit', 'TokenStats', 'Tokenizer',
     ],
   },
   {
@@ -42,13 +42,13 @@ const ENTRIES: Array<{ entry: string; file: string; load: () => Promise<object>;
     runtime: [
       'BROWN_GENRES', 'BYTE_BOS_ID', 'BYTE_EOS_ID', 'BYTE_PAD_ID', 'BYTE_SPECIALS', 'HF_TOKENIZER_FILES',
       'LM_EVAL_SCHEMA', 'NGRAM_ALPHABET', 'NGRAM_SEPARATOR', 'SPLIT_NAMES', 'TOKEN_CACHE_FORMAT', 'bitsPerByte',
-      'brownDirectory', 'brownDocuments', 'bytesToUnicode', 'countWords', 'detokenizeBrown', 'documentTokens',
-      'fitNgramModel', 'hashUnit', 'isLmEvalResults', 'isPrepared', 'jsonlDocuments', 'lmEvalMetricUnit',
-      'lmEvalRows', 'loadHuggingFaceTokenizer', 'normalizeSplit', 'parquetDocuments', 'parseBrownFile', 'parseCsv',
-      'parseResults', 'permutation', 'readLines', 'scoreNgramModel', 'sha256', 'stackWindows', 'textDocuments',
+      'brownDirectory', 'brownDocuments', 'bytesToUnicode', 'countWords', 'detokenizeBrown', 'fitNgramModel',
+      'hashUnit', 'isLmEvalResults', 'isPrepared', 'jsonlDocuments', 'lmEvalMetricUnit', 'lmEvalRows',
+      'loadHuggingFaceTokenizer', 'normalizeSplit', 'parquetDocuments', 'parseBrownFile', 'parseCsv', 'parseResults',
+      'permutation', 'readLines', 'scoreNgramModel', 'sha256', 'stackWindows', 'textDocuments',
     ],
     types: [
-      'BatchOptions', 'BrownText', 'ByteDocuments', 'ColumnSchema', 'CsvData', 'DocumentTokens', 'EvalWindowOptions',
+      'BatchOptions', 'BrownText', 'ByteDocuments', 'ColumnSchema', 'CsvData', 'EvalWindowOptions',
       'HuggingFaceTokenizerFiles', 'JsonlCorpusOptions', 'Line', 'LmEvalRow', 'NgramModel', 'PackOptions',
       'ParquetCorpusOptions', 'PreparedSplit', 'TableSchema', 'TextCorpusOptions', 'TokenDocuments', 'TokenManifest',
       'WindowBatch',

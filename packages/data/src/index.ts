@@ -24,6 +24,7 @@ export { BROWN_HELDOUT_GENRES, DEFAULT_SPLIT, documentSplit, splitDocuments, typ
 export { prepareTokens, type PrepareOptions, type PreparedTokens } from './pack/prepare.js';
 export { batches, packSequences, type Batch, type PackedSequences } from './pack/sequences.js';
 export { evalWindows, type EvalWindow } from './pack/windows.js';
+export { documentTokens, type DocumentTokens } from './pack/documents.js';
 
 // Results tables
 export { loadResultsTable, type ResultsTable } from './tables/load.js';

@@ -23,7 +23,6 @@ export { normalizeSplit, SPLIT_NAMES } from './split.js';
 export { isPrepared, TOKEN_CACHE_FORMAT, type PreparedSplit, type TokenManifest } from './pack/prepare.js';
 export { type BatchOptions, type PackOptions, type TokenDocuments } from './pack/sequences.js';
 export { stackWindows, type EvalWindowOptions, type WindowBatch } from './pack/windows.js';
-export { documentTokens, type DocumentTokens } from './pack/documents.js';
 
 // Results tables in full
 export { LM_EVAL_SCHEMA, parseResults, type ColumnSchema, type TableSchema } from './tables/load.js';
