@@ -1,26 +1,30 @@
+// The public API of @scalewise/eval: load a model, measure perplexity and bits per byte, run zero-shot tasks,
+// benchmark throughput and memory. Scoring, task and backend internals are under '@scalewise/eval/internals';
+// tiny ONNX models for tests under '@scalewise/eval/testing'.
+
+// Errors
 export { EvalError, EvalInputError } from './errors.js';
-export type { BackendName, CausalLM, DecodeSession, LogitsBatch, ModelInfo } from './lm.js';
-export { functionModel, type WindowLogitsFn } from './backends/function.js';
-export { loadOrtModel, type OrtOptions } from './backends/ort.js';
-export { loadTransformersModel, type TransformersOptions } from './backends/transformers.js';
+
+// Models
+export type { BackendName, CausalLM, ModelInfo } from './lm.js';
 export { loadModel, type BackendChoice, type LoadOptions } from './backends/load.js';
 export { resolveModelFiles, type ModelFiles } from './backends/folder.js';
-export { logSumExp, targetLogProb } from './logprob.js';
-export { rollingWindows, type ScoreWindow, type WindowOptions } from './ppl/windows.js';
-export { scoreWindows, type ScoreOptions } from './ppl/score.js';
+export { functionModel, type WindowLogitsFn } from './backends/function.js';
+export { writeInt8ModelFolder, type QuantizeStats } from './quantize/int8.js';
+
+// Perplexity and bits per byte
 export { perplexity, windowLoss, type PerplexityOptions, type PerplexityResult, type PplDocument } from './ppl/perplexity.js';
-export { ADAPTERS, hellaswagPreprocess, type McItem, type McRequest, type TaskAdapter } from './tasks/adapters.js';
+export { corpusDocuments, type CorpusDocsOptions } from './ppl/corpus.js';
+
+// Zero-shot multiple-choice tasks
 export { loadTask, type LoadedTask } from './tasks/read.js';
-export { byteTokenizer, type TextTokenizer } from './tasks/tokenizer.js';
-export { encodePair, evaluateTask, lmEvalResults, type McSample, type TaskOptions, type TaskResult } from './tasks/evaluate.js';
-export { benchThroughput, type SpeedStats, type ThroughputOptions, type ThroughputResult } from './bench/throughput.js';
-export { currentRssBytes, peakRssBytes, resetPeakRss } from './bench/memory.js';
-export { measureBandwidth, type BandwidthResult } from './bench/bandwidth.js';
+export { evaluateTask, lmEvalResults, type TaskOptions, type TaskResult } from './tasks/evaluate.js';
+
+// Speed and memory benchmarks
 export { runBench, type BenchResult, type BenchSpec } from './bench/run-bench.js';
 export { runBenchIsolated } from './bench/isolated.js';
+export { benchThroughput, type ThroughputResult } from './bench/throughput.js';
+export { measureBandwidth, type BandwidthResult } from './bench/bandwidth.js';
+export { peakRssBytes } from './bench/memory.js';
 export { randomPresetFolder } from './bench/random-model.js';
-export { ORIGINAL_STUDY_T4_TOKENS_PER_SECOND } from './bench/reference.js';
 export { benchReport, formatBenchReport, type BenchReport } from './bench/report.js';
-export { bigramOnnx, randomTable, uniformOnnx, writeBigramFolder, type BigramOptions } from './testing/models.js';
-export { corpusDocuments, fromEvalWindows, type CorpusDocsOptions } from './ppl/corpus.js';
-export { quantizeGraphInt8, quantizeTransposed, writeInt8ModelFolder, type QuantizeStats } from './quantize/int8.js';

@@ -5,29 +5,24 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createRng } from '@scalewise/core';
+import { bootstrapFit, computeOptimal, fitLaw, fitPowerOls, planCi, profileChinchilla } from '../src/index.js';
 import {
   approach2Bias,
-  bootstrapFit,
   bootstrapQuantity,
-  computeOptimal,
+  chinchilla,
+  exponentDifferenceCoverage,
   fitChinchillaRaw,
-  fitLaw,
-  fitPowerOls,
+  hoffmannGrid,
   logSpaced,
   mobilellm,
   planExponentCi,
+  saturating,
+  simulate,
   thetaToParams,
   toLogData,
-  createRng,
-  hoffmannGrid,
-  profileChinchilla,
-  planCi,
-  simulate,
-  saturating,
-  chinchilla,
   type ChinchillaParam,
-  exponentDifferenceCoverage,
-} from '../src/index.js';
+} from '../src/internals.js';
 import { chinchillaCsvPath, chinchillaData, sharedChinchillaMismatch } from './shared-data.js';
 
 const out: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prepareTokens } from '@scalewise/data';
-import { createReferenceEngine, loadTrainingData, resolveTrainingConfig, RowSampler, train, unigramEntropyBits } from '../src/index.js';
+import { loadTrainingData, resolveTrainingConfig, train } from '../src/index.js';
+import { createReferenceEngine, RowSampler, unigramEntropyBits } from '../src/internals.js';
 import { initWeights } from '@scalewise/models';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -9,7 +9,9 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { flopsPerToken, initWeights, LLAMA_DEFAULTS, paramCounts, type ModelConfig } from '@scalewise/models';
-import { AdamW, createEngine, measureReferencePeakGflops, Rng, type TokenBatch } from '../src/index.js';
+import { Rng } from '@scalewise/core';
+import { createEngine, type TokenBatch } from '../src/index.js';
+import { AdamW, measureReferencePeakGflops } from '../src/internals.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const B = 8;

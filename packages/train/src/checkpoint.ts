@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { processAlive } from '@scalewise/data';
-import { loadSafetensors, loadWeights, saveSafetensors, saveWeights, weightSpecs, type ModelWeights, type TensorToWrite } from '@scalewise/models';
+import { processAlive } from '@scalewise/data/internals';
+import {
+  loadSafetensors, loadWeights, saveSafetensors, saveWeights, weightSpecs, type ModelWeights,
+} from '@scalewise/models';
+import type { TensorToWrite } from '@scalewise/models/internals';
 import type { TrainingConfig } from './config.js';
 import type { SamplerState } from './data.js';
 import { TrainError, TrainInputError } from './errors.js';

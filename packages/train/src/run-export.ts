@@ -1,7 +1,8 @@
 /** Exporting a finished run's final checkpoint as an ONNX model folder (`@scalewise/models` writeModelFolder). */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import { byteTokenizerFiles, type HuggingFaceTokenizerFiles } from '@scalewise/data';
+import { byteTokenizerFiles } from '@scalewise/data';
+import type { HuggingFaceTokenizerFiles } from '@scalewise/data/internals';
 import { loadWeights, writeModelFolder, type ModelFolderResult } from '@scalewise/models';
 import { TrainInputError } from './errors.js';
 import { readRunResult } from './run-result.js';

@@ -4,7 +4,8 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { CsvColumnReader, LawsInputError, numericColumn, type Table } from '@scalewise/laws';
+import { LawsInputError, numericColumn, type Table } from '@scalewise/laws';
+import { CsvColumnReader } from '@scalewise/laws/internals';
 import { UsageError } from '../kit.js';
 
 /** Files larger than this report reading progress. */

@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeSafetensors, initWeights, parseConfigJson, weightSpecs } from '@scalewise/models';
+import { initWeights, parseConfigJson, weightSpecs } from '@scalewise/models';
+import { encodeSafetensors } from '@scalewise/models/internals';
 import { UsageError, type CliIO } from '../kit.js';
 import command from './model-export.js';
 

@@ -1,4 +1,5 @@
-import { getForm, logResiduals, powerPredictionInterval, referenceLaws } from '@scalewise/laws';
+import { getForm, powerPredictionInterval, referenceLaws } from '@scalewise/laws';
+import { logResiduals } from '@scalewise/laws/internals';
 import {
   diminishingReturnsSpec, isoflopSpec, lossCurvesSpec, memorySpec, residualsSpec, sampleCurve, scalingFitSpec, throughputSpec,
   type ReportInput, type ReportSection,

@@ -54,7 +54,7 @@ describe('backends', () => {
     await expect(loadModel(join(dir, 'nope'))).rejects.toMatchObject({ name: 'EvalInputError', message: expect.stringMatching(/does not exist/) });
     mkdirSync(join(dir, 'empty'));
     await expect(loadModel(join(dir, 'empty'))).rejects.toThrow(/has no ONNX graph: expected onnx\/model.onnx or model.onnx/);
-    const { Graph, encodeModel } = await import('@scalewise/models');
+    const { Graph, encodeModel } = await import('@scalewise/models/internals');
     const g = new Graph('wrong');
     g.output(g.op1('Identity', [g.input('tokens', 'int64', [1, 'n'])]), 'int64', [1, 'n'], 'logits');
     writeFileSync(join(dir, 'wrong.onnx'), encodeModel(g));

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { Graph, encodeModel } from '@scalewise/models';
+import { Graph, encodeModel } from '@scalewise/models/internals';
 import { wasmSum } from './wasm-sum.js';
 
 export interface BandwidthResult {

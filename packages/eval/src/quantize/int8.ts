@@ -1,7 +1,8 @@
 import { join } from 'node:path';
+import type { ModelConfig, ModelWeights } from '@scalewise/models';
 import {
-  buildInferenceGraph, encodeModel, modelFolderConfig, writeFileAtomic, type Graph, type ModelConfig, type ModelWeights, type NodeDef,
-} from '@scalewise/models';
+  buildInferenceGraph, encodeModel, modelFolderConfig, writeFileAtomic, type Graph, type NodeDef,
+} from '@scalewise/models/internals';
 
 export interface QuantizeStats {
   /** Weight matrices turned into int8. */

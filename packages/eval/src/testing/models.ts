@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Graph, encodeModel, tensor } from '@scalewise/models';
+import { Graph, encodeModel, tensor } from '@scalewise/models/internals';
 import { createRng } from '@scalewise/core';
 
 /**

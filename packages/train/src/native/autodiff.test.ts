@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Graph, attr, tensor } from '@scalewise/models';
+import { Graph, attr, tensor } from '@scalewise/models/internals';
 import { checkGradients, weightedSum, type Param } from './testing.js';
 import { differentiate } from './autodiff.js';
 
@@ -145,7 +145,7 @@ describe('reverse-mode autodiff (float64 graphs vs finite differences in ORT)', 
     const grads = differentiate(g, loss, [w, unused, x], { dtype: 'float64' });
     expect(g.nodes.some((n) => n.opType === 'NonZero')).toBe(true); // the runtime reduction path was used
     const ort = await import('onnxruntime-node');
-    const { encodeModel } = await import('@scalewise/models');
+    const { encodeModel } = await import('@scalewise/models/internals');
     grads.forEach((d, i) => g.output(d, 'float64', i === 2 ? ['n', 3] : [i === 0 ? 3 : 2], `g${i}`));
     const s = await ort.InferenceSession.create(encodeModel(g));
     const xs = [1, 2, 3, -1, 0.5, 2], ws = [0.5, -2, 1.5];

@@ -1,4 +1,4 @@
-import { attr, tensor, type Dim, type Graph, type NodeDef, type Tensor } from '@scalewise/models';
+import { attr, tensor, type Dim, type Graph, type NodeDef, type Tensor } from '@scalewise/models/internals';
 import { TrainError } from '../errors.js';
 import { constantInts, constantNodes, inferShapes, sameShape, type ShapeMap } from './shapes.js';
 import { GRAD_RULES, NON_DIFFERENTIABLE } from './rules.js';

@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
-import { encodeModel, type ModelConfig, type ModelWeights, type WeightSpec } from '@scalewise/models';
+import type { ModelConfig, ModelWeights, WeightSpec } from '@scalewise/models';
+import { encodeModel } from '@scalewise/models/internals';
 import type { TokenBatch, TrainingEngine } from '../engine.js';
 import { TrainError, TrainInputError } from '../errors.js';
 import { machineMatMulPeak, machinePeakGflops, preferredThreads } from './peak.js';

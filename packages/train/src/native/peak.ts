@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { Graph, encodeModel } from '@scalewise/models';
+import { Graph, encodeModel } from '@scalewise/models/internals';
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,4 +1,4 @@
-import { attr, tensor, type NodeDef } from '@scalewise/models';
+import { attr, tensor, type NodeDef } from '@scalewise/models/internals';
 import { TrainError } from '../errors.js';
 import type { GradContext, GradRule } from './autodiff.js';
 

@@ -1,4 +1,4 @@
-import type { Dim, Graph, NodeDef, Tensor } from '@scalewise/models';
+import type { Dim, Graph, NodeDef, Tensor } from '@scalewise/models/internals';
 
 /**
  * Partial static shape inference over a `Graph`, for the op set the decoder uses. A value whose shape

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { createRng } from '@scalewise/core';
-import { LLAMA_DEFAULTS, encodeModel, tensor, type Graph, type ModelConfig } from '@scalewise/models';
+import { LLAMA_DEFAULTS, type ModelConfig } from '@scalewise/models';
+import { encodeModel, tensor, type Graph } from '@scalewise/models/internals';
 import { differentiate } from './autodiff.js';
 
 // Shared by the native-engine tests only (not exported from the package).

@@ -1,4 +1,7 @@
-import { Graph, attr, emitDecoder, tensor, validateConfig, weightSpecs, type AttentionConfig, type ModelConfig, type WeightSpec } from '@scalewise/models';
+import {
+  validateConfig, weightSpecs, type AttentionConfig, type ModelConfig, type WeightSpec,
+} from '@scalewise/models';
+import { Graph, attr, emitDecoder, tensor } from '@scalewise/models/internals';
 import { TrainInputError } from '../errors.js';
 import { differentiate } from './autodiff.js';
 
