@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError, numberFlag, parseFlags, printable } from './kit.js';
+import { UsageError, numberFlag, parseFlags, printable, terminalSafe } from './kit.js';
 
 describe('parseFlags', () => {
   it('types and returns flags and positionals, with the common flags', () => {
@@ -28,5 +28,15 @@ describe('printable', () => {
     const safe = printable(hostile);
     expect(safe).toBe('a\\x1b]8;;http://x\\x07b\\x9bc\\x00d\te\nf');
     expect(printable(safe)).toBe(safe);
+  });
+});
+
+describe('terminalSafe', () => {
+  it('keeps only the progress bar\'s carriage return and erase-line on a terminal; escapes everything in a pipe', () => {
+    const bar = '\r[train] 3/10\u001b[K';
+    const hostile = 'name\u001b]0;pwned\u0007';
+    expect(terminalSafe(bar + hostile, true)).toBe('\r[train] 3/10\u001b[Kname\\x1b]0;pwned\\x07');
+    expect(terminalSafe(bar, false)).toBe('\\x0d[train] 3/10\\x1b[K');
+    expect(terminalSafe('a\tb\n', false)).toBe('a\tb\n');
   });
 });

@@ -24,6 +24,26 @@ export function printable(text: string): string {
   });
 }
 
+// Progress bars on a terminal redraw their line with a carriage return and "erase to end of line"; nothing else passes.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const TTY_ALLOWED = /\r|\u001b\[K/g;
+
+/**
+ * Everything a command writes, made safe at the one place it leaves the program: `printable()` for pipes and
+ * files; on a terminal the progress bar's `\r` and `ESC[K` are kept (scalewise writes them, input never can reach
+ * them unescaped: text from input is escaped before it is put into a line).
+ */
+export function terminalSafe(text: string, tty: boolean): string {
+  if (!tty) return printable(text);
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(TTY_ALLOWED)) {
+    out += printable(text.slice(last, match.index)) + match[0];
+    last = match.index + match[0].length;
+  }
+  return out + printable(text.slice(last));
+}
+
 /** Where a command writes: results on stdout, progress and diagnostics on stderr. */
 export interface CliIO {
   stdout: (text: string) => void;

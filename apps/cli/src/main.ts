@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { errorKind } from '@scalewise/core';
 import { COMMANDS } from './commands/index.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, printable, processIO, type CliIO } from './kit.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, printable, processIO, terminalSafe, type CliIO } from './kit.js';
 
 const VERSION = '0.1.0';
 
@@ -30,7 +30,13 @@ export function mainHelp(): string {
 }
 
 /** Run the CLI with argv (without node and script); returns the exit code. */
-export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+export async function main(argv: string[], rawIO: CliIO = processIO()): Promise<number> {
+  // No control character from any input (a CSV header, a file name, a config field) reaches the user's terminal.
+  const io: CliIO = {
+    ...rawIO,
+    stdout: (text) => rawIO.stdout(terminalSafe(text, false)),
+    stderr: (text) => rawIO.stderr(terminalSafe(text, rawIO.isTTY)),
+  };
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(mainHelp());
