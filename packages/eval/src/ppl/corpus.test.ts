@@ -55,7 +55,7 @@ describe('fromEvalWindows (windows from @scalewise/data)', () => {
 });
 
 describe('corpusDocuments (issue #20)', () => {
-  it('counts the bytes of a file that is not valid UTF-8 as they are, and warns', async () => {
+  it('refuses a file that is not valid UTF-8, naming the byte offset; a real U+FFFD is counted as its bytes', async () => {
     const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
@@ -64,17 +64,12 @@ describe('corpusDocuments (issue #20)', () => {
       const file = join(dir, 'bad.txt');
       const raw = Buffer.concat([Buffer.from('abc '), Buffer.from([0x80, 0xff, 0xe2]), Buffer.from(' def\n')]);
       await writeFile(file, raw);
-      const warnings: string[] = [];
-      const docs = await corpusDocuments(file, byteTokenizer(), { split: 'all', onWarning: (m) => warnings.push(m) });
-      expect(docs).toHaveLength(1);
-      expect(docs[0]!.bytes).toBe(raw.length); // 12, not the 18 bytes of the text with three U+FFFD
-      expect(Buffer.byteLength(docs[0]!.text!, 'utf8')).toBe(18);
-      expect(warnings.join('\n')).toMatch(/bad\.txt: not valid UTF-8.*12 bytes/);
-      // A valid file that merely contains U+FFFD keeps the text's byte count, without a warning.
+      await expect(corpusDocuments(file, byteTokenizer(), { split: 'all' })).rejects.toThrow(/bad\.txt: invalid UTF-8 at byte offset 4/);
+      // A valid file that merely contains U+FFFD: the character's own three bytes, no warning.
       await writeFile(file, 'ok \uFFFD ok');
       const clean: string[] = [];
       const again = await corpusDocuments(file, byteTokenizer(), { split: 'all', onWarning: (m) => clean.push(m) });
-      expect([again[0]!.bytes, clean]).toEqual([undefined, []]);
+      expect([again[0]!.bytes, clean, Buffer.byteLength(again[0]!.text!, 'utf8')]).toEqual([undefined, [], 9]);
       await expect(corpusDocuments(file, byteTokenizer(), { split: 'all', limit: 0 })).rejects.toThrow(/limit must be a positive integer/);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -1,6 +1,4 @@
 import { DEFAULT_SPLIT, documentSplit, loadCorpus, type SplitName, type SplitSpec } from '@scalewise/data';
-import { readFile, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
 import { EvalInputError } from '../errors.js';
 import type { TextTokenizer } from '../tasks/tokenizer.js';
 import type { PplDocument } from './perplexity.js';
@@ -13,24 +11,9 @@ export interface CorpusDocsOptions {
   splitSpec?: SplitSpec;
   /** Keep at most this many documents (after the split), in corpus order (a positive integer). */
   limit?: number;
-  /** Told about documents that are not valid UTF-8 (their bytes are still counted as they are in the file). */
+  /** Told about Parquet documents holding U+FFFD (text and JSON Lines corpora with invalid UTF-8 are refused). */
   onWarning?: (message: string) => void;
 }
-
-/**
- * The file a text-corpus document was read from whole (the default `unit: 'file'`), or undefined: its bytes on
- * disk are the document's bytes even when they are not valid UTF-8 (decoding replaced them by U+FFFD).
- */
-async function sourceFile(corpus: string, id: string): Promise<string | undefined> {
-  if (/\.(jsonl|ndjson|parquet)$/i.test(corpus)) return undefined;
-  const info = await stat(corpus).catch(() => undefined);
-  if (info?.isFile()) return basename(corpus) === id ? corpus : undefined;
-  if (!info?.isDirectory()) return undefined;
-  const file = join(corpus, id);
-  return (await stat(file).catch(() => undefined))?.isFile() ? file : undefined;
-}
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Read a corpus (`brown` or a path, via @scalewise/data), keep one split and tokenize each document. */
 export async function corpusDocuments(corpus: string, tokenizer: TextTokenizer, options: CorpusDocsOptions = {}): Promise<PplDocument[]> {
@@ -44,21 +27,10 @@ export async function corpusDocuments(corpus: string, tokenizer: TextTokenizer, 
     if (split !== 'all' && documentSplit(doc, spec) !== split) continue;
     if (doc.text.trim() === '') continue;
     const entry: PplDocument = { id: doc.id, text: doc.text, tokens: tokenizer.encode(doc.text) };
-    // U+FFFD may stand for bytes that were not UTF-8: count the bytes of the file as they are, never the
-    // replacement characters' (bits per byte must keep the file's own denominator).
-    if (doc.text.includes('\uFFFD') && corpus !== 'brown') {
-      const file = await sourceFile(corpus, doc.id);
-      if (file) {
-        const raw = await readFile(file);
-        try {
-          strictUtf8.decode(raw);
-        } catch {
-          entry.bytes = raw.length;
-          options.onWarning?.(`corpus ${file}: not valid UTF-8; invalid bytes read as U+FFFD for tokenizing, bytes counted as they are in the file (${raw.length} bytes)`);
-        }
-      } else {
-        options.onWarning?.(`corpus ${corpus} document ${doc.id}: holds U+FFFD replacement characters (invalid UTF-8 in the source?); bytes counted from the decoded text`);
-      }
+    // Text and JSON Lines corpora are decoded strictly by @scalewise/data (invalid UTF-8 is refused with its offset),
+    // so a U+FFFD there is a real character. Parquet strings arrive decoded: say so if they hold replacements.
+    if (/\.parquet$/i.test(corpus) && doc.text.includes('\uFFFD')) {
+      options.onWarning?.(`corpus ${corpus} document ${doc.id}: holds U+FFFD replacement characters (invalid UTF-8 in the source?); bytes counted from the decoded text`);
     }
     docs.push(entry);
     if (options.limit !== undefined && docs.length >= options.limit) break;
