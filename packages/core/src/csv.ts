@@ -224,7 +224,8 @@ export function parseCsv(text: string, source = 'input'): CsvTable {
   for (let k = 1; k < records.length; k++) {
     const { fields, line } = records[k]!;
     if (fields.length !== header.length) {
-      throw new CsvError(`${source}: row ${k} (line ${line}) has ${fields.length} fields, the header has ${header.length}`, { source, line, row: k });
+      const message = `${source}: row ${k} (line ${line}) has ${fields.length} fields, the header has ${header.length}`;
+      throw new CsvError(message, { source, line, row: k });
     }
     rows.push(fields);
     lines.push(line);

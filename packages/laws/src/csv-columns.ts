@@ -62,7 +62,9 @@ export class CsvColumnReader {
       throw lawsCsvError(error);
     }
     if (!this.header) throw new LawsInputError(`${this.source}: empty file, expected a header row`);
-    if (this.rows === 0) throw new LawsInputError(`${this.source}: no data rows: the file has a header (${this.header.join(', ')}) and nothing else`);
+    if (this.rows === 0) {
+      throw new LawsInputError(`${this.source}: no data rows: the file has a header (${this.header.join(', ')}) and nothing else`);
+    }
     const columns: Record<string, Float64Array> = {};
     this.wanted.forEach((name, c) => (columns[name] = this.store[c]!.data.slice(0, this.rows)));
     return { header: this.header, columns, rows: this.rows };
@@ -88,7 +90,8 @@ export class CsvColumnReader {
       const cell = fields[this.indices[c]!]!;
       // The fast path stays inline (one call per cell on 10⁷-row tables); the throwing reader words the error.
       const v = parseNumberCell(cell);
-      this.store[c]!.push(typeof v === 'number' ? v : readNumberCell(cell, { source: this.source, row, column: this.wanted[c]!, line }), this.rows);
+      const value = typeof v === 'number' ? v : readNumberCell(cell, { source: this.source, row, column: this.wanted[c]!, line });
+      this.store[c]!.push(value, this.rows);
     }
     this.rows++;
   }

@@ -29,7 +29,9 @@ export function parseCsv(text: string, file: string): ParsedTable {
     // Lines holding only spaces are blank lines here too.
     records = readCsvRecords(text, file).filter((r) => !(r.fields.length === 1 && r.fields[0]!.trim() === ''));
   } catch (error) {
-    if (error instanceof CsvError && error.line !== undefined) throw new ReportInputError(`${file}: ${error.problem} (line ${error.line})`, { cause: error });
+    if (error instanceof CsvError && error.line !== undefined) {
+      throw new ReportInputError(`${file}: ${error.problem} (line ${error.line})`, { cause: error });
+    }
     throw error;
   }
   const header = records[0]?.fields;
@@ -37,7 +39,8 @@ export function parseCsv(text: string, file: string): ParsedTable {
   const columns = header.map((h, i) => h.trim() || `column_${i + 1}`);
   const rows = records.slice(1).map(({ fields }, r) => {
     if (fields.length !== columns.length) {
-      throw new ReportInputError(`${file}: row ${r + 2} has ${fields.length} fields, expected ${columns.length} (header: ${columns.join(', ')})`);
+      const names = columns.join(', ');
+      throw new ReportInputError(`${file}: row ${r + 2} has ${fields.length} fields, expected ${columns.length} (header: ${names})`);
     }
     return Object.fromEntries(columns.map((c, i) => [c, parseValue(fields[i]!)]));
   });

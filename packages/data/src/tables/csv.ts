@@ -16,7 +16,9 @@ export function parseCsv(text: string, file: string): CsvData {
   try {
     records = readCsvRecords(text, file);
   } catch (error) {
-    if (error instanceof CsvError && error.line !== undefined) throw new DataInputError(`${file} line ${error.line}: ${error.problem}`, { cause: error });
+    if (error instanceof CsvError && error.line !== undefined) {
+      throw new DataInputError(`${file} line ${error.line}: ${error.problem}`, { cause: error });
+    }
     throw error;
   }
   const [head, ...rest] = records;
