@@ -24,11 +24,12 @@ const ENTRIES: Array<{ entry: string; file: string; load: () => Promise<object>;
     file: 'index.ts',
     load: () => import('./index.js'),
     runtime: [
-      'InputError', 'Rng', 'ScalewiseError', 'bitsPerByte', 'bitsPerByteToLoss', 'bitsToNats', 'createRng',
-      'errorKind', 'hashString', 'isInputError', 'logSpace', 'lossToBitsPerByte', 'natsToBits', 'permutation',
+      'CsvError', 'CsvTokenizer', 'InputError', 'Rng', 'ScalewiseError', 'bitsPerByte', 'bitsPerByteToLoss', 'bitsToNats',
+      'checkCsvHeader', 'createRng', 'csvCell', 'errorKind', 'formatCsv', 'hashString', 'isInputError', 'logSpace',
+      'lossToBitsPerByte', 'natsToBits', 'parseCsv', 'parseNumberCell', 'permutation', 'readCsvRecords', 'readNumberCell',
     ],
     types: [
-      'ErrorKind', 'RngSeed', 'RngState',
+      'CsvPlace', 'CsvRecord', 'CsvTable', 'ErrorKind', 'RngSeed', 'RngState',
     ],
   },
   {

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataInputError } from '../errors.js';
 import { parseCsv } from './csv.js';
 import { loadResultsTable, parseResults, type TableSchema } from './load.js';
 
@@ -78,6 +79,10 @@ describe('results tables', () => {
 
   it('parses quoted CSV fields and reads a table shaped like Epoch\'s Chinchilla CSV', async () => {
     expect(parseCsv('a,b\n"x, ""y""",2\r\n', 'q.csv').rows[0]?.cells).toEqual(['x, "y"', '2']);
+    // Malformed quoting (read by core's tokenizer) is a DataInputError worded like this package's other messages.
+    expect(() => parseCsv('a,b\n1,"2\n', 'q.csv')).toThrow(DataInputError);
+    expect(() => parseCsv('a,b\n1,"2\n', 'q.csv')).toThrow('q.csv line 2: unterminated quoted field');
+    expect(() => parseCsv('a,b\n1,2"3"\n', 'q.csv')).toThrow('q.csv line 2: a quote inside an unquoted field');
     // The header of svg_extracted_data.csv (names with spaces, colour columns) and exponent notation; made-up values.
     const path = join(root, 'svg_extracted_data.csv');
     await writeFile(path, 'x,y,color,Model Size,Training FLOP,hex_color,loss\n150.5,140.25,#faebdd,1234567890.123456,9.875e+18,#faebdd,4.321\n151.6,175.5,#f8d1b8,987654321.5,1.5e+18,#f8d1b8,3.25\n');
