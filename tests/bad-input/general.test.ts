@@ -9,5 +9,8 @@ const CASES: BadCase[] = [
 ];
 
 describe('bad input: general', () => {
-  for (const c of CASES) it(`${c.id} ${c.title}`, async () => { await runCase(c); });
+  for (const c of CASES)
+    it(`${c.id} ${c.title}`, async () => {
+      await runCase(c);
+    });
 });

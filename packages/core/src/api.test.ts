@@ -24,24 +24,29 @@ const ENTRIES: Array<{ entry: string; file: string; load: () => Promise<object>;
     file: 'index.ts',
     load: () => import('./index.js'),
     runtime: [
-      'InputError', 'Rng', 'ScalewiseError', 'bitsPerByte', 'bitsPerByteToLoss', 'bitsToNats', 'createRng',
-      'errorKind', 'hashString', 'isInputError', 'logSpace', 'lossToBitsPerByte', 'natsToBits', 'permutation',
+      'InputError',
+      'Rng',
+      'ScalewiseError',
+      'bitsPerByte',
+      'bitsPerByteToLoss',
+      'bitsToNats',
+      'createRng',
+      'errorKind',
+      'hashString',
+      'isInputError',
+      'logSpace',
+      'lossToBitsPerByte',
+      'natsToBits',
+      'permutation',
     ],
-    types: [
-      'ErrorKind', 'RngSeed', 'RngState',
-    ],
+    types: ['ErrorKind', 'RngSeed', 'RngState'],
   },
   {
     entry: '@scalewise/core/node',
     file: 'node/index.ts',
     load: () => import('./node/index.js'),
-    runtime: [
-      'jsonText', 'readJsonIfExists', 'writeFileAtomic', 'writeFileAtomicSync', 'writeJsonAtomic',
-      'writeJsonAtomicSync',
-    ],
-    types: [
-      'AtomicData', 'AtomicDataAsync', 'AtomicWriteOptions',
-    ],
+    runtime: ['jsonText', 'readJsonIfExists', 'writeFileAtomic', 'writeFileAtomicSync', 'writeJsonAtomic', 'writeJsonAtomicSync'],
+    types: ['AtomicData', 'AtomicDataAsync', 'AtomicWriteOptions'],
   },
 ];
 

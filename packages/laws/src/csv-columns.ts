@@ -42,7 +42,8 @@ function splitQuoted(record: string, source: string, line: number): string[] {
         }
         quoted = false;
         const next = record[i + 1];
-        if (next !== undefined && next !== ',') throw new LawsInputError(`${source}: line ${line}: unexpected character '${next}' after a closing quote`);
+        if (next !== undefined && next !== ',')
+          throw new LawsInputError(`${source}: line ${line}: unexpected character '${next}' after a closing quote`);
       } else field += ch;
     } else if (ch === '"') {
       if (!atStart) throw new LawsInputError(`${source}: line ${line}: a quote inside an unquoted field`);
@@ -93,7 +94,10 @@ export class CsvColumnReader {
   private rows = 0;
   private first = true;
 
-  constructor(private readonly source: string, private readonly wanted: readonly string[]) {
+  constructor(
+    private readonly source: string,
+    private readonly wanted: readonly string[],
+  ) {
     this.store = wanted.map(() => new GrowingColumn());
   }
 
@@ -125,7 +129,8 @@ export class CsvColumnReader {
     }
     if (this.quotes % 2 === 1) throw new LawsInputError(`${this.source}: line ${this.recordLine}: unterminated quoted field`);
     if (!this.header) throw new LawsInputError(`${this.source}: empty file, expected a header row`);
-    if (this.rows === 0) throw new LawsInputError(`${this.source}: no data rows: the file has a header (${this.header.join(', ')}) and nothing else`);
+    if (this.rows === 0)
+      throw new LawsInputError(`${this.source}: no data rows: the file has a header (${this.header.join(', ')}) and nothing else`);
     const columns: Record<string, Float64Array> = {};
     this.wanted.forEach((name, c) => (columns[name] = this.store[c]!.data.slice(0, this.rows)));
     return { header: this.header, columns, rows: this.rows };
@@ -153,7 +158,9 @@ export class CsvColumnReader {
 
   private onHeader(fields: string[]): void {
     if (fields.some((f) => f.includes('\r'))) {
-      throw new LawsInputError(`${this.source}: line 1: a carriage return inside the header (old Mac line endings?): use LF or CRLF line endings`);
+      throw new LawsInputError(
+        `${this.source}: line 1: a carriage return inside the header (old Mac line endings?): use LF or CRLF line endings`,
+      );
     }
     const seen = new Set<string>();
     for (const h of fields) {
@@ -172,13 +179,17 @@ export class CsvColumnReader {
     const header = this.header!;
     const row = this.rows + 1;
     if (fields.length !== header.length) {
-      throw new LawsInputError(`${this.source}: row ${row} (line ${this.recordLine}) has ${fields.length} fields, the header has ${header.length}`);
+      throw new LawsInputError(
+        `${this.source}: row ${row} (line ${this.recordLine}) has ${fields.length} fields, the header has ${header.length}`,
+      );
     }
     for (let c = 0; c < this.indices.length; c++) {
       const cell = fields[this.indices[c]!]!;
       const v = parseNumberCell(cell);
       if (typeof v !== 'number') {
-        throw new LawsInputError(`${this.source}: row ${row}, column '${this.wanted[c]}': expected a finite number, ${v.problem} (line ${this.recordLine})`);
+        throw new LawsInputError(
+          `${this.source}: row ${row}, column '${this.wanted[c]}': expected a finite number, ${v.problem} (line ${this.recordLine})`,
+        );
       }
       this.store[c]!.push(v, this.rows);
     }

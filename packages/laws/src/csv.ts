@@ -88,7 +88,8 @@ export function numericColumn(table: Table, name: string, source = 'input'): Flo
   const out = new Float64Array(table.rows.length);
   table.rows.forEach((r, k) => {
     const v = parseNumberCell(r[j] ?? '');
-    if (typeof v !== 'number') throw new LawsInputError(`${source}: row ${k + 1}, column '${name}': expected a finite number, ${v.problem}`);
+    if (typeof v !== 'number')
+      throw new LawsInputError(`${source}: row ${k + 1}, column '${name}': expected a finite number, ${v.problem}`);
     out[k] = v;
   });
   return out;

@@ -10,9 +10,7 @@ import { ModelsInputError } from './errors.js';
  * - `fixed-width`: the given dim, number of layers chosen to hit the target.
  */
 export type LadderPolicy =
-  | { kind: 'aspect'; ratio?: number }
-  | { kind: 'fixed-depth'; layers: number }
-  | { kind: 'fixed-width'; dim: number };
+  { kind: 'aspect'; ratio?: number } | { kind: 'fixed-depth'; layers: number } | { kind: 'fixed-width'; dim: number };
 
 export interface LadderOptions {
   policy?: LadderPolicy;
@@ -58,7 +56,11 @@ function kvHeadsFor(heads: number, group: number): number {
   return best;
 }
 
-function shapeFor(dim: number, layers: number, o: Required<Omit<LadderOptions, 'policy' | 'headDim' | 'ffnMultiple' | 'count'>> & LadderOptions): ModelConfig {
+function shapeFor(
+  dim: number,
+  layers: number,
+  o: Required<Omit<LadderOptions, 'policy' | 'headDim' | 'ffnMultiple' | 'count'>> & LadderOptions,
+): ModelConfig {
   const headDim = o.headDim ?? defaultHeadDim(dim);
   const heads = dim / headDim;
   const multiple = o.ffnMultiple ?? (dim >= 512 ? 256 : dim >= 128 ? 32 : 8);
@@ -87,8 +89,14 @@ function shapeFor(dim: number, layers: number, o: Required<Omit<LadderOptions, '
 export function generateLadder(targets: number | number[], options: LadderOptions = {}): LadderRung[] {
   const list = Array.isArray(targets) ? targets : [targets];
   const o = {
-    vocabSize: 32000, kvGroup: 3, ffnRatio: 8 / 3, tiedEmbeddings: true, layerRepeat: 1,
-    maxPositions: LLAMA_DEFAULTS.maxPositions, attention: { kind: 'full' } as AttentionConfig, namePrefix: 'ladder',
+    vocabSize: 32000,
+    kvGroup: 3,
+    ffnRatio: 8 / 3,
+    tiedEmbeddings: true,
+    layerRepeat: 1,
+    maxPositions: LLAMA_DEFAULTS.maxPositions,
+    attention: { kind: 'full' } as AttentionConfig,
+    namePrefix: 'ladder',
     ...options,
   };
   const policy = options.policy ?? { kind: 'aspect' };
@@ -105,7 +113,12 @@ export function generateLadder(targets: number | number[], options: LadderOption
 
   // Per width, the count is affine in depth (embedding + final norm + layers · perLayer), so candidates
   // are scored arithmetically and only the winner becomes a config.
-  interface Width { dim: number; fixed: number; perLayer: number; layers: [number, number] }
+  interface Width {
+    dim: number;
+    fixed: number;
+    perLayer: number;
+    layers: [number, number];
+  }
   const widths: Width[] = [];
   const dims: number[] = [];
   if (policy.kind === 'fixed-width') dims.push(policy.dim);
@@ -129,7 +142,8 @@ export function generateLadder(targets: number | number[], options: LadderOption
   }
 
   return list.map((target) => {
-    if (!(Number.isFinite(target) && target > 0)) throw new ModelsInputError(`ladder: target parameter count must be a positive number, found ${target}`);
+    if (!(Number.isFinite(target) && target > 0))
+      throw new ModelsInputError(`ladder: target parameter count must be a positive number, found ${target}`);
     let best = widths[0]!;
     let bestLayers = best.layers[0];
     let bestScore = Infinity;
@@ -148,6 +162,13 @@ export function generateLadder(targets: number | number[], options: LadderOption
     const config = validateConfig(shapeFor(best.dim, bestLayers, o));
     const p = paramCounts(config);
     const achieved = count === 'total' ? p.total : p.nonEmbedding;
-    return { target, config, achieved, relativeError: (achieved - target) / target, paramsTotal: p.total, paramsNonEmbedding: p.nonEmbedding };
+    return {
+      target,
+      config,
+      achieved,
+      relativeError: (achieved - target) / target,
+      paramsTotal: p.total,
+      paramsNonEmbedding: p.nonEmbedding,
+    };
   });
 }

@@ -1,7 +1,13 @@
 import type { ModelConfig, ModelWeights } from '@scalewise/models';
 
 /** One batch of token rows: `inputs[b, t]` predicts `targets[b, t]`. */
-export interface TokenBatch { batch: number; seq: number; inputs: Int32Array /* [batch, seq] */; targets: Int32Array /* [batch, seq] */; mask?: Uint8Array /* [batch, seq], 1 = target scored; absent = all scored */ }
+export interface TokenBatch {
+  batch: number;
+  seq: number;
+  inputs: Int32Array /* [batch, seq] */;
+  targets: Int32Array /* [batch, seq] */;
+  mask?: Uint8Array; /* [batch, seq], 1 = target scored; absent = all scored */
+}
 
 /** A forward/backward implementation of the `@scalewise/models` architecture. */
 export interface TrainingEngine {

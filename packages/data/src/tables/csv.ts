@@ -26,7 +26,11 @@ export function parseCsv(text: string, file: string): CsvData {
     const c = src[i] as string;
     if (quoted) {
       if (c === '"') {
-        if (src[i + 1] === '"') { cell += '"'; i += 2; continue; }
+        if (src[i + 1] === '"') {
+          cell += '"';
+          i += 2;
+          continue;
+        }
         quoted = false;
       } else {
         if (c === '\n') line += 1;
@@ -36,8 +40,10 @@ export function parseCsv(text: string, file: string): CsvData {
       continue;
     }
     if (c === '"' && cell === '') quoted = true;
-    else if (c === ',') { cells.push(cell); cell = ''; }
-    else if (c === '\n' || c === '\r') {
+    else if (c === ',') {
+      cells.push(cell);
+      cell = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && src[i + 1] === '\n') i += 1;
       endRecord();
       line += 1;
@@ -52,7 +58,9 @@ export function parseCsv(text: string, file: string): CsvData {
   const header = head.cells.map((h) => h.trim());
   for (const row of rows) {
     if (row.cells.length !== header.length) {
-      throw new DataInputError(`${file} line ${row.line}: expected ${header.length} cells (${header.join(', ')}), found ${row.cells.length}`);
+      throw new DataInputError(
+        `${file} line ${row.line}: expected ${header.length} cells (${header.join(', ')}), found ${row.cells.length}`,
+      );
     }
   }
   return { header, rows };

@@ -15,7 +15,9 @@ export function attends(attention: AttentionConfig, i: number, j: number): boole
     case 'sliding-window':
       return i - j < attention.window;
     case 'block-sparse':
-      return j < attention.globalTokens || Math.floor(i / attention.blockSize) - Math.floor(j / attention.blockSize) < attention.localBlocks;
+      return (
+        j < attention.globalTokens || Math.floor(i / attention.blockSize) - Math.floor(j / attention.blockSize) < attention.localBlocks
+      );
   }
 }
 
@@ -50,7 +52,8 @@ export function multiplicativeMask(attention: AttentionConfig, T: number): Float
  * Additive (0 / MASKED) for softmax attention, or 0/1 with `multiplicative` (linear attention).
  */
 export function dynamicMask(g: Graph, o: DynamicMaskOptions, multiplicative = false): string {
-  const op = (type: string, inputs: string[], attrs: Parameters<Graph['op1']>[2] = {}) => g.op1(type, inputs, attrs, { label: `${o.prefix}mask_${type.toLowerCase()}` });
+  const op = (type: string, inputs: string[], attrs: Parameters<Graph['op1']>[2] = {}) =>
+    g.op1(type, inputs, attrs, { label: `${o.prefix}mask_${type.toLowerCase()}` });
   const ints = (values: number[]) => g.constant(tensor.int64(values), `${o.prefix}mask_const`);
   const scalar = (v: number) => g.constant(tensor.int64([v], []), `${o.prefix}mask_const`);
   const total = op('Squeeze', [op('Shape', [o.attentionMask], { start: attr.int(1), end: attr.int(2) })]);
@@ -79,6 +82,7 @@ export function dynamicMask(g: Graph, o: DynamicMaskOptions, multiplicative = fa
     }
     allowed = op('And', [allowed, pattern]);
   }
-  const scalarF = (v: number) => g.constant(o.dtype === 'float64' ? tensor.float64([v], []) : tensor.float32([v], []), `${o.prefix}mask_const`);
+  const scalarF = (v: number) =>
+    g.constant(o.dtype === 'float64' ? tensor.float64([v], []) : tensor.float32([v], []), `${o.prefix}mask_const`);
   return multiplicative ? op('Where', [allowed, scalarF(1), scalarF(0)]) : op('Where', [allowed, scalarF(0), scalarF(MASKED)]);
 }
