@@ -4,7 +4,8 @@ import { runCase, type BadCase } from './harness.js';
 // `scalewise fit` on bad tables and flags (issue #20; F* rows of the hostile-input report plus variants).
 const GOOD = 'x,y\n1,3\n2,2.2\n4,1.6\n8,1.2\n16,0.9\n';
 const CHIN =
-  'Model Size,Training FLOP,tokens,loss\n1e8,1e19,1.6e10,3.1\n2e8,2e19,1.7e10,2.9\n4e8,4e19,1.6e10,2.8\n8e8,8e19,1.7e10,2.7\n1.6e9,1.6e20,1.6e10,2.6\n3.2e9,3.2e20,1.7e10,2.55\n';
+  'Model Size,Training FLOP,tokens,loss\n' +
+  '1e8,1e19,1.6e10,3.1\n2e8,2e19,1.7e10,2.9\n4e8,4e19,1.6e10,2.8\n8e8,8e19,1.7e10,2.7\n1.6e9,1.6e20,1.6e10,2.6\n3.2e9,3.2e20,1.7e10,2.55\n';
 /** y near the largest double: the t interval of a overflows. */
 const HUGE = 'x,y\n1,1e308\n2,3e307\n3,1.5e308\n4,5e307\n5,1.2e308\n';
 const cell = (v: string): string => `x,y\n1,3\n2,${v}\n4,1.6\n8,1.2\n`;

@@ -20,7 +20,8 @@ const rows = (dir: string, out: string) =>
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as { id: string; model: string });
-const FOREIGN_ROW = `${JSON.stringify({ id: 'other-spec-run', model: 'someone-else', params_total: 1, tokens: 1, val_loss: 1, val_bpb: 1, wall_s: 1 })}\n`;
+const FOREIGN_RUN = { id: 'other-spec-run', model: 'someone-else', params_total: 1, tokens: 1, val_loss: 1, val_bpb: 1, wall_s: 1 };
+const FOREIGN_ROW = `${JSON.stringify(FOREIGN_RUN)}\n`;
 
 const CASES: BadCase[] = [
   {

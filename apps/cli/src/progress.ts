@@ -44,7 +44,8 @@ export function createProgress(io: CliIO, now: () => number = Date.now): (event:
     if (finished || t - lastPlain >= PLAIN_INTERVAL_MS) {
       lastPlain = t;
       io.stderr(
-        `[${event.stage}] ${counts} (${(fraction * 100).toFixed(0)}%) elapsed ${formatSeconds(elapsed)} eta ${formatSeconds(eta)}${detail}\n`,
+        `[${event.stage}] ${counts} (${(fraction * 100).toFixed(0)}%) elapsed ${formatSeconds(elapsed)} eta ` +
+          `${formatSeconds(eta)}${detail}\n`,
       );
     }
   };

@@ -26,7 +26,8 @@ const CHROMIUM = findChromium();
 const IN_CI = process.env.CI === 'true';
 const HOW_TO_INSTALL = process.env.CHROMIUM_PATH
   ? `CHROMIUM_PATH=${process.env.CHROMIUM_PATH} does not exist; point it at a Chromium or Chrome binary`
-  : "install Debian's 'chromium' package (apt-get install chromium; Ubuntu: chromium-browser) or set CHROMIUM_PATH; `bash tools/run.sh test` installs it when run as root";
+  : "install Debian's 'chromium' package (apt-get install chromium; Ubuntu: chromium-browser) or set CHROMIUM_PATH; " +
+    '`bash tools/run.sh test` installs it when run as root';
 // Screenshots go to an ignored folder of this package so a person can look at them after a run.
 const SHOT_DIR = join(import.meta.dirname, '..', 'tmp', 'browser');
 

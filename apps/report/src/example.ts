@@ -56,13 +56,18 @@ export function exampleReportInput(): ReportInput {
     title: 'Example scaling report',
     subtitle: 'MobileLLM results of the original study, plus synthetic curves showing every figure type',
     summary: [
-      `PPL ∝ N^${sig(B, 3)} over ${MOBILELLM[0]!.model.replace('MobileLLM-', '')}–${MOBILELLM.at(-1)!.model.replace('MobileLLM-', '')} parameters (${describeFitSize(FIT.n_points, FIT.stats.dof)}; **illustrative band**, not a fitted CI).`,
+      `PPL ∝ N^${sig(B, 3)} over ` +
+        `${MOBILELLM[0]!.model.replace('MobileLLM-', '')}–${MOBILELLM.at(-1)!.model.replace('MobileLLM-', '')} parameters ` +
+        `(${describeFitSize(FIT.n_points, FIT.stats.dof)}; **illustrative band**, not a fitted CI).`,
       'Synthetic panels are labelled *synthetic*.',
     ],
     sections: [
       {
         title: 'Scaling fit',
-        text: `Perplexity on ${CONDITIONS.perplexity} against total parameters (tied embeddings).\n\n- Points: measured.\n- Line: log-log OLS fit (${describeFitSize(FIT.n_points, FIT.stats.dof)}); band: ±4% for illustration.\n- Dashed: Kaplan et al. (2020) L(N) mapped to PPL = exp(L).`,
+        text:
+          `Perplexity on ${CONDITIONS.perplexity} against total parameters (tied embeddings).\n\n- Points: measured.\n- Line: ` +
+          `log-log OLS fit (${describeFitSize(FIT.n_points, FIT.stats.dof)}); band: ±4% for illustration.\n- Dashed: Kaplan et al. ` +
+          `(2020) L(N) mapped to PPL = exp(L).`,
         tables: [
           {
             title: 'MobileLLM results',

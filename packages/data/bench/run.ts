@@ -81,7 +81,8 @@ try {
   const fmt = (s: { mean: number; sd: number }, unit: string): string =>
     `${(s.mean / 1e6).toFixed(2)} ± ${(s.sd / 1e6).toFixed(2)} M${unit}/s`;
   console.log(
-    `prepare (tokenize + write, Brown, byte tokenizer, ${tokens.toLocaleString('en-US')} tokens): ${fmt(result.prepareTokensPerSecond, 'tokens')}`,
+    `prepare (tokenize + write, Brown, byte tokenizer, ${tokens.toLocaleString('en-US')} tokens): ` +
+      `${fmt(result.prepareTokensPerSecond, 'tokens')}`,
   );
   console.log(`prepare (cache hit, includes corpus hash): ${fmt(result.cachedPrepareTokensPerSecond, 'tokens')}`);
   console.log(`read + detokenize Brown: ${fmt(result.readBrownCharsPerSecond, 'chars')}`);

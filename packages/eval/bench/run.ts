@@ -35,7 +35,8 @@ for (const preset of presets) {
 bandwidths.push(await measureBandwidth({ threads }));
 const best = bandwidths.reduce((a, b) => (b.bytes_per_second > a.bytes_per_second ? b : a));
 console.log(
-  `memory bandwidth: best ${(best.bytes_per_second / 1e9).toFixed(1)} GB/s (${best.method}); all: ${bandwidths.map((b) => (b.bytes_per_second / 1e9).toFixed(1)).join(', ')} GB/s\n`,
+  `memory bandwidth: best ${(best.bytes_per_second / 1e9).toFixed(1)} GB/s (${best.method}); all: ` +
+    `${bandwidths.map((b) => (b.bytes_per_second / 1e9).toFixed(1)).join(', ')} GB/s\n`,
 );
 const runs: BenchReport[] = results.map(({ preset, result }) => benchReport(result, { bandwidth: best, preset }));
 for (const report of runs) console.log(formatBenchReport(report));

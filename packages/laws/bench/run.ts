@@ -56,7 +56,8 @@ out.mobilellm = {
   loss_space_ci_b: mobLoss.ci.b,
 };
 log(
-  `MobileLLM: a=${mob.params.a!.toFixed(2)} b=${mob.params.b!.toFixed(5)} R²=${mob.r2!.toFixed(5)} 95% CI b=[${mob.ci.b!.map((v) => v.toFixed(4)).join(', ')}]; loss-space b=${mobLoss.params.b!.toFixed(4)}`,
+  `MobileLLM: a=${mob.params.a!.toFixed(2)} b=${mob.params.b!.toFixed(5)} R²=${mob.r2!.toFixed(5)} 95% CI ` +
+    `b=[${mob.ci.b!.map((v) => v.toFixed(4)).join(', ')}]; loss-space b=${mobLoss.params.b!.toFixed(4)}`,
 );
 
 // 2. Coverage of t intervals, full size.
@@ -113,10 +114,12 @@ if (mismatch) log(`warning: the built-in Chinchilla runs differ from ../shared: 
     },
   };
   log(
-    `chinchilla grid (4,500 starts): ${tGrid.toFixed(2)} s wall, ${cpuGrid.toFixed(2)} s CPU (min of 3), objective ${grid.objective.toExponential(6)}, E=${pg[0]!.toFixed(4)} α=${pg[3]!.toFixed(4)} β=${pg[4]!.toFixed(4)}`,
+    `chinchilla grid (4,500 starts): ${tGrid.toFixed(2)} s wall, ${cpuGrid.toFixed(2)} s CPU (min of 3), objective ` +
+      `${grid.objective.toExponential(6)}, E=${pg[0]!.toFixed(4)} α=${pg[3]!.toFixed(4)} β=${pg[4]!.toFixed(4)}`,
   );
   log(
-    `chinchilla varpro (default): ${times[2]!.toFixed(3)} s, objective ${vp.objective.toExponential(6)}, E=${pv[0]!.toFixed(4)} α=${pv[3]!.toFixed(4)} β=${pv[4]!.toFixed(4)}`,
+    `chinchilla varpro (default): ${times[2]!.toFixed(3)} s, objective ${vp.objective.toExponential(6)}, E=${pv[0]!.toFixed(4)} ` +
+      `α=${pv[3]!.toFixed(4)} β=${pv[4]!.toFixed(4)}`,
   );
 
   // Bootstrap-style refit vs a full 4,500-start refit on the same resamples.
@@ -136,7 +139,8 @@ if (mismatch) log(`warning: the built-in Chinchilla runs differ from ../shared: 
       beta_full: full.theta[4],
     });
     log(
-      `  resample ${r}: bootstrap refit objective ${quick.objective.toExponential(8)} vs full grid ${full.objective.toExponential(8)}; α ${quick.theta[3]!.toFixed(5)} vs ${full.theta[3]!.toFixed(5)}`,
+      `  resample ${r}: bootstrap refit objective ${quick.objective.toExponential(8)} vs full grid ` +
+        `${full.objective.toExponential(8)}; α ${quick.theta[3]!.toFixed(5)} vs ${full.theta[3]!.toFixed(5)}`,
     );
   }
   out.bootstrap_refit_vs_full_grid = check;
@@ -183,7 +187,8 @@ if (mismatch) log(`warning: the built-in Chinchilla runs differ from ../shared: 
       const res = JSON.parse(execFileSync('python3', [script, csv, ...tol], { encoding: 'utf8', timeout: 1_200_000 }));
       scipy.push(res);
       log(
-        `scipy L-BFGS-B grid (ftol=${res.ftol}, gtol=${res.gtol}): ${res.seconds.toFixed(2)} s wall, ${res.cpu_seconds.toFixed(2)} s CPU, objective ${res.objective.toExponential(6)}, α=${res.alpha.toFixed(4)}`,
+        `scipy L-BFGS-B grid (ftol=${res.ftol}, gtol=${res.gtol}): ${res.seconds.toFixed(2)} s wall, ${res.cpu_seconds.toFixed(2)} s ` +
+          `CPU, objective ${res.objective.toExponential(6)}, α=${res.alpha.toFixed(4)}`,
       );
     } catch (error) {
       log(`scipy reference not run: ${(error as Error).message.split('\n')[0]}`);
@@ -256,7 +261,8 @@ const tally = (covered: number[], names: readonly string[], truth: readonly numb
       coverage: Object.fromEntries(names.map((k, j) => [k, covered[j]! / reps])),
     };
     log(
-      `coverage of 95% chinchilla profile CIs (${label}, ${reps} replicates, ${t.toFixed(0)} s): ${names.map((k, j) => `${k} ${((100 * covered[j]!) / reps).toFixed(1)}%`).join(', ')}`,
+      `coverage of 95% chinchilla profile CIs (${label}, ${reps} replicates, ${t.toFixed(0)} s): ` +
+        `${names.map((k, j) => `${k} ${((100 * covered[j]!) / reps).toFixed(1)}%`).join(', ')}`,
     );
   }
   const satTruth = [2, 50, 0.3];
@@ -276,7 +282,8 @@ const tally = (covered: number[], names: readonly string[], truth: readonly numb
     coverage: { E: satCovered[0]! / satReps, A: satCovered[1]! / satReps, alpha: satCovered[2]! / satReps },
   };
   log(
-    `coverage of 95% saturating Wald CIs (8 sizes, ${satReps} replicates): ${satCovered.map((c) => `${((100 * c) / satReps).toFixed(1)}%`).join(', ')}`,
+    `coverage of 95% saturating Wald CIs (8 sizes, ${satReps} replicates): ` +
+      `${satCovered.map((c) => `${((100 * c) / satReps).toFixed(1)}%`).join(', ')}`,
   );
 
   // Bootstrap percentile intervals of chinchilla (n = 40, 200 resamples each): the check the bootstrap needs too.
@@ -300,7 +307,8 @@ const tally = (covered: number[], names: readonly string[], truth: readonly numb
       coverage: Object.fromEntries(names.map((k, j) => [k, covered[j]! / bootReps])),
     };
     log(
-      `coverage of 95% chinchilla bootstrap percentile CIs (n=40, ${bootReps} replicates × 200 resamples, ${t.toFixed(0)} s): ${names.map((k, j) => `${k} ${((100 * covered[j]!) / bootReps).toFixed(1)}%`).join(', ')}`,
+      `coverage of 95% chinchilla bootstrap percentile CIs (n=40, ${bootReps} replicates × 200 resamples, ${t.toFixed(0)} s): ` +
+        `${names.map((k, j) => `${k} ${((100 * covered[j]!) / bootReps).toFixed(1)}%`).join(', ')}`,
     );
   }
   out.coverage_nonlinear = cov;
@@ -325,7 +333,9 @@ const tally = (covered: number[], names: readonly string[], truth: readonly numb
     smallest: plan.smallestDesign?.design.label ?? null,
   };
   log(
-    `planning chinchilla α (σ=0.015, target width 0.1): ${plan.plans.map((p) => `${p.design.label} → median width ${p.medianWidth.toFixed(3)}`).join('; ')}; smallest meeting it: ${plan.smallestDesign?.design.label ?? 'none'}`,
+    `planning chinchilla α (σ=0.015, target width 0.1): ` +
+      plan.plans.map((p) => `${p.design.label} → median width ${p.medianWidth.toFixed(3)}`).join('; ') +
+      `; smallest meeting it: ${plan.smallestDesign?.design.label ?? 'none'}`,
   );
 }
 
@@ -349,7 +359,8 @@ const plan = planExponentCi({ a: mob.params.a!, b: mob.params.b! }, designs, {
 });
 out.planning = plan.plans.map((d) => ({ models: d.sizes.length, median_ci_width: d.medianWidth, coverage: d.coverage }));
 log(
-  `planning (MobileLLM noise σ=${mob.sigma.toFixed(4)}, 125M–1B): ${plan.plans.map((d) => `${d.sizes.length} models → median CI width ${d.medianWidth.toFixed(3)}`).join('; ')}`,
+  `planning (MobileLLM noise σ=${mob.sigma.toFixed(4)}, 125M–1B): ` +
+    plan.plans.map((d) => `${d.sizes.length} models → median CI width ${d.medianWidth.toFixed(3)}`).join('; '),
 );
 
 // 5. Family comparison: coverage of the α_A − α_B bootstrap-t interval (full size of the CI test in compareExponents).
@@ -359,7 +370,8 @@ log(
     const [res, seconds] = time(() => exponentDifferenceCoverage({ replicates: 2000, resamples: 1999, seed: 13, noise }));
     full[noise] = { ...res, seconds };
     log(
-      `exponent-difference coverage (${noise} noise, 2000 replicates × 1999 resamples): ${(100 * res.coverage).toFixed(2)}%, p < 0.05 at equal exponents ${(100 * res.rejectAtZero).toFixed(2)}% (${seconds.toFixed(1)} s)`,
+      `exponent-difference coverage (${noise} noise, 2000 replicates × 1999 resamples): ${(100 * res.coverage).toFixed(2)}%, p < ` +
+        `0.05 at equal exponents ${(100 * res.rejectAtZero).toFixed(2)}% (${seconds.toFixed(1)} s)`,
     );
   }
   out.compare_exponents = full;

@@ -226,7 +226,8 @@ export function degeneracyWarnings(values: ArrayLike<number>, N: ArrayLike<numbe
   ] as const) {
     if (v <= 0)
       out.push(
-        `${name} = ${v.toPrecision(3)} ≤ 0: the fitted loss does not fall with ${what}; the data do not identify the ${what} term (non-physical optimum)`,
+        `${name} = ${v.toPrecision(3)} ≤ 0: the fitted loss does not fall with ${what}; the data do not identify the ${what} term ` +
+          `(non-physical optimum)`,
       );
     else if (v < 0.02) out.push(`${name} = ${v.toPrecision(3)} ≈ 0: the ${what} term is nearly constant and trades off with E`);
   }

@@ -196,7 +196,9 @@ export function fitLaw(obs: Observations, options: FitOptions): FitResult {
     if (profiled.length > 0) {
       ciMethod += `; profile likelihood (F) for ${profiled.join(', ')}`;
       warnings.push(
-        `the Wald interval of ${profiled.join(', ')} ${profiled.length > 1 ? 'are' : 'is'} invalid (crosses the bound 0 or is singular): profile-likelihood interval reported instead${profiled.some((nm) => !wald.ci[nm]!.every(Number.isFinite)) ? ' (unbounded where the profile never crossed the limit)' : ''}`,
+        `the Wald interval of ${profiled.join(', ')} ${profiled.length > 1 ? 'are' : 'is'} invalid (crosses the bound 0 or is ` +
+          'singular): profile-likelihood interval reported instead' +
+          (profiled.some((nm) => !wald.ci[nm]!.every(Number.isFinite)) ? ' (unbounded where the profile never crossed the limit)' : ''),
       );
     }
   }

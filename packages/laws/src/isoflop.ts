@@ -144,7 +144,8 @@ export function isoflopBracketing(runs: readonly IsoflopRun[]): { budgets: Isofl
     budgets.push({ C, bestN: best.N, bestLoss: best.loss, atEdge });
     if (atEdge)
       warnings.push(
-        `at C = ${C.toExponential(1)} FLOP the best model is at the edge of the ladder (${best.N} params): the grid does not bracket the optimum`,
+        `at C = ${C.toExponential(1)} FLOP the best model is at the edge of the ladder (${best.N} params): the grid does not bracket ` +
+          `the optimum`,
       );
   }
   return { budgets, warnings };

@@ -65,7 +65,8 @@ function observations(form: Form, design: Design): { obs: Observations; inputs: 
     throw new LawsInputError(`design${design.label ? ` '${design.label}'` : ''}: inputs differ in length`);
   if (n <= form.params.length)
     throw new LawsInputError(
-      `design${design.label ? ` '${design.label}'` : ''} has ${n} runs for ${form.params.length} parameters: need more runs than parameters`,
+      `design${design.label ? ` '${design.label}'` : ''} has ${n} runs for ${form.params.length} parameters: need more runs than ` +
+        `parameters`,
     );
   const obs: Observations = { y: [] };
   form.inputs.forEach((name, c) => (obs[name] = inputs[c]!));

@@ -28,7 +28,8 @@ export function profileCi(obs: Observations, options: FitOptions, param: string,
   const open = ci.findIndex((v) => !Number.isFinite(v));
   if (open >= 0) {
     throw new LawsError(
-      `profile of '${param}' did not cross the ${Math.round((options.level ?? 0.95) * 100)}% limit: the interval is unbounded in the ${open === 1 ? 'upper' : 'lower'} direction`,
+      `profile of '${param}' did not cross the ${Math.round((options.level ?? 0.95) * 100)}% limit: the interval is unbounded in the ` +
+        `${open === 1 ? 'upper' : 'lower'} direction`,
     );
   }
   return ci;

@@ -90,9 +90,12 @@ for (const { config, prefill, decode, reps } of cases) {
   };
   results.push(row);
   console.log(
-    `${config.name.padEnd(22)} ${String(row.params_total).padStart(10)} params  pp${prefill}: ${ppStats.mean.toFixed(1)} ± ${ppStats.sd.toFixed(1)} tok/s ` +
-      `(${row.prefill_gflop_per_s.toFixed(2)} GFLOP/s; per CPU-s ${ppCpu.mean.toFixed(1)} tok, ${row.prefill_gflop_per_cpu_s.toFixed(2)} GFLOP)  ` +
-      `tg${decode}: ${row.decode_tokens_per_s.mean.toFixed(1)} ± ${row.decode_tokens_per_s.sd.toFixed(1)} tok/s (per CPU-s ${row.decode_tokens_per_cpu_s.mean.toFixed(1)})`,
+    `${config.name.padEnd(22)} ${String(row.params_total).padStart(10)} params  pp${prefill}: ${ppStats.mean.toFixed(1)} ± ` +
+      `${ppStats.sd.toFixed(1)} tok/s ` +
+      `(${row.prefill_gflop_per_s.toFixed(2)} GFLOP/s; per CPU-s ${ppCpu.mean.toFixed(1)} tok, ` +
+      `${row.prefill_gflop_per_cpu_s.toFixed(2)} GFLOP)  ` +
+      `tg${decode}: ${row.decode_tokens_per_s.mean.toFixed(1)} ± ${row.decode_tokens_per_s.sd.toFixed(1)} tok/s (per CPU-s ` +
+      `${row.decode_tokens_per_cpu_s.mean.toFixed(1)})`,
   );
 }
 
@@ -102,7 +105,9 @@ const out = {
   node: process.version,
   cpu: cpus()[0]?.model ?? 'unknown',
   cpus: cpus().length,
-  note: 'one untimed warm-up, then repetitions; mean ± sample sd; *_per_s by wall clock (noisy when the CPU is shared), *_per_cpu_s by process CPU time',
+  note:
+    'one untimed warm-up, then repetitions; mean ± sample sd; *_per_s by wall clock (noisy when the CPU is shared), *_per_cpu_s ' +
+    'by process CPU time',
   load_average: loadavg(),
   results,
 };

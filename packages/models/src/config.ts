@@ -105,7 +105,8 @@ export function validateConfig(config: ModelConfig): ModelConfig {
       break;
     default:
       throw new ModelsInputError(
-        `model config '${config.name}': attention.kind must be one of full, sliding-window, block-sparse, linear; found ${JSON.stringify((attention as { kind: unknown }).kind)}`,
+        `model config '${config.name}': attention.kind must be one of full, sliding-window, block-sparse, linear; found ` +
+          `${JSON.stringify((attention as { kind: unknown }).kind)}`,
       );
   }
   return config;

@@ -4,8 +4,8 @@ import { ModelsInputError } from './errors.js';
 
 /**
  * How depth and width grow with the parameter budget:
- * - `aspect`: "deep and thin" — layers ≈ dim / ratio (within ±25%, nearest the ratio when counts tie). MobileLLM's 125M–1B have dim/layers between 19 and 30
- *   (576/30, 960/32, 1152/40, 1280/54); the default ratio 24 sits in that range.
+ * - `aspect`: "deep and thin" — layers ≈ dim / ratio (within ±25%, nearest the ratio when counts tie). MobileLLM's 125M–1B
+ *   have dim/layers between 19 and 30 (576/30, 960/32, 1152/40, 1280/54); the default ratio 24 sits in that range.
  * - `fixed-depth`: the given number of layers, width chosen to hit the target.
  * - `fixed-width`: the given dim, number of layers chosen to hit the target.
  */
@@ -21,7 +21,10 @@ export interface LadderOptions {
   headDim?: number;
   /** Query heads per KV head (GQA group), default 3 as MobileLLM-125M/350M/600M; the nearest divisor of heads is used. */
   kvGroup?: number;
-  /** SwiGLU hidden = ffnRatio·dim rounded up to a multiple of ffnMultiple (default 8/3; multiple 256 from dim 512, 32 from 128, else 8). */
+  /**
+   * SwiGLU hidden = ffnRatio·dim rounded up to a multiple of ffnMultiple (default 8/3; multiple 256 from dim 512,
+   * 32 from 128, else 8).
+   */
   ffnRatio?: number;
   ffnMultiple?: number;
   tiedEmbeddings?: boolean;

@@ -110,7 +110,8 @@ function parseHeader(headerBytes: Uint8Array, dataLength: number, where: string)
     if (end < begin || end - begin !== count * BYTES[info.dtype]) {
       fail(
         where,
-        `tensor '${name}' [${shape.join(', ')}] ${info.dtype} needs ${count * BYTES[info.dtype]} bytes, data_offsets [${begin}, ${end}] give ${end - begin}`,
+        `tensor '${name}' [${shape.join(', ')}] ${info.dtype} needs ${count * BYTES[info.dtype]} bytes, data_offsets [${begin}, ` +
+          `${end}] give ${end - begin}`,
       );
     }
     if (end > dataLength) fail(where, `tensor '${name}' ends at byte ${end} of a ${dataLength}-byte data section (file truncated?)`);

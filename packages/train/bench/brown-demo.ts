@@ -1,7 +1,8 @@
 /**
  * Demonstration: a ~1M-parameter model trained on Brown with the byte tokenizer for a few minutes, against the
  * unigram entropy of Brown's bytes (the loss of the best model that ignores context). Both in bits per byte.
- *   node --conditions=@scalewise/source --import tsx bench/brown-demo.ts [budgetSeconds=240 | steps=N] [config=examples/brown-1m.json] [engine]
+ *   node --conditions=@scalewise/source --import tsx bench/brown-demo.ts \
+ *     [budgetSeconds=240 | steps=N] [config=examples/brown-1m.json] [engine]
  * Writes bench-results/brown-demo.json.
  */
 import { readFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -75,5 +76,6 @@ writeFileSync(`${outFile}.tmp`, `${JSON.stringify(summary, null, 2)}\n`);
 renameSync(`${outFile}.tmp`, outFile);
 console.log(`unigram entropy of Brown bytes: ${unigramBits.toFixed(3)} bits/byte`);
 console.log(
-  `${result.model} (${result.params_total} params) after ${result.tokens} tokens in ${result.wall_s.toFixed(0)} s: validation ${result.val_bpb.toFixed(3)} bits/byte (${result.val_loss.toFixed(3)} nats/token)`,
+  `${result.model} (${result.params_total} params) after ${result.tokens} tokens in ${result.wall_s.toFixed(0)} s: validation ` +
+    `${result.val_bpb.toFixed(3)} bits/byte (${result.val_loss.toFixed(3)} nats/token)`,
 );

@@ -4,7 +4,8 @@
  * engine, an ORT per-op profile, and a loss-curve parity run of both engines.
  *
  *   node --conditions=@scalewise/source --import tsx bench/native.ts
- *   env: NATIVE_BENCH_OUT (bench-results/native.json), NATIVE_BENCH_THREADS (the engine's default: preferredThreads of the machine peak), NATIVE_BENCH_STEPS (5), NATIVE_BENCH_BATCH (16), NATIVE_BENCH_SEQ (256), NATIVE_BENCH_CURVE_STEPS (300)
+ *   env: NATIVE_BENCH_OUT (bench-results/native.json), NATIVE_BENCH_THREADS (the engine's default: preferredThreads of the
+ *        machine peak), NATIVE_BENCH_STEPS (5), NATIVE_BENCH_BATCH (16), NATIVE_BENCH_SEQ (256), NATIVE_BENCH_CURVE_STEPS (300)
  */
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -130,7 +131,8 @@ export async function runNativeBench(outFile: string = join(import.meta.dirname,
   ];
   const largest = shapes.reduce((best, s) => (s[1] * s[2] * s[3] > best[1] * best[2] * best[3] ? s : best));
   console.log(
-    `model ${config.name}: ${(params / 1e6).toFixed(2)}M params (tied), ${(matmulParams(config) / 1e6).toFixed(2)}M matmul params; ${BATCH}×${SEQ} = ${tokens} tokens/step; ${THREADS} threads`,
+    `model ${config.name}: ${(params / 1e6).toFixed(2)}M params (tied), ${(matmulParams(config) / 1e6).toFixed(2)}M matmul params; ` +
+      `${BATCH}×${SEQ} = ${tokens} tokens/step; ${THREADS} threads`,
   );
 
   // Paired measurements: each native step is followed by the MatMul baselines and a reference step, so that
@@ -170,7 +172,8 @@ export async function runNativeBench(outFile: string = join(import.meta.dirname,
       ratioToReference: tokens / nativeS / (refSeq / referenceS),
     });
     console.log(
-      `  pair ${i + 1}: native ${nativeS.toFixed(2)} s (${achievedI.toFixed(1)} GFLOP/s), MatMul ${matmulFed.toFixed(1)} fed / ${matmulPrepacked.toFixed(1)} pre-packed GFLOP/s, reference ${referenceS.toFixed(2)} s for ${refSeq} tokens`,
+      `  pair ${i + 1}: native ${nativeS.toFixed(2)} s (${achievedI.toFixed(1)} GFLOP/s), MatMul ${matmulFed.toFixed(1)} fed / ` +
+        `${matmulPrepacked.toFixed(1)} pre-packed GFLOP/s, reference ${referenceS.toFixed(2)} s for ${refSeq} tokens`,
     );
   }
   await native.dispose();
@@ -182,13 +185,17 @@ export async function runNativeBench(outFile: string = join(import.meta.dirname,
   const ratioToReference = median(pairs.map((p) => p.ratioToReference));
   const refTps = refSeq / median(pairs.map((p) => p.referenceS));
   console.log(
-    `plain MatMul ${largest[0]} [${m}×${k}]·[${k}×${n}]: median ${median(pairs.map((p) => p.matmulFed)).toFixed(1)} GFLOP/s fed, ${median(pairs.map((p) => p.matmulPrepacked)).toFixed(1)} pre-packed`,
+    `plain MatMul ${largest[0]} [${m}×${k}]·[${k}×${n}]: median ${median(pairs.map((p) => p.matmulFed)).toFixed(1)} GFLOP/s fed, ` +
+      `${median(pairs.map((p) => p.matmulPrepacked)).toFixed(1)} pre-packed`,
   );
   const peakAfter = await measureMatMulPeak();
   const bestPeak = Math.max(machinePeak.gflops, peakAfter.gflops, ...pairs.flatMap((p) => [p.matmulFed, p.matmulPrepacked]));
   const ratioToMachinePeak = achieved / bestPeak;
   console.log(
-    `native: ${stepS.toFixed(3)} s/step (median of ${STEPS}), ${nativeTps.toFixed(0)} tokens/s, ${achieved.toFixed(1)} GFLOP/s; paired ratio to the better MatMul ${(100 * ratioToMatMul).toFixed(1)}%; ${(100 * ratioToMachinePeak).toFixed(1)}% of the run's best MatMul ${bestPeak.toFixed(1)} GFLOP/s (peak ${machinePeak.gflops.toFixed(1)} before, ${peakAfter.gflops.toFixed(1)} after)`,
+    `native: ${stepS.toFixed(3)} s/step (median of ${STEPS}), ${nativeTps.toFixed(0)} tokens/s, ${achieved.toFixed(1)} GFLOP/s; ` +
+      `paired ratio to the better MatMul ${(100 * ratioToMatMul).toFixed(1)}%; ${(100 * ratioToMachinePeak).toFixed(1)}% of the ` +
+      `run's best MatMul ${bestPeak.toFixed(1)} GFLOP/s (peak ${machinePeak.gflops.toFixed(1)} before, ` +
+      `${peakAfter.gflops.toFixed(1)} after)`,
   );
   console.log(`reference: ${refTps.toFixed(1)} tokens/s (1×${refSeq}); paired native/reference ${ratioToReference.toFixed(1)}×`);
 
@@ -209,11 +216,15 @@ export async function runNativeBench(outFile: string = join(import.meta.dirname,
 
   const curve = await lossCurves(CURVE_STEPS);
   console.log(
-    `loss curves over ${curve.steps} AdamW steps: max relative difference native vs reference ${curve.maxRelDiff.toExponential(2)}; last ${curve.last.map((v) => v.toFixed(4)).join(' vs ')} nats`,
+    `loss curves over ${curve.steps} AdamW steps: max relative difference native vs reference ${curve.maxRelDiff.toExponential(2)}; ` +
+      `last ${curve.last.map((v) => v.toFixed(4)).join(' vs ')} nats`,
   );
 
   writeJsonAtomic(outFile, {
-    note: 'Timings on a 2-vCPU machine shared with other processes (noisy); ratios are medians of per-pair ratios (native step, then MatMul, then reference step). FLOPs per token = 6·N_matmul + 12·L·H·Q·T (PaLM); the step includes zeroing grads and the AdamW update.',
+    note:
+      'Timings on a 2-vCPU machine shared with other processes (noisy); ratios are medians of per-pair ratios (native step, then ' +
+      'MatMul, then reference step). FLOPs per token = 6·N_matmul + 12·L·H·Q·T (PaLM); ' +
+      'the step includes zeroing grads and the AdamW update.',
     date: new Date().toISOString(),
     cpu: cpus()[0]?.model,
     threads: THREADS,

@@ -108,7 +108,9 @@ try {
     .map((o) => o.finish_to_collected)
     .filter((x): x is number => x !== null);
   const out = {
-    note: 'shared 2-vCPU machine, noisy; wall times include enqueue and collection, not worker start-up (workers are started and ready before the clock starts)',
+    note:
+      'shared 2-vCPU machine, noisy; wall times include enqueue and collection, not worker start-up (workers are started and ' +
+      'ready before the clock starts)',
     cpus: cpus().length,
     runs: RUNS,
     tokens_per_run: spec.budgets.map((b) => b.tokens),

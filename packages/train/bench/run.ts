@@ -105,7 +105,8 @@ for (const config of sizes) {
   };
   rows.push(row);
   console.log(
-    `${row.model.padEnd(14)} ${String(counts.total).padStart(8)} params  ${row.tokens_per_s_mean.toFixed(0)} ± ${row.tokens_per_s_sd.toFixed(0)} tokens/s  ${row.gflops_mean.toFixed(2)} GFLOP/s`,
+    `${row.model.padEnd(14)} ${String(counts.total).padStart(8)} params  ${row.tokens_per_s_mean.toFixed(0)} ± ` +
+      `${row.tokens_per_s_sd.toFixed(0)} tokens/s  ${row.gflops_mean.toFixed(2)} GFLOP/s`,
   );
 }
 const out = {
@@ -126,5 +127,6 @@ writeFileSync(`${file}.tmp`, `${JSON.stringify(out, null, 2)}\n`);
 renameSync(`${file}.tmp`, file);
 console.log(`reference matmul peak ${peak.toFixed(2)} GFLOP/s; wrote ${file}`);
 
-// Native engine (bench/native.ts): FLOP/s against a plain ORT MatMul and tokens/s against the reference engine; writes bench-results/native.json. BENCH_NATIVE=0 skips it.
+// Native engine (bench/native.ts): FLOP/s against a plain ORT MatMul and tokens/s against the reference engine;
+// writes bench-results/native.json. BENCH_NATIVE=0 skips it.
 if (process.env.BENCH_NATIVE !== '0') await (await import('./native.js')).runNativeBench();

@@ -6,7 +6,8 @@
  * (ORT run, the engine's JS around it, gradient norm, AdamW), the smallest model at a larger batch, and ORT's per-op profile.
  *
  *   node --conditions=@scalewise/source --import tsx bench/study-sizes.ts
- *   env: STUDY_BENCH_OUT (bench-results/study-sizes.json), STUDY_BENCH_STEPS (8), STUDY_BENCH_THREADS ("1,<cores>"), STUDY_BENCH_LARGE_BATCH (64)
+ *   env: STUDY_BENCH_OUT (bench-results/study-sizes.json), STUDY_BENCH_STEPS (8), STUDY_BENCH_THREADS ("1,<cores>"),
+ *        STUDY_BENCH_LARGE_BATCH (64)
  */
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -162,14 +163,25 @@ for (const [config, threads, batch] of cases) {
   rows.push(row);
   const p = phases;
   console.log(
-    `${config.name} (${counts.nonEmbedding} non-emb, d${config.dim} L${config.layers}) ${threads} thr, batch ${batch}: ${(1000 * p.step).toFixed(1)} ms/step (${(1000 * p.cpu).toFixed(1)} ms CPU), ${tps.toFixed(0)} tok/s, ${gflops.toFixed(2)} GFLOP/s (${row.gflops_per_cpu_s.toFixed(2)} per CPU-s) | ORT run ${(1000 * p.ortRun).toFixed(1)} ms, engine JS ${(1000 * p.engineJs).toFixed(2)}, zero ${(1000 * p.zeroGrads).toFixed(2)}, norm ${(1000 * p.gradNorm).toFixed(2)}, AdamW ${(1000 * p.adamw).toFixed(2)} ms; load ${load()}`,
+    `${config.name} (${counts.nonEmbedding} non-emb, d${config.dim} L${config.layers}) ${threads} thr, batch ${batch}: ` +
+      `${(1000 * p.step).toFixed(1)} ms/step (${(1000 * p.cpu).toFixed(1)} ms CPU), ${tps.toFixed(0)} tok/s, ${gflops.toFixed(2)} ` +
+      `GFLOP/s (${row.gflops_per_cpu_s.toFixed(2)} per CPU-s) | ORT run ${(1000 * p.ortRun).toFixed(1)} ms, engine JS ` +
+      `${(1000 * p.engineJs).toFixed(2)}, zero ${(1000 * p.zeroGrads).toFixed(2)}, norm ${(1000 * p.gradNorm).toFixed(2)}, AdamW ` +
+      `${(1000 * p.adamw).toFixed(2)} ms; load ${load()}`,
   );
 }
 const peakAfter = await measureMatMulPeak();
 const peak = Math.max(peakBefore.gflops, peakAfter.gflops);
 for (const r of rows) Object.assign(r, { fraction_of_peak: r.gflops / peak, fraction_of_peak_cpu_time: r.gflops_per_cpu_s / peak });
 console.log(
-  `MatMul peak ${peakBefore.gflops.toFixed(1)} before / ${peakAfter.gflops.toFixed(1)} after GFLOP/s (best: ${JSON.stringify(peakBefore.best)}); fractions (wall; per CPU-s): ${rows.map((r) => `${r.model}@${r.threads}thr/b${r.batch} ${((100 * r.gflops) / peak).toFixed(1)}%; ${((100 * r.gflops_per_cpu_s) / peak).toFixed(1)}%`).join(', ')}`,
+  `MatMul peak ${peakBefore.gflops.toFixed(1)} before / ${peakAfter.gflops.toFixed(1)} after GFLOP/s (best: ` +
+    `${JSON.stringify(peakBefore.best)}); fractions (wall; per CPU-s): ${rows
+      .map(
+        (r) =>
+          `${r.model}@${r.threads}thr/b${r.batch} ` +
+          `${((100 * r.gflops) / peak).toFixed(1)}%; ${((100 * r.gflops_per_cpu_s) / peak).toFixed(1)}%`,
+      )
+      .join(', ')}`,
 );
 
 // ORT per-op profile of each size at 1 thread: which ops the run time goes to, and how many nodes run per step.
@@ -192,7 +204,11 @@ for (const rung of generateLadder([1e4, 1.6e5], LADDER)) {
 }
 
 writeJsonAtomic(out, {
-  note: 'Shared 2-vCPU machine (noisy; load = 1/5/15-min load average). Step = zero grads + native lossAndGrad + global norm + AdamW (as the trainer). GFLOP/s = PaLM 6N + 12·L·H·Q·T per token × tokens/s; fraction_of_peak uses the better of the MatMul peaks measured before and after the steps (best run of each configuration, wall time); *_per_cpu_s divide by the process CPU time of the step instead of wall time (robust to load; at 1 thread what an idle machine would show).',
+  note:
+    'Shared 2-vCPU machine (noisy; load = 1/5/15-min load average). Step = zero grads + native lossAndGrad + global norm + AdamW ' +
+    '(as the trainer). GFLOP/s = PaLM 6N + 12·L·H·Q·T per token × tokens/s; fraction_of_peak uses the better of the MatMul peaks ' +
+    'measured before and after the steps (best run of each configuration, wall time); *_per_cpu_s divide by the process CPU time of ' +
+    'the step instead of wall time (robust to load; at 1 thread what an idle machine would show).',
   date: new Date().toISOString(),
   cpu: cpus()[0]?.model,
   steps: STEPS,

@@ -158,7 +158,8 @@ function readState(dir: string): CheckpointState {
     if (value === undefined) throw new TrainInputError(`checkpoint ${dir}: state.json lacks field '${field}'`);
     if (typeof value !== type || value === null || (type === 'number' && !(Number.isFinite(value) && (value as number) >= 0))) {
       throw new TrainInputError(
-        `checkpoint ${dir}: state.json field '${field}' must be ${type === 'number' ? 'a finite number >= 0' : `a ${type}`}, found ${JSON.stringify(value)}`,
+        `checkpoint ${dir}: state.json field '${field}' must be ${type === 'number' ? 'a finite number >= 0' : `a ${type}`}, found ` +
+          `${JSON.stringify(value)}`,
       );
     }
   }

@@ -69,7 +69,9 @@ export async function loadTrainingData(
     validation: { numRows: validation.numRows, row: (i, out) => validation.row(i, out) },
     tokensPerByte: val.tokenCount / val.bytes,
     manifestHash,
-    description: `${prepared.manifest.corpusName} / ${tok.name} tokenizer (${train.numRows} train rows, ${validation.numRows} validation rows of ${spec.seq} tokens)`,
+    description:
+      `${prepared.manifest.corpusName} / ${tok.name} tokenizer (${train.numRows} train rows, ${validation.numRows} ` +
+      `validation rows of ${spec.seq} tokens)`,
   };
 }
 

@@ -12,7 +12,10 @@ export interface TokenBatch {
 /** A forward/backward implementation of the `@scalewise/models` architecture. */
 export interface TrainingEngine {
   readonly name: string; // 'reference' | 'native'
-  /** Mean cross-entropy in nats over the scored targets of `batch`; adds scale × ∂loss/∂w into `grads` (same names and shapes as the weights). */
+  /**
+   * Mean cross-entropy in nats over the scored targets of `batch`; adds scale × ∂loss/∂w into `grads` (same names and
+   * shapes as the weights).
+   */
   lossAndGrad(weights: ModelWeights, grads: ModelWeights, batch: TokenBatch, scale: number): Promise<number>;
   /** Forward-only mean cross-entropy (nats) and the number of scored targets, for validation. */
   loss(weights: ModelWeights, batch: TokenBatch): Promise<{ meanNats: number; count: number }>;

@@ -19,7 +19,9 @@ export function checkTrainingMemory(
   const need = trainingMemory(config.model, config.data.seq, config.batchSize).total;
   if (need > available.free) {
     throw new TrainInputError(
-      `model '${config.model.name}' needs at least ${gib(need)} to train (batch ${config.batchSize} × seq ${config.data.seq}: weights, gradients, AdamW moments and activations), but only ${gib(available.free)} of ${gib(available.total)} memory is free; choose a smaller model, batchSize or data.seq`,
+      `model '${config.model.name}' needs at least ${gib(need)} to train (batch ${config.batchSize} × seq ${config.data.seq}: ` +
+        `weights, gradients, AdamW moments and activations), but only ${gib(available.free)} of ${gib(available.total)} memory is ` +
+        `free; choose a smaller model, batchSize or data.seq`,
     );
   }
   return need;

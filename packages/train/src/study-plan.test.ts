@@ -10,7 +10,8 @@ const PRESETS = [
 describe('stepsRule', () => {
   it('halves the batch from the default until the steps floor holds, and floors at one sequence', () => {
     const o = { defaultBatch: 16, minSteps: 300, defaultWarmup: 100 };
-    // 200,000 tokens of 128: batch 8 gives ⌊195.3⌋ < 300 steps, batch 4 gives ⌊390.6⌋ → steps ⌈390.6⌉ = 391, warmup ⌊39.1⌋.
+    // 200,000 tokens of 128: batch 8 gives ⌊195.3⌋ < 300 steps, batch 4 gives ⌊390.6⌋
+    // → steps ⌈390.6⌉ = 391, warmup ⌊39.1⌋.
     expect(stepsRule(2e5, 128, o)).toEqual({ batchSize: 4, steps: 391, warmup: 39 });
     // Plenty of tokens: the default batch, warmup capped at 100.
     expect(stepsRule(1e7, 128, o)).toEqual({ batchSize: 16, steps: 4883, warmup: 100 });

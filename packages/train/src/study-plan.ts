@@ -82,7 +82,8 @@ export interface FamilyStudyPlan {
 }
 
 const RULE =
-  'tokens = tokensPerParam × N_non-embedding; batch = largest power of two ≤ defaultBatch with ⌊tokens/(batch·seq)⌋ ≥ minSteps (floor 1 sequence); steps = max(minSteps, ⌈tokens/(batch·seq)⌉); warmup = min(defaultWarmup, ⌊0.1·steps⌋)';
+  'tokens = tokensPerParam × N_non-embedding; batch = largest power of two ≤ defaultBatch with ⌊tokens/(batch·seq)⌋ ≥ minSteps ' +
+  '(floor 1 sequence); steps = max(minSteps, ⌈tokens/(batch·seq)⌉); warmup = min(defaultWarmup, ⌊0.1·steps⌋)';
 
 /** Batch, steps and warmup for a token budget under the rule above. */
 export function stepsRule(

@@ -90,7 +90,8 @@ function fieldError(where: string, error: z.ZodError, input: unknown): TrainInpu
   for (const key of issue.path)
     found = typeof found === 'object' && found !== null ? (found as Record<PropertyKey, unknown>)[key] : undefined;
   return new TrainInputError(
-    `${where}: field '${issue.path.map(String).join('.') || '(root)'}': ${issue.message}${found === undefined ? '' : ` (found ${JSON.stringify(found)})`}`,
+    `${where}: field '${issue.path.map(String).join('.') || '(root)'}': ` +
+      `${issue.message}${found === undefined ? '' : ` (found ${JSON.stringify(found)})`}`,
     { cause: error },
   );
 }

@@ -105,7 +105,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const previous = ['metrics.jsonl', 'result.json'].filter((name) => existsSync(join(options.outDir, name)));
   if (!options.resume && !options.force && (previous.length > 0 || listCheckpoints(ckptRoot).length > 0)) {
     throw new TrainInputError(
-      `${options.outDir} already holds a run (${previous.length > 0 ? previous.join(', ') : 'checkpoints'}): continue it with --resume, replace it with --force, or choose another output folder`,
+      `${options.outDir} already holds a run (${previous.length > 0 ? previous.join(', ') : 'checkpoints'}): continue it with ` +
+        `--resume, replace it with --force, or choose another output folder`,
     );
   }
   const data = options.data ?? (await loadTrainingData({ ...config.data, seed: config.seed }, options.onProgress));
@@ -141,7 +142,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
       if (saved.manifestHash !== data.manifestHash)
         throw new TrainInputError(
-          `cannot resume from ${latest}: it was trained on different data (manifest ${saved.manifestHash.slice(0, 12)}, now ${data.manifestHash.slice(0, 12)})`,
+          `cannot resume from ${latest}: it was trained on different data (manifest ${saved.manifestHash.slice(0, 12)}, now ` +
+            `${data.manifestHash.slice(0, 12)})`,
         );
       weights = loaded.weights;
       sampler.restore(saved.data);
@@ -227,7 +229,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         done: step,
         total: config.steps,
         unit: 'steps',
-        detail: `loss ${loss.toFixed(3)} nats, ${Math.round(row.tokens_per_s)} tok/s${Number.isFinite(val.loss) ? `, val ${val.bpb.toFixed(3)} bits/byte` : ''}`,
+        detail:
+          `loss ${loss.toFixed(3)} nats, ${Math.round(row.tokens_per_s)} ` +
+          `tok/s${Number.isFinite(val.loss) ? `, val ${val.bpb.toFixed(3)} bits/byte` : ''}`,
       });
       // The engines' promises resolve without a macrotask, so yield once per step to let signal handlers (SIGINT) run.
       await new Promise((resolve) => setImmediate(resolve));

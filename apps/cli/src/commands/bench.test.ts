@@ -30,7 +30,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('scalewise bench', () => {
-  it('--json keeps the contract: pp, tg, peak_rss_bytes, model_bytes, params, threads, backend, dtype (isolated child process)', async () => {
+  it('--json keeps the contract: pp, tg, peak_rss_bytes, model_bytes, params, threads, backend, dtype (child process)', async () => {
     const io = captureIO();
     expect(
       await main(['bench', '--model', model, '--pp', '8', '--tg', '4', '-r', '2', '--threads', '1', '--no-bandwidth', '--json'], io),

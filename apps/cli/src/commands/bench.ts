@@ -118,7 +118,8 @@ const command: Command = {
       }
       if (n > MAX_TOKENS)
         throw new UsageError(
-          `--${flag} ${n} is above ${MAX_TOKENS.toLocaleString('en-US')} tokens, and ${printable(source)} does not say how many positions the model has`,
+          `--${flag} ${n} is above ${MAX_TOKENS.toLocaleString('en-US')} tokens, and ${printable(source)} does not say how many ` +
+            `positions the model has`,
         );
     }
     const progress = createProgress(io);

@@ -29,7 +29,9 @@ let root = '';
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'scalewise-cli-data-'));
   await mkdir(join(root, 'texts'));
-  for (let i = 0; i < 30; i++) await writeFile(join(root, 'texts', `doc${i}.txt`), `Text number ${i}. ${'Ünïcode words here. '.repeat(i)}`);
+  for (let i = 0; i < 30; i++) {
+    await writeFile(join(root, 'texts', `doc${i}.txt`), `Text number ${i}. ${'Ünïcode words here. '.repeat(i)}`);
+  }
   await writeFile(join(root, 'docs.jsonl'), '{"body":"one two"}\n{"body":"three"}\n');
 });
 afterAll(async () => {

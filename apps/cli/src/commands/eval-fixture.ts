@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { BYTE_VOCAB_SIZE, bytesTokenizer } from '@scalewise/data';
 import { LLAMA_DEFAULTS, initWeights, writeModelFolder, type ModelConfig } from '@scalewise/models';
 
-/** A tiny byte-level model folder (config, tokenizer, ONNX) plus a small JSONL corpus, for CLI tests (`overrides`: e.g. fewer positions). */
+/**
+ * A tiny byte-level model folder (config, tokenizer, ONNX) plus a small JSONL corpus, for CLI tests
+ * (`overrides`: e.g. fewer positions).
+ */
 export async function tinyModelFolder(
   dir: string,
   overrides: Partial<ModelConfig> = {},

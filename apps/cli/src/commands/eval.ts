@@ -211,9 +211,12 @@ const command: Command = {
       else {
         io.stdout(
           [
-            `corpus ${shownCorpus} (${split}): ${result.documents} documents, ${result.tokens} tokens, ${result.words ?? '?'} words, ${result.bytes ?? '?'} bytes`,
-            `windows: ${result.windows} (max length ${result.max_length}, stride ${result.stride}${result.stride === result.max_length ? ', lm-eval disjoint' : ', HF strided'})`,
-            `token perplexity: ${fmt(result.token_perplexity)} ± ${fmt(result.stderr?.token_perplexity ?? null)} (nll ${fmt(result.nll_per_token)} nats/token)`,
+            `corpus ${shownCorpus} (${split}): ${result.documents} documents, ${result.tokens} tokens, ${result.words ?? '?'} words, ` +
+              `${result.bytes ?? '?'} bytes`,
+            `windows: ${result.windows} (max length ${result.max_length}, stride ` +
+              `${result.stride}${result.stride === result.max_length ? ', lm-eval disjoint' : ', HF strided'})`,
+            `token perplexity: ${fmt(result.token_perplexity)} ± ${fmt(result.stderr?.token_perplexity ?? null)} (nll ` +
+              `${fmt(result.nll_per_token)} nats/token)`,
             `word perplexity:  ${fmt(result.word_perplexity)}`,
             `byte perplexity:  ${fmt(result.byte_perplexity)}`,
             `bits per byte:    ${fmt(result.bits_per_byte)} ± ${fmt(result.stderr?.bits_per_byte ?? null)}`,
@@ -269,7 +272,8 @@ const command: Command = {
           '| --- | ---: | ---: | ---: |',
           ...results.map(
             (r) =>
-              `| ${printable(r.task).replaceAll('|', '\\|')} | ${r.n} | ${r.acc.toFixed(4)} ± ${r.acc_stderr.toFixed(4)} | ${r.acc_norm === null ? '—' : `${r.acc_norm.toFixed(4)} ± ${(r.acc_norm_stderr ?? 0).toFixed(4)}`} |`,
+              `| ${printable(r.task).replaceAll('|', '\\|')} | ${r.n} | ${r.acc.toFixed(4)} ± ${r.acc_stderr.toFixed(4)} | ` +
+              `${r.acc_norm === null ? '—' : `${r.acc_norm.toFixed(4)} ± ${(r.acc_norm_stderr ?? 0).toFixed(4)}`} |`,
           ),
           '',
         ].join('\n'),

@@ -119,7 +119,8 @@ function unboundedWarnings(ci: Record<string, [number, number]>, level: string, 
     const named = new RegExp(`of (?:[\\w, ]*, )?${name.replace(/[^\w]/g, '\\$&')}(?: |,)`);
     if (known.some((w) => /unbounded/.test(w) && named.test(w))) return [];
     return [
-      `the ${level} of ${name} has an unbounded ${side === 'both' ? 'lower and upper end' : `${side} end`} (beyond the range of a double): printed as ∞, null in --json`,
+      `the ${level} of ${name} has an unbounded ${side === 'both' ? 'lower and upper end' : `${side} end`} (beyond the range of a ` +
+        `double): printed as ∞, null in --json`,
     ];
   });
 }
@@ -170,7 +171,8 @@ const command: Command = {
     for (const other of others) {
       if (other.inputs.includes('N') !== joint)
         throw new UsageError(
-          `--compare: form '${other.name}' takes ${joint ? 'one variable' : 'N and D'}, form '${form.name}' does not: compare forms of the same inputs`,
+          `--compare: form '${other.name}' takes ${joint ? 'one variable' : 'N and D'}, form '${form.name}' does not: compare forms ` +
+            `of the same inputs`,
         );
     }
     if (f['unit-x'] !== undefined && !(X_UNITS as readonly string[]).includes(f['unit-x'])) {
@@ -286,7 +288,8 @@ const command: Command = {
     }
     const lines = [
       `${form.formula}   fitted to ${fit.n_points} points of ${file}`,
-      `y: ${yCol} [${unitLabel(unitY)}]; ${joint ? `N: ${labels.N} [params], D: ${labels.D} [tokens]` : `x: ${labels.x} [${unitLabel(unitX)}]`}`,
+      `y: ${yCol} [${unitLabel(unitY)}]; ` +
+        (joint ? `N: ${labels.N} [params], D: ${labels.D} [tokens]` : `x: ${labels.x} [${unitLabel(unitX)}]`),
       '',
       `${'param'.padEnd(8)} ${'value'.padStart(12)}   ${level} (${ciMethod})`,
       ...Object.entries(fit.params).map(([name, v]) => {
@@ -307,7 +310,8 @@ const command: Command = {
       ...(comparison
         ? comparison.rows.map(
             (r) =>
-              `AICc ${r.name}: ${r.aicc === null ? 'undefined (n ≤ k + 1)' : `${fmt(r.aicc)} (Δ ${r.delta === null ? 'n/a' : fmt(r.delta)})`}`,
+              `AICc ${r.name}: ` +
+              (r.aicc === null ? 'undefined (n ≤ k + 1)' : `${fmt(r.aicc)} (Δ ${r.delta === null ? 'n/a' : fmt(r.delta)})`),
           )
         : []),
       ...(lossSpace

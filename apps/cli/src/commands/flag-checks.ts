@@ -94,7 +94,8 @@ export function checkOutputDir(flag: string, path: string, ours: (entries: strin
   const entries = readdirSync(path);
   if (entries.length > 0 && !ours(entries, path)) {
     throw new UsageError(
-      `${flag} ${p} is a folder with other files (${printable(entries.slice(0, 3).join(', '))}${entries.length > 3 ? ', ...' : ''}); refusing to write into it (choose a new folder)`,
+      `${flag} ${p} is a folder with other files (${printable(entries.slice(0, 3).join(', '))}${entries.length > 3 ? ', ...' : ''}); ` +
+        `refusing to write into it (choose a new folder)`,
     );
   }
 }

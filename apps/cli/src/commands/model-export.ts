@@ -136,7 +136,8 @@ const command: Command = {
           : undefined;
     if (tokenizerFlag === 'byte' && config.vocabSize < BYTE_VOCAB_SIZE) {
       throw new UsageError(
-        `--tokenizer byte needs vocabSize >= ${BYTE_VOCAB_SIZE} (the byte tokenizer's ids), model '${config.name}' has ${config.vocabSize}; use --tokenizer none`,
+        `--tokenizer byte needs vocabSize >= ${BYTE_VOCAB_SIZE} (the byte tokenizer's ids), model '${config.name}' has ` +
+          `${config.vocabSize}; use --tokenizer none`,
       );
     }
     const weights = checkpoint?.weights ?? (weightsPath ? loadWeights(weightsPath, config).weights : initWeights(config, seed));
@@ -169,7 +170,8 @@ const command: Command = {
       );
       for (const f of result.files) io.stdout(`  ${f.path.padEnd(24)} ${mb(f.bytes)}\n`);
       io.stdout(
-        `  total ${mb(totalBytes)}; weights ${weightsSeconds.toFixed(1)} s, build+encode ${result.encodeSeconds.toFixed(1)} s, write ${result.writeSeconds.toFixed(1)} s\n`,
+        `  total ${mb(totalBytes)}; weights ${weightsSeconds.toFixed(1)} s, build+encode ${result.encodeSeconds.toFixed(1)} s, write ` +
+          `${result.writeSeconds.toFixed(1)} s\n`,
       );
     }
     return EXIT_OK;

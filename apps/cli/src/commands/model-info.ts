@@ -106,7 +106,8 @@ function human(info: ModelInfo, io: CliIO): void {
   const c = info.config;
   const sharing = c.layerRepeat > 1 ? ` x ${c.layerRepeat} (layer sharing: ${c.layers * c.layerRepeat} blocks run)` : '';
   const lines = [
-    `${printable(info.name)}: dim ${c.dim}, ${c.layers} layers${sharing}, ${c.heads} heads / ${c.kvHeads} KV heads of ${c.headDim}, FFN ${c.ffnHidden}, vocab ${c.vocabSize}, ${c.tiedEmbeddings ? 'tied' : 'untied'} embeddings, attention ${describeAttention(c)}`,
+    `${printable(info.name)}: dim ${c.dim}, ${c.layers} layers${sharing}, ${c.heads} heads / ${c.kvHeads} KV heads of ${c.headDim}, ` +
+      `FFN ${c.ffnHidden}, vocab ${c.vocabSize}, ${c.tiedEmbeddings ? 'tied' : 'untied'} embeddings, attention ${describeAttention(c)}`,
     '',
     'Parameters',
     `  total           ${int(info.params_total).padStart(15)}  (${si(info.params_total)})`,
@@ -125,20 +126,24 @@ function human(info: ModelInfo, io: CliIO): void {
   ];
   for (const [label, key] of fam) {
     lines.push(
-      `  ${label.padEnd(22)}${si(info.flops_by_family.forward[key], 'FLOP').padStart(14)}${si(info.flops_by_family.train[key], 'FLOP').padStart(14)}`,
+      `  ${label.padEnd(22)}${si(info.flops_by_family.forward[key], 'FLOP').padStart(14)}` +
+        si(info.flops_by_family.train[key], 'FLOP').padStart(14),
     );
   }
   lines.push(
-    `  ${'PaLM 2N/6N + LHQT'.padEnd(22)}${si(info.flops_per_token_palm_forward, 'FLOP').padStart(14)}${si(info.flops_per_token_palm_train, 'FLOP').padStart(14)}`,
+    `  ${'PaLM 2N/6N + LHQT'.padEnd(22)}${si(info.flops_per_token_palm_forward, 'FLOP').padStart(14)}` +
+      si(info.flops_per_token_palm_train, 'FLOP').padStart(14),
   );
   lines.push('', 'Memory (1 MB = 10^6 bytes)');
   lines.push(`  weights         ${MEMORY_DTYPES.map((d) => `${d} ${si(info.memory_bytes[d]!, 'B')}`).join(', ')}`);
   lines.push(
-    `  KV cache        ${si(info.kv_cache_bytes_fp16, 'B')} (fp16, batch ${info.batch}, ${info.seq} tokens${c.layerRepeat > 1 ? `, ${c.layers * c.layerRepeat} cached layers` : ''})`,
+    `  KV cache        ${si(info.kv_cache_bytes_fp16, 'B')} (fp16, batch ${info.batch}, ${info.seq} ` +
+      `tokens${c.layerRepeat > 1 ? `, ${c.layers * c.layerRepeat} cached layers` : ''})`,
   );
   const t = info.training_memory_bytes;
   lines.push(
-    `  training        ${si(t.total, 'B')} = activations ${si(t.activations_fp32, 'B')} (fp32, batch ${info.batch} x ${info.seq}) + weights, grads, AdamW ${si(t.weights_grads_adamw, 'B')}`,
+    `  training        ${si(t.total, 'B')} = activations ${si(t.activations_fp32, 'B')} (fp32, batch ${info.batch} x ${info.seq}) + ` +
+      `weights, grads, AdamW ${si(t.weights_grads_adamw, 'B')}`,
   );
   io.stdout(`${lines.join('\n')}\n`);
 }

@@ -40,7 +40,8 @@ const command: Command = {
       if (values.json) printJson(io, removed);
       else
         io.stdout(
-          `${target.display}: removed ${removed.finished} finished, ${removed.failed} failed${values.all ? `, ${removed.waiting} waiting` : ''} run record(s)\n`,
+          `${target.display}: removed ${removed.finished} finished, ${removed.failed} failed` +
+            `${values.all ? `, ${removed.waiting} waiting` : ''} run record(s)\n`,
         );
       return EXIT_OK;
     }
@@ -52,7 +53,8 @@ const command: Command = {
     const lines = [
       `queue ${s.queue} at ${s.url}`,
       `workers: ${s.workers.length}${s.workers.length > 0 ? ` (${s.workers.join(', ')})` : ''}`,
-      `runs: ${s.counts.waiting} waiting, ${s.counts.delayed} waiting to retry, ${s.counts.running} running, ${s.counts.finished} finished, ${s.counts.failed} failed`,
+      `runs: ${s.counts.waiting} waiting, ${s.counts.delayed} waiting to retry, ${s.counts.running} running, ${s.counts.finished} ` +
+        `finished, ${s.counts.failed} failed`,
     ];
     for (const r of s.running)
       lines.push(`  running  ${r.id} on ${r.worker ?? '?'}: step ${r.step ?? '?'}/${r.steps} (attempt ${r.attempt})`);
@@ -60,7 +62,8 @@ const command: Command = {
     for (const f of s.failed) lines.push(`  failed   ${f.id} after ${f.attempts} attempt(s): ${printable(f.reason)}`);
     for (const f of s.finished)
       lines.push(
-        `  finished ${f.id} on ${f.worker}: val ${f.val_loss.toFixed(4)} nats/token${f.resumed_from_step === null ? '' : ` (resumed from step ${f.resumed_from_step})`}`,
+        `  finished ${f.id} on ${f.worker}: val ${f.val_loss.toFixed(4)} nats/token` +
+          (f.resumed_from_step === null ? '' : ` (resumed from step ${f.resumed_from_step})`),
       );
     io.stdout(`${lines.join('\n')}\n`);
     return EXIT_OK;

@@ -51,7 +51,8 @@ function checkReportFiles(out: string): void {
     const foreign = lstatSync(figures).isDirectory() ? readdirSync(figures).filter((f) => !/\.(svg|png)$/i.test(f)) : ['figures'];
     if (foreign.length > 0) {
       throw new UsageError(
-        `--out ${printable(out)}: figures/ is not a folder of report figures (${printable(foreign.slice(0, 3).join(', '))}); refusing to write into it (give --out a new folder)`,
+        `--out ${printable(out)}: figures/ is not a folder of report figures (${printable(foreign.slice(0, 3).join(', '))}); ` +
+          `refusing to write into it (give --out a new folder)`,
       );
     }
   }
@@ -68,7 +69,8 @@ const command: Command = {
     });
     if (positionals.length !== 1) {
       throw new UsageError(
-        `expected exactly one RESULTS_DIR, found ${positionals.length === 0 ? 'none' : positionals.join(' ')}; see 'scalewise report --help'`,
+        `expected exactly one RESULTS_DIR, found ${positionals.length === 0 ? 'none' : positionals.join(' ')}; see 'scalewise report ` +
+          `--help'`,
       );
     }
     if ((positionals[0] as string).trim() === '') throw new UsageError('expected a RESULTS_DIR, found an empty argument');

@@ -52,11 +52,13 @@ export async function sweepOnQueue(
       });
     } else {
       const lines = [
-        `${outcome.jobs} runs on ${target.display}: ${outcome.ran} collected now, ${outcome.skipped} already done, ${outcome.failed.length} failed${outcome.interrupted ? ', interrupted (runs stay queued: run again to collect)' : ''}`,
+        `${outcome.jobs} runs on ${target.display}: ${outcome.ran} collected now, ${outcome.skipped} already done, ` +
+          `${outcome.failed.length} failed${outcome.interrupted ? ', interrupted (runs stay queued: run again to collect)' : ''}`,
       ];
       for (const r of outcome.rows) {
         lines.push(
-          `  ${r.model.padEnd(24)} N=${r.params_total} D=${r.tokens} tokens  val ${r.val_loss.toFixed(4)} nats/token = ${r.val_bpb.toFixed(4)} bits/byte  ${r.wall_s.toFixed(1)} s`,
+          `  ${r.model.padEnd(24)} N=${r.params_total} D=${r.tokens} tokens  val ${r.val_loss.toFixed(4)} nats/token = ` +
+            `${r.val_bpb.toFixed(4)} bits/byte  ${r.wall_s.toFixed(1)} s`,
         );
       }
       for (const f of outcome.failed)
@@ -66,7 +68,8 @@ export async function sweepOnQueue(
     }
     if (outcome.failed.length > 0)
       io.stderr(
-        `scalewise sweep: ${outcome.failed.length} run(s) failed: ${outcome.failed.map((f) => f.id).join(', ')} (see 'scalewise queue status')\n`,
+        `scalewise sweep: ${outcome.failed.length} run(s) failed: ${outcome.failed.map((f) => f.id).join(', ')} (see 'scalewise ` +
+          `queue status')\n`,
       );
     return complete ? EXIT_OK : EXIT_FAILURE;
   } finally {

@@ -83,11 +83,13 @@ const command: Command = {
         return code;
       }
       const lines = [
-        `${outcome.jobs} runs: ${outcome.ran} trained now, ${outcome.skipped} already done${outcome.interrupted ? ', interrupted (run again to continue)' : ''}`,
+        `${outcome.jobs} runs: ${outcome.ran} trained now, ${outcome.skipped} already done` +
+          (outcome.interrupted ? ', interrupted (run again to continue)' : ''),
       ];
       for (const r of outcome.rows) {
         lines.push(
-          `  ${printable(r.model).padEnd(24)} N=${r.params_total} D=${r.tokens} tokens  val ${r.val_loss.toFixed(4)} nats/token = ${r.val_bpb.toFixed(4)} bits/byte  ${r.wall_s.toFixed(1)} s`,
+          `  ${printable(r.model).padEnd(24)} N=${r.params_total} D=${r.tokens} tokens  val ${r.val_loss.toFixed(4)} nats/token = ` +
+            `${r.val_bpb.toFixed(4)} bits/byte  ${r.wall_s.toFixed(1)} s`,
         );
       }
       lines.push(`results: ${outcome.resultsPath}`);

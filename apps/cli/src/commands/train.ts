@@ -128,9 +128,12 @@ const command: Command = {
         return code;
       }
       const lines = [
-        `${result.interrupted ? 'interrupted' : 'trained'} ${result.model}: ${result.steps} steps, ${result.tokens} tokens, ${result.params_total} params (${result.params_non_embedding} non-embedding)`,
-        `final train loss ${result.final_train_loss.toFixed(4)} nats/token; validation ${result.val_loss.toFixed(4)} nats/token = ${result.val_bpb.toFixed(4)} bits/byte`,
-        `${result.wall_s.toFixed(1)} s, ${Math.round(result.tokens_per_s)} tokens/s, MFU ${(100 * result.mfu).toFixed(1)}% of ${result.peak_gflops.toFixed(2)} GFLOP/s (peak of the ${result.peak_source}; ${result.engine} engine)`,
+        `${result.interrupted ? 'interrupted' : 'trained'} ${result.model}: ${result.steps} steps, ${result.tokens} tokens, ` +
+          `${result.params_total} params (${result.params_non_embedding} non-embedding)`,
+        `final train loss ${result.final_train_loss.toFixed(4)} nats/token; validation ${result.val_loss.toFixed(4)} nats/token = ` +
+          `${result.val_bpb.toFixed(4)} bits/byte`,
+        `${result.wall_s.toFixed(1)} s, ${Math.round(result.tokens_per_s)} tokens/s, MFU ${(100 * result.mfu).toFixed(1)}% of ` +
+          `${result.peak_gflops.toFixed(2)} GFLOP/s (peak of the ${result.peak_source}; ${result.engine} engine)`,
         result.interrupted ? `checkpoint ${result.checkpoint}; continue with --resume` : `results in ${outDir}`,
       ];
       io.stdout(`${lines.join('\n')}\n`);

@@ -46,7 +46,10 @@ export interface NgramModel {
   maxOrder: number;
   /** Training targets counted (bytes + separators). */
   trainTokens: number;
-  /** Absolute discount per level k: `raw[k]` when k is the model's order (k ≥ 2), `continuation[k]` below it; NaN where unused (order 1 is add-one). */
+  /**
+   * Absolute discount per level k: `raw[k]` when k is the model's order (k ≥ 2), `continuation[k]` below it; NaN where
+   * unused (order 1 is add-one).
+   */
   discounts: { raw: number[]; continuation: number[] };
   /** P(symbol | context) under the model of `order` (1 = add-one unigram); the last `order − 1` context symbols are used. */
   probability(order: number, context: ArrayLike<number>, symbol: number): number;

@@ -56,7 +56,8 @@ export async function* jsonlDocuments(options: JsonlCorpusOptions): AsyncGenerat
         const raw = getField(record, options.idField);
         if (typeof raw !== 'string' && typeof raw !== 'number') {
           throw new DataInputError(
-            `${where}: expected a string or number id field '${options.idField}', found ${raw === undefined ? 'no such field' : typeof raw}`,
+            `${where}: expected a string or number id field '${options.idField}', found ` +
+              `${raw === undefined ? 'no such field' : typeof raw}`,
           );
         }
         id = String(raw);

@@ -211,7 +211,8 @@ export async function prepareTokens(options: PrepareOptions = {}): Promise<Prepa
   const entries = await readdir(dir).catch(() => null);
   if (entries !== null && entries.length > 0 && !isOwnTokenFolder(entries, existing)) {
     throw new DataInputError(
-      `token folder '${dir}' exists and is not a token folder written by scalewise (files other than manifest.json and <split>.bin/.docs.json, or no '${TOKEN_CACHE_FORMAT_NAME}' manifest); refusing to replace it`,
+      `token folder '${dir}' exists and is not a token folder written by scalewise (files other than manifest.json and ` +
+        `<split>.bin/.docs.json, or no '${TOKEN_CACHE_FORMAT_NAME}' manifest); refusing to replace it`,
     );
   }
   const dtype = dtypeFor(tokenizer.vocabSize);

@@ -110,7 +110,8 @@ export function* batches(packed: PackedSequences, options: BatchOptions): Genera
   const dropLast = options.dropLast ?? true;
   if (packed.numRows === 0 || (dropLast && packed.numRows < batchSize)) {
     throw new DataInputError(
-      `batches: expected at least ${dropLast ? batchSize : 1} packed rows of ${packed.seqLen + 1} tokens, found ${packed.numRows} (too little data for this batch size and sequence length)`,
+      `batches: expected at least ${dropLast ? batchSize : 1} packed rows of ${packed.seqLen + 1} tokens, found ${packed.numRows} ` +
+        `(too little data for this batch size and sequence length)`,
     );
   }
   const epochs = options.epochs ?? 1;

@@ -78,7 +78,8 @@ function fromObjects(objects: unknown[], file: string, what: (i: number) => stri
       }
       if (value !== null && typeof value === 'object')
         throw new DataInputError(
-          `${file} ${what(i)} column '${name}': expected a number, string or boolean, found ${Array.isArray(value) ? 'an array' : 'an object'}`,
+          `${file} ${what(i)} column '${name}': expected a number, string or boolean, found ` +
+            `${Array.isArray(value) ? 'an array' : 'an object'}`,
         );
       values[name] = value as Cell;
     }
@@ -196,7 +197,8 @@ export function parseResults(text: string, file: string, schema?: TableSchema, f
       raw = fromObjects((json as { rows: unknown[] }).rows, file, (i) => `row ${i + 1}`, units);
     } else {
       throw new DataInputError(
-        `${file}: expected a JSON array of rows, {"rows": [...], "units": {...}} or lm-evaluation-harness results, found ${json === null ? 'null' : typeof json}`,
+        `${file}: expected a JSON array of rows, {"rows": [...], "units": {...}} or lm-evaluation-harness results, found ` +
+          `${json === null ? 'null' : typeof json}`,
       );
     }
   }

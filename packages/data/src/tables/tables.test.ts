@@ -136,7 +136,9 @@ describe('results tables', () => {
     const path = join(root, 'svg_extracted_data.csv');
     await writeFile(
       path,
-      'x,y,color,Model Size,Training FLOP,hex_color,loss\n150.5,140.25,#faebdd,1234567890.123456,9.875e+18,#faebdd,4.321\n151.6,175.5,#f8d1b8,987654321.5,1.5e+18,#f8d1b8,3.25\n',
+      'x,y,color,Model Size,Training FLOP,hex_color,loss\n' +
+        '150.5,140.25,#faebdd,1234567890.123456,9.875e+18,#faebdd,4.321\n' +
+        '151.6,175.5,#f8d1b8,987654321.5,1.5e+18,#f8d1b8,3.25\n',
     );
     const t = await loadResultsTable(path, {
       columns: {

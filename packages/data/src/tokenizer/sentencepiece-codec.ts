@@ -31,7 +31,8 @@ export function sentencePieceCodec(model: SentencePieceModel, where: string): Se
   }
   if (model.normalizer.hasCharsMap) {
     throw new DataInputError(
-      `${where}: SentencePiece normalizer '${model.normalizer.name}' (a precompiled character map) is not supported; Llama-style models use 'identity'`,
+      `${where}: SentencePiece normalizer '${model.normalizer.name}' (a precompiled character map) is not supported; Llama-style ` +
+        `models use 'identity'`,
     );
   }
   if (model.treatWhitespaceAsSuffix) throw new DataInputError(`${where}: SentencePiece treat_whitespace_as_suffix is not supported`);

@@ -81,7 +81,8 @@ export async function loadOrtModel(path: string, options: OrtOptions = {}): Prom
   const unknown = session.inputNames.filter((n) => !KNOWN_INPUT.test(n));
   if (!inputs.has('input_ids') || unknown.length > 0 || !session.outputNames.includes('logits')) {
     throw new EvalInputError(
-      `ONNX model '${files.onnxPath}': expected inputs input_ids[, attention_mask, position_ids, past_key_values.{i}.key|value] and output logits; ` +
+      `ONNX model '${files.onnxPath}': expected inputs input_ids[, attention_mask, position_ids, past_key_values.{i}.key|value] and ` +
+        `output logits; ` +
         `found inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}]`,
     );
   }
@@ -156,7 +157,8 @@ export async function loadOrtModel(path: string, options: OrtOptions = {}): Prom
       const logits = out.logits;
       if (!logits || logits.dims.length !== 3 || logits.dims[0] !== batch || logits.dims[1] !== seqLen || logits.dims[2] !== vocabSize) {
         throw new EvalError(
-          `ONNX model '${files.onnxPath}': expected logits [${batch}, ${seqLen}, ${vocabSize}], found [${logits?.dims.join(', ') ?? 'none'}]`,
+          `ONNX model '${files.onnxPath}': expected logits [${batch}, ${seqLen}, ${vocabSize}], found ` +
+            `[${logits?.dims.join(', ') ?? 'none'}]`,
         );
       }
       return { data: logits.data as Float32Array, batch, seqLen, vocab: vocabSize, lengths: windows.map((w) => w.length) };

@@ -55,12 +55,14 @@ export async function corpusDocuments(corpus: string, tokenizer: TextTokenizer, 
         } catch {
           entry.bytes = raw.length;
           options.onWarning?.(
-            `corpus ${file}: not valid UTF-8; invalid bytes read as U+FFFD for tokenizing, bytes counted as they are in the file (${raw.length} bytes)`,
+            `corpus ${file}: not valid UTF-8; invalid bytes read as U+FFFD for tokenizing, bytes counted as they are in the file ` +
+              `(${raw.length} bytes)`,
           );
         }
       } else {
         options.onWarning?.(
-          `corpus ${corpus} document ${doc.id}: holds U+FFFD replacement characters (invalid UTF-8 in the source?); bytes counted from the decoded text`,
+          `corpus ${corpus} document ${doc.id}: holds U+FFFD replacement characters (invalid UTF-8 in the source?); bytes counted ` +
+            `from the decoded text`,
         );
       }
     }

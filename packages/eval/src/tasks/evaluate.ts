@@ -36,7 +36,10 @@ export interface TaskResult {
   samples: McSample[];
 }
 
-/** lm-eval `_encode_pair`: trailing spaces of the context move to the continuation; continuation tokens are the tail of enc(context + continuation). */
+/**
+ * lm-eval `_encode_pair`: trailing spaces of the context move to the continuation; continuation tokens are the tail
+ * of enc(context + continuation).
+ */
 export function encodePair(tokenizer: TextTokenizer, { context, continuation }: McRequest): { context: number[]; continuation: number[] } {
   const trimmed = context.replace(/\s+$/, '');
   const spaces = context.slice(trimmed.length);

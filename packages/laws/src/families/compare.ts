@@ -170,7 +170,8 @@ export function compareExponents(runsA: GroupRuns, runsB: GroupRuns, options: Co
   const main = estimate(N, lnN, lnY, null);
   if (!main || !(main.se > 1e-10 * Math.max(1, Math.abs(main.alpha[0]), Math.abs(main.alpha[1]))))
     throw new LawsError(
-      `compareExponents: the ${form} fit of '${runsA.name}' and '${runsB.name}' has no finite standard error (too few distinct sizes or a perfect fit)`,
+      `compareExponents: the ${form} fit of '${runsA.name}' and '${runsB.name}' has no finite standard error (too few distinct sizes ` +
+        `or a perfect fit)`,
     );
   const d = main.alpha[0] - main.alpha[1];
   // Leverage-corrected, per-family centred residuals.
@@ -236,7 +237,8 @@ export function compareExponents(runsA: GroupRuns, runsB: GroupRuns, options: Co
   const warnings: string[] = [];
   if (form === 'saturating') {
     warnings.push(
-      'saturating form: in simulations of a 5-size design (seeds at 2 sizes, 1% noise) this 95% interval covered the true difference in ~90% of replicates (E and α trade off); treat it as approximate and prefer the power form for the test',
+      'saturating form: in simulations of a 5-size design (seeds at 2 sizes, 1% noise) this 95% interval covered the true difference ' +
+        'in ~90% of replicates (E and α trade off); treat it as approximate and prefer the power form for the test',
     );
   }
   if (failed > 0)
@@ -250,7 +252,9 @@ export function compareExponents(runsA: GroupRuns, runsB: GroupRuns, options: Co
     ci,
     level,
     pValue,
-    method: `bootstrap-t over ${mode === 'residuals' ? 'leverage-corrected run residuals' : 'runs (pairs)'} within each family, ${m} resamples`,
+    method:
+      `bootstrap-t over ${mode === 'residuals' ? 'leverage-corrected run residuals' : 'runs (pairs)'} within each family, ${m} ` +
+      `resamples`,
     resamples: m,
     failed,
     warnings,

@@ -85,7 +85,10 @@ export function loadCheckpointConfig(dir: string): ModelConfig {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new ModelsInputError(
-      `${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing (a checkpoint folder needs config.json)' : `not readable JSON (${(error as Error).message})`}`,
+      `${path}: ` +
+        ((error as NodeJS.ErrnoException).code === 'ENOENT'
+          ? 'missing (a checkpoint folder needs config.json)'
+          : `not readable JSON (${(error as Error).message})`),
       { cause: error },
     );
   }
@@ -142,7 +145,8 @@ export function loadCheckpoint(folder: string): Checkpoint {
   const missing = [...specs.keys()].filter((name) => !weights.has(name));
   if (missing.length > 0) {
     throw new ModelsInputError(
-      `${join(dir, format)}: missing ${missing.length} weight(s) the config needs, first '${missing[0]}'${config.tiedEmbeddings ? '' : ' (share_embedding is false, so lm_head.weight is required)'}`,
+      `${join(dir, format)}: missing ${missing.length} weight(s) the config needs, first ` +
+        `'${missing[0]}'${config.tiedEmbeddings ? '' : ' (share_embedding is false, so lm_head.weight is required)'}`,
     );
   }
   return { dir, config, weights, format, files, storedDtypes: [...dtypes].sort() };

@@ -49,7 +49,8 @@ function materialize(t: PickledTensor, storage: Float32Array, name: string, wher
   for (let d = 0; d < t.shape.length; d++) last += (t.shape[d]! - 1) * t.stride[d]!;
   if (last >= storage.length) {
     throw new ModelsInputError(
-      `${where}: tensor '${name}' [${t.shape.join(', ')}] with offset ${t.offset} and strides [${t.stride.join(', ')}] reads past its storage of ${storage.length} values`,
+      `${where}: tensor '${name}' [${t.shape.join(', ')}] with offset ${t.offset} and strides [${t.stride.join(', ')}] reads past ` +
+        `its storage of ${storage.length} values`,
     );
   }
   let contiguous = true;
@@ -79,7 +80,8 @@ export function loadTorchBin(path: string): Map<string, CheckpointTensor> {
     const pickles = [...zip.entries.keys()].filter((name) => /^[^/]+\/data\.pkl$/.test(name));
     if (pickles.length !== 1) {
       throw new ModelsInputError(
-        `${path}: expected one '<archive>/data.pkl' in the zip (torch.save format), found ${pickles.length === 0 ? 'none' : pickles.join(', ')}`,
+        `${path}: expected one '<archive>/data.pkl' in the zip (torch.save format), found ` +
+          `${pickles.length === 0 ? 'none' : pickles.join(', ')}`,
       );
     }
     const prefix = pickles[0]!.slice(0, -'data.pkl'.length);
@@ -102,7 +104,8 @@ export function loadTorchBin(path: string): Map<string, CheckpointTensor> {
         const bytes = zip.readEntry(entry);
         if (bytes.length !== t.storage.numel * BYTES[t.storage.dtype]) {
           throw new ModelsInputError(
-            `${path}: storage '${entry}' has ${bytes.length} bytes, ${t.storage.numel} ${t.storage.dtype} values need ${t.storage.numel * BYTES[t.storage.dtype]}`,
+            `${path}: storage '${entry}' has ${bytes.length} bytes, ${t.storage.numel} ${t.storage.dtype} values need ` +
+              `${t.storage.numel * BYTES[t.storage.dtype]}`,
           );
         }
         storage = decodeStorage(bytes, t.storage.dtype);

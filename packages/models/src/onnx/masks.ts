@@ -69,7 +69,8 @@ export function dynamicMask(g: Graph, o: DynamicMaskOptions, multiplicative = fa
   const a = o.attention;
   if (a.kind === 'sliding-window' || a.kind === 'block-sparse') {
     const keyPos = op('Sub', [op('CumSum', [o.attentionMask, scalar(1)]), one]); // [batch, total]
-    const queryPos = op('Slice', [keyPos, op('Unsqueeze', [op('Neg', [seq]), ints([0])]), ints([Number.MAX_SAFE_INTEGER]), ints([1])]); // [batch, seq]
+    // [batch, seq]
+    const queryPos = op('Slice', [keyPos, op('Unsqueeze', [op('Neg', [seq]), ints([0])]), ints([Number.MAX_SAFE_INTEGER]), ints([1])]);
     const q = op('Unsqueeze', [queryPos, ints([1, 2, 4])]); // [batch, 1, 1, seq, 1]
     const k = op('Unsqueeze', [keyPos, ints([1, 2, 3])]); // [batch, 1, 1, 1, total]
     let pattern: string;

@@ -133,7 +133,8 @@ describe('reverse-mode autodiff (float64 graphs vs finite differences in ORT)', 
       (g, [emb, z]) => {
         const ids = g.constant(tensor.int64([1, 3, 1, 0, 1, 4], [2, 3]));
         const x = g.op1('Gather', [emb!, ids], { axis: attr.int(0) }); // [2,3,4]
-        const picked = g.op1('GatherElements', [x, g.constant(tensor.int64([0, 3, 2, 1, 1, 0], [2, 3, 1]))], { axis: attr.int(2) }); // [2,3,1]
+        const index = g.constant(tensor.int64([0, 3, 2, 1, 1, 0], [2, 3, 1]));
+        const picked = g.op1('GatherElements', [x, index], { axis: attr.int(2) }); // [2,3,1]
         const r = g.op1('Transpose', [g.op1('Reshape', [x, ints(g, [0, 0, 2, 2])])], { perm: attr.ints([0, 2, 1, 3]) }); // [2,2,3,2]
         const lo = g.op1('Slice', [r, ints(g, [0]), ints(g, [1]), ints(g, [-1])]);
         const hi = g.op1('Slice', [r, ints(g, [1]), ints(g, [2]), ints(g, [-1])]);

@@ -89,7 +89,8 @@ export class NativeEngine implements TrainingEngine {
     const n = B * T;
     if (batch.inputs.length !== n || batch.targets.length !== n || (batch.mask && batch.mask.length !== n)) {
       throw new TrainInputError(
-        `native engine: batch arrays must have batch·seq = ${n} entries, found inputs ${batch.inputs.length}, targets ${batch.targets.length}${batch.mask ? `, mask ${batch.mask.length}` : ''}`,
+        `native engine: batch arrays must have batch·seq = ${n} entries, found inputs ${batch.inputs.length}, targets ` +
+          `${batch.targets.length}${batch.mask ? `, mask ${batch.mask.length}` : ''}`,
       );
     }
     const key = `${training ? 'train' : 'eval'}:${B}x${T}`;

@@ -43,7 +43,8 @@ export function buildTrainingGraph(config: ModelConfig, options: TrainingGraphOp
   const dtype = options.dtype ?? 'float32';
   if (!NATIVE_ATTENTION_KINDS.includes(config.attention.kind)) {
     throw new TrainInputError(
-      `native engine: attention kind '${config.attention.kind}' has no native gradient; supported: ${NATIVE_ATTENTION_KINDS.join(', ')} (use --engine reference)`,
+      `native engine: attention kind '${config.attention.kind}' has no native gradient; supported: ` +
+        `${NATIVE_ATTENTION_KINDS.join(', ')} (use --engine reference)`,
     );
   }
   for (const [key, v] of [

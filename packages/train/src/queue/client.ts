@@ -191,7 +191,8 @@ export async function runQueuedSweep(spec: unknown, options: QueuedSweepOptions)
   } catch (error) {
     if (error instanceof TrainError) throw error;
     throw new QueueError(
-      `lost Redis at ${options.target.display}: ${(error as Error).message}; the runs stay queued: run the same command again to collect them`,
+      `lost Redis at ${options.target.display}: ${(error as Error).message}; the runs stay queued: run the same command again to ` +
+        `collect them`,
       { cause: error },
     );
   } finally {

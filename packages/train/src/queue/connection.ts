@@ -49,7 +49,8 @@ export async function probeRedis(target: QueueTarget, timeoutMs = 5_000): Promis
     const policy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1];
     if (policy !== undefined && policy !== 'noeviction') {
       throw new QueueError(
-        `Redis at ${target.display} has maxmemory-policy '${policy}': the queue needs 'noeviction' (BullMQ loses jobs when Redis evicts keys). ` +
+        `Redis at ${target.display} has maxmemory-policy '${policy}': the queue needs 'noeviction' (BullMQ loses jobs when Redis ` +
+          `evicts keys). ` +
           "Set it with `redis-cli CONFIG SET maxmemory-policy noeviction` or 'maxmemory-policy noeviction' in redis.conf",
       );
     }

@@ -75,11 +75,13 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     const resumedFrom = checkpointStep(runDir);
     const attempt = job.attemptsStarted;
     await job.log(
-      `attempt ${attempt} on ${name}: ${resumedFrom === null ? 'started from scratch' : `resumed from checkpoint step ${resumedFrom}`} in ${shared ? 'shared' : 'local'} folder ${runDir}`,
+      `attempt ${attempt} on ${name}: ${resumedFrom === null ? 'started from scratch' : `resumed from checkpoint step ${resumedFrom}`}` +
+        ` in ${shared ? 'shared' : 'local'} folder ${runDir}`,
     );
     if (data.codeVersion !== version) await job.log(`warning: submitted with ${data.codeVersion}, trained with ${version}`);
     log(
-      `worker ${name}: ${data.id} (${job.id}) attempt ${attempt}, ${resumedFrom === null ? 'from scratch' : `resuming at step ${resumedFrom}`}`,
+      `worker ${name}: ${data.id} (${job.id}) attempt ${attempt}, ` +
+        (resumedFrom === null ? 'from scratch' : `resuming at step ${resumedFrom}`),
     );
     let lastProgress = 0;
     const onProgress = (event: ProgressEvent): void => {
@@ -139,7 +141,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   });
   await worker.waitUntilReady();
   log(
-    `worker ${name}: ready, ${options.concurrency ?? 1} at a time, run folders in ${root}${shared ? ' (shared)' : ' (this machine only: a job re-delivered to another one restarts from scratch)'}`,
+    `worker ${name}: ready, ${options.concurrency ?? 1} at a time, run folders in ${root}` +
+      (shared ? ' (shared)' : ' (this machine only: a job re-delivered to another one restarts from scratch)'),
   );
   let closing: Promise<void> | undefined;
   const stop = (): Promise<void> => {

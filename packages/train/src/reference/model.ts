@@ -192,7 +192,8 @@ export class ReferenceModel<A extends Arr> {
     const n = batch.batch * batch.seq;
     if (batch.inputs.length !== n || batch.targets.length !== n || (batch.mask && batch.mask.length !== n)) {
       throw new TrainInputError(
-        `reference engine: batch arrays must have batch·seq = ${n} entries, found inputs ${batch.inputs.length}, targets ${batch.targets.length}`,
+        `reference engine: batch arrays must have batch·seq = ${n} entries, found inputs ${batch.inputs.length}, targets ` +
+          `${batch.targets.length}`,
       );
     }
     const V = this.config.vocabSize;
