@@ -47,41 +47,13 @@ type Value = null | boolean | number | string | Value[] | Map<Value, Value> | Tu
 
 const MARK = Symbol('mark');
 
+// prettier-ignore
 const NAMES: Record<number, string> = {
-  0x28: 'MARK',
-  0x2e: 'STOP',
-  0x30: 'POP',
-  0x31: 'POP_MARK',
-  0x32: 'DUP',
-  0x46: 'FLOAT',
-  0x49: 'INT',
-  0x4c: 'LONG',
-  0x50: 'PERSID',
-  0x53: 'STRING',
-  0x56: 'UNICODE',
-  0x62: 'BUILD',
-  0x63: 'GLOBAL',
-  0x64: 'DICT',
-  0x69: 'INST',
-  0x6c: 'LIST',
-  0x6f: 'OBJ',
-  0x70: 'PUT',
-  0x67: 'GET',
-  0x81: 'NEWOBJ',
-  0x82: 'EXT1',
-  0x83: 'EXT2',
-  0x84: 'EXT4',
-  0x8b: 'LONG4',
-  0x92: 'NEWOBJ_EX',
-  0x96: 'BYTEARRAY8',
-  0x97: 'NEXT_BUFFER',
-  0x98: 'READONLY_BUFFER',
-  0x43: 'SHORT_BINBYTES',
-  0x42: 'BINBYTES',
-  0x8e: 'BINBYTES8',
-  0x8f: 'EMPTY_SET',
-  0x90: 'ADDITEMS',
-  0x91: 'FROZENSET',
+  0x28: 'MARK', 0x2e: 'STOP', 0x30: 'POP', 0x31: 'POP_MARK', 0x32: 'DUP', 0x46: 'FLOAT', 0x49: 'INT', 0x4c: 'LONG', 0x50: 'PERSID',
+  0x53: 'STRING', 0x56: 'UNICODE', 0x62: 'BUILD', 0x63: 'GLOBAL', 0x64: 'DICT', 0x69: 'INST', 0x6c: 'LIST', 0x6f: 'OBJ', 0x70: 'PUT',
+  0x67: 'GET', 0x81: 'NEWOBJ', 0x82: 'EXT1', 0x83: 'EXT2', 0x84: 'EXT4', 0x8b: 'LONG4', 0x92: 'NEWOBJ_EX', 0x96: 'BYTEARRAY8',
+  0x97: 'NEXT_BUFFER', 0x98: 'READONLY_BUFFER', 0x43: 'SHORT_BINBYTES', 0x42: 'BINBYTES', 0x8e: 'BINBYTES8', 0x8f: 'EMPTY_SET',
+  0x90: 'ADDITEMS', 0x91: 'FROZENSET',
 };
 
 const isTuple = (v: unknown): v is Tuple => typeof v === 'object' && v !== null && (v as Tuple).kind === 'tuple';
