@@ -14,16 +14,43 @@ const STALL = '3'; // seconds: a killed worker's job is re-delivered after this 
 const root = mkdtempSync(path.join(tmpdir(), 'scalewise-queue-'));
 const corpus = path.join(root, 'corpus');
 const artifacts = path.join(root, 'artifacts');
-const model = (name: string, dim: number, vocabSize = 259) => ({ name, vocabSize, dim, layers: 1, heads: 2, kvHeads: 1, headDim: dim / 2, ffnHidden: 32, maxPositions: 64 });
-const training = { data: { corpus, seq: 16 }, batchSize: 2, optimizer: { lr: 0.01 }, eval: { batches: 1 }, peakGflops: 1, checkpoint: { every: 20 } };
+const model = (name: string, dim: number, vocabSize = 259) => ({
+  name,
+  vocabSize,
+  dim,
+  layers: 1,
+  heads: 2,
+  kvHeads: 1,
+  headDim: dim / 2,
+  ffnHidden: 32,
+  maxPositions: 64,
+});
+const training = {
+  data: { corpus, seq: 16 },
+  batchSize: 2,
+  optimizer: { lr: 0.01 },
+  eval: { batches: 1 },
+  peakGflops: 1,
+  checkpoint: { every: 20 },
+};
 const specs = {
-  six: { name: 'six', training, models: [model('q-a', 8), model('q-b', 16), model('q-c', 24)], budgets: [{ tokens: 320 }, { tokens: 640 }] },
+  six: {
+    name: 'six',
+    training,
+    models: [model('q-a', 8), model('q-b', 16), model('q-c', 24)],
+    budgets: [{ tokens: 320 }, { tokens: 640 }],
+  },
   // One run long enough (~600 steps) to be killed mid-way.
   long: { name: 'long', training, models: [model('q-long', 16)], budgets: [{ tokens: 19_200 }] },
   long2: { name: 'long2', training: { ...training, seed: 1 }, models: [model('q-long2', 16)], budgets: [{ tokens: 19_200 }] },
   long3: { name: 'long3', training: { ...training, seed: 2 }, models: [model('q-long3', 16)], budgets: [{ tokens: 19_200 }] },
   // vocabSize below the byte tokenizer's 259: valid spec, fails on every worker at training time.
-  poisoned: { name: 'poisoned', training, models: [model('q-ok', 8), model('q-poison', 8, 200), model('q-ok2', 16)], budgets: [{ tokens: 320 }] },
+  poisoned: {
+    name: 'poisoned',
+    training,
+    models: [model('q-ok', 8), model('q-poison', 8, 200), model('q-ok2', 16)],
+    budgets: [{ tokens: 320 }],
+  },
 };
 
 let redis: TestRedis;
@@ -57,19 +84,34 @@ function expectSameLosses(queued: SweepRow[], local: SweepRow[]): number {
       worst = Math.max(worst, Math.abs(q[key] - l[key]));
       expect(Math.abs(q[key] - l[key]), `${l.id} ${key}`).toBeLessThan(1e-6);
     }
-    expect(q).toMatchObject({ params_total: l.params_total, tokens: l.tokens, flops: l.flops, manifest_hash: l.manifest_hash, config_hash: l.config_hash });
+    expect(q).toMatchObject({
+      params_total: l.params_total,
+      tokens: l.tokens,
+      flops: l.flops,
+      manifest_hash: l.manifest_hash,
+      config_hash: l.config_hash,
+    });
   }
   return worst;
 }
 
-interface SweepJson { jobs: number; ran: number; skipped: number; enqueued: number; failed: Array<{ id: string; reason: string; attempts: number }>; rows: SweepRow[]; runs: Array<{ id: string; worker: string; attempt: number; resumed_from_step: number | null; artifacts: string }> }
+interface SweepJson {
+  jobs: number;
+  ran: number;
+  skipped: number;
+  enqueued: number;
+  failed: Array<{ id: string; reason: string; attempts: number }>;
+  rows: SweepRow[];
+  runs: Array<{ id: string; worker: string; attempt: number; resumed_from_step: number | null; artifacts: string }>;
+}
 
 async function waitForCheckpoint(timeoutMs: number, runs = path.join(artifacts, 'runs')): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const dir of existsSync(runs) ? readdirSync(runs) : []) {
       const ckpts = path.join(runs, dir, 'checkpoints');
-      if (existsSync(ckpts) && readdirSync(ckpts).some((n) => n.startsWith('step-')) && !existsSync(path.join(runs, dir, 'result.json'))) return dir;
+      if (existsSync(ckpts) && readdirSync(ckpts).some((n) => n.startsWith('step-')) && !existsSync(path.join(runs, dir, 'result.json')))
+        return dir;
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -81,7 +123,11 @@ describe.runIf(HAVE_REDIS)('sweep on a BullMQ queue (real Redis, real workers)',
     oldCache = process.env.SCALEWISE_CACHE;
     process.env.SCALEWISE_CACHE = path.join(root, 'cache');
     mkdirSync(corpus);
-    for (let f = 0; f < 40; f++) writeFileSync(path.join(corpus, `d${f}.txt`), `document ${f}: the quick brown fox jumps over the lazy dog ${f % 7} times.\n`.repeat(3));
+    for (let f = 0; f < 40; f++)
+      writeFileSync(
+        path.join(corpus, `d${f}.txt`),
+        `document ${f}: the quick brown fox jumps over the lazy dog ${f % 7} times.\n`.repeat(3),
+      );
     redis = await startRedis();
     url = redis.url;
     await Promise.all([startWorker('w1'), startWorker('w2')].map((w) => w.waitFor(/ready/, 60_000)));
@@ -105,7 +151,9 @@ describe.runIf(HAVE_REDIS)('sweep on a BullMQ queue (real Redis, real workers)',
     expectSameLosses(readResults(path.join(out, 'results.jsonl')), await localRows('six'));
 
     // Same spec, new folder: nothing enqueued, all 6 rows taken from the queue's results.
-    const again = runCli(['sweep', '--spec', specFile('six'), '--queue', url, '--out', path.join(root, 'q-six-2'), '--json'], { timeoutMs: 120_000 });
+    const again = runCli(['sweep', '--spec', specFile('six'), '--queue', url, '--out', path.join(root, 'q-six-2'), '--json'], {
+      timeoutMs: 120_000,
+    });
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ jobs: 6, ran: 6, enqueued: 0 });
     const status = await queueStatus(parseQueueUrl(url));
@@ -129,7 +177,9 @@ describe.runIf(HAVE_REDIS)('sweep on a BullMQ queue (real Redis, real workers)',
     expect(run.resumed_from_step).toBeGreaterThan(0);
     expect(run.artifacts).toBe('shared');
     const worst = expectSameLosses(summary.rows, await localRows('long'));
-    console.log(`kill -9 test: resumed at step ${run.resumed_from_step} on ${run.worker}; largest |loss difference| vs local sweep = ${worst}`);
+    console.log(
+      `kill -9 test: resumed at step ${run.resumed_from_step} on ${run.worker}; largest |loss difference| vs local sweep = ${worst}`,
+    );
   }, 240_000);
 
   it('a poisoned run fails after bounded attempts with its error in the summary and status; the others finish', async () => {
@@ -143,7 +193,11 @@ describe.runIf(HAVE_REDIS)('sweep on a BullMQ queue (real Redis, real workers)',
     expect(summary.failed[0]!.reason).toMatch(/vocabSize 200/);
     expect(r.stderr).toMatch(/1 run\(s\) failed: q-poison-/);
     // Only whole rows, only of the runs that finished.
-    expect(readResults(path.join(out, 'results.jsonl')).map((row) => row.model).sort()).toEqual(['q-ok', 'q-ok2']);
+    expect(
+      readResults(path.join(out, 'results.jsonl'))
+        .map((row) => row.model)
+        .sort(),
+    ).toEqual(['q-ok', 'q-ok2']);
     const status = runCli(['queue', 'status', '--queue', url, '--json']);
     expect(status.code, status.stderr).toBe(0);
     const failed = (JSON.parse(status.stdout) as { failed: Array<{ id: string; reason: string }> }).failed;
@@ -182,10 +236,12 @@ describe.runIf(HAVE_REDIS)('sweep on a BullMQ queue (real Redis, real workers)',
     });
     await Promise.all(local.map((l) => l.w.waitFor(/ready/, 60_000)));
     const sweep = startCli(['sweep', '--spec', specFile('long3'), '--queue', url, '--out', path.join(root, 'q-long3'), '--json']);
-    const owner = await Promise.any(local.map(async (l) => {
-      await waitForCheckpoint(90_000, path.join(l.cwd, 'scalewise-out', `worker-${l.name}`, 'runs'));
-      return l;
-    }));
+    const owner = await Promise.any(
+      local.map(async (l) => {
+        await waitForCheckpoint(90_000, path.join(l.cwd, 'scalewise-out', `worker-${l.name}`, 'runs'));
+        return l;
+      }),
+    );
     owner.w.child.kill('SIGKILL');
     expect(await sweep.exited(120_000), sweep.output().stderr).toBe(0);
     const summary = JSON.parse(sweep.output().stdout) as SweepJson;
@@ -223,7 +279,8 @@ describe.runIf(HAVE_REDIS)('Redis configuration check', () => {
 if (!HAVE_REDIS) {
   describe('sweep on a BullMQ queue', () => {
     it('needs redis-server (apt-get install redis-server)', () => {
-      if (process.env.CI === 'true') throw new Error('redis-server is not installed: the queue tests cannot run (CI=true); apt-get install redis-server');
+      if (process.env.CI === 'true')
+        throw new Error('redis-server is not installed: the queue tests cannot run (CI=true); apt-get install redis-server');
       console.warn('scalewise: redis-server not found: the queue tests did NOT run (apt-get install redis-server)');
     });
   });

@@ -27,7 +27,15 @@ const ALLOWED: Record<string, string[]> = {
   '@scalewise/train': [CORE, '@scalewise/models', '@scalewise/data'],
   '@scalewise/eval': [CORE, '@scalewise/models', '@scalewise/data'],
   '@scalewise/report': [CORE, '@scalewise/laws'],
-  '@scalewise/cli': [CORE, '@scalewise/laws', '@scalewise/models', '@scalewise/data', '@scalewise/train', '@scalewise/eval', '@scalewise/report'],
+  '@scalewise/cli': [
+    CORE,
+    '@scalewise/laws',
+    '@scalewise/models',
+    '@scalewise/data',
+    '@scalewise/train',
+    '@scalewise/eval',
+    '@scalewise/report',
+  ],
 };
 
 const NODE_BUILTINS = new Set(builtinModules);
@@ -52,13 +60,14 @@ function relativeClosure(entry: string): string[] {
 }
 
 function projectDirs(): string[] {
-  return ['packages', 'apps'].flatMap((group) =>
-    fs.readdirSync(path.join(ROOT, group)).map((name) => path.join(ROOT, group, name)),
-  ).filter((dir) => fs.existsSync(path.join(dir, 'package.json')));
+  return ['packages', 'apps']
+    .flatMap((group) => fs.readdirSync(path.join(ROOT, group)).map((name) => path.join(ROOT, group, name)))
+    .filter((dir) => fs.existsSync(path.join(dir, 'package.json')));
 }
 
 function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && /\.tsx?$/.test(entry.name))
     .map((entry) => path.join(entry.parentPath, entry.name));
 }
@@ -74,12 +83,18 @@ describe('workspace', () => {
 
   it('gives every error class a kind from the one core base: *InputError and UsageError are input, the rest failure', () => {
     const classes: Array<[new (message: string) => Error, 'input' | 'failure']> = [
-      [laws.LawsError, 'failure'], [laws.LawsInputError, 'input'],
-      [models.ModelsError, 'failure'], [models.ModelsInputError, 'input'],
-      [data.DataError, 'failure'], [data.DataInputError, 'input'],
-      [train.TrainError, 'failure'], [train.TrainInputError, 'input'],
-      [evaluation.EvalError, 'failure'], [evaluation.EvalInputError, 'input'],
-      [report.ReportError, 'failure'], [report.ReportInputError, 'input'],
+      [laws.LawsError, 'failure'],
+      [laws.LawsInputError, 'input'],
+      [models.ModelsError, 'failure'],
+      [models.ModelsInputError, 'input'],
+      [data.DataError, 'failure'],
+      [data.DataInputError, 'input'],
+      [train.TrainError, 'failure'],
+      [train.TrainInputError, 'input'],
+      [evaluation.EvalError, 'failure'],
+      [evaluation.EvalInputError, 'input'],
+      [report.ReportError, 'failure'],
+      [report.ReportInputError, 'input'],
       [UsageError, 'input'],
     ];
     for (const [Class, kind] of classes) {
@@ -96,11 +111,15 @@ describe('workspace', () => {
       for (const spec of importedSpecifiers(fs.readFileSync(file, 'utf8'))) {
         const builtin = spec.startsWith('node:') || NODE_BUILTINS.has(spec.split('/')[0] as string);
         expect(builtin, `${path.relative(ROOT, file)} imports ${spec}`).toBe(false);
-        expect(spec.startsWith('.'), `${path.relative(ROOT, file)} imports ${spec}: core's main entry imports only its own files`).toBe(true);
+        expect(spec.startsWith('.'), `${path.relative(ROOT, file)} imports ${spec}: core's main entry imports only its own files`).toBe(
+          true,
+        );
       }
     }
     // The Node-only helpers are where they belong, so the check above is not vacuous.
-    expect(relativeClosure(path.join(ROOT, 'packages/core/src/node/index.ts')).some((f) => /from 'node:fs/.test(fs.readFileSync(f, 'utf8')))).toBe(true);
+    expect(
+      relativeClosure(path.join(ROOT, 'packages/core/src/node/index.ts')).some((f) => /from 'node:fs/.test(fs.readFileSync(f, 'utf8'))),
+    ).toBe(true);
   });
 
   it('gives every project a typed exports map, a README and its own tests', () => {
@@ -112,7 +131,8 @@ describe('workspace', () => {
       expect(manifest.exports['.']['@scalewise/source'], dir).toBe('./src/index.ts');
       expect(fs.existsSync(path.join(dir, 'src/index.ts')), dir).toBe(true);
       expect(fs.existsSync(path.join(dir, 'README.md')), dir).toBe(true);
-      for (const target of ['build', 'test', 'typecheck', 'lint', 'bench']) expect(manifest.scripts[target], `${dir} ${target}`).toBeTruthy();
+      for (const target of ['build', 'test', 'typecheck', 'lint', 'bench'])
+        expect(manifest.scripts[target], `${dir} ${target}`).toBeTruthy();
     }
   });
 

@@ -8,7 +8,9 @@ const CASES: BadCase[] = [
   { id: 'G03', title: 'unknown flag on a known command', argv: ['fit', '--no-such-flag'], stderr: [/no-such-flag/] },
   {
     // A successful command echoes a column name from the file: it reaches the terminal escaped (main() sanitises output).
-    id: 'G04', title: 'a hostile column name in a good fit is printed escaped', code: 0,
+    id: 'G04',
+    title: 'a hostile column name in a good fit is printed escaped',
+    code: 0,
     argv: ['fit', 'evil.csv', '--form', 'power', '--x', 'n', '--y', 'loss\u001b]0;pwned\u0007'],
     files: { 'evil.csv': 'n,loss\u001b]0;pwned\u0007\n1000,4.1\n2000,3.8\n4000,3.55\n8000,3.3\n' },
     stdout: [/loss\\x1b\]0;pwned\\x07/],
@@ -16,5 +18,8 @@ const CASES: BadCase[] = [
 ];
 
 describe('bad input: general', () => {
-  for (const c of CASES) it(`${c.id} ${c.title}`, async () => { await runCase(c); });
+  for (const c of CASES)
+    it(`${c.id} ${c.title}`, async () => {
+      await runCase(c);
+    });
 });

@@ -79,7 +79,13 @@ export async function snapshotTree(root: string): Promise<Map<string, string>> {
       else if (st.isDirectory()) {
         out.set(rel, 'dir');
         await walk(full);
-      } else out.set(rel, createHash('sha256').update(await readFile(full)).digest('hex'));
+      } else
+        out.set(
+          rel,
+          createHash('sha256')
+            .update(await readFile(full))
+            .digest('hex'),
+        );
     }
   };
   await walk(root);
@@ -89,7 +95,16 @@ export async function snapshotTree(root: string): Promise<Map<string, string>> {
 async function runInProcess(argv: string[], dir: string): Promise<CaseResult> {
   let stdout = '';
   let stderr = '';
-  const io: CliIO = { isTTY: false, cwd: dir, stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } };
+  const io: CliIO = {
+    isTTY: false,
+    cwd: dir,
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+  };
   const code = await main(argv, io);
   return { code, stdout, stderr, dir };
 }
@@ -98,14 +113,18 @@ async function runInProcess(argv: string[], dir: string): Promise<CaseResult> {
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 function runChild(argv: string[], dir: string, timeoutMs: number): CaseResult {
-  const result = spawnSync(process.execPath, ['--conditions=@scalewise/source', '--import', TSX, path.join(ROOT, 'apps/cli/src/main.ts'), ...argv], {
-    cwd: dir,
-    encoding: 'utf8',
-    timeout: timeoutMs,
-    killSignal: 'SIGKILL',
-    maxBuffer: 16 * 1024 * 1024,
-    env: { ...process.env, FORCE_COLOR: '0', NODE_OPTIONS: '--max-old-space-size=2048' },
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--conditions=@scalewise/source', '--import', TSX, path.join(ROOT, 'apps/cli/src/main.ts'), ...argv],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL',
+      maxBuffer: 16 * 1024 * 1024,
+      env: { ...process.env, FORCE_COLOR: '0', NODE_OPTIONS: '--max-old-space-size=2048' },
+    },
+  );
   return { code: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '', dir };
 }
 
@@ -128,8 +147,10 @@ export async function runCase(c: BadCase): Promise<CaseResult> {
     expect(STACK.test(result.stderr), `${c.id}: stack trace in stderr\n${shown}`).toBe(false);
     expect(/\bNaN\b/.test(result.stdout) || /\bNaN\b/.test(result.stderr), `${c.id}: NaN in output\n${shown}`).toBe(false);
     if ((c.code ?? 2) !== 0) expect(result.stderr.trim().length > 0, `${c.id}: a failing command says why\n${shown}`).toBe(true);
-    for (const pattern of c.stderr ?? []) expect(pattern.test(result.stderr), `${c.id}: stderr should match ${pattern}\n${shown}`).toBe(true);
-    for (const pattern of c.stdout ?? []) expect(pattern.test(result.stdout), `${c.id}: stdout should match ${pattern}\n${shown}`).toBe(true);
+    for (const pattern of c.stderr ?? [])
+      expect(pattern.test(result.stderr), `${c.id}: stderr should match ${pattern}\n${shown}`).toBe(true);
+    for (const pattern of c.stdout ?? [])
+      expect(pattern.test(result.stdout), `${c.id}: stdout should match ${pattern}\n${shown}`).toBe(true);
     const after = await snapshotTree(dir);
     const may = new Set(c.mayChange ?? []);
     for (const [rel, hash] of before) {

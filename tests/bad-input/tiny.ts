@@ -13,7 +13,8 @@ import type { Fixture } from './harness.js';
 export const SHARED = mkdtempSync(path.join(tmpdir(), 'scalewise-bad-shared-'));
 export const CORPUS = path.join(SHARED, 'corpus');
 mkdirSync(CORPUS);
-for (let f = 0; f < 24; f++) writeFileSync(path.join(CORPUS, `d${f}.txt`), `document ${f}: the quick brown fox jumps over the lazy dog ${f % 5} times.\n`.repeat(2));
+for (let f = 0; f < 24; f++)
+  writeFileSync(path.join(CORPUS, `d${f}.txt`), `document ${f}: the quick brown fox jumps over the lazy dog ${f % 5} times.\n`.repeat(2));
 
 /** Point the token cache at SHARED for the file's lifetime, and remove SHARED afterwards. */
 export function useSharedCache(): void {
@@ -29,7 +30,17 @@ export function useSharedCache(): void {
   });
 }
 
-export const MODEL = { name: 'bad-tiny', vocabSize: 259, dim: 16, layers: 1, heads: 2, kvHeads: 1, headDim: 8, ffnHidden: 32, maxPositions: 64 };
+export const MODEL = {
+  name: 'bad-tiny',
+  vocabSize: 259,
+  dim: 16,
+  layers: 1,
+  heads: 2,
+  kvHeads: 1,
+  headDim: 8,
+  ffnHidden: 32,
+  maxPositions: 64,
+};
 export const TRAINING = { data: { corpus: CORPUS, seq: 16 }, batchSize: 2, optimizer: { lr: 0.01 }, eval: { batches: 1 }, peakGflops: 1 };
 
 /** A tiny training config as JSON text; `over` replaces top-level fields (undefined removes one). */

@@ -1,4 +1,15 @@
 export { main, mainHelp } from './main.js';
 export { COMMANDS } from './commands/index.js';
-export { UsageError, EXIT_OK, EXIT_FAILURE, EXIT_USAGE, parseFlags, numberFlag, printJson, processIO, type CliIO, type Command } from './kit.js';
+export {
+  UsageError,
+  EXIT_OK,
+  EXIT_FAILURE,
+  EXIT_USAGE,
+  parseFlags,
+  numberFlag,
+  printJson,
+  processIO,
+  type CliIO,
+  type Command,
+} from './kit.js';
 export { createProgress, type ProgressEvent } from './progress.js';

@@ -32,7 +32,7 @@ describe('printable', () => {
 });
 
 describe('terminalSafe', () => {
-  it('keeps only the progress bar\'s carriage return and erase-line on a terminal; escapes everything in a pipe', () => {
+  it("keeps only the progress bar's carriage return and erase-line on a terminal; escapes everything in a pipe", () => {
     const bar = '\r[train] 3/10\u001b[K';
     const hostile = 'name\u001b]0;pwned\u0007';
     expect(terminalSafe(bar + hostile, true)).toBe('\r[train] 3/10\u001b[Kname\\x1b]0;pwned\\x07');

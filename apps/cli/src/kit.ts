@@ -79,7 +79,9 @@ const COMMON_FLAGS = {
   debug: { type: 'boolean' },
 } as const;
 
-type Flags<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O & typeof COMMON_FLAGS; allowPositionals: true; strict: true }>>;
+type Flags<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O & typeof COMMON_FLAGS; allowPositionals: true; strict: true }>
+>;
 
 /**
  * Parse flags strictly; unknown flags and missing values become UsageErrors naming the flag.

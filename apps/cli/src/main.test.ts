@@ -6,7 +6,18 @@ import { COMMANDS } from './commands/index.js';
 import { UsageError, type CliIO } from './kit.js';
 
 function captureIO(): CliIO & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, cwd: process.cwd(), stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; } };
+  const io = {
+    out: '',
+    err: '',
+    isTTY: false,
+    cwd: process.cwd(),
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
   return io;
 }
 
@@ -50,7 +61,16 @@ describe('scalewise main', () => {
       [new Error('bug'), 1],
       ['a thrown string', 1],
     ];
-    COMMANDS['throws-for-test'] = { summary: 'test only', load: async () => ({ summary: 'test only', help: 'test', run: async () => { throw current; } }) };
+    COMMANDS['throws-for-test'] = {
+      summary: 'test only',
+      load: async () => ({
+        summary: 'test only',
+        help: 'test',
+        run: async () => {
+          throw current;
+        },
+      }),
+    };
     let current: unknown;
     try {
       for (const [error, code] of cases) {

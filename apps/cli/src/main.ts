@@ -24,7 +24,7 @@ export function mainHelp(): string {
     '  scalewise fit results.csv --form power --x num_params --y perplexity --json',
     '  scalewise model info mobilellm-125m',
     '',
-    'Run `scalewise <command> --help` for a command\'s options.',
+    "Run `scalewise <command> --help` for a command's options.",
     '',
   ].join('\n');
 }
@@ -50,7 +50,9 @@ export async function main(argv: string[], rawIO: CliIO = processIO()): Promise<
   }
   const entry = COMMANDS[name];
   if (!entry) {
-    io.stderr(`scalewise: unknown command '${printable(name)}'. Known commands: ${Object.keys(COMMANDS).join(', ')}. See 'scalewise --help'.\n`);
+    io.stderr(
+      `scalewise: unknown command '${printable(name)}'. Known commands: ${Object.keys(COMMANDS).join(', ')}. See 'scalewise --help'.\n`,
+    );
     return EXIT_USAGE;
   }
   const debug = rest.includes('--debug');

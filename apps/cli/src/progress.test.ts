@@ -5,7 +5,17 @@ describe('createProgress', () => {
   it('prints periodic plain lines with an ETA when stderr is not a TTY', () => {
     let err = '';
     let clock = 0;
-    const progress = createProgress({ stdout: () => {}, stderr: (t) => { err += t; }, isTTY: false, cwd: '.' }, () => clock);
+    const progress = createProgress(
+      {
+        stdout: () => {},
+        stderr: (t) => {
+          err += t;
+        },
+        isTTY: false,
+        cwd: '.',
+      },
+      () => clock,
+    );
     progress({ stage: 'train', done: 0, total: 100, unit: 'steps' });
     clock = 1_000;
     progress({ stage: 'train', done: 10, total: 100, unit: 'steps' }); // within the 5 s interval: silent
@@ -24,7 +34,17 @@ describe('createProgress across runs', () => {
   it('restarts the clock when a stage starts over (next run of a sweep)', () => {
     let err = '';
     let clock = 0;
-    const progress = createProgress({ stdout: () => {}, stderr: (t) => { err += t; }, isTTY: false, cwd: '.' }, () => clock);
+    const progress = createProgress(
+      {
+        stdout: () => {},
+        stderr: (t) => {
+          err += t;
+        },
+        isTTY: false,
+        cwd: '.',
+      },
+      () => clock,
+    );
     progress({ stage: 'train', done: 0, total: 10 });
     clock = 100_000;
     progress({ stage: 'train', done: 10, total: 10 });

@@ -36,12 +36,17 @@ export function createProgress(io: CliIO, now: () => number = Date.now): (event:
     if (io.isTTY) {
       const filled = Math.round(fraction * BAR_WIDTH);
       const bar = `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}`;
-      io.stderr(`\r${event.stage} ${bar} ${counts} ${formatSeconds(elapsed)} eta ${formatSeconds(eta)}${detail}\x1b[K${finished ? '\n' : ''}`);
+      io.stderr(
+        `\r${event.stage} ${bar} ${counts} ${formatSeconds(elapsed)} eta ${formatSeconds(eta)}${detail}\x1b[K${finished ? '\n' : ''}`,
+      );
       return;
     }
     if (finished || t - lastPlain >= PLAIN_INTERVAL_MS) {
       lastPlain = t;
-      io.stderr(`[${event.stage}] ${counts} (${(fraction * 100).toFixed(0)}%) elapsed ${formatSeconds(elapsed)} eta ${formatSeconds(eta)}${detail}\n`);
+      io.stderr(
+        `[${event.stage}] ${counts} (${(fraction * 100).toFixed(0)}%) elapsed ${formatSeconds(elapsed)} eta ` +
+          `${formatSeconds(eta)}${detail}\n`,
+      );
     }
   };
 }

@@ -57,4 +57,8 @@ await mkdir(outDir, { recursive: true });
 const out = join(outDir, 'report.json');
 await writeFile(`${out}.tmp`, `${JSON.stringify(result, null, 2)}\n`);
 await rename(`${out}.tmp`, out);
-console.log(`${n} figures: SVG ${result.svg.mean_ms.toFixed(1)} ms mean (median ${result.svg.median_ms.toFixed(1)}), PNG@2x ${result.png_2x.mean_ms.toFixed(1)} ms mean; whole example report (${base.length} figures, SVG+PNG+HTML) ${reportMs.toFixed(0)} ms → ${out}`);
+console.log(
+  `${n} figures: SVG ${result.svg.mean_ms.toFixed(1)} ms mean (median ${result.svg.median_ms.toFixed(1)}), PNG@2x ` +
+    `${result.png_2x.mean_ms.toFixed(1)} ms mean; whole example report (${base.length} figures, SVG+PNG+HTML) ${reportMs.toFixed(0)} ` +
+    `ms → ${out}`,
+);

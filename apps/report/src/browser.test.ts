@@ -26,7 +26,8 @@ const CHROMIUM = findChromium();
 const IN_CI = process.env.CI === 'true';
 const HOW_TO_INSTALL = process.env.CHROMIUM_PATH
   ? `CHROMIUM_PATH=${process.env.CHROMIUM_PATH} does not exist; point it at a Chromium or Chrome binary`
-  : "install Debian's 'chromium' package (apt-get install chromium; Ubuntu: chromium-browser) or set CHROMIUM_PATH; `bash tools/run.sh test` installs it when run as root";
+  : "install Debian's 'chromium' package (apt-get install chromium; Ubuntu: chromium-browser) or set CHROMIUM_PATH; " +
+    '`bash tools/run.sh test` installs it when run as root';
 // Screenshots go to an ignored folder of this package so a person can look at them after a run.
 const SHOT_DIR = join(import.meta.dirname, '..', 'tmp', 'browser');
 
@@ -51,7 +52,16 @@ describe.skipIf(!CHROMIUM)('report.html in headless Chromium', () => {
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     dir = await mkdtemp(join(tmpdir(), 'scalewise-report-browser-'));
     await mkdir(SHOT_DIR, { recursive: true });
@@ -65,17 +75,21 @@ describe.skipIf(!CHROMIUM)('report.html in headless Chromium', () => {
   async function check(htmlPath: string, expectedFigures: string[], shot: string): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     const problems: string[] = [];
-    page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+    });
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
     page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()}`));
     await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
-    const boxes = await page.$$eval('figure.figure', (figs) => figs.map((f) => {
-      const svg = f.querySelector('svg');
-      const r = svg?.getBoundingClientRect();
-      // Drawn marks inside the SVG, not just an empty frame.
-      const marks = svg ? svg.querySelectorAll('path, circle, line, rect, text').length : 0;
-      return { name: f.getAttribute('data-figure'), width: r?.width ?? 0, height: r?.height ?? 0, marks };
-    }));
+    const boxes = await page.$$eval('figure.figure', (figs) =>
+      figs.map((f) => {
+        const svg = f.querySelector('svg');
+        const r = svg?.getBoundingClientRect();
+        // Drawn marks inside the SVG, not just an empty frame.
+        const marks = svg ? svg.querySelectorAll('path, circle, line, rect, text').length : 0;
+        return { name: f.getAttribute('data-figure'), width: r?.width ?? 0, height: r?.height ?? 0, marks };
+      }),
+    );
     expect(boxes.map((b) => b.name)).toEqual(expectedFigures);
     for (const b of boxes) {
       expect(b.width, `${b.name} width`).toBeGreaterThan(100);
@@ -90,16 +104,30 @@ describe.skipIf(!CHROMIUM)('report.html in headless Chromium', () => {
   it('renders every figure of the example report with non-zero size and no console errors', async () => {
     const input = exampleReportInput();
     const written = await writeReport(join(dir, 'example'), input, { png: false });
-    await check(written.html, written.figures.map((f) => f.name), 'example-report.png');
+    await check(
+      written.html,
+      written.figures.map((f) => f.name),
+      'example-report.png',
+    );
   });
 
   it('renders a report made from a results directory (CSV + JSONL)', async () => {
     const results = join(dir, 'results');
     await mkdir(results);
-    await writeFile(join(results, 'models.csv'), 'model,params,loss,tokens_per_second,peak_memory_mb\na,1e6,4.1,900,120\nb,4e6,3.6,400,300\nc,1.6e7,3.2,150,900\n');
-    await writeFile(join(results, 'curves.jsonl'), [0, 10, 20, 30].map((s) => JSON.stringify({ model: 'a', step: s, loss: 5 - s / 10 })).join('\n'));
+    await writeFile(
+      join(results, 'models.csv'),
+      'model,params,loss,tokens_per_second,peak_memory_mb\na,1e6,4.1,900,120\nb,4e6,3.6,400,300\nc,1.6e7,3.2,150,900\n',
+    );
+    await writeFile(
+      join(results, 'curves.jsonl'),
+      [0, 10, 20, 30].map((s) => JSON.stringify({ model: 'a', step: s, loss: 5 - s / 10 })).join('\n'),
+    );
     const written = await writeReport(join(dir, 'results-out'), resultsReportInput(await loadResultsDir(results)), { png: false });
     expect(written.figures.length).toBe(4);
-    await check(written.html, written.figures.map((f) => f.name), 'results-report.png');
+    await check(
+      written.html,
+      written.figures.map((f) => f.name),
+      'results-report.png',
+    );
   });
 });

@@ -8,10 +8,19 @@ import type { ReportInput } from './types.js';
 import { describeFitSize, describeMeasurement } from './results/describe.js';
 
 /** MobileLLM results of the original study, from @scalewise/laws (the table's only copy). */
-const MOBILELLM = datasets.mobilellm.map((r) => ({ model: r.model_name, params: r.num_params, ppl: r.perplexity, tps: r.tokens_per_second, mem: r.peak_memory_mb }));
+const MOBILELLM = datasets.mobilellm.map((r) => ({
+  model: r.model_name,
+  params: r.num_params,
+  ppl: r.perplexity,
+  tps: r.tokens_per_second,
+  mem: r.peak_memory_mb,
+}));
 const CONDITIONS = datasets.mobilellmConditions;
 /** The original study's log-log OLS of PPL on params, refitted here so no fitted number is retyped. */
-const FIT = fitPowerOls(MOBILELLM.map((m) => m.params), MOBILELLM.map((m) => m.ppl));
+const FIT = fitPowerOls(
+  MOBILELLM.map((m) => m.params),
+  MOBILELLM.map((m) => m.ppl),
+);
 const A = FIT.params.a as number;
 const B = FIT.params.b as number;
 const ppl = (n: number) => A * n ** B;
@@ -46,31 +55,50 @@ export function exampleReportInput(): ReportInput {
   return {
     title: 'Example scaling report',
     subtitle: 'MobileLLM results of the original study, plus synthetic curves showing every figure type',
-    summary: [`PPL ∝ N^${sig(B, 3)} over ${MOBILELLM[0]!.model.replace('MobileLLM-', '')}–${MOBILELLM.at(-1)!.model.replace('MobileLLM-', '')} parameters (${describeFitSize(FIT.n_points, FIT.stats.dof)}; **illustrative band**, not a fitted CI).`, 'Synthetic panels are labelled *synthetic*.'],
+    summary: [
+      `PPL ∝ N^${sig(B, 3)} over ` +
+        `${MOBILELLM[0]!.model.replace('MobileLLM-', '')}–${MOBILELLM.at(-1)!.model.replace('MobileLLM-', '')} parameters ` +
+        `(${describeFitSize(FIT.n_points, FIT.stats.dof)}; **illustrative band**, not a fitted CI).`,
+      'Synthetic panels are labelled *synthetic*.',
+    ],
     sections: [
       {
         title: 'Scaling fit',
-        text: `Perplexity on ${CONDITIONS.perplexity} against total parameters (tied embeddings).\n\n- Points: measured.\n- Line: log-log OLS fit (${describeFitSize(FIT.n_points, FIT.stats.dof)}); band: ±4% for illustration.\n- Dashed: Kaplan et al. (2020) L(N) mapped to PPL = exp(L).`,
-        tables: [{
-          title: 'MobileLLM results',
-          columns: ['model', 'params', 'perplexity', 'tokens/s', 'peak memory'],
-          units: { params: 'total, tied embeddings', 'tokens/s': describeMeasurement(CONDITIONS), 'peak memory': 'MB' },
-          rows: MOBILELLM.map((m) => ({ model: m.model, params: m.params, perplexity: m.ppl, 'tokens/s': m.tps, 'peak memory': m.mem })),
-        }],
+        text:
+          `Perplexity on ${CONDITIONS.perplexity} against total parameters (tied embeddings).\n\n- Points: measured.\n- Line: ` +
+          `log-log OLS fit (${describeFitSize(FIT.n_points, FIT.stats.dof)}); band: ±4% for illustration.\n- Dashed: Kaplan et al. ` +
+          `(2020) L(N) mapped to PPL = exp(L).`,
+        tables: [
+          {
+            title: 'MobileLLM results',
+            columns: ['model', 'params', 'perplexity', 'tokens/s', 'peak memory'],
+            units: { params: 'total, tied embeddings', 'tokens/s': describeMeasurement(CONDITIONS), 'peak memory': 'MB' },
+            rows: MOBILELLM.map((m) => ({ model: m.model, params: m.params, perplexity: m.ppl, 'tokens/s': m.tps, 'peak memory': m.mem })),
+          },
+        ],
         figures: [
           {
             name: 'scaling-fit',
             caption: 'Perplexity against parameters on log-log axes with the fitted power law and Kaplan et al. (2020) for reference.',
             spec: scalingFitSpec({
-              title: 'Perplexity vs parameters', subtitle: `PPL = ${sig(A, 5)} · N^${sig(B, 4)}`,
-              points, fit: { name: 'power-law fit', curve }, references: [{ name: 'Kaplan 2020 (exp L)', points: kaplan }],
-              xTitle: 'parameters (total, tied embeddings)', yTitle: 'perplexity (WikiText-2)',
+              title: 'Perplexity vs parameters',
+              subtitle: `PPL = ${sig(A, 5)} · N^${sig(B, 4)}`,
+              points,
+              fit: { name: 'power-law fit', curve },
+              references: [{ name: 'Kaplan 2020 (exp L)', points: kaplan }],
+              xTitle: 'parameters (total, tied embeddings)',
+              yTitle: 'perplexity (WikiText-2)',
             }),
           },
           {
             name: 'residuals',
             caption: 'Residuals of the fit in log10 PPL.',
-            spec: residualsSpec({ title: 'Residuals', points: MOBILELLM.map((m) => ({ x: m.params, residual: Math.log10(m.ppl) - Math.log10(ppl(m.params)) })), xTitle: 'parameters (total)', yTitle: 'log10 PPL − log10 fit' }),
+            spec: residualsSpec({
+              title: 'Residuals',
+              points: MOBILELLM.map((m) => ({ x: m.params, residual: Math.log10(m.ppl) - Math.log10(ppl(m.params)) })),
+              xTitle: 'parameters (total)',
+              yTitle: 'log10 PPL − log10 fit',
+            }),
           },
           {
             name: 'diminishing-returns',
@@ -90,19 +118,55 @@ export function exampleReportInput(): ReportInput {
       {
         title: 'Training (synthetic)',
         figures: [
-          { name: 'loss-curves', caption: 'Synthetic loss curves.', spec: lossCurvesSpec({ title: 'Loss curves (synthetic)', rows: syntheticLossCurves(), xTitle: 'step', yTitle: 'train loss (nats/token)' }) },
-          { name: 'isoflop', caption: 'Chinchilla law at three budgets; diamonds mark each budget’s optimum.', spec: isoflopSpec({ title: 'IsoFLOP curves (Chinchilla law)', rows: syntheticIsoflop() }) },
+          {
+            name: 'loss-curves',
+            caption: 'Synthetic loss curves.',
+            spec: lossCurvesSpec({
+              title: 'Loss curves (synthetic)',
+              rows: syntheticLossCurves(),
+              xTitle: 'step',
+              yTitle: 'train loss (nats/token)',
+            }),
+          },
+          {
+            name: 'isoflop',
+            caption: 'Chinchilla law at three budgets; diamonds mark each budget’s optimum.',
+            spec: isoflopSpec({ title: 'IsoFLOP curves (Chinchilla law)', rows: syntheticIsoflop() }),
+          },
         ],
       },
       {
         title: 'Throughput and memory',
         figures: [
-          { name: 'throughput', spec: throughputSpec({ title: 'Throughput', rows: MOBILELLM.map((m) => ({ params: m.params, mean: m.tps, sd: m.tps * 0.05, series: `decode (${describeMeasurement(CONDITIONS)})` })), xTitle: 'parameters (total)' }) },
-          { name: 'memory', spec: memorySpec({ title: 'Peak memory', rows: MOBILELLM.map((m) => ({ params: m.params, memory: m.mem, series: CONDITIONS.memory })), xTitle: 'parameters (total)' }) },
+          {
+            name: 'throughput',
+            spec: throughputSpec({
+              title: 'Throughput',
+              rows: MOBILELLM.map((m) => ({
+                params: m.params,
+                mean: m.tps,
+                sd: m.tps * 0.05,
+                series: `decode (${describeMeasurement(CONDITIONS)})`,
+              })),
+              xTitle: 'parameters (total)',
+            }),
+          },
+          {
+            name: 'memory',
+            spec: memorySpec({
+              title: 'Peak memory',
+              rows: MOBILELLM.map((m) => ({ params: m.params, memory: m.mem, series: CONDITIONS.memory })),
+              xTitle: 'parameters (total)',
+            }),
+          },
         ],
       },
     ],
-    config: { source: '@scalewise/laws datasets.mobilellm (the original study\'s results.csv)', perplexity: CONDITIONS.perplexity, throughput: CONDITIONS.throughput },
+    config: {
+      source: "@scalewise/laws datasets.mobilellm (the original study's results.csv)",
+      perplexity: CONDITIONS.perplexity,
+      throughput: CONDITIONS.throughput,
+    },
     measurement: { device: CONDITIONS.device, dtype: CONDITIONS.dtype },
     versions: { '@scalewise/report': '0.1.0' },
   };

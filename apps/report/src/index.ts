@@ -11,15 +11,31 @@ export { ReportError, ReportInputError } from './errors.js';
 export type { FigureOptions, VegaLiteSpec } from './specs/common.js';
 export { sampleCurve, type CurvePoint } from './specs/curves.js';
 export {
-  residualsSpec, scalingFitSpec,
-  type FitCurvePoint, type MeasuredPoint, type ReferenceCurve, type ResidualPoint, type ResidualsInput, type ScalingFitInput,
+  residualsSpec,
+  scalingFitSpec,
+  type FitCurvePoint,
+  type MeasuredPoint,
+  type ReferenceCurve,
+  type ResidualPoint,
+  type ResidualsInput,
+  type ScalingFitInput,
 } from './specs/scaling.js';
 export { diminishingReturnsSpec, type BarRow, type DiminishingReturnsInput } from './specs/bars.js';
 export {
-  isoflopSpec, lossCurvesSpec, type IsoflopInput, type IsoflopRow, type LossCurveRow, type LossCurvesInput,
+  isoflopSpec,
+  lossCurvesSpec,
+  type IsoflopInput,
+  type IsoflopRow,
+  type LossCurveRow,
+  type LossCurvesInput,
 } from './specs/training.js';
 export {
-  memorySpec, throughputSpec, type MemoryInput, type MemoryRow, type ThroughputInput, type ThroughputRow,
+  memorySpec,
+  throughputSpec,
+  type MemoryInput,
+  type MemoryRow,
+  type ThroughputInput,
+  type ThroughputRow,
 } from './specs/hardware.js';
 
 // Rendering

@@ -76,13 +76,16 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 /** All figures of a report in order, after checking names are valid file stems and unique. */
 export function collectFigures(input: ReportInput): ReportFigure[] {
   if (typeof input.title !== 'string' || input.title.trim() === '') throw new ReportInputError('report: expected a non-empty title');
-  if (!Array.isArray(input.sections)) throw new ReportInputError(`report: expected sections to be an array, found ${typeof input.sections}`);
+  if (!Array.isArray(input.sections))
+    throw new ReportInputError(`report: expected sections to be an array, found ${typeof input.sections}`);
   const seen = new Set<string>();
   const out: ReportFigure[] = [];
   for (const section of input.sections) {
     for (const fig of section.figures ?? []) {
       if (!NAME.test(fig.name)) {
-        throw new ReportInputError(`report: figure name '${fig.name}' in section '${section.title}' must match ${NAME} (it becomes a file name)`);
+        throw new ReportInputError(
+          `report: figure name '${fig.name}' in section '${section.title}' must match ${NAME} (it becomes a file name)`,
+        );
       }
       if (seen.has(fig.name)) throw new ReportInputError(`report: figure name '${fig.name}' is used twice; names must be unique`);
       seen.add(fig.name);
@@ -90,7 +93,8 @@ export function collectFigures(input: ReportInput): ReportFigure[] {
     }
     for (const table of section.tables ?? []) {
       for (const [i, row] of table.rows.entries()) {
-        if (row === null || typeof row !== 'object') throw new ReportInputError(`report: table '${table.title ?? section.title}' row ${i} must be an object`);
+        if (row === null || typeof row !== 'object')
+          throw new ReportInputError(`report: table '${table.title ?? section.title}' row ${i} must be an object`);
       }
     }
   }

@@ -7,7 +7,9 @@ import { svgToPng } from './render/png.js';
 import { writeReport } from './write.js';
 
 let dir: string | undefined;
-afterEach(async () => { if (dir) await rm(dir, { recursive: true, force: true }); });
+afterEach(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
 
 describe('writeReport', () => {
   it('writes report.html and an SVG and PNG per figure, with no temp files left', async () => {

@@ -33,7 +33,10 @@ export async function atomicWrite(path: string, data: string | Uint8Array): Prom
   try {
     await writeFileAtomic(path, data, { mkdir: false });
   } catch (error) {
-    throw new ReportError(`could not write ${path}: ${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message}`, { cause: error });
+    throw new ReportError(
+      `could not write ${path}: ${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 

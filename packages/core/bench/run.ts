@@ -18,10 +18,18 @@ const N = 10_000_000;
 const rng = createRng(1);
 let sink = 0;
 const results = [
-  rate('next()', N, () => { for (let i = 0; i < N; i++) sink += rng.next(); }),
-  rate('int(1000)', N, () => { for (let i = 0; i < N; i++) sink += rng.int(1000); }),
-  rate('normal()', N, () => { for (let i = 0; i < N; i++) sink += rng.normal(); }),
-  rate('fillNormal (Float32Array)', N, () => { sink += rng.fillNormal(new Float32Array(N))[0]!; }),
+  rate('next()', N, () => {
+    for (let i = 0; i < N; i++) sink += rng.next();
+  }),
+  rate('int(1000)', N, () => {
+    for (let i = 0; i < N; i++) sink += rng.int(1000);
+  }),
+  rate('normal()', N, () => {
+    for (let i = 0; i < N; i++) sink += rng.normal();
+  }),
+  rate('fillNormal (Float32Array)', N, () => {
+    sink += rng.fillNormal(new Float32Array(N))[0]!;
+  }),
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'scalewise-core-bench-'));

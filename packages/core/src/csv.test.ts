@@ -39,13 +39,22 @@ describe('CsvTokenizer', () => {
     for (let size = 1; size <= 9; size++) expect(chunked(text, size)).toEqual(expected);
     // Split exactly between CR and LF, and between the two quotes of an escaped quote.
     const crlf = 'a,b\r\n1,2\r\n';
-    expect(chunked(crlf, 4)).toEqual([[['a', 'b'], 1], [['1', '2'], 2]]);
+    expect(chunked(crlf, 4)).toEqual([
+      [['a', 'b'], 1],
+      [['1', '2'], 2],
+    ]);
     const escaped = 'a\n"x""y"\n';
-    expect(chunked(escaped, 5)).toEqual([[['a'], 1], [['x"y'], 2]]);
+    expect(chunked(escaped, 5)).toEqual([
+      [['a'], 1],
+      [['x"y'], 2],
+    ]);
   });
 
   it('reads a last line without a line ending, and a file without data', () => {
-    expect(readCsvRecords('a,b\n1,"2"')).toEqual([{ fields: ['a', 'b'], line: 1 }, { fields: ['1', '2'], line: 2 }]);
+    expect(readCsvRecords('a,b\n1,"2"')).toEqual([
+      { fields: ['a', 'b'], line: 1 },
+      { fields: ['1', '2'], line: 2 },
+    ]);
     expect(readCsvRecords('a,b\r')).toEqual([{ fields: ['a', 'b'], line: 1 }]);
     expect(readCsvRecords('')).toEqual([]);
   });
@@ -74,7 +83,14 @@ describe('CsvTokenizer', () => {
 
 describe('parseCsv', () => {
   it('returns header, rows of strings and the line of each row', () => {
-    expect(parseCsv('a,b\n1,"x\ny"\n3,4\n')).toEqual({ header: ['a', 'b'], rows: [['1', 'x\ny'], ['3', '4']], lines: [2, 4] });
+    expect(parseCsv('a,b\n1,"x\ny"\n3,4\n')).toEqual({
+      header: ['a', 'b'],
+      rows: [
+        ['1', 'x\ny'],
+        ['3', '4'],
+      ],
+      lines: [2, 4],
+    });
   });
 
   it('refuses an empty file, a repeated header name and ragged rows, naming row and line', () => {
@@ -89,7 +105,16 @@ describe('parseCsv', () => {
 
 describe('parseNumberCell / readNumberCell', () => {
   it('accepts decimal numbers with optional sign, point, exponent and surrounding spaces', () => {
-    const good = [['1', 1], ['-2.5', -2.5], ['+3', 3], ['.5', 0.5], ['5.', 5], ['1e9', 1e9], ['1.5E-3', 1.5e-3], [' 7 ', 7]] as const;
+    const good = [
+      ['1', 1],
+      ['-2.5', -2.5],
+      ['+3', 3],
+      ['.5', 0.5],
+      ['5.', 5],
+      ['1e9', 1e9],
+      ['1.5E-3', 1.5e-3],
+      [' 7 ', 7],
+    ] as const;
     for (const [s, v] of good) {
       expect(parseNumberCell(s)).toBe(v);
     }

@@ -21,7 +21,11 @@ export class CsvError extends InputError {
   readonly line: number | undefined;
   readonly row: number | undefined;
   readonly column: string | undefined;
-  constructor(message: string, place: CsvPlace, readonly problem: string = message) {
+  constructor(
+    message: string,
+    place: CsvPlace,
+    readonly problem: string = message,
+  ) {
     super(message);
     this.source = place.source;
     this.line = place.line;
@@ -55,7 +59,10 @@ export class CsvTokenizer {
   private records = 0;
   private started = false;
 
-  constructor(readonly source: string, private readonly onRecord: (fields: string[], line: number) => void) {}
+  constructor(
+    readonly source: string,
+    private readonly onRecord: (fields: string[], line: number) => void,
+  ) {}
 
   push(chunk: string): void {
     this.buffer += chunk;

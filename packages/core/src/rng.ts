@@ -23,7 +23,8 @@ export function hashString(text: string): number {
 
 function seedWord(seed: RngSeed): number {
   const value = typeof seed === 'string' ? hashString(seed) : seed;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InputError(`rng: seed must be a finite number or a string, found ${String(seed)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new InputError(`rng: seed must be a finite number or a string, found ${String(seed)}`);
   // Seeds beyond 32 bits mix their high part in, so 1 and 2**32 + 1 differ; 32-bit seeds are used as they are.
   const high = Math.floor(value / TWO32);
   return high === 0 ? value >>> 0 : ((value >>> 0) ^ Math.imul(high | 0, 0x9e3779b1)) >>> 0;
@@ -118,9 +119,11 @@ export class Rng {
     }
     for (let i = 0; i < 4; i++) {
       const w = state[i] as number;
-      if (!Number.isInteger(w) || w < 0 || w >= TWO32) throw new InputError(`rng state: word ${i} must be an integer in [0, 2^32), found ${w}`);
+      if (!Number.isInteger(w) || w < 0 || w >= TWO32)
+        throw new InputError(`rng state: word ${i} must be an integer in [0, 2^32), found ${w}`);
     }
-    if (state.length === 5 && !Number.isFinite(state[4])) throw new InputError(`rng state: the spare normal value must be finite, found ${state[4]}`);
+    if (state.length === 5 && !Number.isFinite(state[4]))
+      throw new InputError(`rng state: the spare normal value must be finite, found ${state[4]}`);
     [this.a, this.b, this.c, this.d] = state as [number, number, number, number];
     this.spare = state.length === 5 ? state[4] : undefined;
   }

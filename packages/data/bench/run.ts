@@ -78,8 +78,12 @@ try {
     packAndBatchTokensPerSecond: { ...summary(batching), seqLen: 512, batchSize: 16 },
   };
   await writeFileAtomic(join(import.meta.dirname, '..', 'bench-results', 'data.json'), `${JSON.stringify(result, null, 2)}\n`);
-  const fmt = (s: { mean: number; sd: number }, unit: string): string => `${(s.mean / 1e6).toFixed(2)} ± ${(s.sd / 1e6).toFixed(2)} M${unit}/s`;
-  console.log(`prepare (tokenize + write, Brown, byte tokenizer, ${tokens.toLocaleString('en-US')} tokens): ${fmt(result.prepareTokensPerSecond, 'tokens')}`);
+  const fmt = (s: { mean: number; sd: number }, unit: string): string =>
+    `${(s.mean / 1e6).toFixed(2)} ± ${(s.sd / 1e6).toFixed(2)} M${unit}/s`;
+  console.log(
+    `prepare (tokenize + write, Brown, byte tokenizer, ${tokens.toLocaleString('en-US')} tokens): ` +
+      `${fmt(result.prepareTokensPerSecond, 'tokens')}`,
+  );
   console.log(`prepare (cache hit, includes corpus hash): ${fmt(result.cachedPrepareTokensPerSecond, 'tokens')}`);
   console.log(`read + detokenize Brown: ${fmt(result.readBrownCharsPerSecond, 'chars')}`);
   console.log(`byte encode: ${fmt(result.byteEncodeTokensPerSecond, 'tokens')}`);

@@ -4,7 +4,12 @@
 
 // Corpus readers, one by one
 export {
-  BROWN_GENRES, brownDirectory, brownDocuments, detokenize as detokenizeBrown, parseBrownFile, type BrownText,
+  BROWN_GENRES,
+  brownDirectory,
+  brownDocuments,
+  detokenize as detokenizeBrown,
+  parseBrownFile,
+  type BrownText,
 } from './corpus/brown.js';
 export { textDocuments, type TextCorpusOptions } from './corpus/text.js';
 export { jsonlDocuments, type JsonlCorpusOptions } from './corpus/jsonl.js';
@@ -34,9 +39,7 @@ export { parseCsv, type CsvData } from './tables/csv.js';
 export { hashUnit, permutation, sha256 } from './hash.js';
 
 // N-gram baseline parts (ngramBaselines combines them)
-export {
-  fitNgramModel, NGRAM_ALPHABET, NGRAM_SEPARATOR, scoreNgramModel, type ByteDocuments, type NgramModel,
-} from './baselines/ngram.js';
+export { fitNgramModel, NGRAM_ALPHABET, NGRAM_SEPARATOR, scoreNgramModel, type ByteDocuments, type NgramModel } from './baselines/ngram.js';
 
 // Output folders and input bytes: what every command checks before it writes or reads
 export { processAlive, removeStaleTemps } from './outdir.js';

@@ -3,7 +3,13 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { DataInputError } from './errors.js';
 
 // Pseudo file systems where a folder cannot be made (Node's recursive mkdir loops forever under /proc).
-const PSEUDO_FS = new Map<number, string>([[0x9fa0, 'proc'], [0x62656572, 'sysfs'], [0x27e0eb, 'cgroup'], [0x63677270, 'cgroup2'], [0x1cd1, 'devpts']]);
+const PSEUDO_FS = new Map<number, string>([
+  [0x9fa0, 'proc'],
+  [0x62656572, 'sysfs'],
+  [0x27e0eb, 'cgroup'],
+  [0x63677270, 'cgroup2'],
+  [0x1cd1, 'devpts'],
+]);
 
 function code(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException).code;
@@ -17,7 +23,8 @@ function checkAncestor(label: string, path: string): void {
     try {
       info = lstatSync(at);
     } catch (error) {
-      if (code(error) !== 'ENOENT' && code(error) !== 'ENOTDIR') throw new DataInputError(`${label} '${path}': cannot inspect '${at}' (${code(error) ?? 'error'})`);
+      if (code(error) !== 'ENOENT' && code(error) !== 'ENOTDIR')
+        throw new DataInputError(`${label} '${path}': cannot inspect '${at}' (${code(error) ?? 'error'})`);
       const up = dirname(at);
       if (up === at) throw new DataInputError(`${label} '${path}': no existing parent folder`);
       at = up;
@@ -37,7 +44,8 @@ function checkAncestor(label: string, path: string): void {
       throw new DataInputError(`${label} '${path}': the folder '${at}' is not writable`);
     }
     const fsName = PSEUDO_FS.get(Number(statfsSync(at).type));
-    if (fsName !== undefined) throw new DataInputError(`${label} '${path}': '${at}' is on the ${fsName} pseudo file system, where no output can be written`);
+    if (fsName !== undefined)
+      throw new DataInputError(`${label} '${path}': '${at}' is on the ${fsName} pseudo file system, where no output can be written`);
     return;
   }
 }
@@ -66,7 +74,8 @@ export function checkOutputFolder(path: string, label = 'output folder'): 'absen
       throw new DataInputError(`${label} '${path}' is a dangling symbolic link; remove it or choose another path`);
     }
   }
-  if (!info.isDirectory()) throw new DataInputError(`${label} '${path}' exists and is not a folder; refusing to replace it (choose another path)`);
+  if (!info.isDirectory())
+    throw new DataInputError(`${label} '${path}' exists and is not a folder; refusing to replace it (choose another path)`);
   checkAncestor(label, join(full, 'x'));
   return 'folder';
 }
@@ -76,7 +85,13 @@ export function checkOutputFolder(path: string, label = 'output folder'): 'absen
  * path component: letters, digits, `.`, `_`, `-` only, no leading dot, at most 64 characters; never `..`.
  */
 export function safeSlug(name: string, fallback = 'unnamed'): string {
-  const slug = name.normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-{2,}/g, '-').replace(/^[.-]+/, '').replace(/[.-]+$/, '').slice(0, 64);
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[.-]+/, '')
+    .replace(/[.-]+$/, '')
+    .slice(0, 64);
   return slug === '' ? fallback : slug;
 }
 

@@ -34,14 +34,19 @@ export const BROWN_HELDOUT_GENRES: SplitSpec = {
 export function normalizeSplit(spec: SplitSpec = DEFAULT_SPLIT): SplitSpec {
   if (spec.kind === 'field') {
     const overlap = spec.validation.filter((v) => spec.test.includes(v));
-    if (overlap.length > 0) throw new DataInputError(`split: expected disjoint validation and test groups, found ${overlap.join(', ')} in both`);
+    if (overlap.length > 0)
+      throw new DataInputError(`split: expected disjoint validation and test groups, found ${overlap.join(', ')} in both`);
     return { kind: 'field', field: spec.field, validation: [...spec.validation], test: [...spec.test] };
   }
   const seed = spec.seed ?? 0;
   const validation = spec.validation ?? 0.05;
   const test = spec.test ?? 0.05;
-  for (const [name, value] of [['validation', validation], ['test', test]] as const) {
-    if (!Number.isFinite(value) || value < 0 || value > 1) throw new DataInputError(`split: expected a ${name} fraction in [0, 1], found ${value}`);
+  for (const [name, value] of [
+    ['validation', validation],
+    ['test', test],
+  ] as const) {
+    if (!Number.isFinite(value) || value < 0 || value > 1)
+      throw new DataInputError(`split: expected a ${name} fraction in [0, 1], found ${value}`);
   }
   if (validation + test > 1) throw new DataInputError(`split: expected validation + test <= 1, found ${validation + test}`);
   if (!Number.isInteger(seed)) throw new DataInputError(`split: expected an integer seed, found ${seed}`);

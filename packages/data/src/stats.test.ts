@@ -18,7 +18,15 @@ const DOCS: Document[] = [
 describe('stats', () => {
   it('counts documents, bytes, words and genres', async () => {
     const s = await corpusStats(await loadCorpus({ kind: 'documents', name: 'f', documents: DOCS }));
-    expect(s).toMatchObject({ documents: 3, bytes: 13 + 16 + 6, chars: 11 + 16 + 2, words: 2 + 5 + 1, genres: ['x', 'y'], documentsPerGenre: { x: 2, y: 1 }, brownTokens: null });
+    expect(s).toMatchObject({
+      documents: 3,
+      bytes: 13 + 16 + 6,
+      chars: 11 + 16 + 2,
+      words: 2 + 5 + 1,
+      genres: ['x', 'y'],
+      documentsPerGenre: { x: 2, y: 1 },
+      brownTokens: null,
+    });
   });
 
   it('computes bytes per token and bits per byte', async () => {
@@ -35,9 +43,15 @@ describe('stats', () => {
   it('gives per-document tokens, bytes and words of a prepared split', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'scalewise-stats-'));
     try {
-      const prep = await prepareTokens({ corpus: await loadCorpus({ kind: 'documents', name: 'f', documents: DOCS }), dir: join(dir, 't'), split: { kind: 'hash', validation: 0, test: 0 } });
+      const prep = await prepareTokens({
+        corpus: await loadCorpus({ kind: 'documents', name: 'f', documents: DOCS }),
+        dir: join(dir, 't'),
+        split: { kind: 'hash', validation: 0, test: 0 },
+      });
       const docs = [...documentTokens(prep.splits.train)];
-      expect(docs.map((d) => [d.id, d.bytes, d.words, bytesTokenizer().decode(d.tokens)])).toEqual(DOCS.map((d) => [d.id, Buffer.byteLength(d.text), d.text.split(/\s+/).length, d.text]));
+      expect(docs.map((d) => [d.id, d.bytes, d.words, bytesTokenizer().decode(d.tokens)])).toEqual(
+        DOCS.map((d) => [d.id, Buffer.byteLength(d.text), d.text.split(/\s+/).length, d.text]),
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

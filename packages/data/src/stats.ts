@@ -25,7 +25,8 @@ export interface CorpusStats {
 
 /** An empty corpus would give empty token files and undefined bits per byte: bad input (exit 2). */
 export function noText(name: string, documents: number, bytes: number): void {
-  if (bytes === 0) throw new DataInputError(`corpus ${name}: no text to read (${documents} document${documents === 1 ? '' : 's'}, 0 bytes)`);
+  if (bytes === 0)
+    throw new DataInputError(`corpus ${name}: no text to read (${documents} document${documents === 1 ? '' : 's'}, 0 bytes)`);
 }
 
 /** Count documents, bytes, words and genres in one streaming pass. */
@@ -47,7 +48,16 @@ export async function corpusStats(corpus: Corpus, onProgress?: ProgressCallback)
   }
   noText(corpus.name, documents, bytes);
   const genres = Object.keys(perGenre).sort();
-  return { name: corpus.name, documents, bytes, chars, words, genres, documentsPerGenre: Object.fromEntries(genres.map((g) => [g, perGenre[g] as number])), brownTokens };
+  return {
+    name: corpus.name,
+    documents,
+    bytes,
+    chars,
+    words,
+    genres,
+    documentsPerGenre: Object.fromEntries(genres.map((g) => [g, perGenre[g] as number])),
+    brownTokens,
+  };
 }
 
 /** Tokens and UTF-8 bytes of a corpus under a tokenizer. */
@@ -76,7 +86,9 @@ export async function tokenStats(corpus: Corpus, tokenizer: Tokenizer): Promise<
 /** Bits per byte from a mean loss in nats per token and the token/byte counts it was measured on. */
 export function bitsPerByte(lossNatsPerToken: number, tokens: number, bytes: number): number {
   if (!(bytes > 0) || !(tokens > 0) || !Number.isFinite(lossNatsPerToken)) {
-    throw new DataInputError(`bitsPerByte: expected finite loss and positive tokens/bytes, found loss ${lossNatsPerToken}, tokens ${tokens}, bytes ${bytes}`);
+    throw new DataInputError(
+      `bitsPerByte: expected finite loss and positive tokens/bytes, found loss ${lossNatsPerToken}, tokens ${tokens}, bytes ${bytes}`,
+    );
   }
   return bitsPerByteOfTotal(lossNatsPerToken * tokens, bytes);
 }

@@ -7,8 +7,12 @@ import { corpusStats } from './stats.js';
 import { decodeUtf8Strict, invalidUtf8Offset } from './utf8.js';
 
 let root = '';
-beforeAll(async () => { root = await mkdtemp(join(tmpdir(), 'scalewise-utf8-')); });
-afterAll(async () => { await rm(root, { recursive: true, force: true }); });
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'scalewise-utf8-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
 
 describe('strict UTF-8 (issue #20: input bytes are what they are)', () => {
   it('finds the offset of the first invalid byte', () => {
@@ -29,7 +33,9 @@ describe('strict UTF-8 (issue #20: input bytes are what they are)', () => {
     const bad = join(root, 'bad.txt');
     await writeFile(bad, Buffer.concat([Buffer.from('line one\nline two '), Buffer.from([0xc0, 0xaf]), Buffer.from('\n')]));
     for (const unit of ['file', 'line', 'paragraph'] as const) {
-      await expect(corpusStats(await loadCorpus({ kind: 'text', path: bad, unit }))).rejects.toThrow(/bad\.txt.*invalid UTF-8 at byte offset 18/);
+      await expect(corpusStats(await loadCorpus({ kind: 'text', path: bad, unit }))).rejects.toThrow(
+        /bad\.txt.*invalid UTF-8 at byte offset 18/,
+      );
     }
     const good = join(root, 'good.txt');
     await writeFile(good, 'héllo wörld\n');

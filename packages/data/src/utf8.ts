@@ -43,7 +43,10 @@ export function decodeUtf8Strict(bytes: Uint8Array, where: string, offset = 0): 
     return STRICT.decode(bytes);
   } catch {
     const bad = invalidUtf8Offset(bytes);
-    throw new DataInputError(`${where}: invalid UTF-8 at byte offset ${offset + bad} (byte 0x${(bytes[bad] ?? 0).toString(16).padStart(2, '0')}); expected UTF-8 text`);
+    throw new DataInputError(
+      `${where}: invalid UTF-8 at byte offset ${offset + bad} (byte 0x${(bytes[bad] ?? 0).toString(16).padStart(2, '0')}); expected ` +
+        `UTF-8 text`,
+    );
   }
 }
 

@@ -3,7 +3,16 @@
 // .cache/scalewise/models. SCALEWISE_BENCH_QUICK=1 runs a short version (pp 64, tg 16, 2 repetitions).
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchReport, formatBenchReport, measureBandwidth, randomPresetFolder, runBenchIsolated, type BandwidthResult, type BenchReport, type BenchResult } from '../src/index.js';
+import {
+  benchReport,
+  formatBenchReport,
+  measureBandwidth,
+  randomPresetFolder,
+  runBenchIsolated,
+  type BandwidthResult,
+  type BenchReport,
+  type BenchResult,
+} from '../src/index.js';
 
 const quick = process.env.SCALEWISE_BENCH_QUICK === '1';
 const threads = Number(process.env.SCALEWISE_BENCH_THREADS ?? 2);
@@ -25,7 +34,10 @@ for (const preset of presets) {
 }
 bandwidths.push(await measureBandwidth({ threads }));
 const best = bandwidths.reduce((a, b) => (b.bytes_per_second > a.bytes_per_second ? b : a));
-console.log(`memory bandwidth: best ${(best.bytes_per_second / 1e9).toFixed(1)} GB/s (${best.method}); all: ${bandwidths.map((b) => (b.bytes_per_second / 1e9).toFixed(1)).join(', ')} GB/s\n`);
+console.log(
+  `memory bandwidth: best ${(best.bytes_per_second / 1e9).toFixed(1)} GB/s (${best.method}); all: ` +
+    `${bandwidths.map((b) => (b.bytes_per_second / 1e9).toFixed(1)).join(', ')} GB/s\n`,
+);
 const runs: BenchReport[] = results.map(({ preset, result }) => benchReport(result, { bandwidth: best, preset }));
 for (const report of runs) console.log(formatBenchReport(report));
 const out = {
@@ -33,7 +45,7 @@ const out = {
   protocol: { ...protocol, threads, warmup: 'one untimed pp run and one 1-token tg run', ids: 'random (seeded)' },
   bandwidth_best: best,
   bandwidth_all_bytes_per_second: bandwidths.map((b) => b.bytes_per_second),
-  note: 'Timings are noisy: the 2-CPU machine is shared with other processes (see each run\'s system.loadavg).',
+  note: "Timings are noisy: the 2-CPU machine is shared with other processes (see each run's system.loadavg).",
   runs,
 };
 const dirOut = join(import.meta.dirname, '..', 'bench-results');

@@ -10,7 +10,18 @@ import { perplexity } from './ppl/perplexity.js';
 import { createRng } from '@scalewise/core';
 
 // A tiny model exported by @scalewise/models: the path real checkpoints take.
-const config: ModelConfig = { ...LLAMA_DEFAULTS, name: 'tiny', vocabSize: 61, dim: 32, layers: 2, heads: 4, kvHeads: 2, headDim: 8, ffnHidden: 48, maxPositions: 128 };
+const config: ModelConfig = {
+  ...LLAMA_DEFAULTS,
+  name: 'tiny',
+  vocabSize: 61,
+  dim: 32,
+  layers: 2,
+  heads: 4,
+  kvHeads: 2,
+  headDim: 8,
+  ffnHidden: 48,
+  maxPositions: 128,
+};
 const weights = initWeights(config, 7, { std: 0.2 });
 const dir = mkdtempSync(join(tmpdir(), 'eval-export-'));
 const folder = join(dir, 'tiny');
@@ -20,7 +31,10 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const rand = createRng(3);
-const docs = Array.from({ length: 9 }, (_, d) => ({ tokens: Array.from({ length: 3 + ((d * 7) % 23) }, () => 1 + Math.floor(rand.next() * 60)), text: `document ${d}` }));
+const docs = Array.from({ length: 9 }, (_, d) => ({
+  tokens: Array.from({ length: 3 + ((d * 7) % 23) }, () => 1 + Math.floor(rand.next() * 60)),
+  text: `document ${d}`,
+}));
 
 describe('on a model exported by @scalewise/models', () => {
   it('onnxruntime-node and transformers.js agree on logits (1e-4)', async () => {

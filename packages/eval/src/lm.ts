@@ -60,7 +60,9 @@ export interface DecodeSession {
  */
 export function checkPositions(info: ModelInfo, length: number, what: string): void {
   if (info.maxPositions !== undefined && length > info.maxPositions) {
-    throw new EvalInputError(`${what} ${length} exceeds the model's ${info.maxPositions} positions (max_position_embeddings in ${info.path ?? 'its config.json'})`);
+    throw new EvalInputError(
+      `${what} ${length} exceeds the model's ${info.maxPositions} positions (max_position_embeddings in ${info.path ?? 'its config.json'})`,
+    );
   }
 }
 

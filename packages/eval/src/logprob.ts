@@ -15,7 +15,8 @@ export function logSumExp(data: Float32Array, offset: number, length: number): n
 
 /** Natural-log probability of `target` under the softmax of one logits row. */
 export function targetLogProb(data: Float32Array, offset: number, vocab: number, target: number): number {
-  if (!Number.isInteger(target) || target < 0 || target >= vocab) throw new EvalError(`target token ${target} is outside the vocabulary [0, ${vocab})`);
+  if (!Number.isInteger(target) || target < 0 || target >= vocab)
+    throw new EvalError(`target token ${target} is outside the vocabulary [0, ${vocab})`);
   const value = (data[offset + target] as number) - logSumExp(data, offset, vocab);
   if (Number.isNaN(value)) throw new EvalError(`log-probability of token ${target} is NaN (logits row at offset ${offset})`);
   return value;

@@ -24,7 +24,11 @@ export function sharedChinchillaMismatch(): string | null {
   if (!existsSync(SHARED_CHINCHILLA)) return null;
   const t = parseCsv(readFileSync(SHARED_CHINCHILLA, 'utf8'), SHARED_CHINCHILLA);
   const { N, C, loss } = datasets.chinchilla;
-  const columns: [string, readonly number[]][] = [['Model Size', N], ['Training FLOP', C], ['loss', loss]];
+  const columns: [string, readonly number[]][] = [
+    ['Model Size', N],
+    ['Training FLOP', C],
+    ['loss', loss],
+  ];
   for (const [name, builtIn] of columns) {
     const col = numericColumn(t, name);
     if (col.length !== builtIn.length) return `${name}: ${col.length} rows in ../shared, ${builtIn.length} built in`;

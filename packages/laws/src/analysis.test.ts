@@ -61,10 +61,11 @@ describe('compute-optimal allocation', () => {
   it('bootstrap quantities give CIs for N_opt', () => {
     const N: number[] = [];
     const D: number[] = [];
-    for (const n of logSpaced(1e8, 1e10, 5)) for (const d of logSpaced(1e9, 1e11, 4)) {
-      N.push(n);
-      D.push(d);
-    }
+    for (const n of logSpaced(1e8, 1e10, 5))
+      for (const d of logSpaced(1e9, 1e11, 4)) {
+        N.push(n);
+        D.push(d);
+      }
     const y = N.map((n, i) => chinchilla.predict(referenceLaws.besiroglu.values, [n, D[i]!]) * (1 + 0.004 * Math.sin(i * 12.9898)));
     const obs = { N, D, y };
     const fit = fitLaw(obs, { form: 'chinchilla' });

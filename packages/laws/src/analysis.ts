@@ -95,7 +95,15 @@ export function diminishingReturns(
     const to = xs[i]!;
     const yFrom = predict(from);
     const yTo = predict(to);
-    const row: DiminishingRow = { from, to, yFrom, yTo, dy: yTo - yFrom, dyPer100M: ((yTo - yFrom) / (to - from)) * 1e8, ratio: yTo / yFrom };
+    const row: DiminishingRow = {
+      from,
+      to,
+      yFrom,
+      yTo,
+      dy: yTo - yFrom,
+      dyPer100M: ((yTo - yFrom) / (to - from)) * 1e8,
+      ratio: yTo / yFrom,
+    };
     if (draws.length >= 2) {
       const dys = Float64Array.from(draws, (f) => f(to) - f(from)).sort();
       const ratios = Float64Array.from(draws, (f) => f(to) / f(from)).sort();

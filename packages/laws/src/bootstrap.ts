@@ -45,8 +45,11 @@ export function bootstrapFit(obs: Observations, fit: FitResult, options: FitOpti
   let failed = 0;
   const strategy = strategyOf(form);
   const resolved = resolveFitOptions(form, options);
-  const refit = strategy.refitter?.(obs, fit, resolved)
-    ?? ((counts: Float64Array) => fitLaw({ ...obs, weights: counts }, { ...options, starts: [fit.values], onlyGivenStarts: strategy.warmStartOnly, intervals: false }).values);
+  const refit =
+    strategy.refitter?.(obs, fit, resolved) ??
+    ((counts: Float64Array) =>
+      fitLaw({ ...obs, weights: counts }, { ...options, starts: [fit.values], onlyGivenStarts: strategy.warmStartOnly, intervals: false })
+        .values);
   for (let r = 0; r < K; r++) {
     counts.fill(0);
     for (let i = 0; i < n; i++) counts[rng.int(n)]! += 1;

@@ -122,9 +122,13 @@ export function hoffmannGrid(): Float64Array {
   const abs = [0, 5, 10, 15, 20, 25];
   const out = new Float64Array(4500 * 5);
   let k = 0;
-  for (const al of exps) for (const be of exps) for (const e of es) for (const a of abs) for (const b of abs) {
-    out.set([a, b, e, al, be], k * 5);
-    k++;
-  }
+  for (const al of exps)
+    for (const be of exps)
+      for (const e of es)
+        for (const a of abs)
+          for (const b of abs) {
+            out.set([a, b, e, al, be], k * 5);
+            k++;
+          }
   return out;
 }

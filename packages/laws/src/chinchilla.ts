@@ -60,7 +60,13 @@ export function toLogData(N: ArrayLike<number>, D: ArrayLike<number>, L: ArrayLi
  * Powers N^−α and D^−β are tabulated once per exponent, and each (α, β) is solved through its 3×3 weighted
  * normal equations (columns equilibrated first), so the 400 projections cost little more than 400 log passes.
  */
-export function varproStarts(data: LogData, delta: number, count: number, weights?: Float64Array, exponents: readonly number[] = EXPONENTS): Float64Array[] {
+export function varproStarts(
+  data: LogData,
+  delta: number,
+  count: number,
+  weights?: Float64Array,
+  exponents: readonly number[] = EXPONENTS,
+): Float64Array[] {
   const n = data.lnL.length;
   const k = exponents.length;
   const np = new Float64Array(k * n);
@@ -83,7 +89,15 @@ export function varproStarts(data: LogData, delta: number, count: number, weight
   for (let ia = 0; ia < k; ia++) {
     for (let ib = 0; ib < k; ib++) {
       // Weighted normal equations for L ≈ E + A·u + B·v.
-      let s11 = 0, s1u = 0, s1v = 0, suu = 0, suv = 0, svv = 0, s1y = 0, suy = 0, svy = 0;
+      let s11 = 0,
+        s1u = 0,
+        s1v = 0,
+        suu = 0,
+        suv = 0,
+        svv = 0,
+        s1y = 0,
+        suy = 0,
+        svy = 0;
       for (let i = 0; i < n; i++) {
         const w = weights === undefined ? 1 : weights[i]!;
         if (w === 0) continue;
@@ -106,7 +120,11 @@ export function varproStarts(data: LogData, delta: number, count: number, weight
       const inv = inverseSpd(gram, 3);
       if (!inv) continue;
       const rhs = [s1y * sc[0]!, suy * sc[1]!, svy * sc[2]!];
-      const sol = [0, 1, 2].map((r) => sc[r]! * (inv[r * 3]! * rhs[0]! + inv[r * 3 + 1]! * rhs[1]! + inv[r * 3 + 2]! * rhs[2]!)) as [number, number, number];
+      const sol = [0, 1, 2].map((r) => sc[r]! * (inv[r * 3]! * rhs[0]! + inv[r * 3 + 1]! * rhs[1]! + inv[r * 3 + 2]! * rhs[2]!)) as [
+        number,
+        number,
+        number,
+      ];
       // Non-positive linear solutions are clamped: the log parametrisation needs E, A, B > 0.
       const E = Math.max(sol[0], floor);
       const A = Math.max(sol[1], floor);
@@ -122,7 +140,9 @@ export function varproStarts(data: LogData, delta: number, count: number, weight
     }
   }
   scored.sort((p, q) => p.f - q.f);
-  return scored.slice(0, count).map((s) => Float64Array.of(Math.log(s.lin[1]), Math.log(s.lin[2]), Math.log(s.lin[0]), exponents[s.ia]!, exponents[s.ib]!));
+  return scored
+    .slice(0, count)
+    .map((s) => Float64Array.of(Math.log(s.lin[1]), Math.log(s.lin[2]), Math.log(s.lin[0]), exponents[s.ia]!, exponents[s.ib]!));
 }
 
 /**
@@ -200,8 +220,15 @@ export function thetaToParams(theta: ArrayLike<number>): Float64Array {
 export function degeneracyWarnings(values: ArrayLike<number>, N: ArrayLike<number>, D: ArrayLike<number>, L: ArrayLike<number>): string[] {
   const [E, A, B, alpha, beta] = [values[0]!, values[1]!, values[2]!, values[3]!, values[4]!];
   const out: string[] = [];
-  for (const [name, v, what] of [['alpha', alpha, 'N'], ['beta', beta, 'D']] as const) {
-    if (v <= 0) out.push(`${name} = ${v.toPrecision(3)} ≤ 0: the fitted loss does not fall with ${what}; the data do not identify the ${what} term (non-physical optimum)`);
+  for (const [name, v, what] of [
+    ['alpha', alpha, 'N'],
+    ['beta', beta, 'D'],
+  ] as const) {
+    if (v <= 0)
+      out.push(
+        `${name} = ${v.toPrecision(3)} ≤ 0: the fitted loss does not fall with ${what}; the data do not identify the ${what} term ` +
+          `(non-physical optimum)`,
+      );
     else if (v < 0.02) out.push(`${name} = ${v.toPrecision(3)} ≈ 0: the ${what} term is nearly constant and trades off with E`);
   }
   let maxE = 0;
@@ -209,17 +236,26 @@ export function degeneracyWarnings(values: ArrayLike<number>, N: ArrayLike<numbe
   let maxB = 0;
   for (let i = 0; i < L.length; i++) {
     maxE = Math.max(maxE, E / L[i]!);
-    maxA = Math.max(maxA, A * N[i]! ** -alpha / L[i]!);
-    maxB = Math.max(maxB, B * D[i]! ** -beta / L[i]!);
+    maxA = Math.max(maxA, (A * N[i]! ** -alpha) / L[i]!);
+    maxB = Math.max(maxB, (B * D[i]! ** -beta) / L[i]!);
   }
-  for (const [term, share] of [['E', maxE], ['A/N^alpha', maxA], ['B/D^beta', maxB]] as const) {
+  for (const [term, share] of [
+    ['E', maxE],
+    ['A/N^alpha', maxA],
+    ['B/D^beta', maxB],
+  ] as const) {
     if (share < 1e-4) out.push(`the ${term} term is below 0.01% of the loss at every row: it is not identified by these data`);
   }
   return out;
 }
 
 /** Fit the Chinchilla form; returns a FitResult (CIs empty: use `bootstrapFit`). */
-export function fitChinchilla(N: Float64Array, D: Float64Array, L: Float64Array, options: ChinchillaOptions = {}): FitResult & { theta: Float64Array } {
+export function fitChinchilla(
+  N: Float64Array,
+  D: Float64Array,
+  L: Float64Array,
+  options: ChinchillaOptions = {},
+): FitResult & { theta: Float64Array } {
   const data = toLogData(N, D, L);
   const method = options.method ?? 'varpro';
   const raw = fitChinchillaRaw(data, options);
@@ -252,7 +288,10 @@ export function fitChinchilla(N: Float64Array, D: Float64Array, L: Float64Array,
     ci: {},
     ci_level: 0.95,
     ciMethod: 'none',
-    method: method === 'grid' ? `lbfgs multi-start (${raw.starts} starts, Hoffmann grid)` : `varpro exponent grid + lbfgs polish (${raw.starts} starts)`,
+    method:
+      method === 'grid'
+        ? `lbfgs multi-start (${raw.starts} starts, Hoffmann grid)`
+        : `varpro exponent grid + lbfgs polish (${raw.starts} starts)`,
     warnings,
     sigma: Math.sqrt(rss / Math.max(1, n - 5)),
     residuals,

@@ -44,7 +44,12 @@ export function leaveOneOut(obs: Observations, options: FitOptions): { errors: F
  * Fit on the rows with the smallest `by` input (all but the largest `holdOut` rows), predict the rest:
  * absolute relative error of each extrapolated point (the Hitchhiker's-guide criterion).
  */
-export function fitSmallPredictLarge(obs: Observations, options: FitOptions, holdOut = 1, by: 'x' | 'N' | 'D' = 'x'): { held: number[]; absRelErrors: number[] } {
+export function fitSmallPredictLarge(
+  obs: Observations,
+  options: FitOptions,
+  holdOut = 1,
+  by: 'x' | 'N' | 'D' = 'x',
+): { held: number[]; absRelErrors: number[] } {
   const form = typeof options.form === 'string' ? getForm(options.form) : options.form;
   const key = obs[by];
   if (!key) throw new LawsError(`fitSmallPredictLarge: observations have no '${by}'`);
@@ -52,5 +57,8 @@ export function fitSmallPredictLarge(obs: Observations, options: FitOptions, hol
   const train = order.slice(0, order.length - holdOut);
   const held = order.slice(order.length - holdOut);
   const fit = fitLaw(subset(obs, train), { ...options, intervals: false });
-  return { held, absRelErrors: held.map((i) => Math.abs(form.predict(fit.values, inputsAt(obs, form.inputs, i)) - obs.y[i]!) / Math.abs(obs.y[i]!)) };
+  return {
+    held,
+    absRelErrors: held.map((i) => Math.abs(form.predict(fit.values, inputsAt(obs, form.inputs, i)) - obs.y[i]!) / Math.abs(obs.y[i]!)),
+  };
 }

@@ -6,7 +6,17 @@ const cols = (text: string, names: string[]) => readCsvColumns(text, names, 'f.c
 
 describe('parseNumberCell', () => {
   it('accepts decimal numbers with optional sign, point, exponent and surrounding spaces', () => {
-    for (const [s, v] of [['1', 1], ['-2.5', -2.5], ['+3', 3], ['.5', 0.5], ['5.', 5], ['1e9', 1e9], ['1.5E-3', 1.5e-3], [' 7 ', 7]] as const) expect(parseNumberCell(s)).toBe(v);
+    for (const [s, v] of [
+      ['1', 1],
+      ['-2.5', -2.5],
+      ['+3', 3],
+      ['.5', 0.5],
+      ['5.', 5],
+      ['1e9', 1e9],
+      ['1.5E-3', 1.5e-3],
+      [' 7 ', 7],
+    ] as const)
+      expect(parseNumberCell(s)).toBe(v);
   });
   it('refuses what Number() would accept but a results table should not contain', () => {
     expect(parseNumberCell('0x10')).toEqual({ problem: expect.stringMatching(/'0x10' \(hexadecimal/) });

@@ -37,7 +37,10 @@ export class CsvColumnReader {
   private readonly store: GrowingColumn[];
   private rows = 0;
 
-  constructor(private readonly source: string, private readonly wanted: readonly string[]) {
+  constructor(
+    private readonly source: string,
+    private readonly wanted: readonly string[],
+  ) {
     this.store = wanted.map(() => new GrowingColumn());
     this.tokenizer = new CsvTokenizer(source, (fields, line) => (this.header ? this.onRow(fields, line) : this.onHeader(fields)));
   }

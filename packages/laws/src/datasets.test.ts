@@ -26,7 +26,9 @@ describe('built-in datasets', () => {
 
   it('bnslAddition: 17 points, the 14 smallest sizes to fit and 3 to extrapolate, loss falling', () => {
     expect(bnslAddition.length).toBe(17);
-    expect(bnslAddition.filter((r) => r.split === 'fit').map((r) => r.dataset_size)).toEqual([160, 192, 256, 320, 384, 448, 480, 512, 544, 576, 608, 640, 672, 736]);
+    expect(bnslAddition.filter((r) => r.split === 'fit').map((r) => r.dataset_size)).toEqual([
+      160, 192, 256, 320, 384, 448, 480, 512, 544, 576, 608, 640, 672, 736,
+    ]);
     expect(bnslAddition.filter((r) => r.split === 'extrapolate').map((r) => r.dataset_size)).toEqual([800, 864, 928]);
     for (let i = 1; i < bnslAddition.length; i++) expect(bnslAddition[i]!.loss).toBeLessThan(bnslAddition[i - 1]!.loss);
     expect(datasets.bnslAddition).toBe(bnslAddition);

@@ -70,10 +70,11 @@ describe('fitLaw: known-parameter recovery', () => {
   it('kaplan-nd recovers its four parameters from exact data', () => {
     const N: number[] = [];
     const D: number[] = [];
-    for (const n of logSpaced(1e7, 1e10, 5)) for (const d of logSpaced(1e8, 1e11, 5)) {
-      N.push(n);
-      D.push(d);
-    }
+    for (const n of logSpaced(1e7, 1e10, 5))
+      for (const d of logSpaced(1e8, 1e11, 5)) {
+        N.push(n);
+        D.push(d);
+      }
     const truth = [6.4e13, 1.8e13, 0.076, 0.103];
     const y = N.map((n, i) => kaplanND.predict(truth, [n, D[i]!]));
     const fit = fitLaw({ N, D, y }, { form: 'kaplan-nd' });
@@ -108,7 +109,9 @@ describe('fitLaw: known-parameter recovery', () => {
 
 describe('fitLaw: bad input is a LawsInputError naming row and column', () => {
   it('rejects NaN, non-positive values, too few points and x without spread', () => {
-    expect(() => fitLaw({ x: [1, 2, Number.NaN], y: [1, 2, 3] }, { form: 'power', labels: { x: 'num_params' } })).toThrow(/row 3, column 'num_params'/);
+    expect(() => fitLaw({ x: [1, 2, Number.NaN], y: [1, 2, 3] }, { form: 'power', labels: { x: 'num_params' } })).toThrow(
+      /row 3, column 'num_params'/,
+    );
     expect(() => fitLaw({ x: [1, 2, 3], y: [1, -2, 3] }, { form: 'power' })).toThrow(LawsInputError);
     expect(() => fitLaw({ x: [1, 2], y: [1, 2] }, { form: 'saturating' })).toThrow(/3 parameters but only 2 points/);
     expect(() => fitLaw({ x: [5, 5, 5], y: [1, 2, 3] }, { form: 'power' })).toThrow(/no spread/);

@@ -75,20 +75,38 @@ function multiStart(form: Form, inputs: Float64Array[], y: Float64Array, options
   // optimum takes ~15 passes over its rows, so it weighs rows / (3·SUBSAMPLE_ROWS) starts.
   const units = strides.slice(1).map((s) => Math.max(1, Math.round(n / s / (3 * SUBSAMPLE_ROWS))));
   const total = starts.length + units.reduce((a, b) => a + b, 0);
-  const firstLbfgs = { relTol: Math.max(1e-12, 4e-16 * first.y.length), gradTol: Math.max(1e-10, 4e-16 * first.y.length), ...nlsOptions.lbfgs };
-  let res = fitNls(form, first.inputs, first.y, starts, { ...nlsOptions, lbfgs: firstLbfgs, weights: first.weights, onProgress: progress && ((done) => progress(done, total)) });
+  const firstLbfgs = {
+    relTol: Math.max(1e-12, 4e-16 * first.y.length),
+    gradTol: Math.max(1e-10, 4e-16 * first.y.length),
+    ...nlsOptions.lbfgs,
+  };
+  let res = fitNls(form, first.inputs, first.y, starts, {
+    ...nlsOptions,
+    lbfgs: firstLbfgs,
+    weights: first.weights,
+    onProgress: progress && ((done) => progress(done, total)),
+  });
   let done = starts.length;
   strides.slice(1).forEach((stride, i) => {
     const lv = level(stride);
     // A sum of m terms is only accurate to ~m·ε relative: tighter stopping tests than that never trigger.
     const floor = Math.max(1e-12, 4e-16 * lv.y.length);
     const lbfgs = { relTol: floor, gradTol: Math.max(1e-10, floor), ...nlsOptions.lbfgs };
-    const refined = fitNls(form, lv.inputs, lv.y, Number.isFinite(res.objective) ? [res.values] : starts, { ...nlsOptions, weights: lv.weights, lbfgs, onProgress: undefined });
+    const refined = fitNls(form, lv.inputs, lv.y, Number.isFinite(res.objective) ? [res.values] : starts, {
+      ...nlsOptions,
+      weights: lv.weights,
+      lbfgs,
+      onProgress: undefined,
+    });
     res = refined;
     done += units[i]!;
     progress?.(done, total);
   });
-  return { res: { ...res, starts: starts.length }, starts, how: ` on a 1-in-${strides[0]} subsample of ${n} rows, the best refined on all rows` };
+  return {
+    res: { ...res, starts: starts.length },
+    starts,
+    how: ` on a 1-in-${strides[0]} subsample of ${n} rows, the best refined on all rows`,
+  };
 }
 
 /** Wald intervals from the Gauss-Newton covariance of a least-squares fit in the given space. */
@@ -131,7 +149,13 @@ export function fitLaw(obs: Observations, options: FitOptions): FitResult {
   const { inputs, y } = checkedInputs(form, obs, options.labels, space === 'log');
   const special = strategyOf(form).fit?.(inputs, y, resolved, obs.weights);
   if (special) return special;
-  const nlsOptions: NlsOptions = { space, loss: resolved.loss, delta: resolved.delta, weights: obs.weights, onProgress: options.onProgress };
+  const nlsOptions: NlsOptions = {
+    space,
+    loss: resolved.loss,
+    delta: resolved.delta,
+    weights: obs.weights,
+    onProgress: options.onProgress,
+  };
   const { res, starts, how } = multiStart(form, inputs, y, options, nlsOptions);
   if (!Number.isFinite(res.objective) || res.values.some((v) => !Number.isFinite(v))) {
     throw new LawsError(`form '${form.name}': no start reached a finite fit (${starts.length} starts)`);
@@ -171,7 +195,11 @@ export function fitLaw(obs: Observations, options: FitOptions): FitResult {
     });
     if (profiled.length > 0) {
       ciMethod += `; profile likelihood (F) for ${profiled.join(', ')}`;
-      warnings.push(`the Wald interval of ${profiled.join(', ')} ${profiled.length > 1 ? 'are' : 'is'} invalid (crosses the bound 0 or is singular): profile-likelihood interval reported instead${profiled.some((nm) => !wald.ci[nm]!.every(Number.isFinite)) ? ' (unbounded where the profile never crossed the limit)' : ''}`);
+      warnings.push(
+        `the Wald interval of ${profiled.join(', ')} ${profiled.length > 1 ? 'are' : 'is'} invalid (crosses the bound 0 or is ` +
+          'singular): profile-likelihood interval reported instead' +
+          (profiled.some((nm) => !wald.ci[nm]!.every(Number.isFinite)) ? ' (unbounded where the profile never crossed the limit)' : ''),
+      );
     }
   }
   if (wald.dof <= 0) warnings.push(`${y.length} points for ${form.params.length} parameters: no residual degrees of freedom, no intervals`);

@@ -6,9 +6,7 @@ export { bnsl, chinchilla, kaplanC, kaplanD, kaplanN, kaplanND, power, saturatin
 
 // Fitting machinery
 export { defaultStarts } from './fit.js';
-export {
-  degeneracyWarnings, fitChinchillaRaw, thetaToParams, toLogData, varproStarts, type ChinchillaMethod,
-} from './chinchilla.js';
+export { degeneracyWarnings, fitChinchillaRaw, thetaToParams, toLogData, varproStarts, type ChinchillaMethod } from './chinchilla.js';
 export { chinchillaObjective, hoffmannGrid, huber } from './chinchilla-objective.js';
 export { fitNls, type NlsOptions } from './nls.js';
 export { Lbfgs, type LbfgsOptions, type LbfgsResult, type ObjectiveFn } from './lbfgs.js';
@@ -22,9 +20,7 @@ export { type ChinchillaParam, type ChinchillaProfileOptions } from './profile-c
 export { chiSquareQuantile, normalCdf, normalQuantile, quantile, studentTCdf, studentTQuantile } from './distributions.js';
 
 // Analysis pieces (analyzePowerLaw combines them)
-export {
-  diminishingReturns, exponentTest, type ComputeOptimal, type DiminishingRow, type ExponentTest,
-} from './analysis.js';
+export { diminishingReturns, exponentTest, type ComputeOptimal, type DiminishingRow, type ExponentTest } from './analysis.js';
 export { type DiminishingReturnsRow, type ExponentSummary } from './power-analysis.js';
 export { type CompareExponentsOptions } from './families/compare.js';
 export { exponentDifferenceCoverage, type CoverageOptions, type CoverageResult } from './families/coverage.js';
@@ -37,8 +33,14 @@ export { type Design, type PlanOptions } from './plan.js';
 // Units and datasets, one by one
 export { assertComparable, type Exponent } from './units.js';
 export {
-  bnslAddition, chinchillaFitData, mobilellm, mobilellmConditions,
-  type BnslAdditionRow, type ChinchillaRuns, type MeasurementConditions, type MobileLlmRow,
+  bnslAddition,
+  chinchillaFitData,
+  mobilellm,
+  mobilellmConditions,
+  type BnslAdditionRow,
+  type ChinchillaRuns,
+  type MeasurementConditions,
+  type MobileLlmRow,
 } from './datasets.js';
 
 // Form strategies, model selection, data preparation and CSV parts

@@ -17,7 +17,9 @@ describe('isoflopBracketing', () => {
     const res = isoflopBracketing(grid((C) => (C < 1e16 ? 1e5 : C > 1e16 ? 1e8 : 4e6)));
     expect(res.budgets.map((b) => b.atEdge)).toEqual([true, false, true]);
     expect(res.warnings).toHaveLength(2);
-    expect(res.warnings[0]).toBe('at C = 1.0e+15 FLOP the best model is at the edge of the ladder (1000000 params): the grid does not bracket the optimum');
+    expect(res.warnings[0]).toBe(
+      'at C = 1.0e+15 FLOP the best model is at the edge of the ladder (1000000 params): the grid does not bracket the optimum',
+    );
     expect(res.warnings[1]).toMatch(/C = 1\.0e\+17 FLOP .*16000000 params/);
   });
 });

@@ -38,7 +38,12 @@ export function approach2(runs: readonly IsoflopRun[]): Approach2Result {
     }
     const a = new Float64Array(rs.length * 3);
     rs.forEach((r, i) => a.set([1, Math.log(r.N), Math.log(r.N) ** 2], i * 3));
-    const c = leastSquares(a, rs.length, 3, rs.map((r) => r.loss));
+    const c = leastSquares(
+      a,
+      rs.length,
+      3,
+      rs.map((r) => r.loss),
+    );
     if (!c || !(c[2]! > 0)) {
       warnings.push(`the loss at C = ${C.toExponential(1)} FLOP is not convex in ln N (no minimum inside the slice): slice left out`);
       continue;
@@ -46,7 +51,10 @@ export function approach2(runs: readonly IsoflopRun[]): Approach2Result {
     slices.push({ C, N_opt: Math.exp(-c[1]! / (2 * c[2]!)), points: rs.length });
   }
   if (slices.length < 3) throw new LawsInputError(`approach 2 needs ≥ 3 IsoFLOP slices with a convex parabola, found ${slices.length}`);
-  const fit = fitPowerOls(slices.map((s) => s.C), slices.map((s) => s.N_opt));
+  const fit = fitPowerOls(
+    slices.map((s) => s.C),
+    slices.map((s) => s.N_opt),
+  );
   return { slices, a: fit.params.b!, k: fit.params.a!, ciA: fit.ci.b!, warnings };
 }
 
@@ -77,7 +85,10 @@ export function approach1(curves: readonly { N: number; D: number[]; loss: numbe
     if (Number.isFinite(bestN)) slices.push({ C, N_opt: bestN, points: curves.length });
   }
   if (slices.length < 3) throw new LawsInputError(`approach 1 needs ≥ 3 budgets covered by the curves, found ${slices.length}`);
-  const fit = fitPowerOls(slices.map((s) => s.C), slices.map((s) => s.N_opt));
+  const fit = fitPowerOls(
+    slices.map((s) => s.C),
+    slices.map((s) => s.N_opt),
+  );
   return { slices, a: fit.params.b!, k: fit.params.a!, ciA: fit.ci.b! };
 }
 
@@ -131,7 +142,11 @@ export function isoflopBracketing(runs: readonly IsoflopRun[]): { budgets: Isofl
     const best = runs.filter((r) => r.C === C).sort((a, b) => a.loss - b.loss)[0]!;
     const atEdge = best.N === sizes[0] || best.N === sizes.at(-1);
     budgets.push({ C, bestN: best.N, bestLoss: best.loss, atEdge });
-    if (atEdge) warnings.push(`at C = ${C.toExponential(1)} FLOP the best model is at the edge of the ladder (${best.N} params): the grid does not bracket the optimum`);
+    if (atEdge)
+      warnings.push(
+        `at C = ${C.toExponential(1)} FLOP the best model is at the edge of the ladder (${best.N} params): the grid does not bracket ` +
+          `the optimum`,
+      );
   }
   return { budgets, warnings };
 }

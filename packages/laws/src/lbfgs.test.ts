@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Lbfgs } from './lbfgs.js';
 
-const rosen = (scale: number) => (x: Float64Array, g: Float64Array): number => {
-  const [a, b] = [x[0]!, x[1]!];
-  g[0] = scale * (-2 * (1 - a) - 400 * a * (b - a * a));
-  g[1] = scale * 200 * (b - a * a);
-  return scale * ((1 - a) ** 2 + 100 * (b - a * a) ** 2);
-};
+const rosen =
+  (scale: number) =>
+  (x: Float64Array, g: Float64Array): number => {
+    const [a, b] = [x[0]!, x[1]!];
+    g[0] = scale * (-2 * (1 - a) - 400 * a * (b - a * a));
+    g[1] = scale * 200 * (b - a * a);
+    return scale * ((1 - a) ** 2 + 100 * (b - a * a) ** 2);
+  };
 
 describe('Lbfgs', () => {
   it('minimises Rosenbrock from (-1.2, 1)', () => {

@@ -76,10 +76,21 @@ export function nlsObjective(form: Form, inputs: Float64Array[], y: Float64Array
 }
 
 /** Minimise from every start (parameter vectors in natural units); returns the best. */
-export function fitNls(form: Form, inputs: Float64Array[], y: Float64Array, starts: ArrayLike<number>[], options: NlsOptions = {}): NlsResult {
+export function fitNls(
+  form: Form,
+  inputs: Float64Array[],
+  y: Float64Array,
+  starts: ArrayLike<number>[],
+  options: NlsOptions = {},
+): NlsResult {
   const { fg, toParams, toU } = nlsObjective(form, inputs, y, options);
   const opt = new Lbfgs(form.params.length);
-  let best: NlsResult = { values: new Float64Array(form.params.length).fill(Number.NaN), objective: Infinity, converged: false, starts: starts.length };
+  let best: NlsResult = {
+    values: new Float64Array(form.params.length).fill(Number.NaN),
+    objective: Infinity,
+    converged: false,
+    starts: starts.length,
+  };
   let done = 0;
   for (const start of starts) {
     if (done > 0) options.onProgress?.(done, starts.length);
@@ -90,7 +101,12 @@ export function fitNls(form: Form, inputs: Float64Array[], y: Float64Array, star
     const u = toU(start);
     const res = opt.minimize(fg, u, { maxIterations: 2000, relTol: 1e-12, gradTol: 1e-10, ...options.lbfgs });
     if (Number.isFinite(res.f) && res.f < best.objective) {
-      best = { values: toParams(u, new Float64Array(form.params.length)), objective: res.f, converged: res.converged, starts: starts.length };
+      best = {
+        values: toParams(u, new Float64Array(form.params.length)),
+        objective: res.f,
+        converged: res.converged,
+        starts: starts.length,
+      };
     }
   }
   options.onProgress?.(starts.length, starts.length);

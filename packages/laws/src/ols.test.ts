@@ -36,7 +36,10 @@ describe('power law by log-log OLS', () => {
 
   it('matches an independent normal-equation computation on exact data', () => {
     const xs = [1, 10, 100, 1000];
-    const fit = fitPowerOls(xs, xs.map((v) => 3 * v ** -0.5));
+    const fit = fitPowerOls(
+      xs,
+      xs.map((v) => 3 * v ** -0.5),
+    );
     expect(fit.params.a).toBeCloseTo(3, 10);
     expect(fit.params.b).toBeCloseTo(-0.5, 12);
   });

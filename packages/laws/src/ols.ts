@@ -53,7 +53,8 @@ export function fitPowerOls(x: ArrayLike<number>, y: ArrayLike<number>, level = 
   const seLnA = Math.sqrt(s2 * (1 / n + (mx * mx) / sxx));
   const t = studentTQuantile(0.5 + level / 2, dof);
   const warnings: string[] = [];
-  if (n < 6) warnings.push(`only ${n} points: the interval of b rests on ${dof} degrees of freedom; see profileExponentCi and fewer-points caveats`);
+  if (n < 6)
+    warnings.push(`only ${n} points: the interval of b rests on ${dof} degrees of freedom; see profileExponentCi and fewer-points caveats`);
   return {
     form: power.name,
     n_points: n,
@@ -90,7 +91,12 @@ export function powerPredictionInterval(fit: PowerOlsFit, x0: number, level = 0.
  * n·ln(RSS(b)/RSS_min) below the χ²₁ quantile. At small n this is narrower than the t interval (it ignores
  * the estimated variance's own uncertainty); `calibration: 'F'` uses the small-sample F/t calibration instead.
  */
-export function profileExponentCi(x: ArrayLike<number>, y: ArrayLike<number>, level = 0.95, calibration: 'chi2' | 'F' = 'chi2'): [number, number] {
+export function profileExponentCi(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  level = 0.95,
+  calibration: 'chi2' | 'F' = 'chi2',
+): [number, number] {
   const fit = fitPowerOls(x, y, level);
   const n = fit.n_points;
   const { sxx, dof } = fit.stats;

@@ -5,10 +5,11 @@ import { logSpaced, planExponentCi } from './simulate.js';
 const grid = (sizes: number[], budgets: number): Design => {
   const N: number[] = [];
   const D: number[] = [];
-  for (const s of sizes) for (let k = 0; k < budgets; k++) {
-    N.push(s);
-    D.push(s * 20 * 10 ** (-1 + (2 * k) / (budgets - 1)));
-  }
+  for (const s of sizes)
+    for (let k = 0; k < budgets; k++) {
+      N.push(s);
+      D.push(s * 20 * 10 ** (-1 + (2 * k) / (budgets - 1)));
+    }
   return { N, D, label: `${sizes.length} sizes × ${budgets} budgets` };
 };
 
@@ -16,13 +17,25 @@ describe('planCi', () => {
   it('power law: the generic planner agrees with the closed-form OLS planner on the same random draws', () => {
     const designs = [3, 5, 8].map((k) => logSpaced(1.2e8, 1e9, k));
     const closed = planExponentCi({ a: 1151.6, b: -0.2457 }, designs, { sigmaLog: 0.013, targetWidth: 0.05, replicates: 300, seed: 2 });
-    const generic = planCi('power', [1151.6, -0.2457], 'b', designs.map((x) => ({ x })), { sigmaLog: 0.013, targetWidth: 0.05, replicates: 300, seed: 2 });
+    const generic = planCi(
+      'power',
+      [1151.6, -0.2457],
+      'b',
+      designs.map((x) => ({ x })),
+      { sigmaLog: 0.013, targetWidth: 0.05, replicates: 300, seed: 2 },
+    );
     generic.plans.forEach((p, i) => {
       expect(p.medianWidth).toBeCloseTo(closed.plans[i]!.medianWidth, 10);
       expect(p.coverage).toBeCloseTo(closed.plans[i]!.coverage, 10);
     });
     // For a model linear in its parameters the F-calibrated profile interval is the t interval.
-    const profiled = planCi('power', [1151.6, -0.2457], 'b', designs.map((x) => ({ x })), { sigmaLog: 0.013, targetWidth: 0.05, replicates: 40, seed: 2, interval: 'profile' });
+    const profiled = planCi(
+      'power',
+      [1151.6, -0.2457],
+      'b',
+      designs.map((x) => ({ x })),
+      { sigmaLog: 0.013, targetWidth: 0.05, replicates: 40, seed: 2, interval: 'profile' },
+    );
     const closedFew = planExponentCi({ a: 1151.6, b: -0.2457 }, designs, { sigmaLog: 0.013, targetWidth: 0.05, replicates: 40, seed: 2 });
     profiled.plans.forEach((p, i) => expect(p.medianWidth / closedFew.plans[i]!.medianWidth).toBeCloseTo(1, 4));
   });
@@ -43,15 +56,22 @@ describe('planCi', () => {
 
   it('saturating: the interval width scales with the noise', () => {
     const design = { x: logSpaced(1e5, 1e9, 8) };
-    const width = (sigmaLog: number) => planCi('saturating', [2, 50, 0.3], 'alpha', [design], { sigmaLog, targetWidth: 1, replicates: 150, seed: 5 }).plans[0]!.medianWidth;
+    const width = (sigmaLog: number) =>
+      planCi('saturating', [2, 50, 0.3], 'alpha', [design], { sigmaLog, targetWidth: 1, replicates: 150, seed: 5 }).plans[0]!.medianWidth;
     const ratio = width(0.02) / width(0.01);
     expect(ratio).toBeGreaterThan(1.7);
     expect(ratio).toBeLessThan(2.3);
   });
 
   it('rejects designs with too few runs, a missing input or an unknown parameter', () => {
-    expect(() => planCi('saturating', [2, 50, 0.3], 'alpha', [{ x: [1, 2, 3] }], { sigmaLog: 0.01, targetWidth: 1 })).toThrow(/3 runs for 3 parameters/);
-    expect(() => planCi('chinchilla', [1, 1, 1, 0.3, 0.3], 'alpha', [{ x: [1, 2, 3, 4, 5, 6] }], { sigmaLog: 0.01, targetWidth: 1 })).toThrow(/needs 'N'/);
-    expect(() => planCi('power', [1, -0.1], 'gamma', [{ x: [1, 2, 3] }], { sigmaLog: 0.01, targetWidth: 1 })).toThrow(/no parameter 'gamma'/);
+    expect(() => planCi('saturating', [2, 50, 0.3], 'alpha', [{ x: [1, 2, 3] }], { sigmaLog: 0.01, targetWidth: 1 })).toThrow(
+      /3 runs for 3 parameters/,
+    );
+    expect(() =>
+      planCi('chinchilla', [1, 1, 1, 0.3, 0.3], 'alpha', [{ x: [1, 2, 3, 4, 5, 6] }], { sigmaLog: 0.01, targetWidth: 1 }),
+    ).toThrow(/needs 'N'/);
+    expect(() => planCi('power', [1, -0.1], 'gamma', [{ x: [1, 2, 3] }], { sigmaLog: 0.01, targetWidth: 1 })).toThrow(
+      /no parameter 'gamma'/,
+    );
   });
 });

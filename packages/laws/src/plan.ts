@@ -54,23 +54,38 @@ export interface PlannedDesign {
 function observations(form: Form, design: Design): { obs: Observations; inputs: number[][] } {
   const inputs = form.inputs.map((name) => {
     const col = design[name];
-    if (!col) throw new LawsInputError(`form '${form.name}' needs '${name}' in every design${design.label ? ` (design '${design.label}' has none)` : ''}`);
+    if (!col)
+      throw new LawsInputError(
+        `form '${form.name}' needs '${name}' in every design${design.label ? ` (design '${design.label}' has none)` : ''}`,
+      );
     return Array.from(col);
   });
   const n = inputs[0]!.length;
-  if (inputs.some((c) => c.length !== n)) throw new LawsInputError(`design${design.label ? ` '${design.label}'` : ''}: inputs differ in length`);
-  if (n <= form.params.length) throw new LawsInputError(`design${design.label ? ` '${design.label}'` : ''} has ${n} runs for ${form.params.length} parameters: need more runs than parameters`);
+  if (inputs.some((c) => c.length !== n))
+    throw new LawsInputError(`design${design.label ? ` '${design.label}'` : ''}: inputs differ in length`);
+  if (n <= form.params.length)
+    throw new LawsInputError(
+      `design${design.label ? ` '${design.label}'` : ''} has ${n} runs for ${form.params.length} parameters: need more runs than ` +
+        `parameters`,
+    );
   const obs: Observations = { y: [] };
   form.inputs.forEach((name, c) => (obs[name] = inputs[c]!));
   return { obs, inputs };
 }
 
 /** Simulate each design and report the width of `param`'s interval; `smallestDesign` is the first (cheapest) that meets the target. */
-export function planCi(formOrName: string | Form, truth: ArrayLike<number>, param: string, designs: readonly Design[], options: PlanOptions): { plans: PlannedDesign[]; smallestDesign: PlannedDesign | null } {
+export function planCi(
+  formOrName: string | Form,
+  truth: ArrayLike<number>,
+  param: string,
+  designs: readonly Design[],
+  options: PlanOptions,
+): { plans: PlannedDesign[]; smallestDesign: PlannedDesign | null } {
   const form = typeof formOrName === 'string' ? getForm(formOrName) : formOrName;
   const j = form.params.indexOf(param);
   if (j < 0) throw new LawsInputError(`form '${form.name}' has no parameter '${param}' (has ${form.params.join(', ')})`);
-  if (truth.length !== form.params.length) throw new LawsInputError(`truth has ${truth.length} values, form '${form.name}' has ${form.params.length} parameters`);
+  if (truth.length !== form.params.length)
+    throw new LawsInputError(`truth has ${truth.length} values, form '${form.name}' has ${form.params.length} parameters`);
   if (!(options.sigmaLog > 0)) throw new LawsInputError(`sigmaLog must be > 0, found ${options.sigmaLog}`);
   const reps = options.replicates ?? 200;
   const level = options.level ?? 0.95;
@@ -83,7 +98,12 @@ export function planCi(formOrName: string | Form, truth: ArrayLike<number>, para
   const plans = designs.map((design) => {
     const { obs, inputs } = observations(form, design);
     const n = inputs[0]!.length;
-    const mean = Float64Array.from({ length: n }, (_, i) => form.predict(truth, inputs.map((c) => c[i]!)));
+    const mean = Float64Array.from({ length: n }, (_, i) =>
+      form.predict(
+        truth,
+        inputs.map((c) => c[i]!),
+      ),
+    );
     const y = new Float64Array(n);
     const widths: number[] = [];
     let covered = 0;
@@ -95,9 +115,10 @@ export function planCi(formOrName: string | Form, truth: ArrayLike<number>, para
       try {
         const study: Observations = { ...obs, y };
         const fitOptions = { ...options.fit, form, level };
-        ci = mode === 'profile' || strategy.planByProfile
-          ? profileIntervals(study, fitOptions, [param]).ci[param]
-          : fitLaw(study, fitOptions).ci[param];
+        ci =
+          mode === 'profile' || strategy.planByProfile
+            ? profileIntervals(study, fitOptions, [param]).ci[param]
+            : fitLaw(study, fitOptions).ci[param];
       } catch {
         ci = undefined;
       }
@@ -113,7 +134,14 @@ export function planCi(formOrName: string | Form, truth: ArrayLike<number>, para
       if (ci[1] - ci[0] < options.targetWidth) below++;
     }
     widths.sort((a, b) => a - b);
-    return { design, points: n, medianWidth: widths[Math.floor(reps / 2)]!, fractionBelowTarget: below / reps, coverage: covered / (reps - failed || 1), failed };
+    return {
+      design,
+      points: n,
+      medianWidth: widths[Math.floor(reps / 2)]!,
+      fractionBelowTarget: below / reps,
+      coverage: covered / (reps - failed || 1),
+      failed,
+    };
   });
   return { plans, smallestDesign: plans.find((p) => p.medianWidth < options.targetWidth) ?? null };
 }

@@ -23,8 +23,13 @@ describe('analyzePowerLaw', () => {
   it('tests the loss exponent against a reference only in loss units, with the models needed', () => {
     const nonEmbedding = x.map((n, i) => n - [576, 960, 1152, 1280][i]! * 32000);
     const result = analyzePowerLaw({
-      x, y: ppl, xUnit: 'params_total', yUnit: 'perplexity', bootstrapResamples: 0,
-      xForReference: nonEmbedding, reference: { name: 'Kaplan α_N', exponent: -0.076, xUnit: 'params_non_embedding' },
+      x,
+      y: ppl,
+      xUnit: 'params_total',
+      yUnit: 'perplexity',
+      bootstrapResamples: 0,
+      xForReference: nonEmbedding,
+      reference: { name: 'Kaplan α_N', exponent: -0.076, xUnit: 'params_non_embedding' },
     });
     const test = result.referenceTest!;
     expect(test.xUnit).toBe('params_non_embedding');
@@ -57,7 +62,14 @@ describe('analyzePowerLaw', () => {
   });
 
   it('gives a prediction interval at 2B parameters that contains the point estimate', () => {
-    const [at2b] = analyzePowerLaw({ x, y: ppl, xUnit: 'params_total', yUnit: 'perplexity', bootstrapResamples: 0, extrapolateTo: [2e9] }).extrapolations;
+    const [at2b] = analyzePowerLaw({
+      x,
+      y: ppl,
+      xUnit: 'params_total',
+      yUnit: 'perplexity',
+      bootstrapResamples: 0,
+      extrapolateTo: [2e9],
+    }).extrapolations;
     expect(at2b!.lo).toBeLessThan(at2b!.estimate);
     expect(at2b!.hi).toBeGreaterThan(at2b!.estimate);
     expect(at2b!.estimate).toBeCloseTo(1151.6 * 2e9 ** -0.24571, 1);

@@ -67,20 +67,30 @@ export interface PowerAnalysis {
   /** The fit after converting y to loss (nats/token); present when y was perplexity. */
   lossExponent: ExponentSummary | null;
   /** Exponent test against the reference in loss units and the reference's x units. */
-  referenceTest: (ExponentTest & {
-    reference: string;
-    referenceExponent: number;
-    /** The loss-unit fit in the reference's x units: loss = estimateA · x^estimate. */
-    estimate: number;
-    estimateA: number;
-    xUnit: XUnit;
-  }) | null;
+  referenceTest:
+    | (ExponentTest & {
+        reference: string;
+        referenceExponent: number;
+        /** The loss-unit fit in the reference's x units: loss = estimateA · x^estimate. */
+        estimate: number;
+        estimateA: number;
+        xUnit: XUnit;
+      })
+    | null;
   diminishingReturns: DiminishingReturnsRow[];
   extrapolations: { x: number; estimate: number; lo: number; hi: number; yUnit: YUnit }[];
   warnings: string[];
 }
 
-function summarize(x: readonly number[], y: ArrayLike<number>, xUnit: XUnit, yUnit: YUnit, level: number, resamples: number, seed: number): { fit: PowerOlsFit; summary: ExponentSummary } {
+function summarize(
+  x: readonly number[],
+  y: ArrayLike<number>,
+  xUnit: XUnit,
+  yUnit: YUnit,
+  level: number,
+  resamples: number,
+  seed: number,
+): { fit: PowerOlsFit; summary: ExponentSummary } {
   const fit = fitPowerOls(x, y, level);
   let bootstrap: [number, number] | null = null;
   if (resamples > 0) {
@@ -91,9 +101,14 @@ function summarize(x: readonly number[], y: ArrayLike<number>, xUnit: XUnit, yUn
   return {
     fit,
     summary: {
-      yUnit, xUnit, a: fit.params.a!, b: fit.params.b!, r2: fit.r2,
+      yUnit,
+      xUnit,
+      a: fit.params.a!,
+      b: fit.params.b!,
+      r2: fit.r2,
       ci: { t: fit.ci.b!, profile: profileExponentCi(x, y, level, 'F'), bootstrap },
-      se: fit.stats.seB, dof: fit.stats.dof,
+      se: fit.stats.seB,
+      dof: fit.stats.dof,
     },
   };
 }
@@ -126,9 +141,18 @@ function diminishing(fit: PowerOlsFit, x: readonly number[], names: readonly str
     const [bLo, bHi] = fit.ci.b!;
     const r = x2 / x1;
     rows.push({
-      from: names[i] ?? String(x1), to: names[j] ?? String(x2), xFrom: x1, xTo: x2, yFrom: y1, yTo: y2,
-      dy, dyCi: [dy - t * se, dy + t * se], dyPer100M: dy * per, dyPer100MCi: [(dy - t * se) * per, (dy + t * se) * per],
-      ratio: y2 / y1, ratioCi: [Math.min(r ** bLo, r ** bHi), Math.max(r ** bLo, r ** bHi)],
+      from: names[i] ?? String(x1),
+      to: names[j] ?? String(x2),
+      xFrom: x1,
+      xTo: x2,
+      yFrom: y1,
+      yTo: y2,
+      dy,
+      dyCi: [dy - t * se, dy + t * se],
+      dyPer100M: dy * per,
+      dyPer100MCi: [(dy - t * se) * per, (dy + t * se) * per],
+      ratio: y2 / y1,
+      ratioCi: [Math.min(r ** bLo, r ** bHi), Math.max(r ** bLo, r ** bHi)],
     });
   }
   return rows;
@@ -151,7 +175,8 @@ export function analyzePowerLaw(input: PowerAnalysisInput): PowerAnalysis {
   let lossY: Float64Array | null = null;
   if (input.yUnit === 'loss_nats') lossY = Float64Array.from(input.y);
   else if (input.yUnit === 'perplexity') lossY = convertY(input.y, 'perplexity', 'loss_nats');
-  const lossExponent = input.yUnit === 'perplexity' && lossY ? summarize(input.x, lossY, input.xUnit, 'loss_nats', level, resamples, seed).summary : null;
+  const lossExponent =
+    input.yUnit === 'perplexity' && lossY ? summarize(input.x, lossY, input.xUnit, 'loss_nats', level, resamples, seed).summary : null;
 
   let referenceTest: PowerAnalysis['referenceTest'] = null;
   if (input.reference) {
@@ -169,11 +194,32 @@ export function analyzePowerLaw(input: PowerAnalysisInput): PowerAnalysis {
         { value: input.reference.exponent, yUnit: 'loss_nats', xUnit: input.reference.xUnit },
         { alpha: 1 - level },
       );
-      referenceTest = { ...test, reference: input.reference.name, referenceExponent: input.reference.exponent, estimate: refFit.params.b!, estimateA: refFit.params.a!, xUnit };
+      referenceTest = {
+        ...test,
+        reference: input.reference.name,
+        referenceExponent: input.reference.exponent,
+        estimate: refFit.params.b!,
+        estimateA: refFit.params.a!,
+        xUnit,
+      };
       warnings.push(...test.warnings);
     }
   }
 
-  const extrapolations = (input.extrapolateTo ?? []).map((x0) => ({ x: x0, ...powerPredictionInterval(fit, x0, level), yUnit: input.yUnit }));
-  return { level, n, fit, exponent: summary, lossExponent, referenceTest, diminishingReturns: diminishing(fit, input.x, names, level), extrapolations, warnings };
+  const extrapolations = (input.extrapolateTo ?? []).map((x0) => ({
+    x: x0,
+    ...powerPredictionInterval(fit, x0, level),
+    yUnit: input.yUnit,
+  }));
+  return {
+    level,
+    n,
+    fit,
+    exponent: summary,
+    lossExponent,
+    referenceTest,
+    diminishingReturns: diminishing(fit, input.x, names, level),
+    extrapolations,
+    warnings,
+  };
 }

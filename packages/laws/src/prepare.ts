@@ -12,7 +12,8 @@ import { convertY, type YUnit } from './units.js';
 /** Indices of the rows kept after dropping the `k` rows of highest y (ties: the earlier row is dropped first). */
 export function dropTop(y: ArrayLike<number>, k: number): number[] {
   const n = y.length;
-  if (!Number.isInteger(k) || k < 0 || k >= n) throw new LawsInputError(`cannot drop ${k} of ${n} rows: expected an integer in [0, ${n - 1}]`);
+  if (!Number.isInteger(k) || k < 0 || k >= n)
+    throw new LawsInputError(`cannot drop ${k} of ${n} rows: expected an integer in [0, ${n - 1}]`);
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => y[b]! - y[a]! || a - b);
   const dropped = new Set(order.slice(0, k));
   return Array.from({ length: n }, (_, i) => i).filter((i) => !dropped.has(i));
@@ -21,7 +22,8 @@ export function dropTop(y: ArrayLike<number>, k: number): number[] {
 /** The observations without the `k` rows of highest y. */
 export function dropTopRows(obs: Observations, k: number): Observations {
   const kept = dropTop(obs.y, k);
-  const pick = (a: ArrayLike<number> | undefined): Float64Array | undefined => (a === undefined ? undefined : Float64Array.from(kept, (i) => a[i]!));
+  const pick = (a: ArrayLike<number> | undefined): Float64Array | undefined =>
+    a === undefined ? undefined : Float64Array.from(kept, (i) => a[i]!);
   const out: Observations = { y: pick(obs.y)! };
   if (obs.x) out.x = pick(obs.x);
   if (obs.N) out.N = pick(obs.N);
@@ -50,7 +52,11 @@ export interface LossUnitRefit {
 export function lossUnitRefit(fit: FitResult, obs: Observations, unitY: YUnit): LossUnitRefit | null {
   if (fit.form !== 'power' || unitY !== 'perplexity' || !obs.x || fit.n_points < 3) return null;
   const lf = fitPowerOls(obs.x, convertY(obs.y, 'perplexity', 'loss_nats'), fit.ci_level);
-  return { b: lf.params.b!, ci_b: lf.ci.b!, note: 'refit of ln(perplexity) = loss in nats; compare this exponent with loss-space laws (Kaplan alpha_N)' };
+  return {
+    b: lf.params.b!,
+    ci_b: lf.ci.b!,
+    note: 'refit of ln(perplexity) = loss in nats; compare this exponent with loss-space laws (Kaplan alpha_N)',
+  };
 }
 
 /** Log residuals ln y − ln ŷ of a fitted one-variable form at each (x, y). */

@@ -14,10 +14,11 @@ const truth = [1.69, 406.4, 410.7, 0.34, 0.28];
 function design(perSize: number): { N: number[]; D: number[] } {
   const N: number[] = [];
   const D: number[] = [];
-  for (const s of [7e7, 1.5e8, 4e8, 1e9, 2.5e9, 6e9, 1.6e10, 4e10]) for (let k = 0; k < perSize; k++) {
-    N.push(s);
-    D.push(s * 20 * 10 ** (-1 + (2 * k) / (perSize - 1)));
-  }
+  for (const s of [7e7, 1.5e8, 4e8, 1e9, 2.5e9, 6e9, 1.6e10, 4e10])
+    for (let k = 0; k < perSize; k++) {
+      N.push(s);
+      D.push(s * 20 * 10 ** (-1 + (2 * k) / (perSize - 1)));
+    }
   return { N, D };
 }
 
@@ -39,7 +40,7 @@ describe('profileChinchilla', () => {
       for (let r = 0; r < k; r++) for (let c = 0; c < k; c++) jtj[r * k + c] = jtj[r * k + c]! + (g[r]! * g[c]!) / (pred * pred);
     }
     const inv = inverseSpd(jtj, k)!;
-    const halfWidthT = Math.sqrt(prof.objectiveIncrease * 2 / (rss / (y.length - k)));
+    const halfWidthT = Math.sqrt((prof.objectiveIncrease * 2) / (rss / (y.length - k)));
     NAMES.forEach((name, j) => {
       const se = Math.sqrt((rss / (y.length - k)) * inv[j * k + j]!);
       const [lo, hi] = prof.ci[name]!;
@@ -53,7 +54,10 @@ describe('profileChinchilla', () => {
 
   it('95% intervals cover the truth at the nominal rate (seeded simulation; 2,000 replicates in `pnpm bench`)', () => {
     // Least squares on 40 runs, Huber (the robust-LR calibration rests on more residuals) on 80 runs.
-    for (const [delta, perSize] of [[Infinity, 5], [1e-3, 10]] as const) {
+    for (const [delta, perSize] of [
+      [Infinity, 5],
+      [1e-3, 10],
+    ] as const) {
       const { N, D } = design(perSize);
       const rng = createRng(delta === Infinity ? 8 : 9);
       const reps = 200;
@@ -103,6 +107,8 @@ describe('profileChinchilla', () => {
 
   it('rejects unknown parameters and too few points', () => {
     expect(() => profileChinchilla([1e8], [1e9], [3], ['gamma' as ChinchillaParam])).toThrow(/no parameter 'gamma'/);
-    expect(() => profileChinchilla([1e8, 2e8, 3e8, 4e8, 5e8], [1e9, 2e9, 3e9, 4e9, 5e9], [3, 2.9, 2.8, 2.7, 2.6])).toThrow(/more points than the 5 parameters/);
+    expect(() => profileChinchilla([1e8, 2e8, 3e8, 4e8, 5e8], [1e9, 2e9, 3e9, 4e9, 5e9], [3, 2.9, 2.8, 2.7, 2.6])).toThrow(
+      /more points than the 5 parameters/,
+    );
   });
 });

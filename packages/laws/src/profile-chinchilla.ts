@@ -92,7 +92,8 @@ function robustScale(r: Float64Array, w: Float64Array | undefined, delta: number
       s1 += wi * (h > 0 ? normalCdf((delta - r[i]!) / h) - normalCdf((-delta - r[i]!) / h) : Math.abs(r[i]!) <= delta ? 1 : 0);
     }
   }
-  if (!(s1 > 0 && s2 > 0)) throw new LawsError(`profile calibration failed: E[ψ′] estimate ${s1}, E[ψ²] estimate ${s2} (residuals all zero?)`);
+  if (!(s1 > 0 && s2 > 0))
+    throw new LawsError(`profile calibration failed: E[ψ′] estimate ${s1}, E[ψ²] estimate ${s2} (residuals all zero?)`);
   return (s1 / s2) * ((nEff - p) / nEff);
 }
 
@@ -100,7 +101,13 @@ function robustScale(r: Float64Array, w: Float64Array | undefined, delta: number
  * Profile-likelihood intervals of Chinchilla parameters (all five by default). Needs more points than the
  * five parameters. Runs in roughly 20–40 constrained refits per interval end.
  */
-export function profileChinchilla(N: ArrayLike<number>, D: ArrayLike<number>, L: ArrayLike<number>, params: readonly ChinchillaParam[] = ALL, options: ChinchillaProfileOptions = {}): ChinchillaProfile {
+export function profileChinchilla(
+  N: ArrayLike<number>,
+  D: ArrayLike<number>,
+  L: ArrayLike<number>,
+  params: readonly ChinchillaParam[] = ALL,
+  options: ChinchillaProfileOptions = {},
+): ChinchillaProfile {
   const delta = options.delta ?? 1e-3;
   const level = options.level ?? 0.95;
   for (const p of params) if (!ALL.includes(p)) throw new LawsInputError(`chinchilla has no parameter '${p}' (has ${ALL.join(', ')})`);
@@ -157,7 +164,8 @@ export function profileChinchilla(N: ArrayLike<number>, D: ArrayLike<number>, L:
         if (isLog && dir < 0 && trial < minLnL - 20) return -Infinity;
         if (Math.abs(trial - est) > (isLog ? 50 : 20)) return dir * Infinity;
         const out = profileAt(param, trial, insideX);
-        if (out.f < fHat * (1 - 1e-9)) warnings.push(`profile of ${param} found a lower objective (${out.f} < ${fHat}): the main fit is not the global optimum`);
+        if (out.f < fHat * (1 - 1e-9))
+          warnings.push(`profile of ${param} found a lower objective (${out.f} < ${fHat}): the main fit is not the global optimum`);
         if (out.f > limit || !Number.isFinite(out.f)) {
           let warm = insideX;
           const excess = (v: number): number => {
@@ -178,9 +186,20 @@ export function profileChinchilla(N: ArrayLike<number>, D: ArrayLike<number>, L:
     };
     const lo = end(-1);
     const hi = end(1);
-    if (!Number.isFinite(lo) || !Number.isFinite(hi)) warnings.push(`the ${Math.round(level * 100)}% profile interval of ${param} is unbounded ${!Number.isFinite(lo) ? 'below' : 'above'}`);
+    if (!Number.isFinite(lo) || !Number.isFinite(hi))
+      warnings.push(
+        `the ${Math.round(level * 100)}% profile interval of ${param} is unbounded ${!Number.isFinite(lo) ? 'below' : 'above'}`,
+      );
     ci[param] = isLog ? [Math.exp(lo), Math.exp(hi)] : [lo, hi];
   }
   const calibration = Number.isFinite(delta) ? `robust LR (Huber δ=${delta}, λ=${scale.toPrecision(4)})` : 'F';
-  return { ci, level, objectiveIncrease: increase, scale, method: `profile likelihood, ${calibration}, t² with ${nEff - 5} dof`, refits, warnings: [...new Set(warnings)] };
+  return {
+    ci,
+    level,
+    objectiveIncrease: increase,
+    scale,
+    method: `profile likelihood, ${calibration}, t² with ${nEff - 5} dof`,
+    refits,
+    warnings: [...new Set(warnings)],
+  };
 }

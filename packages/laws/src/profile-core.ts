@@ -44,14 +44,26 @@ function fixedForm(form: Form, j: number, value: number): Form {
 }
 
 /** Profile interval of parameter `j`; an end that never crosses the limit is ±Infinity, a positive parameter's lower end stops at 0. */
-export function profileFromFit(form: Form, inputs: Float64Array[], y: Float64Array, fit: LsFit, j: number, options: ProfileOptions = {}, calibration: 'F' | 'chi2' = 'F'): [number, number] {
+export function profileFromFit(
+  form: Form,
+  inputs: Float64Array[],
+  y: Float64Array,
+  fit: LsFit,
+  j: number,
+  options: ProfileOptions = {},
+  calibration: 'F' | 'chi2' = 'F',
+): [number, number] {
   const param = form.params[j]!;
   const level = options.level ?? 0.95;
   const n = y.length;
   const dof = n - form.params.length;
-  if (dof < 1) throw new LawsInputError(`profile interval needs more points than parameters (${n} points, ${form.params.length} parameters)`);
+  if (dof < 1)
+    throw new LawsInputError(`profile interval needs more points than parameters (${n} points, ${form.params.length} parameters)`);
   const rssMin = 2 * fit.objective;
-  const limit = calibration === 'F' ? rssMin * (1 + studentTQuantile(0.5 + level / 2, dof) ** 2 / dof) : rssMin * Math.exp(chiSquareQuantile(level, 1) / n);
+  const limit =
+    calibration === 'F'
+      ? rssMin * (1 + studentTQuantile(0.5 + level / 2, dof) ** 2 / dof)
+      : rssMin * Math.exp(chiSquareQuantile(level, 1) / n);
   const est = fit.values[j]!;
   const space = options.space ?? 'log';
   const rest = (vals: ArrayLike<number>): number[] => Array.from(vals).filter((_, k) => k !== j);
@@ -61,7 +73,9 @@ export function profileFromFit(form: Form, inputs: Float64Array[], y: Float64Arr
   };
   const bound = (dir: 1 | -1): number => {
     if (form.positive[j] && dir < 0 && !(est > 1e-12 * Math.max(...y))) return 0;
-    let step = Math.max(Math.abs(est) * 0.02, 1e-3) * (fit.se?.[param] !== undefined ? Math.max(1, (fit.se[param]! / Math.max(Math.abs(est) * 0.02, 1e-3)) * 0.5) : 1);
+    let step =
+      Math.max(Math.abs(est) * 0.02, 1e-3) *
+      (fit.se?.[param] !== undefined ? Math.max(1, (fit.se[param]! / Math.max(Math.abs(est) * 0.02, 1e-3)) * 0.5) : 1);
     let inside = est;
     let insideRss = rssMin;
     let start = rest(fit.values);
@@ -82,7 +96,14 @@ export function profileFromFit(form: Form, inputs: Float64Array[], y: Float64Arr
           if (m.rss <= limit) warm = m.values;
           return m.rss - limit;
         };
-        return findCrossing(excess, inside, insideRss - limit, trial, r.rss - limit, 1e-9 * Math.max(Math.abs(est), Math.abs(trial - inside)));
+        return findCrossing(
+          excess,
+          inside,
+          insideRss - limit,
+          trial,
+          r.rss - limit,
+          1e-9 * Math.max(Math.abs(est), Math.abs(trial - inside)),
+        );
       }
       inside = trial;
       insideRss = r.rss;

@@ -27,7 +27,10 @@ export function profileCi(obs: Observations, options: FitOptions, param: string,
   const ci = profileInterval(obs, options, param, calibration);
   const open = ci.findIndex((v) => !Number.isFinite(v));
   if (open >= 0) {
-    throw new LawsError(`profile of '${param}' did not cross the ${Math.round((options.level ?? 0.95) * 100)}% limit: the interval is unbounded in the ${open === 1 ? 'upper' : 'lower'} direction`);
+    throw new LawsError(
+      `profile of '${param}' did not cross the ${Math.round((options.level ?? 0.95) * 100)}% limit: the interval is unbounded in the ` +
+        `${open === 1 ? 'upper' : 'lower'} direction`,
+    );
   }
   return ci;
 }
@@ -59,7 +62,8 @@ export function profileIntervals(obs: Observations, options: FitOptions, params?
     if (j < 0) throw new LawsInputError(`form '${form.name}' has no parameter '${name}' (has ${form.params.join(', ')})`);
     try {
       const [lo, hi] = (ci[name] = profileFromFit(form, inputs, y, lsFit, j, { level, space: options.space }));
-      if (!Number.isFinite(lo) || !Number.isFinite(hi)) warnings.push(`the profile interval of ${name} is unbounded ${Number.isFinite(lo) ? 'above' : 'below'}`);
+      if (!Number.isFinite(lo) || !Number.isFinite(hi))
+        warnings.push(`the profile interval of ${name} is unbounded ${Number.isFinite(lo) ? 'above' : 'below'}`);
     } catch (error) {
       warnings.push(`no profile interval for ${name}: ${(error as Error).message}`);
     }

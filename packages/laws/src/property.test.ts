@@ -77,27 +77,32 @@ describe('properties (fast-check, seeded)', () => {
   it('chinchilla fits and profile intervals are invariant to row order', () => {
     const N: number[] = [];
     const D: number[] = [];
-    for (const n of [1e8, 4e8, 1.6e9, 6.4e9]) for (const tpp of [5, 20, 80]) {
-      N.push(n);
-      D.push(n * tpp);
-    }
+    for (const n of [1e8, 4e8, 1.6e9, 6.4e9])
+      for (const tpp of [5, 20, 80]) {
+        N.push(n);
+        D.push(n * tpp);
+      }
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -0.02, max: 0.02, noNaN: true }), { minLength: 12, maxLength: 12 }), fc.integer({ min: 1, max: 11 }), (noise, shift) => {
-        const y = N.map((n, i) => (1.7 + 400 / n ** 0.34 + 410 / D[i]! ** 0.28) * Math.exp(noise[i]!));
-        const perm = N.map((_, i) => (i * 5 + shift) % N.length);
-        const pick = (a: number[]) => perm.map((i) => a[i]!);
-        const a = fitLaw({ N, D, y }, { form: 'chinchilla' });
-        const b = fitLaw({ N: pick(N), D: pick(D), y: pick(y) }, { form: 'chinchilla' });
-        expect(b.objective).toBeCloseTo(a.objective, 12);
-        const pa = profileChinchilla(N, D, y, ['alpha'], { delta: Infinity });
-        const pb = profileChinchilla(pick(N), pick(D), pick(y), ['alpha'], { delta: Infinity });
-        for (const k of [0, 1]) {
-          const [va, vb] = [pa.ci.alpha![k]!, pb.ci.alpha![k]!];
-          if (Number.isFinite(va)) expect(vb).toBeCloseTo(va, 4);
-          else expect(vb).toBe(va);
-          expect(Number.isNaN(va)).toBe(false);
-        }
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -0.02, max: 0.02, noNaN: true }), { minLength: 12, maxLength: 12 }),
+        fc.integer({ min: 1, max: 11 }),
+        (noise, shift) => {
+          const y = N.map((n, i) => (1.7 + 400 / n ** 0.34 + 410 / D[i]! ** 0.28) * Math.exp(noise[i]!));
+          const perm = N.map((_, i) => (i * 5 + shift) % N.length);
+          const pick = (a: number[]) => perm.map((i) => a[i]!);
+          const a = fitLaw({ N, D, y }, { form: 'chinchilla' });
+          const b = fitLaw({ N: pick(N), D: pick(D), y: pick(y) }, { form: 'chinchilla' });
+          expect(b.objective).toBeCloseTo(a.objective, 12);
+          const pa = profileChinchilla(N, D, y, ['alpha'], { delta: Infinity });
+          const pb = profileChinchilla(pick(N), pick(D), pick(y), ['alpha'], { delta: Infinity });
+          for (const k of [0, 1]) {
+            const [va, vb] = [pa.ci.alpha![k]!, pb.ci.alpha![k]!];
+            if (Number.isFinite(va)) expect(vb).toBeCloseTo(va, 4);
+            else expect(vb).toBe(va);
+            expect(Number.isNaN(va)).toBe(false);
+          }
+        },
+      ),
       { seed: SEED, numRuns: 15 },
     );
   });

@@ -6,8 +6,20 @@ import type { FitResult } from './types.js';
 /** A fake fit with given residuals and parameter count (the AIC depends on nothing else). */
 function fakeFit(residuals: number[], params: number, form = 'f'): FitResult {
   return {
-    form, n_points: residuals.length, params: {}, values: new Float64Array(params), objective: 0, objectiveName: '', r2: null, ci: {}, ci_level: 0.95,
-    ciMethod: '', method: '', warnings: [], sigma: 0, residuals: Float64Array.from(residuals),
+    form,
+    n_points: residuals.length,
+    params: {},
+    values: new Float64Array(params),
+    objective: 0,
+    objectiveName: '',
+    r2: null,
+    ci: {},
+    ci_level: 0.95,
+    ciMethod: '',
+    method: '',
+    warnings: [],
+    sigma: 0,
+    residuals: Float64Array.from(residuals),
   };
 }
 
@@ -27,7 +39,16 @@ describe('chooseByAicc', () => {
   const small = [0.01, -0.02, 0.015, -0.01, 0.02, -0.015, 0.01, -0.01];
   it('cannot tell when any AICc is undefined (n ≤ k + 1)', () => {
     // 5 points: 2 parameters + σ → k = 3, defined; 3 parameters + σ → k = 4 = n − 1, undefined.
-    const res = chooseByAicc([{ name: 'power', fit: fakeFit(small.slice(0, 5), 2) }, { name: 'saturating', fit: fakeFit(small.slice(0, 5).map((r) => r / 100), 3) }]);
+    const res = chooseByAicc([
+      { name: 'power', fit: fakeFit(small.slice(0, 5), 2) },
+      {
+        name: 'saturating',
+        fit: fakeFit(
+          small.slice(0, 5).map((r) => r / 100),
+          3,
+        ),
+      },
+    ]);
     expect(res.preferred).toBeNull();
     expect(res.reason).toMatch(/cannot tell: AICc is undefined for saturating \(n = 5, k = 4\)/);
     expect(res.rows[1]!.aicc).toBeNull();
@@ -35,15 +56,31 @@ describe('chooseByAicc', () => {
   });
   it('cannot tell when the best gap is under 2', () => {
     const a = fakeFit(small, 2, 'a');
-    const b = fakeFit(small.map((r) => r * 1.05), 2, 'b');
-    const res = chooseByAicc([{ name: 'a', fit: a }, { name: 'b', fit: b }]);
+    const b = fakeFit(
+      small.map((r) => r * 1.05),
+      2,
+      'b',
+    );
+    const res = chooseByAicc([
+      { name: 'a', fit: a },
+      { name: 'b', fit: b },
+    ]);
     expect(res.rows[1]!.delta!).toBeGreaterThan(0);
     expect(res.rows[1]!.delta!).toBeLessThan(AICC_MIN_GAP);
     expect(res.preferred).toBeNull();
     expect(res.reason).toMatch(/cannot tell: the AICc gap between a and b/);
   });
   it('names the form with the lowest AICc when the gap is at least 2', () => {
-    const res = chooseByAicc([{ name: 'worse', fit: fakeFit(small.map((r) => r * 10), 2) }, { name: 'better', fit: fakeFit(small, 2) }]);
+    const res = chooseByAicc([
+      {
+        name: 'worse',
+        fit: fakeFit(
+          small.map((r) => r * 10),
+          2,
+        ),
+      },
+      { name: 'better', fit: fakeFit(small, 2) },
+    ]);
     expect(res.preferred).toBe('better');
     expect(res.rows.find((r) => r.name === 'better')!.delta).toBe(0);
     expect(res.rows.find((r) => r.name === 'worse')!.delta!).toBeGreaterThan(2);

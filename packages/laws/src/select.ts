@@ -54,9 +54,17 @@ export function chooseByAicc(fits: readonly { name: string; fit: FitResult }[]):
   const ranked = [...rows].sort((a, b) => a.delta! - b.delta! || a.k - b.k);
   const gap = ranked[1]!.delta! - ranked[0]!.delta!;
   if (gap < AICC_MIN_GAP) {
-    return { rows, preferred: null, reason: `cannot tell: the AICc gap between ${ranked[0]!.name} and ${ranked[1]!.name} is ${gap.toPrecision(3)} (< ${AICC_MIN_GAP})` };
+    return {
+      rows,
+      preferred: null,
+      reason: `cannot tell: the AICc gap between ${ranked[0]!.name} and ${ranked[1]!.name} is ${gap.toPrecision(3)} (< ${AICC_MIN_GAP})`,
+    };
   }
-  return { rows, preferred: ranked[0]!.name, reason: `${ranked[0]!.name} has the lowest AICc, ${gap.toPrecision(3)} below ${ranked[1]!.name}` };
+  return {
+    rows,
+    preferred: ranked[0]!.name,
+    reason: `${ranked[0]!.name} has the lowest AICc, ${gap.toPrecision(3)} below ${ranked[1]!.name}`,
+  };
 }
 
 export interface FormComparison {
@@ -118,7 +126,20 @@ export function compareForms(obs: Observations, forms: readonly string[], option
       fitWarnings.push(`fit-small/predict-large failed: ${(error as Error).message}`);
     }
     const k = fit.values.length + 1;
-    fits.push({ form, params: fit.params, ci: fit.ci, r2: fit.r2, aic, bic, aicc: aicc(aic, fit.n_points, k), looError, largestError, method: fit.method, warnings: fitWarnings, values: Array.from(fit.values) });
+    fits.push({
+      form,
+      params: fit.params,
+      ci: fit.ci,
+      r2: fit.r2,
+      aic,
+      bic,
+      aicc: aicc(aic, fit.n_points, k),
+      looError,
+      largestError,
+      method: fit.method,
+      warnings: fitWarnings,
+      values: Array.from(fit.values),
+    });
     results.push({ name: form, fit });
   }
   const choice = chooseByAicc(results);

@@ -56,7 +56,8 @@ export interface FormStrategy {
   r2InLogSpace(fit: FitResult): boolean;
 }
 
-const logspace = (lo: number, hi: number, k: number): number[] => Array.from({ length: k }, (_, i) => lo * (hi / lo) ** (i / Math.max(1, k - 1)));
+const logspace = (lo: number, hi: number, k: number): number[] =>
+  Array.from({ length: k }, (_, i) => lo * (hi / lo) ** (i / Math.max(1, k - 1)));
 
 function minOf(y: Float64Array): number {
   let m = Infinity;
@@ -90,7 +91,9 @@ const saturatingStarts = (_form: Form, inputs: Float64Array[], y: Float64Array):
 
 const kaplanNdStarts = (): number[][] => {
   const starts: number[][] = [];
-  for (const an of [0.05, 0.1, 0.3]) for (const ad of [0.05, 0.1, 0.3]) for (const nc of logspace(1e8, 1e16, 3)) for (const dc of logspace(1e8, 1e16, 3)) starts.push([nc, dc, an, ad]);
+  for (const an of [0.05, 0.1, 0.3])
+    for (const ad of [0.05, 0.1, 0.3])
+      for (const nc of logspace(1e8, 1e16, 3)) for (const dc of logspace(1e8, 1e16, 3)) starts.push([nc, dc, an, ad]);
   return starts;
 };
 
@@ -117,7 +120,14 @@ const bnslStarts = (form: Form, inputs: Float64Array[], y: Float64Array): number
   return starts;
 };
 
-const nlsOnly = { methods: ['nls'], defaultLoss: 'ls', defaultResamples: 0, warmStartOnly: false, planByProfile: false, r2InLogSpace: () => false } as const;
+const nlsOnly = {
+  methods: ['nls'],
+  defaultLoss: 'ls',
+  defaultResamples: 0,
+  warmStartOnly: false,
+  planByProfile: false,
+  r2InLogSpace: () => false,
+} as const;
 
 const kaplanSingle: FormStrategy = { ...nlsOnly, starts: kaplanSingleStarts };
 
@@ -132,17 +142,19 @@ export const FORMS: Readonly<Record<FormName, FormStrategy>> = {
     profileMethod: 'nls',
     starts: powerStarts,
     // Log-log OLS is exact and closed-form; weighted or NLS fits take the generic path.
-    fit: (inputs, y, options, weights) => (options.method === 'ols' && weights === undefined ? fitPowerOls(inputs[0]!, y, options.level) : undefined),
+    fit: (inputs, y, options, weights) =>
+      options.method === 'ols' && weights === undefined ? fitPowerOls(inputs[0]!, y, options.level) : undefined,
     refitter: (obs, _fit, options) => {
       if (options.method !== 'ols') return undefined;
       // OLS is exact: expand rows by their counts.
       return (counts) => {
         const xs: number[] = [];
         const ys: number[] = [];
-        for (let i = 0; i < counts.length; i++) for (let c = 0; c < counts[i]!; c++) {
-          xs.push(obs.x![i]!);
-          ys.push(obs.y[i]!);
-        }
+        for (let i = 0; i < counts.length; i++)
+          for (let c = 0; c < counts[i]!; c++) {
+            xs.push(obs.x![i]!);
+            ys.push(obs.y[i]!);
+          }
         // A resample of one distinct x has no exponent: it counts as a failed refit.
         if (!xs.some((v) => v !== xs[0])) throw new LawsError('resample has no spread in x');
         return fitPowerOls(xs, ys, options.level).values;
@@ -174,7 +186,11 @@ export const FORMS: Readonly<Record<FormName, FormStrategy>> = {
     refitter: (obs, fit, options) => {
       const data = toLogData(obs.N!, obs.D!, obs.y);
       const theta = (fit as FitResult & { theta?: Float64Array }).theta;
-      return (counts) => thetaToParams(fitChinchillaRaw(data, { method: 'varpro', polish: 1, delta: options.delta, weights: counts, extraStarts: theta ? [theta] : [] }).theta);
+      return (counts) =>
+        thetaToParams(
+          fitChinchillaRaw(data, { method: 'varpro', polish: 1, delta: options.delta, weights: counts, extraStarts: theta ? [theta] : [] })
+            .theta,
+        );
     },
     profile: (obs, names, options, fit) => {
       const prof = profileChinchilla(obs.N!, obs.D!, obs.y, names as readonly ChinchillaParam[], {
@@ -199,14 +215,23 @@ export function strategyOf(form: Form): FormStrategy {
 }
 
 /** Every default of a fit resolved once; a method the form does not accept is an input error. */
-export function resolveFitOptions(form: Form, options: { method?: FitMethod; loss?: FitLoss; delta?: number; space?: 'log' | 'linear'; level?: number }): ResolvedFitOptions {
+export function resolveFitOptions(
+  form: Form,
+  options: { method?: FitMethod; loss?: FitLoss; delta?: number; space?: 'log' | 'linear'; level?: number },
+): ResolvedFitOptions {
   const strategy = strategyOf(form);
   const method = options.method ?? strategy.methods[0]!;
   if (!strategy.methods.includes(method)) {
     throw new LawsInputError(`form '${form.name}' is fitted by ${strategy.methods.map((m) => `'${m}'`).join(' or ')}, not '${method}'`);
   }
   const loss = options.loss ?? strategy.defaultLoss;
-  return { method, loss, delta: loss === 'huber' ? (options.delta ?? 1e-3) : Infinity, space: options.space ?? 'log', level: options.level ?? 0.95 };
+  return {
+    method,
+    loss,
+    delta: loss === 'huber' ? (options.delta ?? 1e-3) : Infinity,
+    space: options.space ?? 'log',
+    level: options.level ?? 0.95,
+  };
 }
 
 /** Bootstrap resamples run by default for a form (the CLI's `--bootstrap` default). */

@@ -7,7 +7,12 @@ import type { Observations } from './types.js';
 export type ColumnLabels = Partial<Record<InputName | 'y', string>>;
 
 /** Input arrays in the form's order, as Float64Arrays, after checking them. Rows are 1-based in messages. */
-export function checkedInputs(form: Form, obs: Observations, labels: ColumnLabels = {}, logY = true): { inputs: Float64Array[]; y: Float64Array } {
+export function checkedInputs(
+  form: Form,
+  obs: Observations,
+  labels: ColumnLabels = {},
+  logY = true,
+): { inputs: Float64Array[]; y: Float64Array } {
   const y = Float64Array.from(obs.y);
   const n = y.length;
   const inputs = form.inputs.map((name) => {
@@ -26,7 +31,9 @@ export function checkedInputs(form: Form, obs: Observations, labels: ColumnLabel
   for (let i = 0; i < n; i++) {
     const val = y[i]!;
     if (!Number.isFinite(val) || (logY && val <= 0)) {
-      throw new LawsInputError(`row ${i + 1}, column '${labels.y ?? 'y'}': expected a finite ${logY ? 'positive ' : ''}number, found ${val}`);
+      throw new LawsInputError(
+        `row ${i + 1}, column '${labels.y ?? 'y'}': expected a finite ${logY ? 'positive ' : ''}number, found ${val}`,
+      );
     }
   }
   if (obs.weights !== undefined) {
@@ -37,7 +44,9 @@ export function checkedInputs(form: Form, obs: Observations, labels: ColumnLabel
     }
   }
   if (n < form.params.length) {
-    throw new LawsInputError(`form '${form.name}' has ${form.params.length} parameters but only ${n} points were given: need at least ${form.params.length}`);
+    throw new LawsInputError(
+      `form '${form.name}' has ${form.params.length} parameters but only ${n} points were given: need at least ${form.params.length}`,
+    );
   }
   for (let k = 0; k < inputs.length; k++) {
     const col = inputs[k]!;

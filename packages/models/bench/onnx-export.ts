@@ -16,7 +16,9 @@ import { step } from '../src/onnx/test-utils.js';
 const presets = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['mobilellm-125m', 'mobilellm-350m'];
 const results: Record<string, unknown>[] = [];
 let peakRss = 0;
-const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 50);
 
 for (const name of presets) {
   const config = getPreset(name);
@@ -70,7 +72,9 @@ const path = join(outDir, 'onnx-export.json');
 let previous: Array<Record<string, unknown>> = [];
 try {
   previous = (JSON.parse(await readFile(path, 'utf8')) as { results: Array<Record<string, unknown>> }).results;
-} catch { /* first run */ }
+} catch {
+  /* first run */
+}
 const merged = [...previous.filter((r) => !presets.includes(r.preset as string)), ...results];
 await writeFile(`${path}.tmp`, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results: merged }, null, 2)}\n`);
 await rename(`${path}.tmp`, path);

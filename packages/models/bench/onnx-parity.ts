@@ -20,7 +20,10 @@ const cases: Array<[string, Partial<ModelConfig>]> = [
   ['sliding-window 8', { attention: { kind: 'sliding-window', window: 8 } }],
   ['linear attention', { attention: { kind: 'linear' } }],
   ['block-sparse 4x2+3', { attention: { kind: 'block-sparse', blockSize: 4, localBlocks: 2, globalTokens: 3 } }],
-  ['MobileLLM-like widths (dim 64, 4 heads of 16, kv 2), 4 layers', { dim: 64, heads: 4, kvHeads: 2, headDim: 16, ffnHidden: 160, layers: 4, vocabSize: 300 }],
+  [
+    'MobileLLM-like widths (dim 64, 4 heads of 16, kv 2), 4 layers',
+    { dim: 64, heads: 4, kvHeads: 2, headDim: 16, ffnHidden: 160, layers: 4, vocabSize: 300 },
+  ],
 ];
 const T = 64;
 const rows: Array<Record<string, unknown>> = [];
@@ -38,7 +41,13 @@ for (const [name, overrides] of cases) {
     out = await step(session, config, [[tokens[t]!]], [tokens.slice(0, t + 1).map(() => 1)], out.present);
     incremental = Math.max(incremental, maxAbsDiff(out.logits, reference.subarray(t * V, (t + 1) * V)));
   }
-  const row = { case: name, tokens: T, max_abs_logit: reference.reduce((m, v) => Math.max(m, Math.abs(v)), 0), full_max_abs_diff: maxAbsDiff(full.logits, reference), incremental_max_abs_diff: incremental };
+  const row = {
+    case: name,
+    tokens: T,
+    max_abs_logit: reference.reduce((m, v) => Math.max(m, Math.abs(v)), 0),
+    full_max_abs_diff: maxAbsDiff(full.logits, reference),
+    incremental_max_abs_diff: incremental,
+  };
   rows.push(row);
   console.log(JSON.stringify(row));
 }
@@ -50,7 +59,13 @@ if (process.argv.includes('--real')) {
   const reference = forward(config, weights, tokens);
   const session = await inferenceSession(config, weights);
   const full = await step(session, config, [tokens], [tokens.map(() => 1)]);
-  const row = { case: 'mobilellm-125m (initWeights seed 1)', tokens: tokens.length, max_abs_logit: reference.reduce((m, v) => Math.max(m, Math.abs(v)), 0), full_max_abs_diff: maxAbsDiff(full.logits, reference), incremental_max_abs_diff: null };
+  const row = {
+    case: 'mobilellm-125m (initWeights seed 1)',
+    tokens: tokens.length,
+    max_abs_logit: reference.reduce((m, v) => Math.max(m, Math.abs(v)), 0),
+    full_max_abs_diff: maxAbsDiff(full.logits, reference),
+    incremental_max_abs_diff: null,
+  };
   rows.push(row);
   console.log(JSON.stringify(row));
 }

@@ -10,7 +10,16 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { createDecoder, flopsPerToken, forward, generateLadder, getPreset, initWeights, paramCounts, type ModelConfig } from '../src/index.js';
+import {
+  createDecoder,
+  flopsPerToken,
+  forward,
+  generateLadder,
+  getPreset,
+  initWeights,
+  paramCounts,
+  type ModelConfig,
+} from '../src/index.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 
@@ -38,7 +47,10 @@ function rates(reps: number, units: number, fn: () => void): { wall: number[]; c
 
 const cases: { config: ModelConfig; prefill: number; decode: number; reps: number }[] = [
   ...generateLadder([1e5, 1e6, 1e7], { vocabSize: 259, namePrefix: 'bytes' }).map((r, i) => ({
-    config: r.config, prefill: 256, decode: 64, reps: i === 2 ? Math.min(REPS, 3) : REPS,
+    config: r.config,
+    prefill: 256,
+    decode: 64,
+    reps: i === 2 ? Math.min(REPS, 3) : REPS,
   })),
   { config: getPreset('mobilellm-125m'), prefill: 16, decode: 4, reps: Math.min(REPS, 2) },
 ];
@@ -58,7 +70,14 @@ for (const { config, prefill, decode, reps } of cases) {
   const row = {
     model: config.name,
     params_total: paramCounts(config).total,
-    shape: { dim: config.dim, layers: config.layers, heads: config.heads, kvHeads: config.kvHeads, ffnHidden: config.ffnHidden, vocab: config.vocabSize },
+    shape: {
+      dim: config.dim,
+      layers: config.layers,
+      heads: config.heads,
+      kvHeads: config.kvHeads,
+      ffnHidden: config.ffnHidden,
+      vocab: config.vocabSize,
+    },
     prefill_tokens: prefill,
     prefill_tokens_per_s: ppStats,
     prefill_gflop_per_s: (ppStats.mean * flops) / 1e9,
@@ -71,9 +90,12 @@ for (const { config, prefill, decode, reps } of cases) {
   };
   results.push(row);
   console.log(
-    `${config.name.padEnd(22)} ${String(row.params_total).padStart(10)} params  pp${prefill}: ${ppStats.mean.toFixed(1)} ± ${ppStats.sd.toFixed(1)} tok/s ` +
-    `(${row.prefill_gflop_per_s.toFixed(2)} GFLOP/s; per CPU-s ${ppCpu.mean.toFixed(1)} tok, ${row.prefill_gflop_per_cpu_s.toFixed(2)} GFLOP)  ` +
-    `tg${decode}: ${row.decode_tokens_per_s.mean.toFixed(1)} ± ${row.decode_tokens_per_s.sd.toFixed(1)} tok/s (per CPU-s ${row.decode_tokens_per_cpu_s.mean.toFixed(1)})`,
+    `${config.name.padEnd(22)} ${String(row.params_total).padStart(10)} params  pp${prefill}: ${ppStats.mean.toFixed(1)} ± ` +
+      `${ppStats.sd.toFixed(1)} tok/s ` +
+      `(${row.prefill_gflop_per_s.toFixed(2)} GFLOP/s; per CPU-s ${ppCpu.mean.toFixed(1)} tok, ` +
+      `${row.prefill_gflop_per_cpu_s.toFixed(2)} GFLOP)  ` +
+      `tg${decode}: ${row.decode_tokens_per_s.mean.toFixed(1)} ± ${row.decode_tokens_per_s.sd.toFixed(1)} tok/s (per CPU-s ` +
+      `${row.decode_tokens_per_cpu_s.mean.toFixed(1)})`,
   );
 }
 
@@ -83,7 +105,9 @@ const out = {
   node: process.version,
   cpu: cpus()[0]?.model ?? 'unknown',
   cpus: cpus().length,
-  note: 'one untimed warm-up, then repetitions; mean ± sample sd; *_per_s by wall clock (noisy when the CPU is shared), *_per_cpu_s by process CPU time',
+  note:
+    'one untimed warm-up, then repetitions; mean ± sample sd; *_per_s by wall clock (noisy when the CPU is shared), *_per_cpu_s ' +
+    'by process CPU time',
   load_average: loadavg(),
   results,
 };

@@ -25,10 +25,22 @@ let t = performance.now();
 const model = await AutoModelForCausalLM.from_pretrained(id, { dtype: 'fp32', device: 'cpu' });
 const loadSeconds = (performance.now() - t) / 1000;
 const ids = new Tensor('int64', BigInt64Array.from(prompt.map(BigInt)), [1, prompt.length]);
-const { logits } = await model({ input_ids: ids, attention_mask: new Tensor('int64', BigInt64Array.from(prompt.map(() => 1n)), [1, prompt.length]) }) as { logits: Tensor };
+const { logits } = (await model({
+  input_ids: ids,
+  attention_mask: new Tensor('int64', BigInt64Array.from(prompt.map(() => 1n)), [1, prompt.length]),
+})) as { logits: Tensor };
 const err = maxAbsDiff(logits.data as Float32Array, ortLogits);
 const newTokens = 16;
 t = performance.now();
-const out = await model.generate({ inputs: ids, max_new_tokens: newTokens, min_new_tokens: newTokens, do_sample: false }) as Tensor;
+const out = (await model.generate({ inputs: ids, max_new_tokens: newTokens, min_new_tokens: newTokens, do_sample: false })) as Tensor;
 const genSeconds = (performance.now() - t) / 1000;
-console.log(JSON.stringify({ id, load_seconds: loadSeconds, max_abs_logit_diff_vs_ort: err, generated_tokens: out.dims[1]! - prompt.length, generate_seconds: genSeconds, tokens_per_s: newTokens / genSeconds }));
+console.log(
+  JSON.stringify({
+    id,
+    load_seconds: loadSeconds,
+    max_abs_logit_diff_vs_ort: err,
+    generated_tokens: out.dims[1]! - prompt.length,
+    generate_seconds: genSeconds,
+    tokens_per_s: newTokens / genSeconds,
+  }),
+);

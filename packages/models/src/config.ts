@@ -61,7 +61,9 @@ export const MAX_CONFIG_DIM = 2 ** 31 - 1;
 
 function positiveInteger(config: ModelConfig, field: keyof ModelConfig, value: unknown): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > MAX_CONFIG_DIM) {
-    throw new ModelsInputError(`model config '${config.name}': ${String(field)} must be a positive integer up to ${MAX_CONFIG_DIM}, found ${JSON.stringify(value)}`);
+    throw new ModelsInputError(
+      `model config '${config.name}': ${String(field)} must be a positive integer up to ${MAX_CONFIG_DIM}, found ${JSON.stringify(value)}`,
+    );
   }
 }
 
@@ -77,7 +79,8 @@ export function validateConfig(config: ModelConfig): ModelConfig {
     throw new ModelsInputError(`model config '${config.name}': headDim must be even for RoPE, found ${config.headDim}`);
   }
   if (!(config.normEps > 0)) throw new ModelsInputError(`model config '${config.name}': normEps must be > 0, found ${config.normEps}`);
-  if (!(config.ropeTheta > 0)) throw new ModelsInputError(`model config '${config.name}': ropeTheta must be > 0, found ${config.ropeTheta}`);
+  if (!(config.ropeTheta > 0))
+    throw new ModelsInputError(`model config '${config.name}': ropeTheta must be > 0, found ${config.ropeTheta}`);
   const attention = config.attention;
   switch (attention.kind) {
     case 'full':
@@ -95,11 +98,16 @@ export function validateConfig(config: ModelConfig): ModelConfig {
         }
       }
       if (!Number.isInteger(attention.globalTokens) || attention.globalTokens < 0) {
-        throw new ModelsInputError(`model config '${config.name}': attention.globalTokens must be a non-negative integer, found ${attention.globalTokens}`);
+        throw new ModelsInputError(
+          `model config '${config.name}': attention.globalTokens must be a non-negative integer, found ${attention.globalTokens}`,
+        );
       }
       break;
     default:
-      throw new ModelsInputError(`model config '${config.name}': attention.kind must be one of full, sliding-window, block-sparse, linear; found ${JSON.stringify((attention as { kind: unknown }).kind)}`);
+      throw new ModelsInputError(
+        `model config '${config.name}': attention.kind must be one of full, sliding-window, block-sparse, linear; found ` +
+          `${JSON.stringify((attention as { kind: unknown }).kind)}`,
+      );
   }
   return config;
 }

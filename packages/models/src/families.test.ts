@@ -10,7 +10,10 @@ const REAL = [6e7, 1.2e8, 2.4e8, 4.8e8, 9.6e8];
 describe('familyLadder', () => {
   it('every family hits the same non-embedding targets within the tolerance, at tiny and real scale', () => {
     for (const family of FAMILY_NAMES) {
-      for (const [targets, opts] of [[TINY, { ratioScale: 1 / 3 }], [REAL, { vocabSize: 32000 }]] as const) {
+      for (const [targets, opts] of [
+        [TINY, { ratioScale: 1 / 3 }],
+        [REAL, { vocabSize: 32000 }],
+      ] as const) {
         const rungs = familyLadder(family, [...targets], opts);
         expect(rungs).toHaveLength(5);
         rungs.forEach((r, i) => {
@@ -52,7 +55,10 @@ describe('familyLadder', () => {
   });
 
   it('layer-shared is its deep-thin twin with every block applied twice (same unique parameters, twice the depth)', () => {
-    for (const [targets, opts] of [[TINY, { ratioScale: 1 / 3 }], [REAL, { vocabSize: 32000 }]] as const) {
+    for (const [targets, opts] of [
+      [TINY, { ratioScale: 1 / 3 }],
+      [REAL, { vocabSize: 32000 }],
+    ] as const) {
       const deep = familyLadder('deep-thin', [...targets], opts);
       const shared = familyLadder('layer-shared', [...targets], opts);
       shared.forEach((s, i) => {

@@ -36,20 +36,40 @@ export interface FamilySpec {
  */
 export const FAMILIES: Readonly<Record<FamilyName, FamilySpec>> = Object.freeze({
   'deep-thin': {
-    name: 'deep-thin', description: 'many layers, small width, GQA, SwiGLU, tied embeddings',
-    source: 'MobileLLM configs (dim/layers 19–30)', aspectRatio: 24, kvGroup: 3, layerRepeat: 1, twinOf: null,
+    name: 'deep-thin',
+    description: 'many layers, small width, GQA, SwiGLU, tied embeddings',
+    source: 'MobileLLM configs (dim/layers 19–30)',
+    aspectRatio: 24,
+    kvGroup: 3,
+    layerRepeat: 1,
+    twinOf: null,
   },
   'wide-shallow': {
-    name: 'wide-shallow', description: 'conventional depth-to-width at the same N (GQA, SwiGLU, tied as deep-thin)',
-    source: 'GPT-2 small / OPT-125M 768/12 = 64 (OPT 1.3B–2.7B: 80–85)', aspectRatio: 64, kvGroup: 3, layerRepeat: 1, twinOf: null,
+    name: 'wide-shallow',
+    description: 'conventional depth-to-width at the same N (GQA, SwiGLU, tied as deep-thin)',
+    source: 'GPT-2 small / OPT-125M 768/12 = 64 (OPT 1.3B–2.7B: 80–85)',
+    aspectRatio: 64,
+    kvGroup: 3,
+    layerRepeat: 1,
+    twinOf: null,
   },
   'layer-shared': {
-    name: 'layer-shared', description: 'deep-thin with each block applied twice (same unique parameters)',
-    source: 'MobileLLM-LS (immediate block-wise repeat)', aspectRatio: 24, kvGroup: 3, layerRepeat: 2, twinOf: 'deep-thin',
+    name: 'layer-shared',
+    description: 'deep-thin with each block applied twice (same unique parameters)',
+    source: 'MobileLLM-LS (immediate block-wise repeat)',
+    aspectRatio: 24,
+    kvGroup: 3,
+    layerRepeat: 2,
+    twinOf: 'deep-thin',
   },
   mha: {
-    name: 'mha', description: 'deep-thin proportions with multi-head attention (GQA off)',
-    source: 'MobileLLM proportions, kvHeads = heads', aspectRatio: 24, kvGroup: 1, layerRepeat: 1, twinOf: null,
+    name: 'mha',
+    description: 'deep-thin proportions with multi-head attention (GQA off)',
+    source: 'MobileLLM proportions, kvHeads = heads',
+    aspectRatio: 24,
+    kvGroup: 1,
+    layerRepeat: 1,
+    twinOf: null,
   },
 });
 
@@ -115,13 +135,19 @@ export function familyLadder(family: FamilyName | string, targets: number | numb
   const ratio = spec.aspectRatio * ratioScale;
   const dims = candidateDims();
   return list.map((target) => {
-    if (!(Number.isFinite(target) && target > 0)) throw new ModelsInputError(`familyLadder: target parameter count must be a positive number, found ${target}`);
+    if (!(Number.isFinite(target) && target > 0))
+      throw new ModelsInputError(`familyLadder: target parameter count must be a positive number, found ${target}`);
     let best: LadderRung | null = null;
     let bestKey: [number, number] = [Infinity, Infinity];
     for (const dim of dims) {
       const base: LadderOptions = {
-        vocabSize: options.vocabSize ?? 259, count: 'non-embedding', policy: { kind: 'fixed-width', dim }, headDim: defaultHeadDim(dim),
-        kvGroup: spec.kvGroup, layerRepeat: spec.layerRepeat, namePrefix: spec.name,
+        vocabSize: options.vocabSize ?? 259,
+        count: 'non-embedding',
+        policy: { kind: 'fixed-width', dim },
+        headDim: defaultHeadDim(dim),
+        kvGroup: spec.kvGroup,
+        layerRepeat: spec.layerRepeat,
+        namePrefix: spec.name,
         ...(options.maxPositions === undefined ? {} : { maxPositions: options.maxPositions }),
       };
       const rung = generateLadder(target, base)[0]!;

@@ -70,13 +70,18 @@ export const SUPPORTED_MODEL_TYPES = ['llama', 'mobilellm'];
 function field(json: Json, key: string, kind: 'int' | 'positive' | 'bool' | 'string', where: string): unknown {
   const value = json[key];
   const ok =
-    kind === 'int' ? Number.isInteger(value) && (value as number) > 0
-    : kind === 'positive' ? typeof value === 'number' && Number.isFinite(value) && value > 0
-    : kind === 'bool' ? typeof value === 'boolean'
-    : typeof value === 'string';
+    kind === 'int'
+      ? Number.isInteger(value) && (value as number) > 0
+      : kind === 'positive'
+        ? typeof value === 'number' && Number.isFinite(value) && value > 0
+        : kind === 'bool'
+          ? typeof value === 'boolean'
+          : typeof value === 'string';
   if (!ok) {
     const expected = { int: 'a positive integer', positive: 'a positive number', bool: 'true or false', string: 'a string' }[kind];
-    throw new ModelsInputError(`${where}: field '${key}' must be ${expected}, found ${value === undefined ? 'nothing (missing)' : JSON.stringify(value)}`);
+    throw new ModelsInputError(
+      `${where}: field '${key}' must be ${expected}, found ${value === undefined ? 'nothing (missing)' : JSON.stringify(value)}`,
+    );
   }
   return value;
 }
@@ -105,10 +110,14 @@ export function fromHfConfig(input: unknown, where = 'config.json', name?: strin
   // MobileLLM's config.json says model_type 'mobilellm' (LlamaConfig keys + share_embedding); both are llama.
   const modelType = json.model_type;
   if (modelType !== undefined && modelType !== null && !SUPPORTED_MODEL_TYPES.includes(modelType as string)) {
-    throw new ModelsInputError(`${where}: field 'model_type' must be one of ${SUPPORTED_MODEL_TYPES.join(', ')}, found ${JSON.stringify(modelType)}`);
+    throw new ModelsInputError(
+      `${where}: field 'model_type' must be one of ${SUPPORTED_MODEL_TYPES.join(', ')}, found ${JSON.stringify(modelType)}`,
+    );
   }
   if (json.rope_scaling !== undefined && json.rope_scaling !== null) {
-    throw new ModelsInputError(`${where}: field 'rope_scaling' must be null (scaled RoPE is not supported), found ${JSON.stringify(json.rope_scaling)}`);
+    throw new ModelsInputError(
+      `${where}: field 'rope_scaling' must be null (scaled RoPE is not supported), found ${JSON.stringify(json.rope_scaling)}`,
+    );
   }
   const act = json.hidden_act;
   if (act !== undefined && act !== 'silu' && act !== 'swish') {
@@ -125,17 +134,21 @@ export function fromHfConfig(input: unknown, where = 'config.json', name?: strin
   }
   const headDimDefault = dim % heads === 0 ? dim / heads : NaN;
   if (json.head_dim === undefined && Number.isNaN(headDimDefault)) {
-    throw new ModelsInputError(`${where}: field 'head_dim' is missing and hidden_size (${dim}) is not divisible by num_attention_heads (${heads})`);
+    throw new ModelsInputError(
+      `${where}: field 'head_dim' is missing and hidden_size (${dim}) is not divisible by num_attention_heads (${heads})`,
+    );
   }
   // MobileLLM's checkpoints say tie_word_embeddings: false with share_embedding: true; share_embedding wins.
-  const tied = json.share_embedding !== undefined && json.share_embedding !== null
-    ? (field(json, 'share_embedding', 'bool', where) as boolean)
-    : optional(json, 'tie_word_embeddings', 'bool', where, true);
+  const tied =
+    json.share_embedding !== undefined && json.share_embedding !== null
+      ? (field(json, 'share_embedding', 'bool', where) as boolean)
+      : optional(json, 'tie_word_embeddings', 'bool', where, true);
   const sharing = optional(json, 'layer_sharing', 'bool', where, false);
   const layerRepeat = optional(json, 'layer_repeat', 'int', where, sharing ? 2 : 1);
-  const attention = json.scalewise_attention === undefined || json.scalewise_attention === null
-    ? { ...LLAMA_DEFAULTS.attention }
-    : parseAttention(json.scalewise_attention, where);
+  const attention =
+    json.scalewise_attention === undefined || json.scalewise_attention === null
+      ? { ...LLAMA_DEFAULTS.attention }
+      : parseAttention(json.scalewise_attention, where);
   const config: ModelConfig = {
     name: name ?? optional(json, 'scalewise_name', 'string', where, optional(json, '_name_or_path', 'string', where, 'custom')),
     vocabSize: field(json, 'vocab_size', 'int', where) as number,

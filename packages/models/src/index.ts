@@ -16,9 +16,7 @@ export { generateLadder, type LadderOptions, type LadderRung } from './ladder.js
 // Accounting
 export { paramCounts, type ParamCounts } from './accounting/params.js';
 export { flopsPerToken, type FlopsByFamily, type FlopsPerToken } from './accounting/flops.js';
-export {
-  kvCacheBytes, MEMORY_DTYPES, trainingMemory, weightBytes, type MemoryDType, type TrainingMemory,
-} from './accounting/memory.js';
+export { kvCacheBytes, MEMORY_DTYPES, trainingMemory, weightBytes, type MemoryDType, type TrainingMemory } from './accounting/memory.js';
 
 // Weights: shapes, initialization, files
 export { weightSpecs, type ModelWeights, type WeightSpec } from './weights.js';

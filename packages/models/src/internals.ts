@@ -4,21 +4,34 @@
 
 // ONNX graph builder, encoder and emitted graphs
 export {
-  attr, elementCount, Graph, tensor,
-  type Attr, type Dim, type DType, type NodeDef, type OpOptions, type Tensor, type TensorData, type ValueInfo,
+  attr,
+  elementCount,
+  Graph,
+  tensor,
+  type Attr,
+  type Dim,
+  type DType,
+  type NodeDef,
+  type OpOptions,
+  type Tensor,
+  type TensorData,
+  type ValueInfo,
 } from './onnx/graph.js';
 export { checkGraph, encodeModel, externalDataSink, IR_VERSION, type EncodeOptions, type ExternalDataSink } from './onnx/encode.js';
 export {
-  cacheSlots, emitDecoder, type DecoderDType, type DecoderKvCache, type DecoderOptions, type DecoderOutputs,
+  cacheSlots,
+  emitDecoder,
+  type DecoderDType,
+  type DecoderKvCache,
+  type DecoderOptions,
+  type DecoderOutputs,
 } from './onnx/decoder.js';
 export { buildInferenceGraph, DIMS as INFERENCE_DIMS, type InferenceGraphOptions } from './onnx/inference.js';
 export { EXTERNAL_DATA_FILE, EXTERNAL_DATA_THRESHOLD_BYTES, modelFolderConfig, writeFileAtomic } from './onnx/folder.js';
 
 // Weight checks and files, byte level
 export { checkTokens, checkWeights, resolveWeights, type BlockWeights, type ResolvedWeights } from './forward/check.js';
-export {
-  decodeSafetensors, encodeSafetensors, type SafetensorsDType, type SafetensorsFile, type TensorToWrite,
-} from './safetensors.js';
+export { decodeSafetensors, encodeSafetensors, type SafetensorsDType, type SafetensorsFile, type TensorToWrite } from './safetensors.js';
 
 // Accounting details, families and ladders in full
 export { keyCount, keySpan, meanKeyCount, totalKeyCount } from './accounting/attention-span.js';

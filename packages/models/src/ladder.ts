@@ -4,15 +4,13 @@ import { ModelsInputError } from './errors.js';
 
 /**
  * How depth and width grow with the parameter budget:
- * - `aspect`: "deep and thin" — layers ≈ dim / ratio (within ±25%, nearest the ratio when counts tie). MobileLLM's 125M–1B have dim/layers between 19 and 30
- *   (576/30, 960/32, 1152/40, 1280/54); the default ratio 24 sits in that range.
+ * - `aspect`: "deep and thin" — layers ≈ dim / ratio (within ±25%, nearest the ratio when counts tie). MobileLLM's 125M–1B
+ *   have dim/layers between 19 and 30 (576/30, 960/32, 1152/40, 1280/54); the default ratio 24 sits in that range.
  * - `fixed-depth`: the given number of layers, width chosen to hit the target.
  * - `fixed-width`: the given dim, number of layers chosen to hit the target.
  */
 export type LadderPolicy =
-  | { kind: 'aspect'; ratio?: number }
-  | { kind: 'fixed-depth'; layers: number }
-  | { kind: 'fixed-width'; dim: number };
+  { kind: 'aspect'; ratio?: number } | { kind: 'fixed-depth'; layers: number } | { kind: 'fixed-width'; dim: number };
 
 export interface LadderOptions {
   policy?: LadderPolicy;
@@ -23,7 +21,10 @@ export interface LadderOptions {
   headDim?: number;
   /** Query heads per KV head (GQA group), default 3 as MobileLLM-125M/350M/600M; the nearest divisor of heads is used. */
   kvGroup?: number;
-  /** SwiGLU hidden = ffnRatio·dim rounded up to a multiple of ffnMultiple (default 8/3; multiple 256 from dim 512, 32 from 128, else 8). */
+  /**
+   * SwiGLU hidden = ffnRatio·dim rounded up to a multiple of ffnMultiple (default 8/3; multiple 256 from dim 512,
+   * 32 from 128, else 8).
+   */
   ffnRatio?: number;
   ffnMultiple?: number;
   tiedEmbeddings?: boolean;
@@ -58,7 +59,11 @@ function kvHeadsFor(heads: number, group: number): number {
   return best;
 }
 
-function shapeFor(dim: number, layers: number, o: Required<Omit<LadderOptions, 'policy' | 'headDim' | 'ffnMultiple' | 'count'>> & LadderOptions): ModelConfig {
+function shapeFor(
+  dim: number,
+  layers: number,
+  o: Required<Omit<LadderOptions, 'policy' | 'headDim' | 'ffnMultiple' | 'count'>> & LadderOptions,
+): ModelConfig {
   const headDim = o.headDim ?? defaultHeadDim(dim);
   const heads = dim / headDim;
   const multiple = o.ffnMultiple ?? (dim >= 512 ? 256 : dim >= 128 ? 32 : 8);
@@ -87,8 +92,14 @@ function shapeFor(dim: number, layers: number, o: Required<Omit<LadderOptions, '
 export function generateLadder(targets: number | number[], options: LadderOptions = {}): LadderRung[] {
   const list = Array.isArray(targets) ? targets : [targets];
   const o = {
-    vocabSize: 32000, kvGroup: 3, ffnRatio: 8 / 3, tiedEmbeddings: true, layerRepeat: 1,
-    maxPositions: LLAMA_DEFAULTS.maxPositions, attention: { kind: 'full' } as AttentionConfig, namePrefix: 'ladder',
+    vocabSize: 32000,
+    kvGroup: 3,
+    ffnRatio: 8 / 3,
+    tiedEmbeddings: true,
+    layerRepeat: 1,
+    maxPositions: LLAMA_DEFAULTS.maxPositions,
+    attention: { kind: 'full' } as AttentionConfig,
+    namePrefix: 'ladder',
     ...options,
   };
   const policy = options.policy ?? { kind: 'aspect' };
@@ -105,7 +116,12 @@ export function generateLadder(targets: number | number[], options: LadderOption
 
   // Per width, the count is affine in depth (embedding + final norm + layers · perLayer), so candidates
   // are scored arithmetically and only the winner becomes a config.
-  interface Width { dim: number; fixed: number; perLayer: number; layers: [number, number] }
+  interface Width {
+    dim: number;
+    fixed: number;
+    perLayer: number;
+    layers: [number, number];
+  }
   const widths: Width[] = [];
   const dims: number[] = [];
   if (policy.kind === 'fixed-width') dims.push(policy.dim);
@@ -129,7 +145,8 @@ export function generateLadder(targets: number | number[], options: LadderOption
   }
 
   return list.map((target) => {
-    if (!(Number.isFinite(target) && target > 0)) throw new ModelsInputError(`ladder: target parameter count must be a positive number, found ${target}`);
+    if (!(Number.isFinite(target) && target > 0))
+      throw new ModelsInputError(`ladder: target parameter count must be a positive number, found ${target}`);
     let best = widths[0]!;
     let bestLayers = best.layers[0];
     let bestScore = Infinity;
@@ -148,6 +165,13 @@ export function generateLadder(targets: number | number[], options: LadderOption
     const config = validateConfig(shapeFor(best.dim, bestLayers, o));
     const p = paramCounts(config);
     const achieved = count === 'total' ? p.total : p.nonEmbedding;
-    return { target, config, achieved, relativeError: (achieved - target) / target, paramsTotal: p.total, paramsNonEmbedding: p.nonEmbedding };
+    return {
+      target,
+      config,
+      achieved,
+      relativeError: (achieved - target) / target,
+      paramsTotal: p.total,
+      paramsNonEmbedding: p.nonEmbedding,
+    };
   });
 }

@@ -11,12 +11,16 @@ import { getPreset, presetNames } from './presets.js';
  */
 export function parseConfigJson(json: unknown, where = 'config'): ModelConfig {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new ModelsInputError(`${where}: expected a JSON object with model fields, found ${Array.isArray(json) ? 'an array' : JSON.stringify(json)}`);
+    throw new ModelsInputError(
+      `${where}: expected a JSON object with model fields, found ${Array.isArray(json) ? 'an array' : JSON.stringify(json)}`,
+    );
   }
   const record = json as Record<string, unknown>;
   if ('hidden_size' in record) return fromHfConfig(record, where);
   if (!('dim' in record)) {
-    throw new ModelsInputError(`${where}: expected a HF config.json (field 'hidden_size') or a scalewise ModelConfig (field 'dim'), found neither`);
+    throw new ModelsInputError(
+      `${where}: expected a HF config.json (field 'hidden_size') or a scalewise ModelConfig (field 'dim'), found neither`,
+    );
   }
   for (const key of ['name'] as const) {
     if (record[key] !== undefined && typeof record[key] !== 'string') {
@@ -28,7 +32,8 @@ export function parseConfigJson(json: unknown, where = 'config'): ModelConfig {
   }
   const dim = record.dim;
   const heads = record.heads;
-  const headDim = record.headDim ?? (typeof dim === 'number' && typeof heads === 'number' && dim % heads === 0 ? dim / heads : LLAMA_DEFAULTS.headDim);
+  const headDim =
+    record.headDim ?? (typeof dim === 'number' && typeof heads === 'number' && dim % heads === 0 ? dim / heads : LLAMA_DEFAULTS.headDim);
   const config = {
     ...LLAMA_DEFAULTS,
     attention: { ...LLAMA_DEFAULTS.attention },
@@ -68,7 +73,10 @@ export function resolveConfig(spec: string, cwd = process.cwd()): ModelConfig {
         throw new ModelsInputError(`cannot read ${path}: ${(inner as Error).message}`, { cause: inner });
       }
     } else {
-      throw new ModelsInputError(`'${spec}' is neither a preset (${presetNames().join(', ')}) nor a readable config file: ${(error as Error).message}`, { cause: error });
+      throw new ModelsInputError(
+        `'${spec}' is neither a preset (${presetNames().join(', ')}) nor a readable config file: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
   let json: unknown;

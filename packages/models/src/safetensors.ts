@@ -57,7 +57,7 @@ function floatToHalf(value: number): number {
     mant |= 0x800000;
     const shift = 14 - e;
     let half = mant >> shift;
-    if ((mant >> (shift - 1)) & 1 && ((mant & ((1 << (shift - 1)) - 1)) || half & 1)) half++;
+    if ((mant >> (shift - 1)) & 1 && (mant & ((1 << (shift - 1)) - 1) || half & 1)) half++;
     return sign | half;
   }
   let half = (e << 10) | (mant >> 13);
@@ -108,7 +108,11 @@ function parseHeader(headerBytes: Uint8Array, dataLength: number, where: string)
     const [begin, end] = offsets as [number, number];
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
     if (end < begin || end - begin !== count * BYTES[info.dtype]) {
-      fail(where, `tensor '${name}' [${shape.join(', ')}] ${info.dtype} needs ${count * BYTES[info.dtype]} bytes, data_offsets [${begin}, ${end}] give ${end - begin}`);
+      fail(
+        where,
+        `tensor '${name}' [${shape.join(', ')}] ${info.dtype} needs ${count * BYTES[info.dtype]} bytes, data_offsets [${begin}, ` +
+          `${end}] give ${end - begin}`,
+      );
     }
     if (end > dataLength) fail(where, `tensor '${name}' ends at byte ${end} of a ${dataLength}-byte data section (file truncated?)`);
     entries.push({ name, dtype: info.dtype, shape: shape as number[], begin, end });
@@ -117,7 +121,12 @@ function parseHeader(headerBytes: Uint8Array, dataLength: number, where: string)
   let cursor = 0;
   for (const entry of entries) {
     if (entry.begin !== cursor) {
-      fail(where, entry.begin < cursor ? `tensor '${entry.name}' overlaps the previous tensor` : `gap before tensor '${entry.name}' at byte ${cursor}`);
+      fail(
+        where,
+        entry.begin < cursor
+          ? `tensor '${entry.name}' overlaps the previous tensor`
+          : `gap before tensor '${entry.name}' at byte ${cursor}`,
+      );
     }
     cursor = entry.end;
   }
@@ -132,10 +141,11 @@ function decodeTensor(bytes: Uint8Array, dtype: SafetensorsDType): Float32Array 
   const out = new Float32Array(n);
   if (dtype === 'F32') for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true);
   else if (dtype === 'F16') for (let i = 0; i < n; i++) out[i] = halfToFloat(view.getUint16(i * 2, true));
-  else for (let i = 0; i < n; i++) {
-    u32[0] = view.getUint16(i * 2, true) << 16;
-    out[i] = f32[0]!;
-  }
+  else
+    for (let i = 0; i < n; i++) {
+      u32[0] = view.getUint16(i * 2, true) << 16;
+      out[i] = f32[0]!;
+    }
   return out;
 }
 
@@ -159,7 +169,10 @@ function buildHeader(tensors: Map<string, TensorToWrite>, metadata: Record<strin
   let offset = 0;
   for (const [name, { shape, data }] of tensors) {
     const count = shape.reduce((a, b) => a * b, 1);
-    if (count !== data.length) throw new ModelsInputError(`safetensors: tensor '${name}' has shape [${shape.join(', ')}] (${count} values) but ${data.length} values`);
+    if (count !== data.length)
+      throw new ModelsInputError(
+        `safetensors: tensor '${name}' has shape [${shape.join(', ')}] (${count} values) but ${data.length} values`,
+      );
     header[name] = { dtype, shape, data_offsets: [offset, offset + count * BYTES[dtype]] };
     offset += count * BYTES[dtype];
   }
@@ -169,7 +182,11 @@ function buildHeader(tensors: Map<string, TensorToWrite>, metadata: Record<strin
 }
 
 /** Encode tensors (in map order) and string metadata into safetensors bytes. */
-export function encodeSafetensors(tensors: Map<string, TensorToWrite>, metadata: Record<string, string> = {}, dtype: 'F32' | 'F16' = 'F32'): Uint8Array {
+export function encodeSafetensors(
+  tensors: Map<string, TensorToWrite>,
+  metadata: Record<string, string> = {},
+  dtype: 'F32' | 'F16' = 'F32',
+): Uint8Array {
   const header = buildHeader(tensors, metadata, dtype);
   const parts = [...tensors.values()].map((t) => encodeTensor(t.data, dtype));
   const total = 8 + header.length + parts.reduce((a, p) => a + p.length, 0);
@@ -198,7 +215,8 @@ export function decodeSafetensors(bytes: Uint8Array, where = 'safetensors'): Saf
   const { entries, metadata } = parseHeader(bytes.subarray(8, 8 + n), bytes.length - 8 - n, where);
   const base = 8 + n;
   const tensors: SafetensorsFile['tensors'] = new Map();
-  for (const e of entries) tensors.set(e.name, { shape: e.shape, dtype: e.dtype, data: decodeTensor(bytes.subarray(base + e.begin, base + e.end), e.dtype) });
+  for (const e of entries)
+    tensors.set(e.name, { shape: e.shape, dtype: e.dtype, data: decodeTensor(bytes.subarray(base + e.begin, base + e.end), e.dtype) });
   return { tensors, metadata };
 }
 
@@ -206,7 +224,12 @@ export function decodeSafetensors(bytes: Uint8Array, where = 'safetensors'): Saf
  * Write a safetensors file atomically (temp file + rename), tensor by tensor so files larger than a
  * Node buffer can be written.
  */
-export function saveSafetensors(path: string, tensors: Map<string, TensorToWrite>, metadata: Record<string, string> = {}, dtype: 'F32' | 'F16' = 'F32'): void {
+export function saveSafetensors(
+  path: string,
+  tensors: Map<string, TensorToWrite>,
+  metadata: Record<string, string> = {},
+  dtype: 'F32' | 'F16' = 'F32',
+): void {
   const header = buildHeader(tensors, metadata, dtype);
   function* chunks(): Generator<Uint8Array> {
     const len = new Uint8Array(8);
@@ -221,7 +244,10 @@ export function saveSafetensors(path: string, tensors: Map<string, TensorToWrite
   try {
     writeFileAtomicSync(path, chunks(), { mkdir: false });
   } catch (error) {
-    throw new ModelsError(`cannot write safetensors file ${path}: ${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message}`, { cause: error });
+    throw new ModelsError(
+      `cannot write safetensors file ${path}: ${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 

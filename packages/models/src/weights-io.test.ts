@@ -9,7 +9,16 @@ import { decodeSafetensors, encodeSafetensors, loadSafetensors } from './safeten
 import { loadWeights, saveWeights } from './weights-io.js';
 
 const config: ModelConfig = {
-  ...LLAMA_DEFAULTS, name: 'io', vocabSize: 31, dim: 16, layers: 3, heads: 4, kvHeads: 2, headDim: 4, ffnHidden: 24, layerRepeat: 2,
+  ...LLAMA_DEFAULTS,
+  name: 'io',
+  vocabSize: 31,
+  dim: 16,
+  layers: 3,
+  heads: 4,
+  kvHeads: 2,
+  headDim: 4,
+  ffnHidden: 24,
+  layerRepeat: 2,
 };
 
 describe('rng', () => {
@@ -49,7 +58,9 @@ describe('initWeights', () => {
     expect(initWeights(big, 7).get('model.layers.1.self_attn.q_proj.weight')).toEqual(w.get('model.layers.1.self_attn.q_proj.weight'));
     expect(initWeights(big, 8).get('model.layers.1.self_attn.q_proj.weight')).not.toEqual(w.get('model.layers.1.self_attn.q_proj.weight'));
     // Per-tensor streams: q_proj of layer 0 does not depend on the depth.
-    expect(initWeights({ ...big, layers: 1 }, 7).get('model.layers.0.self_attn.q_proj.weight')).toEqual(w.get('model.layers.0.self_attn.q_proj.weight'));
+    expect(initWeights({ ...big, layers: 1 }, 7).get('model.layers.0.self_attn.q_proj.weight')).toEqual(
+      w.get('model.layers.0.self_attn.q_proj.weight'),
+    );
   });
 });
 
@@ -70,16 +81,18 @@ describe('safetensors', () => {
     saveWeights(path, config, w, { dtype: 'F16' });
     const half = loadWeights(path, config).weights.get('model.embed_tokens.weight')!;
     const orig = w.get('model.embed_tokens.weight')!;
-    for (let i = 0; i < orig.length; i++) expect(Math.abs(half[i]! - orig[i]!)).toBeLessThanOrEqual(Math.abs(orig[i]!) * 2 ** -11 + 2 ** -25);
+    for (let i = 0; i < orig.length; i++)
+      expect(Math.abs(half[i]! - orig[i]!)).toBeLessThanOrEqual(Math.abs(orig[i]!) * 2 ** -11 + 2 ** -25);
   });
 
   it('reads a header written by hand (F32, F16 and BF16, with padding and metadata)', () => {
-    const header = JSON.stringify({
-      __metadata__: { note: 'hand' },
-      a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
-      b: { dtype: 'F16', shape: [1, 2], data_offsets: [8, 12] },
-      c: { dtype: 'BF16', shape: [], data_offsets: [12, 14] },
-    }) + '   ';
+    const header =
+      JSON.stringify({
+        __metadata__: { note: 'hand' },
+        a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+        b: { dtype: 'F16', shape: [1, 2], data_offsets: [8, 12] },
+        c: { dtype: 'BF16', shape: [], data_offsets: [12, 14] },
+      }) + '   ';
     const hb = Buffer.from(header, 'utf8');
     const data = Buffer.alloc(14);
     data.writeFloatLE(1.5, 0);
@@ -101,7 +114,10 @@ describe('safetensors', () => {
     const bytes = encodeSafetensors(new Map([['x', { shape: [1], data: new Float32Array([1]) }]]), { k: 'v' });
     const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     expect((8 + n) % 8).toBe(0);
-    expect(JSON.parse(Buffer.from(bytes.subarray(8, 8 + n)).toString())).toEqual({ __metadata__: { k: 'v' }, x: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } });
+    expect(JSON.parse(Buffer.from(bytes.subarray(8, 8 + n)).toString())).toEqual({
+      __metadata__: { k: 'v' },
+      x: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
+    });
     expect([...bytes.subarray(8 + n)]).toEqual([0, 0, 0x80, 0x3f]);
   });
 
@@ -109,7 +125,9 @@ describe('safetensors', () => {
     const good = encodeSafetensors(new Map([['x', { shape: [2], data: new Float32Array([1, 2]) }]]));
     const path = join(dir, 'bad.safetensors');
     writeFileSync(path, good.subarray(0, good.length - 1));
-    expect(() => loadSafetensors(path)).toThrow(/bad\.safetensors: invalid safetensors file: tensor 'x' ends at byte 8 of a 7-byte data section/);
+    expect(() => loadSafetensors(path)).toThrow(
+      /bad\.safetensors: invalid safetensors file: tensor 'x' ends at byte 8 of a 7-byte data section/,
+    );
     writeFileSync(path, good.subarray(0, 5));
     expect(() => loadSafetensors(path)).toThrow(/fewer than the 8-byte header length/);
     const edit = (h: object): Uint8Array => {
@@ -118,9 +136,15 @@ describe('safetensors', () => {
       len.writeBigUInt64LE(BigInt(hb.length));
       return Buffer.concat([len, hb, Buffer.alloc(8)]);
     };
-    expect(() => decodeSafetensors(edit({ x: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }))).toThrow(/dtype "I64"; supported: F32, F16, BF16/);
-    expect(() => decodeSafetensors(edit({ x: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }))).toThrow(/needs 12 bytes, data_offsets \[0, 8\] give 8/);
-    expect(() => decodeSafetensors(edit({ x: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }))).toThrow(/data section has 8 bytes but the tensors cover 4/);
+    expect(() => decodeSafetensors(edit({ x: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }))).toThrow(
+      /dtype "I64"; supported: F32, F16, BF16/,
+    );
+    expect(() => decodeSafetensors(edit({ x: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }))).toThrow(
+      /needs 12 bytes, data_offsets \[0, 8\] give 8/,
+    );
+    expect(() => decodeSafetensors(edit({ x: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }))).toThrow(
+      /data section has 8 bytes but the tensors cover 4/,
+    );
     expect(() => decodeSafetensors(edit({ x: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }))).toThrow(/gap before tensor 'x'/);
     const huge = new Uint8Array(16);
     new DataView(huge.buffer).setBigUint64(0, 1000n, true);
@@ -130,7 +154,9 @@ describe('safetensors', () => {
   it('checks names and shapes against a config', () => {
     const path = join(dir, 'other.safetensors');
     saveWeights(path, { ...config, ffnHidden: 32 }, initWeights({ ...config, ffnHidden: 32 }, 1));
-    expect(() => loadWeights(path, config)).toThrow(/tensor model\.layers\.0\.mlp\.gate_proj\.weight has shape \[32, 16\], config 'io' expects \[24, 16\]/);
+    expect(() => loadWeights(path, config)).toThrow(
+      /tensor model\.layers\.0\.mlp\.gate_proj\.weight has shape \[32, 16\], config 'io' expects \[24, 16\]/,
+    );
     expect(readFileSync(path).length).toBeGreaterThan(0);
   });
 });

@@ -8,7 +8,12 @@ import { weightSpecs, type ModelWeights } from './weights.js';
  * Save a model's weights as safetensors (HF names and [out, in] shapes, so transformers can load them),
  * in `weightSpecs` order, with `__metadata__` `{ format: "pt", scalewise_config: <ModelConfig JSON> }`.
  */
-export function saveWeights(path: string, config: ModelConfig, weights: ModelWeights, options: { dtype?: 'F32' | 'F16'; metadata?: Record<string, string> } = {}): void {
+export function saveWeights(
+  path: string,
+  config: ModelConfig,
+  weights: ModelWeights,
+  options: { dtype?: 'F32' | 'F16'; metadata?: Record<string, string> } = {},
+): void {
   checkWeights(config, weights);
   const tensors = new Map<string, TensorToWrite>();
   for (const spec of weightSpecs(config)) tensors.set(spec.name, { shape: spec.shape, data: weights.get(spec.name)! });
@@ -27,7 +32,9 @@ export function loadWeights(path: string, config?: ModelConfig): { weights: Mode
     for (const spec of weightSpecs(config)) {
       const stored = file.tensors.get(spec.name);
       if (stored && stored.shape.join(',') !== spec.shape.join(',')) {
-        throw new ModelsInputError(`${path}: tensor ${spec.name} has shape [${stored.shape.join(', ')}], config '${config.name}' expects [${spec.shape.join(', ')}]`);
+        throw new ModelsInputError(
+          `${path}: tensor ${spec.name} has shape [${stored.shape.join(', ')}], config '${config.name}' expects [${spec.shape.join(', ')}]`,
+        );
       }
     }
     if (config.tiedEmbeddings) weights.delete('lm_head.weight');

@@ -1,7 +1,8 @@
 /**
  * Demonstration: a ~1M-parameter model trained on Brown with the byte tokenizer for a few minutes, against the
  * unigram entropy of Brown's bytes (the loss of the best model that ignores context). Both in bits per byte.
- *   node --conditions=@scalewise/source --import tsx bench/brown-demo.ts [budgetSeconds=240 | steps=N] [config=examples/brown-1m.json] [engine]
+ *   node --conditions=@scalewise/source --import tsx bench/brown-demo.ts \
+ *     [budgetSeconds=240 | steps=N] [config=examples/brown-1m.json] [engine]
  * Writes bench-results/brown-demo.json.
  */
 import { readFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -37,22 +38,44 @@ const stepSeconds = ((performance.now() - t0) / 1000) * 1.15; // + optimizer, va
 const steps = fixedSteps ?? Math.max(10, Math.floor(budget / stepSeconds));
 const outDir = join(tmpdir(), `scalewise-brown-demo-${process.pid}`);
 const result = await train({
-  config: { ...raw, engine: engineName, tokens: undefined, steps, schedule: { kind: 'cosine', warmup: Math.min(10, Math.ceil(steps / 20)), floor: 0.1 }, eval: { every: Math.max(1, Math.floor(steps / 4)), batches: 8 } },
-  outDir, data,
-  onProgress: (e) => { if (e.done % 10 === 0 || e.done === e.total) process.stderr.write(`[${e.stage}] ${e.done}/${e.total} ${e.detail ?? ''}\n`); },
+  config: {
+    ...raw,
+    engine: engineName,
+    tokens: undefined,
+    steps,
+    schedule: { kind: 'cosine', warmup: Math.min(10, Math.ceil(steps / 20)), floor: 0.1 },
+    eval: { every: Math.max(1, Math.floor(steps / 4)), batches: 8 },
+  },
+  outDir,
+  data,
+  onProgress: (e) => {
+    if (e.done % 10 === 0 || e.done === e.total) process.stderr.write(`[${e.stage}] ${e.done}/${e.total} ${e.detail ?? ''}\n`);
+  },
 });
 const summary = {
   corpus: data.description,
-  model: result.model, params_total: result.params_total, params_non_embedding: result.params_non_embedding,
-  steps: result.steps, tokens: result.tokens, wall_s: result.wall_s, tokens_per_s: result.tokens_per_s,
+  model: result.model,
+  params_total: result.params_total,
+  params_non_embedding: result.params_non_embedding,
+  steps: result.steps,
+  tokens: result.tokens,
+  wall_s: result.wall_s,
+  tokens_per_s: result.tokens_per_s,
   unigram_entropy_bits_per_byte: unigramBits,
-  val_bpb: result.val_bpb, val_loss_nats_per_token: result.val_loss, final_train_loss_nats_per_token: result.final_train_loss,
+  val_bpb: result.val_bpb,
+  val_loss_nats_per_token: result.val_loss,
+  final_train_loss_nats_per_token: result.final_train_loss,
   below_unigram_bits_per_byte: unigramBits - result.val_bpb,
-  engine: result.engine, code_version: result.code_version, note: 'shared 2-vCPU machine; timings are noisy',
+  engine: result.engine,
+  code_version: result.code_version,
+  note: 'shared 2-vCPU machine; timings are noisy',
 };
 const outFile = join(here, '..', 'bench-results', 'brown-demo.json');
 mkdirSync(dirname(outFile), { recursive: true });
 writeFileSync(`${outFile}.tmp`, `${JSON.stringify(summary, null, 2)}\n`);
 renameSync(`${outFile}.tmp`, outFile);
 console.log(`unigram entropy of Brown bytes: ${unigramBits.toFixed(3)} bits/byte`);
-console.log(`${result.model} (${result.params_total} params) after ${result.tokens} tokens in ${result.wall_s.toFixed(0)} s: validation ${result.val_bpb.toFixed(3)} bits/byte (${result.val_loss.toFixed(3)} nats/token)`);
+console.log(
+  `${result.model} (${result.params_total} params) after ${result.tokens} tokens in ${result.wall_s.toFixed(0)} s: validation ` +
+    `${result.val_bpb.toFixed(3)} bits/byte (${result.val_loss.toFixed(3)} nats/token)`,
+);

@@ -12,7 +12,10 @@ export function benchWeights(config: ModelConfig, seed = 1): ModelWeights {
   for (const spec of weightSpecs(config)) {
     const n = spec.shape.reduce((a, b) => a * b, 1);
     const std = spec.role === 'linear' ? 1 / Math.sqrt(spec.shape[1] ?? 1) : 0.02;
-    w.set(spec.name, Float32Array.from({ length: n }, () => (spec.role === 'norm' ? 1 : std * 3.46 * u())));
+    w.set(
+      spec.name,
+      Float32Array.from({ length: n }, () => (spec.role === 'norm' ? 1 : std * 3.46 * u())),
+    );
   }
   return w;
 }
@@ -44,7 +47,8 @@ export function median(xs: number[]): number {
 export function profileByOp(file: string): { op: string; ms: number; share: number }[] {
   const events = JSON.parse(readFileSync(file, 'utf8')) as { cat?: string; dur?: number; args?: { op_name?: string } }[];
   const byOp = new Map<string, number>();
-  for (const e of events) if (e.cat === 'Node' && e.args?.op_name && e.dur) byOp.set(e.args.op_name, (byOp.get(e.args.op_name) ?? 0) + e.dur);
+  for (const e of events)
+    if (e.cat === 'Node' && e.args?.op_name && e.dur) byOp.set(e.args.op_name, (byOp.get(e.args.op_name) ?? 0) + e.dur);
   const total = [...byOp.values()].reduce((a, b) => a + b, 0);
   return [...byOp].map(([op, us]) => ({ op, ms: us / 1000, share: us / total })).sort((a, b) => b.ms - a.ms);
 }

@@ -4,7 +4,8 @@
  * engine, an ORT per-op profile, and a loss-curve parity run of both engines.
  *
  *   node --conditions=@scalewise/source --import tsx bench/native.ts
- *   env: NATIVE_BENCH_OUT (bench-results/native.json), NATIVE_BENCH_THREADS (the engine's default: preferredThreads of the machine peak), NATIVE_BENCH_STEPS (5), NATIVE_BENCH_BATCH (16), NATIVE_BENCH_SEQ (256), NATIVE_BENCH_CURVE_STEPS (300)
+ *   env: NATIVE_BENCH_OUT (bench-results/native.json), NATIVE_BENCH_THREADS (the engine's default: preferredThreads of the
+ *        machine peak), NATIVE_BENCH_STEPS (5), NATIVE_BENCH_BATCH (16), NATIVE_BENCH_SEQ (256), NATIVE_BENCH_CURVE_STEPS (300)
  */
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -27,13 +28,22 @@ const SEQ = env('NATIVE_BENCH_SEQ', 256);
 const CURVE_STEPS = env('NATIVE_BENCH_CURVE_STEPS', 300);
 
 export const BENCH_MODEL: ModelConfig = {
-  ...LLAMA_DEFAULTS, name: 'bench-5.8m', vocabSize: 4096, dim: 256, layers: 6, heads: 4, kvHeads: 2, headDim: 64, ffnHidden: 768, maxPositions: 1024,
+  ...LLAMA_DEFAULTS,
+  name: 'bench-5.8m',
+  vocabSize: 4096,
+  dim: 256,
+  layers: 6,
+  heads: 4,
+  kvHeads: 2,
+  headDim: 64,
+  ffnHidden: 768,
+  maxPositions: 1024,
 };
 
 /** Token rows from a noisy affine recurrence, so that a model can learn something. */
 function syntheticBatch(config: ModelConfig, batch: number, seq: number, seed: number): TokenBatch {
   let s = seed >>> 0;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
   const V = config.vocabSize;
   const row = new Int32Array(batch * (seq + 1));
   for (let b = 0; b < batch; b++) {
@@ -43,18 +53,25 @@ function syntheticBatch(config: ModelConfig, batch: number, seq: number, seed: n
       t = rand() < 0.8 ? (3 * t + 1) % V : Math.floor(rand() * V);
     }
   }
-  const inputs = new Int32Array(batch * seq), targets = new Int32Array(batch * seq);
-  for (let b = 0; b < batch; b++) for (let i = 0; i < seq; i++) {
-    inputs[b * seq + i] = row[b * (seq + 1) + i] as number;
-    targets[b * seq + i] = row[b * (seq + 1) + i + 1] as number;
-  }
+  const inputs = new Int32Array(batch * seq),
+    targets = new Int32Array(batch * seq);
+  for (let b = 0; b < batch; b++)
+    for (let i = 0; i < seq; i++) {
+      inputs[b * seq + i] = row[b * (seq + 1) + i] as number;
+      targets[b * seq + i] = row[b * (seq + 1) + i + 1] as number;
+    }
   return { batch, seq, inputs, targets };
 }
 
 const ADAMW = { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, decayEmbeddings: false, decayNorms: false };
 
 /** A training step (zero grads, loss + grads, AdamW update) as a closure returning its seconds and loss. */
-function stepper(engine: TrainingEngine, config: ModelConfig, weights: ModelWeights, batch: TokenBatch): () => Promise<{ seconds: number; loss: number }> {
+function stepper(
+  engine: TrainingEngine,
+  config: ModelConfig,
+  weights: ModelWeights,
+  batch: TokenBatch,
+): () => Promise<{ seconds: number; loss: number }> {
   const grads: ModelWeights = new Map([...weights].map(([k, v]) => [k, new Float32Array(v.length)]));
   const opt = new AdamW(config, ADAMW);
   return async () => {
@@ -67,7 +84,18 @@ function stepper(engine: TrainingEngine, config: ModelConfig, weights: ModelWeig
 }
 
 async function lossCurves(steps: number): Promise<{ steps: number; maxRelDiff: number; first: number[]; last: number[] }> {
-  const config: ModelConfig = { ...LLAMA_DEFAULTS, name: 'curve-tiny', vocabSize: 64, dim: 32, layers: 2, heads: 4, kvHeads: 2, headDim: 8, ffnHidden: 64, maxPositions: 64 };
+  const config: ModelConfig = {
+    ...LLAMA_DEFAULTS,
+    name: 'curve-tiny',
+    vocabSize: 64,
+    dim: 32,
+    layers: 2,
+    heads: 4,
+    kvHeads: 2,
+    headDim: 8,
+    ffnHidden: 64,
+    maxPositions: 64,
+  };
   const curves: number[][] = [];
   for (const engine of [new NativeEngine(config, { threads: THREADS }), await createReferenceEngine(config, {})]) {
     const weights = benchWeights(config, 3);
@@ -96,11 +124,16 @@ export async function runNativeBench(outFile: string = join(import.meta.dirname,
   const params = weightSpecs(config).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
   const flopsPerToken = trainFlopsPerToken(config, SEQ);
   const shapes: [string, number, number, number][] = [
-    ['q_proj', tokens, config.dim, config.heads * config.headDim], ['gate/up_proj', tokens, config.dim, config.ffnHidden],
-    ['down_proj', tokens, config.ffnHidden, config.dim], ['lm_head', tokens, config.dim, config.vocabSize],
+    ['q_proj', tokens, config.dim, config.heads * config.headDim],
+    ['gate/up_proj', tokens, config.dim, config.ffnHidden],
+    ['down_proj', tokens, config.ffnHidden, config.dim],
+    ['lm_head', tokens, config.dim, config.vocabSize],
   ];
   const largest = shapes.reduce((best, s) => (s[1] * s[2] * s[3] > best[1] * best[2] * best[3] ? s : best));
-  console.log(`model ${config.name}: ${(params / 1e6).toFixed(2)}M params (tied), ${(matmulParams(config) / 1e6).toFixed(2)}M matmul params; ${BATCH}×${SEQ} = ${tokens} tokens/step; ${THREADS} threads`);
+  console.log(
+    `model ${config.name}: ${(params / 1e6).toFixed(2)}M params (tied), ${(matmulParams(config) / 1e6).toFixed(2)}M matmul params; ` +
+      `${BATCH}×${SEQ} = ${tokens} tokens/step; ${THREADS} threads`,
+  );
 
   // Paired measurements: each native step is followed by the MatMul baselines and a reference step, so that
   // each ratio compares runs made under the same (shared, fluctuating) machine load; medians over the pairs.
@@ -114,15 +147,34 @@ export async function runNativeBench(outFile: string = join(import.meta.dirname,
   const [m, k, n] = [largest[1], largest[2], largest[3]];
   await nativeStep(); // untimed warm-up (builds the session)
   await referenceStep();
-  const pairs: { nativeS: number; loss: number; matmulFed: number; matmulPrepacked: number; referenceS: number; ratioToMatMul: number; ratioToReference: number }[] = [];
+  const pairs: {
+    nativeS: number;
+    loss: number;
+    matmulFed: number;
+    matmulPrepacked: number;
+    referenceS: number;
+    ratioToMatMul: number;
+    ratioToReference: number;
+  }[] = [];
   for (let i = 0; i < STEPS; i++) {
     const { seconds: nativeS, loss } = await nativeStep();
     const matmulFed = await plainMatMulGflops(m, k, n, THREADS, false, 5);
     const matmulPrepacked = await plainMatMulGflops(m, k, n, THREADS, true, 5);
     const { seconds: referenceS } = await referenceStep();
     const achievedI = (flopsPerToken * tokens) / nativeS / 1e9;
-    pairs.push({ nativeS, loss, matmulFed, matmulPrepacked, referenceS, ratioToMatMul: achievedI / Math.max(matmulFed, matmulPrepacked), ratioToReference: (tokens / nativeS) / (refSeq / referenceS) });
-    console.log(`  pair ${i + 1}: native ${nativeS.toFixed(2)} s (${achievedI.toFixed(1)} GFLOP/s), MatMul ${matmulFed.toFixed(1)} fed / ${matmulPrepacked.toFixed(1)} pre-packed GFLOP/s, reference ${referenceS.toFixed(2)} s for ${refSeq} tokens`);
+    pairs.push({
+      nativeS,
+      loss,
+      matmulFed,
+      matmulPrepacked,
+      referenceS,
+      ratioToMatMul: achievedI / Math.max(matmulFed, matmulPrepacked),
+      ratioToReference: tokens / nativeS / (refSeq / referenceS),
+    });
+    console.log(
+      `  pair ${i + 1}: native ${nativeS.toFixed(2)} s (${achievedI.toFixed(1)} GFLOP/s), MatMul ${matmulFed.toFixed(1)} fed / ` +
+        `${matmulPrepacked.toFixed(1)} pre-packed GFLOP/s, reference ${referenceS.toFixed(2)} s for ${refSeq} tokens`,
+    );
   }
   await native.dispose();
   await reference.dispose();
@@ -132,11 +184,19 @@ export async function runNativeBench(outFile: string = join(import.meta.dirname,
   const ratioToMatMul = median(pairs.map((p) => p.ratioToMatMul));
   const ratioToReference = median(pairs.map((p) => p.ratioToReference));
   const refTps = refSeq / median(pairs.map((p) => p.referenceS));
-  console.log(`plain MatMul ${largest[0]} [${m}×${k}]·[${k}×${n}]: median ${median(pairs.map((p) => p.matmulFed)).toFixed(1)} GFLOP/s fed, ${median(pairs.map((p) => p.matmulPrepacked)).toFixed(1)} pre-packed`);
+  console.log(
+    `plain MatMul ${largest[0]} [${m}×${k}]·[${k}×${n}]: median ${median(pairs.map((p) => p.matmulFed)).toFixed(1)} GFLOP/s fed, ` +
+      `${median(pairs.map((p) => p.matmulPrepacked)).toFixed(1)} pre-packed`,
+  );
   const peakAfter = await measureMatMulPeak();
   const bestPeak = Math.max(machinePeak.gflops, peakAfter.gflops, ...pairs.flatMap((p) => [p.matmulFed, p.matmulPrepacked]));
   const ratioToMachinePeak = achieved / bestPeak;
-  console.log(`native: ${stepS.toFixed(3)} s/step (median of ${STEPS}), ${nativeTps.toFixed(0)} tokens/s, ${achieved.toFixed(1)} GFLOP/s; paired ratio to the better MatMul ${(100 * ratioToMatMul).toFixed(1)}%; ${(100 * ratioToMachinePeak).toFixed(1)}% of the run's best MatMul ${bestPeak.toFixed(1)} GFLOP/s (peak ${machinePeak.gflops.toFixed(1)} before, ${peakAfter.gflops.toFixed(1)} after)`);
+  console.log(
+    `native: ${stepS.toFixed(3)} s/step (median of ${STEPS}), ${nativeTps.toFixed(0)} tokens/s, ${achieved.toFixed(1)} GFLOP/s; ` +
+      `paired ratio to the better MatMul ${(100 * ratioToMatMul).toFixed(1)}%; ${(100 * ratioToMachinePeak).toFixed(1)}% of the ` +
+      `run's best MatMul ${bestPeak.toFixed(1)} GFLOP/s (peak ${machinePeak.gflops.toFixed(1)} before, ` +
+      `${peakAfter.gflops.toFixed(1)} after)`,
+  );
   console.log(`reference: ${refTps.toFixed(1)} tokens/s (1×${refSeq}); paired native/reference ${ratioToReference.toFixed(1)}×`);
 
   const prefix = join(tmpdir(), `scalewise-native-profile-${process.pid}`);
@@ -147,23 +207,49 @@ export async function runNativeBench(outFile: string = join(import.meta.dirname,
   await profiled.endProfiling();
   await profiled.dispose();
   // ORT names the file <prefix>_<timestamp>.json.
-  const files = readdirSync(tmpdir()).filter((f) => f.startsWith(basename(prefix))).map((f) => join(tmpdir(), f));
+  const files = readdirSync(tmpdir())
+    .filter((f) => f.startsWith(basename(prefix)))
+    .map((f) => join(tmpdir(), f));
   const profile = files[0] ? profileByOp(files[0]).slice(0, 12) : [];
   files.forEach(removeQuietly);
   console.log(`ORT profile (warm-up + 2 steps): ${profile.map((p) => `${p.op} ${(100 * p.share).toFixed(1)}%`).join(', ')}`);
 
   const curve = await lossCurves(CURVE_STEPS);
-  console.log(`loss curves over ${curve.steps} AdamW steps: max relative difference native vs reference ${curve.maxRelDiff.toExponential(2)}; last ${curve.last.map((v) => v.toFixed(4)).join(' vs ')} nats`);
+  console.log(
+    `loss curves over ${curve.steps} AdamW steps: max relative difference native vs reference ${curve.maxRelDiff.toExponential(2)}; ` +
+      `last ${curve.last.map((v) => v.toFixed(4)).join(' vs ')} nats`,
+  );
 
   writeJsonAtomic(outFile, {
-    note: 'Timings on a 2-vCPU machine shared with other processes (noisy); ratios are medians of per-pair ratios (native step, then MatMul, then reference step). FLOPs per token = 6·N_matmul + 12·L·H·Q·T (PaLM); the step includes zeroing grads and the AdamW update.',
-    date: new Date().toISOString(), cpu: cpus()[0]?.model, threads: THREADS,
-    model: { ...config, params, matmulParams: matmulParams(config) }, batch: BATCH, seq: SEQ, tokensPerStep: tokens, flopsPerToken,
+    note:
+      'Timings on a 2-vCPU machine shared with other processes (noisy); ratios are medians of per-pair ratios (native step, then ' +
+      'MatMul, then reference step). FLOPs per token = 6·N_matmul + 12·L·H·Q·T (PaLM); ' +
+      'the step includes zeroing grads and the AdamW update.',
+    date: new Date().toISOString(),
+    cpu: cpus()[0]?.model,
+    threads: THREADS,
+    model: { ...config, params, matmulParams: matmulParams(config) },
+    batch: BATCH,
+    seq: SEQ,
+    tokensPerStep: tokens,
+    flopsPerToken,
     native: { medianSecondsPerStep: stepS, tokensPerSecond: nativeTps, achievedGflops: achieved },
-    plainMatMul: { op: largest[0], shape: [m, k, n], note: 'fed = b as an input (as weights are fed in training); prepacked = b as an initializer; the ratio uses the better of the two' },
+    plainMatMul: {
+      op: largest[0],
+      shape: [m, k, n],
+      note: 'fed = b as an input (as weights are fed in training); prepacked = b as an initializer; the ratio uses the better of the two',
+    },
     reference: { batch: 1, seq: refSeq, tokensPerSecond: refTps },
-    machinePeak: { before: machinePeak, after: peakAfter, best: bestPeak, note: 'best fp32 MatMul of the run over sizes 512³/1024³, the model shape, 1 and all threads, fed and pre-packed' },
-    ratioToMatMul, ratioToMachinePeak, ratioToReference, pairs,
+    machinePeak: {
+      before: machinePeak,
+      after: peakAfter,
+      best: bestPeak,
+      note: 'best fp32 MatMul of the run over sizes 512³/1024³, the model shape, 1 and all threads, fed and pre-packed',
+    },
+    ratioToMatMul,
+    ratioToMachinePeak,
+    ratioToReference,
+    pairs,
     profileTopOps: profile,
     lossCurves: curve,
   });

@@ -18,35 +18,64 @@ const root = mkdtempSync(join(tmpdir(), 'scalewise-bench-queue-'));
 process.env.SCALEWISE_CACHE = join(root, 'cache');
 const corpus = join(root, 'corpus');
 mkdirSync(corpus);
-for (let f = 0; f < 40; f++) writeFileSync(join(corpus, `d${f}.txt`), `document ${f}: the quick brown fox jumps over the lazy dog ${f % 7} times.\n`.repeat(3));
-const model = (name: string, dim: number) => ({ name, vocabSize: 259, dim, layers: 1, heads: 2, kvHeads: 1, headDim: dim / 2, ffnHidden: 32, maxPositions: 64 });
+for (let f = 0; f < 40; f++)
+  writeFileSync(join(corpus, `d${f}.txt`), `document ${f}: the quick brown fox jumps over the lazy dog ${f % 7} times.\n`.repeat(3));
+const model = (name: string, dim: number) => ({
+  name,
+  vocabSize: 259,
+  dim,
+  layers: 1,
+  heads: 2,
+  kvHeads: 1,
+  headDim: dim / 2,
+  ffnHidden: 32,
+  maxPositions: 64,
+});
 const RUNS = Number(process.env.BENCH_QUEUE_RUNS ?? 8);
 const spec = {
   training: { data: { corpus, seq: 16 }, batchSize: 4, optimizer: { lr: 0.01 }, eval: { batches: 1 }, peakGflops: 1 },
-  models: Array.from({ length: RUNS / 2 }, (_, i) => model(`b${i}`, 8 + 8 * (i % 3))), budgets: [{ tokens: 6_400 }, { tokens: 12_800 }],
+  models: Array.from({ length: RUNS / 2 }, (_, i) => model(`b${i}`, 8 + 8 * (i % 3))),
+  budgets: [{ tokens: 6_400 }, { tokens: 12_800 }],
 };
 
 const port = await new Promise<number>((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const p = (s.address() as { port: number }).port;
+    s.close(() => resolve(p));
+  });
 });
-const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--dir', root], { stdio: 'ignore' });
+const redis = spawn(
+  'redis-server',
+  ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--dir', root],
+  { stdio: 'ignore' },
+);
 const target = parseQueueUrl(`redis://127.0.0.1:${port}`);
 const procs: ChildProcess[] = [];
 
 function startWorkerProcess(name: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--conditions=@scalewise/source', '--import', 'tsx', join(here, 'queue-worker.ts'), target.display, name], { cwd: join(here, '..'), stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@scalewise/source', '--import', 'tsx', join(here, 'queue-worker.ts'), target.display, name],
+    { cwd: join(here, '..'), stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   procs.push(child);
   return new Promise((resolve, reject) => {
     let err = '';
     const timer = setTimeout(() => reject(new Error(`worker ${name} not ready in 120 s: ${err}`)), 120_000);
     child.stderr!.on('data', (d: Buffer) => {
       err += d.toString();
-      if (err.includes('ready')) { clearTimeout(timer); resolve(child); }
+      if (err.includes('ready')) {
+        clearTimeout(timer);
+        resolve(child);
+      }
     });
   });
 }
 
-const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s.length === 0 ? Number.NaN : s[Math.floor((s.length - 1) / 2)]!; };
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? Number.NaN : s[Math.floor((s.length - 1) / 2)]!;
+};
 
 async function queued(workers: number): Promise<{ wall_s: number; outcome: QueuedSweepOutcome }> {
   await cleanQueue(target, { all: true });
@@ -75,16 +104,23 @@ try {
     }
     return [...byWorker.values()];
   };
-  const collected = [...one.outcome.overhead_ms, ...two.outcome.overhead_ms].map((o) => o.finish_to_collected).filter((x): x is number => x !== null);
+  const collected = [...one.outcome.overhead_ms, ...two.outcome.overhead_ms]
+    .map((o) => o.finish_to_collected)
+    .filter((x): x is number => x !== null);
   const out = {
-    note: 'shared 2-vCPU machine, noisy; wall times include enqueue and collection, not worker start-up (workers are started and ready before the clock starts)',
-    cpus: cpus().length, runs: RUNS, tokens_per_run: spec.budgets.map((b) => b.tokens),
+    note:
+      'shared 2-vCPU machine, noisy; wall times include enqueue and collection, not worker start-up (workers are started and ' +
+      'ready before the clock starts)',
+    cpus: cpus().length,
+    runs: RUNS,
+    tokens_per_run: spec.budgets.map((b) => b.tokens),
     wall_s: { local: local, workers_1: one.wall_s, workers_2: two.wall_s },
     speedup_2_vs_1: one.wall_s / two.wall_s,
     queue_cost_per_job_s: (one.wall_s - local) / RUNS,
     overhead_ms: {
       enqueue_to_start_idle_worker: [...firstPickups(one.outcome), ...firstPickups(two.outcome)],
-      finish_to_collected_median: median(collected), finish_to_collected_max: Math.max(...collected),
+      finish_to_collected_median: median(collected),
+      finish_to_collected_max: Math.max(...collected),
     },
   };
   const file = join(here, '..', 'bench-results', 'queue.json');

@@ -6,7 +6,8 @@
  * (ORT run, the engine's JS around it, gradient norm, AdamW), the smallest model at a larger batch, and ORT's per-op profile.
  *
  *   node --conditions=@scalewise/source --import tsx bench/study-sizes.ts
- *   env: STUDY_BENCH_OUT (bench-results/study-sizes.json), STUDY_BENCH_STEPS (8), STUDY_BENCH_THREADS ("1,<cores>"), STUDY_BENCH_LARGE_BATCH (64)
+ *   env: STUDY_BENCH_OUT (bench-results/study-sizes.json), STUDY_BENCH_STEPS (8), STUDY_BENCH_THREADS ("1,<cores>"),
+ *        STUDY_BENCH_LARGE_BATCH (64)
  */
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -28,14 +29,24 @@ const BATCH = 16;
 const SEQ = 128;
 /** A larger batch for the smallest model: how much more of the machine more tokens per step would use. */
 const LARGE_BATCH = Number(process.env.STUDY_BENCH_LARGE_BATCH ?? 64);
-const LADDER: LadderOptions = { vocabSize: BYTE_VOCAB_SIZE, count: 'non-embedding', policy: { kind: 'aspect', ratio: 8 }, maxPositions: 512 };
+const LADDER: LadderOptions = {
+  vocabSize: BYTE_VOCAB_SIZE,
+  count: 'non-embedding',
+  policy: { kind: 'aspect', ratio: 8 },
+  maxPositions: 512,
+};
 const ADAMW = { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, decayEmbeddings: false, decayNorms: false };
 
 function byteBatch(seed: number, batch: number): TokenBatch {
   let s = seed >>> 0;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
   const n = batch * SEQ;
-  return { batch, seq: SEQ, inputs: Int32Array.from({ length: n }, () => Math.floor(rand() * 256)), targets: Int32Array.from({ length: n }, () => Math.floor(rand() * 256)) };
+  return {
+    batch,
+    seq: SEQ,
+    inputs: Int32Array.from({ length: n }, () => Math.floor(rand() * 256)),
+    targets: Int32Array.from({ length: n }, () => Math.floor(rand() * 256)),
+  };
 }
 
 // Time spent inside ORT's session.run, summed across calls (the engine calls it once per lossAndGrad).
@@ -51,7 +62,15 @@ proto.run = async function timedRun(this: unknown, ...args: unknown[]) {
   }
 };
 
-interface Phases { step: number; cpu: number; ortRun: number; engineJs: number; zeroGrads: number; gradNorm: number; adamw: number }
+interface Phases {
+  step: number;
+  cpu: number;
+  ortRun: number;
+  engineJs: number;
+  zeroGrads: number;
+  gradNorm: number;
+  adamw: number;
+}
 
 /** One trainer-shaped step (zero grads, loss + grads, global norm, AdamW), timed by phase. */
 async function timedStep(engine: NativeEngine, weights: ModelWeights, grads: ModelWeights, opt: AdamW, batch: TokenBatch): Promise<Phases> {
@@ -68,7 +87,15 @@ async function timedStep(engine: NativeEngine, weights: ModelWeights, grads: Mod
   opt.step(weights, grads, 1e-3);
   const t4 = performance.now();
   const cpu = process.cpuUsage(c0);
-  return { step: (t4 - t0) / 1000, cpu: (cpu.user + cpu.system) / 1e6, ortRun, engineJs: (t2 - t1) / 1000 - ortRun, zeroGrads: (t1 - t0) / 1000, gradNorm: (t3 - t2) / 1000, adamw: (t4 - t3) / 1000 };
+  return {
+    step: (t4 - t0) / 1000,
+    cpu: (cpu.user + cpu.system) / 1e6,
+    ortRun,
+    engineJs: (t2 - t1) / 1000 - ortRun,
+    zeroGrads: (t1 - t0) / 1000,
+    gradNorm: (t3 - t2) / 1000,
+    adamw: (t4 - t3) / 1000,
+  };
 }
 
 async function measure(config: ModelConfig, threads: number, profilePrefix?: string, batch = BATCH) {
@@ -82,20 +109,29 @@ async function measure(config: ModelConfig, threads: number, profilePrefix?: str
   for (let i = 0; i < STEPS; i++) phases.push(await timedStep(engine, weights, grads, opt, batches[i % 2] as TokenBatch));
   if (profilePrefix) await engine.endProfiling();
   await engine.dispose();
-  const med = Object.fromEntries((Object.keys(phases[0] as Phases) as (keyof Phases)[]).map((k) => [k, median(phases.map((p) => p[k]))])) as unknown as Phases;
+  const med = Object.fromEntries(
+    (Object.keys(phases[0] as Phases) as (keyof Phases)[]).map((k) => [k, median(phases.map((p) => p[k]))]),
+  ) as unknown as Phases;
   return { phases: med, best: Math.min(...phases.map((p) => p.step)) };
 }
 
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 const out = process.env.STUDY_BENCH_OUT ?? join(import.meta.dirname, '..', 'bench-results', 'study-sizes.json');
 console.log(`load ${load()}; measuring the MatMul peak…`);
 const peakBefore = await measureMatMulPeak();
 // Before this bench's change the engine left the thread count to ORT (all cores); now it uses preferredThreads.
 const defaults = { before: cpus().length, after: preferredThreads(peakBefore) };
-console.log(`peak ${peakBefore.gflops.toFixed(1)} GFLOP/s; default threads: ORT's ${defaults.before} before, preferred ${defaults.after} now`);
+console.log(
+  `peak ${peakBefore.gflops.toFixed(1)} GFLOP/s; default threads: ORT's ${defaults.before} before, preferred ${defaults.after} now`,
+);
 const rows = [];
 const ladder = generateLadder([1e4, 1.6e5], LADDER).map((rung) => rung.config);
-const cases: [ModelConfig, number, number][] = ladder.flatMap((config) => THREADS.map((threads): [ModelConfig, number, number] => [config, threads, BATCH]));
+const cases: [ModelConfig, number, number][] = ladder.flatMap((config) =>
+  THREADS.map((threads): [ModelConfig, number, number] => [config, threads, BATCH]),
+);
 cases.push([ladder[0] as ModelConfig, 1, LARGE_BATCH]);
 for (const [config, threads, batch] of cases) {
   const counts = paramCounts(config);
@@ -104,35 +140,81 @@ for (const [config, threads, batch] of cases) {
   const tps = (batch * SEQ) / phases.step;
   const gflops = (tps * flopsTok) / 1e9;
   const row = {
-    model: config.name, dim: config.dim, layers: config.layers, heads: config.heads, params_total: counts.total, params_non_embedding: counts.nonEmbedding,
-    threads, batch, seq: SEQ, flops_per_token: flopsTok, median_step_s: phases.step, best_step_s: best, tokens_per_s: tps, gflops, phases_s: phases, load: load(),
+    model: config.name,
+    dim: config.dim,
+    layers: config.layers,
+    heads: config.heads,
+    params_total: counts.total,
+    params_non_embedding: counts.nonEmbedding,
+    threads,
+    batch,
+    seq: SEQ,
+    flops_per_token: flopsTok,
+    median_step_s: phases.step,
+    best_step_s: best,
+    tokens_per_s: tps,
+    gflops,
+    phases_s: phases,
+    load: load(),
     // Work per CPU-second (all threads): robust to other jobs' load; equals wall-time throughput on an idle machine at 1 thread.
-    tokens_per_cpu_s: (batch * SEQ) / phases.cpu, gflops_per_cpu_s: ((batch * SEQ) / phases.cpu) * flopsTok / 1e9,
+    tokens_per_cpu_s: (batch * SEQ) / phases.cpu,
+    gflops_per_cpu_s: (((batch * SEQ) / phases.cpu) * flopsTok) / 1e9,
   };
   rows.push(row);
   const p = phases;
-  console.log(`${config.name} (${counts.nonEmbedding} non-emb, d${config.dim} L${config.layers}) ${threads} thr, batch ${batch}: ${(1000 * p.step).toFixed(1)} ms/step (${(1000 * p.cpu).toFixed(1)} ms CPU), ${tps.toFixed(0)} tok/s, ${gflops.toFixed(2)} GFLOP/s (${row.gflops_per_cpu_s.toFixed(2)} per CPU-s) | ORT run ${(1000 * p.ortRun).toFixed(1)} ms, engine JS ${(1000 * p.engineJs).toFixed(2)}, zero ${(1000 * p.zeroGrads).toFixed(2)}, norm ${(1000 * p.gradNorm).toFixed(2)}, AdamW ${(1000 * p.adamw).toFixed(2)} ms; load ${load()}`);
+  console.log(
+    `${config.name} (${counts.nonEmbedding} non-emb, d${config.dim} L${config.layers}) ${threads} thr, batch ${batch}: ` +
+      `${(1000 * p.step).toFixed(1)} ms/step (${(1000 * p.cpu).toFixed(1)} ms CPU), ${tps.toFixed(0)} tok/s, ${gflops.toFixed(2)} ` +
+      `GFLOP/s (${row.gflops_per_cpu_s.toFixed(2)} per CPU-s) | ORT run ${(1000 * p.ortRun).toFixed(1)} ms, engine JS ` +
+      `${(1000 * p.engineJs).toFixed(2)}, zero ${(1000 * p.zeroGrads).toFixed(2)}, norm ${(1000 * p.gradNorm).toFixed(2)}, AdamW ` +
+      `${(1000 * p.adamw).toFixed(2)} ms; load ${load()}`,
+  );
 }
 const peakAfter = await measureMatMulPeak();
 const peak = Math.max(peakBefore.gflops, peakAfter.gflops);
 for (const r of rows) Object.assign(r, { fraction_of_peak: r.gflops / peak, fraction_of_peak_cpu_time: r.gflops_per_cpu_s / peak });
-console.log(`MatMul peak ${peakBefore.gflops.toFixed(1)} before / ${peakAfter.gflops.toFixed(1)} after GFLOP/s (best: ${JSON.stringify(peakBefore.best)}); fractions (wall; per CPU-s): ${rows.map((r) => `${r.model}@${r.threads}thr/b${r.batch} ${(100 * r.gflops / peak).toFixed(1)}%; ${(100 * r.gflops_per_cpu_s / peak).toFixed(1)}%`).join(', ')}`);
+console.log(
+  `MatMul peak ${peakBefore.gflops.toFixed(1)} before / ${peakAfter.gflops.toFixed(1)} after GFLOP/s (best: ` +
+    `${JSON.stringify(peakBefore.best)}); fractions (wall; per CPU-s): ${rows
+      .map(
+        (r) =>
+          `${r.model}@${r.threads}thr/b${r.batch} ` +
+          `${((100 * r.gflops) / peak).toFixed(1)}%; ${((100 * r.gflops_per_cpu_s) / peak).toFixed(1)}%`,
+      )
+      .join(', ')}`,
+);
 
 // ORT per-op profile of each size at 1 thread: which ops the run time goes to, and how many nodes run per step.
 const profiles: Record<string, unknown> = {};
 for (const rung of generateLadder([1e4, 1.6e5], LADDER)) {
   const prefix = join(tmpdir(), `scalewise-study-profile-${process.pid}-${rung.config.name}`);
   await measure(rung.config, 1, prefix);
-  const files = readdirSync(tmpdir()).filter((f) => f.startsWith(basename(prefix))).map((f) => join(tmpdir(), f));
+  const files = readdirSync(tmpdir())
+    .filter((f) => f.startsWith(basename(prefix)))
+    .map((f) => join(tmpdir(), f));
   const ops = files[0] ? profileByOp(files[0]) : [];
   files.forEach(removeQuietly);
   profiles[rung.config.name] = ops.slice(0, 10);
-  console.log(`${rung.config.name} ORT ops: ${ops.slice(0, 8).map((o) => `${o.op} ${(100 * o.share).toFixed(1)}%`).join(', ')}`);
+  console.log(
+    `${rung.config.name} ORT ops: ${ops
+      .slice(0, 8)
+      .map((o) => `${o.op} ${(100 * o.share).toFixed(1)}%`)
+      .join(', ')}`,
+  );
 }
 
 writeJsonAtomic(out, {
-  note: 'Shared 2-vCPU machine (noisy; load = 1/5/15-min load average). Step = zero grads + native lossAndGrad + global norm + AdamW (as the trainer). GFLOP/s = PaLM 6N + 12·L·H·Q·T per token × tokens/s; fraction_of_peak uses the better of the MatMul peaks measured before and after the steps (best run of each configuration, wall time); *_per_cpu_s divide by the process CPU time of the step instead of wall time (robust to load; at 1 thread what an idle machine would show).',
-  date: new Date().toISOString(), cpu: cpus()[0]?.model, steps: STEPS, default_threads: defaults,
-  peak: { gflops: peak, before: peakBefore, after: peakAfter }, rows, profiles,
+  note:
+    'Shared 2-vCPU machine (noisy; load = 1/5/15-min load average). Step = zero grads + native lossAndGrad + global norm + AdamW ' +
+    '(as the trainer). GFLOP/s = PaLM 6N + 12·L·H·Q·T per token × tokens/s; fraction_of_peak uses the better of the MatMul peaks ' +
+    'measured before and after the steps (best run of each configuration, wall time); *_per_cpu_s divide by the process CPU time of ' +
+    'the step instead of wall time (robust to load; at 1 thread what an idle machine would show).',
+  date: new Date().toISOString(),
+  cpu: cpus()[0]?.model,
+  steps: STEPS,
+  default_threads: defaults,
+  peak: { gflops: peak, before: peakBefore, after: peakAfter },
+  rows,
+  profiles,
 });
 console.log(`wrote ${out}`);

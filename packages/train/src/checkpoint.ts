@@ -2,9 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { processAlive } from '@scalewise/data/internals';
-import {
-  loadSafetensors, loadWeights, saveSafetensors, saveWeights, weightSpecs, type ModelWeights,
-} from '@scalewise/models';
+import { loadSafetensors, loadWeights, saveSafetensors, saveWeights, weightSpecs, type ModelWeights } from '@scalewise/models';
 import type { TensorToWrite } from '@scalewise/models/internals';
 import type { TrainingConfig } from './config.js';
 import type { SamplerState } from './data.js';
@@ -80,7 +78,8 @@ export function saveCheckpoint(root: string, weights: ModelWeights, optimizer: A
     for (const name of [...FILES, CHECKSUMS]) fsyncPath(join(tmp, name));
     fsyncPath(tmp);
     // Replaced only when it is a checkpoint scalewise wrote (a resumed run re-saving a step), never another folder.
-    if (existsSync(final) && !existsSync(join(final, 'state.json'))) throw new TrainInputError(`${final} exists and is not a scalewise checkpoint; refusing to replace it`);
+    if (existsSync(final) && !existsSync(join(final, 'state.json')))
+      throw new TrainInputError(`${final} exists and is not a scalewise checkpoint; refusing to replace it`);
     rmSync(final, { recursive: true, force: true });
     renameSync(tmp, final);
     fsyncPath(root);
@@ -96,7 +95,10 @@ export function saveCheckpoint(root: string, weights: ModelWeights, optimizer: A
 /** Completed checkpoint folders, oldest first. */
 export function listCheckpoints(root: string): string[] {
   if (!existsSync(root)) return [];
-  return readdirSync(root).filter((name) => name.startsWith(PREFIX) && existsSync(join(root, name, 'state.json'))).sort().map((name) => join(root, name));
+  return readdirSync(root)
+    .filter((name) => name.startsWith(PREFIX) && existsSync(join(root, name, 'state.json')))
+    .sort()
+    .map((name) => join(root, name));
 }
 
 function pruneCheckpoints(root: string, keep: number): void {
@@ -105,7 +107,8 @@ function pruneCheckpoints(root: string, keep: number): void {
   // Leftovers of checkpoints interrupted mid-write, by processes that are gone (never a live run's temp folder).
   for (const name of readdirSync(root)) {
     const pid = /^\.tmp-step-\d+-(\d+)-\d+$/.exec(name)?.[1];
-    if (pid !== undefined && Number(pid) !== process.pid && !processAlive(Number(pid))) rmSync(join(root, name), { recursive: true, force: true });
+    if (pid !== undefined && Number(pid) !== process.pid && !processAlive(Number(pid)))
+      rmSync(join(root, name), { recursive: true, force: true });
   }
 }
 
@@ -119,16 +122,25 @@ function verifyChecksums(dir: string): void {
   } catch (error) {
     throw new TrainInputError(`checkpoint ${dir}: ${CHECKSUMS} is not valid JSON`, { cause: error });
   }
-  if (recorded.format !== CHECKSUM_FORMAT || typeof recorded.sha256 !== 'object' || recorded.sha256 === null) throw new TrainInputError(`checkpoint ${dir}: ${CHECKSUMS} is not a scalewise checksum file`);
+  if (recorded.format !== CHECKSUM_FORMAT || typeof recorded.sha256 !== 'object' || recorded.sha256 === null)
+    throw new TrainInputError(`checkpoint ${dir}: ${CHECKSUMS} is not a scalewise checksum file`);
   for (const name of FILES) {
     if (!existsSync(join(dir, name))) throw new TrainInputError(`checkpoint ${dir}: ${name} is missing (incomplete checkpoint)`);
-    if (recorded.sha256[name] !== sha256File(join(dir, name))) throw new TrainInputError(`checkpoint ${dir}: ${name} does not match its recorded SHA-256 (corrupt or modified)`);
+    if (recorded.sha256[name] !== sha256File(join(dir, name)))
+      throw new TrainInputError(`checkpoint ${dir}: ${name} does not match its recorded SHA-256 (corrupt or modified)`);
   }
 }
 
 // Fields state.json must hold, with their type: a missing one is named instead of failing later with a TypeError.
 const STATE_FIELDS: Record<string, 'number' | 'object' | 'string'> = {
-  step: 'number', tokens: 'number', adamT: 'number', data: 'object', seed: 'number', wallSeconds: 'number', config: 'object', manifestHash: 'string',
+  step: 'number',
+  tokens: 'number',
+  adamT: 'number',
+  data: 'object',
+  seed: 'number',
+  wallSeconds: 'number',
+  config: 'object',
+  manifestHash: 'string',
 };
 
 function readState(dir: string): CheckpointState {
@@ -138,18 +150,24 @@ function readState(dir: string): CheckpointState {
   } catch (error) {
     throw new TrainInputError(`checkpoint ${dir}: cannot read state.json: ${(error as Error).message}`, { cause: error });
   }
-  if (typeof state !== 'object' || state === null || Array.isArray(state)) throw new TrainInputError(`checkpoint ${dir}: state.json must hold a JSON object`);
+  if (typeof state !== 'object' || state === null || Array.isArray(state))
+    throw new TrainInputError(`checkpoint ${dir}: state.json must hold a JSON object`);
   const record = state as Record<string, unknown>;
   for (const [field, type] of Object.entries(STATE_FIELDS)) {
     const value = record[field];
     if (value === undefined) throw new TrainInputError(`checkpoint ${dir}: state.json lacks field '${field}'`);
     if (typeof value !== type || value === null || (type === 'number' && !(Number.isFinite(value) && (value as number) >= 0))) {
-      throw new TrainInputError(`checkpoint ${dir}: state.json field '${field}' must be ${type === 'number' ? 'a finite number >= 0' : `a ${type}`}, found ${JSON.stringify(value)}`);
+      throw new TrainInputError(
+        `checkpoint ${dir}: state.json field '${field}' must be ${type === 'number' ? 'a finite number >= 0' : `a ${type}`}, found ` +
+          `${JSON.stringify(value)}`,
+      );
     }
   }
   const config = record.config as Record<string, unknown>;
-  if (typeof config.model !== 'object' || config.model === null) throw new TrainInputError(`checkpoint ${dir}: state.json lacks field 'config.model'`);
-  if (typeof (record.data as Record<string, unknown>).consumed !== 'number') throw new TrainInputError(`checkpoint ${dir}: state.json lacks field 'data.consumed'`);
+  if (typeof config.model !== 'object' || config.model === null)
+    throw new TrainInputError(`checkpoint ${dir}: state.json lacks field 'config.model'`);
+  if (typeof (record.data as Record<string, unknown>).consumed !== 'number')
+    throw new TrainInputError(`checkpoint ${dir}: state.json lacks field 'data.consumed'`);
   return state as CheckpointState;
 }
 
@@ -176,9 +194,15 @@ export function loadCheckpoint(dir: string, optimizer: AdamW): { weights: ModelW
     throw new TrainInputError(`checkpoint ${dir}: ${(error as Error).message}`, { cause: error });
   }
   const badWeight = firstNonFinite(weights);
-  if (badWeight !== undefined) throw new TrainInputError(`checkpoint ${dir}: weight '${badWeight}' holds non-finite values (not a number or infinite): the checkpoint is damaged`);
+  if (badWeight !== undefined)
+    throw new TrainInputError(
+      `checkpoint ${dir}: weight '${badWeight}' holds non-finite values (not a number or infinite): the checkpoint is damaged`,
+    );
   const badMoment = firstNonFinite([...opt.tensors].map(([name, t]) => [name, t.data as Float32Array] as [string, Float32Array]));
-  if (badMoment !== undefined) throw new TrainInputError(`checkpoint ${dir}: optimizer tensor '${badMoment}' holds non-finite values (not a number or infinite): the checkpoint is damaged`);
+  if (badMoment !== undefined)
+    throw new TrainInputError(
+      `checkpoint ${dir}: optimizer tensor '${badMoment}' holds non-finite values (not a number or infinite): the checkpoint is damaged`,
+    );
   for (const spec of weightSpecs(state.config.model)) {
     const m = opt.tensors.get(`m.${spec.name}`);
     const v = opt.tensors.get(`v.${spec.name}`);
@@ -194,7 +218,11 @@ export function loadCheckpoint(dir: string, optimizer: AdamW): { weights: ModelW
  * The newest checkpoint that loads and verifies, falling back to older ones with a warning for each damaged
  * or incomplete one. Undefined when there are none; a TrainInputError when all are damaged.
  */
-export function loadLatestCheckpoint(root: string, optimizer: AdamW, warn: (message: string) => void = () => {}): { dir: string; weights: ModelWeights; state: CheckpointState } | undefined {
+export function loadLatestCheckpoint(
+  root: string,
+  optimizer: AdamW,
+  warn: (message: string) => void = () => {},
+): { dir: string; weights: ModelWeights; state: CheckpointState } | undefined {
   const all = listCheckpoints(root);
   const problems: string[] = [];
   for (const dir of [...all].reverse()) {
@@ -206,6 +234,7 @@ export function loadLatestCheckpoint(root: string, optimizer: AdamW, warn: (mess
       warn(`warning: ${error.message}; trying the previous checkpoint`);
     }
   }
-  if (problems.length > 0) throw new TrainInputError(`no usable checkpoint in ${root} (${problems[0]}); start again with --force or choose another output folder`);
+  if (problems.length > 0)
+    throw new TrainInputError(`no usable checkpoint in ${root} (${problems[0]}); start again with --force or choose another output folder`);
   return undefined;
 }

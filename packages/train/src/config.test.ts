@@ -57,8 +57,16 @@ describe('AdamW', () => {
   it('first step moves each weight by lr·sign(g) (bias-corrected) plus decoupled decay on linear weights only', () => {
     const config = tinyModel();
     const opt = new AdamW(config, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, decayEmbeddings: false, decayNorms: false });
-    const w = new Map([['model.layers.0.self_attn.q_proj.weight', Float32Array.of(0.5, -2)], ['model.norm.weight', Float32Array.of(1)], ['model.embed_tokens.weight', Float32Array.of(0.25)]]);
-    const g = new Map([['model.layers.0.self_attn.q_proj.weight', Float32Array.of(0.3, -4)], ['model.norm.weight', Float32Array.of(-1)], ['model.embed_tokens.weight', Float32Array.of(2)]]);
+    const w = new Map([
+      ['model.layers.0.self_attn.q_proj.weight', Float32Array.of(0.5, -2)],
+      ['model.norm.weight', Float32Array.of(1)],
+      ['model.embed_tokens.weight', Float32Array.of(0.25)],
+    ]);
+    const g = new Map([
+      ['model.layers.0.self_attn.q_proj.weight', Float32Array.of(0.3, -4)],
+      ['model.norm.weight', Float32Array.of(-1)],
+      ['model.embed_tokens.weight', Float32Array.of(2)],
+    ]);
     const lr = 0.01;
     opt.step(w, g, lr);
     // m̂ = g, v̂ = g² → update = g / (|g| + eps) ≈ sign(g)
@@ -71,7 +79,10 @@ describe('AdamW', () => {
   });
 
   it('global-norm clipping', () => {
-    const g = new Map([['a', Float32Array.of(3)], ['b', Float32Array.of(0, 4)]]);
+    const g = new Map([
+      ['a', Float32Array.of(3)],
+      ['b', Float32Array.of(0, 4)],
+    ]);
     expect(globalNorm(g)).toBe(5);
     expect(clipFactor(5, 1)).toBeCloseTo(0.2, 6);
     expect(clipFactor(0.5, 1)).toBe(1);

@@ -42,7 +42,10 @@ export function rowsFromStream(stream: ArrayLike<number>, seq: number): TokenRow
  * Tokenize (cached by `@scalewise/data`) and pack a corpus: documents joined with EOS between them; the
  * train split's document order is shuffled with `seed`, validation keeps corpus order.
  */
-export async function loadTrainingData(spec: { corpus: string; tokenizer: string; seq: number; seed: number }, onProgress?: ProgressCallback): Promise<TrainingData> {
+export async function loadTrainingData(
+  spec: { corpus: string; tokenizer: string; seq: number; seed: number },
+  onProgress?: ProgressCallback,
+): Promise<TrainingData> {
   const prepared = await prepareTokens({ corpus: spec.corpus, tokenizer: spec.tokenizer, ...(onProgress ? { onProgress } : {}) });
   const tok = prepared.tokenizer;
   const sep = { bosId: null, eosId: tok.eosId ?? tok.bosId };
@@ -51,10 +54,14 @@ export async function loadTrainingData(spec: { corpus: string; tokenizer: string
   const validation = packSequences(prepared.splits.validation, { seqLen: spec.seq, ...sep });
   const val = prepared.splits.validation;
   if (train.numRows === 0 || validation.numRows === 0) {
-    throw new TrainInputError(`corpus '${spec.corpus}' is too small for seq ${spec.seq}: ${train.numRows} train rows, ${validation.numRows} validation rows`);
+    throw new TrainInputError(
+      `corpus '${spec.corpus}' is too small for seq ${spec.seq}: ${train.numRows} train rows, ${validation.numRows} validation rows`,
+    );
   }
   const { createdAt: _createdAt, ...stable } = prepared.manifest;
-  const manifestHash = createHash('sha256').update(JSON.stringify({ manifest: stable, seq: spec.seq, packing: 'eos-joined', shuffleSeed: spec.seed })).digest('hex');
+  const manifestHash = createHash('sha256')
+    .update(JSON.stringify({ manifest: stable, seq: spec.seq, packing: 'eos-joined', shuffleSeed: spec.seed }))
+    .digest('hex');
   return {
     seq: spec.seq,
     vocabSize: tok.vocabSize,
@@ -62,7 +69,9 @@ export async function loadTrainingData(spec: { corpus: string; tokenizer: string
     validation: { numRows: validation.numRows, row: (i, out) => validation.row(i, out) },
     tokensPerByte: val.tokenCount / val.bytes,
     manifestHash,
-    description: `${prepared.manifest.corpusName} / ${tok.name} tokenizer (${train.numRows} train rows, ${validation.numRows} validation rows of ${spec.seq} tokens)`,
+    description:
+      `${prepared.manifest.corpusName} / ${tok.name} tokenizer (${train.numRows} train rows, ${validation.numRows} ` +
+      `validation rows of ${spec.seq} tokens)`,
   };
 }
 
@@ -83,7 +92,12 @@ export class RowSampler {
   private readonly batch: TokenBatch;
   consumed = 0;
 
-  constructor(private readonly rows: TokenRows, private readonly seq: number, private readonly batchSize: number, private readonly seed: number) {
+  constructor(
+    private readonly rows: TokenRows,
+    private readonly seq: number,
+    private readonly batchSize: number,
+    private readonly seed: number,
+  ) {
     if (rows.numRows < 1) throw new TrainInputError('training data has no rows');
     this.row = new Int32Array(seq + 1);
     this.batch = { batch: batchSize, seq, inputs: new Int32Array(batchSize * seq), targets: new Int32Array(batchSize * seq) };

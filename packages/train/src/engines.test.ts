@@ -13,7 +13,12 @@ describe('engine registry', () => {
     expect(engine.name).toBe('reference');
     const weights = initWeights(config, 2, { std: 0.2 });
     const rng = new Rng(3);
-    const batch = { batch: 2, seq: 8, inputs: Int32Array.from({ length: 16 }, () => rng.int(16)), targets: Int32Array.from({ length: 16 }, () => rng.int(16)) };
+    const batch = {
+      batch: 2,
+      seq: 8,
+      inputs: Int32Array.from({ length: 16 }, () => rng.int(16)),
+      targets: Int32Array.from({ length: 16 }, () => rng.int(16)),
+    };
     const grads = new Map([...weights].map(([k, v]) => [k, new Float32Array(v.length)]));
     const loss = await engine.lossAndGrad(weights, grads, batch, 0.25);
     const direct = new ReferenceModel<Float32Array>(config, Float32Array);
@@ -40,7 +45,11 @@ describe('engine registry', () => {
   it('rejects out-of-range token ids and all-masked batches', async () => {
     const engine = await createEngine('reference', tinyModel());
     const weights = initWeights(tinyModel(), 1);
-    await expect(engine.loss(weights, { batch: 1, seq: 2, inputs: Int32Array.of(1, 99), targets: Int32Array.of(1, 2) })).rejects.toThrow(/outside \[0, 16\)/);
-    await expect(engine.loss(weights, { batch: 1, seq: 2, inputs: Int32Array.of(1, 2), targets: Int32Array.of(1, 2), mask: Uint8Array.of(0, 0) })).rejects.toThrow(/no scored targets/);
+    await expect(engine.loss(weights, { batch: 1, seq: 2, inputs: Int32Array.of(1, 99), targets: Int32Array.of(1, 2) })).rejects.toThrow(
+      /outside \[0, 16\)/,
+    );
+    await expect(
+      engine.loss(weights, { batch: 1, seq: 2, inputs: Int32Array.of(1, 2), targets: Int32Array.of(1, 2), mask: Uint8Array.of(0, 0) }),
+    ).rejects.toThrow(/no scored targets/);
   });
 });

@@ -15,9 +15,12 @@ async function loadNative(): Promise<EngineFactory> {
   try {
     mod = (await import(NATIVE_MODULE)) as { createNativeEngine?: EngineFactory };
   } catch (error) {
-    throw new TrainError(`engine 'native' is not available: could not load ${NATIVE_MODULE} (${(error as Error).message})`, { cause: error });
+    throw new TrainError(`engine 'native' is not available: could not load ${NATIVE_MODULE} (${(error as Error).message})`, {
+      cause: error,
+    });
   }
-  if (typeof mod.createNativeEngine !== 'function') throw new TrainError(`engine 'native' is not available: ${NATIVE_MODULE} does not export createNativeEngine`);
+  if (typeof mod.createNativeEngine !== 'function')
+    throw new TrainError(`engine 'native' is not available: ${NATIVE_MODULE} does not export createNativeEngine`);
   return mod.createNativeEngine;
 }
 

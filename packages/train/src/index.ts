@@ -11,7 +11,11 @@ export { createEngine, ENGINE_NAMES, fastestEngine, type EngineName } from './en
 
 // Training
 export {
-  resolveTrainingConfig, trainingConfigSchema, type ScheduleConfig, type TrainingConfig, type TrainingConfigInput,
+  resolveTrainingConfig,
+  trainingConfigSchema,
+  type ScheduleConfig,
+  type TrainingConfig,
+  type TrainingConfigInput,
 } from './config.js';
 export { learningRate } from './schedule.js';
 export { loadTrainingData, validationBatches, type TokenRows, type TrainingData } from './data.js';
@@ -24,12 +28,14 @@ export { readMetrics, type MetricsRow, type StepMetrics, type ValidationMetrics 
 export { codeVersion } from './version.js';
 
 // Sweeps
-export {
-  expandSweep, readResults, runSweep, sweepSpecSchema, type SweepOutcome, type SweepRow, type SweepSpecInput,
-} from './sweep.js';
+export { expandSweep, readResults, runSweep, sweepSpecSchema, type SweepOutcome, type SweepRow, type SweepSpecInput } from './sweep.js';
 
 // Family-comparison study plan
 export {
-  DEFAULT_FAMILY_STUDY, planFamilyStudy, QUICK_FAMILY_STUDY,
-  type FamilyStudyOptions, type FamilyStudyPlan, type PlannedRun,
+  DEFAULT_FAMILY_STUDY,
+  planFamilyStudy,
+  QUICK_FAMILY_STUDY,
+  type FamilyStudyOptions,
+  type FamilyStudyPlan,
+  type PlannedRun,
 } from './study-plan.js';

@@ -14,7 +14,5 @@ export { RowSampler, rowsFromStream, type SamplerState } from './data.js';
 export { measureReferencePeakGflops, mfuFlopsPerToken, unigramEntropyBits } from './metrics.js';
 
 // Sweep and study-plan parts
-export {
-  appendResult, runTrainingJob, type TokenBudget, type TrainingJob, type TrainingJobInput,
-} from './sweep.js';
+export { appendResult, runTrainingJob, type TokenBudget, type TrainingJob, type TrainingJobInput } from './sweep.js';
 export { stepsRule } from './study-plan.js';

@@ -12,10 +12,17 @@ function gib(bytes: number): string {
  * `@scalewise/models` trainingMemory; framework overhead excluded, so a lower bound) exceeds the free memory,
  * instead of letting the process grow until the machine swaps or kills it (issue #20).
  */
-export function checkTrainingMemory(config: TrainingConfig, available: { free: number; total: number } = { free: freemem(), total: totalmem() }): number {
+export function checkTrainingMemory(
+  config: TrainingConfig,
+  available: { free: number; total: number } = { free: freemem(), total: totalmem() },
+): number {
   const need = trainingMemory(config.model, config.data.seq, config.batchSize).total;
   if (need > available.free) {
-    throw new TrainInputError(`model '${config.model.name}' needs at least ${gib(need)} to train (batch ${config.batchSize} × seq ${config.data.seq}: weights, gradients, AdamW moments and activations), but only ${gib(available.free)} of ${gib(available.total)} memory is free; choose a smaller model, batchSize or data.seq`);
+    throw new TrainInputError(
+      `model '${config.model.name}' needs at least ${gib(need)} to train (batch ${config.batchSize} × seq ${config.data.seq}: ` +
+        `weights, gradients, AdamW moments and activations), but only ${gib(available.free)} of ${gib(available.total)} memory is ` +
+        `free; choose a smaller model, batchSize or data.seq`,
+    );
   }
   return need;
 }

@@ -23,12 +23,16 @@ export class AdamW {
   t = 0;
   private readonly decay = new Map<string, boolean>();
 
-  constructor(config: ModelConfig, readonly options: AdamWOptions) {
+  constructor(
+    config: ModelConfig,
+    readonly options: AdamWOptions,
+  ) {
     for (const spec of weightSpecs(config)) {
       const n = spec.shape.reduce((a, b) => a * b, 1);
       this.m.set(spec.name, new Float32Array(n));
       this.v.set(spec.name, new Float32Array(n));
-      const decayed = spec.role === 'linear' || (spec.role === 'embedding' && options.decayEmbeddings) || (spec.role === 'norm' && options.decayNorms);
+      const decayed =
+        spec.role === 'linear' || (spec.role === 'embedding' && options.decayEmbeddings) || (spec.role === 'norm' && options.decayNorms);
       this.decay.set(spec.name, decayed);
     }
   }

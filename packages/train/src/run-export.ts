@@ -23,7 +23,10 @@ function tokenizerFiles(dir: string, tokenizer: string): HuggingFaceTokenizerFil
     try {
       return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     } catch (error) {
-      throw new TrainInputError(`${join(dir, 'result.json')}: tokenizer '${tokenizer}': cannot read ${name} (${(error as Error).message})`, { cause: error });
+      throw new TrainInputError(
+        `${join(dir, 'result.json')}: tokenizer '${tokenizer}': cannot read ${name} (${(error as Error).message})`,
+        { cause: error },
+      );
     }
   };
   return { tokenizerJson: read('tokenizer.json'), tokenizerConfig: read('tokenizer_config.json') };

@@ -13,7 +13,12 @@ let trained: TrainResult;
 
 beforeAll(async () => {
   // A byte-vocabulary model, so the exported folder's tokenizer matches its embedding.
-  const config = tinyTrainingConfig({ model: tinyModel({ vocabSize: 258 }), steps: 3, eval: { every: 0, batches: 1 }, checkpoint: { every: 0, keep: 1 } });
+  const config = tinyTrainingConfig({
+    model: tinyModel({ vocabSize: 258 }),
+    steps: 3,
+    eval: { every: 0, batches: 1 },
+    checkpoint: { every: 0, keep: 1 },
+  });
   trained = await train({ config, outDir: run, data: syntheticData(16, 258, 4000) });
 }, 120_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -33,13 +38,39 @@ describe('readRunResult', () => {
     expect(readRunResult(run)).toEqual(JSON.parse(JSON.stringify(trained)));
   });
   it('names the file and the first bad field', () => {
-    expect(() => readRunResult(damaged('nan', (r) => { r.val_loss = 'NaN'; }))).toThrow(/nan[/\\]result\.json: field 'val_loss': /);
-    expect(() => readRunResult(damaged('ckpt', (r) => { r.checkpoint = 5; }))).toThrow(/field 'checkpoint'/);
-    expect(() => readRunResult(damaged('model', (r) => { (r.config as { model: Record<string, unknown> }).model.kvHeads = 3; }))).toThrow(/field 'config\.model': .*divisible/);
-    expect(() => readRunResult(damaged('nomodel', (r) => { delete (r.config as Record<string, unknown>).model; }))).toThrow(/field 'config\.model'/);
+    expect(() =>
+      readRunResult(
+        damaged('nan', (r) => {
+          r.val_loss = 'NaN';
+        }),
+      ),
+    ).toThrow(/nan[/\\]result\.json: field 'val_loss': /);
+    expect(() =>
+      readRunResult(
+        damaged('ckpt', (r) => {
+          r.checkpoint = 5;
+        }),
+      ),
+    ).toThrow(/field 'checkpoint'/);
+    expect(() =>
+      readRunResult(
+        damaged('model', (r) => {
+          (r.config as { model: Record<string, unknown> }).model.kvHeads = 3;
+        }),
+      ),
+    ).toThrow(/field 'config\.model': .*divisible/);
+    expect(() =>
+      readRunResult(
+        damaged('nomodel', (r) => {
+          delete (r.config as Record<string, unknown>).model;
+        }),
+      ),
+    ).toThrow(/field 'config\.model'/);
   });
   it('says when the file is missing or not JSON', () => {
-    expect(() => readRunResult(join(root, 'nowhere'))).toThrow(/nowhere[/\\]result\.json: cannot read the run's result \(no such file: the run has not finished\)/);
+    expect(() => readRunResult(join(root, 'nowhere'))).toThrow(
+      /nowhere[/\\]result\.json: cannot read the run's result \(no such file: the run has not finished\)/,
+    );
     const dir = join(root, 'notjson');
     mkdirSync(dir);
     writeFileSync(join(dir, 'result.json'), '{');
@@ -55,8 +86,22 @@ describe('exportRunToOnnx', () => {
     expect(res.files.map((f) => f.path)).toContain('onnx/model.onnx');
   }, 60_000);
   it('refuses a run without a final checkpoint, or whose checkpoint is gone', async () => {
-    await expect(exportRunToOnnx(damaged('nockpt', (r) => { r.checkpoint = null; }), join(root, 'x'))).rejects.toThrow(/has no final checkpoint to export/);
-    await expect(exportRunToOnnx(damaged('gone', (r) => { r.checkpoint = join(root, 'missing'); }), join(root, 'y'))).rejects.toThrow(/has no model\.safetensors/);
+    await expect(
+      exportRunToOnnx(
+        damaged('nockpt', (r) => {
+          r.checkpoint = null;
+        }),
+        join(root, 'x'),
+      ),
+    ).rejects.toThrow(/has no final checkpoint to export/);
+    await expect(
+      exportRunToOnnx(
+        damaged('gone', (r) => {
+          r.checkpoint = join(root, 'missing');
+        }),
+        join(root, 'y'),
+      ),
+    ).rejects.toThrow(/has no model\.safetensors/);
     expect(existsSync(join(root, 'x'))).toBe(false);
   });
 });

@@ -48,7 +48,10 @@ export function readRunResult(dir: string): TrainResult {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new TrainInputError(`${file}: cannot read the run's result (${code === 'ENOENT' ? 'no such file: the run has not finished' : code ?? 'error'})`, { cause: error });
+    throw new TrainInputError(
+      `${file}: cannot read the run's result (${code === 'ENOENT' ? 'no such file: the run has not finished' : (code ?? 'error')})`,
+      { cause: error },
+    );
   }
   let data: unknown;
   try {

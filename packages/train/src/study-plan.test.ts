@@ -2,12 +2,16 @@ import { flopsPerToken, paramCounts } from '@scalewise/models';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FAMILY_STUDY, planFamilyStudy, QUICK_FAMILY_STUDY, stepsRule } from './study-plan.js';
 
-const PRESETS = [['default', DEFAULT_FAMILY_STUDY, 300, 900], ['quick', QUICK_FAMILY_STUDY, 150, 90]] as const;
+const PRESETS = [
+  ['default', DEFAULT_FAMILY_STUDY, 300, 900],
+  ['quick', QUICK_FAMILY_STUDY, 150, 90],
+] as const;
 
 describe('stepsRule', () => {
   it('halves the batch from the default until the steps floor holds, and floors at one sequence', () => {
     const o = { defaultBatch: 16, minSteps: 300, defaultWarmup: 100 };
-    // 200,000 tokens of 128: batch 8 gives ⌊195.3⌋ < 300 steps, batch 4 gives ⌊390.6⌋ → steps ⌈390.6⌉ = 391, warmup ⌊39.1⌋.
+    // 200,000 tokens of 128: batch 8 gives ⌊195.3⌋ < 300 steps, batch 4 gives ⌊390.6⌋
+    // → steps ⌈390.6⌉ = 391, warmup ⌊39.1⌋.
     expect(stepsRule(2e5, 128, o)).toEqual({ batchSize: 4, steps: 391, warmup: 39 });
     // Plenty of tokens: the default batch, warmup capped at 100.
     expect(stepsRule(1e7, 128, o)).toEqual({ batchSize: 16, steps: 4883, warmup: 100 });
@@ -35,7 +39,7 @@ describe('planFamilyStudy', () => {
     });
   }
 
-  it('the presets hold the issue\'s design: families × sizes, LR sweep, seeds and validation tokens', () => {
+  it("the presets hold the issue's design: families × sizes, LR sweep, seeds and validation tokens", () => {
     const plan = planFamilyStudy(DEFAULT_FAMILY_STUDY);
     expect(plan.options.families.length).toBeGreaterThanOrEqual(3);
     expect(plan.options.targets.length).toBeGreaterThanOrEqual(5);
@@ -62,7 +66,10 @@ describe('planFamilyStudy', () => {
     expect(quick.options.targets.length).toBeGreaterThanOrEqual(4);
     // deep-thin and wide-shallow differ in shape at every size of both presets.
     for (const p of [plan, quick]) {
-      const shape = (family: string, i: number) => { const r = p.runs.find((x) => x.family === family && x.sizeIndex === i)!; return `${r.config.dim}x${r.config.layers}`; };
+      const shape = (family: string, i: number) => {
+        const r = p.runs.find((x) => x.family === family && x.sizeIndex === i)!;
+        return `${r.config.dim}x${r.config.layers}`;
+      };
       for (let i = 0; i < p.options.targets.length; i++) expect(shape('deep-thin', i)).not.toBe(shape('wide-shallow', i));
     }
   });

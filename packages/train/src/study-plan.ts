@@ -81,10 +81,16 @@ export interface FamilyStudyPlan {
   rule: string;
 }
 
-const RULE = 'tokens = tokensPerParam × N_non-embedding; batch = largest power of two ≤ defaultBatch with ⌊tokens/(batch·seq)⌋ ≥ minSteps (floor 1 sequence); steps = max(minSteps, ⌈tokens/(batch·seq)⌉); warmup = min(defaultWarmup, ⌊0.1·steps⌋)';
+const RULE =
+  'tokens = tokensPerParam × N_non-embedding; batch = largest power of two ≤ defaultBatch with ⌊tokens/(batch·seq)⌋ ≥ minSteps ' +
+  '(floor 1 sequence); steps = max(minSteps, ⌈tokens/(batch·seq)⌉); warmup = min(defaultWarmup, ⌊0.1·steps⌋)';
 
 /** Batch, steps and warmup for a token budget under the rule above. */
-export function stepsRule(budget: number, seq: number, o: { defaultBatch: number; minSteps: number; defaultWarmup: number }): { batchSize: number; steps: number; warmup: number } {
+export function stepsRule(
+  budget: number,
+  seq: number,
+  o: { defaultBatch: number; minSteps: number; defaultWarmup: number },
+): { batchSize: number; steps: number; warmup: number } {
   let batchSize = 1;
   while (batchSize * 2 <= o.defaultBatch && Math.floor(budget / (batchSize * 2 * seq)) >= o.minSteps) batchSize *= 2;
   const steps = Math.max(o.minSteps, Math.ceil(budget / (batchSize * seq)));
@@ -93,25 +99,40 @@ export function stepsRule(budget: number, seq: number, o: { defaultBatch: number
 
 function resolve(options: FamilyStudyOptions): Required<FamilyStudyOptions> {
   const o: Required<FamilyStudyOptions> = {
-    tokensPerParam: 20, minSteps: 300, seeds: 3, scale: 1, defaultBatch: 16, defaultWarmup: 100, validationTokens: 300_000,
-    throughput: 20e9, vocabSize: 259, ratioScale: 1 / 4, tolerance: 0.08, ...options,
+    tokensPerParam: 20,
+    minSteps: 300,
+    seeds: 3,
+    scale: 1,
+    defaultBatch: 16,
+    defaultWarmup: 100,
+    validationTokens: 300_000,
+    throughput: 20e9,
+    vocabSize: 259,
+    ratioScale: 1 / 4,
+    tolerance: 0.08,
+    ...options,
   };
   const positive = (name: string, v: number, integer = false): void => {
-    if (!(Number.isFinite(v) && v > 0) || (integer && !Number.isInteger(v))) throw new TrainInputError(`family study: ${name} must be a positive ${integer ? 'integer' : 'number'}, found ${v}`);
+    if (!(Number.isFinite(v) && v > 0) || (integer && !Number.isInteger(v)))
+      throw new TrainInputError(`family study: ${name} must be a positive ${integer ? 'integer' : 'number'}, found ${v}`);
   };
   if (o.families.length < 1) throw new TrainInputError('family study: expected at least one family, found none');
-  if (new Set(o.families).size !== o.families.length) throw new TrainInputError(`family study: families must be distinct, found ${o.families.join(', ')}`);
+  if (new Set(o.families).size !== o.families.length)
+    throw new TrainInputError(`family study: families must be distinct, found ${o.families.join(', ')}`);
   if (o.targets.length < 2) throw new TrainInputError(`family study: expected at least 2 sizes, found ${o.targets.length}`);
   o.targets.forEach((t, i) => {
     positive(`targets[${i}]`, t);
-    if (i > 0 && !(t > o.targets[i - 1]!)) throw new TrainInputError(`family study: targets must be ascending, found ${o.targets[i - 1]} then ${t}`);
+    if (i > 0 && !(t > o.targets[i - 1]!))
+      throw new TrainInputError(`family study: targets must be ascending, found ${o.targets[i - 1]} then ${t}`);
   });
   if (o.lrGrid.length < 3) throw new TrainInputError(`family study: the LR sweep needs at least 3 values, found ${o.lrGrid.length}`);
   o.lrGrid.forEach((lr, i) => positive(`lrGrid[${i}]`, lr));
   for (const key of ['seq', 'minSteps', 'seeds', 'defaultBatch'] as const) positive(key, o[key], true);
   for (const key of ['tokensPerParam', 'scale', 'throughput', 'ratioScale', 'tolerance'] as const) positive(key, o[key]);
-  if (!(Number.isInteger(o.defaultWarmup) && o.defaultWarmup >= 0)) throw new TrainInputError(`family study: defaultWarmup must be a non-negative integer, found ${o.defaultWarmup}`);
-  if (!(Number.isInteger(o.validationTokens) && o.validationTokens >= 0)) throw new TrainInputError(`family study: validationTokens must be a non-negative integer, found ${o.validationTokens}`);
+  if (!(Number.isInteger(o.defaultWarmup) && o.defaultWarmup >= 0))
+    throw new TrainInputError(`family study: defaultWarmup must be a non-negative integer, found ${o.defaultWarmup}`);
+  if (!(Number.isInteger(o.validationTokens) && o.validationTokens >= 0))
+    throw new TrainInputError(`family study: validationTokens must be a non-negative integer, found ${o.validationTokens}`);
   return o;
 }
 
@@ -121,7 +142,12 @@ export function planFamilyStudy(options: FamilyStudyOptions): FamilyStudyPlan {
   const targets = o.targets.map((t) => t * o.scale);
   const runs: PlannedRun[] = [];
   o.families.forEach((family, familyIndex) => {
-    const rungs = familyLadder(family, targets, { vocabSize: o.vocabSize, ratioScale: o.ratioScale, tolerance: o.tolerance, maxPositions: Math.max(o.seq, 512) });
+    const rungs = familyLadder(family, targets, {
+      vocabSize: o.vocabSize,
+      ratioScale: o.ratioScale,
+      tolerance: o.tolerance,
+      maxPositions: Math.max(o.seq, 512),
+    });
     const last = rungs.length - 1;
     rungs.forEach((rung, sizeIndex) => {
       const n = rung.paramsNonEmbedding;
@@ -129,15 +155,26 @@ export function planFamilyStudy(options: FamilyStudyOptions): FamilyStudyPlan {
       const tokens = steps * batchSize * o.seq;
       const perToken = flopsPerToken(rung.config, o.seq);
       const base = {
-        family, sizeIndex, target: targets[sizeIndex]!, nonEmbeddingParams: n, totalParams: rung.paramsTotal, config: rung.config,
-        tokens, tokensPerParam: tokens / n, batchSize, steps, warmup,
-        trainFlops: tokens * perToken.train.total, validationFlops: o.validationTokens * perToken.forward.total,
+        family,
+        sizeIndex,
+        target: targets[sizeIndex]!,
+        nonEmbeddingParams: n,
+        totalParams: rung.paramsTotal,
+        config: rung.config,
+        tokens,
+        tokensPerParam: tokens / n,
+        batchSize,
+        steps,
+        warmup,
+        trainFlops: tokens * perToken.train.total,
+        validationFlops: o.validationTokens * perToken.forward.total,
       };
       const id = `${family}-n${sizeIndex}`;
       if (sizeIndex === 0) o.lrGrid.forEach((lr) => runs.push({ ...base, id: `${id}-lr${lr}`, kind: 'lr-sweep', lr, seed: 0 }));
       else runs.push({ ...base, id, kind: 'main', lr: 'sweep', seed: 0 });
       if (familyIndex === 0 && (sizeIndex === 0 || sizeIndex === last)) {
-        for (let seed = 1; seed < o.seeds; seed++) runs.push({ ...base, id: `${id}-seed${seed}`, kind: 'seed-replicate', lr: 'sweep', seed });
+        for (let seed = 1; seed < o.seeds; seed++)
+          runs.push({ ...base, id: `${id}-seed${seed}`, kind: 'seed-replicate', lr: 'sweep', seed });
       }
     });
   });

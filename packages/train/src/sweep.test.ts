@@ -30,11 +30,20 @@ afterAll(() => {
 });
 
 const byteModel = (name: string, dim: number) => ({ ...tinyModel({ vocabSize: 259, dim, heads: 2, headDim: dim / 2 }), name });
-const training = { data: { corpus, tokenizer: 'byte', seq: 16 }, batchSize: 4, optimizer: { lr: 1e-2 }, eval: { batches: 1 }, peakGflops: 1 };
+const training = {
+  data: { corpus, tokenizer: 'byte', seq: 16 },
+  batchSize: 4,
+  optimizer: { lr: 1e-2 },
+  eval: { batches: 1 },
+  peakGflops: 1,
+};
 
 describe('sweeps', () => {
   it('expands models × budgets: tokens per parameter and IsoFLOP (D = C / 6N)', () => {
-    const jobs = expandSweep({ training, models: [byteModel('a', 8), byteModel('b', 16)], budgets: [{ tokensPerParam: 2 }, { flops: 1e9 }] }, { outDir: root });
+    const jobs = expandSweep(
+      { training, models: [byteModel('a', 8), byteModel('b', 16)], budgets: [{ tokensPerParam: 2 }, { flops: 1e9 }] },
+      { outDir: root },
+    );
     expect(jobs).toHaveLength(4);
     const n = paramCounts(jobs[0]!.config.model).total;
     const tokensPerStep = 4 * 16;
@@ -52,8 +61,12 @@ describe('sweeps', () => {
 
   it('rejects bad specs naming the field', () => {
     expect(() => expandSweep({ training, models: [], budgets: [{ tokens: 10 }] }, { outDir: root })).toThrow(/field 'models'/);
-    expect(() => expandSweep({ training: { ...training, steps: 3 }, models: ['mobilellm-125m'], budgets: [{ tokens: 10 }] }, { outDir: root })).toThrow(/training\.steps/);
-    expect(() => expandSweep({ training: { ...training, batchSize: 0 }, models: [byteModel('a', 8)], budgets: [{ tokens: 10 }] }, { outDir: root })).toThrow(TrainInputError);
+    expect(() =>
+      expandSweep({ training: { ...training, steps: 3 }, models: ['mobilellm-125m'], budgets: [{ tokens: 10 }] }, { outDir: root }),
+    ).toThrow(/training\.steps/);
+    expect(() =>
+      expandSweep({ training: { ...training, batchSize: 0 }, models: [byteModel('a', 8)], budgets: [{ tokens: 10 }] }, { outDir: root }),
+    ).toThrow(TrainInputError);
   });
 
   it('runs every job once, appends results.jsonl rows, and skips finished runs on re-run', async () => {
@@ -76,7 +89,9 @@ describe('sweeps', () => {
   }, 60_000);
 
   it('runTrainingJob takes a plain JSON config and a folder, and returns a results row', async () => {
-    const job = JSON.parse(JSON.stringify({ config: { ...training, model: byteModel('solo', 8), steps: 3 }, outDir: join(root, 'solo') })) as { config: unknown; outDir: string };
+    const job = JSON.parse(
+      JSON.stringify({ config: { ...training, model: byteModel('solo', 8), steps: 3 }, outDir: join(root, 'solo') }),
+    ) as { config: unknown; outDir: string };
     const row = await runTrainingJob(job);
     expect(row).toMatchObject({ model: 'solo', tokens: 3 * 4 * 16, budget: { tokens: 3 * 4 * 16 }, interrupted: false });
     expect(row.id).toMatch(/^solo-[0-9a-f]{12}$/);
@@ -85,7 +100,10 @@ describe('sweeps', () => {
 
   it('W06: a model listed twice runs once; rows of another spec in the same folder are kept apart', async () => {
     const out = join(root, 'sweep-dup');
-    const dup = await runSweep({ training, models: [byteModel('a', 8), byteModel('a', 8)], budgets: [{ tokens: 64 * 3 }] }, { outDir: out });
+    const dup = await runSweep(
+      { training, models: [byteModel('a', 8), byteModel('a', 8)], budgets: [{ tokens: 64 * 3 }] },
+      { outDir: out },
+    );
     expect(dup).toMatchObject({ jobs: 1, ran: 1 });
     expect(readResults(join(out, 'results.jsonl'))).toHaveLength(1);
     const other = await runSweep({ training, models: [byteModel('b', 8)], budgets: [{ tokens: 64 * 3 }] }, { outDir: out });
@@ -94,7 +112,10 @@ describe('sweeps', () => {
   }, 60_000);
 
   it('a model name from a file never becomes a path outside the sweep folder', () => {
-    const jobs = expandSweep({ training, models: [byteModel('../../../x', 8), byteModel('/etc/passwd', 8)], budgets: [{ tokens: 64 }] }, { outDir: join(root, 'slug') });
+    const jobs = expandSweep(
+      { training, models: [byteModel('../../../x', 8), byteModel('/etc/passwd', 8)], budgets: [{ tokens: 64 }] },
+      { outDir: join(root, 'slug') },
+    );
     for (const job of jobs) {
       expect(job.outDir.startsWith(join(root, 'slug', 'runs') + '/')).toBe(true);
       expect(job.id).not.toMatch(/\.\.|\//);

@@ -11,10 +11,7 @@ import { checkTrainingMemory } from './memory.js';
 import { train, type TrainResult } from './trainer.js';
 
 /** How many tokens a run gets: per parameter (Chinchilla ≈ 20), a FLOP budget (IsoFLOP, tokens = C / 6N), or fixed. */
-export type TokenBudget =
-  | { tokensPerParam: number; params?: 'total' | 'non-embedding' }
-  | { flops: number }
-  | { tokens: number };
+export type TokenBudget = { tokensPerParam: number; params?: 'total' | 'non-embedding' } | { flops: number } | { tokens: number };
 
 const budgetSchema = z.union([
   z.strictObject({ tokensPerParam: z.number().positive(), params: z.enum(['total', 'non-embedding']).default('total') }),
@@ -29,7 +26,9 @@ export const sweepSpecSchema = z.strictObject({
   /** Model configs (objects), preset names or config paths, or a ladder from `@scalewise/models` generateLadder. */
   models: z.union([
     z.array(z.union([z.string().min(1), z.record(z.string(), z.unknown())])).min(1),
-    z.strictObject({ ladder: z.strictObject({ targets: z.array(z.number().positive()).min(1), options: z.record(z.string(), z.unknown()).default({}) }) }),
+    z.strictObject({
+      ladder: z.strictObject({ targets: z.array(z.number().positive()).min(1), options: z.record(z.string(), z.unknown()).default({}) }),
+    }),
   ]),
   budgets: z.array(budgetSchema).min(1),
 });
@@ -59,8 +58,18 @@ export interface TrainingJobInput {
 
 /** Fields a results row takes unchanged from its run's TrainResult. */
 const RESULT_FIELDS = [
-  'model', 'params_total', 'params_non_embedding', 'tokens', 'flops', 'flops_6nd', 'final_train_loss', 'val_loss', 'val_bpb', 'wall_s',
-  'manifest_hash', 'engine',
+  'model',
+  'params_total',
+  'params_non_embedding',
+  'tokens',
+  'flops',
+  'flops_6nd',
+  'final_train_loss',
+  'val_loss',
+  'val_bpb',
+  'wall_s',
+  'manifest_hash',
+  'engine',
 ] as const satisfies ReadonlyArray<keyof TrainResult>;
 
 /** One row of results.jsonl: what `@scalewise/laws` fits (loss in nats/token, FLOPs, params, tokens). */
@@ -78,8 +87,13 @@ function hashOf(value: unknown): string {
 function fieldError(where: string, error: z.ZodError, input: unknown): TrainInputError {
   const issue = error.issues[0]!;
   let found: unknown = input;
-  for (const key of issue.path) found = typeof found === 'object' && found !== null ? (found as Record<PropertyKey, unknown>)[key] : undefined;
-  return new TrainInputError(`${where}: field '${issue.path.map(String).join('.') || '(root)'}': ${issue.message}${found === undefined ? '' : ` (found ${JSON.stringify(found)})`}`, { cause: error });
+  for (const key of issue.path)
+    found = typeof found === 'object' && found !== null ? (found as Record<PropertyKey, unknown>)[key] : undefined;
+  return new TrainInputError(
+    `${where}: field '${issue.path.map(String).join('.') || '(root)'}': ` +
+      `${issue.message}${found === undefined ? '' : ` (found ${JSON.stringify(found)})`}`,
+    { cause: error },
+  );
 }
 
 function budgetTokens(budget: TokenBudget, model: ModelConfig): number {
@@ -105,7 +119,8 @@ export function expandSweep(input: unknown, options: { outDir: string; cwd?: str
   if (!parsed.success) throw fieldError('sweep spec', parsed.error, input);
   const spec = parsed.data;
   for (const key of ['model', 'tokens', 'steps']) {
-    if (key in spec.training) throw new TrainInputError(`sweep spec: field 'training.${key}' is set per run by 'models' and 'budgets'; remove it`);
+    if (key in spec.training)
+      throw new TrainInputError(`sweep spec: field 'training.${key}' is set per run by 'models' and 'budgets'; remove it`);
   }
   let models: ModelConfig[];
   if (Array.isArray(spec.models)) {
@@ -130,7 +145,10 @@ export function expandSweep(input: unknown, options: { outDir: string; cwd?: str
   for (const model of models) {
     for (const [b, raw] of spec.budgets.entries()) {
       const budget = raw as TokenBudget;
-      const config = resolveTrainingConfig({ ...spec.training, model, tokens: budgetTokens(budget, model) }, { where: `sweep spec run ${model.name} × budgets.${b}`, ...(options.cwd ? { cwd: options.cwd } : {}) });
+      const config = resolveTrainingConfig(
+        { ...spec.training, model, tokens: budgetTokens(budget, model) },
+        { where: `sweep spec run ${model.name} × budgets.${b}`, ...(options.cwd ? { cwd: options.cwd } : {}) },
+      );
       const id = `${safeSlug(model.name, 'model')}-${budgetLabel(budget)}-${hashOf(config)}`;
       if (!jobs.some((job) => job.id === id)) jobs.push({ id, config, budget, outDir: join(options.outDir, 'runs', id) });
     }
@@ -142,28 +160,38 @@ export function expandSweep(input: unknown, options: { outDir: string; cwd?: str
  * Run one job (spec in, result out; no shared in-process state): trains, resuming from the job folder's
  * newest checkpoint if an earlier attempt was interrupted, and returns its results row.
  */
-export async function runTrainingJob(job: TrainingJobInput, options: { onProgress?: ProgressCallback; signal?: AbortSignal; threads?: number } = {}): Promise<SweepRow & { interrupted: boolean; result: TrainResult }> {
+export async function runTrainingJob(
+  job: TrainingJobInput,
+  options: { onProgress?: ProgressCallback; signal?: AbortSignal; threads?: number } = {},
+): Promise<SweepRow & { interrupted: boolean; result: TrainResult }> {
   const config = resolveTrainingConfig(job.config, { where: `job ${job.id ?? job.outDir}` });
   const budget: TokenBudget = job.budget ?? { tokens: config.tokens };
   const result = await train({ config, outDir: job.outDir, resume: true, ...options });
   const copied = Object.fromEntries(RESULT_FIELDS.map((key) => [key, result[key]])) as Pick<TrainResult, (typeof RESULT_FIELDS)[number]>;
   return {
-    id: job.id ?? `${safeSlug(config.model.name, 'model')}-${hashOf(config)}`, ...copied, budget, config_hash: hashOf(config),
+    id: job.id ?? `${safeSlug(config.model.name, 'model')}-${hashOf(config)}`,
+    ...copied,
+    budget,
+    config_hash: hashOf(config),
     units: { loss: 'nats/token', val_bpb: 'bits/byte', flops: 'FLOP', wall_s: 's', tokens: 'tokens' },
-    interrupted: result.interrupted, result,
+    interrupted: result.interrupted,
+    result,
   };
 }
 
 /** Rows of a results.jsonl file (empty when it does not exist). */
 export function readResults(path: string): SweepRow[] {
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((line, i) => {
-    try {
-      return JSON.parse(line) as SweepRow;
-    } catch (error) {
-      throw new TrainInputError(`${path}: line ${i + 1} is not valid JSON`, { cause: error });
-    }
-  });
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((line, i) => {
+      try {
+        return JSON.parse(line) as SweepRow;
+      } catch (error) {
+        throw new TrainInputError(`${path}: line ${i + 1} is not valid JSON`, { cause: error });
+      }
+    });
 }
 
 /** Append a row by rewriting the whole file atomically (temp + rename): a kill never leaves a torn row. */
@@ -185,13 +213,22 @@ export interface SweepOutcome {
  * Run every job of a sweep in turn, skipping those already in `<outDir>/results.jsonl`. The outcome's rows are
  * this spec's runs only (one per job): rows other specs appended to the same file are kept there but never mixed in.
  */
-export async function runSweep(input: unknown, options: { outDir: string; cwd?: string; onProgress?: ProgressCallback; signal?: AbortSignal }): Promise<SweepOutcome> {
+export async function runSweep(
+  input: unknown,
+  options: { outDir: string; cwd?: string; onProgress?: ProgressCallback; signal?: AbortSignal },
+): Promise<SweepOutcome> {
   const jobs = expandSweep(input, options);
   // A model too large for this machine is refused before the first run, not after hours of smaller ones.
   for (const job of jobs) checkTrainingMemory(job.config);
   const resultsPath = join(options.outDir, 'results.jsonl');
   const ids = new Set(jobs.map((job) => job.id));
-  const rowsOfThisSpec = (): SweepRow[] => [...new Map(readResults(resultsPath).filter((r) => ids.has(r.id)).map((r) => [r.id, r])).values()];
+  const rowsOfThisSpec = (): SweepRow[] => [
+    ...new Map(
+      readResults(resultsPath)
+        .filter((r) => ids.has(r.id))
+        .map((r) => [r.id, r]),
+    ).values(),
+  ];
   const done = new Set(readResults(resultsPath).map((r) => r.id));
   let ran = 0;
   let skipped = 0;
@@ -201,7 +238,14 @@ export async function runSweep(input: unknown, options: { outDir: string; cwd?: 
       continue;
     }
     options.onProgress?.({ stage: 'sweep', done: i, total: jobs.length, unit: 'runs', detail: job.id });
-    const { interrupted, result: _result, ...row } = await runTrainingJob(job, { ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+    const {
+      interrupted,
+      result: _result,
+      ...row
+    } = await runTrainingJob(job, {
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     if (interrupted) return { jobs: jobs.length, ran, skipped, interrupted: true, resultsPath, rows: rowsOfThisSpec() };
     appendResult(resultsPath, row);
     ran++;

@@ -4,7 +4,19 @@ import { rowsFromStream, type TrainingData } from './data.js';
 import { Rng } from '@scalewise/core';
 
 export function tinyModel(over: Partial<ModelConfig> = {}): ModelConfig {
-  return { ...LLAMA_DEFAULTS, name: 'tiny', vocabSize: 16, dim: 16, layers: 2, heads: 2, kvHeads: 1, headDim: 8, ffnHidden: 32, maxPositions: 64, ...over };
+  return {
+    ...LLAMA_DEFAULTS,
+    name: 'tiny',
+    vocabSize: 16,
+    dim: 16,
+    layers: 2,
+    heads: 2,
+    kvHeads: 1,
+    headDim: 8,
+    ffnHidden: 32,
+    maxPositions: 64,
+    ...over,
+  };
 }
 
 /** A Markov stream: next = (3·prev + 1) mod V with probability 0.8, else uniform. Its entropy is well below log V. */
@@ -16,15 +28,28 @@ export function syntheticData(seq: number, vocab = 16, length = 20_000, seed = 1
     return out;
   };
   return {
-    seq, vocabSize: vocab, train: rowsFromStream(make(length), seq), validation: rowsFromStream(make(length / 10), seq),
-    tokensPerByte: 1, manifestHash: `synthetic-${seq}-${vocab}-${length}-${seed}`, description: 'synthetic Markov stream',
+    seq,
+    vocabSize: vocab,
+    train: rowsFromStream(make(length), seq),
+    validation: rowsFromStream(make(length / 10), seq),
+    tokensPerByte: 1,
+    manifestHash: `synthetic-${seq}-${vocab}-${length}-${seed}`,
+    description: 'synthetic Markov stream',
   };
 }
 
 /** A small, fast training config for tests. */
 export function tinyTrainingConfig(over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    model: tinyModel(), data: { seq: 16 }, steps: 30, batchSize: 4, optimizer: { lr: 1e-2 },
-    eval: { every: 10, batches: 2 }, checkpoint: { every: 4, keep: 2 }, seed: 3, peakGflops: 1, ...over,
+    model: tinyModel(),
+    data: { seq: 16 },
+    steps: 30,
+    batchSize: 4,
+    optimizer: { lr: 1e-2 },
+    eval: { every: 10, batches: 2 },
+    checkpoint: { every: 4, keep: 2 },
+    seed: 3,
+    peakGflops: 1,
+    ...over,
   };
 }

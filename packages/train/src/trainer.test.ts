@@ -15,7 +15,10 @@ import { train } from './trainer.js';
 
 const root = mkdtempSync(join(tmpdir(), 'scalewise-train-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const losses = (dir: string): number[] => readMetrics(join(dir, 'metrics.jsonl')).filter((r): r is StepMetrics => r.kind === 'train').map((r) => r.loss);
+const losses = (dir: string): number[] =>
+  readMetrics(join(dir, 'metrics.jsonl'))
+    .filter((r): r is StepMetrics => r.kind === 'train')
+    .map((r) => r.loss);
 
 describe('train', () => {
   it('learns the synthetic stream, writes metrics, result and keep-last-K checkpoints', async () => {
@@ -64,8 +67,13 @@ describe('train', () => {
     await train({ config: tinyTrainingConfig({ steps: 12 }), outDir: full, data: syntheticData(16) });
     const controller = new AbortController();
     const first = await train({
-      config: tinyTrainingConfig({ steps: 12 }), outDir: cut, data: syntheticData(16), signal: controller.signal,
-      onStep: (row) => { if (row.step === 5) controller.abort(); },
+      config: tinyTrainingConfig({ steps: 12 }),
+      outDir: cut,
+      data: syntheticData(16),
+      signal: controller.signal,
+      onStep: (row) => {
+        if (row.step === 5) controller.abort();
+      },
     });
     expect(first.interrupted).toBe(true);
     expect(first.steps).toBe(5);
@@ -78,9 +86,15 @@ describe('train', () => {
     const [full, killed] = [join(root, 'kill-full'), join(root, 'kill-run')];
     await train({ config: tinyTrainingConfig(), outDir: full, data: syntheticData(16) });
     const here = dirname(fileURLToPath(import.meta.url));
-    const child = spawn(process.execPath, ['--conditions=@scalewise/source', '--import', 'tsx', join(here, 'fixtures', 'train-child.ts'), killed], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@scalewise/source', '--import', 'tsx', join(here, 'fixtures', 'train-child.ts'), killed],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     const killedAt = await new Promise<number>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
         const steps = [...chunk.toString().matchAll(/step (\d+)/g)].map((m) => Number(m[1]));
@@ -90,7 +104,9 @@ describe('train', () => {
           resolve(last);
         }
       });
-      child.on('exit', (code, signal) => { if (signal !== 'SIGKILL') reject(new Error(`child exited early (${code}): ${stderr}`)); });
+      child.on('exit', (code, signal) => {
+        if (signal !== 'SIGKILL') reject(new Error(`child exited early (${code}): ${stderr}`));
+      });
     });
     await new Promise((r) => child.once('close', r));
     expect(killedAt).toBeLessThan(30);
@@ -105,8 +121,9 @@ describe('train', () => {
   it('refuses to resume with a different config', async () => {
     const out = join(root, 'mismatch');
     await train({ config: tinyTrainingConfig({ steps: 4 }), outDir: out, data: syntheticData(16) });
-    await expect(train({ config: tinyTrainingConfig({ steps: 4, optimizer: { lr: 2e-2 } }), outDir: out, data: syntheticData(16), resume: true }))
-      .rejects.toThrow(/config differs/);
+    await expect(
+      train({ config: tinyTrainingConfig({ steps: 4, optimizer: { lr: 2e-2 } }), outDir: out, data: syntheticData(16), resume: true }),
+    ).rejects.toThrow(/config differs/);
   });
 });
 
@@ -114,17 +131,26 @@ describe('train output folder', () => {
   it('refuses to start a fresh run over existing checkpoints', async () => {
     const out = join(root, 'fresh-over');
     await train({ config: tinyTrainingConfig({ steps: 2 }), outDir: out, data: syntheticData(16) });
-    await expect(train({ config: tinyTrainingConfig({ steps: 2 }), outDir: out, data: syntheticData(16) })).rejects.toThrow(/already holds a run \(metrics\.jsonl, result\.json\): continue it with --resume/);
+    await expect(train({ config: tinyTrainingConfig({ steps: 2 }), outDir: out, data: syntheticData(16) })).rejects.toThrow(
+      /already holds a run \(metrics\.jsonl, result\.json\): continue it with --resume/,
+    );
   });
 
-  it('refuses a folder holding another run\'s metrics or result (T40) unless forced, which starts afresh', async () => {
+  it("refuses a folder holding another run's metrics or result (T40) unless forced, which starts afresh", async () => {
     const out = join(root, 'other-run');
     await train({ config: tinyTrainingConfig({ steps: 2 }), outDir: out, data: syntheticData(16) });
     rmSync(join(out, 'checkpoints'), { recursive: true });
     const before = readFileSync(join(out, 'result.json'), 'utf8');
-    await expect(train({ config: tinyTrainingConfig({ steps: 3, optimizer: { lr: 2e-2 } }), outDir: out, data: syntheticData(16) })).rejects.toThrow(/already holds a run/);
+    await expect(
+      train({ config: tinyTrainingConfig({ steps: 3, optimizer: { lr: 2e-2 } }), outDir: out, data: syntheticData(16) }),
+    ).rejects.toThrow(/already holds a run/);
     expect(readFileSync(join(out, 'result.json'), 'utf8')).toBe(before);
-    const forced = await train({ config: tinyTrainingConfig({ steps: 3, optimizer: { lr: 2e-2 } }), outDir: out, data: syntheticData(16), force: true });
+    const forced = await train({
+      config: tinyTrainingConfig({ steps: 3, optimizer: { lr: 2e-2 } }),
+      outDir: out,
+      data: syntheticData(16),
+      force: true,
+    });
     expect(forced.steps).toBe(3);
     expect(losses(out)).toHaveLength(3);
   });
@@ -132,7 +158,9 @@ describe('train output folder', () => {
   it('refuses an output path that is a file, before writing anything', async () => {
     const file = join(root, 'victim.csv');
     writeFileSync(file, 'a,b\n');
-    await expect(train({ config: tinyTrainingConfig({ steps: 1 }), outDir: file, data: syntheticData(16) })).rejects.toThrow(/exists and is not a folder/);
+    await expect(train({ config: tinyTrainingConfig({ steps: 1 }), outDir: file, data: syntheticData(16) })).rejects.toThrow(
+      /exists and is not a folder/,
+    );
     expect(readFileSync(file, 'utf8')).toBe('a,b\n');
   });
 });
@@ -145,7 +173,13 @@ describe('checkpoint integrity (issue #20)', () => {
     return { out, newest: newest!, older: older! };
   }
   const resume = (out: string, warnings: string[]) =>
-    train({ config: tinyTrainingConfig({ steps: 8 }), outDir: out, data: syntheticData(16), resume: true, onWarning: (m) => warnings.push(m) });
+    train({
+      config: tinyTrainingConfig({ steps: 8 }),
+      outDir: out,
+      data: syntheticData(16),
+      resume: true,
+      onWarning: (m) => warnings.push(m),
+    });
 
   it('writes checksums with every checkpoint', async () => {
     const { newest } = await twoCheckpoints('ck-sums');
@@ -195,8 +229,14 @@ describe('checkpoint integrity (issue #20)', () => {
   });
 
   it('a model too large for free memory is refused up front naming the estimate', () => {
-    const config = resolveTrainingConfig(tinyTrainingConfig({ model: tinyModel({ name: 'huge', dim: 65536, layers: 64, heads: 512, kvHeads: 512, headDim: 128, ffnHidden: 262144 }) }));
-    expect(() => checkTrainingMemory(config, { free: 8 * 2 ** 30, total: 16 * 2 ** 30 })).toThrow(/model 'huge' needs at least [\d.]+e?\+?\d* GiB .* only 8\.00 GiB of 16\.0 GiB/);
+    const config = resolveTrainingConfig(
+      tinyTrainingConfig({
+        model: tinyModel({ name: 'huge', dim: 65536, layers: 64, heads: 512, kvHeads: 512, headDim: 128, ffnHidden: 262144 }),
+      }),
+    );
+    expect(() => checkTrainingMemory(config, { free: 8 * 2 ** 30, total: 16 * 2 ** 30 })).toThrow(
+      /model 'huge' needs at least [\d.]+e?\+?\d* GiB .* only 8\.00 GiB of 16\.0 GiB/,
+    );
     expect(checkTrainingMemory(resolveTrainingConfig(tinyTrainingConfig()), { free: 2 ** 30, total: 2 ** 30 })).toBeGreaterThan(0);
   });
 });

@@ -76,7 +76,12 @@ export interface TrainResult {
   config: TrainingConfig;
 }
 
-async function evaluate(engine: TrainingEngine, weights: ModelWeights, data: TrainingData, batches: TokenBatch[]): Promise<{ loss: number; bpb: number; count: number }> {
+async function evaluate(
+  engine: TrainingEngine,
+  weights: ModelWeights,
+  data: TrainingData,
+  batches: TokenBatch[],
+): Promise<{ loss: number; bpb: number; count: number }> {
   let sum = 0;
   let count = 0;
   for (const batch of batches) {
@@ -99,11 +104,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const ckptRoot = join(options.outDir, 'checkpoints');
   const previous = ['metrics.jsonl', 'result.json'].filter((name) => existsSync(join(options.outDir, name)));
   if (!options.resume && !options.force && (previous.length > 0 || listCheckpoints(ckptRoot).length > 0)) {
-    throw new TrainInputError(`${options.outDir} already holds a run (${previous.length > 0 ? previous.join(', ') : 'checkpoints'}): continue it with --resume, replace it with --force, or choose another output folder`);
+    throw new TrainInputError(
+      `${options.outDir} already holds a run (${previous.length > 0 ? previous.join(', ') : 'checkpoints'}): continue it with ` +
+        `--resume, replace it with --force, or choose another output folder`,
+    );
   }
   const data = options.data ?? (await loadTrainingData({ ...config.data, seed: config.seed }, options.onProgress));
-  if (data.seq !== config.data.seq) throw new TrainInputError(`training data rows have seq ${data.seq}, config field 'data.seq' is ${config.data.seq}`);
-  if (data.vocabSize > mc.vocabSize) throw new TrainInputError(`model '${mc.name}' has vocabSize ${mc.vocabSize}, smaller than the tokenizer's ${data.vocabSize}`);
+  if (data.seq !== config.data.seq)
+    throw new TrainInputError(`training data rows have seq ${data.seq}, config field 'data.seq' is ${config.data.seq}`);
+  if (data.vocabSize > mc.vocabSize)
+    throw new TrainInputError(`model '${mc.name}' has vocabSize ${mc.vocabSize}, smaller than the tokenizer's ${data.vocabSize}`);
   mkdirSync(options.outDir, { recursive: true });
   if (options.force && !options.resume) {
     // Only what a run writes is removed: scalewise's own step-* checkpoints and result.json (metrics are truncated below).
@@ -126,9 +136,15 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (loaded) {
       const saved = loaded.state;
       if (JSON.stringify(saved.config) !== JSON.stringify(config)) {
-        throw new TrainInputError(`cannot resume from ${latest}: its training config differs from this run's (start a new --out folder, or use the same config)`);
+        throw new TrainInputError(
+          `cannot resume from ${latest}: its training config differs from this run's (start a new --out folder, or use the same config)`,
+        );
       }
-      if (saved.manifestHash !== data.manifestHash) throw new TrainInputError(`cannot resume from ${latest}: it was trained on different data (manifest ${saved.manifestHash.slice(0, 12)}, now ${data.manifestHash.slice(0, 12)})`);
+      if (saved.manifestHash !== data.manifestHash)
+        throw new TrainInputError(
+          `cannot resume from ${latest}: it was trained on different data (manifest ${saved.manifestHash.slice(0, 12)}, now ` +
+            `${data.manifestHash.slice(0, 12)})`,
+        );
       weights = loaded.weights;
       sampler.restore(saved.data);
       startStep = saved.step;
@@ -152,8 +168,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const started = performance.now();
     const elapsed = (): number => wallBefore + (performance.now() - started) / 1000;
     const state = (step: number): CheckpointState => ({
-      step, tokens: step * tokensPerStep, adamT: optimizer.t, data: sampler.state(), seed: config.seed, wallSeconds: elapsed(),
-      config, manifestHash: data.manifestHash, codeVersion: codeVersion(), savedAt: new Date().toISOString(),
+      step,
+      tokens: step * tokensPerStep,
+      adamT: optimizer.t,
+      data: sampler.state(),
+      seed: config.seed,
+      wallSeconds: elapsed(),
+      config,
+      manifestHash: data.manifestHash,
+      codeVersion: codeVersion(),
+      savedAt: new Date().toISOString(),
     });
     let step = startStep;
     let interrupted = false;
@@ -165,20 +189,34 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       for (let micro = 0; micro < config.gradAccum; micro++) {
         loss += (await engine.lossAndGrad(weights, grads, sampler.next(), 1 / config.gradAccum)) / config.gradAccum;
       }
-      if (!Number.isFinite(loss)) throw new TrainError(`training loss is not finite at step ${step + 1} (${loss}): lower optimizer.lr or enable clipping`);
+      if (!Number.isFinite(loss))
+        throw new TrainError(`training loss is not finite at step ${step + 1} (${loss}): lower optimizer.lr or enable clipping`);
       const norm = globalNorm(grads);
       optimizer.step(weights, grads, lr, clipFactor(norm, config.optimizer.clip));
       step++;
       const seconds = (performance.now() - t0) / 1000;
       const row: StepMetrics = {
-        kind: 'train', step, tokens: step * tokensPerStep, loss, lr, grad_norm: norm,
-        tokens_per_s: tokensPerStep / seconds, mfu: (tokensPerStep * mfuFlopsTok) / seconds / 1e9 / peak,
+        kind: 'train',
+        step,
+        tokens: step * tokensPerStep,
+        loss,
+        lr,
+        grad_norm: norm,
+        tokens_per_s: tokensPerStep / seconds,
+        mfu: (tokensPerStep * mfuFlopsTok) / seconds / 1e9 / peak,
       };
       metrics.append(row);
       const last = step === config.steps;
       if (last || (config.eval.every > 0 && step % config.eval.every === 0)) {
         val = await evaluate(engine, weights, data, valBatches);
-        metrics.append({ kind: 'validation', step, tokens: step * tokensPerStep, val_loss: val.loss, val_bpb: val.bpb, val_tokens: val.count });
+        metrics.append({
+          kind: 'validation',
+          step,
+          tokens: step * tokensPerStep,
+          val_loss: val.loss,
+          val_bpb: val.bpb,
+          val_tokens: val.count,
+        });
       }
       let saved = false;
       if (last || (config.checkpoint.every > 0 && step % config.checkpoint.every === 0)) {
@@ -187,8 +225,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
       options.onStep?.(row);
       options.onProgress?.({
-        stage: 'train', done: step, total: config.steps, unit: 'steps',
-        detail: `loss ${loss.toFixed(3)} nats, ${Math.round(row.tokens_per_s)} tok/s${Number.isFinite(val.loss) ? `, val ${val.bpb.toFixed(3)} bits/byte` : ''}`,
+        stage: 'train',
+        done: step,
+        total: config.steps,
+        unit: 'steps',
+        detail:
+          `loss ${loss.toFixed(3)} nats, ${Math.round(row.tokens_per_s)} ` +
+          `tok/s${Number.isFinite(val.loss) ? `, val ${val.bpb.toFixed(3)} bits/byte` : ''}`,
       });
       // The engines' promises resolve without a macrotask, so yield once per step to let signal handlers (SIGINT) run.
       await new Promise((resolve) => setImmediate(resolve));
@@ -204,21 +247,37 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
     // From the log, so a resumed run averages the same steps as an uninterrupted one.
     const tail = Math.max(1, Math.ceil(config.steps * 0.05));
-    const trainRows = readMetrics(metrics.path).filter((r): r is StepMetrics => r.kind === 'train').slice(-tail);
+    const trainRows = readMetrics(metrics.path)
+      .filter((r): r is StepMetrics => r.kind === 'train')
+      .slice(-tail);
     const counts = paramCounts(mc);
     const wall = elapsed();
     const tokens = step * tokensPerStep;
     const trainedNow = (step - startStep) * tokensPerStep;
     const nowSeconds = (performance.now() - started) / 1000;
     const result: TrainResult = {
-      model: mc.name, params_total: counts.total, params_non_embedding: counts.nonEmbedding, tokens,
-      flops: flopsTok * tokens, flops_6nd: 6 * counts.total * tokens, steps: step,
+      model: mc.name,
+      params_total: counts.total,
+      params_non_embedding: counts.nonEmbedding,
+      tokens,
+      flops: flopsTok * tokens,
+      flops_6nd: 6 * counts.total * tokens,
+      steps: step,
       final_train_loss: trainRows.reduce((a, r) => a + r.loss, 0) / trainRows.length,
-      val_loss: val.loss, val_bpb: val.bpb, wall_s: wall,
-      tokens_per_s: trainedNow > 0 ? trainedNow / nowSeconds : 0, peak_gflops: peak, peak_source: peakSource,
+      val_loss: val.loss,
+      val_bpb: val.bpb,
+      wall_s: wall,
+      tokens_per_s: trainedNow > 0 ? trainedNow / nowSeconds : 0,
+      peak_gflops: peak,
+      peak_source: peakSource,
       mfu: trainedNow > 0 ? (trainedNow * mfuFlopsTok) / nowSeconds / 1e9 / peak : 0,
-      interrupted, engine: engine.name, seed: config.seed, manifest_hash: data.manifestHash, code_version: codeVersion(),
-      checkpoint: lastCheckpoint, config,
+      interrupted,
+      engine: engine.name,
+      seed: config.seed,
+      manifest_hash: data.manifestHash,
+      code_version: codeVersion(),
+      checkpoint: lastCheckpoint,
+      config,
     };
     if (!interrupted) writeFileAtomic(join(options.outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
     return result;

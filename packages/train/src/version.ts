@@ -17,8 +17,13 @@ export function codeVersion(): string {
   }
   let commit = '';
   try {
-    const head = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', '.'], { cwd: join(here, '..'), stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() !== '';
+    const head = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--', '.'], { cwd: join(here, '..'), stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim() !== '';
     commit = ` git ${head}${dirty ? '+dirty' : ''}`;
   } catch {
     // not a git checkout

@@ -7,7 +7,18 @@ import type { CliIO } from '../kit.js';
 import { tinyModelFolder } from './eval-fixture.js';
 
 function captureIO(): CliIO & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, cwd: process.cwd(), stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; } };
+  const io = {
+    out: '',
+    err: '',
+    isTTY: false,
+    cwd: process.cwd(),
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
   return io;
 }
 
@@ -19,9 +30,11 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('scalewise bench', () => {
-  it('--json keeps the contract: pp, tg, peak_rss_bytes, model_bytes, params, threads, backend, dtype (isolated child process)', async () => {
+  it('--json keeps the contract: pp, tg, peak_rss_bytes, model_bytes, params, threads, backend, dtype (child process)', async () => {
     const io = captureIO();
-    expect(await main(['bench', '--model', model, '--pp', '8', '--tg', '4', '-r', '2', '--threads', '1', '--no-bandwidth', '--json'], io)).toBe(0);
+    expect(
+      await main(['bench', '--model', model, '--pp', '8', '--tg', '4', '-r', '2', '--threads', '1', '--no-bandwidth', '--json'], io),
+    ).toBe(0);
     const r = JSON.parse(io.out) as Record<string, unknown> & { pp: Record<string, unknown>; tg: Record<string, unknown> };
     expect(r.pp).toMatchObject({ n_prompt: 8 });
     expect(r.tg).toMatchObject({ n_gen: 4 });
@@ -40,7 +53,12 @@ describe('scalewise bench', () => {
   });
 
   it('exits 2 on bad usage', async () => {
-    for (const argv of [['bench'], ['bench', '--preset', 'mobilellm-125m'], ['bench', '--model', model, '--dtype', 'fp8'], ['bench', '--model', join(dir, 'nope'), '--no-isolate']]) {
+    for (const argv of [
+      ['bench'],
+      ['bench', '--preset', 'mobilellm-125m'],
+      ['bench', '--model', model, '--dtype', 'fp8'],
+      ['bench', '--model', join(dir, 'nope'), '--no-isolate'],
+    ]) {
       const io = captureIO();
       expect(await main(argv, io)).toBe(2);
       expect(io.err.trim().split('\n')).toHaveLength(1);

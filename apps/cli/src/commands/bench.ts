@@ -1,4 +1,13 @@
-import { benchReport, formatBenchReport, measureBandwidth, randomPresetFolder, resolveModelFiles, runBench, runBenchIsolated, type BenchSpec } from '@scalewise/eval';
+import {
+  benchReport,
+  formatBenchReport,
+  measureBandwidth,
+  randomPresetFolder,
+  resolveModelFiles,
+  runBench,
+  runBenchIsolated,
+  type BenchSpec,
+} from '@scalewise/eval';
 import { getPreset } from '@scalewise/models';
 import { EXIT_OK, UsageError, parseFlags, printJson, printable, type Command } from '../kit.js';
 import { intFlag, threadsFlag } from './flag-checks.js';
@@ -49,17 +58,33 @@ const command: Command = {
   help: HELP,
   run: async (argv, io) => {
     const { values, positionals } = parseFlags(argv, {
-      model: { type: 'string' }, preset: { type: 'string' }, random: { type: 'boolean' }, seed: { type: 'string' },
-      pp: { type: 'string' }, tg: { type: 'string' }, reps: { type: 'string', short: 'r' }, threads: { type: 'string' },
-      dtype: { type: 'string' }, backend: { type: 'string' }, spin: { type: 'boolean' }, 'no-isolate': { type: 'boolean' }, 'no-bandwidth': { type: 'boolean' },
+      model: { type: 'string' },
+      preset: { type: 'string' },
+      random: { type: 'boolean' },
+      seed: { type: 'string' },
+      pp: { type: 'string' },
+      tg: { type: 'string' },
+      reps: { type: 'string', short: 'r' },
+      threads: { type: 'string' },
+      dtype: { type: 'string' },
+      backend: { type: 'string' },
+      spin: { type: 'boolean' },
+      'no-isolate': { type: 'boolean' },
+      'no-bandwidth': { type: 'boolean' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'; see 'scalewise bench --help'`);
     if (!values.model === !values.preset) throw new UsageError('give exactly one of --model PATH or --preset NAME --random');
     if (values.preset && !values.random) throw new UsageError('--preset needs --random (no pretrained weights are downloaded)');
     const dtype = values.dtype ?? 'fp32';
     if (dtype !== 'fp32' && dtype !== 'int8') throw new UsageError(`--dtype must be fp32 or int8, found '${dtype}'`);
-    if (values.model && (values.random || values.seed !== undefined)) throw new UsageError(`--${values.random ? 'random' : 'seed'} applies to --preset exports; a --model folder is measured with the weights it has`);
-    if (values.model && values.dtype) throw new UsageError('--dtype applies to --preset --random exports; a --model folder is measured in the precision it was exported in');
+    if (values.model && (values.random || values.seed !== undefined))
+      throw new UsageError(
+        `--${values.random ? 'random' : 'seed'} applies to --preset exports; a --model folder is measured with the weights it has`,
+      );
+    if (values.model && values.dtype)
+      throw new UsageError(
+        '--dtype applies to --preset --random exports; a --model folder is measured in the precision it was exported in',
+      );
     const backend = values.backend ?? 'ort';
     if (backend !== 'ort' && backend !== 'transformers') throw new UsageError(`--backend must be ort or transformers, found '${backend}'`);
     const threads = threadsFlag(values.threads);
@@ -67,7 +92,8 @@ const command: Command = {
     const pp = intFlag('pp', values.pp, { min: 0, max: Number.MAX_SAFE_INTEGER }, 512);
     const tg = intFlag('tg', values.tg, { min: 0, max: Number.MAX_SAFE_INTEGER }, 128);
     const reps = intFlag('reps', values.reps, { min: 1, max: MAX_REPS }, 5);
-    if (pp === 0 && tg === 0) throw new UsageError('--pp 0 and --tg 0 leave nothing to measure; give one of them a positive number of tokens');
+    if (pp === 0 && tg === 0)
+      throw new UsageError('--pp 0 and --tg 0 leave nothing to measure; give one of them a positive number of tokens');
     // The model's positions bound both tests (pp reads pp tokens, tg grows its cache to tg tokens): checked before
     // loading anything, instead of an onnxruntime Gather error or a process running out of memory.
     let maxPositions: number | undefined;
@@ -81,11 +107,20 @@ const command: Command = {
       if (typeof positions === 'number' && Number.isInteger(positions) && positions > 0) maxPositions = positions;
       source = files.folder ? `${files.folder}/config.json` : files.onnxPath;
     }
-    for (const [flag, n] of [['pp', pp], ['tg', tg]] as const) {
+    for (const [flag, n] of [
+      ['pp', pp],
+      ['tg', tg],
+    ] as const) {
       if (maxPositions !== undefined && n > maxPositions) {
-        throw new UsageError(`--${flag} ${n} exceeds the model's ${maxPositions} positions (max_position_embeddings of ${printable(source)})`);
+        throw new UsageError(
+          `--${flag} ${n} exceeds the model's ${maxPositions} positions (max_position_embeddings of ${printable(source)})`,
+        );
       }
-      if (n > MAX_TOKENS) throw new UsageError(`--${flag} ${n} is above ${MAX_TOKENS.toLocaleString('en-US')} tokens, and ${printable(source)} does not say how many positions the model has`);
+      if (n > MAX_TOKENS)
+        throw new UsageError(
+          `--${flag} ${n} is above ${MAX_TOKENS.toLocaleString('en-US')} tokens, and ${printable(source)} does not say how many ` +
+            `positions the model has`,
+        );
     }
     const progress = createProgress(io);
     let model = values.model ? resolve(io.cwd, values.model) : '';
@@ -96,7 +131,12 @@ const command: Command = {
       model = dir;
     }
     const spec: Omit<BenchSpec, 'onProgress'> = {
-      model, backend, spinning: values.spin === true, pp, tg, reps,
+      model,
+      backend,
+      spinning: values.spin === true,
+      pp,
+      tg,
+      reps,
       ...(threads !== undefined ? { threads } : {}),
     };
     const onProgress = (test: string, done: number, total: number) => progress({ stage: test, done, total, unit: 'reps' });

@@ -10,7 +10,18 @@ import type { CliIO } from '../kit.js';
 import { main } from '../main.js';
 
 function captureIO(cwd: string): CliIO & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, cwd, stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; } };
+  const io = {
+    out: '',
+    err: '',
+    isTTY: false,
+    cwd,
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
   return io;
 }
 
@@ -18,10 +29,14 @@ let root = '';
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'scalewise-cli-data-'));
   await mkdir(join(root, 'texts'));
-  for (let i = 0; i < 30; i++) await writeFile(join(root, 'texts', `doc${i}.txt`), `Text number ${i}. ${'Ünïcode words here. '.repeat(i)}`);
+  for (let i = 0; i < 30; i++) {
+    await writeFile(join(root, 'texts', `doc${i}.txt`), `Text number ${i}. ${'Ünïcode words here. '.repeat(i)}`);
+  }
   await writeFile(join(root, 'docs.jsonl'), '{"body":"one two"}\n{"body":"three"}\n');
 });
-afterAll(async () => { await rm(root, { recursive: true, force: true }); });
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
 
 describe('scalewise data', () => {
   it('stats --json reports the Brown figures', async () => {
@@ -37,16 +52,26 @@ describe('scalewise data', () => {
   it('prepare --json writes token files, then reuses them', async () => {
     const out = join(root, 'tokens');
     const io = captureIO(root);
-    expect(await main(['data', 'prepare', '--corpus', 'texts', '--out', 'tokens', '--validation', '0.2', '--test', '0.2', '--json'], io)).toBe(0);
-    const first = JSON.parse(io.out) as { dir: string; fromCache: boolean; tokens: number; bytesPerToken: number; splits: Record<string, { documents: number }> };
+    expect(
+      await main(['data', 'prepare', '--corpus', 'texts', '--out', 'tokens', '--validation', '0.2', '--test', '0.2', '--json'], io),
+    ).toBe(0);
+    const first = JSON.parse(io.out) as {
+      dir: string;
+      fromCache: boolean;
+      tokens: number;
+      bytesPerToken: number;
+      splits: Record<string, { documents: number }>;
+    };
     expect(first.dir).toBe(out);
     expect(first.fromCache).toBe(false);
     expect(first.bytesPerToken).toBe(1);
     expect(Object.values(first.splits).reduce((s, x) => s + x.documents, 0)).toBe(30);
     expect(io.err).toContain('[tokenize]');
     const again = captureIO(root);
-    expect(await main(['data', 'prepare', '--corpus', 'texts', '--out', 'tokens', '--validation', '0.2', '--test', '0.2', '--json'], again)).toBe(0);
-    expect((JSON.parse(again.out) as { fromCache: boolean; tokens: number })).toMatchObject({ fromCache: true, tokens: first.tokens });
+    expect(
+      await main(['data', 'prepare', '--corpus', 'texts', '--out', 'tokens', '--validation', '0.2', '--test', '0.2', '--json'], again),
+    ).toBe(0);
+    expect(JSON.parse(again.out) as { fromCache: boolean; tokens: number }).toMatchObject({ fromCache: true, tokens: first.tokens });
   });
 
   it('prepare prints a human table and reads JSON Lines with --text-field', async () => {
@@ -56,7 +81,14 @@ describe('scalewise data', () => {
   });
 
   it('exits 2 with one line for bad usage and bad input', async () => {
-    for (const argv of [['data'], ['data', 'nope'], ['data', 'prepare', '--split', 'weird'], ['data', 'prepare', '--tokenizer', 'missing-dir'], ['data', 'stats', '--corpus', 'nowhere'], ['data', 'prepare', '--seed', 'x']]) {
+    for (const argv of [
+      ['data'],
+      ['data', 'nope'],
+      ['data', 'prepare', '--split', 'weird'],
+      ['data', 'prepare', '--tokenizer', 'missing-dir'],
+      ['data', 'stats', '--corpus', 'nowhere'],
+      ['data', 'prepare', '--seed', 'x'],
+    ]) {
       const io = captureIO(root);
       expect(await main(argv, io)).toBe(2);
       expect(io.err.trim().split('\n')).toHaveLength(1);
@@ -76,7 +108,24 @@ describe('scalewise data', () => {
     await writeFile(join(root, 'big.txt'), line.repeat(150_000));
     const entry = join(dirname(fileURLToPath(import.meta.url)), '..', 'main.ts');
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-    const child = spawn(process.execPath, ['--conditions=@scalewise/source', '--import', tsx, entry, 'data', 'prepare', '--corpus', 'big.txt', '--unit', 'line', '--out', 'prep-k'], { cwd: root, stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=@scalewise/source',
+        '--import',
+        tsx,
+        entry,
+        'data',
+        'prepare',
+        '--corpus',
+        'big.txt',
+        '--unit',
+        'line',
+        '--out',
+        'prep-k',
+      ],
+      { cwd: root, stdio: 'ignore' },
+    );
     const closed = new Promise((r) => child.once('close', r));
     const temps = () => readdirSync(root).filter((n) => n.startsWith('prep-k.tmp-'));
     const deadline = Date.now() + 60_000;
@@ -88,6 +137,14 @@ describe('scalewise data', () => {
     const io = captureIO(root);
     expect(await main(['data', 'prepare', '--corpus', 'big.txt', '--unit', 'line', '--out', 'prep-k'], io), io.err).toBe(0);
     expect(temps()).toEqual([]);
-    expect(readdirSync(join(root, 'prep-k')).sort()).toEqual(['manifest.json', 'test.bin', 'test.docs.json', 'train.bin', 'train.docs.json', 'validation.bin', 'validation.docs.json']);
+    expect(readdirSync(join(root, 'prep-k')).sort()).toEqual([
+      'manifest.json',
+      'test.bin',
+      'test.docs.json',
+      'train.bin',
+      'train.docs.json',
+      'validation.bin',
+      'validation.docs.json',
+    ]);
   }, 120_000);
 });

@@ -1,8 +1,15 @@
 import { readdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
-  BROWN_HELDOUT_GENRES, corpusStats, loadCorpus, loadTokenizer, prepareTokens, tokenStats,
-  type CorpusSpec, type SplitSpec, type TextUnit,
+  BROWN_HELDOUT_GENRES,
+  corpusStats,
+  loadCorpus,
+  loadTokenizer,
+  prepareTokens,
+  tokenStats,
+  type CorpusSpec,
+  type SplitSpec,
+  type TextUnit,
 } from '@scalewise/data';
 import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type CliIO, type Command } from '../kit.js';
 import { createProgress } from '../progress.js';
@@ -72,16 +79,19 @@ async function isParquet(path: string): Promise<boolean> {
 async function corpusSpec(values: Values, io: CliIO): Promise<CorpusSpec> {
   const corpus = values.corpus ?? 'brown';
   if (corpus === 'brown') {
-    if (values['text-field'] !== undefined || values.unit !== undefined) throw new UsageError('--text-field and --unit apply to a corpus PATH, not to brown');
+    if (values['text-field'] !== undefined || values.unit !== undefined)
+      throw new UsageError('--text-field and --unit apply to a corpus PATH, not to brown');
     return 'brown';
   }
   const path = resolve(io.cwd, corpus);
-  if (values['text-field'] !== undefined && values.unit !== undefined) throw new UsageError('--text-field is for JSON Lines and --unit for plain text; give one of them');
+  if (values['text-field'] !== undefined && values.unit !== undefined)
+    throw new UsageError('--text-field is for JSON Lines and --unit for plain text; give one of them');
   if (values['text-field'] !== undefined) {
     return { kind: (await isParquet(path)) ? 'parquet' : 'jsonl', path, textField: values['text-field'] };
   }
   if (values.unit !== undefined) {
-    if (!['file', 'paragraph', 'line'].includes(values.unit)) throw new UsageError(`--unit expects file, paragraph or line, found '${values.unit}'`);
+    if (!['file', 'paragraph', 'line'].includes(values.unit))
+      throw new UsageError(`--unit expects file, paragraph or line, found '${values.unit}'`);
     return { kind: 'text', path, unit: values.unit as TextUnit };
   }
   return path;
@@ -90,7 +100,8 @@ async function corpusSpec(values: Values, io: CliIO): Promise<CorpusSpec> {
 function splitSpec(values: Values): SplitSpec {
   const kind = values.split ?? 'hash';
   if (kind === 'genres') {
-    if (values.validation !== undefined || values.test !== undefined) throw new UsageError('--validation/--test apply to --split hash only');
+    if (values.validation !== undefined || values.test !== undefined)
+      throw new UsageError('--validation/--test apply to --split hash only');
     return BROWN_HELDOUT_GENRES;
   }
   if (kind !== 'hash') throw new UsageError(`--split expects hash or genres, found '${kind}'`);
@@ -120,16 +131,34 @@ async function prepare(values: Values, io: CliIO): Promise<number> {
   });
   const seconds = (performance.now() - started) / 1000;
   if (values.json) {
-    const splits = Object.fromEntries(Object.values(prep.splits).map((s) => [s.name, {
-      documents: s.documents, tokens: s.tokenCount, bytes: s.bytes, words: s.words,
-      bytesPerToken: s.tokenCount > 0 ? s.bytes / s.tokenCount : null,
-    }]));
+    const splits = Object.fromEntries(
+      Object.values(prep.splits).map((s) => [
+        s.name,
+        {
+          documents: s.documents,
+          tokens: s.tokenCount,
+          bytes: s.bytes,
+          words: s.words,
+          bytesPerToken: s.tokenCount > 0 ? s.bytes / s.tokenCount : null,
+        },
+      ]),
+    );
     const totalTokens = Object.values(prep.splits).reduce((a, s) => a + s.tokenCount, 0);
     printJson(io, {
-      dir: prep.dir, fromCache: prep.fromCache, corpus: prep.manifest.corpusName, corpusHash: prep.manifest.corpusHash,
-      tokenizer: prep.manifest.tokenizerName, tokenizerHash: prep.manifest.tokenizerHash, vocabSize: prep.manifest.vocabSize,
-      dtype: prep.manifest.dtype, split: prep.manifest.split, splits, tokens: totalTokens, bytesPerToken: prep.bytesPerToken,
-      seconds, tokensPerSecond: prep.fromCache || seconds <= 0 ? null : totalTokens / seconds,
+      dir: prep.dir,
+      fromCache: prep.fromCache,
+      corpus: prep.manifest.corpusName,
+      corpusHash: prep.manifest.corpusHash,
+      tokenizer: prep.manifest.tokenizerName,
+      tokenizerHash: prep.manifest.tokenizerHash,
+      vocabSize: prep.manifest.vocabSize,
+      dtype: prep.manifest.dtype,
+      split: prep.manifest.split,
+      splits,
+      tokens: totalTokens,
+      bytesPerToken: prep.bytesPerToken,
+      seconds,
+      tokensPerSecond: prep.fromCache || seconds <= 0 ? null : totalTokens / seconds,
     });
   } else {
     io.stdout(formatPrepare(prep, seconds));
@@ -145,7 +174,12 @@ async function stats(values: Values, io: CliIO): Promise<number> {
   const result = await corpusStats(corpus, createProgress(io));
   const tokens = values.tokenizer !== undefined ? await tokenStats(corpus, await loadTokenizer(tokenizerSpec(values, io))) : null;
   if (values.json) {
-    printJson(io, { ...result, genreCount: result.genres.length, tokens: tokens?.tokens ?? null, bytesPerToken: tokens?.bytesPerToken ?? null });
+    printJson(io, {
+      ...result,
+      genreCount: result.genres.length,
+      tokens: tokens?.tokens ?? null,
+      bytesPerToken: tokens?.bytesPerToken ?? null,
+    });
   } else {
     io.stdout(formatStats(result, tokens));
   }
@@ -161,7 +195,9 @@ const command: Command = {
     if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'; see 'scalewise data --help'`);
     if (sub === 'prepare') return prepare(values, io);
     if (sub === 'stats') return stats(values, io);
-    throw new UsageError(sub === undefined ? "expected a subcommand 'prepare' or 'stats'" : `unknown subcommand '${sub}'; expected 'prepare' or 'stats'`);
+    throw new UsageError(
+      sub === undefined ? "expected a subcommand 'prepare' or 'stats'" : `unknown subcommand '${sub}'; expected 'prepare' or 'stats'`,
+    );
   },
 };
 

@@ -7,7 +7,18 @@ import type { CliIO } from '../kit.js';
 import { tinyModelFolder } from './eval-fixture.js';
 
 function captureIO(): CliIO & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, cwd: process.cwd(), stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; } };
+  const io = {
+    out: '',
+    err: '',
+    isTTY: false,
+    cwd: process.cwd(),
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
   return io;
 }
 
@@ -23,8 +34,24 @@ const FIXTURE = join(import.meta.dirname, '..', '..', '..', '..', 'packages', 'e
 describe('scalewise eval', () => {
   it('ppl --json prints one object with perplexities, counts and units; byte metrics agree with the counts', async () => {
     const io = captureIO();
-    expect(await main(['eval', 'ppl', '--model', model, '--corpus', corpus, '--split', 'all', '--max-length', '16', '--stride', '8', '--json'], io)).toBe(0);
-    const r = JSON.parse(io.out) as { units: Record<string, string>; documents: number; tokens: number; bytes: number; bits_per_byte: number; nll_per_token: number; token_perplexity: number; max_length: number; stride: number; prefix_token: number };
+    expect(
+      await main(
+        ['eval', 'ppl', '--model', model, '--corpus', corpus, '--split', 'all', '--max-length', '16', '--stride', '8', '--json'],
+        io,
+      ),
+    ).toBe(0);
+    const r = JSON.parse(io.out) as {
+      units: Record<string, string>;
+      documents: number;
+      tokens: number;
+      bytes: number;
+      bits_per_byte: number;
+      nll_per_token: number;
+      token_perplexity: number;
+      max_length: number;
+      stride: number;
+      prefix_token: number;
+    };
     expect(r.documents).toBe(3);
     expect(r.tokens).toBe(r.bytes); // byte tokenizer, ASCII text: one token per byte
     expect(r.bits_per_byte).toBeCloseTo((r.nll_per_token * r.tokens) / r.bytes / Math.LN2, 10);

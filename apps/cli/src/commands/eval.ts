@@ -1,7 +1,17 @@
 import { readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadTokenizer, type Tokenizer } from '@scalewise/data';
-import { corpusDocuments, evaluateTask, lmEvalResults, loadModel, loadTask, perplexity, resolveModelFiles, type CausalLM, type LoadOptions } from '@scalewise/eval';
+import {
+  corpusDocuments,
+  evaluateTask,
+  lmEvalResults,
+  loadModel,
+  loadTask,
+  perplexity,
+  resolveModelFiles,
+  type CausalLM,
+  type LoadOptions,
+} from '@scalewise/eval';
 import { writeFileAtomic } from '@scalewise/core/node';
 import { EXIT_OK, UsageError, parseFlags, printJson, printable, type CliIO, type Command } from '../kit.js';
 import { checkOutputFile, intFlag, mustExist, threadsFlag } from './flag-checks.js';
@@ -47,9 +57,18 @@ Examples:
 `;
 
 const FLAGS = {
-  model: { type: 'string' }, tokenizer: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, 'batch-size': { type: 'string' },
-  corpus: { type: 'string' }, split: { type: 'string' }, 'max-length': { type: 'string' }, stride: { type: 'string' }, limit: { type: 'string' },
-  tasks: { type: 'string', multiple: true }, output: { type: 'string' },
+  model: { type: 'string' },
+  tokenizer: { type: 'string' },
+  backend: { type: 'string' },
+  threads: { type: 'string' },
+  'batch-size': { type: 'string' },
+  corpus: { type: 'string' },
+  split: { type: 'string' },
+  'max-length': { type: 'string' },
+  stride: { type: 'string' },
+  limit: { type: 'string' },
+  tasks: { type: 'string', multiple: true },
+  output: { type: 'string' },
 } as const;
 
 /** Most tokens per window we accept without a model config to say otherwise (a typo guard, not a model limit). */
@@ -66,10 +85,14 @@ interface Common {
 }
 
 /** Every flag and the model folder checked before any work: exit 2 names the flag or the path. */
-function commonFlags(values: { model?: string; tokenizer?: string; backend?: string; threads?: string; 'batch-size'?: string; limit?: string }, io: CliIO): Common {
+function commonFlags(
+  values: { model?: string; tokenizer?: string; backend?: string; threads?: string; 'batch-size'?: string; limit?: string },
+  io: CliIO,
+): Common {
   if (!values.model) throw new UsageError('--model DIR is required');
   const backend = values.backend ?? 'ort';
-  if (backend !== 'ort' && backend !== 'transformers') throw new UsageError(`--backend must be ort or transformers, found '${printable(backend)}'`);
+  if (backend !== 'ort' && backend !== 'transformers')
+    throw new UsageError(`--backend must be ort or transformers, found '${printable(backend)}'`);
   const threads = threadsFlag(values.threads);
   const batchSize = intFlag('batch-size', values['batch-size'], { min: 1, max: 4096 }, 1);
   const limit = intFlag('limit', values.limit, { min: 1, max: Number.MAX_SAFE_INTEGER });
@@ -89,9 +112,11 @@ function maxLengthFlag(value: string | undefined, fallback: number, maxPositions
   const n = intFlag('max-length', value, { min: 1, max: Number.MAX_SAFE_INTEGER });
   if (n === undefined) return Math.min(fallback, limit);
   if (n > limit) {
-    throw new UsageError(maxPositions !== undefined
-      ? `--max-length ${n} exceeds the model's ${maxPositions} positions (max_position_embeddings in its config.json)`
-      : `--max-length ${n} is above ${MAX_WINDOW.toLocaleString('en-US')} tokens`);
+    throw new UsageError(
+      maxPositions !== undefined
+        ? `--max-length ${n} exceeds the model's ${maxPositions} positions (max_position_embeddings in its config.json)`
+        : `--max-length ${n} is above ${MAX_WINDOW.toLocaleString('en-US')} tokens`,
+    );
   }
   return n;
 }
@@ -138,14 +163,19 @@ const command: Command = {
   help: HELP,
   run: async (argv, io) => {
     const [sub, ...rest] = argv;
-    if (sub !== 'ppl' && sub !== 'tasks') throw new UsageError(`expected a subcommand 'ppl' or 'tasks', found ${sub === undefined ? 'none' : `'${sub}'`}; see 'scalewise eval --help'`);
+    if (sub !== 'ppl' && sub !== 'tasks')
+      throw new UsageError(
+        `expected a subcommand 'ppl' or 'tasks', found ${sub === undefined ? 'none' : `'${sub}'`}; see 'scalewise eval --help'`,
+      );
     const { values, positionals } = parseFlags(rest, FLAGS);
     const progress = createProgress(io);
     if (sub === 'ppl') {
       if (positionals.length > 0) throw new UsageError(`unexpected argument '${printable(positionals[0] ?? '')}'`);
-      if (values.tasks !== undefined || values.output !== undefined) throw new UsageError(`--${values.tasks !== undefined ? 'tasks' : 'output'} applies to 'eval tasks', not 'eval ppl'`);
+      if (values.tasks !== undefined || values.output !== undefined)
+        throw new UsageError(`--${values.tasks !== undefined ? 'tasks' : 'output'} applies to 'eval tasks', not 'eval ppl'`);
       const split = values.split ?? 'test';
-      if (!['train', 'validation', 'test', 'all'].includes(split)) throw new UsageError(`--split must be train, validation, test or all, found '${printable(split)}'`);
+      if (!['train', 'validation', 'test', 'all'].includes(split))
+        throw new UsageError(`--split must be train, validation, test or all, found '${printable(split)}'`);
       const common = commonFlags(values, io);
       const maxLength = maxLengthFlag(values['max-length'], 1024, common.maxPositions);
       const stride = intFlag('stride', values.stride, { min: 1, max: maxLength }, maxLength);
@@ -155,13 +185,21 @@ const command: Command = {
       const { limit, batchSize } = common;
       let result;
       try {
-        const docs = await corpusDocuments(corpus, { encode: (t) => tokenizer.encode(t) }, {
-          split: split as 'test', ...(limit !== undefined ? { limit } : {}),
-          onWarning: (message) => io.stderr(`warning: ${printable(message)}\n`),
-        });
+        const docs = await corpusDocuments(
+          corpus,
+          { encode: (t) => tokenizer.encode(t) },
+          {
+            split: split as 'test',
+            ...(limit !== undefined ? { limit } : {}),
+            onWarning: (message) => io.stderr(`warning: ${printable(message)}\n`),
+          },
+        );
         const prefixToken = tokenizer.bosId ?? tokenizer.eosId ?? lm.info.bosTokenId ?? null;
         result = await perplexity(lm, docs, {
-          maxLength, stride, prefixToken, batchSize,
+          maxLength,
+          stride,
+          prefixToken,
+          batchSize,
           onProgress: (done, total) => progress({ stage: 'ppl', done, total, unit: 'windows' }),
         });
       } finally {
@@ -171,48 +209,75 @@ const command: Command = {
       const shownCorpus = printable(corpus);
       if (values.json) printJson(io, out);
       else {
-        io.stdout([
-          `corpus ${shownCorpus} (${split}): ${result.documents} documents, ${result.tokens} tokens, ${result.words ?? '?'} words, ${result.bytes ?? '?'} bytes`,
-          `windows: ${result.windows} (max length ${result.max_length}, stride ${result.stride}${result.stride === result.max_length ? ', lm-eval disjoint' : ', HF strided'})`,
-          `token perplexity: ${fmt(result.token_perplexity)} ± ${fmt(result.stderr?.token_perplexity ?? null)} (nll ${fmt(result.nll_per_token)} nats/token)`,
-          `word perplexity:  ${fmt(result.word_perplexity)}`,
-          `byte perplexity:  ${fmt(result.byte_perplexity)}`,
-          `bits per byte:    ${fmt(result.bits_per_byte)} ± ${fmt(result.stderr?.bits_per_byte ?? null)}`,
-          '',
-        ].join('\n'));
+        io.stdout(
+          [
+            `corpus ${shownCorpus} (${split}): ${result.documents} documents, ${result.tokens} tokens, ${result.words ?? '?'} words, ` +
+              `${result.bytes ?? '?'} bytes`,
+            `windows: ${result.windows} (max length ${result.max_length}, stride ` +
+              `${result.stride}${result.stride === result.max_length ? ', lm-eval disjoint' : ', HF strided'})`,
+            `token perplexity: ${fmt(result.token_perplexity)} ± ${fmt(result.stderr?.token_perplexity ?? null)} (nll ` +
+              `${fmt(result.nll_per_token)} nats/token)`,
+            `word perplexity:  ${fmt(result.word_perplexity)}`,
+            `byte perplexity:  ${fmt(result.byte_perplexity)}`,
+            `bits per byte:    ${fmt(result.bits_per_byte)} ± ${fmt(result.stderr?.bits_per_byte ?? null)}`,
+            '',
+          ].join('\n'),
+        );
       }
       return EXIT_OK;
     }
     const specs = [...(values.tasks ?? []), ...positionals];
     if (specs.length === 0) throw new UsageError('--tasks FILE... is required');
-    for (const flag of ['corpus', 'split', 'stride'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to 'eval ppl', not 'eval tasks'`);
+    for (const flag of ['corpus', 'split', 'stride'] as const)
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to 'eval ppl', not 'eval tasks'`);
     const common = commonFlags(values, io);
     const maxLength = maxLengthFlag(values['max-length'], 2048, common.maxPositions);
     const { limit, batchSize } = common;
     const output = values.output !== undefined ? resolve(io.cwd, values.output) : undefined;
     if (output !== undefined) checkOutputFile('--output', output, isResultsJson);
-    const tasks = await Promise.all(specs.map((s) => {
-      if (s.trim() === '') throw new UsageError('--tasks: an empty task file name');
-      const eq = s.indexOf('=');
-      return loadTask(eq > 0 ? `${s.slice(0, eq)}=${resolve(io.cwd, s.slice(eq + 1))}` : resolve(io.cwd, s), limit);
-    }));
+    const tasks = await Promise.all(
+      specs.map((s) => {
+        if (s.trim() === '') throw new UsageError('--tasks: an empty task file name');
+        const eq = s.indexOf('=');
+        return loadTask(eq > 0 ? `${s.slice(0, eq)}=${resolve(io.cwd, s.slice(eq + 1))}` : resolve(io.cwd, s), limit);
+      }),
+    );
     const { lm, tokenizer } = await open(common);
     const results = [];
     try {
       for (const task of tasks) {
-        results.push(await evaluateTask(lm, { encode: (t) => tokenizer.encode(t) }, task, {
-          maxLength, batchSize, onProgress: (done, total) => progress({ stage: printable(task.name), done, total, unit: 'requests' }),
-        }));
+        results.push(
+          await evaluateTask(lm, { encode: (t) => tokenizer.encode(t) }, task, {
+            maxLength,
+            batchSize,
+            onProgress: (done, total) => progress({ stage: printable(task.name), done, total, unit: 'requests' }),
+          }),
+        );
       }
     } finally {
       await lm.dispose();
     }
-    const json = lmEvalResults(results, lm, { batch_size: batchSize, max_length: maxLength, tokenizer: tokenizer.name, limit: limit ?? null });
+    const json = lmEvalResults(results, lm, {
+      batch_size: batchSize,
+      max_length: maxLength,
+      tokenizer: tokenizer.name,
+      limit: limit ?? null,
+    });
     if (output !== undefined) await writeOutput(output, `${JSON.stringify(json, null, 2)}\n`);
     if (values.json) printJson(io, json);
     else {
-      io.stdout(['| task | n | acc | acc_norm |', '| --- | ---: | ---: | ---: |',
-        ...results.map((r) => `| ${printable(r.task).replaceAll('|', '\\|')} | ${r.n} | ${r.acc.toFixed(4)} ± ${r.acc_stderr.toFixed(4)} | ${r.acc_norm === null ? '—' : `${r.acc_norm.toFixed(4)} ± ${(r.acc_norm_stderr ?? 0).toFixed(4)}`} |`), ''].join('\n'));
+      io.stdout(
+        [
+          '| task | n | acc | acc_norm |',
+          '| --- | ---: | ---: | ---: |',
+          ...results.map(
+            (r) =>
+              `| ${printable(r.task).replaceAll('|', '\\|')} | ${r.n} | ${r.acc.toFixed(4)} ± ${r.acc_stderr.toFixed(4)} | ` +
+              `${r.acc_norm === null ? '—' : `${r.acc_norm.toFixed(4)} ± ${(r.acc_norm_stderr ?? 0).toFixed(4)}`} |`,
+          ),
+          '',
+        ].join('\n'),
+      );
     }
     return EXIT_OK;
   },

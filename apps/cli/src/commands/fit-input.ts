@@ -17,7 +17,8 @@ export interface ReadProgress {
 
 function cannotRead(display: string, error: unknown): UsageError {
   const code = (error as NodeJS.ErrnoException).code;
-  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : code ?? 'error';
+  const why =
+    code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (code ?? 'error');
   return new UsageError(`${display}: cannot read the file (${why})`, { cause: error });
 }
 
@@ -25,7 +26,13 @@ function cannotRead(display: string, error: unknown): UsageError {
  * Read the `names` columns of FILE: `.json` (or text starting with `[`/`{`) as an array of row objects, otherwise
  * CSV. Every cell must be a decimal number; `positive` columns must be > 0 (log-space fits).
  */
-export async function readColumns(path: string, display: string, names: readonly string[], positive: boolean, onProgress?: ReadProgress): Promise<Record<string, Float64Array>> {
+export async function readColumns(
+  path: string,
+  display: string,
+  names: readonly string[],
+  positive: boolean,
+  onProgress?: ReadProgress,
+): Promise<Record<string, Float64Array>> {
   let size: number;
   try {
     const st = await stat(path);
@@ -40,14 +47,23 @@ export async function readColumns(path: string, display: string, names: readonly
     for (const name of unique) {
       const col = columns[name]!;
       for (let i = 0; i < col.length; i++) {
-        if (!(col[i]! > 0)) throw new LawsInputError(`${display}: row ${i + 1}, column '${name}': expected a positive number for a log-space fit, found ${col[i]}`);
+        if (!(col[i]! > 0))
+          throw new LawsInputError(
+            `${display}: row ${i + 1}, column '${name}': expected a positive number for a log-space fit, found ${col[i]}`,
+          );
       }
     }
   }
   return columns;
 }
 
-async function readStream(path: string, display: string, names: readonly string[], size: number, onProgress?: ReadProgress): Promise<Record<string, Float64Array>> {
+async function readStream(
+  path: string,
+  display: string,
+  names: readonly string[],
+  size: number,
+  onProgress?: ReadProgress,
+): Promise<Record<string, Float64Array>> {
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   let csv: CsvColumnReader | null = null;
   let json: string[] | null = null;
@@ -95,10 +111,11 @@ function jsonTable(text: string, display: string): Table {
   const seen = new Set<string>();
   rows.forEach((r, k) => {
     if (r === null || typeof r !== 'object' || Array.isArray(r)) throw new LawsInputError(`${display}: row ${k + 1} is not an object`);
-    for (const key of Object.keys(r)) if (!seen.has(key)) {
-      seen.add(key);
-      header.push(key);
-    }
+    for (const key of Object.keys(r))
+      if (!seen.has(key)) {
+        seen.add(key);
+        header.push(key);
+      }
   });
   return {
     header,

@@ -9,7 +9,18 @@ import type { CliIO } from '../kit.js';
 const ROOT = resolve(import.meta.dirname, '../../../..');
 
 function captureIO(cwd = ROOT): CliIO & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, cwd, stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; } };
+  const io = {
+    out: '',
+    err: '',
+    isTTY: false,
+    cwd,
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
   return io;
 }
 
@@ -20,8 +31,14 @@ const write = (name: string, text: string): string => {
   return p;
 };
 // Fixtures from the built-in datasets of @scalewise/laws, written as the CSVs a user would pass.
-const MOBILE = ['model_name,num_params,perplexity', ...datasets.mobilellm.map((r) => `${r.model_name},${r.num_params},${r.perplexity}`)].join('\n') + '\n';
-const CHINCHILLA = ['Model Size,Training FLOP,loss', ...datasets.chinchilla.N.map((n, i) => `${n},${datasets.chinchilla.C[i]},${datasets.chinchilla.loss[i]}`)].join('\n') + '\n';
+const MOBILE =
+  ['model_name,num_params,perplexity', ...datasets.mobilellm.map((r) => `${r.model_name},${r.num_params},${r.perplexity}`)].join('\n') +
+  '\n';
+const CHINCHILLA =
+  [
+    'Model Size,Training FLOP,loss',
+    ...datasets.chinchilla.N.map((n, i) => `${n},${datasets.chinchilla.C[i]},${datasets.chinchilla.loss[i]}`),
+  ].join('\n') + '\n';
 
 describe('scalewise fit', () => {
   it('--json prints one object with the contract fields (MobileLLM power fit)', async () => {
@@ -29,7 +46,8 @@ describe('scalewise fit', () => {
     const file = write('m.csv', MOBILE);
     expect(await main(['fit', file, '--form', 'power', '--x', 'num_params', '--y', 'perplexity', '--json'], io)).toBe(0);
     const out = JSON.parse(io.out);
-    for (const key of ['form', 'n_points', 'params', 'objective', 'r2', 'ci', 'ci_level', 'method', 'warnings']) expect(out).toHaveProperty(key);
+    for (const key of ['form', 'n_points', 'params', 'objective', 'r2', 'ci', 'ci_level', 'method', 'warnings'])
+      expect(out).toHaveProperty(key);
     expect(out.form).toBe('power');
     expect(out.n_points).toBe(4);
     expect(out.params.a).toBeCloseTo(1151.6, 0);
@@ -43,12 +61,17 @@ describe('scalewise fit', () => {
   });
 
   it('reads JSON rows and prints a table with units and CIs', async () => {
-    const rows = MOBILE.trim().split('\n').slice(1).map((l) => {
-      const [, n, p] = l.split(',');
-      return { num_params: Number(n), perplexity: Number(p) };
-    });
+    const rows = MOBILE.trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => {
+        const [, n, p] = l.split(',');
+        return { num_params: Number(n), perplexity: Number(p) };
+      });
     const io = captureIO();
-    expect(await main(['fit', write('m.json', JSON.stringify(rows)), '--form', 'power', '--x', 'num_params', '--y', 'perplexity'], io)).toBe(0);
+    expect(
+      await main(['fit', write('m.json', JSON.stringify(rows)), '--form', 'power', '--x', 'num_params', '--y', 'perplexity'], io),
+    ).toBe(0);
     expect(io.out).toMatch(/y: perplexity \[perplexity\]/);
     expect(io.out).toMatch(/params \(total\)/);
     expect(io.out).toMatch(/b\s+-0\.24571\s+\[/);
@@ -58,7 +81,28 @@ describe('scalewise fit', () => {
   it('reproduces the Chinchilla fit from the 245 runs with --flops and --drop-top 5', async () => {
     const file = write('svg_extracted_data.csv', CHINCHILLA);
     const io = captureIO();
-    const code = await main(['fit', file, '--form', 'chinchilla', '--n', 'Model Size', '--flops', 'Training FLOP', '--y', 'loss', '--drop-top', '5', '--bootstrap', '8', '--seed', '1', '--json'], io);
+    const code = await main(
+      [
+        'fit',
+        file,
+        '--form',
+        'chinchilla',
+        '--n',
+        'Model Size',
+        '--flops',
+        'Training FLOP',
+        '--y',
+        'loss',
+        '--drop-top',
+        '5',
+        '--bootstrap',
+        '8',
+        '--seed',
+        '1',
+        '--json',
+      ],
+      io,
+    );
     expect(code).toBe(0);
     const out = JSON.parse(io.out);
     expect(out.n_points).toBe(240);
@@ -71,16 +115,48 @@ describe('scalewise fit', () => {
 
   it('--profile adds profile-likelihood intervals: the closed-form F interval for power, robust LR for chinchilla', async () => {
     const io = captureIO();
-    expect(await main(['fit', write('mobile-profile.csv', MOBILE), '--form', 'power', '--x', 'num_params', '--y', 'perplexity', '--profile', '--json'], io)).toBe(0);
+    expect(
+      await main(
+        ['fit', write('mobile-profile.csv', MOBILE), '--form', 'power', '--x', 'num_params', '--y', 'perplexity', '--profile', '--json'],
+        io,
+      ),
+    ).toBe(0);
     const out = JSON.parse(io.out);
-    const closed = profileExponentCi(datasets.mobilellm.map((r) => r.num_params), datasets.mobilellm.map((r) => r.perplexity), 0.95, 'F');
+    const closed = profileExponentCi(
+      datasets.mobilellm.map((r) => r.num_params),
+      datasets.mobilellm.map((r) => r.perplexity),
+      0.95,
+      'F',
+    );
     expect(out.ci_profile.b[0]).toBeCloseTo(closed[0], 5);
     expect(out.ci_profile.b[1]).toBeCloseTo(closed[1], 5);
     expect(out.ci.b).toEqual(out.ci_profile.b);
     expect(out.ci_method).toMatch(/profile likelihood/);
     const file = write('chinchilla-profile.csv', CHINCHILLA);
     const io2 = captureIO();
-    expect(await main(['fit', file, '--form', 'chinchilla', '--n', 'Model Size', '--flops', 'Training FLOP', '--y', 'loss', '--drop-top', '5', '--bootstrap', '0', '--profile', '--json'], io2)).toBe(0);
+    expect(
+      await main(
+        [
+          'fit',
+          file,
+          '--form',
+          'chinchilla',
+          '--n',
+          'Model Size',
+          '--flops',
+          'Training FLOP',
+          '--y',
+          'loss',
+          '--drop-top',
+          '5',
+          '--bootstrap',
+          '0',
+          '--profile',
+          '--json',
+        ],
+        io2,
+      ),
+    ).toBe(0);
     const chin = JSON.parse(io2.out);
     expect(chin.ci_profile_method).toMatch(/robust LR/);
     expect(Object.keys(chin.ci).sort()).toEqual(['A', 'B', 'E', 'alpha', 'beta']);

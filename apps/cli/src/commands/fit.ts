@@ -76,7 +76,9 @@ const MAX_RESAMPLES = 100_000;
 function integerFlag(name: string, value: string | undefined, fallback: number, max: number): number {
   const v = numberFlag(name, value, fallback);
   if (!Number.isInteger(v) || v < 0 || v > max) {
-    throw new UsageError(`--${name} expects ${Number.isFinite(max) ? `an integer in [0, ${max}]` : 'a non-negative integer'}, found '${value}'`);
+    throw new UsageError(
+      `--${name} expects ${Number.isFinite(max) ? `an integer in [0, ${max}]` : 'a non-negative integer'}, found '${value}'`,
+    );
   }
   return v;
 }
@@ -85,23 +87,28 @@ function integerFlag(name: string, value: string | undefined, fallback: number, 
 function checkColumnFlags(form: Form, f: { x?: string; n?: string; d?: string; flops?: string }): void {
   const joint = form.inputs.includes('N');
   if (joint) {
-    if (f.x !== undefined) throw new UsageError(`--x does not apply to form '${form.name}', which takes N and D: use --n COL with --d COL or --flops COL`);
+    if (f.x !== undefined)
+      throw new UsageError(`--x does not apply to form '${form.name}', which takes N and D: use --n COL with --d COL or --flops COL`);
     if (!f.n) throw new UsageError(`form '${form.name}' needs --n COL (parameters)`);
-    if (f.d !== undefined && f.flops !== undefined) throw new UsageError('--d and --flops conflict: give --d COL (tokens), or --flops COL to derive D = C / (6N), not both');
+    if (f.d !== undefined && f.flops !== undefined)
+      throw new UsageError('--d and --flops conflict: give --d COL (tokens), or --flops COL to derive D = C / (6N), not both');
     if (!f.d && !f.flops) throw new UsageError(`form '${form.name}' needs --d COL (tokens) or --flops COL (D = C / 6N)`);
     return;
   }
   for (const flag of ['n', 'd', 'flops'] as const) {
-    if (f[flag] !== undefined) throw new UsageError(`--${flag} does not apply to form '${form.name}', which takes one variable: use --x COL`);
+    if (f[flag] !== undefined)
+      throw new UsageError(`--${flag} does not apply to form '${form.name}', which takes one variable: use --x COL`);
   }
 }
 
 /** Fit values and interval ends that overflowed a double: the fit is refused, interval ends get a warning. */
 function checkFinite(fit: FitResult, file: string): void {
   for (const [name, v] of Object.entries(fit.params)) {
-    if (!Number.isFinite(v)) throw new UsageError(`${file}: the fitted ${name} is beyond the range of a double: rescale the columns (e.g. y in other units)`);
+    if (!Number.isFinite(v))
+      throw new UsageError(`${file}: the fitted ${name} is beyond the range of a double: rescale the columns (e.g. y in other units)`);
   }
-  if (!Number.isFinite(fit.objective)) throw new UsageError(`${file}: the fit's objective is beyond the range of a double: rescale the columns`);
+  if (!Number.isFinite(fit.objective))
+    throw new UsageError(`${file}: the fit's objective is beyond the range of a double: rescale the columns`);
 }
 
 function unboundedWarnings(ci: Record<string, [number, number]>, level: string, known: string[]): string[] {
@@ -111,7 +118,10 @@ function unboundedWarnings(ci: Record<string, [number, number]>, level: string, 
     // Profile warnings already name their unbounded ends ("the profile interval of b is unbounded above").
     const named = new RegExp(`of (?:[\\w, ]*, )?${name.replace(/[^\w]/g, '\\$&')}(?: |,)`);
     if (known.some((w) => /unbounded/.test(w) && named.test(w))) return [];
-    return [`the ${level} of ${name} has an unbounded ${side === 'both' ? 'lower and upper end' : `${side} end`} (beyond the range of a double): printed as ∞, null in --json`];
+    return [
+      `the ${level} of ${name} has an unbounded ${side === 'both' ? 'lower and upper end' : `${side} end`} (beyond the range of a ` +
+        `double): printed as ∞, null in --json`,
+    ];
   });
 }
 
@@ -148,20 +158,34 @@ const command: Command = {
       profile: { type: 'boolean' },
       compare: { type: 'string' },
     });
-    if (positionals.length !== 1) throw new UsageError(`expected exactly one FILE, found ${positionals.length}; see 'scalewise fit --help'`);
-    if (!f.form) throw new UsageError("--form is required (power, saturating, kaplan-n, kaplan-d, kaplan-c, kaplan-nd, chinchilla, bnsl)");
+    if (positionals.length !== 1)
+      throw new UsageError(`expected exactly one FILE, found ${positionals.length}; see 'scalewise fit --help'`);
+    if (!f.form) throw new UsageError('--form is required (power, saturating, kaplan-n, kaplan-d, kaplan-c, kaplan-nd, chinchilla, bnsl)');
     const form = getForm(f.form);
     checkColumnFlags(form, f);
     const joint = form.inputs.includes('N');
-    const others = (f.compare ?? '').split(',').filter((s) => s.trim() !== '').map((name) => getForm(name.trim()));
+    const others = (f.compare ?? '')
+      .split(',')
+      .filter((s) => s.trim() !== '')
+      .map((name) => getForm(name.trim()));
     for (const other of others) {
-      if (other.inputs.includes('N') !== joint) throw new UsageError(`--compare: form '${other.name}' takes ${joint ? 'one variable' : 'N and D'}, form '${form.name}' does not: compare forms of the same inputs`);
+      if (other.inputs.includes('N') !== joint)
+        throw new UsageError(
+          `--compare: form '${other.name}' takes ${joint ? 'one variable' : 'N and D'}, form '${form.name}' does not: compare forms ` +
+            `of the same inputs`,
+        );
     }
     if (f['unit-x'] !== undefined && !(X_UNITS as readonly string[]).includes(f['unit-x'])) {
       throw new UsageError(`--unit-x expects one of ${X_UNITS.join(', ')}, found '${f['unit-x']}'`);
     }
     const yCol = f.y ?? 'y';
-    const unitY: YUnit = f['unit-y'] ? parseYUnit(f['unit-y']) : joint ? 'loss_nats' : yCol.toLowerCase().includes('perplexity') ? 'perplexity' : 'loss_nats';
+    const unitY: YUnit = f['unit-y']
+      ? parseYUnit(f['unit-y'])
+      : joint
+        ? 'loss_nats'
+        : yCol.toLowerCase().includes('perplexity')
+          ? 'perplexity'
+          : 'loss_nats';
     const unitX = (f['unit-x'] ?? 'params_total') as XUnit;
     const K = integerFlag('bootstrap', f.bootstrap, defaultResamples(form), MAX_RESAMPLES);
     const seed = integerFlag('seed', f.seed, 0, 2 ** 32 - 1);
@@ -169,7 +193,9 @@ const command: Command = {
     const file = positionals[0]!;
     const needed = joint ? [yCol, f.n!, (f.d ?? f.flops)!] : [yCol, f.x ?? 'x'];
     const readProgress = createProgress(io);
-    const cols = await readColumns(resolve(io.cwd, file), file, needed, true, (done, total) => readProgress({ stage: 'read', done: Math.round(done), total: Math.round(total), unit: 'MB' }));
+    const cols = await readColumns(resolve(io.cwd, file), file, needed, true, (done, total) =>
+      readProgress({ stage: 'read', done: Math.round(done), total: Math.round(total), unit: 'MB' }),
+    );
     const y = cols[yCol]!;
     let obs: Observations = { y };
     const labels: Record<string, string> = { y: yCol };
@@ -182,7 +208,8 @@ const command: Command = {
       obs.x = cols[f.x ?? 'x']!;
       labels.x = f.x ?? 'x';
     }
-    if (drop >= y.length) throw new UsageError(`--drop-top expects an integer in [0, ${y.length - 1}] (${file} has ${y.length} data rows), found ${drop}`);
+    if (drop >= y.length)
+      throw new UsageError(`--drop-top expects an integer in [0, ${y.length - 1}] (${file} has ${y.length} data rows), found ${drop}`);
     const warnings: string[] = [];
     if (drop > 0) {
       obs = dropTopRows(obs, drop);
@@ -261,7 +288,8 @@ const command: Command = {
     }
     const lines = [
       `${form.formula}   fitted to ${fit.n_points} points of ${file}`,
-      `y: ${yCol} [${unitLabel(unitY)}]; ${joint ? `N: ${labels.N} [params], D: ${labels.D} [tokens]` : `x: ${labels.x} [${unitLabel(unitX)}]`}`,
+      `y: ${yCol} [${unitLabel(unitY)}]; ` +
+        (joint ? `N: ${labels.N} [params], D: ${labels.D} [tokens]` : `x: ${labels.x} [${unitLabel(unitX)}]`),
       '',
       `${'param'.padEnd(8)} ${'value'.padStart(12)}   ${level} (${ciMethod})`,
       ...Object.entries(fit.params).map(([name, v]) => {
@@ -273,10 +301,22 @@ const command: Command = {
       `R²: ${fit.r2 === null ? 'n/a' : fit.r2.toFixed(5)}${strategyOf(form).r2InLogSpace(fit) ? ' (log space)' : ''}`,
       `method: ${fit.method}`,
       ...(ciProfile && K > 0
-        ? [`profile ${level} (${profileMethod}): ${Object.entries(ciProfile).map(([name, c]) => `${name} [${fmt(c[0])}, ${fmt(c[1])}]`).join(', ')}`]
+        ? [
+            `profile ${level} (${profileMethod}): ${Object.entries(ciProfile)
+              .map(([name, c]) => `${name} [${fmt(c[0])}, ${fmt(c[1])}]`)
+              .join(', ')}`,
+          ]
         : []),
-      ...(comparison ? comparison.rows.map((r) => `AICc ${r.name}: ${r.aicc === null ? 'undefined (n ≤ k + 1)' : `${fmt(r.aicc)} (Δ ${r.delta === null ? 'n/a' : fmt(r.delta)})`}`) : []),
-      ...(lossSpace ? [`loss-space exponent (ln PPL = loss, nats): b = ${fmt(lossSpace.b)} [${fmt(lossSpace.ci_b[0])}, ${fmt(lossSpace.ci_b[1])}]`] : []),
+      ...(comparison
+        ? comparison.rows.map(
+            (r) =>
+              `AICc ${r.name}: ` +
+              (r.aicc === null ? 'undefined (n ≤ k + 1)' : `${fmt(r.aicc)} (Δ ${r.delta === null ? 'n/a' : fmt(r.delta)})`),
+          )
+        : []),
+      ...(lossSpace
+        ? [`loss-space exponent (ln PPL = loss, nats): b = ${fmt(lossSpace.b)} [${fmt(lossSpace.ci_b[0])}, ${fmt(lossSpace.ci_b[1])}]`]
+        : []),
       ...allWarnings.map((w) => `warning: ${w}`),
     ];
     io.stdout(`${lines.join('\n')}\n`);

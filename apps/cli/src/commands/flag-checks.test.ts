@@ -12,7 +12,8 @@ describe('intFlag', () => {
     expect(intFlag('limit', '3', { min: 1, max: 10 })).toBe(3);
     expect(intFlag('limit', undefined, { min: 1, max: 10 }, 7)).toBe(7);
     expect(intFlag('limit', '1e1', { min: 1, max: 10 })).toBe(10);
-    for (const bad of ['0', '11', '2.5', '-1']) expect(() => intFlag('limit', bad, { min: 1, max: 10 })).toThrow(`--limit expects an integer in [1, 10], found '${bad}'`);
+    for (const bad of ['0', '11', '2.5', '-1'])
+      expect(() => intFlag('limit', bad, { min: 1, max: 10 })).toThrow(`--limit expects an integer in [1, 10], found '${bad}'`);
     expect(() => intFlag('limit', 'x', { min: 1, max: 10 })).toThrow(/--limit expects a number, found 'x'/);
     expect(() => threadsFlag('0')).toThrow(/--threads expects an integer in \[1, 1,024\]/);
   });

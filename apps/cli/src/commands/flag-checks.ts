@@ -10,11 +10,18 @@ import { UsageError, numberFlag, printable } from '../kit.js';
 /** An integer flag in [min, max]; absent gives `fallback`. */
 export function intFlag(name: string, value: string | undefined, range: { min: number; max: number }, fallback: number): number;
 export function intFlag(name: string, value: string | undefined, range: { min: number; max: number }): number | undefined;
-export function intFlag(name: string, value: string | undefined, range: { min: number; max: number }, fallback?: number): number | undefined {
+export function intFlag(
+  name: string,
+  value: string | undefined,
+  range: { min: number; max: number },
+  fallback?: number,
+): number | undefined {
   const n = numberFlag(name, value);
   if (n === undefined) return fallback;
   if (!Number.isInteger(n) || n < range.min || n > range.max) {
-    throw new UsageError(`--${name} expects an integer in [${range.min}, ${range.max.toLocaleString('en-US')}], found '${printable(value ?? '')}'`);
+    throw new UsageError(
+      `--${name} expects an integer in [${range.min}, ${range.max.toLocaleString('en-US')}], found '${printable(value ?? '')}'`,
+    );
   }
   return n;
 }
@@ -61,7 +68,10 @@ export function checkOutputFile(flag: string, path: string, ours: (text: string)
     } catch {
       text = '';
     }
-    if (!ours(text)) throw new UsageError(`${flag} ${p} exists and was not written by scalewise; refusing to overwrite it (choose another path or remove it)`);
+    if (!ours(text))
+      throw new UsageError(
+        `${flag} ${p} exists and was not written by scalewise; refusing to overwrite it (choose another path or remove it)`,
+      );
   }
 }
 
@@ -83,7 +93,10 @@ export function checkOutputDir(flag: string, path: string, ours: (entries: strin
   }
   const entries = readdirSync(path);
   if (entries.length > 0 && !ours(entries, path)) {
-    throw new UsageError(`${flag} ${p} is a folder with other files (${printable(entries.slice(0, 3).join(', '))}${entries.length > 3 ? ', ...' : ''}); refusing to write into it (choose a new folder)`);
+    throw new UsageError(
+      `${flag} ${p} is a folder with other files (${printable(entries.slice(0, 3).join(', '))}${entries.length > 3 ? ', ...' : ''}); ` +
+        `refusing to write into it (choose a new folder)`,
+    );
   }
 }
 

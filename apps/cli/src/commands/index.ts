@@ -6,14 +6,38 @@ import type { Command } from '../kit.js';
  */
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   study: { summary: 'Run the whole scaling study end to end and write a report', load: async () => (await import('./study.js')).default },
-  fit: { summary: 'Fit a scaling law to a results table (CSV or JSON) with confidence intervals', load: async () => (await import('./fit.js')).default },
-  model: { summary: 'Model configs: `model info` (params, FLOPs, memory), `model export` (ONNX folder)', load: async () => (await import('./model.js')).default },
+  fit: {
+    summary: 'Fit a scaling law to a results table (CSV or JSON) with confidence intervals',
+    load: async () => (await import('./fit.js')).default,
+  },
+  model: {
+    summary: 'Model configs: `model info` (params, FLOPs, memory), `model export` (ONNX folder)',
+    load: async () => (await import('./model.js')).default,
+  },
   data: { summary: 'Corpora and tokenizers: `data prepare`, `data stats`', load: async () => (await import('./data.js')).default },
   train: { summary: 'Train one model on a corpus, with checkpoints and resume', load: async () => (await import('./train.js')).default },
-  sweep: { summary: 'Train a list of models x token budgets, skipping finished runs', load: async () => (await import('./sweep.js')).default },
-  worker: { summary: 'Train runs from a queue (Redis); stop with Ctrl-C/SIGTERM to hand jobs back', load: async () => (await import('./worker.js')).default },
-  queue: { summary: 'Queue of runs on Redis: `queue status` (queued, running, finished, failed), `queue clean`', load: async () => (await import('./queue.js')).default },
-  eval: { summary: 'Evaluate a model: `eval ppl` (perplexity, bits per byte), `eval tasks` (zero-shot)', load: async () => (await import('./eval.js')).default },
-  bench: { summary: 'Measure throughput (pp/tg tokens/s) and peak memory of a model', load: async () => (await import('./bench.js')).default },
-  report: { summary: 'Render an HTML report with figures from a results directory', load: async () => (await import('./report.js')).default },
+  sweep: {
+    summary: 'Train a list of models x token budgets, skipping finished runs',
+    load: async () => (await import('./sweep.js')).default,
+  },
+  worker: {
+    summary: 'Train runs from a queue (Redis); stop with Ctrl-C/SIGTERM to hand jobs back',
+    load: async () => (await import('./worker.js')).default,
+  },
+  queue: {
+    summary: 'Queue of runs on Redis: `queue status` (queued, running, finished, failed), `queue clean`',
+    load: async () => (await import('./queue.js')).default,
+  },
+  eval: {
+    summary: 'Evaluate a model: `eval ppl` (perplexity, bits per byte), `eval tasks` (zero-shot)',
+    load: async () => (await import('./eval.js')).default,
+  },
+  bench: {
+    summary: 'Measure throughput (pp/tg tokens/s) and peak memory of a model',
+    load: async () => (await import('./bench.js')).default,
+  },
+  report: {
+    summary: 'Render an HTML report with figures from a results directory',
+    load: async () => (await import('./report.js')).default,
+  },
 };

@@ -8,7 +8,18 @@ import { UsageError, type CliIO } from '../kit.js';
 import command from './model-export.js';
 
 function captureIO(cwd: string): CliIO & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, cwd, stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; } };
+  const io = {
+    out: '',
+    err: '',
+    isTTY: false,
+    cwd,
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
   return io;
 }
 
@@ -16,7 +27,18 @@ const root = await mkdtemp(join(tmpdir(), 'scalewise-cli-export-'));
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 // A small scalewise ModelConfig (vocab 300 ≥ the byte tokenizer's 259 ids), layer-shared and GQA.
-const small = { name: 'small-ls', vocabSize: 300, dim: 32, layers: 2, heads: 4, kvHeads: 2, headDim: 8, ffnHidden: 48, maxPositions: 128, layerRepeat: 2 };
+const small = {
+  name: 'small-ls',
+  vocabSize: 300,
+  dim: 32,
+  layers: 2,
+  heads: 4,
+  kvHeads: 2,
+  headDim: 8,
+  ffnHidden: 48,
+  maxPositions: 128,
+  layerRepeat: 2,
+};
 
 describe('scalewise model export', () => {
   it('exports a config.json with --random, then the same weights from --weights give the same logits', async () => {
@@ -51,7 +73,9 @@ describe('scalewise model export', () => {
   it('rejects bad usage and bad input with clear messages', async () => {
     const io = captureIO(root);
     await expect(command.run(['mobilellm-125m', '--out', 'x'], io)).rejects.toThrow(UsageError);
-    await expect(command.run(['mobilellm-125m', '--random', '--weights', 'w', '--out', 'x'], io)).rejects.toThrow(/exactly one of --random or --weights/);
+    await expect(command.run(['mobilellm-125m', '--random', '--weights', 'w', '--out', 'x'], io)).rejects.toThrow(
+      /exactly one of --random or --weights/,
+    );
     await expect(command.run(['mobilellm-125m', '--random'], io)).rejects.toThrow(/--out/);
     await expect(command.run(['no-such-preset', '--random', '--out', 'x'], io)).rejects.toThrow(/valid presets: .*mobilellm-125m/);
     await writeFile(join(root, 'bad.json'), JSON.stringify({ ...small, kvHeads: 3 }));

@@ -68,7 +68,8 @@ function readConfig(spec: string, cwd: string): ModelConfig {
     throw new ModelsInputError(`${spec}: not readable JSON (${(error as Error).message})`, { cause: error });
   }
   // An exported folder's config.json is unrolled for transformers.js; restore the shared-layer structure.
-  const restored = typeof json === 'object' && json !== null && !Array.isArray(json) ? configFromModelFolder(json as Record<string, unknown>) : json;
+  const restored =
+    typeof json === 'object' && json !== null && !Array.isArray(json) ? configFromModelFolder(json as Record<string, unknown>) : json;
   return parseConfigJson(restored, spec);
 }
 
@@ -89,20 +90,27 @@ const command: Command = {
       io.stdout(HELP);
       return EXIT_OK;
     }
-    if (positionals.length !== 1) throw new UsageError(`model export expects one PRESET or config.json, found ${positionals.length} (${positionals.join(' ') || 'none'}); see --help`);
+    if (positionals.length !== 1)
+      throw new UsageError(
+        `model export expects one PRESET or config.json, found ${positionals.length} (${positionals.join(' ') || 'none'}); see --help`,
+      );
     if (!values.out) throw new UsageError('model export needs --out DIR');
     const checkpointDir = resolve(io.cwd, positionals[0] as string);
     const isCheckpoint = isCheckpointFolder(checkpointDir);
-    if (isCheckpoint && (values.random || values.weights)) throw new UsageError(`${printable(positionals[0] as string)} is a checkpoint folder with its own weights; drop --random / --weights`);
-    if (!isCheckpoint && Boolean(values.random) === Boolean(values.weights)) throw new UsageError('model export needs exactly one of --random or --weights FILE.safetensors (or a checkpoint folder)');
+    if (isCheckpoint && (values.random || values.weights))
+      throw new UsageError(`${printable(positionals[0] as string)} is a checkpoint folder with its own weights; drop --random / --weights`);
+    if (!isCheckpoint && Boolean(values.random) === Boolean(values.weights))
+      throw new UsageError('model export needs exactly one of --random or --weights FILE.safetensors (or a checkpoint folder)');
     const seed = intFlag('seed', values.seed, { min: 0, max: 2 ** 32 - 1 }, 1);
     if (values.weights && values.seed !== undefined) throw new UsageError('--seed applies to --random weights, not --weights FILE');
     // A checkpoint's weights go to onnx/model.onnx_data by default: streamed from the loaded tensors, so the export
     // holds one copy of the weights (a single model.onnx is encoded whole in memory: a second copy).
     const externalFlag = values['external-data'] ?? (isCheckpoint ? 'yes' : 'auto');
-    if (!['auto', 'yes', 'no'].includes(externalFlag)) throw new UsageError(`--external-data expects auto, yes or no, found '${externalFlag}'`);
+    if (!['auto', 'yes', 'no'].includes(externalFlag))
+      throw new UsageError(`--external-data expects auto, yes or no, found '${externalFlag}'`);
     const tokenizerFlag = values.tokenizer ?? (isCheckpoint ? 'folder' : 'byte');
-    if (!['byte', 'none', ...(isCheckpoint ? ['folder'] : [])].includes(tokenizerFlag)) throw new UsageError(`--tokenizer expects byte or none, found '${tokenizerFlag}'`);
+    if (!['byte', 'none', ...(isCheckpoint ? ['folder'] : [])].includes(tokenizerFlag))
+      throw new UsageError(`--tokenizer expects byte or none, found '${tokenizerFlag}'`);
 
     // Where the folder goes and where the weights come from, checked before any weights are made or read.
     const out = resolve(io.cwd, values.out);
@@ -116,23 +124,37 @@ const command: Command = {
     const t0 = performance.now();
     const checkpoint = isCheckpoint ? loadCheckpoint(checkpointDir) : undefined;
     const config = checkpoint?.config ?? readConfig(positionals[0] as string, io.cwd);
-    const folderTokenizer = tokenizerFlag === 'folder' && ['tokenizer.model', 'tokenizer.json'].some((f) => existsSync(resolve(checkpointDir, f)));
-    if (tokenizerFlag === 'folder' && !folderTokenizer) io.stderr(`warning: ${printable(checkpointDir)} has no tokenizer.model or tokenizer.json; the export has no tokenizer\n`);
-    const tokenizer = tokenizerFlag === 'byte' ? byteTokenizerFiles() : folderTokenizer ? (await loadTokenizer(checkpointDir)).huggingFaceFiles() : undefined;
+    const folderTokenizer =
+      tokenizerFlag === 'folder' && ['tokenizer.model', 'tokenizer.json'].some((f) => existsSync(resolve(checkpointDir, f)));
+    if (tokenizerFlag === 'folder' && !folderTokenizer)
+      io.stderr(`warning: ${printable(checkpointDir)} has no tokenizer.model or tokenizer.json; the export has no tokenizer\n`);
+    const tokenizer =
+      tokenizerFlag === 'byte'
+        ? byteTokenizerFiles()
+        : folderTokenizer
+          ? (await loadTokenizer(checkpointDir)).huggingFaceFiles()
+          : undefined;
     if (tokenizerFlag === 'byte' && config.vocabSize < BYTE_VOCAB_SIZE) {
-      throw new UsageError(`--tokenizer byte needs vocabSize >= ${BYTE_VOCAB_SIZE} (the byte tokenizer's ids), model '${config.name}' has ${config.vocabSize}; use --tokenizer none`);
+      throw new UsageError(
+        `--tokenizer byte needs vocabSize >= ${BYTE_VOCAB_SIZE} (the byte tokenizer's ids), model '${config.name}' has ` +
+          `${config.vocabSize}; use --tokenizer none`,
+      );
     }
     const weights = checkpoint?.weights ?? (weightsPath ? loadWeights(weightsPath, config).weights : initWeights(config, seed));
     const weightsSeconds = (performance.now() - t0) / 1000;
     const result = await writeModelFolder(out, {
-      config, weights, tokenizer,
+      config,
+      weights,
+      tokenizer,
       externalData: externalFlag === 'auto' ? 'auto' : externalFlag === 'yes',
     });
     const totalBytes = result.files.reduce((s, f) => s + f.bytes, 0);
     const summary = {
       out,
       model: config.name,
-      weights: checkpoint ? `${checkpoint.dir} (${checkpoint.files.join(', ')}; stored ${checkpoint.storedDtypes.join('/')})` : weightsPath ?? `random (seed ${seed})`,
+      weights: checkpoint
+        ? `${checkpoint.dir} (${checkpoint.files.join(', ')}; stored ${checkpoint.storedDtypes.join('/')})`
+        : (weightsPath ?? `random (seed ${seed})`),
       params: weightSpecs(config).reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0),
       external_data: result.externalData,
       files: result.files,
@@ -143,9 +165,14 @@ const command: Command = {
       printJson(io, summary);
     } else {
       const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
-      io.stdout(`wrote ${printable(out)} (${printable(config.name)}, ${summary.params.toLocaleString('en-US')} params, ${summary.weights})\n`);
+      io.stdout(
+        `wrote ${printable(out)} (${printable(config.name)}, ${summary.params.toLocaleString('en-US')} params, ${summary.weights})\n`,
+      );
       for (const f of result.files) io.stdout(`  ${f.path.padEnd(24)} ${mb(f.bytes)}\n`);
-      io.stdout(`  total ${mb(totalBytes)}; weights ${weightsSeconds.toFixed(1)} s, build+encode ${result.encodeSeconds.toFixed(1)} s, write ${result.writeSeconds.toFixed(1)} s\n`);
+      io.stdout(
+        `  total ${mb(totalBytes)}; weights ${weightsSeconds.toFixed(1)} s, build+encode ${result.encodeSeconds.toFixed(1)} s, write ` +
+          `${result.writeSeconds.toFixed(1)} s\n`,
+      );
     }
     return EXIT_OK;
   },

@@ -6,7 +6,18 @@ import { main } from '../main.js';
 import type { CliIO } from '../kit.js';
 
 function captureIO(cwd = process.cwd()): CliIO & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, cwd, stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; } };
+  const io = {
+    out: '',
+    err: '',
+    isTTY: false,
+    cwd,
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
   return io;
 }
 
@@ -20,7 +31,7 @@ describe('scalewise model info', () => {
     expect(info.memory_bytes.fp32).toBe(4 * 124_635_456);
     expect(info.flops_per_token_train).toBe(3 * info.flops_per_token_forward);
     // Forward ≈ 2N (minus norms) + causal attention 4·L·H·hd·(T+1)/2.
-    expect(info.flops_per_token_forward).toBe(2 * (124_635_456 - 61 * 576) + 30 * 4 * 9 * 64 * 2049 / 2);
+    expect(info.flops_per_token_forward).toBe(2 * (124_635_456 - 61 * 576) + (30 * 4 * 9 * 64 * 2049) / 2);
     expect(info.flops_per_token_palm_train).toBe(6 * 124_635_456 + 12 * 30 * 9 * 64 * 2048);
     expect(io.err).toBe('');
   });
@@ -36,7 +47,14 @@ describe('scalewise model info', () => {
 
   it('reads a config.json and names the bad field (exit 2)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sw-info-'));
-    const hf = { hidden_size: 64, intermediate_size: 128, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2, vocab_size: 259 };
+    const hf = {
+      hidden_size: 64,
+      intermediate_size: 128,
+      num_hidden_layers: 2,
+      num_attention_heads: 4,
+      num_key_value_heads: 2,
+      vocab_size: 259,
+    };
     writeFileSync(join(dir, 'ok.json'), JSON.stringify(hf));
     let io = captureIO(dir);
     expect(await main(['model', 'info', 'ok.json', '--json'], io)).toBe(0);

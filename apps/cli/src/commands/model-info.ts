@@ -1,5 +1,13 @@
 import {
-  flopsPerToken, kvCacheBytes, MEMORY_DTYPES, paramCounts, resolveConfig, trainingMemory, weightBytes, type FlopsByFamily, type ModelConfig,
+  flopsPerToken,
+  kvCacheBytes,
+  MEMORY_DTYPES,
+  paramCounts,
+  resolveConfig,
+  trainingMemory,
+  weightBytes,
+  type FlopsByFamily,
+  type ModelConfig,
 } from '@scalewise/models';
 import { EXIT_OK, UsageError, parseFlags, printJson, printable, type CliIO, type Command } from '../kit.js';
 import { intFlag } from './flag-checks.js';
@@ -98,7 +106,8 @@ function human(info: ModelInfo, io: CliIO): void {
   const c = info.config;
   const sharing = c.layerRepeat > 1 ? ` x ${c.layerRepeat} (layer sharing: ${c.layers * c.layerRepeat} blocks run)` : '';
   const lines = [
-    `${printable(info.name)}: dim ${c.dim}, ${c.layers} layers${sharing}, ${c.heads} heads / ${c.kvHeads} KV heads of ${c.headDim}, FFN ${c.ffnHidden}, vocab ${c.vocabSize}, ${c.tiedEmbeddings ? 'tied' : 'untied'} embeddings, attention ${describeAttention(c)}`,
+    `${printable(info.name)}: dim ${c.dim}, ${c.layers} layers${sharing}, ${c.heads} heads / ${c.kvHeads} KV heads of ${c.headDim}, ` +
+      `FFN ${c.ffnHidden}, vocab ${c.vocabSize}, ${c.tiedEmbeddings ? 'tied' : 'untied'} embeddings, attention ${describeAttention(c)}`,
     '',
     'Parameters',
     `  total           ${int(info.params_total).padStart(15)}  (${si(info.params_total)})`,
@@ -109,17 +118,33 @@ function human(info: ModelInfo, io: CliIO): void {
     `  ${''.padEnd(22)}${'forward'.padStart(14)}${'train'.padStart(14)}`,
   ];
   const fam: [string, keyof FlopsByFamily][] = [
-    ['attention projections', 'attentionProjections'], ['attention scores', 'attentionScores'], ['FFN', 'ffn'], ['logits', 'logits'], ['total', 'total'],
+    ['attention projections', 'attentionProjections'],
+    ['attention scores', 'attentionScores'],
+    ['FFN', 'ffn'],
+    ['logits', 'logits'],
+    ['total', 'total'],
   ];
   for (const [label, key] of fam) {
-    lines.push(`  ${label.padEnd(22)}${si(info.flops_by_family.forward[key], 'FLOP').padStart(14)}${si(info.flops_by_family.train[key], 'FLOP').padStart(14)}`);
+    lines.push(
+      `  ${label.padEnd(22)}${si(info.flops_by_family.forward[key], 'FLOP').padStart(14)}` +
+        si(info.flops_by_family.train[key], 'FLOP').padStart(14),
+    );
   }
-  lines.push(`  ${'PaLM 2N/6N + LHQT'.padEnd(22)}${si(info.flops_per_token_palm_forward, 'FLOP').padStart(14)}${si(info.flops_per_token_palm_train, 'FLOP').padStart(14)}`);
+  lines.push(
+    `  ${'PaLM 2N/6N + LHQT'.padEnd(22)}${si(info.flops_per_token_palm_forward, 'FLOP').padStart(14)}` +
+      si(info.flops_per_token_palm_train, 'FLOP').padStart(14),
+  );
   lines.push('', 'Memory (1 MB = 10^6 bytes)');
   lines.push(`  weights         ${MEMORY_DTYPES.map((d) => `${d} ${si(info.memory_bytes[d]!, 'B')}`).join(', ')}`);
-  lines.push(`  KV cache        ${si(info.kv_cache_bytes_fp16, 'B')} (fp16, batch ${info.batch}, ${info.seq} tokens${c.layerRepeat > 1 ? `, ${c.layers * c.layerRepeat} cached layers` : ''})`);
+  lines.push(
+    `  KV cache        ${si(info.kv_cache_bytes_fp16, 'B')} (fp16, batch ${info.batch}, ${info.seq} ` +
+      `tokens${c.layerRepeat > 1 ? `, ${c.layers * c.layerRepeat} cached layers` : ''})`,
+  );
   const t = info.training_memory_bytes;
-  lines.push(`  training        ${si(t.total, 'B')} = activations ${si(t.activations_fp32, 'B')} (fp32, batch ${info.batch} x ${info.seq}) + weights, grads, AdamW ${si(t.weights_grads_adamw, 'B')}`);
+  lines.push(
+    `  training        ${si(t.total, 'B')} = activations ${si(t.activations_fp32, 'B')} (fp32, batch ${info.batch} x ${info.seq}) + ` +
+      `weights, grads, AdamW ${si(t.weights_grads_adamw, 'B')}`,
+  );
   io.stdout(`${lines.join('\n')}\n`);
 }
 
@@ -128,16 +153,21 @@ const command: Command = {
   help: HELP,
   run: async (argv, io) => {
     const { values, positionals } = parseFlags(argv, { seq: { type: 'string' }, batch: { type: 'string' } });
-    if (positionals.length === 1 && positionals[0]!.trim() === '') throw new UsageError('model info expects a PRESET or config.json, found an empty argument');
+    if (positionals.length === 1 && positionals[0]!.trim() === '')
+      throw new UsageError('model info expects a PRESET or config.json, found an empty argument');
     if (values.help) {
       io.stdout(HELP);
       return EXIT_OK;
     }
-    if (positionals.length !== 1) throw new UsageError(`model info expects one PRESET or config.json, found ${positionals.length} arguments; see scalewise model info --help`);
+    if (positionals.length !== 1)
+      throw new UsageError(
+        `model info expects one PRESET or config.json, found ${positionals.length} arguments; see scalewise model info --help`,
+      );
     const seq = positiveInt('seq', values.seq, 2048);
     const batch = positiveInt('batch', values.batch, 1);
     const config = resolveConfig(positionals[0]!, io.cwd);
-    if (seq > config.maxPositions) io.stderr(`warning: --seq ${seq} exceeds max_position_embeddings ${config.maxPositions} of ${printable(config.name)}\n`);
+    if (seq > config.maxPositions)
+      io.stderr(`warning: --seq ${seq} exceeds max_position_embeddings ${config.maxPositions} of ${printable(config.name)}\n`);
     const info = modelInfo(config, seq, batch);
     if (values.json) printJson(io, info);
     else human(info, io);

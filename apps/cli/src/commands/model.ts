@@ -3,7 +3,10 @@ import { HELP as INFO_HELP } from './model-info.js';
 
 // Subcommands load lazily: `model info` must not pay for onnxruntime, which `model export` needs.
 const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  info: { summary: 'parameters (total, non-embedding), FLOPs per token, memory by dtype', load: async () => (await import('./model-info.js')).default },
+  info: {
+    summary: 'parameters (total, non-embedding), FLOPs per token, memory by dtype',
+    load: async () => (await import('./model-info.js')).default,
+  },
   export: { summary: 'write an ONNX model folder (config.json, tokenizer, onnx/model.onnx)', load: loadExport },
 };
 
@@ -18,7 +21,9 @@ const EXPORT_HELP = (await loadExport()).help;
 const HELP = `Usage: scalewise model <subcommand> [options]
 
 Subcommands:
-${Object.entries(SUBCOMMANDS).map(([name, s]) => `  ${name.padEnd(8)} ${s.summary}`).join('\n')}
+${Object.entries(SUBCOMMANDS)
+  .map(([name, s]) => `  ${name.padEnd(8)} ${s.summary}`)
+  .join('\n')}
 
 Run 'scalewise model <subcommand> --help' for its options.
 

@@ -7,7 +7,18 @@ import { main } from '../main.js';
 import type { CliIO } from '../kit.js';
 
 function captureIO(cwd: string): CliIO & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, cwd, stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; } };
+  const io = {
+    out: '',
+    err: '',
+    isTTY: false,
+    cwd,
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
   return io;
 }
 
@@ -54,11 +65,16 @@ describe('queue commands: bad usage exits 2 before any connection, never printin
 
   it('sweep --queue exits 1 naming the URL without its password when Redis is unreachable', async () => {
     const model = { name: 'q', vocabSize: 259, dim: 8, layers: 1, heads: 2, kvHeads: 1, headDim: 4, ffnHidden: 16, maxPositions: 32 };
-    writeFileSync(join(root, 'good.json'), JSON.stringify({ training: { data: { corpus: './corpus', seq: 16 } }, models: [model], budgets: [{ tokens: 320 }] }));
+    writeFileSync(
+      join(root, 'good.json'),
+      JSON.stringify({ training: { data: { corpus: './corpus', seq: 16 } }, models: [model], budgets: [{ tokens: 320 }] }),
+    );
     const port = await closedPort();
     const io = captureIO(root);
     expect(await main(['sweep', '--spec', 'good.json', '--queue', `redis://:hunter2@127.0.0.1:${port}`, '--out', 'never'], io)).toBe(1);
-    expect(io.err.trim()).toBe(`scalewise sweep: cannot reach Redis at redis://***@127.0.0.1:${port}/0: connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(io.err.trim()).toBe(
+      `scalewise sweep: cannot reach Redis at redis://***@127.0.0.1:${port}/0: connect ECONNREFUSED 127.0.0.1:${port}`,
+    );
   }, 30_000);
 
   it('queue status exits 1 naming the URL without its password when Redis is unreachable', async () => {
@@ -75,7 +91,9 @@ describe('queue commands: bad usage exits 2 before any connection, never printin
     const running = main(['worker', '--queue', `redis://:hunter2@127.0.0.1:${port}`, '--name', 'patient'], io);
     const deadline = Date.now() + 20_000;
     while (!io.err.includes('retrying in 2 s') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(io.err).toContain(`worker patient: cannot reach Redis at redis://***@127.0.0.1:${port}/0: connect ECONNREFUSED 127.0.0.1:${port}; retrying in 1 s`);
+    expect(io.err).toContain(
+      `worker patient: cannot reach Redis at redis://***@127.0.0.1:${port}/0: connect ECONNREFUSED 127.0.0.1:${port}; retrying in 1 s`,
+    );
     expect(io.err).toContain('retrying in 2 s');
     process.emit('SIGTERM', 'SIGTERM');
     expect(await running).toBe(0);

@@ -23,7 +23,11 @@ const command: Command = {
   run: async (argv, io) => {
     const [sub, ...rest] = argv;
     if (sub !== 'status' && sub !== 'clean') {
-      throw new UsageError(sub === undefined ? "missing subcommand: 'status' or 'clean'; see 'scalewise queue --help'" : `unknown queue subcommand '${printable(sub)}'; expected status or clean`);
+      throw new UsageError(
+        sub === undefined
+          ? "missing subcommand: 'status' or 'clean'; see 'scalewise queue --help'"
+          : `unknown queue subcommand '${printable(sub)}'; expected status or clean`,
+      );
     }
     const { values, positionals } = parseFlags(rest, { queue: { type: 'string' }, all: { type: 'boolean' } });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${printable(positionals[0]!)}'; see 'scalewise queue --help'`);
@@ -34,7 +38,11 @@ const command: Command = {
     if (sub === 'clean') {
       const removed = await cleanQueue(target, { all: Boolean(values.all) });
       if (values.json) printJson(io, removed);
-      else io.stdout(`${target.display}: removed ${removed.finished} finished, ${removed.failed} failed${values.all ? `, ${removed.waiting} waiting` : ''} run record(s)\n`);
+      else
+        io.stdout(
+          `${target.display}: removed ${removed.finished} finished, ${removed.failed} failed` +
+            `${values.all ? `, ${removed.waiting} waiting` : ''} run record(s)\n`,
+        );
       return EXIT_OK;
     }
     const s = await queueStatus(target);
@@ -45,12 +53,18 @@ const command: Command = {
     const lines = [
       `queue ${s.queue} at ${s.url}`,
       `workers: ${s.workers.length}${s.workers.length > 0 ? ` (${s.workers.join(', ')})` : ''}`,
-      `runs: ${s.counts.waiting} waiting, ${s.counts.delayed} waiting to retry, ${s.counts.running} running, ${s.counts.finished} finished, ${s.counts.failed} failed`,
+      `runs: ${s.counts.waiting} waiting, ${s.counts.delayed} waiting to retry, ${s.counts.running} running, ${s.counts.finished} ` +
+        `finished, ${s.counts.failed} failed`,
     ];
-    for (const r of s.running) lines.push(`  running  ${r.id} on ${r.worker ?? '?'}: step ${r.step ?? '?'}/${r.steps} (attempt ${r.attempt})`);
+    for (const r of s.running)
+      lines.push(`  running  ${r.id} on ${r.worker ?? '?'}: step ${r.step ?? '?'}/${r.steps} (attempt ${r.attempt})`);
     for (const w of s.waiting) lines.push(`  waiting  ${w.id}`);
     for (const f of s.failed) lines.push(`  failed   ${f.id} after ${f.attempts} attempt(s): ${printable(f.reason)}`);
-    for (const f of s.finished) lines.push(`  finished ${f.id} on ${f.worker}: val ${f.val_loss.toFixed(4)} nats/token${f.resumed_from_step === null ? '' : ` (resumed from step ${f.resumed_from_step})`}`);
+    for (const f of s.finished)
+      lines.push(
+        `  finished ${f.id} on ${f.worker}: val ${f.val_loss.toFixed(4)} nats/token` +
+          (f.resumed_from_step === null ? '' : ` (resumed from step ${f.resumed_from_step})`),
+      );
     io.stdout(`${lines.join('\n')}\n`);
     return EXIT_OK;
   },

@@ -6,29 +6,53 @@ import { main } from '../main.js';
 import type { CliIO } from '../kit.js';
 
 function captureIO(cwd: string): CliIO & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, cwd, stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; } };
+  const io = {
+    out: '',
+    err: '',
+    isTTY: false,
+    cwd,
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
   return io;
 }
 
-const CSV = 'model,params,loss,tokens_per_second,peak_memory_mb\nsmall,1000000,4.1,900,120\nmid,4000000,3.6,400,300\nbig,16000000,3.2,150,900\n';
+const CSV =
+  'model,params,loss,tokens_per_second,peak_memory_mb\nsmall,1000000,4.1,900,120\nmid,4000000,3.6,400,300\nbig,16000000,3.2,150,900\n';
 
 let dir: string;
-beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'scalewise-cli-report-')); });
-afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'scalewise-cli-report-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 describe('scalewise report', () => {
   it('renders a directory with a user CSV into report.html and figures, --json prints one object', async () => {
     await writeFile(join(dir, 'mine.csv'), CSV);
     const io = captureIO(dir);
     expect(await main(['report', '.', '--out', 'out', '--json'], io)).toBe(0);
-    const result = JSON.parse(io.out) as { report: string; figures: Array<{ name: string; svg: string; png: string }>; tables: Array<{ source: string; rows: number }> };
+    const result = JSON.parse(io.out) as {
+      report: string;
+      figures: Array<{ name: string; svg: string; png: string }>;
+      tables: Array<{ source: string; rows: number }>;
+    };
     expect(result.report).toBe(join(dir, 'out', 'report.html'));
-    expect(result.tables).toEqual([{ source: 'mine.csv', rows: 3, columns: ['model', 'params', 'loss', 'tokens_per_second', 'peak_memory_mb'] }]);
+    expect(result.tables).toEqual([
+      { source: 'mine.csv', rows: 3, columns: ['model', 'params', 'loss', 'tokens_per_second', 'peak_memory_mb'] },
+    ]);
     expect(result.figures.map((f) => f.name)).toEqual(['mine-csv-loss-vs-params', 'mine-csv-throughput', 'mine-csv-memory']);
     const html = await readFile(result.report, 'utf8');
     expect(html).toContain('data-figure="mine-csv-loss-vs-params"');
     expect(html).toContain('>small<');
-    expect((await readdir(join(dir, 'out', 'figures'))).sort()).toEqual(result.figures.flatMap((f) => [`${f.name}.png`, `${f.name}.svg`]).sort());
+    expect((await readdir(join(dir, 'out', 'figures'))).sort()).toEqual(
+      result.figures.flatMap((f) => [`${f.name}.png`, `${f.name}.svg`]).sort(),
+    );
     expect(io.err).toMatch(/\[report\] reading/);
   });
 

@@ -51,7 +51,10 @@ const command: Command = {
     } catch (error) {
       throw new UsageError(`--spec: cannot read JSON from ${path}: ${(error as Error).message}`, { cause: error });
     }
-    const name = typeof spec === 'object' && spec !== null && typeof (spec as { name?: unknown }).name === 'string' ? (spec as { name: string }).name : 'sweep';
+    const name =
+      typeof spec === 'object' && spec !== null && typeof (spec as { name?: unknown }).name === 'string'
+        ? (spec as { name: string }).name
+        : 'sweep';
     const { checkOutputFolder, safeSlug } = await import('@scalewise/data');
     // The spec's name comes from a file: as a path component it is reduced to a safe slug.
     const outDir = resolve(io.cwd, values.out ?? `scalewise-out/sweep-${safeSlug(name, 'sweep')}`);
@@ -59,18 +62,35 @@ const command: Command = {
     const { expandSweep, runSweep } = await import('@scalewise/train');
     // Every run's config is validated before the first run writes anything.
     expandSweep(spec, { outDir, cwd: dirname(path) });
-    if (values.queue !== undefined) return (await import('./sweep-queue.js')).sweepOnQueue({ spec, specPath: path, outDir, url: values.queue, json: Boolean(values.json) }, io);
+    if (values.queue !== undefined)
+      return (await import('./sweep-queue.js')).sweepOnQueue(
+        { spec, specPath: path, outDir, url: values.queue, json: Boolean(values.json) },
+        io,
+      );
     const sigint = interruptOnSigint(io);
     try {
       const outcome = await runSweep(spec, { outDir, cwd: dirname(path), onProgress: createProgress(io), signal: sigint.signal });
       const code = outcome.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
       if (values.json) {
-        printJson(io, { jobs: outcome.jobs, ran: outcome.ran, skipped: outcome.skipped, interrupted: outcome.interrupted, results: outcome.resultsPath, rows: outcome.rows });
+        printJson(io, {
+          jobs: outcome.jobs,
+          ran: outcome.ran,
+          skipped: outcome.skipped,
+          interrupted: outcome.interrupted,
+          results: outcome.resultsPath,
+          rows: outcome.rows,
+        });
         return code;
       }
-      const lines = [`${outcome.jobs} runs: ${outcome.ran} trained now, ${outcome.skipped} already done${outcome.interrupted ? ', interrupted (run again to continue)' : ''}`];
+      const lines = [
+        `${outcome.jobs} runs: ${outcome.ran} trained now, ${outcome.skipped} already done` +
+          (outcome.interrupted ? ', interrupted (run again to continue)' : ''),
+      ];
       for (const r of outcome.rows) {
-        lines.push(`  ${printable(r.model).padEnd(24)} N=${r.params_total} D=${r.tokens} tokens  val ${r.val_loss.toFixed(4)} nats/token = ${r.val_bpb.toFixed(4)} bits/byte  ${r.wall_s.toFixed(1)} s`);
+        lines.push(
+          `  ${printable(r.model).padEnd(24)} N=${r.params_total} D=${r.tokens} tokens  val ${r.val_loss.toFixed(4)} nats/token = ` +
+            `${r.val_bpb.toFixed(4)} bits/byte  ${r.wall_s.toFixed(1)} s`,
+        );
       }
       lines.push(`results: ${outcome.resultsPath}`);
       io.stdout(`${lines.join('\n')}\n`);

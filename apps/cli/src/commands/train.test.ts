@@ -10,7 +10,18 @@ import { main } from '../main.js';
 import type { CliIO } from '../kit.js';
 
 function captureIO(cwd: string): CliIO & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, cwd, stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; } };
+  const io = {
+    out: '',
+    err: '',
+    isTTY: false,
+    cwd,
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
   return io;
 }
 
@@ -23,11 +34,23 @@ beforeAll(() => {
   oldCache = process.env.SCALEWISE_CACHE;
   process.env.SCALEWISE_CACHE = join(root, 'cache');
   mkdirSync(join(root, 'corpus'));
-  for (let f = 0; f < 40; f++) writeFileSync(join(root, 'corpus', `d${f}.txt`), `document ${f}: the quick brown fox jumps over the lazy dog ${f % 7} times.\n`.repeat(3));
+  for (let f = 0; f < 40; f++)
+    writeFileSync(
+      join(root, 'corpus', `d${f}.txt`),
+      `document ${f}: the quick brown fox jumps over the lazy dog ${f % 7} times.\n`.repeat(3),
+    );
   writeFileSync(join(root, 'good.json'), JSON.stringify({ ...training, model, steps: 3 }));
   writeFileSync(join(root, 'long.json'), JSON.stringify({ ...training, model, steps: 100000, checkpoint: { every: 1, keep: 1 } }));
   writeFileSync(join(root, 'bad.json'), JSON.stringify({ ...training, model, steps: 3, optimizer: { lr: -0.5 } }));
-  writeFileSync(join(root, 'spec.json'), JSON.stringify({ name: 'cli', training, models: [model, { ...model, name: 'cli-tiny-2', dim: 8, headDim: 4 }], budgets: [{ tokens: 64 }] }));
+  writeFileSync(
+    join(root, 'spec.json'),
+    JSON.stringify({
+      name: 'cli',
+      training,
+      models: [model, { ...model, name: 'cli-tiny-2', dim: 8, headDim: 4 }],
+      budgets: [{ tokens: 64 }],
+    }),
+  );
   writeFileSync(join(root, 'badspec.json'), JSON.stringify({ training, models: [model], budgets: [{ tokensPerParam: -1 }] }));
 });
 afterAll(() => {
@@ -87,17 +110,32 @@ describe('scalewise train under SIGINT', () => {
     const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'main.ts');
     // tsx by absolute URL: the child runs in the temporary folder, where bare 'tsx' does not resolve.
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-    const child = spawn(process.execPath, ['--conditions=@scalewise/source', '--import', tsx, main, 'train', '--config', 'long.json', '--out', 'sig'], {
-      cwd: root, env: { ...process.env, SCALEWISE_CACHE: join(root, 'cache') }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@scalewise/source', '--import', tsx, main, 'train', '--config', 'long.json', '--out', 'sig'],
+      {
+        cwd: root,
+        env: { ...process.env, SCALEWISE_CACHE: join(root, 'cache') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
-    child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
     const closed = new Promise<number | null>((r) => child.once('close', r));
     const ckpts = join(root, 'sig', 'checkpoints');
     const deadline = Date.now() + 40_000;
-    while (child.exitCode === null && !(existsSync(ckpts) && readdirSync(ckpts).some((n) => n.startsWith('step-'))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (
+      child.exitCode === null &&
+      !(existsSync(ckpts) && readdirSync(ckpts).some((n) => n.startsWith('step-'))) &&
+      Date.now() < deadline
+    )
+      await new Promise((r) => setTimeout(r, 100));
     child.kill('SIGINT');
     const code = await closed;
     expect(code, err).toBe(130);

@@ -63,12 +63,20 @@ const command: Command = {
   help: HELP,
   run: async (argv, io) => {
     const { values, positionals } = parseFlags(argv, {
-      config: { type: 'string' }, preset: { type: 'string' }, corpus: { type: 'string' }, tokens: { type: 'string' },
-      engine: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' },
-      force: { type: 'boolean' }, threads: { type: 'string' },
+      config: { type: 'string' },
+      preset: { type: 'string' },
+      corpus: { type: 'string' },
+      tokens: { type: 'string' },
+      engine: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      resume: { type: 'boolean' },
+      force: { type: 'boolean' },
+      threads: { type: 'string' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'; see 'scalewise train --help'`);
-    if ((values.config === undefined) === (values.preset === undefined)) throw new UsageError('give exactly one of --config FILE and --preset NAME');
+    if ((values.config === undefined) === (values.preset === undefined))
+      throw new UsageError('give exactly one of --config FILE and --preset NAME');
     if (values.resume && values.force) throw new UsageError('give at most one of --resume and --force');
     const tokens = intFlag('tokens', values.tokens, 1);
     const seed = intFlag('seed', values.seed, 0);
@@ -89,7 +97,11 @@ const command: Command = {
       delete config.steps;
       config.tokens = tokens;
     }
-    if (values.corpus !== undefined) config.data = { ...(config.data as object | undefined), corpus: values.corpus.startsWith('.') || values.corpus.includes('/') ? resolve(io.cwd, values.corpus) : values.corpus };
+    if (values.corpus !== undefined)
+      config.data = {
+        ...(config.data as object | undefined),
+        corpus: values.corpus.startsWith('.') || values.corpus.includes('/') ? resolve(io.cwd, values.corpus) : values.corpus,
+      };
     if (values.engine !== undefined) config.engine = values.engine;
     const { train, resolveTrainingConfig, fastestEngine } = await import('@scalewise/train');
     if (config.engine === undefined) config.engine = await fastestEngine();
@@ -101,8 +113,14 @@ const command: Command = {
     const sigint = interruptOnSigint(io);
     try {
       const result = await train({
-        config: resolved, outDir, resume: values.resume ?? false, force: values.force ?? false, ...(threads !== undefined ? { threads } : {}),
-        onProgress: createProgress(io), onWarning: (message) => io.stderr(`${printable(message)}\n`), signal: sigint.signal,
+        config: resolved,
+        outDir,
+        resume: values.resume ?? false,
+        force: values.force ?? false,
+        ...(threads !== undefined ? { threads } : {}),
+        onProgress: createProgress(io),
+        onWarning: (message) => io.stderr(`${printable(message)}\n`),
+        signal: sigint.signal,
       });
       const code = result.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
       if (values.json) {
@@ -110,9 +128,12 @@ const command: Command = {
         return code;
       }
       const lines = [
-        `${result.interrupted ? 'interrupted' : 'trained'} ${result.model}: ${result.steps} steps, ${result.tokens} tokens, ${result.params_total} params (${result.params_non_embedding} non-embedding)`,
-        `final train loss ${result.final_train_loss.toFixed(4)} nats/token; validation ${result.val_loss.toFixed(4)} nats/token = ${result.val_bpb.toFixed(4)} bits/byte`,
-        `${result.wall_s.toFixed(1)} s, ${Math.round(result.tokens_per_s)} tokens/s, MFU ${(100 * result.mfu).toFixed(1)}% of ${result.peak_gflops.toFixed(2)} GFLOP/s (peak of the ${result.peak_source}; ${result.engine} engine)`,
+        `${result.interrupted ? 'interrupted' : 'trained'} ${result.model}: ${result.steps} steps, ${result.tokens} tokens, ` +
+          `${result.params_total} params (${result.params_non_embedding} non-embedding)`,
+        `final train loss ${result.final_train_loss.toFixed(4)} nats/token; validation ${result.val_loss.toFixed(4)} nats/token = ` +
+          `${result.val_bpb.toFixed(4)} bits/byte`,
+        `${result.wall_s.toFixed(1)} s, ${Math.round(result.tokens_per_s)} tokens/s, MFU ${(100 * result.mfu).toFixed(1)}% of ` +
+          `${result.peak_gflops.toFixed(2)} GFLOP/s (peak of the ${result.peak_source}; ${result.engine} engine)`,
         result.interrupted ? `checkpoint ${result.checkpoint}; continue with --resume` : `results in ${outDir}`,
       ];
       io.stdout(`${lines.join('\n')}\n`);

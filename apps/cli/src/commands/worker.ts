@@ -37,16 +37,22 @@ const command: Command = {
   help: HELP,
   run: async (argv, io) => {
     const { values, positionals } = parseFlags(argv, {
-      queue: { type: 'string' }, concurrency: { type: 'string' }, artifacts: { type: 'string' }, threads: { type: 'string' },
-      name: { type: 'string' }, 'stall-timeout': { type: 'string' },
+      queue: { type: 'string' },
+      concurrency: { type: 'string' },
+      artifacts: { type: 'string' },
+      threads: { type: 'string' },
+      name: { type: 'string' },
+      'stall-timeout': { type: 'string' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'; see 'scalewise worker --help'`);
     if (values.queue === undefined) throw new UsageError('--queue URL is required');
     const concurrency = positiveInt('concurrency', values.concurrency);
     const threads = positiveInt('threads', values.threads);
     const stall = numberFlag('stall-timeout', values['stall-timeout']);
-    if (stall !== undefined && !(stall > 0)) throw new UsageError(`--stall-timeout expects seconds > 0, found '${values['stall-timeout']}'`);
-    if (values.name !== undefined && !/^[\w.@-]{1,64}$/.test(values.name)) throw new UsageError(`--name: use 1-64 letters, digits, '.', '-', '_' or '@', found '${values.name}'`);
+    if (stall !== undefined && !(stall > 0))
+      throw new UsageError(`--stall-timeout expects seconds > 0, found '${values['stall-timeout']}'`);
+    if (values.name !== undefined && !/^[\w.@-]{1,64}$/.test(values.name))
+      throw new UsageError(`--name: use 1-64 letters, digits, '.', '-', '_' or '@', found '${values.name}'`);
     const { parseQueueUrl, startWorker } = await import('@scalewise/train/queue');
     const target = parseQueueUrl(values.queue);
     const stopping = new AbortController();
@@ -65,10 +71,14 @@ const command: Command = {
     process.on('SIGTERM', onSignal);
     try {
       worker = await startWorker({
-        target, log: (line) => io.stderr(`${line}\n`), signal: stopping.signal,
-        ...(concurrency !== undefined ? { concurrency } : {}), ...(threads !== undefined ? { threads } : {}),
+        target,
+        log: (line) => io.stderr(`${line}\n`),
+        signal: stopping.signal,
+        ...(concurrency !== undefined ? { concurrency } : {}),
+        ...(threads !== undefined ? { threads } : {}),
         ...(values.artifacts !== undefined ? { artifacts: resolve(io.cwd, values.artifacts) } : {}),
-        ...(values.name !== undefined ? { name: values.name } : {}), ...(stall !== undefined ? { stallTimeoutMs: stall * 1000 } : {}),
+        ...(values.name !== undefined ? { name: values.name } : {}),
+        ...(stall !== undefined ? { stallTimeoutMs: stall * 1000 } : {}),
       });
       if (worker === null) return EXIT_OK;
       await worker.closed;

@@ -3,7 +3,12 @@ import { Resvg } from '@resvg/resvg-js';
 import { ReportError } from '../errors.js';
 
 /** Where DejaVu Sans lives on Debian/Ubuntu (fonts-dejavu-core) and Fedora/Arch. */
-const FONT_DIRS = ['/usr/share/fonts/truetype/dejavu', '/usr/share/fonts/dejavu', '/usr/share/fonts/TTF', '/usr/share/fonts/dejavu-sans-fonts'];
+const FONT_DIRS = [
+  '/usr/share/fonts/truetype/dejavu',
+  '/usr/share/fonts/dejavu',
+  '/usr/share/fonts/TTF',
+  '/usr/share/fonts/dejavu-sans-fonts',
+];
 const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf'];
 
 /** DejaVu Sans font files found on this machine (empty when not installed). */
@@ -34,9 +39,10 @@ export function svgToPng(svg: string, options: PngOptions = {}): Uint8Array {
     const resvg = new Resvg(svg, {
       fitTo: { mode: 'zoom', value: scale },
       background: 'white',
-      font: fontFiles.length > 0
-        ? { loadSystemFonts: false, fontFiles, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' }
-        : { loadSystemFonts: true, defaultFontFamily: 'sans-serif' },
+      font:
+        fontFiles.length > 0
+          ? { loadSystemFonts: false, fontFiles, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' }
+          : { loadSystemFonts: true, defaultFontFamily: 'sans-serif' },
     });
     return new Uint8Array(resvg.render().asPng());
   } catch (error) {

@@ -45,8 +45,13 @@ describe('rendering', () => {
   });
 
   it('prefixSvgIds renames ids and their references only', () => {
-    const svg = '<svg><defs><clipPath id="clip1"><rect/></clipPath></defs><g clip-path="url(#clip1)"><use href="#clip1"/><use href="#other"/></g></svg>';
+    const svg =
+      '<svg><defs><clipPath id="clip1"><rect/></clipPath></defs><g clip-path="url(#clip1)"><use href="#clip1"/><use ' +
+      'href="#other"/></g></svg>';
     const out = prefixSvgIds(svg, 'f-');
-    expect(out).toBe('<svg><defs><clipPath id="f-clip1"><rect/></clipPath></defs><g clip-path="url(#f-clip1)"><use href="#f-clip1"/><use href="#other"/></g></svg>');
+    expect(out).toBe(
+      '<svg><defs><clipPath id="f-clip1"><rect/></clipPath></defs><g clip-path="url(#f-clip1)"><use href="#f-clip1"/><use ' +
+        'href="#other"/></g></svg>',
+    );
   });
 });

@@ -43,6 +43,7 @@ export function svgSize(svg: string): { width: number; height: number } {
   const root = /<svg\b[^>]*>/.exec(svg)?.[0] ?? '';
   const width = Number(/\swidth="([\d.]+)"/.exec(root)?.[1]);
   const height = Number(/\sheight="([\d.]+)"/.exec(root)?.[1]);
-  if (!Number.isFinite(width) || !Number.isFinite(height)) throw new ReportError(`SVG root has no numeric width/height: ${root.slice(0, 120)}`);
+  if (!Number.isFinite(width) || !Number.isFinite(height))
+    throw new ReportError(`SVG root has no numeric width/height: ${root.slice(0, 120)}`);
   return { width, height };
 }

@@ -63,7 +63,9 @@ describe('writeFileAtomic', () => {
       yield 'partial ';
       throw new TypeError('generator bug');
     }
-    expect(() => writeFileAtomicSync(path, failingSync())).toThrow(expect.objectContaining({ kind: 'failure', message: expect.stringMatching(/generator bug/) }));
+    expect(() => writeFileAtomicSync(path, failingSync())).toThrow(
+      expect.objectContaining({ kind: 'failure', message: expect.stringMatching(/generator bug/) }),
+    );
     expect(readFileSync(path, 'utf8')).toBe('previous');
     expect(listing(dir)).toEqual(['out.bin']);
   });
@@ -88,7 +90,13 @@ describe('JSON helpers', () => {
   it('reports invalid JSON and unreadable paths as failures naming the file', async () => {
     const bad = join(root, 'json', 'bad.json');
     writeFileSync(bad, '{ nope');
-    await expect(readJsonIfExists(bad)).rejects.toMatchObject({ kind: 'failure', message: expect.stringContaining(`${bad}: not valid JSON`) });
-    await expect(readJsonIfExists(join(root, 'json'))).rejects.toMatchObject({ kind: 'failure', message: expect.stringContaining('could not read') });
+    await expect(readJsonIfExists(bad)).rejects.toMatchObject({
+      kind: 'failure',
+      message: expect.stringContaining(`${bad}: not valid JSON`),
+    });
+    await expect(readJsonIfExists(join(root, 'json'))).rejects.toMatchObject({
+      kind: 'failure',
+      message: expect.stringContaining('could not read'),
+    });
   });
 });

@@ -53,7 +53,8 @@ describe('byte n-gram baselines', () => {
     expect(uni!.separatorBits).toBeCloseTo(-2 * Math.log2(p(1)), 12);
     // Bigram: the first document is read after the prepended separator, the second after the first one's EOS.
     const p2 = (ctx: number[], w: number): number => model.probability(2, ctx, w);
-    const bigramBits = -Math.log2(p2([E], a)) - Math.log2(p2([a], b)) - Math.log2(p2([b], E)) - Math.log2(p2([E], b)) - Math.log2(p2([b], E));
+    const bigramBits =
+      -Math.log2(p2([E], a)) - Math.log2(p2([a], b)) - Math.log2(p2([b], E)) - Math.log2(p2([E], b)) - Math.log2(p2([b], E));
     expect(bi!.bits).toBeCloseTo(bigramBits, 12);
     expect(bi!.method).toBe('interpolated Kneser-Ney');
   });
@@ -82,7 +83,9 @@ describe('byte n-gram baselines', () => {
   });
 
   it('rejects non-byte tokens, empty splits and bad orders with one-line messages', () => {
-    expect(() => fitNgramModel({ tokens: Uint16Array.from([1, 300]), docOffsets: [0, 2] })).toThrow(/expected byte tokens 0–255 \(the byte tokenizer\), found id 300 in train document 0/);
+    expect(() => fitNgramModel({ tokens: Uint16Array.from([1, 300]), docOffsets: [0, 2] })).toThrow(
+      /expected byte tokens 0–255 \(the byte tokenizer\), found id 300 in train document 0/,
+    );
     expect(() => fitNgramModel({ tokens: new Uint8Array(0), docOffsets: [0] })).toThrow(/train split has no documents/);
     expect(() => fitNgramModel(train, { maxOrder: 6 })).toThrow(/maxOrder an integer 1–5, found 6/);
     expect(() => model.probability(4, [], a)).toThrow(/order 1–3, found 4/);

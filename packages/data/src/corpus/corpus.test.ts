@@ -15,8 +15,12 @@ async function collect(it: AsyncIterable<Document>): Promise<Document[]> {
 }
 
 let root = '';
-beforeAll(async () => { root = await mkdtemp(join(tmpdir(), 'scalewise-corpus-')); });
-afterAll(async () => { await rm(root, { recursive: true, force: true }); });
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'scalewise-corpus-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
 
 describe('Brown corpus', () => {
   it('has 500 texts in 15 genres and 1,161,192 tagged tokens', async () => {
@@ -34,7 +38,8 @@ describe('Brown corpus', () => {
   it('strips tags and detokenizes punctuation and quotes', () => {
     expect(stripTag('1-1/2/cd')).toBe('1-1/2');
     expect(stripTag("Atlanta's/np$")).toBe("Atlanta's");
-    const raw = "\n\n\tThe/at jury/nn said/vbd ``/`` it/pps won/vbd ''/'' ,/, (/( again/rb )/) ./.\n\tNext/ap ?/.\n\n\n\tNew/jj para/nn ./.\n";
+    const raw =
+      "\n\n\tThe/at jury/nn said/vbd ``/`` it/pps won/vbd ''/'' ,/, (/( again/rb )/) ./.\n\tNext/ap ?/.\n\n\n\tNew/jj para/nn ./.\n";
     const parsed = parseBrownFile(raw);
     expect(parsed.text).toBe('The jury said "it won", (again). Next?\nNew para.');
     expect(parsed.tokens).toBe(17);
@@ -60,9 +65,17 @@ describe('text corpus', () => {
     await writeFile(join(dir, 'sub', 'a.txt'), 'alpha\n\nbeta');
     await writeFile(join(dir, 'ignored.md'), 'not text');
     const files = await collect(await loadCorpus(dir));
-    expect(files.map((d) => [d.id, d.text])).toEqual([['b.txt', 'para one\nstill one\n\n\npara two\n'], ['sub/a.txt', 'alpha\n\nbeta']]);
+    expect(files.map((d) => [d.id, d.text])).toEqual([
+      ['b.txt', 'para one\nstill one\n\n\npara two\n'],
+      ['sub/a.txt', 'alpha\n\nbeta'],
+    ]);
     const paras = await collect(await loadCorpus({ kind: 'text', path: dir, unit: 'paragraph' }));
-    expect(paras.map((d) => [d.id, d.text])).toEqual([['b.txt:1', 'para one\nstill one'], ['b.txt:5', 'para two'], ['sub/a.txt:1', 'alpha'], ['sub/a.txt:3', 'beta']]);
+    expect(paras.map((d) => [d.id, d.text])).toEqual([
+      ['b.txt:1', 'para one\nstill one'],
+      ['b.txt:5', 'para two'],
+      ['sub/a.txt:1', 'alpha'],
+      ['sub/a.txt:3', 'beta'],
+    ]);
     const perLine = await collect(await loadCorpus({ kind: 'text', path: join(dir, 'b.txt'), unit: 'line' }));
     expect(perLine.map((d) => d.id)).toEqual(['b.txt:1', 'b.txt:2', 'b.txt:5']);
     const big = join(root, 'big.txt');
@@ -110,7 +123,9 @@ describe('JSONL corpus', () => {
     await writeFile(bad, '{"text":"ok"}\n{"text": 3}\n');
     await expect(collect(await loadCorpus(bad))).rejects.toThrow(/bad\.jsonl line 2: expected a string field 'text', found number/);
     await writeFile(bad, '{"text":"ok"}\n{broken\n');
-    await expect(collect(await loadCorpus(bad))).rejects.toThrow(/bad\.jsonl line 2: expected one JSON object per line, found invalid JSON/);
+    await expect(collect(await loadCorpus(bad))).rejects.toThrow(
+      /bad\.jsonl line 2: expected one JSON object per line, found invalid JSON/,
+    );
     await writeFile(bad, '{"body":"x"}\n');
     await expect(collect(await loadCorpus(bad))).rejects.toThrow(/line 1: .*no such field \(fields: body\)/);
   });

@@ -45,7 +45,13 @@ async function hashFiles(header: string, files: ReadonlyArray<{ path: string; re
   return hash.digest('hex');
 }
 
-function makeCorpus(name: string, kind: Corpus['kind'], documents: Corpus['documents'], fingerprint: () => Promise<string>, documentCount?: number): Corpus {
+function makeCorpus(
+  name: string,
+  kind: Corpus['kind'],
+  documents: Corpus['documents'],
+  fingerprint: () => Promise<string>,
+  documentCount?: number,
+): Corpus {
   const corpus: Corpus = { name, kind, documents, fingerprint, [Symbol.asyncIterator]: () => documents() };
   if (documentCount !== undefined) corpus.documentCount = documentCount;
   return corpus;
@@ -77,34 +83,65 @@ async function detectKind(path: string): Promise<'text' | 'jsonl' | 'parquet'> {
 export async function loadCorpus(spec: CorpusSpec = 'brown'): Promise<Corpus> {
   if (spec === 'brown' || (typeof spec === 'object' && spec.kind === 'brown')) {
     const dir = brownDirectory();
-    return makeCorpus('brown', 'brown', () => brownDocuments(dir), async () => {
-      const files = (await brownCategories(dir)).map(({ id }) => ({ path: join(dir, id), rel: id }));
-      // Bump the version tag whenever parseBrownFile's output changes, so token caches are rebuilt.
-      return hashFiles('brown\u0000v1', files);
-    }, 500);
+    return makeCorpus(
+      'brown',
+      'brown',
+      () => brownDocuments(dir),
+      async () => {
+        const files = (await brownCategories(dir)).map(({ id }) => ({ path: join(dir, id), rel: id }));
+        // Bump the version tag whenever parseBrownFile's output changes, so token caches are rebuilt.
+        return hashFiles('brown\u0000v1', files);
+      },
+      500,
+    );
   }
   const resolved = typeof spec === 'string' ? { kind: await detectKind(spec), path: spec } : spec;
   if (resolved.kind === 'documents') {
     const docs = resolved.documents;
-    return makeCorpus(resolved.name, 'documents', async function* () { yield* docs; }, async () => {
-      const hash = createHash('sha256').update('documents');
-      for (const doc of docs) hash.update(`\u0000${doc.id}\u0000${doc.text}`);
-      return hash.digest('hex');
-    }, docs.length);
+    return makeCorpus(
+      resolved.name,
+      'documents',
+      async function* () {
+        yield* docs;
+      },
+      async () => {
+        const hash = createHash('sha256').update('documents');
+        for (const doc of docs) hash.update(`\u0000${doc.id}\u0000${doc.text}`);
+        return hash.digest('hex');
+      },
+      docs.length,
+    );
   }
   if (resolved.kind === 'jsonl') {
     const options = resolved as JsonlCorpusOptions & { kind: 'jsonl' };
     const exts = options.extensions ?? ['.jsonl', '.ndjson'];
-    return makeCorpus(options.path, 'jsonl', (onProgress) => jsonlDocuments({ ...options, ...(onProgress ? { onProgress } : {}) }), async () =>
-      hashFiles(`jsonl\u0000${options.textField ?? 'text'}\u0000${options.idField ?? ''}`, await listFiles(options.path, exts)));
+    return makeCorpus(
+      options.path,
+      'jsonl',
+      (onProgress) => jsonlDocuments({ ...options, ...(onProgress ? { onProgress } : {}) }),
+      async () => hashFiles(`jsonl\u0000${options.textField ?? 'text'}\u0000${options.idField ?? ''}`, await listFiles(options.path, exts)),
+    );
   }
   if (resolved.kind === 'parquet') {
     const options = resolved as ParquetCorpusOptions & { kind: 'parquet' };
-    return makeCorpus(options.path, 'parquet', (onProgress) => parquetDocuments({ ...options, ...(onProgress ? { onProgress } : {}) }), async () =>
-      hashFiles(`parquet\u0000${options.textField ?? 'text'}\u0000${options.idField ?? ''}\u0000${(options.metaFields ?? []).join(',')}`, await listFiles(options.path, ['.parquet'])));
+    return makeCorpus(
+      options.path,
+      'parquet',
+      (onProgress) => parquetDocuments({ ...options, ...(onProgress ? { onProgress } : {}) }),
+      async () =>
+        hashFiles(
+          `parquet\u0000${options.textField ?? 'text'}\u0000${options.idField ?? ''}\u0000${(options.metaFields ?? []).join(',')}`,
+          await listFiles(options.path, ['.parquet']),
+        ),
+    );
   }
   const options = resolved as TextCorpusOptions & { kind: 'text' };
   const exts = options.extensions ?? ['.txt'];
-  return makeCorpus(options.path, 'text', (onProgress) => textDocuments({ ...options, ...(onProgress ? { onProgress } : {}) }), async () =>
-    hashFiles(`text\u0000${options.unit ?? 'file'}\u0000${options.maxDocumentBytes ?? ''}`, await listFiles(options.path, exts)));
+  return makeCorpus(
+    options.path,
+    'text',
+    (onProgress) => textDocuments({ ...options, ...(onProgress ? { onProgress } : {}) }),
+    async () =>
+      hashFiles(`text\u0000${options.unit ?? 'file'}\u0000${options.maxDocumentBytes ?? ''}`, await listFiles(options.path, exts)),
+  );
 }

@@ -37,7 +37,9 @@ export async function* jsonlDocuments(options: JsonlCorpusOptions): AsyncGenerat
       try {
         record = JSON.parse(line.text);
       } catch (error) {
-        throw new DataInputError(`${where}: expected one JSON object per line, found invalid JSON (${(error as Error).message})`, { cause: error });
+        throw new DataInputError(`${where}: expected one JSON object per line, found invalid JSON (${(error as Error).message})`, {
+          cause: error,
+        });
       }
       if (record === null || typeof record !== 'object' || Array.isArray(record)) {
         throw new DataInputError(`${where}: expected a JSON object, found ${Array.isArray(record) ? 'an array' : typeof record}`);
@@ -45,19 +47,25 @@ export async function* jsonlDocuments(options: JsonlCorpusOptions): AsyncGenerat
       const text = getField(record, textField);
       if (typeof text !== 'string') {
         const keys = Object.keys(record).slice(0, 10).join(', ');
-        throw new DataInputError(`${where}: expected a string field '${textField}', found ${text === undefined ? `no such field (fields: ${keys})` : typeof text}`);
+        throw new DataInputError(
+          `${where}: expected a string field '${textField}', found ${text === undefined ? `no such field (fields: ${keys})` : typeof text}`,
+        );
       }
       let id = `${file.rel}:${line.number}`;
       if (options.idField !== undefined) {
         const raw = getField(record, options.idField);
         if (typeof raw !== 'string' && typeof raw !== 'number') {
-          throw new DataInputError(`${where}: expected a string or number id field '${options.idField}', found ${raw === undefined ? 'no such field' : typeof raw}`);
+          throw new DataInputError(
+            `${where}: expected a string or number id field '${options.idField}', found ` +
+              `${raw === undefined ? 'no such field' : typeof raw}`,
+          );
         }
         id = String(raw);
       }
       const meta: Record<string, string> = { source: file.rel };
       for (const [key, value] of Object.entries(record)) {
-        if (key !== textField && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) meta[key] = String(value);
+        if (key !== textField && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'))
+          meta[key] = String(value);
       }
       yield { id, text, meta };
       if ((line.number & 0x3fff) === 0) options.onProgress?.({ stage: 'read', done: before + line.bytesRead, total, unit: 'B' });

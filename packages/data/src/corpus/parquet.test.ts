@@ -8,8 +8,12 @@ import type { Document } from '../types.js';
 import { loadCorpus } from './index.js';
 
 let root = '';
-beforeAll(async () => { root = await mkdtemp(join(tmpdir(), 'scalewise-parquet-')); });
-afterAll(async () => { await rm(root, { recursive: true, force: true }); });
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'scalewise-parquet-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
 
 async function collect(it: AsyncIterable<Document>): Promise<Document[]> {
   const out: Document[] = [];

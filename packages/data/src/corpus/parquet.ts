@@ -58,18 +58,23 @@ export async function* parquetDocuments(options: ParquetCorpusOptions): AsyncGen
       try {
         rows = await parquetReadObjects({ file: buffer, metadata, columns, rowStart, rowEnd, compressors: compressors() });
       } catch (error) {
-        throw new DataInputError(`${file.path} rows ${rowStart}..${rowEnd - 1}: could not decode (${(error as Error).message})`, { cause: error });
+        throw new DataInputError(`${file.path} rows ${rowStart}..${rowEnd - 1}: could not decode (${(error as Error).message})`, {
+          cause: error,
+        });
       }
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i] as Record<string, unknown>;
         const where = `${file.path} row ${rowStart + i}`;
         const text = row[textField];
-        if (typeof text !== 'string') throw new DataInputError(`${where}: expected a string in column '${textField}', found ${text === null ? 'null' : typeof text}`);
+        if (typeof text !== 'string')
+          throw new DataInputError(`${where}: expected a string in column '${textField}', found ${text === null ? 'null' : typeof text}`);
         let id = `${file.rel}:${rowStart + i}`;
         if (options.idField !== undefined) {
           const raw = row[options.idField];
           if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'bigint') {
-            throw new DataInputError(`${where}: expected a string or number id in column '${options.idField}', found ${raw === null ? 'null' : typeof raw}`);
+            throw new DataInputError(
+              `${where}: expected a string or number id in column '${options.idField}', found ${raw === null ? 'null' : typeof raw}`,
+            );
           }
           id = String(raw);
         }

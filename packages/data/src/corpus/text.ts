@@ -64,7 +64,8 @@ export async function* textDocuments(options: TextCorpusOptions): AsyncGenerator
         bytes += size;
       }
       // readLines drops the final line break; restore it so parts concatenate to the exact file.
-      if (lines.length > 0) yield { id: `${file.rel}#${part}`, text: lines.join('\n') + ((await lastByte(file.path)) === 0x0a ? '\n' : ''), meta };
+      if (lines.length > 0)
+        yield { id: `${file.rel}#${part}`, text: lines.join('\n') + ((await lastByte(file.path)) === 0x0a ? '\n' : ''), meta };
     } else {
       let block: string[] = [];
       let first = 0;

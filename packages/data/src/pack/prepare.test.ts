@@ -10,15 +10,31 @@ import type { Document } from '../types.js';
 import { prepareTokens } from './prepare.js';
 
 let root = '';
-beforeAll(async () => { root = await mkdtemp(join(tmpdir(), 'scalewise-prep-')); env.cacheDir = root; });
-afterAll(async () => { env.cacheDir = undefined; await rm(root, { recursive: true, force: true }); });
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'scalewise-prep-'));
+  env.cacheDir = root;
+});
+afterAll(async () => {
+  env.cacheDir = undefined;
+  await rm(root, { recursive: true, force: true });
+});
 
-const DOCS: Document[] = Array.from({ length: 60 }, (_, i) => ({ id: `d${i}`, text: `Document ${i}: ${'héllo '.repeat(i % 7)}end.`, meta: {} }));
+const DOCS: Document[] = Array.from({ length: 60 }, (_, i) => ({
+  id: `d${i}`,
+  text: `Document ${i}: ${'héllo '.repeat(i % 7)}end.`,
+  meta: {},
+}));
 
 /** A different tokenizer: bytes shifted by one (id 0 unused), so its hash and ids differ. */
 function shiftedTokenizer(): Tokenizer {
   const base = bytesTokenizer();
-  return { ...base, name: 'shifted', hash: `${base.hash}-shifted`, vocabSize: base.vocabSize + 1, encode: (t) => base.encode(t).map((x) => x + 1) };
+  return {
+    ...base,
+    name: 'shifted',
+    hash: `${base.hash}-shifted`,
+    vocabSize: base.vocabSize + 1,
+    encode: (t) => base.encode(t).map((x) => x + 1),
+  };
 }
 
 describe('prepareTokens', () => {
@@ -135,7 +151,10 @@ describe('prepareTokens', () => {
     await prepareTokens({ corpus, dir });
     const dead = `${dir}.tmp-999999999-1`;
     const live = `${dir}.tmp-${process.pid}-1`;
-    for (const t of [dead, live]) { await mkdir(t); await writeFile(join(t, 'train.bin'), 'x'); }
+    for (const t of [dead, live]) {
+      await mkdir(t);
+      await writeFile(join(t, 'train.bin'), 'x');
+    }
     const again = await prepareTokens({ corpus, dir, force: true });
     expect(again.fromCache).toBe(false);
     expect(again.manifest.formatName).toBe('scalewise-token-cache');

@@ -102,17 +102,35 @@ async function loadSplit(dir: string, name: SplitName, manifest: TokenManifest):
   const raw = await readFile(join(dir, info.file));
   const width = manifest.dtype === 'uint16' ? 2 : 4;
   if (raw.length !== info.tokens * width) {
-    throw new DataError(`token cache ${join(dir, info.file)}: expected ${info.tokens * width} bytes (${info.tokens} tokens), found ${raw.length}`);
+    throw new DataError(
+      `token cache ${join(dir, info.file)}: expected ${info.tokens * width} bytes (${info.tokens} tokens), found ${raw.length}`,
+    );
   }
   const tokens = manifest.dtype === 'uint16' ? new Uint16Array(info.tokens) : new Uint32Array(info.tokens);
   new Uint8Array(tokens.buffer).set(raw);
-  const docs = JSON.parse(await readFile(join(dir, info.docsFile), 'utf8')) as { ids: string[]; tokens: number[]; bytes: number[]; words: number[] };
+  const docs = JSON.parse(await readFile(join(dir, info.docsFile), 'utf8')) as {
+    ids: string[];
+    tokens: number[];
+    bytes: number[];
+    words: number[];
+  };
   const docOffsets = new Float64Array(docs.ids.length + 1);
-  docs.tokens.forEach((n, i) => { docOffsets[i + 1] = (docOffsets[i] as number) + n; });
-  if (docOffsets[docs.ids.length] !== info.tokens) throw new DataError(`token cache ${join(dir, info.docsFile)}: document token counts do not add up to ${info.tokens}`);
+  docs.tokens.forEach((n, i) => {
+    docOffsets[i + 1] = (docOffsets[i] as number) + n;
+  });
+  if (docOffsets[docs.ids.length] !== info.tokens)
+    throw new DataError(`token cache ${join(dir, info.docsFile)}: document token counts do not add up to ${info.tokens}`);
   return {
-    name, tokens, docOffsets, docIds: docs.ids, docBytes: Float64Array.from(docs.bytes), docWords: Float64Array.from(docs.words),
-    documents: info.documents, tokenCount: info.tokens, bytes: info.bytes, words: info.words,
+    name,
+    tokens,
+    docOffsets,
+    docIds: docs.ids,
+    docBytes: Float64Array.from(docs.bytes),
+    docWords: Float64Array.from(docs.words),
+    documents: info.documents,
+    tokenCount: info.tokens,
+    bytes: info.bytes,
+    words: info.words,
   };
 }
 
@@ -128,18 +146,37 @@ function isTokenFile(name: string): boolean {
 function isOwnTokenFolder(entries: string[], manifest: TokenManifest | null): boolean {
   if (!entries.every(isTokenFile) || manifest === null || typeof manifest !== 'object') return false;
   if (manifest.formatName === TOKEN_CACHE_FORMAT_NAME) return true;
-  return manifest.formatName === undefined && manifest.format === 1 && typeof manifest.tokenizerHash === 'string' && typeof manifest.corpusHash === 'string';
+  return (
+    manifest.formatName === undefined &&
+    manifest.format === 1 &&
+    typeof manifest.tokenizerHash === 'string' &&
+    typeof manifest.corpusHash === 'string'
+  );
 }
 
 function matches(manifest: TokenManifest | null, tokenizerHash: string, corpusHash: string, split: SplitSpec): manifest is TokenManifest {
-  return manifest !== null && manifest.format === TOKEN_CACHE_FORMAT && manifest.tokenizerHash === tokenizerHash
-    && manifest.corpusHash === corpusHash && JSON.stringify(manifest.split) === JSON.stringify(split);
+  return (
+    manifest !== null &&
+    manifest.format === TOKEN_CACHE_FORMAT &&
+    manifest.tokenizerHash === tokenizerHash &&
+    manifest.corpusHash === corpusHash &&
+    JSON.stringify(manifest.split) === JSON.stringify(split)
+  );
 }
 
-function result(dir: string, manifest: TokenManifest, fromCache: boolean, tokenizer: Tokenizer, splits: Record<SplitName, PreparedSplit>): PreparedTokens {
+function result(
+  dir: string,
+  manifest: TokenManifest,
+  fromCache: boolean,
+  tokenizer: Tokenizer,
+  splits: Record<SplitName, PreparedSplit>,
+): PreparedTokens {
   let bytes = 0;
   let tokens = 0;
-  for (const name of SPLIT_NAMES) { bytes += splits[name].bytes; tokens += splits[name].tokenCount; }
+  for (const name of SPLIT_NAMES) {
+    bytes += splits[name].bytes;
+    tokens += splits[name].tokenCount;
+  }
   return { dir, manifest, fromCache, tokenizer, splits, bytesPerToken: tokens > 0 ? bytes / tokens : 0 };
 }
 
@@ -173,7 +210,10 @@ export async function prepareTokens(options: PrepareOptions = {}): Promise<Prepa
   // Never delete a folder that is not a token cache scalewise wrote (e.g. a mistyped --out).
   const entries = await readdir(dir).catch(() => null);
   if (entries !== null && entries.length > 0 && !isOwnTokenFolder(entries, existing)) {
-    throw new DataInputError(`token folder '${dir}' exists and is not a token folder written by scalewise (files other than manifest.json and <split>.bin/.docs.json, or no '${TOKEN_CACHE_FORMAT_NAME}' manifest); refusing to replace it`);
+    throw new DataInputError(
+      `token folder '${dir}' exists and is not a token folder written by scalewise (files other than manifest.json and ` +
+        `<split>.bin/.docs.json, or no '${TOKEN_CACHE_FORMAT_NAME}' manifest); refusing to replace it`,
+    );
   }
   const dtype = dtypeFor(tokenizer.vocabSize);
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
@@ -181,21 +221,29 @@ export async function prepareTokens(options: PrepareOptions = {}): Promise<Prepa
   const createdRoot = await mkdir(tmp, { recursive: true });
   let writers: Record<SplitName, ReturnType<typeof createWriteStream>> | undefined;
   try {
-    writers = Object.fromEntries(SPLIT_NAMES.map((name) => [name, createWriteStream(join(tmp, `${name}.bin`))])) as Record<SplitName, ReturnType<typeof createWriteStream>>;
-    const docs = Object.fromEntries(SPLIT_NAMES.map((name) => [name, { ids: [] as string[], tokens: [] as number[], bytes: [] as number[], words: [] as number[] }])) as Record<SplitName, { ids: string[]; tokens: number[]; bytes: number[]; words: number[] }>;
+    writers = Object.fromEntries(SPLIT_NAMES.map((name) => [name, createWriteStream(join(tmp, `${name}.bin`))])) as Record<
+      SplitName,
+      ReturnType<typeof createWriteStream>
+    >;
+    const docs = Object.fromEntries(
+      SPLIT_NAMES.map((name) => [name, { ids: [] as string[], tokens: [] as number[], bytes: [] as number[], words: [] as number[] }]),
+    ) as Record<SplitName, { ids: string[]; tokens: number[]; bytes: number[]; words: number[] }>;
     const seen = new Set<string>();
     let done = 0;
     for await (const doc of corpus.documents(options.onProgress)) {
-      if (seen.has(doc.id)) throw new DataInputError(`corpus ${corpus.name}: document id '${doc.id}' occurs twice; ids must be unique for splits`);
+      if (seen.has(doc.id))
+        throw new DataInputError(`corpus ${corpus.name}: document id '${doc.id}' occurs twice; ids must be unique for splits`);
       seen.add(doc.id);
       const name = documentSplit(doc, split);
       const ids = tokenizer.encode(doc.text);
       for (let i = 0; i < ids.length; i++) {
-        if ((ids[i] as number) >= tokenizer.vocabSize) throw new DataError(`tokenizer ${tokenizer.name}: id ${ids[i]} >= vocabSize ${tokenizer.vocabSize} in document '${doc.id}'`);
+        if ((ids[i] as number) >= tokenizer.vocabSize)
+          throw new DataError(`tokenizer ${tokenizer.name}: id ${ids[i]} >= vocabSize ${tokenizer.vocabSize} in document '${doc.id}'`);
       }
       const typed = dtype === 'uint16' ? Uint16Array.from(ids) : ids;
       const writer = writers[name];
-      if (!writer.write(Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength))) await new Promise<void>((r) => writer.once('drain', () => r()));
+      if (!writer.write(Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength)))
+        await new Promise<void>((r) => writer.once('drain', () => r()));
       const d = docs[name];
       d.ids.push(doc.id);
       d.tokens.push(ids.length);
@@ -213,21 +261,48 @@ export async function prepareTokens(options: PrepareOptions = {}): Promise<Prepa
       await finished(writers[name]);
     }
     const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
-    noText(corpus.name, done, SPLIT_NAMES.reduce((a, name) => a + sum(docs[name].bytes), 0));
+    noText(
+      corpus.name,
+      done,
+      SPLIT_NAMES.reduce((a, name) => a + sum(docs[name].bytes), 0),
+    );
     const manifest: TokenManifest = {
-      formatName: TOKEN_CACHE_FORMAT_NAME, format: TOKEN_CACHE_FORMAT, tokenizerHash: tokenizer.hash, tokenizerName: tokenizer.name, vocabSize: tokenizer.vocabSize,
-      corpusHash, corpusName: corpus.name, split, dtype, endianness: 'LE', createdAt: new Date().toISOString(),
-      splits: Object.fromEntries(SPLIT_NAMES.map((name) => {
-        const d = docs[name];
-        return [name, { documents: d.ids.length, tokens: sum(d.tokens), bytes: sum(d.bytes), words: sum(d.words), file: `${name}.bin`, docsFile: `${name}.docs.json` }];
-      })) as TokenManifest['splits'],
+      formatName: TOKEN_CACHE_FORMAT_NAME,
+      format: TOKEN_CACHE_FORMAT,
+      tokenizerHash: tokenizer.hash,
+      tokenizerName: tokenizer.name,
+      vocabSize: tokenizer.vocabSize,
+      corpusHash,
+      corpusName: corpus.name,
+      split,
+      dtype,
+      endianness: 'LE',
+      createdAt: new Date().toISOString(),
+      splits: Object.fromEntries(
+        SPLIT_NAMES.map((name) => {
+          const d = docs[name];
+          return [
+            name,
+            {
+              documents: d.ids.length,
+              tokens: sum(d.tokens),
+              bytes: sum(d.bytes),
+              words: sum(d.words),
+              file: `${name}.bin`,
+              docsFile: `${name}.docs.json`,
+            },
+          ];
+        }),
+      ) as TokenManifest['splits'],
     };
     for (const name of SPLIT_NAMES) await writeFileAtomic(join(tmp, `${name}.docs.json`), JSON.stringify(docs[name]));
     await writeFileAtomic(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     // Swap the finished folder into place; the old one (checked again: still scalewise's own) is removed first.
     const now = await readdir(dir).catch(() => null);
     if (now !== null && now.length > 0 && !isOwnTokenFolder(now, await readManifest(dir))) {
-      throw new DataInputError(`token folder '${dir}' changed while preparing and is not a token folder written by scalewise; refusing to replace it`);
+      throw new DataInputError(
+        `token folder '${dir}' changed while preparing and is not a token folder written by scalewise; refusing to replace it`,
+      );
     }
     await rm(dir, { recursive: true, force: true });
     try {

@@ -5,7 +5,9 @@ function docsOf(lengths: number[]): { tokens: Uint16Array; docOffsets: Float64Ar
   const bodies = lengths.map((n, d) => Array.from({ length: n }, (_, i) => 10 * d + (i % 10)));
   const tokens = Uint16Array.from(bodies.flat());
   const docOffsets = new Float64Array(lengths.length + 1);
-  lengths.forEach((n, i) => { docOffsets[i + 1] = (docOffsets[i] as number) + n; });
+  lengths.forEach((n, i) => {
+    docOffsets[i + 1] = (docOffsets[i] as number) + n;
+  });
   return { tokens, docOffsets, bodies };
 }
 

@@ -40,11 +40,13 @@ export interface PackedSequences {
 export function packSequences(docs: TokenDocuments, options: PackOptions): PackedSequences {
   const { seqLen, bosId, eosId } = options;
   if (!Number.isInteger(seqLen) || seqLen < 1) throw new DataInputError(`packSequences: expected an integer seqLen >= 1, found ${seqLen}`);
-  if (bosId === null && eosId === null) throw new DataInputError('packSequences: expected a BOS or EOS id to separate documents, found neither');
+  if (bosId === null && eosId === null)
+    throw new DataInputError('packSequences: expected a BOS or EOS id to separate documents, found neither');
   const n = docs.docOffsets.length - 1;
   const extra = (bosId === null ? 0 : 1) + (eosId === null ? 0 : 1);
   const length = docs.tokens.length + n * extra;
-  const stream = docs.tokens instanceof Uint16Array && Math.max(bosId ?? 0, eosId ?? 0) < 65536 ? new Uint16Array(length) : new Uint32Array(length);
+  const stream =
+    docs.tokens instanceof Uint16Array && Math.max(bosId ?? 0, eosId ?? 0) < 65536 ? new Uint16Array(length) : new Uint32Array(length);
   const order = options.seed === undefined ? null : permutation(n, options.seed);
   let at = 0;
   for (let k = 0; k < n; k++) {
@@ -102,11 +104,15 @@ export interface BatchOptions {
 /** Seeded, shuffled batches over packed rows, epoch after epoch. */
 export function* batches(packed: PackedSequences, options: BatchOptions): Generator<Batch> {
   const { batchSize } = options;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new DataInputError(`batches: expected an integer batchSize >= 1, found ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new DataInputError(`batches: expected an integer batchSize >= 1, found ${batchSize}`);
   const seed = options.seed ?? 0;
   const dropLast = options.dropLast ?? true;
   if (packed.numRows === 0 || (dropLast && packed.numRows < batchSize)) {
-    throw new DataInputError(`batches: expected at least ${dropLast ? batchSize : 1} packed rows of ${packed.seqLen + 1} tokens, found ${packed.numRows} (too little data for this batch size and sequence length)`);
+    throw new DataInputError(
+      `batches: expected at least ${dropLast ? batchSize : 1} packed rows of ${packed.seqLen + 1} tokens, found ${packed.numRows} ` +
+        `(too little data for this batch size and sequence length)`,
+    );
   }
   const epochs = options.epochs ?? 1;
   const seq = packed.seqLen;

@@ -46,7 +46,10 @@ describe('evalWindows', () => {
   it('scores every token exactly once, in both modes', () => {
     for (const [n, maxLength, stride] of cases) {
       const tokens = Array.from({ length: n }, (_, i) => 100 + i);
-      for (const w of [evalWindows(tokens, { maxLength, mode: 'disjoint', prefixId: PREFIX }), evalWindows(tokens, { maxLength, mode: 'strided', stride, prefixId: PREFIX })]) {
+      for (const w of [
+        evalWindows(tokens, { maxLength, mode: 'disjoint', prefixId: PREFIX }),
+        evalWindows(tokens, { maxLength, mode: 'strided', stride, prefixId: PREFIX }),
+      ]) {
         expect(coverage(w, tokens)).toEqual(new Array(n).fill(1));
         for (const x of w) expect(x.input.length).toBeLessThanOrEqual(maxLength);
         expect(w.reduce((s, x) => s + x.scored, 0)).toBe(n);
@@ -73,7 +76,12 @@ describe('evalWindows', () => {
   it('follows the Hugging Face strided recipe: window starts every stride tokens, new tokens scored', () => {
     const tokens = Array.from({ length: 10 }, (_, i) => i);
     const w = evalWindows(tokens, { maxLength: 4, mode: 'strided', stride: 2, prefixId: PREFIX });
-    expect(w.map((x) => Array.from(x.input))).toEqual([[PREFIX, 0, 1, 2], [1, 2, 3, 4], [3, 4, 5, 6], [5, 6, 7, 8]]);
+    expect(w.map((x) => Array.from(x.input))).toEqual([
+      [PREFIX, 0, 1, 2],
+      [1, 2, 3, 4],
+      [3, 4, 5, 6],
+      [5, 6, 7, 8],
+    ]);
     expect(w.map((x) => x.scoreFrom)).toEqual([0, 2, 2, 2]);
   });
 
@@ -84,7 +92,10 @@ describe('evalWindows', () => {
     expect(b.length).toBe(4);
     let scored = 0;
     for (let i = 0; i < b.mask.length; i++) {
-      if (b.mask[i]) { scored++; expect(b.target[i]).not.toBe(-1); }
+      if (b.mask[i]) {
+        scored++;
+        expect(b.target[i]).not.toBe(-1);
+      }
     }
     expect(scored).toBe(11);
     expect(Array.from(b.input.subarray(8, 12))).toEqual([7, 8, 9, -1]);

@@ -47,7 +47,8 @@ function window(seq: ArrayLike<number>, a: number, b: number, scoreStartPos: num
 /** Evaluation windows over one document's tokens (without specials). */
 export function evalWindows(tokens: ArrayLike<number>, options: EvalWindowOptions): EvalWindow[] {
   const { maxLength, mode, prefixId } = options;
-  if (!Number.isInteger(maxLength) || maxLength < 1) throw new DataInputError(`evalWindows: expected an integer maxLength >= 1, found ${maxLength}`);
+  if (!Number.isInteger(maxLength) || maxLength < 1)
+    throw new DataInputError(`evalWindows: expected an integer maxLength >= 1, found ${maxLength}`);
   const n = tokens.length;
   const seq = new Int32Array(n + 1);
   seq[0] = prefixId;

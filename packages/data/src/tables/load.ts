@@ -36,13 +36,22 @@ export interface ResultsTable {
 /** Schema of tables produced by `lmEvalRows`. */
 export const LM_EVAL_SCHEMA: TableSchema = {
   columns: {
-    model: { type: 'string' }, task: { type: 'string' }, metric: { type: 'string' }, filter: { type: 'string' },
-    value: { type: 'number' }, stderr: { type: 'number', nullable: true, min: 0 }, unit: { type: 'string' },
+    model: { type: 'string' },
+    task: { type: 'string' },
+    metric: { type: 'string' },
+    filter: { type: 'string' },
+    value: { type: 'number' },
+    stderr: { type: 'number', nullable: true, min: 0 },
+    unit: { type: 'string' },
   },
 };
 
 type Cell = string | number | boolean | null | undefined;
-interface RawRows { columns: string[]; units: Record<string, string>; rows: Array<{ where: string; values: Record<string, Cell> }> }
+interface RawRows {
+  columns: string[];
+  units: Record<string, string>;
+  rows: Array<{ where: string; values: Record<string, Cell> }>;
+}
 
 function normUnit(unit: string): string {
   return unit.trim().toLowerCase().replace(/\s+/g, '');
@@ -57,13 +66,21 @@ function fromObjects(objects: unknown[], file: string, what: (i: number) => stri
   const columns: string[] = [];
   const seen = new Set<string>();
   const rows = objects.map((obj, i) => {
-    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new DataInputError(`${file} ${what(i)}: expected an object, found ${Array.isArray(obj) ? 'an array' : JSON.stringify(obj)}`);
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj))
+      throw new DataInputError(`${file} ${what(i)}: expected an object, found ${Array.isArray(obj) ? 'an array' : JSON.stringify(obj)}`);
     const values: Record<string, Cell> = {};
     for (const [rawKey, value] of Object.entries(obj)) {
       const { name, unit } = splitHeader(rawKey);
       if (unit !== undefined) units[name] ??= unit;
-      if (!seen.has(name)) { seen.add(name); columns.push(name); }
-      if (value !== null && typeof value === 'object') throw new DataInputError(`${file} ${what(i)} column '${name}': expected a number, string or boolean, found ${Array.isArray(value) ? 'an array' : 'an object'}`);
+      if (!seen.has(name)) {
+        seen.add(name);
+        columns.push(name);
+      }
+      if (value !== null && typeof value === 'object')
+        throw new DataInputError(
+          `${file} ${what(i)} column '${name}': expected a number, string or boolean, found ` +
+            `${Array.isArray(value) ? 'an array' : 'an object'}`,
+        );
       values[name] = value as Cell;
     }
     return { where: what(i), values };
@@ -71,18 +88,26 @@ function fromObjects(objects: unknown[], file: string, what: (i: number) => stri
   return { columns, units, rows };
 }
 
-function check(raw: RawRows, file: string, schema: TableSchema | undefined): { data: Record<string, unknown[]>; units: Record<string, string> } {
+function check(
+  raw: RawRows,
+  file: string,
+  schema: TableSchema | undefined,
+): { data: Record<string, unknown[]>; units: Record<string, string> } {
   const units = { ...raw.units };
   const data: Record<string, unknown[]> = {};
   for (const column of raw.columns) data[column] = [];
   for (const [name, col] of Object.entries(schema?.columns ?? {})) {
     if (!raw.columns.includes(name)) {
-      if (col.required ?? true) throw new DataInputError(`${file}: expected a column '${name}'${col.unit ? ` [${col.unit}]` : ''}, found columns ${raw.columns.join(', ') || '(none)'}`);
+      if (col.required ?? true)
+        throw new DataInputError(
+          `${file}: expected a column '${name}'${col.unit ? ` [${col.unit}]` : ''}, found columns ${raw.columns.join(', ') || '(none)'}`,
+        );
       continue;
     }
     if (col.unit !== undefined) {
       const declared = units[name];
-      if (declared !== undefined && normUnit(declared) !== normUnit(col.unit)) throw new DataInputError(`${file} column '${name}': expected unit '${col.unit}', found '${declared}'`);
+      if (declared !== undefined && normUnit(declared) !== normUnit(col.unit))
+        throw new DataInputError(`${file} column '${name}': expected unit '${col.unit}', found '${declared}'`);
       units[name] = col.unit;
     }
   }
@@ -93,7 +118,8 @@ function check(raw: RawRows, file: string, schema: TableSchema | undefined): { d
       const where = `${file} ${row.where} column '${column}'`;
       const empty = value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
       if (empty) {
-        if (col && !col.nullable) throw new DataInputError(`${where}: expected ${col.type === 'string' ? 'a string' : 'a number'}, found an empty value`);
+        if (col && !col.nullable)
+          throw new DataInputError(`${where}: expected ${col.type === 'string' ? 'a string' : 'a number'}, found an empty value`);
         (data[column] as unknown[]).push(null);
         continue;
       }
@@ -102,7 +128,8 @@ function check(raw: RawRows, file: string, schema: TableSchema | undefined): { d
         if (!Number.isFinite(num)) throw new DataInputError(`${where}: expected a finite number, found ${JSON.stringify(value)}`);
         if (col.type === 'integer' && !Number.isInteger(num)) throw new DataInputError(`${where}: expected an integer, found ${num}`);
         if (col.min !== undefined && num < col.min) throw new DataInputError(`${where}: expected a value >= ${col.min}, found ${num}`);
-        if (col.greaterThan !== undefined && !(num > col.greaterThan)) throw new DataInputError(`${where}: expected a value > ${col.greaterThan}, found ${num}`);
+        if (col.greaterThan !== undefined && !(num > col.greaterThan))
+          throw new DataInputError(`${where}: expected a value > ${col.greaterThan}, found ${num}`);
         value = num;
       } else if (col?.type === 'string') {
         value = String(value);
@@ -131,20 +158,31 @@ export function parseResults(text: string, file: string, schema?: TableSchema, f
     });
     const dup = columns.find((c, i) => columns.indexOf(c) !== i);
     if (dup !== undefined) throw new DataInputError(`${file} line 1: expected unique column names, found '${dup}' twice`);
-    raw = { columns, units, rows: csv.rows.map((r) => ({ where: `line ${r.line}`, values: Object.fromEntries(columns.map((c, i) => [c, r.cells[i]])) })) };
+    raw = {
+      columns,
+      units,
+      rows: csv.rows.map((r) => ({ where: `line ${r.line}`, values: Object.fromEntries(columns.map((c, i) => [c, r.cells[i]])) })),
+    };
   } else if (kind === 'jsonl') {
     const objects: unknown[] = [];
     const lines: number[] = [];
     text.split('\n').forEach((line, i) => {
       if (line.trim() === '') return;
-      try { objects.push(JSON.parse(line)); lines.push(i + 1); } catch (error) {
-        throw new DataInputError(`${file} line ${i + 1}: expected a JSON object, found invalid JSON (${(error as Error).message})`, { cause: error });
+      try {
+        objects.push(JSON.parse(line));
+        lines.push(i + 1);
+      } catch (error) {
+        throw new DataInputError(`${file} line ${i + 1}: expected a JSON object, found invalid JSON (${(error as Error).message})`, {
+          cause: error,
+        });
       }
     });
     raw = fromObjects(objects, file, (i) => `line ${lines[i]}`, {});
   } else {
     let json: unknown;
-    try { json = JSON.parse(text); } catch (error) {
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
       throw new DataInputError(`${file}: expected JSON, found invalid JSON (${(error as Error).message})`, { cause: error });
     }
     if (isLmEvalResults(json)) {
@@ -158,7 +196,10 @@ export function parseResults(text: string, file: string, schema?: TableSchema, f
       const units = u !== null && typeof u === 'object' ? Object.fromEntries(Object.entries(u).map(([k, v]) => [k, String(v)])) : {};
       raw = fromObjects((json as { rows: unknown[] }).rows, file, (i) => `row ${i + 1}`, units);
     } else {
-      throw new DataInputError(`${file}: expected a JSON array of rows, {"rows": [...], "units": {...}} or lm-evaluation-harness results, found ${json === null ? 'null' : typeof json}`);
+      throw new DataInputError(
+        `${file}: expected a JSON array of rows, {"rows": [...], "units": {...}} or lm-evaluation-harness results, found ` +
+          `${json === null ? 'null' : typeof json}`,
+      );
     }
   }
   const { data, units } = check(raw, file, effective);
@@ -175,6 +216,7 @@ export async function loadResultsTable(path: string, schema?: TableSchema): Prom
   }
   const ext = extname(path).toLowerCase();
   const format = ext === '.csv' ? 'csv' : ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.json' ? 'json' : undefined;
-  if (format === undefined) throw new DataInputError(`results table '${path}': expected a .csv, .json or .jsonl file, found '${ext || 'no extension'}'`);
+  if (format === undefined)
+    throw new DataInputError(`results table '${path}': expected a .csv, .json or .jsonl file, found '${ext || 'no extension'}'`);
   return parseResults(text, path, schema, format);
 }

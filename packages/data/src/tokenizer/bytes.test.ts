@@ -16,7 +16,9 @@ const SAMPLES = [
 ];
 
 const dirs: string[] = [];
-afterAll(async () => { for (const d of dirs) await rm(d, { recursive: true, force: true }); });
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
 
 describe('bytesTokenizer', () => {
   const tok = bytesTokenizer();

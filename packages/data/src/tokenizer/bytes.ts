@@ -38,7 +38,9 @@ function addedToken(id: number, content: string): Record<string, unknown> {
 export function byteTokenizerFiles(): HuggingFaceTokenizerFiles {
   const chars = bytesToUnicode();
   const vocab: Record<string, number> = {};
-  chars.forEach((c, b) => { vocab[c] = b; });
+  chars.forEach((c, b) => {
+    vocab[c] = b;
+  });
   vocab[BYTE_SPECIALS.bos] = BYTE_BOS_ID;
   vocab[BYTE_SPECIALS.eos] = BYTE_EOS_ID;
   vocab[BYTE_SPECIALS.pad] = BYTE_PAD_ID;
@@ -118,7 +120,8 @@ export function bytesTokenizer(): Tokenizer {
           continue;
         }
         const special = SPECIAL_TEXT[id - 256];
-        if (special === undefined) throw new DataInputError(`byte tokenizer: expected ids 0..${BYTE_VOCAB_SIZE - 1}, found ${id} at position ${i}`);
+        if (special === undefined)
+          throw new DataInputError(`byte tokenizer: expected ids 0..${BYTE_VOCAB_SIZE - 1}, found ${id} at position ${i}`);
         out += decoder.decode(bytes.subarray(0, n));
         n = 0;
         if (!options?.skipSpecial) out += special;

@@ -7,14 +7,20 @@ import { prepareTokens } from '../pack/prepare.js';
 import { loadTokenizer } from './hf.js';
 
 let root = '';
-beforeAll(async () => { root = await mkdtemp(join(tmpdir(), 'scalewise-hf-')); });
-afterAll(async () => { await rm(root, { recursive: true, force: true }); });
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'scalewise-hf-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
 
 /** A tiny word-level Hugging Face tokenizer written by hand. */
 async function wordLevel(dir: string, vocab: Record<string, number>): Promise<void> {
   await mkdir(dir, { recursive: true });
   const tokenizerJson = {
-    version: '1.0', truncation: null, padding: null,
+    version: '1.0',
+    truncation: null,
+    padding: null,
     added_tokens: [
       { id: 1, content: '<s>', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true },
       { id: 2, content: '</s>', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true },
@@ -26,7 +32,10 @@ async function wordLevel(dir: string, vocab: Record<string, number>): Promise<vo
     model: { type: 'WordLevel', vocab, unk_token: '[UNK]' },
   };
   await writeFile(join(dir, 'tokenizer.json'), JSON.stringify(tokenizerJson));
-  await writeFile(join(dir, 'tokenizer_config.json'), JSON.stringify({ tokenizer_class: 'PreTrainedTokenizerFast', bos_token: '<s>', eos_token: '</s>', unk_token: '[UNK]' }));
+  await writeFile(
+    join(dir, 'tokenizer_config.json'),
+    JSON.stringify({ tokenizer_class: 'PreTrainedTokenizerFast', bos_token: '<s>', eos_token: '</s>', unk_token: '[UNK]' }),
+  );
 }
 
 describe('Hugging Face tokenizer folders', () => {
@@ -48,7 +57,12 @@ describe('Hugging Face tokenizer folders', () => {
     await wordLevel(dir2, { '[UNK]': 0, '<s>': 1, '</s>': 2, the: 6, cat: 4, sat: 5, '.': 3 });
     const tok2 = await loadTokenizer(dir2);
     expect(tok2.hash).not.toBe(tok.hash);
-    const second = await prepareTokens({ corpus, tokenizer: tok2, dir: join(root, 'prep'), split: { kind: 'hash', validation: 0, test: 0 } });
+    const second = await prepareTokens({
+      corpus,
+      tokenizer: tok2,
+      dir: join(root, 'prep'),
+      split: { kind: 'hash', validation: 0, test: 0 },
+    });
     expect(second.fromCache).toBe(false);
     expect(Array.from(second.splits.train.tokens)).toEqual([6, 4, 5]);
   });

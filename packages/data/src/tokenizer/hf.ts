@@ -38,13 +38,18 @@ function idOrNull(value: number | null | undefined): number | null {
 export async function loadHuggingFaceTokenizer(dir: string): Promise<Tokenizer> {
   const folder = resolve(dir);
   const info = await stat(folder).catch(() => null);
-  if (!info?.isDirectory()) throw new DataInputError(`tokenizer: expected 'byte' or a folder with ${HF_TOKENIZER_FILES.join(' and ')}, found no folder at '${dir}'`);
+  if (!info?.isDirectory())
+    throw new DataInputError(
+      `tokenizer: expected 'byte' or a folder with ${HF_TOKENIZER_FILES.join(' and ')}, found no folder at '${dir}'`,
+    );
   const missing: string[] = [];
   for (const file of HF_TOKENIZER_FILES) {
     if (!(await stat(join(folder, file)).catch(() => null))?.isFile()) missing.push(file);
   }
   if (missing.length > 0) {
-    throw new DataInputError(`tokenizer: folder '${dir}' is missing ${missing.join(' and ')} (a Hugging Face tokenizer needs ${HF_TOKENIZER_FILES.join(' and ')})`);
+    throw new DataInputError(
+      `tokenizer: folder '${dir}' is missing ${missing.join(' and ')} (a Hugging Face tokenizer needs ${HF_TOKENIZER_FILES.join(' and ')})`,
+    );
   }
   const tokenizerJson = await readJson(join(folder, 'tokenizer.json'));
   const tokenizerConfig = await readJson(join(folder, 'tokenizer_config.json'));
@@ -76,7 +81,7 @@ export async function loadHuggingFaceTokenizer(dir: string): Promise<Tokenizer> 
     padId: idOrNull(hf.pad_token_id),
     hash,
     encode: (text) => Uint32Array.from(hf.encode(text, { add_special_tokens: false })),
-    decode: (ids, options) => ids.length === 0 ? '' : hf.decode(Array.from(ids), { skip_special_tokens: options?.skipSpecial ?? false }),
+    decode: (ids, options) => (ids.length === 0 ? '' : hf.decode(Array.from(ids), { skip_special_tokens: options?.skipSpecial ?? false })),
     huggingFaceFiles: () => structuredClone({ tokenizerJson, tokenizerConfig }),
   };
 }
@@ -87,6 +92,7 @@ export async function loadHuggingFaceTokenizer(dir: string): Promise<Tokenizer> 
  */
 export async function loadTokenizer(spec: string = 'byte'): Promise<Tokenizer> {
   if (spec === 'byte' || spec === 'bytes') return bytesTokenizer();
-  if (spec.endsWith('.model') || (await stat(join(resolve(spec), SENTENCEPIECE_FILE)).catch(() => null))?.isFile()) return loadSentencePieceTokenizer(spec);
+  if (spec.endsWith('.model') || (await stat(join(resolve(spec), SENTENCEPIECE_FILE)).catch(() => null))?.isFile())
+    return loadSentencePieceTokenizer(spec);
   return loadHuggingFaceTokenizer(spec);
 }

@@ -6,12 +6,19 @@ import { initialSymbols, type Vocabulary } from './sentencepiece-codec.js';
  * whose concatenation is a piece with the highest score (leftmost on ties) until no pair is a piece.
  */
 
-interface Candidate { score: number; left: number; right: number; length: number }
+interface Candidate {
+  score: number;
+  left: number;
+  right: number;
+  length: number;
+}
 
 /** A binary max-heap of merge candidates: highest score first, then leftmost. */
 class Agenda {
   private items: Candidate[] = [];
-  get size(): number { return this.items.length; }
+  get size(): number {
+    return this.items.length;
+  }
   private before(a: Candidate, b: Candidate): boolean {
     return a.score > b.score || (a.score === b.score && a.left < b.left);
   }

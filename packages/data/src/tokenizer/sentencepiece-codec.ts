@@ -25,10 +25,15 @@ export interface Vocabulary {
 export function sentencePieceCodec(model: SentencePieceModel, where: string): SentencePieceCodec {
   if (model.modelType !== MODEL_TYPE.BPE && model.modelType !== MODEL_TYPE.UNIGRAM) {
     const name = Object.entries(MODEL_TYPE).find(([, v]) => v === model.modelType)?.[0] ?? String(model.modelType);
-    throw new DataInputError(`${where}: SentencePiece model_type ${name} is not supported (BPE, as in Llama's and MobileLLM's tokenizer.model, and UNIGRAM are)`);
+    throw new DataInputError(
+      `${where}: SentencePiece model_type ${name} is not supported (BPE, as in Llama's and MobileLLM's tokenizer.model, and UNIGRAM are)`,
+    );
   }
   if (model.normalizer.hasCharsMap) {
-    throw new DataInputError(`${where}: SentencePiece normalizer '${model.normalizer.name}' (a precompiled character map) is not supported; Llama-style models use 'identity'`);
+    throw new DataInputError(
+      `${where}: SentencePiece normalizer '${model.normalizer.name}' (a precompiled character map) is not supported; Llama-style ` +
+        `models use 'identity'`,
+    );
   }
   if (model.treatWhitespaceAsSuffix) throw new DataInputError(`${where}: SentencePiece treat_whitespace_as_suffix is not supported`);
   const reserved = new Map<string, number>();

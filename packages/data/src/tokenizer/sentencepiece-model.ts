@@ -48,8 +48,10 @@ function* fields(bytes: Uint8Array, where: string): Generator<Field> {
     const wire = key & 7;
     if (number === 0) fail();
     if (wire === 0) yield { number, wire, value: varint() };
-    else if (wire === 1) { if (pos + 8 > bytes.length) fail(); pos += 8; }
-    else if (wire === 2) {
+    else if (wire === 1) {
+      if (pos + 8 > bytes.length) fail();
+      pos += 8;
+    } else if (wire === 2) {
       const n = Number(varint());
       if (pos + n > bytes.length) fail();
       yield { number, wire, value: bytes.subarray(pos, pos + n) };
@@ -69,7 +71,14 @@ const int32 = (v: Field['value']) => Number(BigInt.asIntN(32, v as bigint));
 /** Parse `tokenizer.model` bytes; `where` names the file in errors. */
 export function parseSentencePieceModel(bytes: Uint8Array, where: string): SentencePieceModel {
   const model: SentencePieceModel = {
-    pieces: [], modelType: MODEL_TYPE.UNIGRAM, byteFallback: false, treatWhitespaceAsSuffix: false, unkId: 0, bosId: 1, eosId: 2, padId: -1,
+    pieces: [],
+    modelType: MODEL_TYPE.UNIGRAM,
+    byteFallback: false,
+    treatWhitespaceAsSuffix: false,
+    unkId: 0,
+    bosId: 1,
+    eosId: 2,
+    padId: -1,
     normalizer: { name: '', hasCharsMap: false, addDummyPrefix: true, removeExtraWhitespaces: true, escapeWhitespaces: true },
   };
   for (const f of fields(bytes, where)) {

@@ -8,7 +8,11 @@ import { PIECE_TYPE } from './sentencepiece-model.js';
  */
 const UNK_PENALTY = 10;
 
-interface Stats { maxLength: number; minScore: number; maxScore: number }
+interface Stats {
+  maxLength: number;
+  minScore: number;
+  maxScore: number;
+}
 const statsCache = new WeakMap<Vocabulary, Stats>();
 
 function stats(vocab: Vocabulary): Stats {

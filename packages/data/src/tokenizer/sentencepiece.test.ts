@@ -68,7 +68,11 @@ describe('SentencePiece tokenizer.model (Llama-style BPE with byte fallback)', (
     const junk = join(tmp, 'junk.model');
     writeFileSync(junk, Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f]));
     let error: unknown;
-    try { loadSentencePieceTokenizer(junk); } catch (e) { error = e; }
+    try {
+      loadSentencePieceTokenizer(junk);
+    } catch (e) {
+      error = e;
+    }
     expect(isInputError(error)).toBe(true);
     expect((error as Error).message).toContain(`${junk}: not a SentencePiece model`);
     const dir = join(tmp, 'bad-bos');

@@ -46,7 +46,9 @@ function tokenString(value: unknown): string | null | undefined {
  */
 export function sentencePieceToTokenizerJson(model: SentencePieceModel): Record<string, unknown> {
   const vocab: Record<string, number> = {};
-  model.pieces.forEach((p, id) => { vocab[p.piece] = id; });
+  model.pieces.forEach((p, id) => {
+    vocab[p.piece] = id;
+  });
   const mergeable = (type: number) => type === PIECE_TYPE.NORMAL || type === PIECE_TYPE.USER_DEFINED;
   // Every split of every piece into two pieces is a merge, ranked by the merged piece's score (as sentencepiece ranks them).
   const merges: Array<{ rank: number; left: number; text: string }> = [];
@@ -64,10 +66,16 @@ export function sentencePieceToTokenizerJson(model: SentencePieceModel): Record<
     }
   });
   merges.sort((a, b) => model.pieces[b.rank]!.score - model.pieces[a.rank]!.score || a.rank - b.rank || a.left - b.left);
-  const special = model.pieces.flatMap((p, id) => (p.type === PIECE_TYPE.CONTROL || p.type === PIECE_TYPE.UNKNOWN
-    ? [{ id, content: p.piece, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }] : []));
+  const special = model.pieces.flatMap((p, id) =>
+    p.type === PIECE_TYPE.CONTROL || p.type === PIECE_TYPE.UNKNOWN
+      ? [{ id, content: p.piece, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }]
+      : [],
+  );
   const normalizers: unknown[] = model.normalizer.removeExtraWhitespaces
-    ? [{ type: 'Strip', strip_left: true, strip_right: true }, { type: 'Replace', pattern: { Regex: ' {2,}' }, content: ' ' }]
+    ? [
+        { type: 'Strip', strip_left: true, strip_right: true },
+        { type: 'Replace', pattern: { Regex: ' {2,}' }, content: ' ' },
+      ]
     : [];
   if (model.normalizer.addDummyPrefix) normalizers.push({ type: 'Prepend', prepend: SPACE });
   normalizers.push({ type: 'Replace', pattern: { String: ' ' }, content: SPACE });
@@ -75,13 +83,31 @@ export function sentencePieceToTokenizerJson(model: SentencePieceModel): Record<
   if (model.normalizer.addDummyPrefix) decoders.push({ type: 'Strip', content: ' ', start: 1, stop: 0 });
   const unk = model.pieces[model.unkId]?.piece ?? '<unk>';
   const bpe = {
-    type: 'BPE', dropout: null, unk_token: unk, continuing_subword_prefix: null,
-    end_of_word_suffix: null, fuse_unk: true, byte_fallback: model.byteFallback, ignore_merges: false, vocab, merges: merges.map((m) => m.text),
+    type: 'BPE',
+    dropout: null,
+    unk_token: unk,
+    continuing_subword_prefix: null,
+    end_of_word_suffix: null,
+    fuse_unk: true,
+    byte_fallback: model.byteFallback,
+    ignore_merges: false,
+    vocab,
+    merges: merges.map((m) => m.text),
   };
-  const unigram = { type: 'Unigram', unk_id: model.unkId, vocab: model.pieces.map((p) => [p.piece, p.score]), byte_fallback: model.byteFallback };
+  const unigram = {
+    type: 'Unigram',
+    unk_id: model.unkId,
+    vocab: model.pieces.map((p) => [p.piece, p.score]),
+    byte_fallback: model.byteFallback,
+  };
   return {
-    version: '1.0', truncation: null, padding: null, added_tokens: special,
-    normalizer: { type: 'Sequence', normalizers }, pre_tokenizer: null, post_processor: null,
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: special,
+    normalizer: { type: 'Sequence', normalizers },
+    pre_tokenizer: null,
+    post_processor: null,
     decoder: { type: 'Sequence', decoders },
     model: model.modelType === MODEL_TYPE.UNIGRAM ? unigram : bpe,
   };
@@ -111,7 +137,8 @@ export function loadSentencePieceTokenizer(spec: string): SentencePieceTokenizer
     if (named === null) return null;
     if (named === undefined) return fallback >= 0 && fallback < model.pieces.length ? fallback : null;
     const id = codec.pieceToId(named);
-    if (id === undefined) throw new DataInputError(`tokenizer: ${join(folder, 'tokenizer_config.json')}: ${key}_token '${named}' is not a piece of ${path}`);
+    if (id === undefined)
+      throw new DataInputError(`tokenizer: ${join(folder, 'tokenizer_config.json')}: ${key}_token '${named}' is not a piece of ${path}`);
     return id;
   };
   const bosId = idOf('bos', model.bosId);
@@ -121,24 +148,40 @@ export function loadSentencePieceTokenizer(spec: string): SentencePieceTokenizer
   const flag = (key: string, fallback: boolean) => {
     const v = config[key];
     if (v === undefined || v === null) return fallback;
-    if (typeof v !== 'boolean') throw new DataInputError(`tokenizer: ${join(folder, 'tokenizer_config.json')}: field '${key}' must be true or false, found ${JSON.stringify(v)}`);
+    if (typeof v !== 'boolean')
+      throw new DataInputError(
+        `tokenizer: ${join(folder, 'tokenizer_config.json')}: field '${key}' must be true or false, found ${JSON.stringify(v)}`,
+      );
     return v;
   };
   const name = (id: number | null) => (id === null ? null : model.pieces[id]!.piece);
   const tokenizerConfig: Record<string, unknown> = {
-    tokenizer_class: 'LlamaTokenizer', add_bos_token: flag('add_bos_token', true), add_eos_token: flag('add_eos_token', false),
-    bos_token: name(bosId), eos_token: name(eosId), unk_token: name(unkId), pad_token: name(padId), legacy: true,
-    clean_up_tokenization_spaces: false, model_max_length: config.model_max_length ?? 2048,
+    tokenizer_class: 'LlamaTokenizer',
+    add_bos_token: flag('add_bos_token', true),
+    add_eos_token: flag('add_eos_token', false),
+    bos_token: name(bosId),
+    eos_token: name(eosId),
+    unk_token: name(unkId),
+    pad_token: name(padId),
+    legacy: true,
+    clean_up_tokenization_spaces: false,
+    model_max_length: config.model_max_length ?? 2048,
   };
   return {
     name: path,
     vocabSize: model.pieces.length,
-    bosId, eosId, padId, unkId,
+    bosId,
+    eosId,
+    padId,
+    unkId,
     addBos: tokenizerConfig.add_bos_token as boolean,
     addEos: tokenizerConfig.add_eos_token as boolean,
     hash: sha256(Buffer.concat([Buffer.from(bytes), Buffer.from(JSON.stringify(tokenizerConfig))])),
     encode: (text) => codec.encode(text),
     decode: (ids, options) => codec.decode(ids, options?.skipSpecial ?? false),
-    huggingFaceFiles: (): HuggingFaceTokenizerFiles => ({ tokenizerJson: sentencePieceToTokenizerJson(model), tokenizerConfig: structuredClone(tokenizerConfig) }),
+    huggingFaceFiles: (): HuggingFaceTokenizerFiles => ({
+      tokenizerJson: sentencePieceToTokenizerJson(model),
+      tokenizerConfig: structuredClone(tokenizerConfig),
+    }),
   };
 }

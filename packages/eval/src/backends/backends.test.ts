@@ -51,14 +51,20 @@ describe('backends', () => {
   });
 
   it('exits with input errors naming missing files and wrong input names', async () => {
-    await expect(loadModel(join(dir, 'nope'))).rejects.toMatchObject({ name: 'EvalInputError', message: expect.stringMatching(/does not exist/) });
+    await expect(loadModel(join(dir, 'nope'))).rejects.toMatchObject({
+      name: 'EvalInputError',
+      message: expect.stringMatching(/does not exist/),
+    });
     mkdirSync(join(dir, 'empty'));
     await expect(loadModel(join(dir, 'empty'))).rejects.toThrow(/has no ONNX graph: expected onnx\/model.onnx or model.onnx/);
     const { Graph, encodeModel } = await import('@scalewise/models/internals');
     const g = new Graph('wrong');
     g.output(g.op1('Identity', [g.input('tokens', 'int64', [1, 'n'])]), 'int64', [1, 'n'], 'logits');
     writeFileSync(join(dir, 'wrong.onnx'), encodeModel(g));
-    await expect(loadModel(join(dir, 'wrong.onnx'))).rejects.toMatchObject({ name: 'EvalInputError', message: expect.stringMatching(/expected inputs input_ids.*found inputs \[tokens\]/) });
+    await expect(loadModel(join(dir, 'wrong.onnx'))).rejects.toMatchObject({
+      name: 'EvalInputError',
+      message: expect.stringMatching(/expected inputs input_ids.*found inputs \[tokens\]/),
+    });
     await expect(loadModel(join(dir, 'empty'), { backend: 'transformers' })).rejects.toThrow(/no ONNX graph/);
   });
 });

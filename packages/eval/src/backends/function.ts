@@ -7,7 +7,15 @@ export type WindowLogitsFn = (ids: Int32Array) => Float32Array;
 
 /** Wrap a plain function as a CausalLM (for tests and for models computed in JS). */
 export function functionModel(vocabSize: number, fn: WindowLogitsFn, info: Partial<ModelInfo> = {}): CausalLM {
-  const fullInfo: ModelInfo = { backend: 'function', threads: 1, executionProvider: 'js', dtype: 'fp32', vocabSize, kvCache: false, ...info };
+  const fullInfo: ModelInfo = {
+    backend: 'function',
+    threads: 1,
+    executionProvider: 'js',
+    dtype: 'fp32',
+    vocabSize,
+    kvCache: false,
+    ...info,
+  };
   const lm: CausalLM = {
     info: fullInfo,
     async logits(windows): Promise<LogitsBatch> {
@@ -16,7 +24,9 @@ export function functionModel(vocabSize: number, fn: WindowLogitsFn, info: Parti
       windows.forEach((w, b) => {
         const out = fn(w);
         if (out.length !== w.length * vocabSize) {
-          throw new EvalInputError(`function model: expected ${w.length}×${vocabSize} logits for a window of ${w.length} tokens, found ${out.length} values`);
+          throw new EvalInputError(
+            `function model: expected ${w.length}×${vocabSize} logits for a window of ${w.length} tokens, found ${out.length} values`,
+          );
         }
         data.set(out, b * seqLen * vocabSize);
       });

@@ -12,7 +12,10 @@ export interface LoadOptions extends OrtOptions {
 /** Load a model folder or `.onnx` file with the chosen backend. */
 export async function loadModel(path: string, options: LoadOptions = {}): Promise<CausalLM> {
   if (options.backend === 'transformers') {
-    return loadTransformersModel(path, { ...(options.threads !== undefined ? { threads: options.threads } : {}), ...(options.executionProvider ? { device: options.executionProvider } : {}) });
+    return loadTransformersModel(path, {
+      ...(options.threads !== undefined ? { threads: options.threads } : {}),
+      ...(options.executionProvider ? { device: options.executionProvider } : {}),
+    });
   }
   return loadOrtModel(path, options);
 }

@@ -33,12 +33,15 @@ function kvLayout(session: ort.InferenceSession, config: Record<string, unknown>
   const layers = past.length / 2;
   const first = session.inputMetadata.find((m) => m.name === 'past_key_values.0.key');
   if (!Number.isInteger(layers) || !first || !first.isTensor) {
-    throw new EvalInputError(`ONNX model: past_key_values inputs must come in .key/.value pairs numbered from 0, found ${past.map((m) => m.name).join(', ')}`);
+    throw new EvalInputError(
+      `ONNX model: past_key_values inputs must come in .key/.value pairs numbered from 0, found ${past.map((m) => m.name).join(', ')}`,
+    );
   }
   const dim = (i: number, key: string): number => {
     const d = first.shape[i];
     const value = typeof d === 'number' ? d : configInt(config, key);
-    if (value === undefined) throw new EvalInputError(`ONNX model: past_key_values.0.key dimension ${i} is symbolic and config.json has no '${key}'`);
+    if (value === undefined)
+      throw new EvalInputError(`ONNX model: past_key_values.0.key dimension ${i} is symbolic and config.json has no '${key}'`);
     return value;
   };
   const heads = configInt(config, 'num_attention_heads');
@@ -78,7 +81,8 @@ export async function loadOrtModel(path: string, options: OrtOptions = {}): Prom
   const unknown = session.inputNames.filter((n) => !KNOWN_INPUT.test(n));
   if (!inputs.has('input_ids') || unknown.length > 0 || !session.outputNames.includes('logits')) {
     throw new EvalInputError(
-      `ONNX model '${files.onnxPath}': expected inputs input_ids[, attention_mask, position_ids, past_key_values.{i}.key|value] and output logits; ` +
+      `ONNX model '${files.onnxPath}': expected inputs input_ids[, attention_mask, position_ids, past_key_values.{i}.key|value] and ` +
+        `output logits; ` +
         `found inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}]`,
     );
   }
@@ -86,13 +90,21 @@ export async function loadOrtModel(path: string, options: OrtOptions = {}): Prom
   const logitsMeta = session.outputMetadata.find((m) => m.name === 'logits');
   const vocabDim = logitsMeta?.isTensor ? logitsMeta.shape[2] : undefined;
   const vocabSize = typeof vocabDim === 'number' ? vocabDim : configInt(files.config, 'vocab_size');
-  if (vocabSize === undefined) throw new EvalInputError(`ONNX model '${files.onnxPath}': logits vocab dimension is symbolic and config.json has no vocab_size`);
+  if (vocabSize === undefined)
+    throw new EvalInputError(`ONNX model '${files.onnxPath}': logits vocab dimension is symbolic and config.json has no vocab_size`);
   const bos = configInt(files.config, 'bos_token_id');
   const maxPositions = configInt(files.config, 'max_position_embeddings');
   const dtype = options.dtype ?? (typeof files.config?.scalewise_dtype === 'string' ? files.config.scalewise_dtype : 'fp32');
   const info: ModelInfo = {
-    backend: 'onnxruntime-node', threads: options.threads ?? null, executionProvider: ep, dtype, vocabSize,
-    path, modelBytes: files.modelBytes, kvCache: kv !== undefined, ...(bos !== undefined ? { bosTokenId: bos } : {}),
+    backend: 'onnxruntime-node',
+    threads: options.threads ?? null,
+    executionProvider: ep,
+    dtype,
+    vocabSize,
+    path,
+    modelBytes: files.modelBytes,
+    kvCache: kv !== undefined,
+    ...(bos !== undefined ? { bosTokenId: bos } : {}),
     ...(maxPositions !== undefined ? { maxPositions } : {}),
   };
 
@@ -102,7 +114,11 @@ export async function loadOrtModel(path: string, options: OrtOptions = {}): Prom
     const dims = [batch, kv.kvHeads, 0, kv.headDim];
     for (let i = 0; i < kv.layers; i++) {
       for (const part of ['key', 'value']) {
-        feeds[`past_key_values.${i}.${part}`] = new ort.Tensor(kv.type, kv.type === 'float16' ? new Uint16Array(0) : new Float32Array(0), dims);
+        feeds[`past_key_values.${i}.${part}`] = new ort.Tensor(
+          kv.type,
+          kv.type === 'float16' ? new Uint16Array(0) : new Float32Array(0),
+          dims,
+        );
       }
     }
     return feeds;
@@ -140,7 +156,10 @@ export async function loadOrtModel(path: string, options: OrtOptions = {}): Prom
       const out = await run(feeds);
       const logits = out.logits;
       if (!logits || logits.dims.length !== 3 || logits.dims[0] !== batch || logits.dims[1] !== seqLen || logits.dims[2] !== vocabSize) {
-        throw new EvalError(`ONNX model '${files.onnxPath}': expected logits [${batch}, ${seqLen}, ${vocabSize}], found [${logits?.dims.join(', ') ?? 'none'}]`);
+        throw new EvalError(
+          `ONNX model '${files.onnxPath}': expected logits [${batch}, ${seqLen}, ${vocabSize}], found ` +
+            `[${logits?.dims.join(', ') ?? 'none'}]`,
+        );
       }
       return { data: logits.data as Float32Array, batch, seqLen, vocab: vocabSize, lengths: windows.map((w) => w.length) };
     },
@@ -156,7 +175,11 @@ export async function loadOrtModel(path: string, options: OrtOptions = {}): Prom
           const n = ids.length;
           const feeds: Record<string, ort.Tensor> = { input_ids: int64(ids, [1, n]), ...past };
           if (inputs.has('attention_mask')) feeds.attention_mask = int64(new Array<number>(length + n).fill(1), [1, length + n]);
-          if (inputs.has('position_ids')) feeds.position_ids = int64(Array.from({ length: n }, (_, i) => length + i), [1, n]);
+          if (inputs.has('position_ids'))
+            feeds.position_ids = int64(
+              Array.from({ length: n }, (_, i) => length + i),
+              [1, n],
+            );
           const out = await run(feeds);
           const next: Record<string, ort.Tensor> = {};
           for (let i = 0; i < kv.layers; i++) {

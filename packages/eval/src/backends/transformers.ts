@@ -25,10 +25,12 @@ interface TjsModel {
  * (`config.json`, `onnx/model.onnx`) offline: remote downloads are switched off before loading.
  */
 export async function loadTransformersModel(folder: string, options: TransformersOptions = {}): Promise<CausalLM> {
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new EvalInputError(`transformers.js backend needs a model folder; '${folder}' is not a folder`);
+  if (!existsSync(folder) || !statSync(folder).isDirectory())
+    throw new EvalInputError(`transformers.js backend needs a model folder; '${folder}' is not a folder`);
   const files = resolveModelFiles(folder);
   if (!files.config) throw new EvalInputError(`model folder '${folder}' has no config.json (transformers.js needs it)`);
-  if (!existsSync(join(folder, 'onnx', 'model.onnx'))) throw new EvalInputError(`model folder '${folder}' has no onnx/model.onnx (transformers.js layout)`);
+  if (!existsSync(join(folder, 'onnx', 'model.onnx')))
+    throw new EvalInputError(`model folder '${folder}' has no onnx/model.onnx (transformers.js layout)`);
   const tjs = await import('@huggingface/transformers');
   const abs = resolve(folder);
   tjs.env.allowRemoteModels = false;
@@ -52,8 +54,15 @@ export async function loadTransformersModel(folder: string, options: Transformer
   const bos = configInt(files.config, 'bos_token_id');
   const maxPositions = configInt(files.config, 'max_position_embeddings');
   const info: ModelInfo = {
-    backend: 'transformers.js', threads: options.threads ?? null, executionProvider: options.device ?? 'cpu', dtype: 'fp32', vocabSize,
-    path: folder, modelBytes: files.modelBytes, kvCache: true, ...(bos !== undefined ? { bosTokenId: bos } : {}),
+    backend: 'transformers.js',
+    threads: options.threads ?? null,
+    executionProvider: options.device ?? 'cpu',
+    dtype: 'fp32',
+    vocabSize,
+    path: folder,
+    modelBytes: files.modelBytes,
+    kvCache: true,
+    ...(bos !== undefined ? { bosTokenId: bos } : {}),
     ...(maxPositions !== undefined ? { maxPositions } : {}),
   };
   const int64 = (values: number[], dims: number[]) => new tjs.Tensor('int64', BigInt64Array.from(values.map(BigInt)), dims);
@@ -67,7 +76,8 @@ export async function loadTransformersModel(folder: string, options: Transformer
   };
   const logitsOf = (out: TjsOutputs, dims: number[]): Float32Array => {
     const logits = out.logits;
-    if (!logits || logits.dims.join() !== dims.join()) throw new EvalError(`transformers.js: expected logits [${dims.join(', ')}], found [${logits?.dims.join(', ') ?? 'none'}]`);
+    if (!logits || logits.dims.join() !== dims.join())
+      throw new EvalError(`transformers.js: expected logits [${dims.join(', ')}], found [${logits?.dims.join(', ') ?? 'none'}]`);
     return logits.data as Float32Array;
   };
 

@@ -14,7 +14,13 @@ export interface BandwidthResult {
   by_method: Record<string, number>;
 }
 
-async function timeOrt(build: (g: Graph, w: string, x: string) => string, n: number, rows: number, threads: number | undefined, passes: number): Promise<number> {
+async function timeOrt(
+  build: (g: Graph, w: string, x: string) => string,
+  n: number,
+  rows: number,
+  threads: number | undefined,
+  passes: number,
+): Promise<number> {
   const g = new Graph('bandwidth');
   const w = g.initializer('w', { dtype: 'float32', dims: [rows, n / rows], data: new Float32Array(n).fill(1) });
   const x = g.input('x', 'float32', [1, rows]);
@@ -56,7 +62,13 @@ export async function measureBandwidth(options: { bytes?: number; passes?: numbe
   }
   byMethod['wasm simd sum (1 thread)'] = best;
   const axis = (g: Graph) => g.constant({ dtype: 'int64', dims: [1], data: BigInt64Array.from([1n]) });
-  byMethod['onnxruntime ReduceSum'] = await timeOrt((g, w) => g.op1('ReduceSum', [w, axis(g)], { keepdims: { type: 'int', value: 1 } }), n, rows, options.threads, passes);
+  byMethod['onnxruntime ReduceSum'] = await timeOrt(
+    (g, w) => g.op1('ReduceSum', [w, axis(g)], { keepdims: { type: 'int', value: 1 } }),
+    n,
+    rows,
+    options.threads,
+    passes,
+  );
   byMethod['onnxruntime MatMul [1,K]x[K,N]'] = await timeOrt((g, w, x) => g.op1('MatMul', [x, w]), n, rows, options.threads, passes);
   const [method, value] = Object.entries(byMethod).reduce((a, b) => (b[1] > a[1] ? b : a));
   return { bytes_per_second: value, buffer_bytes: n * 4, method, threads: options.threads ?? null, by_method: byMethod };

@@ -8,7 +8,10 @@ import type { BenchResult, BenchSpec } from './run-bench.js';
  * Run `runBench` in a fresh Node process and return its result, so the reported peak RSS is the
  * model's alone. Progress lines from the child go to `onProgress`.
  */
-export async function runBenchIsolated(spec: Omit<BenchSpec, 'onProgress'>, onProgress?: (test: string, done: number, total: number) => void): Promise<BenchResult> {
+export async function runBenchIsolated(
+  spec: Omit<BenchSpec, 'onProgress'>,
+  onProgress?: (test: string, done: number, total: number) => void,
+): Promise<BenchResult> {
   const here = fileURLToPath(import.meta.url);
   const fromSource = here.endsWith('.ts');
   const script = resolve(here, '..', fromSource ? 'child.ts' : 'child.js');
@@ -37,7 +40,9 @@ export async function runBenchIsolated(spec: Omit<BenchSpec, 'onProgress'>, onPr
   try {
     parsed = JSON.parse(last);
   } catch {
-    throw new EvalError(`benchmark process exited with code ${code} without a result${err ? `: ${err.trim().split('\n').slice(-3).join(' | ')}` : ''}`);
+    throw new EvalError(
+      `benchmark process exited with code ${code} without a result${err ? `: ${err.trim().split('\n').slice(-3).join(' | ')}` : ''}`,
+    );
   }
   const failure = (parsed as { error?: { name: string; message: string } }).error;
   if (failure) throw failure.name.endsWith('InputError') ? new EvalInputError(failure.message) : new EvalError(failure.message);

@@ -9,7 +9,10 @@ import { writeInt8ModelFolder } from '../quantize/int8.js';
  * A random-weight export of a preset (real shapes, seeded weights), written once to
  * `<cache>/models/<preset>-random-s<seed>[-int8]` and reused: what `scalewise bench --preset NAME --random` measures.
  */
-export async function randomPresetFolder(preset: string, options: { seed?: number; cacheDir?: string; dtype?: 'fp32' | 'int8' } = {}): Promise<{ dir: string; reused: boolean }> {
+export async function randomPresetFolder(
+  preset: string,
+  options: { seed?: number; cacheDir?: string; dtype?: 'fp32' | 'int8' } = {},
+): Promise<{ dir: string; reused: boolean }> {
   const config = getPreset(preset);
   const seed = options.seed ?? 0;
   const dtype = options.dtype ?? 'fp32';

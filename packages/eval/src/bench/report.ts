@@ -18,12 +18,23 @@ export interface BenchReport extends BenchResult {
 }
 
 const UNITS = {
-  avg_ts: 'tokens/s', stddev_ts: 'tokens/s (sample sd over repetitions)', avg_ms_per_token: 'ms/token', cpu_ms_per_token: 'process CPU ms (all threads) per token',
-  peak_rss_bytes: 'bytes', model_bytes: 'bytes', bytes_per_token: 'bytes read per generated token', kv_cache_bytes: 'bytes', memory_bandwidth_bytes_per_second: 'bytes/s',
-  params: 'parameters incl. embeddings (tied head once)', params_non_embedding: 'parameters excl. embeddings',
+  avg_ts: 'tokens/s',
+  stddev_ts: 'tokens/s (sample sd over repetitions)',
+  avg_ms_per_token: 'ms/token',
+  cpu_ms_per_token: 'process CPU ms (all threads) per token',
+  peak_rss_bytes: 'bytes',
+  model_bytes: 'bytes',
+  bytes_per_token: 'bytes read per generated token',
+  kv_cache_bytes: 'bytes',
+  memory_bandwidth_bytes_per_second: 'bytes/s',
+  params: 'parameters incl. embeddings (tied head once)',
+  params_non_embedding: 'parameters excl. embeddings',
 };
 
-export function benchReport(result: BenchResult, options: { bandwidth?: BandwidthResult | null; preset?: string | null } = {}): BenchReport {
+export function benchReport(
+  result: BenchResult,
+  options: { bandwidth?: BandwidthResult | null; preset?: string | null } = {},
+): BenchReport {
   const bw = options.bandwidth ?? null;
   const bound = bw ? bw.bytes_per_second / result.bytes_per_token : null;
   const preset = options.preset ?? null;
@@ -45,20 +56,37 @@ const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 export function formatBenchReport(r: BenchReport): string {
   const lines = [
     `model: ${r.model} (${mib(r.model_bytes)}, ${r.params?.toLocaleString('en-US') ?? '?'} params, ${r.dtype})`,
-    `backend: ${r.backend} (${r.execution_provider}), threads: ${r.threads}${r.spinning === false ? ' (no spinning)' : ''}, repetitions: ${r.reps}`,
+    `backend: ${r.backend} (${r.execution_provider}), threads: ${r.threads}${r.spinning === false ? ' (no spinning)' : ''}, ` +
+      `repetitions: ${r.reps}`,
     '',
     '| test   |            t/s |   ms/token | CPU ms/token | KV cache  |',
     '| ------ | -------------: | ---------: | -----------: | --------: |',
   ];
-  const row = (name: string, s: { avg_ts: number; stddev_ts: number; avg_ms_per_token: number; cpu_ms_per_token: number; kv_cache_bytes: number }) =>
-    `| ${name.padEnd(6)} | ${`${s.avg_ts.toFixed(2)} ± ${s.stddev_ts.toFixed(2)}`.padStart(14)} | ${s.avg_ms_per_token.toFixed(2).padStart(10)} | ${s.cpu_ms_per_token.toFixed(2).padStart(12)} | ${mib(s.kv_cache_bytes).padStart(9)} |`;
+  const row = (
+    name: string,
+    s: { avg_ts: number; stddev_ts: number; avg_ms_per_token: number; cpu_ms_per_token: number; kv_cache_bytes: number },
+  ) =>
+    `| ${name.padEnd(6)} | ${`${s.avg_ts.toFixed(2)} ± ${s.stddev_ts.toFixed(2)}`.padStart(14)} | ` +
+    `${s.avg_ms_per_token.toFixed(2).padStart(10)} | ${s.cpu_ms_per_token.toFixed(2).padStart(12)} | ` +
+    `${mib(s.kv_cache_bytes).padStart(9)} |`;
   if (r.pp) lines.push(row(`pp${r.pp.n_prompt}`, r.pp));
   if (r.tg) lines.push(row(`tg${r.tg.n_gen}`, r.tg));
-  lines.push('', `peak RSS: ${mib(r.peak_rss_bytes)} (load included)${r.peak_rss_run_bytes !== null ? `, ${mib(r.peak_rss_run_bytes)} during pp/tg` : ''}`);
+  lines.push(
+    '',
+    `peak RSS: ${mib(r.peak_rss_bytes)} (load included)` +
+      (r.peak_rss_run_bytes !== null ? `, ${mib(r.peak_rss_run_bytes)} during pp/tg` : ''),
+  );
   if (r.bandwidth_bound_tg_ts !== null && r.memory_bandwidth_bytes_per_second !== null) {
-    lines.push(`memory bandwidth: ${(r.memory_bandwidth_bytes_per_second / 1e9).toFixed(1)} GB/s (${r.bandwidth?.method}) → tg bound ${r.bandwidth_bound_tg_ts.toFixed(1)} tokens/s; tg reaches ${((r.tg_fraction_of_bound ?? 0) * 100).toFixed(0)}%`);
+    lines.push(
+      `memory bandwidth: ${(r.memory_bandwidth_bytes_per_second / 1e9).toFixed(1)} GB/s (${r.bandwidth?.method}) → tg bound ` +
+        `${r.bandwidth_bound_tg_ts.toFixed(1)} tokens/s; tg reaches ${((r.tg_fraction_of_bound ?? 0) * 100).toFixed(0)}%`,
+    );
   }
-  lines.push(`machine load (1-min average) ${r.system.loadavg_1m_before.toFixed(1)} → ${r.system.loadavg_1m_after.toFixed(1)} on ${r.system.cpus} CPUs`);
-  if (r.reference_t4_no_kv_cache_ts !== null) lines.push(`original study (T4 GPU, fp16, no KV cache): ${r.reference_t4_no_kv_cache_ts.toFixed(1)} tokens/s`);
+  lines.push(
+    `machine load (1-min average) ${r.system.loadavg_1m_before.toFixed(1)} → ${r.system.loadavg_1m_after.toFixed(1)} on ` +
+      `${r.system.cpus} CPUs`,
+  );
+  if (r.reference_t4_no_kv_cache_ts !== null)
+    lines.push(`original study (T4 GPU, fp16, no KV cache): ${r.reference_t4_no_kv_cache_ts.toFixed(1)} tokens/s`);
   return `${lines.join('\n')}\n`;
 }

@@ -64,7 +64,8 @@ export async function runBench(spec: BenchSpec): Promise<BenchResult> {
     peak_rss_run_bytes: reset ? peakRun : null,
     rss_after_load_bytes: rssAfterLoad,
     model_bytes: files.modelBytes,
-    bytes_per_token: typeof files.config?.scalewise_bytes_per_token === 'number' ? files.config.scalewise_bytes_per_token : files.modelBytes,
+    bytes_per_token:
+      typeof files.config?.scalewise_bytes_per_token === 'number' ? files.config.scalewise_bytes_per_token : files.modelBytes,
     params: params?.total ?? null,
     params_non_embedding: params?.nonEmbedding ?? null,
     threads: spec.threads ?? availableParallelism(),

@@ -95,7 +95,10 @@ export async function benchThroughput(lm: CausalLM, options: ThroughputOptions =
   const pp = options.pp ?? 512;
   const tg = options.tg ?? 128;
   const reps = options.reps ?? 5;
-  for (const [name, v] of [['pp', pp], ['tg', tg]] as const) {
+  for (const [name, v] of [
+    ['pp', pp],
+    ['tg', tg],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0) throw new EvalInputError(`--${name} must be a non-negative integer, found ${v}`);
   }
   if (pp === 0 && tg === 0) throw new EvalInputError('--pp and --tg are both 0: nothing to measure');

@@ -24,7 +24,11 @@ export function sampleSd(values: ArrayLike<number>): number {
  * Bootstrap standard errors over documents (resampled with replacement, seeded) of the
  * ratio metrics −Σll/Σtokens (nats/token) and −Σll/Σbytes/ln 2 (bits/byte).
  */
-export function bootstrapRatios(docs: readonly DocTotals[], samples: number, seed: number): { nllPerToken: number; bitsPerByte: number | null } | null {
+export function bootstrapRatios(
+  docs: readonly DocTotals[],
+  samples: number,
+  seed: number,
+): { nllPerToken: number; bitsPerByte: number | null } | null {
   const n = docs.length;
   if (n < 2 || samples < 2) return null;
   const rand = createRng(seed);

@@ -29,7 +29,10 @@ describe('fromEvalWindows (windows from @scalewise/data)', () => {
   });
 
   it('strided windows score exactly what @scalewise/data says (direct computation on its input/target/scoreFrom)', async () => {
-    for (const [maxLength, stride] of [[8, 3], [10, 5]] as const) {
+    for (const [maxLength, stride] of [
+      [8, 3],
+      [10, 5],
+    ] as const) {
       const windows = evalWindows(doc, { maxLength, mode: 'strided', stride, prefixId: 0 });
       let ll = 0;
       let n = 0;

@@ -30,7 +30,10 @@ export async function corpusDocuments(corpus: string, tokenizer: TextTokenizer, 
     // Text and JSON Lines corpora are decoded strictly by @scalewise/data (invalid UTF-8 is refused with its offset),
     // so a U+FFFD there is a real character. Parquet strings arrive decoded: say so if they hold replacements.
     if (/\.parquet$/i.test(corpus) && doc.text.includes('\uFFFD')) {
-      options.onWarning?.(`corpus ${corpus} document ${doc.id}: holds U+FFFD replacement characters (invalid UTF-8 in the source?); bytes counted from the decoded text`);
+      options.onWarning?.(
+        `corpus ${corpus} document ${doc.id}: holds U+FFFD replacement characters (invalid UTF-8 in the source?); ` +
+          'bytes counted from the decoded text',
+      );
     }
     docs.push(entry);
     if (options.limit !== undefined && docs.length >= options.limit) break;
@@ -43,10 +46,13 @@ export async function corpusDocuments(corpus: string, tokenizer: TextTokenizer, 
  * Convert windows in @scalewise/data's `evalWindows` shape ({input, target = input shifted by one, scoreFrom})
  * to scoring windows, so eval scores exactly what the trainer's validation scores.
  */
-export function fromEvalWindows(windows: ReadonlyArray<{ input: ArrayLike<number>; target: ArrayLike<number>; scoreFrom: number }>): ScoreWindow[] {
+export function fromEvalWindows(
+  windows: ReadonlyArray<{ input: ArrayLike<number>; target: ArrayLike<number>; scoreFrom: number }>,
+): ScoreWindow[] {
   return windows.map((w, i) => {
     const n = w.input.length;
-    if (w.target.length !== n || n === 0) throw new EvalInputError(`window ${i}: input and target must have the same non-zero length, found ${n} and ${w.target.length}`);
+    if (w.target.length !== n || n === 0)
+      throw new EvalInputError(`window ${i}: input and target must have the same non-zero length, found ${n} and ${w.target.length}`);
     for (let j = 0; j + 1 < n; j++) {
       if (w.target[j] !== w.input[j + 1]) throw new EvalInputError(`window ${i}: target must be input shifted by one (mismatch at ${j})`);
     }

@@ -43,7 +43,11 @@ describe('perplexity', () => {
   it('a uniform-logits ONNX model has perplexity = vocab size exactly, under every window scheme', async () => {
     const lm = await loadOrtModel(writeBigramFolder(join(dir, 'uniform'), new Float32Array(V * V), V), { threads: 1 });
     const docs = randomDocs(12, 3);
-    for (const [maxLength, stride] of [[16, 16], [16, 5], [4, 4]] as const) {
+    for (const [maxLength, stride] of [
+      [16, 16],
+      [16, 5],
+      [4, 4],
+    ] as const) {
       const r = await perplexity(lm, docs, { maxLength, stride, batchSize: 3 });
       expect(r.token_perplexity).toBeCloseTo(V, 10);
       expect(r.nll_per_token).toBeCloseTo(Math.log(V), 12);
@@ -60,7 +64,11 @@ describe('perplexity', () => {
     const { ll, n } = bigramLogLik(table, docs, 0);
     const words = docs.reduce((s, d) => s + d.text.split(/\s+/).length, 0);
     const bytes = docs.reduce((s, d) => s + Buffer.byteLength(d.text), 0);
-    for (const [maxLength, stride] of [[8, 8], [8, 3], [64, 64]] as const) {
+    for (const [maxLength, stride] of [
+      [8, 8],
+      [8, 3],
+      [64, 64],
+    ] as const) {
       const r = await perplexity(lm, docs, { maxLength, stride });
       expect(r.log_likelihood).toBeCloseTo(ll, 9);
       expect(r.tokens).toBe(n);
@@ -124,7 +132,9 @@ describe('positions and word counts (issue #20, #17)', () => {
   const flat = functionModel(V, (ids) => new Float32Array(ids.length * V), { maxPositions: 8 });
 
   it('refuses a max length beyond the model positions before scoring, naming both', async () => {
-    await expect(perplexity(flat, [{ tokens: [1, 2, 3] }], { maxLength: 9, prefixToken: 0, bootstrap: 0 })).rejects.toThrow(/max length 9 exceeds the model's 8 positions/);
+    await expect(perplexity(flat, [{ tokens: [1, 2, 3] }], { maxLength: 9, prefixToken: 0, bootstrap: 0 })).rejects.toThrow(
+      /max length 9 exceeds the model's 8 positions/,
+    );
     const ok = await perplexity(flat, [{ tokens: [1, 2, 3] }], { maxLength: 8, prefixToken: 0, bootstrap: 0 });
     expect(ok.tokens).toBe(3);
   });

@@ -80,7 +80,10 @@ export async function perplexity(lm: CausalLM, docs: readonly PplDocument[], opt
       owner.push(d);
     }
   });
-  if (windows.length === 0) throw new EvalInputError(`perplexity: nothing to score in ${docs.length} documents (empty corpus, or single-token documents without a prefix token)`);
+  if (windows.length === 0)
+    throw new EvalInputError(
+      `perplexity: nothing to score in ${docs.length} documents (empty corpus, or single-token documents without a prefix token)`,
+    );
   const scores = await scoreWindows(lm, windows, options);
   const totals: DocTotals[] = docs.map((doc) => ({
     logLik: 0,
@@ -110,14 +113,22 @@ export async function perplexity(lm: CausalLM, docs: readonly PplDocument[], opt
     bits_per_byte: bytes ? bitsPerByte(-ll, bytes) : null,
     nll_per_token: nll,
     log_likelihood: ll,
-    tokens, words, bytes,
+    tokens,
+    words,
+    bytes,
     documents: docs.length,
     windows: windows.length,
     max_length: maxLength,
     stride,
     prefix_token: prefixToken,
     // Delta method: se(exp(x)) ≈ exp(x)·se(x).
-    stderr: boot ? { nll_per_token: boot.nllPerToken, token_perplexity: Math.exp(nll) * boot.nllPerToken, bits_per_byte: bytes ? boot.bitsPerByte : null } : null,
+    stderr: boot
+      ? {
+          nll_per_token: boot.nllPerToken,
+          token_perplexity: Math.exp(nll) * boot.nllPerToken,
+          bits_per_byte: bytes ? boot.bitsPerByte : null,
+        }
+      : null,
     bootstrap_samples: boot ? samples : 0,
     units: UNITS,
     model: lm.info,
@@ -125,7 +136,11 @@ export async function perplexity(lm: CausalLM, docs: readonly PplDocument[], opt
 }
 
 /** Mean loss over given windows (every scored target counted once), for comparison with a trainer's validation loss. */
-export async function windowLoss(lm: CausalLM, windows: readonly ScoreWindow[], options: ScoreOptions = {}): Promise<{ nll_per_token: number; perplexity: number; tokens: number }> {
+export async function windowLoss(
+  lm: CausalLM,
+  windows: readonly ScoreWindow[],
+  options: ScoreOptions = {},
+): Promise<{ nll_per_token: number; perplexity: number; tokens: number }> {
   const scores = await scoreWindows(lm, windows, options);
   let ll = 0;
   let tokens = 0;

@@ -19,7 +19,9 @@ export async function scoreWindows(lm: CausalLM, windows: readonly ScoreWindow[]
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new EvalInputError(`batch size must be a positive integer, found ${batchSize}`);
   for (const [i, w] of windows.entries()) {
     if (w.tokens.length < 2 || !Number.isInteger(w.scored) || w.scored < 1 || w.scored > w.tokens.length - 1) {
-      throw new EvalInputError(`window ${i}: expected ≥ 2 tokens and 1 ≤ scored ≤ tokens − 1, found ${w.tokens.length} tokens, scored ${w.scored}`);
+      throw new EvalInputError(
+        `window ${i}: expected ≥ 2 tokens and 1 ≤ scored ≤ tokens − 1, found ${w.tokens.length} tokens, scored ${w.scored}`,
+      );
     }
   }
   const longest = windows.reduce((m, w) => Math.max(m, w.tokens.length - 1), 0);

@@ -16,7 +16,10 @@ function lmEvalWindows(tokens: number[], prefix: number, maxSeqLen: number): Arr
     predicted += winPred;
   }
   // make_disjoint_window: the model reads context[: len(context) - (len(cont) - 1)] + cont[:-1].
-  return out.map(({ context, cont }) => ({ input: [...context.slice(0, context.length - (cont.length - 1)), ...cont.slice(0, -1)], targets: cont }));
+  return out.map(({ context, cont }) => ({
+    input: [...context.slice(0, context.length - (cont.length - 1)), ...cont.slice(0, -1)],
+    targets: cont,
+  }));
 }
 
 // The Hugging Face fixed-length perplexity loop: which (input, scored targets) each window has.
@@ -50,13 +53,21 @@ describe('rollingWindows', () => {
     });
   }
 
-  for (const [maxLength, stride] of [[8, 4], [8, 1], [8, 7], [5, 2], [30, 10]] as const) {
+  for (const [maxLength, stride] of [
+    [8, 4],
+    [8, 1],
+    [8, 7],
+    [5, 2],
+    [30, 10],
+  ] as const) {
     it(`matches the HF strided loop, max length ${maxLength}, stride ${stride}`, () => {
       const seq = [7, ...doc];
       const ours = rollingWindows(doc, { maxLength, stride, prefixToken: 7 });
       const theirs = hfWindows(seq, maxLength, stride);
       // HF's windows score the same targets; their input is ours plus one extra trailing token the causal model ignores.
-      expect(ours.map((w) => Array.from(w.tokens.subarray(w.tokens.length - w.scored)))).toEqual(theirs.map((w) => w.targets).filter((t) => t.length > 0));
+      expect(ours.map((w) => Array.from(w.tokens.subarray(w.tokens.length - w.scored)))).toEqual(
+        theirs.map((w) => w.targets).filter((t) => t.length > 0),
+      );
       expect(ours.map((w) => Array.from(w.tokens.subarray(0, -1)))).toEqual(theirs.filter((w) => w.targets.length > 0).map((w) => w.input));
       // every document token is scored exactly once
       expect(ours.flatMap((w) => Array.from(w.tokens.subarray(w.tokens.length - w.scored)))).toEqual(doc);
@@ -67,7 +78,9 @@ describe('rollingWindows', () => {
     const ws = rollingWindows([1, 2, 3], { maxLength: 2, stride: 2, prefixToken: null });
     expect(ws.flatMap((w) => Array.from(w.tokens.subarray(w.tokens.length - w.scored)))).toEqual([2, 3]);
     expect(rollingWindows([1], { maxLength: 4, stride: 4, prefixToken: null })).toEqual([]);
-    expect(() => rollingWindows(doc, { maxLength: 4, stride: 5, prefixToken: 0 })).toThrow(/stride must be an integer in \[1, max length = 4\], found 5/);
+    expect(() => rollingWindows(doc, { maxLength: 4, stride: 5, prefixToken: 0 })).toThrow(
+      /stride must be an integer in \[1, max length = 4\], found 5/,
+    );
   });
 });
 
@@ -78,7 +91,8 @@ describe('rollingWindows is @scalewise/data evalWindows in ScoreWindow shape (on
       for (let maxLength = 1; maxLength <= 12; maxLength++) {
         if (n > 0) {
           const ours = rollingWindows(d, { maxLength, stride: maxLength, prefixToken: 7 }).map((w) => ({
-            input: Array.from(w.tokens.subarray(0, -1)), targets: Array.from(w.tokens.subarray(w.tokens.length - w.scored)),
+            input: Array.from(w.tokens.subarray(0, -1)),
+            targets: Array.from(w.tokens.subarray(w.tokens.length - w.scored)),
           }));
           expect(ours).toEqual(lmEvalWindows(d, 7, maxLength));
         }

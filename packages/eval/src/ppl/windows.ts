@@ -45,9 +45,10 @@ export function rollingWindows(doc: ArrayLike<number>, options: WindowOptions): 
   // Without a prefix token the document's first token plays its part: it is read, never scored.
   const [prefixId, body] = prefixToken === null ? [doc[0], Array.prototype.slice.call(doc, 1) as number[]] : [prefixToken, doc];
   if (prefixId === undefined || body.length === 0) return [];
-  const windows = stride === maxLength
-    ? evalWindows(body, { maxLength, mode: 'disjoint', prefixId })
-    : evalWindows(body, { maxLength: maxLength - 1, mode: 'strided', stride, prefixId });
+  const windows =
+    stride === maxLength
+      ? evalWindows(body, { maxLength, mode: 'disjoint', prefixId })
+      : evalWindows(body, { maxLength: maxLength - 1, mode: 'strided', stride, prefixId });
   return windows.map((w) => {
     const tokens = new Int32Array(w.input.length + 1);
     tokens.set(w.input);

@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import type { ModelConfig, ModelWeights } from '@scalewise/models';
 import {
-  buildInferenceGraph, encodeModel, modelFolderConfig, writeFileAtomic, type Graph, type NodeDef,
+  buildInferenceGraph,
+  encodeModel,
+  modelFolderConfig,
+  writeFileAtomic,
+  type Graph,
+  type NodeDef,
 } from '@scalewise/models/internals';
 
 export interface QuantizeStats {
@@ -54,7 +59,15 @@ export function quantizeGraphInt8(g: Graph): QuantizeStats {
     const perm = t?.attrs.perm;
     const wName = t?.inputs[0] ?? '';
     const w = g.initializers.get(wName);
-    if (!t || t.opType !== 'Transpose' || !w || w.dtype !== 'float32' || w.dims.length !== 2 || (perm && perm.type === 'ints' && perm.value.join() !== '1,0')) continue;
+    if (
+      !t ||
+      t.opType !== 'Transpose' ||
+      !w ||
+      w.dtype !== 'float32' ||
+      w.dims.length !== 2 ||
+      (perm && perm.type === 'ints' && perm.value.join() !== '1,0')
+    )
+      continue;
     let inputs = done.get(wName);
     if (!inputs) {
       const [out, inDim] = w.dims as [number, number];
@@ -104,7 +117,14 @@ export function quantizeGraphInt8(g: Graph): QuantizeStats {
  * config.json gains `scalewise_dtype: "int8"` and `scalewise_bytes_per_token`). onnxruntime only: transformers.js
  * does not know the contrib op layout under this file name.
  */
-export async function writeInt8ModelFolder(dir: string, options: { config: ModelConfig; weights: ModelWeights; tokenizer?: { tokenizerJson: Record<string, unknown>; tokenizerConfig: Record<string, unknown> } }): Promise<QuantizeStats> {
+export async function writeInt8ModelFolder(
+  dir: string,
+  options: {
+    config: ModelConfig;
+    weights: ModelWeights;
+    tokenizer?: { tokenizerJson: Record<string, unknown>; tokenizerConfig: Record<string, unknown> };
+  },
+): Promise<QuantizeStats> {
   const g = buildInferenceGraph(options.config, options.weights, { fuseProjections: false });
   const stats = quantizeGraphInt8(g);
   await writeFileAtomic(join(dir, 'onnx', 'model.onnx'), encodeModel(g, { docString: `scalewise int8 export of ${options.config.name}` }));
@@ -113,7 +133,11 @@ export async function writeInt8ModelFolder(dir: string, options: { config: Model
     await writeFileAtomic(join(dir, 'tokenizer.json'), json(options.tokenizer.tokenizerJson));
     await writeFileAtomic(join(dir, 'tokenizer_config.json'), json(options.tokenizer.tokenizerConfig));
   }
-  const hf = { ...modelFolderConfig(options.config, options.tokenizer), scalewise_dtype: 'int8', scalewise_bytes_per_token: stats.bytes_per_token };
+  const hf = {
+    ...modelFolderConfig(options.config, options.tokenizer),
+    scalewise_dtype: 'int8',
+    scalewise_bytes_per_token: stats.bytes_per_token,
+  };
   await writeFileAtomic(join(dir, 'config.json'), json(hf));
   return stats;
 }

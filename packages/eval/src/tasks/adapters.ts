@@ -73,7 +73,11 @@ function labelled(row: Row, answerKey: string, where: string): { texts: string[]
 
 /** HellaSwag preprocessing (lm-eval tasks/hellaswag/utils.py): strip WikiHow bracket artifacts. */
 export function hellaswagPreprocess(text: string): string {
-  return text.trim().replace(/ \[title\]/g, '. ').replace(/\[.*?\]/g, '').replace(/ {2}/g, ' ');
+  return text
+    .trim()
+    .replace(/ \[title\]/g, '. ')
+    .replace(/\[.*?\]/g, '')
+    .replace(/ {2}/g, ' ');
 }
 
 /** Python's str.capitalize(): first character upper case, the rest lower case. */
@@ -82,7 +86,9 @@ function capitalize(s: string): string {
 }
 
 const arc = (name: string): TaskAdapter => ({
-  name, version: 1, metrics: ['acc', 'acc_norm'],
+  name,
+  version: 1,
+  metrics: ['acc', 'acc_norm'],
   toItem(row, i, where) {
     const { texts, gold } = labelled(row, str(row, 'answerKey', where), where);
     return shared(idOf(row, i), `Question: ${str(row, 'question', where)}\nAnswer:`, texts, gold);
@@ -92,16 +98,24 @@ const arc = (name: string): TaskAdapter => ({
 /** The built-in adapters, by lm-eval task name; `generic` reads the project's own JSONL format. */
 export const ADAPTERS: Record<string, TaskAdapter> = {
   generic: {
-    name: 'generic', version: 0, metrics: ['acc', 'acc_norm'],
+    name: 'generic',
+    version: 0,
+    metrics: ['acc', 'acc_norm'],
     toItem(row, i, where) {
       const choices = strArray(row.choices, 'choices', where);
       const gold = index(row.gold, choices.length, 'gold', where);
       if (Array.isArray(row.context)) {
         // Partial scoring: one context per choice, one shared continuation (as WinoGrande).
         const contexts = strArray(row.context, 'context', where);
-        if (contexts.length !== choices.length) throw new EvalInputError(`${where}: 'context' has ${contexts.length} entries but 'choices' has ${choices.length}`);
+        if (contexts.length !== choices.length)
+          throw new EvalInputError(`${where}: 'context' has ${contexts.length} entries but 'choices' has ${choices.length}`);
         const continuation = str(row, 'continuation', where);
-        return { id: idOf(row, i), requests: contexts.map((context) => ({ context, continuation: ` ${continuation}` })), choiceLengths: contexts.map(() => continuation.length), gold };
+        return {
+          id: idOf(row, i),
+          requests: contexts.map((context) => ({ context, continuation: ` ${continuation}` })),
+          choiceLengths: contexts.map(() => continuation.length),
+          gold,
+        };
       }
       return shared(idOf(row, i), str(row, 'context', where), choices, gold);
     },
@@ -109,19 +123,36 @@ export const ADAPTERS: Record<string, TaskAdapter> = {
   arc_easy: arc('arc_easy'),
   arc_challenge: arc('arc_challenge'),
   piqa: {
-    name: 'piqa', version: 1, metrics: ['acc', 'acc_norm'],
-    toItem: (row, i, where) => shared(idOf(row, i), `Question: ${str(row, 'goal', where)}\nAnswer:`, [str(row, 'sol1', where), str(row, 'sol2', where)], index(row.label, 2, 'label', where)),
+    name: 'piqa',
+    version: 1,
+    metrics: ['acc', 'acc_norm'],
+    toItem: (row, i, where) =>
+      shared(
+        idOf(row, i),
+        `Question: ${str(row, 'goal', where)}\nAnswer:`,
+        [str(row, 'sol1', where), str(row, 'sol2', where)],
+        index(row.label, 2, 'label', where),
+      ),
   },
   hellaswag: {
-    name: 'hellaswag', version: 1, metrics: ['acc', 'acc_norm'],
+    name: 'hellaswag',
+    version: 1,
+    metrics: ['acc', 'acc_norm'],
     toItem(row, i, where) {
       const ctx = `${str(row, 'ctx_a', where)} ${capitalize(str(row, 'ctx_b', where))}`;
       const endings = strArray(row.endings, 'endings', where).map(hellaswagPreprocess);
-      return shared(idOf(row, i), hellaswagPreprocess(`${str(row, 'activity_label', where)}: ${ctx}`), endings, index(row.label, endings.length, 'label', where));
+      return shared(
+        idOf(row, i),
+        hellaswagPreprocess(`${str(row, 'activity_label', where)}: ${ctx}`),
+        endings,
+        index(row.label, endings.length, 'label', where),
+      );
     },
   },
   winogrande: {
-    name: 'winogrande', version: 1, metrics: ['acc'],
+    name: 'winogrande',
+    version: 1,
+    metrics: ['acc'],
     toItem(row, i, where) {
       const sentence = str(row, 'sentence', where);
       const blank = sentence.indexOf('_');
@@ -129,7 +160,8 @@ export const ADAPTERS: Record<string, TaskAdapter> = {
       const target = sentence.slice(blank + 1).trim();
       const options = [str(row, 'option1', where), str(row, 'option2', where)];
       const answer = String(row.answer);
-      if (answer !== '1' && answer !== '2') throw new EvalInputError(`${where}: field 'answer' must be "1" or "2", found ${JSON.stringify(row.answer)}`);
+      if (answer !== '1' && answer !== '2')
+        throw new EvalInputError(`${where}: field 'answer' must be "1" or "2", found ${JSON.stringify(row.answer)}`);
       return {
         id: idOf(row, i),
         requests: options.map((o) => ({ context: sentence.slice(0, blank) + o, continuation: ` ${target}` })),
@@ -139,7 +171,9 @@ export const ADAPTERS: Record<string, TaskAdapter> = {
     },
   },
   boolq: {
-    name: 'boolq', version: 2, metrics: ['acc'],
+    name: 'boolq',
+    version: 2,
+    metrics: ['acc'],
     toItem(row, i, where) {
       // super_glue/boolq has `label` (0/1); google/boolq has `answer` (boolean).
       const gold = typeof row.answer === 'boolean' ? Number(row.answer) : index(row.label, 2, 'label', where);
@@ -147,15 +181,24 @@ export const ADAPTERS: Record<string, TaskAdapter> = {
     },
   },
   openbookqa: {
-    name: 'openbookqa', version: 1, metrics: ['acc', 'acc_norm'],
+    name: 'openbookqa',
+    version: 1,
+    metrics: ['acc', 'acc_norm'],
     toItem(row, i, where) {
       const { texts, gold } = labelled(row, str(row, 'answerKey', where).trimStart(), where);
       return shared(idOf(row, i), str(row, 'question_stem', where), texts, gold);
     },
   },
   social_iqa: {
-    name: 'social_iqa', version: 0, metrics: ['acc'],
+    name: 'social_iqa',
+    version: 0,
+    metrics: ['acc'],
     toItem: (row, i, where) =>
-      shared(idOf(row, i), `Q: ${str(row, 'context', where)} ${str(row, 'question', where)}\nA:`, [str(row, 'answerA', where), str(row, 'answerB', where), str(row, 'answerC', where)], index(Number(row.label) - 1, 3, 'label (1-based)', where)),
+      shared(
+        idOf(row, i),
+        `Q: ${str(row, 'context', where)} ${str(row, 'question', where)}\nA:`,
+        [str(row, 'answerA', where), str(row, 'answerB', where), str(row, 'answerC', where)],
+        index(Number(row.label) - 1, 3, 'label (1-based)', where),
+      ),
   },
 };

@@ -36,7 +36,10 @@ export interface TaskResult {
   samples: McSample[];
 }
 
-/** lm-eval `_encode_pair`: trailing spaces of the context move to the continuation; continuation tokens are the tail of enc(context + continuation). */
+/**
+ * lm-eval `_encode_pair`: trailing spaces of the context move to the continuation; continuation tokens are the tail
+ * of enc(context + continuation).
+ */
 export function encodePair(tokenizer: TextTokenizer, { context, continuation }: McRequest): { context: number[]; continuation: number[] } {
   const trimmed = context.replace(/\s+$/, '');
   const spaces = context.slice(trimmed.length);
@@ -54,7 +57,12 @@ function argmax(values: number[]): number {
 }
 
 /** Zero-shot multiple choice, scored the way lm-evaluation-harness scores `multiple_choice` tasks. */
-export async function evaluateTask(lm: CausalLM, tokenizer: TextTokenizer, task: LoadedTask, options: TaskOptions = {}): Promise<TaskResult> {
+export async function evaluateTask(
+  lm: CausalLM,
+  tokenizer: TextTokenizer,
+  task: LoadedTask,
+  options: TaskOptions = {},
+): Promise<TaskResult> {
   const maxLength = options.maxLength ?? 2048;
   checkPositions(lm.info, maxLength, 'max length');
   const prefix = options.prefixToken ?? lm.info.bosTokenId ?? 0;
@@ -70,7 +78,11 @@ export async function evaluateTask(lm: CausalLM, tokenizer: TextTokenizer, task:
   }
   // An empty continuation has log-likelihood 0; score only non-empty ones.
   const scorable = windows.map((w, i) => ({ w, i })).filter(({ w }) => w.scored > 0);
-  const scores = await scoreWindows(lm, scorable.map(({ w }) => w), options);
+  const scores = await scoreWindows(
+    lm,
+    scorable.map(({ w }) => w),
+    options,
+  );
   const ll = new Float64Array(windows.length);
   scorable.forEach(({ i }, k) => {
     ll[i] = (scores[k] as Float64Array).reduce((s, v) => s + v, 0);
@@ -78,7 +90,13 @@ export async function evaluateTask(lm: CausalLM, tokenizer: TextTokenizer, task:
   let at = 0;
   const samples: McSample[] = task.items.map((item) => {
     const lls = item.requests.map(() => ll[at++] as number);
-    return { id: item.id, gold: item.gold, loglikelihoods: lls, pred: argmax(lls), pred_norm: argmax(lls.map((v, c) => v / (item.choiceLengths[c] || 1))) };
+    return {
+      id: item.id,
+      gold: item.gold,
+      loglikelihoods: lls,
+      pred: argmax(lls),
+      pred_norm: argmax(lls.map((v, c) => v / (item.choiceLengths[c] || 1))),
+    };
   });
   const n = samples.length;
   const acc = samples.map((s) => Number(s.pred === s.gold));
@@ -86,9 +104,13 @@ export async function evaluateTask(lm: CausalLM, tokenizer: TextTokenizer, task:
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const hasNorm = task.adapter.metrics.includes('acc_norm');
   return {
-    task: task.name, version: task.adapter.version, n,
-    acc: mean(acc), acc_stderr: sampleSd(acc) / Math.sqrt(n),
-    acc_norm: hasNorm ? mean(accNorm) : null, acc_norm_stderr: hasNorm ? sampleSd(accNorm) / Math.sqrt(n) : null,
+    task: task.name,
+    version: task.adapter.version,
+    n,
+    acc: mean(acc),
+    acc_stderr: sampleSd(acc) / Math.sqrt(n),
+    acc_norm: hasNorm ? mean(accNorm) : null,
+    acc_norm_stderr: hasNorm ? sampleSd(accNorm) / Math.sqrt(n) : null,
     samples,
   };
 }
@@ -96,18 +118,29 @@ export async function evaluateTask(lm: CausalLM, tokenizer: TextTokenizer, task:
 /** Results shaped like lm-evaluation-harness output (`results`, `versions`, `n-shot`, `n-samples`, `config`), so its tooling reads them. */
 export function lmEvalResults(results: readonly TaskResult[], lm: CausalLM, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const out: Record<string, unknown> = {
-    results: Object.fromEntries(results.map((r) => [r.task, {
-      alias: r.task,
-      'acc,none': r.acc, 'acc_stderr,none': r.acc_stderr,
-      ...(r.acc_norm !== null ? { 'acc_norm,none': r.acc_norm, 'acc_norm_stderr,none': r.acc_norm_stderr } : {}),
-    }])),
+    results: Object.fromEntries(
+      results.map((r) => [
+        r.task,
+        {
+          alias: r.task,
+          'acc,none': r.acc,
+          'acc_stderr,none': r.acc_stderr,
+          ...(r.acc_norm !== null ? { 'acc_norm,none': r.acc_norm, 'acc_norm_stderr,none': r.acc_norm_stderr } : {}),
+        },
+      ]),
+    ),
     versions: Object.fromEntries(results.map((r) => [r.task, r.version])),
     'n-shot': Object.fromEntries(results.map((r) => [r.task, 0])),
-    'higher_is_better': Object.fromEntries(results.map((r) => [r.task, { acc: true, ...(r.acc_norm !== null ? { acc_norm: true } : {}) }])),
+    higher_is_better: Object.fromEntries(results.map((r) => [r.task, { acc: true, ...(r.acc_norm !== null ? { acc_norm: true } : {}) }])),
     'n-samples': Object.fromEntries(results.map((r) => [r.task, { original: r.n, effective: r.n }])),
     config: {
-      model: lm.info.backend, model_args: lm.info.path ?? null, batch_size: extra.batch_size ?? 1, device: lm.info.executionProvider,
-      threads: lm.info.threads, dtype: lm.info.dtype, ...extra,
+      model: lm.info.backend,
+      model_args: lm.info.path ?? null,
+      batch_size: extra.batch_size ?? 1,
+      device: lm.info.executionProvider,
+      threads: lm.info.threads,
+      dtype: lm.info.dtype,
+      ...extra,
     },
   };
   return out;

@@ -37,7 +37,8 @@ async function readRows(path: string): Promise<Array<{ row: Record<string, unkno
     } catch (cause) {
       throw new EvalInputError(`task file '${path}' line ${i + 1}: not valid JSON (${(cause as Error).message})`, { cause });
     }
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new EvalInputError(`task file '${path}' line ${i + 1}: expected a JSON object`);
+    if (typeof row !== 'object' || row === null || Array.isArray(row))
+      throw new EvalInputError(`task file '${path}' line ${i + 1}: expected a JSON object`);
     rows.push({ row: row as Record<string, unknown>, at: `line ${i + 1}` });
   });
   return rows;
@@ -55,7 +56,8 @@ export async function loadTask(spec: string, limit?: number): Promise<LoadedTask
   const adapter = ADAPTERS[format];
   if (!adapter) throw new EvalInputError(`task '${spec}': unknown format '${format}'; known: ${Object.keys(ADAPTERS).join(', ')}`);
   if (path.trim() === '') throw new EvalInputError(`task '${spec}': no file after '${format}='`);
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new EvalInputError(`limit must be a positive integer number of questions, found ${limit}`);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+    throw new EvalInputError(`limit must be a positive integer number of questions, found ${limit}`);
   const rows = await readRows(path);
   if (rows.length === 0) throw new EvalInputError(`task file '${path}' has no rows`);
   const used = limit !== undefined ? rows.slice(0, limit) : rows;

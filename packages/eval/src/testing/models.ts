@@ -22,7 +22,12 @@ export function bigramOnnx(table: Float32Array, vocab: number, options: BigramOp
   g.output(g.op1('Gather', [w, ids], {}), 'float32', ['batch_size', 'sequence_length', vocab], 'logits');
   if (options.kvCache) {
     g.input('position_ids', 'int64', ['batch_size', 'sequence_length']);
-    const kvTable = g.constant(tensor.float32(Array.from({ length: vocab * 2 }, (_, i) => i * 0.25), [vocab, 2]));
+    const kvTable = g.constant(
+      tensor.float32(
+        Array.from({ length: vocab * 2 }, (_, i) => i * 0.25),
+        [vocab, 2],
+      ),
+    );
     const axis1 = g.constant(tensor.int64([1]));
     const fresh = g.op1('Unsqueeze', [g.op1('Gather', [kvTable, ids]), axis1]);
     for (const part of ['key', 'value']) {
@@ -40,11 +45,24 @@ export function uniformOnnx(vocab: number): Uint8Array {
 }
 
 /** Write a bigram model as a Hugging Face-style folder (`config.json`, `onnx/model.onnx`) that both backends load. */
-export function writeBigramFolder(dir: string, table: Float32Array, vocab: number, options: BigramOptions & { bosTokenId?: number } = {}): string {
+export function writeBigramFolder(
+  dir: string,
+  table: Float32Array,
+  vocab: number,
+  options: BigramOptions & { bosTokenId?: number } = {},
+): string {
   mkdirSync(join(dir, 'onnx'), { recursive: true });
   const config = {
-    model_type: 'llama', architectures: ['LlamaForCausalLM'], vocab_size: vocab, hidden_size: 2, num_hidden_layers: 1,
-    num_attention_heads: 1, num_key_value_heads: 1, head_dim: 2, bos_token_id: options.bosTokenId ?? 0, eos_token_id: options.bosTokenId ?? 0,
+    model_type: 'llama',
+    architectures: ['LlamaForCausalLM'],
+    vocab_size: vocab,
+    hidden_size: 2,
+    num_hidden_layers: 1,
+    num_attention_heads: 1,
+    num_key_value_heads: 1,
+    head_dim: 2,
+    bos_token_id: options.bosTokenId ?? 0,
+    eos_token_id: options.bosTokenId ?? 0,
   };
   const write = (path: string, data: string | Uint8Array) => {
     writeFileSync(`${path}.tmp`, data);

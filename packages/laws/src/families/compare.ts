@@ -66,16 +66,29 @@ interface Estimate {
 }
 
 /** OLS of ln y on ln N for rows [from, to): slope, its variance, fitted values and leverages. */
-function ols(lnN: Float64Array, lnY: Float64Array, from: number, to: number, lnFit: Float64Array, leverage: Float64Array): { slope: number; rss: number; sxx: number } | null {
+function ols(
+  lnN: Float64Array,
+  lnY: Float64Array,
+  from: number,
+  to: number,
+  lnFit: Float64Array,
+  leverage: Float64Array,
+): { slope: number; rss: number; sxx: number } | null {
   const n = to - from;
   let mx = 0;
   let my = 0;
-  for (let i = from; i < to; i++) { mx += lnN[i]!; my += lnY[i]!; }
+  for (let i = from; i < to; i++) {
+    mx += lnN[i]!;
+    my += lnY[i]!;
+  }
   mx /= n;
   my /= n;
   let sxx = 0;
   let sxy = 0;
-  for (let i = from; i < to; i++) { sxx += (lnN[i]! - mx) ** 2; sxy += (lnN[i]! - mx) * (lnY[i]! - my); }
+  for (let i = from; i < to; i++) {
+    sxx += (lnN[i]! - mx) ** 2;
+    sxy += (lnN[i]! - mx) * (lnY[i]! - my);
+  }
   if (!(sxx > 1e-12) || n < 3) return null;
   const slope = sxy / sxx;
   let rss = 0;
@@ -89,7 +102,12 @@ function ols(lnN: Float64Array, lnY: Float64Array, from: number, to: number, lnF
 
 function estimator(form: 'power' | 'saturating', names: [string, string], nA: number, pooled: boolean) {
   const gForm = groupedForm(names);
-  return (N: Float64Array, lnN: Float64Array, lnY: Float64Array, warm: Float64Array | null): (Estimate & { values?: Float64Array }) | null => {
+  return (
+    N: Float64Array,
+    lnN: Float64Array,
+    lnY: Float64Array,
+    warm: Float64Array | null,
+  ): (Estimate & { values?: Float64Array }) | null => {
     const n = N.length;
     const lnFit = new Float64Array(n);
     const leverage = new Float64Array(n);
@@ -140,19 +158,28 @@ export function compareExponents(runsA: GroupRuns, runsB: GroupRuns, options: Co
   const { inputs, y } = groupedData([runsA, runsB]);
   const nA = runsA.y.length;
   const n = y.length;
-  for (const g of [runsA, runsB]) if (g.y.length < 3) throw new LawsInputError(`family '${g.name}': expected at least 3 runs to compare exponents, found ${g.y.length}`);
-  if (form === 'saturating' && n < 6) throw new LawsInputError(`compareExponents: the saturating form has 5 parameters, found only ${n} runs`);
+  for (const g of [runsA, runsB])
+    if (g.y.length < 3) throw new LawsInputError(`family '${g.name}': expected at least 3 runs to compare exponents, found ${g.y.length}`);
+  if (form === 'saturating' && n < 6)
+    throw new LawsInputError(`compareExponents: the saturating form has 5 parameters, found only ${n} runs`);
   const N = inputs[0]!;
   const lnN = N.map(Math.log);
   const lnY = y.map(Math.log);
   const pooled = (options.noise ?? 'per-family') === 'pooled';
   const estimate = estimator(form, [runsA.name, runsB.name], nA, pooled);
   const main = estimate(N, lnN, lnY, null);
-  if (!main || !(main.se > 1e-10 * Math.max(1, Math.abs(main.alpha[0]), Math.abs(main.alpha[1])))) throw new LawsError(`compareExponents: the ${form} fit of '${runsA.name}' and '${runsB.name}' has no finite standard error (too few distinct sizes or a perfect fit)`);
+  if (!main || !(main.se > 1e-10 * Math.max(1, Math.abs(main.alpha[0]), Math.abs(main.alpha[1]))))
+    throw new LawsError(
+      `compareExponents: the ${form} fit of '${runsA.name}' and '${runsB.name}' has no finite standard error (too few distinct sizes ` +
+        `or a perfect fit)`,
+    );
   const d = main.alpha[0] - main.alpha[1];
   // Leverage-corrected, per-family centred residuals.
   const adj = new Float64Array(n);
-  for (const [from, to] of [[0, nA], [nA, n]] as const) {
+  for (const [from, to] of [
+    [0, nA],
+    [nA, n],
+  ] as const) {
     let mean = 0;
     for (let i = from; i < to; i++) {
       adj[i] = (lnY[i]! - main.lnFit[i]!) / Math.sqrt(Math.max(1 - main.leverage[i]!, 1e-6));
@@ -168,7 +195,10 @@ export function compareExponents(runsA: GroupRuns, runsB: GroupRuns, options: Co
   const lnNb = new Float64Array(n);
   const lnYb = new Float64Array(n);
   for (let r = 0; r < B; r++) {
-    for (const [from, to] of [[0, nA], [nA, n]] as const) {
+    for (const [from, to] of [
+      [0, nA],
+      [nA, n],
+    ] as const) {
       for (let i = from; i < to; i++) {
         if (mode === 'residuals') {
           // A pooled noise scale draws from every run's residual; otherwise from the family's own runs.
@@ -206,9 +236,13 @@ export function compareExponents(runsA: GroupRuns, runsB: GroupRuns, options: Co
   const pValue = Math.min(1, 2 * Math.min((1 + above) / (m + 1), (1 + below) / (m + 1)));
   const warnings: string[] = [];
   if (form === 'saturating') {
-    warnings.push('saturating form: in simulations of a 5-size design (seeds at 2 sizes, 1% noise) this 95% interval covered the true difference in ~90% of replicates (E and α trade off); treat it as approximate and prefer the power form for the test');
+    warnings.push(
+      'saturating form: in simulations of a 5-size design (seeds at 2 sizes, 1% noise) this 95% interval covered the true difference ' +
+        'in ~90% of replicates (E and α trade off); treat it as approximate and prefer the power form for the test',
+    );
   }
-  if (failed > 0) warnings.push(`${failed} of ${B} resamples could not be refitted (single-size resamples or no finite fit) and were left out`);
+  if (failed > 0)
+    warnings.push(`${failed} of ${B} resamples could not be refitted (single-size resamples or no finite fit) and were left out`);
   return {
     form,
     families: [runsA.name, runsB.name],
@@ -218,7 +252,9 @@ export function compareExponents(runsA: GroupRuns, runsB: GroupRuns, options: Co
     ci,
     level,
     pValue,
-    method: `bootstrap-t over ${mode === 'residuals' ? 'leverage-corrected run residuals' : 'runs (pairs)'} within each family, ${m} resamples`,
+    method:
+      `bootstrap-t over ${mode === 'residuals' ? 'leverage-corrected run residuals' : 'runs (pairs)'} within each family, ${m} ` +
+      `resamples`,
     resamples: m,
     failed,
     warnings,

@@ -31,7 +31,11 @@ export function exponentDifferenceCoverage(options: CoverageOptions): CoverageRe
   const [alphaA, alphaB] = options.alpha ?? [0.3, 0.25];
   const level = options.level ?? 0.95;
   const rng = createRng(options.seed ?? 0);
-  const draw = (name: string, N: number[], a: number, alpha: number) => ({ name, N, y: N.map((n) => a * n ** -alpha * Math.exp(sigma * rng.normal())) });
+  const draw = (name: string, N: number[], a: number, alpha: number) => ({
+    name,
+    N,
+    y: N.map((n) => a * n ** -alpha * Math.exp(sigma * rng.normal())),
+  });
   let covered = 0;
   let rejected = 0;
   for (let r = 0; r < options.replicates; r++) {

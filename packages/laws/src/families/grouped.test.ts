@@ -3,7 +3,14 @@ import { createRng } from '@scalewise/core';
 import { fitGrouped, predictGrouped, type GroupRuns } from './grouped.js';
 
 const SIZES = [1e4, 2e4, 4e4, 8e4, 1.6e5];
-const TRUTH = { E: 1.1, families: [{ name: 'deep-thin', A: 40, alpha: 0.36 }, { name: 'wide-shallow', A: 30, alpha: 0.31 }, { name: 'layer-shared', A: 55, alpha: 0.4 }] };
+const TRUTH = {
+  E: 1.1,
+  families: [
+    { name: 'deep-thin', A: 40, alpha: 0.36 },
+    { name: 'wide-shallow', A: 30, alpha: 0.31 },
+    { name: 'layer-shared', A: 55, alpha: 0.4 },
+  ],
+};
 
 function synthetic(seed: number, sigma: number, sizes = SIZES): GroupRuns[] {
   const rng = createRng(seed);
@@ -30,7 +37,15 @@ describe('fitGrouped', () => {
     let total = 0;
     for (let seed = 0; seed < 6; seed++) {
       const fit = fitGrouped(synthetic(100 + seed, 0.01));
-      expect(fit.paramNames).toEqual(['E', 'A[deep-thin]', 'A[wide-shallow]', 'A[layer-shared]', 'alpha[deep-thin]', 'alpha[wide-shallow]', 'alpha[layer-shared]']);
+      expect(fit.paramNames).toEqual([
+        'E',
+        'A[deep-thin]',
+        'A[wide-shallow]',
+        'A[layer-shared]',
+        'alpha[deep-thin]',
+        'alpha[wide-shallow]',
+        'alpha[layer-shared]',
+      ]);
       expect(fit.dof).toBe(27 - 7);
       expect(fit.sigma).toBeGreaterThan(0.005);
       expect(fit.sigma).toBeLessThan(0.02);
@@ -38,7 +53,10 @@ describe('fitGrouped', () => {
       const d = fit.groups[0]!.alpha - fit.groups[1]!.alpha;
       expect(Math.abs(d - 0.05)).toBeLessThan(0.05);
       const truth: Record<string, number> = { E: TRUTH.E };
-      TRUTH.families.forEach((f) => { truth[`A[${f.name}]`] = f.A; truth[`alpha[${f.name}]`] = f.alpha; });
+      TRUTH.families.forEach((f) => {
+        truth[`A[${f.name}]`] = f.A;
+        truth[`alpha[${f.name}]`] = f.alpha;
+      });
       for (const [name, value] of Object.entries(truth)) {
         const [lo, hi] = fit.ci[name]!;
         expect(lo).toBeLessThan(hi);
@@ -54,9 +72,16 @@ describe('fitGrouped', () => {
   it('rejects bad input with messages naming the family, row and column', () => {
     expect(() => fitGrouped([])).toThrow(/at least one family/);
     expect(() => fitGrouped([{ name: 'a', N: [1, 2], y: [1] }])).toThrow(/family 'a': N has 2 values but y has 1/);
-    expect(() => fitGrouped([{ name: 'a', N: [1e4, 2e4, -3], y: [3, 2, 1] }])).toThrow(/family 'a', row 3, column 'N': expected a finite positive number, found -3/);
+    expect(() => fitGrouped([{ name: 'a', N: [1e4, 2e4, -3], y: [3, 2, 1] }])).toThrow(
+      /family 'a', row 3, column 'N': expected a finite positive number, found -3/,
+    );
     expect(() => fitGrouped([{ name: 'a', N: [1e4, 1e4, 1e4], y: [3, 2, 1] }])).toThrow(/2 or more distinct sizes/);
     expect(() => fitGrouped([{ name: 'a', N: [1e4, 2e4], y: [3, 2] }])).toThrow(/3 parameters .* only 2 runs/);
-    expect(() => fitGrouped([{ name: 'a', N: [1e4, 2e4, 4e4], y: [3, 2, 1] }, { name: 'a', N: [1e4, 2e4], y: [3, 2] }])).toThrow(/family 'a' is given twice/);
+    expect(() =>
+      fitGrouped([
+        { name: 'a', N: [1e4, 2e4, 4e4], y: [3, 2, 1] },
+        { name: 'a', N: [1e4, 2e4], y: [3, 2] },
+      ]),
+    ).toThrow(/family 'a' is given twice/);
   });
 });

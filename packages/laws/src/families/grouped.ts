@@ -91,14 +91,17 @@ export function groupedData(groups: readonly GroupRuns[]): { inputs: Float64Arra
     if (g.N.length !== g.y.length) throw new LawsInputError(`family '${g.name}': N has ${g.N.length} values but y has ${g.y.length}`);
     const distinct = new Set<number>();
     for (let i = 0; i < g.y.length; i++) {
-      if (!(Number.isFinite(g.N[i]!) && g.N[i]! > 0)) throw new LawsInputError(`family '${g.name}', row ${i + 1}, column 'N': expected a finite positive number, found ${g.N[i]}`);
-      if (!(Number.isFinite(g.y[i]!) && g.y[i]! > 0)) throw new LawsInputError(`family '${g.name}', row ${i + 1}, column 'y': expected a finite positive number, found ${g.y[i]}`);
+      if (!(Number.isFinite(g.N[i]!) && g.N[i]! > 0))
+        throw new LawsInputError(`family '${g.name}', row ${i + 1}, column 'N': expected a finite positive number, found ${g.N[i]}`);
+      if (!(Number.isFinite(g.y[i]!) && g.y[i]! > 0))
+        throw new LawsInputError(`family '${g.name}', row ${i + 1}, column 'y': expected a finite positive number, found ${g.y[i]}`);
       distinct.add(g.N[i]!);
       N.push(g.N[i]!);
       f.push(gi);
       y.push(g.y[i]!);
     }
-    if (distinct.size < 2) throw new LawsInputError(`family '${g.name}': expected runs at 2 or more distinct sizes to fit an exponent, found ${distinct.size}`);
+    if (distinct.size < 2)
+      throw new LawsInputError(`family '${g.name}': expected runs at 2 or more distinct sizes to fit an exponent, found ${distinct.size}`);
   });
   return { inputs: [Float64Array.from(N), Float64Array.from(f)], y: Float64Array.from(y) };
 }
@@ -114,7 +117,10 @@ function defaultGroupedStarts(groups: readonly GroupRuns[]): number[][] {
     const alpha: number[] = [];
     try {
       for (const g of groups) {
-        const ols = fitPowerOls(Array.from(g.N), Array.from(g.y, (v) => Math.max(v - E, 1e-9 * v)));
+        const ols = fitPowerOls(
+          Array.from(g.N),
+          Array.from(g.y, (v) => Math.max(v - E, 1e-9 * v)),
+        );
         A.push(ols.params.a!);
         alpha.push(-ols.params.b!);
       }
@@ -130,7 +136,13 @@ function defaultGroupedStarts(groups: readonly GroupRuns[]): number[][] {
  * Gauss–Newton pieces of a log-space fit: the covariance s²·(JᵀJ)⁻¹ (row-major p×p) and each row's leverage
  * hᵢ = jᵢᵀ(JᵀJ)⁻¹jᵢ, with jᵢ = ∂ln ŷᵢ/∂p. Null when JᵀJ is singular or there is no residual dof.
  */
-export function groupedCovariance(form: Form, inputs: Float64Array[], y: Float64Array, values: Float64Array, objective: number): { cov: Float64Array; leverage: Float64Array } | null {
+export function groupedCovariance(
+  form: Form,
+  inputs: Float64Array[],
+  y: Float64Array,
+  values: Float64Array,
+  objective: number,
+): { cov: Float64Array; leverage: Float64Array } | null {
   const p = values.length;
   const n = y.length;
   const dof = n - p;
@@ -164,7 +176,8 @@ export function fitGrouped(groups: readonly GroupRuns[], options: GroupedFitOpti
   const { inputs, y } = groupedData(groups);
   const level = options.level ?? 0.95;
   const p = form.params.length;
-  if (y.length < p) throw new LawsInputError(`grouped fit: ${p} parameters for ${groups.length} families but only ${y.length} runs: need at least ${p}`);
+  if (y.length < p)
+    throw new LawsInputError(`grouped fit: ${p} parameters for ${groups.length} families but only ${y.length} runs: need at least ${p}`);
   const given = (options.starts ?? []).map((s) => Array.from(s));
   const starts = options.onlyGivenStarts && given.length > 0 ? given : [...defaultGroupedStarts(groups), ...given];
   const res = fitNls(form, inputs, y, starts, { space: 'log' });
@@ -174,7 +187,11 @@ export function fitGrouped(groups: readonly GroupRuns[], options: GroupedFitOpti
   const dof = y.length - p;
   const gn = groupedCovariance(form, inputs, y, res.values, res.objective);
   const se: Record<string, number> = {};
-  if (gn) form.params.forEach((name, j) => { const sd = Math.sqrt(gn.cov[j * p + j]!); if (Number.isFinite(sd)) se[name] = sd; });
+  if (gn)
+    form.params.forEach((name, j) => {
+      const sd = Math.sqrt(gn.cov[j * p + j]!);
+      if (Number.isFinite(sd)) se[name] = sd;
+    });
   const warnings: string[] = [];
   if (!res.converged) warnings.push('the best start stopped before meeting the convergence tests');
   const ci: Record<string, [number, number]> = {};
@@ -186,10 +203,15 @@ export function fitGrouped(groups: readonly GroupRuns[], options: GroupedFitOpti
         ci[name] = profileFromFit(form, inputs, y, { values: res.values, objective: res.objective, se }, j, { level, space: 'log' });
       } catch {
         // Fall back to Wald where the profile search fails.
-        if (se[name] !== undefined) ci[name] = [res.values[j]! - studentTQuantile(0.5 + level / 2, dof) * se[name]!, res.values[j]! + studentTQuantile(0.5 + level / 2, dof) * se[name]!];
+        if (se[name] !== undefined)
+          ci[name] = [
+            res.values[j]! - studentTQuantile(0.5 + level / 2, dof) * se[name]!,
+            res.values[j]! + studentTQuantile(0.5 + level / 2, dof) * se[name]!,
+          ];
       }
     });
-    if (form.params.some((name) => ci[name] !== undefined && !ci[name].every(Number.isFinite))) warnings.push('some profile intervals are unbounded: the data do not pin those parameters down');
+    if (form.params.some((name) => ci[name] !== undefined && !ci[name].every(Number.isFinite)))
+      warnings.push('some profile intervals are unbounded: the data do not pin those parameters down');
   } else if (dof < 1) {
     warnings.push(`${y.length} runs for ${p} parameters: no residual degrees of freedom, no intervals`);
   }
@@ -217,6 +239,7 @@ export function fitGrouped(groups: readonly GroupRuns[], options: GroupedFitOpti
 /** Prediction of the grouped law for family index `f` at size N. */
 export function predictGrouped(fit: GroupedFit, family: string, N: number): number {
   const g = fit.groups.find((x) => x.name === family);
-  if (g === undefined) throw new LawsInputError(`grouped fit: no family '${family}' (families: ${fit.groups.map((x) => x.name).join(', ')})`);
+  if (g === undefined)
+    throw new LawsInputError(`grouped fit: no family '${family}' (families: ${fit.groups.map((x) => x.name).join(', ')})`);
   return fit.E + g.A * N ** -g.alpha;
 }

@@ -18,7 +18,17 @@ const PUBLISHED: [string, number][] = [
 ];
 
 const tiny = (attention: AttentionConfig = { kind: 'full' }, extra: Partial<ModelConfig> = {}): ModelConfig => ({
-  ...LLAMA_DEFAULTS, name: 't', vocabSize: 50, dim: 24, layers: 3, heads: 6, kvHeads: 2, headDim: 4, ffnHidden: 40, attention, ...extra,
+  ...LLAMA_DEFAULTS,
+  name: 't',
+  vocabSize: 50,
+  dim: 24,
+  layers: 3,
+  heads: 6,
+  kvHeads: 2,
+  headDim: 4,
+  ffnHidden: 40,
+  attention,
+  ...extra,
 });
 
 describe('parameter counts', () => {
@@ -139,8 +149,20 @@ describe('closed-form key counts (issue #20: no per-position loops in the accoun
   const kinds: AttentionConfig[] = [
     { kind: 'full' },
     ...[1, 2, 3, 7, 16].map((window): AttentionConfig => ({ kind: 'sliding-window', window })),
-    ...[[1, 1, 0], [2, 1, 3], [3, 2, 4], [4, 2, 0], [4, 3, 9], [5, 1, 5], [2, 4, 100], [3, 1, 2]].map(([blockSize, localBlocks, globalTokens]): AttentionConfig => ({
-      kind: 'block-sparse', blockSize: blockSize!, localBlocks: localBlocks!, globalTokens: globalTokens!,
+    ...[
+      [1, 1, 0],
+      [2, 1, 3],
+      [3, 2, 4],
+      [4, 2, 0],
+      [4, 3, 9],
+      [5, 1, 5],
+      [2, 4, 100],
+      [3, 1, 2],
+    ].map(([blockSize, localBlocks, globalTokens]): AttentionConfig => ({
+      kind: 'block-sparse',
+      blockSize: blockSize!,
+      localBlocks: localBlocks!,
+      globalTokens: globalTokens!,
     })),
   ];
 

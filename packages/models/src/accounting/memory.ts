@@ -50,9 +50,10 @@ export function kvCacheBytes(config: ModelConfig, context: number, batch = 1, dt
   positiveInt('kvCacheBytes: context', context);
   positiveInt('kvCacheBytes: batch', batch);
   const L = config.layers * config.layerRepeat;
-  const perLayer = config.attention.kind === 'linear'
-    ? config.kvHeads * (config.headDim * config.headDim + config.headDim)
-    : 2 * config.kvHeads * config.headDim * cachedPositions(config, context);
+  const perLayer =
+    config.attention.kind === 'linear'
+      ? config.kvHeads * (config.headDim * config.headDim + config.headDim)
+      : 2 * config.kvHeads * config.headDim * cachedPositions(config, context);
   return Math.ceil(L * perLayer * batch * DTYPE_BYTES[dtype]);
 }
 

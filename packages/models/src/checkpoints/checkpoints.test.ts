@@ -64,10 +64,22 @@ describe('checkpoint folders as published (fixtures from tools/fixtures/make-che
 
   it('reads MobileLLM config keys: model_type mobilellm, share_embedding wins over tie_word_embeddings', () => {
     const ckpt = loadCheckpoint(join(FIXTURES, 'mobilellm-tiny'));
-    expect(ckpt.config).toMatchObject({ vocabSize: 384, dim: 32, layers: 2, heads: 4, kvHeads: 2, headDim: 8, ffnHidden: 64, tiedEmbeddings: true });
+    expect(ckpt.config).toMatchObject({
+      vocabSize: 384,
+      dim: 32,
+      layers: 2,
+      heads: 4,
+      kvHeads: 2,
+      headDim: 8,
+      ffnHidden: 64,
+      tiedEmbeddings: true,
+    });
     expect(ckpt.storedDtypes).toEqual(['F32']);
     expect(loadCheckpoint(join(FIXTURES, 'mobilellm-tiny-sharded-bin')).storedDtypes).toEqual(['BF16', 'F32']);
-    expect(loadCheckpoint(join(FIXTURES, 'mobilellm-tiny-sharded-safetensors')).files).toEqual(['model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors']);
+    expect(loadCheckpoint(join(FIXTURES, 'mobilellm-tiny-sharded-safetensors')).files).toEqual([
+      'model-00001-of-00002.safetensors',
+      'model-00002-of-00002.safetensors',
+    ]);
   });
 
   it('a tied head shares its storage with the embedding: one copy in memory, no conversion', () => {
@@ -117,7 +129,13 @@ describe('the .bin reader refuses everything but tensors, and executes nothing',
     expect(thrown(() => unpickle(Uint8Array.from([0x80, 2, 0x69, 0x2e]), 'x.bin')).message).toContain('opcode INST');
     const double = Buffer.from('\x80\x02ctorch\nDoubleStorage\n.', 'latin1');
     expect(thrown(() => unpickle(double, 'x.bin')).message).toContain("global 'torch.DoubleStorage' (dtype Double is not supported");
-    const stackGlobal = Buffer.concat([Buffer.from([0x80, 4, 0x8c, 8]), Buffer.from('builtins'), Buffer.from([0x8c, 4]), Buffer.from('eval'), Buffer.from([0x93, 0x2e])]);
+    const stackGlobal = Buffer.concat([
+      Buffer.from([0x80, 4, 0x8c, 8]),
+      Buffer.from('builtins'),
+      Buffer.from([0x8c, 4]),
+      Buffer.from('eval'),
+      Buffer.from([0x93, 0x2e]),
+    ]);
     expect(thrown(() => unpickle(stackGlobal, 'x.bin')).message).toContain("global 'builtins.eval' is not allowed");
     expect(thrown(() => unpickle(Uint8Array.from([0x80, 2, 0x58, 9, 0, 0]), 'x.bin')).message).toContain('truncated');
   });
@@ -155,8 +173,14 @@ describe('folder errors name the file and the field', () => {
 
   it('model_type other than llama/mobilellm and rope_scaling are refused by name', () => {
     const base = { hidden_size: 32, num_attention_heads: 4, num_hidden_layers: 1, intermediate_size: 64, vocab_size: 10 };
-    expect(thrown(() => fromHfConfig({ ...base, model_type: 'gpt2' }, 'c.json')).message).toContain("c.json: field 'model_type' must be one of llama, mobilellm");
-    expect(thrown(() => fromHfConfig({ ...base, rope_scaling: { type: 'linear', factor: 2 } }, 'c.json')).message).toContain("field 'rope_scaling'");
-    expect(fromHfConfig({ ...base, model_type: 'mobilellm', share_embedding: false, tie_word_embeddings: true }).tiedEmbeddings).toBe(false);
+    expect(thrown(() => fromHfConfig({ ...base, model_type: 'gpt2' }, 'c.json')).message).toContain(
+      "c.json: field 'model_type' must be one of llama, mobilellm",
+    );
+    expect(thrown(() => fromHfConfig({ ...base, rope_scaling: { type: 'linear', factor: 2 } }, 'c.json')).message).toContain(
+      "field 'rope_scaling'",
+    );
+    expect(fromHfConfig({ ...base, model_type: 'mobilellm', share_embedding: false, tie_word_embeddings: true }).tiedEmbeddings).toBe(
+      false,
+    );
   });
 });

@@ -12,7 +12,12 @@ import { loadTorchBin, type CheckpointTensor } from './torch-bin.js';
  * `model.safetensors`, `model.safetensors.index.json` (shards), `pytorch_model.bin` or `pytorch_model.bin.index.json`.
  * Nothing is fetched: the user brings the folder.
  */
-export const CHECKPOINT_WEIGHT_FILES = ['model.safetensors', 'model.safetensors.index.json', 'pytorch_model.bin', 'pytorch_model.bin.index.json'] as const;
+export const CHECKPOINT_WEIGHT_FILES = [
+  'model.safetensors',
+  'model.safetensors.index.json',
+  'pytorch_model.bin',
+  'pytorch_model.bin.index.json',
+] as const;
 export type CheckpointWeightFile = (typeof CHECKPOINT_WEIGHT_FILES)[number];
 
 export interface Checkpoint {
@@ -56,7 +61,8 @@ function readIndex(path: string): Map<string, string> {
     throw new ModelsInputError(`${path}: not readable JSON (${(error as Error).message})`, { cause: error });
   }
   const map = (json as { weight_map?: unknown } | null)?.weight_map;
-  if (typeof map !== 'object' || map === null || Array.isArray(map)) throw new ModelsInputError(`${path}: field 'weight_map' must be an object of tensor name → shard file`);
+  if (typeof map !== 'object' || map === null || Array.isArray(map))
+    throw new ModelsInputError(`${path}: field 'weight_map' must be an object of tensor name → shard file`);
   const out = new Map<string, string>();
   for (const [name, file] of Object.entries(map)) {
     if (typeof file !== 'string' || file.includes('/') || file.includes('\\') || file.startsWith('.')) {
@@ -78,7 +84,13 @@ export function loadCheckpointConfig(dir: string): ModelConfig {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new ModelsInputError(`${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing (a checkpoint folder needs config.json)' : `not readable JSON (${(error as Error).message})`}`, { cause: error });
+    throw new ModelsInputError(
+      `${path}: ` +
+        ((error as NodeJS.ErrnoException).code === 'ENOENT'
+          ? 'missing (a checkpoint folder needs config.json)'
+          : `not readable JSON (${(error as Error).message})`),
+      { cause: error },
+    );
   }
   return fromHfConfig(json, path);
 }
@@ -112,14 +124,18 @@ export function loadCheckpoint(folder: string): Checkpoint {
     if (!existsSync(path)) throw new ModelsInputError(`${join(dir, format)}: shard '${file}' is missing from the folder`);
     files.push(file);
     const tensors = loadFile(path);
-    for (const name of listed ?? []) if (!tensors.has(name)) throw new ModelsInputError(`${path}: tensor '${name}' listed in ${format} is not in the shard`);
+    for (const name of listed ?? [])
+      if (!tensors.has(name)) throw new ModelsInputError(`${path}: tensor '${name}' listed in ${format} is not in the shard`);
     for (const [stored, tensor] of tensors) {
       const name = checkpointWeightName(stored);
       if (name === null || (name === 'lm_head.weight' && config.tiedEmbeddings)) continue;
       const spec = specs.get(name);
-      if (!spec) throw new ModelsInputError(`${path}: tensor '${stored}' is not a weight of a ${config.layers}-layer llama/MobileLLM model`);
+      if (!spec)
+        throw new ModelsInputError(`${path}: tensor '${stored}' is not a weight of a ${config.layers}-layer llama/MobileLLM model`);
       if (spec.shape.join(',') !== tensor.shape.join(',')) {
-        throw new ModelsInputError(`${path}: tensor '${stored}' has shape [${tensor.shape.join(', ')}], config.json implies [${spec.shape.join(', ')}]`);
+        throw new ModelsInputError(
+          `${path}: tensor '${stored}' has shape [${tensor.shape.join(', ')}], config.json implies [${spec.shape.join(', ')}]`,
+        );
       }
       if (weights.has(name)) throw new ModelsInputError(`${path}: tensor '${name}' appears twice in the checkpoint`);
       weights.set(name, tensor.data);
@@ -128,7 +144,10 @@ export function loadCheckpoint(folder: string): Checkpoint {
   }
   const missing = [...specs.keys()].filter((name) => !weights.has(name));
   if (missing.length > 0) {
-    throw new ModelsInputError(`${join(dir, format)}: missing ${missing.length} weight(s) the config needs, first '${missing[0]}'${config.tiedEmbeddings ? '' : ' (share_embedding is false, so lm_head.weight is required)'}`);
+    throw new ModelsInputError(
+      `${join(dir, format)}: missing ${missing.length} weight(s) the config needs, first ` +
+        `'${missing[0]}'${config.tiedEmbeddings ? '' : ' (share_embedding is false, so lm_head.weight is required)'}`,
+    );
   }
   return { dir, config, weights, format, files, storedDtypes: [...dtypes].sort() };
 }

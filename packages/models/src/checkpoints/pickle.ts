@@ -22,14 +22,32 @@ const CALLABLES = new Set([
   'torch._utils._rebuild_parameter_with_state',
 ]);
 
-export interface StorageRef { kind: 'storage'; key: string; dtype: StorageDType; numel: number }
-export interface PickledTensor { kind: 'tensor'; storage: StorageRef; offset: number; shape: number[]; stride: number[] }
-interface GlobalRef { kind: 'global'; name: string }
-interface Tuple { kind: 'tuple'; items: Value[] }
+export interface StorageRef {
+  kind: 'storage';
+  key: string;
+  dtype: StorageDType;
+  numel: number;
+}
+export interface PickledTensor {
+  kind: 'tensor';
+  storage: StorageRef;
+  offset: number;
+  shape: number[];
+  stride: number[];
+}
+interface GlobalRef {
+  kind: 'global';
+  name: string;
+}
+interface Tuple {
+  kind: 'tuple';
+  items: Value[];
+}
 type Value = null | boolean | number | string | Value[] | Map<Value, Value> | Tuple | GlobalRef | StorageRef | PickledTensor;
 
 const MARK = Symbol('mark');
 
+// prettier-ignore
 const NAMES: Record<number, string> = {
   0x28: 'MARK', 0x2e: 'STOP', 0x30: 'POP', 0x31: 'POP_MARK', 0x32: 'DUP', 0x46: 'FLOAT', 0x49: 'INT', 0x4c: 'LONG', 0x50: 'PERSID',
   0x53: 'STRING', 0x56: 'UNICODE', 0x62: 'BUILD', 0x63: 'GLOBAL', 0x64: 'DICT', 0x69: 'INST', 0x6c: 'LIST', 0x6f: 'OBJ', 0x70: 'PUT',
@@ -51,7 +69,9 @@ function intList(value: Value, what: string, fail: (m: string) => never): number
 export function unpickle(bytes: Uint8Array, where: string): Value {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const fail = (message: string): never => {
-    throw new ModelsInputError(`${where}: refused to load: ${message} (only the pickle subset torch.save writes for tensors is read; nothing is executed)`);
+    throw new ModelsInputError(
+      `${where}: refused to load: ${message} (only the pickle subset torch.save writes for tensors is read; nothing is executed)`,
+    );
   };
   const stack: Array<Value | typeof MARK> = [];
   const memo = new Map<number, Value>();
@@ -106,7 +126,8 @@ export function unpickle(bytes: Uint8Array, where: string): Value {
     }
     if (name === 'torch._utils._rebuild_tensor_v2') {
       const [storage, offset, size, stride] = a;
-      if (typeof storage !== 'object' || storage === null || (storage as StorageRef).kind !== 'storage') fail('_rebuild_tensor_v2 without a storage');
+      if (typeof storage !== 'object' || storage === null || (storage as StorageRef).kind !== 'storage')
+        fail('_rebuild_tensor_v2 without a storage');
       if (!Number.isInteger(offset) || (offset as number) < 0) fail('_rebuild_tensor_v2 with a bad storage offset');
       const shape = intList(size!, 'tensor size', fail);
       const strides = intList(stride!, 'tensor stride', fail);
@@ -123,32 +144,95 @@ export function unpickle(bytes: Uint8Array, where: string): Value {
     need(1);
     const op = buf[pos++]!;
     switch (op) {
-      case 0x80: need(1); pos += 1; break; // PROTO
-      case 0x95: need(8); pos += 8; break; // FRAME (protocol 4): a size hint
-      case 0x2e: { // STOP
+      case 0x80:
+        need(1);
+        pos += 1;
+        break; // PROTO
+      case 0x95:
+        need(8);
+        pos += 8;
+        break; // FRAME (protocol 4): a size hint
+      case 0x2e: {
+        // STOP
         const result = pop();
         return result;
       }
-      case 0x28: stack.push(MARK); break;
-      case 0x7d: stack.push(new Map()); break; // EMPTY_DICT
-      case 0x5d: stack.push([]); break; // EMPTY_LIST
-      case 0x29: stack.push({ kind: 'tuple', items: [] }); break; // EMPTY_TUPLE
-      case 0x74: stack.push({ kind: 'tuple', items: popMark() }); break; // TUPLE
-      case 0x85: case 0x86: case 0x87: { // TUPLE1..3
+      case 0x28:
+        stack.push(MARK);
+        break;
+      case 0x7d:
+        stack.push(new Map());
+        break; // EMPTY_DICT
+      case 0x5d:
+        stack.push([]);
+        break; // EMPTY_LIST
+      case 0x29:
+        stack.push({ kind: 'tuple', items: [] });
+        break; // EMPTY_TUPLE
+      case 0x74:
+        stack.push({ kind: 'tuple', items: popMark() });
+        break; // TUPLE
+      case 0x85:
+      case 0x86:
+      case 0x87: {
+        // TUPLE1..3
         const n = op - 0x84;
         const items: Value[] = [];
         for (let i = 0; i < n; i++) items.unshift(pop());
         stack.push({ kind: 'tuple', items });
         break;
       }
-      case 0x58: { need(4); const n = buf.readUInt32LE(pos); pos += 4; need(n); stack.push(buf.toString('utf8', pos, pos + n)); pos += n; break; } // BINUNICODE
-      case 0x8c: { need(1); const n = buf[pos++]!; need(n); stack.push(buf.toString('utf8', pos, pos + n)); pos += n; break; } // SHORT_BINUNICODE
-      case 0x54: { need(4); const n = buf.readInt32LE(pos); pos += 4; if (n < 0) fail('negative string length'); need(n); stack.push(buf.toString('latin1', pos, pos + n)); pos += n; break; } // BINSTRING
-      case 0x55: { need(1); const n = buf[pos++]!; need(n); stack.push(buf.toString('latin1', pos, pos + n)); pos += n; break; } // SHORT_BINSTRING
-      case 0x4a: need(4); stack.push(buf.readInt32LE(pos)); pos += 4; break; // BININT
-      case 0x4b: need(1); stack.push(buf[pos++]!); break; // BININT1
-      case 0x4d: need(2); stack.push(buf.readUInt16LE(pos)); pos += 2; break; // BININT2
-      case 0x8a: { // LONG1: little-endian two's complement of n bytes
+      case 0x58: {
+        need(4);
+        const n = buf.readUInt32LE(pos);
+        pos += 4;
+        need(n);
+        stack.push(buf.toString('utf8', pos, pos + n));
+        pos += n;
+        break;
+      } // BINUNICODE
+      case 0x8c: {
+        need(1);
+        const n = buf[pos++]!;
+        need(n);
+        stack.push(buf.toString('utf8', pos, pos + n));
+        pos += n;
+        break;
+      } // SHORT_BINUNICODE
+      case 0x54: {
+        need(4);
+        const n = buf.readInt32LE(pos);
+        pos += 4;
+        if (n < 0) fail('negative string length');
+        need(n);
+        stack.push(buf.toString('latin1', pos, pos + n));
+        pos += n;
+        break;
+      } // BINSTRING
+      case 0x55: {
+        need(1);
+        const n = buf[pos++]!;
+        need(n);
+        stack.push(buf.toString('latin1', pos, pos + n));
+        pos += n;
+        break;
+      } // SHORT_BINSTRING
+      case 0x4a:
+        need(4);
+        stack.push(buf.readInt32LE(pos));
+        pos += 4;
+        break; // BININT
+      case 0x4b:
+        need(1);
+        stack.push(buf[pos++]!);
+        break; // BININT1
+      case 0x4d:
+        need(2);
+        stack.push(buf.readUInt16LE(pos));
+        pos += 2;
+        break; // BININT2
+      case 0x8a: {
+        // LONG1: little-endian two's complement of n bytes
         need(1);
         const n = buf[pos++]!;
         need(n);
@@ -160,14 +244,35 @@ export function unpickle(bytes: Uint8Array, where: string): Value {
         stack.push(Number(v));
         break;
       }
-      case 0x47: need(8); stack.push(buf.readDoubleBE(pos)); pos += 8; break; // BINFLOAT
-      case 0x4e: stack.push(null); break; // NONE
-      case 0x88: stack.push(true); break; // NEWTRUE
-      case 0x89: stack.push(false); break; // NEWFALSE
-      case 0x71: need(1); memo.set(buf[pos++]!, top()); break; // BINPUT
-      case 0x72: need(4); memo.set(buf.readUInt32LE(pos), top()); pos += 4; break; // LONG_BINPUT
-      case 0x94: memo.set(memo.size, top()); break; // MEMOIZE
-      case 0x68: case 0x6a: { // BINGET, LONG_BINGET
+      case 0x47:
+        need(8);
+        stack.push(buf.readDoubleBE(pos));
+        pos += 8;
+        break; // BINFLOAT
+      case 0x4e:
+        stack.push(null);
+        break; // NONE
+      case 0x88:
+        stack.push(true);
+        break; // NEWTRUE
+      case 0x89:
+        stack.push(false);
+        break; // NEWFALSE
+      case 0x71:
+        need(1);
+        memo.set(buf[pos++]!, top());
+        break; // BINPUT
+      case 0x72:
+        need(4);
+        memo.set(buf.readUInt32LE(pos), top());
+        pos += 4;
+        break; // LONG_BINPUT
+      case 0x94:
+        memo.set(memo.size, top());
+        break; // MEMOIZE
+      case 0x68:
+      case 0x6a: {
+        // BINGET, LONG_BINGET
         const long = op === 0x6a;
         need(long ? 4 : 1);
         const key = long ? buf.readUInt32LE(pos) : buf[pos]!;
@@ -176,7 +281,8 @@ export function unpickle(bytes: Uint8Array, where: string): Value {
         stack.push(memo.get(key)!);
         break;
       }
-      case 0x63: { // GLOBAL: "module\nname\n"
+      case 0x63: {
+        // GLOBAL: "module\nname\n"
         const end1 = buf.indexOf(0x0a, pos);
         const end2 = end1 < 0 ? -1 : buf.indexOf(0x0a, end1 + 1);
         if (end2 < 0) fail('GLOBAL without module and name lines');
@@ -185,28 +291,58 @@ export function unpickle(bytes: Uint8Array, where: string): Value {
         stack.push(global(name));
         break;
       }
-      case 0x93: { // STACK_GLOBAL
+      case 0x93: {
+        // STACK_GLOBAL
         const qualname = pop();
         const module = pop();
         if (typeof module !== 'string' || typeof qualname !== 'string') fail('STACK_GLOBAL without module and name strings');
         stack.push(global(`${module as string}.${qualname as string}`));
         break;
       }
-      case 0x51: { // BINPERSID: ('storage', StorageClass, key, location, numel)
+      case 0x51: {
+        // BINPERSID: ('storage', StorageClass, key, location, numel)
         const pid = pop();
         if (!isTuple(pid) || pid.items[0] !== 'storage' || pid.items.length < 5) fail('persistent id is not a torch storage tuple');
         const [, type, key, , numel] = (pid as Tuple).items;
         if (!isGlobal(type) || !(type.name in STORAGE_DTYPES)) fail('persistent id names no allowed storage class');
-        if (typeof key !== 'string' || !Number.isInteger(numel) || (numel as number) < 0) fail('persistent id has a bad storage key or size');
+        if (typeof key !== 'string' || !Number.isInteger(numel) || (numel as number) < 0)
+          fail('persistent id has a bad storage key or size');
         stack.push({ kind: 'storage', key: key as string, dtype: STORAGE_DTYPES[(type as GlobalRef).name]!, numel: numel as number });
         break;
       }
-      case 0x52: { const args = pop(); const fn = pop(); stack.push(reduce(fn, args)); break; } // REDUCE
-      case 0x73: { const v = pop(); const k = pop(); setItems(top(), [k, v]); break; } // SETITEM
-      case 0x75: { const items = popMark(); setItems(top(), items); break; } // SETITEMS
-      case 0x61: { const v = pop(); const list = top(); if (!Array.isArray(list)) fail('APPEND on a non-list'); (list as Value[]).push(v); break; }
-      case 0x65: { const items = popMark(); const list = top(); if (!Array.isArray(list)) fail('APPENDS on a non-list'); (list as Value[]).push(...items); break; }
-      case 0x62: { // BUILD: only an OrderedDict's attribute dict (state_dict()._metadata), which is dropped
+      case 0x52: {
+        const args = pop();
+        const fn = pop();
+        stack.push(reduce(fn, args));
+        break;
+      } // REDUCE
+      case 0x73: {
+        const v = pop();
+        const k = pop();
+        setItems(top(), [k, v]);
+        break;
+      } // SETITEM
+      case 0x75: {
+        const items = popMark();
+        setItems(top(), items);
+        break;
+      } // SETITEMS
+      case 0x61: {
+        const v = pop();
+        const list = top();
+        if (!Array.isArray(list)) fail('APPEND on a non-list');
+        (list as Value[]).push(v);
+        break;
+      }
+      case 0x65: {
+        const items = popMark();
+        const list = top();
+        if (!Array.isArray(list)) fail('APPENDS on a non-list');
+        (list as Value[]).push(...items);
+        break;
+      }
+      case 0x62: {
+        // BUILD: only an OrderedDict's attribute dict (state_dict()._metadata), which is dropped
         pop();
         if (!(top() instanceof Map)) fail('BUILD on something other than an OrderedDict');
         break;

@@ -48,7 +48,10 @@ function materialize(t: PickledTensor, storage: Float32Array, name: string, wher
   let last = t.offset;
   for (let d = 0; d < t.shape.length; d++) last += (t.shape[d]! - 1) * t.stride[d]!;
   if (last >= storage.length) {
-    throw new ModelsInputError(`${where}: tensor '${name}' [${t.shape.join(', ')}] with offset ${t.offset} and strides [${t.stride.join(', ')}] reads past its storage of ${storage.length} values`);
+    throw new ModelsInputError(
+      `${where}: tensor '${name}' [${t.shape.join(', ')}] with offset ${t.offset} and strides [${t.stride.join(', ')}] reads past ` +
+        `its storage of ${storage.length} values`,
+    );
   }
   let contiguous = true;
   for (let d = t.shape.length - 1, expect = 1; d >= 0; d--) {
@@ -76,11 +79,15 @@ export function loadTorchBin(path: string): Map<string, CheckpointTensor> {
   try {
     const pickles = [...zip.entries.keys()].filter((name) => /^[^/]+\/data\.pkl$/.test(name));
     if (pickles.length !== 1) {
-      throw new ModelsInputError(`${path}: expected one '<archive>/data.pkl' in the zip (torch.save format), found ${pickles.length === 0 ? 'none' : pickles.join(', ')}`);
+      throw new ModelsInputError(
+        `${path}: expected one '<archive>/data.pkl' in the zip (torch.save format), found ` +
+          `${pickles.length === 0 ? 'none' : pickles.join(', ')}`,
+      );
     }
     const prefix = pickles[0]!.slice(0, -'data.pkl'.length);
     const byteorder = zip.entries.has(`${prefix}byteorder`) ? zip.readEntry(`${prefix}byteorder`).toString('utf8').trim() : 'little';
-    if (byteorder !== 'little') throw new ModelsInputError(`${path}: storages are ${byteorder}-endian; only little-endian checkpoints are read`);
+    if (byteorder !== 'little')
+      throw new ModelsInputError(`${path}: storages are ${byteorder}-endian; only little-endian checkpoints are read`);
     const root = unpickle(zip.readEntry(pickles[0]!), path);
     if (!(root instanceof Map)) throw new ModelsInputError(`${path}: expected a state dict (a dict of tensors) at the top level`);
     const storages = new Map<string, Float32Array>();
@@ -96,7 +103,10 @@ export function loadTorchBin(path: string): Map<string, CheckpointTensor> {
         const entry = `${prefix}data/${t.storage.key}`;
         const bytes = zip.readEntry(entry);
         if (bytes.length !== t.storage.numel * BYTES[t.storage.dtype]) {
-          throw new ModelsInputError(`${path}: storage '${entry}' has ${bytes.length} bytes, ${t.storage.numel} ${t.storage.dtype} values need ${t.storage.numel * BYTES[t.storage.dtype]}`);
+          throw new ModelsInputError(
+            `${path}: storage '${entry}' has ${bytes.length} bytes, ${t.storage.numel} ${t.storage.dtype} values need ` +
+              `${t.storage.numel * BYTES[t.storage.dtype]}`,
+          );
         }
         storage = decodeStorage(bytes, t.storage.dtype);
         storages.set(t.storage.key, storage);

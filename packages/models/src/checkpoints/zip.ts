@@ -44,7 +44,8 @@ export class ZipReader {
   }
 
   private read(position: number, length: number): Buffer {
-    if (position < 0 || position + length > this.size) this.fail(`reads bytes ${position}..${position + length} of a ${this.size}-byte file (truncated?)`);
+    if (position < 0 || position + length > this.size)
+      this.fail(`reads bytes ${position}..${position + length} of a ${this.size}-byte file (truncated?)`);
     const out = Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
@@ -60,7 +61,11 @@ export class ZipReader {
     const tailLength = Math.min(this.size, 22 + 65535);
     const tail = this.read(this.size - tailLength, tailLength);
     let eocd = -1;
-    for (let i = tail.length - 22; i >= 0; i--) if (tail.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+    for (let i = tail.length - 22; i >= 0; i--)
+      if (tail.readUInt32LE(i) === 0x06054b50) {
+        eocd = i;
+        break;
+      }
     if (eocd < 0) this.fail('no zip end-of-central-directory record (is it an old, pre-1.6 torch.save file or not a checkpoint?)');
     let count = tail.readUInt16LE(eocd + 10);
     let cdSize = tail.readUInt32LE(eocd + 12);
@@ -95,13 +100,20 @@ export class ZipReader {
         const length = cd.readUInt16LE(extra + 2);
         if (id === 1) {
           let p = extra + 4;
-          if (size === 0xffffffff) { size = Number(cd.readBigUInt64LE(p)); p += 8; }
-          if (compressedSize === 0xffffffff) { compressedSize = Number(cd.readBigUInt64LE(p)); p += 8; }
+          if (size === 0xffffffff) {
+            size = Number(cd.readBigUInt64LE(p));
+            p += 8;
+          }
+          if (compressedSize === 0xffffffff) {
+            compressedSize = Number(cd.readBigUInt64LE(p));
+            p += 8;
+          }
           if (localHeaderOffset === 0xffffffff) localHeaderOffset = Number(cd.readBigUInt64LE(p));
         }
         extra += 4 + length;
       }
-      if (method !== 0 && method !== 8) this.fail(`entry '${name}' uses compression method ${method}; only stored (0) and deflate (8) are read`);
+      if (method !== 0 && method !== 8)
+        this.fail(`entry '${name}' uses compression method ${method}; only stored (0) and deflate (8) are read`);
       this.entries.set(name, { name, method, compressedSize, size, localHeaderOffset });
       at = extraEnd + commentLength;
     }

@@ -110,18 +110,21 @@ describe('dense ops', () => {
         const x = randn(T * 5);
         const w = randn(n * 5);
         const out = matmulT(new Float32Array(T * n), x, w, T, 5, n);
-        for (let t = 0; t < T; t++) for (let o = 0; o < n; o++) {
-          let s = 0;
-          for (let i = 0; i < 5; i++) s += x[t * 5 + i]! * w[o * 5 + i]!;
-          expect(out[t * n + o]).toBe(Math.fround(s));
-        }
+        for (let t = 0; t < T; t++)
+          for (let o = 0; o < n; o++) {
+            let s = 0;
+            for (let i = 0; i < 5; i++) s += x[t * 5 + i]! * w[o * 5 + i]!;
+            expect(out[t * n + o]).toBe(Math.fround(s));
+          }
       }
     }
   });
 
   it('rmsNorm, softmax and swiglu match their definitions', () => {
     const x = new Float32Array([3, 4]);
-    expect([...rmsNorm(new Float32Array(2), x, new Float32Array([1, 2]), 1, 2, 0)]).toEqual([3 / Math.sqrt(12.5), 8 / Math.sqrt(12.5)].map(Math.fround));
+    expect([...rmsNorm(new Float32Array(2), x, new Float32Array([1, 2]), 1, 2, 0)]).toEqual(
+      [3 / Math.sqrt(12.5), 8 / Math.sqrt(12.5)].map(Math.fround),
+    );
     const s = softmaxRows(new Float32Array([0, Math.log(3)]), 1, 2);
     expect(s[0]).toBeCloseTo(0.25, 6);
     const g = swiglu(new Float32Array(1), new Float32Array([2]), new Float32Array([3]));

@@ -32,10 +32,16 @@ export function attentionScratch(maxKeys: number, headDim: number): AttentionScr
  * Writes H·hd values at out[outOff..].
  */
 export function softmaxAttentionRow(
-  out: Float32Array, outOff: number,
-  q: Float32Array, qOff: number,
-  k: Float32Array, v: Float32Array,
-  t: number, attention: AttentionConfig, shape: AttentionShape, scratch: AttentionScratch,
+  out: Float32Array,
+  outOff: number,
+  q: Float32Array,
+  qOff: number,
+  k: Float32Array,
+  v: Float32Array,
+  t: number,
+  attention: AttentionConfig,
+  shape: AttentionShape,
+  scratch: AttentionScratch,
 ): void {
   const { heads, kvHeads, headDim: hd } = shape;
   const kvDim = kvHeads * hd;
@@ -89,7 +95,15 @@ export function softmaxAttentionRow(
 
 /** acc += Σ_s p[s] · v[s] over key rows from..to−1 (weights from p[p0..]), four value rows per pass. */
 function accumulateValues(
-  acc: Float64Array, p: Float64Array, p0: number, v: Float32Array, from: number, to: number, kvDim: number, kvo: number, hd: number,
+  acc: Float64Array,
+  p: Float64Array,
+  p0: number,
+  v: Float32Array,
+  from: number,
+  to: number,
+  kvDim: number,
+  kvo: number,
+  hd: number,
 ): void {
   let s = from;
   let j = p0;
@@ -118,8 +132,14 @@ function accumulateValues(
  * block boundary of a block size not divisible by 4); each query then normalises over its own span only.
  */
 export function softmaxAttention(
-  out: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array,
-  T: number, attention: AttentionConfig, shape: AttentionShape, scratch = attentionScratch(T, shape.headDim),
+  out: Float32Array,
+  q: Float32Array,
+  k: Float32Array,
+  v: Float32Array,
+  T: number,
+  attention: AttentionConfig,
+  shape: AttentionShape,
+  scratch = attentionScratch(T, shape.headDim),
 ): Float32Array {
   const { heads, kvHeads, headDim: hd } = shape;
   const qDim = heads * hd;
@@ -208,7 +228,12 @@ export function eluPlusOne(x: number): number {
  * No 1/√hd scaling. The running sums are float64.
  */
 export function linearAttention(
-  out: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, T: number, shape: AttentionShape,
+  out: Float32Array,
+  q: Float32Array,
+  k: Float32Array,
+  v: Float32Array,
+  T: number,
+  shape: AttentionShape,
 ): Float32Array {
   const state = new LinearAttentionState(shape);
   const qDim = shape.heads * shape.headDim;
@@ -281,7 +306,12 @@ export class LinearAttentionState {
  *   out_t = Σ_{s≤t} (φ(q_t)·φ(k_s)) v_s / (Σ_{s≤t} φ(q_t)·φ(k_s) + ε)
  */
 export function linearAttentionParallel(
-  out: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, T: number, shape: AttentionShape,
+  out: Float32Array,
+  q: Float32Array,
+  k: Float32Array,
+  v: Float32Array,
+  T: number,
+  shape: AttentionShape,
 ): Float32Array {
   const { heads, kvHeads, headDim: hd } = shape;
   const qDim = heads * hd;

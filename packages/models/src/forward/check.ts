@@ -35,7 +35,9 @@ export function checkWeights(config: ModelConfig, weights: ModelWeights): void {
     if (!tensor) throw new ModelsInputError(`weights for '${config.name}': missing tensor ${spec.name} [${spec.shape.join(', ')}]`);
     if (!(tensor instanceof Float32Array)) throw new ModelsInputError(`weights for '${config.name}': ${spec.name} must be a Float32Array`);
     if (tensor.length !== expected) {
-      throw new ModelsInputError(`weights for '${config.name}': ${spec.name} must have ${expected} values [${spec.shape.join(', ')}], found ${tensor.length}`);
+      throw new ModelsInputError(
+        `weights for '${config.name}': ${spec.name} must have ${expected} values [${spec.shape.join(', ')}], found ${tensor.length}`,
+      );
     }
   }
 }

@@ -16,8 +16,18 @@ const KINDS: AttentionConfig[] = [
 
 function tiny(overrides: Partial<ModelConfig> = {}): ModelConfig {
   return {
-    ...LLAMA_DEFAULTS, name: 'tiny', vocabSize: 23, dim: 16, layers: 2, heads: 4, kvHeads: 2, headDim: 4,
-    ffnHidden: 24, maxPositions: 64, attention: { kind: 'full' }, ...overrides,
+    ...LLAMA_DEFAULTS,
+    name: 'tiny',
+    vocabSize: 23,
+    dim: 16,
+    layers: 2,
+    heads: 4,
+    kvHeads: 2,
+    headDim: 4,
+    ffnHidden: 24,
+    maxPositions: 64,
+    attention: { kind: 'full' },
+    ...overrides,
   };
 }
 

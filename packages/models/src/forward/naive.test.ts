@@ -107,7 +107,16 @@ describe('naive oracle', () => {
   });
 
   it('rotates (x1, x2) by p·θ^0 at headDim 2 and leaves position 0 alone', () => {
-    const out = rope([[1, 0], [1, 0], [0, 1]], 1, 2, 10000);
+    const out = rope(
+      [
+        [1, 0],
+        [1, 0],
+        [0, 1],
+      ],
+      1,
+      2,
+      10000,
+    );
     expect(out[0]).toEqual([1, 0]);
     expect(out[1]![0]).toBeCloseTo(Math.cos(1), 12);
     expect(out[1]![1]).toBeCloseTo(Math.sin(1), 12);

@@ -7,8 +7,14 @@ import { encodeModel } from './encode.js';
 import { Graph } from './graph.js';
 import { inferenceSession, maxAbsDiff, randomWeights, step, tinyConfig } from './test-utils.js';
 
-const IDS = [[4, 9, 33, 2, 17, 17], [0, 49, 12, 8, 30, 1]];
-const TARGETS = [[9, 33, 2, 17, 17, 5], [49, 12, 8, 30, 1, 44]];
+const IDS = [
+  [4, 9, 33, 2, 17, 17],
+  [0, 49, 12, 8, 30, 1],
+];
+const TARGETS = [
+  [9, 33, 2, 17, 17, 5],
+  [49, 12, 8, 30, 1, 44],
+];
 
 /** The no-KV training-style graph: weights are graph inputs (as a trainer feeds them), plus logits and loss. */
 async function trainingGraph(config: ModelConfig, dtype: 'float32' | 'float64') {
@@ -49,7 +55,12 @@ describe('emitDecoder without KV cache (training graph)', () => {
     const V = config.vocabSize;
 
     const inference = await inferenceSession(config, weights);
-    const kv = await step(inference, config, IDS, IDS.map((row) => row.map(() => 1)));
+    const kv = await step(
+      inference,
+      config,
+      IDS,
+      IDS.map((row) => row.map(() => 1)),
+    );
     expect(maxAbsDiff(logits, kv.logits)).toBeLessThan(1e-5);
 
     // Cross-entropy recomputed here in float64 from the logits.
@@ -74,7 +85,9 @@ describe('emitDecoder without KV cache (training graph)', () => {
     const g = new Graph('x');
     const ids = g.input('ids', 'int64', [1, 2]);
     const kvCache = { attentionMask: 'm', positionIds: 'p', past: [{ key: 'k', value: 'v' }] };
-    expect(() => emitDecoder(g, tinyConfig({ layerRepeat: 2 }), { weight: (n) => n, inputIds: ids, kvCache })).toThrow(/needs 4 slots .* found 1/);
+    expect(() => emitDecoder(g, tinyConfig({ layerRepeat: 2 }), { weight: (n) => n, inputIds: ids, kvCache })).toThrow(
+      /needs 4 slots .* found 1/,
+    );
     expect(() => emitDecoder(g, tinyConfig(), { weight: (n) => n, inputIds: ids })).toThrow(/exactly one of seqLen/);
   });
 });

@@ -108,9 +108,7 @@ export function ropeTables(positions: number, headDim: number, theta: number): {
 }
 
 export function floatTensor(dtype: DecoderDType, values: ArrayLike<number>, dims: number[]): Tensor {
-  return dtype === 'float64'
-    ? { dtype, dims, data: Float64Array.from(values) }
-    : { dtype, dims, data: Float32Array.from(values) };
+  return dtype === 'float64' ? { dtype, dims, data: Float64Array.from(values) } : { dtype, dims, data: Float32Array.from(values) };
 }
 
 export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptions): DecoderOutputs {
@@ -125,13 +123,16 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
     throw new ModelsInputError('emitDecoder: give exactly one of seqLen (no KV cache) or kvCache');
   }
   if (kv && kv.past.length !== cacheSlots(config)) {
-    throw new ModelsInputError(`emitDecoder: kvCache.past needs ${cacheSlots(config)} slots (layers × layerRepeat), found ${kv.past.length}`);
+    throw new ModelsInputError(
+      `emitDecoder: kvCache.past needs ${cacheSlots(config)} slots (layers × layerRepeat), found ${kv.past.length}`,
+    );
   }
   if (kv && options.targets) throw new ModelsInputError('emitDecoder: targets (loss) are supported only without a KV cache');
   const linearAttn = attention.kind === 'linear';
   if (!Number.isInteger(groups)) throw new ModelsInputError(`emitDecoder: heads (${heads}) must be divisible by kvHeads (${kvHeads})`);
 
-  const c = (values: number[], dims: number[] = [values.length], label = 'const') => g.constant(floatTensor(dtype, values, dims), `${pre}${label}`);
+  const c = (values: number[], dims: number[] = [values.length], label = 'const') =>
+    g.constant(floatTensor(dtype, values, dims), `${pre}${label}`);
   const ints = (values: number[], label = 'shape') => g.constant(tensor.int64(values), `${pre}${label}`);
   const op = (type: string, inputs: string[], attrs: Parameters<Graph['op1']>[2] = {}, label?: string) =>
     g.op1(type, inputs, attrs, { label: `${pre}${label ?? type.toLowerCase()}` });
@@ -167,8 +168,18 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
   };
   /** x·[W₁ᵀ | W₂ᵀ | …] in one MatMul, split back into one output per weight (widths = the weights' rows). */
   const linearFused = (x: string, ws: string[], widths: number[], label: string): string[] => {
-    const wT = op('Concat', ws.map((w, i) => op('Transpose', [options.weight(w)], { perm: attr.ints([1, 0]) }, `${label}_w${i}T`)), { axis: attr.int(1) }, `${label}_wT`);
-    return g.op('Split', [op('MatMul', [x, wT], {}, label), ints(widths, `${label}_split`)], { axis: attr.int(-1) }, { outputs: ws.length, label: `${label}_part` });
+    const wT = op(
+      'Concat',
+      ws.map((w, i) => op('Transpose', [options.weight(w)], { perm: attr.ints([1, 0]) }, `${label}_w${i}T`)),
+      { axis: attr.int(1) },
+      `${label}_wT`,
+    );
+    return g.op(
+      'Split',
+      [op('MatMul', [x, wT], {}, label), ints(widths, `${label}_split`)],
+      { axis: attr.int(-1) },
+      { outputs: ws.length, label: `${label}_part` },
+    );
   };
   const fuse = options.fuseProjections === true;
 
@@ -216,8 +227,17 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
       const L = `l${slot}`;
       const h = rmsNorm(x, `${p}.input_layernorm.weight`, `${L}_attn_norm`);
       const [qLin, kLin, vLin] = fuse
-        ? linearFused(h, ['q_proj', 'k_proj', 'v_proj'].map((n) => `${p}.self_attn.${n}.weight`), [heads * headDim, kvHeads * headDim, kvHeads * headDim], `${L}_qkv`) as [string, string, string]
-        : [linear(h, `${p}.self_attn.q_proj.weight`, `${L}_q`), linear(h, `${p}.self_attn.k_proj.weight`, `${L}_k`), linear(h, `${p}.self_attn.v_proj.weight`, `${L}_v`)];
+        ? (linearFused(
+            h,
+            ['q_proj', 'k_proj', 'v_proj'].map((n) => `${p}.self_attn.${n}.weight`),
+            [heads * headDim, kvHeads * headDim, kvHeads * headDim],
+            `${L}_qkv`,
+          ) as [string, string, string])
+        : [
+            linear(h, `${p}.self_attn.q_proj.weight`, `${L}_q`),
+            linear(h, `${p}.self_attn.k_proj.weight`, `${L}_k`),
+            linear(h, `${p}.self_attn.v_proj.weight`, `${L}_v`),
+          ];
       const q = rope(op('Reshape', [qLin, shapeQ]), `${L}_q_rope`);
       const k = rope(op('Reshape', [kLin, shapeKv]), `${L}_k_rope`);
       const v = op('Reshape', [vLin, shapeKv]);
@@ -250,11 +270,17 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
 
       const h2 = rmsNorm(x, `${p}.post_attention_layernorm.weight`, `${L}_ffn_norm`);
       const [gate, up] = fuse
-        ? linearFused(h2, [`${p}.mlp.gate_proj.weight`, `${p}.mlp.up_proj.weight`], [config.ffnHidden, config.ffnHidden], `${L}_gate_up`) as [string, string]
+        ? (linearFused(
+            h2,
+            [`${p}.mlp.gate_proj.weight`, `${p}.mlp.up_proj.weight`],
+            [config.ffnHidden, config.ffnHidden],
+            `${L}_gate_up`,
+          ) as [string, string])
         : [linear(h2, `${p}.mlp.gate_proj.weight`, `${L}_gate`), linear(h2, `${p}.mlp.up_proj.weight`, `${L}_up`)];
-      const silu = siluForm === 'sigmoid'
-        ? op('Mul', [gate, op('Sigmoid', [gate])], {}, `${L}_silu`)
-        : op('Div', [gate, op('Add', [one(), op('Exp', [op('Neg', [gate])])])], {}, `${L}_silu`);
+      const silu =
+        siluForm === 'sigmoid'
+          ? op('Mul', [gate, op('Sigmoid', [gate])], {}, `${L}_silu`)
+          : op('Div', [gate, op('Add', [one(), op('Exp', [op('Neg', [gate])])])], {}, `${L}_silu`);
       x = op('Add', [x, linear(op('Mul', [silu, up]), `${p}.mlp.down_proj.weight`, `${L}_down`)], {}, `${L}_resid_ffn`);
     }
   }

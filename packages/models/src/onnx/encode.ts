@@ -52,12 +52,18 @@ function valueInfo(info: ValueInfo): OnnxTypes.IValueInfoProto {
 function attribute(name: string, value: Attr): OnnxTypes.IAttributeProto {
   const T = onnx.AttributeProto.AttributeType;
   switch (value.type) {
-    case 'int': return { name, type: T.INT, i: value.value };
-    case 'float': return { name, type: T.FLOAT, f: value.value };
-    case 'ints': return { name, type: T.INTS, ints: value.value };
-    case 'floats': return { name, type: T.FLOATS, floats: value.value };
-    case 'string': return { name, type: T.STRING, s: new TextEncoder().encode(value.value) };
-    case 'tensor': return { name, type: T.TENSOR, t: tensorProto(`${name}_value`, value.value) };
+    case 'int':
+      return { name, type: T.INT, i: value.value };
+    case 'float':
+      return { name, type: T.FLOAT, f: value.value };
+    case 'ints':
+      return { name, type: T.INTS, ints: value.value };
+    case 'floats':
+      return { name, type: T.FLOATS, floats: value.value };
+    case 'string':
+      return { name, type: T.STRING, s: new TextEncoder().encode(value.value) };
+    case 'tensor':
+      return { name, type: T.TENSOR, t: tensorProto(`${name}_value`, value.value) };
   }
 }
 
@@ -73,7 +79,10 @@ export interface ExternalDataSink {
 /** An in-memory external data sink; write `chunks` to `fileName` beside the model. */
 export function externalDataSink(fileName: string, threshold = 1024): ExternalDataSink & { chunks: Uint8Array[]; size: number } {
   const sink = {
-    fileName, threshold, chunks: [] as Uint8Array[], size: 0,
+    fileName,
+    threshold,
+    chunks: [] as Uint8Array[],
+    size: 0,
     append(bytes: Uint8Array): number {
       const offset = sink.size;
       sink.chunks.push(bytes);

@@ -39,7 +39,10 @@ export async function writeFileAtomic(path: string, chunks: Uint8Array | string 
   try {
     return await writeAtomic(path, chunks);
   } catch (error) {
-    throw new ModelsError(`could not write '${path}': ${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message}`, { cause: error });
+    throw new ModelsError(
+      `could not write '${path}': ${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
@@ -97,9 +100,10 @@ export async function writeModelFolder(dir: string, options: ModelFolderOptions)
   const graph = buildInferenceGraph(config, weights);
   let weightBytes = 0;
   for (const tensor of graph.initializers.values()) weightBytes += tensor.data.byteLength;
-  const external = options.externalData === 'auto' || options.externalData === undefined
-    ? weightBytes > EXTERNAL_DATA_THRESHOLD_BYTES
-    : options.externalData;
+  const external =
+    options.externalData === 'auto' || options.externalData === undefined
+      ? weightBytes > EXTERNAL_DATA_THRESHOLD_BYTES
+      : options.externalData;
   const sink = external ? externalDataSink(EXTERNAL_DATA_FILE, 1024) : undefined;
   const model = encodeModel(graph, { external: sink, docString: `scalewise export of ${config.name}` });
   const encoded = performance.now();
@@ -120,5 +124,11 @@ export async function writeModelFolder(dir: string, options: ModelFolderOptions)
   await write('generation_config.json', json(generation));
   // config.json last: its presence marks a complete folder.
   await write('config.json', json(hf));
-  return { dir, files, externalData: external, encodeSeconds: (encoded - started) / 1000, writeSeconds: (performance.now() - encoded) / 1000 };
+  return {
+    dir,
+    files,
+    externalData: external,
+    encodeSeconds: (encoded - started) / 1000,
+    writeSeconds: (performance.now() - encoded) / 1000,
+  };
 }

@@ -91,7 +91,10 @@ export class Graph {
   private counter = 0;
   private readonly names = new Set<string>();
 
-  constructor(readonly name: string, opsets: Record<string, number> = {}) {
+  constructor(
+    readonly name: string,
+    opsets: Record<string, number> = {},
+  ) {
     this.opsets = { '': 18, ...opsets };
   }
 
@@ -146,7 +149,12 @@ export class Graph {
   }
 
   /** Append a single-output node; returns its output name. */
-  op1(opType: string, inputs: string[], attrs: Record<string, Attr> = {}, options: Omit<OpOptions, 'outputs'> & { output?: string } = {}): string {
+  op1(
+    opType: string,
+    inputs: string[],
+    attrs: Record<string, Attr> = {},
+    options: Omit<OpOptions, 'outputs'> & { output?: string } = {},
+  ): string {
     const outputs = options.output ? [options.output] : 1;
     return this.op(opType, inputs, attrs, { ...options, outputs })[0] as string;
   }
@@ -154,7 +162,19 @@ export class Graph {
 
 /** Scalars and small vectors as tensors, for constants. */
 export const tensor = {
-  float32: (values: number[] | Float32Array, dims: number[] = [values.length]): Tensor => ({ dtype: 'float32', dims, data: Float32Array.from(values) }),
-  float64: (values: number[] | Float64Array, dims: number[] = [values.length]): Tensor => ({ dtype: 'float64', dims, data: Float64Array.from(values) }),
-  int64: (values: number[], dims: number[] = [values.length]): Tensor => ({ dtype: 'int64', dims, data: BigInt64Array.from(values.map(BigInt)) }),
+  float32: (values: number[] | Float32Array, dims: number[] = [values.length]): Tensor => ({
+    dtype: 'float32',
+    dims,
+    data: Float32Array.from(values),
+  }),
+  float64: (values: number[] | Float64Array, dims: number[] = [values.length]): Tensor => ({
+    dtype: 'float64',
+    dims,
+    data: Float64Array.from(values),
+  }),
+  int64: (values: number[], dims: number[] = [values.length]): Tensor => ({
+    dtype: 'int64',
+    dims,
+    data: BigInt64Array.from(values.map(BigInt)),
+  }),
 };

@@ -42,7 +42,16 @@ describe('inference graph with KV cache (onnxruntime-node)', () => {
     expect(maxAbsDiff(batched.logits.subarray(0, T * V), full.logits)).toBeLessThan(1e-5);
     expect(maxAbsDiff(batched.logits.subarray((T + 3) * V, 2 * T * V), alone.logits)).toBeLessThan(1e-5);
     // ...and one more decoding step on the padded batch matches too.
-    const next = await step(session, config, [[5], [5]], [[...TOKENS.map(() => 1), 1], [0, 0, 0, ...tail.map(() => 1), 1]], batched.present);
+    const next = await step(
+      session,
+      config,
+      [[5], [5]],
+      [
+        [...TOKENS.map(() => 1), 1],
+        [0, 0, 0, ...tail.map(() => 1), 1],
+      ],
+      batched.present,
+    );
     const aloneNext = await step(session, config, [[5]], [[...tail.map(() => 1), 1]], alone.present);
     expect(maxAbsDiff(next.logits.subarray(V, 2 * V), aloneNext.logits)).toBeLessThan(1e-5);
   });

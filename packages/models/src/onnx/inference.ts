@@ -19,7 +19,9 @@ export function checkWeights(config: ModelConfig, weights: ModelWeights): void {
     const w = weights.get(spec.name);
     if (!w) throw new ModelsInputError(`weights: missing '${spec.name}' (shape [${spec.shape.join(', ')}]) for model '${config.name}'`);
     if (w.length !== elementCount(spec.shape)) {
-      throw new ModelsInputError(`weights: '${spec.name}' needs ${elementCount(spec.shape)} values (shape [${spec.shape.join(', ')}]), found ${w.length}`);
+      throw new ModelsInputError(
+        `weights: '${spec.name}' needs ${elementCount(spec.shape)} values (shape [${spec.shape.join(', ')}]), found ${w.length}`,
+      );
     }
   }
 }

@@ -15,7 +15,9 @@ export function attends(attention: AttentionConfig, i: number, j: number): boole
     case 'sliding-window':
       return i - j < attention.window;
     case 'block-sparse':
-      return j < attention.globalTokens || Math.floor(i / attention.blockSize) - Math.floor(j / attention.blockSize) < attention.localBlocks;
+      return (
+        j < attention.globalTokens || Math.floor(i / attention.blockSize) - Math.floor(j / attention.blockSize) < attention.localBlocks
+      );
   }
 }
 
@@ -50,7 +52,8 @@ export function multiplicativeMask(attention: AttentionConfig, T: number): Float
  * Additive (0 / MASKED) for softmax attention, or 0/1 with `multiplicative` (linear attention).
  */
 export function dynamicMask(g: Graph, o: DynamicMaskOptions, multiplicative = false): string {
-  const op = (type: string, inputs: string[], attrs: Parameters<Graph['op1']>[2] = {}) => g.op1(type, inputs, attrs, { label: `${o.prefix}mask_${type.toLowerCase()}` });
+  const op = (type: string, inputs: string[], attrs: Parameters<Graph['op1']>[2] = {}) =>
+    g.op1(type, inputs, attrs, { label: `${o.prefix}mask_${type.toLowerCase()}` });
   const ints = (values: number[]) => g.constant(tensor.int64(values), `${o.prefix}mask_const`);
   const scalar = (v: number) => g.constant(tensor.int64([v], []), `${o.prefix}mask_const`);
   const total = op('Squeeze', [op('Shape', [o.attentionMask], { start: attr.int(1), end: attr.int(2) })]);
@@ -66,7 +69,8 @@ export function dynamicMask(g: Graph, o: DynamicMaskOptions, multiplicative = fa
   const a = o.attention;
   if (a.kind === 'sliding-window' || a.kind === 'block-sparse') {
     const keyPos = op('Sub', [op('CumSum', [o.attentionMask, scalar(1)]), one]); // [batch, total]
-    const queryPos = op('Slice', [keyPos, op('Unsqueeze', [op('Neg', [seq]), ints([0])]), ints([Number.MAX_SAFE_INTEGER]), ints([1])]); // [batch, seq]
+    // [batch, seq]
+    const queryPos = op('Slice', [keyPos, op('Unsqueeze', [op('Neg', [seq]), ints([0])]), ints([Number.MAX_SAFE_INTEGER]), ints([1])]);
     const q = op('Unsqueeze', [queryPos, ints([1, 2, 4])]); // [batch, 1, 1, seq, 1]
     const k = op('Unsqueeze', [keyPos, ints([1, 2, 3])]); // [batch, 1, 1, 1, total]
     let pattern: string;
@@ -79,6 +83,7 @@ export function dynamicMask(g: Graph, o: DynamicMaskOptions, multiplicative = fa
     }
     allowed = op('And', [allowed, pattern]);
   }
-  const scalarF = (v: number) => g.constant(o.dtype === 'float64' ? tensor.float64([v], []) : tensor.float32([v], []), `${o.prefix}mask_const`);
+  const scalarF = (v: number) =>
+    g.constant(o.dtype === 'float64' ? tensor.float64([v], []) : tensor.float32([v], []), `${o.prefix}mask_const`);
   return multiplicative ? op('Where', [allowed, scalarF(1), scalarF(0)]) : op('Where', [allowed, scalarF(0), scalarF(MASKED)]);
 }

@@ -42,7 +42,8 @@ export async function inferenceSession(config: ModelConfig, weights: ModelWeight
   return ort.InferenceSession.create(encodeModel(buildInferenceGraph(config, weights)));
 }
 
-const int64 = (rows: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0]?.length ?? 0]);
+const int64 = (rows: number[][]) =>
+  new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0]?.length ?? 0]);
 
 export interface StepResult {
   logits: Float32Array;
@@ -54,20 +55,26 @@ export interface StepResult {
  * One call of the KV graph: `ids` new tokens per row, `mask` covers past + new slots, positions are
  * cumsum(mask) - 1 (masked slots get 1), as transformers.js computes them.
  */
-export async function step(session: ort.InferenceSession, config: ModelConfig, ids: number[][], mask: number[][], past?: Map<string, ort.Tensor>): Promise<StepResult> {
+export async function step(
+  session: ort.InferenceSession,
+  config: ModelConfig,
+  ids: number[][],
+  mask: number[][],
+  past?: Map<string, ort.Tensor>,
+): Promise<StepResult> {
   const batch = ids.length;
   const seq = ids[0]?.length ?? 0;
   const positions = mask.map((row) => {
     let c = 0;
-    const pos = row.map((m) => (c += m, m ? c - 1 : 1));
+    const pos = row.map((m) => ((c += m), m ? c - 1 : 1));
     return pos.slice(pos.length - seq);
   });
   const feeds: Record<string, ort.Tensor> = { input_ids: int64(ids), attention_mask: int64(mask), position_ids: int64(positions) };
   const slots = config.layers * config.layerRepeat;
   for (let i = 0; i < slots; i++) {
     for (const kind of ['key', 'value']) {
-      feeds[`past_key_values.${i}.${kind}`] = past?.get(`present.${i}.${kind}`)
-        ?? new ort.Tensor('float32', new Float32Array(0), [batch, config.kvHeads, 0, config.headDim]);
+      feeds[`past_key_values.${i}.${kind}`] =
+        past?.get(`present.${i}.${kind}`) ?? new ort.Tensor('float32', new Float32Array(0), [batch, config.kvHeads, 0, config.headDim]);
     }
   }
   const out = await session.run(feeds);

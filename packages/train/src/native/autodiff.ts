@@ -12,7 +12,11 @@ export class GradContext {
   /** Nodes of the forward graph: those present before any gradient node was appended. */
   private readonly forwardCount: number;
 
-  constructor(readonly g: Graph, readonly dtype: 'float32' | 'float64', readonly shapes: ShapeMap) {
+  constructor(
+    readonly g: Graph,
+    readonly dtype: 'float32' | 'float64',
+    readonly shapes: ShapeMap,
+  ) {
     this.constants = constantNodes(g);
     this.forwardCount = g.nodes.length;
   }
@@ -106,14 +110,16 @@ export class GradContext {
    * the shape of `input` (numpy broadcasting). Static when both shapes are known, runtime shape ops otherwise.
    */
   reduceTo(grad: string, output: string | Dim[], input: string): string {
-    const sx = this.shapeOf(input), sy = typeof output === 'string' ? this.shapeOf(output) : output;
+    const sx = this.shapeOf(input),
+      sy = typeof output === 'string' ? this.shapeOf(output) : output;
     if (sameShape(sx, sy)) return grad;
     if (sx && sy && sx.length <= sy.length) {
       const pad = sy.length - sx.length;
       const axes: number[] = [];
       let ambiguous = false;
       for (let i = 0; i < sy.length; i++) {
-        const dx = i < pad ? 1 : sx[i - pad], dy = sy[i];
+        const dx = i < pad ? 1 : sx[i - pad],
+          dy = sy[i];
         if (i < pad || (dx === 1 && dy !== 1)) axes.push(i);
         else if (dx !== dy) ambiguous = true;
       }
@@ -168,7 +174,8 @@ export function differentiate(graph: Graph, loss: string, wrt: string[], options
     if (NON_DIFFERENTIABLE.has(node.opType)) continue;
     if (node.inputs.some((i) => active.has(i))) for (const o of node.outputs) active.add(o);
   }
-  if (!active.has(loss)) throw new TrainError(`differentiate: loss '${loss}' does not depend on any of the ${wrt.length} values to differentiate`);
+  if (!active.has(loss))
+    throw new TrainError(`differentiate: loss '${loss}' does not depend on any of the ${wrt.length} values to differentiate`);
   // Values that the loss depends on.
   const needed = new Set([loss]);
   for (let i = forward.length - 1; i >= 0; i--) {
@@ -204,7 +211,10 @@ export function differentiate(graph: Graph, loss: string, wrt: string[], options
     if (dOut.every((d) => d === undefined)) continue;
     const need = node.inputs.map((input) => input !== '' && active.has(input));
     const rule = GRAD_RULES[node.opType];
-    if (!rule) throw new TrainError(`differentiate: no gradient rule for ${node.opType} (node ${node.name}); supported: ${Object.keys(GRAD_RULES).sort().join(', ')}`);
+    if (!rule)
+      throw new TrainError(
+        `differentiate: no gradient rule for ${node.opType} (node ${node.name}); supported: ${Object.keys(GRAD_RULES).sort().join(', ')}`,
+      );
     const dIn = rule(ctx, node, dOut, need);
     node.inputs.forEach((input, k) => {
       const d = dIn[k];
@@ -212,5 +222,11 @@ export function differentiate(graph: Graph, loss: string, wrt: string[], options
     });
   }
 
-  return wrt.map((v) => total(v) ?? ctx.op('ConstantOfShape', [ctx.shapeTensor(v)], { value: attr.tensor(ctx.dtype === 'float64' ? tensor.float64([0]) : tensor.float32([0])) }));
+  return wrt.map(
+    (v) =>
+      total(v) ??
+      ctx.op('ConstantOfShape', [ctx.shapeTensor(v)], {
+        value: attr.tensor(ctx.dtype === 'float64' ? tensor.float64([0]) : tensor.float32([0])),
+      }),
+  );
 }

@@ -13,7 +13,10 @@ function randomWeights(config: ModelConfig, seed: number): ModelWeights {
   for (const s of weightSpecs(config)) {
     const n = s.shape.reduce((a, b) => a * b, 1);
     const scale = s.role === 'linear' ? 1 / Math.sqrt(s.shape[1] ?? 1) : 1;
-    w.set(s.name, Float32Array.from({ length: n }, () => (s.role === 'norm' ? 1 + 0.2 * rand() : scale * rand())));
+    w.set(
+      s.name,
+      Float32Array.from({ length: n }, () => (s.role === 'norm' ? 1 + 0.2 * rand() : scale * rand())),
+    );
   }
   return w;
 }
@@ -30,7 +33,8 @@ function randomBatch(config: ModelConfig, batch: number, seq: number, seed: numb
 
 /** max |a − b| / max |b| over one tensor. */
 function relErr(a: Float32Array, b: Float32Array): number {
-  let d = 0, m = 0;
+  let d = 0,
+    m = 0;
   for (let i = 0; i < a.length; i++) {
     d = Math.max(d, Math.abs((a[i] as number) - (b[i] as number)));
     m = Math.max(m, Math.abs(b[i] as number));
@@ -60,12 +64,14 @@ describe('native engine parity with the reference engine (fp32)', () => {
       engines.push(native, reference);
       const weights = randomWeights(config, 11);
       const batch = randomBatch(config, 3, 9, 5);
-      const gn = zeros(weights), gr = zeros(weights);
+      const gn = zeros(weights),
+        gr = zeros(weights);
       const ln = await native.lossAndGrad(weights, gn, batch, 1);
       const lr = await reference.lossAndGrad(weights, gr, batch, 1);
       expect(Math.abs(ln - lr) / lr).toBeLessThan(1e-5);
       for (const [name, g] of gr) expect(relErr(gn.get(name) as Float32Array, g), name).toBeLessThan(1e-4);
-      const evalN = await native.loss(weights, batch), evalR = await reference.loss(weights, batch);
+      const evalN = await native.loss(weights, batch),
+        evalR = await reference.loss(weights, batch);
       expect(evalN.count).toBe(evalR.count);
       expect(Math.abs(evalN.meanNats - evalR.meanNats) / evalR.meanNats).toBeLessThan(1e-5);
     });
@@ -77,7 +83,8 @@ describe('native engine parity with the reference engine (fp32)', () => {
     engines.push(native);
     const weights = randomWeights(config, 2);
     const batch = randomBatch(config, 2, 4, 9, false);
-    const g1 = zeros(weights), g2 = new Map([...weights].map(([k, v]) => [k, new Float32Array(v.length).fill(1)]));
+    const g1 = zeros(weights),
+      g2 = new Map([...weights].map(([k, v]) => [k, new Float32Array(v.length).fill(1)]));
     await native.lossAndGrad(weights, g1, batch, 1);
     await native.lossAndGrad(weights, g2, batch, 0.5);
     for (const [name, g] of g1) (g2.get(name) as Float32Array).forEach((v, i) => expect(v).toBeCloseTo(1 + 0.5 * (g[i] as number), 6));
@@ -88,7 +95,10 @@ describe('native engine parity with the reference engine (fp32)', () => {
     const viaRegistry = await createEngine('native', config, { threads: 1 });
     engines.push(viaRegistry);
     expect(viaRegistry.name).toBe('native');
-    expect(await viaRegistry.lossAndGrad(weights, zeros(weights), batch, 1)).toBeCloseTo(await native.lossAndGrad(weights, zeros(weights), batch, 1), 6);
+    expect(await viaRegistry.lossAndGrad(weights, zeros(weights), batch, 1)).toBeCloseTo(
+      await native.lossAndGrad(weights, zeros(weights), batch, 1),
+      6,
+    );
   });
 
   it('gives the same loss curve as the reference engine over 30 SGD steps', async () => {

@@ -37,7 +37,10 @@ export class NativeEngine implements TrainingEngine {
   private readonly gradBuffers = new Map<string, Float32Array>();
   private readonly states = new Map<string, Promise<ShapeState>>();
 
-  constructor(readonly config: ModelConfig, readonly options: NativeEngineOptions = {}) {
+  constructor(
+    readonly config: ModelConfig,
+    readonly options: NativeEngineOptions = {},
+  ) {
     // Building a 1×1 forward graph validates the config and the attention kind up front.
     this.specs = buildTrainingGraph(config, { batch: 1, seq: 1, gradients: false }).params;
     for (const s of this.specs) this.gradBuffers.set(s.name, new Float32Array(s.shape.reduce((a, b) => a * b, 1)));
@@ -85,7 +88,10 @@ export class NativeEngine implements TrainingEngine {
     const { batch: B, seq: T } = batch;
     const n = B * T;
     if (batch.inputs.length !== n || batch.targets.length !== n || (batch.mask && batch.mask.length !== n)) {
-      throw new TrainInputError(`native engine: batch arrays must have batch·seq = ${n} entries, found inputs ${batch.inputs.length}, targets ${batch.targets.length}${batch.mask ? `, mask ${batch.mask.length}` : ''}`);
+      throw new TrainInputError(
+        `native engine: batch arrays must have batch·seq = ${n} entries, found inputs ${batch.inputs.length}, targets ` +
+          `${batch.targets.length}${batch.mask ? `, mask ${batch.mask.length}` : ''}`,
+      );
     }
     const key = `${training ? 'train' : 'eval'}:${B}x${T}`;
     let pending = this.states.get(key);
@@ -97,8 +103,10 @@ export class NativeEngine implements TrainingEngine {
     const V = this.config.vocabSize;
     let count = 0;
     for (let i = 0; i < n; i++) {
-      const a = batch.inputs[i] as number, b = batch.targets[i] as number;
-      if (a < 0 || a >= V || b < 0 || b >= V) throw new TrainInputError(`native engine: token id at ${i} outside [0, ${V}): input ${a}, target ${b}`);
+      const a = batch.inputs[i] as number,
+        b = batch.targets[i] as number;
+      if (a < 0 || a >= V || b < 0 || b >= V)
+        throw new TrainInputError(`native engine: token id at ${i} outside [0, ${V}): input ${a}, target ${b}`);
       state.ids[i] = BigInt(a);
       state.targets[i] = BigInt(b);
       if (!batch.mask || batch.mask[i]) count++;
@@ -118,9 +126,13 @@ export class NativeEngine implements TrainingEngine {
       logSeverityLevel: 3,
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
-      ...(this.options.profilePrefix ? { enableProfiling: true, profileFilePrefix: `${this.options.profilePrefix}-${training ? 'train' : 'eval'}-${B}x${T}` } : {}),
+      ...(this.options.profilePrefix
+        ? { enableProfiling: true, profileFilePrefix: `${this.options.profilePrefix}-${training ? 'train' : 'eval'}-${B}x${T}` }
+        : {}),
     });
-    const ids = new BigInt64Array(B * T), targets = new BigInt64Array(B * T), weights = new Float32Array(B * T);
+    const ids = new BigInt64Array(B * T),
+      targets = new BigInt64Array(B * T),
+      weights = new Float32Array(B * T);
     const feeds: Record<string, ort.Tensor> = {
       [tg.inputIds]: new ort.Tensor('int64', ids, [B, T]),
       [tg.targets]: new ort.Tensor('int64', targets, [B, T]),
@@ -129,7 +141,9 @@ export class NativeEngine implements TrainingEngine {
     const state: ShapeState = { session, ids, targets, weights, feeds };
     if (training) {
       const fetches: Record<string, ort.Tensor | null> = { [tg.loss]: null };
-      tg.params.forEach((p, i) => (fetches[tg.grads[i] as string] = new ort.Tensor('float32', this.gradBuffers.get(p.name) as Float32Array, p.shape)));
+      tg.params.forEach(
+        (p, i) => (fetches[tg.grads[i] as string] = new ort.Tensor('float32', this.gradBuffers.get(p.name) as Float32Array, p.shape)),
+      );
       state.fetches = fetches as Record<string, ort.Tensor>;
     }
     return state;
@@ -140,7 +154,10 @@ function checkTensor(map: ModelWeights, spec: WeightSpec, what: string): Float32
   const t = map.get(spec.name);
   const n = spec.shape.reduce((a, b) => a * b, 1);
   if (!t) throw new TrainInputError(`native engine: ${what} has no tensor '${spec.name}'`);
-  if (t.length !== n) throw new TrainInputError(`native engine: ${what} tensor '${spec.name}' needs ${n} values [${spec.shape.join(', ')}], found ${t.length}`);
+  if (t.length !== n)
+    throw new TrainInputError(
+      `native engine: ${what} tensor '${spec.name}' needs ${n} values [${spec.shape.join(', ')}], found ${t.length}`,
+    );
   return t;
 }
 

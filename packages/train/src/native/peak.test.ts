@@ -28,7 +28,17 @@ describe('MFU of a native training run', () => {
   it('is achieved FLOP/s over the machine peak: in (0, 1] on every step and overall', async () => {
     const out = join(root, 'mfu');
     const model = tinyModel({ vocabSize: 64, dim: 64, heads: 4, kvHeads: 2, headDim: 16, ffnHidden: 128, maxPositions: 64 });
-    const config = { ...tinyTrainingConfig({ model, data: { seq: 32 }, steps: 6, batchSize: 8, eval: { every: 0, batches: 1 }, checkpoint: { every: 0, keep: 1 } }), engine: 'native' };
+    const config = {
+      ...tinyTrainingConfig({
+        model,
+        data: { seq: 32 },
+        steps: 6,
+        batchSize: 8,
+        eval: { every: 0, batches: 1 },
+        checkpoint: { every: 0, keep: 1 },
+      }),
+      engine: 'native',
+    };
     delete (config as { peakGflops?: number }).peakGflops;
     const result = await train({ config, outDir: out, data: syntheticData(32, 64) });
     expect(result.peak_source).toBe('native engine');

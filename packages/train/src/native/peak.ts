@@ -12,7 +12,14 @@ function median(values: number[]): number {
  * after an untimed warm-up, with B fed as an input or stored as an initializer (pre-packed by ORT). Runs must not
  * overlap another session's: `session.run` resolves after a setImmediate, so two interleaved timers each time both runs.
  */
-async function matMulSeconds(m: number, k: number, n: number, threads: number | undefined, bInitializer: boolean, reps: number): Promise<{ wall: number[]; cpu: number[] }> {
+async function matMulSeconds(
+  m: number,
+  k: number,
+  n: number,
+  threads: number | undefined,
+  bInitializer: boolean,
+  reps: number,
+): Promise<{ wall: number[]; cpu: number[] }> {
   const g = new Graph('matmul');
   const a = g.input('a', 'float32', [m, k]);
   const bData = Float32Array.from({ length: k * n }, (_, i) => ((i * 5) % 11) / 11 - 0.5);
@@ -23,10 +30,17 @@ async function matMulSeconds(m: number, k: number, n: number, threads: number | 
     ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
   });
   try {
-    const feeds: Record<string, ort.Tensor> = { a: new ort.Tensor('float32', Float32Array.from({ length: m * k }, (_, i) => ((i * 7) % 13) / 13 - 0.5), [m, k]) };
+    const feeds: Record<string, ort.Tensor> = {
+      a: new ort.Tensor(
+        'float32',
+        Float32Array.from({ length: m * k }, (_, i) => ((i * 7) % 13) / 13 - 0.5),
+        [m, k],
+      ),
+    };
     if (!bInitializer) feeds.b = new ort.Tensor('float32', bData, [k, n]);
     await session.run(feeds);
-    const wall: number[] = [], cpu: number[] = [];
+    const wall: number[] = [],
+      cpu: number[] = [];
     for (let r = 0; r < reps; r++) {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
@@ -42,7 +56,14 @@ async function matMulSeconds(m: number, k: number, n: number, threads: number | 
 }
 
 /** GFLOP/s of one plain ORT MatMul [m×k]·[k×n]: median of `reps` timed runs after a warm-up. */
-export async function plainMatMulGflops(m: number, k: number, n: number, threads?: number, bInitializer = false, reps = 10): Promise<number> {
+export async function plainMatMulGflops(
+  m: number,
+  k: number,
+  n: number,
+  threads?: number,
+  bInitializer = false,
+  reps = 10,
+): Promise<number> {
   return (2 * m * k * n) / median((await matMulSeconds(m, k, n, threads, bInitializer, reps)).wall) / 1e9;
 }
 
@@ -50,10 +71,22 @@ export async function plainMatMulGflops(m: number, k: number, n: number, threads
  * One measured MatMul configuration; `gflops` is its fastest run, by the wall clock or, at 1 thread, by the
  * process CPU clock when that is faster (`clock`).
  */
-export interface MatMulSample { m: number; k: number; n: number; threads: number; prepacked: boolean; gflops: number; clock: 'wall' | 'cpu' }
+export interface MatMulSample {
+  m: number;
+  k: number;
+  n: number;
+  threads: number;
+  prepacked: boolean;
+  gflops: number;
+  clock: 'wall' | 'cpu';
+}
 
 /** The machine's best measured fp32 MatMul throughput through ORT, and every configuration tried. */
-export interface MatMulPeak { gflops: number; best: MatMulSample; samples: MatMulSample[] }
+export interface MatMulPeak {
+  gflops: number;
+  best: MatMulSample;
+  samples: MatMulSample[];
+}
 
 export interface MatMulPeakOptions {
   /** Square sizes n (an n³ MatMul each); default 512 and 1024. */
@@ -88,7 +121,15 @@ export async function measureMatMulPeak(options: MatMulPeakOptions = {}): Promis
         const { wall, cpu } = await matMulSeconds(size, size, size, threads, prepacked, reps);
         const [fastWall, fastCpu] = [Math.min(...wall), Math.min(...cpu)];
         const clock = threads === 1 && fastCpu > 0 && fastCpu < fastWall ? 'cpu' : 'wall';
-        samples.push({ m: size, k: size, n: size, threads, prepacked, gflops: (2 * size ** 3) / (clock === 'cpu' ? fastCpu : fastWall) / 1e9, clock });
+        samples.push({
+          m: size,
+          k: size,
+          n: size,
+          threads,
+          prepacked,
+          gflops: (2 * size ** 3) / (clock === 'cpu' ? fastCpu : fastWall) / 1e9,
+          clock,
+        });
       }
     }
   }

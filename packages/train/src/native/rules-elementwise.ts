@@ -92,7 +92,8 @@ export const ELEMENTWISE_RULES: Record<string, GradRule> = {
     const pv = ctx.ints(p) ?? constFloat(ctx, p);
     let local: string;
     if (pv && pv.length === 1 && pv[0] === 2) local = ctx.op('Mul', [x, ctx.scalar(2)]);
-    else if (pv && pv.length === 1) local = ctx.op('Mul', [ctx.op('Pow', [x, ctx.scalar((pv[0] as number) - 1)]), ctx.scalar(pv[0] as number)]);
+    else if (pv && pv.length === 1)
+      local = ctx.op('Mul', [ctx.op('Pow', [x, ctx.scalar((pv[0] as number) - 1)]), ctx.scalar(pv[0] as number)]);
     else {
       const pl = ctx.op('CastLike', [p, x]);
       local = ctx.op('Mul', [ctx.op('Pow', [x, ctx.op('Sub', [pl, ctx.scalar(1)])]), pl]);
@@ -113,7 +114,11 @@ export const ELEMENTWISE_RULES: Record<string, GradRule> = {
     const a = node.attrs.alpha;
     const alpha = a?.type === 'float' ? a.value : 1;
     // x > 0: 1; otherwise alpha·eˣ = y + alpha
-    const slope = ctx.op('Where', [ctx.op('Greater', [inp(node, 0), ctx.scalar(0)]), ctx.scalar(1), ctx.op('Add', [out(node), ctx.scalar(alpha)])]);
+    const slope = ctx.op('Where', [
+      ctx.op('Greater', [inp(node, 0), ctx.scalar(0)]),
+      ctx.scalar(1),
+      ctx.op('Add', [out(node), ctx.scalar(alpha)]),
+    ]);
     return ctx.op('Mul', [dy, slope]);
   }),
   Cast: unary((ctx, node, dy) => ctx.op('CastLike', [dy, inp(node, 0)])),
@@ -176,9 +181,16 @@ function attentionSoftmaxGrad(ctx: GradContext, node: NodeDef, dy: string): stri
  */
 function siluGrad(ctx: GradContext, node: NodeDef, dy: string, need: boolean[]): (string | undefined)[] | undefined {
   const [a, b] = [inp(node, 0), inp(node, 1)];
-  const k = ctx.producer(b)?.opType === 'Sigmoid' && ctx.producer(b)?.inputs[0] === a ? 0 : ctx.producer(a)?.opType === 'Sigmoid' && ctx.producer(a)?.inputs[0] === b ? 1 : -1;
+  const k =
+    ctx.producer(b)?.opType === 'Sigmoid' && ctx.producer(b)?.inputs[0] === a
+      ? 0
+      : ctx.producer(a)?.opType === 'Sigmoid' && ctx.producer(a)?.inputs[0] === b
+        ? 1
+        : -1;
   if (k < 0 || !need[k]) return undefined;
-  const x = node.inputs[k] as string, s = node.inputs[1 - k] as string, y = out(node);
+  const x = node.inputs[k] as string,
+    s = node.inputs[1 - k] as string,
+    y = out(node);
   const slope = ctx.op('Add', [s, ctx.op('Sub', [y, ctx.op('Mul', [y, s])])]);
   const dx = ctx.reduceTo(ctx.op('Mul', [dy, slope]), y, x);
   return k === 0 ? [dx, undefined] : [undefined, dx];

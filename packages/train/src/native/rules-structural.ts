@@ -31,9 +31,12 @@ function toInt64(ctx: GradContext, value: string): string {
 const matMul: GradRule = (ctx, node, [dy], need) => {
   if (!dy) return [];
   const [a, b] = [inp(node, 0), inp(node, 1)];
-  const ra = ctx.shapeOf(a)?.length, rb = ctx.shapeOf(b)?.length;
+  const ra = ctx.shapeOf(a)?.length,
+    rb = ctx.shapeOf(b)?.length;
   if (ra === undefined || rb === undefined || ra < 2 || rb < 2) {
-    throw new TrainError(`differentiate: MatMul node ${node.name} needs statically known operand ranks ≥ 2, found ${ra ?? '?'} and ${rb ?? '?'}`);
+    throw new TrainError(
+      `differentiate: MatMul node ${node.name} needs statically known operand ranks ≥ 2, found ${ra ?? '?'} and ${rb ?? '?'}`,
+    );
   }
   const y = out(node);
   // A product's operand gradient has the output's batch dims and the operand's matrix dims.
@@ -60,15 +63,18 @@ const matMul: GradRule = (ctx, node, [dy], need) => {
 
 function shapeTail(ctx: GradContext, value: string): number[] {
   const last = ctx.shapeOf(value)?.at(-1);
-  if (typeof last !== 'number') throw new TrainError(`differentiate: the last dimension of '${value}' must be static, found ${String(last)}`);
+  if (typeof last !== 'number')
+    throw new TrainError(`differentiate: the last dimension of '${value}' must be static, found ${String(last)}`);
   return [last];
 }
 
 const gemm: GradRule = (ctx, node, [dy], need) => {
   if (!dy) return [];
   const [a, b] = [inp(node, 0), inp(node, 1)];
-  const tA = int(node, 'transA', 0), tB = int(node, 'transB', 0);
-  const alphaAttr = node.attrs.alpha, betaAttr = node.attrs.beta;
+  const tA = int(node, 'transA', 0),
+    tB = int(node, 'transB', 0);
+  const alphaAttr = node.attrs.alpha,
+    betaAttr = node.attrs.beta;
   const alpha = alphaAttr?.type === 'float' ? alphaAttr.value : 1;
   const beta = betaAttr?.type === 'float' ? betaAttr.value : 1;
   const g = (x: string, w: string, ta: number, tb: number) =>
@@ -94,7 +100,12 @@ const gather: GradRule = (ctx, node, [dy], need) => {
 const gatherElements: GradRule = (ctx, node, [dy], need) => {
   if (!dy || !need[0]) return [];
   const data = inp(node, 0);
-  return [ctx.op('ScatterElements', [zerosLike(ctx, data), toInt64(ctx, inp(node, 1)), dy], { axis: attr.int(int(node, 'axis', 0)), reduction: attr.string('add') })];
+  return [
+    ctx.op('ScatterElements', [zerosLike(ctx, data), toInt64(ctx, inp(node, 1)), dy], {
+      axis: attr.int(int(node, 'axis', 0)),
+      reduction: attr.string('add'),
+    }),
+  ];
 };
 
 const reshapeBack: GradRule = (ctx, node, [dy]) => (dy ? [ctx.op('Reshape', [dy, ctx.shapeTensor(inp(node, 0))])] : []);
@@ -103,7 +114,8 @@ const slice: GradRule = (ctx, node, [dy]) => {
   if (!dy) return [];
   const x = inp(node, 0);
   const shape = ctx.shapeOf(x);
-  const starts = ctx.ints(node.inputs[1]), ends = ctx.ints(node.inputs[2]);
+  const starts = ctx.ints(node.inputs[1]),
+    ends = ctx.ints(node.inputs[2]);
   const axes = node.inputs[3] ? ctx.ints(node.inputs[3]) : starts?.map((_, i) => i);
   const steps = node.inputs[4] ? ctx.ints(node.inputs[4]) : starts?.map(() => 1);
   if (!shape || !starts || !ends || !axes || !steps || steps.some((s) => s !== 1)) {
@@ -116,7 +128,8 @@ const slice: GradRule = (ctx, node, [dy]) => {
     const dim = shape[axis];
     if (typeof dim !== 'number') throw new TrainError(`differentiate: Slice node ${node.name}: axis ${axis} of '${x}' must be static`);
     const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + dim : v, 0), dim);
-    const s = clamp(starts[k] as number), e = Math.max(s, clamp(ends[k] as number));
+    const s = clamp(starts[k] as number),
+      e = Math.max(s, clamp(ends[k] as number));
     pads[axis] = s;
     pads[rank + axis] = dim - e;
   });
@@ -141,7 +154,8 @@ function permutedBlocksGrad(ctx: GradContext, node: NodeDef, dy: string, axis: n
     source = x;
     if (!shape) return undefined;
     rank = shape.length;
-    const starts = ctx.ints(p.inputs[1]), ends = ctx.ints(p.inputs[2]);
+    const starts = ctx.ints(p.inputs[1]),
+      ends = ctx.ints(p.inputs[2]);
     const axes = p.inputs[3] ? ctx.ints(p.inputs[3]) : [0];
     const steps = p.inputs[4] ? ctx.ints(p.inputs[4]) : [1];
     if (!starts || !ends || !axes || !steps || starts.length !== 1 || axes.length !== 1 || steps[0] !== 1) return undefined;
@@ -149,7 +163,8 @@ function permutedBlocksGrad(ctx: GradContext, node: NodeDef, dy: string, axis: n
     const dim = shape[sliceAxis];
     if (sliceAxis !== (axis < 0 ? axis + rank : axis) || typeof dim !== 'number') return undefined;
     const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + dim : v, 0), dim);
-    const start = clamp(starts[0] as number), end = Math.max(start, clamp(ends[0] as number));
+    const start = clamp(starts[0] as number),
+      end = Math.max(start, clamp(ends[0] as number));
     blocks.push({ start, size: end - start });
   }
   if (source === undefined) return undefined;
@@ -166,8 +181,20 @@ function permutedBlocksGrad(ctx: GradContext, node: NodeDef, dy: string, axis: n
     ctx.contribute(source, dy);
     return source;
   }
-  const parts = ctx.g.op('Split', [dy, ctx.int64(blocks.map((b) => b.size))], { axis: attr.int(axis) }, { outputs: blocks.length, label: 'grad' });
-  ctx.contribute(source, ctx.op('Concat', order.map((k) => parts[k] as string), { axis: attr.int(axis) }));
+  const parts = ctx.g.op(
+    'Split',
+    [dy, ctx.int64(blocks.map((b) => b.size))],
+    { axis: attr.int(axis) },
+    { outputs: blocks.length, label: 'grad' },
+  );
+  ctx.contribute(
+    source,
+    ctx.op(
+      'Concat',
+      order.map((k) => parts[k] as string),
+      { axis: attr.int(axis) },
+    ),
+  );
   return source;
 }
 
@@ -182,7 +209,11 @@ const concat: GradRule = (ctx, node, [dy], need) => {
   });
   const split = sizes.every((d) => d !== undefined)
     ? ctx.int64(sizes as number[])
-    : ctx.op('Concat', node.inputs.map((x) => ctx.op('Shape', [x], { start: attr.int(axis), ...(axis === -1 ? {} : { end: attr.int(axis + 1) }) })), { axis: attr.int(0) });
+    : ctx.op(
+        'Concat',
+        node.inputs.map((x) => ctx.op('Shape', [x], { start: attr.int(axis), ...(axis === -1 ? {} : { end: attr.int(axis + 1) }) })),
+        { axis: attr.int(0) },
+      );
   const parts = ctx.g.op('Split', [dy, split], { axis: attr.int(axis) }, { outputs: node.inputs.length, label: 'grad' });
   return parts.map((p, k) => (need[k] ? p : undefined));
 };

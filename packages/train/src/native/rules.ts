@@ -7,6 +7,24 @@ export const GRAD_RULES: Record<string, GradRule> = { ...ELEMENTWISE_RULES, ...S
 
 /** Ops whose outputs carry no gradient (integer, boolean or shape results). */
 export const NON_DIFFERENTIABLE = new Set([
-  'Shape', 'Size', 'Equal', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual', 'Not', 'And', 'Or',
-  'Range', 'ConstantOfShape', 'Constant', 'NonZero', 'ArgMax', 'ArgMin', 'Floor', 'Ceil', 'Round', 'Sign',
+  'Shape',
+  'Size',
+  'Equal',
+  'Less',
+  'LessOrEqual',
+  'Greater',
+  'GreaterOrEqual',
+  'Not',
+  'And',
+  'Or',
+  'Range',
+  'ConstantOfShape',
+  'Constant',
+  'NonZero',
+  'ArgMax',
+  'ArgMin',
+  'Floor',
+  'Ceil',
+  'Round',
+  'Sign',
 ]);

@@ -44,7 +44,24 @@ const intsAttr = (node: NodeDef, key: string) => {
   return a && a.type === 'ints' ? a.value : undefined;
 };
 
-const UNARY = new Set(['Neg', 'Sqrt', 'Sigmoid', 'Exp', 'Log', 'Relu', 'Tanh', 'Cast', 'CastLike', 'Identity', 'Softmax', 'LogSoftmax', 'Elu', 'Reciprocal', 'Erf', 'Abs']);
+const UNARY = new Set([
+  'Neg',
+  'Sqrt',
+  'Sigmoid',
+  'Exp',
+  'Log',
+  'Relu',
+  'Tanh',
+  'Cast',
+  'CastLike',
+  'Identity',
+  'Softmax',
+  'LogSoftmax',
+  'Elu',
+  'Reciprocal',
+  'Erf',
+  'Abs',
+]);
 const BROADCAST = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Where', 'Sum', 'Max', 'Min', 'Equal', 'Less', 'Greater']);
 
 function inferNode(graph: Graph, node: NodeDef, shapes: ShapeMap, constants: Map<string, Tensor>): Dim[] | undefined {
@@ -54,8 +71,10 @@ function inferNode(graph: Graph, node: NodeDef, shapes: ShapeMap, constants: Map
   if (UNARY.has(node.opType)) return x;
   if (BROADCAST.has(node.opType)) return broadcast(node.inputs.map((_, i) => s(i)));
   switch (node.opType) {
-    case 'MatMul': case 'FusedMatMul': {
-      let a = x, b = s(1);
+    case 'MatMul':
+    case 'FusedMatMul': {
+      let a = x,
+        b = s(1);
       if (!a || !b || a.length < 2 || b.length < 2) return undefined;
       if (node.opType === 'FusedMatMul') {
         const swap = (d: Dim[]) => [...d.slice(0, -2), d[d.length - 1] as Dim, d[d.length - 2] as Dim];
@@ -76,7 +95,8 @@ function inferNode(graph: Graph, node: NodeDef, shapes: ShapeMap, constants: Map
       const axis = normAxis(intAttr(node, 'axis', 0), x.length);
       return [...x.slice(0, axis), ...idx, ...x.slice(axis + 1)];
     }
-    case 'GatherElements': return s(1);
+    case 'GatherElements':
+      return s(1);
     case 'Reshape': {
       const target = ints(1);
       if (!target) return undefined;
@@ -113,7 +133,8 @@ function inferNode(graph: Graph, node: NodeDef, shapes: ShapeMap, constants: Map
       return x.filter((_, i) => !set.has(i));
     }
     case 'Slice': {
-      const starts = ints(1), ends = ints(2);
+      const starts = ints(1),
+        ends = ints(2);
       if (!x || !starts || !ends) return undefined;
       const axes = node.inputs[3] ? ints(3) : starts.map((_, i) => i);
       const steps = node.inputs[4] ? ints(4) : starts.map(() => 1);
@@ -142,7 +163,9 @@ function inferNode(graph: Graph, node: NodeDef, shapes: ShapeMap, constants: Map
       const target = ints(1);
       return target ? broadcast([x, target]) : undefined;
     }
-    case 'ReduceMean': case 'ReduceSum': case 'ReduceMax': {
+    case 'ReduceMean':
+    case 'ReduceSum':
+    case 'ReduceMax': {
       if (!x) return undefined;
       const axes = node.inputs[1] ? ints(1) : intsAttr(node, 'axes');
       const keep = intAttr(node, 'keepdims', 1);
@@ -152,14 +175,20 @@ function inferNode(graph: Graph, node: NodeDef, shapes: ShapeMap, constants: Map
       const set = new Set(all ? x.map((_, i) => i) : (axes as number[]).map((a) => normAxis(a, x.length)));
       return keep ? x.map((d, i) => (set.has(i) ? 1 : d)) : x.filter((_, i) => !set.has(i));
     }
-    case 'Shape': return x ? [x.length] : undefined;
-    case 'Size': return [];
-    case 'ConstantOfShape': { const t = ints(0); return t; }
+    case 'Shape':
+      return x ? [x.length] : undefined;
+    case 'Size':
+      return [];
+    case 'ConstantOfShape': {
+      const t = ints(0);
+      return t;
+    }
     case 'Constant': {
       const v = node.attrs.value;
       return v && v.type === 'tensor' ? v.value.dims : undefined;
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 

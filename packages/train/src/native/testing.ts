@@ -12,24 +12,50 @@ export function uniform(seed: number) {
   return (lo = -1, hi = 1) => lo + (hi - lo) * rng.next();
 }
 
-export interface Param { name: string; shape: number[]; lo?: number; hi?: number }
+export interface Param {
+  name: string;
+  shape: number[];
+  lo?: number;
+  hi?: number;
+}
 
 /** loss = Σ out ⊙ R with a fixed random R, so that ∂loss/∂out is not all ones. */
 export function weightedSum(g: Graph, out: string, shape: number[], seed = 99): string {
   const rand = uniform(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  const r = g.constant(tensor.float64(Array.from({ length: n }, () => rand()), shape), 'r');
+  const r = g.constant(
+    tensor.float64(
+      Array.from({ length: n }, () => rand()),
+      shape,
+    ),
+    'r',
+  );
   return g.op1('ReduceSum', [g.op1('Mul', [out, r])], { keepdims: { type: 'int', value: 0 } });
 }
 
-export interface GradCheck { maxAbsErr: number; maxAbs: number; checked: number }
+export interface GradCheck {
+  maxAbsErr: number;
+  maxAbs: number;
+  checked: number;
+}
 
 /**
  * Differentiate `loss` w.r.t. the float64 graph inputs `params`, run the gradient graph in ORT and
  * compare every gradient element with central finite differences of the same graph's loss.
  */
-export async function checkGradients(g: Graph, loss: string, params: Param[], extraFeeds: Record<string, ort.Tensor> = {}, seed = 7): Promise<GradCheck> {
-  const grads = differentiate(g, loss, params.map((p) => p.name), { dtype: 'float64' });
+export async function checkGradients(
+  g: Graph,
+  loss: string,
+  params: Param[],
+  extraFeeds: Record<string, ort.Tensor> = {},
+  seed = 7,
+): Promise<GradCheck> {
+  const grads = differentiate(
+    g,
+    loss,
+    params.map((p) => p.name),
+    { dtype: 'float64' },
+  );
   g.output(loss, 'float64', [], 'loss_out');
   grads.forEach((grad, i) => g.output(grad, 'float64', (params[i] as Param).shape, `grad_${i}`));
   const rand = uniform(seed);
@@ -41,7 +67,15 @@ export async function checkGradients(g: Graph, loss: string, params: Param[], ex
  * Compare gradient outputs of a float64 graph with central differences of its loss output, on every
  * element, or on `samples` random elements per parameter.
  */
-export async function finiteDifferences(g: Graph, params: Param[], values: Float64Array[], names: { loss: string; grads: string[] }, extraFeeds: Record<string, ort.Tensor> = {}, samples?: number, lossGraph?: Graph): Promise<GradCheck> {
+export async function finiteDifferences(
+  g: Graph,
+  params: Param[],
+  values: Float64Array[],
+  names: { loss: string; grads: string[] },
+  extraFeeds: Record<string, ort.Tensor> = {},
+  samples?: number,
+  lossGraph?: Graph,
+): Promise<GradCheck> {
   const session = await ort.InferenceSession.create(encodeModel(g));
   // A forward-only graph makes each finite-difference evaluation cheaper.
   const lossSession = lossGraph ? await ort.InferenceSession.create(encodeModel(lossGraph)) : session;
@@ -53,7 +87,9 @@ export async function finiteDifferences(g: Graph, params: Param[], values: Float
   };
   const out = await session.run(feeds());
   const lossAt = async () => ((await lossSession.run(feeds(), [names.loss]))[names.loss]?.data as Float64Array)[0] as number;
-  let maxAbsErr = 0, maxAbs = 0, checked = 0;
+  let maxAbsErr = 0,
+    maxAbs = 0,
+    checked = 0;
   const h = 1e-5;
   for (let i = 0; i < params.length; i++) {
     const v = values[i] as Float64Array;
@@ -79,5 +115,18 @@ export async function finiteDifferences(g: Graph, params: Param[], values: Float
 
 /** A tiny llama config for gradient checks. */
 export function tinyConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
-  return { ...LLAMA_DEFAULTS, name: 'tiny', vocabSize: 11, dim: 8, layers: 2, heads: 2, kvHeads: 1, headDim: 4, ffnHidden: 12, maxPositions: 16, attention: { kind: 'full' }, ...overrides };
+  return {
+    ...LLAMA_DEFAULTS,
+    name: 'tiny',
+    vocabSize: 11,
+    dim: 8,
+    layers: 2,
+    heads: 2,
+    kvHeads: 1,
+    headDim: 4,
+    ffnHidden: 12,
+    maxPositions: 16,
+    attention: { kind: 'full' },
+    ...overrides,
+  };
 }

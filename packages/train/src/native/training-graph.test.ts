@@ -4,7 +4,6 @@ import type { ModelConfig } from '@scalewise/models';
 import { buildTrainingGraph } from './training-graph.js';
 import { finiteDifferences, tinyConfig, uniform } from './testing.js';
 
-
 const cases: [string, Partial<ModelConfig>][] = [
   ['full MHA', { heads: 2, kvHeads: 2 }],
   ['full GQA, untied head', { heads: 4, kvHeads: 2, tiedEmbeddings: false }],
@@ -17,10 +16,13 @@ describe('training graph (float64) gradients vs finite differences of its own lo
   for (const [label, overrides] of cases) {
     it(label, async () => {
       const config = tinyConfig(overrides);
-      const batch = 2, seq = 5;
+      const batch = 2,
+        seq = 5;
       const tg = buildTrainingGraph(config, { batch, seq, dtype: 'float64' });
       const rand = uniform(3);
-      const values = tg.params.map((p) => Float64Array.from({ length: p.shape.reduce((a, b) => a * b, 1) }, () => (p.role === 'norm' ? 1 + 0.3 * rand() : rand())));
+      const values = tg.params.map((p) =>
+        Float64Array.from({ length: p.shape.reduce((a, b) => a * b, 1) }, () => (p.role === 'norm' ? 1 + 0.3 * rand() : rand())),
+      );
       const ids = Array.from({ length: batch * seq }, () => Math.floor(rand(0, config.vocabSize)));
       const targets = Array.from({ length: batch * seq }, () => Math.floor(rand(0, config.vocabSize)));
       const mask = ids.map((_, i) => (i % 4 === 3 ? 0 : 1));
@@ -30,7 +32,15 @@ describe('training graph (float64) gradients vs finite differences of its own lo
         targets: new ort.Tensor('int64', BigInt64Array.from(targets.map(BigInt)), [batch, seq]),
         target_weights: new ort.Tensor('float64', Float64Array.from(mask.map((m) => m / count)), [batch, seq]),
       };
-      const r = await finiteDifferences(tg.graph, tg.params.map((p) => ({ name: p.name, shape: p.shape })), values, { loss: tg.loss, grads: tg.grads }, feeds, 6, buildTrainingGraph(config, { batch, seq, dtype: 'float64', gradients: false }).graph);
+      const r = await finiteDifferences(
+        tg.graph,
+        tg.params.map((p) => ({ name: p.name, shape: p.shape })),
+        values,
+        { loss: tg.loss, grads: tg.grads },
+        feeds,
+        6,
+        buildTrainingGraph(config, { batch, seq, dtype: 'float64', gradients: false }).graph,
+      );
       expect(r.checked).toBe(6 * tg.params.length);
       expect(r.maxAbs).toBeGreaterThan(1e-3);
       expect(r.maxAbsErr).toBeLessThan(1e-8);
@@ -45,6 +55,8 @@ describe('training graph (float64) gradients vs finite differences of its own lo
   });
 
   it('refuses linear attention, naming the supported kinds', () => {
-    expect(() => buildTrainingGraph(tinyConfig({ attention: { kind: 'linear' } }), { batch: 1, seq: 4 })).toThrow(/linear.*full, sliding-window, block-sparse/);
+    expect(() => buildTrainingGraph(tinyConfig({ attention: { kind: 'linear' } }), { batch: 1, seq: 4 })).toThrow(
+      /linear.*full, sliding-window, block-sparse/,
+    );
   });
 });

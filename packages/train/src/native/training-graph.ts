@@ -1,6 +1,4 @@
-import {
-  validateConfig, weightSpecs, type AttentionConfig, type ModelConfig, type WeightSpec,
-} from '@scalewise/models';
+import { validateConfig, weightSpecs, type AttentionConfig, type ModelConfig, type WeightSpec } from '@scalewise/models';
 import { Graph, attr, emitDecoder, tensor } from '@scalewise/models/internals';
 import { TrainInputError } from '../errors.js';
 import { differentiate } from './autodiff.js';
@@ -44,12 +42,19 @@ export function buildTrainingGraph(config: ModelConfig, options: TrainingGraphOp
   const { batch, seq } = options;
   const dtype = options.dtype ?? 'float32';
   if (!NATIVE_ATTENTION_KINDS.includes(config.attention.kind)) {
-    throw new TrainInputError(`native engine: attention kind '${config.attention.kind}' has no native gradient; supported: ${NATIVE_ATTENTION_KINDS.join(', ')} (use --engine reference)`);
+    throw new TrainInputError(
+      `native engine: attention kind '${config.attention.kind}' has no native gradient; supported: ` +
+        `${NATIVE_ATTENTION_KINDS.join(', ')} (use --engine reference)`,
+    );
   }
-  for (const [key, v] of [['batch', batch], ['seq', seq]] as const) {
+  for (const [key, v] of [
+    ['batch', batch],
+    ['seq', seq],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new TrainInputError(`native engine: ${key} must be a positive integer, found ${v}`);
   }
-  if (seq > config.maxPositions) throw new TrainInputError(`native engine: seq ${seq} exceeds maxPositions ${config.maxPositions} of model '${config.name}'`);
+  if (seq > config.maxPositions)
+    throw new TrainInputError(`native engine: seq ${seq} exceeds maxPositions ${config.maxPositions} of model '${config.name}'`);
 
   const g = new Graph(`${config.name}-train`);
   const params = weightSpecs(config);
@@ -76,7 +81,12 @@ export function buildTrainingGraph(config: ModelConfig, options: TrainingGraphOp
     const w3 = g.op1('Unsqueeze', [targetWeights, minusOne]);
     const pw = g.op1('Mul', [g.op1('Exp', [logp]), w3]);
     const dLogits = g.op1('ScatterElements', [pw, targets3, g.op1('Neg', [w3])], { axis: attr.int(-1), reduction: attr.string('add') });
-    const names = differentiate(g, logits, params.map((p) => p.name), { dtype, lossGrad: dLogits });
+    const names = differentiate(
+      g,
+      logits,
+      params.map((p) => p.name),
+      { dtype, lossGrad: dLogits },
+    );
     params.forEach((p, i) => grads.push(g.output(names[i] as string, dtype, p.shape, `grad.${p.name}`)));
   }
   return { graph: g, params, inputIds, targets, targetWeights, loss, grads };

@@ -37,7 +37,14 @@ export interface QueuedSweepOutcome {
   resultsPath: string;
   rows: SweepRow[];
   /** Per collected run: which worker, attempts, resumed-from step (not in results.jsonl, which stays as a local sweep's). */
-  runs: Array<{ id: string; job_id: string; worker: string; attempt: number; resumed_from_step: number | null; artifacts: 'shared' | 'local' }>;
+  runs: Array<{
+    id: string;
+    job_id: string;
+    worker: string;
+    attempt: number;
+    resumed_from_step: number | null;
+    artifacts: 'shared' | 'local';
+  }>;
   /** Milliseconds from enqueue to first start, and from finish to collected, per collected run. */
   overhead_ms: Array<{ id: string; enqueue_to_start: number | null; finish_to_collected: number | null }>;
 }
@@ -68,10 +75,20 @@ export async function runQueuedSweep(spec: unknown, options: QueuedSweepOptions)
   const version = codeVersion();
   const pending = new Map<string, RunJobData>();
   for (const job of jobs) {
-    if (!done.has(job.id)) pending.set(runJobId(job, version), { id: job.id, config: job.config, budget: job.budget, codeVersion: version });
+    if (!done.has(job.id))
+      pending.set(runJobId(job, version), { id: job.id, config: job.config, budget: job.budget, codeVersion: version });
   }
   const outcome: QueuedSweepOutcome = {
-    jobs: jobs.length, ran: 0, skipped: jobs.length - pending.size, enqueued: 0, failed: [], interrupted: false, resultsPath, rows: [], runs: [], overhead_ms: [],
+    jobs: jobs.length,
+    ran: 0,
+    skipped: jobs.length - pending.size,
+    enqueued: 0,
+    failed: [],
+    interrupted: false,
+    resultsPath,
+    rows: [],
+    runs: [],
+    overhead_ms: [],
   };
   const connection = bullConnection(options.target);
   // Commands give up after 5 reconnections (about 15 s): a longer outage ends the sweep (exit 1), jobs stay queued.
@@ -91,10 +108,17 @@ export async function runQueuedSweep(spec: unknown, options: QueuedSweepOptions)
       const existing = (await queue.getJob(jobId)) as RunJob | undefined;
       if (existing) {
         // Resubmitting retries runs that failed before (with fresh attempts); finished ones are collected below.
-        if ((await existing.getState()) === 'failed') await existing.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+        if ((await existing.getState()) === 'failed')
+          await existing.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
         continue;
       }
-      await queue.add('run', data, { jobId, attempts, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: false, removeOnFail: false });
+      await queue.add('run', data, {
+        jobId,
+        attempts,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: false,
+        removeOnFail: false,
+      });
       outcome.enqueued++;
     }
     const failed = new Map<string, FailedRun>();
@@ -107,7 +131,13 @@ export async function runQueuedSweep(spec: unknown, options: QueuedSweepOptions)
         const job = (await queue.getJob(jobId)) as RunJob | undefined;
         if (!job || state === 'unknown') {
           // Removed by `queue clean --all` while we waited: put it back.
-          await queue.add('run', data, { jobId, attempts, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: false, removeOnFail: false });
+          await queue.add('run', data, {
+            jobId,
+            attempts,
+            backoff: { type: 'exponential', delay: 1000 },
+            removeOnComplete: false,
+            removeOnFail: false,
+          });
           continue;
         }
         if (state === 'completed' && job.returnvalue) {
@@ -115,7 +145,14 @@ export async function runQueuedSweep(spec: unknown, options: QueuedSweepOptions)
           appendResult(resultsPath, result.row);
           pending.delete(jobId);
           outcome.ran++;
-          outcome.runs.push({ id: data.id, job_id: jobId, worker: result.worker, attempt: result.attempt, resumed_from_step: result.resumed_from_step, artifacts: result.artifacts });
+          outcome.runs.push({
+            id: data.id,
+            job_id: jobId,
+            worker: result.worker,
+            attempt: result.attempt,
+            resumed_from_step: result.resumed_from_step,
+            artifacts: result.artifacts,
+          });
           outcome.overhead_ms.push({
             id: data.id,
             enqueue_to_start: job.processedOn !== undefined && result.attempt === 1 ? job.processedOn - job.timestamp : null,
@@ -126,7 +163,12 @@ export async function runQueuedSweep(spec: unknown, options: QueuedSweepOptions)
         } else if (state === 'active') {
           const p = job.progress as { worker?: string; step?: number } | number;
           const worker = typeof p === 'object' && p.worker ? p.worker : (job.processedBy ?? null);
-          progress.running.push({ id: data.id, worker, step: typeof p === 'object' && typeof p.step === 'number' ? p.step : null, steps: data.config.steps });
+          progress.running.push({
+            id: data.id,
+            worker,
+            step: typeof p === 'object' && typeof p.step === 'number' ? p.step : null,
+            steps: data.config.steps,
+          });
         } else {
           progress.waiting++;
         }
@@ -137,7 +179,10 @@ export async function runQueuedSweep(spec: unknown, options: QueuedSweepOptions)
       if (pending.size === failed.size) break;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, options.pollMs ?? 1_000);
-        wake = () => { clearTimeout(timer); resolve(); };
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
       });
       wake = undefined;
     }
@@ -145,7 +190,11 @@ export async function runQueuedSweep(spec: unknown, options: QueuedSweepOptions)
     outcome.interrupted = Boolean(options.signal?.aborted) && pending.size > failed.size;
   } catch (error) {
     if (error instanceof TrainError) throw error;
-    throw new QueueError(`lost Redis at ${options.target.display}: ${(error as Error).message}; the runs stay queued: run the same command again to collect them`, { cause: error });
+    throw new QueueError(
+      `lost Redis at ${options.target.display}: ${(error as Error).message}; the runs stay queued: run the same command again to ` +
+        `collect them`,
+      { cause: error },
+    );
   } finally {
     await events.close();
     await queue.close();

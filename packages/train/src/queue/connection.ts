@@ -22,12 +22,18 @@ function reason(error: unknown): string {
  */
 export async function probeRedis(target: QueueTarget, timeoutMs = 5_000): Promise<void> {
   const client = new Redis({
-    ...redisOptions(target), lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false,
+    ...redisOptions(target),
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
     retryStrategy: () => null,
   });
   // The socket's error (ECONNREFUSED, ENOTFOUND, WRONGPASS) arrives as an event; connect() only says "closed".
   let socketError: unknown;
-  client.on('error', (error) => { socketError ??= error; });
+  client.on('error', (error) => {
+    socketError ??= error;
+  });
   try {
     try {
       await client.connect();
@@ -42,8 +48,11 @@ export async function probeRedis(target: QueueTarget, timeoutMs = 5_000): Promis
     }
     const policy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1];
     if (policy !== undefined && policy !== 'noeviction') {
-      throw new QueueError(`Redis at ${target.display} has maxmemory-policy '${policy}': the queue needs 'noeviction' (BullMQ loses jobs when Redis evicts keys). `
-        + "Set it with `redis-cli CONFIG SET maxmemory-policy noeviction` or 'maxmemory-policy noeviction' in redis.conf");
+      throw new QueueError(
+        `Redis at ${target.display} has maxmemory-policy '${policy}': the queue needs 'noeviction' (BullMQ loses jobs when Redis ` +
+          `evicts keys). ` +
+          "Set it with `redis-cli CONFIG SET maxmemory-policy noeviction` or 'maxmemory-policy noeviction' in redis.conf",
+      );
     }
   } finally {
     client.disconnect();
@@ -63,7 +72,14 @@ export async function waitForRedis(target: QueueTarget, log: (line: string) => v
       log(`${error.message}; retrying in ${delay / 1000} s`);
       const slept = await new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => resolve(true), delay);
-        signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(false); }, { once: true });
+        signal?.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            resolve(false);
+          },
+          { once: true },
+        );
       });
       if (!slept || signal?.aborted) return false;
     }

@@ -5,7 +5,10 @@ import { runJobId } from './jobs.js';
 
 const spec = (over: Record<string, unknown> = {}) => ({
   training: { data: { corpus: '/data/c', seq: 16 }, batchSize: 2, seed: 1, ...over },
-  models: [{ ...tinyModel({ vocabSize: 259 }), name: 'a' }, { ...tinyModel({ vocabSize: 259, dim: 32, headDim: 16 }), name: 'b' }],
+  models: [
+    { ...tinyModel({ vocabSize: 259 }), name: 'a' },
+    { ...tinyModel({ vocabSize: 259, dim: 32, headDim: 16 }), name: 'b' },
+  ],
   budgets: [{ tokens: 320 }, { tokensPerParam: 2 }],
 });
 

@@ -28,6 +28,8 @@ export interface RunJobResult {
 
 /** Job id: a hash of the fully resolved run (model, data, seed, budget, everything in the config) and the code version. */
 export function runJobId(job: Pick<TrainingJob, 'config' | 'budget'>, codeVersion: string): string {
-  const digest = createHash('sha256').update(JSON.stringify({ config: job.config, budget: job.budget, codeVersion })).digest('hex');
+  const digest = createHash('sha256')
+    .update(JSON.stringify({ config: job.config, budget: job.budget, codeVersion }))
+    .digest('hex');
   return `run-${digest.slice(0, 24)}`;
 }

@@ -31,30 +31,55 @@ async function withQueue<T>(target: QueueTarget, use: (queue: Queue<RunJobData, 
 /** What is queued, running (on which worker), finished and failed. */
 export async function queueStatus(target: QueueTarget): Promise<QueueStatus> {
   return withQueue(target, async (queue) => {
-    const [workers, active, waiting, delayed, completed, failed] = await Promise.all([
-      queue.getWorkers(), queue.getJobs('active'), queue.getJobs(['wait', 'prioritized']), queue.getJobs('delayed'),
-      queue.getJobs('completed'), queue.getJobs('failed'),
-    ]) as [Array<Record<string, string>>, RunJob[], RunJob[], RunJob[], RunJob[], RunJob[]];
+    const [workers, active, waiting, delayed, completed, failed] = (await Promise.all([
+      queue.getWorkers(),
+      queue.getJobs('active'),
+      queue.getJobs(['wait', 'prioritized']),
+      queue.getJobs('delayed'),
+      queue.getJobs('completed'),
+      queue.getJobs('failed'),
+    ])) as [Array<Record<string, string>>, RunJob[], RunJob[], RunJob[], RunJob[], RunJob[]];
     const workerNames = workers.map((w) => (w.rawname ?? w.name ?? '').replace(/^.*:w:/, '')).filter((n) => n !== '');
     return {
-      queue: QUEUE_NAME, url: target.display, workers: [...new Set(workerNames)].sort(),
-      counts: { waiting: waiting.length, running: active.length, finished: completed.length, failed: failed.length, delayed: delayed.length },
+      queue: QUEUE_NAME,
+      url: target.display,
+      workers: [...new Set(workerNames)].sort(),
+      counts: {
+        waiting: waiting.length,
+        running: active.length,
+        finished: completed.length,
+        failed: failed.length,
+        delayed: delayed.length,
+      },
       running: active.map((j) => {
         const p = j.progress as { worker?: string; step?: number } | number;
         return {
-          job_id: j.id!, id: j.data.id, worker: typeof p === 'object' && p.worker ? p.worker : (j.processedBy ?? null),
-          step: typeof p === 'object' && typeof p.step === 'number' ? p.step : null, steps: j.data.config.steps, attempt: j.attemptsStarted,
+          job_id: j.id!,
+          id: j.data.id,
+          worker: typeof p === 'object' && p.worker ? p.worker : (j.processedBy ?? null),
+          step: typeof p === 'object' && typeof p.step === 'number' ? p.step : null,
+          steps: j.data.config.steps,
+          attempt: j.attemptsStarted,
         };
       }),
       waiting: [...waiting, ...delayed].map((j) => ({ job_id: j.id!, id: j.data.id })),
-      finished: completed.map((j) => ({ job_id: j.id!, id: j.data.id, worker: j.returnvalue.worker, val_loss: j.returnvalue.row.val_loss, resumed_from_step: j.returnvalue.resumed_from_step })),
+      finished: completed.map((j) => ({
+        job_id: j.id!,
+        id: j.data.id,
+        worker: j.returnvalue.worker,
+        val_loss: j.returnvalue.row.val_loss,
+        resumed_from_step: j.returnvalue.resumed_from_step,
+      })),
       failed: failed.map((j) => ({ job_id: j.id!, id: j.data.id, attempts: j.attemptsMade, reason: j.failedReason })),
     };
   });
 }
 
 /** Remove finished and failed job records (and with `all`, waiting ones too); running jobs are never touched. */
-export async function cleanQueue(target: QueueTarget, options: { all?: boolean } = {}): Promise<{ finished: number; failed: number; waiting: number }> {
+export async function cleanQueue(
+  target: QueueTarget,
+  options: { all?: boolean } = {},
+): Promise<{ finished: number; failed: number; waiting: number }> {
   return withQueue(target, async (queue) => {
     const finished = (await queue.clean(0, 0, 'completed')).length;
     const failed = (await queue.clean(0, 0, 'failed')).length;

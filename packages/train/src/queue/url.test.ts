@@ -4,7 +4,13 @@ import { parseQueueUrl, redactUrl, redisOptions } from './url.js';
 
 describe('queue URLs', () => {
   it('parses host, port, db and TLS, with defaults', () => {
-    expect(parseQueueUrl('redis://127.0.0.1:6390/2')).toMatchObject({ host: '127.0.0.1', port: 6390, db: 2, tls: false, display: 'redis://127.0.0.1:6390/2' });
+    expect(parseQueueUrl('redis://127.0.0.1:6390/2')).toMatchObject({
+      host: '127.0.0.1',
+      port: 6390,
+      db: 2,
+      tls: false,
+      display: 'redis://127.0.0.1:6390/2',
+    });
     expect(parseQueueUrl('redis://queue.lab')).toMatchObject({ host: 'queue.lab', port: 6379, db: 0 });
     expect(parseQueueUrl('rediss://queue.lab:6380')).toMatchObject({ tls: true, display: 'rediss://queue.lab:6380/0' });
     expect(redisOptions(parseQueueUrl('rediss://queue.lab:6380'))).toMatchObject({ tls: { servername: 'queue.lab' } });
@@ -21,7 +27,13 @@ describe('queue URLs', () => {
   });
 
   it('rejects bad URLs with TrainInputError, without echoing the password', () => {
-    for (const bad of ['http://:hunter2@host:1', 'redis://:hunter2@host:1/x', 'not a url :hunter2@', 'redis://:hunter2@host:99999', 'redis://:hunter2@host/0?x=1']) {
+    for (const bad of [
+      'http://:hunter2@host:1',
+      'redis://:hunter2@host:1/x',
+      'not a url :hunter2@',
+      'redis://:hunter2@host:99999',
+      'redis://:hunter2@host/0?x=1',
+    ]) {
       let error: unknown;
       try {
         parseQueueUrl(bad);

@@ -17,7 +17,9 @@ const FORMS = 'redis://[:password@]host:port[/db] or rediss://... (TLS)';
 /** A URL with any `user:password@` part masked, for messages; text with an '@' that is not a URL is not shown at all. */
 export function redactUrl(url: string): string {
   const masked = url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1***@');
-  return masked.slice(masked.indexOf('***@') + 4).includes('@') || (!masked.includes('***@') && masked.includes('@')) ? '(hidden: it may hold a password)' : masked;
+  return masked.slice(masked.indexOf('***@') + 4).includes('@') || (!masked.includes('***@') && masked.includes('@'))
+    ? '(hidden: it may hold a password)'
+    : masked;
 }
 
 /** Parse `redis://[[user]:password@]host[:port][/db]` or `rediss://` (TLS). Bad input throws TrainInputError (no password in it). */
@@ -38,14 +40,19 @@ export function parseQueueUrl(url: string, flag = '--queue'): QueueTarget {
   if (!/^\d*$/.test(dbText) || !Number.isInteger(db) || db < 0) {
     throw new TrainInputError(`${flag}: database '${dbText}' in '${redactUrl(url)}' is not a number; expected ${FORMS}`);
   }
-  if (parsed.search !== '' || parsed.hash !== '') throw new TrainInputError(`${flag}: query strings and fragments are not supported in '${redactUrl(url)}'`);
+  if (parsed.search !== '' || parsed.hash !== '')
+    throw new TrainInputError(`${flag}: query strings and fragments are not supported in '${redactUrl(url)}'`);
   const username = decodeURIComponent(parsed.username);
   const password = decodeURIComponent(parsed.password);
   const auth = username !== '' || password !== '' ? '***@' : '';
   const host = parsed.hostname.includes(':') && !parsed.hostname.startsWith('[') ? `[${parsed.hostname}]` : parsed.hostname;
   return {
-    host: parsed.hostname.replace(/^\[|\]$/g, ''), port, db, tls: parsed.protocol === 'rediss:',
-    ...(username !== '' ? { username } : {}), ...(password !== '' ? { password } : {}),
+    host: parsed.hostname.replace(/^\[|\]$/g, ''),
+    port,
+    db,
+    tls: parsed.protocol === 'rediss:',
+    ...(username !== '' ? { username } : {}),
+    ...(password !== '' ? { password } : {}),
     display: `${parsed.protocol}//${auth}${host}:${port}/${db}`,
   };
 }
@@ -53,7 +60,9 @@ export function parseQueueUrl(url: string, flag = '--queue'): QueueTarget {
 /** ioredis options for a target (BullMQ adds its own retry and blocking settings on top). */
 export function redisOptions(target: QueueTarget): Record<string, unknown> {
   return {
-    host: target.host, port: target.port, db: target.db,
+    host: target.host,
+    port: target.port,
+    db: target.db,
     ...(target.username !== undefined ? { username: target.username } : {}),
     ...(target.password !== undefined ? { password: target.password } : {}),
     ...(target.tls ? { tls: { servername: target.host } } : {}),

@@ -74,9 +74,15 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     const runDir = join(root, 'runs', job.id ?? data.id);
     const resumedFrom = checkpointStep(runDir);
     const attempt = job.attemptsStarted;
-    await job.log(`attempt ${attempt} on ${name}: ${resumedFrom === null ? 'started from scratch' : `resumed from checkpoint step ${resumedFrom}`} in ${shared ? 'shared' : 'local'} folder ${runDir}`);
+    await job.log(
+      `attempt ${attempt} on ${name}: ${resumedFrom === null ? 'started from scratch' : `resumed from checkpoint step ${resumedFrom}`}` +
+        ` in ${shared ? 'shared' : 'local'} folder ${runDir}`,
+    );
     if (data.codeVersion !== version) await job.log(`warning: submitted with ${data.codeVersion}, trained with ${version}`);
-    log(`worker ${name}: ${data.id} (${job.id}) attempt ${attempt}, ${resumedFrom === null ? 'from scratch' : `resuming at step ${resumedFrom}`}`);
+    log(
+      `worker ${name}: ${data.id} (${job.id}) attempt ${attempt}, ` +
+        (resumedFrom === null ? 'from scratch' : `resuming at step ${resumedFrom}`),
+    );
     let lastProgress = 0;
     const onProgress = (event: ProgressEvent): void => {
       if (event.stage !== 'train' || (Date.now() - lastProgress < PROGRESS_INTERVAL_MS && event.done < event.total)) return;
@@ -102,12 +108,24 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     }
     const { interrupted: _interrupted, result: _result, ...row } = out;
     log(`worker ${name}: ${data.id} done, val ${row.val_loss.toFixed(4)} nats/token`);
-    return { row, worker: name, attempt, resumed_from_step: resumedFrom, artifacts: shared ? 'shared' : 'local', run_dir: runDir, code_version: version };
+    return {
+      row,
+      worker: name,
+      attempt,
+      resumed_from_step: resumedFrom,
+      artifacts: shared ? 'shared' : 'local',
+      run_dir: runDir,
+      code_version: version,
+    };
   };
 
   const worker = new Worker<RunJobData, RunJobResult>(QUEUE_NAME, processor, {
-    connection, name, concurrency: options.concurrency ?? 1, autorun: false,
-    lockDuration: stall, stalledInterval: stall,
+    connection,
+    name,
+    concurrency: options.concurrency ?? 1,
+    autorun: false,
+    lockDuration: stall,
+    stalledInterval: stall,
     // A run whose worker dies is re-delivered up to 3 times, then failed ("stalled more than allowable limit").
     maxStalledCount: 3,
   });
@@ -122,7 +140,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     }
   });
   await worker.waitUntilReady();
-  log(`worker ${name}: ready, ${options.concurrency ?? 1} at a time, run folders in ${root}${shared ? ' (shared)' : ' (this machine only: a job re-delivered to another one restarts from scratch)'}`);
+  log(
+    `worker ${name}: ready, ${options.concurrency ?? 1} at a time, run folders in ${root}` +
+      (shared ? ' (shared)' : ' (this machine only: a job re-delivered to another one restarts from scratch)'),
+  );
   let closing: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     if (!closing) {

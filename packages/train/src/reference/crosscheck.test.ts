@@ -17,11 +17,13 @@ describe('reference engine forward = @scalewise/models reference forward', () =>
       it(`${attention.kind} ${JSON.stringify(over)}`, () => {
         const config = tinyModel({ attention, ...over });
         const weights = initWeights(config, 11, { std: 0.3 });
-        const B = 2, T = 20;
+        const B = 2,
+          T = 20;
         const rng = new Rng(5);
         const tokens = Int32Array.from({ length: B * T }, () => rng.int(config.vocabSize));
         const ours = new ReferenceModel<Float32Array>(config, Float32Array).logits(weights, tokens, B, T);
-        let maxDiff = 0, maxAbs = 0;
+        let maxDiff = 0,
+          maxAbs = 0;
         for (let b = 0; b < B; b++) {
           const theirs = forward(config, weights, tokens.subarray(b * T, (b + 1) * T));
           for (let i = 0; i < theirs.length; i++) {

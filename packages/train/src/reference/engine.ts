@@ -7,7 +7,8 @@ export const createReferenceEngine: EngineFactory = async (config: ModelConfig):
   const model = new ReferenceModel<Float32Array>(config, Float32Array);
   return {
     name: 'reference',
-    lossAndGrad: async (weights: ModelWeights, grads: ModelWeights, batch: TokenBatch, scale: number) => model.lossAndGrad(weights, grads, batch, scale),
+    lossAndGrad: async (weights: ModelWeights, grads: ModelWeights, batch: TokenBatch, scale: number) =>
+      model.lossAndGrad(weights, grads, batch, scale),
     loss: async (weights: ModelWeights, batch: TokenBatch) => model.loss(weights, batch),
     dispose: async () => {},
   };

@@ -17,7 +17,9 @@ export function finiteDifference(f: () => number, param: Float64Array, h = 1e-5)
 
 /** ‖a − b‖ / max(‖a‖ + ‖b‖, tiny): 0 for equal vectors, 1 for unrelated ones. */
 export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0, na = 0, nb = 0;
+  let diff = 0,
+    na = 0,
+    nb = 0;
   for (let i = 0; i < a.length; i++) {
     diff += (a[i]! - b[i]!) ** 2;
     na += a[i]! ** 2;

@@ -6,7 +6,20 @@ import { finiteDifference, relativeError } from './gradcheck.js';
 import { ReferenceModel } from './model.js';
 
 function tiny(attention: AttentionConfig, over: Partial<ModelConfig> = {}): ModelConfig {
-  return { ...LLAMA_DEFAULTS, name: 'tiny', vocabSize: 7, dim: 8, layers: 2, heads: 4, kvHeads: 2, headDim: 4, ffnHidden: 12, maxPositions: 16, attention, ...over };
+  return {
+    ...LLAMA_DEFAULTS,
+    name: 'tiny',
+    vocabSize: 7,
+    dim: 8,
+    layers: 2,
+    heads: 4,
+    kvHeads: 2,
+    headDim: 4,
+    ffnHidden: 12,
+    maxPositions: 16,
+    attention,
+    ...over,
+  };
 }
 
 function weights64(config: ModelConfig, seed: number): Map<string, Float64Array> {
@@ -15,7 +28,10 @@ function weights64(config: ModelConfig, seed: number): Map<string, Float64Array>
   for (const spec of weightSpecs(config)) {
     const n = spec.shape.reduce((a, b) => a * b, 1);
     const scale = spec.role === 'norm' ? 0.2 : 0.5;
-    out.set(spec.name, Float64Array.from({ length: n }, () => (spec.role === 'norm' ? 1 : 0) + scale * rng.normal()));
+    out.set(
+      spec.name,
+      Float64Array.from({ length: n }, () => (spec.role === 'norm' ? 1 : 0) + scale * rng.normal()),
+    );
   }
   return out;
 }

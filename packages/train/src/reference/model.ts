@@ -10,7 +10,15 @@
 import type { ModelConfig } from '@scalewise/models';
 import type { TokenBatch } from '../engine.js';
 import { TrainInputError } from '../errors.js';
-import { attentionMask, eluPlusOne, linearAttentionBackward, linearAttentionForward, softmaxAttentionBackward, softmaxAttentionForward, type AttentionShape } from './ops/attention.js';
+import {
+  attentionMask,
+  eluPlusOne,
+  linearAttentionBackward,
+  linearAttentionForward,
+  softmaxAttentionBackward,
+  softmaxAttentionForward,
+  type AttentionShape,
+} from './ops/attention.js';
 import { crossEntropyBackward, crossEntropyForward } from './ops/crossentropy.js';
 import { embeddingBackward, embeddingForward } from './ops/embedding.js';
 import { matmulBackward, matmulForward } from './ops/matmul.js';
@@ -21,39 +29,76 @@ import type { Arr } from './ops/types.js';
 
 type Ctor<A extends Arr> = new (length: number) => A;
 
-interface LayerNames { ln1: string; q: string; k: string; v: string; o: string; ln2: string; gate: string; up: string; down: string }
+interface LayerNames {
+  ln1: string;
+  q: string;
+  k: string;
+  v: string;
+  o: string;
+  ln2: string;
+  gate: string;
+  up: string;
+  down: string;
+}
 
 /** Per block application: everything the backward needs. */
 interface Cache<A> {
-  rstd1: A; xn1: A; // [N], [N, d]
-  q: A; k: A; v: A; // [N, H·D], [N, KV·D], [N, KV·D]   (q, k after RoPE)
-  phiQ: A | null; phiK: A | null; z: A | null; // linear attention only: φ(q), φ(k), normaliser [B, H, T]
+  rstd1: A;
+  xn1: A; // [N], [N, d]
+  q: A;
+  k: A;
+  v: A; // [N, H·D], [N, KV·D], [N, KV·D]   (q, k after RoPE)
+  phiQ: A | null;
+  phiK: A | null;
+  z: A | null; // linear attention only: φ(q), φ(k), normaliser [B, H, T]
   att: A; // [B, H, T, T] attention probabilities
   y: A; // [N, H·D] attention output before o_proj
   xMid: A; // [N, d] residual after attention
-  rstd2: A; xn2: A; // [N], [N, d]
-  g: A; u: A; h: A; // [N, F] gate, up, silu(gate)·up
+  rstd2: A;
+  xn2: A; // [N], [N, d]
+  g: A;
+  u: A;
+  h: A; // [N, F] gate, up, silu(gate)·up
 }
 
 interface Buffers<A> {
-  B: number; T: number;
+  B: number;
+  T: number;
   resid: A[]; // A + 1 residual streams [N, d]: resid[0] = embeddings, resid[a + 1] = output of application a
   caches: Cache<A>[];
-  rstdF: A; xnF: A; logits: A; // [N], [N, d], [N, V] (probabilities / dlogits after the loss)
-  tmp: A; dres: A; dxn: A; // [N, d]
-  dq: A; dk: A; dv: A; dy: A; // [N, H·D], [N, KV·D], [N, KV·D], [N, H·D]
-  dphiQ: A | null; dphiK: A | null;
-  dg: A; du: A; dh: A; // [N, F]
+  rstdF: A;
+  xnF: A;
+  logits: A; // [N], [N, d], [N, V] (probabilities / dlogits after the loss)
+  tmp: A;
+  dres: A;
+  dxn: A; // [N, d]
+  dq: A;
+  dk: A;
+  dv: A;
+  dy: A; // [N, H·D], [N, KV·D], [N, KV·D], [N, H·D]
+  dphiQ: A | null;
+  dphiK: A | null;
+  dg: A;
+  du: A;
+  dh: A; // [N, F]
   row: A; // [T]
-  mask: Uint8Array; cos: Float64Array; sin: Float64Array;
+  mask: Uint8Array;
+  cos: Float64Array;
+  sin: Float64Array;
 }
 
 function layerNames(i: number): LayerNames {
   const p = `model.layers.${i}`;
   return {
-    ln1: `${p}.input_layernorm.weight`, q: `${p}.self_attn.q_proj.weight`, k: `${p}.self_attn.k_proj.weight`,
-    v: `${p}.self_attn.v_proj.weight`, o: `${p}.self_attn.o_proj.weight`, ln2: `${p}.post_attention_layernorm.weight`,
-    gate: `${p}.mlp.gate_proj.weight`, up: `${p}.mlp.up_proj.weight`, down: `${p}.mlp.down_proj.weight`,
+    ln1: `${p}.input_layernorm.weight`,
+    q: `${p}.self_attn.q_proj.weight`,
+    k: `${p}.self_attn.k_proj.weight`,
+    v: `${p}.self_attn.v_proj.weight`,
+    o: `${p}.self_attn.o_proj.weight`,
+    ln2: `${p}.post_attention_layernorm.weight`,
+    gate: `${p}.mlp.gate_proj.weight`,
+    up: `${p}.mlp.up_proj.weight`,
+    down: `${p}.mlp.down_proj.weight`,
   };
 }
 
@@ -72,7 +117,10 @@ export class ReferenceModel<A extends Arr> {
   private readonly headName: string;
   private buffers: Buffers<A> | null = null;
 
-  constructor(readonly config: ModelConfig, private readonly ctor: Ctor<A>) {
+  constructor(
+    readonly config: ModelConfig,
+    private readonly ctor: Ctor<A>,
+  ) {
     this.names = Array.from({ length: config.layers }, (_, i) => layerNames(i));
     this.headName = config.tiedEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight';
   }
@@ -80,26 +128,62 @@ export class ReferenceModel<A extends Arr> {
   private ensure(B: number, T: number): Buffers<A> {
     if (this.buffers && this.buffers.B === B && this.buffers.T === T) return this.buffers;
     const c = this.config;
-    if (T > c.maxPositions) throw new TrainInputError(`reference engine: seq ${T} exceeds maxPositions ${c.maxPositions} of model '${c.name}'`);
-    const N = B * T, d = c.dim, HD = c.heads * c.headDim, KD = c.kvHeads * c.headDim, F = c.ffnHidden;
+    if (T > c.maxPositions)
+      throw new TrainInputError(`reference engine: seq ${T} exceeds maxPositions ${c.maxPositions} of model '${c.name}'`);
+    const N = B * T,
+      d = c.dim,
+      HD = c.heads * c.headDim,
+      KD = c.kvHeads * c.headDim,
+      F = c.ffnHidden;
     const linear = c.attention.kind === 'linear';
     const mk = (n: number): A => new this.ctor(n);
     const apps = c.layers * c.layerRepeat;
     const caches: Cache<A>[] = [];
     for (let a = 0; a < apps; a++) {
       caches.push({
-        rstd1: mk(N), xn1: mk(N * d), q: mk(N * HD), k: mk(N * KD), v: mk(N * KD),
-        phiQ: linear ? mk(N * HD) : null, phiK: linear ? mk(N * KD) : null, z: linear ? mk(B * c.heads * T) : null,
-        att: mk(B * c.heads * T * T), y: mk(N * HD), xMid: mk(N * d), rstd2: mk(N), xn2: mk(N * d), g: mk(N * F), u: mk(N * F), h: mk(N * F),
+        rstd1: mk(N),
+        xn1: mk(N * d),
+        q: mk(N * HD),
+        k: mk(N * KD),
+        v: mk(N * KD),
+        phiQ: linear ? mk(N * HD) : null,
+        phiK: linear ? mk(N * KD) : null,
+        z: linear ? mk(B * c.heads * T) : null,
+        att: mk(B * c.heads * T * T),
+        y: mk(N * HD),
+        xMid: mk(N * d),
+        rstd2: mk(N),
+        xn2: mk(N * d),
+        g: mk(N * F),
+        u: mk(N * F),
+        h: mk(N * F),
       });
     }
     const { cos, sin } = ropeTables(T, c.headDim, c.ropeTheta);
     this.buffers = {
-      B, T, caches, resid: Array.from({ length: apps + 1 }, () => mk(N * d)),
-      rstdF: mk(N), xnF: mk(N * d), logits: mk(N * c.vocabSize), tmp: mk(N * d), dres: mk(N * d), dxn: mk(N * d),
-      dq: mk(N * HD), dk: mk(N * KD), dv: mk(N * KD), dy: mk(N * HD),
-      dphiQ: linear ? mk(N * HD) : null, dphiK: linear ? mk(N * KD) : null,
-      dg: mk(N * F), du: mk(N * F), dh: mk(N * F), row: mk(T), mask: attentionMask(c.attention, T), cos, sin,
+      B,
+      T,
+      caches,
+      resid: Array.from({ length: apps + 1 }, () => mk(N * d)),
+      rstdF: mk(N),
+      xnF: mk(N * d),
+      logits: mk(N * c.vocabSize),
+      tmp: mk(N * d),
+      dres: mk(N * d),
+      dxn: mk(N * d),
+      dq: mk(N * HD),
+      dk: mk(N * KD),
+      dv: mk(N * KD),
+      dy: mk(N * HD),
+      dphiQ: linear ? mk(N * HD) : null,
+      dphiK: linear ? mk(N * KD) : null,
+      dg: mk(N * F),
+      du: mk(N * F),
+      dh: mk(N * F),
+      row: mk(T),
+      mask: attentionMask(c.attention, T),
+      cos,
+      sin,
     };
     return this.buffers;
   }
@@ -107,12 +191,17 @@ export class ReferenceModel<A extends Arr> {
   private checkBatch(batch: TokenBatch): void {
     const n = batch.batch * batch.seq;
     if (batch.inputs.length !== n || batch.targets.length !== n || (batch.mask && batch.mask.length !== n)) {
-      throw new TrainInputError(`reference engine: batch arrays must have batch·seq = ${n} entries, found inputs ${batch.inputs.length}, targets ${batch.targets.length}`);
+      throw new TrainInputError(
+        `reference engine: batch arrays must have batch·seq = ${n} entries, found inputs ${batch.inputs.length}, targets ` +
+          `${batch.targets.length}`,
+      );
     }
     const V = this.config.vocabSize;
     for (let i = 0; i < n; i++) {
-      const a = batch.inputs[i]!, b = batch.targets[i]!;
-      if (a < 0 || a >= V || b < 0 || b >= V) throw new TrainInputError(`reference engine: token id at ${i} outside [0, ${V}): input ${a}, target ${b}`);
+      const a = batch.inputs[i]!,
+        b = batch.targets[i]!;
+      if (a < 0 || a >= V || b < 0 || b >= V)
+        throw new TrainInputError(`reference engine: token id at ${i} outside [0, ${V}): input ${a}, target ${b}`);
     }
   }
 
@@ -120,7 +209,12 @@ export class ReferenceModel<A extends Arr> {
   private forwardToLogits(w: Map<string, A>, inputs: Int32Array, B: number, T: number): Buffers<A> {
     const c = this.config;
     const buf = this.ensure(B, T);
-    const N = B * T, d = c.dim, H = c.heads, KV = c.kvHeads, D = c.headDim, F = c.ffnHidden;
+    const N = B * T,
+      d = c.dim,
+      H = c.heads,
+      KV = c.kvHeads,
+      D = c.headDim,
+      F = c.ffnHidden;
     const shape: AttentionShape = { B, T, H, KV, D };
     embeddingForward(buf.resid[0]!, inputs, get(w, 'model.embed_tokens.weight', 'weights'), N, d);
     for (let a = 0; a < buf.caches.length; a++) {
@@ -168,7 +262,14 @@ export class ReferenceModel<A extends Arr> {
   loss(weights: Map<string, A>, batch: TokenBatch): { meanNats: number; count: number } {
     this.checkBatch(batch);
     const buf = this.forwardToLogits(weights, batch.inputs, batch.batch, batch.seq);
-    const { sum, count } = crossEntropyForward(buf.logits, batch.targets, batch.mask, batch.batch * batch.seq, this.config.vocabSize, false);
+    const { sum, count } = crossEntropyForward(
+      buf.logits,
+      batch.targets,
+      batch.mask,
+      batch.batch * batch.seq,
+      this.config.vocabSize,
+      false,
+    );
     if (count === 0) throw new TrainInputError('reference engine: batch has no scored targets (mask is all zero)');
     return { meanNats: sum / count, count };
   }
@@ -177,7 +278,15 @@ export class ReferenceModel<A extends Arr> {
   lossAndGrad(w: Map<string, A>, grads: Map<string, A>, batch: TokenBatch, scale: number): number {
     this.checkBatch(batch);
     const c = this.config;
-    const B = batch.batch, T = batch.seq, N = B * T, d = c.dim, H = c.heads, KV = c.kvHeads, D = c.headDim, F = c.ffnHidden, V = c.vocabSize;
+    const B = batch.batch,
+      T = batch.seq,
+      N = B * T,
+      d = c.dim,
+      H = c.heads,
+      KV = c.kvHeads,
+      D = c.headDim,
+      F = c.ffnHidden,
+      V = c.vocabSize;
     const buf = this.forwardToLogits(w, batch.inputs, B, T);
     const { sum, count } = crossEntropyForward(buf.logits, batch.targets, batch.mask, N, V, true);
     if (count === 0) throw new TrainInputError('reference engine: batch has no scored targets (mask is all zero)');
@@ -188,7 +297,16 @@ export class ReferenceModel<A extends Arr> {
     buf.dxn.fill(0);
     matmulBackward(buf.dxn, g(this.headName), buf.logits, buf.xnF, get(w, this.headName, 'weights'), N, d, V);
     buf.dres.fill(0);
-    rmsnormBackward(buf.dres, g('model.norm.weight'), buf.dxn, buf.resid[buf.caches.length]!, get(w, 'model.norm.weight', 'weights'), buf.rstdF, N, d);
+    rmsnormBackward(
+      buf.dres,
+      g('model.norm.weight'),
+      buf.dxn,
+      buf.resid[buf.caches.length]!,
+      get(w, 'model.norm.weight', 'weights'),
+      buf.rstdF,
+      N,
+      d,
+    );
     // dres holds ∂loss/∂resid[a + 1] on entry to each iteration and ∂loss/∂resid[a] on exit.
     for (let a = buf.caches.length - 1; a >= 0; a--) {
       const n = this.names[Math.floor(a / c.layerRepeat)]!;
@@ -205,7 +323,23 @@ export class ReferenceModel<A extends Arr> {
       buf.dy.fill(0);
       matmulBackward(buf.dy, g(n.o), buf.dres, cache.y, get(w, n.o, 'weights'), N, H * D, d);
       if (cache.phiQ && cache.phiK && cache.z && buf.dphiQ && buf.dphiK) {
-        linearAttentionBackward(buf.dq, buf.dk, buf.dv, buf.dy, cache.att, cache.z, cache.q, cache.k, cache.phiQ, cache.phiK, cache.v, buf.dphiQ, buf.dphiK, buf.row, shape);
+        linearAttentionBackward(
+          buf.dq,
+          buf.dk,
+          buf.dv,
+          buf.dy,
+          cache.att,
+          cache.z,
+          cache.q,
+          cache.k,
+          cache.phiQ,
+          cache.phiK,
+          cache.v,
+          buf.dphiQ,
+          buf.dphiK,
+          buf.row,
+          shape,
+        );
       } else {
         softmaxAttentionBackward(buf.dq, buf.dk, buf.dv, buf.dy, cache.att, cache.q, cache.k, cache.v, buf.row, shape);
       }

@@ -2,7 +2,13 @@ import type { AttentionConfig } from '@scalewise/models';
 import type { Arr } from './types.js';
 
 /** Shapes of one attention call. q, y: [B, T, H, D]; k, v: [B, T, KV, D]; query head h reads kv head ⌊h / (H / KV)⌋. */
-export interface AttentionShape { B: number; T: number; H: number; KV: number; D: number }
+export interface AttentionShape {
+  B: number;
+  T: number;
+  H: number;
+  KV: number;
+  D: number;
+}
 
 /**
  * Which keys each query may attend to, as a [T, T] 0/1 matrix (row = query position t, column = key position j ≤ t).
@@ -88,7 +94,18 @@ export function softmaxAttentionForward(y: Arr, att: Arr, q: Arr, k: Arr, v: Arr
  *   dq_t += Σ_j ds[j] k_j / √D,   dk_j += ds[j] q_t / √D.
  * `row` is scratch of length T.
  */
-export function softmaxAttentionBackward(dq: Arr, dk: Arr, dv: Arr, dy: Arr, att: Arr, q: Arr, k: Arr, v: Arr, row: Arr, s: AttentionShape): void {
+export function softmaxAttentionBackward(
+  dq: Arr,
+  dk: Arr,
+  dv: Arr,
+  dy: Arr,
+  att: Arr,
+  q: Arr,
+  k: Arr,
+  v: Arr,
+  row: Arr,
+  s: AttentionShape,
+): void {
   const { B, T, H, KV, D } = s;
   const group = H / KV;
   const scale = 1 / Math.sqrt(D);
@@ -104,7 +121,10 @@ export function softmaxAttentionBackward(dq: Arr, dk: Arr, dv: Arr, dy: Arr, att
         let sum = 0;
         for (let j = 0; j <= t; j++) {
           const p = att[ao + j]!;
-          if (p === 0) { row[j] = 0; continue; }
+          if (p === 0) {
+            row[j] = 0;
+            continue;
+          }
           const vo = ((b * T + j) * KV + g) * D;
           let dp = 0;
           for (let d = 0; d < D; d++) {
@@ -174,7 +194,23 @@ export function linearAttentionForward(y: Arr, att: Arr, z: Arr, phiQ: Arr, phiK
  *   dφq_t = Σ_j ds[j] φk_j,  dφk_j += ds[j] φq_t,  dx = dφx · φ'(x), φ'(x) = 1 (x > 0) else eˣ.
  * dphiQ, dphiK are scratch with the shapes of q, k; row is scratch of length T.
  */
-export function linearAttentionBackward(dq: Arr, dk: Arr, dv: Arr, dy: Arr, att: Arr, z: Arr, q: Arr, k: Arr, phiQ: Arr, phiK: Arr, v: Arr, dphiQ: Arr, dphiK: Arr, row: Arr, s: AttentionShape): void {
+export function linearAttentionBackward(
+  dq: Arr,
+  dk: Arr,
+  dv: Arr,
+  dy: Arr,
+  att: Arr,
+  z: Arr,
+  q: Arr,
+  k: Arr,
+  phiQ: Arr,
+  phiK: Arr,
+  v: Arr,
+  dphiQ: Arr,
+  dphiK: Arr,
+  row: Arr,
+  s: AttentionShape,
+): void {
   const { B, T, H, KV, D } = s;
   const group = H / KV;
   dphiQ.fill(0);

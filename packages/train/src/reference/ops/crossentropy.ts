@@ -5,7 +5,14 @@ import type { Arr } from './types.js';
  * Returns the SUM of −log p(target) in nats and the number of scored rows. When `probs` is true the logits
  * buffer is overwritten with softmax probabilities (rows that are not scored are zeroed), ready for the backward.
  */
-export function crossEntropyForward(logits: Arr, targets: Int32Array, mask: Uint8Array | undefined, N: number, V: number, probs: boolean): { sum: number; count: number } {
+export function crossEntropyForward(
+  logits: Arr,
+  targets: Int32Array,
+  mask: Uint8Array | undefined,
+  N: number,
+  V: number,
+  probs: boolean,
+): { sum: number; count: number } {
   let sum = 0;
   let count = 0;
   for (let n = 0; n < N; n++) {
@@ -31,7 +38,14 @@ export function crossEntropyForward(logits: Arr, targets: Int32Array, mask: Uint
 }
 
 /** In place: probs [N, V] → dlogits = scale · (p − onehot(target)) for scored rows (unscored rows are already 0). */
-export function crossEntropyBackward(probs: Arr, targets: Int32Array, mask: Uint8Array | undefined, N: number, V: number, scale: number): void {
+export function crossEntropyBackward(
+  probs: Arr,
+  targets: Int32Array,
+  mask: Uint8Array | undefined,
+  N: number,
+  V: number,
+  scale: number,
+): void {
   for (let n = 0; n < N; n++) {
     if (mask && mask[n] !== 1) continue;
     const o = n * V;

@@ -20,19 +20,47 @@ export function matmulForward(y: Arr, x: Arr, w: Arr, N: number, I: number, O: n
   const O4 = O - (O % 4);
   let n = 0;
   for (; n + 2 <= N; n += 2) {
-    const x0 = n * I, x1 = x0 + I;
+    const x0 = n * I,
+      x1 = x0 + I;
     for (let o = 0; o < O4; o += 4) {
-      const w0 = o * I, w1 = w0 + I, w2 = w1 + I, w3 = w2 + I;
-      let a00 = 0, a01 = 0, a02 = 0, a03 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0;
+      const w0 = o * I,
+        w1 = w0 + I,
+        w2 = w1 + I,
+        w3 = w2 + I;
+      let a00 = 0,
+        a01 = 0,
+        a02 = 0,
+        a03 = 0,
+        a10 = 0,
+        a11 = 0,
+        a12 = 0,
+        a13 = 0;
       for (let i = 0; i < I; i++) {
-        const p = x[x0 + i]!, q = x[x1 + i]!;
-        const b0 = w[w0 + i]!, b1 = w[w1 + i]!, b2 = w[w2 + i]!, b3 = w[w3 + i]!;
-        a00 += p * b0; a01 += p * b1; a02 += p * b2; a03 += p * b3;
-        a10 += q * b0; a11 += q * b1; a12 += q * b2; a13 += q * b3;
+        const p = x[x0 + i]!,
+          q = x[x1 + i]!;
+        const b0 = w[w0 + i]!,
+          b1 = w[w1 + i]!,
+          b2 = w[w2 + i]!,
+          b3 = w[w3 + i]!;
+        a00 += p * b0;
+        a01 += p * b1;
+        a02 += p * b2;
+        a03 += p * b3;
+        a10 += q * b0;
+        a11 += q * b1;
+        a12 += q * b2;
+        a13 += q * b3;
       }
-      const y0 = n * O + o, y1 = y0 + O;
-      y[y0] = a00; y[y0 + 1] = a01; y[y0 + 2] = a02; y[y0 + 3] = a03;
-      y[y1] = a10; y[y1 + 1] = a11; y[y1 + 2] = a12; y[y1 + 3] = a13;
+      const y0 = n * O + o,
+        y1 = y0 + O;
+      y[y0] = a00;
+      y[y0 + 1] = a01;
+      y[y0 + 2] = a02;
+      y[y0 + 3] = a03;
+      y[y1] = a10;
+      y[y1 + 1] = a11;
+      y[y1 + 2] = a12;
+      y[y1 + 3] = a13;
     }
     rowTail(y, x, w, n, I, O, O4);
     rowTail(y, x, w, n + 1, I, O, O4);
@@ -52,13 +80,28 @@ export function matmulBackward(dx: Arr | null, dw: Arr, dy: Arr, x: Arr, w: Arr,
     const O4 = O - (O % 4);
     let n = 0;
     for (; n + 2 <= N; n += 2) {
-      const d0 = n * I, d1 = d0 + I, g0 = n * O, g1 = g0 + O;
+      const d0 = n * I,
+        d1 = d0 + I,
+        g0 = n * O,
+        g1 = g0 + O;
       for (let o = 0; o < O4; o += 4) {
-        const a0 = dy[g0 + o]!, a1 = dy[g0 + o + 1]!, a2 = dy[g0 + o + 2]!, a3 = dy[g0 + o + 3]!;
-        const b0 = dy[g1 + o]!, b1 = dy[g1 + o + 1]!, b2 = dy[g1 + o + 2]!, b3 = dy[g1 + o + 3]!;
-        const w0 = o * I, w1 = w0 + I, w2 = w1 + I, w3 = w2 + I;
+        const a0 = dy[g0 + o]!,
+          a1 = dy[g0 + o + 1]!,
+          a2 = dy[g0 + o + 2]!,
+          a3 = dy[g0 + o + 3]!;
+        const b0 = dy[g1 + o]!,
+          b1 = dy[g1 + o + 1]!,
+          b2 = dy[g1 + o + 2]!,
+          b3 = dy[g1 + o + 3]!;
+        const w0 = o * I,
+          w1 = w0 + I,
+          w2 = w1 + I,
+          w3 = w2 + I;
         for (let i = 0; i < I; i++) {
-          const p0 = w[w0 + i]!, p1 = w[w1 + i]!, p2 = w[w2 + i]!, p3 = w[w3 + i]!;
+          const p0 = w[w0 + i]!,
+            p1 = w[w1 + i]!,
+            p2 = w[w2 + i]!,
+            p3 = w[w3 + i]!;
           dx[d0 + i] = dx[d0 + i]! + (a0 * p0 + a1 * p1 + a2 * p2 + a3 * p3);
           dx[d1 + i] = dx[d1 + i]! + (b0 * p0 + b1 * p1 + b2 * p2 + b3 * p3);
         }
@@ -71,14 +114,30 @@ export function matmulBackward(dx: Arr | null, dw: Arr, dy: Arr, x: Arr, w: Arr,
   const N4 = N - (N % 4);
   let o = 0;
   for (; o + 2 <= O; o += 2) {
-    const e0 = o * I, e1 = e0 + I;
+    const e0 = o * I,
+      e1 = e0 + I;
     for (let n = 0; n < N4; n += 4) {
-      const r0 = n * O + o, r1 = r0 + O, r2 = r1 + O, r3 = r2 + O;
-      const a0 = dy[r0]!, a1 = dy[r1]!, a2 = dy[r2]!, a3 = dy[r3]!;
-      const b0 = dy[r0 + 1]!, b1 = dy[r1 + 1]!, b2 = dy[r2 + 1]!, b3 = dy[r3 + 1]!;
-      const x0 = n * I, x1 = x0 + I, x2 = x1 + I, x3 = x2 + I;
+      const r0 = n * O + o,
+        r1 = r0 + O,
+        r2 = r1 + O,
+        r3 = r2 + O;
+      const a0 = dy[r0]!,
+        a1 = dy[r1]!,
+        a2 = dy[r2]!,
+        a3 = dy[r3]!;
+      const b0 = dy[r0 + 1]!,
+        b1 = dy[r1 + 1]!,
+        b2 = dy[r2 + 1]!,
+        b3 = dy[r3 + 1]!;
+      const x0 = n * I,
+        x1 = x0 + I,
+        x2 = x1 + I,
+        x3 = x2 + I;
       for (let i = 0; i < I; i++) {
-        const p0 = x[x0 + i]!, p1 = x[x1 + i]!, p2 = x[x2 + i]!, p3 = x[x3 + i]!;
+        const p0 = x[x0 + i]!,
+          p1 = x[x1 + i]!,
+          p2 = x[x2 + i]!,
+          p3 = x[x3 + i]!;
         dw[e0 + i] = dw[e0 + i]! + (a0 * p0 + a1 * p1 + a2 * p2 + a3 * p3);
         dw[e1 + i] = dw[e1 + i]! + (b0 * p0 + b1 * p1 + b2 * p2 + b3 * p3);
       }

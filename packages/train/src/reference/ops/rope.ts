@@ -23,7 +23,16 @@ export function ropeTables(T: number, D: number, theta: number): { cos: Float64A
  *   x'[j] = x[j] cos − x[j + D/2] sin,   x'[j + D/2] = x[j + D/2] cos + x[j] sin.
  * With `inverse` it rotates by −angle, which is exactly the backward (a rotation's transpose is its inverse).
  */
-export function ropeApply(x: Arr, cos: Float64Array, sin: Float64Array, N: number, T: number, heads: number, D: number, inverse = false): void {
+export function ropeApply(
+  x: Arr,
+  cos: Float64Array,
+  sin: Float64Array,
+  N: number,
+  T: number,
+  heads: number,
+  D: number,
+  inverse = false,
+): void {
   const half = D / 2;
   const sign = inverse ? -1 : 1;
   for (let n = 0; n < N; n++) {
