@@ -3,23 +3,8 @@ import { ScalewiseError } from '@scalewise/core';
 import { LawsError, LawsInputError } from '@scalewise/laws';
 import { main } from './main.js';
 import { COMMANDS } from './commands/index.js';
-import { UsageError, type CliIO } from './kit.js';
-
-function captureIO(): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    cwd: process.cwd(),
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
-}
+import { UsageError } from './kit.js';
+import { captureIO } from './capture-io.test-helper.js';
 
 describe('scalewise main', () => {
   it('lists every command in --help and exits 0', async () => {

@@ -3,24 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
-import type { CliIO } from '../kit.js';
 import { tinyModelFolder } from './eval-fixture.js';
-
-function captureIO(): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    cwd: process.cwd(),
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
-}
+import { captureIO } from '../capture-io.test-helper.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-eval-'));
 let model = '';

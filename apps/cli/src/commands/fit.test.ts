@@ -4,25 +4,11 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { datasets, profileExponentCi } from '@scalewise/laws';
 import { main } from '../main.js';
-import type { CliIO } from '../kit.js';
+import { captureIO as captureCommandIO } from '../capture-io.test-helper.js';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 
-function captureIO(cwd = ROOT): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    cwd,
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
-}
+const captureIO = (cwd = ROOT) => captureCommandIO(cwd);
 
 const dir = mkdtempSync(join(tmpdir(), 'scalewise-fit-'));
 const write = (name: string, text: string): string => {

@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel, windowLoss } from '@scalewise/eval';
 import { rollingWindows } from '@scalewise/eval/internals';
-import type { CliIO } from '../kit.js';
 import exportCommand from './model-export.js';
 import infoCommand from './model-info.js';
+import { captureIO } from '../capture-io.test-helper.js';
 
 // Fixtures in the published MobileLLM layout with PyTorch references (tools/fixtures/make-checkpoints.py).
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../../../packages/models/fixtures');
@@ -19,22 +19,6 @@ const reference = JSON.parse(await readFile(join(FIXTURES, 'reference.json'), 'u
   ppl_stride: number;
   tied: { logits: string; ppl: { ppl_token_weighted: number; scored_tokens: number } };
 };
-
-function captureIO(cwd: string): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    cwd,
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
-}
 
 const root = await mkdtemp(join(tmpdir(), 'scalewise-cli-ckpt-'));
 afterAll(() => rm(root, { recursive: true, force: true }));

@@ -4,24 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initWeights, parseConfigJson, weightSpecs } from '@scalewise/models';
 import { encodeSafetensors } from '@scalewise/models/internals';
-import { UsageError, type CliIO } from '../kit.js';
+import { UsageError } from '../kit.js';
 import command from './model-export.js';
-
-function captureIO(cwd: string): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    cwd,
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
-}
+import { captureIO } from '../capture-io.test-helper.js';
 
 const root = await mkdtemp(join(tmpdir(), 'scalewise-cli-export-'));
 afterAll(() => rm(root, { recursive: true, force: true }));

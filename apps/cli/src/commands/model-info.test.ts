@@ -3,23 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../main.js';
-import type { CliIO } from '../kit.js';
-
-function captureIO(cwd = process.cwd()): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    cwd,
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
-}
+import { captureIO } from '../capture-io.test-helper.js';
 
 describe('scalewise model info', () => {
   it('--json gives the documented fields with the published MobileLLM-125M count', async () => {

@@ -4,23 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
-import type { CliIO } from '../kit.js';
-
-function captureIO(cwd: string): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    cwd,
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
-}
+import { captureIO } from '../capture-io.test-helper.js';
 
 const root = mkdtempSync(join(tmpdir(), 'scalewise-cli-queue-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

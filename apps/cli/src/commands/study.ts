@@ -47,8 +47,13 @@ const command: Command = {
   help: HELP,
   run: async (argv, io) => {
     const { values, positionals } = parseFlags(argv, {
-      quick: { type: 'boolean' }, isoflop: { type: 'boolean' }, out: { type: 'string' }, seed: { type: 'string' }, engine: { type: 'string' },
-      threads: { type: 'string' }, 'no-png': { type: 'boolean' },
+      quick: { type: 'boolean' },
+      isoflop: { type: 'boolean' },
+      out: { type: 'string' },
+      seed: { type: 'string' },
+      engine: { type: 'string' },
+      threads: { type: 'string' },
+      'no-png': { type: 'boolean' },
     });
     if (positionals.length > 0) throw new UsageError(`study takes no positional arguments, found '${positionals.join(' ')}'`);
     const engine = values.engine ?? 'native';
@@ -56,7 +61,13 @@ const command: Command = {
     // Validated before stage 1 writes anything.
     const threads = intFlag('threads', values.threads, 1);
     const seed = intFlag('seed', values.seed, 0) ?? 0;
-    const options: StudyOptions = { quick: Boolean(values.quick), isoflop: Boolean(values.isoflop), seed, engine, ...(threads ? { threads } : {}) };
+    const options: StudyOptions = {
+      quick: Boolean(values.quick),
+      isoflop: Boolean(values.isoflop),
+      seed,
+      engine,
+      ...(threads ? { threads } : {}),
+    };
     const plan = studyPlan(options);
     const runId = `${options.quick ? 'quick' : 'study'}-s${options.seed}-${createHash('sha256').update(JSON.stringify(plan)).digest('hex').slice(0, 8)}`;
     const outDir = path.resolve(io.cwd, values.out ?? path.join('scalewise-out', runId));
@@ -71,11 +82,21 @@ const command: Command = {
 
     // Fitting stages are keyed by the laws version too: after an upgrade they refit (training runs stay cached).
     const laws = studyVersions()['@scalewise/laws'];
-    const original = await runStage(outDir, 'original', { bootstrap: plan.bootstrap, seed: options.seed, laws }, log, async () => runOriginalStudy({ seed: options.seed, bootstrap: plan.bootstrap }));
+    const original = await runStage(outDir, 'original', { bootstrap: plan.bootstrap, seed: options.seed, laws }, log, async () =>
+      runOriginalStudy({ seed: options.seed, bootstrap: plan.bootstrap }),
+    );
     const ladder = await runStage(outDir, 'ladder', { sweep: plan.sweep, laws }, log, () => runLadderStudy(plan, outDir, progress));
-    const throughput = await runStage(outDir, 'throughput', { bench: plan.bench, presets: plan.benchPresets, runs: ladder.runs.map((r) => r.id), threads: options.threads ?? null }, log, () => runThroughput(plan, ladder.runs, progress));
+    const throughput = await runStage(
+      outDir,
+      'throughput',
+      { bench: plan.bench, presets: plan.benchPresets, runs: ladder.runs.map((r) => r.id), threads: options.threads ?? null },
+      log,
+      () => runThroughput(plan, ladder.runs, progress),
+    );
 
-    const isoflop = plan.isoflop ? await runStage(outDir, 'isoflop', { isoflop: plan.isoflop, laws }, log, () => runIsoflopStudy(plan.isoflop!, outDir, progress)) : null;
+    const isoflop = plan.isoflop
+      ? await runStage(outDir, 'isoflop', { isoflop: plan.isoflop, laws }, log, () => runIsoflopStudy(plan.isoflop!, outDir, progress))
+      : null;
 
     const results: StudyResults = { runId, plan, original, ladder, throughput, isoflop, versions: studyVersions() };
     const resultFiles = await writeStudyResults(path.join(outDir, 'results'), results);
@@ -91,10 +112,25 @@ const command: Command = {
       figures: written.figures,
       results: resultFiles,
       seconds,
-      mobilellm: { a: e.a, b: e.b, b_ci_t: e.ci.t, b_ci_bootstrap: e.ci.bootstrap, r2: e.r2, loss_b: original.analysis.lossExponent?.b ?? null, kaplan_test: original.analysis.referenceTest },
+      mobilellm: {
+        a: e.a,
+        b: e.b,
+        b_ci_t: e.ci.t,
+        b_ci_bootstrap: e.ci.bootstrap,
+        r2: e.r2,
+        loss_b: original.analysis.lossExponent?.b ?? null,
+        kaplan_test: original.analysis.referenceTest,
+      },
       ladder: { models: ladder.runs.length, preferred: ladder.preferred, params: best?.params ?? null, ci: best?.ci ?? null },
-      isoflop: isoflop ? { chinchilla: isoflop.chinchilla?.params ?? null, approach2_a: isoflop.approach2?.a ?? null, optimal: isoflop.optimal } : null,
-      throughput: throughput.map((t) => ({ model: t.model, tg_avg_ts: t.tg_avg_ts, pp_avg_ts: t.pp_avg_ts, peak_rss_bytes: t.peak_rss_bytes })),
+      isoflop: isoflop
+        ? { chinchilla: isoflop.chinchilla?.params ?? null, approach2_a: isoflop.approach2?.a ?? null, optimal: isoflop.optimal }
+        : null,
+      throughput: throughput.map((t) => ({
+        model: t.model,
+        tg_avg_ts: t.tg_avg_ts,
+        pp_avg_ts: t.pp_avg_ts,
+        peak_rss_bytes: t.peak_rss_bytes,
+      })),
     };
     if (values.json) {
       printJson(io, summary);
@@ -102,8 +138,17 @@ const command: Command = {
     }
     const lines = [
       `MobileLLM (4 models): PPL = ${e.a.toFixed(1)} · N^${e.b.toFixed(5)}, R² = ${(e.r2 ?? Number.NaN).toFixed(5)}; b 95% CI [${e.ci.t[0].toFixed(3)}, ${e.ci.t[1].toFixed(3)}] (t, 2 dof); loss-unit b = ${(original.analysis.lossExponent?.b ?? Number.NaN).toFixed(4)}`,
-      `Brown ladder (${ladder.runs.length} models, val loss in nats/token vs non-embedding params): preferred ${ladder.preferred ?? 'none'}${best ? ` — ${Object.entries(best.params).map(([k, v]) => `${k} = ${v.toPrecision(3)}`).join(', ')}` : ''}`,
-      ...throughput.map((t) => `${t.model}: tg ${(t.tg_avg_ts ?? Number.NaN).toFixed(1)} ± ${(t.tg_stddev_ts ?? Number.NaN).toFixed(1)} tokens/s, pp ${(t.pp_avg_ts ?? Number.NaN).toFixed(1)} tokens/s, peak RSS ${(t.peak_rss_bytes / 1e6).toFixed(0)} MB`),
+      `Brown ladder (${ladder.runs.length} models, val loss in nats/token vs non-embedding params): preferred ${ladder.preferred ?? 'none'}${
+        best
+          ? ` — ${Object.entries(best.params)
+              .map(([k, v]) => `${k} = ${v.toPrecision(3)}`)
+              .join(', ')}`
+          : ''
+      }`,
+      ...throughput.map(
+        (t) =>
+          `${t.model}: tg ${(t.tg_avg_ts ?? Number.NaN).toFixed(1)} ± ${(t.tg_stddev_ts ?? Number.NaN).toFixed(1)} tokens/s, pp ${(t.pp_avg_ts ?? Number.NaN).toFixed(1)} tokens/s, peak RSS ${(t.peak_rss_bytes / 1e6).toFixed(0)} MB`,
+      ),
       `Report: ${written.html} (${written.figures.length} figures) in ${seconds.toFixed(0)} s`,
     ];
     io.stdout(`${lines.join('\n')}\n`);

@@ -7,23 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fastestEngine } from '@scalewise/train';
 import { main } from '../main.js';
-import type { CliIO } from '../kit.js';
-
-function captureIO(cwd: string): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    cwd,
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
-}
+import { captureIO } from '../capture-io.test-helper.js';
 
 const root = mkdtempSync(join(tmpdir(), 'scalewise-cli-train-'));
 let oldCache: string | undefined;

@@ -15,11 +15,18 @@ export interface IsoflopStudy {
 }
 
 /** The optional IsoFLOP grid: the ladder's models at a few fixed FLOP budgets (tokens = C / 6N). */
-export async function runIsoflopStudy(spec: SweepSpecInput, outDir: string, onProgress: (event: ProgressEvent) => void): Promise<IsoflopStudy> {
+export async function runIsoflopStudy(
+  spec: SweepSpecInput,
+  outDir: string,
+  onProgress: (event: ProgressEvent) => void,
+): Promise<IsoflopStudy> {
   const outcome = await runSweep(spec, { outDir: path.join(outDir, 'isoflop'), onProgress });
   if (outcome.interrupted) throw new Error('IsoFLOP training was interrupted; re-run the same command to resume');
   const runs = outcome.rows.map((r) => ({
-    model: r.model, params_total: r.params_total, tokens: r.tokens, val_loss: r.val_loss,
+    model: r.model,
+    params_total: r.params_total,
+    tokens: r.tokens,
+    val_loss: r.val_loss,
     flops: 'flops' in r.budget ? r.budget.flops : r.flops_6nd,
   }));
   const points = runs.map((r) => ({ N: r.params_total, C: r.flops, loss: r.val_loss }));
@@ -29,7 +36,11 @@ export async function runIsoflopStudy(spec: SweepSpecInput, outDir: string, onPr
   let chinchilla: IsoflopStudy['chinchilla'] = null;
   const optimal: IsoflopStudy['optimal'] = [];
   try {
-    const fit = fitChinchilla(Float64Array.from(runs, (r) => r.params_total), Float64Array.from(runs, (r) => r.tokens), Float64Array.from(runs, (r) => r.val_loss));
+    const fit = fitChinchilla(
+      Float64Array.from(runs, (r) => r.params_total),
+      Float64Array.from(runs, (r) => r.tokens),
+      Float64Array.from(runs, (r) => r.val_loss),
+    );
     chinchilla = { params: fit.params, objective: fit.objective, method: fit.method, warnings: fit.warnings };
     const p = fit.params as { A: number; B: number; alpha: number; beta: number };
     for (const { C } of bracket.budgets) optimal.push(computeOptimal(p, C));

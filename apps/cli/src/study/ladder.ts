@@ -37,7 +37,12 @@ function thinCurve(rows: ReturnType<typeof readMetrics>, points = 60): LadderRun
  * power and saturating forms (N = non-embedding parameters, L = validation loss in nats/token) and compare them
  * (information criteria, leave-one-out, largest-model extrapolation; a preferred form only by the AICc rule).
  */
-export async function runLadderStudy(plan: StudyPlan, outDir: string, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<LadderStudy> {
+export async function runLadderStudy(
+  plan: StudyPlan,
+  outDir: string,
+  onProgress: (event: ProgressEvent) => void,
+  signal?: AbortSignal,
+): Promise<LadderStudy> {
   const sweepDir = path.join(outDir, 'ladder');
   const outcome = await runSweep(plan.sweep, { outDir: sweepDir, onProgress, ...(signal ? { signal } : {}) });
   if (outcome.interrupted) throw new Error(`training was interrupted after ${outcome.ran} run(s); re-run the same command to resume`);

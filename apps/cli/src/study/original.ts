@@ -10,7 +10,15 @@ const PRESET_OF: Record<string, string> = {
 };
 
 export interface OriginalStudy {
-  rows: { model: string; params_total: number; params_non_embedding: number; perplexity: number; loss_nats: number; tokens_per_second_t4: number; peak_memory_mb_t4: number }[];
+  rows: {
+    model: string;
+    params_total: number;
+    params_non_embedding: number;
+    perplexity: number;
+    loss_nats: number;
+    tokens_per_second_t4: number;
+    peak_memory_mb_t4: number;
+  }[];
   analysis: PowerAnalysis;
 }
 
@@ -44,7 +52,11 @@ export function runOriginalStudy(options: { seed: number; bootstrap: number }): 
     xUnit: 'params_total',
     yUnit: 'perplexity',
     xForReference: rows.map((r) => r.params_non_embedding),
-    reference: { name: `${kaplan.name} (α_N = ${kaplan.params.alpha_N})`, exponent: -kaplan.params.alpha_N!, xUnit: 'params_non_embedding' },
+    reference: {
+      name: `${kaplan.name} (α_N = ${kaplan.params.alpha_N})`,
+      exponent: -kaplan.params.alpha_N!,
+      xUnit: 'params_non_embedding',
+    },
     extrapolateTo: [2e9],
     bootstrapResamples: options.bootstrap,
     seed: options.seed,

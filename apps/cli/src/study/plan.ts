@@ -53,11 +53,11 @@ export function studyPlan(options: StudyOptions): StudyPlan {
   // that is only affordable with the tiny ladder, so --isoflop always uses it (about 5-10 minutes).
   const isoflop: SweepSpecInput | null = options.isoflop
     ? {
-      name: 'isoflop',
-      training: { ...training, data: { corpus: 'brown', tokenizer: 'byte', seq: 64 }, batchSize: 8, eval: { every: 0, batches: 8 } },
-      models: { ladder: { ...ladder, targets: [3e3, 6e3, 12e3, 24e3, 48e3] } },
-      budgets: [3e10, 1e11, 3e11].map((flops) => ({ flops })),
-    }
+        name: 'isoflop',
+        training: { ...training, data: { corpus: 'brown', tokenizer: 'byte', seq: 64 }, batchSize: 8, eval: { every: 0, batches: 8 } },
+        models: { ladder: { ...ladder, targets: [3e3, 6e3, 12e3, 24e3, 48e3] } },
+        budgets: [3e10, 1e11, 3e11].map((flops) => ({ flops })),
+      }
     : null;
   return {
     options,

@@ -1,8 +1,16 @@
 import { getForm, powerPredictionInterval, referenceLaws } from '@scalewise/laws';
 import { logResiduals } from '@scalewise/laws/internals';
 import {
-  diminishingReturnsSpec, isoflopSpec, lossCurvesSpec, memorySpec, residualsSpec, sampleCurve, scalingFitSpec, throughputSpec,
-  type ReportInput, type ReportSection,
+  diminishingReturnsSpec,
+  isoflopSpec,
+  lossCurvesSpec,
+  memorySpec,
+  residualsSpec,
+  sampleCurve,
+  scalingFitSpec,
+  throughputSpec,
+  type ReportInput,
+  type ReportSection,
 } from '@scalewise/report';
 import type { IsoflopStudy } from './isoflop.js';
 import type { LadderStudy } from './ladder.js';
@@ -21,8 +29,10 @@ export interface StudyResults {
 }
 
 // An unbounded interval end (a profile that never crossed its limit) prints as ±∞, not as a number.
-const fmt = (v: number, digits = 4) => (Number.isFinite(v) ? Number(v.toPrecision(digits)).toString() : v === Infinity ? '∞' : v === -Infinity ? '−∞' : 'n/a');
-const ci = (pair: readonly [number, number] | null | undefined, digits = 3) => (pair ? `[${fmt(pair[0], digits)}, ${fmt(pair[1], digits)}]` : 'n/a');
+const fmt = (v: number, digits = 4) =>
+  Number.isFinite(v) ? Number(v.toPrecision(digits)).toString() : v === Infinity ? '∞' : v === -Infinity ? '−∞' : 'n/a';
+const ci = (pair: readonly [number, number] | null | undefined, digits = 3) =>
+  pair ? `[${fmt(pair[0], digits)}, ${fmt(pair[1], digits)}]` : 'n/a';
 
 function originalSection(o: OriginalStudy): ReportSection {
   const a = o.analysis;
@@ -46,55 +56,104 @@ function originalSection(o: OriginalStudy): ReportSection {
       t
         ? `**Against Kaplan et al.** In matching units (loss in nats vs non-embedding parameters) the MobileLLM exponent is ${fmt(t.estimate, 4)} against ${fmt(t.referenceExponent, 3)} (${t.reference}): difference ${fmt(t.difference, 3)}, two-sided p = ${fmt(t.pValue, 3)} on ${t.dof} dof. Telling them apart with 80% power would take about ${Number.isFinite(t.modelsNeeded) ? t.modelsNeeded : 'more than 10⁶'} models of the same spread. The data sets differ (WikiText-2 vs WebText2, different tokenizers), so only the slopes are comparable, not the constants.`
         : '',
-      ...a.extrapolations.map((x) => `**Extrapolation.** At ${fmt(x.x / 1e9, 3)}B parameters the law predicts PPL ${fmt(x.estimate, 4)}, 95% prediction interval [${fmt(x.lo, 4)}, ${fmt(x.hi, 4)}].`),
-    ].filter(Boolean).join('\n\n'),
+      ...a.extrapolations.map(
+        (x) =>
+          `**Extrapolation.** At ${fmt(x.x / 1e9, 3)}B parameters the law predicts PPL ${fmt(x.estimate, 4)}, 95% prediction interval [${fmt(x.lo, 4)}, ${fmt(x.hi, 4)}].`,
+      ),
+    ]
+      .filter(Boolean)
+      .join('\n\n'),
     tables: [
       {
         title: 'MobileLLM measurements (WikiText-2, window 1024, stride 512; T4 fp16 throughput without KV cache)',
         columns: ['model', 'params_total', 'params_non_embedding', 'perplexity', 'loss_nats', 'tokens_per_second_t4', 'peak_memory_mb_t4'],
-        units: { params_total: 'params', params_non_embedding: 'params', loss_nats: 'nats/token', tokens_per_second_t4: 'tokens/s', peak_memory_mb_t4: 'MB' },
+        units: {
+          params_total: 'params',
+          params_non_embedding: 'params',
+          loss_nats: 'nats/token',
+          tokens_per_second_t4: 'tokens/s',
+          peak_memory_mb_t4: 'MB',
+        },
         rows: o.rows,
       },
       {
         title: 'Fitted exponents (95% intervals)',
         columns: ['space', 'x', 'a', 'b', 't_interval', 'profile_interval', 'bootstrap_interval', 'r2'],
-        rows: [e, l].map((s) => ({ space: s.yUnit, x: s.xUnit, a: s.a, b: s.b, t_interval: ci(s.ci.t), profile_interval: ci(s.ci.profile), bootstrap_interval: ci(s.ci.bootstrap), r2: s.r2 })),
+        rows: [e, l].map((s) => ({
+          space: s.yUnit,
+          x: s.xUnit,
+          a: s.a,
+          b: s.b,
+          t_interval: ci(s.ci.t),
+          profile_interval: ci(s.ci.profile),
+          bootstrap_interval: ci(s.ci.bootstrap),
+          r2: s.r2,
+        })),
       },
       {
         title: 'Diminishing returns between consecutive sizes (from the fitted law, delta-method 95% intervals)',
         columns: ['from', 'to', 'dy', 'dy_ci', 'dy_per_100M', 'dy_per_100M_ci', 'ratio', 'ratio_ci'],
         units: { dy: 'PPL', dy_per_100M: 'PPL per 100M params' },
-        rows: a.diminishingReturns.map((r) => ({ from: r.from, to: r.to, dy: r.dy, dy_ci: ci(r.dyCi), dy_per_100M: r.dyPer100M, dy_per_100M_ci: ci(r.dyPer100MCi), ratio: r.ratio, ratio_ci: ci(r.ratioCi) })),
+        rows: a.diminishingReturns.map((r) => ({
+          from: r.from,
+          to: r.to,
+          dy: r.dy,
+          dy_ci: ci(r.dyCi),
+          dy_per_100M: r.dyPer100M,
+          dy_per_100M_ci: ci(r.dyPer100MCi),
+          ratio: r.ratio,
+          ratio_ci: ci(r.ratioCi),
+        })),
       },
     ],
     figures: [
       {
         name: 'mobilellm-ppl-fit',
-        caption: 'Perplexity against total parameters (log-log): measured points, the OLS power law and its 95% prediction band, extrapolated to 2B.',
+        caption:
+          'Perplexity against total parameters (log-log): measured points, the OLS power law and its 95% prediction band, extrapolated to 2B.',
         spec: scalingFitSpec({
-          title: 'MobileLLM: perplexity vs parameters', subtitle: `PPL = ${fmt(e.a, 5)}·N^${fmt(e.b, 4)}`,
+          title: 'MobileLLM: perplexity vs parameters',
+          subtitle: `PPL = ${fmt(e.a, 5)}·N^${fmt(e.b, 4)}`,
           points: o.rows.map((r) => ({ x: r.params_total, y: r.perplexity, label: r.model.replace('MobileLLM-', '') })),
           fit: { name: 'power law (OLS)', curve, bandName: '95% prediction interval' },
-          xTitle: 'parameters (total, tied embeddings)', yTitle: 'WikiText-2 perplexity',
+          xTitle: 'parameters (total, tied embeddings)',
+          yTitle: 'WikiText-2 perplexity',
         }),
       },
       {
         name: 'mobilellm-loss-vs-kaplan',
-        caption: "Loss (ln PPL, nats/token) against non-embedding parameters, with Kaplan's L(N) slope for comparison (different data and tokenizer: compare slopes, not levels).",
+        caption:
+          "Loss (ln PPL, nats/token) against non-embedding parameters, with Kaplan's L(N) slope for comparison (different data and tokenizer: compare slopes, not levels).",
         spec: scalingFitSpec({
           title: 'Loss units: MobileLLM vs Kaplan L(N)',
           points: o.rows.map((r) => ({ x: r.params_non_embedding, y: r.loss_nats, label: r.model.replace('MobileLLM-', '') })),
-          fit: { name: `MobileLLM fit (b = ${fmt(t?.estimate ?? Number.NaN, 3)})`, curve: sampleCurve((x) => (t ? t.estimateA * x ** t.estimate : Number.NaN), Math.min(...ne) / 1.5, Math.max(...ne) * 1.5) },
-          references: [{ name: `Kaplan L(N), α_N = ${kaplan.params.alpha_N}`, points: sampleCurve((x) => kaplan.form.predict(kaplan.values, [x]), Math.min(...ne) / 1.5, Math.max(...ne) * 1.5) }],
-          xTitle: 'parameters (non-embedding)', yTitle: 'loss (nats/token)',
+          fit: {
+            name: `MobileLLM fit (b = ${fmt(t?.estimate ?? Number.NaN, 3)})`,
+            curve: sampleCurve((x) => (t ? t.estimateA * x ** t.estimate : Number.NaN), Math.min(...ne) / 1.5, Math.max(...ne) * 1.5),
+          },
+          references: [
+            {
+              name: `Kaplan L(N), α_N = ${kaplan.params.alpha_N}`,
+              points: sampleCurve((x) => kaplan.form.predict(kaplan.values, [x]), Math.min(...ne) / 1.5, Math.max(...ne) * 1.5),
+            },
+          ],
+          xTitle: 'parameters (non-embedding)',
+          yTitle: 'loss (nats/token)',
         }),
       },
       {
         name: 'mobilellm-diminishing-returns',
         caption: 'Perplexity reduction per 100M added parameters between consecutive sizes, with 95% intervals.',
         spec: diminishingReturnsSpec({
-          title: 'Diminishing returns', bars: a.diminishingReturns.map((r) => ({ label: `${r.from.replace('MobileLLM-', '')}→${r.to.replace('MobileLLM-', '')}`, value: -r.dyPer100M, lower: -r.dyPer100MCi[1], upper: -r.dyPer100MCi[0] })),
-          yTitle: 'PPL reduction per 100M params', xTitle: 'step up the ladder',
+          title: 'Diminishing returns',
+          bars: a.diminishingReturns.map((r) => ({
+            label: `${r.from.replace('MobileLLM-', '')}→${r.to.replace('MobileLLM-', '')}`,
+            value: -r.dyPer100M,
+            lower: -r.dyPer100MCi[1],
+            upper: -r.dyPer100MCi[0],
+          })),
+          yTitle: 'PPL reduction per 100M params',
+          xTitle: 'step up the ladder',
         }),
       },
     ],
@@ -107,59 +166,127 @@ function ladderSection(l: LadderStudy): ReportSection {
   const best = l.fits.find((f) => f.form === l.preferred) ?? l.fits[0];
   const other = l.fits.filter((f) => f !== best);
   const [min, max] = [Math.min(...xs) / 1.5, Math.max(...xs) * 4];
-  const residuals = best ? logResiduals(getForm(best.form), best.values, xs, runs.map((r) => r.val_loss)) : [];
+  const residuals = best
+    ? logResiduals(
+        getForm(best.form),
+        best.values,
+        xs,
+        runs.map((r) => r.val_loss),
+      )
+    : [];
   const curveOf = (f: (typeof l.fits)[number]) => sampleCurve((x) => getForm(f.form).predict(f.values, [x]), min, max);
   const text = [
     `${runs.length} "deep and thin" models (a ladder of non-embedding sizes spaced ×2) trained on the Brown corpus with the byte-level tokenizer, each for the same number of tokens per non-embedding parameter, evaluated on held-out Brown documents. L = validation loss in nats/token; N = non-embedding parameters.`,
-    ...l.fits.map((f) => `**${f.form}**: ${Object.entries(f.params).map(([k, v]) => `${k} = ${fmt(v)} ${ci(f.ci[k])}`).join(', ')}; AIC ${fmt(f.aic)}, AICc ${f.aicc === null || f.aicc === undefined ? 'undefined (n ≤ k + 1)' : fmt(f.aicc)}, BIC ${fmt(f.bic)}, leave-one-out error ${f.looError === null ? 'n/a' : `${fmt(100 * f.looError, 3)}%`}, largest-model extrapolation error ${f.largestError === null ? 'n/a' : `${fmt(100 * f.largestError, 3)}%`}.`),
+    ...l.fits.map(
+      (f) =>
+        `**${f.form}**: ${Object.entries(f.params)
+          .map(([k, v]) => `${k} = ${fmt(v)} ${ci(f.ci[k])}`)
+          .join(
+            ', ',
+          )}; AIC ${fmt(f.aic)}, AICc ${f.aicc === null || f.aicc === undefined ? 'undefined (n ≤ k + 1)' : fmt(f.aicc)}, BIC ${fmt(f.bic)}, leave-one-out error ${f.looError === null ? 'n/a' : `${fmt(100 * f.looError, 3)}%`}, largest-model extrapolation error ${f.largestError === null ? 'n/a' : `${fmt(100 * f.largestError, 3)}%`}.`,
+    ),
     l.preferred
       ? `Preferred by AICc: **${l.preferred}**${l.preferredReason ? ` (${l.preferredReason})` : ''}. With this few models, read the intervals before the point estimates.`
-      : l.fits.length > 1 ? `**No preferred form**: the AICc rule ${l.preferredReason ? `says ${l.preferredReason}` : 'cannot tell them apart'}. With this few models, read the intervals before the point estimates.` : '',
+      : l.fits.length > 1
+        ? `**No preferred form**: the AICc rule ${l.preferredReason ? `says ${l.preferredReason}` : 'cannot tell them apart'}. With this few models, read the intervals before the point estimates.`
+        : '',
     ...l.warnings.map((w) => `- ${w}`),
-  ].filter(Boolean).join('\n\n');
+  ]
+    .filter(Boolean)
+    .join('\n\n');
   return {
     title: '2. A mini scaling study on Brown',
     text,
     tables: [
       {
         title: 'Training runs',
-        columns: ['model', 'params_total', 'params_non_embedding', 'tokens', 'flops', 'final_train_loss', 'val_loss', 'val_bpb', 'wall_s', 'engine'],
-        units: { params_total: 'params', params_non_embedding: 'params', tokens: 'tokens', flops: 'FLOP', final_train_loss: 'nats/token', val_loss: 'nats/token', val_bpb: 'bits/byte', wall_s: 's' },
-        rows: runs.map((r) => ({ model: r.model, params_total: r.params_total, params_non_embedding: r.params_non_embedding, tokens: r.tokens, flops: r.flops, final_train_loss: r.final_train_loss, val_loss: r.val_loss, val_bpb: r.val_bpb, wall_s: r.wall_s, engine: r.engine })),
+        columns: [
+          'model',
+          'params_total',
+          'params_non_embedding',
+          'tokens',
+          'flops',
+          'final_train_loss',
+          'val_loss',
+          'val_bpb',
+          'wall_s',
+          'engine',
+        ],
+        units: {
+          params_total: 'params',
+          params_non_embedding: 'params',
+          tokens: 'tokens',
+          flops: 'FLOP',
+          final_train_loss: 'nats/token',
+          val_loss: 'nats/token',
+          val_bpb: 'bits/byte',
+          wall_s: 's',
+        },
+        rows: runs.map((r) => ({
+          model: r.model,
+          params_total: r.params_total,
+          params_non_embedding: r.params_non_embedding,
+          tokens: r.tokens,
+          flops: r.flops,
+          final_train_loss: r.final_train_loss,
+          val_loss: r.val_loss,
+          val_bpb: r.val_bpb,
+          wall_s: r.wall_s,
+          engine: r.engine,
+        })),
       },
       {
         title: 'Form comparison for L(N)',
         columns: ['form', 'r2', 'aic', 'aicc', 'bic', 'loo_error', 'largest_model_error'],
         units: { loo_error: 'relative', largest_model_error: 'relative' },
-        rows: l.fits.map((f) => ({ form: f.form, r2: f.r2, aic: f.aic, aicc: f.aicc ?? null, bic: f.bic, loo_error: f.looError, largest_model_error: f.largestError })),
+        rows: l.fits.map((f) => ({
+          form: f.form,
+          r2: f.r2,
+          aic: f.aic,
+          aicc: f.aicc ?? null,
+          bic: f.bic,
+          loo_error: f.looError,
+          largest_model_error: f.largestError,
+        })),
       },
     ],
     figures: [
-      ...(best ? [{
-        name: 'ladder-fit',
-        caption: `Validation loss against non-embedding parameters: measured runs, the ${l.preferred ? 'preferred' : 'first'} fitted form, and the other form dashed.`,
-        spec: scalingFitSpec({
-          title: 'Brown ladder: loss vs parameters', subtitle: l.preferred ? `preferred: ${best.form}` : `no preferred form (AICc); shown: ${best.form}`,
-          points: runs.map((r) => ({ x: r.params_non_embedding, y: r.val_loss })),
-          fit: { name: best.form, curve: curveOf(best) },
-          references: other.map((f) => ({ name: f.form, points: curveOf(f) })),
-          xTitle: 'parameters (non-embedding)', yTitle: 'validation loss (nats/token)',
-        }),
-      }, {
-        name: 'ladder-residuals',
-        caption: `Residuals of the ${best.form} fit (log loss − log fit): a trend means the form is wrong.`,
-        spec: residualsSpec({
-          title: `Residuals (${best.form})`,
-          points: runs.map((r, i) => ({ x: r.params_non_embedding, residual: residuals[i]! })),
-          xTitle: 'parameters (non-embedding)', yTitle: 'log loss − log fit',
-        }),
-      }] : []),
+      ...(best
+        ? [
+            {
+              name: 'ladder-fit',
+              caption: `Validation loss against non-embedding parameters: measured runs, the ${l.preferred ? 'preferred' : 'first'} fitted form, and the other form dashed.`,
+              spec: scalingFitSpec({
+                title: 'Brown ladder: loss vs parameters',
+                subtitle: l.preferred ? `preferred: ${best.form}` : `no preferred form (AICc); shown: ${best.form}`,
+                points: runs.map((r) => ({ x: r.params_non_embedding, y: r.val_loss })),
+                fit: { name: best.form, curve: curveOf(best) },
+                references: other.map((f) => ({ name: f.form, points: curveOf(f) })),
+                xTitle: 'parameters (non-embedding)',
+                yTitle: 'validation loss (nats/token)',
+              }),
+            },
+            {
+              name: 'ladder-residuals',
+              caption: `Residuals of the ${best.form} fit (log loss − log fit): a trend means the form is wrong.`,
+              spec: residualsSpec({
+                title: `Residuals (${best.form})`,
+                points: runs.map((r, i) => ({ x: r.params_non_embedding, residual: residuals[i]! })),
+                xTitle: 'parameters (non-embedding)',
+                yTitle: 'log loss − log fit',
+              }),
+            },
+          ]
+        : []),
       {
         name: 'ladder-loss-curves',
         caption: 'Training loss against tokens seen, one line per model.',
         spec: lossCurvesSpec({
-          title: 'Training curves', rows: runs.flatMap((r) => r.curve.filter((c) => c.tokens > 0).map((c) => ({ model: r.model, x: c.tokens, loss: c.loss }))),
-          xTitle: 'tokens seen', yTitle: 'train loss (nats/token)', xLog: true,
+          title: 'Training curves',
+          rows: runs.flatMap((r) => r.curve.filter((c) => c.tokens > 0).map((c) => ({ model: r.model, x: c.tokens, loss: c.loss }))),
+          xTitle: 'tokens seen',
+          yTitle: 'train loss (nats/token)',
+          xLog: true,
         }),
       },
     ],
@@ -169,28 +296,68 @@ function ladderSection(l: LadderStudy): ReportSection {
 function throughputSection(rows: ThroughputRow[], plan: StudyPlan): ReportSection {
   const valid = rows.filter((r) => Number.isFinite(r.params_total) && r.params_total > 0);
   const series = valid.flatMap((r) => [
-    ...(r.pp_avg_ts ? [{ params: r.params_total, mean: r.pp_avg_ts, sd: r.pp_stddev_ts ?? 0, series: `pp${r.n_prompt}`, label: r.model }] : []),
-    ...(r.tg_avg_ts ? [{ params: r.params_total, mean: r.tg_avg_ts, sd: r.tg_stddev_ts ?? 0, series: `tg${r.n_gen}`, label: r.model }] : []),
+    ...(r.pp_avg_ts
+      ? [{ params: r.params_total, mean: r.pp_avg_ts, sd: r.pp_stddev_ts ?? 0, series: `pp${r.n_prompt}`, label: r.model }]
+      : []),
+    ...(r.tg_avg_ts
+      ? [{ params: r.params_total, mean: r.tg_avg_ts, sd: r.tg_stddev_ts ?? 0, series: `tg${r.n_gen}`, label: r.model }]
+      : []),
   ]);
   return {
     title: '3. Throughput and memory',
     text: `llama-bench protocol on this machine's CPU (ONNX Runtime, fp32): one untimed warm-up, then ${plan.bench.reps} repetitions of pp (prompt of ${plan.bench.pp} random tokens) and tg (${plan.bench.tg} tokens generated one at a time with a KV cache); mean ± sample sd of tokens/s. Peak RSS is measured in a fresh process per model. MobileLLM shapes use random weights: speed and memory do not depend on weight values. The original study measured 23.7 tokens/s (125M) and 21.7 tokens/s (350M) on a T4 GPU without a KV cache.`,
-    tables: [{
-      title: 'Throughput and memory',
-      columns: ['model', 'kind', 'params_total', 'pp_avg_ts', 'pp_stddev_ts', 'tg_avg_ts', 'tg_stddev_ts', 'peak_rss_mb', 'model_mb', 'threads', 'backend', 'dtype'],
-      units: { params_total: 'params', pp_avg_ts: 'tokens/s', pp_stddev_ts: 'tokens/s', tg_avg_ts: 'tokens/s', tg_stddev_ts: 'tokens/s', peak_rss_mb: 'MB', model_mb: 'MB' },
-      rows: rows.map((r) => ({ ...r, peak_rss_mb: r.peak_rss_bytes / 1e6, model_mb: r.model_bytes / 1e6 })),
-    }],
-    figures: series.length === 0 ? [] : [
-      { name: 'throughput', caption: 'Tokens per second against parameters, prompt processing (pp) and generation (tg), ± sd.', spec: throughputSpec({ title: 'Throughput (CPU, fp32)', rows: series, xTitle: 'parameters (total)', yTitle: 'tokens/s' }) },
+    tables: [
       {
-        name: 'memory', caption: 'Peak resident memory and model file size against parameters.',
-        spec: memorySpec({
-          title: 'Memory', xTitle: 'parameters (total)', yTitle: 'MB',
-          rows: valid.flatMap((r) => [{ params: r.params_total, memory: r.peak_rss_bytes / 1e6, series: 'peak RSS (measured)', label: r.model }, { params: r.params_total, memory: r.model_bytes / 1e6, series: 'model file (fp32)', label: r.model }]),
-        }),
+        title: 'Throughput and memory',
+        columns: [
+          'model',
+          'kind',
+          'params_total',
+          'pp_avg_ts',
+          'pp_stddev_ts',
+          'tg_avg_ts',
+          'tg_stddev_ts',
+          'peak_rss_mb',
+          'model_mb',
+          'threads',
+          'backend',
+          'dtype',
+        ],
+        units: {
+          params_total: 'params',
+          pp_avg_ts: 'tokens/s',
+          pp_stddev_ts: 'tokens/s',
+          tg_avg_ts: 'tokens/s',
+          tg_stddev_ts: 'tokens/s',
+          peak_rss_mb: 'MB',
+          model_mb: 'MB',
+        },
+        rows: rows.map((r) => ({ ...r, peak_rss_mb: r.peak_rss_bytes / 1e6, model_mb: r.model_bytes / 1e6 })),
       },
     ],
+    figures:
+      series.length === 0
+        ? []
+        : [
+            {
+              name: 'throughput',
+              caption: 'Tokens per second against parameters, prompt processing (pp) and generation (tg), ± sd.',
+              spec: throughputSpec({ title: 'Throughput (CPU, fp32)', rows: series, xTitle: 'parameters (total)', yTitle: 'tokens/s' }),
+            },
+            {
+              name: 'memory',
+              caption: 'Peak resident memory and model file size against parameters.',
+              spec: memorySpec({
+                title: 'Memory',
+                xTitle: 'parameters (total)',
+                yTitle: 'MB',
+                rows: valid.flatMap((r) => [
+                  { params: r.params_total, memory: r.peak_rss_bytes / 1e6, series: 'peak RSS (measured)', label: r.model },
+                  { params: r.params_total, memory: r.model_bytes / 1e6, series: 'model file (fp32)', label: r.model },
+                ]),
+              }),
+            },
+          ],
   };
 }
 
@@ -200,20 +367,36 @@ function isoflopSection(s: IsoflopStudy): ReportSection {
     title: '4. IsoFLOP grid and compute-optimal allocation',
     text: [
       'The ladder trained again at fixed compute budgets C (tokens D = C / 6N). Approach 3 fits L(N, D) = E + A/N^α + B/D^β to every run (sum of Huber δ = 1e-3 on log residuals); approach 2 fits a parabola in ln N per budget and a power law to the minima.',
-      c ? `Approach 3: E = ${fmt(c.E!)}, A = ${fmt(c.A!)}, B = ${fmt(c.B!)}, α = ${fmt(c.alpha!)}, β = ${fmt(c.beta!)} (loss in nats/token, N = total parameters).` : '',
-      s.approach2 ? `Approach 2: N_opt ∝ C^${fmt(s.approach2.a, 3)}, 95% interval ${ci(s.approach2.ciA)}. Known biases: too narrow a grid, off-centre sampling and α ≠ β shift this exponent (see @scalewise/laws approach2Bias).` : '',
+      c
+        ? `Approach 3: E = ${fmt(c.E!)}, A = ${fmt(c.A!)}, B = ${fmt(c.B!)}, α = ${fmt(c.alpha!)}, β = ${fmt(c.beta!)} (loss in nats/token, N = total parameters).`
+        : '',
+      s.approach2
+        ? `Approach 2: N_opt ∝ C^${fmt(s.approach2.a, 3)}, 95% interval ${ci(s.approach2.ciA)}. Known biases: too narrow a grid, off-centre sampling and α ≠ β shift this exponent (see @scalewise/laws approach2Bias).`
+        : '',
       ...s.warnings.map((w) => `- ${w}`),
-    ].filter(Boolean).join('\n\n'),
-    tables: [{
-      title: 'Compute-optimal allocation (approach 3)',
-      columns: ['C', 'N_opt', 'D_opt', 'tokensPerParam'],
-      units: { C: 'FLOP', N_opt: 'params', D_opt: 'tokens', tokensPerParam: 'tokens/param' },
-      rows: s.optimal,
-    }],
-    figures: [{
-      name: 'isoflop', caption: 'Validation loss against parameters at each compute budget; diamonds mark the measured optimum.',
-      spec: isoflopSpec({ title: 'IsoFLOP curves', rows: s.runs.map((r) => ({ flops: r.flops, params: r.params_total, loss: r.val_loss })), xTitle: 'parameters (total)', yTitle: 'validation loss (nats/token)' }),
-    }],
+    ]
+      .filter(Boolean)
+      .join('\n\n'),
+    tables: [
+      {
+        title: 'Compute-optimal allocation (approach 3)',
+        columns: ['C', 'N_opt', 'D_opt', 'tokensPerParam'],
+        units: { C: 'FLOP', N_opt: 'params', D_opt: 'tokens', tokensPerParam: 'tokens/param' },
+        rows: s.optimal,
+      },
+    ],
+    figures: [
+      {
+        name: 'isoflop',
+        caption: 'Validation loss against parameters at each compute budget; diamonds mark the measured optimum.',
+        spec: isoflopSpec({
+          title: 'IsoFLOP curves',
+          rows: s.runs.map((r) => ({ flops: r.flops, params: r.params_total, loss: r.val_loss })),
+          xTitle: 'parameters (total)',
+          yTitle: 'validation loss (nats/token)',
+        }),
+      },
+    ],
   };
 }
 
@@ -229,11 +412,22 @@ export function studyReportInput(r: StudyResults): ReportInput {
     summary: [
       `MobileLLM PPL exponent b = ${fmt(e.b, 4)}, 95% t interval ${ci(e.ci.t)} (4 models, 2 dof); in loss units b = ${fmt(l?.b ?? Number.NaN, 4)}.`,
       best
-        ? `Brown ladder (${r.ladder.runs.length} models): ${best.form} preferred by AICc; ${Object.entries(best.params).map(([k, v]) => `${k} = ${fmt(v, 3)}`).join(', ')}.`
-        : r.ladder.fits.length > 0 ? `Brown ladder (${r.ladder.runs.length} models): no preferred form — the AICc rule cannot tell ${r.ladder.fits.map((f) => f.form).join(' from ')} with this few models.` : 'Brown ladder: no fit converged.',
-      tg125 ? `MobileLLM-125M shape on this CPU: tg ${fmt(tg125.tg_avg_ts ?? Number.NaN, 3)} ± ${fmt(tg125.tg_stddev_ts ?? Number.NaN, 2)} tokens/s, peak RSS ${fmt(tg125.peak_rss_bytes / 1e6, 4)} MB.` : '',
+        ? `Brown ladder (${r.ladder.runs.length} models): ${best.form} preferred by AICc; ${Object.entries(best.params)
+            .map(([k, v]) => `${k} = ${fmt(v, 3)}`)
+            .join(', ')}.`
+        : r.ladder.fits.length > 0
+          ? `Brown ladder (${r.ladder.runs.length} models): no preferred form — the AICc rule cannot tell ${r.ladder.fits.map((f) => f.form).join(' from ')} with this few models.`
+          : 'Brown ladder: no fit converged.',
+      tg125
+        ? `MobileLLM-125M shape on this CPU: tg ${fmt(tg125.tg_avg_ts ?? Number.NaN, 3)} ± ${fmt(tg125.tg_stddev_ts ?? Number.NaN, 2)} tokens/s, peak RSS ${fmt(tg125.peak_rss_bytes / 1e6, 4)} MB.`
+        : '',
     ].filter(Boolean),
-    sections: [originalSection(r.original), ladderSection(r.ladder), throughputSection(r.throughput, r.plan), ...(r.isoflop ? [isoflopSection(r.isoflop)] : [])],
+    sections: [
+      originalSection(r.original),
+      ladderSection(r.ladder),
+      throughputSection(r.throughput, r.plan),
+      ...(r.isoflop ? [isoflopSection(r.isoflop)] : []),
+    ],
     config: r.plan as unknown as Record<string, unknown>,
     versions: r.versions,
   };

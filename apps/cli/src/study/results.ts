@@ -12,7 +12,20 @@ function csv(rows: Record<string, unknown>[]): string {
 /** Machine-readable results beside the report: one JSON per stage and CSV tables (atomic writes). */
 export async function writeStudyResults(dir: string, r: StudyResults): Promise<string[]> {
   const files: [string, string | object][] = [
-    ['original.json', { rows: r.original.rows, analysis: { ...r.original.analysis, fit: { ...r.original.analysis.fit, residuals: Array.from(r.original.analysis.fit.residuals), values: Array.from(r.original.analysis.fit.values) } } }],
+    [
+      'original.json',
+      {
+        rows: r.original.rows,
+        analysis: {
+          ...r.original.analysis,
+          fit: {
+            ...r.original.analysis.fit,
+            residuals: Array.from(r.original.analysis.fit.residuals),
+            values: Array.from(r.original.analysis.fit.values),
+          },
+        },
+      },
+    ],
     ['original.csv', csv(r.original.rows)],
     ['ladder.json', { fits: r.ladder.fits, preferred: r.ladder.preferred, warnings: r.ladder.warnings, runs: r.ladder.runs }],
     ['ladder.csv', csv(r.ladder.runs.map(({ curve: _curve, budget: _budget, units: _units, ...rest }) => rest))],

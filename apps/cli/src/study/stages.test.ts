@@ -24,7 +24,15 @@ describe('runStage', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'scalewise-stage-'));
     const compute = async () => ({ fit: { values: Float64Array.from([1.5, Number.NaN]), residuals: new Float64Array([0.25, -0.5]) } });
     await runStage(dir, 'original', { k: 1 }, () => {}, compute);
-    const again = await runStage(dir, 'original', { k: 1 }, () => {}, async (): ReturnType<typeof compute> => { throw new Error('should be reused'); });
+    const again = await runStage(
+      dir,
+      'original',
+      { k: 1 },
+      () => {},
+      async (): ReturnType<typeof compute> => {
+        throw new Error('should be reused');
+      },
+    );
     expect(again.fit.values).toBeInstanceOf(Float64Array);
     expect(Array.from(again.fit.values)).toEqual([1.5, Number.NaN]);
     expect(Array.from(again.fit.residuals)).toEqual([0.25, -0.5]);

@@ -20,20 +20,31 @@ type TypedName = keyof typeof TYPED;
 
 /** JSON text of a stage result, with typed arrays tagged so they come back as typed arrays (NaN kept). */
 export function stageJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
-      const name = v.constructor.name as TypedName;
-      if (name in TYPED) return { $typed: name, values: Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isNaN(x) ? 'NaN' : x)) };
-    }
-    return v;
-  }, 2);
+  return JSON.stringify(
+    value,
+    (_key, v: unknown) => {
+      if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+        const name = v.constructor.name as TypedName;
+        if (name in TYPED)
+          return { $typed: name, values: Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isNaN(x) ? 'NaN' : x)) };
+      }
+      return v;
+    },
+    2,
+  );
 }
 
 /** Parse what `stageJson` wrote. */
 export function parseStageJson<T>(text: string): T {
   return JSON.parse(text, (_key, v: unknown) => {
     const tagged = v as { $typed?: unknown; values?: unknown } | null;
-    if (tagged && typeof tagged === 'object' && typeof tagged.$typed === 'string' && tagged.$typed in TYPED && Array.isArray(tagged.values)) {
+    if (
+      tagged &&
+      typeof tagged === 'object' &&
+      typeof tagged.$typed === 'string' &&
+      tagged.$typed in TYPED &&
+      Array.isArray(tagged.values)
+    ) {
       const values = (tagged.values as Array<number | string>).map((x) => (x === 'NaN' ? Number.NaN : Number(x)));
       return new TYPED[tagged.$typed as TypedName](values);
     }
@@ -91,7 +102,9 @@ export async function claimStudyFolder(outDir: string, options: Record<string, u
       .filter((k) => JSON.stringify(existing.options![k]) !== JSON.stringify(options[k]))
       .map((k) => `${k} ${JSON.stringify(existing.options![k]) ?? 'unset'} there, ${JSON.stringify(options[k]) ?? 'unset'} now`);
     if (differing.length > 0) {
-      throw new UsageError(`--out ${outDir} holds a study run with other options (${differing.join('; ')}): re-run with the same options to resume it, or choose another --out`);
+      throw new UsageError(
+        `--out ${outDir} holds a study run with other options (${differing.join('; ')}): re-run with the same options to resume it, or choose another --out`,
+      );
     }
     return;
   }

@@ -31,15 +31,28 @@ async function exportRun(run: LadderRun): Promise<string> {
   return dir;
 }
 
-function row(model: string, kind: ThroughputRow['kind'], r: BenchResult, fallbackParams: { total: number; nonEmbedding: number }): ThroughputRow {
+function row(
+  model: string,
+  kind: ThroughputRow['kind'],
+  r: BenchResult,
+  fallbackParams: { total: number; nonEmbedding: number },
+): ThroughputRow {
   return {
-    model, kind,
+    model,
+    kind,
     params_total: r.params ?? fallbackParams.total,
     params_non_embedding: r.params_non_embedding ?? fallbackParams.nonEmbedding,
-    pp_avg_ts: r.pp?.avg_ts ?? null, pp_stddev_ts: r.pp?.stddev_ts ?? null,
-    tg_avg_ts: r.tg?.avg_ts ?? null, tg_stddev_ts: r.tg?.stddev_ts ?? null,
-    peak_rss_bytes: r.peak_rss_bytes, model_bytes: r.model_bytes, threads: r.threads, backend: r.backend, dtype: r.dtype,
-    n_prompt: r.pp?.n_prompt ?? 0, n_gen: r.tg?.n_gen ?? 0,
+    pp_avg_ts: r.pp?.avg_ts ?? null,
+    pp_stddev_ts: r.pp?.stddev_ts ?? null,
+    tg_avg_ts: r.tg?.avg_ts ?? null,
+    tg_stddev_ts: r.tg?.stddev_ts ?? null,
+    peak_rss_bytes: r.peak_rss_bytes,
+    model_bytes: r.model_bytes,
+    threads: r.threads,
+    backend: r.backend,
+    dtype: r.dtype,
+    n_prompt: r.pp?.n_prompt ?? 0,
+    n_gen: r.tg?.n_gen ?? 0,
   };
 }
 
@@ -47,10 +60,20 @@ function row(model: string, kind: ThroughputRow['kind'], r: BenchResult, fallbac
  * Stage 3: llama-bench protocol (pp and tg tokens/s, peak RSS in a fresh process) on every trained ladder
  * model (exported to ONNX) and on random-weight MobileLLM shapes.
  */
-export async function runThroughput(plan: StudyPlan, runs: LadderRun[], onProgress: (event: ProgressEvent) => void): Promise<ThroughputRow[]> {
+export async function runThroughput(
+  plan: StudyPlan,
+  runs: LadderRun[],
+  onProgress: (event: ProgressEvent) => void,
+): Promise<ThroughputRow[]> {
   const total = runs.length + plan.benchPresets.length;
   const rows: ThroughputRow[] = [];
-  const settings = { pp: plan.bench.pp, tg: plan.bench.tg, reps: plan.bench.reps, seed: plan.options.seed, ...(plan.options.threads ? { threads: plan.options.threads } : {}) };
+  const settings = {
+    pp: plan.bench.pp,
+    tg: plan.bench.tg,
+    reps: plan.bench.reps,
+    seed: plan.options.seed,
+    ...(plan.options.threads ? { threads: plan.options.threads } : {}),
+  };
   for (const run of runs) {
     onProgress({ stage: 'throughput', done: rows.length, total, unit: 'models', detail: run.model });
     const dir = await exportRun(run);

@@ -12,6 +12,18 @@ function versionOf(name: string): string {
 
 /** Versions of the runtime and of every package that shaped the results, recorded in the report. */
 export function studyVersions(): Record<string, string> {
-  const names = ['@scalewise/cli', '@scalewise/laws', '@scalewise/models', '@scalewise/data', '@scalewise/train', '@scalewise/eval', '@scalewise/report'];
-  return { node: process.version, platform: `${process.platform}-${process.arch}`, ...Object.fromEntries(names.map((n) => [n, versionOf(n)])) };
+  const names = [
+    '@scalewise/cli',
+    '@scalewise/laws',
+    '@scalewise/models',
+    '@scalewise/data',
+    '@scalewise/train',
+    '@scalewise/eval',
+    '@scalewise/report',
+  ];
+  return {
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    ...Object.fromEntries(names.map((n) => [n, versionOf(n)])),
+  };
 }
