@@ -1,24 +1,7 @@
 // Pins the public surface: adding, removing or renaming an export fails here until the list is edited on purpose.
-import { readFileSync } from 'node:fs';
-import ts from 'typescript';
-import { describe, expect, it } from 'vitest';
+import { describePinnedSurface, type PinnedEntry } from '@scalewise/core/testing';
 
-/** Type-only names an entry file exports (not visible at runtime), read from its explicit export lists. */
-function typeExports(file: string): string[] {
-  const source = ts.createSourceFile(file, readFileSync(new URL(file, import.meta.url), 'utf8'), ts.ScriptTarget.Latest);
-  const names: string[] = [];
-  for (const statement of source.statements) {
-    if (!ts.isExportDeclaration(statement)) continue;
-    // `export *` would hide names from this list: entry files list every name.
-    if (!statement.exportClause || !ts.isNamedExports(statement.exportClause)) throw new Error(`${file}: use named exports`);
-    for (const element of statement.exportClause.elements) {
-      if (statement.isTypeOnly || element.isTypeOnly) names.push(element.name.text);
-    }
-  }
-  return names.sort();
-}
-
-const ENTRIES: Array<{ entry: string; file: string; load: () => Promise<object>; runtime: string[]; types: string[] }> = [
+const ENTRIES: PinnedEntry[] = [
   {
     entry: '@scalewise/train',
     file: 'index.ts',
@@ -123,13 +106,4 @@ const ENTRIES: Array<{ entry: string; file: string; load: () => Promise<object>;
   },
 ];
 
-describe('@scalewise/train API', () => {
-  for (const { entry, file, load, runtime, types } of ENTRIES) {
-    it(`${entry} exports exactly the listed runtime names`, async () => {
-      expect(Object.keys(await load()).sort()).toEqual(runtime);
-    });
-    it(`${entry} exports exactly the listed type names`, () => {
-      expect(typeExports(file)).toEqual(types);
-    });
-  }
-});
+describePinnedSurface('@scalewise/train API', import.meta.url, ENTRIES);
