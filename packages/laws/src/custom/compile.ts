@@ -1,0 +1,116 @@
+/**
+ * A validated formula tree compiled once into plain JavaScript: the prediction and, from mathjs symbolic
+ * differentiation, every ∂/∂parameter in one function. Only allow-listed nodes reach the code generator, names
+ * become array slots (p[j], x[i]) and constants are printed numbers, so no user text is ever executed.
+ */
+import type { MathNode } from 'mathjs';
+import { math } from './math.js';
+import { formulaError, positionOf, type ParsedFormula } from './parse.js';
+
+const UNARY_FUNCTIONS: Record<string, string> = {
+  exp: 'Math.exp', log: 'Math.log', log10: 'Math.log10', sqrt: 'Math.sqrt', cbrt: 'Math.cbrt',
+  tanh: 'Math.tanh', sinh: 'Math.sinh', cosh: 'Math.cosh', sech: '1/Math.cosh',
+};
+const BINARY_OPERATORS: Record<string, string> = { add: '+', subtract: '-', multiply: '*', divide: '/', pow: '**' };
+
+/** JavaScript source of a node; `slot` maps a name to `p[j]` or `x[i]`. Throws on anything not allow-listed. */
+export function toJs(node: MathNode, slot: (name: string) => string): string {
+  const n = node as unknown as { type: string; value: unknown; name: string; fn: string | MathNode; args: MathNode[]; content: MathNode };
+  switch (n.type) {
+    case 'ConstantNode':
+      if (typeof n.value !== 'number') throw new Error(`constant ${String(n.value)} is not a number`);
+      return `(${String(n.value)})`;
+    case 'SymbolNode':
+      return slot(n.name);
+    case 'ParenthesisNode':
+      return toJs(n.content, slot);
+    case 'OperatorNode': {
+      const fn = n.fn as string;
+      const args = n.args.map((a) => toJs(a, slot));
+      if (fn === 'unaryMinus') return `(-${args[0]})`;
+      if (fn === 'unaryPlus') return `(+${args[0]})`;
+      const op = BINARY_OPERATORS[fn];
+      if (!op || args.length !== 2) throw new Error(`operator ${fn} is not supported`);
+      return `(${args[0]} ${op} ${args[1]})`;
+    }
+    case 'FunctionNode': {
+      const name = (n.fn as unknown as { name: string }).name;
+      const args = n.args.map((a) => toJs(a, slot));
+      if (name === 'log' && args.length === 2) return `(Math.log(${args[0]}) / Math.log(${args[1]}))`;
+      const js = UNARY_FUNCTIONS[name];
+      if (!js || args.length !== 1) throw new Error(`function ${name} is not supported`);
+      return `(${js}(${args[0]}))`;
+    }
+    default:
+      throw new Error(`node ${n.type} is not supported`);
+  }
+}
+
+export type Evaluate = (p: ArrayLike<number>, x: ArrayLike<number>) => number;
+export type EvaluateWithGradient = (p: ArrayLike<number>, x: ArrayLike<number>, g: Float64Array) => number;
+
+export interface CompiledFormula {
+  predict: Evaluate;
+  gradient: EvaluateWithGradient;
+}
+
+/** Compile the prediction and its symbolic gradient once. */
+export function compileFormula(formula: string, parsed: ParsedFormula): CompiledFormula {
+  const slot = (name: string): string => {
+    const j = parsed.params.indexOf(name);
+    if (j >= 0) return `p[${j}]`;
+    const i = parsed.variables.indexOf(name);
+    if (i >= 0) return `x[${i}]`;
+    throw new Error(`unknown name ${name}`);
+  };
+  const body = toJs(parsed.expr, slot);
+  const grads = parsed.params.map((name) => {
+    try {
+      return toJs(math.derivative(parsed.expr, name, { simplify: false }), slot);
+    } catch (err) {
+      throw formulaError(formula, positionOf(formula, name), `cannot differentiate with respect to '${name}': ${(err as Error).message}`);
+    }
+  });
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- source built only from the validated tree (see toJs)
+  const predict = new Function('p', 'x', `return ${body};`) as Evaluate;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- as above
+  const gradient = new Function('p', 'x', 'g', `${grads.map((src, j) => `g[${j}] = ${src};`).join('\n')}\nreturn ${body};`) as EvaluateWithGradient;
+  return { predict, gradient };
+}
+
+/**
+ * The symbolic gradient against central finite differences at `points` (parameter values, input values). A
+ * parameter whose derivative disagrees, or is zero everywhere (it has no effect), is an input error naming it.
+ */
+export function checkGradient(formula: string, parsed: ParsedFormula, compiled: CompiledFormula, points: [number[], number[]][]): void {
+  const k = parsed.params.length;
+  const g = new Float64Array(k);
+  const used = new Array<boolean>(k).fill(false);
+  let finitePoints = 0;
+  for (const [p0, x] of points) {
+    const y = compiled.gradient(p0, x, g);
+    if (!Number.isFinite(y) || !g.every(Number.isFinite)) continue;
+    finitePoints++;
+    for (let j = 0; j < k; j++) {
+      const h = 1e-6 * Math.max(1, Math.abs(p0[j]!));
+      const up = p0.slice();
+      const dn = p0.slice();
+      up[j] = p0[j]! + h;
+      dn[j] = p0[j]! - h;
+      const fd = (compiled.predict(up, x) - compiled.predict(dn, x)) / (2 * h);
+      if (!Number.isFinite(fd)) continue;
+      if (g[j] !== 0) used[j] = true;
+      const tol = 1e-4 * (Math.abs(fd) + Math.abs(g[j]!)) + 1e-7 * Math.max(1, Math.abs(y)) / Math.max(1, Math.abs(p0[j]!));
+      if (Math.abs(fd - g[j]!) > tol) {
+        const name = parsed.params[j]!;
+        throw formulaError(formula, positionOf(formula, name),
+          `the derivative with respect to '${name}' (${g[j]}) disagrees with finite differences (${fd}) at ${name} = ${p0[j]}: is the formula non-differentiable there?`);
+      }
+    }
+  }
+  if (finitePoints === 0) throw formulaError(formula, 1, 'the formula is not finite at any check point (starting values, inputs 0.5 to 1e6)');
+  used.forEach((u, j) => {
+    const name = parsed.params[j]!;
+    if (!u) throw formulaError(formula, positionOf(formula, name), `parameter '${name}' has no effect on the prediction (its derivative is always zero)`);
+  });
+}
