@@ -24,8 +24,9 @@ const ENTRIES: Array<{ entry: string; file: string; load: () => Promise<object>;
     file: 'index.ts',
     load: () => import('./index.js'),
     runtime: [
-      'FORMS', 'LawsError', 'LawsInputError', 'X_UNITS', 'Y_UNITS', 'analyzePowerLaw', 'approach1', 'approach2',
-      'bootstrapFit', 'chooseByAicc', 'compareExponents', 'compareForms', 'computeOptimal', 'convertY', 'datasets',
+      'FORMS', 'LawsError', 'LawsInputError', 'MAX_CUSTOM_STARTS', 'X_UNITS', 'Y_UNITS', 'analyzePowerLaw', 'approach1', 'approach2',
+      'bootstrapFit', 'chooseByAicc', 'compareExponents', 'compareForms', 'computeOptimal', 'convertY',
+      'customForm', 'datasets',
       'defaultResamples', 'dropTopRows', 'fitChinchilla', 'fitGrouped', 'fitLaw', 'fitPowerOls',
       'fitSmallPredictLarge', 'getForm', 'informationCriteria', 'isoflopBracketing', 'leaveOneOut', 'lossUnitRefit',
       'numericColumn', 'parseCsv', 'parseYUnit', 'planCi', 'powerPredictionInterval', 'predictGrouped',
@@ -33,7 +34,8 @@ const ENTRIES: Array<{ entry: string; file: string; load: () => Promise<object>;
       'resolveFitOptions', 'strategyOf', 'tokensFromFlops', 'unitLabel',
     ],
     types: [
-      'AiccChoice', 'Approach2Result', 'BootstrapResult', 'ChinchillaOptions', 'ChinchillaProfile', 'CsvColumns',
+      'AiccChoice', 'Approach2Result', 'BootstrapResult', 'ChinchillaOptions', 'ChinchillaProfile', 'CsvColumns', 'CustomForm',
+      'CustomFormOptions',
       'ExponentComparison', 'FitLoss', 'FitMethod', 'FitOptions', 'FitResult', 'Form', 'FormComparison', 'FormName',
       'FormStrategy', 'FormsComparison', 'GroupedFit', 'IsoflopBracket', 'IsoflopRun', 'LossUnitRefit',
       'Observations', 'PlannedDesign', 'PowerAnalysis', 'PowerAnalysisInput', 'PowerOlsFit', 'ProfileIntervals',
