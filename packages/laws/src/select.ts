@@ -91,7 +91,11 @@ export interface FormsComparison {
  * Fit every form to the same one-variable data and compare them: information criteria, leave-one-out error,
  * error extrapolating to the largest x, and the AICc choice. A form whose fit fails is reported, not thrown.
  */
-export function compareForms(obs: Observations, forms: readonly (string | Form)[], options: Omit<FitOptions, 'form'> = {}): FormsComparison {
+export function compareForms(
+  obs: Observations,
+  forms: readonly (string | Form)[],
+  options: Omit<FitOptions, 'form'> = {},
+): FormsComparison {
   const fits: FormComparison[] = [];
   const results: { name: string; fit: FitResult }[] = [];
   const warnings: string[] = [];

@@ -212,7 +212,8 @@ export function resolveFitOptions(form: Form, options: { method?: FitMethod; los
     throw new LawsInputError(`form '${form.name}' is fitted by ${strategy.methods.map((m) => `'${m}'`).join(' or ')}, not '${method}'`);
   }
   const loss = options.loss ?? strategy.defaultLoss;
-  return { method, loss, delta: loss === 'huber' ? (options.delta ?? strategy.defaultDelta ?? 1e-3) : Infinity, space: options.space ?? strategy.defaultSpace ?? 'log', level: options.level ?? 0.95 };
+  const delta = loss === 'huber' ? (options.delta ?? strategy.defaultDelta ?? 1e-3) : Infinity;
+  return { method, loss, delta, space: options.space ?? strategy.defaultSpace ?? 'log', level: options.level ?? 0.95 };
 }
 
 /** Bootstrap resamples run by default for a form (the CLI's `--bootstrap` default). */

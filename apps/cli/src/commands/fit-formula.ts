@@ -74,7 +74,12 @@ function bindings(f: FormulaFlags): Map<string, string> {
     if (!m) throw new UsageError(`--var expects NAME=COL (NAME a letter then letters, digits or _), found '${text}'`);
     add(m[1]!, m[2]!, '--var');
   }
-  for (const [flag, name] of [['x', 'x'], ['n', 'N'], ['d', 'D']] as const) if (f[flag] !== undefined) add(name, f[flag], `--${flag}`);
+  for (const [flag, name] of [
+    ['x', 'x'],
+    ['n', 'N'],
+    ['d', 'D'],
+  ] as const)
+    if (f[flag] !== undefined) add(name, f[flag], `--${flag}`);
   if (out.size === 0) throw new UsageError('--formula needs a column for each variable: --var NAME=COL (e.g. --var N="Model Size")');
   return out;
 }
@@ -88,7 +93,8 @@ export function formFromFlags(f: FormulaFlags): { form: CustomForm; columns: Map
   if (f.formula!.trim() === '') throw new UsageError('--formula is empty: write an expression such as "E + A*N^(-alpha)"');
   const columns = bindings(f);
   if (f.loss !== undefined && f.loss !== 'ls' && f.loss !== 'huber') throw new UsageError(`--loss expects ls or huber, found '${f.loss}'`);
-  if (f.space !== undefined && f.space !== 'log' && f.space !== 'linear') throw new UsageError(`--space expects log or linear, found '${f.space}'`);
+  if (f.space !== undefined && f.space !== 'log' && f.space !== 'linear')
+    throw new UsageError(`--space expects log or linear, found '${f.space}'`);
   const delta = numberFlag('delta', f.delta);
   if (delta !== undefined && !(delta > 0)) throw new UsageError(`--delta expects a positive number, found '${f.delta}'`);
   if (delta !== undefined && f.loss !== 'huber') throw new UsageError('--delta applies only with --loss huber');
@@ -124,7 +130,10 @@ export async function runFormulaFit(file: string, f: FormulaFlags, K: number, se
     obs[slot] = cols[columns.get(name)!]!;
     labels[slot] = columns.get(name)!;
   });
-  if (drop >= obs.y.length) throw new UsageError(`--drop-top expects an integer in [0, ${obs.y.length - 1}] (${file} has ${obs.y.length} data rows), found ${drop}`);
+  if (drop >= obs.y.length)
+    throw new UsageError(
+      `--drop-top expects an integer in [0, ${obs.y.length - 1}] (${file} has ${obs.y.length} data rows), found ${drop}`,
+    );
   const warnings: string[] = [];
   if (drop > 0) {
     obs = dropTopRows(obs, drop);
@@ -162,21 +171,41 @@ export async function runFormulaFit(file: string, f: FormulaFlags, K: number, se
   const allWarnings = [...warnings, ...fit.warnings];
   const variables = Object.fromEntries(form.variables.map((name) => [name, columns.get(name)!]));
   if (f.json) {
-    const finite = (c: Record<string, [number, number]>) => Object.fromEntries(Object.entries(c).map(([k, [lo, hi]]) => [k, [fin(lo), fin(hi)]]));
+    const finite = (c: Record<string, [number, number]>) =>
+      Object.fromEntries(Object.entries(c).map(([k, [lo, hi]]) => [k, [fin(lo), fin(hi)]]));
     printJson(io, {
-      form: 'custom', formula: form.formula, variables, n_points: fit.n_points, params: fit.params, objective: fit.objective, r2: fit.r2,
-      ci: finite(ci), ci_level: fit.ci_level, method: fit.method, warnings: allWarnings, objective_name: fit.objectiveName, ci_method: ciMethod,
-      se: fit.se ?? null, units: { y: unitY }, bootstrap: bootInfo, ci_profile: ciProfile && finite(ciProfile), file,
+      form: 'custom',
+      formula: form.formula,
+      variables,
+      n_points: fit.n_points,
+      params: fit.params,
+      objective: fit.objective,
+      r2: fit.r2,
+      ci: finite(ci),
+      ci_level: fit.ci_level,
+      method: fit.method,
+      warnings: allWarnings,
+      objective_name: fit.objectiveName,
+      ci_method: ciMethod,
+      se: fit.se ?? null,
+      units: { y: unitY },
+      bootstrap: bootInfo,
+      ci_profile: ciProfile && finite(ciProfile),
+      file,
     });
     return EXIT_OK;
   }
   const level = `${Math.round(fit.ci_level * 100)}% CI`;
   const lines = [
     `${form.formula}   fitted to ${fit.n_points} points of ${file}`,
-    `y: ${yCol}; ${Object.entries(variables).map(([name, col]) => `${name}: ${col}`).join(', ')}`,
+    `y: ${yCol}; ${Object.entries(variables)
+      .map(([name, col]) => `${name}: ${col}`)
+      .join(', ')}`,
     '',
     `${'param'.padEnd(8)} ${'value'.padStart(12)}   ${level} (${ciMethod})`,
-    ...Object.entries(fit.params).map(([name, v]) => `${name.padEnd(8)} ${fmt(v).padStart(12)}   ${ci[name] ? `[${fmt(ci[name][0])}, ${fmt(ci[name][1])}]` : '—'}`),
+    ...Object.entries(fit.params).map(
+      ([name, v]) => `${name.padEnd(8)} ${fmt(v).padStart(12)}   ${ci[name] ? `[${fmt(ci[name][0])}, ${fmt(ci[name][1])}]` : '—'}`,
+    ),
     '',
     `objective: ${fmt(fit.objective)} (${fit.objectiveName})`,
     `R²: ${fit.r2 === null ? 'n/a' : fit.r2.toFixed(5)}${logSpace ? ' (log space)' : ''}`,

@@ -8,8 +8,15 @@ import { math } from './math.js';
 import { formulaError, positionOf, type ParsedFormula } from './parse.js';
 
 const UNARY_FUNCTIONS: Record<string, string> = {
-  exp: 'Math.exp', log: 'Math.log', log10: 'Math.log10', sqrt: 'Math.sqrt', cbrt: 'Math.cbrt',
-  tanh: 'Math.tanh', sinh: 'Math.sinh', cosh: 'Math.cosh', sech: '1/Math.cosh',
+  exp: 'Math.exp',
+  log: 'Math.log',
+  log10: 'Math.log10',
+  sqrt: 'Math.sqrt',
+  cbrt: 'Math.cbrt',
+  tanh: 'Math.tanh',
+  sinh: 'Math.sinh',
+  cosh: 'Math.cosh',
+  sech: '1/Math.cosh',
 };
 const BINARY_OPERATORS: Record<string, string> = { add: '+', subtract: '-', multiply: '*', divide: '/', pow: '**' };
 
@@ -71,10 +78,13 @@ export function compileFormula(formula: string, parsed: ParsedFormula): Compiled
       throw formulaError(formula, positionOf(formula, name), `cannot differentiate with respect to '${name}': ${(err as Error).message}`);
     }
   });
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- source built only from the validated tree (see toJs)
   const predict = new Function('p', 'x', `return ${body};`) as Evaluate;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- as above
-  const gradient = new Function('p', 'x', 'g', `${grads.map((src, j) => `g[${j}] = ${src};`).join('\n')}\nreturn ${body};`) as EvaluateWithGradient;
+  const gradient = new Function(
+    'p',
+    'x',
+    'g',
+    `${grads.map((src, j) => `g[${j}] = ${src};`).join('\n')}\nreturn ${body};`,
+  ) as EvaluateWithGradient;
   return { predict, gradient };
 }
 
@@ -100,17 +110,27 @@ export function checkGradient(formula: string, parsed: ParsedFormula, compiled: 
       const fd = (compiled.predict(up, x) - compiled.predict(dn, x)) / (2 * h);
       if (!Number.isFinite(fd)) continue;
       if (g[j] !== 0) used[j] = true;
-      const tol = 1e-4 * (Math.abs(fd) + Math.abs(g[j]!)) + 1e-7 * Math.max(1, Math.abs(y)) / Math.max(1, Math.abs(p0[j]!));
+      const tol = 1e-4 * (Math.abs(fd) + Math.abs(g[j]!)) + (1e-7 * Math.max(1, Math.abs(y))) / Math.max(1, Math.abs(p0[j]!));
       if (Math.abs(fd - g[j]!) > tol) {
         const name = parsed.params[j]!;
-        throw formulaError(formula, positionOf(formula, name),
-          `the derivative with respect to '${name}' (${g[j]}) disagrees with finite differences (${fd}) at ${name} = ${p0[j]}: is the formula non-differentiable there?`);
+        throw formulaError(
+          formula,
+          positionOf(formula, name),
+          `the derivative with respect to '${name}' (${g[j]}) disagrees with finite differences (${fd}) at ${name} = ${p0[j]}: ` +
+            'is the formula non-differentiable there?',
+        );
       }
     }
   }
-  if (finitePoints === 0) throw formulaError(formula, 1, 'the formula is not finite at any check point (starting values, inputs 0.5 to 1e6)');
+  if (finitePoints === 0)
+    throw formulaError(formula, 1, 'the formula is not finite at any check point (starting values, inputs 0.5 to 1e6)');
   used.forEach((u, j) => {
     const name = parsed.params[j]!;
-    if (!u) throw formulaError(formula, positionOf(formula, name), `parameter '${name}' has no effect on the prediction (its derivative is always zero)`);
+    if (!u)
+      throw formulaError(
+        formula,
+        positionOf(formula, name),
+        `parameter '${name}' has no effect on the prediction (its derivative is always zero)`,
+      );
   });
 }

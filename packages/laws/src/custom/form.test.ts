@@ -56,7 +56,12 @@ describe('customForm reproduces built-in fits', () => {
     // The built-in fit's own starts (its VarPro exponent grid), in the custom form's parameter order.
     const theta = varproStarts(toLogData(data.N, data.D, data.y), 1e-3, 4);
     const startPoints = theta.map(([a, b, e, al, be]) => [Math.exp(e!), Math.exp(a!), al!, Math.exp(b!), be!]);
-    const form = customForm('L = E + A*N^(-alpha) + B*D^(-beta)', { bounds: ['E>0', 'A>0', 'B>0'], loss: 'huber', delta: 1e-3, startPoints });
+    const form = customForm('L = E + A*N^(-alpha) + B*D^(-beta)', {
+      bounds: ['E>0', 'A>0', 'B>0'],
+      loss: 'huber',
+      delta: 1e-3,
+      startPoints,
+    });
     const t1 = performance.now();
     const fit = fitLaw(obs, { form });
     const tCustom = performance.now() - t1;

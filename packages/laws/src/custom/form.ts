@@ -42,7 +42,8 @@ const CHECK_INPUTS = [0.5, 2, 30, 1e3, 1e6];
 
 /** Observation slots for the variables: x, N and D read their own, other names take the free ones. */
 function slotsFor(variables: readonly string[]): InputName[] {
-  if (variables.length > SLOTS.length) throw new LawsInputError(`a formula takes at most ${SLOTS.length} variables, found ${variables.length} (${variables.join(', ')})`);
+  if (variables.length > SLOTS.length)
+    throw new LawsInputError(`a formula takes at most ${SLOTS.length} variables, found ${variables.length} (${variables.join(', ')})`);
   const free = SLOTS.filter((s) => !variables.includes(s));
   return variables.map((v) => ((SLOTS as readonly string[]).includes(v) ? (v as InputName) : free.shift()!));
 }
@@ -56,7 +57,8 @@ export function customForm(formula: string, options: CustomFormOptions = {}): Cu
   const { params, variables } = parsed;
   const positiveSet = parseBounds(options.bounds ?? [], params);
   const points = options.rangePoints ?? 4;
-  if (!Number.isInteger(points) || points < 2 || points > 50) throw new LawsInputError(`rangePoints must be an integer in [2, 50], found ${points}`);
+  if (!Number.isInteger(points) || points < 2 || points > 50)
+    throw new LawsInputError(`rangePoints must be an integer in [2, 50], found ${points}`);
   const values = parseStarts(options.starts ?? [], params, positiveSet, points);
   const grid = startGrid(params, values, MAX_CUSTOM_STARTS);
   for (const s of options.startPoints ?? []) {
@@ -73,11 +75,14 @@ export function customForm(formula: string, options: CustomFormOptions = {}): Cu
   });
   const checks: [number[], number[]][] = [];
   for (const scale of [1, 1.3]) {
-    CHECK_INPUTS.forEach((_, t) => checks.push([centre.map((c) => c * scale), variables.map((_, i) => CHECK_INPUTS[(t + i) % CHECK_INPUTS.length]!)]));
+    CHECK_INPUTS.forEach((_, t) =>
+      checks.push([centre.map((c) => c * scale), variables.map((_, i) => CHECK_INPUTS[(t + i) % CHECK_INPUTS.length]!)]),
+    );
   }
   checkGradient(formula, parsed, compiled, checks);
   const loss = options.loss ?? 'ls';
-  if (options.delta !== undefined && !(options.delta > 0 && Number.isFinite(options.delta))) throw new LawsInputError(`delta must be a positive number, found ${options.delta}`);
+  if (options.delta !== undefined && !(options.delta > 0 && Number.isFinite(options.delta)))
+    throw new LawsInputError(`delta must be a positive number, found ${options.delta}`);
   const strategy: FormStrategy = {
     methods: ['nls'],
     defaultLoss: loss,

@@ -60,11 +60,14 @@ describe('safety: every refusal is an input error naming the position', () => {
     const parsed = parseFormula('E + A*N^(-alpha)');
     const compiled = compileFormula('E + A*N^(-alpha)', parsed);
     // A wrong gradient for alpha (sign flipped) stands in for a non-differentiable point.
-    const wrong = { ...compiled, gradient: (p: ArrayLike<number>, x: ArrayLike<number>, g: Float64Array) => {
-      const y = compiled.gradient(p, x, g);
-      g[2] = -g[2]!;
-      return y;
-    } };
+    const wrong = {
+      ...compiled,
+      gradient: (p: ArrayLike<number>, x: ArrayLike<number>, g: Float64Array) => {
+        const y = compiled.gradient(p, x, g);
+        g[2] = -g[2]!;
+        return y;
+      },
+    };
     const err = inputError(() => checkGradient('E + A*N^(-alpha)', parsed, wrong, [[[1, 2, 0.5], [100]]]));
     expect(err.message).toMatch(/character 11: the derivative with respect to 'alpha' .* disagrees with finite differences/);
     expect(() => checkGradient('E + A*N^(-alpha)', parsed, compiled, [[[1, 2, 0.5], [100]]])).not.toThrow();

@@ -38,7 +38,8 @@ export function formulaError(formula: string, position: number, message: string)
 
 /** Parse and validate; `variables` are the names bound to columns (default: whichever of x, N, D appear). */
 export function parseFormula(formula: string, variables?: readonly string[]): ParsedFormula {
-  if (typeof formula !== 'string' || formula.trim() === '') throw new LawsInputError('formula is empty: write an expression such as "E + A*N^(-alpha)"');
+  if (typeof formula !== 'string' || formula.trim() === '')
+    throw new LawsInputError('formula is empty: write an expression such as "E + A*N^(-alpha)"');
   if (formula.length > 2000) throw new LawsInputError(`formula has ${formula.length} characters: at most 2000 are accepted`);
   let root: MathNode;
   try {
@@ -53,7 +54,8 @@ export function parseFormula(formula: string, variables?: readonly string[]): Pa
   if (root.type === 'AssignmentNode') {
     const a = root as unknown as { object: MathNode; index: unknown; value: MathNode };
     const eq = formula.indexOf('=') + 1;
-    if (a.object.type !== 'SymbolNode' || a.index) throw formulaError(formula, eq, "only 'NAME = expression' is allowed on the left of '='");
+    if (a.object.type !== 'SymbolNode' || a.index)
+      throw formulaError(formula, eq, "only 'NAME = expression' is allowed on the left of '='");
     response = (a.object as unknown as { name: string }).name;
     expr = a.value;
   }
@@ -62,13 +64,19 @@ export function parseFormula(formula: string, variables?: readonly string[]): Pa
     switch (node.type) {
       case 'ConstantNode': {
         const value = (node as unknown as { value: unknown }).value;
-        if (typeof value !== 'number' || !Number.isFinite(value)) throw formulaError(formula, positionOf(formula, String(value)), `'${String(value)}' is not a number`);
+        if (typeof value !== 'number' || !Number.isFinite(value))
+          throw formulaError(formula, positionOf(formula, String(value)), `'${String(value)}' is not a number`);
         return;
       }
       case 'SymbolNode': {
         const name = (node as unknown as { name: string }).name;
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw formulaError(formula, positionOf(formula, name), `'${name}' is not a plain name`);
-        if (name === response) throw formulaError(formula, positionOf(formula.slice(formula.indexOf('=') + 1), name) + formula.indexOf('=') + 1, `'${name}' is the response and cannot appear on the right`);
+        if (name === response)
+          throw formulaError(
+            formula,
+            positionOf(formula.slice(formula.indexOf('=') + 1), name) + formula.indexOf('=') + 1,
+            `'${name}' is the response and cannot appear on the right`,
+          );
         if (!symbols.includes(name)) symbols.push(name);
         return;
       }
@@ -76,7 +84,8 @@ export function parseFormula(formula: string, variables?: readonly string[]): Pa
         return check((node as unknown as { content: MathNode }).content);
       case 'OperatorNode': {
         const op = node as unknown as { fn: string; op: string; args: MathNode[] };
-        if (!ALLOWED_OPERATORS.has(op.fn)) throw formulaError(formula, positionOf(formula, op.op), `operator '${op.op}' is not allowed (use + - * / ^)`);
+        if (!ALLOWED_OPERATORS.has(op.fn))
+          throw formulaError(formula, positionOf(formula, op.op), `operator '${op.op}' is not allowed (use + - * / ^)`);
         op.args.forEach(check);
         return;
       }
@@ -84,10 +93,19 @@ export function parseFormula(formula: string, variables?: readonly string[]): Pa
         const fn = node as unknown as { fn: MathNode; args: MathNode[] };
         const name = fn.fn.type === 'SymbolNode' ? (fn.fn as unknown as { name: string }).name : '';
         if (!ALLOWED_FUNCTIONS.includes(name)) {
-          throw formulaError(formula, positionOf(formula, name || '(', true), `unknown function '${name || fn.fn.toString()}' (allowed: ${ALLOWED_FUNCTIONS.join(', ')})`);
+          throw formulaError(
+            formula,
+            positionOf(formula, name || '(', true),
+            `unknown function '${name || fn.fn.toString()}' (allowed: ${ALLOWED_FUNCTIONS.join(', ')})`,
+          );
         }
         const arity = name === 'log' ? [1, 2] : [1];
-        if (!arity.includes(fn.args.length)) throw formulaError(formula, positionOf(formula, name, true), `${name} takes ${arity.join(' or ')} argument(s), found ${fn.args.length}`);
+        if (!arity.includes(fn.args.length))
+          throw formulaError(
+            formula,
+            positionOf(formula, name, true),
+            `${name} takes ${arity.join(' or ')} argument(s), found ${fn.args.length}`,
+          );
         fn.args.forEach(check);
         return;
       }
@@ -96,17 +114,28 @@ export function parseFormula(formula: string, variables?: readonly string[]): Pa
       case 'FunctionAssignmentNode':
         throw formulaError(formula, Math.max(1, formula.indexOf('=') + 1), 'function definitions are not allowed');
       default:
-        throw formulaError(formula, firstSpecial(formula), `${describe(node.type)} is not allowed: use numbers, names, + - * / ^ and ${ALLOWED_FUNCTIONS.join(', ')}`);
+        throw formulaError(
+          formula,
+          firstSpecial(formula),
+          `${describe(node.type)} is not allowed: use numbers, names, + - * / ^ and ${ALLOWED_FUNCTIONS.join(', ')}`,
+        );
     }
   };
   check(expr);
-  if (response !== undefined && symbols.length === 0) throw formulaError(formula, formula.indexOf('=') + 1, `assignment is not allowed: write 'RESPONSE = expression' with variables and parameters`);
+  if (response !== undefined && symbols.length === 0)
+    throw formulaError(
+      formula,
+      formula.indexOf('=') + 1,
+      `assignment is not allowed: write 'RESPONSE = expression' with variables and parameters`,
+    );
   const vars = variables ?? DEFAULT_VARIABLES.filter((v) => symbols.includes(v));
   for (const v of vars) {
-    if (!symbols.includes(v)) throw new LawsInputError(`formula '${formula}': variable '${v}' is bound to a column but does not appear in the formula`);
+    if (!symbols.includes(v))
+      throw new LawsInputError(`formula '${formula}': variable '${v}' is bound to a column but does not appear in the formula`);
   }
   for (const v of DEFAULT_VARIABLES) {
-    if (symbols.includes(v) && !vars.includes(v)) throw formulaError(formula, positionOf(formula, v), `variable '${v}' has no column: bind it (--var ${v}=COL)`);
+    if (symbols.includes(v) && !vars.includes(v))
+      throw formulaError(formula, positionOf(formula, v), `variable '${v}' has no column: bind it (--var ${v}=COL)`);
   }
   if (vars.length === 0) throw formulaError(formula, 1, `no variable: use x, N or D, or declare one bound to a column (--var NAME=COL)`);
   const params = symbols.filter((s) => !vars.includes(s));
@@ -116,8 +145,14 @@ export function parseFormula(formula: string, variables?: readonly string[]): Pa
 
 function describe(type: string): string {
   const names: Record<string, string> = {
-    AccessorNode: 'property access', ArrayNode: 'a matrix', BlockNode: 'more than one statement', ConditionalNode: 'a condition',
-    IndexNode: 'indexing', ObjectNode: 'an object', RangeNode: 'a range', RelationalNode: 'a comparison',
+    AccessorNode: 'property access',
+    ArrayNode: 'a matrix',
+    BlockNode: 'more than one statement',
+    ConditionalNode: 'a condition',
+    IndexNode: 'indexing',
+    ObjectNode: 'an object',
+    RangeNode: 'a range',
+    RelationalNode: 'a comparison',
   };
   return names[type] ?? `'${type}'`;
 }
