@@ -4,7 +4,7 @@
  * become array slots (p[j], x[i]) and constants are printed numbers, so no user text is ever executed.
  */
 import type { MathNode } from 'mathjs';
-import { math } from './math.js';
+import { mathjs } from './math.js';
 import { formulaError, positionOf, type ParsedFormula } from './parse.js';
 
 const UNARY_FUNCTIONS: Record<string, string> = {
@@ -73,7 +73,7 @@ export function compileFormula(formula: string, parsed: ParsedFormula): Compiled
   const body = toJs(parsed.expr, slot);
   const grads = parsed.params.map((name) => {
     try {
-      return toJs(math.derivative(parsed.expr, name, { simplify: false }), slot);
+      return toJs(mathjs().derivative(parsed.expr, name, { simplify: false }), slot);
     } catch (err) {
       throw formulaError(formula, positionOf(formula, name), `cannot differentiate with respect to '${name}': ${(err as Error).message}`);
     }

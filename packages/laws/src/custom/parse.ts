@@ -5,7 +5,7 @@
  */
 import type { MathNode } from 'mathjs';
 import { LawsInputError } from '../errors.js';
-import { math } from './math.js';
+import { mathjs } from './math.js';
 
 /** Functions a formula may call: smooth, comparison-free. */
 export const ALLOWED_FUNCTIONS: readonly string[] = ['exp', 'log', 'log10', 'sqrt', 'cbrt', 'tanh', 'sinh', 'cosh'];
@@ -43,7 +43,7 @@ export function parseFormula(formula: string, variables?: readonly string[]): Pa
   if (formula.length > 2000) throw new LawsInputError(`formula has ${formula.length} characters: at most 2000 are accepted`);
   let root: MathNode;
   try {
-    root = math.parse(formula);
+    root = mathjs().parse(formula);
   } catch (err) {
     const m = /\(char (\d+)\)/.exec(String((err as Error).message));
     const msg = String((err as Error).message).replace(/\s*\(char \d+\)/, '');
