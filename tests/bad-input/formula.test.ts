@@ -160,6 +160,14 @@ const CASES: BadCase[] = [
     code: 0,
     stdout: [/"form": "custom"/, /"formula": "a\*x\^b"/, /"params": \{/, /"ci": \{/, /"variables": \{\s*"x": "x"/],
   },
+  {
+    id: 'X28',
+    title: 'a custom variable name with --bootstrap gives percentile intervals',
+    argv: ['fit', 'good.csv', '--formula', 'E + A*U^(-alpha)', '--var', 'U=x', '--bound', 'E>0', '--bootstrap', '30', '--seed', '3', '--json'],
+    files,
+    code: 0,
+    stdout: [/"ci_method": "bootstrap percentile \(\d+ resamples, seed 3\)"/, /"variables": \{\s*"U": "x"/, /"alpha": \[/],
+  },
 ];
 
 describe('bad input: fit --formula', () => {

@@ -46,6 +46,7 @@ describe('safety: every refusal is an input error naming the position', () => {
     ['matrix', '[a, 1] * N', /a matrix is not allowed/, 1],
     ['string', 'a*N + "x"', /'x' is not a number/, 8],
     ['syntax error', 'a*N +', /cannot parse/, 6],
+    ['reserved name', 'a*N + constructor', /'constructor' is a reserved name/, 7],
     ['always-zero term', 'a*N^2 + b*(N - N)', /parameter 'b' has no effect/, 9],
   ];
   for (const [label, formula, message, position, variables] of cases) {
@@ -71,6 +72,11 @@ describe('safety: every refusal is an input error naming the position', () => {
     const err = inputError(() => checkGradient('E + A*N^(-alpha)', parsed, wrong, [[[1, 2, 0.5], [100]]]));
     expect(err.message).toMatch(/character 11: the derivative with respect to 'alpha' .* disagrees with finite differences/);
     expect(() => checkGradient('E + A*N^(-alpha)', parsed, compiled, [[[1, 2, 0.5], [100]]])).not.toThrow();
+  });
+
+  it('strong curvature at a check point is not mistaken for a wrong derivative', () => {
+    // x = 1e6 makes e^(a·x) too curved for finite differences there; the exact derivative must not be refused.
+    expect(customForm('e^(a*x)').params).toEqual(['e', 'a']);
   });
 
   it('a formula that is not finite at any check point is refused', () => {

@@ -71,6 +71,8 @@ export function parseFormula(formula: string, variables?: readonly string[]): Pa
       case 'SymbolNode': {
         const name = (node as unknown as { name: string }).name;
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw formulaError(formula, positionOf(formula, name), `'${name}' is not a plain name`);
+        // Names become keys of result records: those of Object.prototype would read as inherited members.
+        if (name in Object.prototype) throw formulaError(formula, positionOf(formula, name), `'${name}' is a reserved name: rename it`);
         if (name === response)
           throw formulaError(
             formula,
