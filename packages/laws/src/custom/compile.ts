@@ -4,6 +4,7 @@
  * become array slots (p[j], x[i]) and constants are printed numbers, so no user text is ever executed.
  */
 import type { MathNode } from 'mathjs';
+import { toClosure } from './closure.js';
 import { mathjs } from './math.js';
 import { formulaError, positionOf, type ParsedFormula } from './parse.js';
 
@@ -61,23 +62,55 @@ export interface CompiledFormula {
   gradient: EvaluateWithGradient;
 }
 
-/** Compile the prediction and its symbolic gradient once. */
-export function compileFormula(formula: string, parsed: ParsedFormula): CompiledFormula {
-  const slot = (name: string): string => {
+let codegenAllowed: boolean | undefined;
+
+/** Whether `new Function` works here (a Content Security Policy without 'unsafe-eval' forbids it). */
+function canGenerateCode(): boolean {
+  if (codegenAllowed === undefined) {
+    try {
+      codegenAllowed = (new Function('return 1') as () => number)() === 1;
+    } catch {
+      codegenAllowed = false;
+    }
+  }
+  return codegenAllowed;
+}
+
+/** Compile the prediction and its symbolic gradient once: generated code, or closures where code cannot be generated. */
+export function compileFormula(formula: string, parsed: ParsedFormula, options: { codegen?: boolean } = {}): CompiledFormula {
+  const where = (name: string): ['p' | 'x', number] => {
     const j = parsed.params.indexOf(name);
-    if (j >= 0) return `p[${j}]`;
+    if (j >= 0) return ['p', j];
     const i = parsed.variables.indexOf(name);
-    if (i >= 0) return `x[${i}]`;
+    if (i >= 0) return ['x', i];
     throw new Error(`unknown name ${name}`);
   };
-  const body = toJs(parsed.expr, slot);
-  const grads = parsed.params.map((name) => {
+  const derivatives = parsed.params.map((name) => {
     try {
-      return toJs(mathjs().derivative(parsed.expr, name, { simplify: false }), slot);
+      const node = mathjs().derivative(parsed.expr, name, { simplify: false });
+      toClosure(node, where); // throws on a node outside the allow-list
+      return node;
     } catch (err) {
       throw formulaError(formula, positionOf(formula, name), `cannot differentiate with respect to '${name}': ${(err as Error).message}`);
     }
   });
+  if (!(options.codegen ?? canGenerateCode())) {
+    const value = toClosure(parsed.expr, where);
+    const grads = derivatives.map((node) => toClosure(node, where));
+    return {
+      predict: value,
+      gradient: (p, x, g) => {
+        for (let j = 0; j < grads.length; j++) g[j] = grads[j]!(p, x);
+        return value(p, x);
+      },
+    };
+  }
+  const slot = (name: string): string => {
+    const [arr, k] = where(name);
+    return `${arr}[${k}]`;
+  };
+  const body = toJs(parsed.expr, slot);
+  const grads = derivatives.map((node) => toJs(node, slot));
   const predict = new Function('p', 'x', `return ${body};`) as Evaluate;
   const gradient = new Function(
     'p',
