@@ -24,6 +24,7 @@ import {
   type ChinchillaParam,
 } from '../src/internals.js';
 import { chinchillaCsvPath, chinchillaData, sharedChinchillaMismatch } from './shared-data.js';
+import { benchCustomForms } from './custom.js';
 
 const out: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
 const cpu: number[] = [];
@@ -376,6 +377,9 @@ log(
   }
   out.compare_exponents = full;
 }
+
+// 6. Custom forms from a formula: the built-in chinchilla fit reproduced, and bootstrap coverage at full size.
+out.custom_forms = benchCustomForms(time, log);
 
 const dir = resolve(import.meta.dirname, '../bench-results');
 if (!existsSync(dir)) mkdirSync(dir, { recursive: true });

@@ -3,6 +3,7 @@
  * log-transforms), prediction and analytic gradient with respect to the parameters.
  */
 import { LawsInputError } from './errors.js';
+import type { FormStrategy } from './strategies.js';
 
 /** Names of the built-in forms. */
 export type FormName = 'power' | 'saturating' | 'kaplan-n' | 'kaplan-d' | 'kaplan-c' | 'kaplan-nd' | 'chinchilla' | 'bnsl';
@@ -22,6 +23,8 @@ export interface Form {
   predict(p: ArrayLike<number>, x: ArrayLike<number>): number;
   /** Writes ∂prediction/∂p into `grad` and returns the prediction. */
   gradient(p: ArrayLike<number>, x: ArrayLike<number>, grad: Float64Array): number;
+  /** How it is fitted, for forms built at run time (customForm); built-in forms are looked up in `FORMS`. */
+  readonly strategy?: FormStrategy;
 }
 
 const v = (a: ArrayLike<number>, i: number): number => a[i]!;

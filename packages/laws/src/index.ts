@@ -34,3 +34,6 @@ export { readCsvColumns, type CsvColumns } from './csv-columns.js';
 export { dropTopRows, lossUnitRefit, tokensFromFlops, type LossUnitRefit } from './prepare.js';
 export { datasets } from './datasets.js';
 export { referenceLaws, type ReferenceLaw } from './reference.js';
+
+// Custom forms from a formula
+export { customForm, MAX_CUSTOM_STARTS, type CustomForm, type CustomFormOptions } from './custom/form.js';

@@ -6,6 +6,7 @@
 import { fitSmallPredictLarge, informationCriteria, leaveOneOut } from './compare.js';
 import { fitLaw, type FitOptions } from './fit.js';
 import type { FitResult, Observations } from './types.js';
+import type { Form } from './forms.js';
 
 /** Smallest AICc gap between the best and the second-best form that counts as evidence. */
 export const AICC_MIN_GAP = 2;
@@ -98,17 +99,23 @@ export interface FormsComparison {
  * Fit every form to the same one-variable data and compare them: information criteria, leave-one-out error,
  * error extrapolating to the largest x, and the AICc choice. A form whose fit fails is reported, not thrown.
  */
-export function compareForms(obs: Observations, forms: readonly string[], options: Omit<FitOptions, 'form'> = {}): FormsComparison {
+export function compareForms(
+  obs: Observations,
+  forms: readonly (string | Form)[],
+  options: Omit<FitOptions, 'form'> = {},
+): FormsComparison {
   const fits: FormComparison[] = [];
   const results: { name: string; fit: FitResult }[] = [];
   const warnings: string[] = [];
   for (const form of forms) {
+    // Built-in forms by name, or Form objects (customForm).
+    const name = typeof form === 'string' ? form : form.name;
     const opts = { ...options, form };
     let fit: FitResult;
     try {
       fit = fitLaw(obs, opts);
     } catch (error) {
-      warnings.push(`${form} fit failed: ${(error as Error).message}`);
+      warnings.push(`${name} fit failed: ${(error as Error).message}`);
       continue;
     }
     const { aic, bic } = informationCriteria(fit);
@@ -127,7 +134,7 @@ export function compareForms(obs: Observations, forms: readonly string[], option
     }
     const k = fit.values.length + 1;
     fits.push({
-      form,
+      form: name,
       params: fit.params,
       ci: fit.ci,
       r2: fit.r2,
@@ -140,7 +147,7 @@ export function compareForms(obs: Observations, forms: readonly string[], option
       warnings: fitWarnings,
       values: Array.from(fit.values),
     });
-    results.push({ name: form, fit });
+    results.push({ name, fit });
   }
   const choice = chooseByAicc(results);
   return { fits, preferred: choice.preferred, reason: choice.reason, warnings };

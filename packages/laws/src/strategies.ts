@@ -36,6 +36,10 @@ export interface FormStrategy {
   /** Methods the form accepts; the first is the default. */
   readonly methods: readonly FitMethod[];
   readonly defaultLoss: FitLoss;
+  /** Default Huber threshold (1e-3 where absent). */
+  readonly defaultDelta?: number;
+  /** Default residual space ('log' where absent). */
+  readonly defaultSpace?: 'log' | 'linear';
   /** Bootstrap resamples the CLI runs by default (0: the fit's own t / Wald / profile intervals). */
   readonly defaultResamples: number;
   /** Bootstrap refits start from the main optimum only (forms with many, expensive default starts). */
@@ -208,6 +212,8 @@ export const FORMS: Readonly<Record<FormName, FormStrategy>> = {
 
 /** The strategy of a form (`bnsl-K` → `bnsl`). */
 export function strategyOf(form: Form): FormStrategy {
+  // Forms built at run time (customForm) carry their own strategy.
+  if (form.strategy) return form.strategy;
   const key = (/^bnsl-\d$/.test(form.name) ? 'bnsl' : form.name) as FormName;
   const strategy = FORMS[key];
   if (!strategy) throw new LawsInputError(`no fitting strategy for form '${form.name}'`);
@@ -225,13 +231,8 @@ export function resolveFitOptions(
     throw new LawsInputError(`form '${form.name}' is fitted by ${strategy.methods.map((m) => `'${m}'`).join(' or ')}, not '${method}'`);
   }
   const loss = options.loss ?? strategy.defaultLoss;
-  return {
-    method,
-    loss,
-    delta: loss === 'huber' ? (options.delta ?? 1e-3) : Infinity,
-    space: options.space ?? 'log',
-    level: options.level ?? 0.95,
-  };
+  const delta = loss === 'huber' ? (options.delta ?? strategy.defaultDelta ?? 1e-3) : Infinity;
+  return { method, loss, delta, space: options.space ?? strategy.defaultSpace ?? 'log', level: options.level ?? 0.95 };
 }
 
 /** Bootstrap resamples run by default for a form (the CLI's `--bootstrap` default). */

@@ -24,6 +24,7 @@ import {
 import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type CliIO, type Command } from '../kit.js';
 import { createProgress } from '../progress.js';
 import { readColumns } from './fit-input.js';
+import { checkFormulaOnlyFlags, FORMULA_HELP, runFormulaFit } from './fit-formula.js';
 
 const HELP = `scalewise fit FILE --form FORM [options]
 
@@ -141,7 +142,7 @@ function fitProgress(io: CliIO, rows: number): FitOptions['onProgress'] {
 
 const command: Command = {
   summary: 'Fit a scaling law to a results table (CSV or JSON) with confidence intervals',
-  help: HELP,
+  help: HELP + FORMULA_HELP,
   run: async (argv, io) => {
     const { values: f, positionals } = parseFlags(argv, {
       form: { type: 'string' },
@@ -157,9 +158,21 @@ const command: Command = {
       'drop-top': { type: 'string' },
       profile: { type: 'boolean' },
       compare: { type: 'string' },
+      formula: { type: 'string' },
+      var: { type: 'string', multiple: true },
+      bound: { type: 'string', multiple: true },
+      start: { type: 'string', multiple: true },
+      loss: { type: 'string' },
+      delta: { type: 'string' },
+      space: { type: 'string' },
     });
     if (positionals.length !== 1)
       throw new UsageError(`expected exactly one FILE, found ${positionals.length}; see 'scalewise fit --help'`);
+    checkFormulaOnlyFlags(f);
+    if (f.formula !== undefined) {
+      const [K, seed] = [integerFlag('bootstrap', f.bootstrap, 0, MAX_RESAMPLES), integerFlag('seed', f.seed, 0, 2 ** 32 - 1)];
+      return runFormulaFit(positionals[0]!, f, K, seed, io);
+    }
     if (!f.form) throw new UsageError('--form is required (power, saturating, kaplan-n, kaplan-d, kaplan-c, kaplan-nd, chinchilla, bnsl)');
     const form = getForm(f.form);
     checkColumnFlags(form, f);
@@ -171,8 +184,8 @@ const command: Command = {
     for (const other of others) {
       if (other.inputs.includes('N') !== joint)
         throw new UsageError(
-          `--compare: form '${other.name}' takes ${joint ? 'one variable' : 'N and D'}, form '${form.name}' does not: compare forms ` +
-            `of the same inputs`,
+          `--compare: form '${other.name}' takes ${joint ? 'one variable' : 'N and D'}, form '${form.name}' does not: ` +
+            'compare forms of the same inputs',
         );
     }
     if (f['unit-x'] !== undefined && !(X_UNITS as readonly string[]).includes(f['unit-x'])) {
