@@ -21,110 +21,12 @@ import {
   type XUnit,
   type YUnit,
 } from '@scalewise/laws';
-import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type CliIO, type Command } from '../kit.js';
+import { EXIT_OK, UsageError, parseFlags, printJson, type CliIO, type Command } from '../kit.js';
 import { createProgress } from '../progress.js';
 import { readColumns } from './fit-input.js';
+import { HELP } from './fit-help.js';
+import { checkColumnFlags, checkFinite, fmt, integerFlag, MAX_RESAMPLES, unboundedWarnings } from './fit-checks.js';
 import { checkFormulaOnlyFlags, FORMULA_HELP, runFormulaFit } from './fit-formula.js';
-
-const HELP = `scalewise fit FILE --form FORM [options]
-
-Fit a scaling law to a results table (CSV with a header row, or JSON rows) and report parameters with
-confidence intervals.
-
-Forms: power (y = a·x^b, OLS in log-log), saturating (E + A·x^-alpha), kaplan-n, kaplan-d, kaplan-c,
-kaplan-nd (N, D), chinchilla (E + A/N^alpha + B/D^beta; N, D), bnsl (broken power law, bnsl-K for K breaks).
-
-Options:
-  --form FORM       law to fit (required)
-  --x COL           column of x for one-variable forms (default: x)
-  --y COL           column of the measured quantity (default: y)
-  --n COL           column of parameters N (joint forms)
-  --d COL           column of tokens D (joint forms)
-  --flops COL       column of training FLOPs C; derives D = C / (6N) when --d is not given
-  --unit-y UNIT     loss_nats | perplexity | bits_per_byte | accuracy (default: loss_nats for N-D forms)
-  --unit-x UNIT     params_total | params_non_embedding | tokens | flops (labels only)
-  --bootstrap K     nonparametric bootstrap with K resamples (percentile CIs), an integer in [0, 100000];
-                    default 0 for power and one-variable forms (t / Wald intervals), 200 for chinchilla
-                    and kaplan-nd
-  --seed S          seed of the bootstrap, an integer in [0, 2^32 - 1] (default 0)
-  --profile         also compute profile-likelihood intervals of every parameter (F calibration; robust
-                    likelihood-ratio calibration for the Huber objective of chinchilla); they become "ci"
-                    when no bootstrap runs, and are printed as "ci_profile" in --json (an unbounded end
-                    prints as null, with a warning)
-  --drop-top K      drop the K rows with the highest y first (Besiroglu et al. use 5)
-  --compare FORMS   also fit these forms (comma-separated, same inputs) and compare all by AICc; no form
-                    is preferred when an AICc is undefined (n <= k + 1) or the best gap is under 2
-  Every cell of the columns used must be a decimal number (no hex, Infinity, NaN or blank cells). Tables of
-  more than 100,000 rows show progress on stderr.
-  --json            print one JSON object: {form, n_points, params, objective, r2, ci, ci_level, method, warnings, ...}
-
-Examples:
-  scalewise fit ../shared/data/mobilellm/results.csv --form power --x num_params --y perplexity --unit-y perplexity
-  scalewise fit ../shared/data/chinchilla/svg_extracted_data.csv --form chinchilla --n "Model Size" \\
-      --flops "Training FLOP" --y loss --drop-top 5 --bootstrap 200 --json
-`;
-
-// An unbounded interval end (overflow, or a profile that never crossed its limit) prints as ±∞, with a warning.
-function fmt(v: number): string {
-  if (!Number.isFinite(v)) return v > 0 ? '∞' : v < 0 ? '−∞' : 'n/a';
-  const a = Math.abs(v);
-  return a !== 0 && (a >= 1e5 || a < 1e-3) ? v.toExponential(4) : v.toPrecision(5);
-}
-
-/** Most bootstrap resamples accepted: beyond this the percentile ends do not move, only the run time grows. */
-const MAX_RESAMPLES = 100_000;
-
-function integerFlag(name: string, value: string | undefined, fallback: number, max: number): number {
-  const v = numberFlag(name, value, fallback);
-  if (!Number.isInteger(v) || v < 0 || v > max) {
-    throw new UsageError(
-      `--${name} expects ${Number.isFinite(max) ? `an integer in [0, ${max}]` : 'a non-negative integer'}, found '${value}'`,
-    );
-  }
-  return v;
-}
-
-/** Flags that name columns must fit the form: x for one-variable forms, N with D or FLOPs for joint ones. */
-function checkColumnFlags(form: Form, f: { x?: string; n?: string; d?: string; flops?: string }): void {
-  const joint = form.inputs.includes('N');
-  if (joint) {
-    if (f.x !== undefined)
-      throw new UsageError(`--x does not apply to form '${form.name}', which takes N and D: use --n COL with --d COL or --flops COL`);
-    if (!f.n) throw new UsageError(`form '${form.name}' needs --n COL (parameters)`);
-    if (f.d !== undefined && f.flops !== undefined)
-      throw new UsageError('--d and --flops conflict: give --d COL (tokens), or --flops COL to derive D = C / (6N), not both');
-    if (!f.d && !f.flops) throw new UsageError(`form '${form.name}' needs --d COL (tokens) or --flops COL (D = C / 6N)`);
-    return;
-  }
-  for (const flag of ['n', 'd', 'flops'] as const) {
-    if (f[flag] !== undefined)
-      throw new UsageError(`--${flag} does not apply to form '${form.name}', which takes one variable: use --x COL`);
-  }
-}
-
-/** Fit values and interval ends that overflowed a double: the fit is refused, interval ends get a warning. */
-function checkFinite(fit: FitResult, file: string): void {
-  for (const [name, v] of Object.entries(fit.params)) {
-    if (!Number.isFinite(v))
-      throw new UsageError(`${file}: the fitted ${name} is beyond the range of a double: rescale the columns (e.g. y in other units)`);
-  }
-  if (!Number.isFinite(fit.objective))
-    throw new UsageError(`${file}: the fit's objective is beyond the range of a double: rescale the columns`);
-}
-
-function unboundedWarnings(ci: Record<string, [number, number]>, level: string, known: string[]): string[] {
-  return Object.entries(ci).flatMap(([name, [lo, hi]]) => {
-    if (Number.isFinite(lo) && Number.isFinite(hi)) return [];
-    const side = Number.isFinite(lo) ? 'upper' : Number.isFinite(hi) ? 'lower' : 'both';
-    // Profile warnings already name their unbounded ends ("the profile interval of b is unbounded above").
-    const named = new RegExp(`of (?:[\\w, ]*, )?${name.replace(/[^\w]/g, '\\$&')}(?: |,)`);
-    if (known.some((w) => /unbounded/.test(w) && named.test(w))) return [];
-    return [
-      `the ${level} of ${name} has an unbounded ${side === 'both' ? 'lower and upper end' : `${side} end`} (beyond the range of a ` +
-        `double): printed as ∞, null in --json`,
-    ];
-  });
-}
 
 /** Fit each form of `--compare` (and the main one) to the same rows and apply the AICc rule. */
 function compareByAicc(main: FitResult, forms: Form[], obs: Observations, labels: FitOptions['labels']): AiccChoice {
