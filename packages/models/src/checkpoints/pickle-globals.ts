@@ -1,5 +1,5 @@
-// Value types, opcode names and allow-listed globals of the safe pickle reader (pickle.ts), and the REDUCE of
-// those globals into plain values; split from pickle.ts to keep it short.
+// Value types, opcode names and allow-listed globals of the safe pickle reader (pickle.ts), and how GLOBAL,
+// BINPERSID and REDUCE of those globals become plain values; split from pickle.ts to keep it short.
 export type StorageDType = 'F32' | 'F16' | 'BF16';
 
 /** Storage classes torch writes in persistent ids, by the dtype of their elements. */
@@ -92,4 +92,22 @@ export function reduceGlobal(fn: Value, args: Value, pos: number, fail: (m: stri
   const data = a[0];
   if (typeof data !== 'object' || data === null || (data as PickledTensor).kind !== 'tensor') fail(`${name} without a tensor`);
   return data as PickledTensor;
+}
+
+/** A GLOBAL reference, refused unless it is an allow-listed callable or a supported storage class. */
+export function allowedGlobal(name: string, fail: (m: string) => never): GlobalRef {
+  if (!CALLABLES.has(name) && !(name in STORAGE_DTYPES)) {
+    const storage = /^torch\.(\w+)Storage$/.exec(name);
+    fail(storage ? `global '${name}' (dtype ${storage[1]} is not supported; F32, F16 and BF16 are)` : `global '${name}' is not allowed`);
+  }
+  return { kind: 'global', name };
+}
+
+/** BINPERSID of a torch storage, ('storage', StorageClass, key, location, numel): a reference to its bytes. */
+export function storageFromPersistentId(pid: Value, fail: (m: string) => never): StorageRef {
+  if (!isTuple(pid) || pid.items[0] !== 'storage' || pid.items.length < 5) fail('persistent id is not a torch storage tuple');
+  const [, type, key, , numel] = (pid as Tuple).items;
+  if (!isGlobal(type) || !(type.name in STORAGE_DTYPES)) fail('persistent id names no allowed storage class');
+  if (typeof key !== 'string' || !Number.isInteger(numel) || (numel as number) < 0) fail('persistent id has a bad storage key or size');
+  return { kind: 'storage', key: key as string, dtype: STORAGE_DTYPES[(type as GlobalRef).name]!, numel: numel as number };
 }

@@ -5,18 +5,7 @@
  * input error naming the file and the offender. Opcode semantics follow CPython's `pickletools` documentation.
  */
 import { ModelsInputError } from '../errors.js';
-import {
-  CALLABLES,
-  isGlobal,
-  isTuple,
-  MARK,
-  NAMES,
-  reduceGlobal,
-  STORAGE_DTYPES,
-  type GlobalRef,
-  type Tuple,
-  type Value,
-} from './pickle-globals.js';
+import { allowedGlobal, MARK, NAMES, reduceGlobal, storageFromPersistentId, type GlobalRef, type Value } from './pickle-globals.js';
 
 export { STORAGE_DTYPES, type PickledTensor, type StorageDType, type StorageRef } from './pickle-globals.js';
 
@@ -50,18 +39,13 @@ export function unpickle(bytes: Uint8Array, where: string): Value {
     if (v === undefined || v === MARK) fail(`pickle stack underflow at byte ${pos}`);
     return v as Value;
   };
-  const global = (name: string): GlobalRef => {
-    if (!CALLABLES.has(name) && !(name in STORAGE_DTYPES)) {
-      const storage = /^torch\.(\w+)Storage$/.exec(name);
-      fail(storage ? `global '${name}' (dtype ${storage[1]} is not supported; F32, F16 and BF16 are)` : `global '${name}' is not allowed`);
-    }
-    return { kind: 'global', name };
-  };
+  const global = (name: string): GlobalRef => allowedGlobal(name, fail);
   const setItems = (target: Value, items: Value[]) => {
     if (!(target instanceof Map)) fail('SETITEMS on something that is not a dict');
     for (let i = 0; i + 1 < items.length; i += 2) (target as Map<Value, Value>).set(items[i]!, items[i + 1]!);
   };
   const reduce = (fn: Value, args: Value): Value => reduceGlobal(fn, args, pos, fail);
+
   for (;;) {
     need(1);
     const op = buf[pos++]!;
@@ -223,13 +207,7 @@ export function unpickle(bytes: Uint8Array, where: string): Value {
       }
       case 0x51: {
         // BINPERSID: ('storage', StorageClass, key, location, numel)
-        const pid = pop();
-        if (!isTuple(pid) || pid.items[0] !== 'storage' || pid.items.length < 5) fail('persistent id is not a torch storage tuple');
-        const [, type, key, , numel] = (pid as Tuple).items;
-        if (!isGlobal(type) || !(type.name in STORAGE_DTYPES)) fail('persistent id names no allowed storage class');
-        if (typeof key !== 'string' || !Number.isInteger(numel) || (numel as number) < 0)
-          fail('persistent id has a bad storage key or size');
-        stack.push({ kind: 'storage', key: key as string, dtype: STORAGE_DTYPES[(type as GlobalRef).name]!, numel: numel as number });
+        stack.push(storageFromPersistentId(pop(), fail));
         break;
       }
       case 0x52: {
