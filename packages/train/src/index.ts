@@ -31,3 +31,8 @@ export {
   DEFAULT_FAMILY_STUDY, planFamilyStudy, QUICK_FAMILY_STUDY, stepsRule,
   type FamilyStudyOptions, type FamilyStudyPlan, type PlannedRun,
 } from './study-plan.js';
+// Whole-split validation with document-bootstrap intervals (issue #13)
+export {
+  bootstrapDocumentLosses, documentLosses, validateRun,
+  type DocumentLosses, type ValidationDocuments, type ValidationEstimate,
+} from './doc-validation.js';
