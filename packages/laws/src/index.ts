@@ -33,3 +33,5 @@ export { profileChinchilla, type ChinchillaParam, type ChinchillaProfile, type C
 export { fitGrouped, groupedCovariance, groupedData, groupedForm, predictGrouped, type GroupRuns, type GroupedFit, type GroupedFitOptions } from './families/grouped.js';
 export { compareExponents, type CompareExponentsOptions, type ExponentComparison } from './families/compare.js';
 export { exponentDifferenceCoverage, type CoverageOptions, type CoverageResult } from './families/coverage.js';
+// Family-comparison analysis and its one-sentence answer (issue #13)
+export { analyzeFamilies, describeComparison, seedSpread, type FamilyAnalysis, type FamilyRuns } from './families/study.js';
