@@ -33,3 +33,5 @@ export { figuresForTable, metricColumns, type TableAnalysis } from './results/fi
 export { powerFit, type PowerFitSummary } from './results/fit.js';
 export { resultsReportInput, MAX_TABLE_ROWS, type ResultsReportOptions } from './results/build.js';
 export { describeFitSize, describeObjective, describeMeasurement, measurementFromRows, NOT_RECORDED } from './results/describe.js';
+// Family comparison figure (issue #13)
+export { familyComparisonSpec, type FamilyComparisonInput, type FamilyPoint } from './specs/families.js';

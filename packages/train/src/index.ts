@@ -36,3 +36,4 @@ export {
   bootstrapDocumentLosses, documentLosses, validateRun,
   type DocumentLosses, type ValidationDocuments, type ValidationEstimate,
 } from './doc-validation.js';
+export { measureStepThroughput, type StepThroughput } from './measure-throughput.js';
