@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { initWeights } from '@scalewise/models';
-import { bootstrapDocumentLosses, documentLosses } from './doc-validation.js';
+import { bootstrapDocumentLosses, documentLosses, leadingDocuments } from './doc-validation.js';
 import { createReferenceEngine } from './reference/engine.js';
 import { tinyModel } from './test-utils.js';
 
@@ -55,5 +55,15 @@ describe('bootstrapDocumentLosses', () => {
     expect(same.loss_ci[0]).toBeCloseTo(2, 12);
     expect(same.loss_ci[1]).toBeCloseTo(2, 12);
     expect(() => bootstrapDocumentLosses({ nats: new Float64Array(0), tokens: new Float64Array(0), bytes: new Float64Array(0) })).toThrow(/no documents/);
+  });
+});
+
+describe('leadingDocuments', () => {
+  it('keeps whole documents in order until the token count is reached', () => {
+    const docs = { tokens: [1, 2, 3, 4, 5, 6, 7, 8, 9], docOffsets: [0, 2, 5, 9], docBytes: [2, 3, 4] };
+    expect(leadingDocuments(docs, 3)).toEqual({ tokens: docs.tokens, docOffsets: [0, 2, 5], docBytes: [2, 3] });
+    expect(leadingDocuments(docs, 2).docOffsets).toEqual([0, 2]);
+    expect(leadingDocuments(docs, 100).docOffsets).toEqual([0, 2, 5, 9]);
+    expect(() => leadingDocuments(docs, 0)).toThrow(/maxTokens/);
   });
 });

@@ -39,7 +39,7 @@ export async function documentLosses(engine: TrainingEngine, weights: ModelWeigh
   const { seq, batchSize, eosId } = options;
   const n = docs.docOffsets.length - 1;
   if (n < 1) throw new TrainInputError('validation: the split has no documents');
-  const length = (docs.docOffsets[n] as number) + n;
+  const length = (docs.docOffsets[n] as number) - (docs.docOffsets[0] as number) + n;
   if (length < seq + 1) throw new TrainInputError(`validation: the split has ${length} tokens with separators, fewer than one row of ${seq + 1}`);
   const stream = new Int32Array(length);
   // ends[d]: stream index of document d's EOS (its last target).
@@ -149,11 +149,21 @@ export function bootstrapDocumentLosses(losses: DocumentLosses, options: { resam
   };
 }
 
+/** The split's first documents (corpus order, whole documents) holding at least `maxTokens` tokens; all when fewer. */
+export function leadingDocuments(docs: ValidationDocuments, maxTokens: number): ValidationDocuments {
+  if (!(Number.isInteger(maxTokens) && maxTokens > 0)) throw new TrainInputError(`validation: maxTokens must be a positive integer, found ${maxTokens}`);
+  const n = docs.docOffsets.length - 1;
+  let count = 1;
+  while (count < n && (docs.docOffsets[count] as number) - (docs.docOffsets[0] as number) < maxTokens) count++;
+  const offsets = Array.from({ length: count + 1 }, (_, i) => docs.docOffsets[i] as number);
+  return { tokens: docs.tokens, docOffsets: offsets, ...(docs.docBytes ? { docBytes: Array.from({ length: count }, (_, i) => docs.docBytes![i] as number) } : {}) };
+}
+
 /**
  * Score a finished run's final checkpoint on its corpus's whole validation split (same tokenizer, same EOS
  * packing as its training), with document-bootstrap intervals.
  */
-export async function validateRun(runDir: string, options: { threads?: number; batchSize?: number; resamples?: number; seed?: number } = {}): Promise<ValidationEstimate> {
+export async function validateRun(runDir: string, options: { threads?: number; batchSize?: number; resamples?: number; seed?: number; maxTokens?: number } = {}): Promise<ValidationEstimate> {
   const result = readRunResult(runDir);
   if (result.checkpoint === null) throw new TrainInputError(`${join(runDir, 'result.json')}: field 'checkpoint': the run saved no checkpoint to validate`);
   const config = result.config;
@@ -163,7 +173,8 @@ export async function validateRun(runDir: string, options: { threads?: number; b
   if (eosId === null) throw new TrainInputError(`tokenizer '${prepared.tokenizer.name}' has neither an EOS nor a BOS id to separate documents`);
   const engine = await createEngine(config.engine, config.model, options.threads === undefined ? {} : { threads: options.threads });
   try {
-    const losses = await documentLosses(engine, weights, prepared.splits.validation, { seq: config.data.seq, batchSize: options.batchSize ?? 16, eosId });
+    const split = options.maxTokens === undefined ? prepared.splits.validation : leadingDocuments(prepared.splits.validation, options.maxTokens);
+    const losses = await documentLosses(engine, weights, split, { seq: config.data.seq, batchSize: options.batchSize ?? 32, eosId });
     return bootstrapDocumentLosses(losses, { ...(options.resamples === undefined ? {} : { resamples: options.resamples }), seed: options.seed ?? config.seed });
   } finally {
     await engine.dispose();

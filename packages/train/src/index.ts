@@ -33,7 +33,7 @@ export {
 } from './study-plan.js';
 // Whole-split validation with document-bootstrap intervals (issue #13)
 export {
-  bootstrapDocumentLosses, documentLosses, validateRun,
+  bootstrapDocumentLosses, documentLosses, leadingDocuments, validateRun,
   type DocumentLosses, type ValidationDocuments, type ValidationEstimate,
 } from './doc-validation.js';
 export { measureStepThroughput, type StepThroughput } from './measure-throughput.js';

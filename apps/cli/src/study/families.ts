@@ -56,7 +56,21 @@ export interface FamiliesStudy {
   answers: string[];
   seed_sd_nats: number | null;
   wall_s: number;
-  machine: { cpus: number; loadavg_before: number[]; loadavg_after: number[] };
+  machine: { cpus: number; parallel_runs: number; loadavg_before: number[]; loadavg_after: number[] };
+}
+
+/** Map with at most `limit` calls in flight, results in input order. */
+async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
 }
 
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 12);
@@ -108,7 +122,10 @@ export async function runFamiliesStudy(plan: StudyPlan, outDir: string, log: (li
   const resultsFile = path.join(dir, 'results.jsonl');
   const done = new Map(readRecords(resultsFile).map((r) => [`${r.id}:${r.config_hash}`, r]));
   const threads = plan.options.threads;
+  // Independent runs side by side, one engine thread each (the native engine's measured fastest here).
+  const parallel = Math.max(1, Math.min(plan.parallelRuns, os.cpus().length));
   let finished = 0;
+  let appending = Promise.resolve();
   const runOne = async (run: PlannedRun, lr: number): Promise<FamilyRunRecord> => {
     const config = trainingConfig(run, lr, plan);
     const configHash = hashOf(config);
@@ -121,15 +138,19 @@ export async function runFamiliesStudy(plan: StudyPlan, outDir: string, log: (li
     const runDir = path.join(dir, 'runs', `${run.id}-${configHash}`);
     const row = await runTrainingJob({ id: run.id, config, outDir: runDir }, { onProgress, ...(threads ? { threads } : {}) });
     if (row.interrupted) throw new Error(`training was interrupted in run ${run.id}; re-run the same command to resume`);
-    const v = await validateRun(runDir, { resamples: plan.validationResamples, seed: plan.options.seed, ...(threads ? { threads } : {}) });
+    const v = await validateRun(runDir, { resamples: plan.validationResamples, seed: plan.options.seed, ...(threads ? { threads } : {}), ...(plan.families.validationTokens ? { maxTokens: plan.families.validationTokens } : {}) });
     const record: FamilyRunRecord = {
       id: run.id, seed: plan.options.seed + run.seed, params_non_embedding: row.params_non_embedding, params_total: row.params_total, tokens: row.tokens, steps: row.result.steps,
       val_loss_nats: v.loss_nats, val_loss_ci: v.loss_ci, val_bpb: v.bpb, val_tokens: v.tokens, val_bpb_ci: v.bpb_ci, val_documents: v.documents,
       family: run.family, kind: run.kind, size_index: run.sizeIndex, lr, batch_size: run.batchSize, warmup: run.warmup, tokens_per_param: row.tokens / row.params_non_embedding,
       train_flops: row.flops, final_train_loss: row.final_train_loss, wall_s: row.wall_s, engine: row.engine, model: row.model, config_hash: configHash, out_dir: runDir,
     };
-    const existing = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '';
-    await writeFileAtomic(resultsFile, `${existing}${JSON.stringify(record)}\n`);
+    // Appends are serialised: two runs finishing together must not both rewrite the file from the same old text.
+    appending = appending.then(async () => {
+      const existing = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '';
+      await writeFileAtomic(resultsFile, `${existing}${JSON.stringify(record)}\n`);
+    });
+    await appending;
     log(`[families] ${run.id}: ${v.loss_nats.toFixed(4)} nats/token [${v.loss_ci[0].toFixed(4)}, ${v.loss_ci[1].toFixed(4)}], ${v.bpb.toFixed(3)} bits/byte on ${v.tokens} validation tokens (${row.wall_s.toFixed(1)} s training)`);
     finished++;
     return record;
@@ -138,11 +159,11 @@ export async function runFamiliesStudy(plan: StudyPlan, outDir: string, log: (li
   const families: FamilyResult[] = [];
   for (const name of plan.families.families) {
     const runs = fp.runs.filter((r) => r.family === name);
-    const sweep: FamilyRunRecord[] = [];
-    for (const run of runs.filter((r) => r.kind === 'lr-sweep')) sweep.push(await runOne(run, run.lr as number));
+    const sweep = await mapPool(runs.filter((r) => r.kind === 'lr-sweep'), parallel, (run) => runOne(run, run.lr as number));
     const best = sweep.reduce((a, b) => (b.val_loss_nats < a.val_loss_nats ? b : a));
-    const rest: FamilyRunRecord[] = [];
-    for (const run of runs.filter((r) => r.kind !== 'lr-sweep')) rest.push(await runOne(run, best.lr));
+    // Largest first, so the longest runs do not end up alone at the end.
+    const others = runs.filter((r) => r.kind !== 'lr-sweep').sort((a, b) => b.trainFlops - a.trainFlops);
+    const rest = await mapPool(others, parallel, (run) => runOne(run, best.lr));
     families.push({
       name, lr: best.lr, lr_sweep: sweep.map((r) => ({ lr: r.lr, val_loss_nats: r.val_loss_nats, val_loss_ci: r.val_loss_ci })),
       runs: [best, ...rest].sort((a, b) => a.params_non_embedding - b.params_non_embedding || a.seed - b.seed),
@@ -158,6 +179,6 @@ export async function runFamiliesStudy(plan: StudyPlan, outDir: string, log: (li
   const estimate = { runs: fp.runs.length, total_flops: fp.totalFlops, seconds: fp.estimatedSeconds, throughput_flops_per_s: fp.options.throughput, measured_on: measuredOn };
   return {
     rule: fp.rule, estimate, families, analysis, answers, seed_sd_nats: analysis.seedSd, wall_s: (performance.now() - started) / 1000,
-    machine: { cpus: os.cpus().length, loadavg_before: loadBefore, loadavg_after: os.loadavg() },
+    machine: { cpus: os.cpus().length, parallel_runs: parallel, loadavg_before: loadBefore, loadavg_after: os.loadavg() },
   };
 }

@@ -22,6 +22,8 @@ export interface StudyPlan {
   families: FamilyStudyOptions;
   /** Document-bootstrap resamples of every run's validation, and exponent-difference bootstrap resamples. */
   validationResamples: number;
+  /** Training runs side by side (each on one engine thread; capped by the CPUs). */
+  parallelRuns: number;
   comparisonResamples: number;
   /** IsoFLOP sweep (models × FLOP budgets), when asked for. */
   isoflop: SweepSpecInput | null;
@@ -60,9 +62,11 @@ export function studyPlan(options: StudyOptions): StudyPlan {
     bootstrap: quick ? 200 : 1000,
     families,
     validationResamples: quick ? 400 : 1000,
+    parallelRuns: 2,
     comparisonResamples: quick ? 499 : 1999,
     isoflop,
-    benchPresets: quick ? ['mobilellm-125m'] : ['mobilellm-125m', 'mobilellm-350m'],
+    // --quick measures the trained models only: a random 125M shape alone costs ~10 s of its 90 s budget.
+    benchPresets: quick ? [] : ['mobilellm-125m', 'mobilellm-350m'],
     bench: quick ? { pp: 64, tg: 16, reps: 2 } : { pp: 512, tg: 128, reps: 5 },
   };
 }
