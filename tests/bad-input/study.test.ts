@@ -36,6 +36,13 @@ const CASES: BadCase[] = [
   { id: 'Y36', title: 'a positional argument', argv: study('now'), stderr: [/no positional arguments, found 'now'/] },
   { id: 'Y37', title: 'an unknown flag', argv: study('--fast'), stderr: [/fast/] },
   { id: 'Y38', title: '--seed without a value', argv: study('--seed'), stderr: [/seed/] },
+  // Family comparison (issue #13): refused before any work, naming what is wrong.
+  { id: 'Y39', title: 'an unknown family', argv: study('--families', 'nope', '--out', 'Y39'), stderr: [/--families: unknown family 'nope' \(expected a comma-separated list of deep-thin, wide-shallow, layer-shared, mha\)/], absent: ['Y39'] },
+  { id: 'Y40', title: 'an unknown family among known ones', argv: study('--families', 'deep-thin,wide', '--out', 'Y40'), stderr: [/unknown family 'wide'/], absent: ['Y40'] },
+  { id: 'Y41', title: 'a family listed twice', argv: study('--families', 'mha,mha', '--out', 'Y41'), stderr: [/lists a family twice/], absent: ['Y41'] },
+  { id: 'Y42', title: '--scale zero', argv: study('--scale', '0', '--out', 'Y42'), stderr: [/--scale expects a number > 0, found '0'/], absent: ['Y42'] },
+  { id: 'Y43', title: '--scale not a number', argv: study('--scale', 'big', '--out', 'Y43'), stderr: [/--scale expects a number, found 'big'/], absent: ['Y43'] },
+  { id: 'Y44', title: 'other families than the folder\'s study', argv: study('--out', 'S', '--families', 'deep-thin,mha'), files: { S: marker(SEED0) }, stderr: [/families unset there, \["deep-thin","mha"\] now/] },
 ];
 
 describe('bad input: study', () => {

@@ -61,7 +61,7 @@ export function familiesJson(r: StudyResults): Record<string, unknown> {
     }),
     comparisons: s.analysis.comparisons.map((c, i) => ({
       a: c.families[0], b: c.families[1], exponent_diff: c.difference, ci: c.ci, p: c.pValue,
-      alpha_a: c.alpha[0], alpha_b: c.alpha[1], se: c.se, level: c.level, method: c.method, warnings: c.warnings, sentence: s.answers[i],
+      alpha_a: c.alpha[0], alpha_b: c.alpha[1], se: c.se, level: c.level, method: c.method, noise: s.analysis.comparisonNoise, warnings: c.warnings, sentence: s.answers[i],
     })),
     grouped: s.analysis.grouped ? { formula: s.analysis.grouped.formula, E: s.analysis.grouped.E, groups: s.analysis.grouped.groups, ci: s.analysis.grouped.ci, warnings: s.analysis.grouped.warnings } : null,
     baselines: r.baselines,

@@ -24,6 +24,8 @@ export interface FamilyAnalysis {
   seedSd: number | null;
   /** Degrees of freedom of `seedSd`. */
   seedDof: number;
+  /** Noise model of the exponent comparisons: `pooled` when seed replicates measure the run-to-run spread. */
+  comparisonNoise: 'pooled' | 'per-family';
   warnings: string[];
 }
 
@@ -56,11 +58,12 @@ export function analyzeFamilies(families: readonly FamilyRuns[], options: { resa
   const perFamily = families.map((f) => ({ name: f.name, forms: compareForms({ x: f.N, y: f.y }, ['power', 'saturating'], { level }) }));
   const groups: GroupRuns[] = families.map((f) => ({ name: f.name, N: f.N, y: f.y }));
   const comparisons: ExponentComparison[] = [];
+  const noise = spread.sd === null ? 'per-family' : 'pooled';
   for (let i = 0; i < families.length; i++) {
     for (let j = i + 1; j < families.length; j++) {
       try {
         comparisons.push(compareExponents(groups[i]!, groups[j]!, {
-          form: 'power', resamples: options.resamples ?? 1999, level, seed: options.seed ?? 0, noise: spread.sd === null ? 'per-family' : 'pooled',
+          form: 'power', resamples: options.resamples ?? 1999, level, seed: options.seed ?? 0, noise,
         }));
       } catch (error) {
         warnings.push(`${families[i]!.name} vs ${families[j]!.name}: exponent comparison failed: ${(error as Error).message}`);
@@ -73,7 +76,7 @@ export function analyzeFamilies(families: readonly FamilyRuns[], options: { resa
   } catch (error) {
     warnings.push(`grouped fit failed: ${(error as Error).message}`);
   }
-  return { families: perFamily, comparisons, grouped, seedSd: spread.sd, seedDof: spread.dof, warnings };
+  return { families: perFamily, comparisons, grouped, seedSd: spread.sd, seedDof: spread.dof, comparisonNoise: noise, warnings };
 }
 
 const fmt = (v: number): string => (Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toPrecision(2));
