@@ -138,7 +138,7 @@ function isoflopSection(s: IsoflopStudy): ReportSection {
   return {
     title: '4. IsoFLOP grid and compute-optimal allocation',
     text: [
-      'The ladder trained again at fixed compute budgets C (tokens D = C / 6N). Approach 3 fits L(N, D) = E + A/N^α + B/D^β to every run (${describeObjective(s.chinchilla)}); approach 2 fits a parabola in ln N per budget and a power law to the minima.',
+      `A deep-and-thin ladder trained at fixed compute budgets C (tokens D = C / 6N). Approach 3 fits L(N, D) = E + A/N^α + B/D^β to every run (${describeObjective(s.chinchilla)}); approach 2 fits a parabola in ln N per budget and a power law to the minima.`,
       c ? `Approach 3: E = ${fmt(c.E!)}, A = ${fmt(c.A!)}, B = ${fmt(c.B!)}, α = ${fmt(c.alpha!)}, β = ${fmt(c.beta!)} (loss in nats/token, N = total parameters).` : '',
       s.approach2 ? `Approach 2: N_opt ∝ C^${fmt(s.approach2.a, 3)}, 95% interval ${ci(s.approach2.ciA)}. Known biases: too narrow a grid, off-centre sampling and α ≠ β shift this exponent (see @scalewise/laws approach2Bias).` : '',
       ...s.warnings.map((w) => `- ${w}`),
