@@ -84,7 +84,7 @@ describe('scalewise study --quick', () => {
       throughput: { model: string; tg_avg_ts: number | null; peak_rss_bytes: number }[];
     };
     // The plan is printed before training: runs, FLOPs and a time estimate from measured throughput.
-    expect(stderr).toMatch(/\[families\] plan: \d+ runs .* FLOP .* estimated [\d.]+ min at [\d.]+ GFLOP\/s \(3 timed training steps/);
+    expect(stderr).toMatch(/\[families\] plan: \d+ runs .* FLOP .* estimated [\d.]+ min at an effective [\d.]+ GFLOP\/s \(3 timed training steps/);
     // The original study's fit, reproduced, with an interval that contains it.
     expect(summary.mobilellm.a).toBeCloseTo(1151.6, 0);
     expect(summary.mobilellm.b).toBeCloseTo(-0.24571, 4);

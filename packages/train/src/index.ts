@@ -36,4 +36,4 @@ export {
   bootstrapDocumentLosses, documentLosses, leadingDocuments, validateRun,
   type DocumentLosses, type ValidationDocuments, type ValidationEstimate,
 } from './doc-validation.js';
-export { measureStepThroughput, type StepThroughput } from './measure-throughput.js';
+export { estimateStudySeconds, measureStepThroughput, type StepThroughput } from './measure-throughput.js';

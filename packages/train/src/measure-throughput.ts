@@ -33,3 +33,28 @@ export async function measureStepThroughput(model: ModelConfig, options: { batch
     await engine.dispose();
   }
 }
+
+/**
+ * Seconds for a study's runs from throughputs measured at a few sizes: each run's FLOPs at the throughput
+ * interpolated log-log in non-embedding parameters (clamped to the measured range; tiny models are
+ * overhead-bound, so one number for all sizes over- or under-estimates), divided by the runs side by side.
+ */
+export function estimateStudySeconds(runs: readonly { nonEmbeddingParams: number; trainFlops: number; validationFlops: number }[], measured: readonly { params: number; flopsPerSecond: number }[], parallel = 1): number {
+  const points = [...measured].filter((m) => m.params > 0 && m.flopsPerSecond > 0).sort((a, b) => a.params - b.params);
+  if (points.length === 0) throw new TrainInputError('estimateStudySeconds: expected at least one positive throughput measurement');
+  if (!(Number.isInteger(parallel) && parallel >= 1)) throw new TrainInputError(`estimateStudySeconds: parallel must be a positive integer, found ${parallel}`);
+  const at = (n: number): number => {
+    if (n <= points[0]!.params) return points[0]!.flopsPerSecond;
+    for (let i = 1; i < points.length; i++) {
+      const [a, b] = [points[i - 1]!, points[i]!];
+      if (n <= b.params) {
+        const t = Math.log(n / a.params) / Math.log(b.params / a.params);
+        return Math.exp(Math.log(a.flopsPerSecond) + t * Math.log(b.flopsPerSecond / a.flopsPerSecond));
+      }
+    }
+    return points.at(-1)!.flopsPerSecond;
+  };
+  let seconds = 0;
+  for (const r of runs) seconds += (r.trainFlops + r.validationFlops) / at(r.nonEmbeddingParams);
+  return seconds / parallel;
+}

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '@scalewise/core/node';
 import { analyzeFamilies, describeComparison, type FamilyAnalysis } from '@scalewise/laws';
-import { measureStepThroughput, planFamilyStudy, runTrainingJob, validateRun, type FamilyStudyPlan, type PlannedRun } from '@scalewise/train';
+import { estimateStudySeconds, measureStepThroughput, planFamilyStudy, runTrainingJob, validateRun, type FamilyStudyPlan, type PlannedRun, type StepThroughput } from '@scalewise/train';
 import type { ProgressEvent } from '../progress.js';
 import type { StudyPlan } from './plan.js';
 
@@ -95,17 +95,21 @@ function readRecords(file: string): FamilyRunRecord[] {
   });
 }
 
-/** Measured throughput: a few steps of the smallest and of the largest model; the plan uses their geometric mean. */
-export async function estimatePlan(plan: StudyPlan): Promise<{ plan: FamilyStudyPlan; measuredOn: string }> {
+/**
+ * Measured throughput: 3 timed steps of the smallest and of the largest model; each run's time uses the throughput
+ * interpolated log-log at its size, with `parallel` runs side by side.
+ */
+export async function estimatePlan(plan: StudyPlan, parallel: number): Promise<{ plan: FamilyStudyPlan; measuredOn: string; seconds: number }> {
   const draft = planFamilyStudy(plan.families);
   const bySize = [...draft.runs].sort((a, b) => a.nonEmbeddingParams - b.nonEmbeddingParams);
-  const measured = [];
+  const measured: StepThroughput[] = [];
   for (const run of [bySize[0]!, bySize.at(-1)!]) {
     measured.push(await measureStepThroughput(run.config, { batchSize: run.batchSize, seq: plan.families.seq, engine: plan.options.engine, ...(plan.options.threads ? { threads: plan.options.threads } : {}) }));
   }
-  const throughput = Math.sqrt(measured[0]!.flopsPerSecond * measured[1]!.flopsPerSecond);
-  const measuredOn = `3 timed training steps each of ${bySize[0]!.config.name} (${(measured[0]!.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s) and ${bySize.at(-1)!.config.name} (${(measured[1]!.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s), geometric mean`;
-  return { plan: planFamilyStudy({ ...plan.families, throughput }), measuredOn };
+  const points = [bySize[0]!, bySize.at(-1)!].map((r, i) => ({ params: r.nonEmbeddingParams, flopsPerSecond: measured[i]!.flopsPerSecond }));
+  const seconds = estimateStudySeconds(draft.runs, points, parallel);
+  const measuredOn = `3 timed training steps each of ${bySize[0]!.config.name} (${(measured[0]!.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s) and ${bySize.at(-1)!.config.name} (${(measured[1]!.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s), interpolated log-log in size, ${parallel} run${parallel === 1 ? '' : 's'} side by side`;
+  return { plan: planFamilyStudy({ ...plan.families, throughput: draft.totalFlops / seconds }), measuredOn, seconds };
 }
 
 /**
@@ -116,14 +120,14 @@ export async function estimatePlan(plan: StudyPlan): Promise<{ plan: FamilyStudy
 export async function runFamiliesStudy(plan: StudyPlan, outDir: string, log: (line: string) => void, onProgress: (event: ProgressEvent) => void): Promise<FamiliesStudy> {
   const started = performance.now();
   const loadBefore = os.loadavg();
-  const { plan: fp, measuredOn } = await estimatePlan(plan);
-  log(`[families] plan: ${fp.runs.length} runs (${plan.families.families.join(', ')}), ${fp.totalFlops.toExponential(2)} FLOP (train ${fp.trainFlops.toExponential(2)} + validation ${fp.validationFlops.toExponential(2)}), estimated ${(fp.estimatedSeconds / 60).toFixed(1)} min at ${(fp.options.throughput / 1e9).toFixed(2)} GFLOP/s (${measuredOn}; load ${loadBefore.map((l) => l.toFixed(2)).join(' ')})`);
+  // Independent runs side by side, one engine thread each (the native engine's measured fastest here).
+  const parallel = Math.max(1, Math.min(plan.parallelRuns, os.cpus().length));
+  const { plan: fp, measuredOn } = await estimatePlan(plan, parallel);
+  log(`[families] plan: ${fp.runs.length} runs (${plan.families.families.join(', ')}), ${fp.totalFlops.toExponential(2)} FLOP (train ${fp.trainFlops.toExponential(2)} + validation ${fp.validationFlops.toExponential(2)}), estimated ${(fp.estimatedSeconds / 60).toFixed(1)} min at an effective ${(fp.options.throughput / 1e9).toFixed(2)} GFLOP/s (${measuredOn}; load ${loadBefore.map((l) => l.toFixed(2)).join(' ')})`);
   const dir = path.join(outDir, 'families');
   const resultsFile = path.join(dir, 'results.jsonl');
   const done = new Map(readRecords(resultsFile).map((r) => [`${r.id}:${r.config_hash}`, r]));
   const threads = plan.options.threads;
-  // Independent runs side by side, one engine thread each (the native engine's measured fastest here).
-  const parallel = Math.max(1, Math.min(plan.parallelRuns, os.cpus().length));
   let finished = 0;
   let appending = Promise.resolve();
   const runOne = async (run: PlannedRun, lr: number): Promise<FamilyRunRecord> => {
