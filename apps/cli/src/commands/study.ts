@@ -119,6 +119,12 @@ const command: Command = {
         const power = familiesStudy.analysis.families[i]?.forms.fits.find((x) => x.form === 'power');
         return { name: f.name, lr: f.lr, runs: f.runs.length, alpha: power ? -power.params.b! : null, alpha_ci: power?.ci.b ? [-power.ci.b[1], -power.ci.b[0]] : null, preferred: familiesStudy.analysis.families[i]?.forms.preferred ?? null };
       }),
+      // Kept for tools that read the summary before the family study: the first family's ladder.
+      ladder: (() => {
+        const f = familiesStudy.analysis.families[0];
+        const best = f?.forms.fits.find((x) => x.form === f.forms.preferred);
+        return { models: familiesStudy.families[0]?.runs.length ?? 0, preferred: f?.forms.preferred ?? null, params: best?.params ?? null, ci: best?.ci ?? null };
+      })(),
       answers: familiesStudy.answers,
       placement,
       baselines: { unigram_bpb: baselines.unigram_bpb, ngram_bpb: baselines.ngram_bpb },
