@@ -4,45 +4,132 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers.js';
 
+type Pair = [number, number];
+interface Run {
+  id: string;
+  seed: number;
+  params_non_embedding: number;
+  params_total: number;
+  tokens: number;
+  steps: number;
+  val_loss_nats: number;
+  val_loss_ci: Pair;
+  val_bpb: number;
+  val_tokens: number;
+}
+interface Fit {
+  params: Record<string, number>;
+  ci: Record<string, Pair>;
+  aicc: number | null;
+}
+interface FamiliesJson {
+  families: { name: string; lr: number; runs: Run[]; fits: { power: Fit; saturating: Fit }; preferred: 'power' | 'saturating' | null }[];
+  comparisons: { a: string; b: string; exponent_diff: number; ci: Pair; p: number }[];
+  baselines: { unigram_bpb: number; ngram_bpb: Record<'2' | '3' | '4' | '5', number> };
+  seed_sd_nats: number;
+  wall_s: number;
+}
+
+const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+const pair = (v: unknown) => Array.isArray(v) && v.length === 2 && v.every(finite) && (v as Pair)[0] <= (v as Pair)[1];
+
+/** Every field and type of the results contract of issue #13 (other tools read it). */
+function checkContract(r: FamiliesJson): void {
+  expect(r.families.length).toBeGreaterThanOrEqual(2);
+  for (const f of r.families) {
+    expect(typeof f.name).toBe('string');
+    expect(finite(f.lr) && f.lr > 0).toBe(true);
+    for (const run of f.runs) {
+      expect(typeof run.id).toBe('string');
+      for (const key of ['seed', 'params_non_embedding', 'params_total', 'tokens', 'steps', 'val_tokens'] as const)
+        expect(Number.isInteger(run[key]), `${run.id}.${key}`).toBe(true);
+      expect(finite(run.val_loss_nats) && finite(run.val_bpb)).toBe(true);
+      expect(pair(run.val_loss_ci), run.id).toBe(true);
+      // Intervals contain their point estimates.
+      expect(run.val_loss_ci[0]).toBeLessThanOrEqual(run.val_loss_nats);
+      expect(run.val_loss_ci[1]).toBeGreaterThanOrEqual(run.val_loss_nats);
+      // --quick: the steps floor of 150 optimizer steps; validation on ≥ 100k tokens of whole documents.
+      expect(run.steps).toBeGreaterThanOrEqual(150);
+      expect(run.val_tokens).toBeGreaterThanOrEqual(100_000);
+    }
+    // ≥ 4 sizes per family.
+    expect(new Set(f.runs.map((x) => x.params_non_embedding)).size).toBeGreaterThanOrEqual(4);
+    for (const form of ['power', 'saturating'] as const) {
+      const fit = f.fits[form];
+      expect(Object.keys(fit.params).length).toBeGreaterThanOrEqual(2);
+      for (const [k, v] of Object.entries(fit.params)) {
+        expect(finite(v)).toBe(true);
+        expect(pair(fit.ci[k]), `${f.name} ${form} ${k}`).toBe(true);
+      }
+      expect(fit.aicc === null || finite(fit.aicc)).toBe(true);
+    }
+    expect(Object.keys(f.fits.power.params).sort()).toEqual(['a', 'b']);
+    expect(f.fits.power.ci.b![0]).toBeLessThanOrEqual(f.fits.power.params.b!);
+    expect(f.fits.power.ci.b![1]).toBeGreaterThanOrEqual(f.fits.power.params.b!);
+    expect([null, 'power', 'saturating']).toContain(f.preferred);
+  }
+  expect(r.comparisons.length).toBe((r.families.length * (r.families.length - 1)) / 2);
+  for (const c of r.comparisons) {
+    expect(r.families.map((f) => f.name)).toContain(c.a);
+    expect(r.families.map((f) => f.name)).toContain(c.b);
+    expect(pair(c.ci)).toBe(true);
+    expect(c.ci[0]).toBeLessThanOrEqual(c.exponent_diff);
+    expect(c.ci[1]).toBeGreaterThanOrEqual(c.exponent_diff);
+    expect(c.p).toBeGreaterThanOrEqual(0);
+    expect(c.p).toBeLessThanOrEqual(1);
+  }
+  // Baselines present and ordered: each higher n-gram order does better on bytes.
+  const b = r.baselines;
+  const chain = [b.unigram_bpb, b.ngram_bpb['2'], b.ngram_bpb['3'], b.ngram_bpb['4'], b.ngram_bpb['5']];
+  expect(chain.every((v) => finite(v) && v > 0)).toBe(true);
+  for (let i = 1; i < chain.length; i++) expect(chain[i]).toBeLessThan(chain[i - 1]!);
+  expect(finite(r.seed_sd_nats) && r.seed_sd_nats >= 0).toBe(true);
+  expect(finite(r.wall_s) && r.wall_s > 0).toBe(true);
+}
+
 // The README's main job, end to end, as CI runs it: `scalewise study --quick`.
 describe('scalewise study --quick', () => {
-  it('trains, fits, benchmarks and writes a report whose numbers parse and match the MobileLLM table', () => {
+  it('compares architecture families, writes families.json per the contract and a report, and resumes', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'scalewise-study-'));
     const { code, stdout, stderr } = runCli(['study', '--quick', '--out', out, '--json'], { timeoutMs: 600_000 });
     expect(code, stderr).toBe(0);
     const summary = JSON.parse(stdout) as {
-      report: string; figures: { name: string; svg: string; png?: string }[]; results: string[];
-      mobilellm: { a: number; b: number; r2: number; b_ci_t: [number, number]; loss_b: number };
-      ladder: { models: number; preferred: string | null };
+      report: string;
+      figures: { name: string; svg: string; png?: string }[];
+      results: string[];
+      mobilellm: { a: number; b: number; r2: number; b_ci_t: Pair; loss_b: number };
+      answers: string[];
       throughput: { model: string; tg_avg_ts: number | null; peak_rss_bytes: number }[];
     };
+    // The plan is printed before training: runs, FLOPs and a time estimate from measured throughput.
+    expect(stderr).toMatch(
+      /\[families\] plan: \d+ runs .* FLOP .* estimated [\d.]+ min at an effective [\d.]+ GFLOP\/s \(3 timed training steps/,
+    );
     // The original study's fit, reproduced, with an interval that contains it.
     expect(summary.mobilellm.a).toBeCloseTo(1151.6, 0);
     expect(summary.mobilellm.b).toBeCloseTo(-0.24571, 4);
-    expect(summary.mobilellm.r2).toBeCloseTo(0.9935, 4);
     expect(summary.mobilellm.b_ci_t[0]).toBeLessThan(summary.mobilellm.b);
     expect(summary.mobilellm.b_ci_t[1]).toBeGreaterThan(summary.mobilellm.b);
-    expect(summary.mobilellm.loss_b).toBeCloseTo(-0.111, 2);
-    // The ladder: at least five trained models, each with a finite held-out loss that falls with size overall.
-    expect(summary.ladder.models).toBeGreaterThanOrEqual(5);
-    const ladder = JSON.parse(fs.readFileSync(path.join(out, 'results', 'ladder.json'), 'utf8')) as { runs: { params_non_embedding: number; val_loss: number; val_bpb: number }[] };
-    const runs = [...ladder.runs].sort((a, b) => a.params_non_embedding - b.params_non_embedding);
-    for (const run of runs) {
-      expect(Number.isFinite(run.val_loss)).toBe(true);
-      expect(run.val_bpb).toBeGreaterThan(0);
-    }
-    expect(runs.at(-1)!.val_loss).toBeLessThan(runs[0]!.val_loss);
-    // Throughput of every trained model and the random MobileLLM-125M shape, with memory.
-    expect(summary.throughput.length).toBe(runs.length + 1);
-    for (const t of summary.throughput) {
-      expect(t.tg_avg_ts).toBeGreaterThan(0);
-      expect(t.peak_rss_bytes).toBeGreaterThan(0);
-    }
-    // The report and every figure exist; results files parse.
+    // The family comparison: the contract, and the one-sentence answer with intervals.
+    const families = JSON.parse(fs.readFileSync(path.join(out, 'results', 'families.json'), 'utf8')) as FamiliesJson;
+    checkContract(families);
+    expect(summary.answers.length).toBe(families.comparisons.length);
+    expect(summary.answers[0]).toMatch(
+      /α = [\d.-]+ \[.+\] vs .+ α = [\d.-]+ \[.+\]: difference [\d.-]+ \[.+\], p = .+: the data (can|cannot) tell them apart/,
+    );
+    // ≥ 3 seeds at the smallest and the largest size of the first family.
+    const first = families.families[0]!.runs;
+    const sizes = [...new Set(first.map((r) => r.params_non_embedding))].sort((a, b) => a - b);
+    for (const size of [sizes[0], sizes.at(-1)])
+      expect(new Set(first.filter((r) => r.params_non_embedding === size).map((r) => r.seed)).size).toBeGreaterThanOrEqual(3);
+    // Throughput of each family's largest model.
+    expect(summary.throughput.length).toBe(families.families.length);
+    for (const t of summary.throughput) expect(t.tg_avg_ts).toBeGreaterThan(0);
+    // The report holds the family figures and every figure exists; results files parse.
     const html = fs.readFileSync(summary.report, 'utf8');
     expect(html).toContain('<svg');
-    expect(html).toContain('MobileLLM');
-    expect(summary.figures.length).toBeGreaterThanOrEqual(6);
+    expect(html).toContain('Architecture families at controlled compute');
+    expect(summary.figures.map((f) => f.name)).toEqual(expect.arrayContaining(['family-comparison', 'family-exponents']));
     for (const figure of summary.figures) {
       expect(fs.statSync(figure.svg).size).toBeGreaterThan(1000);
       if (figure.png) expect(fs.readFileSync(figure.png).subarray(1, 4).toString()).toBe('PNG');
@@ -56,7 +143,7 @@ describe('scalewise study --quick', () => {
     // Resumable: a second run reuses every finished stage.
     const again = runCli(['study', '--quick', '--out', out, '--json'], { timeoutMs: 300_000 });
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stderr).toContain('[ladder] reusing finished stage');
-    expect(JSON.parse(again.stdout).mobilellm.b).toBe(summary.mobilellm.b);
+    expect(again.stderr).toContain('[families] reusing finished stage');
+    expect(JSON.parse(again.stdout).answers).toEqual(summary.answers);
   }, 900_000);
 });

@@ -2,42 +2,179 @@ import { describe, it } from 'vitest';
 import { runCase, type BadCase, type Fixture } from './harness.js';
 
 // Every case here must be refused before stage 1: a study that starts would take minutes.
-const marker = (options: Record<string, unknown>, format = 'scalewise-study'): Fixture =>
-  ({ dir: { 'study.json': JSON.stringify({ format, version: 1, options }), stages: { dir: { 'original.json': '{"key": "x"}' } } } });
+const marker = (options: Record<string, unknown>, format = 'scalewise-study'): Fixture => ({
+  dir: { 'study.json': JSON.stringify({ format, version: 1, options }), stages: { dir: { 'original.json': '{"key": "x"}' } } },
+});
 const SEED0 = { quick: true, isoflop: false, seed: 0, engine: 'native' };
 const study = (...extra: string[]) => ['study', '--quick', '--no-png', ...extra];
 
 const CASES: BadCase[] = [
-  { id: 'Y03', title: '--threads 0', argv: study('--threads', '0', '--out', 'Y03'), stderr: [/--threads expects a whole number >= 1, found '0'/], absent: ['Y03'] },
-  { id: 'Y04', title: 'a negative seed, before stage 1 writes', argv: study('--seed=-1', '--out', 'Y04'), stderr: [/--seed expects a whole number >= 0, found '-1'/], absent: ['Y04'] },
-  { id: 'Y05', title: '--out pointing at a file keeps it', argv: study('--out', 'victim.csv'), files: { 'victim.csv': 'a,b\n' }, stderr: [/victim\.csv' exists and is not a folder/] },
-  { id: 'Y06', title: 'a fractional seed, before stage 1 writes', argv: study('--seed', '1.5', '--out', 'Y06'), stderr: [/--seed expects a whole number/], absent: ['Y06'] },
   {
-    id: 'SS1', title: 'a study folder of seed 0 re-run with seed 1 is refused, not mixed', argv: study('--out', 'study-seed', '--seed', '1'),
-    files: { 'study-seed': marker(SEED0) }, stderr: [/study-seed holds a study run with other options \(seed 0 there, 1 now\)/],
+    id: 'Y03',
+    title: '--threads 0',
+    argv: study('--threads', '0', '--out', 'Y03'),
+    stderr: [/--threads expects a whole number >= 1, found '0'/],
+    absent: ['Y03'],
+  },
+  {
+    id: 'Y04',
+    title: 'a negative seed, before stage 1 writes',
+    argv: study('--seed=-1', '--out', 'Y04'),
+    stderr: [/--seed expects a whole number >= 0, found '-1'/],
+    absent: ['Y04'],
+  },
+  {
+    id: 'Y05',
+    title: '--out pointing at a file keeps it',
+    argv: study('--out', 'victim.csv'),
+    files: { 'victim.csv': 'a,b\n' },
+    stderr: [/victim\.csv' exists and is not a folder/],
+  },
+  {
+    id: 'Y06',
+    title: 'a fractional seed, before stage 1 writes',
+    argv: study('--seed', '1.5', '--out', 'Y06'),
+    stderr: [/--seed expects a whole number/],
+    absent: ['Y06'],
+  },
+  {
+    id: 'SS1',
+    title: 'a study folder of seed 0 re-run with seed 1 is refused, not mixed',
+    argv: study('--out', 'study-seed', '--seed', '1'),
+    files: { 'study-seed': marker(SEED0) },
+    stderr: [/study-seed holds a study run with other options \(seed 0 there, 1 now\)/],
   },
   // Variants
-  { id: 'Y20', title: 'other --quick than the folder\'s study', argv: ['study', '--out', 'S', '--no-png'], files: { S: marker(SEED0) }, stderr: [/other options \(quick true there, false now\)/] },
-  { id: 'Y21', title: 'other engine than the folder\'s study', argv: study('--out', 'S', '--engine', 'reference'), files: { S: marker(SEED0) }, stderr: [/engine "native" there, "reference" now/] },
-  { id: 'Y22', title: '--isoflop added to a folder without it', argv: study('--out', 'S', '--isoflop'), files: { S: marker(SEED0) }, stderr: [/isoflop false there, true now/] },
-  { id: 'Y23', title: 'a study.json that is not scalewise\'s', argv: study('--out', 'S'), files: { S: marker(SEED0, 'other-tool') }, stderr: [/not a scalewise study marker/] },
-  { id: 'Y24', title: 'a folder holding other files', argv: study('--out', 'docs'), files: { docs: { dir: { 'notes.md': '# mine\n' } } }, stderr: [/holds other files and no scalewise study/] },
-  { id: 'Y25', title: '--out a dangling symlink', argv: study('--out', 'dangling'), files: { dangling: { symlink: 'gone' } }, stderr: [/dangling symbolic link/] },
+  {
+    id: 'Y20',
+    title: "other --quick than the folder's study",
+    argv: ['study', '--out', 'S', '--no-png'],
+    files: { S: marker(SEED0) },
+    stderr: [/other options \(quick true there, false now\)/],
+  },
+  {
+    id: 'Y21',
+    title: "other engine than the folder's study",
+    argv: study('--out', 'S', '--engine', 'reference'),
+    files: { S: marker(SEED0) },
+    stderr: [/engine "native" there, "reference" now/],
+  },
+  {
+    id: 'Y22',
+    title: '--isoflop added to a folder without it',
+    argv: study('--out', 'S', '--isoflop'),
+    files: { S: marker(SEED0) },
+    stderr: [/isoflop false there, true now/],
+  },
+  {
+    id: 'Y23',
+    title: "a study.json that is not scalewise's",
+    argv: study('--out', 'S'),
+    files: { S: marker(SEED0, 'other-tool') },
+    stderr: [/not a scalewise study marker/],
+  },
+  {
+    id: 'Y24',
+    title: 'a folder holding other files',
+    argv: study('--out', 'docs'),
+    files: { docs: { dir: { 'notes.md': '# mine\n' } } },
+    stderr: [/holds other files and no scalewise study/],
+  },
+  {
+    id: 'Y25',
+    title: '--out a dangling symlink',
+    argv: study('--out', 'dangling'),
+    files: { dangling: { symlink: 'gone' } },
+    stderr: [/dangling symbolic link/],
+  },
   { id: 'Y26', title: '--out under a file', argv: study('--out', 'victim.csv/s'), files: { 'victim.csv': 'a\n' }, stderr: [/victim\.csv/] },
-  { id: 'Y27', title: '--out under /proc', argv: study('--out', '/proc/scalewise-bad-Y27'), stderr: [/proc pseudo file system|not writable/], isolate: 30_000 },
-  { id: 'Y28', title: '--out a symlink to a file', argv: study('--out', 'link'), files: { 'f.txt': 'x\n', link: { symlink: 'f.txt' } }, stderr: [/exists and is not a folder/] },
+  {
+    id: 'Y27',
+    title: '--out under /proc',
+    argv: study('--out', '/proc/scalewise-bad-Y27'),
+    stderr: [/proc pseudo file system|not writable/],
+    isolate: 30_000,
+  },
+  {
+    id: 'Y28',
+    title: '--out a symlink to a file',
+    argv: study('--out', 'link'),
+    files: { 'f.txt': 'x\n', link: { symlink: 'f.txt' } },
+    stderr: [/exists and is not a folder/],
+  },
   { id: 'Y29', title: '--seed not a number', argv: study('--seed', 'abc', '--out', 'o'), stderr: [/--seed expects a number, found 'abc'/] },
-  { id: 'Y30', title: '--seed beyond safe integers', argv: study('--seed', '9007199254740993', '--out', 'o'), stderr: [/--seed expects a whole number/] },
+  {
+    id: 'Y30',
+    title: '--seed beyond safe integers',
+    argv: study('--seed', '9007199254740993', '--out', 'o'),
+    stderr: [/--seed expects a whole number/],
+  },
   { id: 'Y31', title: '--seed infinite', argv: study('--seed', '1e400', '--out', 'o'), stderr: [/--seed expects a number/] },
   { id: 'Y32', title: '--threads fractional', argv: study('--threads', '1.5', '--out', 'o'), stderr: [/--threads expects a whole number/] },
   { id: 'Y33', title: '--threads negative', argv: study('--threads=-2', '--out', 'o'), stderr: [/--threads expects a whole number >= 1/] },
-  { id: 'Y34', title: '--threads not a number', argv: study('--threads', 'many', '--out', 'o'), stderr: [/--threads expects a number, found 'many'/] },
-  { id: 'Y35', title: 'an unknown engine', argv: study('--engine', 'gpu', '--out', 'o'), stderr: [/--engine expects native or reference, found 'gpu'/] },
+  {
+    id: 'Y34',
+    title: '--threads not a number',
+    argv: study('--threads', 'many', '--out', 'o'),
+    stderr: [/--threads expects a number, found 'many'/],
+  },
+  {
+    id: 'Y35',
+    title: 'an unknown engine',
+    argv: study('--engine', 'gpu', '--out', 'o'),
+    stderr: [/--engine expects native or reference, found 'gpu'/],
+  },
   { id: 'Y36', title: 'a positional argument', argv: study('now'), stderr: [/no positional arguments, found 'now'/] },
   { id: 'Y37', title: 'an unknown flag', argv: study('--fast'), stderr: [/fast/] },
   { id: 'Y38', title: '--seed without a value', argv: study('--seed'), stderr: [/seed/] },
+  // Family comparison (issue #13): refused before any work, naming what is wrong.
+  {
+    id: 'Y39',
+    title: 'an unknown family',
+    argv: study('--families', 'nope', '--out', 'Y39'),
+    stderr: [/--families: unknown family 'nope' \(expected a comma-separated list of deep-thin, wide-shallow, layer-shared, mha\)/],
+    absent: ['Y39'],
+  },
+  {
+    id: 'Y40',
+    title: 'an unknown family among known ones',
+    argv: study('--families', 'deep-thin,wide', '--out', 'Y40'),
+    stderr: [/unknown family 'wide'/],
+    absent: ['Y40'],
+  },
+  {
+    id: 'Y41',
+    title: 'a family listed twice',
+    argv: study('--families', 'mha,mha', '--out', 'Y41'),
+    stderr: [/lists a family twice/],
+    absent: ['Y41'],
+  },
+  {
+    id: 'Y42',
+    title: '--scale zero',
+    argv: study('--scale', '0', '--out', 'Y42'),
+    stderr: [/--scale expects a number > 0, found '0'/],
+    absent: ['Y42'],
+  },
+  {
+    id: 'Y43',
+    title: '--scale not a number',
+    argv: study('--scale', 'big', '--out', 'Y43'),
+    stderr: [/--scale expects a number, found 'big'/],
+    absent: ['Y43'],
+  },
+  {
+    id: 'Y44',
+    title: "other families than the folder's study",
+    argv: study('--out', 'S', '--families', 'deep-thin,mha'),
+    files: { S: marker(SEED0) },
+    stderr: [/families unset there, \["deep-thin","mha"\] now/],
+  },
 ];
 
 describe('bad input: study', () => {
-  for (const c of CASES) it(`${c.id} ${c.title}`, async () => { await runCase(c); }, 60_000);
+  for (const c of CASES)
+    it(`${c.id} ${c.title}`, async () => {
+      await runCase(c);
+    }, 60_000);
 });

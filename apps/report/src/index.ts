@@ -52,3 +52,7 @@ export { exampleReportInput } from './example.js';
 export { loadResultsDir, type LoadedResults } from './results/load.js';
 export { resultsReportInput, type ResultsReportOptions } from './results/build.js';
 export { formatCsv } from './results/csv.js';
+export { describeFitSize, describeMeasurement, describeObjective, measurementFromRows, NOT_RECORDED } from './results/describe.js';
+
+// Family comparison figure (issue #13)
+export { familyComparisonSpec, type FamilyComparisonInput, type FamilyPoint } from './specs/families.js';

@@ -20,4 +20,3 @@ export { flattenRecord, parseResultsFile, tablesFromJson, type ResultsTable } fr
 export { figuresForTable, metricColumns, type TableAnalysis } from './results/figures.js';
 export { powerFit, type PowerFitSummary } from './results/fit.js';
 export { MAX_TABLE_ROWS } from './results/build.js';
-export { describeFitSize, describeMeasurement, describeObjective, measurementFromRows, NOT_RECORDED } from './results/describe.js';

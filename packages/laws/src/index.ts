@@ -37,3 +37,6 @@ export { referenceLaws, type ReferenceLaw } from './reference.js';
 
 // Custom forms from a formula
 export { customForm, MAX_CUSTOM_STARTS, type CustomForm, type CustomFormOptions } from './custom/form.js';
+
+// Family-comparison analysis and its one-sentence answer (issue #13)
+export { analyzeFamilies, describeComparison, seedSpread, type FamilyAnalysis, type FamilyRuns } from './families/study.js';

@@ -39,3 +39,6 @@ export {
   type FamilyStudyPlan,
   type PlannedRun,
 } from './study-plan.js';
+// Whole-split validation with document-bootstrap intervals (issue #13)
+export { validateRun, type ValidationDocuments, type ValidationEstimate } from './doc-validation.js';
+export { estimateStudySeconds, measureStepThroughput, type StepThroughput } from './measure-throughput.js';

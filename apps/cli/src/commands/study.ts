@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { FAMILY_NAMES, type FamilyName } from '@scalewise/models';
 import { writeReport } from '@scalewise/report';
-import { EXIT_OK, UsageError, parseFlags, printJson, type Command } from '../kit.js';
+import { planFamilyStudy } from '@scalewise/train';
+import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type Command } from '../kit.js';
 import { createProgress } from '../progress.js';
 import { runIsoflopStudy } from '../study/isoflop.js';
-import { runLadderStudy } from '../study/ladder.js';
+import { runBaselines } from '../study/baselines.js';
+import { runFamiliesStudy } from '../study/families.js';
 import { runOriginalStudy } from '../study/original.js';
 import { studyPlan, type StudyOptions } from '../study/plan.js';
 import { studyReportInput, type StudyResults } from '../study/report-input.js';
-import { writeStudyResults } from '../study/results.js';
+import { placements, writeStudyResults } from '../study/results.js';
 import { claimStudyFolder, runStage } from '../study/stages.js';
 import { runThroughput } from '../study/throughput.js';
 import { studyVersions } from '../study/versions.js';
@@ -16,16 +19,24 @@ import { intFlag } from './int-flag.js';
 
 const HELP = `scalewise study — the whole scaling study, offline, end to end
 
-Usage: scalewise study [--quick] [--isoflop] [--out DIR] [--seed S] [--engine native|reference] [--threads N] [--no-png] [--json]
+Usage: scalewise study [--quick] [--families a,b,...] [--scale K] [--isoflop] [--out DIR] [--seed S] [--engine native|reference] [--threads N] [--no-png] [--json]
 
 Stages (each resumable: a re-run with the same options reuses finished stages and training runs):
   1. the original MobileLLM study, refitted with intervals, in matching units, vs Kaplan
-  2. a ladder of deep-and-thin byte-level models trained on Brown, L(N) fitted with power and saturating forms
-  3. throughput (pp/tg tokens/s) and peak memory of the trained models and of random-weight MobileLLM shapes
-  4. report.html with figures (SVG and PNG) and machine-readable results
+  2. byte n-gram baselines (unigram, Kneser-Ney orders 2-5) on Brown's validation split, in bits/byte
+  3. the family comparison: ladders of architecture families trained on Brown at the same tokens per
+     non-embedding parameter (LR swept at each family's smallest size, seed replicates), every run validated
+     on the whole validation split with document-bootstrap intervals; per-family power and saturating L(N),
+     pairwise exponent differences with intervals and p-values, a joint fit with a shared irreducible loss
+  4. throughput (pp/tg tokens/s) and peak memory of each family's largest model and random-weight MobileLLM shapes
+  5. report.html with figures (SVG and PNG) and machine-readable results (results/families.json)
 
 Options:
-  --quick           small ladder and short benchmarks (about 2 minutes on 2 cores)
+  --quick           2 families x 4 sizes, >= 150 steps a run, 10 tokens per parameter (about 90 s on 2 cores);
+                    the default: 3 families x 5 sizes, >= 300 steps, 20 tokens per parameter (about 15 minutes)
+  --families LIST   comma-separated families to compare: ${FAMILY_NAMES.join(', ')}
+                    (default deep-thin,wide-shallow,layer-shared; --quick deep-thin,wide-shallow)
+  --scale K         multiply every model size (and so every token budget) by K > 0 (default 1)
   --isoflop         also train an IsoFLOP grid (ladder x 3 FLOP budgets), fit Chinchilla approaches 2 and 3,
                     and report compute-optimal allocation (adds roughly 10-30 minutes)
   --out DIR         output folder (default ./scalewise-out/<run-id>, run-id derived from the options);
@@ -48,6 +59,8 @@ const command: Command = {
   run: async (argv, io) => {
     const { values, positionals } = parseFlags(argv, {
       quick: { type: 'boolean' },
+      families: { type: 'string' },
+      scale: { type: 'string' },
       isoflop: { type: 'boolean' },
       out: { type: 'string' },
       seed: { type: 'string' },
@@ -61,20 +74,33 @@ const command: Command = {
     // Validated before stage 1 writes anything.
     const threads = intFlag('threads', values.threads, 1);
     const seed = intFlag('seed', values.seed, 0) ?? 0;
+    const families = familiesFlag(values.families);
+    const scale = numberFlag('scale', values.scale);
+    if (scale !== undefined && !(scale > 0)) throw new UsageError(`--scale expects a number > 0, found '${values.scale}'`);
     const options: StudyOptions = {
       quick: Boolean(values.quick),
       isoflop: Boolean(values.isoflop),
       seed,
       engine,
       ...(threads ? { threads } : {}),
+      ...(families ? { families } : {}),
+      ...(scale !== undefined && scale !== 1 ? { scale } : {}),
     };
     const plan = studyPlan(options);
+    planFamilyStudy(plan.families); // a plan that cannot be built is refused here, before any stage
     const runId = `${options.quick ? 'quick' : 'study'}-s${options.seed}-${createHash('sha256').update(JSON.stringify(plan)).digest('hex').slice(0, 8)}`;
     const outDir = path.resolve(io.cwd, values.out ?? path.join('scalewise-out', runId));
     const { checkOutputFolder } = await import('@scalewise/data');
     checkOutputFolder(outDir, '--out');
     // Threads change speed, not results: a resume may use other threads (stages that measure speed are keyed by them).
-    await claimStudyFolder(outDir, { quick: options.quick, isoflop: options.isoflop, seed: options.seed, engine: options.engine });
+    await claimStudyFolder(outDir, {
+      quick: options.quick,
+      isoflop: options.isoflop,
+      seed: options.seed,
+      engine: options.engine,
+      ...(options.families ? { families: options.families } : {}),
+      ...(options.scale ? { scale: options.scale } : {}),
+    });
     const log = (line: string) => io.stderr(`${line}\n`);
     const progress = createProgress(io);
     const started = performance.now();
@@ -85,26 +111,55 @@ const command: Command = {
     const original = await runStage(outDir, 'original', { bootstrap: plan.bootstrap, seed: options.seed, laws }, log, async () =>
       runOriginalStudy({ seed: options.seed, bootstrap: plan.bootstrap }),
     );
-    const ladder = await runStage(outDir, 'ladder', { sweep: plan.sweep, laws }, log, () => runLadderStudy(plan, outDir, progress));
+    const baselines = await runStage(outDir, 'baselines', { corpus: 'brown', orders: 5 }, log, () => runBaselines());
+    const familiesStudy = await runStage(
+      outDir,
+      'families',
+      {
+        families: plan.families,
+        seed: options.seed,
+        engine: options.engine,
+        resamples: [plan.validationResamples, plan.comparisonResamples],
+        laws,
+      },
+      log,
+      () => runFamiliesStudy(plan, outDir, log, progress),
+    );
+    const largest = familiesStudy.families.map((f) => f.runs.at(-1)!);
     const throughput = await runStage(
       outDir,
       'throughput',
-      { bench: plan.bench, presets: plan.benchPresets, runs: ladder.runs.map((r) => r.id), threads: options.threads ?? null },
+      {
+        bench: plan.bench,
+        presets: plan.benchPresets,
+        runs: largest.map((r) => `${r.id}-${r.config_hash}`),
+        threads: options.threads ?? null,
+      },
       log,
-      () => runThroughput(plan, ladder.runs, progress),
+      () => runThroughput(plan, largest, progress),
     );
 
     const isoflop = plan.isoflop
       ? await runStage(outDir, 'isoflop', { isoflop: plan.isoflop, laws }, log, () => runIsoflopStudy(plan.isoflop!, outDir, progress))
       : null;
 
-    const results: StudyResults = { runId, plan, original, ladder, throughput, isoflop, versions: studyVersions() };
+    const results: StudyResults = {
+      runId,
+      plan,
+      original,
+      baselines,
+      families: familiesStudy,
+      throughput,
+      isoflop,
+      versions: studyVersions(),
+      studyWallS: (performance.now() - started) / 1000,
+    };
     const resultFiles = await writeStudyResults(path.join(outDir, 'results'), results);
     log('[report] rendering figures');
     const written = await writeReport(outDir, studyReportInput(results), { png: !values['no-png'] });
     const seconds = (performance.now() - started) / 1000;
     const e = original.analysis.exponent;
-    const best = ladder.fits.find((f) => f.form === ladder.preferred);
+    const placement = placements(results);
     const summary = {
       run_id: runId,
       out_dir: outDir,
@@ -121,7 +176,33 @@ const command: Command = {
         loss_b: original.analysis.lossExponent?.b ?? null,
         kaplan_test: original.analysis.referenceTest,
       },
-      ladder: { models: ladder.runs.length, preferred: ladder.preferred, params: best?.params ?? null, ci: best?.ci ?? null },
+      families: familiesStudy.families.map((f, i) => {
+        const power = familiesStudy.analysis.families[i]?.forms.fits.find((x) => x.form === 'power');
+        return {
+          name: f.name,
+          lr: f.lr,
+          runs: f.runs.length,
+          alpha: power ? -power.params.b! : null,
+          alpha_ci: power?.ci.b ? [-power.ci.b[1], -power.ci.b[0]] : null,
+          preferred: familiesStudy.analysis.families[i]?.forms.preferred ?? null,
+        };
+      }),
+      // Kept for tools that read the summary before the family study: the first family's ladder.
+      ladder: (() => {
+        const f = familiesStudy.analysis.families[0];
+        const best = f?.forms.fits.find((x) => x.form === f.forms.preferred);
+        return {
+          models: familiesStudy.families[0]?.runs.length ?? 0,
+          preferred: f?.forms.preferred ?? null,
+          params: best?.params ?? null,
+          ci: best?.ci ?? null,
+        };
+      })(),
+      answers: familiesStudy.answers,
+      placement,
+      baselines: { unigram_bpb: baselines.unigram_bpb, ngram_bpb: baselines.ngram_bpb },
+      seed_sd_nats: familiesStudy.seed_sd_nats,
+      families_wall_s: familiesStudy.wall_s,
       isoflop: isoflop
         ? { chinchilla: isoflop.chinchilla?.params ?? null, approach2_a: isoflop.approach2?.a ?? null, optimal: isoflop.optimal }
         : null,
@@ -137,14 +218,12 @@ const command: Command = {
       return EXIT_OK;
     }
     const lines = [
-      `MobileLLM (4 models): PPL = ${e.a.toFixed(1)} · N^${e.b.toFixed(5)}, R² = ${(e.r2 ?? Number.NaN).toFixed(5)}; b 95% CI [${e.ci.t[0].toFixed(3)}, ${e.ci.t[1].toFixed(3)}] (t, 2 dof); loss-unit b = ${(original.analysis.lossExponent?.b ?? Number.NaN).toFixed(4)}`,
-      `Brown ladder (${ladder.runs.length} models, val loss in nats/token vs non-embedding params): preferred ${ladder.preferred ?? 'none'}${
-        best
-          ? ` — ${Object.entries(best.params)
-              .map(([k, v]) => `${k} = ${v.toPrecision(3)}`)
-              .join(', ')}`
-          : ''
-      }`,
+      `MobileLLM (${original.analysis.n} models): PPL = ${e.a.toFixed(1)} · N^${e.b.toFixed(5)}, R² = ${(e.r2 ?? Number.NaN).toFixed(5)}; b 95% CI [${e.ci.t[0].toFixed(3)}, ${e.ci.t[1].toFixed(3)}] (t, ${e.dof} dof); loss-unit b = ${(original.analysis.lossExponent?.b ?? Number.NaN).toFixed(4)}`,
+      `Families (${familiesStudy.families.map((f) => `${f.name}: ${f.runs.length} runs, lr ${f.lr}`).join('; ')}), val loss in nats/token vs non-embedding params, seed sd ${familiesStudy.seed_sd_nats === null ? 'n/a' : `${familiesStudy.seed_sd_nats.toFixed(4)} nats/token`}:`,
+      ...familiesStudy.answers.map((a) => `  ${a}`),
+      ...placement.map((p) => `  ${p.sentence}`),
+      `Baselines (bits/byte): unigram ${baselines.unigram_bpb.toFixed(3)}, Kneser-Ney 2-5: ${(['2', '3', '4', '5'] as const).map((k) => baselines.ngram_bpb[k].toFixed(3)).join(', ')}`,
+      `Family runs: ${familiesStudy.wall_s.toFixed(0)} s (load average ${familiesStudy.machine.loadavg_before.map((l) => l.toFixed(2)).join(' ')} on ${familiesStudy.machine.cpus} CPUs before)`,
       ...throughput.map(
         (t) =>
           `${t.model}: tg ${(t.tg_avg_ts ?? Number.NaN).toFixed(1)} ± ${(t.tg_stddev_ts ?? Number.NaN).toFixed(1)} tokens/s, pp ${(t.pp_avg_ts ?? Number.NaN).toFixed(1)} tokens/s, peak RSS ${(t.peak_rss_bytes / 1e6).toFixed(0)} MB`,
@@ -155,5 +234,17 @@ const command: Command = {
     return EXIT_OK;
   },
 };
+
+/** `--families a,b`: known, distinct names, validated before any work. */
+function familiesFlag(value: string | undefined): FamilyName[] | undefined {
+  if (value === undefined) return undefined;
+  const names = value.split(',').map((n) => n.trim());
+  for (const name of names) {
+    if (!(FAMILY_NAMES as string[]).includes(name))
+      throw new UsageError(`--families: unknown family '${name}' (expected a comma-separated list of ${FAMILY_NAMES.join(', ')})`);
+  }
+  if (new Set(names).size !== names.length) throw new UsageError(`--families lists a family twice: '${value}'`);
+  return names as FamilyName[];
+}
 
 export default command;

@@ -6,7 +6,7 @@ import type { ProgressEvent } from '../progress.js';
 export interface IsoflopStudy {
   runs: { model: string; params_total: number; tokens: number; flops: number; val_loss: number }[];
   /** Chinchilla approach 3 on every run: L(N, D) = E + A/N^α + B/D^β (loss in nats/token, N total params). */
-  chinchilla: { params: Record<string, number>; objective: number; method: string; warnings: string[] } | null;
+  chinchilla: { params: Record<string, number>; objective: number; objectiveName?: string; method: string; warnings: string[] } | null;
   /** Approach 2: a parabola in ln N per budget, then N_opt(C) = k·C^a. */
   approach2: Approach2Result | null;
   /** Compute-optimal allocation from the approach-3 fit at each budget. */
@@ -41,7 +41,13 @@ export async function runIsoflopStudy(
       Float64Array.from(runs, (r) => r.tokens),
       Float64Array.from(runs, (r) => r.val_loss),
     );
-    chinchilla = { params: fit.params, objective: fit.objective, method: fit.method, warnings: fit.warnings };
+    chinchilla = {
+      params: fit.params,
+      objective: fit.objective,
+      objectiveName: fit.objectiveName,
+      method: fit.method,
+      warnings: fit.warnings,
+    };
     const p = fit.params as { A: number; B: number; alpha: number; beta: number };
     for (const { C } of bracket.budgets) optimal.push(computeOptimal(p, C));
   } catch (error) {

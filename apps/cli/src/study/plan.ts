@@ -1,4 +1,5 @@
-import type { SweepSpecInput } from '@scalewise/train';
+import type { FamilyName } from '@scalewise/models';
+import { DEFAULT_FAMILY_STUDY, QUICK_FAMILY_STUDY, type FamilyStudyOptions, type SweepSpecInput } from '@scalewise/train';
 
 export interface StudyOptions {
   quick: boolean;
@@ -6,6 +7,10 @@ export interface StudyOptions {
   seed: number;
   engine: 'native' | 'reference';
   threads?: number;
+  /** Families compared (default: the preset's). */
+  families?: FamilyName[];
+  /** Multiplies every size and so every token budget (default 1). */
+  scale?: number;
 }
 
 /** Everything a study run does, as plain data: saved with the results and used as the stages' cache keys. */
@@ -13,8 +18,13 @@ export interface StudyPlan {
   options: StudyOptions;
   /** Bootstrap resamples for the original study's intervals. */
   bootstrap: number;
-  /** The ladder's sweep spec (`@scalewise/train` runSweep). */
-  sweep: SweepSpecInput;
+  /** The family-comparison study (`@scalewise/train` planFamilyStudy options). */
+  families: FamilyStudyOptions;
+  /** Document-bootstrap resamples of every run's validation, and exponent-difference bootstrap resamples. */
+  validationResamples: number;
+  /** Training runs side by side (each on one engine thread; capped by the CPUs). */
+  parallelRuns: number;
+  comparisonResamples: number;
   /** IsoFLOP sweep (models × FLOP budgets), when asked for. */
   isoflop: SweepSpecInput | null;
   /** Random-weight MobileLLM presets measured for throughput and memory. */
@@ -24,47 +34,55 @@ export interface StudyPlan {
 }
 
 /**
- * The default study fits in ~15 minutes on 2 cores, `--quick` in ~2: five "deep and thin" byte-level models
- * (non-embedding sizes spaced ×2) trained on Brown at a fixed tokens-per-parameter budget (Chinchilla's 20 by
- * default; 4 with --quick — the same ratio at every size keeps the ladder comparable).
+ * The default study compares three architecture families (`DEFAULT_FAMILY_STUDY`: 5 sizes 6k–96k non-embedding
+ * parameters, 20 tokens per parameter, ≥ 300 steps) in about 15 minutes on 2 cores; `--quick` two families × 4
+ * sizes (`QUICK_FAMILY_STUDY`, 10 tokens per parameter, ≥ 150 steps). Within a plan every run gets the same tokens
+ * per non-embedding parameter, except where the steps floor asks for more.
  */
 export function studyPlan(options: StudyOptions): StudyPlan {
   const quick = options.quick;
-  const targets = quick ? [3e3, 6e3, 12e3, 24e3, 48e3] : [1e4, 2e4, 4e4, 8e4, 1.6e5];
-  const training = {
-    data: { corpus: 'brown', tokenizer: 'byte', seq: quick ? 64 : 128 },
-    batchSize: quick ? 8 : 16,
-    optimizer: { lr: 3e-3 },
-    schedule: { kind: 'cosine', floor: 0.1 },
-    eval: { every: 0, batches: quick ? 4 : 16 },
-    checkpoint: { every: 0, keep: 1 },
-    seed: options.seed,
-    engine: options.engine,
-    ...(options.threads ? { threads: options.threads } : {}),
-  };
-  const ladder = { targets, options: { count: 'non-embedding', policy: { kind: 'aspect', ratio: 8 }, maxPositions: 512 } };
-  const sweep: SweepSpecInput = {
-    name: 'ladder',
-    training,
-    models: { ladder },
-    budgets: [{ tokensPerParam: quick ? 4 : 20, params: 'non-embedding' }],
+  const preset = quick ? QUICK_FAMILY_STUDY : DEFAULT_FAMILY_STUDY;
+  const families: FamilyStudyOptions = {
+    ...preset,
+    ...(options.families ? { families: options.families } : {}),
+    ...(options.scale && options.scale !== 1 ? { scale: options.scale } : {}),
   };
   // IsoFLOP runs need enough optimizer steps at the largest model and budgets that bracket the optimum; on 2 cores
-  // that is only affordable with the tiny ladder, so --isoflop always uses it (about 5-10 minutes).
+  // that is only affordable with a tiny deep-and-thin ladder (about 5-10 minutes).
   const isoflop: SweepSpecInput | null = options.isoflop
     ? {
         name: 'isoflop',
-        training: { ...training, data: { corpus: 'brown', tokenizer: 'byte', seq: 64 }, batchSize: 8, eval: { every: 0, batches: 8 } },
-        models: { ladder: { ...ladder, targets: [3e3, 6e3, 12e3, 24e3, 48e3] } },
+        training: {
+          data: { corpus: 'brown', tokenizer: 'byte', seq: 64 },
+          batchSize: 8,
+          optimizer: { lr: 3e-3 },
+          schedule: { kind: 'cosine', floor: 0.1 },
+          eval: { every: 0, batches: 8 },
+          checkpoint: { every: 0, keep: 1 },
+          seed: options.seed,
+          engine: options.engine,
+          ...(options.threads ? { threads: options.threads } : {}),
+        },
+        models: {
+          ladder: {
+            targets: [3e3, 6e3, 12e3, 24e3, 48e3],
+            options: { count: 'non-embedding', policy: { kind: 'aspect', ratio: 8 }, maxPositions: 512 },
+          },
+        },
         budgets: [3e10, 1e11, 3e11].map((flops) => ({ flops })),
       }
     : null;
   return {
     options,
     bootstrap: quick ? 200 : 1000,
-    sweep,
+    families,
+    validationResamples: quick ? 400 : 1000,
+    parallelRuns: 2,
+    comparisonResamples: quick ? 499 : 1999,
     isoflop,
-    benchPresets: quick ? ['mobilellm-125m'] : ['mobilellm-125m', 'mobilellm-350m'],
-    bench: quick ? { pp: 64, tg: 16, reps: 2 } : { pp: 512, tg: 128, reps: 3 },
+    // --quick measures the trained models only: a random 125M shape alone costs ~10 s of its 90 s budget.
+    benchPresets: quick ? [] : ['mobilellm-125m', 'mobilellm-350m'],
+    // 5 repetitions; tg 32 keeps the random 350M shape (~2 tokens/s on 2 busy cores) near a minute.
+    bench: quick ? { pp: 64, tg: 16, reps: 2 } : { pp: 256, tg: 32, reps: 5 },
   };
 }

@@ -1,19 +1,22 @@
-import { getForm, powerPredictionInterval, referenceLaws } from '@scalewise/laws';
-import { logResiduals } from '@scalewise/laws/internals';
+import { datasets, powerPredictionInterval, referenceLaws } from '@scalewise/laws';
 import {
+  describeFitSize,
+  describeMeasurement,
+  describeObjective,
   diminishingReturnsSpec,
   isoflopSpec,
-  lossCurvesSpec,
+  measurementFromRows,
   memorySpec,
-  residualsSpec,
   sampleCurve,
   scalingFitSpec,
   throughputSpec,
   type ReportInput,
   type ReportSection,
 } from '@scalewise/report';
+import type { StudyBaselines } from './baselines.js';
+import type { FamiliesStudy } from './families.js';
+import { familiesSection } from './families-report.js';
 import type { IsoflopStudy } from './isoflop.js';
-import type { LadderStudy } from './ladder.js';
 import type { OriginalStudy } from './original.js';
 import type { StudyPlan } from './plan.js';
 import type { ThroughputRow } from './throughput.js';
@@ -22,10 +25,13 @@ export interface StudyResults {
   runId: string;
   plan: StudyPlan;
   original: OriginalStudy;
-  ladder: LadderStudy;
+  baselines: StudyBaselines;
+  families: FamiliesStudy;
   throughput: ThroughputRow[];
   isoflop: IsoflopStudy | null;
   versions: Record<string, string>;
+  /** Seconds this invocation took up to writing the results (a resume reuses cached stages). */
+  studyWallS: number;
 }
 
 // An unbounded interval end (a profile that never crossed its limit) prints as ±∞, not as a number.
@@ -54,7 +60,7 @@ function originalSection(o: OriginalStudy): ReportSection {
       `With ${a.n} points the exponent rests on ${e.dof} degrees of freedom: its 95% t interval is ${ci(e.ci.t)}; the percentile bootstrap gives ${ci(e.ci.bootstrap)} (too narrow at n = ${a.n}: resampling 4 rows mostly repeats sizes).`,
       `**Units.** A perplexity-space exponent is not a loss-space one. In loss units (ln PPL = nats/token) the same data give b = ${fmt(l.b, 4)} ${ci(l.ci.t)}.`,
       t
-        ? `**Against Kaplan et al.** In matching units (loss in nats vs non-embedding parameters) the MobileLLM exponent is ${fmt(t.estimate, 4)} against ${fmt(t.referenceExponent, 3)} (${t.reference}): difference ${fmt(t.difference, 3)}, two-sided p = ${fmt(t.pValue, 3)} on ${t.dof} dof. Telling them apart with 80% power would take about ${Number.isFinite(t.modelsNeeded) ? t.modelsNeeded : 'more than 10⁶'} models of the same spread. The data sets differ (WikiText-2 vs WebText2, different tokenizers), so only the slopes are comparable, not the constants.`
+        ? `**Against Kaplan et al.** In matching units (loss in nats vs non-embedding parameters) the MobileLLM exponent is ${fmt(t.estimate, 4)} against ${fmt(t.referenceExponent, 3)} (${t.reference}): difference ${fmt(t.difference, 3)}, two-sided p = ${fmt(t.pValue, 3)} on ${t.dof} dof. *Post-hoc power calculation* (it plugs in the observed difference, so it describes this data set, not a planned study): telling them apart with 80% power would take about ${Number.isFinite(t.modelsNeeded) ? t.modelsNeeded : 'more than 10⁶'} models of the same spread. The data sets differ (WikiText-2 vs WebText2, different tokenizers), so only the slopes are comparable, not the constants.`
         : '',
       ...a.extrapolations.map(
         (x) =>
@@ -65,7 +71,7 @@ function originalSection(o: OriginalStudy): ReportSection {
       .join('\n\n'),
     tables: [
       {
-        title: 'MobileLLM measurements (WikiText-2, window 1024, stride 512; T4 fp16 throughput without KV cache)',
+        title: `MobileLLM measurements (${datasets.mobilellmConditions.perplexity}; throughput on ${describeMeasurement({ device: datasets.mobilellmConditions.device, dtype: datasets.mobilellmConditions.dtype })}, ${datasets.mobilellmConditions.throughput})`,
         columns: ['model', 'params_total', 'params_non_embedding', 'perplexity', 'loss_nats', 'tokens_per_second_t4', 'peak_memory_mb_t4'],
         units: {
           params_total: 'params',
@@ -91,12 +97,14 @@ function originalSection(o: OriginalStudy): ReportSection {
         })),
       },
       {
-        title: 'Diminishing returns between consecutive sizes (from the fitted law, delta-method 95% intervals)',
-        columns: ['from', 'to', 'dy', 'dy_ci', 'dy_per_100M', 'dy_per_100M_ci', 'ratio', 'ratio_ci'],
-        units: { dy: 'PPL', dy_per_100M: 'PPL per 100M params' },
+        title:
+          'Diminishing returns between consecutive sizes: observed in the original table, and from the fitted law (delta-method 95% intervals)',
+        columns: ['from', 'to', 'observed_dy', 'dy', 'dy_ci', 'dy_per_100M', 'dy_per_100M_ci', 'ratio', 'ratio_ci'],
+        units: { observed_dy: 'PPL', dy: 'PPL', dy_per_100M: 'PPL per 100M params' },
         rows: a.diminishingReturns.map((r) => ({
           from: r.from,
           to: r.to,
+          observed_dy: observedDelta(o, r.from, r.to),
           dy: r.dy,
           dy_ci: ci(r.dyCi),
           dy_per_100M: r.dyPer100M,
@@ -160,139 +168,6 @@ function originalSection(o: OriginalStudy): ReportSection {
   };
 }
 
-function ladderSection(l: LadderStudy): ReportSection {
-  const runs = [...l.runs].sort((a, b) => a.params_non_embedding - b.params_non_embedding);
-  const xs = runs.map((r) => r.params_non_embedding);
-  const best = l.fits.find((f) => f.form === l.preferred) ?? l.fits[0];
-  const other = l.fits.filter((f) => f !== best);
-  const [min, max] = [Math.min(...xs) / 1.5, Math.max(...xs) * 4];
-  const residuals = best
-    ? logResiduals(
-        getForm(best.form),
-        best.values,
-        xs,
-        runs.map((r) => r.val_loss),
-      )
-    : [];
-  const curveOf = (f: (typeof l.fits)[number]) => sampleCurve((x) => getForm(f.form).predict(f.values, [x]), min, max);
-  const text = [
-    `${runs.length} "deep and thin" models (a ladder of non-embedding sizes spaced ×2) trained on the Brown corpus with the byte-level tokenizer, each for the same number of tokens per non-embedding parameter, evaluated on held-out Brown documents. L = validation loss in nats/token; N = non-embedding parameters.`,
-    ...l.fits.map(
-      (f) =>
-        `**${f.form}**: ${Object.entries(f.params)
-          .map(([k, v]) => `${k} = ${fmt(v)} ${ci(f.ci[k])}`)
-          .join(
-            ', ',
-          )}; AIC ${fmt(f.aic)}, AICc ${f.aicc === null || f.aicc === undefined ? 'undefined (n ≤ k + 1)' : fmt(f.aicc)}, BIC ${fmt(f.bic)}, leave-one-out error ${f.looError === null ? 'n/a' : `${fmt(100 * f.looError, 3)}%`}, largest-model extrapolation error ${f.largestError === null ? 'n/a' : `${fmt(100 * f.largestError, 3)}%`}.`,
-    ),
-    l.preferred
-      ? `Preferred by AICc: **${l.preferred}**${l.preferredReason ? ` (${l.preferredReason})` : ''}. With this few models, read the intervals before the point estimates.`
-      : l.fits.length > 1
-        ? `**No preferred form**: the AICc rule ${l.preferredReason ? `says ${l.preferredReason}` : 'cannot tell them apart'}. With this few models, read the intervals before the point estimates.`
-        : '',
-    ...l.warnings.map((w) => `- ${w}`),
-  ]
-    .filter(Boolean)
-    .join('\n\n');
-  return {
-    title: '2. A mini scaling study on Brown',
-    text,
-    tables: [
-      {
-        title: 'Training runs',
-        columns: [
-          'model',
-          'params_total',
-          'params_non_embedding',
-          'tokens',
-          'flops',
-          'final_train_loss',
-          'val_loss',
-          'val_bpb',
-          'wall_s',
-          'engine',
-        ],
-        units: {
-          params_total: 'params',
-          params_non_embedding: 'params',
-          tokens: 'tokens',
-          flops: 'FLOP',
-          final_train_loss: 'nats/token',
-          val_loss: 'nats/token',
-          val_bpb: 'bits/byte',
-          wall_s: 's',
-        },
-        rows: runs.map((r) => ({
-          model: r.model,
-          params_total: r.params_total,
-          params_non_embedding: r.params_non_embedding,
-          tokens: r.tokens,
-          flops: r.flops,
-          final_train_loss: r.final_train_loss,
-          val_loss: r.val_loss,
-          val_bpb: r.val_bpb,
-          wall_s: r.wall_s,
-          engine: r.engine,
-        })),
-      },
-      {
-        title: 'Form comparison for L(N)',
-        columns: ['form', 'r2', 'aic', 'aicc', 'bic', 'loo_error', 'largest_model_error'],
-        units: { loo_error: 'relative', largest_model_error: 'relative' },
-        rows: l.fits.map((f) => ({
-          form: f.form,
-          r2: f.r2,
-          aic: f.aic,
-          aicc: f.aicc ?? null,
-          bic: f.bic,
-          loo_error: f.looError,
-          largest_model_error: f.largestError,
-        })),
-      },
-    ],
-    figures: [
-      ...(best
-        ? [
-            {
-              name: 'ladder-fit',
-              caption: `Validation loss against non-embedding parameters: measured runs, the ${l.preferred ? 'preferred' : 'first'} fitted form, and the other form dashed.`,
-              spec: scalingFitSpec({
-                title: 'Brown ladder: loss vs parameters',
-                subtitle: l.preferred ? `preferred: ${best.form}` : `no preferred form (AICc); shown: ${best.form}`,
-                points: runs.map((r) => ({ x: r.params_non_embedding, y: r.val_loss })),
-                fit: { name: best.form, curve: curveOf(best) },
-                references: other.map((f) => ({ name: f.form, points: curveOf(f) })),
-                xTitle: 'parameters (non-embedding)',
-                yTitle: 'validation loss (nats/token)',
-              }),
-            },
-            {
-              name: 'ladder-residuals',
-              caption: `Residuals of the ${best.form} fit (log loss − log fit): a trend means the form is wrong.`,
-              spec: residualsSpec({
-                title: `Residuals (${best.form})`,
-                points: runs.map((r, i) => ({ x: r.params_non_embedding, residual: residuals[i]! })),
-                xTitle: 'parameters (non-embedding)',
-                yTitle: 'log loss − log fit',
-              }),
-            },
-          ]
-        : []),
-      {
-        name: 'ladder-loss-curves',
-        caption: 'Training loss against tokens seen, one line per model.',
-        spec: lossCurvesSpec({
-          title: 'Training curves',
-          rows: runs.flatMap((r) => r.curve.filter((c) => c.tokens > 0).map((c) => ({ model: r.model, x: c.tokens, loss: c.loss }))),
-          xTitle: 'tokens seen',
-          yTitle: 'train loss (nats/token)',
-          xLog: true,
-        }),
-      },
-    ],
-  };
-}
-
 function throughputSection(rows: ThroughputRow[], plan: StudyPlan): ReportSection {
   const valid = rows.filter((r) => Number.isFinite(r.params_total) && r.params_total > 0);
   const series = valid.flatMap((r) => [
@@ -305,7 +180,7 @@ function throughputSection(rows: ThroughputRow[], plan: StudyPlan): ReportSectio
   ]);
   return {
     title: '3. Throughput and memory',
-    text: `llama-bench protocol on this machine's CPU (ONNX Runtime, fp32): one untimed warm-up, then ${plan.bench.reps} repetitions of pp (prompt of ${plan.bench.pp} random tokens) and tg (${plan.bench.tg} tokens generated one at a time with a KV cache); mean ± sample sd of tokens/s. Peak RSS is measured in a fresh process per model. MobileLLM shapes use random weights: speed and memory do not depend on weight values. The original study measured 23.7 tokens/s (125M) and 21.7 tokens/s (350M) on a T4 GPU without a KV cache.`,
+    text: `llama-bench protocol on this machine (${describeMeasurement(measurementFromRows(rows as unknown as Record<string, unknown>[]))}; 1-minute load average ${loadText(rows)} while measuring): one untimed warm-up, then ${plan.bench.reps} repetitions of pp (prompt of ${plan.bench.pp} random tokens) and tg (${plan.bench.tg} tokens generated one at a time with a KV cache); mean ± sample sd of tokens/s. Peak RSS is measured in a fresh process per model. MobileLLM shapes use random weights: speed and memory do not depend on weight values. The original study measured 23.7 tokens/s (125M) and 21.7 tokens/s (350M) on a T4 GPU without a KV cache.`,
     tables: [
       {
         title: 'Throughput and memory',
@@ -342,7 +217,12 @@ function throughputSection(rows: ThroughputRow[], plan: StudyPlan): ReportSectio
             {
               name: 'throughput',
               caption: 'Tokens per second against parameters, prompt processing (pp) and generation (tg), ± sd.',
-              spec: throughputSpec({ title: 'Throughput (CPU, fp32)', rows: series, xTitle: 'parameters (total)', yTitle: 'tokens/s' }),
+              spec: throughputSpec({
+                title: `Throughput (${describeMeasurement(measurementFromRows(rows as unknown as Record<string, unknown>[]))})`,
+                rows: series,
+                xTitle: 'parameters (total)',
+                yTitle: 'tokens/s',
+              }),
             },
             {
               name: 'memory',
@@ -353,7 +233,7 @@ function throughputSection(rows: ThroughputRow[], plan: StudyPlan): ReportSectio
                 yTitle: 'MB',
                 rows: valid.flatMap((r) => [
                   { params: r.params_total, memory: r.peak_rss_bytes / 1e6, series: 'peak RSS (measured)', label: r.model },
-                  { params: r.params_total, memory: r.model_bytes / 1e6, series: 'model file (fp32)', label: r.model },
+                  { params: r.params_total, memory: r.model_bytes / 1e6, series: `model file (${r.dtype})`, label: r.model },
                 ]),
               }),
             },
@@ -366,7 +246,7 @@ function isoflopSection(s: IsoflopStudy): ReportSection {
   return {
     title: '4. IsoFLOP grid and compute-optimal allocation',
     text: [
-      'The ladder trained again at fixed compute budgets C (tokens D = C / 6N). Approach 3 fits L(N, D) = E + A/N^α + B/D^β to every run (sum of Huber δ = 1e-3 on log residuals); approach 2 fits a parabola in ln N per budget and a power law to the minima.',
+      `A deep-and-thin ladder trained at fixed compute budgets C (tokens D = C / 6N). Approach 3 fits L(N, D) = E + A/N^α + B/D^β to every run (${describeObjective(s.chinchilla)}); approach 2 fits a parabola in ln N per budget and a power law to the minima.`,
       c
         ? `Approach 3: E = ${fmt(c.E!)}, A = ${fmt(c.A!)}, B = ${fmt(c.B!)}, α = ${fmt(c.alpha!)}, β = ${fmt(c.beta!)} (loss in nats/token, N = total parameters).`
         : '',
@@ -400,35 +280,41 @@ function isoflopSection(s: IsoflopStudy): ReportSection {
   };
 }
 
+/** Perplexity change between two models of the original table, as the original study reported it (e.g. −2.98). */
+function observedDelta(o: OriginalStudy, from: string, to: string): number | null {
+  const a = o.rows.find((r) => r.model === from)?.perplexity;
+  const b = o.rows.find((r) => r.model === to)?.perplexity;
+  return a === undefined || b === undefined ? null : b - a;
+}
+
+function loadText(rows: ThroughputRow[]): string {
+  const loads = rows.map((r) => r.loadavg_1m).filter((v): v is number => typeof v === 'number');
+  return loads.length === 0 ? 'not recorded' : `${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}`;
+}
+
 /** Everything the study found, as the report's input (plain data, rendered by @scalewise/report). */
 export function studyReportInput(r: StudyResults): ReportInput {
   const e = r.original.analysis.exponent;
   const l = r.original.analysis.lossExponent;
-  const best = r.ladder.fits.find((f) => f.form === r.ladder.preferred);
   const tg125 = r.throughput.find((t) => t.model === 'mobilellm-125m');
   return {
     title: 'scalewise study: scaling laws of small language models',
     subtitle: `run ${r.runId}${r.plan.options.quick ? ' (quick)' : ''}`,
     summary: [
-      `MobileLLM PPL exponent b = ${fmt(e.b, 4)}, 95% t interval ${ci(e.ci.t)} (4 models, 2 dof); in loss units b = ${fmt(l?.b ?? Number.NaN, 4)}.`,
-      best
-        ? `Brown ladder (${r.ladder.runs.length} models): ${best.form} preferred by AICc; ${Object.entries(best.params)
-            .map(([k, v]) => `${k} = ${fmt(v, 3)}`)
-            .join(', ')}.`
-        : r.ladder.fits.length > 0
-          ? `Brown ladder (${r.ladder.runs.length} models): no preferred form — the AICc rule cannot tell ${r.ladder.fits.map((f) => f.form).join(' from ')} with this few models.`
-          : 'Brown ladder: no fit converged.',
+      `MobileLLM PPL exponent b = ${fmt(e.b, 4)}, 95% t interval ${ci(e.ci.t)} (${describeFitSize(r.original.analysis.n, e.dof)}); in loss units b = ${fmt(l?.b ?? Number.NaN, 4)}.`,
+      ...r.families.answers,
       tg125
-        ? `MobileLLM-125M shape on this CPU: tg ${fmt(tg125.tg_avg_ts ?? Number.NaN, 3)} ± ${fmt(tg125.tg_stddev_ts ?? Number.NaN, 2)} tokens/s, peak RSS ${fmt(tg125.peak_rss_bytes / 1e6, 4)} MB.`
+        ? `MobileLLM-125M shape on this machine (${describeMeasurement(measurementFromRows([tg125 as unknown as Record<string, unknown>]))}): tg ${fmt(tg125.tg_avg_ts ?? Number.NaN, 3)} ± ${fmt(tg125.tg_stddev_ts ?? Number.NaN, 2)} tokens/s, peak RSS ${fmt(tg125.peak_rss_bytes / 1e6, 4)} MB.`
         : '',
     ].filter(Boolean),
     sections: [
       originalSection(r.original),
-      ladderSection(r.ladder),
+      familiesSection(r.families, r.baselines, r.plan.options.quick),
       throughputSection(r.throughput, r.plan),
       ...(r.isoflop ? [isoflopSection(r.isoflop)] : []),
     ],
     config: r.plan as unknown as Record<string, unknown>,
     versions: r.versions,
+    measurement: measurementFromRows(r.throughput as unknown as Record<string, unknown>[]),
   };
 }

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { randomPresetFolder, runBenchIsolated, type BenchResult } from '@scalewise/eval';
 import { exportRunToOnnx } from '@scalewise/train';
 import type { ProgressEvent } from '../progress.js';
-import type { LadderRun } from './ladder.js';
 import type { StudyPlan } from './plan.js';
 
 export interface ThroughputRow {
@@ -22,12 +22,22 @@ export interface ThroughputRow {
   dtype: string;
   n_prompt: number;
   n_gen: number;
+  /** 1-minute load average when the measurement finished (other work on the machine slows it). */
+  loadavg_1m: number;
+}
+
+/** A trained run to measure: its folder (result.json and final checkpoint) and its counts. */
+export interface BenchTarget {
+  model: string;
+  out_dir: string;
+  params_total: number;
+  params_non_embedding: number;
 }
 
 /** The final checkpoint of a finished run, exported once as an ONNX model folder beside it. */
-async function exportRun(run: LadderRun): Promise<string> {
-  const dir = path.join(run.outDir, 'onnx-model');
-  if (!fs.existsSync(path.join(dir, 'config.json'))) await exportRunToOnnx(run.outDir, dir);
+async function exportRun(run: BenchTarget): Promise<string> {
+  const dir = path.join(run.out_dir, 'onnx-model');
+  if (!fs.existsSync(path.join(dir, 'config.json'))) await exportRunToOnnx(run.out_dir, dir);
   return dir;
 }
 
@@ -53,16 +63,17 @@ function row(
     dtype: r.dtype,
     n_prompt: r.pp?.n_prompt ?? 0,
     n_gen: r.tg?.n_gen ?? 0,
+    loadavg_1m: os.loadavg()[0]!,
   };
 }
 
 /**
- * Stage 3: llama-bench protocol (pp and tg tokens/s, peak RSS in a fresh process) on every trained ladder
- * model (exported to ONNX) and on random-weight MobileLLM shapes.
+ * Stage 3: llama-bench protocol (pp and tg tokens/s, peak RSS in a fresh process) on the largest trained model of
+ * each family (exported to ONNX) and on random-weight MobileLLM shapes.
  */
 export async function runThroughput(
   plan: StudyPlan,
-  runs: LadderRun[],
+  runs: BenchTarget[],
   onProgress: (event: ProgressEvent) => void,
 ): Promise<ThroughputRow[]> {
   const total = runs.length + plan.benchPresets.length;

@@ -23,7 +23,9 @@ describe('formatCell', () => {
 describe('markdownToHtml', () => {
   it('renders paragraphs, bullets and inline markup, escaping HTML', () => {
     const html = markdownToHtml('A **bold** `x<y` and *it*.\n\n- one\n- <script>two</script>');
-    expect(html).toBe('<p>A <strong>bold</strong> <code>x&lt;y</code> and <em>it</em>.</p>\n<ul><li>one</li><li>&lt;script&gt;two&lt;/script&gt;</li></ul>');
+    expect(html).toBe(
+      '<p>A <strong>bold</strong> <code>x&lt;y</code> and <em>it</em>.</p>\n<ul><li>one</li><li>&lt;script&gt;two&lt;/script&gt;</li></ul>',
+    );
   });
   it('escapes quotes for attributes', () => expect(escapeHtml(`"a'&`)).toBe('&quot;a&#39;&amp;'));
 });
@@ -37,7 +39,17 @@ describe('tables', () => {
   });
 });
 
-const fig = (name: string) => ({ name, spec: scalingFitSpec({ points: [{ x: 1, y: 1 }, { x: 10, y: 0.5 }], xTitle: 'N', yTitle: 'L' }) });
+const fig = (name: string) => ({
+  name,
+  spec: scalingFitSpec({
+    points: [
+      { x: 1, y: 1 },
+      { x: 10, y: 0.5 },
+    ],
+    xTitle: 'N',
+    yTitle: 'L',
+  }),
+});
 
 describe('reportHtml', () => {
   const input: ReportInput = {

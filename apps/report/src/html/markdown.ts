@@ -13,7 +13,11 @@ function inline(escaped: string): string {
  * `code`, **bold** and *italic*. All other characters are escaped, so no HTML passes through.
  */
 export function markdownToHtml(text: string): string {
-  const blocks = text.replace(/\r\n?/g, '\n').split(/\n\s*\n/).map((b) => b.trim()).filter((b) => b !== '');
+  const blocks = text
+    .replace(/\r\n?/g, '\n')
+    .split(/\n\s*\n/)
+    .map((b) => b.trim())
+    .filter((b) => b !== '');
   return blocks
     .map((block) => {
       const lines = block.split('\n').map((l) => l.trim());

@@ -10,7 +10,11 @@ import { REPORT_CSS } from './style.js';
 const FIGURE_ZOOM = 1.3;
 
 function slug(text: string, used: Set<string>): string {
-  const base = text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'section';
+  const base =
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'section';
   let id = base;
   for (let i = 2; used.has(id); i++) id = `${base}-${i}`;
   used.add(id);
@@ -22,10 +26,15 @@ export function tableHtml(table: ReportTable): string {
   const digits = table.digits ?? 4;
   const head = table.columns.map((c) => `<th scope="col">${escapeHtml(headerText(c, table.units?.[c]))}</th>`).join('');
   const body = table.rows
-    .map((row) => `<tr>${table.columns.map((c) => {
-      const v = row[c];
-      return `<td${typeof v === 'number' ? ' class="num"' : ''}>${escapeHtml(formatCell(v, digits))}</td>`;
-    }).join('')}</tr>`)
+    .map(
+      (row) =>
+        `<tr>${table.columns
+          .map((c) => {
+            const v = row[c];
+            return `<td${typeof v === 'number' ? ' class="num"' : ''}>${escapeHtml(formatCell(v, digits))}</td>`;
+          })
+          .join('')}</tr>`,
+    )
     .join('\n');
   const title = table.title ? `<h3>${escapeHtml(table.title)}</h3>\n` : '';
   const caption = table.caption ? `<caption>${escapeHtml(table.caption)}</caption>` : '';
@@ -43,7 +52,9 @@ function sectionHtml(section: ReportSection, id: string, svgs: ReadonlyMap<strin
     const files = `<span class="files">(<code>figures/${escapeHtml(fig.name)}.svg</code>, <code>.png</code>)</span>`;
     // Shown 1.3x larger than the SVG's natural size (figure text is then ~14 px), capped at the column width.
     const width = Math.round(svgSize(svg).width * FIGURE_ZOOM);
-    parts.push(`<figure class="figure" id="fig-${escapeHtml(fig.name)}" data-figure="${escapeHtml(fig.name)}">\n<div class="svg-wrap" style="width: ${width}px">${prefixSvgIds(svg, `${fig.name}-`)}</div>\n<figcaption>${caption}${files}</figcaption></figure>`);
+    parts.push(
+      `<figure class="figure" id="fig-${escapeHtml(fig.name)}" data-figure="${escapeHtml(fig.name)}">\n<div class="svg-wrap" style="width: ${width}px">${prefixSvgIds(svg, `${fig.name}-`)}</div>\n<figcaption>${caption}${files}</figcaption></figure>`,
+    );
   }
   parts.push('</section>');
   return parts.join('\n');
@@ -64,9 +75,12 @@ export function reportHtml(input: ReportInput, svgs: ReadonlyMap<string, string>
   ];
   const body: string[] = [`<h1>${escapeHtml(input.title)}</h1>`];
   if (input.subtitle) body.push(`<p class="subtitle">${escapeHtml(input.subtitle)}</p>`);
-  if (input.measurement) body.push(`<p class="subtitle measurement">Measured on: ${escapeHtml(describeMeasurement(input.measurement))}</p>`);
+  if (input.measurement)
+    body.push(`<p class="subtitle measurement">Measured on: ${escapeHtml(describeMeasurement(input.measurement))}</p>`);
   if (input.summary && input.summary.length > 0) {
-    body.push(`<div class="summary" id="summary"><strong>Summary</strong><ul>${input.summary.map((s) => `<li>${markdownToHtml(s).replace(/^<p>|<\/p>$/g, '')}</li>`).join('')}</ul></div>`);
+    body.push(
+      `<div class="summary" id="summary"><strong>Summary</strong><ul>${input.summary.map((s) => `<li>${markdownToHtml(s).replace(/^<p>|<\/p>$/g, '')}</li>`).join('')}</ul></div>`,
+    );
   }
   if (toc.length > 1) body.push(`<nav class="toc"><strong>Contents</strong><ol>${toc.join('')}</ol></nav>`);
   input.sections.forEach((s, i) => body.push(sectionHtml(s, ids[i] as string, svgs)));

@@ -7,8 +7,13 @@ import type { LoadedResults, ResultsTable } from './load.js';
 export const MAX_TABLE_ROWS = 200;
 
 const UNITS: Record<string, string> = {
-  val_loss: 'nats/token', loss: 'nats/token', final_train_loss: 'nats/token', train_loss: 'nats/token', eval_loss: 'nats/token',
-  val_bpb: 'bits/byte', bpb: 'bits/byte',
+  val_loss: 'nats/token',
+  loss: 'nats/token',
+  final_train_loss: 'nats/token',
+  train_loss: 'nats/token',
+  eval_loss: 'nats/token',
+  val_bpb: 'bits/byte',
+  bpb: 'bits/byte',
 };
 
 function stemFor(source: string, used: Set<string>): string {
@@ -47,14 +52,16 @@ export function resultsReportInput(results: LoadedResults, options: ResultsRepor
   const used = new Set<string>();
   const sections: ReportSection[] = results.tables.map((t) => {
     const { figures, fits, notes } = figuresForTable(t, stemFor(t.source, used));
-    const kinds = figures.length > 0 ? `${figures.length} figure${figures.length > 1 ? 's' : ''}` : 'no figure (no recognised size/metric columns)';
+    const kinds =
+      figures.length > 0 ? `${figures.length} figure${figures.length > 1 ? 's' : ''}` : 'no figure (no recognised size/metric columns)';
     const tables = [reportTable(t)];
     if (fits.length > 0) {
       tables.push({
         title: 'Power-law fits y = a·N^b (log-log OLS, descriptive)',
         columns: Object.keys(fits[0] as object),
         rows: fits,
-        caption: 'Fitted by @scalewise/laws fitPowerOls; t-based 95% CI of b on the dof shown (n − 2). A pure power law has no irreducible loss term; fit a saturating form with scalewise fit to compare.',
+        caption:
+          'Fitted by @scalewise/laws fitPowerOls; t-based 95% CI of b on the dof shown (n − 2). A pure power law has no irreducible loss term; fit a saturating form with scalewise fit to compare.',
       });
     }
     const text = [`\`${t.source}\`: ${t.rows.length} row${t.rows.length === 1 ? '' : 's'}, ${t.columns.length} columns; ${kinds}.`];

@@ -2,7 +2,10 @@ import type { Cell } from '../types.js';
 
 /** Lowercase, with every run of non-alphanumerics as one '_': "Model Size" → "model_size". */
 export function normalizeName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
 }
 
 /** A column role: accepted names (normalised) in order of preference, and how axes name it. */
@@ -21,7 +24,17 @@ const PARAM_TITLES: Record<string, string> = {
 
 export const ROLES = {
   params: {
-    aliases: ['params_non_embedding', 'non_embedding_params', 'params_total', 'total_params', 'num_params', 'n_params', 'params', 'parameters', 'model_size'],
+    aliases: [
+      'params_non_embedding',
+      'non_embedding_params',
+      'params_total',
+      'total_params',
+      'num_params',
+      'n_params',
+      'params',
+      'parameters',
+      'model_size',
+    ],
     title: (c: string) => PARAM_TITLES[normalizeName(c)] ?? `parameters (${c})`,
   },
   model: { aliases: ['model', 'model_name', 'name', 'run', 'run_id', 'id', 'label'], title: (c: string) => c },

@@ -41,7 +41,10 @@ describe('formatCsv (issue #20: no formula injection in CSV exports)', () => {
   });
 
   it('round-trips through parseCsv: numbers stay numbers, formula text comes back as inert text', () => {
-    const rows = [{ name: '=cmd|"/c calc"!A1', loss: -1.5, note: '@x', params: 1e6 }, { name: 'ok, fine', loss: 2, note: null, params: 5 }];
+    const rows = [
+      { name: '=cmd|"/c calc"!A1', loss: -1.5, note: '@x', params: 1e6 },
+      { name: 'ok, fine', loss: 2, note: null, params: 5 },
+    ];
     const text = formatCsv(rows);
     expect(text.split('\n')[0]).toBe('name,loss,note,params');
     const back = parseCsv(text, 'x.csv');

@@ -40,7 +40,14 @@ export function describeMeasurement(m: MeasurementRecord | null | undefined): st
  */
 export function measurementFromRows(rows: ReadonlyArray<Record<string, unknown>>): MeasurementRecord {
   const distinct = (key: string): string | undefined => {
-    const values = [...new Set(rows.map((r) => r[key]).filter((v) => known(v as string | number | undefined)).map(String))];
+    const values = [
+      ...new Set(
+        rows
+          .map((r) => r[key])
+          .filter((v) => known(v as string | number | undefined))
+          .map(String),
+      ),
+    ];
     return values.length > 0 ? values.join('/') : undefined;
   };
   const out: MeasurementRecord = {};

@@ -10,7 +10,10 @@ import type { ResultsTable } from './load.js';
 type Row = Record<string, Cell>;
 
 const num = (v: Cell): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const pos = (v: Cell): number | undefined => { const n = num(v); return n !== undefined && n > 0 ? n : undefined; };
+const pos = (v: Cell): number | undefined => {
+  const n = num(v);
+  return n !== undefined && n > 0 ? n : undefined;
+};
 const text = (v: Cell): string => (v === null || v === undefined ? '' : String(v));
 
 /** Quality metric columns present in a table (numeric), in METRICS order. */
@@ -112,7 +115,12 @@ export function figuresForTable(table: ResultsTable, stem: string): TableAnalysi
         figures.push({
           name: `${stem}-isoflop`,
           caption: `IsoFLOP view: ${m.column} against ${params} at each compute budget (${flops}, rounded to 2 significant digits); diamonds mark the measured optimum of each budget.`,
-          spec: isoflopSpec({ title: `IsoFLOP: ${table.source}`, rows: rows.filter((r) => budgets.includes(r.flops)), xTitle: ROLES.params.title(params), yTitle: m.title }),
+          spec: isoflopSpec({
+            title: `IsoFLOP: ${table.source}`,
+            rows: rows.filter((r) => budgets.includes(r.flops)),
+            xTitle: ROLES.params.title(params),
+            yTitle: m.title,
+          }),
         });
       }
     }
@@ -134,12 +142,17 @@ export function figuresForTable(table: ResultsTable, stem: string): TableAnalysi
         spec: throughputSpec({ title: `Throughput: ${table.source}`, rows: tputRows, xTitle: ROLES.params.title(params) }),
       });
     }
-    const memRows = memoryColumns(table.columns).filter((m) => isNumericColumn(table.rows, m.column)).flatMap((m) =>
-      table.rows.flatMap((r) => {
-        const n = pos(r[params]);
-        const v = pos(r[m.column]);
-        return n !== undefined && v !== undefined ? [{ params: n, memory: v * m.toMB, series: m.column, label: table.rows.length <= 12 ? labelOf(r) : '' }] : [];
-      }));
+    const memRows = memoryColumns(table.columns)
+      .filter((m) => isNumericColumn(table.rows, m.column))
+      .flatMap((m) =>
+        table.rows.flatMap((r) => {
+          const n = pos(r[params]);
+          const v = pos(r[m.column]);
+          return n !== undefined && v !== undefined
+            ? [{ params: n, memory: v * m.toMB, series: m.column, label: table.rows.length <= 12 ? labelOf(r) : '' }]
+            : [];
+        }),
+      );
     if (memRows.length > 0) {
       figures.push({
         name: `${stem}-memory`,

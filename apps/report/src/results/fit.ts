@@ -26,7 +26,10 @@ export function powerFit(points: readonly MeasuredPoint[], metric: string): Powe
   if (new Set(xs).size !== xs.length) return { skipped: `${metric}: not fitted, several rows share a model size (mixed token budgets?)` };
   if (points.length < 3) return { skipped: `${metric}: not fitted, a power law with an interval needs ≥ 3 sizes, found ${points.length}` };
   try {
-    const fit = fitPowerOls(xs, points.map((p) => p.y));
+    const fit = fitPowerOls(
+      xs,
+      points.map((p) => p.y),
+    );
     const a = fit.params.a as number;
     const b = fit.params.b as number;
     const [lo, hi] = fit.ci.b ?? [Number.NaN, Number.NaN];

@@ -54,7 +54,9 @@ function tableOf(source: string, records: Record<string, unknown>[]): ResultsTab
 export function tablesFromJson(source: string, value: unknown): ResultsTable[] {
   if (Array.isArray(value)) {
     if (value.length > 0 && value.every(isRecord)) return [tableOf(source, value)];
-    throw new ReportInputError(`${source}: expected an array of objects, found an array of ${value.length === 0 ? 'nothing' : typeof value[0]}`);
+    throw new ReportInputError(
+      `${source}: expected an array of objects, found an array of ${value.length === 0 ? 'nothing' : typeof value[0]}`,
+    );
   }
   if (!isRecord(value)) throw new ReportInputError(`${source}: expected a JSON object or an array of objects, found ${typeof value}`);
   const tables: ResultsTable[] = [];
@@ -82,7 +84,8 @@ function parseJsonl(text: string, source: string): ResultsTable {
     } catch (error) {
       throw new ReportInputError(`${source}: line ${i + 1} is not valid JSON: ${(error as Error).message}`, { cause: error });
     }
-    if (!isRecord(v)) throw new ReportInputError(`${source}: line ${i + 1} must be a JSON object, found ${Array.isArray(v) ? 'an array' : typeof v}`);
+    if (!isRecord(v))
+      throw new ReportInputError(`${source}: line ${i + 1} must be a JSON object, found ${Array.isArray(v) ? 'an array' : typeof v}`);
     records.push(v);
   });
   if (records.length === 0) throw new ReportInputError(`${source}: no JSON lines found`);
@@ -131,7 +134,8 @@ export async function loadResultsDir(dir: string): Promise<LoadedResults> {
   } catch (error) {
     throw new ReportInputError(`results directory '${dir}' does not exist`, { cause: error });
   }
-  if (!info.isDirectory()) throw new ReportInputError(`'${dir}' is not a directory; expected a results directory with *.csv, *.json or *.jsonl files`);
+  if (!info.isDirectory())
+    throw new ReportInputError(`'${dir}' is not a directory; expected a results directory with *.csv, *.json or *.jsonl files`);
   const out: LoadedResults = { dir, tables: [], skipped: [] };
   for (const path of await listFiles(dir, 0)) {
     const source = relative(dir, path);
@@ -144,7 +148,10 @@ export async function loadResultsDir(dir: string): Promise<LoadedResults> {
       const text = await readFile(path, 'utf8');
       if (basename(path) === 'config.json' && out.config === undefined) {
         const v: unknown = JSON.parse(text);
-        if (isRecord(v)) { out.config = v; continue; }
+        if (isRecord(v)) {
+          out.config = v;
+          continue;
+        }
       }
       out.tables.push(...parseResultsFile(source, text));
     } catch (error) {

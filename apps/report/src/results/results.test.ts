@@ -9,15 +9,32 @@ import { figuresForTable } from './figures.js';
 import { loadResultsDir, tablesFromJson, type ResultsTable } from './load.js';
 
 // The original study's table from @scalewise/laws (its only copy), written as the study's results.csv.
-const MOBILELLM_CSV = ['model_name,num_params,perplexity,tokens_per_second,peak_memory_mb',
-  ...datasets.mobilellm.map((r) => [r.model_name, r.num_params, r.perplexity, r.tokens_per_second, r.peak_memory_mb].join(','))].join('\n') + '\n';
+const MOBILELLM_CSV =
+  [
+    'model_name,num_params,perplexity,tokens_per_second,peak_memory_mb',
+    ...datasets.mobilellm.map((r) => [r.model_name, r.num_params, r.perplexity, r.tokens_per_second, r.peak_memory_mb].join(',')),
+  ].join('\n') + '\n';
 
 const sweepRow = (model: string, n: number, tokens: number, flops: number, loss: number) =>
-  JSON.stringify({ model, params_total: n * 1.2, params_non_embedding: n, tokens, flops, final_train_loss: loss - 0.1, val_loss: loss, val_bpb: loss / Math.LN2 / 4, wall_s: 10 });
+  JSON.stringify({
+    model,
+    params_total: n * 1.2,
+    params_non_embedding: n,
+    tokens,
+    flops,
+    final_train_loss: loss - 0.1,
+    val_loss: loss,
+    val_bpb: loss / Math.LN2 / 4,
+    wall_s: 10,
+  });
 
 let dir: string;
-beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'scalewise-results-')); });
-afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'scalewise-results-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 const values = (spec: unknown) => (spec as { data: { values: Array<Record<string, unknown>> } }).data.values;
 
@@ -25,14 +42,25 @@ describe('loadResultsDir', () => {
   it('reads CSV, JSONL and JSON (nested too), skips unparsable files, takes config.json as config', async () => {
     await writeFile(join(dir, 'models.csv'), MOBILELLM_CSV);
     await mkdir(join(dir, 'results'));
-    await writeFile(join(dir, 'results', 'results.jsonl'), [sweepRow('a', 1e5, 1e6, 6e11, 4), sweepRow('b', 2e5, 1e6, 1.2e12, 3.7)].join('\n'));
-    await writeFile(join(dir, 'results', 'bench.json'), JSON.stringify({ threads: 2, results: [{ params: 1e5, pp: { mean: 900, sd: 30 } }] }));
+    await writeFile(
+      join(dir, 'results', 'results.jsonl'),
+      [sweepRow('a', 1e5, 1e6, 6e11, 4), sweepRow('b', 2e5, 1e6, 1.2e12, 3.7)].join('\n'),
+    );
+    await writeFile(
+      join(dir, 'results', 'bench.json'),
+      JSON.stringify({ threads: 2, results: [{ params: 1e5, pp: { mean: 900, sd: 30 } }] }),
+    );
     await writeFile(join(dir, 'config.json'), JSON.stringify({ steps: 100 }));
     await writeFile(join(dir, 'broken.json'), '{nope');
     await mkdir(join(dir, 'figures'));
     await writeFile(join(dir, 'figures', 'ignored.csv'), 'a\n1\n');
     const r = await loadResultsDir(dir);
-    expect(r.tables.map((t) => t.source)).toEqual(['models.csv', 'results/bench.json', 'results/bench.json#results', 'results/results.jsonl']);
+    expect(r.tables.map((t) => t.source)).toEqual([
+      'models.csv',
+      'results/bench.json',
+      'results/bench.json#results',
+      'results/results.jsonl',
+    ]);
     expect(r.tables[2]?.columns).toEqual(['params', 'pp.mean', 'pp.sd']);
     expect(r.config).toEqual({ steps: 100 });
     expect(r.skipped.map((s) => s.file)).toEqual(['broken.json']);
@@ -75,7 +103,9 @@ describe('figuresForTable', () => {
   });
 
   it('sweep JSONL: uses non-embedding params, one figure per metric, IsoFLOP when budgets have ≥ 3 sizes', () => {
-    const rows = [1e12, 1e13].flatMap((c) => [1e5, 3e5, 1e6].map((n, i) => JSON.parse(sweepRow(`m${i}`, n, c / (6 * n), c * (1 + 1e-9), 4 - i * 0.1 - Math.log10(c) / 10))));
+    const rows = [1e12, 1e13].flatMap((c) =>
+      [1e5, 3e5, 1e6].map((n, i) => JSON.parse(sweepRow(`m${i}`, n, c / (6 * n), c * (1 + 1e-9), 4 - i * 0.1 - Math.log10(c) / 10))),
+    );
     const table: ResultsTable = { source: 'results.jsonl', columns: Object.keys(rows[0]), rows };
     const { figures: figs, notes } = figuresForTable(table, 'r');
     expect(notes.some((n) => /several rows share a model size/.test(n))).toBe(true);
@@ -95,7 +125,11 @@ describe('figuresForTable', () => {
   });
 
   it('bench JSON: throughput with sd from the paired column', () => {
-    const table: ResultsTable = { source: 'bench.json', columns: ['params', 'tg.tokens_per_s.mean', 'tg.tokens_per_s.sd'], rows: [{ params: 1e6, 'tg.tokens_per_s.mean': 50, 'tg.tokens_per_s.sd': 2 }] };
+    const table: ResultsTable = {
+      source: 'bench.json',
+      columns: ['params', 'tg.tokens_per_s.mean', 'tg.tokens_per_s.sd'],
+      rows: [{ params: 1e6, 'tg.tokens_per_s.mean': 50, 'tg.tokens_per_s.sd': 2 }],
+    };
     const [fig] = figuresForTable(table, 'b').figures;
     expect(values(fig?.spec)[0]).toMatchObject({ mean: 50, sd: 2, lower: 48, upper: 52 });
   });

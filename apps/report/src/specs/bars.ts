@@ -34,7 +34,10 @@ export function diminishingReturnsSpec(input: DiminishingReturnsInput): VegaLite
   });
   const x = { field: 'label', type: 'nominal', title: input.xTitle ?? null, sort: null, axis: { labelAngle: 0, labelLimit: 160 } };
   const layer: Record<string, unknown>[] = [
-    { mark: { type: 'bar', color: '#56B4E9', width: { band: 0.6 } }, encoding: { x, y: { field: 'value', type: 'quantitative', title: input.yTitle } } },
+    {
+      mark: { type: 'bar', color: '#56B4E9', width: { band: 0.6 } },
+      encoding: { x, y: { field: 'value', type: 'quantitative', title: input.yTitle } },
+    },
   ];
   if (values.some((v) => v.lower !== undefined)) {
     layer.push({

@@ -1,4 +1,13 @@
-import { colorScale, spec, quantAxis, requireFinite, requirePositive, requireRows, type FigureOptions, type VegaLiteSpec } from './common.js';
+import {
+  colorScale,
+  spec,
+  quantAxis,
+  requireFinite,
+  requirePositive,
+  requireRows,
+  type FigureOptions,
+  type VegaLiteSpec,
+} from './common.js';
 
 /** A throughput measurement: mean ± sample sd over repetitions, for one model and one test (e.g. pp512, tg128). */
 export interface ThroughputRow {
@@ -37,7 +46,15 @@ export function throughputSpec(input: ThroughputInput): VegaLiteSpec {
     const sd = r.sd === undefined ? 0 : requireFinite(fig, i, 'sd', r.sd);
     // A log axis cannot show a bar reaching zero: clip the lower end at a tenth of the mean.
     const lower = yLog ? Math.max(mean - sd, mean / 10) : mean - sd;
-    return { params: requirePositive(fig, i, 'params', r.params), mean, sd, lower, upper: mean + sd, series: r.series ?? 'throughput', label: r.label ?? '' };
+    return {
+      params: requirePositive(fig, i, 'params', r.params),
+      mean,
+      sd,
+      lower,
+      upper: mean + sd,
+      series: r.series ?? 'throughput',
+      label: r.label ?? '',
+    };
   });
   const series = seriesOrder(input.rows, 'throughput');
   const yTitle = input.yTitle ?? 'throughput (tokens/s)';
@@ -46,11 +63,17 @@ export function throughputSpec(input: ThroughputInput): VegaLiteSpec {
   const color = { field: 'series', type: 'nominal', title: 'test', scale: colorScale(series), sort: series };
   const layer: Record<string, unknown>[] = [
     { mark: { type: 'line', strokeWidth: 1.2, opacity: 0.6 }, encoding: { x, y, color, order: { field: 'params', type: 'quantitative' } } },
-    { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x, y: { ...quantAxis('lower', yTitle, yLog, false) }, y2: { field: 'upper' }, color } },
+    {
+      mark: { type: 'rule', strokeWidth: 1.5 },
+      encoding: { x, y: { ...quantAxis('lower', yTitle, yLog, false) }, y2: { field: 'upper' }, color },
+    },
     { mark: { type: 'point', filled: true, opacity: 1, size: 60 }, encoding: { x, y, color } },
   ];
   if (values.some((v) => v.label)) {
-    layer.push({ mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 10, color: '#333333' }, encoding: { x, y, text: { field: 'label' } } });
+    layer.push({
+      mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 10, color: '#333333' },
+      encoding: { x, y, text: { field: 'label' } },
+    });
   }
   return spec(input, { data: { values }, layer });
 }
@@ -91,7 +114,10 @@ export function memorySpec(input: MemoryInput): VegaLiteSpec {
     { mark: { type: 'point', filled: true, opacity: 1, size: 60 }, encoding: { x, y, color } },
   ];
   if (values.some((v) => v.label)) {
-    layer.push({ mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 10, color: '#333333' }, encoding: { x, y, text: { field: 'label' } } });
+    layer.push({
+      mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 10, color: '#333333' },
+      encoding: { x, y, text: { field: 'label' } },
+    });
   }
   return spec(input, { data: { values }, layer });
 }

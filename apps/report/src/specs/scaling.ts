@@ -1,5 +1,14 @@
 import type { CurvePoint } from './curves.js';
-import { colorScale, spec, quantAxis, requireFinite, requirePositive, requireRows, type FigureOptions, type VegaLiteSpec } from './common.js';
+import {
+  colorScale,
+  spec,
+  quantAxis,
+  requireFinite,
+  requirePositive,
+  requireRows,
+  type FigureOptions,
+  type VegaLiteSpec,
+} from './common.js';
 
 /** A measured model: x (e.g. non-embedding params), y (e.g. loss in nats/token), optional text label. */
 export interface MeasuredPoint {
@@ -46,7 +55,8 @@ export function scalingFitSpec(input: ScalingFitInput): VegaLiteSpec {
   requireRows(FIG, input.points);
   const xLog = input.xLog ?? true;
   const yLog = input.yLog ?? true;
-  const check = (row: number, field: string, v: unknown, log: boolean) => (log ? requirePositive(FIG, row, field, v) : requireFinite(FIG, row, field, v));
+  const check = (row: number, field: string, v: unknown, log: boolean) =>
+    log ? requirePositive(FIG, row, field, v) : requireFinite(FIG, row, field, v);
   const measured = input.pointsName ?? 'measured';
   const values: Record<string, unknown>[] = [];
   input.points.forEach((p, i) => {
@@ -57,7 +67,12 @@ export function scalingFitSpec(input: ScalingFitInput): VegaLiteSpec {
   if (input.fit) {
     series.push(input.fit.name);
     input.fit.curve.forEach((p, i) => {
-      const row: Record<string, unknown> = { kind: 'fit', series: input.fit?.name, x: check(i, 'fit.x', p.x, xLog), y: check(i, 'fit.y', p.y, yLog) };
+      const row: Record<string, unknown> = {
+        kind: 'fit',
+        series: input.fit?.name,
+        x: check(i, 'fit.x', p.x, xLog),
+        y: check(i, 'fit.y', p.y, yLog),
+      };
       if (p.lower !== undefined && p.upper !== undefined) {
         row.lower = check(i, 'fit.lower', p.lower, yLog);
         row.upper = check(i, 'fit.upper', p.upper, yLog);
@@ -67,7 +82,9 @@ export function scalingFitSpec(input: ScalingFitInput): VegaLiteSpec {
   }
   for (const ref of input.references ?? []) {
     series.push(ref.name);
-    ref.points.forEach((p, i) => values.push({ kind: 'ref', series: ref.name, x: check(i, `${ref.name}.x`, p.x, xLog), y: check(i, `${ref.name}.y`, p.y, yLog) }));
+    ref.points.forEach((p, i) =>
+      values.push({ kind: 'ref', series: ref.name, x: check(i, `${ref.name}.x`, p.x, xLog), y: check(i, `${ref.name}.y`, p.y, yLog) }),
+    );
   }
   const x = quantAxis('x', input.xTitle, xLog);
   const y = quantAxis('y', input.yTitle, yLog, false);
@@ -91,7 +108,11 @@ export function scalingFitSpec(input: ScalingFitInput): VegaLiteSpec {
   if ((input.fit?.curve.length ?? 0) > 0) {
     layer.push({ transform: [{ filter: "datum.kind === 'fit'" }], mark: { type: 'line' }, encoding: { x, y, color } });
   }
-  layer.push({ transform: [{ filter: "datum.kind === 'point'" }], mark: { type: 'point', filled: true, opacity: 1, size: 70 }, encoding: { x, y, color } });
+  layer.push({
+    transform: [{ filter: "datum.kind === 'point'" }],
+    mark: { type: 'point', filled: true, opacity: 1, size: 70 },
+    encoding: { x, y, color },
+  });
   if (input.points.some((p) => p.label)) {
     layer.push({
       transform: [{ filter: "datum.kind === 'point'" }],

@@ -1,4 +1,13 @@
-import { colorScale, spec, quantAxis, requireFinite, requirePositive, requireRows, type FigureOptions, type VegaLiteSpec } from './common.js';
+import {
+  colorScale,
+  spec,
+  quantAxis,
+  requireFinite,
+  requirePositive,
+  requireRows,
+  type FigureOptions,
+  type VegaLiteSpec,
+} from './common.js';
 
 /** One logged point of a training run: which model, where in training, what loss. */
 export interface LossCurveRow {

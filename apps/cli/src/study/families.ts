@@ -1,0 +1,277 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { writeFileAtomic } from '@scalewise/core/node';
+import { analyzeFamilies, describeComparison, type FamilyAnalysis } from '@scalewise/laws';
+import {
+  estimateStudySeconds,
+  measureStepThroughput,
+  planFamilyStudy,
+  validateRun,
+  type FamilyStudyPlan,
+  type PlannedRun,
+  type StepThroughput,
+} from '@scalewise/train';
+import { runTrainingJob } from '@scalewise/train/internals';
+import type { ProgressEvent } from '../progress.js';
+import type { StudyPlan } from './plan.js';
+
+/** One trained and validated run (a row of `results/families.json`, contract fields first). */
+export interface FamilyRunRecord {
+  id: string;
+  seed: number;
+  params_non_embedding: number;
+  params_total: number;
+  tokens: number;
+  steps: number;
+  val_loss_nats: number;
+  val_loss_ci: [number, number];
+  val_bpb: number;
+  val_tokens: number;
+  val_bpb_ci: [number, number];
+  val_documents: number;
+  family: string;
+  kind: PlannedRun['kind'];
+  size_index: number;
+  lr: number;
+  batch_size: number;
+  warmup: number;
+  tokens_per_param: number;
+  train_flops: number;
+  final_train_loss: number;
+  wall_s: number;
+  engine: string;
+  model: string;
+  config_hash: string;
+  out_dir: string;
+}
+
+export interface FamilyResult {
+  name: string;
+  /** The learning rate chosen by the sweep at the smallest size (lowest validation loss). */
+  lr: number;
+  lr_sweep: { lr: number; val_loss_nats: number; val_loss_ci: [number, number] }[];
+  /** Runs the fits use: the chosen sweep run, main runs and seed replicates (other sweep runs are in lr_sweep). */
+  runs: FamilyRunRecord[];
+}
+
+export interface FamiliesStudy {
+  rule: string;
+  estimate: { runs: number; total_flops: number; seconds: number; throughput_flops_per_s: number; measured_on: string };
+  families: FamilyResult[];
+  analysis: FamilyAnalysis;
+  /** One sentence per pair of families. */
+  answers: string[];
+  seed_sd_nats: number | null;
+  wall_s: number;
+  machine: { cpus: number; parallel_runs: number; loadavg_before: number[]; loadavg_after: number[] };
+}
+
+/** Map with at most `limit` calls in flight, results in input order. */
+async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 12);
+
+function trainingConfig(run: PlannedRun, lr: number, plan: StudyPlan): Record<string, unknown> {
+  return {
+    model: run.config,
+    data: { corpus: 'brown', tokenizer: 'byte', seq: plan.families.seq },
+    steps: run.steps,
+    batchSize: run.batchSize,
+    optimizer: { lr },
+    schedule: { kind: 'cosine', warmup: run.warmup, floor: 0.1 },
+    // The trainer's own end-of-run check stays cheap: the whole-split validation runs after it (validateRun).
+    eval: { every: 0, batches: 1 },
+    checkpoint: { every: 0, keep: 1 },
+    seed: plan.options.seed + run.seed,
+    engine: plan.options.engine,
+  };
+}
+
+function readRecords(file: string): FamilyRunRecord[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as FamilyRunRecord];
+      } catch {
+        return []; // a torn line: that run is trained again
+      }
+    });
+}
+
+/**
+ * Measured throughput: 3 timed steps of the smallest and of the largest model; each run's time uses the throughput
+ * interpolated log-log at its size, with `parallel` runs side by side.
+ */
+export async function estimatePlan(
+  plan: StudyPlan,
+  parallel: number,
+): Promise<{ plan: FamilyStudyPlan; measuredOn: string; seconds: number }> {
+  const draft = planFamilyStudy(plan.families);
+  const bySize = [...draft.runs].sort((a, b) => a.nonEmbeddingParams - b.nonEmbeddingParams);
+  const measured: StepThroughput[] = [];
+  for (const run of [bySize[0]!, bySize.at(-1)!]) {
+    measured.push(
+      await measureStepThroughput(run.config, {
+        batchSize: run.batchSize,
+        seq: plan.families.seq,
+        engine: plan.options.engine,
+        ...(plan.options.threads ? { threads: plan.options.threads } : {}),
+      }),
+    );
+  }
+  const points = [bySize[0]!, bySize.at(-1)!].map((r, i) => ({
+    params: r.nonEmbeddingParams,
+    flopsPerSecond: measured[i]!.flopsPerSecond,
+  }));
+  const seconds = estimateStudySeconds(draft.runs, points, parallel);
+  const measuredOn = `3 timed training steps each of ${bySize[0]!.config.name} (${(measured[0]!.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s) and ${bySize.at(-1)!.config.name} (${(measured[1]!.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s), interpolated log-log in size, ${parallel} run${parallel === 1 ? '' : 's'} side by side`;
+  return { plan: planFamilyStudy({ ...plan.families, throughput: draft.totalFlops / seconds }), measuredOn, seconds };
+}
+
+/**
+ * Stage: the family comparison. Per family, the LR sweep at the smallest size, then every other run at the chosen
+ * LR; each run is validated on the whole validation split (document bootstrap). Runs are resumable: a finished run
+ * (same id and config) is read from `families/results.jsonl`, an interrupted one resumes from its checkpoint.
+ */
+export async function runFamiliesStudy(
+  plan: StudyPlan,
+  outDir: string,
+  log: (line: string) => void,
+  onProgress: (event: ProgressEvent) => void,
+): Promise<FamiliesStudy> {
+  const started = performance.now();
+  const loadBefore = os.loadavg();
+  // Independent runs side by side, one engine thread each (the native engine's measured fastest here).
+  const parallel = Math.max(1, Math.min(plan.parallelRuns, os.cpus().length));
+  const { plan: fp, measuredOn } = await estimatePlan(plan, parallel);
+  log(
+    `[families] plan: ${fp.runs.length} runs (${plan.families.families.join(', ')}), ${fp.totalFlops.toExponential(2)} FLOP (train ${fp.trainFlops.toExponential(2)} + validation ${fp.validationFlops.toExponential(2)}), estimated ${(fp.estimatedSeconds / 60).toFixed(1)} min at an effective ${(fp.options.throughput / 1e9).toFixed(2)} GFLOP/s (${measuredOn}; load ${loadBefore.map((l) => l.toFixed(2)).join(' ')})`,
+  );
+  const dir = path.join(outDir, 'families');
+  const resultsFile = path.join(dir, 'results.jsonl');
+  const done = new Map(readRecords(resultsFile).map((r) => [`${r.id}:${r.config_hash}`, r]));
+  const threads = plan.options.threads;
+  let finished = 0;
+  let appending = Promise.resolve();
+  const runOne = async (run: PlannedRun, lr: number): Promise<FamilyRunRecord> => {
+    const config = trainingConfig(run, lr, plan);
+    const configHash = hashOf(config);
+    const cached = done.get(`${run.id}:${configHash}`);
+    onProgress({ stage: 'families', done: finished, total: fp.runs.length, unit: 'runs', detail: run.id });
+    if (cached) {
+      finished++;
+      return cached;
+    }
+    const runDir = path.join(dir, 'runs', `${run.id}-${configHash}`);
+    const row = await runTrainingJob({ id: run.id, config, outDir: runDir }, { onProgress, ...(threads ? { threads } : {}) });
+    if (row.interrupted) throw new Error(`training was interrupted in run ${run.id}; re-run the same command to resume`);
+    const v = await validateRun(runDir, {
+      resamples: plan.validationResamples,
+      seed: plan.options.seed,
+      ...(threads ? { threads } : {}),
+      ...(plan.families.validationTokens ? { maxTokens: plan.families.validationTokens } : {}),
+    });
+    const record: FamilyRunRecord = {
+      id: run.id,
+      seed: plan.options.seed + run.seed,
+      params_non_embedding: row.params_non_embedding,
+      params_total: row.params_total,
+      tokens: row.tokens,
+      steps: row.result.steps,
+      val_loss_nats: v.loss_nats,
+      val_loss_ci: v.loss_ci,
+      val_bpb: v.bpb,
+      val_tokens: v.tokens,
+      val_bpb_ci: v.bpb_ci,
+      val_documents: v.documents,
+      family: run.family,
+      kind: run.kind,
+      size_index: run.sizeIndex,
+      lr,
+      batch_size: run.batchSize,
+      warmup: run.warmup,
+      tokens_per_param: row.tokens / row.params_non_embedding,
+      train_flops: row.flops,
+      final_train_loss: row.final_train_loss,
+      wall_s: row.wall_s,
+      engine: row.engine,
+      model: row.model,
+      config_hash: configHash,
+      out_dir: runDir,
+    };
+    // Appends are serialised: two runs finishing together must not both rewrite the file from the same old text.
+    appending = appending.then(async () => {
+      const existing = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '';
+      await writeFileAtomic(resultsFile, `${existing}${JSON.stringify(record)}\n`);
+    });
+    await appending;
+    log(
+      `[families] ${run.id}: ${v.loss_nats.toFixed(4)} nats/token [${v.loss_ci[0].toFixed(4)}, ${v.loss_ci[1].toFixed(4)}], ${v.bpb.toFixed(3)} bits/byte on ${v.tokens} validation tokens (${row.wall_s.toFixed(1)} s training)`,
+    );
+    finished++;
+    return record;
+  };
+
+  const families: FamilyResult[] = [];
+  for (const name of plan.families.families) {
+    const runs = fp.runs.filter((r) => r.family === name);
+    const sweep = await mapPool(
+      runs.filter((r) => r.kind === 'lr-sweep'),
+      parallel,
+      (run) => runOne(run, run.lr as number),
+    );
+    const best = sweep.reduce((a, b) => (b.val_loss_nats < a.val_loss_nats ? b : a));
+    // Largest first, so the longest runs do not end up alone at the end.
+    const others = runs.filter((r) => r.kind !== 'lr-sweep').sort((a, b) => b.trainFlops - a.trainFlops);
+    const rest = await mapPool(others, parallel, (run) => runOne(run, best.lr));
+    families.push({
+      name,
+      lr: best.lr,
+      lr_sweep: sweep.map((r) => ({ lr: r.lr, val_loss_nats: r.val_loss_nats, val_loss_ci: r.val_loss_ci })),
+      runs: [best, ...rest].sort((a, b) => a.params_non_embedding - b.params_non_embedding || a.seed - b.seed),
+    });
+  }
+  onProgress({ stage: 'families', done: fp.runs.length, total: fp.runs.length, unit: 'runs' });
+  const analysis = analyzeFamilies(
+    families.map((f) => ({ name: f.name, N: f.runs.map((r) => r.params_non_embedding), y: f.runs.map((r) => r.val_loss_nats) })),
+    { resamples: plan.comparisonResamples, seed: plan.options.seed },
+  );
+  const alphaCi = (name: string): [number, number] => {
+    const ci = analysis.families.find((f) => f.name === name)?.forms.fits.find((f) => f.form === 'power')?.ci.b;
+    return ci ? [-ci[1], -ci[0]] : [Number.NaN, Number.NaN];
+  };
+  const answers = analysis.comparisons.map((c) => describeComparison(c, { a: alphaCi(c.families[0]), b: alphaCi(c.families[1]) }));
+  const estimate = {
+    runs: fp.runs.length,
+    total_flops: fp.totalFlops,
+    seconds: fp.estimatedSeconds,
+    throughput_flops_per_s: fp.options.throughput,
+    measured_on: measuredOn,
+  };
+  return {
+    rule: fp.rule,
+    estimate,
+    families,
+    analysis,
+    answers,
+    seed_sd_nats: analysis.seedSd,
+    wall_s: (performance.now() - started) / 1000,
+    machine: { cpus: os.cpus().length, parallel_runs: parallel, loadavg_before: loadBefore, loadavg_after: os.loadavg() },
+  };
+}
