@@ -17,9 +17,11 @@ import { runThroughput } from '../study/throughput.js';
 import { studyVersions } from '../study/versions.js';
 import { intFlag } from './int-flag.js';
 
-const HELP = `scalewise study — the whole scaling study, offline, end to end
+const HELP =
+  `scalewise study — the whole scaling study, offline, end to end
 
-Usage: scalewise study [--quick] [--families a,b,...] [--scale K] [--isoflop] [--out DIR] [--seed S] [--engine native|reference] [--threads N] [--no-png] [--json]
+Usage: scalewise study [--quick] [--families a,b,...] [--scale K] [--isoflop] [--out DIR] [--seed S] [--engine native|reference] ` +
+  `[--threads N] [--no-png] [--json]
 
 Stages (each resumable: a re-run with the same options reuses finished stages and training runs):
   1. the original MobileLLM study, refitted with intervals, in matching units, vs Kaplan
@@ -88,7 +90,9 @@ const command: Command = {
     };
     const plan = studyPlan(options);
     planFamilyStudy(plan.families); // a plan that cannot be built is refused here, before any stage
-    const runId = `${options.quick ? 'quick' : 'study'}-s${options.seed}-${createHash('sha256').update(JSON.stringify(plan)).digest('hex').slice(0, 8)}`;
+    const runId =
+      `${options.quick ? 'quick' : 'study'}-s${options.seed}-` +
+      `${createHash('sha256').update(JSON.stringify(plan)).digest('hex').slice(0, 8)}`;
     const outDir = path.resolve(io.cwd, values.out ?? path.join('scalewise-out', runId));
     const { checkOutputFolder } = await import('@scalewise/data');
     checkOutputFolder(outDir, '--out');
@@ -218,15 +222,29 @@ const command: Command = {
       return EXIT_OK;
     }
     const lines = [
-      `MobileLLM (${original.analysis.n} models): PPL = ${e.a.toFixed(1)} · N^${e.b.toFixed(5)}, R² = ${(e.r2 ?? Number.NaN).toFixed(5)}; b 95% CI [${e.ci.t[0].toFixed(3)}, ${e.ci.t[1].toFixed(3)}] (t, ${e.dof} dof); loss-unit b = ${(original.analysis.lossExponent?.b ?? Number.NaN).toFixed(4)}`,
-      `Families (${familiesStudy.families.map((f) => `${f.name}: ${f.runs.length} runs, lr ${f.lr}`).join('; ')}), val loss in nats/token vs non-embedding params, seed sd ${familiesStudy.seed_sd_nats === null ? 'n/a' : `${familiesStudy.seed_sd_nats.toFixed(4)} nats/token`}:`,
+      `MobileLLM (${original.analysis.n} models): PPL = ${e.a.toFixed(1)} · N^` +
+        `${e.b.toFixed(5)}, R² = ${(e.r2 ?? Number.NaN).toFixed(5)}; b 95% CI [` +
+        `${e.ci.t[0].toFixed(3)}, ${e.ci.t[1].toFixed(3)}] (t, ${e.dof} dof); loss-unit ` +
+        `b = ${(original.analysis.lossExponent?.b ?? Number.NaN).toFixed(4)}`,
+      `Families (` +
+        `${familiesStudy.families.map((f) => `${f.name}: ${f.runs.length} runs, lr ${f.lr}`).join('; ')}` +
+        `), val loss in nats/token vs non-embedding params, seed sd ` +
+        `${familiesStudy.seed_sd_nats === null ? 'n/a' : `${familiesStudy.seed_sd_nats.toFixed(4)} nats/token`}` +
+        `:`,
       ...familiesStudy.answers.map((a) => `  ${a}`),
       ...placement.map((p) => `  ${p.sentence}`),
-      `Baselines (bits/byte): unigram ${baselines.unigram_bpb.toFixed(3)}, Kneser-Ney 2-5: ${(['2', '3', '4', '5'] as const).map((k) => baselines.ngram_bpb[k].toFixed(3)).join(', ')}`,
-      `Family runs: ${familiesStudy.wall_s.toFixed(0)} s (load average ${familiesStudy.machine.loadavg_before.map((l) => l.toFixed(2)).join(' ')} on ${familiesStudy.machine.cpus} CPUs before)`,
+      `Baselines (bits/byte): unigram ${baselines.unigram_bpb.toFixed(3)}, Kneser-Ney ` +
+        `2-5: ` +
+        `${(['2', '3', '4', '5'] as const).map((k) => baselines.ngram_bpb[k].toFixed(3)).join(', ')}`,
+      `Family runs: ${familiesStudy.wall_s.toFixed(0)} s (load average ` +
+        `${familiesStudy.machine.loadavg_before.map((l) => l.toFixed(2)).join(' ')} on ` +
+        `${familiesStudy.machine.cpus} CPUs before)`,
       ...throughput.map(
         (t) =>
-          `${t.model}: tg ${(t.tg_avg_ts ?? Number.NaN).toFixed(1)} ± ${(t.tg_stddev_ts ?? Number.NaN).toFixed(1)} tokens/s, pp ${(t.pp_avg_ts ?? Number.NaN).toFixed(1)} tokens/s, peak RSS ${(t.peak_rss_bytes / 1e6).toFixed(0)} MB`,
+          `${t.model}: tg ${(t.tg_avg_ts ?? Number.NaN).toFixed(1)} ± ` +
+          `${(t.tg_stddev_ts ?? Number.NaN).toFixed(1)} tokens/s, pp ` +
+          `${(t.pp_avg_ts ?? Number.NaN).toFixed(1)} tokens/s, peak RSS ` +
+          `${(t.peak_rss_bytes / 1e6).toFixed(0)} MB`,
       ),
       `Report: ${written.html} (${written.figures.length} figures) in ${seconds.toFixed(0)} s`,
     ];

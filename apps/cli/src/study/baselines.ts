@@ -18,7 +18,8 @@ export async function runBaselines(): Promise<StudyBaselines> {
     unigram_bpb: bpb(1),
     ngram_bpb: { 2: bpb(2), 3: bpb(3), 4: bpb(4), 5: bpb(5) },
     method:
-      "order 1: add-one unigram; orders 2–5: interpolated Kneser–Ney; bytes + one EOS per document scored, over the documents' bytes (as the models)",
+      'order 1: add-one unigram; orders 2–5: interpolated Kneser–Ney; bytes + one EOS ' +
+      "per document scored, over the documents' bytes (as the models)",
     validation_bytes: scores[0]!.bytes,
     validation_documents: scores[0]!.documents,
   };

@@ -30,31 +30,58 @@ export function familiesSection(s: FamiliesStudy, baselines: StudyBaselines, qui
       (fit) =>
         `${fit.form}: ${Object.entries(fit.params)
           .map(([k, v]) => `${k} = ${fmt(v)} ${ci(fit.ci[k])}`)
-          .join(
-            ', ',
-          )}; AICc ${fit.aicc === null ? 'undefined (n ≤ k + 1)' : fmt(fit.aicc)}${fit.warnings.length > 0 ? `. **Warnings:** ${fit.warnings.join('; ')}` : ''}`,
+          .join(', ')}; AICc ` +
+        `${fit.aicc === null ? 'undefined (n ≤ k + 1)' : fmt(fit.aicc)}` +
+        `${fit.warnings.length > 0 ? `. **Warnings:** ${fit.warnings.join('; ')}` : ''}`,
     );
     return [
-      `**${f.name}** (${family.runs.length} runs, lr ${family.lr} chosen from ${family.lr_sweep.map((l) => `${l.lr}: ${fmt(l.val_loss_nats)} ${ci(l.val_loss_ci, 4)}`).join(', ')} nats/token at the smallest size):`,
+      `**${f.name}** (${family.runs.length} runs, lr ${family.lr} chosen from ` +
+        `${family.lr_sweep.map((l) => `${l.lr}: ${fmt(l.val_loss_nats)} ${ci(l.val_loss_ci, 4)}`).join(', ')}` +
+        ` nats/token at the smallest size):`,
       ...forms.map((t) => `- ${t}`),
-      `- AICc choice: ${f.forms.preferred ?? 'cannot tell'} (${f.forms.reason})${f.forms.warnings.length > 0 ? `; ${f.forms.warnings.join('; ')}` : ''}`,
+      `- AICc choice: ${f.forms.preferred ?? 'cannot tell'} (${f.forms.reason})` +
+        `${f.forms.warnings.length > 0 ? `; ${f.forms.warnings.join('; ')}` : ''}`,
     ].join('\n');
   });
   const g = s.analysis.grouped;
   const text = [
-    `The original study's open question: is MobileLLM's steep exponent a property of small models or of the deep-and-thin family? Here ${s.families.length} families (${s.families.map((f) => f.name).join(', ')}) are trained on Brown (byte tokenizer) at the same non-embedding sizes, the same tokens per non-embedding parameter${quick ? ' (10 with --quick, 20 by default: the same for every run of a study)' : ' (20)'}, the same data order and the same schedule family (cosine to 10%, warmup by rule). At a fixed tokens-per-parameter ratio the fit is L(N, D = kN): the exponent mixes the N and D effects, as in every study at fixed k.`,
-    `Rule: ${s.rule}. Every run is validated on the whole Brown validation split (${all[0]?.val_tokens ?? 'n/a'} target tokens in ${all[0]?.val_documents ?? 'n/a'} documents, the EOS after each document included, as in training), with a 95% document-bootstrap interval.`,
+    `The original study's open question: is MobileLLM's steep exponent a property of ` +
+      `small models or of the deep-and-thin family? Here ${s.families.length} families ` +
+      `(${s.families.map((f) => f.name).join(', ')}) are trained on Brown (byte ` +
+      `tokenizer) at the same non-embedding sizes, the same tokens per non-embedding ` +
+      `parameter` +
+      `${quick ? ' (10 with --quick, 20 by default: the same for every run of a study)' : ' (20)'}` +
+      `, the same data order and the same schedule family (cosine to 10%, warmup by ` +
+      `rule). At a fixed tokens-per-parameter ratio the fit is L(N, D = kN): the ` +
+      `exponent mixes the N and D effects, as in every study at fixed k.`,
+    `Rule: ${s.rule}. Every run is validated on the whole Brown validation split (` +
+      `${all[0]?.val_tokens ?? 'n/a'} target tokens in ` +
+      `${all[0]?.val_documents ?? 'n/a'} documents, the EOS after each document ` +
+      `included, as in training), with a 95% document-bootstrap interval.`,
     `**Answer.**`,
     ...s.answers.map((a) => `- ${a}`),
     ...placements({ families: s, baselines }).map((p) => `- ${p.sentence}`),
-    `Exponents are the power form's (L = a·N^b, α = −b) with profile intervals; differences come from a studentised bootstrap over runs (seed replicates included, ${s.seed_sd_nats === null ? 'per-family noise' : `pooled run-to-run noise; seed spread ${fmt(s.seed_sd_nats, 3)} nats/token`}).`,
+    `Exponents are the power form's (L = a·N^b, α = −b) with profile intervals; ` +
+      `differences come from a studentised bootstrap over runs (seed replicates ` +
+      `included, ` +
+      `${s.seed_sd_nats === null ? 'per-family noise' : `pooled run-to-run noise; seed spread ${fmt(s.seed_sd_nats, 3)} nats/token`}` +
+      `).`,
     ...s.analysis.comparisons.flatMap((c) => c.warnings.map((w) => `- ${c.families.join(' vs ')}: ${w}`)),
     ...fitText,
     g
-      ? `**Joint fit** ${g.formula} (shared E): E = ${fmt(g.E)} ${ci(g.ci.E)}; ${g.groups.map((x) => `${x.name}: α = ${fmt(x.alpha)} ${ci(g.ci[`alpha[${x.name}]`])}`).join('; ')}.${g.warnings.length > 0 ? ` **Warnings:** ${g.warnings.join('; ')}` : ''}`
+      ? `**Joint fit** ${g.formula} (shared E): E = ${fmt(g.E)} ${ci(g.ci.E)}; ` +
+        `${g.groups.map((x) => `${x.name}: α = ${fmt(x.alpha)} ${ci(g.ci[`alpha[${x.name}]`])}`).join('; ')}` +
+        `.${g.warnings.length > 0 ? ` **Warnings:** ${g.warnings.join('; ')}` : ''}`
       : '',
     ...s.analysis.warnings.map((w) => `- ${w}`),
-    `**Timing.** Estimated before training: ${fmt(s.estimate.seconds / 60, 3)} min for ${s.estimate.runs} runs and ${s.estimate.total_flops.toExponential(2)} FLOP at ${fmt(s.estimate.throughput_flops_per_s / 1e9, 3)} GFLOP/s (${s.estimate.measured_on}). Measured: ${fmt(s.wall_s, 4)} s on ${s.machine.cpus} CPUs, load average ${s.machine.loadavg_before.map((l) => l.toFixed(2)).join(' ')} before and ${s.machine.loadavg_after.map((l) => l.toFixed(2)).join(' ')} after (1, 5, 15 min; other work on the machine slows it).`,
+    `**Timing.** Estimated before training: ${fmt(s.estimate.seconds / 60, 3)} min ` +
+      `for ${s.estimate.runs} runs and ${s.estimate.total_flops.toExponential(2)} FLOP ` +
+      `at ${fmt(s.estimate.throughput_flops_per_s / 1e9, 3)} GFLOP/s (` +
+      `${s.estimate.measured_on}). Measured: ${fmt(s.wall_s, 4)} s on ${s.machine.cpus}` +
+      ` CPUs, load average ` +
+      `${s.machine.loadavg_before.map((l) => l.toFixed(2)).join(' ')} before and ` +
+      `${s.machine.loadavg_after.map((l) => l.toFixed(2)).join(' ')} after (1, 5, 15 ` +
+      `min; other work on the machine slows it).`,
   ]
     .filter(Boolean)
     .join('\n\n');
@@ -137,7 +164,9 @@ export function familiesSection(s: FamiliesStudy, baselines: StudyBaselines, qui
       {
         name: 'family-comparison',
         caption:
-          'Validation bits/byte against non-embedding parameters, per family: runs with their 95% document-bootstrap intervals (bars), the power fit (solid) and the saturating fit (dashed), and the n-gram baselines (grey dotted).',
+          'Validation bits/byte against non-embedding parameters, per family: runs with ' +
+          'their 95% document-bootstrap intervals (bars), the power fit (solid) and the ' +
+          'saturating fit (dashed), and the n-gram baselines (grey dotted).',
         spec: familyComparisonSpec({
           title: 'Families: loss vs parameters',
           subtitle: 'L(N, D = kN) at fixed tokens per parameter',

@@ -140,7 +140,12 @@ export async function estimatePlan(
     flopsPerSecond: measured[i]!.flopsPerSecond,
   }));
   const seconds = estimateStudySeconds(draft.runs, points, parallel);
-  const measuredOn = `3 timed training steps each of ${bySize[0]!.config.name} (${(measured[0]!.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s) and ${bySize.at(-1)!.config.name} (${(measured[1]!.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s), interpolated log-log in size, ${parallel} run${parallel === 1 ? '' : 's'} side by side`;
+  const measuredOn =
+    `3 timed training steps each of ${bySize[0]!.config.name} (` +
+    `${(measured[0]!.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s) and ` +
+    `${bySize.at(-1)!.config.name} (${(measured[1]!.flopsPerSecond / 1e9).toFixed(2)}` +
+    ` GFLOP/s), interpolated log-log in size, ${parallel} run` +
+    `${parallel === 1 ? '' : 's'} side by side`;
   return { plan: planFamilyStudy({ ...plan.families, throughput: draft.totalFlops / seconds }), measuredOn, seconds };
 }
 
@@ -161,7 +166,12 @@ export async function runFamiliesStudy(
   const parallel = Math.max(1, Math.min(plan.parallelRuns, os.cpus().length));
   const { plan: fp, measuredOn } = await estimatePlan(plan, parallel);
   log(
-    `[families] plan: ${fp.runs.length} runs (${plan.families.families.join(', ')}), ${fp.totalFlops.toExponential(2)} FLOP (train ${fp.trainFlops.toExponential(2)} + validation ${fp.validationFlops.toExponential(2)}), estimated ${(fp.estimatedSeconds / 60).toFixed(1)} min at an effective ${(fp.options.throughput / 1e9).toFixed(2)} GFLOP/s (${measuredOn}; load ${loadBefore.map((l) => l.toFixed(2)).join(' ')})`,
+    `[families] plan: ${fp.runs.length} runs (${plan.families.families.join(', ')}), ` +
+      `${fp.totalFlops.toExponential(2)} FLOP (train ${fp.trainFlops.toExponential(2)} ` +
+      `+ validation ${fp.validationFlops.toExponential(2)}), estimated ` +
+      `${(fp.estimatedSeconds / 60).toFixed(1)} min at an effective ` +
+      `${(fp.options.throughput / 1e9).toFixed(2)} GFLOP/s (${measuredOn}; load ` +
+      `${loadBefore.map((l) => l.toFixed(2)).join(' ')})`,
   );
   const dir = path.join(outDir, 'families');
   const resultsFile = path.join(dir, 'results.jsonl');
@@ -222,7 +232,9 @@ export async function runFamiliesStudy(
     });
     await appending;
     log(
-      `[families] ${run.id}: ${v.loss_nats.toFixed(4)} nats/token [${v.loss_ci[0].toFixed(4)}, ${v.loss_ci[1].toFixed(4)}], ${v.bpb.toFixed(3)} bits/byte on ${v.tokens} validation tokens (${row.wall_s.toFixed(1)} s training)`,
+      `[families] ${run.id}: ${v.loss_nats.toFixed(4)} nats/token [` +
+        `${v.loss_ci[0].toFixed(4)}, ${v.loss_ci[1].toFixed(4)}], ${v.bpb.toFixed(3)} ` +
+        `bits/byte on ${v.tokens} validation tokens (${row.wall_s.toFixed(1)} s training)`,
     );
     finished++;
     return record;

@@ -56,22 +56,43 @@ function originalSection(o: OriginalStudy): ReportSection {
   return {
     title: '1. The original MobileLLM study, done right',
     text: [
-      `The original study fitted PPL = a·N^b to ${a.n} models by log-log least squares and reported R² alone. Refitted here: **PPL = ${fmt(e.a, 5)} · N^${fmt(e.b, 5)}**, R² = ${fmt(e.r2 ?? Number.NaN, 5)} (N = total parameters, tied embeddings counted once).`,
-      `With ${a.n} points the exponent rests on ${e.dof} degrees of freedom: its 95% t interval is ${ci(e.ci.t)}; the percentile bootstrap gives ${ci(e.ci.bootstrap)} (too narrow at n = ${a.n}: resampling 4 rows mostly repeats sizes).`,
-      `**Units.** A perplexity-space exponent is not a loss-space one. In loss units (ln PPL = nats/token) the same data give b = ${fmt(l.b, 4)} ${ci(l.ci.t)}.`,
+      `The original study fitted PPL = a·N^b to ${a.n} models by log-log least squares ` +
+        `and reported R² alone. Refitted here: **PPL = ${fmt(e.a, 5)} · N^${fmt(e.b, 5)}` +
+        `**, R² = ${fmt(e.r2 ?? Number.NaN, 5)} (N = total parameters, tied embeddings ` +
+        `counted once).`,
+      `With ${a.n} points the exponent rests on ${e.dof} degrees of freedom: its 95% t ` +
+        `interval is ${ci(e.ci.t)}; the percentile bootstrap gives ${ci(e.ci.bootstrap)} ` +
+        `(too narrow at n = ${a.n}: resampling 4 rows mostly repeats sizes).`,
+      `**Units.** A perplexity-space exponent is not a loss-space one. In loss units ` +
+        `(ln PPL = nats/token) the same data give b = ${fmt(l.b, 4)} ${ci(l.ci.t)}.`,
       t
-        ? `**Against Kaplan et al.** In matching units (loss in nats vs non-embedding parameters) the MobileLLM exponent is ${fmt(t.estimate, 4)} against ${fmt(t.referenceExponent, 3)} (${t.reference}): difference ${fmt(t.difference, 3)}, two-sided p = ${fmt(t.pValue, 3)} on ${t.dof} dof. *Post-hoc power calculation* (it plugs in the observed difference, so it describes this data set, not a planned study): telling them apart with 80% power would take about ${Number.isFinite(t.modelsNeeded) ? t.modelsNeeded : 'more than 10⁶'} models of the same spread. The data sets differ (WikiText-2 vs WebText2, different tokenizers), so only the slopes are comparable, not the constants.`
+        ? `**Against Kaplan et al.** In matching units (loss in nats vs non-embedding ` +
+          `parameters) the MobileLLM exponent is ${fmt(t.estimate, 4)} against ` +
+          `${fmt(t.referenceExponent, 3)} (${t.reference}): difference ` +
+          `${fmt(t.difference, 3)}, two-sided p = ${fmt(t.pValue, 3)} on ${t.dof} dof. ` +
+          `*Post-hoc power calculation* (it plugs in the observed difference, so it ` +
+          `describes this data set, not a planned study): telling them apart with 80% ` +
+          `power would take about ` +
+          `${Number.isFinite(t.modelsNeeded) ? t.modelsNeeded : 'more than 10⁶'} models of ` +
+          `the same spread. The data sets differ (WikiText-2 vs WebText2, different ` +
+          `tokenizers), so only the slopes are comparable, not the constants.`
         : '',
       ...a.extrapolations.map(
         (x) =>
-          `**Extrapolation.** At ${fmt(x.x / 1e9, 3)}B parameters the law predicts PPL ${fmt(x.estimate, 4)}, 95% prediction interval [${fmt(x.lo, 4)}, ${fmt(x.hi, 4)}].`,
+          `**Extrapolation.** At ${fmt(x.x / 1e9, 3)}B parameters the law predicts PPL ` +
+          `${fmt(x.estimate, 4)}, 95% prediction interval [${fmt(x.lo, 4)}, ${fmt(x.hi, 4)}` +
+          `].`,
       ),
     ]
       .filter(Boolean)
       .join('\n\n'),
     tables: [
       {
-        title: `MobileLLM measurements (${datasets.mobilellmConditions.perplexity}; throughput on ${describeMeasurement({ device: datasets.mobilellmConditions.device, dtype: datasets.mobilellmConditions.dtype })}, ${datasets.mobilellmConditions.throughput})`,
+        title:
+          `MobileLLM measurements (${datasets.mobilellmConditions.perplexity}; throughput ` +
+          `on ` +
+          `${describeMeasurement({ device: datasets.mobilellmConditions.device, dtype: datasets.mobilellmConditions.dtype })}` +
+          `, ${datasets.mobilellmConditions.throughput})`,
         columns: ['model', 'params_total', 'params_non_embedding', 'perplexity', 'loss_nats', 'tokens_per_second_t4', 'peak_memory_mb_t4'],
         units: {
           params_total: 'params',
@@ -98,7 +119,8 @@ function originalSection(o: OriginalStudy): ReportSection {
       },
       {
         title:
-          'Diminishing returns between consecutive sizes: observed in the original table, and from the fitted law (delta-method 95% intervals)',
+          'Diminishing returns between consecutive sizes: observed in the original table, ' +
+          'and from the fitted law (delta-method 95% intervals)',
         columns: ['from', 'to', 'observed_dy', 'dy', 'dy_ci', 'dy_per_100M', 'dy_per_100M_ci', 'ratio', 'ratio_ci'],
         units: { observed_dy: 'PPL', dy: 'PPL', dy_per_100M: 'PPL per 100M params' },
         rows: a.diminishingReturns.map((r) => ({
@@ -118,7 +140,8 @@ function originalSection(o: OriginalStudy): ReportSection {
       {
         name: 'mobilellm-ppl-fit',
         caption:
-          'Perplexity against total parameters (log-log): measured points, the OLS power law and its 95% prediction band, extrapolated to 2B.',
+          'Perplexity against total parameters (log-log): measured points, the OLS power ' +
+          'law and its 95% prediction band, extrapolated to 2B.',
         spec: scalingFitSpec({
           title: 'MobileLLM: perplexity vs parameters',
           subtitle: `PPL = ${fmt(e.a, 5)}·N^${fmt(e.b, 4)}`,
@@ -131,7 +154,8 @@ function originalSection(o: OriginalStudy): ReportSection {
       {
         name: 'mobilellm-loss-vs-kaplan',
         caption:
-          "Loss (ln PPL, nats/token) against non-embedding parameters, with Kaplan's L(N) slope for comparison (different data and tokenizer: compare slopes, not levels).",
+          "Loss (ln PPL, nats/token) against non-embedding parameters, with Kaplan's L(N) " +
+          'slope for comparison (different data and tokenizer: compare slopes, not levels).',
         spec: scalingFitSpec({
           title: 'Loss units: MobileLLM vs Kaplan L(N)',
           points: o.rows.map((r) => ({ x: r.params_non_embedding, y: r.loss_nats, label: r.model.replace('MobileLLM-', '') })),
@@ -180,7 +204,16 @@ function throughputSection(rows: ThroughputRow[], plan: StudyPlan): ReportSectio
   ]);
   return {
     title: '3. Throughput and memory',
-    text: `llama-bench protocol on this machine (${describeMeasurement(measurementFromRows(rows as unknown as Record<string, unknown>[]))}; 1-minute load average ${loadText(rows)} while measuring): one untimed warm-up, then ${plan.bench.reps} repetitions of pp (prompt of ${plan.bench.pp} random tokens) and tg (${plan.bench.tg} tokens generated one at a time with a KV cache); mean ± sample sd of tokens/s. Peak RSS is measured in a fresh process per model. MobileLLM shapes use random weights: speed and memory do not depend on weight values. The original study measured 23.7 tokens/s (125M) and 21.7 tokens/s (350M) on a T4 GPU without a KV cache.`,
+    text:
+      `llama-bench protocol on this machine (` +
+      `${describeMeasurement(measurementFromRows(rows as unknown as Record<string, unknown>[]))}` +
+      `; 1-minute load average ${loadText(rows)} while measuring): one untimed ` +
+      `warm-up, then ${plan.bench.reps} repetitions of pp (prompt of ${plan.bench.pp} ` +
+      `random tokens) and tg (${plan.bench.tg} tokens generated one at a time with a ` +
+      `KV cache); mean ± sample sd of tokens/s. Peak RSS is measured in a fresh ` +
+      `process per model. MobileLLM shapes use random weights: speed and memory do not ` +
+      `depend on weight values. The original study measured 23.7 tokens/s (125M) and ` +
+      `21.7 tokens/s (350M) on a T4 GPU without a KV cache.`,
     tables: [
       {
         title: 'Throughput and memory',
@@ -246,12 +279,19 @@ function isoflopSection(s: IsoflopStudy): ReportSection {
   return {
     title: '4. IsoFLOP grid and compute-optimal allocation',
     text: [
-      `A deep-and-thin ladder trained at fixed compute budgets C (tokens D = C / 6N). Approach 3 fits L(N, D) = E + A/N^α + B/D^β to every run (${describeObjective(s.chinchilla)}); approach 2 fits a parabola in ln N per budget and a power law to the minima.`,
+      `A deep-and-thin ladder trained at fixed compute budgets C (tokens D = C / 6N). ` +
+        `Approach 3 fits L(N, D) = E + A/N^α + B/D^β to every run (` +
+        `${describeObjective(s.chinchilla)}); approach 2 fits a parabola in ln N per ` +
+        `budget and a power law to the minima.`,
       c
-        ? `Approach 3: E = ${fmt(c.E!)}, A = ${fmt(c.A!)}, B = ${fmt(c.B!)}, α = ${fmt(c.alpha!)}, β = ${fmt(c.beta!)} (loss in nats/token, N = total parameters).`
+        ? `Approach 3: E = ${fmt(c.E!)}, A = ${fmt(c.A!)}, B = ${fmt(c.B!)}, α = ` +
+          `${fmt(c.alpha!)}, β = ${fmt(c.beta!)} (loss in nats/token, N = total ` +
+          `parameters).`
         : '',
       s.approach2
-        ? `Approach 2: N_opt ∝ C^${fmt(s.approach2.a, 3)}, 95% interval ${ci(s.approach2.ciA)}. Known biases: too narrow a grid, off-centre sampling and α ≠ β shift this exponent (see @scalewise/laws approach2Bias).`
+        ? `Approach 2: N_opt ∝ C^${fmt(s.approach2.a, 3)}, 95% interval ` +
+          `${ci(s.approach2.ciA)}. Known biases: too narrow a grid, off-centre sampling ` +
+          `and α ≠ β shift this exponent (see @scalewise/laws approach2Bias).`
         : '',
       ...s.warnings.map((w) => `- ${w}`),
     ]
@@ -301,10 +341,16 @@ export function studyReportInput(r: StudyResults): ReportInput {
     title: 'scalewise study: scaling laws of small language models',
     subtitle: `run ${r.runId}${r.plan.options.quick ? ' (quick)' : ''}`,
     summary: [
-      `MobileLLM PPL exponent b = ${fmt(e.b, 4)}, 95% t interval ${ci(e.ci.t)} (${describeFitSize(r.original.analysis.n, e.dof)}); in loss units b = ${fmt(l?.b ?? Number.NaN, 4)}.`,
+      `MobileLLM PPL exponent b = ${fmt(e.b, 4)}, 95% t interval ${ci(e.ci.t)} (` +
+        `${describeFitSize(r.original.analysis.n, e.dof)}); in loss units b = ` +
+        `${fmt(l?.b ?? Number.NaN, 4)}.`,
       ...r.families.answers,
       tg125
-        ? `MobileLLM-125M shape on this machine (${describeMeasurement(measurementFromRows([tg125 as unknown as Record<string, unknown>]))}): tg ${fmt(tg125.tg_avg_ts ?? Number.NaN, 3)} ± ${fmt(tg125.tg_stddev_ts ?? Number.NaN, 2)} tokens/s, peak RSS ${fmt(tg125.peak_rss_bytes / 1e6, 4)} MB.`
+        ? `MobileLLM-125M shape on this machine (` +
+          `${describeMeasurement(measurementFromRows([tg125 as unknown as Record<string, unknown>]))}` +
+          `): tg ${fmt(tg125.tg_avg_ts ?? Number.NaN, 3)} ± ` +
+          `${fmt(tg125.tg_stddev_ts ?? Number.NaN, 2)} tokens/s, peak RSS ` +
+          `${fmt(tg125.peak_rss_bytes / 1e6, 4)} MB.`
         : '',
     ].filter(Boolean),
     sections: [

@@ -40,7 +40,11 @@ export function placements(r: { families: FamiliesStudy; baselines: StudyBaselin
       val_bpb_ci: run.val_bpb_ci,
       ngram5_bpb: five,
       vs_5gram_bpb: run.val_bpb - five,
-      sentence: `${f.name} largest (${run.params_non_embedding} non-embedding params): ${run.val_bpb.toFixed(3)} bits/byte [${lo.toFixed(3)}, ${hi.toFixed(3)}] ${where} the Kneser-Ney 5-gram (${five.toFixed(3)} bits/byte; unigram ${r.baselines.unigram_bpb.toFixed(3)})`,
+      sentence:
+        `${f.name} largest (${run.params_non_embedding} non-embedding params): ` +
+        `${run.val_bpb.toFixed(3)} bits/byte [${lo.toFixed(3)}, ${hi.toFixed(3)}] ` +
+        `${where} the Kneser-Ney 5-gram (${five.toFixed(3)} bits/byte; unigram ` +
+        `${r.baselines.unigram_bpb.toFixed(3)})`,
     };
   });
 }

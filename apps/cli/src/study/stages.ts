@@ -103,7 +103,8 @@ export async function claimStudyFolder(outDir: string, options: Record<string, u
       .map((k) => `${k} ${JSON.stringify(existing.options![k]) ?? 'unset'} there, ${JSON.stringify(options[k]) ?? 'unset'} now`);
     if (differing.length > 0) {
       throw new UsageError(
-        `--out ${outDir} holds a study run with other options (${differing.join('; ')}): re-run with the same options to resume it, or choose another --out`,
+        `--out ${outDir} holds a study run with other options (${differing.join('; ')}): ` +
+          `re-run with the same options to resume it, or choose another --out`,
       );
     }
     return;

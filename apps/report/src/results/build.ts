@@ -61,7 +61,9 @@ export function resultsReportInput(results: LoadedResults, options: ResultsRepor
         columns: Object.keys(fits[0] as object),
         rows: fits,
         caption:
-          'Fitted by @scalewise/laws fitPowerOls; t-based 95% CI of b on the dof shown (n − 2). A pure power law has no irreducible loss term; fit a saturating form with scalewise fit to compare.',
+          'Fitted by @scalewise/laws fitPowerOls; t-based 95% CI of b on the dof shown (n ' +
+          '− 2). A pure power law has no irreducible loss term; fit a saturating form with ' +
+          'scalewise fit to compare.',
       });
     }
     const text = [`\`${t.source}\`: ${t.rows.length} row${t.rows.length === 1 ? '' : 's'}, ${t.columns.length} columns; ${kinds}.`];
@@ -72,7 +74,10 @@ export function resultsReportInput(results: LoadedResults, options: ResultsRepor
   const nFigures = sections.reduce((s, x) => s + (x.figures?.length ?? 0), 0);
   const files = new Set(results.tables.map((t) => t.source.split('#')[0]));
   const summary = [
-    `Read ${files.size} file${files.size === 1 ? '' : 's'} (${results.tables.length} table${results.tables.length === 1 ? '' : 's'}, ${results.tables.reduce((s, t) => s + t.rows.length, 0)} rows); made ${nFigures} figure${nFigures === 1 ? '' : 's'}.`,
+    `Read ${files.size} file${files.size === 1 ? '' : 's'} (${results.tables.length} ` +
+      `table${results.tables.length === 1 ? '' : 's'}, ` +
+      `${results.tables.reduce((s, t) => s + t.rows.length, 0)} rows); made ${nFigures}` +
+      ` figure${nFigures === 1 ? '' : 's'}.`,
     ...results.skipped.map((s) => `Skipped \`${s.file}\`: ${s.reason}`),
   ];
   const input: ReportInput = { title: options.title ?? `Results: ${results.dir}`, summary, sections };

@@ -90,7 +90,10 @@ export function figuresForTable(table: ResultsTable, stem: string): TableAnalysi
       } else notes.push(fit.skipped);
       figures.push({
         name: `${stem}-${normalizeName(m.column).replace(/_/g, '-')}-vs-params`,
-        caption: `${m.column} against ${params} on log-log axes (${table.source})${fitted ? ', with a descriptive log-log OLS power law and its 95% prediction band' : ''}; a straight line here is a power law.`,
+        caption:
+          `${m.column} against ${params} on log-log axes (${table.source})` +
+          `${fitted ? ', with a descriptive log-log OLS power law and its 95% prediction band' : ''}` +
+          `; a straight line here is a power law.`,
         spec: scalingFitSpec({
           title: `${m.title} vs ${ROLES.params.title(params)}`,
           ...(fitted ? { subtitle: fit.subtitle, fit: { name: 'power law, 95% PI band', curve: fit.curve } } : {}),
@@ -114,7 +117,10 @@ export function figuresForTable(table: ResultsTable, stem: string): TableAnalysi
       if (budgets.length >= 1 && budgets.length <= 12) {
         figures.push({
           name: `${stem}-isoflop`,
-          caption: `IsoFLOP view: ${m.column} against ${params} at each compute budget (${flops}, rounded to 2 significant digits); diamonds mark the measured optimum of each budget.`,
+          caption:
+            `IsoFLOP view: ${m.column} against ${params} at each compute budget (${flops}, ` +
+            `rounded to 2 significant digits); diamonds mark the measured optimum of each ` +
+            `budget.`,
           spec: isoflopSpec({
             title: `IsoFLOP: ${table.source}`,
             rows: rows.filter((r) => budgets.includes(r.flops)),
@@ -138,7 +144,10 @@ export function figuresForTable(table: ResultsTable, stem: string): TableAnalysi
     if (tputRows.length > 0) {
       figures.push({
         name: `${stem}-throughput`,
-        caption: `Throughput against ${params} (${table.source}), measured on: ${describeMeasurement(measurementFromRows(table.rows))}; error bars are ± one sample sd where the file has an sd column.`,
+        caption:
+          `Throughput against ${params} (${table.source}), measured on: ` +
+          `${describeMeasurement(measurementFromRows(table.rows))}; error bars are ± one ` +
+          `sample sd where the file has an sd column.`,
         spec: throughputSpec({ title: `Throughput: ${table.source}`, rows: tputRows, xTitle: ROLES.params.title(params) }),
       });
     }
@@ -156,7 +165,9 @@ export function figuresForTable(table: ResultsTable, stem: string): TableAnalysi
     if (memRows.length > 0) {
       figures.push({
         name: `${stem}-memory`,
-        caption: `Memory against ${params} (${table.source}), converted to MB (10^6 bytes), measured on: ${describeMeasurement(measurementFromRows(table.rows))}.`,
+        caption:
+          `Memory against ${params} (${table.source}), converted to MB (10^6 bytes), ` +
+          `measured on: ${describeMeasurement(measurementFromRows(table.rows))}.`,
         spec: memorySpec({ title: `Memory: ${table.source}`, rows: memRows, xTitle: ROLES.params.title(params), yTitle: 'memory (MB)' }),
       });
     }

@@ -24,7 +24,9 @@ const sig = (v: number, d = 4) => Number(v.toPrecision(d)).toString();
 export function powerFit(points: readonly MeasuredPoint[], metric: string): PowerFitSummary | { skipped: string } {
   const xs = points.map((p) => p.x);
   if (new Set(xs).size !== xs.length) return { skipped: `${metric}: not fitted, several rows share a model size (mixed token budgets?)` };
-  if (points.length < 3) return { skipped: `${metric}: not fitted, a power law with an interval needs ≥ 3 sizes, found ${points.length}` };
+  if (points.length < 3) {
+    return { skipped: `${metric}: not fitted, a power law with an interval needs ≥ 3 sizes, found ${points.length}` };
+  }
   try {
     const fit = fitPowerOls(
       xs,
@@ -43,7 +45,9 @@ export function powerFit(points: readonly MeasuredPoint[], metric: string): Powe
     return {
       curve,
       row: { metric, n: fit.n_points, dof: fit.stats.dof, a, b, 'b 95% CI low': lo, 'b 95% CI high': hi, 'R² (log-log)': fit.r2 },
-      subtitle: `y = ${sig(a)}·N^${sig(b)}, b 95% CI [${sig(lo, 3)}, ${sig(hi, 3)}] (${describeFitSize(fit.n_points, fit.stats.dof, 'points')}), R² = ${r2}`,
+      subtitle:
+        `y = ${sig(a)}·N^${sig(b)}, b 95% CI [${sig(lo, 3)}, ${sig(hi, 3)}] (` +
+        `${describeFitSize(fit.n_points, fit.stats.dof, 'points')}), R² = ${r2}`,
       warnings: fit.warnings.map((w) => `${metric}: ${w}`),
     };
   } catch (error) {

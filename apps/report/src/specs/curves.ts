@@ -1,7 +1,10 @@
 import { isInputError, logSpace as coreLogSpace } from '@scalewise/core';
 import { ReportInputError } from '../errors.js';
 
-/** `n` points evenly spaced in log between `min` and `max` (both > 0), inclusive (`logSpace` of @scalewise/core; bad bounds are ReportInputErrors). */
+/**
+ * `n` points evenly spaced in log between `min` and `max` (both > 0), inclusive
+ * (`logSpace` of @scalewise/core; bad bounds are ReportInputErrors).
+ */
 export function logSpace(min: number, max: number, n = 60): number[] {
   try {
     return coreLogSpace(min, max, n);

@@ -41,7 +41,10 @@ describe('analyzeFamilies', () => {
     const flip = (ci: [number, number]): [number, number] => [-ci[1], -ci[0]];
     const sentence = describeComparison(ab, { a: flip(ciOf(0)), b: flip(ciOf(1)) });
     expect(sentence).toMatch(
-      /^deep-thin α = 0\.\d+ \[.*\] vs wide-shallow α = 0\.\d+ \[.*\]: difference 0\.\d+ \[.*\], p = .*: the data can tell them apart at 95%$/,
+      new RegExp(
+        /^deep-thin α = 0\.\d+ \[.*\] vs wide-shallow α = 0\.\d+ \[.*\]: /.source +
+          /difference 0\.\d+ \[.*\], p = .*: the data can tell them apart at 95%$/.source,
+      ),
     );
     // Equal true exponents: the interval covers 0 here and the sentence says so.
     expect(ac.ci[0]).toBeLessThan(0);

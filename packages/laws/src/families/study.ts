@@ -99,5 +99,10 @@ const interval = (ci: readonly [number, number]): string => `[${fmt(ci[0])}, ${f
 export function describeComparison(c: ExponentComparison, ci: { a: readonly [number, number]; b: readonly [number, number] }): string {
   const [a, b] = c.families;
   const tell = c.ci[0] > 0 || c.ci[1] < 0;
-  return `${a} α = ${fmt(c.alpha[0])} ${interval(ci.a)} vs ${b} α = ${fmt(c.alpha[1])} ${interval(ci.b)}: difference ${fmt(c.difference)} ${interval(c.ci)}, p = ${c.pValue < 0.001 ? '< 0.001' : c.pValue.toFixed(3)}: the data ${tell ? 'can' : 'cannot'} tell them apart at ${Math.round(c.level * 100)}%`;
+  return (
+    `${a} α = ${fmt(c.alpha[0])} ${interval(ci.a)} vs ${b} α = ${fmt(c.alpha[1])} ` +
+    `${interval(ci.b)}: difference ${fmt(c.difference)} ${interval(c.ci)}, p = ` +
+    `${c.pValue < 0.001 ? '< 0.001' : c.pValue.toFixed(3)}: the data ` +
+    `${tell ? 'can' : 'cannot'} tell them apart at ${Math.round(c.level * 100)}%`
+  );
 }
