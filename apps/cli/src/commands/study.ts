@@ -233,9 +233,8 @@ const command: Command = {
         `:`,
       ...familiesStudy.answers.map((a) => `  ${a}`),
       ...placement.map((p) => `  ${p.sentence}`),
-      `Baselines (bits/byte): unigram ${baselines.unigram_bpb.toFixed(3)}, Kneser-Ney ` +
-        `2-5: ` +
-        `${(['2', '3', '4', '5'] as const).map((k) => baselines.ngram_bpb[k].toFixed(3)).join(', ')}`,
+      `Baselines (bits/byte): unigram ${baselines.unigram_bpb.toFixed(3)}, ` +
+        `Kneser-Ney 2-5: ${(['2', '3', '4', '5'] as const).map((k) => baselines.ngram_bpb[k].toFixed(3)).join(', ')}`,
       `Family runs: ${familiesStudy.wall_s.toFixed(0)} s (load average ` +
         `${familiesStudy.machine.loadavg_before.map((l) => l.toFixed(2)).join(' ')} on ` +
         `${familiesStudy.machine.cpus} CPUs before)`,

@@ -61,9 +61,8 @@ export function resultsReportInput(results: LoadedResults, options: ResultsRepor
         columns: Object.keys(fits[0] as object),
         rows: fits,
         caption:
-          'Fitted by @scalewise/laws fitPowerOls; t-based 95% CI of b on the dof shown (n ' +
-          '− 2). A pure power law has no irreducible loss term; fit a saturating form with ' +
-          'scalewise fit to compare.',
+          'Fitted by @scalewise/laws fitPowerOls; t-based 95% CI of b on the dof shown (n − 2). ' +
+          'A pure power law has no irreducible loss term; fit a saturating form with scalewise fit to compare.',
       });
     }
     const text = [`\`${t.source}\`: ${t.rows.length} row${t.rows.length === 1 ? '' : 's'}, ${t.columns.length} columns; ${kinds}.`];
