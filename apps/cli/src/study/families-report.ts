@@ -3,19 +3,7 @@ import { diminishingReturnsSpec, familyComparisonSpec, sampleCurve, type ReportS
 import type { StudyBaselines } from './baselines.js';
 import type { FamiliesStudy } from './families.js';
 import { placements } from './results.js';
-
-const fmt = (v: number | null | undefined, digits = 4) =>
-  v === null || v === undefined
-    ? 'n/a'
-    : Number.isFinite(v)
-      ? Number(v.toPrecision(digits)).toString()
-      : v === Infinity
-        ? '∞'
-        : v === -Infinity
-          ? '−∞'
-          : 'n/a';
-const ci = (pair: readonly [number, number] | null | undefined, digits = 3) =>
-  pair ? `[${fmt(pair[0], digits)}, ${fmt(pair[1], digits)}]` : 'n/a';
+import { ci, fmt } from './report-text.js';
 
 /** The family-comparison section: the answer, fits with their warnings, the runs with intervals, two figures. */
 export function familiesSection(s: FamiliesStudy, baselines: StudyBaselines, quick: boolean): ReportSection {
