@@ -41,6 +41,7 @@ const ENTRIES: PinnedEntry[] = [
       'numericColumn',
       'parseCsv',
       'parseYUnit',
+      'placeAgainstBaseline',
       'planCi',
       'powerPredictionInterval',
       'predictGrouped',
@@ -58,6 +59,7 @@ const ENTRIES: PinnedEntry[] = [
     types: [
       'AiccChoice',
       'Approach2Result',
+      'BaselineComparison',
       'BootstrapResult',
       'ChinchillaOptions',
       'ChinchillaProfile',

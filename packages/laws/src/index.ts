@@ -40,3 +40,4 @@ export { customForm, MAX_CUSTOM_STARTS, type CustomForm, type CustomFormOptions 
 
 // Family-comparison analysis and its one-sentence answer (issue #13)
 export { analyzeFamilies, describeComparison, seedSpread, type FamilyAnalysis, type FamilyRuns } from './families/study.js';
+export { placeAgainstBaseline, type BaselineComparison } from './families/baseline.js';

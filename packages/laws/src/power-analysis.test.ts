@@ -7,6 +7,13 @@ const x = mobilellm.map((r) => r.num_params);
 const ppl = mobilellm.map((r) => r.perplexity);
 
 describe('analyzePowerLaw', () => {
+  it('reports the observed change between consecutive rows beside the fitted one (the original study: -2.98, -0.99, -0.81 PPL)', () => {
+    const rows = analyzePowerLaw({ x, y: ppl, xUnit: 'params_total', yUnit: 'perplexity', bootstrapResamples: 0 }).diminishingReturns;
+    // 8.976614 - 11.961319, 7.984185 - 8.976614, 7.171037 - 7.984185 from the shipped table.
+    expect(rows.map((r) => r.observedDy)).toEqual([8.976614 - 11.961319, 7.984185 - 8.976614, 7.171037 - 7.984185]);
+    expect(rows.map((r) => r.observedDy.toFixed(2))).toEqual(['-2.98', '-0.99', '-0.81']);
+  });
+
   it('reproduces the original study and converts the exponent to loss units', () => {
     const result = analyzePowerLaw({ x, y: ppl, xUnit: 'params_total', yUnit: 'perplexity', bootstrapResamples: 0 });
     expect(result.exponent.b).toBeCloseTo(-0.24571, 4);

@@ -51,6 +51,8 @@ export interface DiminishingReturnsRow {
   yTo: number;
   dy: number;
   dyCi: [number, number];
+  /** Δy between the two measured rows (what the original study reported, e.g. −2.98 PPL), beside the fitted dy. */
+  observedDy: number;
   /** Δy per 1e8 additional x (per 100M params when x counts parameters). */
   dyPer100M: number;
   dyPer100MCi: [number, number];
@@ -117,7 +119,13 @@ function summarize(
  * Δy between consecutive sizes with delta-method intervals from the OLS covariance of (ln a, b);
  * the ratio y_to / y_from = (x_to / x_from)^b takes its interval straight from b's.
  */
-function diminishing(fit: PowerOlsFit, x: readonly number[], names: readonly string[], level: number): DiminishingReturnsRow[] {
+function diminishing(
+  fit: PowerOlsFit,
+  x: readonly number[],
+  y: readonly number[],
+  names: readonly string[],
+  level: number,
+): DiminishingReturnsRow[] {
   const { meanLnX, sxx, dof, lnA } = fit.stats;
   const b = fit.params.b!;
   const s2 = fit.sigma ** 2;
@@ -149,6 +157,7 @@ function diminishing(fit: PowerOlsFit, x: readonly number[], names: readonly str
       yTo: y2,
       dy,
       dyCi: [dy - t * se, dy + t * se],
+      observedDy: y[j]! - y[i]!,
       dyPer100M: dy * per,
       dyPer100MCi: [(dy - t * se) * per, (dy + t * se) * per],
       ratio: y2 / y1,
@@ -218,7 +227,7 @@ export function analyzePowerLaw(input: PowerAnalysisInput): PowerAnalysis {
     exponent: summary,
     lossExponent,
     referenceTest,
-    diminishingReturns: diminishing(fit, input.x, names, level),
+    diminishingReturns: diminishing(fit, input.x, input.y, names, level),
     extrapolations,
     warnings,
   };

@@ -55,6 +55,9 @@ Examples:
   scalewise study --out results/study-1 --seed 1
 `;
 
+/** A measured rate, or n/a when the test did not run (never 'NaN'). */
+const rate = (v: number | null | undefined): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(1) : 'n/a');
+
 const command: Command = {
   summary: 'Run the whole scaling study end to end and write a report',
   help: HELP,
@@ -240,9 +243,7 @@ const command: Command = {
         `${familiesStudy.machine.cpus} CPUs before)`,
       ...throughput.map(
         (t) =>
-          `${t.model}: tg ${(t.tg_avg_ts ?? Number.NaN).toFixed(1)} ± ` +
-          `${(t.tg_stddev_ts ?? Number.NaN).toFixed(1)} tokens/s, pp ` +
-          `${(t.pp_avg_ts ?? Number.NaN).toFixed(1)} tokens/s, peak RSS ` +
+          `${t.model}: tg ${rate(t.tg_avg_ts)} ± ${rate(t.tg_stddev_ts)} tokens/s, pp ${rate(t.pp_avg_ts)} tokens/s, peak RSS ` +
           `${(t.peak_rss_bytes / 1e6).toFixed(0)} MB`,
       ),
       `Report: ${written.html} (${written.figures.length} figures) in ${seconds.toFixed(0)} s`,

@@ -90,7 +90,7 @@ export function originalSection(o: OriginalStudy): ReportSection {
         rows: a.diminishingReturns.map((r) => ({
           from: r.from,
           to: r.to,
-          observed_dy: observedDelta(o, r.from, r.to),
+          observed_dy: r.observedDy,
           dy: r.dy,
           dy_ci: ci(r.dyCi),
           dy_per_100M: r.dyPer100M,
@@ -154,11 +154,4 @@ export function originalSection(o: OriginalStudy): ReportSection {
       },
     ],
   };
-}
-
-/** Perplexity change between two models of the original table, as the original study reported it (e.g. −2.98). */
-function observedDelta(o: OriginalStudy, from: string, to: string): number | null {
-  const a = o.rows.find((r) => r.model === from)?.perplexity;
-  const b = o.rows.find((r) => r.model === to)?.perplexity;
-  return a === undefined || b === undefined ? null : b - a;
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { formatCsv } from '@scalewise/core';
+import { placeAgainstBaseline } from '@scalewise/laws';
 import { writeFileAtomic, writeJsonAtomic } from '@scalewise/core/node';
 import type { StudyBaselines } from './baselines.js';
 import type { FamiliesStudy } from './families.js';
@@ -31,7 +32,7 @@ export function placements(r: { families: FamiliesStudy; baselines: StudyBaselin
     const largest = f.runs.filter((x) => x.params_non_embedding === Math.max(...f.runs.map((y) => y.params_non_embedding)));
     const run = largest.find((x) => x.kind === 'main') ?? largest[0]!;
     const [lo, hi] = run.val_bpb_ci;
-    const where = hi < five ? 'beats' : lo > five ? 'is worse than' : 'cannot be told apart from';
+    const { difference, verdict } = placeAgainstBaseline(run.val_bpb, run.val_bpb_ci, five);
     return {
       family: f.name,
       id: run.id,
@@ -39,11 +40,11 @@ export function placements(r: { families: FamiliesStudy; baselines: StudyBaselin
       val_bpb: run.val_bpb,
       val_bpb_ci: run.val_bpb_ci,
       ngram5_bpb: five,
-      vs_5gram_bpb: run.val_bpb - five,
+      vs_5gram_bpb: difference,
       sentence:
         `${f.name} largest (${run.params_non_embedding} non-embedding params): ` +
         `${run.val_bpb.toFixed(3)} bits/byte [${lo.toFixed(3)}, ${hi.toFixed(3)}] ` +
-        `${where} the Kneser-Ney 5-gram (${five.toFixed(3)} bits/byte; unigram ` +
+        `${verdict} the Kneser-Ney 5-gram (${five.toFixed(3)} bits/byte; unigram ` +
         `${r.baselines.unigram_bpb.toFixed(3)})`,
     };
   });
