@@ -1,4 +1,4 @@
-import { getForm } from '@scalewise/laws';
+import { fitPowerOls, getForm, powerPredictionInterval } from '@scalewise/laws';
 import { diminishingReturnsSpec, familyComparisonSpec, sampleCurve, type ReportSection } from '@scalewise/report';
 import type { StudyBaselines } from './baselines.js';
 import type { FamiliesStudy } from './families.js';
@@ -83,6 +83,18 @@ export function familiesSection(s: FamiliesStudy, baselines: StudyBaselines, qui
       ),
     })),
   );
+  // The power law's 95% prediction band per family (log-log OLS over the family's runs, as the power fit), in bits/byte.
+  const bands = s.families.map((family) => {
+    const fit = fitPowerOls(
+      family.runs.map((r) => r.params_non_embedding),
+      family.runs.map((r) => r.val_loss_nats),
+    );
+    const points = sampleCurve((x) => x, min, max, 40).map(({ x }) => {
+      const { lo, hi } = powerPredictionInterval(fit, x);
+      return { x, lower: lo * toBpb, upper: hi * toBpb };
+    });
+    return { family: family.name, points: points.filter((p) => Number.isFinite(p.upper) && p.lower > 0) };
+  });
   const alphaBars = s.analysis.families.flatMap((f) => {
     const power = f.forms.fits.find((x) => x.form === 'power');
     return power?.ci.b ? [{ label: f.name, value: -power.params.b!, lower: -power.ci.b[1], upper: -power.ci.b[0] }] : [];
@@ -153,8 +165,8 @@ export function familiesSection(s: FamiliesStudy, baselines: StudyBaselines, qui
         name: 'family-comparison',
         caption:
           'Validation bits/byte against non-embedding parameters, per family: runs with ' +
-          'their 95% document-bootstrap intervals (bars), the power fit (solid) and the ' +
-          'saturating fit (dashed), and the n-gram baselines (grey dotted).',
+          'their 95% document-bootstrap intervals (bars), the power fit (solid) with its 95% ' +
+          'prediction band (shaded), the saturating fit (dashed), and the n-gram baselines (grey dotted).',
         spec: familyComparisonSpec({
           title: 'Families: loss vs parameters',
           subtitle: 'L(N, D = kN) at fixed tokens per parameter',
@@ -166,6 +178,7 @@ export function familiesSection(s: FamiliesStudy, baselines: StudyBaselines, qui
             upper: r.val_bpb_ci[1],
           })),
           fits,
+          bands,
           baselines: [
             { name: 'unigram', y: baselines.unigram_bpb },
             ...(['2', '3', '4', '5'] as const).map((k) => ({ name: `${k}-gram KN`, y: baselines.ngram_bpb[k] })),

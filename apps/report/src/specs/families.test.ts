@@ -35,6 +35,31 @@ const input = {
 };
 
 describe('familyComparisonSpec', () => {
+  it('shades a band per family between its lower and upper curves, under the fit lines', () => {
+    const bands = [
+      {
+        family: 'deep-thin',
+        points: [
+          { x: 6e3, lower: 4.2, upper: 4.6 },
+          { x: 1e5, lower: 3.0, upper: 3.4 },
+        ],
+      },
+    ];
+    const spec = familyComparisonSpec({ ...input, bands }) as unknown as {
+      data: { values: Record<string, unknown>[] };
+      layer: { mark: { type: string }; encoding: { y2?: { field: string } } }[];
+    };
+    const band = spec.data.values.filter((v) => v.kind === 'band');
+    expect(band).toEqual([
+      { kind: 'band', family: 'deep-thin', x: 6e3, lower: 4.2, upper: 4.6 },
+      { kind: 'band', family: 'deep-thin', x: 1e5, lower: 3.0, upper: 3.4 },
+    ]);
+    const marks = spec.layer.map((l) => l.mark.type);
+    expect(marks).toEqual(['line', 'text', 'area', 'line', 'line', 'rule', 'point']);
+    expect(spec.layer[2]!.encoding.y2).toEqual({ field: 'upper' });
+    expect(() => familyComparisonSpec({ ...input, bands: [{ family: 'x', points: [{ x: 1, lower: 0, upper: 1 }] }] })).toThrow(/lower/);
+  });
+
   it('draws each family in its own colour with intervals, fits and labelled baselines across the measured range', () => {
     const spec = familyComparisonSpec(input) as unknown as {
       data: { values: Record<string, unknown>[] };

@@ -15,6 +15,8 @@ export interface FamilyComparisonInput extends FigureOptions {
   points: FamilyPoint[];
   /** Fitted curves per family; `dashed` for a second form. */
   fits: { family: string; name: string; curve: CurvePoint[]; dashed?: boolean }[];
+  /** Shaded bands per family around a fit (e.g. the power law's 95% prediction band): x with lower and upper y. */
+  bands?: { family: string; points: { x: number; lower: number; upper: number }[] }[];
   /** Horizontal reference lines (e.g. n-gram baselines). */
   baselines: { name: string; y: number }[];
   xTitle: string;
@@ -52,6 +54,17 @@ export function familyComparisonSpec(input: FamilyComparisonInput): VegaLiteSpec
       }),
     ),
   );
+  (input.bands ?? []).forEach((b) =>
+    b.points.forEach((p, i) =>
+      values.push({
+        kind: 'band',
+        family: b.family,
+        x: requirePositive(FIG, i, `${b.family} band x`, p.x),
+        lower: requirePositive(FIG, i, `${b.family} band lower`, p.lower),
+        upper: requirePositive(FIG, i, `${b.family} band upper`, p.upper),
+      }),
+    ),
+  );
   const xs = input.points.map((p) => p.x);
   const [xMin, xMax] = [Math.min(...xs), Math.max(...xs)];
   input.baselines.forEach((b, i) => {
@@ -74,6 +87,12 @@ export function familyComparisonSpec(input: FamilyComparisonInput): VegaLiteSpec
       encoding: { x, y, text: { field: 'name' } },
     });
   }
+  if (values.some((v) => v.kind === 'band'))
+    layer.push({
+      transform: [{ filter: "datum.kind === 'band'" }],
+      mark: { type: 'area', opacity: 0.15 },
+      encoding: { x, y: { ...quantAxis('lower', input.yTitle, true, false) }, y2: { field: 'upper' }, color, detail: { field: 'family' } },
+    });
   if (values.some((v) => v.kind === 'fit'))
     layer.push({
       transform: [{ filter: "datum.kind === 'fit'" }],
