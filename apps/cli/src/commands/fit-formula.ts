@@ -16,6 +16,7 @@ import {
   type Observations,
 } from '@scalewise/laws';
 import { EXIT_OK, UsageError, numberFlag, printJson, type CliIO } from '../kit.js';
+import { fmt } from './fit-checks.js';
 import { readColumns } from './fit-input.js';
 
 export const FORMULA_HELP = `
@@ -217,9 +218,3 @@ export async function runFormulaFit(file: string, f: FormulaFlags, K: number, se
 }
 
 const fin = (v: number): number | null => (Number.isFinite(v) ? v : null);
-
-function fmt(v: number): string {
-  if (!Number.isFinite(v)) return v > 0 ? '∞' : v < 0 ? '−∞' : 'n/a';
-  const a = Math.abs(v);
-  return a !== 0 && (a >= 1e5 || a < 1e-3) ? v.toExponential(4) : v.toPrecision(5);
-}
