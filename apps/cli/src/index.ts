@@ -5,6 +5,7 @@ export {
   EXIT_OK,
   EXIT_FAILURE,
   EXIT_USAGE,
+  EXIT_INTERRUPTED,
   parseFlags,
   numberFlag,
   printJson,

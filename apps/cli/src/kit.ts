@@ -5,6 +5,8 @@ import { InputError } from '@scalewise/core';
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+/** A run stopped by Ctrl-C (128 + SIGINT, as shells report it): it checkpointed and can continue. */
+export const EXIT_INTERRUPTED = 130;
 
 /** Bad usage or bad input (kind 'input'): printed as one line, exit code 2. */
 export class UsageError extends InputError {

@@ -8,6 +8,3 @@ export function intFlag(name: string, value: string | undefined, min: number): n
   }
   return parsed;
 }
-
-/** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
-export const EXIT_INTERRUPTED = 130;

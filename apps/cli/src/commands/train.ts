@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { EXIT_OK, UsageError, parseFlags, printJson, printable, type Command } from '../kit.js';
+import { EXIT_INTERRUPTED, EXIT_OK, UsageError, parseFlags, printJson, printable, type Command } from '../kit.js';
 import { createProgress } from '../progress.js';
-import { EXIT_INTERRUPTED, intFlag } from './int-flag.js';
+import { intFlag } from './int-flag.js';
 import { interruptOnSigint } from './train-signal.js';
 
 const HELP = `scalewise train (--config FILE | --preset NAME) [options]
