@@ -1,0 +1,103 @@
+/** One fit as the page shows it: laws' `fitLaw` on the chosen columns, fitted values, bands and the frontier. */
+import { computeOptimal, fitLaw, LawsInputError, resolveFitOptions, type FitOptions, type Form, type Observations } from '@scalewise/laws';
+import { predictWithBands } from './bands.js';
+import { formFor, observationsFor, parsePredictAt } from './observations.js';
+import type { FitRequest, FitView, FrontierRow, PointRow, PredictionRow } from './protocol.js';
+import type { ExplorerTable } from './table.js';
+
+/** Points of the law's curve over the data's range (one-variable forms). */
+const CURVE_POINTS = 60;
+/** Budgets on the compute-optimal frontier, from the data's smallest run to 100x its largest. */
+const FRONTIER_POINTS = 25;
+
+function logGrid(lo: number, hi: number, k: number): number[] {
+  return Array.from({ length: k }, (_, i) => lo * (hi / lo) ** (i / (k - 1)));
+}
+
+function range(a: ArrayLike<number>): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < a.length; i++) {
+    lo = Math.min(lo, a[i]!);
+    hi = Math.max(hi, a[i]!);
+  }
+  return [lo, hi];
+}
+
+function pointRows(form: Form, obs: Observations, values: ArrayLike<number>, residuals: ArrayLike<number>): PointRow[] {
+  const slots = form.inputs;
+  return Array.from({ length: obs.y.length }, (_, i) => {
+    const row: PointRow = { y: obs.y[i]!, fitted: 0, residual: residuals[i]! };
+    for (const s of slots) row[s] = obs[s]![i]!;
+    row.fitted = form.predict(values, slots.map((s) => row[s]!));
+    return row;
+  });
+}
+
+/** Hoffmann's closed form over a grid of budgets C = 6·N·D spanning the data (chinchilla only). */
+function frontierRows(obs: Observations, params: Record<string, number>): FrontierRow[] {
+  const flops = Float64Array.from(obs.y, (_, i) => 6 * obs.N![i]! * obs.D![i]!);
+  const [lo, hi] = range(flops);
+  return logGrid(lo, hi * 100, FRONTIER_POINTS).map((C) => {
+    const o = computeOptimal({ A: params.A!, B: params.B!, alpha: params.alpha!, beta: params.beta!, E: params.E }, C);
+    return { flops: C, N: o.N_opt, D: o.D_opt, tokensPerParam: o.tokensPerParam };
+  });
+}
+
+/** Options of the fit (form, method, loss, δ); one place so the fit and its comparison agree. */
+export function fitOptionsFor(form: Form, request: FitRequest, labels: Record<string, string>): FitOptions {
+  const options: FitOptions = { form, labels };
+  if (request.method) options.method = request.method;
+  if (request.loss) options.loss = request.loss;
+  if (request.loss === 'huber' && request.delta !== undefined) {
+    if (!(request.delta > 0) || !Number.isFinite(request.delta))
+      throw new LawsInputError(`Huber δ: expected a positive number, found ${request.delta}`);
+    options.delta = request.delta;
+  }
+  return options;
+}
+
+/** Fit the request on the table; every input problem is a LawsInputError naming the column, row or item. */
+export function runFit(table: ExplorerTable, request: FitRequest, now: () => number = () => Date.now()): FitView {
+  const form = formFor(request);
+  const { obs, labels, dropped } = observationsFor(table, form, request);
+  const options = fitOptionsFor(form, request, labels);
+  const resolved = resolveFitOptions(form, options);
+  const at = parsePredictAt(request.predictAt, form.inputs);
+  const start = now();
+  const fit = fitLaw(obs, options);
+  const fitMs = now() - start;
+  let curve: PredictionRow[] = [];
+  const banded = predictWithBands(obs, fit, options, at, fit.ci_level);
+  if (form.inputs.length === 1) {
+    const [lo, hi] = range(obs[form.inputs[0]!]!);
+    const grid = logGrid(lo, hi, CURVE_POINTS).map((v) => ({ [form.inputs[0]!]: v }));
+    curve = predictWithBands(obs, fit, options, grid, fit.ci_level).rows;
+  }
+  const warnings = [...fit.warnings];
+  if (dropped > 0) warnings.unshift(`dropped the ${dropped} rows with the highest ${labels.y}`);
+  return {
+    form: fit.form,
+    formula: form.formula,
+    inputs: [...form.inputs],
+    labels,
+    params: form.params.map((name) => ({ name, value: fit.params[name]!, ci: fit.ci[name] ?? null })),
+    ciLevel: fit.ci_level,
+    ciMethod: fit.ciMethod,
+    objective: fit.objective,
+    objectiveName: fit.objectiveName,
+    r2: fit.r2,
+    sigma: fit.sigma,
+    method: fit.method,
+    loss: resolved.loss,
+    space: resolved.space,
+    warnings,
+    n: fit.n_points,
+    points: pointRows(form, obs, fit.values, fit.residuals),
+    curve,
+    predictions: banded.rows,
+    bandNote: banded.note,
+    frontier: fit.form === 'chinchilla' ? frontierRows(obs, fit.params) : null,
+    fitMs,
+  };
+}

@@ -1,0 +1,115 @@
+/// <reference lib="dom" />
+/**
+ * Entry of the explorer page's script. The fitting worker's code is embedded in the page as text and started from a
+ * Blob URL, so the page works from file:// with no request at all.
+ */
+import type { FitRequest, FromWorker, ToWorker } from '../protocol.js';
+import { Controls } from './controls.js';
+import { byId, el, fill } from './dom.js';
+import { draw, fitFigure, frontierFigure, residualFigure } from './figures.js';
+import { showComparison, showFit } from './results.js';
+
+const controls = new Controls();
+const source = byId('worker-source').textContent ?? '';
+const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+let nextId = 1;
+let fitId = 0;
+let compareId = 0;
+let loadId = 0;
+let fitStarted = 0;
+
+function status(id: string, text: string, kind: 'busy' | 'ok' | 'error'): void {
+  const target = byId(id);
+  target.textContent = text;
+  target.className = `status ${kind}`;
+  target.setAttribute('data-state', kind);
+}
+
+function send(message: ToWorker): void {
+  worker.postMessage(message);
+}
+
+function load(name: string, text: string): void {
+  loadId = nextId++;
+  status('data-status', `Reading ${name}…`, 'busy');
+  send({ kind: 'load', id: loadId, name, text });
+}
+
+function fit(): void {
+  if (!controls.table) {
+    status('fit-status', 'Load a table first.', 'error');
+    return;
+  }
+  const request: FitRequest = controls.request();
+  fitId = nextId++;
+  compareId = nextId++;
+  fitStarted = performance.now();
+  status('fit-status', 'Fitting…', 'busy');
+  fill(byId('comparison'), 'Waiting for the fit…');
+  send({ kind: 'fit', id: fitId, request });
+  send({ kind: 'compare', id: compareId, request });
+}
+
+async function onMessage(message: FromWorker): Promise<void> {
+  if (message.kind === 'ready') {
+    controls.setForms(message.forms);
+    const initial = byId('initial-data').textContent ?? 'null';
+    const data = JSON.parse(initial) as { name: string; text: string } | null;
+    if (data) load(data.name, data.text);
+    byId('fit-button').removeAttribute('disabled');
+    return;
+  }
+  if (message.id === loadId) {
+    if (message.kind === 'loaded') {
+      const t = message.table;
+      status('data-status', `${t.name}: ${t.rows} rows; numeric columns: ${t.numeric.join(', ')}`, 'ok');
+      controls.setTable(t);
+    } else if (message.kind === 'error') status('data-status', message.message, 'error');
+  } else if (message.id === fitId) {
+    if (message.kind === 'fitted') {
+      const wall = performance.now() - fitStarted;
+      byId('results').hidden = false;
+      showFit(message.view);
+      await Promise.all([
+        draw(byId('figure-fit'), fitFigure(message.view)),
+        draw(byId('figure-residuals'), residualFigure(message.view)),
+        draw(byId('figure-frontier'), frontierFigure(message.view)),
+      ]);
+      status('fit-status', `Done: ${message.view.form} on ${message.view.n} rows in ${Math.round(wall)} ms.`, 'ok');
+      byId('fit-status').setAttribute('data-wall-ms', String(wall));
+    } else if (message.kind === 'error') {
+      status('fit-status', message.message, 'error');
+      compareId = 0;
+      fill(byId('comparison'), '');
+    }
+  } else if (message.id === compareId) {
+    if (message.kind === 'compared') showComparison(message.view);
+    else if (message.kind === 'error') fill(byId('comparison'), el('p', { class: 'warning' }, message.message));
+  }
+}
+
+worker.onmessage = (event: MessageEvent<FromWorker>) => {
+  onMessage(event.data).catch((error: Error) => status('fit-status', `could not draw the result: ${error.message}`, 'error'));
+};
+worker.onerror = (event) => status('fit-status', `the fitting worker failed: ${event.message}`, 'error');
+
+async function pick(files: FileList | null | undefined): Promise<void> {
+  const file = files?.[0];
+  if (file) load(file.name, await file.text());
+}
+
+byId<HTMLInputElement>('file-input').addEventListener('change', (e) => void pick((e.target as HTMLInputElement).files));
+const zone = byId('drop-zone');
+zone.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  zone.classList.add('over');
+});
+zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+zone.addEventListener('drop', (e) => {
+  e.preventDefault();
+  zone.classList.remove('over');
+  void pick(e.dataTransfer?.files);
+});
+byId('form-select').addEventListener('change', () => controls.refresh());
+byId('variables-input').addEventListener('input', () => controls.refresh());
+byId('fit-button').addEventListener('click', fit);

@@ -1,0 +1,88 @@
+/// <reference lib="dom" />
+/** The explorer's result tables: parameters with intervals, fit summary, predictions, frontier, comparison. */
+import type { ComparisonView, FitView, PredictionRow } from '../protocol.js';
+import { byId, el, fill, fmt, fmtInterval, table } from './dom.js';
+
+/** Parameter values are shown to 7 significant digits: enough to check a fit against another to 1e-6. */
+export const PARAM_DIGITS = 7;
+
+function pointText(view: FitView, p: PredictionRow): string {
+  return view.inputs.map((s) => `${view.labels[s] ?? s} = ${fmt(p[s as 'x'], 4)}`).join(', ');
+}
+
+export function showFit(view: FitView): void {
+  const level = `${Math.round(view.ciLevel * 100)}%`;
+  fill(
+    byId('params'),
+    table(
+      'params-table',
+      ['parameter', 'value', `${level} interval`],
+      view.params.map((p) => ({
+        testid: `param-${p.name}`,
+        cells: [p.name, fmt(p.value, PARAM_DIGITS), fmtInterval(p.ci)],
+        numeric: [false, true, true],
+      })),
+    ),
+  );
+  // Stable hooks for tests: the value cell of each parameter.
+  for (const p of view.params) byId('params').querySelector(`[data-testid="param-${p.name}"] td:nth-child(2)`)?.setAttribute('data-testid', `param-value-${p.name}`);
+  const yName = view.labels.y ?? 'y';
+  const inputs = view.inputs.map((s) => `${s} = ${view.labels[s] ?? s}`).join(', ');
+  fill(
+    byId('fit-summary'),
+    el('p', {}, el('strong', {}, `${view.form}: `), el('code', {}, view.formula)),
+    el('p', {}, `${view.n} rows; ${inputs}; y = ${yName}. Method: ${view.method}; loss: ${view.loss}, residuals in ${view.space} space.`),
+    el(
+      'p',
+      {},
+      `Objective (${view.objectiveName}): ${fmt(view.objective, 6)}; R² (${view.space}): ${fmt(view.r2, 4)}; ` +
+        `residual sd (${view.space === 'log' ? 'log units' : `units of ${yName}`}): ${fmt(view.sigma, 4)}. Intervals: ${view.ciMethod}.`,
+    ),
+    el('p', { 'data-testid': 'fit-time' }, `Fitted in ${fmt(view.fitMs, 3)} ms (in the page's worker).`),
+    ...view.warnings.map((w) => el('p', { class: 'warning' }, `Warning: ${w}`)),
+  );
+  const predictions = view.predictions;
+  fill(
+    byId('predictions'),
+    predictions.length === 0
+      ? el('p', {}, 'Type points in “Predict at” to see predictions with intervals.')
+      : table(
+          'predictions-table',
+          ['at', `predicted ${yName}`, `${level} prediction interval`],
+          predictions.map((p, i) => ({ testid: `prediction-${i}`, cells: [pointText(view, p), fmt(p.y, 5), fmtInterval(p.pi)], numeric: [false, true, true] })),
+        ),
+    el('p', { class: 'note' }, view.bandNote),
+  );
+  const frontier = view.frontier;
+  byId('frontier-section').hidden = frontier === null;
+  if (frontier) {
+    const picks = frontier.filter((_, i) => i % 4 === 0);
+    fill(
+      byId('frontier'),
+      table(
+        'frontier-table',
+        ['budget C (FLOP)', 'N_opt (parameters)', 'D_opt (tokens)', 'tokens per parameter'],
+        picks.map((r) => ({ cells: [fmt(r.flops, 3), fmt(r.N, 4), fmt(r.D, 4), fmt(r.tokensPerParam, 3)] })),
+      ),
+      el('p', { class: 'note' }, 'Point estimates from the fitted parameters (no interval: `scalewise fit --optimal` bootstraps one).'),
+    );
+  }
+}
+
+export function showComparison(view: ComparisonView): void {
+  const verdict = view.preferred ? `Preferred by AICc: ${view.preferred} (${view.reason}).` : `No preferred form: ${view.reason}.`;
+  fill(
+    byId('comparison'),
+    table(
+      'comparison-table',
+      ['form', 'k', 'AICc', 'ΔAICc', 'leave-one-out error', 'note'],
+      view.rows.map((r) => ({
+        testid: `compare-${r.form}`,
+        cells: [r.form, String(r.k), fmt(r.aicc, 6), fmt(r.delta, 3), r.looError === null ? '—' : `${fmt(r.looError * 100, 3)}%`, r.failed ?? ''],
+        numeric: [false, true, true, true, true, false],
+      })),
+    ),
+    el('p', { 'data-testid': 'comparison-verdict' }, verdict),
+    ...(view.note ? [el('p', { class: 'note' }, view.note)] : []),
+  );
+}

@@ -1,0 +1,129 @@
+/** Messages between the explorer page and its fitting worker (structured-clone data only). */
+import type { FitLoss, FitMethod } from '@scalewise/laws';
+
+/** A built-in form as the page lists it (from laws' `FORMS`, so forms added there appear on their own). */
+export interface FormInfo {
+  name: string;
+  formula: string;
+  inputs: string[];
+  params: string[];
+  methods: FitMethod[];
+  defaultLoss: FitLoss;
+}
+
+/** What to fit: a built-in form by name, or `custom` with a formula whose variables are bound to columns. */
+export interface FitRequest {
+  form: string;
+  /** Column per observation slot (`x`, or `N` and `D`), and the measured quantity `y`. */
+  columns: { x?: string; N?: string; D?: string; y: string };
+  /** Tokens from a FLOPs column, D = C / (6N), instead of a D column. */
+  flops?: string;
+  /** custom: the formula, its variables bound to columns, bounds (`alpha>0`) and starts (`alpha=0.1..1`). */
+  formula?: string;
+  bindings?: Record<string, string>;
+  bounds?: string[];
+  starts?: string[];
+  dropTop: number;
+  method?: FitMethod;
+  loss?: FitLoss;
+  delta?: number;
+  /** Prediction points as typed: `1e9, 1e10` for one-variable forms, `N:D, N:D` for joint ones. */
+  predictAt: string;
+}
+
+export interface ParamRow {
+  name: string;
+  value: number;
+  ci: [number, number] | null;
+}
+
+/** One observation with its fitted value; inputs under their slot names. */
+export interface PointRow {
+  x?: number;
+  N?: number;
+  D?: number;
+  y: number;
+  fitted: number;
+  residual: number;
+}
+
+/** A prediction with its prediction interval (null where none is available for the form yet). */
+export interface PredictionRow {
+  x?: number;
+  N?: number;
+  D?: number;
+  y: number;
+  pi: [number, number] | null;
+}
+
+export interface FrontierRow {
+  flops: number;
+  N: number;
+  D: number;
+  tokensPerParam: number;
+}
+
+export interface FitView {
+  form: string;
+  formula: string;
+  inputs: string[];
+  labels: Record<string, string>;
+  params: ParamRow[];
+  ciLevel: number;
+  ciMethod: string;
+  objective: number;
+  objectiveName: string;
+  r2: number | null;
+  sigma: number;
+  method: string;
+  loss: FitLoss;
+  space: 'log' | 'linear';
+  warnings: string[];
+  n: number;
+  points: PointRow[];
+  /** One-variable forms: the law on a grid over the data's range, with its band where available. */
+  curve: PredictionRow[];
+  predictions: PredictionRow[];
+  /** How `pi` was computed, or why there is none. */
+  bandNote: string;
+  /** chinchilla: compute-optimal N and D over budgets spanning the data's compute. */
+  frontier: FrontierRow[] | null;
+  /** Time of the fit itself in the worker (ms). */
+  fitMs: number;
+}
+
+export interface ComparisonRow {
+  form: string;
+  k: number;
+  aicc: number | null;
+  delta: number | null;
+  looError: number | null;
+  failed?: string;
+}
+
+export interface ComparisonView {
+  rows: ComparisonRow[];
+  preferred: string | null;
+  reason: string;
+  /** Why leave-one-out was skipped, when it was. */
+  note: string;
+}
+
+export interface TableInfo {
+  name: string;
+  rows: number;
+  columns: string[];
+  numeric: string[];
+}
+
+export type ToWorker =
+  | { kind: 'load'; id: number; name: string; text: string }
+  | { kind: 'fit'; id: number; request: FitRequest }
+  | { kind: 'compare'; id: number; request: FitRequest };
+
+export type FromWorker =
+  | { kind: 'ready'; forms: FormInfo[] }
+  | { kind: 'loaded'; id: number; table: TableInfo }
+  | { kind: 'fitted'; id: number; view: FitView }
+  | { kind: 'compared'; id: number; view: ComparisonView }
+  | { kind: 'error'; id: number; message: string };

@@ -1,0 +1,56 @@
+/**
+ * The explorer's fitting worker (bundled with laws into the page and started from a Blob URL): holds the loaded
+ * table and answers load / fit / compare messages, so long fits never block the page.
+ */
+import { FORMS, getForm } from '@scalewise/laws';
+import { runComparison } from './compare-view.js';
+import { runFit } from './fit-view.js';
+import type { FormInfo, FromWorker, ToWorker } from './protocol.js';
+import { readExplorerTable, type ExplorerTable } from './table.js';
+
+interface WorkerScope {
+  postMessage(message: FromWorker): void;
+  onmessage: ((event: { data: ToWorker }) => void) | null;
+}
+
+/** Every built-in form with what the page needs to offer it. */
+export function formInfos(): FormInfo[] {
+  return Object.entries(FORMS).map(([name, strategy]) => {
+    const form = getForm(name);
+    return {
+      name,
+      formula: form.formula,
+      inputs: [...form.inputs],
+      params: [...form.params],
+      methods: [...strategy.methods],
+      defaultLoss: strategy.defaultLoss,
+    };
+  });
+}
+
+/** Answer one message; errors become `error` replies carrying the message (laws' messages name file, row, column). */
+export function handle(message: ToWorker, state: { table: ExplorerTable | null }): FromWorker {
+  try {
+    if (message.kind === 'load') {
+      const table = readExplorerTable(message.text, message.name);
+      state.table = table;
+      return {
+        kind: 'loaded',
+        id: message.id,
+        table: { name: table.name, rows: table.rows, columns: table.columns, numeric: Object.keys(table.numeric) },
+      };
+    }
+    if (!state.table) throw new Error('load a table first');
+    if (message.kind === 'fit') return { kind: 'fitted', id: message.id, view: runFit(state.table, message.request, () => performance.now()) };
+    return { kind: 'compared', id: message.id, view: runComparison(state.table, message.request) };
+  } catch (error) {
+    return { kind: 'error', id: message.id, message: (error as Error).message };
+  }
+}
+
+/** Wire `handle` to a worker scope (called by the bundle's entry, never in Node). */
+export function startWorker(scope: WorkerScope): void {
+  const state = { table: null as ExplorerTable | null };
+  scope.onmessage = (event) => scope.postMessage(handle(event.data, state));
+  scope.postMessage({ kind: 'ready', forms: formInfos() });
+}
