@@ -1,5 +1,5 @@
 /** One fit as the page shows it: laws' `fitLaw` on the chosen columns, fitted values, bands and the frontier. */
-import { computeOptimal, fitLaw, LawsInputError, resolveFitOptions, type FitOptions, type Form, type Observations } from '@scalewise/laws';
+import { bootstrapFit, computeOptimal, fitLaw, LawsInputError, profileIntervals, resolveFitOptions, type FitOptions, type FitResult, type Form, type Observations } from '@scalewise/laws';
 import { predictWithBands } from './bands.js';
 import { formFor, observationsFor, parsePredictAt } from './observations.js';
 import type { FitRequest, FitView, FrontierRow, PointRow, PredictionRow } from './protocol.js';
@@ -44,6 +44,24 @@ function frontierRows(obs: Observations, params: Record<string, number>): Fronti
   });
 }
 
+/** Bootstrap resamples and seed of the page's bootstrap intervals (the CLI's default count; fixed seed: reproducible). */
+export const BOOTSTRAP = { resamples: 200, seed: 1 } as const;
+
+/** Intervals as asked: the fit's own, profile likelihood where the fit has none (or when asked), or bootstrap. */
+function intervalsFor(obs: Observations, fit: FitResult, options: FitOptions, how: FitRequest['intervals']): void {
+  const mode = how ?? 'auto';
+  if (mode === 'bootstrap') {
+    const boot = bootstrapFit(obs, fit, options, { ...BOOTSTRAP, level: fit.ci_level });
+    fit.ci = boot.ci;
+    fit.ciMethod = `bootstrap percentile (${BOOTSTRAP.resamples} resamples, seed ${BOOTSTRAP.seed}, ${boot.successful} refits converged)`;
+  } else if (mode === 'profile' || Object.keys(fit.ci).length === 0) {
+    const prof = profileIntervals(obs, { ...options, level: fit.ci_level }, undefined, fit);
+    fit.ci = prof.ci;
+    fit.ciMethod = prof.method;
+    fit.warnings.push(...prof.warnings);
+  }
+}
+
 /** Options of the fit (form, method, loss, δ); one place so the fit and its comparison agree. */
 export function fitOptionsFor(form: Form, request: FitRequest, labels: Record<string, string>): FitOptions {
   const options: FitOptions = { form, labels };
@@ -67,6 +85,8 @@ export function runFit(table: ExplorerTable, request: FitRequest, now: () => num
   const start = now();
   const fit = fitLaw(obs, options);
   const fitMs = now() - start;
+  intervalsFor(obs, fit, options, request.intervals);
+  const intervalMs = now() - start - fitMs;
   let curve: PredictionRow[] = [];
   const banded = predictWithBands(obs, fit, options, at, fit.ci_level);
   if (form.inputs.length === 1) {
@@ -99,5 +119,6 @@ export function runFit(table: ExplorerTable, request: FitRequest, now: () => num
     bandNote: banded.note,
     frontier: fit.form === 'chinchilla' ? frontierRows(obs, fit.params) : null,
     fitMs,
+    intervalMs,
   };
 }

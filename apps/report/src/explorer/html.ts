@@ -55,6 +55,8 @@ export function explorerPageHtml(bundles: ExplorerBundles, data: { name: string;
 <span id="loss-default" class="note"></span>
 <label>Huber δ <input type="text" id="delta-input" data-testid="delta-input" value="0.001" style="width:6em"></label>
 <label>Method <select id="method-select" data-testid="method-select"></select></label>
+<label>Intervals <select id="intervals-select" data-testid="intervals-select"><option value="auto">the fit's own (profile where none)</option>
+<option value="profile">profile likelihood</option><option value="bootstrap">bootstrap (200 resamples)</option></select></label>
 </div>
 <div class="row"><label>Predict at <input type="text" id="predict-input" data-testid="predict-input"></label>
 <button id="fit-button" data-testid="fit-button" disabled>Fit</button>

@@ -27,6 +27,8 @@ export interface FitRequest {
   method?: FitMethod;
   loss?: FitLoss;
   delta?: number;
+  /** Parameter intervals: the fit's own (profile where it has none; default), profile likelihood, or bootstrap. */
+  intervals?: 'auto' | 'profile' | 'bootstrap';
   /** Prediction points as typed: `1e9, 1e10` for one-variable forms, `N:D, N:D` for joint ones. */
   predictAt: string;
 }
@@ -90,6 +92,8 @@ export interface FitView {
   frontier: FrontierRow[] | null;
   /** Time of the fit itself in the worker (ms). */
   fitMs: number;
+  /** Time of the intervals beyond the fit (profile or bootstrap refits; ms). */
+  intervalMs: number;
 }
 
 export interface ComparisonRow {

@@ -137,6 +137,7 @@ export class Controls {
     const method = value('method-select');
     if (method) request.method = method as FitMethod;
     if (loss) request.loss = loss;
+    request.intervals = value('intervals-select') as FitRequest['intervals'];
     if (loss === 'huber') request.delta = Number(value('delta-input'));
     if (this.formName === 'custom') {
       request.formula = value('formula-input');

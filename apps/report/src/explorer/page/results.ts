@@ -38,7 +38,11 @@ export function showFit(view: FitView): void {
       `Objective (${view.objectiveName}): ${fmt(view.objective, 6)}; R² (${view.space}): ${fmt(view.r2, 4)}; ` +
         `residual sd (${view.space === 'log' ? 'log units' : `units of ${yName}`}): ${fmt(view.sigma, 4)}. Intervals: ${view.ciMethod}.`,
     ),
-    el('p', { 'data-testid': 'fit-time' }, `Fitted in ${fmt(view.fitMs, 3)} ms (in the page's worker).`),
+    el(
+      'p',
+      { 'data-testid': 'fit-time', 'data-fit-ms': String(view.fitMs) },
+      `Fitted in ${fmt(view.fitMs, 3)} ms, intervals in ${fmt(view.intervalMs, 3)} ms (in the page's worker).`,
+    ),
     ...view.warnings.map((w) => el('p', { class: 'warning' }, `Warning: ${w}`)),
   );
   const predictions = view.predictions;
