@@ -56,3 +56,14 @@ export { describeFitSize, describeMeasurement, describeObjective, measurementFro
 
 // Family comparison figure (issue #13)
 export { familyComparisonSpec, type FamilyComparisonInput, type FamilyPoint } from './specs/families.js';
+
+// Offline fit explorer: one self-contained HTML page (issue #15)
+export {
+  EXPLORER_FILE,
+  explorerHtml,
+  isExplorerPage,
+  MAX_EXPLORER_TABLE_CHARS,
+  writeExplorer,
+  type ExplorerOptions,
+  type WrittenExplorer,
+} from './explorer/write.js';

@@ -40,4 +40,8 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'Render an HTML report with figures from a results directory',
     load: async () => (await import('./report.js')).default,
   },
+  explore: {
+    summary: 'Write the offline fit explorer (one HTML page: fit scaling laws in a browser)',
+    load: async () => (await import('./explore.js')).default,
+  },
 };

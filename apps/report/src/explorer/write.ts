@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { atomicWrite } from '../write.js';
 import { explorerBundles } from './bundle.js';
 import { EXPLORER_MARK, explorerPageHtml } from './html.js';
-import { readExplorerTable } from './table.js';
+import { MAX_TABLE_CHARS, readExplorerTable } from './table.js';
+
+/** Largest initial table (characters; ~bytes for CSV): a bigger file belongs to `scalewise fit`. */
+export const MAX_EXPLORER_TABLE_CHARS = MAX_TABLE_CHARS;
 
 /** File name of the page under the output folder. */
 export const EXPLORER_FILE = 'explorer.html';
