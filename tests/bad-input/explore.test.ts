@@ -6,7 +6,13 @@ const GOOD_CSV = 'params,loss\n1000000,3.2\n2000000,3.0\n4000000,2.9\n';
 const NOTHING = ['explorer.html', 'out'];
 
 const CASES: BadCase[] = [
-  { id: 'X01', title: 'FILE that does not exist', argv: ['explore', 'nope.csv'], stderr: [/FILE nope\.csv: cannot read it \(no such file\)/], absent: NOTHING },
+  {
+    id: 'X01',
+    title: 'FILE that does not exist',
+    argv: ['explore', 'nope.csv'],
+    stderr: [/FILE nope\.csv: cannot read it \(no such file\)/],
+    absent: NOTHING,
+  },
   {
     id: 'X02',
     title: 'FILE that is a folder',
@@ -15,8 +21,20 @@ const CASES: BadCase[] = [
     stderr: [/FILE data is a folder/],
     absent: NOTHING,
   },
-  { id: 'X03', title: 'two FILEs', argv: ['explore', 'a.csv', 'b.csv'], stderr: [/expected at most one FILE, found a\.csv b\.csv/], absent: NOTHING },
-  { id: 'X04', title: 'an empty FILE argument', argv: ['explore', ''], stderr: [/expected a FILE, found an empty argument/], absent: NOTHING },
+  {
+    id: 'X03',
+    title: 'two FILEs',
+    argv: ['explore', 'a.csv', 'b.csv'],
+    stderr: [/expected at most one FILE, found a\.csv b\.csv/],
+    absent: NOTHING,
+  },
+  {
+    id: 'X04',
+    title: 'an empty FILE argument',
+    argv: ['explore', ''],
+    stderr: [/expected a FILE, found an empty argument/],
+    absent: NOTHING,
+  },
   {
     id: 'X05',
     title: 'a CSV row with a missing field',
@@ -102,7 +120,13 @@ const CASES: BadCase[] = [
     files: { 'victim.txt': 'x' },
     stderr: [/victim\.txt is not a folder/],
   },
-  { id: 'X16', title: 'an empty --out', argv: ['explore', '--out', ''], stderr: [/--out expects a folder, found an empty value/], absent: NOTHING },
+  {
+    id: 'X16',
+    title: 'an empty --out',
+    argv: ['explore', '--out', ''],
+    stderr: [/--out expects a folder, found an empty value/],
+    absent: NOTHING,
+  },
   { id: 'X17', title: 'an unknown flag', argv: ['explore', '--bogus'], stderr: [/bogus/], absent: NOTHING },
 ];
 

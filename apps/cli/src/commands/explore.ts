@@ -38,7 +38,9 @@ async function readTable(path: string, shown: string): Promise<string> {
     throw new UsageError(`FILE ${printable(shown)}: cannot read it (${code === 'ENOENT' ? 'no such file' : (code ?? 'error')})`);
   }
   if (size > MAX_EXPLORER_TABLE_CHARS)
-    throw new UsageError(`FILE ${printable(shown)}: ${size} bytes, more than the explorer embeds (${MAX_EXPLORER_TABLE_CHARS}); use 'scalewise fit'`);
+    throw new UsageError(
+      `FILE ${printable(shown)}: ${size} bytes, more than the explorer embeds (${MAX_EXPLORER_TABLE_CHARS}); use 'scalewise fit'`,
+    );
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);

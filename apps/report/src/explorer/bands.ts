@@ -3,7 +3,15 @@
  * added on another branch) replaces the body in one line. Until then only the power law's OLS fit has a band
  * (laws' `powerPredictionInterval`); other forms get their point prediction and `pi: null`.
  */
-import { getForm, powerPredictionInterval, type FitOptions, type FitResult, type Form, type Observations, type PowerOlsFit } from '@scalewise/laws';
+import {
+  getForm,
+  powerPredictionInterval,
+  type FitOptions,
+  type FitResult,
+  type Form,
+  type Observations,
+  type PowerOlsFit,
+} from '@scalewise/laws';
 import type { PredictionRow } from './protocol.js';
 
 export interface Banded {
@@ -32,6 +40,13 @@ export function predictWithBands(
     });
     return { rows, note: `${Math.round(level * 100)}% prediction interval (log-log OLS, t)` };
   }
-  const rows = at.map((p) => ({ ...p, y: form.predict(fit.values, form.inputs.map((s) => p[s]!)), pi: null }));
+  const rows = at.map((p) => ({
+    ...p,
+    y: form.predict(
+      fit.values,
+      form.inputs.map((s) => p[s]!),
+    ),
+    pi: null,
+  }));
   return { rows, note: `no prediction band for form '${fit.form}' yet (only power with method ols has one)` };
 }

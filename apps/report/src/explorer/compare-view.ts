@@ -10,9 +10,7 @@ export const MAX_LOO_ROWS = 40;
 /** Built-in forms reading the same observation slots as `form` (laws' `FORMS`: forms added there join on their own). */
 function candidates(form: Form): Form[] {
   const same = (f: Form) => f.inputs.join(',') === form.inputs.join(',');
-  const builtIn = Object.keys(FORMS)
-    .map(getForm)
-    .filter(same);
+  const builtIn = Object.keys(FORMS).map(getForm).filter(same);
   return builtIn.some((f) => f.name === form.name) ? builtIn : [form, ...builtIn];
 }
 

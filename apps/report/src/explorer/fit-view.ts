@@ -1,5 +1,15 @@
 /** One fit as the page shows it: laws' `fitLaw` on the chosen columns, fitted values, bands and the frontier. */
-import { bootstrapFit, computeOptimal, fitLaw, LawsInputError, profileIntervals, resolveFitOptions, type FitOptions, type FitResult, type Form, type Observations } from '@scalewise/laws';
+import {
+  bootstrapFit,
+  computeOptimal,
+  fitLaw,
+  profileIntervals,
+  resolveFitOptions,
+  type FitOptions,
+  type FitResult,
+  type Form,
+  type Observations,
+} from '@scalewise/laws';
 import { predictWithBands } from './bands.js';
 import { formFor, observationsFor, parsePredictAt } from './observations.js';
 import type { FitRequest, FitView, FrontierRow, PointRow, PredictionRow } from './protocol.js';
@@ -29,7 +39,10 @@ function pointRows(form: Form, obs: Observations, values: ArrayLike<number>, res
   return Array.from({ length: obs.y.length }, (_, i) => {
     const row: PointRow = { y: obs.y[i]!, fitted: 0, residual: residuals[i]! };
     for (const s of slots) row[s] = obs[s]![i]!;
-    row.fitted = form.predict(values, slots.map((s) => row[s]!));
+    row.fitted = form.predict(
+      values,
+      slots.map((s) => row[s]!),
+    );
     return row;
   });
 }
@@ -67,11 +80,7 @@ export function fitOptionsFor(form: Form, request: FitRequest, labels: Record<st
   const options: FitOptions = { form, labels };
   if (request.method) options.method = request.method;
   if (request.loss) options.loss = request.loss;
-  if (request.loss === 'huber' && request.delta !== undefined) {
-    if (!(request.delta > 0) || !Number.isFinite(request.delta))
-      throw new LawsInputError(`Huber δ: expected a positive number, found ${request.delta}`);
-    options.delta = request.delta;
-  }
+  if (request.loss === 'huber' && request.delta !== undefined) options.delta = request.delta;
   return options;
 }
 

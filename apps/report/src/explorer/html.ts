@@ -49,13 +49,15 @@ export function explorerPageHtml(bundles: ExplorerBundles, data: { name: string;
 </div>
 <div class="row" id="columns" data-testid="columns"></div>
 <div class="row">
-<label>Drop rows with the highest y <input type="number" id="drop-top" data-testid="drop-top" value="0" min="0" step="1" style="width:5em"></label>
+<label>Drop rows with the highest y
+<input type="number" id="drop-top" data-testid="drop-top" value="0" min="0" step="1" style="width:5em"></label>
 <label>Loss <select id="loss-select" data-testid="loss-select"><option value="">form default</option>
 <option value="ls">least squares</option><option value="huber">Huber</option></select></label>
 <span id="loss-default" class="note"></span>
 <label>Huber δ <input type="text" id="delta-input" data-testid="delta-input" value="0.001" style="width:6em"></label>
 <label>Method <select id="method-select" data-testid="method-select"></select></label>
-<label>Intervals <select id="intervals-select" data-testid="intervals-select"><option value="auto">the fit's own (profile where none)</option>
+<label>Intervals <select id="intervals-select" data-testid="intervals-select">
+<option value="auto">the fit's own (profile where none)</option>
 <option value="profile">profile likelihood</option><option value="bootstrap">bootstrap (200 resamples)</option></select></label>
 </div>
 <div class="row"><label>Predict at <input type="text" id="predict-input" data-testid="predict-input"></label>

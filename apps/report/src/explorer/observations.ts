@@ -7,6 +7,8 @@ type Slot = 'x' | 'N' | 'D';
 
 /** A built-in form by name, or the request's formula as a custom form (variables in the order of `bindings`). */
 export function formFor(request: FitRequest): Form {
+  if (request.loss === 'huber' && request.delta !== undefined && !(request.delta > 0 && Number.isFinite(request.delta)))
+    throw new LawsInputError(`Huber δ: expected a positive number, found ${request.delta}`);
   if (request.form !== 'custom') return getForm(request.form);
   const formula = (request.formula ?? '').trim();
   if (formula === '') throw new LawsInputError('formula box: write a formula, e.g. E + A*x^(-alpha)');
@@ -62,7 +64,9 @@ export function observationsFor(table: ExplorerTable, form: Form, request: FitRe
   });
   const k = request.dropTop;
   if (!Number.isInteger(k) || k < 0 || k >= obs.y.length)
-    throw new LawsInputError(`drop top: expected an integer in [0, ${obs.y.length - 1}] (${table.name} has ${obs.y.length} rows), found ${k}`);
+    throw new LawsInputError(
+      `drop top: expected an integer in [0, ${obs.y.length - 1}] (${table.name} has ${obs.y.length} rows), found ${k}`,
+    );
   return { obs: k > 0 ? dropTopRows(obs, k) : obs, labels, dropped: k };
 }
 

@@ -20,7 +20,9 @@ export const MAX_TABLE_CHARS = 64 * 1024 * 1024;
 function cellText(v: unknown, name: string, row: number, key: string): string {
   if (typeof v === 'number' || typeof v === 'string') return String(v);
   if (v === null || v === undefined) return '';
-  throw new LawsInputError(`${name}: row ${row}, field '${key}': expected a number or a string, found ${Array.isArray(v) ? 'an array' : typeof v}`);
+  throw new LawsInputError(
+    `${name}: row ${row}, field '${key}': expected a number or a string, found ${Array.isArray(v) ? 'an array' : typeof v}`,
+  );
 }
 
 /** JSON: an array of row objects, or `{ "rows": [...] }`; cells become strings so CSV and JSON take one path. */
@@ -65,9 +67,10 @@ export function readExplorerTable(text: string, name: string): ExplorerTable {
       // A text column (model names): listed, not offered as x or y.
     }
   }
-  if (Object.keys(numeric).length < 2) {
+  const found = Object.keys(numeric);
+  if (found.length < 2) {
     throw new LawsInputError(
-      `${name}: needs at least two numeric columns (an input and a measured quantity); numeric: ${Object.keys(numeric).join(', ') || 'none'}`,
+      `${name}: needs at least two numeric columns (an input and a measured quantity); numeric: ${found.join(', ') || 'none'}`,
     );
   }
   return { name, rows: table.rows.length, columns: table.header, numeric };

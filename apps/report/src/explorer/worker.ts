@@ -41,7 +41,8 @@ export function handle(message: ToWorker, state: { table: ExplorerTable | null }
       };
     }
     if (!state.table) throw new Error('load a table first');
-    if (message.kind === 'fit') return { kind: 'fitted', id: message.id, view: runFit(state.table, message.request, () => performance.now()) };
+    if (message.kind === 'fit')
+      return { kind: 'fitted', id: message.id, view: runFit(state.table, message.request, () => performance.now()) };
     return { kind: 'compared', id: message.id, view: runComparison(state.table, message.request) };
   } catch (error) {
     return { kind: 'error', id: message.id, message: (error as Error).message };

@@ -41,7 +41,15 @@ export function fitFigure(view: FitView): VegaLiteSpec {
     title: `Fit: ${view.form}`,
     subtitle: `observed against fitted, ${view.n} rows`,
     points: view.points.map((p) => ({ x: p.fitted, y: p.y })),
-    references: [{ name: 'observed = fitted', points: [{ x: lo, y: lo }, { x: hi, y: hi }] }],
+    references: [
+      {
+        name: 'observed = fitted',
+        points: [
+          { x: lo, y: lo },
+          { x: hi, y: hi },
+        ],
+      },
+    ],
     xTitle: `fitted ${yTitle}`,
     yTitle: `observed ${yTitle}`,
   });

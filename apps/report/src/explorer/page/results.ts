@@ -25,7 +25,8 @@ export function showFit(view: FitView): void {
     ),
   );
   // Stable hooks for tests: the value cell of each parameter.
-  for (const p of view.params) byId('params').querySelector(`[data-testid="param-${p.name}"] td:nth-child(2)`)?.setAttribute('data-testid', `param-value-${p.name}`);
+  for (const p of view.params)
+    byId('params').querySelector(`[data-testid="param-${p.name}"] td:nth-child(2)`)?.setAttribute('data-testid', `param-value-${p.name}`);
   const yName = view.labels.y ?? 'y';
   const inputs = view.inputs.map((s) => `${s} = ${view.labels[s] ?? s}`).join(', ');
   fill(
@@ -53,7 +54,11 @@ export function showFit(view: FitView): void {
       : table(
           'predictions-table',
           ['at', `predicted ${yName}`, `${level} prediction interval`],
-          predictions.map((p, i) => ({ testid: `prediction-${i}`, cells: [pointText(view, p), fmt(p.y, 5), fmtInterval(p.pi)], numeric: [false, true, true] })),
+          predictions.map((p, i) => ({
+            testid: `prediction-${i}`,
+            cells: [pointText(view, p), fmt(p.y, 5), fmtInterval(p.pi)],
+            numeric: [false, true, true],
+          })),
         ),
     el('p', { class: 'note' }, view.bandNote),
   );
@@ -82,7 +87,14 @@ export function showComparison(view: ComparisonView): void {
       ['form', 'k', 'AICc', 'ΔAICc', 'leave-one-out error', 'note'],
       view.rows.map((r) => ({
         testid: `compare-${r.form}`,
-        cells: [r.form, String(r.k), fmt(r.aicc, 6), fmt(r.delta, 3), r.looError === null ? '—' : `${fmt(r.looError * 100, 3)}%`, r.failed ?? ''],
+        cells: [
+          r.form,
+          String(r.k),
+          fmt(r.aicc, 6),
+          fmt(r.delta, 3),
+          r.looError === null ? '—' : `${fmt(r.looError * 100, 3)}%`,
+          r.failed ?? '',
+        ],
         numeric: [false, true, true, true, true, false],
       })),
     ),
