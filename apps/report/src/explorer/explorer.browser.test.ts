@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { customForm, datasets, dropTopRows, fitLaw, tokensFromFlops } from '@scalewise/laws';
-import { findChromium, HOW_TO_INSTALL, launchChromium } from './testing/chromium.js';
-import { displayedParams, fitInPage, openExplorer, waitForStatus, type OpenedPage } from './testing/page.js';
+import { findChromium, HOW_TO_INSTALL, launchChromium } from './testing/chromium.test-helper.js';
+import { displayedParams, fitInPage, openExplorer, waitForStatus, type OpenedPage } from './testing/page.test-helper.js';
 import { writeExplorer } from './write.js';
 
 const CHROMIUM = findChromium();
