@@ -1,11 +1,12 @@
 /**
- * Predictions with prediction intervals, behind one function so that laws' `predictWithIntervals` (issue #15, being
- * added on another branch) replaces the body in one line. Until then only the power law's OLS fit has a band
- * (laws' `powerPredictionInterval`); other forms get their point prediction and `pi: null`.
+ * Predictions with prediction intervals: the power law's log-log OLS fit has an exact t interval (laws'
+ * `powerPredictionInterval`); every other form, custom ones included, gets laws' `predictWithIntervals` (bootstrap
+ * refits plus residual noise in the fit's space), reusing the fit's bootstrap when the page already made one.
  */
 import {
-  getForm,
   powerPredictionInterval,
+  predictWithIntervals,
+  type BootstrapResult,
   type FitOptions,
   type FitResult,
   type Form,
@@ -14,9 +15,12 @@ import {
 } from '@scalewise/laws';
 import type { PredictionRow } from './protocol.js';
 
+/** Bootstrap refits behind a band when the fit has none to reuse (fixed seed: the same page gives the same band). */
+export const BAND_BOOTSTRAP = { resamples: 200, seed: 1 } as const;
+
 export interface Banded {
   rows: PredictionRow[];
-  /** How the bands were made, or why there are none. */
+  /** How the bands were made. */
   note: string;
 }
 
@@ -24,23 +28,9 @@ function isPowerOls(fit: FitResult): fit is PowerOlsFit {
   return fit.form === 'power' && 'stats' in fit;
 }
 
-/** Predictions at `at` (inputs by slot name) with `level` prediction intervals where the form has them. */
-export function predictWithBands(
-  _obs: Observations,
-  fit: FitResult,
-  options: FitOptions,
-  at: readonly Record<string, number>[],
-  level = 0.95,
-): Banded {
-  const form: Form = typeof options.form === 'string' ? getForm(options.form) : options.form;
-  if (isPowerOls(fit)) {
-    const rows = at.map((p) => {
-      const iv = powerPredictionInterval(fit, p.x!, level);
-      return { ...p, y: iv.estimate, pi: [iv.lo, iv.hi] as [number, number] };
-    });
-    return { rows, note: `${Math.round(level * 100)}% prediction interval (log-log OLS, t)` };
-  }
-  const rows = at.map((p) => ({
+/** The law's value at each point, without an interval (shown until the bands are computed). */
+export function pointPredictions(form: Form, fit: FitResult, at: readonly Record<string, number>[]): PredictionRow[] {
+  return at.map((p) => ({
     ...p,
     y: form.predict(
       fit.values,
@@ -48,5 +38,30 @@ export function predictWithBands(
     ),
     pi: null,
   }));
-  return { rows, note: `no prediction band for form '${fit.form}' yet (only power with method ols has one)` };
+}
+
+/** Predictions at `at` (inputs by slot name) with `level` prediction intervals. */
+export function predictWithBands(
+  obs: Observations,
+  fit: FitResult,
+  options: FitOptions & { form: Form },
+  at: readonly Record<string, number>[],
+  level: number,
+  boot?: BootstrapResult,
+): Banded {
+  const pct = `${Math.round(level * 100)}%`;
+  if (isPowerOls(fit)) {
+    const rows = at.map((p) => {
+      const iv = powerPredictionInterval(fit, p.x!, level);
+      return { ...p, y: iv.estimate, pi: [iv.lo, iv.hi] as [number, number] };
+    });
+    return { rows, note: `${pct} prediction interval (log-log OLS, t)` };
+  }
+  const columns = Object.fromEntries(options.form.inputs.map((s) => [s, at.map((p) => p[s]!)]));
+  const points = predictWithIntervals(obs, fit, options, columns, { level, ...BAND_BOOTSTRAP, ...(boot ? { boot } : {}) });
+  const rows = points.map((p) => ({ ...p, pi: p.pi }));
+  const refits = boot
+    ? `the fit's ${boot.successful} bootstrap refits`
+    : `${BAND_BOOTSTRAP.resamples} bootstrap refits (seed ${BAND_BOOTSTRAP.seed})`;
+  return { rows, note: `${pct} prediction interval: ${refits} plus residual noise (laws' predictWithIntervals)` };
 }

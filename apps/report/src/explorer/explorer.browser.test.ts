@@ -95,7 +95,9 @@ describe.skipIf(!CHROMIUM)('fit explorer in headless Chromium', () => {
     expectClose(await displayedParams(page, CHINCHILLA_PARAMS), node.params, 1e-6);
     // Intervals, a prediction, the frontier and the comparison are on the page too.
     expect(await page.textContent('[data-testid=param-alpha]')).toMatch(/\[0\.3\d+, 0\.3\d+\]/);
-    expect(await page.textContent('[data-testid=prediction-0]')).toMatch(/\d/);
+    await waitForStatus(page, 'band-status', 60_000);
+    expect(await page.textContent('[data-testid=prediction-0]')).toMatch(/\[\d\.\d+, \d\.\d+\]/);
+    expect(await page.textContent('[data-testid=band-note]')).toMatch(/predictWithIntervals/);
     expect(await page.locator('[data-testid=frontier-table] tbody tr').count()).toBeGreaterThan(3);
     await page.waitForSelector('[data-testid=comparison-verdict]', { timeout: 60_000 });
     expect(await page.textContent('[data-testid=comparison-verdict]')).toContain('Preferred by AICc: chinchilla');
@@ -149,6 +151,7 @@ describe.skipIf(!CHROMIUM)('fit explorer in headless Chromium', () => {
     expect(await page.textContent('[data-testid=fit-status]')).toMatch(/predict at: item 2 'abc'/);
     await page.fill('[data-testid=predict-input]', '1e10');
     await fitInPage(page);
+    await waitForStatus(page, 'band-status');
     expect(await page.textContent('[data-testid=prediction-0]')).toMatch(/\[\d.*\]/);
     await page.close();
     expectClean(opened);

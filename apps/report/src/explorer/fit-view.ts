@@ -5,14 +5,15 @@ import {
   fitLaw,
   profileIntervals,
   resolveFitOptions,
+  type BootstrapResult,
   type FitOptions,
   type FitResult,
   type Form,
   type Observations,
 } from '@scalewise/laws';
-import { predictWithBands } from './bands.js';
+import { BAND_BOOTSTRAP, pointPredictions, predictWithBands } from './bands.js';
 import { formFor, observationsFor, parsePredictAt } from './observations.js';
-import type { FitRequest, FitView, FrontierRow, PointRow, PredictionRow } from './protocol.js';
+import type { BandsView, FitRequest, FitView, FrontierRow, PointRow } from './protocol.js';
 import type { ExplorerTable } from './table.js';
 
 /** Points of the law's curve over the data's range (one-variable forms). */
@@ -57,27 +58,45 @@ function frontierRows(obs: Observations, params: Record<string, number>): Fronti
   });
 }
 
-/** Bootstrap resamples and seed of the page's bootstrap intervals (the CLI's default count; fixed seed: reproducible). */
-export const BOOTSTRAP = { resamples: 200, seed: 1 } as const;
-
 /** Intervals as asked: the fit's own, profile likelihood where the fit has none (or when asked), or bootstrap. */
-function intervalsFor(obs: Observations, fit: FitResult, options: FitOptions, how: FitRequest['intervals']): void {
+function intervalsFor(obs: Observations, fit: FitResult, options: FitOptions, how: FitRequest['intervals']): BootstrapResult | undefined {
   const mode = how ?? 'auto';
   if (mode === 'bootstrap') {
-    const boot = bootstrapFit(obs, fit, options, { ...BOOTSTRAP, level: fit.ci_level });
+    const boot = bootstrapFit(obs, fit, options, { ...BAND_BOOTSTRAP, level: fit.ci_level });
     fit.ci = boot.ci;
-    fit.ciMethod = `bootstrap percentile (${BOOTSTRAP.resamples} resamples, seed ${BOOTSTRAP.seed}, ${boot.successful} refits converged)`;
-  } else if (mode === 'profile' || Object.keys(fit.ci).length === 0) {
+    fit.ciMethod =
+      `bootstrap percentile (${BAND_BOOTSTRAP.resamples} resamples, seed ${BAND_BOOTSTRAP.seed}, ` + `${boot.successful} refits converged)`;
+    return boot;
+  }
+  if (mode === 'profile' || Object.keys(fit.ci).length === 0) {
     const prof = profileIntervals(obs, { ...options, level: fit.ci_level }, undefined, fit);
     fit.ci = prof.ci;
     fit.ciMethod = prof.method;
     fit.warnings.push(...prof.warnings);
   }
+  return undefined;
+}
+
+/** What the bands step needs from the fit (kept in the worker between the two messages). */
+export interface FitContext {
+  obs: Observations;
+  fit: FitResult;
+  options: FitOptions & { form: Form };
+  at: Record<string, number>[];
+  curveAt: Record<string, number>[];
+  boot?: BootstrapResult;
+}
+
+/** Prediction bands for the fit's predictions and curve: a second step, so the fit shows before its bootstrap runs. */
+export function runBands(context: FitContext): BandsView {
+  const { obs, fit, options, at, curveAt, boot } = context;
+  const all = predictWithBands(obs, fit, options, [...at, ...curveAt], fit.ci_level, boot);
+  return { predictions: all.rows.slice(0, at.length), curve: all.rows.slice(at.length), note: all.note };
 }
 
 /** Options of the fit (form, method, loss, δ); one place so the fit and its comparison agree. */
-export function fitOptionsFor(form: Form, request: FitRequest, labels: Record<string, string>): FitOptions {
-  const options: FitOptions = { form, labels };
+export function fitOptionsFor(form: Form, request: FitRequest, labels: Record<string, string>): FitOptions & { form: Form } {
+  const options: FitOptions & { form: Form } = { form, labels };
   if (request.method) options.method = request.method;
   if (request.loss) options.loss = request.loss;
   if (request.loss === 'huber' && request.delta !== undefined) options.delta = request.delta;
@@ -85,7 +104,11 @@ export function fitOptionsFor(form: Form, request: FitRequest, labels: Record<st
 }
 
 /** Fit the request on the table; every input problem is a LawsInputError naming the column, row or item. */
-export function runFit(table: ExplorerTable, request: FitRequest, now: () => number = () => Date.now()): FitView {
+export function runFit(
+  table: ExplorerTable,
+  request: FitRequest,
+  now: () => number = () => Date.now(),
+): { view: FitView; context: FitContext } {
   const form = formFor(request);
   const { obs, labels, dropped } = observationsFor(table, form, request);
   const options = fitOptionsFor(form, request, labels);
@@ -94,18 +117,16 @@ export function runFit(table: ExplorerTable, request: FitRequest, now: () => num
   const start = now();
   const fit = fitLaw(obs, options);
   const fitMs = now() - start;
-  intervalsFor(obs, fit, options, request.intervals);
+  const boot = intervalsFor(obs, fit, options, request.intervals);
   const intervalMs = now() - start - fitMs;
-  let curve: PredictionRow[] = [];
-  const banded = predictWithBands(obs, fit, options, at, fit.ci_level);
+  let curveAt: Record<string, number>[] = [];
   if (form.inputs.length === 1) {
     const [lo, hi] = range(obs[form.inputs[0]!]!);
-    const grid = logGrid(lo, hi, CURVE_POINTS).map((v) => ({ [form.inputs[0]!]: v }));
-    curve = predictWithBands(obs, fit, options, grid, fit.ci_level).rows;
+    curveAt = logGrid(lo, hi, CURVE_POINTS).map((v) => ({ [form.inputs[0]!]: v }));
   }
   const warnings = [...fit.warnings];
   if (dropped > 0) warnings.unshift(`dropped the ${dropped} rows with the highest ${labels.y}`);
-  return {
+  const view: FitView = {
     form: fit.form,
     formula: form.formula,
     inputs: [...form.inputs],
@@ -123,11 +144,12 @@ export function runFit(table: ExplorerTable, request: FitRequest, now: () => num
     warnings,
     n: fit.n_points,
     points: pointRows(form, obs, fit.values, fit.residuals),
-    curve,
-    predictions: banded.rows,
-    bandNote: banded.note,
+    curve: pointPredictions(form, fit, curveAt),
+    predictions: pointPredictions(form, fit, at),
+    bandNote: 'computing prediction intervals…',
     frontier: fit.form === 'chinchilla' ? frontierRows(obs, fit.params) : null,
     fitMs,
     intervalMs,
   };
+  return { view, context: { obs, fit, options, at, curveAt, ...(boot ? { boot } : {}) } };
 }

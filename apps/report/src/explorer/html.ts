@@ -69,7 +69,7 @@ export function explorerPageHtml(bundles: ExplorerBundles, data: { name: string;
 <h2>Parameters</h2><div id="params"></div>
 <div class="figures"><div id="figure-fit" data-testid="figure-fit"></div><div id="figure-residuals" data-testid="figure-residuals"></div>
 <div id="figure-frontier" data-testid="figure-frontier" hidden></div></div>
-<h2>Predictions</h2><div id="predictions"></div>
+<h2>Predictions</h2><p id="band-status" data-testid="band-status" class="status"></p><div id="predictions"></div>
 <section id="frontier-section" hidden><h2>Compute-optimal allocation</h2><div id="frontier"></div></section>
 <h2>Comparison of forms (AICc)</h2><div id="comparison" data-testid="comparison"></div>
 </section>

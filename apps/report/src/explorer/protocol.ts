@@ -83,7 +83,7 @@ export interface FitView {
   warnings: string[];
   n: number;
   points: PointRow[];
-  /** One-variable forms: the law on a grid over the data's range, with its band where available. */
+  /** One-variable forms: the law on a grid over the data's range (its band arrives with `banded`). */
   curve: PredictionRow[];
   predictions: PredictionRow[];
   /** How `pi` was computed, or why there is none. */
@@ -94,6 +94,13 @@ export interface FitView {
   fitMs: number;
   /** Time of the intervals beyond the fit (profile or bootstrap refits; ms). */
   intervalMs: number;
+}
+
+/** The prediction intervals of the last fit, computed after it is shown. */
+export interface BandsView {
+  predictions: PredictionRow[];
+  curve: PredictionRow[];
+  note: string;
 }
 
 export interface ComparisonRow {
@@ -123,11 +130,13 @@ export interface TableInfo {
 export type ToWorker =
   | { kind: 'load'; id: number; name: string; text: string }
   | { kind: 'fit'; id: number; request: FitRequest }
+  | { kind: 'bands'; id: number }
   | { kind: 'compare'; id: number; request: FitRequest };
 
 export type FromWorker =
   | { kind: 'ready'; forms: FormInfo[] }
   | { kind: 'loaded'; id: number; table: TableInfo }
   | { kind: 'fitted'; id: number; view: FitView }
+  | { kind: 'banded'; id: number; view: BandsView }
   | { kind: 'compared'; id: number; view: ComparisonView }
   | { kind: 'error'; id: number; message: string };

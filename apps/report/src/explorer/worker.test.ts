@@ -86,25 +86,27 @@ describe('explorer worker', () => {
     expect(view.warnings[0]).toBe('dropped the 5 rows with the highest loss');
   });
 
-  it('gives the power law prediction bands around its curve, and says when a form has none yet', () => {
+  it('adds prediction bands in a second step: exact t for power OLS, bootstrap (predictWithIntervals) for other forms', () => {
     const state = loaded(POWER_CSV);
-    const power = expectKind(
-      handle({ kind: 'fit', id: 2, request: { form: 'power', columns: { x: 'params', y: 'loss' }, dropTop: 0, predictAt: '1e9' } }, state),
-      'fitted',
-    ).view;
+    const fit = (form: string) =>
+      expectKind(
+        handle({ kind: 'fit', id: 2, request: { form, columns: { x: 'params', y: 'loss' }, dropTop: 0, predictAt: '1e9' } }, state),
+        'fitted',
+      ).view;
+    const shown = fit('power');
+    expect(shown.predictions[0]!.pi).toBeNull();
+    const power = expectKind(handle({ kind: 'bands', id: 3 }, state), 'banded').view;
     const [p] = power.predictions;
+    expect(p!.y).toBeCloseTo(shown.predictions[0]!.y, 10);
     expect(p!.pi![0]).toBeLessThan(p!.y);
     expect(p!.pi![1]).toBeGreaterThan(p!.y);
+    expect(power.curve).toHaveLength(shown.curve.length);
     expect(power.curve.every((c) => c.pi !== null)).toBe(true);
-    const sat = expectKind(
-      handle(
-        { kind: 'fit', id: 3, request: { form: 'saturating', columns: { x: 'params', y: 'loss' }, dropTop: 0, predictAt: '' } },
-        state,
-      ),
-      'fitted',
-    ).view;
-    expect(sat.curve.every((c) => c.pi === null)).toBe(true);
-    expect(sat.bandNote).toMatch(/no prediction band for form 'saturating'/);
+    expect(power.note).toMatch(/log-log OLS, t/);
+    fit('kaplan-n');
+    const sat = expectKind(handle({ kind: 'bands', id: 5 }, state), 'banded').view;
+    expect(sat.predictions[0]!.pi![0]).toBeLessThan(sat.predictions[0]!.pi![1]);
+    expect(sat.note).toMatch(/200 bootstrap refits \(seed 1\) plus residual noise/);
   });
 
   it('binds formula variables with any name to columns, and answers errors with their message', () => {

@@ -4,7 +4,7 @@
  */
 import { FORMS, getForm } from '@scalewise/laws';
 import { runComparison } from './compare-view.js';
-import { runFit } from './fit-view.js';
+import { runBands, runFit, type FitContext } from './fit-view.js';
 import type { FormInfo, FromWorker, ToWorker } from './protocol.js';
 import { readExplorerTable, type ExplorerTable } from './table.js';
 
@@ -28,12 +28,19 @@ export function formInfos(): FormInfo[] {
   });
 }
 
+export interface WorkerState {
+  table: ExplorerTable | null;
+  /** The last fit, for its bands step. */
+  last?: FitContext;
+}
+
 /** Answer one message; errors become `error` replies carrying the message (laws' messages name file, row, column). */
-export function handle(message: ToWorker, state: { table: ExplorerTable | null }): FromWorker {
+export function handle(message: ToWorker, state: WorkerState): FromWorker {
   try {
     if (message.kind === 'load') {
       const table = readExplorerTable(message.text, message.name);
       state.table = table;
+      delete state.last;
       return {
         kind: 'loaded',
         id: message.id,
@@ -41,8 +48,16 @@ export function handle(message: ToWorker, state: { table: ExplorerTable | null }
       };
     }
     if (!state.table) throw new Error('load a table first');
-    if (message.kind === 'fit')
-      return { kind: 'fitted', id: message.id, view: runFit(state.table, message.request, () => performance.now()) };
+    if (message.kind === 'fit') {
+      delete state.last;
+      const { view, context } = runFit(state.table, message.request, () => performance.now());
+      state.last = context;
+      return { kind: 'fitted', id: message.id, view };
+    }
+    if (message.kind === 'bands') {
+      if (!state.last) throw new Error('no fit to draw bands for');
+      return { kind: 'banded', id: message.id, view: runBands(state.last) };
+    }
     return { kind: 'compared', id: message.id, view: runComparison(state.table, message.request) };
   } catch (error) {
     return { kind: 'error', id: message.id, message: (error as Error).message };
@@ -51,7 +66,7 @@ export function handle(message: ToWorker, state: { table: ExplorerTable | null }
 
 /** Wire `handle` to a worker scope (called by the bundle's entry, never in Node). */
 export function startWorker(scope: WorkerScope): void {
-  const state = { table: null as ExplorerTable | null };
+  const state: WorkerState = { table: null };
   scope.onmessage = (event) => scope.postMessage(handle(event.data, state));
   scope.postMessage({ kind: 'ready', forms: formInfos() });
 }

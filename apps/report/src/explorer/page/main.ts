@@ -3,11 +3,11 @@
  * Entry of the explorer page's script. The fitting worker's code is embedded in the page as text and started from a
  * Blob URL, so the page works from file:// with no request at all.
  */
-import type { FitRequest, FromWorker, ToWorker } from '../protocol.js';
+import type { FitRequest, FitView, FromWorker, ToWorker } from '../protocol.js';
 import { Controls } from './controls.js';
 import { byId, el, fill } from './dom.js';
 import { draw, fitFigure, frontierFigure, residualFigure } from './figures.js';
-import { showComparison, showFit } from './results.js';
+import { showComparison, showFit, showPredictions } from './results.js';
 
 const controls = new Controls();
 const source = byId('worker-source').textContent ?? '';
@@ -15,6 +15,8 @@ const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/j
 let nextId = 1;
 let fitId = 0;
 let compareId = 0;
+let bandsId = 0;
+let shown: FitView | null = null;
 let loadId = 0;
 let fitStarted = 0;
 
@@ -42,11 +44,13 @@ function fit(): void {
   }
   const request: FitRequest = controls.request();
   fitId = nextId++;
+  bandsId = nextId++;
   compareId = nextId++;
   fitStarted = performance.now();
   status('fit-status', 'Fitting…', 'busy');
   fill(byId('comparison'), 'Waiting for the fit…');
   send({ kind: 'fit', id: fitId, request });
+  send({ kind: 'bands', id: bandsId });
   send({ kind: 'compare', id: compareId, request });
 }
 
@@ -69,6 +73,8 @@ async function onMessage(message: FromWorker): Promise<void> {
     if (message.kind === 'fitted') {
       const wall = performance.now() - fitStarted;
       byId('results').hidden = false;
+      shown = message.view;
+      status('band-status', 'Computing prediction intervals…', 'busy');
       showFit(message.view);
       await Promise.all([
         draw(byId('figure-fit'), fitFigure(message.view)),
@@ -80,8 +86,16 @@ async function onMessage(message: FromWorker): Promise<void> {
     } else if (message.kind === 'error') {
       status('fit-status', message.message, 'error');
       compareId = 0;
+      bandsId = 0;
       fill(byId('comparison'), '');
     }
+  } else if (message.id === bandsId && shown) {
+    if (message.kind === 'banded') {
+      shown = { ...shown, curve: message.view.curve, predictions: message.view.predictions, bandNote: message.view.note };
+      showPredictions(shown);
+      await draw(byId('figure-fit'), fitFigure(shown));
+      status('band-status', 'Prediction intervals shown.', 'ok');
+    } else if (message.kind === 'error') status('band-status', `No prediction intervals: ${message.message}`, 'error');
   } else if (message.id === compareId) {
     if (message.kind === 'compared') showComparison(message.view);
     else if (message.kind === 'error') fill(byId('comparison'), el('p', { class: 'warning' }, message.message));

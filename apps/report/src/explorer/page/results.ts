@@ -46,22 +46,7 @@ export function showFit(view: FitView): void {
     ),
     ...view.warnings.map((w) => el('p', { class: 'warning' }, `Warning: ${w}`)),
   );
-  const predictions = view.predictions;
-  fill(
-    byId('predictions'),
-    predictions.length === 0
-      ? el('p', {}, 'Type points in “Predict at” to see predictions with intervals.')
-      : table(
-          'predictions-table',
-          ['at', `predicted ${yName}`, `${level} prediction interval`],
-          predictions.map((p, i) => ({
-            testid: `prediction-${i}`,
-            cells: [pointText(view, p), fmt(p.y, 5), fmtInterval(p.pi)],
-            numeric: [false, true, true],
-          })),
-        ),
-    el('p', { class: 'note' }, view.bandNote),
-  );
+  showPredictions(view);
   const frontier = view.frontier;
   byId('frontier-section').hidden = frontier === null;
   if (frontier) {
@@ -76,6 +61,28 @@ export function showFit(view: FitView): void {
       el('p', { class: 'note' }, 'Point estimates from the fitted parameters (no interval: `scalewise fit --optimal` bootstraps one).'),
     );
   }
+}
+
+/** The predictions table (again when the bands arrive). */
+export function showPredictions(view: FitView): void {
+  const yName = view.labels.y ?? 'y';
+  const level = `${Math.round(view.ciLevel * 100)}%`;
+  const predictions = view.predictions;
+  fill(
+    byId('predictions'),
+    predictions.length === 0
+      ? el('p', {}, 'Type points in “Predict at” to see predictions with intervals.')
+      : table(
+          'predictions-table',
+          ['at', `predicted ${yName}`, `${level} prediction interval`],
+          predictions.map((p, i) => ({
+            testid: `prediction-${i}`,
+            cells: [pointText(view, p), fmt(p.y, 5), fmtInterval(p.pi)],
+            numeric: [false, true, true],
+          })),
+        ),
+    el('p', { class: 'note', 'data-testid': 'band-note' }, view.bandNote),
+  );
 }
 
 export function showComparison(view: ComparisonView): void {
