@@ -96,6 +96,8 @@ describe.skipIf(!CHROMIUM)('fit explorer in headless Chromium', () => {
     // Intervals, a prediction, the frontier and the comparison are on the page too.
     expect(await page.textContent('[data-testid=param-alpha]')).toMatch(/\[0\.3\d+, 0\.3\d+\]/);
     await waitForStatus(page, 'band-status', 60_000);
+    const bandMs = Number(await page.getAttribute('[data-testid=band-status]', 'data-wall-ms'));
+    console.log(`[explorer] Chinchilla prediction bands (200 bootstrap refits) drawn ${bandMs.toFixed(0)} ms after the click`);
     expect(await page.textContent('[data-testid=prediction-0]')).toMatch(/\[\d\.\d+, \d\.\d+\]/);
     expect(await page.textContent('[data-testid=band-note]')).toMatch(/predictWithIntervals/);
     expect(await page.locator('[data-testid=frontier-table] tbody tr').count()).toBeGreaterThan(3);

@@ -95,6 +95,7 @@ async function onMessage(message: FromWorker): Promise<void> {
       showPredictions(shown);
       await draw(byId('figure-fit'), fitFigure(shown));
       status('band-status', 'Prediction intervals shown.', 'ok');
+      byId('band-status').setAttribute('data-wall-ms', String(performance.now() - fitStarted));
     } else if (message.kind === 'error') status('band-status', `No prediction intervals: ${message.message}`, 'error');
   } else if (message.id === compareId) {
     if (message.kind === 'compared') showComparison(message.view);
