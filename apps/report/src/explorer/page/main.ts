@@ -83,6 +83,7 @@ async function onMessage(message: FromWorker): Promise<void> {
       ]);
       status('fit-status', `Done: ${message.view.form} on ${message.view.n} rows in ${Math.round(wall)} ms.`, 'ok');
       byId('fit-status').setAttribute('data-wall-ms', String(wall));
+      byId('fit-status').setAttribute('data-started-at', String(fitStarted));
     } else if (message.kind === 'error') {
       status('fit-status', message.message, 'error');
       compareId = 0;
