@@ -10,8 +10,14 @@ import { draw, fitFigure, frontierFigure, residualFigure } from './figures.js';
 import { showComparison, showFit, showPredictions } from './results.js';
 
 const controls = new Controls();
-const source = byId('worker-source').textContent ?? '';
-const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+const workerUrl = URL.createObjectURL(new Blob([byId('worker-source').textContent ?? ''], { type: 'text/javascript' }));
+let worker = startWorker();
+let started = false;
+/** Replies still owed by the worker (a new fit while some are owed restarts it rather than waiting behind them). */
+const owed = new Set<number>();
+/** The table the worker holds, to hand it to a restarted worker. */
+let loadedTable: { name: string; text: string } | null = null;
+let pendingTable: { name: string; text: string } | null = null;
 let nextId = 1;
 let fitId = 0;
 let compareId = 0;
@@ -28,12 +34,36 @@ function status(id: string, text: string, kind: 'busy' | 'ok' | 'error'): void {
 }
 
 function send(message: ToWorker): void {
+  owed.add(message.id);
   worker.postMessage(message);
+}
+
+function startWorker(): Worker {
+  const w = new Worker(workerUrl);
+  w.onmessage = (event: MessageEvent<FromWorker>) => {
+    if (w !== worker) return;
+    if (event.data.kind !== 'ready') owed.delete(event.data.id);
+    onMessage(event.data).catch((error: Error) => status('fit-status', `could not draw the result: ${error.message}`, 'error'));
+  };
+  w.onerror = (event) => status('fit-status', `the fitting worker failed: ${event.message}`, 'error');
+  return w;
+}
+
+/** Stop a worker still busy with an older fit's bands or comparison, and give a new one the same table. */
+function restartIfBusy(): void {
+  if (owed.size === 0 || !loadedTable) return;
+  worker.terminate();
+  owed.clear();
+  worker = startWorker();
+  // Messages wait in the new worker's queue until it starts; the reply to this load is the table already shown.
+  send({ kind: 'load', id: nextId++, ...loadedTable });
 }
 
 function load(name: string, text: string): void {
   loadId = nextId++;
+  loadedTable = null;
   status('data-status', `Reading ${name}…`, 'busy');
+  pendingTable = { name, text };
   send({ kind: 'load', id: loadId, name, text });
 }
 
@@ -43,6 +73,7 @@ function fit(): void {
     return;
   }
   const request: FitRequest = controls.request();
+  restartIfBusy();
   fitId = nextId++;
   bandsId = nextId++;
   compareId = nextId++;
@@ -56,6 +87,8 @@ function fit(): void {
 
 async function onMessage(message: FromWorker): Promise<void> {
   if (message.kind === 'ready') {
+    if (started) return;
+    started = true;
     controls.setForms(message.forms);
     const initial = byId('initial-data').textContent ?? 'null';
     const data = JSON.parse(initial) as { name: string; text: string } | null;
@@ -65,6 +98,7 @@ async function onMessage(message: FromWorker): Promise<void> {
   }
   if (message.id === loadId) {
     if (message.kind === 'loaded') {
+      loadedTable = pendingTable;
       const t = message.table;
       status('data-status', `${t.name}: ${t.rows} rows; numeric columns: ${t.numeric.join(', ')}`, 'ok');
       controls.setTable(t);
@@ -92,6 +126,7 @@ async function onMessage(message: FromWorker): Promise<void> {
     }
   } else if (message.id === bandsId && shown) {
     if (message.kind === 'banded') {
+      byId('band-status').setAttribute('data-arrived-ms', String(performance.now() - fitStarted));
       shown = { ...shown, curve: message.view.curve, predictions: message.view.predictions, bandNote: message.view.note };
       showPredictions(shown);
       await draw(byId('figure-fit'), fitFigure(shown));
@@ -103,11 +138,6 @@ async function onMessage(message: FromWorker): Promise<void> {
     else if (message.kind === 'error') fill(byId('comparison'), el('p', { class: 'warning' }, message.message));
   }
 }
-
-worker.onmessage = (event: MessageEvent<FromWorker>) => {
-  onMessage(event.data).catch((error: Error) => status('fit-status', `could not draw the result: ${error.message}`, 'error'));
-};
-worker.onerror = (event) => status('fit-status', `the fitting worker failed: ${event.message}`, 'error');
 
 async function pick(files: FileList | null | undefined): Promise<void> {
   const file = files?.[0];
