@@ -9,7 +9,7 @@ import { withFixedParams } from '../fixed-params.js';
 import type { Form } from '../forms.js';
 import type { FitResult } from '../types.js';
 import type { ColumnLabels } from '../validate.js';
-import { lossToLoss } from './form.js';
+import { lossToLossBelow } from './form.js';
 import { lossToLossStrategy } from './strategy.js';
 
 export interface LossToLossOptions {
@@ -31,19 +31,20 @@ export function fitLossToLoss(obs: { x: ArrayLike<number>; y: ArrayLike<number> 
   const fixed: Record<string, number> = {};
   if (options.fixed?.E1 !== undefined) fixed.E1 = options.fixed.E1;
   if (options.fixed?.E2 !== undefined) fixed.E2 = options.fixed.E2;
+  let argmin = 0;
+  for (let i = 1; i < obs.x.length; i++) if (obs.x[i]! < obs.x[argmin]!) argmin = i;
+  const minX = obs.x[argmin]!;
   if (fixed.E1 !== undefined) {
-    let argmin = 0;
-    for (let i = 1; i < obs.x.length; i++) if (obs.x[i]! < obs.x[argmin]!) argmin = i;
-    if (obs.x.length > 0 && !(fixed.E1 < obs.x[argmin]!))
+    if (obs.x.length > 0 && !(fixed.E1 < minX))
       throw new LawsInputError(
         `row ${argmin + 1}, column '${labels.x ?? 'x'}': L1 = ${obs.x[argmin]} is not above the irreducible loss E1 = ${fixed.E1}: ` +
           'expected E1 < min L1',
       );
   }
   const strategy = lossToLossStrategy(fixed);
-  const form = Object.keys(fixed).length > 0 ? withFixedParams(lossToLoss, fixed, strategy) : { ...lossToLoss, strategy };
+  const bounded = lossToLossBelow(minX);
+  const form = Object.keys(fixed).length > 0 ? withFixedParams(bounded, fixed, strategy) : { ...bounded, strategy };
   const fit = fitLaw(obs, { form, level: options.level, labels });
-  const minX = Math.min(...Array.from(obs.x));
   const e1 = fit.ci.E1;
   if (e1 && e1[1] >= minX) {
     // A Wald interval is symmetric; E₁ cannot reach min L₁, so the end beyond it is cut there (bootstrap respects it).

@@ -31,3 +31,15 @@ export const lossToLoss: Form = {
     return p[0]! * tk + p[3]!;
   },
 };
+
+/**
+ * Loss-to-loss with E₁ kept below `minL1` on every evaluation: a bootstrap resample that leaves out the model with the
+ * smallest L₁ still may not put E₁ above it (that model's loss was observed, so E₁ lies below it).
+ */
+export function lossToLossBelow(minL1: number): Form {
+  return {
+    ...lossToLoss,
+    predict: (p, x) => (p[2]! < minL1 ? lossToLoss.predict(p, x) : Number.NaN),
+    gradient: (p, x, g) => (p[2]! < minL1 ? lossToLoss.gradient(p, x, g) : (g.fill(Number.NaN), Number.NaN)),
+  };
+}
