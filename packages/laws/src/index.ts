@@ -41,3 +41,17 @@ export { customForm, MAX_CUSTOM_STARTS, type CustomForm, type CustomFormOptions 
 // Family-comparison analysis and its one-sentence answer (issue #13)
 export { analyzeFamilies, describeComparison, seedSpread, type FamilyAnalysis, type FamilyRuns } from './families/study.js';
 export { placeAgainstBaseline, type BaselineComparison } from './families/baseline.js';
+
+// Data-constrained, downstream-accuracy and loss-to-loss laws (issue #19)
+export { effectiveData, effectiveParams, MUENNIGHOFF_2023, type DataConstrainedParam } from './constrained/form.js';
+export { fitDataConstrained, type DataConstrainedFit, type DataConstrainedOptions, type DataConstrainedRuns } from './constrained/fit.js';
+export { fitLossToLoss, type LossToLossFit, type LossToLossOptions } from './transfer/fit.js';
+export { accuracySigmoid } from './downstream/sigmoid.js';
+export {
+  fitDownstream,
+  type DownstreamFit,
+  type DownstreamOptions,
+  type DownstreamPrediction,
+  type DownstreamRuns,
+} from './downstream/fit.js';
+export { withFixedParams } from './fixed-params.js';
