@@ -39,6 +39,7 @@ export interface ExtraFormFlags {
   'drop-top'?: string;
   'unit-x'?: string;
   'unit-y'?: string;
+  formula?: string;
   json?: boolean;
 }
 
@@ -54,7 +55,7 @@ interface ExtraForm {
   run(file: string, cols: Record<ColumnFlag, Float64Array>, names: Record<ColumnFlag, string>, f: ExtraFormFlags, io: CliIO): number;
 }
 
-const NOT_HERE = ['flops', 'compare', 'profile', 'drop-top', 'unit-x', 'unit-y'] as const;
+const NOT_HERE = ['flops', 'compare', 'profile', 'drop-top', 'unit-x', 'unit-y', 'formula'] as const;
 
 /** `--fix published` or `NAME=V,NAME=V`. */
 function parseFix(text: string | undefined, allowed: readonly string[], published: boolean): Record<string, number> | 'published-base' {
@@ -186,6 +187,16 @@ function checkFlags(name: string, form: ExtraForm, f: ExtraFormFlags): void {
   }
   for (const [flag, fallback] of Object.entries(form.columns))
     if (f[flag as ColumnFlag] === undefined && fallback === undefined) throw new UsageError(`form '${name}' needs --${flag} COL`);
+}
+
+/**
+ * For the other forms: the column flags only these forms read are refused rather than ignored (fit.ts can call this
+ * beside checkFormulaOnlyFlags; `--predict` is left to the other forms' own handling).
+ */
+export function checkExtraFormOnlyFlags(f: ExtraFormFlags): void {
+  if (f.form && EXTRA_FORMS.has(f.form)) return;
+  for (const flag of ['unique', 'task-loss', 'acc', 'fix'] as const)
+    if (f[flag] !== undefined) throw new UsageError(`--${flag} applies only to --form ${[...EXTRA_FORMS].join(', ')}`);
 }
 
 /** Fit one of EXTRA_FORMS to FILE: exit 2 naming the file, row and column on bad input. */
