@@ -46,13 +46,30 @@ export interface ExtraFormFlags {
 type ColumnFlag = 'x' | 'y' | 'n' | 'd' | 'unique' | 'task-loss' | 'acc';
 type OptionFlag = 'fix' | 'predict';
 
+/** Option flags parsed before any file is read. */
+interface Parsed {
+  fix: Record<string, number> | 'published-base';
+  predict: { N: number; D: number }[];
+  resamples: number;
+  seed: number;
+}
+
 interface ExtraForm {
   /** Column flags and their defaults (undefined: required). */
   readonly columns: Partial<Record<ColumnFlag, string | undefined>>;
   /** Columns that must be > 0 (accuracy may be 0). */
   readonly positive: readonly ColumnFlag[];
   readonly options: readonly OptionFlag[];
-  run(file: string, cols: Record<ColumnFlag, Float64Array>, names: Record<ColumnFlag, string>, f: ExtraFormFlags, io: CliIO): number;
+  /** Parameters `--fix` may hold, and whether `--fix published` (the paper's base law) is accepted. */
+  readonly fixable?: { names: readonly string[]; published: boolean };
+  run(
+    file: string,
+    cols: Record<ColumnFlag, Float64Array>,
+    names: Record<ColumnFlag, string>,
+    p: Parsed,
+    f: ExtraFormFlags,
+    io: CliIO,
+  ): void;
 }
 
 const NOT_HERE = ['flops', 'compare', 'profile', 'drop-top', 'unit-x', 'unit-y', 'formula'] as const;
@@ -84,18 +101,13 @@ function parsePredict(text: string | undefined): { N: number; D: number }[] {
   });
 }
 
-function resamples(f: ExtraFormFlags): [number, number] {
-  return [integerFlag('bootstrap', f.bootstrap, 200, MAX_RESAMPLES), integerFlag('seed', f.seed, 0, 2 ** 32 - 1)];
-}
-
 /** Bootstrap a single-form fit (percentile intervals) unless --bootstrap 0. */
 function withBootstrap(
   obs: Observations,
   fit: FitResult & { fittedForm: Form; fixed: Record<string, number> },
-  f: ExtraFormFlags,
+  { resamples: K, seed }: Parsed,
   io: CliIO,
 ): SingleStepReport {
-  const [K, seed] = resamples(f);
   if (K === 0) return { fit, ci: fit.ci, ciMethod: fit.ciMethod, bootstrap: null, warnings: [] };
   const progress = createProgress(io);
   const boot = bootstrapFit(
@@ -124,16 +136,16 @@ const TABLE: Readonly<Record<string, ExtraForm>> = {
     columns: { n: undefined, d: undefined, unique: undefined, y: 'y' },
     positive: ['n', 'd', 'unique', 'y'],
     options: ['fix'],
-    run: (file, cols, names, f, io) => {
+    fixable: { names: DC_PARAMS, published: true },
+    run: (file, cols, names, p, f, io) => {
       const runs = { N: cols.n, D: cols.d, U: cols.unique, y: cols.y };
-      const fixed = parseFix(f.fix, DC_PARAMS, true);
-      const fit = fitDataConstrained(runs, { fixed, labels: { N: names.n, D: names.d, U: names.unique, y: names.y } });
+      const fit = fitDataConstrained(runs, { fixed: p.fix, labels: { N: names.n, D: names.d, U: names.unique, y: names.y } });
       const units = { y: 'loss_nats', x: { N: 'params_total', D: 'tokens', U: 'tokens' } };
       return printSingleStep(
         io,
         file,
         f.json,
-        withBootstrap(runs, fit, f, io),
+        withBootstrap(runs, fit, p, io),
         units,
         names,
         'loss in nats, N in parameters, D and U in tokens',
@@ -144,27 +156,26 @@ const TABLE: Readonly<Record<string, ExtraForm>> = {
     columns: { x: 'x', y: 'y' },
     positive: ['x', 'y'],
     options: ['fix'],
-    run: (file, cols, names, f, io) => {
+    fixable: { names: ['E1', 'E2'], published: false },
+    run: (file, cols, names, p, f, io) => {
       const obs = { x: cols.x, y: cols.y };
-      const fixed = parseFix(f.fix, ['E1', 'E2'], false) as { E1?: number; E2?: number };
-      const fit = fitLossToLoss(obs, { fixed, labels: { x: names.x, y: names.y } });
+      const fit = fitLossToLoss(obs, { fixed: p.fix as { E1?: number; E2?: number }, labels: { x: names.x, y: names.y } });
       const units = { y: 'loss_nats', x: 'loss_nats' };
-      return printSingleStep(io, file, f.json, withBootstrap(obs, fit, f, io), units, names, 'both losses in nats');
+      return printSingleStep(io, file, f.json, withBootstrap(obs, fit, p, io), units, names, 'both losses in nats');
     },
   },
   downstream: {
     columns: { n: undefined, d: undefined, 'task-loss': undefined, acc: undefined },
     positive: ['n', 'd', 'task-loss'],
     options: ['predict'],
-    run: (file, cols, names, f, io) => {
-      const [K, seed] = resamples(f);
+    run: (file, cols, names, p, f, io) => {
       const progress = createProgress(io);
       const fit = fitDownstream(
         { N: cols.n, D: cols.d, taskLoss: cols['task-loss'], acc: cols.acc },
         {
-          resamples: K,
-          seed,
-          predict: parsePredict(f.predict),
+          resamples: p.resamples,
+          seed: p.seed,
+          predict: p.predict,
           labels: { N: names.n, D: names.d, taskLoss: names['task-loss'], acc: names.acc },
           onProgress: (done, total) => progress({ stage: 'bootstrap', done, total, unit: 'refits' }),
         },
@@ -204,6 +215,12 @@ export async function runExtraFormFit(file: string, f: ExtraFormFlags, io: CliIO
   const name = f.form!;
   const form = TABLE[name]!;
   checkFlags(name, form, f);
+  const parsed: Parsed = {
+    fix: form.fixable ? parseFix(f.fix, form.fixable.names, form.fixable.published) : {},
+    predict: parsePredict(f.predict),
+    resamples: integerFlag('bootstrap', f.bootstrap, 200, MAX_RESAMPLES),
+    seed: integerFlag('seed', f.seed, 0, 2 ** 32 - 1),
+  };
   const names = Object.fromEntries(
     Object.entries(form.columns).map(([flag, fallback]) => [flag, f[flag as ColumnFlag] ?? fallback!]),
   ) as Record<ColumnFlag, string>;
@@ -217,7 +234,7 @@ export async function runExtraFormFit(file: string, f: ExtraFormFlags, io: CliIO
         if (!(col[i]! > 0))
           throw new UsageError(`${display}: row ${i + 1}, column '${names[flag]}': expected a positive number, found ${col[i]}`);
     }
-    form.run(display, byFlag, names, f, io);
+    form.run(display, byFlag, names, parsed, f, io);
     return EXIT_OK;
   } catch (error) {
     // Laws' input errors (U > D, E1 ≥ min L1, accuracy outside [0, 1]) name the row and column; prefix the file.
