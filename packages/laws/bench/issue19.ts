@@ -101,7 +101,8 @@ export function benchIssue19(time: Timer, log: (s: string) => void, reps = Numbe
     seconds: tDc,
   };
   log(
-    `coverage of 95% R_D* intervals: Wald ${((100 * wald) / reps).toFixed(1)}% (${reps}), bootstrap ${((100 * boot) / boots).toFixed(1)}% (${boots})`,
+    `coverage of 95% R_D* intervals: Wald ${((100 * wald) / reps).toFixed(1)}% (${reps}), ` +
+      `bootstrap ${((100 * boot) / boots).toFixed(1)}% (${boots})`,
   );
 
   // 3. Loss-to-loss κ.
