@@ -130,6 +130,13 @@ const CASES: BadCase[] = [
     stderr: [/form 'downstream' needs --task-loss COL/],
   },
   {
+    id: 'I19-15',
+    title: '--unique on another form is refused, not ignored',
+    argv: ['fit', 'l.csv', '--form', 'chinchilla', '--n', 'c4', '--d', 'code', '--unique', 'c4'],
+    files: { 'l.csv': L2L },
+    stderr: [/--unique applies only to --form data-constrained/],
+  },
+  {
     id: 'I19-14',
     title: 'a header-only table says there are no data rows',
     argv: dc('empty.csv'),

@@ -149,7 +149,10 @@ describe('scalewise fit --form data-constrained|downstream|loss-to-loss', () => 
 
   it('flags of these forms are refused by the other forms, and the set names all three', () => {
     expect([...EXTRA_FORMS].sort()).toEqual(['data-constrained', 'downstream', 'loss-to-loss']);
-    expect(() => checkExtraFormOnlyFlags({ form: 'chinchilla', unique: 'u' })).toThrow(/--unique applies only to --form/);
+    expect(() => checkExtraFormOnlyFlags({ form: 'chinchilla', unique: 'u' })).toThrow(/--unique applies only to --form data-constrained$/);
+    expect(() => checkExtraFormOnlyFlags({ form: 'power', fix: 'a=1' })).toThrow(
+      /--fix applies only to --form data-constrained or loss-to-loss/,
+    );
     expect(() => checkExtraFormOnlyFlags({ form: 'downstream', acc: 'a' })).not.toThrow();
   });
 });

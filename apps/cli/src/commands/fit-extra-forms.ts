@@ -201,13 +201,19 @@ function checkFlags(name: string, form: ExtraForm, f: ExtraFormFlags): void {
 }
 
 /**
- * For the other forms: the column flags only these forms read are refused rather than ignored (fit.ts can call this
- * beside checkFormulaOnlyFlags; `--predict` is left to the other forms' own handling).
+ * Flags only these forms read. `predict` is here until `--predict` for the other forms lands (then drop it: that
+ * change makes the flag meaningful for them).
  */
+const EXTRA_ONLY_FLAGS = ['unique', 'task-loss', 'acc', 'fix', 'predict'] as const;
+
+/** For the other forms: flags only these forms read are refused rather than silently ignored (called by fit.ts). */
 export function checkExtraFormOnlyFlags(f: ExtraFormFlags): void {
   if (f.form && EXTRA_FORMS.has(f.form)) return;
-  for (const flag of ['unique', 'task-loss', 'acc', 'fix'] as const)
-    if (f[flag] !== undefined) throw new UsageError(`--${flag} applies only to --form ${[...EXTRA_FORMS].join(', ')}`);
+  for (const flag of EXTRA_ONLY_FLAGS) {
+    if (f[flag] === undefined) continue;
+    const takers = Object.entries(TABLE).filter(([, form]) => flag in form.columns || (form.options as readonly string[]).includes(flag));
+    throw new UsageError(`--${flag} applies only to --form ${takers.map(([name]) => name).join(' or ')}`);
+  }
 }
 
 /** Fit one of EXTRA_FORMS to FILE: exit 2 naming the file, row and column on bad input. */
