@@ -104,6 +104,17 @@ describe('fitDataConstrained', () => {
     expect(covered / 40).toBeGreaterThanOrEqual(0.8);
   });
 
+  it('bootstrap intervals of R_D* (the CLI default) cover the truth in ≥ 9 of 12 simulated studies', () => {
+    let covered = 0;
+    for (let s = 0; s < 12; s++) {
+      const data = runs(300 + s, 0.02);
+      const fit = fitDataConstrained(data, { fixed: 'published-base' });
+      const [lo, hi] = bootstrapFit(data, fit, { form: fit.fittedForm }, { resamples: 40, seed: s }).ci.R_D_star!;
+      if (lo <= P.R_D_star && P.R_D_star <= hi) covered++;
+    }
+    expect(covered).toBeGreaterThanOrEqual(9);
+  });
+
   it('holds R_N* (with a warning) when no run has excess parameters', () => {
     const data = runs(3);
     const keep = data.N.map((n, i) => n <= 0.051 * data.U[i]!);

@@ -59,6 +59,17 @@ describe('loss-to-loss transfer (Brandfonbrener et al. 2024)', () => {
     expect(covered / 30).toBeGreaterThanOrEqual(0.8);
   });
 
+  it('bootstrap intervals of κ (the CLI default) cover the truth in ≥ 9 of 12 simulated studies', () => {
+    let covered = 0;
+    for (let s = 0; s < 12; s++) {
+      const data = pairs(400 + s);
+      const fit = fitLossToLoss(data);
+      const [lo, hi] = bootstrapFit(data, fit, { form: fit.fittedForm }, { resamples: 40, seed: s }).ci.kappa!;
+      if (lo <= truth.kappa && truth.kappa <= hi) covered++;
+    }
+    expect(covered).toBeGreaterThanOrEqual(9);
+  });
+
   it('refuses a held E₁ at or above the smallest L₁, naming the row and column', () => {
     const data = pairs(2);
     expect(() => fitLossToLoss(data, { fixed: { E1: 1.9 }, labels: { x: 'c4_loss' } })).toThrow(/row 1, column 'c4_loss'.*E1 < min L1/);
