@@ -2,14 +2,17 @@
  * Scaling-law forms as typed objects: parameter names, which parameters must stay positive (fitted through
  * log-transforms), prediction and analytic gradient with respect to the parameters.
  */
+import { dataConstrained } from './constrained/form.js';
 import { LawsInputError } from './errors.js';
 import type { FormStrategy } from './strategies.js';
+import { lossToLoss } from './transfer/form.js';
 
 /** Names of the built-in forms. */
-export type FormName = 'power' | 'saturating' | 'kaplan-n' | 'kaplan-d' | 'kaplan-c' | 'kaplan-nd' | 'chinchilla' | 'bnsl';
+export type FormName =
+  'power' | 'saturating' | 'kaplan-n' | 'kaplan-d' | 'kaplan-c' | 'kaplan-nd' | 'chinchilla' | 'bnsl' | 'data-constrained' | 'loss-to-loss';
 
-/** An independent variable of a form: `x` for one-variable laws, `N` (params) and `D` (tokens) for joint laws. */
-export type InputName = 'x' | 'N' | 'D';
+/** An independent variable: `x` for one-variable laws, `N` (params) and `D` (tokens) for joint laws, `U` (unique tokens). */
+export type InputName = 'x' | 'N' | 'D' | 'U';
 
 export interface Form {
   readonly name: string;
@@ -25,6 +28,8 @@ export interface Form {
   gradient(p: ArrayLike<number>, x: ArrayLike<number>, grad: Float64Array): number;
   /** How it is fitted, for forms built at run time (customForm); built-in forms are looked up in `FORMS`. */
   readonly strategy?: FormStrategy;
+  /** Inputs that may hold one value on every row (the law stays identified through the others); default none. */
+  readonly constantInputs?: readonly InputName[];
 }
 
 const v = (a: ArrayLike<number>, i: number): number => a[i]!;
@@ -202,11 +207,16 @@ export function getForm(name: string): Form {
       return chinchilla;
     case 'bnsl':
       return bnsl(1);
+    case 'data-constrained':
+      return dataConstrained;
+    case 'loss-to-loss':
+      return lossToLoss;
     default: {
       const m = /^bnsl-(\d)$/.exec(name);
       if (m) return bnsl(Number(m[1]));
       throw new LawsInputError(
-        `unknown form '${name}': expected one of power, saturating, kaplan-n, kaplan-d, kaplan-c, kaplan-nd, chinchilla, bnsl, bnsl-K`,
+        `unknown form '${name}': expected one of power, saturating, kaplan-n, kaplan-d, kaplan-c, kaplan-nd, chinchilla, bnsl, bnsl-K, ` +
+          'data-constrained, loss-to-loss (two-step downstream accuracy is fitDownstream)',
       );
     }
   }

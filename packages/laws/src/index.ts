@@ -44,3 +44,16 @@ export { placeAgainstBaseline, type BaselineComparison } from './families/baseli
 
 // Predictions with prediction intervals for any form (issue #15)
 export { predictWithIntervals, type PredictionPoint, type PredictOptions } from './predict.js';
+// Data-constrained, downstream-accuracy and loss-to-loss laws (issue #19)
+export { effectiveData, effectiveParams, MUENNIGHOFF_2023, type DataConstrainedParam } from './constrained/form.js';
+export { fitDataConstrained, type DataConstrainedFit, type DataConstrainedOptions, type DataConstrainedRuns } from './constrained/fit.js';
+export { fitLossToLoss, type LossToLossFit, type LossToLossOptions } from './transfer/fit.js';
+export { accuracySigmoid } from './downstream/sigmoid.js';
+export {
+  fitDownstream,
+  type DownstreamFit,
+  type DownstreamOptions,
+  type DownstreamPrediction,
+  type DownstreamRuns,
+} from './downstream/fit.js';
+export { withFixedParams } from './fixed-params.js';

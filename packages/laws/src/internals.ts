@@ -3,6 +3,8 @@
 
 // Forms, one by one
 export { bnsl, chinchilla, kaplanC, kaplanD, kaplanN, kaplanND, power, saturating, type InputName } from './forms.js';
+export { dataConstrained, UNIQUE_PARAMS_PER_TOKEN } from './constrained/form.js';
+export { lossToLoss, lossToLossBelow } from './transfer/form.js';
 
 // Fitting machinery
 export { defaultStarts } from './fit.js';

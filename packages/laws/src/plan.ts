@@ -17,6 +17,8 @@ export interface Design {
   x?: readonly number[];
   N?: readonly number[];
   D?: readonly number[];
+  /** Unique tokens (data-constrained form). */
+  U?: readonly number[];
   /** A label for tables, e.g. "4 sizes × 5 budgets". */
   label?: string;
 }

@@ -1,4 +1,5 @@
 /** Published laws with their constants, to compare against and to predict with. */
+import { dataConstrained, MUENNIGHOFF_2023 } from './constrained/form.js';
 import { chinchilla, kaplanC, kaplanD, kaplanN, kaplanND, type Form } from './forms.js';
 import type { XUnit, YUnit } from './units.js';
 
@@ -66,5 +67,14 @@ export const referenceLaws = {
     {
       ci: { alpha: [0.317, 0.373], beta: [0.331, 0.415], E: [1.769, 1.871] },
     },
+  ),
+  /** Muennighoff et al. (2023) data-constrained law (C4, GPT-2 tokenizer); inputs N, D (tokens seen), U (unique tokens). */
+  muennighoff: law(
+    'Data-constrained (Muennighoff)',
+    'Muennighoff et al. 2023, "Scaling Data-Constrained Language Models", eq. 5 fit',
+    dataConstrained,
+    { ...MUENNIGHOFF_2023 },
+    ['params_total', 'tokens', 'tokens'],
+    { notes: 'R_N_star, R_D_star: decay constants of excess parameters and repeated epochs; U_N = min(N, 0.051·U)' },
   ),
 } as const;

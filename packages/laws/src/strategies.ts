@@ -3,12 +3,14 @@
  * methods a form accepts, its default loss, its starting points, a specialised fitter, bootstrap refitter and
  * profiler where the generic multi-start NLS path is not the right one, and the CLI's default resample count.
  */
+import { dataConstrainedStrategy } from './constrained/strategy.js';
 import { fitChinchilla, fitChinchillaRaw, thetaToParams, toLogData } from './chinchilla.js';
 import { LawsError, LawsInputError } from './errors.js';
 import type { Form, FormName } from './forms.js';
 import { fitPowerOls } from './ols.js';
 import { profileChinchilla, type ChinchillaParam } from './profile-chinchilla.js';
 import type { FitResult, Observations } from './types.js';
+import { lossToLossStrategy } from './transfer/strategy.js';
 import { projectLinear } from './varpro.js';
 
 /** How a fit is done: log-log OLS and NLS for power, VarPro or Hoffmann's grid for chinchilla, NLS otherwise. */
@@ -208,6 +210,8 @@ export const FORMS: Readonly<Record<FormName, FormStrategy>> = {
     r2InLogSpace: () => true,
   },
   bnsl: { ...nlsOnly, warmStartOnly: true, starts: bnslStarts },
+  'data-constrained': dataConstrainedStrategy(),
+  'loss-to-loss': lossToLossStrategy(),
 };
 
 /** The strategy of a form (`bnsl-K` → `bnsl`). */

@@ -5,6 +5,8 @@ export interface Observations {
   x?: ArrayLike<number>;
   N?: ArrayLike<number>;
   D?: ArrayLike<number>;
+  /** Unique tokens (data-constrained form: D tokens seen are D/U epochs of U unique tokens). */
+  U?: ArrayLike<number>;
   y: ArrayLike<number>;
   /** Optional non-negative row weights (the bootstrap uses integer counts). */
   weights?: ArrayLike<number>;

@@ -49,6 +49,7 @@ export function checkedInputs(
     );
   }
   for (let k = 0; k < inputs.length; k++) {
+    if (form.constantInputs?.includes(form.inputs[k]!)) continue;
     const col = inputs[k]!;
     let lo = Infinity;
     let hi = -Infinity;

@@ -5,7 +5,9 @@ Fit a scaling law to a results table (CSV with a header row, or JSON rows) and r
 confidence intervals.
 
 Forms: power (y = a·x^b, OLS in log-log), saturating (E + A·x^-alpha), kaplan-n, kaplan-d, kaplan-c,
-kaplan-nd (N, D), chinchilla (E + A/N^alpha + B/D^beta; N, D), bnsl (broken power law, bnsl-K for K breaks).
+kaplan-nd (N, D), chinchilla (E + A/N^alpha + B/D^beta; N, D), bnsl (broken power law, bnsl-K for K breaks),
+data-constrained (Muennighoff 2023: N, D tokens seen, U unique tokens), downstream (Bhagia 2024: task loss
+then accuracy), loss-to-loss (Brandfonbrener 2024: L2 = K·(L1 − E1)^kappa + E2).
 
 Options:
   --form FORM       law to fit (required)
@@ -29,6 +31,12 @@ Options:
                     is preferred when an AICc is undefined (n <= k + 1) or the best gap is under 2
   Every cell of the columns used must be a decimal number (no hex, Infinity, NaN or blank cells). Tables of
   more than 100,000 rows show progress on stderr.
+  Issue #19 forms (bootstrap 200 resamples by default, over runs):
+  --unique COL      data-constrained: unique tokens U (U <= D); with --n COL --d COL --y COL
+  --fix SPEC        data-constrained: 'published' holds the paper's A, B, E, alpha, beta (C4) and fits only
+                    R_N_star, R_D_star; or NAME=V,... (default: all seven fitted); loss-to-loss: E1=V,E2=V
+  --task-loss COL   downstream: task loss column; with --n COL --d COL --acc COL (accuracy in [0, 1])
+  --predict N:D     downstream: predict task loss and accuracy at N:D (comma-separated for several)
   --json            print one JSON object: {form, n_points, params, objective, r2, ci, ci_level, method, warnings, ...}
 
 Examples:

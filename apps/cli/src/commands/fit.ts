@@ -27,6 +27,7 @@ import { readColumns } from './fit-input.js';
 import { HELP } from './fit-help.js';
 import { checkColumnFlags, checkFinite, fmt, integerFlag, MAX_RESAMPLES, unboundedWarnings } from './fit-checks.js';
 import { checkFormulaOnlyFlags, FORMULA_HELP, runFormulaFit } from './fit-formula.js';
+import { checkExtraFormOnlyFlags, EXTRA_FORMS, runExtraFormFit } from './fit-extra-forms.js';
 
 /** Fit each form of `--compare` (and the main one) to the same rows and apply the AICc rule. */
 function compareByAicc(main: FitResult, forms: Form[], obs: Observations, labels: FitOptions['labels']): AiccChoice {
@@ -67,10 +68,18 @@ const command: Command = {
       loss: { type: 'string' },
       delta: { type: 'string' },
       space: { type: 'string' },
+      // issue #19 forms
+      unique: { type: 'string' },
+      'task-loss': { type: 'string' },
+      acc: { type: 'string' },
+      fix: { type: 'string' },
+      predict: { type: 'string' },
     });
     if (positionals.length !== 1)
       throw new UsageError(`expected exactly one FILE, found ${positionals.length}; see 'scalewise fit --help'`);
     checkFormulaOnlyFlags(f);
+    if (f.form && EXTRA_FORMS.has(f.form)) return runExtraFormFit(positionals[0]!, f, io);
+    checkExtraFormOnlyFlags(f);
     if (f.formula !== undefined) {
       const [K, seed] = [integerFlag('bootstrap', f.bootstrap, 0, MAX_RESAMPLES), integerFlag('seed', f.seed, 0, 2 ** 32 - 1)];
       return runFormulaFit(positionals[0]!, f, K, seed, io);
