@@ -20,6 +20,8 @@ export interface PredictionPoint {
   x?: number;
   N?: number;
   D?: number;
+  /** Unique tokens (data-constrained form). */
+  U?: number;
   y: number;
   pi: [number, number];
 }
@@ -39,11 +41,11 @@ export const PREDICT_RESAMPLES = 400;
 /** Noise quantiles combined with each refit (stratified, deterministic). */
 const NOISE_POINTS = 200;
 
-type At = { x?: ArrayLike<number>; N?: ArrayLike<number>; D?: ArrayLike<number> };
+type At = { x?: ArrayLike<number>; N?: ArrayLike<number>; D?: ArrayLike<number>; U?: ArrayLike<number> };
 
 /** The points to predict at, as one column per input of the form; refuses missing, extra, uneven or non-finite inputs. */
 function checkedPoints(form: Form, at: At): Float64Array[] {
-  for (const slot of ['x', 'N', 'D'] as const) {
+  for (const slot of ['x', 'N', 'D', 'U'] as const) {
     if (at[slot] !== undefined && !form.inputs.includes(slot))
       throw new LawsInputError(`form '${form.name}' takes ${form.inputs.join(' and ')}, not ${slot}: predict at ${form.inputs.join(', ')}`);
   }

@@ -3,7 +3,7 @@ import { customForm, dropTopRows, getForm, LawsInputError, tokensFromFlops, type
 import type { FitRequest } from './protocol.js';
 import type { ExplorerTable } from './table.js';
 
-type Slot = 'x' | 'N' | 'D';
+type Slot = 'x' | 'N' | 'D' | 'U';
 
 /** A built-in form by name, or the request's formula as a custom form (variables in the order of `bindings`). */
 export function formFor(request: FitRequest): Form {

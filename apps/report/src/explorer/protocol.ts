@@ -15,7 +15,7 @@ export interface FormInfo {
 export interface FitRequest {
   form: string;
   /** Column per observation slot (`x`, or `N` and `D`), and the measured quantity `y`. */
-  columns: { x?: string; N?: string; D?: string; y: string };
+  columns: { x?: string; N?: string; D?: string; U?: string; y: string };
   /** Tokens from a FLOPs column, D = C / (6N), instead of a D column. */
   flops?: string;
   /** custom: the formula, its variables bound to columns, bounds (`alpha>0`) and starts (`alpha=0.1..1`). */
@@ -44,6 +44,7 @@ export interface PointRow {
   x?: number;
   N?: number;
   D?: number;
+  U?: number;
   y: number;
   fitted: number;
   residual: number;
@@ -54,6 +55,7 @@ export interface PredictionRow {
   x?: number;
   N?: number;
   D?: number;
+  U?: number;
   y: number;
   pi: [number, number] | null;
 }
