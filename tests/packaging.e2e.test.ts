@@ -27,7 +27,7 @@ const EXPECTED_OUTPUT: Record<string, RegExp[]> = {
     /a: 1151\.55/,
     /b: -0\.24570/,
     / 0\.99349\d* /,
-    /estimate: 5\.97/,
+    /estimate: 5\.969/,
     /N\^-0\.2457 \(95% CI of the exponent -0\.3062 … -0\.1852\)/,
   ],
   '@scalewise/models': [/^124635456$/m, /^777 259$/m],
