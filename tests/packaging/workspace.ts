@@ -92,11 +92,18 @@ export function run(command: string, args: string[], options: { cwd: string; env
   });
 }
 
-/** The environment without what a surrounding pnpm/npm script or test runner injected (their config must not leak in). */
+/** Where packages come from: settings of the machine that a consumer's install needs too. */
+const KEPT_SETTINGS = /registry|store_dir|cache|proxy|cafile|strict_ssl/i;
+
+/**
+ * The environment without what a surrounding pnpm/npm script or test runner injected (the workspace's settings,
+ * such as verify-deps-before-run, must not leak into the consumer project), keeping registry and store settings.
+ */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(npm_|pnpm_config_)/i.test(k) || k === 'NODE_OPTIONS' || k.startsWith('VITEST') || k === 'TSX_TSCONFIG_PATH') continue;
+    if (/^(npm_|pnpm_config_)/i.test(k) && !KEPT_SETTINGS.test(k)) continue;
+    if (k === 'NODE_OPTIONS' || k.startsWith('VITEST') || k === 'TSX_TSCONFIG_PATH') continue;
     env[k] = v;
   }
   return { ...env, FORCE_COLOR: '0', NO_COLOR: '1', ...extra };
