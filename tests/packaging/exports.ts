@@ -79,6 +79,7 @@ export function manifestProblems(dir: string, manifest: Manifest): string[] {
       problems.push(`${where} bin "${name}": ${file} has no #!/usr/bin/env node line`);
     }
   }
+  problems.push(...sourceMapProblems(dir, where));
   for (const [name, spec] of Object.entries(manifest.dependencies ?? {})) {
     if (/^(workspace|link|file):/.test(spec)) problems.push(`${where} dependency ${name}: "${spec}" is not a registry version`);
   }
@@ -93,4 +94,24 @@ export function droppedSubpaths(workspace: Manifest, published: Manifest): strin
   const publishedSubpaths = new Set(exportTargets(published.exports).map((t) => t.subpath));
   const wanted = exportTargets(workspace.exports).filter((t) => !t.conditions.some((c) => WORKSPACE_CONDITIONS.includes(c)));
   return [...new Set(wanted.map((t) => t.subpath))].filter((s) => !publishedSubpaths.has(s));
+}
+
+/** Source maps whose sources are neither in the package nor embedded (tools such as Vite warn about each one). */
+export function sourceMapProblems(dir: string, where: string): string[] {
+  const problems: string[] = [];
+  const walk = (rel: string): void => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const file = path.join(rel, entry.name);
+      if (entry.isDirectory() && entry.name !== 'node_modules') walk(file);
+      else if (entry.name.endsWith('.map')) {
+        const map = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { sources?: string[]; sourcesContent?: (string | null)[] };
+        const missing = (map.sources ?? []).filter(
+          (source, i) => typeof map.sourcesContent?.[i] !== 'string' && !fs.existsSync(path.resolve(dir, path.dirname(file), source)),
+        );
+        if (missing.length > 0) problems.push(`${where} ${file}: source map points at ${missing.join(', ')}, not in the package`);
+      }
+    }
+  };
+  walk('.');
+  return problems;
 }

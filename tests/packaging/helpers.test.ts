@@ -93,6 +93,15 @@ describe('manifest checks', () => {
     expect(problems).toMatch(/"workspace:\*" is not a registry version/);
   });
 
+  it('reports a source map whose sources are neither shipped nor embedded', () => {
+    const map = (content?: string): string =>
+      JSON.stringify({ version: 3, sources: ['../src/index.ts'], mappings: '', sourcesContent: content ? [content] : undefined });
+    fs.writeFileSync(path.join(tmp, 'dist/index.js.map'), map());
+    expect(manifestProblems(tmp, good).join('\n')).toMatch(/dist\/index\.js\.map: source map points at \.\.\/src\/index\.ts/);
+    fs.writeFileSync(path.join(tmp, 'dist/index.js.map'), map('export {};'));
+    expect(manifestProblems(tmp, good)).toEqual([]);
+  });
+
   it('flattens nested conditions and finds subpaths lost between the workspace and the published manifest', () => {
     expect(exportTargets({ '.': { node: { import: './a.js' } } })).toEqual([
       { subpath: '.', conditions: ['node', 'import'], target: './a.js' },
