@@ -67,6 +67,8 @@ describe('publishable packages, packed and installed outside the workspace', () 
     fs.mkdirSync(consumerDir);
     await timed('build', () => buildAll(ROOT, PACKAGES));
     const tarballs = await timed('pack', () => packAll(PACKAGES, packDir));
+    const sizes = [...tarballs].map(([name, file]) => `${name} ${(fs.statSync(file).size / 1024).toFixed(0)} KiB`);
+    console.log(`tarballs (gzipped): ${sizes.join(', ')}`);
     const devDependencies = {
       typescript: toolVersion('package.json', 'typescript'),
       '@types/node': toolVersion('package.json', '@types/node'),
