@@ -13,7 +13,9 @@ describe('symmetricEigen', () => {
     const n = 6;
     const b = Array.from({ length: n * n }, () => rng.normal());
     const a = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) a[i * n + j] += b[i * n + k]! * b[j * n + k]!;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) a[i * n + j] = a[i * n + j]! + b[i * n + k]! * b[j * n + k]!;
+    }
     const { values, vectors } = symmetricEigen(a, n);
     for (let c = 0; c < n; c++) {
       const v = vectors[c]!;

@@ -99,7 +99,11 @@ function columnStats(rows: readonly ArrayLike<number>[], t: number): { center: F
   for (let j = 0; j < t; j++) {
     let n = 0;
     let s = 0;
-    for (const r of rows) if (!Number.isNaN(r[j]!)) (n++, (s += r[j]!));
+    for (const r of rows) {
+      if (Number.isNaN(r[j]!)) continue;
+      n++;
+      s += r[j]!;
+    }
     if (n === 0) throw new LawsInputError(`column ${j + 1} has no observed value: nothing to impute it from`);
     center[j] = s / n;
     let ss = 0;

@@ -31,7 +31,10 @@ function halfSse(values: Float64Array, xs: readonly ArrayLike<number>[], y: Arra
   return s / 2;
 }
 
-/** Weighted OLS of logit(y), y clipped to [0.01, 0.99]: a start close to the optimum for data along one sigmoid. */
+/**
+ * Weighted OLS of logit(y), y clipped to [0.01, 0.99]: a start close to the optimum for data along one sigmoid.
+ * Its QR also detects collinear predictors, which LM's damping would hide.
+ */
 function logitStart(xs: readonly ArrayLike<number>[], y: ArrayLike<number>, p: number, w?: ArrayLike<number>): Float64Array {
   const n = xs.length;
   const a = new Float64Array(n * p);
@@ -43,7 +46,9 @@ function logitStart(xs: readonly ArrayLike<number>[], y: ArrayLike<number>, p: n
     for (let j = 1; j < p; j++) a[i * p + j] = s * x[j - 1]!;
     b[i] = s * Math.log(yi / (1 - yi));
   });
-  return leastSquares(a, n, p, b) ?? new Float64Array(p);
+  const start = leastSquares(a, n, p, b);
+  if (!start) throw new LawsError('sigmoid fit: the predictors are collinear (no unique fit)');
+  return start;
 }
 
 /**
