@@ -36,6 +36,7 @@ export {
   bnslAddition,
   chinchillaFitData,
   mobilellm,
+  obsScaling,
   mobilellmConditions,
   type BnslAdditionRow,
   type ChinchillaRuns,
@@ -48,3 +49,8 @@ export { type ResolvedFitOptions } from './strategies.js';
 export { AICC_MIN_GAP, aicc, type AiccRow } from './select.js';
 export { dropTop, logResiduals } from './prepare.js';
 export { CsvColumnReader, parseNumberCell } from './csv-columns.js';
+
+// Observational-scaling pieces (observationalScaling combines them)
+export { fitPca, imputeWith, pcaImpute, pcaScores, type ImputeOptions, type Imputer, type PcaModel } from './observational/pca.js';
+export { fitSigmoid, predictSigmoid, type SigmoidParams } from './observational/sigmoid.js';
+export { symmetricEigen, type SymmetricEigen } from './observational/eigen.js';
