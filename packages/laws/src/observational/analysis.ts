@@ -3,8 +3,8 @@
  * capability measures (PC-1…PC-k) → a sigmoid link from them to a held-out target metric, compared with the same
  * link from log-compute, each with bootstrap intervals and checked on the strongest models held out.
  */
-import { LawsInputError } from '../errors.js';
-import { fitLink, type LinkFit, type LinkOptions } from './link-fit.js';
+import { LawsError, LawsInputError } from '../errors.js';
+import { fitLink, type LinkFit, type LinkModel, type LinkOptions } from './link-fit.js';
 import { fitPca, pcaImpute, pcaScores } from './pca.js';
 import { holdoutCheck, type HoldoutCheck } from './holdout.js';
 import type { BenchmarkScores } from './table.js';
@@ -19,6 +19,8 @@ export interface ObservationalOptions {
   seed?: number;
   /** Share of the target's models held out (the strongest: by compute when given, else by PC-1). Default 0.2; 0 for none. */
   holdout?: number;
+  /** Name of the input (a file) for error messages. Default 'input'. */
+  source?: string;
 }
 
 export interface ObservationalResult {
@@ -52,6 +54,17 @@ function cumulative(a: ArrayLike<number>): number[] {
 /** Columns of `x` whose every entry is a finite number. */
 function finiteRows(values: Float64Array | undefined, n: number): number[] {
   return Array.from({ length: n }, (_, i) => i).filter((i) => !values || Number.isFinite(values[i]!));
+}
+
+/** A target fit that cannot be made is the data's doing (too few models, one compute value for all): input error. */
+function fitOrExplain(source: string, what: string, fit: () => LinkModel): LinkModel {
+  try {
+    return fit();
+  } catch (error) {
+    if (error instanceof LawsError && !(error instanceof LawsInputError))
+      throw new LawsInputError(`${source}: cannot fit ${what}: ${error.message}`, { cause: error });
+    throw error;
+  }
 }
 
 /** PCA, capability scores and (with a target) the sigmoid fits and their held-out check. */
