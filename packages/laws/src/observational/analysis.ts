@@ -97,11 +97,15 @@ export function observationalScaling(input: BenchmarkScores, options: Observatio
   const withTarget = finiteRows(target, target.length);
   const skipped = target.length - withTarget.length;
   if (skipped > 0) warnings.push(`${skipped} models have no '${input.target.name}' value: left out of the target fits`);
-  const pcFit = fitLink(
-    pcNames,
-    withTarget.map((i) => scores[i]!),
-    Float64Array.from(withTarget, (i) => target[i]!),
-    link,
+  const source = options.source ?? 'input';
+  const yOf = (rows: number[]) => Float64Array.from(rows, (i) => target[i]!);
+  const pcFit = fitOrExplain(source, `'${input.target.name}' against ${pcNames.join(', ')}`, () =>
+    fitLink(
+      pcNames,
+      withTarget.map((i) => scores[i]!),
+      yOf(withTarget),
+      link,
+    ),
   );
   result.target = { name: input.target.name, pc: pcFit.fit };
   const compute = input.compute?.values;
@@ -111,11 +115,9 @@ export function observationalScaling(input: BenchmarkScores, options: Observatio
     if (both.length < withTarget.length)
       warnings.push(`${withTarget.length - both.length} models with a target have no '${input.compute.name}': left out of the compute fit`);
     const logC = both.map((i) => Float64Array.of(Math.log10(compute[i]!)));
-    result.target.compute = fitLink(
-      [`log10(${input.compute.name})`],
-      logC,
-      Float64Array.from(both, (i) => target[i]!),
-      link,
+    const name = `log10(${input.compute.name})`;
+    result.target.compute = fitOrExplain(source, `'${input.target.name}' against ${name}`, () =>
+      fitLink([name], logC, yOf(both), link),
     ).fit;
   }
   if (holdout > 0) {

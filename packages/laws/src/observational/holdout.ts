@@ -77,7 +77,12 @@ export function holdoutCheck(input: BenchmarkScores, rows: number[], options: Ho
   const compute = input.compute?.values;
   if (compute) {
     const log = (i: number) => Float64Array.of(Math.log10(compute[i]!));
-    const cModel = fitLink([`log10(${input.compute!.name})`], train.map(log), yTrain, options.link);
+    let cModel;
+    try {
+      cModel = fitLink([`log10(${input.compute!.name})`], train.map(log), yTrain, options.link);
+    } catch {
+      return check; // the training models' compute cannot carry a sigmoid (e.g. one value): no compute comparison
+    }
     const cPreds = test.map((i, j) => predictLink(cModel, log(i), options.link.level, options.link.seed + j));
     check.compute = score(cPreds, yTest, cModel.fit.mse);
     check.models.forEach((m, j) => (m.compute = cPreds[j]!));
