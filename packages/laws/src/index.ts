@@ -47,3 +47,12 @@ export { observationalScaling, type ObservationalOptions, type ObservationalResu
 export { benchmarkScores, type BenchmarkScores, type BenchmarkSpec, type NumericTable } from './observational/table.js';
 export { type LinkFit, type LinkPrediction } from './observational/link-fit.js';
 export { type HoldoutCheck, type HoldoutScore } from './observational/holdout.js';
+
+// Identifiability diagnostics: every fit's warnings carry the rule-based ones; this measures remedies (issue #19)
+export {
+  diagnoseIdentifiability,
+  type DiagnoseOptions,
+  type IdentifiabilityDiagnosis,
+  type IdentifiabilityRemedy,
+} from './identifiability-plan.js';
+export { type IdentifiabilityIssue } from './identifiability.js';

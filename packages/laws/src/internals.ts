@@ -54,3 +54,6 @@ export { CsvColumnReader, parseNumberCell } from './csv-columns.js';
 export { fitPca, imputeWith, pcaImpute, pcaScores, type ImputeOptions, type Imputer, type PcaModel } from './observational/pca.js';
 export { fitSigmoid, predictSigmoid, type SigmoidParams } from './observational/sigmoid.js';
 export { symmetricEigen, type SymmetricEigen } from './observational/eigen.js';
+
+// Identifiability rules behind every fit's warnings
+export { identifiabilityIssues, identifiabilityWarnings, MIN_DECADES, TRADEOFF_CORRELATION } from './identifiability.js';
