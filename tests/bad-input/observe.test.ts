@@ -114,7 +114,7 @@ const CASES: BadCase[] = [
     title: 'more components than benchmarks',
     argv: obs('good.csv', '--components', '4'),
     files,
-    stderr: [/--components expects an integer in \[0, 3\], found '4'/],
+    stderr: [/--components expects an integer in \[1, 3\] \(the number of benchmarks\), found '4'/],
   },
   {
     id: 'O15',

@@ -146,8 +146,11 @@ const command: Command = {
     const resamples = integerFlag('bootstrap', f.bootstrap, 1000, MAX_RESAMPLES);
     if (resamples < 10) throw new UsageError(`--bootstrap needs at least 10 resamples for intervals, found '${f.bootstrap}'`);
     const seed = integerFlag('seed', f.seed, 0, 2 ** 32 - 1);
-    const components = integerFlag('components', f.components, Math.min(3, benchmarks.length), benchmarks.length);
-    if (components < 1) throw new UsageError(`--components expects an integer in [1, ${benchmarks.length}], found '${f.components}'`);
+    const components = numberFlag('components', f.components, Math.min(3, benchmarks.length));
+    if (!Number.isInteger(components) || components < 1 || components > benchmarks.length)
+      throw new UsageError(
+        `--components expects an integer in [1, ${benchmarks.length}] (the number of benchmarks), found '${f.components}'`,
+      );
     const holdout = numberFlag('holdout', f.holdout, 0.2);
     if (!(holdout >= 0 && holdout < 1)) throw new UsageError(`--holdout expects a share in [0, 1), found '${f.holdout}'`);
     const file = positionals[0]!;

@@ -44,7 +44,10 @@ function score(preds: LinkPrediction[], y: number[], mseTrain: number): HoldoutS
 /** Fit on the weaker models of `rows`, predict the strongest `share`; undefined when too few models remain to fit. */
 export function holdoutCheck(input: BenchmarkScores, rows: number[], options: HoldoutOptions): HoldoutCheck | undefined {
   const sorted = [...rows].sort((a, b) => options.rank(a) - options.rank(b));
-  const nTest = Math.max(1, Math.round(options.share * sorted.length));
+  let nTest = Math.max(1, Math.round(options.share * sorted.length));
+  // Models tied with the weakest held-out one are held out too: the split is "above the cutoff", never through a tie.
+  while (nTest < sorted.length && options.rank(sorted[sorted.length - nTest - 1]!) === options.rank(sorted[sorted.length - nTest]!))
+    nTest++;
   const train = sorted.slice(0, sorted.length - nTest);
   const test = sorted.slice(sorted.length - nTest);
   if (train.length < options.components + 3 || train.length < 4) return undefined;
