@@ -200,6 +200,7 @@ const ENTRIES: PinnedEntry[] = [
       'ExponentTest',
       'GroupRuns',
       'GroupedFitOptions',
+      'IdentifiabilityOptions',
       'ImputeOptions',
       'Imputer',
       'InputName',

@@ -150,7 +150,7 @@ export function fitLaw(obs: Observations, options: FitOptions): FitResult {
   const { inputs, y } = checkedInputs(form, obs, options.labels, space === 'log');
   const special = strategyOf(form).fit?.(inputs, y, resolved, obs.weights);
   const diagnose = (values: ArrayLike<number>) =>
-    identifiabilityWarnings(form, inputs, y, values, space, { correlations: options.intervals ?? true });
+    identifiabilityWarnings(form, inputs, y, values, space, { correlations: options.intervals ?? true, labels: options.labels });
   if (special) return { ...special, warnings: [...special.warnings, ...diagnose(special.values)] };
   const nlsOptions: NlsOptions = {
     space,

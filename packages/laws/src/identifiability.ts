@@ -40,6 +40,13 @@ function inputOf(form: Form, exponent: string): number {
   return (TERMS[form.name] ?? []).find((t) => t.exp === exponent)?.input ?? 0;
 }
 
+export interface IdentifiabilityOptions {
+  /** Compute the correlation checks (one pass over the rows). Default true. */
+  correlations?: boolean;
+  /** Users' column names by input slot (x, N, D), for the messages. */
+  labels?: Partial<Record<string, string>>;
+}
+
 export interface IdentifiabilityIssue {
   kind: 'narrow-span' | 'tradeoff' | 'alpha-beta' | 'singular';
   /** Parameters concerned (fitted names). */
@@ -103,8 +110,17 @@ function correlations(inv: Float64Array, k: number): Float64Array {
   return inv.map((v, i) => v / Math.sqrt(inv[Math.floor(i / k) * (k + 1)]! * inv[(i % k) * (k + 1)]!));
 }
 
-function spanIssues(form: Form, inputs: Float64Array[]): IdentifiabilityIssue[] {
-  return form.inputs.flatMap((name, c) => {
+/** The user's name of input c: a custom form's variable, else the slot (x, N, D) with its column label if given. */
+function inputLabel(form: Form, c: number, labels: Partial<Record<string, string>>): string {
+  const slot = form.inputs[c]!;
+  const variable = (form as { variables?: readonly string[] }).variables?.[c];
+  if (variable !== undefined) return variable;
+  return labels[slot] !== undefined && labels[slot] !== slot ? `${slot} (${labels[slot]})` : slot;
+}
+
+function spanIssues(form: Form, inputs: Float64Array[], labels: Partial<Record<string, string>>): IdentifiabilityIssue[] {
+  return form.inputs.flatMap((_, c) => {
+    const name = inputLabel(form, c, labels);
     const { min, max } = logStats(inputs[c]!);
     const decades = Math.log10(max / min);
     if (!(decades < MIN_DECADES)) return [];
@@ -130,9 +146,10 @@ export function identifiabilityIssues(
   y: ArrayLike<number>,
   values: ArrayLike<number>,
   space: 'log' | 'linear',
-  options: { correlations?: boolean } = {},
+  options: IdentifiabilityOptions = {},
 ): IdentifiabilityIssue[] {
-  const issues = spanIssues(form, inputs);
+  const labels = options.labels ?? {};
+  const issues = spanIssues(form, inputs, labels);
   const n = form.inputs.indexOf('N');
   const d = form.inputs.indexOf('D');
   const joint = n >= 0 && d >= 0;
@@ -181,7 +198,7 @@ export function identifiabilityIssues(
         continue;
       }
       const e = exps.has(pa) ? pa : pb;
-      const c = form.inputs[inputOf(form, e)]!;
+      const c = inputLabel(form, inputOf(form, e), labels);
       const { max } = logStats(inputs[inputOf(form, e)]!);
       issues.push({
         kind: 'tradeoff',
@@ -202,7 +219,7 @@ export function identifiabilityWarnings(
   y: ArrayLike<number>,
   values: ArrayLike<number>,
   space: 'log' | 'linear',
-  options: { correlations?: boolean } = {},
+  options: IdentifiabilityOptions = {},
 ): string[] {
   return identifiabilityIssues(form, inputs, y, values, space, options).map((i) => i.message);
 }

@@ -56,4 +56,10 @@ export { fitSigmoid, predictSigmoid, type SigmoidParams } from './observational/
 export { symmetricEigen, type SymmetricEigen } from './observational/eigen.js';
 
 // Identifiability rules behind every fit's warnings
-export { identifiabilityIssues, identifiabilityWarnings, MIN_DECADES, TRADEOFF_CORRELATION } from './identifiability.js';
+export {
+  identifiabilityIssues,
+  identifiabilityWarnings,
+  MIN_DECADES,
+  TRADEOFF_CORRELATION,
+  type IdentifiabilityOptions,
+} from './identifiability.js';
