@@ -69,3 +69,17 @@ describe('observationalScaling', () => {
     expect(r.warnings.join('\n')).toMatch(/1 models have no 'acc' value[\s\S]*1 models with a target have no 'C'/);
   });
 });
+
+describe('observationalScaling held-out check', () => {
+  it('is skipped with the reason when a benchmark was scored only on the held-out models', () => {
+    const input: BenchmarkScores = {
+      models: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'],
+      benchmarks: ['b1', 'b2', 'late'],
+      scores: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8].map((s, i) => Float64Array.of(s, s * 0.9 + 0.05, i >= 6 ? s - 0.1 : NaN)),
+      target: { name: 'acc', values: Float64Array.of(0.02, 0.05, 0.12, 0.25, 0.45, 0.65, 0.8, 0.9) },
+    };
+    const r = observationalScaling(input, { components: 1, resamples: 50 });
+    expect(r.target!.holdout).toBeUndefined();
+    expect(r.warnings).toContain('held-out check skipped: no model left to fit has a score on late: nothing to impute it from');
+  });
+});

@@ -121,14 +121,15 @@ export function observationalScaling(input: BenchmarkScores, options: Observatio
     ).fit;
   }
   if (holdout > 0) {
-    result.target.holdout = holdoutCheck(input, both, {
+    const check = holdoutCheck(input, both, {
       share: holdout,
       components: k,
       link,
       rank: compute ? (i) => compute[i]! : (i) => scores[i]![0]!,
       rankedBy: input.compute ? input.compute.name : 'PC-1',
     });
-    if (!result.target.holdout) warnings.push(`too few models with a target for a held-out check at ${holdout} held out`);
+    if (typeof check === 'string') warnings.push(`held-out check skipped: ${check}`);
+    else result.target.holdout = check;
   }
   return result;
 }

@@ -41,8 +41,8 @@ function score(preds: LinkPrediction[], y: number[], mseTrain: number): HoldoutS
   };
 }
 
-/** Fit on the weaker models of `rows`, predict the strongest `share`; undefined when too few models remain to fit. */
-export function holdoutCheck(input: BenchmarkScores, rows: number[], options: HoldoutOptions): HoldoutCheck | undefined {
+/** Fit on the weaker models of `rows`, predict the strongest `share`; a string says why the check cannot be made. */
+export function holdoutCheck(input: BenchmarkScores, rows: number[], options: HoldoutOptions): HoldoutCheck | string {
   const sorted = [...rows].sort((a, b) => options.rank(a) - options.rank(b));
   let nTest = Math.max(1, Math.round(options.share * sorted.length));
   // Models tied with the weakest held-out one are held out too: the split is "above the cutoff", never through a tie.
@@ -50,7 +50,10 @@ export function holdoutCheck(input: BenchmarkScores, rows: number[], options: Ho
     nTest++;
   const train = sorted.slice(0, sorted.length - nTest);
   const test = sorted.slice(sorted.length - nTest);
-  if (train.length < options.components + 3 || train.length < 4) return undefined;
+  const need = Math.max(4, options.components + 3);
+  if (train.length < need) return `${train.length} models left to fit after holding out ${test.length}: need at least ${need}`;
+  const unseen = input.benchmarks.filter((_, j) => train.every((i) => Number.isNaN(input.scores[i]![j]!)));
+  if (unseen.length > 0) return `no model left to fit has a score on ${unseen.join(', ')}: nothing to impute it from`;
   const target = input.target!.values;
   const yTrain = Float64Array.from(train, (i) => target[i]!);
   const yTest = test.map((i) => target[i]!);
@@ -65,8 +68,8 @@ export function holdoutCheck(input: BenchmarkScores, rows: number[], options: Ho
   let pcModel;
   try {
     pcModel = fitLink(names, xTrain, yTrain, options.link);
-  } catch {
-    return undefined;
+  } catch (error) {
+    return `the sigmoid cannot be fitted on the ${train.length} weaker models (${(error as Error).message})`;
   }
   const pcPreds = xTest.map((x, j) => predictLink(pcModel, x, options.link.level, options.link.seed + j));
   const check: HoldoutCheck = {
