@@ -40,3 +40,22 @@ describe('built-in datasets', () => {
     expect(datasets.mobilellmConditions).toMatchObject({ device: 'NVIDIA T4 GPU', dtype: 'fp16' });
   });
 });
+
+describe('datasets.obsScaling (Ruan et al. 2024, ryoungj/ObsScaling at 4d6e1e43)', () => {
+  const t = datasets.obsScaling;
+  it('has the 148 rows and 13 columns of base_llm_benchmark_eval.csv, cells as in the file', () => {
+    expect(t.header).toHaveLength(13);
+    expect(t.model).toHaveLength(148);
+    for (const name of t.header.slice(2)) expect(t.columns[name]).toHaveLength(148);
+    expect(t.model[0]).toBe('meta-llama/Llama-2-7b-hf');
+    expect(t.family[0]).toBe('Llama-2');
+    expect(t.columns['MMLU']![0]).toBe(0.4379609636092418);
+    expect(t.columns['FLOPs (1E21)']![2]).toBe(840);
+    // Empty cells of the file: 25 FLOPs, 3 ARC-C, 16 XWinograd, 21 HumanEval.
+    const missing = (name: string) => t.columns[name]!.filter(Number.isNaN).length;
+    expect([missing('FLOPs (1E21)'), missing('ARC-C'), missing('XWinograd'), missing('HumanEval'), missing('GSM8K')]).toEqual([
+      25, 3, 16, 21, 0,
+    ]);
+    expect(Object.isFrozen(t.columns['MMLU'])).toBe(true);
+  });
+});

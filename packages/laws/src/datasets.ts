@@ -4,6 +4,7 @@
  */
 import { bnslAddition, type BnslAdditionRow } from './datasets/bnsl.js';
 import { chinchilla, chinchillaFitData, type ChinchillaRuns } from './datasets/chinchilla.js';
+import { OBSSCALING_HEADER, OBSSCALING_MODELS, OBSSCALING_NUMBERS } from './datasets/obsscaling.js';
 
 // `chinchilla` stays under `datasets` only: the name is the law form's at the package top level.
 export { bnslAddition, chinchillaFitData, type BnslAdditionRow, type ChinchillaRuns };
@@ -50,8 +51,33 @@ export const mobilellmConditions: MeasurementConditions = {
   memory: 'peak GPU memory',
 };
 
+/** The observational-scaling table as columns: ready for `benchmarkScores(datasets.obsScaling, spec)`. */
+export interface ObsScalingTable {
+  /** The source file's header, in order. */
+  readonly header: readonly string[];
+  /** `Model` (HuggingFace id) and `Model Family` of each row. */
+  readonly model: readonly string[];
+  readonly family: readonly string[];
+  /** Every numeric column by its header name (`Model Size (B)` … `HumanEval`); NaN where the file's cell is empty. */
+  readonly columns: Readonly<Record<string, readonly number[]>>;
+}
+
+/**
+ * Benchmark scores (fractions), sizes (B params), tokens (T) and training FLOPs (1e21) of 148 public base models
+ * from Ruan et al. (2024), ryoungj/ObsScaling eval_results/base_llm_benchmark_eval.csv (Apache-2.0).
+ */
+export const obsScaling: ObsScalingTable = Object.freeze({
+  header: Object.freeze([...OBSSCALING_HEADER]),
+  model: Object.freeze(OBSSCALING_MODELS.map((m) => m[0])),
+  family: Object.freeze(OBSSCALING_MODELS.map((m) => m[1])),
+  columns: Object.freeze(
+    Object.fromEntries(OBSSCALING_HEADER.slice(2).map((name, j) => [name, Object.freeze([...OBSSCALING_NUMBERS[j]!])])),
+  ),
+});
+
 /**
  * Every built-in dataset: `mobilellm` (the original study, 4 rows), `chinchilla` (245 Chinchilla runs,
- * columns N, C, loss; D = C/(6N)) and `bnslAddition` (17 points, 14 fit + 3 extrapolate).
+ * columns N, C, loss; D = C/(6N)), `bnslAddition` (17 points, 14 fit + 3 extrapolate) and `obsScaling`
+ * (148 base models × 8 benchmarks, with size, tokens and FLOPs).
  */
-export const datasets = { mobilellm, mobilellmConditions, chinchilla, bnslAddition } as const;
+export const datasets = { mobilellm, mobilellmConditions, chinchilla, bnslAddition, obsScaling } as const;

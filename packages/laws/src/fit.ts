@@ -2,6 +2,7 @@
 import { studentTQuantile } from './distributions.js';
 import { LawsError } from './errors.js';
 import { getForm, type Form } from './forms.js';
+import { identifiabilityWarnings } from './identifiability.js';
 import { inverseSpd } from './linalg.js';
 import { fitNls, type NlsOptions } from './nls.js';
 import { profileFromFit } from './profile-core.js';
@@ -148,7 +149,9 @@ export function fitLaw(obs: Observations, options: FitOptions): FitResult {
   const { level, space } = resolved;
   const { inputs, y } = checkedInputs(form, obs, options.labels, space === 'log');
   const special = strategyOf(form).fit?.(inputs, y, resolved, obs.weights);
-  if (special) return special;
+  const diagnose = (values: ArrayLike<number>) =>
+    identifiabilityWarnings(form, inputs, y, values, space, { correlations: options.intervals ?? true, labels: options.labels });
+  if (special) return { ...special, warnings: [...special.warnings, ...diagnose(special.values)] };
   const nlsOptions: NlsOptions = {
     space,
     loss: resolved.loss,
@@ -203,6 +206,7 @@ export function fitLaw(obs: Observations, options: FitOptions): FitResult {
     }
   }
   if (wald.dof <= 0) warnings.push(`${y.length} points for ${form.params.length} parameters: no residual degrees of freedom, no intervals`);
+  warnings.push(...diagnose(res.values));
   return {
     form: form.name,
     n_points: y.length,

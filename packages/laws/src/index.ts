@@ -32,7 +32,7 @@ export { convertY, parseYUnit, unitLabel, X_UNITS, Y_UNITS, type XUnit, type YUn
 export { numericColumn, parseCsv, type Table } from './csv.js';
 export { readCsvColumns, type CsvColumns } from './csv-columns.js';
 export { dropTopRows, lossUnitRefit, tokensFromFlops, type LossUnitRefit } from './prepare.js';
-export { datasets } from './datasets.js';
+export { datasets, type ObsScalingTable } from './datasets.js';
 export { referenceLaws, type ReferenceLaw } from './reference.js';
 
 // Custom forms from a formula
@@ -57,3 +57,17 @@ export {
   type DownstreamRuns,
 } from './downstream/fit.js';
 export { withFixedParams } from './fixed-params.js';
+// Observational scaling (Ruan et al. 2024): capability PCA over many models' benchmarks, sigmoid links (issue #19)
+export { observationalScaling, type ObservationalOptions, type ObservationalResult } from './observational/analysis.js';
+export { benchmarkScores, type BenchmarkScores, type BenchmarkSpec, type NumericTable } from './observational/table.js';
+export { type LinkFit, type LinkPrediction } from './observational/link-fit.js';
+export { type HoldoutCheck, type HoldoutScore } from './observational/holdout.js';
+
+// Identifiability diagnostics: every fit's warnings carry the rule-based ones; this measures remedies (issue #19)
+export {
+  diagnoseIdentifiability,
+  type DiagnoseOptions,
+  type IdentifiabilityDiagnosis,
+  type IdentifiabilityRemedy,
+} from './identifiability-plan.js';
+export { type IdentifiabilityIssue } from './identifiability.js';

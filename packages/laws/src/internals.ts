@@ -38,6 +38,7 @@ export {
   bnslAddition,
   chinchillaFitData,
   mobilellm,
+  obsScaling,
   mobilellmConditions,
   type BnslAdditionRow,
   type ChinchillaRuns,
@@ -50,3 +51,17 @@ export { type ResolvedFitOptions } from './strategies.js';
 export { AICC_MIN_GAP, aicc, type AiccRow } from './select.js';
 export { dropTop, logResiduals } from './prepare.js';
 export { CsvColumnReader, parseNumberCell } from './csv-columns.js';
+
+// Observational-scaling pieces (observationalScaling combines them)
+export { fitPca, imputeWith, pcaImpute, pcaScores, type ImputeOptions, type Imputer, type PcaModel } from './observational/pca.js';
+export { fitSigmoid, predictSigmoid, type SigmoidParams } from './observational/sigmoid.js';
+export { symmetricEigen, type SymmetricEigen } from './observational/eigen.js';
+
+// Identifiability rules behind every fit's warnings
+export {
+  identifiabilityIssues,
+  identifiabilityWarnings,
+  MIN_DECADES,
+  TRADEOFF_CORRELATION,
+  type IdentifiabilityOptions,
+} from './identifiability.js';

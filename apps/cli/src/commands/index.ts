@@ -10,6 +10,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'Fit a scaling law to a results table (CSV or JSON) with confidence intervals',
     load: async () => (await import('./fit.js')).default,
   },
+  observe: {
+    summary: 'Observational scaling: capability PCA over many models’ benchmark scores, sigmoid fits of a target',
+    load: async () => (await import('./observe.js')).default,
+  },
   model: {
     summary: 'Model configs: `model info` (params, FLOPs, memory), `model export` (ONNX folder)',
     load: async () => (await import('./model.js')).default,
