@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { TrainingConfig } from '../config.js';
+import type { ValidationEstimate } from '../doc-validation.js';
 import type { SweepRow, TokenBudget, TrainingJob } from '../sweep.js';
+
+/** Whole-split validation a worker runs after training (`validateRun`'s options, engine threads being the worker's). */
+export interface RunValidation {
+  resamples?: number;
+  seed?: number;
+  maxTokens?: number;
+}
 
 /** What a run job carries through Redis: configs only (a few kB), never weights. */
 export interface RunJobData {
@@ -10,6 +18,8 @@ export interface RunJobData {
   budget: TokenBudget;
   /** Code version of the submitter (part of the job id). */
   codeVersion: string;
+  /** Also score the final checkpoint on the validation split, on the worker (`scalewise study` runs). */
+  validate?: RunValidation;
 }
 
 /** A worker's answer: the results row plus where and how it was trained. */
@@ -24,12 +34,19 @@ export interface RunJobResult {
   artifacts: 'shared' | 'local';
   run_dir: string;
   code_version: string;
+  /** Optimizer steps trained. */
+  steps: number;
+  /** Present when the job asked for validation. */
+  validation?: ValidationEstimate;
 }
 
-/** Job id: a hash of the fully resolved run (model, data, seed, budget, everything in the config) and the code version. */
-export function runJobId(job: Pick<TrainingJob, 'config' | 'budget'>, codeVersion: string): string {
+/**
+ * Job id: a hash of the fully resolved run (model, data, seed, budget, everything in the config), the validation it
+ * asks for (if any) and the code version. Jobs without validation keep the ids they had before it existed.
+ */
+export function runJobId(job: Pick<TrainingJob, 'config' | 'budget'> & { validate?: RunValidation }, codeVersion: string): string {
   const digest = createHash('sha256')
-    .update(JSON.stringify({ config: job.config, budget: job.budget, codeVersion }))
+    .update(JSON.stringify({ config: job.config, budget: job.budget, codeVersion, ...(job.validate ? { validate: job.validate } : {}) }))
     .digest('hex');
   return `run-${digest.slice(0, 24)}`;
 }
