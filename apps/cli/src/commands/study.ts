@@ -161,7 +161,9 @@ const study = {
     );
 
     const isoflop = plan.isoflop
-      ? await runStage(outDir, 'isoflop', { isoflop: plan.isoflop, laws }, log, () => runIsoflopStudy(plan.isoflop!, outDir, progress, queue.opened?.sweep))
+      ? await runStage(outDir, 'isoflop', { isoflop: plan.isoflop, laws }, log, () =>
+          runIsoflopStudy(plan.isoflop!, outDir, progress, queue.opened?.sweep),
+        )
       : null;
 
     const results: StudyResults = {

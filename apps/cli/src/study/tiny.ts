@@ -2,7 +2,7 @@ import type { StudyPlan } from './plan.js';
 
 /**
  * Tests only: `SCALEWISE_TEST_TINY_STUDY=1` shrinks the family study to the smallest plan that still fits both
- * forms and compares two families (2 × 3 sizes, 2 seeds, ≥ 20 steps, 5k validation tokens, few resamples), so
+ * forms and compares two families (2 × 3 sizes, 2 seeds, ≥ 20 steps, 30k validation tokens (3 documents), few resamples), so
  * an end-to-end test can run a whole study twice in seconds. The plan (and so the run id and every stage key)
  * changes with it: a tiny study never mixes with a real one.
  */
@@ -19,7 +19,7 @@ export function tinyForTests(plan: StudyPlan): StudyPlan {
       minSteps: 20,
       seq: 32,
       seeds: 2,
-      validationTokens: 5_000,
+      validationTokens: 30_000,
     },
     validationResamples: 100,
     comparisonResamples: 99,

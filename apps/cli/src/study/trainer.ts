@@ -29,7 +29,10 @@ export type RunTrainer = (
 /** Train in this process, then validate the final checkpoint on the whole validation split. */
 export function localTrainer(threads: number | undefined): RunTrainer {
   return async (run, validation, onProgress) => {
-    const row = await runTrainingJob({ id: run.id, config: run.config, outDir: run.runDir }, { onProgress, ...(threads ? { threads } : {}) });
+    const row = await runTrainingJob(
+      { id: run.id, config: run.config, outDir: run.runDir },
+      { onProgress, ...(threads ? { threads } : {}) },
+    );
     if (row.interrupted) throw new Error(`training was interrupted in run ${run.id}; re-run the same command to resume`);
     const v = await validateRun(run.runDir, { ...validation, ...(threads ? { threads } : {}) });
     return { row, steps: row.result.steps, validation: v, runDir: run.runDir };

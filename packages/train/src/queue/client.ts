@@ -82,7 +82,14 @@ export async function runQueuedSweep(spec: unknown, options: QueuedSweepOptions)
         result.then(({ job_id, result: r, overhead_ms }) => {
           appendResult(resultsPath, r.row);
           outcome.ran++;
-          outcome.runs.push({ id: job.id, job_id, worker: r.worker, attempt: r.attempt, resumed_from_step: r.resumed_from_step, artifacts: r.artifacts });
+          outcome.runs.push({
+            id: job.id,
+            job_id,
+            worker: r.worker,
+            attempt: r.attempt,
+            resumed_from_step: r.resumed_from_step,
+            artifacts: r.artifacts,
+          });
           outcome.overhead_ms.push({ id: job.id, ...overhead_ms });
         }),
       );

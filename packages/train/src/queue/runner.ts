@@ -117,7 +117,13 @@ export async function openQueueRunner(options: QueueRunnerOptions): Promise<Queu
   }
 
   const add = (jobId: string, data: RunJobData) =>
-    queue.add('run', data, { jobId, attempts, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: false, removeOnFail: false });
+    queue.add('run', data, {
+      jobId,
+      attempts,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: false,
+      removeOnFail: false,
+    });
 
   const settleAll = (error: unknown): void => {
     for (const p of pending.values()) p.reject(error);

@@ -139,10 +139,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     if (job) log(`worker ${name}: ${job.data.id} failed (attempt ${job.attemptsMade}): ${error.message}`);
   });
   worker.on('stalled', (jobId) => log(`worker ${name}: job ${jobId} stalled (its worker stopped); back in the queue`));
+  let lastErrorLog = 0;
   worker.on('error', (error) => {
-    if (Date.now() - lastRetryLog > 10_000) {
-      lastRetryLog = Date.now();
-      log(`worker ${name}: ${error.message}`);
+    if (Date.now() - lastErrorLog > 10_000) {
+      lastErrorLog = Date.now();
+      log(`worker ${name}: ${error.message} (Redis at ${options.target.display}; reconnecting with backoff)`);
     }
   });
   await worker.waitUntilReady();
