@@ -20,13 +20,12 @@ interface Run {
   val_loss_ci: [number, number];
   val_bpb: number;
   final_train_loss: number;
-  out_dir: string;
 }
 interface Fit {
   params: Record<string, number>;
 }
 interface FamiliesJson {
-  families: Array<{ name: string; lr: number; runs: Run[]; fits: Record<'power' | 'saturating', Fit> }>;
+  families: Array<{ name: string; lr: number; lr_sweep: unknown[]; runs: Run[]; fits: Record<'power' | 'saturating', Fit> }>;
   comparisons: Array<{ a: string; b: string; exponent_diff: number; ci: [number, number]; p: number }>;
 }
 
@@ -109,13 +108,17 @@ describe.runIf(HAVE_REDIS)('study --queue (real Redis, 2 real workers)', () => {
         for (const key of ['val_loss_nats', 'val_bpb', 'final_train_loss'] as const) close(qr[key], lr[key], `${lr.id} ${key}`);
         close(qr.val_loss_ci[0], lr.val_loss_ci[0], `${lr.id} ci`);
         close(qr.val_loss_ci[1], lr.val_loss_ci[1], `${lr.id} ci`);
-        // Trained in the workers' shared folder, not in the study's.
-        expect(qr.out_dir.startsWith(artifacts), qr.out_dir).toBe(true);
       }
       for (const form of ['power', 'saturating'] as const)
         for (const [k, v] of Object.entries(lf.fits[form].params)) close(qf.fits[form].params[k]!, v, `${lf.name} ${form} ${k}`);
     }
     for (const [i, c] of l.comparisons.entries()) close(q.comparisons[i]!.exponent_diff, c.exponent_diff, `${c.a} vs ${c.b}`);
+    // Trained in the workers' shared folder (the study's own run records say where), not in the study's.
+    const records = readFileSync(path.join(queuedOut, 'families', 'results.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(records).toHaveLength(runs + l.families.reduce((n, f) => n + f.lr_sweep.length - 1, 0));
+    for (const line of records) expect((JSON.parse(line) as { out_dir: string }).out_dir.startsWith(artifacts), line).toBe(true);
     expect((JSON.parse(queued.stdout) as { answers: string[] }).answers).toEqual(
       (JSON.parse(local.stdout) as { answers: string[] }).answers,
     );

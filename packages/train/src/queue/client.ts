@@ -78,21 +78,22 @@ export async function runQueuedSweep(spec: unknown, options: QueuedSweepOptions)
     const submitted: Array<Promise<void>> = [];
     for (const job of todo) {
       const { result } = await runner.submit({ id: job.id, config: job.config, budget: job.budget });
-      submitted.push(
-        result.then(({ job_id, result: r, overhead_ms }) => {
-          appendResult(resultsPath, r.row);
-          outcome.ran++;
-          outcome.runs.push({
-            id: job.id,
-            job_id,
-            worker: r.worker,
-            attempt: r.attempt,
-            resumed_from_step: r.resumed_from_step,
-            artifacts: r.artifacts,
-          });
-          outcome.overhead_ms.push({ id: job.id, ...overhead_ms });
-        }),
-      );
+      const collected = result.then(({ job_id, result: r, overhead_ms }) => {
+        appendResult(resultsPath, r.row);
+        outcome.ran++;
+        outcome.runs.push({
+          id: job.id,
+          job_id,
+          worker: r.worker,
+          attempt: r.attempt,
+          resumed_from_step: r.resumed_from_step,
+          artifacts: r.artifacts,
+        });
+        outcome.overhead_ms.push({ id: job.id, ...overhead_ms });
+      });
+      // Settled below; a run failing while later ones are still being submitted is not an unhandled rejection.
+      collected.catch(() => undefined);
+      submitted.push(collected);
     }
     const settled = await Promise.allSettled(submitted);
     for (const s of settled) {
