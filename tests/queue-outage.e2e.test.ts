@@ -140,7 +140,9 @@ describe.runIf(HAVE_REDIS)('Redis outages (real Redis, real workers)', () => {
     expect(await sweep.exited(90_000)).toBe(1);
     const waited = (Date.now() - killed) / 1000;
     const err = sweep.output().stderr;
-    expect(err).toMatch(new RegExp(`lost Redis at ${shown}: .*run the same command again to collect them`));
+    expect(err).toMatch(
+      new RegExp(`lost Redis at ${shown}: no answer after 5 reconnection attempts .*run the same command again to collect them`),
+    );
     await worker.waitFor(new RegExp(`lost Redis at ${shown}; reconnecting \\(next try in [\\d.]+ s\\)`), 30_000);
     for (const text of [err, sweep.output().stdout, worker.output().stderr, status.stdout, status.stderr])
       expect(text).not.toContain('secret');

@@ -7,6 +7,9 @@ import type { QueueTarget } from './url.js';
 
 type RunJob = Job<RunJobData, RunJobResult>;
 
+/** Reconnections a command waits for before it fails (backoff 1, 2, 4, 8, 16 s: about 30 s of outage). */
+const RECONNECTS = 5;
+
 export interface QueueProgress {
   /** Runs submitted to this runner so far. */
   total: number;
@@ -77,10 +80,12 @@ interface Pending {
 
 function lostRedis(target: QueueTarget, error: unknown): unknown {
   if (error instanceof TrainError) return error;
-  return new QueueError(
-    `lost Redis at ${target.display}: ${(error as Error).message}; the runs stay queued: run the same command again to collect them`,
-    { cause: error },
-  );
+  const message = (error as Error).message;
+  // ioredis's own wording names an option of its API; say what happened instead.
+  const why = /max retries per request/i.test(message) ? `no answer after ${RECONNECTS} reconnection attempts (about 30 s)` : message;
+  return new QueueError(`lost Redis at ${target.display}: ${why}; the runs stay queued: run the same command again to collect them`, {
+    cause: error,
+  });
 }
 
 /**
@@ -93,8 +98,8 @@ export async function openQueueRunner(options: QueueRunnerOptions): Promise<Queu
   const version = codeVersion();
   const attempts = options.attempts ?? 3;
   const connection = bullConnection(target);
-  // Commands give up after 5 reconnections (about 15 s): a longer outage fails the waiting runs (exit 1), jobs stay queued.
-  const queue = new Queue<RunJobData, RunJobResult>(QUEUE_NAME, { connection: { ...connection, maxRetriesPerRequest: 5 } });
+  // Commands give up after 5 reconnections (1 + 2 + 4 + 8 + 16 s): a longer outage fails the waiting runs (exit 1), jobs stay queued.
+  const queue = new Queue<RunJobData, RunJobResult>(QUEUE_NAME, { connection: { ...connection, maxRetriesPerRequest: RECONNECTS } });
   const events = new QueueEvents(QUEUE_NAME, { connection });
   // Connection errors surface through the commands; without listeners they would crash the process.
   queue.on('error', () => undefined);
