@@ -29,4 +29,15 @@ describe('run job ids', () => {
     const job = expandSweep(spec(), { outDir: '/x' })[0]!;
     expect(runJobId({ ...job, budget: { tokens: 321 } }, 'v1')).not.toBe(base);
   });
+
+  it('include the validation a study asks for, and leave ids without one as they were', () => {
+    const job = expandSweep(spec(), { outDir: '/x' })[0]!;
+    const plain = runJobId(job, 'v1');
+    expect(runJobId({ ...job, validate: undefined }, 'v1')).toBe(plain);
+    const validated = runJobId({ ...job, validate: { resamples: 100, seed: 0 } }, 'v1');
+    expect(validated).not.toBe(plain);
+    expect(runJobId({ ...job, validate: { resamples: 100, seed: 0 } }, 'v1')).toBe(validated);
+    expect(runJobId({ ...job, validate: { resamples: 100, seed: 1 } }, 'v1')).not.toBe(validated);
+    expect(runJobId({ ...job, validate: { resamples: 100, seed: 0, maxTokens: 5000 } }, 'v1')).not.toBe(validated);
+  });
 });
