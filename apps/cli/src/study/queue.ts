@@ -34,18 +34,17 @@ export async function openStudyQueue(
   const runner = await openQueueRunner({ target, onProgress: (p) => progress(queueProgressEvent(p, 'queue')) });
   log(`scalewise study: training runs go to the workers of ${target.display}`);
   const failed: FailedRun[] = [];
-  let warned = false;
   const remote = queueTrainer(runner);
+  // The throughput stage measures the largest trained models from their folders: without a shared --artifacts folder
+  // the study cannot finish, so the first run collected from a worker's own disk stops it, before hours of training.
   const trainer: RunTrainer = async (run, validation, onProgress) => {
     const trained = await remote(run, validation, onProgress);
-    if (!warned && !existsSync(path.join(trained.runDir, 'result.json'))) {
-      warned = true;
-      log(
-        `scalewise study: run folders such as ${trained.runDir} are not on this machine: the throughput stage measures the ` +
-          `largest trained models and needs them (start workers with --artifacts DIR on a folder this machine mounts at ` +
-          `the same path)`,
+    if (!existsSync(path.join(trained.runDir, 'result.json')))
+      throw new Error(
+        `run ${run.id} was trained in ${trained.runDir}, a folder this machine does not see; the throughput stage needs the ` +
+          `largest runs' folders: start the workers with --artifacts DIR on a folder this machine mounts at the same path, ` +
+          `clear the finished runs with 'scalewise queue clean --queue ${target.display}' and run the study again`,
       );
-    }
     return trained;
   };
   const sweep: SweepRunner = async (spec, outDir) => {
