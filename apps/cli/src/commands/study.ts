@@ -114,7 +114,7 @@ const study = {
     checkOutputFolder(outDir, '--out');
     const log = (line: string) => io.stderr(`${line}\n`);
     const progress = createProgress(io);
-    if (queueTarget) queue.opened = await openStudyQueue(queueTarget, io, progress, log);
+    if (queueTarget) queue.opened = await openStudyQueue(queueTarget, io, progress, log, threads);
     // Threads change speed, not results: a resume may use other threads (stages that measure speed are keyed by them).
     await claimStudyFolder(outDir, {
       quick: options.quick,

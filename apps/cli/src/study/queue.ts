@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { FailedRun, QueueTarget } from '@scalewise/train/queue';
 import { queueProgressEvent } from '../commands/sweep-queue.js';
 import type { CliIO } from '../kit.js';
@@ -29,24 +27,13 @@ export async function openStudyQueue(
   io: CliIO,
   progress: (event: ProgressEvent) => void,
   log: (line: string) => void,
+  threads: number | undefined,
 ): Promise<StudyQueue> {
   const { openQueueRunner, runQueuedSweep, QueuedRunFailed } = await import('@scalewise/train/queue');
   const runner = await openQueueRunner({ target, onProgress: (p) => progress(queueProgressEvent(p, 'queue')) });
   log(`scalewise study: training runs go to the workers of ${target.display}`);
   const failed: FailedRun[] = [];
-  const remote = queueTrainer(runner);
-  // The throughput stage measures the largest trained models from their folders: without a shared --artifacts folder
-  // the study cannot finish, so the first run collected from a worker's own disk stops it, before hours of training.
-  const trainer: RunTrainer = async (run, validation, onProgress) => {
-    const trained = await remote(run, validation, onProgress);
-    if (!existsSync(path.join(trained.runDir, 'result.json')))
-      throw new Error(
-        `run ${run.id} was trained in ${trained.runDir}, a folder this machine does not see; the throughput stage needs the ` +
-          `largest runs' folders: start the workers with --artifacts DIR on a folder this machine mounts at the same path, ` +
-          `clear the finished runs with 'scalewise queue clean --queue ${target.display}' and run the study again`,
-      );
-    return trained;
-  };
+  const trainer = queueTrainer(runner, { queue: target.display, ...(threads ? { threads } : {}) });
   const sweep: SweepRunner = async (spec, outDir) => {
     const outcome = await runQueuedSweep(spec, { target, outDir, onProgress: (p) => progress(queueProgressEvent(p, 'isoflop')) });
     failed.push(...outcome.failed);

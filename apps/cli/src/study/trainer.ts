@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { resolveTrainingConfig, validateRun, type SweepRow, type ValidationEstimate } from '@scalewise/train';
 import { runTrainingJob } from '@scalewise/train/internals';
 import type { QueueRunner } from '@scalewise/train/queue';
@@ -39,16 +41,29 @@ export function localTrainer(threads: number | undefined): RunTrainer {
   };
 }
 
+const sameValidation = (a: RunValidationSettings, b: Partial<RunValidationSettings> | undefined): boolean =>
+  b !== undefined && a.resamples === b.resamples && a.seed === b.seed && a.maxTokens === b.maxTokens;
+
 /**
- * Train and validate on a queue worker: the job carries the resolved config (its id is a hash of it, the
- * validation and the code version) and the worker returns the row and the validation; weights stay on the worker's
- * run folder (`--artifacts`). The local run folder is not used.
+ * Train and validate on a queue worker: the job carries the resolved config (its id is a hash of it and the code
+ * version, so a study and a sweep sharing a run share its job) and asks the worker to validate; weights stay in the
+ * worker's run folder, which this machine must see (workers' `--artifacts` on a shared filesystem): the throughput
+ * stage reads the largest ones, and a run someone else submitted without this validation is validated here.
  */
-export function queueTrainer(runner: QueueRunner): RunTrainer {
+export function queueTrainer(runner: QueueRunner, options: { threads?: number; queue: string }): RunTrainer {
   return async (run, validation) => {
     const config = resolveTrainingConfig(run.config, { where: `run ${run.id}` });
     const { result } = await runner.run({ id: run.id, config, budget: { tokens: config.tokens }, validate: validation });
-    if (!result.validation) throw new Error(`run ${run.id}: the worker returned no validation (a worker older than this study?)`);
-    return { row: result.row, steps: result.steps, validation: result.validation, runDir: result.run_dir };
+    if (!existsSync(path.join(result.run_dir, 'result.json')))
+      throw new Error(
+        `run ${run.id} was trained in ${result.run_dir}, a folder this machine does not see; a study needs its runs' ` +
+          `folders: start the workers with --artifacts DIR on a folder this machine mounts at the same path, clear the ` +
+          `finished runs with 'scalewise queue clean --queue ${options.queue}' and run the study again`,
+      );
+    const v =
+      result.validation && sameValidation(validation, result.validated_with)
+        ? result.validation
+        : await validateRun(result.run_dir, { ...validation, ...(options.threads ? { threads: options.threads } : {}) });
+    return { row: result.row, steps: result.steps, validation: v, runDir: result.run_dir };
   };
 }

@@ -18,7 +18,7 @@ export interface RunJobData {
   budget: TokenBudget;
   /** Code version of the submitter (part of the job id). */
   codeVersion: string;
-  /** Also score the final checkpoint on the validation split, on the worker (`scalewise study` runs). */
+  /** Also score the final checkpoint on the validation split, on the worker (`scalewise study` runs; not in the job id). */
   validate?: RunValidation;
 }
 
@@ -36,17 +36,19 @@ export interface RunJobResult {
   code_version: string;
   /** Optimizer steps trained. */
   steps: number;
-  /** Present when the job asked for validation. */
+  /** Present when the job asked for validation (the first submitter's settings, in `validated_with`). */
   validation?: ValidationEstimate;
+  validated_with?: RunValidation;
 }
 
 /**
- * Job id: a hash of the fully resolved run (model, data, seed, budget, everything in the config), the validation it
- * asks for (if any) and the code version. Jobs without validation keep the ids they had before it existed.
+ * Job id: a hash of the fully resolved run (model, data, seed, budget, everything in the config) and the code version.
+ * The validation a study asks for is not part of it: a study and a sweep that share a run share its job (a study
+ * validates a result that lacks its validation itself).
  */
-export function runJobId(job: Pick<TrainingJob, 'config' | 'budget'> & { validate?: RunValidation }, codeVersion: string): string {
+export function runJobId(job: Pick<TrainingJob, 'config' | 'budget'>, codeVersion: string): string {
   const digest = createHash('sha256')
-    .update(JSON.stringify({ config: job.config, budget: job.budget, codeVersion, ...(job.validate ? { validate: job.validate } : {}) }))
+    .update(JSON.stringify({ config: job.config, budget: job.budget, codeVersion }))
     .digest('hex');
   return `run-${digest.slice(0, 24)}`;
 }

@@ -50,7 +50,7 @@ export interface CollectedRun {
 export type QueuedRunInput = Omit<RunJobData, 'codeVersion'>;
 
 export interface QueueRunner {
-  /** Enqueue a run (job id = hash of its resolved config, validation and the code version) and wait for its result. */
+  /** Enqueue a run (job id = hash of its resolved config, budget and the code version) and wait for its result. */
   run: (input: QueuedRunInput) => Promise<CollectedRun>;
   /** Enqueue a run; resolves once it is in the queue, with a promise of its result. */
   submit: (input: QueuedRunInput) => Promise<{ job_id: string; result: Promise<CollectedRun> }>;

@@ -121,7 +121,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       run_dir: runDir,
       code_version: version,
       steps: result.steps,
-      ...(validation ? { validation } : {}),
+      ...(validation ? { validation, validated_with: data.validate } : {}),
     };
   };
 
