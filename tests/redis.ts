@@ -24,31 +24,20 @@ export interface TestRedis {
   url: string;
   port: number;
   stop: () => Promise<void>;
+  /** Send a signal to the server (SIGKILL: an outage; SIGSTOP/SIGCONT: a hang) and, for a fatal one, wait for its exit. */
+  signal: (signal: NodeJS.Signals) => Promise<void>;
+  /** Start the server again on the same port and folder (a `persistent` server comes back with its queue). */
+  restart: () => Promise<void>;
 }
 
-/** A private redis-server on a free loopback port with no persistence, as BullMQ needs it (noeviction). */
-export async function startRedis(extra: string[] = []): Promise<TestRedis> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'scalewise-redis-'));
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--maxmemory-policy',
-      'noeviction',
-      '--dir',
-      dir,
-      ...extra,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+export interface RedisOptions {
+  /** Append-only file fsynced on every write, so that a killed and restarted server keeps every job. */
+  persistent?: boolean;
+}
+
+/** Spawn redis-server and wait until it accepts connections. */
+async function spawnRedis(args: string[]): Promise<ChildProcess> {
+  const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout!.on('data', (d: Buffer) => {
     log += d.toString();
@@ -71,15 +60,55 @@ export async function startRedis(extra: string[] = []): Promise<TestRedis> {
       reject(new Error(`redis-server exited with ${code}:\n${log}`));
     });
   });
+  return child;
+}
+
+const running = (child: ChildProcess): boolean => child.exitCode === null && child.signalCode === null;
+
+/**
+ * A private redis-server on a free loopback port, as BullMQ needs it (noeviction); no persistence unless asked for.
+ * `extra` arguments come last (e.g. `--requirepass`).
+ */
+export async function startRedis(extra: string[] = [], options: RedisOptions = {}): Promise<TestRedis> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'scalewise-redis-'));
+  const port = await freePort();
+  const persistence = options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    ...persistence,
+    '--maxmemory-policy',
+    'noeviction',
+    '--dir',
+    dir,
+    ...extra,
+  ];
+  let child = await spawnRedis(args);
+  const signal = async (name: NodeJS.Signals): Promise<void> => {
+    if (!running(child)) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(name);
+    if (name === 'SIGKILL' || name === 'SIGTERM') await exited;
+  };
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    signal,
+    restart: async () => {
+      await signal('SIGKILL');
+      child = await spawnRedis(args);
+    },
     stop: async () => {
-      if (child.exitCode === null) {
+      if (running(child)) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGCONT'); // a stopped server cannot act on SIGTERM
         child.kill('SIGTERM');
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
+        if (running(child)) child.kill('SIGKILL');
       }
       rmSync(dir, { recursive: true, force: true });
     },

@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCase, type BadCase, type Fixture } from './harness.js';
 
 // Every case here must be refused before stage 1: a study that starts would take minutes.
@@ -169,6 +169,29 @@ const CASES: BadCase[] = [
     argv: study('--out', 'S', '--families', 'deep-thin,mha'),
     files: { S: marker(SEED0) },
     stderr: [/families unset there, \["deep-thin","mha"\] now/],
+  },
+  // --queue (issue #14): a bad URL is refused before any stage, and a password in it is never shown.
+  {
+    id: 'Y45',
+    title: '--queue not a URL',
+    argv: study('--queue', 'notaurl', '--out', 'Y45'),
+    stderr: [/--queue: not a URL: 'notaurl'; expected redis:\/\/\[:password@\]host:port\[\/db\]/],
+    absent: ['Y45'],
+  },
+  {
+    id: 'Y46',
+    title: '--queue with an http URL',
+    argv: study('--queue', 'http://queue.lab:6379', '--out', 'Y46'),
+    stderr: [/--queue: scheme 'http' is not supported/],
+    absent: ['Y46'],
+  },
+  {
+    id: 'Y47',
+    title: '--queue with a bad database keeps the password out of the message',
+    argv: study('--queue', 'redis://:hunter2@127.0.0.1:6379/x', '--out', 'Y47'),
+    stderr: [/--queue: database 'x' in 'redis:\/\/\*\*\*@127\.0\.0\.1:6379\/x' is not a number/],
+    absent: ['Y47'],
+    check: (r) => expect(r.stderr + r.stdout).not.toContain('hunter2'),
   },
 ];
 

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +89,8 @@ async function queued(workers: number): Promise<{ wall_s: number; outcome: Queue
   return { wall_s: wall, outcome };
 }
 
+// The machine may be shared: the load before and after says how far to trust the wall times.
+const loadBefore = loadavg();
 try {
   await new Promise((resolve) => setTimeout(resolve, 500));
   const t0 = performance.now();
@@ -112,6 +114,8 @@ try {
       'shared 2-vCPU machine, noisy; wall times include enqueue and collection, not worker start-up (workers are started and ' +
       'ready before the clock starts)',
     cpus: cpus().length,
+    loadavg_before: loadBefore,
+    loadavg_after: loadavg(),
     runs: RUNS,
     tokens_per_run: spec.budgets.map((b) => b.tokens),
     wall_s: { local: local, workers_1: one.wall_s, workers_2: two.wall_s },

@@ -3,13 +3,15 @@ import path from 'node:path';
 import { FAMILY_NAMES, type FamilyName } from '@scalewise/models';
 import { writeReport } from '@scalewise/report';
 import { planFamilyStudy } from '@scalewise/train';
-import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type Command } from '../kit.js';
+import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type CliIO, type Command } from '../kit.js';
 import { createProgress } from '../progress.js';
 import { runIsoflopStudy } from '../study/isoflop.js';
 import { runBaselines } from '../study/baselines.js';
 import { runFamiliesStudy } from '../study/families.js';
 import { runOriginalStudy } from '../study/original.js';
 import { studyPlan, type StudyOptions } from '../study/plan.js';
+import { openStudyQueue, studyQueueTarget, type StudyQueue } from '../study/queue.js';
+import { tinyForTests } from '../study/tiny.js';
 import { studyReportInput, type StudyResults } from '../study/report-input.js';
 import { placements, writeStudyResults } from '../study/results.js';
 import { claimStudyFolder, runStage } from '../study/stages.js';
@@ -21,7 +23,7 @@ const HELP =
   `scalewise study — the whole scaling study, offline, end to end
 
 Usage: scalewise study [--quick] [--families a,b,...] [--scale K] [--isoflop] [--out DIR] [--seed S] [--engine native|reference] ` +
-  `[--threads N] [--no-png] [--json]
+  `[--threads N] [--no-png] [--queue URL] [--json]
 
 Stages (each resumable: a re-run with the same options reuses finished stages and training runs):
   1. the original MobileLLM study, refitted with intervals, in matching units, vs Kaplan
@@ -48,20 +50,29 @@ Options:
   --engine E        training engine: native (ONNX Runtime, default) or reference (TypeScript)
   --threads N       intra-op threads for training and benchmarks (whole number >= 1)
   --no-png          skip PNG copies of the figures
+  --queue URL       train every run on workers through a Redis queue (see 'scalewise worker --help'): runs of
+                    all families go out at once, each worker trains and validates, results land in the same
+                    files as a local study; exit 1 listing failed runs unless every run finished. Workers need
+                    --artifacts on a folder this machine mounts at the same path (the throughput stage reads the
+                    largest trained models)
   --json            print the summary as one JSON object
 
 Examples:
   scalewise study --quick
   scalewise study --out results/study-1 --seed 1
+  scalewise study --quick --queue redis://queue.lab:6379
 `;
 
 /** A measured rate, or n/a when the test did not run (never 'NaN'). */
 const rate = (v: number | null | undefined): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(1) : 'n/a');
 
-const command: Command = {
-  summary: 'Run the whole scaling study end to end and write a report',
-  help: HELP,
-  run: async (argv, io) => {
+/** With --queue, `queue.opened` holds the connection, closed by the command on every path. */
+interface QueueSlot {
+  opened?: StudyQueue;
+}
+
+const study = {
+  async run(argv: string[], io: CliIO, queue: QueueSlot): Promise<number> {
     const { values, positionals } = parseFlags(argv, {
       quick: { type: 'boolean' },
       families: { type: 'string' },
@@ -72,6 +83,7 @@ const command: Command = {
       engine: { type: 'string' },
       threads: { type: 'string' },
       'no-png': { type: 'boolean' },
+      queue: { type: 'string' },
     });
     if (positionals.length > 0) throw new UsageError(`study takes no positional arguments, found '${positionals.join(' ')}'`);
     const engine = values.engine ?? 'native';
@@ -91,7 +103,8 @@ const command: Command = {
       ...(families ? { families } : {}),
       ...(scale !== undefined && scale !== 1 ? { scale } : {}),
     };
-    const plan = studyPlan(options);
+    const queueTarget = values.queue === undefined ? undefined : await studyQueueTarget(values.queue);
+    const plan = tinyForTests(studyPlan(options));
     planFamilyStudy(plan.families); // a plan that cannot be built is refused here, before any stage
     const runId =
       `${options.quick ? 'quick' : 'study'}-s${options.seed}-` +
@@ -99,6 +112,9 @@ const command: Command = {
     const outDir = path.resolve(io.cwd, values.out ?? path.join('scalewise-out', runId));
     const { checkOutputFolder } = await import('@scalewise/data');
     checkOutputFolder(outDir, '--out');
+    const log = (line: string) => io.stderr(`${line}\n`);
+    const progress = createProgress(io);
+    if (queueTarget) queue.opened = await openStudyQueue(queueTarget, io, progress, log, threads);
     // Threads change speed, not results: a resume may use other threads (stages that measure speed are keyed by them).
     await claimStudyFolder(outDir, {
       quick: options.quick,
@@ -108,8 +124,6 @@ const command: Command = {
       ...(options.families ? { families: options.families } : {}),
       ...(options.scale ? { scale: options.scale } : {}),
     });
-    const log = (line: string) => io.stderr(`${line}\n`);
-    const progress = createProgress(io);
     const started = performance.now();
     log(`scalewise study: writing to ${outDir}`);
 
@@ -130,7 +144,7 @@ const command: Command = {
         laws,
       },
       log,
-      () => runFamiliesStudy(plan, outDir, log, progress),
+      () => runFamiliesStudy(plan, outDir, log, progress, queue.opened?.trainer),
     );
     const largest = familiesStudy.families.map((f) => f.runs.at(-1)!);
     const throughput = await runStage(
@@ -147,7 +161,9 @@ const command: Command = {
     );
 
     const isoflop = plan.isoflop
-      ? await runStage(outDir, 'isoflop', { isoflop: plan.isoflop, laws }, log, () => runIsoflopStudy(plan.isoflop!, outDir, progress))
+      ? await runStage(outDir, 'isoflop', { isoflop: plan.isoflop, laws }, log, () =>
+          runIsoflopStudy(plan.isoflop!, outDir, progress, queue.opened?.sweep),
+        )
       : null;
 
     const results: StudyResults = {
@@ -250,6 +266,19 @@ const command: Command = {
     ];
     io.stdout(`${lines.join('\n')}\n`);
     return EXIT_OK;
+  },
+};
+
+const command: Command = {
+  summary: 'Run the whole scaling study end to end and write a report',
+  help: HELP,
+  run: async (argv, io) => {
+    const queue: QueueSlot = {};
+    try {
+      return await study.run(argv, io, queue);
+    } finally {
+      await queue.opened?.close();
+    }
   },
 };
 

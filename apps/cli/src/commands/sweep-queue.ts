@@ -1,7 +1,20 @@
 import { dirname } from 'node:path';
+import type { QueueProgress } from '@scalewise/train/queue';
 import { EXIT_FAILURE, EXIT_OK, printJson, printable, type CliIO } from '../kit.js';
-import { createProgress } from '../progress.js';
+import { createProgress, type ProgressEvent } from '../progress.js';
 import { interruptOnSigint } from './train-signal.js';
+
+/** The progress line of runs on a queue: done / running (which run on which worker, at which step) / waiting / failed. */
+export function queueProgressEvent(p: QueueProgress, stage: string): ProgressEvent {
+  const running = p.running.map((r) => `${r.id}@${r.worker ?? '?'}${r.step === null ? '' : ` ${r.step}/${r.steps}`}`).join(', ');
+  return {
+    stage,
+    done: p.done,
+    total: p.total,
+    unit: 'runs',
+    detail: `running ${p.running.length}${running ? ` (${running})` : ''}, waiting ${p.waiting}, failed ${p.failed}`,
+  };
+}
 
 /** `scalewise sweep --queue URL`: enqueue the sweep's runs, show who trains what, collect results.jsonl. */
 export async function sweepOnQueue(
@@ -24,16 +37,7 @@ export async function sweepOnQueue(
       outDir: options.outDir,
       cwd: dirname(options.specPath),
       signal: controller.signal,
-      onProgress: (p) => {
-        const running = p.running.map((r) => `${r.id}@${r.worker ?? '?'}${r.step === null ? '' : ` ${r.step}/${r.steps}`}`).join(', ');
-        progress({
-          stage: 'sweep',
-          done: p.done,
-          total: p.total,
-          unit: 'runs',
-          detail: `running ${p.running.length}${running ? ` (${running})` : ''}, waiting ${p.waiting}, failed ${p.failed}`,
-        });
-      },
+      onProgress: (p) => progress(queueProgressEvent(p, 'sweep')),
     });
     const complete = outcome.failed.length === 0 && !outcome.interrupted;
     if (options.json) {

@@ -8,14 +8,14 @@ import {
   estimateStudySeconds,
   measureStepThroughput,
   planFamilyStudy,
-  validateRun,
   type FamilyStudyPlan,
   type PlannedRun,
   type StepThroughput,
 } from '@scalewise/train';
-import { runTrainingJob } from '@scalewise/train/internals';
+import type { FamilyName } from '@scalewise/models';
 import type { ProgressEvent } from '../progress.js';
 import type { StudyPlan } from './plan.js';
+import { localTrainer, type RunTrainer } from './trainer.js';
 
 /** One trained and validated run (a row of `results/families.json`, contract fields first). */
 export interface FamilyRunRecord {
@@ -159,11 +159,14 @@ export async function runFamiliesStudy(
   outDir: string,
   log: (line: string) => void,
   onProgress: (event: ProgressEvent) => void,
+  /** Queue workers train every submitted run at once (all families together); the default trains here. */
+  remote?: RunTrainer,
 ): Promise<FamiliesStudy> {
   const started = performance.now();
   const loadBefore = os.loadavg();
   // Independent runs side by side, one engine thread each (the native engine's measured fastest here).
   const parallel = Math.max(1, Math.min(plan.parallelRuns, os.cpus().length));
+  const trainer = remote ?? localTrainer(plan.options.threads);
   const { plan: fp, measuredOn } = await estimatePlan(plan, parallel);
   log(
     `[families] plan: ${fp.runs.length} runs (${plan.families.families.join(', ')}), ` +
@@ -176,7 +179,6 @@ export async function runFamiliesStudy(
   const dir = path.join(outDir, 'families');
   const resultsFile = path.join(dir, 'results.jsonl');
   const done = new Map(readRecords(resultsFile).map((r) => [`${r.id}:${r.config_hash}`, r]));
-  const threads = plan.options.threads;
   let finished = 0;
   let appending = Promise.resolve();
   const runOne = async (run: PlannedRun, lr: number): Promise<FamilyRunRecord> => {
@@ -188,22 +190,23 @@ export async function runFamiliesStudy(
       finished++;
       return cached;
     }
-    const runDir = path.join(dir, 'runs', `${run.id}-${configHash}`);
-    const row = await runTrainingJob({ id: run.id, config, outDir: runDir }, { onProgress, ...(threads ? { threads } : {}) });
-    if (row.interrupted) throw new Error(`training was interrupted in run ${run.id}; re-run the same command to resume`);
-    const v = await validateRun(runDir, {
-      resamples: plan.validationResamples,
-      seed: plan.options.seed,
-      ...(threads ? { threads } : {}),
-      ...(plan.families.validationTokens ? { maxTokens: plan.families.validationTokens } : {}),
-    });
+    const trained = await trainer(
+      { id: run.id, config, runDir: path.join(dir, 'runs', `${run.id}-${configHash}`) },
+      {
+        resamples: plan.validationResamples,
+        seed: plan.options.seed,
+        ...(plan.families.validationTokens ? { maxTokens: plan.families.validationTokens } : {}),
+      },
+      onProgress,
+    );
+    const { row, validation: v, runDir } = trained;
     const record: FamilyRunRecord = {
       id: run.id,
       seed: plan.options.seed + run.seed,
       params_non_embedding: row.params_non_embedding,
       params_total: row.params_total,
       tokens: row.tokens,
-      steps: row.result.steps,
+      steps: trained.steps,
       val_loss_nats: v.loss_nats,
       val_loss_ci: v.loss_ci,
       val_bpb: v.bpb,
@@ -240,25 +243,29 @@ export async function runFamiliesStudy(
     return record;
   };
 
-  const families: FamilyResult[] = [];
-  for (const name of plan.families.families) {
+  // On a queue every run is submitted as soon as its LR is known: no limit, all families at once.
+  const pool = remote ? fp.runs.length : parallel;
+  const studyFamily = async (name: FamilyName): Promise<FamilyResult> => {
     const runs = fp.runs.filter((r) => r.family === name);
     const sweep = await mapPool(
       runs.filter((r) => r.kind === 'lr-sweep'),
-      parallel,
+      pool,
       (run) => runOne(run, run.lr as number),
     );
     const best = sweep.reduce((a, b) => (b.val_loss_nats < a.val_loss_nats ? b : a));
     // Largest first, so the longest runs do not end up alone at the end.
     const others = runs.filter((r) => r.kind !== 'lr-sweep').sort((a, b) => b.trainFlops - a.trainFlops);
-    const rest = await mapPool(others, parallel, (run) => runOne(run, best.lr));
-    families.push({
+    const rest = await mapPool(others, pool, (run) => runOne(run, best.lr));
+    return {
       name,
       lr: best.lr,
       lr_sweep: sweep.map((r) => ({ lr: r.lr, val_loss_nats: r.val_loss_nats, val_loss_ci: r.val_loss_ci })),
       runs: [best, ...rest].sort((a, b) => a.params_non_embedding - b.params_non_embedding || a.seed - b.seed),
-    });
-  }
+    };
+  };
+  const families: FamilyResult[] = [];
+  if (remote) families.push(...(await Promise.all(plan.families.families.map(studyFamily))));
+  else for (const name of plan.families.families) families.push(await studyFamily(name));
   onProgress({ stage: 'families', done: fp.runs.length, total: fp.runs.length, unit: 'runs' });
   const analysis = analyzeFamilies(
     families.map((f) => ({ name: f.name, N: f.runs.map((r) => r.params_non_embedding), y: f.runs.map((r) => r.val_loss_nats) })),

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { approach2, computeOptimal, fitChinchilla, isoflopBracketing, type Approach2Result } from '@scalewise/laws';
-import { runSweep, type SweepSpecInput } from '@scalewise/train';
+import { runSweep, type SweepRow, type SweepSpecInput } from '@scalewise/train';
 import type { ProgressEvent } from '../progress.js';
 
 export interface IsoflopStudy {
@@ -14,13 +14,21 @@ export interface IsoflopStudy {
   warnings: string[];
 }
 
+/** Runs a sweep into a folder: `runSweep` here, or the queue's (`scalewise study --queue`). */
+export type SweepRunner = (
+  spec: SweepSpecInput,
+  outDir: string,
+  onProgress: (event: ProgressEvent) => void,
+) => Promise<{ interrupted: boolean; rows: SweepRow[] }>;
+
 /** The optional IsoFLOP grid: the ladder's models at a few fixed FLOP budgets (tokens = C / 6N). */
 export async function runIsoflopStudy(
   spec: SweepSpecInput,
   outDir: string,
   onProgress: (event: ProgressEvent) => void,
+  sweep: SweepRunner = (s, dir, p) => runSweep(s, { outDir: dir, onProgress: p }),
 ): Promise<IsoflopStudy> {
-  const outcome = await runSweep(spec, { outDir: path.join(outDir, 'isoflop'), onProgress });
+  const outcome = await sweep(spec, path.join(outDir, 'isoflop'), onProgress);
   if (outcome.interrupted) throw new Error('IsoFLOP training was interrupted; re-run the same command to resume');
   const runs = outcome.rows.map((r) => ({
     model: r.model,

@@ -1,28 +1,9 @@
 import { join } from 'node:path';
-import { Queue, QueueEvents, type Job } from 'bullmq';
 import { appendResult, expandSweep, readResults, type SweepRow } from '../sweep.js';
-import { codeVersion } from '../version.js';
-import { TrainError } from '../errors.js';
-import { bullConnection, probeRedis, QUEUE_NAME, QueueError } from './connection.js';
-import { runJobId, type RunJobData, type RunJobResult } from './jobs.js';
+import { openQueueRunner, QueuedRunFailed, QueueWaitAborted, type FailedRun, type QueueProgress } from './runner.js';
 import type { QueueTarget } from './url.js';
 
-type RunJob = Job<RunJobData, RunJobResult>;
-
-export interface QueueProgress {
-  total: number;
-  done: number;
-  waiting: number;
-  failed: number;
-  running: Array<{ id: string; worker: string | null; step: number | null; steps: number }>;
-}
-
-export interface FailedRun {
-  id: string;
-  job_id: string;
-  attempts: number;
-  reason: string;
-}
+export type { FailedRun, QueueProgress } from './runner.js';
 
 export interface QueuedSweepOutcome {
   jobs: number;
@@ -71,17 +52,19 @@ export async function runQueuedSweep(spec: unknown, options: QueuedSweepOptions)
   const jobs = expandSweep(spec, { outDir: options.outDir, ...(options.cwd ? { cwd: options.cwd } : {}) });
   const resultsPath = join(options.outDir, 'results.jsonl');
   const done = new Set(readResults(resultsPath).map((r) => r.id));
-  await probeRedis(options.target);
-  const version = codeVersion();
-  const pending = new Map<string, RunJobData>();
-  for (const job of jobs) {
-    if (!done.has(job.id))
-      pending.set(runJobId(job, version), { id: job.id, config: job.config, budget: job.budget, codeVersion: version });
-  }
+  const todo = jobs.filter((job) => !done.has(job.id));
+  const skipped = jobs.length - todo.length;
+  const runner = await openQueueRunner({
+    target: options.target,
+    ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+    onProgress: (p) => options.onProgress?.({ ...p, total: jobs.length, done: skipped + p.done }),
+  });
   const outcome: QueuedSweepOutcome = {
     jobs: jobs.length,
     ran: 0,
-    skipped: jobs.length - pending.size,
+    skipped,
     enqueued: 0,
     failed: [],
     interrupted: false,
@@ -90,114 +73,37 @@ export async function runQueuedSweep(spec: unknown, options: QueuedSweepOptions)
     runs: [],
     overhead_ms: [],
   };
-  const connection = bullConnection(options.target);
-  // Commands give up after 5 reconnections (about 15 s): a longer outage ends the sweep (exit 1), jobs stay queued.
-  const queue = new Queue<RunJobData, RunJobResult>(QUEUE_NAME, { connection: { ...connection, maxRetriesPerRequest: 5 } });
-  const events = new QueueEvents(QUEUE_NAME, { connection });
-  // Connection errors surface through the commands below; without listeners they would crash the process.
-  queue.on('error', () => undefined);
-  events.on('error', () => undefined);
-  let wake: (() => void) | undefined;
-  const nudge = (): void => wake?.();
-  for (const name of ['completed', 'failed', 'active', 'progress', 'stalled'] as const) events.on(name, nudge);
-  options.signal?.addEventListener('abort', nudge, { once: true });
   try {
-    await events.waitUntilReady();
-    const attempts = options.attempts ?? 3;
-    for (const [jobId, data] of pending) {
-      const existing = (await queue.getJob(jobId)) as RunJob | undefined;
-      if (existing) {
-        // Resubmitting retries runs that failed before (with fresh attempts); finished ones are collected below.
-        if ((await existing.getState()) === 'failed')
-          await existing.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-        continue;
-      }
-      await queue.add('run', data, {
-        jobId,
-        attempts,
-        backoff: { type: 'exponential', delay: 1000 },
-        removeOnComplete: false,
-        removeOnFail: false,
+    // Submitted one after another (the job order of the spec), collected in whatever order workers finish.
+    const submitted: Array<Promise<void>> = [];
+    for (const job of todo) {
+      const { result } = await runner.submit({ id: job.id, config: job.config, budget: job.budget });
+      const collected = result.then(({ job_id, result: r, overhead_ms }) => {
+        appendResult(resultsPath, r.row);
+        outcome.ran++;
+        outcome.runs.push({
+          id: job.id,
+          job_id,
+          worker: r.worker,
+          attempt: r.attempt,
+          resumed_from_step: r.resumed_from_step,
+          artifacts: r.artifacts,
+        });
+        outcome.overhead_ms.push({ id: job.id, ...overhead_ms });
       });
-      outcome.enqueued++;
+      // Settled below; a run failing while later ones are still being submitted is not an unhandled rejection.
+      collected.catch(() => undefined);
+      submitted.push(collected);
     }
-    const failed = new Map<string, FailedRun>();
-    while (pending.size > failed.size && !options.signal?.aborted) {
-      const progress: QueueProgress = { total: jobs.length, done: 0, waiting: 0, failed: 0, running: [] };
-      for (const [jobId, data] of pending) {
-        if (failed.has(jobId)) continue;
-        // State first, then the record: a job read before its state would miss a result that landed in between.
-        const state = await queue.getJobState(jobId);
-        const job = (await queue.getJob(jobId)) as RunJob | undefined;
-        if (!job || state === 'unknown') {
-          // Removed by `queue clean --all` while we waited: put it back.
-          await queue.add('run', data, {
-            jobId,
-            attempts,
-            backoff: { type: 'exponential', delay: 1000 },
-            removeOnComplete: false,
-            removeOnFail: false,
-          });
-          continue;
-        }
-        if (state === 'completed' && job.returnvalue) {
-          const result = job.returnvalue;
-          appendResult(resultsPath, result.row);
-          pending.delete(jobId);
-          outcome.ran++;
-          outcome.runs.push({
-            id: data.id,
-            job_id: jobId,
-            worker: result.worker,
-            attempt: result.attempt,
-            resumed_from_step: result.resumed_from_step,
-            artifacts: result.artifacts,
-          });
-          outcome.overhead_ms.push({
-            id: data.id,
-            enqueue_to_start: job.processedOn !== undefined && result.attempt === 1 ? job.processedOn - job.timestamp : null,
-            finish_to_collected: job.finishedOn !== undefined ? Date.now() - job.finishedOn : null,
-          });
-        } else if (state === 'failed') {
-          failed.set(jobId, { id: data.id, job_id: jobId, attempts: job.attemptsMade, reason: job.failedReason });
-        } else if (state === 'active') {
-          const p = job.progress as { worker?: string; step?: number } | number;
-          const worker = typeof p === 'object' && p.worker ? p.worker : (job.processedBy ?? null);
-          progress.running.push({
-            id: data.id,
-            worker,
-            step: typeof p === 'object' && typeof p.step === 'number' ? p.step : null,
-            steps: data.config.steps,
-          });
-        } else {
-          progress.waiting++;
-        }
-      }
-      progress.done = outcome.skipped + outcome.ran;
-      progress.failed = failed.size;
-      options.onProgress?.(progress);
-      if (pending.size === failed.size) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.pollMs ?? 1_000);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = undefined;
+    const settled = await Promise.allSettled(submitted);
+    for (const s of settled) {
+      if (s.status === 'rejected' && !(s.reason instanceof QueuedRunFailed) && !(s.reason instanceof QueueWaitAborted)) throw s.reason;
     }
-    outcome.failed = [...failed.values()];
-    outcome.interrupted = Boolean(options.signal?.aborted) && pending.size > failed.size;
-  } catch (error) {
-    if (error instanceof TrainError) throw error;
-    throw new QueueError(
-      `lost Redis at ${options.target.display}: ${(error as Error).message}; the runs stay queued: run the same command again to ` +
-        `collect them`,
-      { cause: error },
-    );
+    outcome.failed = [...runner.failed];
+    outcome.interrupted = settled.some((s) => s.status === 'rejected' && s.reason instanceof QueueWaitAborted);
+    outcome.enqueued = runner.enqueued;
   } finally {
-    await events.close();
-    await queue.close();
+    await runner.close();
   }
   outcome.rows = readResults(resultsPath);
   return outcome;

@@ -29,4 +29,10 @@ describe('run job ids', () => {
     const job = expandSweep(spec(), { outDir: '/x' })[0]!;
     expect(runJobId({ ...job, budget: { tokens: 321 } }, 'v1')).not.toBe(base);
   });
+
+  it('leave out the validation a study asks for: a study and a sweep sharing a run share its job', () => {
+    const job = expandSweep(spec(), { outDir: '/x' })[0]!;
+    const validated = { ...job, validate: { resamples: 100, seed: 0 } };
+    expect(runJobId(validated, 'v1')).toBe(runJobId(job, 'v1'));
+  });
 });

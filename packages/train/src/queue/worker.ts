@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { Worker, WaitingError, type Job } from 'bullmq';
 import type { ProgressEvent } from '@scalewise/data';
 import { listCheckpoints } from '../checkpoint.js';
+import { validateRun } from '../doc-validation.js';
 import { runTrainingJob } from '../sweep.js';
 import { codeVersion } from '../version.js';
 import { bullConnection, QUEUE_NAME, waitForRedis } from './connection.js';
@@ -106,8 +107,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       await job.moveToWait(token);
       throw new WaitingError();
     }
-    const { interrupted: _interrupted, result: _result, ...row } = out;
+    const { interrupted: _interrupted, result, ...row } = out;
     log(`worker ${name}: ${data.id} done, val ${row.val_loss.toFixed(4)} nats/token`);
+    const validation = data.validate
+      ? await validateRun(runDir, { ...data.validate, ...(options.threads !== undefined ? { threads: options.threads } : {}) })
+      : undefined;
     return {
       row,
       worker: name,
@@ -116,6 +120,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       artifacts: shared ? 'shared' : 'local',
       run_dir: runDir,
       code_version: version,
+      steps: result.steps,
+      ...(validation ? { validation, validated_with: data.validate } : {}),
     };
   };
 
@@ -133,10 +139,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     if (job) log(`worker ${name}: ${job.data.id} failed (attempt ${job.attemptsMade}): ${error.message}`);
   });
   worker.on('stalled', (jobId) => log(`worker ${name}: job ${jobId} stalled (its worker stopped); back in the queue`));
+  let lastErrorLog = 0;
   worker.on('error', (error) => {
-    if (Date.now() - lastRetryLog > 10_000) {
-      lastRetryLog = Date.now();
-      log(`worker ${name}: ${error.message}`);
+    if (Date.now() - lastErrorLog > 10_000) {
+      lastErrorLog = Date.now();
+      log(`worker ${name}: ${error.message} (Redis at ${options.target.display}; reconnecting with backoff)`);
     }
   });
   await worker.waitUntilReady();
