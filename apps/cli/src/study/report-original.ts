@@ -1,11 +1,14 @@
 // The report's first section: the original MobileLLM study refitted (split from report-input.ts to keep files short).
 import { datasets, powerPredictionInterval, referenceLaws } from '@scalewise/laws';
 import { describeMeasurement, diminishingReturnsSpec, sampleCurve, scalingFitSpec, type ReportSection } from '@scalewise/report';
-import type { OriginalStudy } from './original.js';
+import { ORIGINAL_MAX_LENGTH, ORIGINAL_STRIDE, type OriginalStudy } from './original.js';
 import { ci, fmt } from './report-text.js';
+import { measuredTable, unfittedSection } from './report-measured.js';
 
 export function originalSection(o: OriginalStudy): ReportSection {
   const a = o.analysis;
+  if (!a) return unfittedSection(o);
+  const measured = o.table === 'measured';
   const e = a.exponent;
   const l = a.lossExponent!;
   const t = a.referenceTest;
@@ -18,12 +21,16 @@ export function originalSection(o: OriginalStudy): ReportSection {
   const kaplan = referenceLaws.kaplanN;
   const ne = o.rows.map((r) => r.params_non_embedding);
   return {
-    title: '1. The original MobileLLM study, done right',
+    title: measured
+      ? '1. The original MobileLLM study, measured again from your checkpoints'
+      : '1. The original MobileLLM study, done right',
     text: [
-      `The original study fitted PPL = a·N^b to ${a.n} models by log-log least squares ` +
-        `and reported R² alone. Refitted here: **PPL = ${fmt(e.a, 5)} · N^${fmt(e.b, 5)}` +
+      `**Table:** ${o.provenance}.`,
+      `The original study fitted PPL = a·N^b to its models by log-log least squares ` +
+        `and reported R² alone. ${measured ? 'Fitted here to the measured table' : 'Refitted here'}: ` +
+        `**PPL = ${fmt(e.a, 5)} · N^${fmt(e.b, 5)}` +
         `**, R² = ${fmt(e.r2 ?? Number.NaN, 5)} (N = total parameters, tied embeddings ` +
-        `counted once).`,
+        `counted once; ${a.n} models).`,
       `With ${a.n} points the exponent rests on ${e.dof} degrees of freedom: its 95% t ` +
         `interval is ${ci(e.ci.t)}; the percentile bootstrap gives ${ci(e.ci.bootstrap)} ` +
         `(too narrow at n = ${a.n}: resampling 4 rows mostly repeats sizes).`,
@@ -51,22 +58,32 @@ export function originalSection(o: OriginalStudy): ReportSection {
       .filter(Boolean)
       .join('\n\n'),
     tables: [
-      {
-        title:
-          `MobileLLM measurements (${datasets.mobilellmConditions.perplexity}; throughput ` +
-          `on ` +
-          `${describeMeasurement({ device: datasets.mobilellmConditions.device, dtype: datasets.mobilellmConditions.dtype })}` +
-          `, ${datasets.mobilellmConditions.throughput})`,
-        columns: ['model', 'params_total', 'params_non_embedding', 'perplexity', 'loss_nats', 'tokens_per_second_t4', 'peak_memory_mb_t4'],
-        units: {
-          params_total: 'params',
-          params_non_embedding: 'params',
-          loss_nats: 'nats/token',
-          tokens_per_second_t4: 'tokens/s',
-          peak_memory_mb_t4: 'MB',
-        },
-        rows: o.rows,
-      },
+      measured
+        ? measuredTable(o)
+        : {
+            title:
+              `MobileLLM measurements (${datasets.mobilellmConditions.perplexity}; throughput ` +
+              `on ` +
+              `${describeMeasurement({ device: datasets.mobilellmConditions.device, dtype: datasets.mobilellmConditions.dtype })}` +
+              `, ${datasets.mobilellmConditions.throughput})`,
+            columns: [
+              'model',
+              'params_total',
+              'params_non_embedding',
+              'perplexity',
+              'loss_nats',
+              'tokens_per_second_t4',
+              'peak_memory_mb_t4',
+            ],
+            units: {
+              params_total: 'params',
+              params_non_embedding: 'params',
+              loss_nats: 'nats/token',
+              tokens_per_second_t4: 'tokens/s',
+              peak_memory_mb_t4: 'MB',
+            },
+            rows: o.rows as unknown as ReturnType<typeof measuredTable>['rows'],
+          },
       {
         title: 'Fitted exponents (95% intervals)',
         columns: ['space', 'x', 'a', 'b', 't_interval', 'profile_interval', 'bootstrap_interval', 'r2'],
@@ -112,7 +129,7 @@ export function originalSection(o: OriginalStudy): ReportSection {
           points: o.rows.map((r) => ({ x: r.params_total, y: r.perplexity, label: r.model.replace('MobileLLM-', '') })),
           fit: { name: 'power law (OLS)', curve, bandName: '95% prediction interval' },
           xTitle: 'parameters (total, tied embeddings)',
-          yTitle: 'WikiText-2 perplexity',
+          yTitle: measured ? `perplexity (HF strided, ${ORIGINAL_MAX_LENGTH}/${ORIGINAL_STRIDE})` : 'WikiText-2 perplexity',
         }),
       },
       {
