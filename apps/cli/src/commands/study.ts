@@ -3,7 +3,7 @@ import path from 'node:path';
 import { FAMILY_NAMES, type FamilyName } from '@scalewise/models';
 import { writeReport } from '@scalewise/report';
 import { planFamilyStudy } from '@scalewise/train';
-import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type Command } from '../kit.js';
+import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, printable, type Command } from '../kit.js';
 import { createProgress } from '../progress.js';
 import { runIsoflopStudy } from '../study/isoflop.js';
 import { runBaselines } from '../study/baselines.js';
@@ -129,7 +129,14 @@ const command: Command = {
     const original = await runStage(
       outDir,
       'original',
-      { bootstrap: plan.bootstrap, seed: options.seed, laws, ...(measure ? { measure, threads: options.threads ?? null } : {}) },
+      // `table` in the key: records from before checkpoints could be measured lack the provenance fields.
+      {
+        bootstrap: plan.bootstrap,
+        seed: options.seed,
+        laws,
+        table: measure ? 'measured' : 'shipped',
+        ...(measure ? { measure, threads: options.threads ?? null } : {}),
+      },
       log,
       async () =>
         runOriginalStudy({
@@ -141,7 +148,8 @@ const command: Command = {
                   ...measure,
                   outDir,
                   ...(options.threads ? { threads: options.threads } : {}),
-                  onProgress: (model, stage, done, total) => progress({ stage: `original ${stage}`, done, total, detail: model }),
+                  onProgress: (model, stage, done, total) =>
+                    progress({ stage: `original ${stage}`, done, total, detail: printable(model) }),
                 },
               }
             : {}),
