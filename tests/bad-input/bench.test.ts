@@ -178,6 +178,13 @@ const CASES: BadCase[] = [
     argv: [...BENCH, '--protocol', 'original', '--new-tokens', '60'],
     stderr: [/--new-tokens 60 after an 8-token prompt needs 67 positions; the model has 64/],
   },
+  {
+    id: 'BPR6',
+    title: '--model a downloaded checkpoint folder (no ONNX graph yet)',
+    argv: ['bench', '--model', 'MobileLLM-125M', '--protocol', 'original'],
+    files: { 'MobileLLM-125M': { dir: { 'config.json': '{}', 'pytorch_model.bin': 'x' } } },
+    stderr: [/--model .*MobileLLM-125M is a checkpoint folder .*scalewise model export/],
+  },
 ];
 
 let tiny: TinyModel | undefined;

@@ -509,6 +509,13 @@ const CASES: BadCase[] = [
     files: { 't.jsonl': GOOD_TASK },
     stderr: [/--recipe applies to 'eval ppl', not 'eval tasks'/],
   },
+  {
+    id: 'EHS7',
+    title: '--model a downloaded checkpoint folder (no ONNX graph yet)',
+    argv: ['eval', 'ppl', '--model', 'MobileLLM-125M', '--corpus', 'c.jsonl', '--recipe', 'hf-stride'],
+    files: { 'MobileLLM-125M': { dir: { 'config.json': '{}', 'pytorch_model.bin': 'x' } }, 'c.jsonl': CORPUS },
+    stderr: [/--model .*MobileLLM-125M is a checkpoint folder .*scalewise model export/],
+  },
 ];
 
 let tiny: TinyModel | undefined;

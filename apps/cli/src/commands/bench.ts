@@ -11,6 +11,7 @@ import {
 import { getPreset } from '@scalewise/models';
 import { EXIT_OK, UsageError, parseFlags, printJson, printable, type Command } from '../kit.js';
 import { intFlag, threadsFlag } from './flag-checks.js';
+import { refuseCheckpointFolder } from './onnx-folder.js';
 import { createProgress } from '../progress.js';
 import { resolve } from 'node:path';
 
@@ -127,6 +128,7 @@ const command: Command = {
       maxPositions = getPreset(values.preset).maxPositions;
       source = `preset ${values.preset}`;
     } else {
+      refuseCheckpointFolder('--model', resolve(io.cwd, values.model as string));
       const files = resolveModelFiles(resolve(io.cwd, values.model as string));
       const positions = files.config?.max_position_embeddings;
       if (typeof positions === 'number' && Number.isInteger(positions) && positions > 0) maxPositions = positions;

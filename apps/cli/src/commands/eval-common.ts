@@ -3,6 +3,7 @@ import { loadTokenizer, type Tokenizer } from '@scalewise/data';
 import { loadModel, resolveModelFiles, type CausalLM, type LoadOptions } from '@scalewise/eval';
 import { UsageError, printable, type CliIO } from '../kit.js';
 import { intFlag, mustExist, threadsFlag } from './flag-checks.js';
+import { refuseCheckpointFolder } from './onnx-folder.js';
 
 // Flag checks shared by `eval ppl` and `eval tasks` (split from eval.ts to keep files short).
 
@@ -33,6 +34,7 @@ export function commonFlags(
   const limit = intFlag('limit', values.limit, { min: 1, max: Number.MAX_SAFE_INTEGER });
   const model = resolve(io.cwd, values.model);
   // The model first: a wrong --model path should be reported as such, not as a missing tokenizer.
+  refuseCheckpointFolder('--model', model);
   const files = resolveModelFiles(model);
   const positions = files.config?.max_position_embeddings;
   const maxPositions = typeof positions === 'number' && Number.isInteger(positions) && positions > 0 ? positions : undefined;
