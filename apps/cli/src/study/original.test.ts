@@ -49,7 +49,7 @@ describe('study stage 1 with --models: the original table measured from checkpoi
     expect(o.rows[1]!.params_total).toBe(paramCounts(fixture.config).total);
     expect(o.rows[1]!.params_non_embedding).toBe(paramCounts(fixture.config).nonEmbedding);
     for (const m of o.measurements!) {
-      expect(m.ppl).toMatchObject({ recipe: 'hf-stride', max_length: 128, stride: 128, rows: 'lines', bos: true, split: 'all' });
+      expect(m.ppl).toMatchObject({ recipe: 'hf-stride', max_length: 128, stride: 64, rows: 'lines', bos: true, split: 'all' });
       expect(m.perplexity).toBeGreaterThan(1);
       expect(m.perplexity).toBeLessThan(384 * 10);
       expect(m.speed).toMatchObject({ protocol: 'original', new_tokens: 50, kv_cache: false, batch: 1, reps: 2 });

@@ -160,7 +160,7 @@ export async function runOriginalStudy(options: { seed: number; bootstrap: numbe
     provenance:
       `measured by scalewise on this machine from ${rows.map((r) => r.source).join(', ')}: perplexity on ` +
       `${options.measure.corpus} by the HF strided recipe (window ${ORIGINAL_MAX_LENGTH}, stride ${ORIGINAL_STRIDE}, ` +
-      `capped at each model's positions), tokens/s by the original protocol (50 greedy tokens, no KV cache, batch 1), ` +
+      `both scaled down for a model with fewer positions), tokens/s by the original protocol (50 greedy tokens, no KV cache, batch 1), ` +
       `peak RSS of the benchmark process`,
     fit_note: fitNote,
     measurements,

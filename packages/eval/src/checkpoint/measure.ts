@@ -22,7 +22,8 @@ export interface MeasureCheckpointOptions {
   corpus: string;
   /** Default: `all` for a path (a file given is scored whole), `test` for brown. */
   split?: SplitName | 'all';
-  /** HF strided recipe (default 1024 / 512, the original study's; capped at the model's positions). */
+  /** HF strided recipe (default 1024 / 512, the original study's; a model with fewer positions gets its positions as
+   * the window and the stride scaled with it). */
   maxLength?: number;
   stride?: number;
   /** Original speed protocol: repetitions (default 5) and greedy tokens (default 50). */
@@ -91,9 +92,10 @@ export async function measureCheckpoint(dir: string, options: MeasureCheckpointO
   const lm = await loadModel(onnxDir, options.threads !== undefined ? { threads: options.threads } : {});
   let ppl: HfStrideResult;
   try {
-    const positions = lm.info.maxPositions ?? Number.MAX_SAFE_INTEGER;
-    const maxLength = Math.min(options.maxLength ?? 1024, positions);
-    const stride = Math.min(options.stride ?? 512, maxLength);
+    const wanted = options.maxLength ?? 1024;
+    const maxLength = Math.min(wanted, lm.info.maxPositions ?? wanted);
+    // A model with fewer positions keeps the recipe's overlap: the stride shrinks with the window.
+    const stride = Math.max(1, Math.floor(((options.stride ?? 512) * maxLength) / wanted));
     ppl = await hfStridePerplexity(lm, sequence.ids, { maxLength, stride, onProgress: (d, t) => progress('ppl', d, t) });
   } finally {
     await lm.dispose();
