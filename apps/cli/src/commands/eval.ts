@@ -20,7 +20,7 @@ ppl options:
   --recipe R            lm-eval (default): each document scored with rolling windows (lm-evaluation-harness
                         loglikelihood_rolling); token/word/byte perplexity, bits per byte, bootstrap stderr.
                         hf-stride: the Hugging Face guide "perplexity of fixed-length models" (the original
-                        study's recipe): rows joined with "\n\n" (a text file's lines as the HF wikitext dataset
+                        study's recipe): rows joined with "\\n\\n" (a text file's lines as the HF wikitext dataset
                         reads them, else documents), tokenised as one sequence (BOS first if the tokenizer adds
                         one), windows of max length starting every stride tokens, only new tokens scored;
                         reports exp(Σ nll / scored tokens) and each form of the guide's accounting
