@@ -64,6 +64,8 @@ describe('study stage 1 with --models: the original table measured from checkpoi
     const section = originalSection(o);
     expect(section.title).toMatch(/measured again from your checkpoints/);
     expect(section.text).toContain('**Table:** measured by scalewise on this machine');
+    expect(section.tables![0]!.title).toContain('wiki-tiny.test.raw, HF strided recipe, window 128, stride 64;');
+    expect(section.text).toContain('(wiki-tiny.test.raw vs WebText2');
     expect(section.tables![0]!.columns).toEqual(expect.arrayContaining(['tokens_per_second', 'tokens_per_second_sd', 'peak_rss_mb']));
     expect(originalSummaryLine(o)).toMatch(/^MobileLLM \(3 models, measured here\): PPL = [\d.]+ · N\^-?[\d.]+, .*\(t, 1 dof\)/);
     expect(originalSummaryJson(o)).toMatchObject({ table: 'measured', b: a.exponent.b, fit_note: null });

@@ -8,11 +8,16 @@ type ReportTable = NonNullable<ReportSection['tables']>[number];
 
 /** The measured table: this machine's perplexity, tokens/s (mean ± sd) and peak RSS per checkpoint. */
 export function measuredTable(o: OriginalStudy): ReportTable {
-  const corpus = o.measurements?.[0]?.ppl.corpus ?? 'the corpus';
+  const ppl = o.measurements?.map((m) => m.ppl) ?? [];
+  const corpus = ppl[0]?.corpus ?? 'the corpus';
+  const windows = [...new Set(ppl.map((p) => `window ${p.max_length}, stride ${p.stride}`))];
+  const window =
+    windows.length === 1 ? windows[0] : `window ${ORIGINAL_MAX_LENGTH}, stride ${ORIGINAL_STRIDE} or less (per model in original.json)`;
   return {
     title:
-      `Measured by scalewise on this machine (perplexity: ${corpus}, HF strided recipe, window ${ORIGINAL_MAX_LENGTH}, ` +
-      `stride ${ORIGINAL_STRIDE}; tokens/s: 50 greedy tokens without KV cache, batch 1, fp32 on CPU, mean ± sd of ` +
+      `Measured by scalewise on this machine (perplexity: ${corpus}, HF strided recipe, ` +
+      `${window}; ` +
+      `tokens/s: 50 greedy tokens without KV cache, batch 1, fp32 on CPU, mean ± sd of ` +
       `repetitions; memory: peak RSS of the benchmark process)`,
     columns: [
       'model',

@@ -1,4 +1,5 @@
 // The report's first section: the original MobileLLM study refitted (split from report-input.ts to keep files short).
+import { basename } from 'node:path';
 import { datasets, powerPredictionInterval, referenceLaws } from '@scalewise/laws';
 import { describeMeasurement, diminishingReturnsSpec, sampleCurve, scalingFitSpec, type ReportSection } from '@scalewise/report';
 import { ORIGINAL_MAX_LENGTH, ORIGINAL_STRIDE, type OriginalStudy } from './original.js';
@@ -9,6 +10,7 @@ export function originalSection(o: OriginalStudy): ReportSection {
   const a = o.analysis;
   if (!a) return unfittedSection(o);
   const measured = o.table === 'measured';
+  const corpusName = measured ? basename(o.measurements?.[0]?.ppl.corpus ?? 'the measured corpus') : 'WikiText-2';
   const e = a.exponent;
   const l = a.lossExponent!;
   const t = a.referenceTest;
@@ -33,7 +35,7 @@ export function originalSection(o: OriginalStudy): ReportSection {
         `counted once; ${a.n} models).`,
       `With ${a.n} points the exponent rests on ${e.dof} degrees of freedom: its 95% t ` +
         `interval is ${ci(e.ci.t)}; the percentile bootstrap gives ${ci(e.ci.bootstrap)} ` +
-        `(too narrow at n = ${a.n}: resampling 4 rows mostly repeats sizes).`,
+        `(too narrow at n = ${a.n}: resampling ${a.n} rows mostly repeats sizes).`,
       `**Units.** A perplexity-space exponent is not a loss-space one. In loss units ` +
         `(ln PPL = nats/token) the same data give b = ${fmt(l.b, 4)} ${ci(l.ci.t)}.`,
       t
@@ -45,7 +47,7 @@ export function originalSection(o: OriginalStudy): ReportSection {
           `describes this data set, not a planned study): telling them apart with 80% ` +
           `power would take about ` +
           `${Number.isFinite(t.modelsNeeded) ? t.modelsNeeded : 'more than 10⁶'} models of ` +
-          `the same spread. The data sets differ (WikiText-2 vs WebText2, different ` +
+          `the same spread. The data sets differ (${corpusName} vs WebText2, different ` +
           `tokenizers), so only the slopes are comparable, not the constants.`
         : '',
       ...a.extrapolations.map(
