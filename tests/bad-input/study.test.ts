@@ -7,6 +7,15 @@ const marker = (options: Record<string, unknown>, format = 'scalewise-study'): F
 });
 const SEED0 = { quick: true, isoflop: false, seed: 0, engine: 'native' };
 const study = (...extra: string[]) => ['study', '--quick', '--no-png', ...extra];
+// A checkpoint folder that passes the --models checks (its weights are never read by these cases).
+const LLAMA = { model_type: 'llama', vocab_size: 384, hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 4 };
+const CKPT: Fixture = {
+  dir: {
+    'config.json': JSON.stringify({ ...LLAMA, num_key_value_heads: 2, intermediate_size: 64, max_position_embeddings: 128 }),
+    'model.safetensors': 'x',
+    'tokenizer.model': 'x',
+  },
+};
 
 const CASES: BadCase[] = [
   {
@@ -221,7 +230,7 @@ const CASES: BadCase[] = [
     id: 'YM7',
     title: '--models with a missing --corpus file',
     argv: study('--models', 'ckpt', '--corpus', 'missing.raw', '--out', 'YM7'),
-    files: { ckpt: { dir: { 'config.json': '{}', 'model.safetensors': 'x' } } },
+    files: { ckpt: CKPT },
     stderr: [/--corpus .*missing\.raw does not exist/],
     absent: ['YM7'],
   },
@@ -229,9 +238,33 @@ const CASES: BadCase[] = [
     id: 'YM8',
     title: '--models listing one folder twice',
     argv: study('--models', 'ckpt,./ckpt', '--out', 'YM8'),
-    files: { ckpt: { dir: { 'config.json': '{}', 'model.safetensors': 'x' } } },
+    files: { ckpt: CKPT },
     stderr: [/--models lists a folder twice/],
     absent: ['YM8'],
+  },
+  {
+    id: 'YM9',
+    title: '--models a checkpoint folder without a tokenizer',
+    argv: study('--models', 'ckpt', '--out', 'YM9'),
+    files: { ckpt: { dir: { 'config.json': '{}', 'pytorch_model.bin': 'x' } } },
+    stderr: [/--models: .*ckpt has no tokenizer \(expected tokenizer\.model or tokenizer\.json\)/],
+    absent: ['YM9'],
+  },
+  {
+    id: 'YM10',
+    title: '--models a checkpoint whose config.json lacks a field',
+    argv: study('--models', 'ckpt', '--out', 'YM10'),
+    files: { ckpt: { dir: { 'config.json': JSON.stringify(LLAMA), 'model.safetensors': 'x', 'tokenizer.model': 'x' } } },
+    stderr: [/--models: .*ckpt.config\.json.*intermediate_size/],
+    absent: ['YM10'],
+  },
+  {
+    id: 'YM11',
+    title: '--models a config.json that is not JSON',
+    argv: study('--models', 'ckpt', '--out', 'YM11'),
+    files: { ckpt: { dir: { 'config.json': '{"model_type": ', 'model.safetensors': 'x', 'tokenizer.model': 'x' } } },
+    stderr: [/--models: .*ckpt.config\.json is not readable JSON/],
+    absent: ['YM11'],
   },
 ];
 

@@ -1,6 +1,6 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isCheckpointFolder } from '@scalewise/models';
+import { configFromModelFolder, fromHfConfig, isCheckpointFolder, parseConfigJson } from '@scalewise/models';
 import { UsageError, printable } from '../kit.js';
 
 /** What stage 1 measures instead of the shipped table. */
@@ -33,10 +33,30 @@ export function modelsFlags(models: string | undefined, corpus: string | undefin
         `--models: ${printable(dir)} has no weights (expected pytorch_model.bin, model.safetensors, a sharded *.index.json ` +
           'or onnx/model.onnx)',
       );
+    if (!['tokenizer.model', 'tokenizer.json'].some((f) => existsSync(join(dir, f))))
+      throw new UsageError(`--models: ${printable(dir)} has no tokenizer (expected tokenizer.model or tokenizer.json)`);
+    checkConfig(dir, !onnx);
     return dir;
   });
   if (new Set(dirs).size !== dirs.length) throw new UsageError(`--models lists a folder twice: '${printable(models)}'`);
   const corpusPath = corpus === undefined || corpus === 'brown' ? 'brown' : resolve(cwd, corpus);
   if (corpusPath !== 'brown' && !existsSync(corpusPath)) throw new UsageError(`--corpus ${printable(corpusPath)} does not exist`);
   return { models: dirs, corpus: corpusPath };
+}
+
+/** config.json read now, so a broken one is refused before stage 1 starts (the message names the file and field). */
+function checkConfig(dir: string, checkpoint: boolean): void {
+  const file = join(dir, 'config.json');
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--models: ${printable(file)} is not readable JSON (${printable((error as Error).message)})`);
+  }
+  try {
+    if (checkpoint) fromHfConfig(json, file);
+    else parseConfigJson(configFromModelFolder(json as Record<string, unknown>), file);
+  } catch (error) {
+    throw new UsageError(`--models: ${printable((error as Error).message)}`);
+  }
 }
