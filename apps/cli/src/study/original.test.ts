@@ -2,7 +2,17 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LLAMA_DEFAULTS, initWeights, loadCheckpoint, paramCounts, saveWeights, toHfConfig, type ModelConfig } from '@scalewise/models';
+import { loadTokenizer } from '@scalewise/data';
+import {
+  LLAMA_DEFAULTS,
+  initWeights,
+  loadCheckpoint,
+  paramCounts,
+  saveWeights,
+  toHfConfig,
+  writeModelFolder,
+  type ModelConfig,
+} from '@scalewise/models';
 import { runOriginalStudy } from './original.js';
 import { originalSection } from './report-original.js';
 import { originalSummaryJson, originalSummaryLine, originalSummarySentence } from './report-measured.js';
@@ -71,12 +81,23 @@ describe('study stage 1 with --models: the original table measured from checkpoi
     expect(originalSummaryJson(o)).toMatchObject({ table: 'measured', b: a.exponent.b, fit_note: null });
   }, 120_000);
 
-  it('with 2 sizes it reports the table and says the fit interval is undefined, without a fit or a NaN', async () => {
+  it('with 2 sizes (one of them an ONNX folder) it reports the table and says the fit interval is undefined', async () => {
+    // An already exported ONNX folder is measured as given, its parameters counted from its config.json.
+    const onnx = join(root, 'large-onnx');
+    const checkpoint = loadCheckpoint(large);
+    await writeModelFolder(onnx, {
+      config: checkpoint.config,
+      weights: checkpoint.weights,
+      tokenizer: (await loadTokenizer(large)).huggingFaceFiles(),
+    });
     const o = await runOriginalStudy({
       seed: 0,
       bootstrap: 50,
-      measure: { models: [small, large], corpus: CORPUS, outDir: join(root, 'study2'), threads: 1, reps: 1 },
+      measure: { models: [small, onnx], corpus: CORPUS, outDir: join(root, 'study2'), threads: 1, reps: 1 },
     });
+    expect(o.measurements!.map((m) => m.params_source)).toEqual(['loaded checkpoint', 'config.json']);
+    expect(o.rows[1]!.params_total).toBe(paramCounts(checkpoint.config).total);
+    expect(o.measurements![1]!.onnx_dir).toBe(onnx);
     expect(o.analysis).toBeNull();
     expect(o.fit_note).toMatch(/2 models of 2 distinct sizes: .*interval is undefined/);
     const section = originalSection(o);
