@@ -147,6 +147,44 @@ const CASES: BadCase[] = [
     stderr: [/--pp 100000 is above 65,536 tokens/],
   },
   { id: 'B30', title: '--model named with terminal escapes', argv: ['bench', '--model', 'm\u001b[31m'], stderr: [/m\\x1b\[31m/] },
+  // Protocols (issue #16): checked before the model is loaded.
+  {
+    id: 'BPR1',
+    title: '--protocol unknown',
+    argv: [...BENCH, '--protocol', 'x'],
+    stderr: [/--protocol must be llama-bench or original, found 'x'/],
+  },
+  {
+    id: 'BPR2',
+    title: '--protocol original with --tg (a llama-bench flag)',
+    argv: [...BENCH, '--protocol', 'original', '--tg', '4'],
+    stderr: [/--tg applies to --protocol llama-bench/],
+  },
+  {
+    id: 'BPR3',
+    title: '--new-tokens under llama-bench',
+    argv: [...BENCH, '--new-tokens', '50'],
+    stderr: [/--new-tokens applies to --protocol original/],
+  },
+  {
+    id: 'BPR4',
+    title: '--protocol original --new-tokens 0',
+    argv: [...BENCH, '--protocol', 'original', '--new-tokens', '0'],
+    stderr: [/--new-tokens expects an integer in \[1, 65,536\], found '0'/],
+  },
+  {
+    id: 'BPR5',
+    title: '--protocol original generating past the model positions',
+    argv: [...BENCH, '--protocol', 'original', '--new-tokens', '60'],
+    stderr: [/--new-tokens 60 after an 8-token prompt needs 67 positions; the model has 64/],
+  },
+  {
+    id: 'BPR6',
+    title: '--model a downloaded checkpoint folder (no ONNX graph yet)',
+    argv: ['bench', '--model', 'MobileLLM-125M', '--protocol', 'original'],
+    files: { 'MobileLLM-125M': { dir: { 'config.json': '{}', 'pytorch_model.bin': 'x' } } },
+    stderr: [/--model .*MobileLLM-125M is a checkpoint folder .*scalewise model export/],
+  },
 ];
 
 let tiny: TinyModel | undefined;

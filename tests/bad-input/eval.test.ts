@@ -466,6 +466,56 @@ const CASES: BadCase[] = [
     argv: [...TASKS, '--tasks', 'evil\u001b[2J.jsonl'],
     stderr: [/evil\\x1b\[2J\.jsonl/],
   },
+  // Recipes (issue #16): checked before the model or corpus is read.
+  {
+    id: 'EHS1',
+    title: 'ppl --recipe unknown',
+    argv: [...PPL, '--corpus', 'c.jsonl', '--recipe', 'foo'],
+    files: { 'c.jsonl': CORPUS },
+    stderr: [/--recipe must be lm-eval or hf-stride, found 'foo'/],
+  },
+  {
+    id: 'EHS2',
+    title: 'ppl --recipe hf-stride --stride 0',
+    argv: [...PPL, '--corpus', 'c.jsonl', '--recipe', 'hf-stride', '--max-length', '32', '--stride', '0'],
+    files: { 'c.jsonl': CORPUS },
+    stderr: [/--stride expects an integer in \[1, 32\], found '0'/],
+  },
+  {
+    id: 'EHS3',
+    title: 'ppl --recipe hf-stride with a stride longer than the window',
+    argv: [...PPL, '--corpus', 'c.jsonl', '--recipe', 'hf-stride', '--max-length', '32', '--stride', '33'],
+    files: { 'c.jsonl': CORPUS },
+    stderr: [/--stride expects an integer in \[1, 32\], found '33'/],
+  },
+  {
+    id: 'EHS4',
+    title: 'ppl --recipe hf-stride --limit (documents are joined into one sequence)',
+    argv: [...PPL, '--corpus', 'c.jsonl', '--recipe', 'hf-stride', '--limit', '2'],
+    files: { 'c.jsonl': CORPUS },
+    stderr: [/--limit applies to --recipe lm-eval/],
+  },
+  {
+    id: 'EHS5',
+    title: 'ppl --recipe hf-stride on a text file holding only blank lines',
+    argv: [...PPL, '--corpus', 'blank.raw', '--recipe', 'hf-stride', '--max-length', '32'],
+    files: { 'blank.raw': ' \n \n\n' },
+    stderr: [/corpus '.*blank\.raw' has no text in split 'all'/],
+  },
+  {
+    id: 'EHS6',
+    title: 'tasks --recipe (a ppl flag)',
+    argv: [...TASKS, '--tasks', 't.jsonl', '--recipe', 'hf-stride'],
+    files: { 't.jsonl': GOOD_TASK },
+    stderr: [/--recipe applies to 'eval ppl', not 'eval tasks'/],
+  },
+  {
+    id: 'EHS7',
+    title: '--model a downloaded checkpoint folder (no ONNX graph yet)',
+    argv: ['eval', 'ppl', '--model', 'MobileLLM-125M', '--corpus', 'c.jsonl', '--recipe', 'hf-stride'],
+    files: { 'MobileLLM-125M': { dir: { 'config.json': '{}', 'pytorch_model.bin': 'x' } }, 'c.jsonl': CORPUS },
+    stderr: [/--model .*MobileLLM-125M is a checkpoint folder .*scalewise model export/],
+  },
 ];
 
 let tiny: TinyModel | undefined;

@@ -7,6 +7,15 @@ const marker = (options: Record<string, unknown>, format = 'scalewise-study'): F
 });
 const SEED0 = { quick: true, isoflop: false, seed: 0, engine: 'native' };
 const study = (...extra: string[]) => ['study', '--quick', '--no-png', ...extra];
+// A checkpoint folder that passes the --models checks (its weights are never read by these cases).
+const LLAMA = { model_type: 'llama', vocab_size: 384, hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 4 };
+const CKPT: Fixture = {
+  dir: {
+    'config.json': JSON.stringify({ ...LLAMA, num_key_value_heads: 2, intermediate_size: 64, max_position_embeddings: 128 }),
+    'model.safetensors': 'x',
+    'tokenizer.model': 'x',
+  },
+};
 
 const CASES: BadCase[] = [
   {
@@ -192,6 +201,93 @@ const CASES: BadCase[] = [
     stderr: [/--queue: database 'x' in 'redis:\/\/\*\*\*@127\.0\.0\.1:6379\/x' is not a number/],
     absent: ['Y47'],
     check: (r) => expect(r.stderr + r.stdout).not.toContain('hunter2'),
+  },
+  // --models (issue #16): every folder checked before stage 1 measures anything.
+  {
+    id: 'YM1',
+    title: '--models a missing folder',
+    argv: study('--models', 'nowhere', '--out', 'YM1'),
+    stderr: [/--models: .*nowhere does not exist/],
+    absent: ['YM1'],
+  },
+  {
+    id: 'YM2',
+    title: '--models a folder without config.json',
+    argv: study('--models', 'ckpt', '--out', 'YM2'),
+    files: { ckpt: { dir: { 'pytorch_model.bin': 'x' } } },
+    stderr: [/--models: .*ckpt has no config\.json/],
+    absent: ['YM2'],
+  },
+  {
+    id: 'YM3',
+    title: '--models a folder with config.json but no weights',
+    argv: study('--models', 'ckpt', '--out', 'YM3'),
+    files: { ckpt: { dir: { 'config.json': '{}' } } },
+    stderr: [/--models: .*ckpt has no weights \(expected pytorch_model\.bin/],
+    absent: ['YM3'],
+  },
+  {
+    id: 'YM4',
+    title: '--models a file, not a folder',
+    argv: study('--models', 'model.bin', '--out', 'YM4'),
+    files: { 'model.bin': 'x' },
+    stderr: [/--models: .*model\.bin is not a folder/],
+    absent: ['YM4'],
+  },
+  {
+    id: 'YM5',
+    title: '--models with an empty entry',
+    argv: study('--models', 'a,,b', '--out', 'YM5'),
+    stderr: [/--models expects comma-separated folders, found an empty entry in 'a,,b'/],
+    absent: ['YM5'],
+  },
+  {
+    id: 'YM6',
+    title: '--corpus without --models',
+    argv: study('--corpus', 'wiki.test.raw', '--out', 'YM6'),
+    files: { 'wiki.test.raw': ' = A = \n' },
+    stderr: [/--corpus applies to --models/],
+    absent: ['YM6'],
+  },
+  {
+    id: 'YM7',
+    title: '--models with a missing --corpus file',
+    argv: study('--models', 'ckpt', '--corpus', 'missing.raw', '--out', 'YM7'),
+    files: { ckpt: CKPT },
+    stderr: [/--corpus .*missing\.raw does not exist/],
+    absent: ['YM7'],
+  },
+  {
+    id: 'YM8',
+    title: '--models listing one folder twice',
+    argv: study('--models', 'ckpt,./ckpt', '--out', 'YM8'),
+    files: { ckpt: CKPT },
+    stderr: [/--models lists a folder twice/],
+    absent: ['YM8'],
+  },
+  {
+    id: 'YM9',
+    title: '--models a checkpoint folder without a tokenizer',
+    argv: study('--models', 'ckpt', '--out', 'YM9'),
+    files: { ckpt: { dir: { 'config.json': '{}', 'pytorch_model.bin': 'x' } } },
+    stderr: [/--models: .*ckpt has no tokenizer \(expected tokenizer\.model or tokenizer\.json\)/],
+    absent: ['YM9'],
+  },
+  {
+    id: 'YM10',
+    title: '--models a checkpoint whose config.json lacks a field',
+    argv: study('--models', 'ckpt', '--out', 'YM10'),
+    files: { ckpt: { dir: { 'config.json': JSON.stringify(LLAMA), 'model.safetensors': 'x', 'tokenizer.model': 'x' } } },
+    stderr: [/--models: .*ckpt.config\.json.*intermediate_size/],
+    absent: ['YM10'],
+  },
+  {
+    id: 'YM11',
+    title: '--models a config.json that is not JSON',
+    argv: study('--models', 'ckpt', '--out', 'YM11'),
+    files: { ckpt: { dir: { 'config.json': '{"model_type": ', 'model.safetensors': 'x', 'tokenizer.model': 'x' } } },
+    stderr: [/--models: .*ckpt.config\.json is not readable JSON/],
+    absent: ['YM11'],
   },
 ];
 

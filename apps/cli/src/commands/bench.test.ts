@@ -36,6 +36,26 @@ describe('scalewise bench', () => {
     expect(r.model_bytes as number).toBeGreaterThan((r.params as number) * 4);
   });
 
+  it('--protocol original: 50 greedy tokens without a KV cache, batch 1, mean ± sd over repetitions, in a child process', async () => {
+    const io = captureIO();
+    expect(
+      await main(['bench', '--model', model, '--protocol', 'original', '-r', '2', '--threads', '1', '--no-bandwidth', '--json'], io),
+    ).toBe(0);
+    const r = JSON.parse(io.out) as Record<string, unknown> & { original: Record<string, unknown> & { samples_ts: number[] } };
+    expect(r).toMatchObject({ protocol: 'original', pp: null, tg: null, reps: 2 });
+    expect(r.original).toMatchObject({ protocol: 'original', new_tokens: 50, prompt_tokens: 8, batch: 1, kv_cache: false, reps: 2 });
+    const [a, b] = r.original.samples_ts as [number, number];
+    expect(r.original.avg_ts).toBeCloseTo((a + b) / 2, 9);
+    expect(r.original.stddev_ts).toBeCloseTo(Math.abs(a - b) / Math.SQRT2, 9);
+    expect(r.original.generated_ids).toHaveLength(50);
+    expect(r.peak_rss_bytes as number).toBeGreaterThan(10 * 2 ** 20);
+    const text = captureIO();
+    expect(await main(['bench', '--model', model, '--protocol', 'original', '--new-tokens', '5', '-r', '1', '--no-bandwidth'], text)).toBe(
+      0,
+    );
+    expect(text.out).toMatch(/original protocol \(batch 1, 5 greedy tokens from a 8-token prompt, no KV cache\): [\d.]+ ± 0\.00 tokens\/s/);
+  });
+
   it('exits 2 on bad usage', async () => {
     for (const argv of [
       ['bench'],

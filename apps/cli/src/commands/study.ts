@@ -3,12 +3,13 @@ import path from 'node:path';
 import { FAMILY_NAMES, type FamilyName } from '@scalewise/models';
 import { writeReport } from '@scalewise/report';
 import { planFamilyStudy } from '@scalewise/train';
-import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type CliIO, type Command } from '../kit.js';
+import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, printable, type CliIO, type Command } from '../kit.js';
 import { createProgress } from '../progress.js';
 import { runIsoflopStudy } from '../study/isoflop.js';
 import { runBaselines } from '../study/baselines.js';
 import { runFamiliesStudy } from '../study/families.js';
 import { runOriginalStudy } from '../study/original.js';
+import { originalSummaryJson, originalSummaryLine } from '../study/report-measured.js';
 import { studyPlan, type StudyOptions } from '../study/plan.js';
 import { openStudyQueue, studyQueueTarget, type StudyQueue } from '../study/queue.js';
 import { tinyForTests } from '../study/tiny.js';
@@ -18,12 +19,13 @@ import { claimStudyFolder, runStage } from '../study/stages.js';
 import { runThroughput } from '../study/throughput.js';
 import { studyVersions } from '../study/versions.js';
 import { intFlag } from './int-flag.js';
+import { modelsFlags } from './study-models.js';
 
 const HELP =
   `scalewise study — the whole scaling study, offline, end to end
 
 Usage: scalewise study [--quick] [--families a,b,...] [--scale K] [--isoflop] [--out DIR] [--seed S] [--engine native|reference] ` +
-  `[--threads N] [--no-png] [--queue URL] [--json]
+  `[--threads N] [--models DIR,... [--corpus FILE]] [--no-png] [--queue URL] [--json]
 
 Stages (each resumable: a re-run with the same options reuses finished stages and training runs):
   1. the original MobileLLM study, refitted with intervals, in matching units, vs Kaplan
@@ -49,6 +51,12 @@ Options:
   --seed S          seed for initialisation, data order and bootstrap (whole number >= 0, default 0)
   --engine E        training engine: native (ONNX Runtime, default) or reference (TypeScript)
   --threads N       intra-op threads for training and benchmarks (whole number >= 1)
+  --models DIR,...  stage 1 measures these checkpoints (MobileLLM / HF llama folders: config.json + weights +
+                    tokenizer.model, or ONNX folders) instead of using the original study's shipped table:
+                    perplexity by the HF strided recipe (window 1024, stride 512), tokens/s by the original
+                    protocol (50 greedy tokens, no KV cache, batch 1) and peak RSS, then fits the measured table
+                    (3 sizes or more; with 2 the fit's interval is undefined and none is reported)
+  --corpus FILE     the perplexity corpus for --models (e.g. wiki.test.raw, scored whole; default brown's test split)
   --no-png          skip PNG copies of the figures
   --queue URL       train every run on workers through a Redis queue (see 'scalewise worker --help'): runs of
                     all families go out at once, each worker trains and validates, results land in the same
@@ -84,6 +92,8 @@ const study = {
       threads: { type: 'string' },
       'no-png': { type: 'boolean' },
       queue: { type: 'string' },
+      models: { type: 'string' },
+      corpus: { type: 'string' },
     });
     if (positionals.length > 0) throw new UsageError(`study takes no positional arguments, found '${positionals.join(' ')}'`);
     const engine = values.engine ?? 'native';
@@ -92,6 +102,7 @@ const study = {
     const threads = intFlag('threads', values.threads, 1);
     const seed = intFlag('seed', values.seed, 0) ?? 0;
     const families = familiesFlag(values.families);
+    const measure = modelsFlags(values.models, values.corpus, io.cwd);
     const scale = numberFlag('scale', values.scale);
     if (scale !== undefined && !(scale > 0)) throw new UsageError(`--scale expects a number > 0, found '${values.scale}'`);
     const options: StudyOptions = {
@@ -129,8 +140,34 @@ const study = {
 
     // Fitting stages are keyed by the laws version too: after an upgrade they refit (training runs stay cached).
     const laws = studyVersions()['@scalewise/laws'];
-    const original = await runStage(outDir, 'original', { bootstrap: plan.bootstrap, seed: options.seed, laws }, log, async () =>
-      runOriginalStudy({ seed: options.seed, bootstrap: plan.bootstrap }),
+    const original = await runStage(
+      outDir,
+      'original',
+      // `table` in the key: records from before checkpoints could be measured lack the provenance fields.
+      {
+        bootstrap: plan.bootstrap,
+        seed: options.seed,
+        laws,
+        table: measure ? 'measured' : 'shipped',
+        ...(measure ? { measure, threads: options.threads ?? null } : {}),
+      },
+      log,
+      async () =>
+        runOriginalStudy({
+          seed: options.seed,
+          bootstrap: plan.bootstrap,
+          ...(measure
+            ? {
+                measure: {
+                  ...measure,
+                  outDir,
+                  ...(options.threads ? { threads: options.threads } : {}),
+                  onProgress: (model, stage, done, total) =>
+                    progress({ stage: `original ${stage}`, done, total, detail: printable(model) }),
+                },
+              }
+            : {}),
+        }),
     );
     const baselines = await runStage(outDir, 'baselines', { corpus: 'brown', orders: 5 }, log, () => runBaselines());
     const familiesStudy = await runStage(
@@ -181,7 +218,6 @@ const study = {
     log('[report] rendering figures');
     const written = await writeReport(outDir, studyReportInput(results), { png: !values['no-png'] });
     const seconds = (performance.now() - started) / 1000;
-    const e = original.analysis.exponent;
     const placement = placements(results);
     const summary = {
       run_id: runId,
@@ -190,15 +226,7 @@ const study = {
       figures: written.figures,
       results: resultFiles,
       seconds,
-      mobilellm: {
-        a: e.a,
-        b: e.b,
-        b_ci_t: e.ci.t,
-        b_ci_bootstrap: e.ci.bootstrap,
-        r2: e.r2,
-        loss_b: original.analysis.lossExponent?.b ?? null,
-        kaplan_test: original.analysis.referenceTest,
-      },
+      mobilellm: originalSummaryJson(original),
       families: familiesStudy.families.map((f, i) => {
         const power = familiesStudy.analysis.families[i]?.forms.fits.find((x) => x.form === 'power');
         return {
@@ -241,10 +269,7 @@ const study = {
       return EXIT_OK;
     }
     const lines = [
-      `MobileLLM (${original.analysis.n} models): PPL = ${e.a.toFixed(1)} · N^` +
-        `${e.b.toFixed(5)}, R² = ${(e.r2 ?? Number.NaN).toFixed(5)}; b 95% CI [` +
-        `${e.ci.t[0].toFixed(3)}, ${e.ci.t[1].toFixed(3)}] (t, ${e.dof} dof); loss-unit ` +
-        `b = ${(original.analysis.lossExponent?.b ?? Number.NaN).toFixed(4)}`,
+      originalSummaryLine(original),
       `Families (` +
         `${familiesStudy.families.map((f) => `${f.name}: ${f.runs.length} runs, lr ${f.lr}`).join('; ')}` +
         `), val loss in nats/token vs non-embedding params, seed sd ` +

@@ -1,5 +1,4 @@
 import {
-  describeFitSize,
   describeMeasurement,
   describeObjective,
   isoflopSpec,
@@ -13,6 +12,7 @@ import type { StudyBaselines } from './baselines.js';
 import type { FamiliesStudy } from './families.js';
 import { familiesSection } from './families-report.js';
 import { originalSection } from './report-original.js';
+import { originalSummarySentence } from './report-measured.js';
 import { ci, fmt } from './report-text.js';
 import type { IsoflopStudy } from './isoflop.js';
 import type { OriginalStudy } from './original.js';
@@ -167,16 +167,12 @@ function loadText(rows: ThroughputRow[]): string {
 
 /** Everything the study found, as the report's input (plain data, rendered by @scalewise/report). */
 export function studyReportInput(r: StudyResults): ReportInput {
-  const e = r.original.analysis.exponent;
-  const l = r.original.analysis.lossExponent;
   const tg125 = r.throughput.find((t) => t.model === 'mobilellm-125m');
   return {
     title: 'scalewise study: scaling laws of small language models',
     subtitle: `run ${r.runId}${r.plan.options.quick ? ' (quick)' : ''}`,
     summary: [
-      `MobileLLM PPL exponent b = ${fmt(e.b, 4)}, 95% t interval ${ci(e.ci.t)} (` +
-        `${describeFitSize(r.original.analysis.n, e.dof)}); in loss units b = ` +
-        `${fmt(l?.b ?? Number.NaN, 4)}.`,
+      originalSummarySentence(r.original),
       ...r.families.answers,
       tg125
         ? `MobileLLM-125M shape on this machine (` +

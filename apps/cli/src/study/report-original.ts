@@ -1,11 +1,16 @@
 // The report's first section: the original MobileLLM study refitted (split from report-input.ts to keep files short).
+import { basename } from 'node:path';
 import { datasets, powerPredictionInterval, referenceLaws } from '@scalewise/laws';
 import { describeMeasurement, diminishingReturnsSpec, sampleCurve, scalingFitSpec, type ReportSection } from '@scalewise/report';
-import type { OriginalStudy } from './original.js';
+import { ORIGINAL_MAX_LENGTH, ORIGINAL_STRIDE, type OriginalStudy } from './original.js';
 import { ci, fmt } from './report-text.js';
+import { measuredTable, unfittedSection } from './report-measured.js';
 
 export function originalSection(o: OriginalStudy): ReportSection {
   const a = o.analysis;
+  if (!a) return unfittedSection(o);
+  const measured = o.table === 'measured';
+  const corpusName = measured ? basename(o.measurements?.[0]?.ppl.corpus ?? 'the measured corpus') : 'WikiText-2';
   const e = a.exponent;
   const l = a.lossExponent!;
   const t = a.referenceTest;
@@ -18,15 +23,19 @@ export function originalSection(o: OriginalStudy): ReportSection {
   const kaplan = referenceLaws.kaplanN;
   const ne = o.rows.map((r) => r.params_non_embedding);
   return {
-    title: '1. The original MobileLLM study, done right',
+    title: measured
+      ? '1. The original MobileLLM study, measured again from your checkpoints'
+      : '1. The original MobileLLM study, done right',
     text: [
-      `The original study fitted PPL = a·N^b to ${a.n} models by log-log least squares ` +
-        `and reported R² alone. Refitted here: **PPL = ${fmt(e.a, 5)} · N^${fmt(e.b, 5)}` +
+      `**Table:** ${o.provenance}.`,
+      `The original study fitted PPL = a·N^b to its models by log-log least squares ` +
+        `and reported R² alone. ${measured ? 'Fitted here to the measured table' : 'Refitted here'}: ` +
+        `**PPL = ${fmt(e.a, 5)} · N^${fmt(e.b, 5)}` +
         `**, R² = ${fmt(e.r2 ?? Number.NaN, 5)} (N = total parameters, tied embeddings ` +
-        `counted once).`,
+        `counted once; ${a.n} models).`,
       `With ${a.n} points the exponent rests on ${e.dof} degrees of freedom: its 95% t ` +
         `interval is ${ci(e.ci.t)}; the percentile bootstrap gives ${ci(e.ci.bootstrap)} ` +
-        `(too narrow at n = ${a.n}: resampling 4 rows mostly repeats sizes).`,
+        `(too narrow at n = ${a.n}: resampling ${a.n} rows mostly repeats sizes).`,
       `**Units.** A perplexity-space exponent is not a loss-space one. In loss units ` +
         `(ln PPL = nats/token) the same data give b = ${fmt(l.b, 4)} ${ci(l.ci.t)}.`,
       t
@@ -38,7 +47,7 @@ export function originalSection(o: OriginalStudy): ReportSection {
           `describes this data set, not a planned study): telling them apart with 80% ` +
           `power would take about ` +
           `${Number.isFinite(t.modelsNeeded) ? t.modelsNeeded : 'more than 10⁶'} models of ` +
-          `the same spread. The data sets differ (WikiText-2 vs WebText2, different ` +
+          `the same spread. The data sets differ (${corpusName} vs WebText2, different ` +
           `tokenizers), so only the slopes are comparable, not the constants.`
         : '',
       ...a.extrapolations.map(
@@ -51,22 +60,32 @@ export function originalSection(o: OriginalStudy): ReportSection {
       .filter(Boolean)
       .join('\n\n'),
     tables: [
-      {
-        title:
-          `MobileLLM measurements (${datasets.mobilellmConditions.perplexity}; throughput ` +
-          `on ` +
-          `${describeMeasurement({ device: datasets.mobilellmConditions.device, dtype: datasets.mobilellmConditions.dtype })}` +
-          `, ${datasets.mobilellmConditions.throughput})`,
-        columns: ['model', 'params_total', 'params_non_embedding', 'perplexity', 'loss_nats', 'tokens_per_second_t4', 'peak_memory_mb_t4'],
-        units: {
-          params_total: 'params',
-          params_non_embedding: 'params',
-          loss_nats: 'nats/token',
-          tokens_per_second_t4: 'tokens/s',
-          peak_memory_mb_t4: 'MB',
-        },
-        rows: o.rows,
-      },
+      measured
+        ? measuredTable(o)
+        : {
+            title:
+              `MobileLLM measurements (${datasets.mobilellmConditions.perplexity}; throughput ` +
+              `on ` +
+              `${describeMeasurement({ device: datasets.mobilellmConditions.device, dtype: datasets.mobilellmConditions.dtype })}` +
+              `, ${datasets.mobilellmConditions.throughput})`,
+            columns: [
+              'model',
+              'params_total',
+              'params_non_embedding',
+              'perplexity',
+              'loss_nats',
+              'tokens_per_second_t4',
+              'peak_memory_mb_t4',
+            ],
+            units: {
+              params_total: 'params',
+              params_non_embedding: 'params',
+              loss_nats: 'nats/token',
+              tokens_per_second_t4: 'tokens/s',
+              peak_memory_mb_t4: 'MB',
+            },
+            rows: o.rows as unknown as ReturnType<typeof measuredTable>['rows'],
+          },
       {
         title: 'Fitted exponents (95% intervals)',
         columns: ['space', 'x', 'a', 'b', 't_interval', 'profile_interval', 'bootstrap_interval', 'r2'],
@@ -112,7 +131,7 @@ export function originalSection(o: OriginalStudy): ReportSection {
           points: o.rows.map((r) => ({ x: r.params_total, y: r.perplexity, label: r.model.replace('MobileLLM-', '') })),
           fit: { name: 'power law (OLS)', curve, bandName: '95% prediction interval' },
           xTitle: 'parameters (total, tied embeddings)',
-          yTitle: 'WikiText-2 perplexity',
+          yTitle: measured ? `perplexity (HF strided, ${ORIGINAL_MAX_LENGTH}/${ORIGINAL_STRIDE})` : 'WikiText-2 perplexity',
         }),
       },
       {

@@ -126,7 +126,11 @@ export async function writeStudyResults(dir: string, r: StudyResults): Promise<s
       'original.json',
       {
         rows: r.original.rows,
-        analysis: {
+        table: r.original.table,
+        provenance: r.original.provenance,
+        fit_note: r.original.fit_note,
+        measurements: r.original.measurements,
+        analysis: r.original.analysis && {
           ...r.original.analysis,
           fit: {
             ...r.original.analysis.fit,

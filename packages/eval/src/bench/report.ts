@@ -59,8 +59,12 @@ export function formatBenchReport(r: BenchReport): string {
     `backend: ${r.backend} (${r.execution_provider}), threads: ${r.threads}${r.spinning === false ? ' (no spinning)' : ''}, ` +
       `repetitions: ${r.reps}`,
     '',
-    '| test   |            t/s |   ms/token | CPU ms/token | KV cache  |',
-    '| ------ | -------------: | ---------: | -----------: | --------: |',
+    ...(r.pp || r.tg
+      ? [
+          '| test   |            t/s |   ms/token | CPU ms/token | KV cache  |',
+          '| ------ | -------------: | ---------: | -----------: | --------: |',
+        ]
+      : []),
   ];
   const row = (
     name: string,
@@ -71,12 +75,20 @@ export function formatBenchReport(r: BenchReport): string {
     `${mib(s.kv_cache_bytes).padStart(9)} |`;
   if (r.pp) lines.push(row(`pp${r.pp.n_prompt}`, r.pp));
   if (r.tg) lines.push(row(`tg${r.tg.n_gen}`, r.tg));
+  if (r.original) {
+    const o = r.original;
+    lines.push(
+      `original protocol (batch 1, ${o.new_tokens} greedy tokens from a ${o.prompt_tokens}-token prompt, no KV cache): ` +
+        `${o.avg_ts.toFixed(2)} ± ${o.stddev_ts.toFixed(2)} tokens/s (mean ± sd of ${o.reps} repetitions), ` +
+        `${o.avg_ms_per_token.toFixed(2)} ms/token`,
+    );
+  }
   lines.push(
     '',
     `peak RSS: ${mib(r.peak_rss_bytes)} (load included)` +
-      (r.peak_rss_run_bytes !== null ? `, ${mib(r.peak_rss_run_bytes)} during pp/tg` : ''),
+      (r.peak_rss_run_bytes !== null ? `, ${mib(r.peak_rss_run_bytes)} during ${r.original ? 'generation' : 'pp/tg'}` : ''),
   );
-  if (r.bandwidth_bound_tg_ts !== null && r.memory_bandwidth_bytes_per_second !== null) {
+  if (r.tg && r.bandwidth_bound_tg_ts !== null && r.memory_bandwidth_bytes_per_second !== null) {
     lines.push(
       `memory bandwidth: ${(r.memory_bandwidth_bytes_per_second / 1e9).toFixed(1)} GB/s (${r.bandwidth?.method}) → tg bound ` +
         `${r.bandwidth_bound_tg_ts.toFixed(1)} tokens/s; tg reaches ${((r.tg_fraction_of_bound ?? 0) * 100).toFixed(0)}%`,

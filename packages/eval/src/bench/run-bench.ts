@@ -3,15 +3,28 @@ import { configFromModelFolder, paramCounts, parseConfigJson } from '@scalewise/
 import { loadModel, type LoadOptions } from '../backends/load.js';
 import { resolveModelFiles } from '../backends/folder.js';
 import { benchThroughput, type ThroughputOptions, type ThroughputResult } from './throughput.js';
+import { benchOriginal, type OriginalSpeedResult } from './original.js';
 import { currentRssBytes, peakRssBytes, resetPeakRss } from './memory.js';
+
+/** `llama-bench`: pp/tg with a KV cache on random ids; `original`: the original study's 50 greedy tokens without a cache. */
+export type BenchProtocol = 'llama-bench' | 'original';
 
 export interface BenchSpec extends ThroughputOptions, LoadOptions {
   /** Model folder or .onnx file (absolute, when run in a child process). */
   model: string;
+  /** Which protocol to time (default `llama-bench`). */
+  protocol?: BenchProtocol;
+  /** `original` protocol: greedy tokens per repetition (default 50) and prompt length (default 8). */
+  newTokens?: number;
+  promptTokens?: number;
+  onProgress?: (test: 'pp' | 'tg' | 'original', rep: number, reps: number) => void;
 }
 
 /** `scalewise bench --json`: llama-bench numbers plus memory and model facts. */
 export interface BenchResult extends ThroughputResult {
+  protocol: BenchProtocol;
+  /** The `original` protocol's tokens/s (null under llama-bench, whose pp/tg are then null). */
+  original: OriginalSpeedResult | null;
   /** Peak RSS of the process that loaded and ran the model (load included), bytes. */
   peak_rss_bytes: number;
   /** Peak RSS during the pp/tg runs only (high-water mark reset after loading), bytes; null where unsupported. */
@@ -55,10 +68,23 @@ export async function runBench(spec: BenchSpec): Promise<BenchResult> {
   const rssAfterLoad = currentRssBytes();
   const peakLoad = peakRssBytes();
   const reset = resetPeakRss();
-  const result = await benchThroughput(lm, spec);
+  const protocol = spec.protocol ?? 'llama-bench';
+  const original =
+    protocol === 'original'
+      ? await benchOriginal(lm, {
+          ...(spec.newTokens !== undefined ? { newTokens: spec.newTokens } : {}),
+          ...(spec.promptTokens !== undefined ? { promptTokens: spec.promptTokens } : {}),
+          ...(spec.reps !== undefined ? { reps: spec.reps } : {}),
+          ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
+          ...(spec.onProgress ? { onProgress: spec.onProgress } : {}),
+        })
+      : null;
+  const result: ThroughputResult = original ? { pp: null, tg: null, reps: original.reps } : await benchThroughput(lm, spec);
   const peakRun = peakRssBytes();
   await lm.dispose();
   return {
+    protocol,
+    original,
     ...result,
     peak_rss_bytes: Math.max(peakLoad, peakRun),
     peak_rss_run_bytes: reset ? peakRun : null,
