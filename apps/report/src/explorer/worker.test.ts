@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { datasets, dropTopRows, fitLaw, FORMS, LawsInputError, tokensFromFlops } from '@scalewise/laws';
+import { datasets, dropTopRows, fitLaw, FORMS, getForm, LawsInputError, tokensFromFlops } from '@scalewise/laws';
 import { formInfos, handle } from './worker.js';
 import type { FitRequest, FromWorker } from './protocol.js';
 import { readExplorerTable } from './table.js';
@@ -142,7 +142,12 @@ describe('explorer worker', () => {
     const state = loaded(POWER_CSV);
     const request: FitRequest = { form: 'power', columns: { x: 'params', y: 'loss' }, dropTop: 0, predictAt: '' };
     const view = expectKind(handle({ kind: 'compare', id: 2, request }, state), 'compared').view;
-    expect(view.rows.map((r) => r.form)).toEqual(Object.keys(FORMS).filter((f) => !['kaplan-nd', 'chinchilla'].includes(f)));
+    // Every form of one input x, in table order (forms of N and D, or N, D and U, read other columns).
+    const oneInput = Object.keys(FORMS).filter((f) => {
+      const inputs = getForm(f).inputs;
+      return inputs.length === 1 && inputs[0] === 'x';
+    });
+    expect(view.rows.map((r) => r.form)).toEqual(oneInput);
     expect(view.rows.find((r) => r.form === 'kaplan-n')!.failed).toBe('same law as power');
     expect(view.rows.find((r) => r.form === 'power')!.looError).toBeGreaterThan(0);
     expect(view.rows.find((r) => r.form === 'power')!.aicc).not.toBeNull();

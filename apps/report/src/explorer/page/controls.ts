@@ -131,7 +131,8 @@ export class Controls {
       dropTop: Number(value('drop-top') || '0'),
       predictAt: value('predict-input'),
     };
-    for (const slot of ['x', 'N'] as const) if (document.getElementById(`column-${slot}`)) request.columns[slot] = value(`column-${slot}`);
+    for (const slot of ['x', 'N', 'U'] as const)
+      if (document.getElementById(`column-${slot}`)) request.columns[slot] = value(`column-${slot}`);
     if (d.startsWith('flops:')) request.flops = d.slice('flops:'.length);
     else if (d) request.columns.D = d;
     const method = value('method-select');
