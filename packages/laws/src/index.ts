@@ -41,3 +41,6 @@ export { customForm, MAX_CUSTOM_STARTS, type CustomForm, type CustomFormOptions 
 // Family-comparison analysis and its one-sentence answer (issue #13)
 export { analyzeFamilies, describeComparison, seedSpread, type FamilyAnalysis, type FamilyRuns } from './families/study.js';
 export { placeAgainstBaseline, type BaselineComparison } from './families/baseline.js';
+
+// Predictions with prediction intervals for any form (issue #15)
+export { predictWithIntervals, type PredictionPoint, type PredictOptions } from './predict.js';
