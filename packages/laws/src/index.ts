@@ -42,5 +42,13 @@ export { customForm, MAX_CUSTOM_STARTS, type CustomForm, type CustomFormOptions 
 export { analyzeFamilies, describeComparison, seedSpread, type FamilyAnalysis, type FamilyRuns } from './families/study.js';
 export { placeAgainstBaseline, type BaselineComparison } from './families/baseline.js';
 
-// Predictions with prediction intervals for any form (issue #15)
+// Predictions with prediction intervals, one comparison table, compute-optimal allocation with intervals (issue #15)
 export { predictWithIntervals, type PredictionPoint, type PredictOptions } from './predict.js';
+export {
+  comparisonTable,
+  crossValidationError,
+  type ComparisonCandidate,
+  type ComparisonRow,
+  type ComparisonTable,
+} from './compare-table.js';
+export { optimalAllocation, type OptimalAllocation, type OptimalPoint } from './optimal.js';
