@@ -47,6 +47,7 @@ const ENTRIES: PinnedEntry[] = [
       'placeAgainstBaseline',
       'planCi',
       'powerPredictionInterval',
+      'predictAt',
       'predictGrouped',
       'predictWithIntervals',
       'profileChinchilla',

@@ -43,7 +43,7 @@ export { analyzeFamilies, describeComparison, seedSpread, type FamilyAnalysis, t
 export { placeAgainstBaseline, type BaselineComparison } from './families/baseline.js';
 
 // Predictions with prediction intervals, one comparison table, compute-optimal allocation with intervals (issue #15)
-export { predictWithIntervals, type PredictionPoint, type PredictOptions } from './predict.js';
+export { predictAt, predictWithIntervals, type PredictionPoint, type PredictOptions } from './predict.js';
 export {
   comparisonTable,
   crossValidationError,

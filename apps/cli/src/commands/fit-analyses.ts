@@ -7,6 +7,7 @@ import {
   bootstrapFit,
   comparisonTable,
   optimalAllocation,
+  predictAt,
   predictWithIntervals,
   profileIntervals,
   resolveFitOptions,
@@ -66,6 +67,8 @@ export function runAnalyses(io: CliIO, obs: Observations, fit: FitResult, option
   const form = options.form as Form;
   const warnings: string[] = [];
   const out: Analyses = { ci: fit.ci, ciMethod: fit.ciMethod, bootInfo: null, ciProfile: null, profileMethod: null, warnings };
+  // Points where the law is undefined are refused before any refit.
+  if (req.predict) byFlag('predict', () => predictAt(fit, options, req.predict!));
   const needDraws = req.predict !== undefined || req.optimal !== undefined;
   let boot: BootstrapResult | undefined;
   if (req.K > 0 || needDraws) {
@@ -172,7 +175,8 @@ export function analysesLines(a: Analyses, yUnit: string): string[] {
     for (const r of a.comparison.rows)
       lines.push(
         `${r.form.padEnd(12)} ${String(r.k).padStart(3)} ${(r.aicc === null ? 'undefined' : fmt(r.aicc)).padStart(11)} ` +
-          `${(r.delta_aicc === null ? 'n/a' : fmt(r.delta_aicc)).padStart(9)} ${fmt(r.bic).padStart(11)} ${pct(r.loo_error).padStart(10)} ` +
+          `${(r.delta_aicc === null ? 'n/a' : fmt(r.delta_aicc)).padStart(9)} ${fmt(r.bic).padStart(11)} ` +
+          `${pct(r.loo_error).padStart(10)} ` +
           `${pct(r.extrapolation_error).padStart(12)}  ${r.cv}${r.preferred ? '  ← preferred' : ''}`,
       );
   }

@@ -151,3 +151,8 @@ export function choicesJson(r: { method: FitMethod; loss: FitLoss; delta: number
 } {
   return { fit_method: r.method, loss: r.loss, delta: r.loss === 'huber' ? r.delta : null };
 }
+
+/** The fit choices in words, for the text output. */
+export function choicesText(r: { method: FitMethod; loss: FitLoss; delta: number }): string {
+  return `--method ${r.method}, --loss ${r.loss}${r.loss === 'huber' ? ` (δ = ${r.delta})` : ''}`;
+}

@@ -17,7 +17,7 @@ import {
 import { EXIT_OK, UsageError, numberFlag, printJson, type CliIO } from '../kit.js';
 import { analysesJson, analysesLines, runAnalyses } from './fit-analyses.js';
 import { fmt } from './fit-checks.js';
-import { checkOptimal, choicesJson, fitChoices, parseCompare, parsePredict, yUnitFor } from './fit-flags.js';
+import { checkOptimal, choicesJson, choicesText, fitChoices, parseCompare, parsePredict, yUnitFor } from './fit-flags.js';
 import { readColumns } from './fit-input.js';
 
 export const FORMULA_HELP = `
@@ -212,7 +212,7 @@ export async function runFormulaFit(file: string, f: FormulaFlags, K: number, se
     '',
     `objective: ${fmt(fit.objective)} (${fit.objectiveName})`,
     `R²: ${fit.r2 === null ? 'n/a' : fit.r2.toFixed(5)}${logSpace ? ' (log space)' : ''}`,
-    `method: ${fit.method}`,
+    `method: ${fit.method} (${choicesText(resolved)})`,
     ...analysesLines(a, unitLabel(yUnit.unit)),
     ...allWarnings.map((w) => `warning: ${w}`),
   ];

@@ -21,7 +21,7 @@ import { readColumns } from './fit-input.js';
 import { HELP } from './fit-help.js';
 import { analysesJson, analysesLines, runAnalyses } from './fit-analyses.js';
 import { checkColumnFlags, checkFinite, fmt, integerFlag, MAX_RESAMPLES, unboundedWarnings } from './fit-checks.js';
-import { checkOptimal, choicesJson, fitChoices, parseCompare, parsePredict, yUnitFor } from './fit-flags.js';
+import { checkOptimal, choicesJson, choicesText, fitChoices, parseCompare, parsePredict, yUnitFor } from './fit-flags.js';
 import { checkFormulaOnlyFlags, FORMULA_HELP, runFormulaFit } from './fit-formula.js';
 
 function fitProgress(io: CliIO, rows: number): FitOptions['onProgress'] {
@@ -170,7 +170,7 @@ const command: Command = {
       '',
       `objective: ${fmt(fit.objective)} (${fit.objectiveName})`,
       `R²: ${fit.r2 === null ? 'n/a' : fit.r2.toFixed(5)}${strategyOf(form).r2InLogSpace(fit) ? ' (log space)' : ''}`,
-      `method: ${fit.method} (--method ${resolved.method}, --loss ${resolved.loss}${resolved.loss === 'huber' ? ` δ = ${resolved.delta}` : ''})`,
+      `method: ${fit.method} (${choicesText(resolved)})`,
       ...(ciProfile && request.K > 0
         ? [
             `profile ${level} (${profileMethod}): ${Object.entries(ciProfile)
