@@ -54,14 +54,18 @@ export interface ComparisonTable {
   reason: string;
 }
 
-/** Warm refits with row weights (bootstrap machinery): the form's own refitter, or NLS from the fit's optimum. */
+/**
+ * Warm refits with row weights (bootstrap machinery): the form's own refitter, or NLS from the fit's optimum only
+ * (holding out a few rows moves the optimum little; the form's full multi-start set would cost each fold as much as
+ * the fit itself).
+ */
 function warmRefitter(obs: Observations, fit: FitResult, options: FitOptions): (counts: Float64Array) => ArrayLike<number> {
   const form = typeof options.form === 'string' ? getForm(options.form) : options.form;
   const strategy = strategyOf(form);
   return (
     strategy.refitter?.(obs, fit, resolveFitOptions(form, options)) ??
     ((counts) =>
-      fitLaw({ ...obs, weights: counts }, { ...options, starts: [fit.values], onlyGivenStarts: strategy.warmStartOnly, intervals: false })
+      fitLaw({ ...obs, weights: counts }, { ...options, starts: [fit.values], onlyGivenStarts: true, intervals: false })
         .values)
   );
 }
