@@ -25,6 +25,7 @@ import {
 } from '../src/internals.js';
 import { chinchillaCsvPath, chinchillaData, sharedChinchillaMismatch } from './shared-data.js';
 import { benchCustomForms } from './custom.js';
+import { benchPredictCoverage } from './predict.js';
 
 const out: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
 const cpu: number[] = [];
@@ -380,6 +381,7 @@ log(
 
 // 6. Custom forms from a formula: the built-in chinchilla fit reproduced, and bootstrap coverage at full size.
 out.custom_forms = benchCustomForms(time, log);
+out.prediction_coverage = benchPredictCoverage(time, log);
 
 const dir = resolve(import.meta.dirname, '../bench-results');
 if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
