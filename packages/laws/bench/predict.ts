@@ -2,7 +2,7 @@
  * Full-size coverage of `predictWithIntervals` (src/predict.test.ts runs a 200-replicate power-law version): the
  * fraction of NEW observations, drawn from the true law with the same noise, that fall inside the 95% prediction
  * interval, in range and one decade beyond, for a power law at 6, 10 and 20 points, a saturating law (NLS) and a
- * Chinchilla law on an N × D design.
+ * Chinchilla law on an N × D design (Huber δ = 1e-3 and least squares).
  */
 import { createRng } from '@scalewise/core';
 import { fitLaw, getForm, predictWithIntervals } from '../src/index.js';
@@ -19,6 +19,8 @@ interface Case {
   design: Record<'x' | 'N' | 'D', number[] | undefined>;
   at: Record<'x' | 'N' | 'D', number[] | undefined>;
   sigma: number;
+  /** chinchilla: Huber δ = 1e-3 by default (near L1 at this noise: conservative intervals), or least squares. */
+  loss?: 'ls' | 'huber';
   replicates: number;
   resamples: number;
 }
@@ -60,6 +62,17 @@ const CASES: Case[] = [
     replicates: 200,
     resamples: 100,
   },
+  {
+    name: 'chinchilla, 5 N × 4 D, least squares',
+    loss: 'ls',
+    form: 'chinchilla',
+    truth: [1.7, 400, 410, 0.34, 0.28],
+    design: { x: undefined, N: chinN, D: chinN.map((n, i) => n * [5, 20, 80, 320][i % 4]!) },
+    at: { x: undefined, N: [1e8, 1e9, 1e10], D: [2e9, 2e10, 2e11] },
+    sigma: 0.01,
+    replicates: 200,
+    resamples: 100,
+  },
 ];
 
 export function benchPredictCoverage(time: Timer, log: (s: string) => void, scale = 1): Record<string, unknown>[] {
@@ -76,7 +89,7 @@ export function benchPredictCoverage(time: Timer, log: (s: string) => void, scal
       for (let rep = 0; rep < replicates; rep++) {
         const y = simulate(form, c.truth, inputs, c.sigma, 10_000 + rep);
         const obs = { ...Object.fromEntries(slots.map((s, i) => [s, inputs[i]])), y };
-        const options = { form: c.form };
+        const options = { form: c.form, loss: c.loss };
         const fit = fitLaw(obs, options);
         const at = Object.fromEntries(slots.map((s, i) => [s, atCols[i]]));
         const pred = predictWithIntervals(obs, fit, options, at, { resamples: c.resamples, seed: rep });
