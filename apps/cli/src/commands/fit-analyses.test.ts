@@ -130,6 +130,17 @@ describe('scalewise fit analyses (issue #15)', () => {
     expect([out.fit_method, out.loss, out.delta]).toEqual(['nls', 'ls', null]);
   });
 
+  it('--predict on a custom formula names its own variables (JSON "at", text header), values read into slot x', async () => {
+    const args = [MOBILE, '--formula', 'a*P^b', '--var', 'P=num_params', '--y', 'ppl', '--start', 'a=1000', '--predict', '1e9'];
+    const out = await json(args);
+    expect(out.predictions[0].x).toBe(1e9);
+    expect(out.predictions[0].at).toEqual({ P: 1e9 });
+    expect(out.predictions[0].y).toBeCloseTo(out.params.a * 1e9 ** out.params.b, 6);
+    const io = captureIO(ROOT);
+    expect(await main(['fit', ...args], io)).toBe(0);
+    expect(io.out).toMatch(/^P\s+y\s+95% PI$/m);
+  });
+
   it('--method grid and --loss ls are used and recorded (fit_method, loss, delta)', async () => {
     const grid = await json([CHIN, '--form', 'chinchilla', ...CHIN_FLAGS, '--bootstrap', '0', '--method', 'grid']);
     expect([grid.fit_method, grid.loss, grid.delta]).toEqual(['grid', 'huber', 0.001]);

@@ -12,6 +12,7 @@ import {
   profileIntervals,
   resolveFitOptions,
   type BootstrapResult,
+  type CustomForm,
   type ComparisonTable,
   type FitOptions,
   type FitResult,
@@ -24,8 +25,10 @@ import { UsageError, type CliIO } from '../kit.js';
 import { createProgress } from '../progress.js';
 import { fmt } from './fit-checks.js';
 
+type Slot = 'x' | 'N' | 'D';
+
 /** Bootstrap refits behind --predict / --optimal when --bootstrap is 0. */
-export const DRAW_RESAMPLES = 400;
+export const DRAW_RESAMPLES = 200;
 
 export interface AnalysisRequest {
   /** --bootstrap resamples for the parameter intervals (0: the fit's own intervals). */
@@ -48,6 +51,8 @@ export interface Analyses {
   profileMethod: string | null;
   warnings: string[];
   predictions?: PredictionPoint[];
+  /** The inputs of each prediction as [column slot, name shown]: a custom form's own variable names, in formula order. */
+  predictionInputs?: [Slot, string][];
   predictionMethod?: string;
   comparison?: ComparisonTable;
   optimal?: OptimalAllocation;
@@ -95,6 +100,8 @@ export function runAnalyses(io: CliIO, obs: Observations, fit: FitResult, option
   }
   if (req.predict) {
     out.predictions = byFlag('predict', () => predictWithIntervals(obs, fit, options, req.predict!, { boot }));
+    const names = (form as Partial<CustomForm>).variables ?? form.inputs;
+    out.predictionInputs = form.inputs.map((slot, i) => [slot as Slot, names[i]!]);
     const space = resolveFitOptions(form, options).space;
     out.predictionMethod =
       `${Math.round(fit.ci_level * 100)}% prediction interval of a new observation: bootstrap refits (${boot!.successful}, ` +
@@ -124,7 +131,15 @@ export function analysesJson(a: Analyses): Record<string, unknown> {
   return {
     ...(a.predictions
       ? {
-          predictions: a.predictions.map((p) => ({ ...p, y: fin(p.y), pi: pair(p.pi) })),
+          predictions: a.predictions.map((p) => ({
+            ...p,
+            y: fin(p.y),
+            pi: pair(p.pi),
+            // A custom form's variables by their own names (x, N, D above are the slots they are read into).
+            ...(a.predictionInputs!.some(([slot, name]) => slot !== name)
+              ? { at: Object.fromEntries(a.predictionInputs!.map(([slot, name]) => [name, p[slot]])) }
+              : {}),
+          })),
           prediction_method: a.predictionMethod,
         }
       : {}),
@@ -159,11 +174,11 @@ const pct = (v: number | null): string => (v === null ? 'n/a' : `${(100 * v).toP
 export function analysesLines(a: Analyses, yUnit: string): string[] {
   const lines: string[] = [];
   if (a.predictions && a.predictions.length > 0) {
-    const slots = (['x', 'N', 'D'] as const).filter((s) => a.predictions![0]![s] !== undefined);
+    const inputs = a.predictionInputs!;
     lines.push('', `predictions [${yUnit}] (${a.predictionMethod}):`);
-    lines.push(`${slots.map((s) => s.padEnd(12)).join(' ')} ${'y'.padStart(12)}   95% PI`);
+    lines.push(`${inputs.map(([, name]) => name.padEnd(12)).join(' ')} ${'y'.padStart(12)}   95% PI`);
     for (const p of a.predictions)
-      lines.push(`${slots.map((s) => fmt(p[s]!).padEnd(12)).join(' ')} ${fmt(p.y).padStart(12)}   ${interval(p.pi)}`);
+      lines.push(`${inputs.map(([slot]) => fmt(p[slot]!).padEnd(12)).join(' ')} ${fmt(p.y).padStart(12)}   ${interval(p.pi)}`);
   }
   if (a.comparison) {
     lines.push('', 'comparison (AICc rule: a form is preferred when every AICc is defined and its own is 2 or more below every other;');

@@ -34,7 +34,7 @@ Options:
   --predict LIST    predict at new points with 95% prediction intervals (parameter uncertainty from bootstrap
                     refits plus residual noise, in the fit's residual space): X[,X...] for one-variable forms,
                     N:D[,N:D...] for N-D forms (a --formula's variables in formula order, joined by ':');
-                    uses the --bootstrap refits, or 400 of its own when --bootstrap is 0. --json: "predictions"
+                    uses the --bootstrap refits, or 200 of its own when --bootstrap is 0. --json: "predictions"
   --compare FORMS   also fit these forms (comma-separated, same inputs; works with --formula too) and print one
                     table: k (parameters + noise variance), AICc, BIC, leave-one-out error (10-fold above 300
                     rows), error extrapolating to the largest x (N), and the AICc rule: no form is preferred when
