@@ -64,9 +64,7 @@ function warmRefitter(obs: Observations, fit: FitResult, options: FitOptions): (
   const strategy = strategyOf(form);
   return (
     strategy.refitter?.(obs, fit, resolveFitOptions(form, options)) ??
-    ((counts) =>
-      fitLaw({ ...obs, weights: counts }, { ...options, starts: [fit.values], onlyGivenStarts: true, intervals: false })
-        .values)
+    ((counts) => fitLaw({ ...obs, weights: counts }, { ...options, starts: [fit.values], onlyGivenStarts: true, intervals: false }).values)
   );
 }
 

@@ -37,7 +37,8 @@ const CHIN_D = write(
 );
 const CHIN_FLAGS = ['--n', 'Model Size', '--flops', 'Training FLOP', '--y', 'loss', '--unit-y', 'loss_nats'];
 
-async function json(args: string[]): Promise<Record<string, any>> {
+// The parsed --json object (as fit.test.ts reads it: JSON.parse's untyped value).
+async function json(args: string[]) {
   const io = captureIO(ROOT);
   const code = await main(['fit', ...args, '--json'], io);
   expect(code, io.err).toBe(0);
