@@ -37,7 +37,7 @@ export interface PredictOptions {
 /** Default bootstrap refits behind a prediction interval. */
 export const PREDICT_RESAMPLES = 400;
 /** Noise quantiles combined with each refit (stratified, deterministic). */
-const NOISE_POINTS = 200;
+const NOISE_POINTS = 100;
 
 type At = { x?: ArrayLike<number>; N?: ArrayLike<number>; D?: ArrayLike<number> };
 
