@@ -133,10 +133,10 @@ const CASES: BadCase[] = [
   },
   {
     id: 'X24',
-    title: '--compare does not apply with --formula',
-    argv: fit('a*x^b', '--compare', 'power'),
+    title: '--compare of a one-variable formula with a form of N and D',
+    argv: fit('a*x^b', '--compare', 'chinchilla'),
     files,
-    stderr: [/--compare does not apply with --formula/],
+    stderr: [/--compare: form 'chinchilla' takes N and D, form 'custom' takes one variable/],
   },
   {
     id: 'X25',

@@ -26,6 +26,7 @@ import {
 import { chinchillaCsvPath, chinchillaData, sharedChinchillaMismatch } from './shared-data.js';
 import { benchCustomForms } from './custom.js';
 import { benchIssue19 } from './issue19.js';
+import { benchPredictCoverage } from './predict.js';
 
 const out: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
 const cpu: number[] = [];
@@ -382,6 +383,7 @@ log(
 // 6. Custom forms from a formula: the built-in chinchilla fit reproduced, and bootstrap coverage at full size.
 out.custom_forms = benchCustomForms(time, log);
 out.issue19 = benchIssue19(time, log);
+out.prediction_coverage = benchPredictCoverage(time, log);
 
 const dir = resolve(import.meta.dirname, '../bench-results');
 if (!existsSync(dir)) mkdirSync(dir, { recursive: true });

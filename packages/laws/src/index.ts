@@ -71,3 +71,13 @@ export {
   type IdentifiabilityRemedy,
 } from './identifiability-plan.js';
 export { type IdentifiabilityIssue } from './identifiability.js';
+// Predictions with prediction intervals, one comparison table, compute-optimal allocation with intervals (issue #15)
+export { predictAt, predictWithIntervals, type PredictionPoint, type PredictOptions } from './predict.js';
+export {
+  comparisonTable,
+  crossValidationError,
+  type ComparisonCandidate,
+  type ComparisonRow,
+  type ComparisonTable,
+} from './compare-table.js';
+export { optimalAllocation, type OptimalAllocation, type OptimalPoint } from './optimal.js';

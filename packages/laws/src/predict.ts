@@ -39,7 +39,7 @@ export interface PredictOptions {
 /** Default bootstrap refits behind a prediction interval. */
 export const PREDICT_RESAMPLES = 400;
 /** Noise quantiles combined with each refit (stratified, deterministic). */
-const NOISE_POINTS = 200;
+const NOISE_POINTS = 100;
 
 type At = { x?: ArrayLike<number>; N?: ArrayLike<number>; D?: ArrayLike<number>; U?: ArrayLike<number> };
 
@@ -67,6 +67,31 @@ function checkedPoints(form: Form, at: At): Float64Array[] {
 }
 
 /**
+ * The fitted law at new points, without intervals; throws LawsInputError on points the form does not take or
+ * where the law has no finite value (no positive one for log-space fits). Cheap: check points with it before
+ * spending refits on them.
+ */
+export function predictAt(fit: FitResult, options: FitOptions, at: At): Omit<PredictionPoint, 'pi'>[] {
+  const form = typeof options.form === 'string' ? getForm(options.form) : options.form;
+  const cols = checkedPoints(form, at);
+  const logSpace = resolveFitOptions(form, options).space === 'log';
+  const xi = new Float64Array(cols.length);
+  return Array.from(cols[0]!, (_, i) => {
+    cols.forEach((col, c) => (xi[c] = col[i]!));
+    const y = form.predict(fit.values, xi);
+    if (!(Number.isFinite(y) && (!logSpace || y > 0))) {
+      const where = form.inputs.map((slot, c) => `${slot} = ${cols[c]![i]}`).join(', ');
+      const found = Number.isNaN(y) ? 'undefined' : String(y);
+      throw new LawsInputError(`the fitted law has no ${logSpace ? 'positive ' : ''}finite value at ${where} (found ${found})`);
+    }
+    // Inputs first, then y: the order a reader expects in printed JSON.
+    const point = Object.fromEntries(form.inputs.map((slot, c) => [slot, cols[c]![i]!])) as Omit<PredictionPoint, 'pi'>;
+    point.y = y;
+    return point;
+  });
+}
+
+/**
  * Predict the fitted law at new points with `level` prediction intervals (parameter uncertainty plus residual noise).
  * `fit` is the result of `fitLaw(obs, options)`. Throws LawsInputError on bad points or a fit without residual
  * degrees of freedom, LawsError when the bootstrap cannot refit.
@@ -81,7 +106,7 @@ export function predictWithIntervals(
   const form = typeof options.form === 'string' ? getForm(options.form) : options.form;
   const level = opts.level ?? 0.95;
   if (!(level > 0 && level < 1)) throw new LawsInputError(`prediction level must be in (0, 1), found ${level}`);
-  const cols = checkedPoints(form, at);
+  const points = predictAt(fit, options, at);
   const n = fit.n_points;
   const k = form.params.length;
   const dof = n - k;
@@ -96,31 +121,22 @@ export function predictWithIntervals(
   const boot =
     opts.boot ?? bootstrapFit(obs, fit, options, { resamples: opts.resamples ?? PREDICT_RESAMPLES, seed: opts.seed ?? 0, level });
   const inflate = Math.sqrt(n / dof);
-  const m = cols[0]!.length;
-  const xi = new Float64Array(cols.length);
-  const out: PredictionPoint[] = [];
-  for (let i = 0; i < m; i++) {
-    cols.forEach((col, c) => (xi[c] = col[i]!));
-    const y = form.predict(fit.values, xi);
-    const centre = toSpace(y);
-    const where = form.inputs.map((slot, c) => `${slot} = ${cols[c]![i]}`).join(', ');
-    if (!Number.isFinite(centre))
-      throw new LawsInputError(`the fitted law has no ${logSpace ? 'positive ' : ''}finite value at ${where} (found ${y})`);
+  const xi = new Float64Array(form.inputs.length);
+  return points.map((point) => {
+    form.inputs.forEach((slot, c) => (xi[c] = point[slot]!));
+    const centre = toSpace(point.y);
     const deviations: number[] = [];
     for (let r = 0; r < boot.successful; r++) {
       const g = toSpace(form.predict(boot.samples.subarray(r * k, r * k + k), xi));
       if (Number.isFinite(g)) deviations.push(inflate * (g - centre));
     }
     // A refit whose curve is undefined at this point (e.g. negative in log space) says nothing about it.
-    if (deviations.length < 2) throw new LawsError(`no bootstrap refit has a finite prediction at ${where}`);
+    if (deviations.length < 2)
+      throw new LawsError(`no bootstrap refit has a finite prediction at ${form.inputs.map((s) => `${s} = ${point[s]}`).join(', ')}`);
     const pool = new Float64Array(deviations.length * NOISE_POINTS);
     let p = 0;
     for (const d of deviations) for (const e of noise) pool[p++] = centre + d + e;
     pool.sort();
-    const pi: [number, number] = [fromSpace(quantile(pool, (1 - level) / 2)), fromSpace(quantile(pool, (1 + level) / 2))];
-    const point: PredictionPoint = { y, pi };
-    form.inputs.forEach((slot, c) => (point[slot] = cols[c]![i]!));
-    out.push(point);
-  }
-  return out;
+    return { ...point, pi: [fromSpace(quantile(pool, (1 - level) / 2)), fromSpace(quantile(pool, (1 + level) / 2))] };
+  });
 }

@@ -204,7 +204,7 @@ function checkFlags(name: string, form: ExtraForm, f: ExtraFormFlags): void {
  * Flags only these forms read. `predict` is here until `--predict` for the other forms lands (then drop it: that
  * change makes the flag meaningful for them).
  */
-const EXTRA_ONLY_FLAGS = ['unique', 'task-loss', 'acc', 'fix', 'predict'] as const;
+const EXTRA_ONLY_FLAGS = ['unique', 'task-loss', 'acc', 'fix'] as const;
 
 /** For the other forms: flags only these forms read are refused rather than silently ignored (called by fit.ts). */
 export function checkExtraFormOnlyFlags(f: ExtraFormFlags): void {

@@ -4,19 +4,20 @@
  */
 import { resolve } from 'node:path';
 import {
-  bootstrapFit,
   customForm,
   dropTopRows,
   fitLaw,
-  parseYUnit,
-  profileIntervals,
+  resolveFitOptions,
+  unitLabel,
   type CustomForm,
   type FitOptions,
   type FitResult,
   type Observations,
 } from '@scalewise/laws';
 import { EXIT_OK, UsageError, numberFlag, printJson, type CliIO } from '../kit.js';
+import { analysesJson, analysesLines, runAnalyses } from './fit-analyses.js';
 import { fmt } from './fit-checks.js';
+import { checkOptimal, choicesJson, choicesText, fitChoices, parseCompare, parsePredict, yUnitFor } from './fit-flags.js';
 import { readColumns } from './fit-input.js';
 
 export const FORMULA_HELP = `
@@ -47,6 +48,9 @@ export interface FormulaFlags {
   y?: string;
   flops?: string;
   compare?: string;
+  predict?: string;
+  optimal?: string;
+  method?: string;
   'unit-x'?: string;
   'unit-y'?: string;
   'drop-top'?: string;
@@ -54,7 +58,7 @@ export interface FormulaFlags {
   json?: boolean;
 }
 
-const FORMULA_ONLY = ['var', 'bound', 'start', 'loss', 'delta', 'space'] as const;
+const FORMULA_ONLY = ['var', 'bound', 'start', 'space'] as const;
 
 /** Flags that only mean something with --formula are refused without it (before any work). */
 export function checkFormulaOnlyFlags(f: FormulaFlags): void {
@@ -88,7 +92,7 @@ function bindings(f: FormulaFlags): Map<string, string> {
 /** Build the form from the flags; laws' input errors become usage errors (exit 2) naming the flag. */
 export function formFromFlags(f: FormulaFlags): { form: CustomForm; columns: Map<string, string> } {
   if (f.form !== undefined) throw new UsageError('--formula and --form conflict: give one law, a built-in --form or a --formula');
-  for (const flag of ['flops', 'compare', 'unit-x'] as const) {
+  for (const flag of ['flops', 'unit-x'] as const) {
     if (f[flag] !== undefined) throw new UsageError(`--${flag} does not apply with --formula`);
   }
   if (f.formula!.trim() === '') throw new UsageError('--formula is empty: write an expression such as "E + A*N^(-alpha)"');
@@ -118,11 +122,20 @@ export function formFromFlags(f: FormulaFlags): { form: CustomForm; columns: Map
 /** Run a custom-formula fit of FILE and print it like a built-in fit. */
 export async function runFormulaFit(file: string, f: FormulaFlags, K: number, seed: number, io: CliIO): Promise<number> {
   const { form, columns } = formFromFlags(f);
+  const logSpace = (f.space ?? 'log') === 'log';
+  const request = {
+    K,
+    seed,
+    profile: f.profile === true,
+    predict: f.predict === undefined ? undefined : parsePredict(f.predict, form, form.variables),
+    compare: parseCompare(f.compare, form, logSpace ? 'log' : 'linear'),
+    optimal: checkOptimal(f.optimal, form),
+  };
+  const choices = fitChoices(form, { method: f.method });
   const yCol = f.y ?? 'y';
-  const unitY = f['unit-y'] ? parseYUnit(f['unit-y']) : 'loss_nats';
+  const yUnit = yUnitFor(f['unit-y'], yCol);
   const drop = numberFlag('drop-top', f['drop-top'], 0);
   if (!Number.isInteger(drop) || drop < 0) throw new UsageError(`--drop-top expects a non-negative integer, found '${f['drop-top']}'`);
-  const logSpace = (f.space ?? 'log') === 'log';
   const cols = await readColumns(resolve(io.cwd, file), file, [yCol, ...columns.values()], logSpace);
   let obs: Observations = { y: cols[yCol]! };
   const labels: Record<string, string> = { y: yCol };
@@ -135,12 +148,12 @@ export async function runFormulaFit(file: string, f: FormulaFlags, K: number, se
     throw new UsageError(
       `--drop-top expects an integer in [0, ${obs.y.length - 1}] (${file} has ${obs.y.length} data rows), found ${drop}`,
     );
-  const warnings: string[] = [];
+  const warnings: string[] = yUnit.warning ? [yUnit.warning] : [];
   if (drop > 0) {
     obs = dropTopRows(obs, drop);
     warnings.push(`dropped the ${drop} rows with the highest ${yCol}`);
   }
-  const options: FitOptions = { form, labels };
+  const options: FitOptions = { form, labels, ...choices };
   let fit: FitResult;
   try {
     fit = fitLaw(obs, options);
@@ -151,26 +164,13 @@ export async function runFormulaFit(file: string, f: FormulaFlags, K: number, se
   for (const [name, v] of Object.entries(fit.params)) {
     if (!Number.isFinite(v)) throw new UsageError(`${file}: the fitted ${name} is beyond the range of a double: rescale the columns`);
   }
-  let ci = fit.ci;
-  let ciMethod = fit.ciMethod;
-  let bootInfo: Record<string, number> | null = null;
-  if (K > 0) {
-    const boot = bootstrapFit(obs, fit, options, { resamples: K, seed });
-    ci = boot.ci;
-    ciMethod = `bootstrap percentile (${boot.successful} resamples, seed ${seed})`;
-    bootInfo = { resamples: K, successful: boot.successful, failed: boot.failed, seed };
-    if (boot.failed > 0) warnings.push(`${boot.failed} of ${K} bootstrap resamples could not be refitted`);
-  }
-  let ciProfile: Record<string, [number, number]> | null = null;
-  if (f.profile) {
-    const prof = profileIntervals(obs, options, undefined, fit);
-    ciProfile = prof.ci;
-    warnings.push(...prof.warnings);
-    if (K === 0) [ci, ciMethod] = [prof.ci, prof.method];
-  }
+  const a = runAnalyses(io, obs, fit, options, request);
+  warnings.push(...a.warnings);
+  const { ci, ciMethod, ciProfile } = a;
   if (Object.keys(ci).length === 0) warnings.push('no confidence intervals: pass --bootstrap K or --profile');
   const allWarnings = [...warnings, ...fit.warnings];
   const variables = Object.fromEntries(form.variables.map((name) => [name, columns.get(name)!]));
+  const resolved = resolveFitOptions(form, options);
   if (f.json) {
     const finite = (c: Record<string, [number, number]>) =>
       Object.fromEntries(Object.entries(c).map(([k, [lo, hi]]) => [k, [fin(lo), fin(hi)]]));
@@ -189,9 +189,11 @@ export async function runFormulaFit(file: string, f: FormulaFlags, K: number, se
       objective_name: fit.objectiveName,
       ci_method: ciMethod,
       se: fit.se ?? null,
-      units: { y: unitY },
-      bootstrap: bootInfo,
+      units: { y: yUnit.unit, y_from: yUnit.from },
+      bootstrap: a.bootInfo,
       ci_profile: ciProfile && finite(ciProfile),
+      ...choicesJson(resolved),
+      ...analysesJson(a),
       file,
     });
     return EXIT_OK;
@@ -199,7 +201,7 @@ export async function runFormulaFit(file: string, f: FormulaFlags, K: number, se
   const level = `${Math.round(fit.ci_level * 100)}% CI`;
   const lines = [
     `${form.formula}   fitted to ${fit.n_points} points of ${file}`,
-    `y: ${yCol}; ${Object.entries(variables)
+    `y: ${yCol} [${unitLabel(yUnit.unit)}]; ${Object.entries(variables)
       .map(([name, col]) => `${name}: ${col}`)
       .join(', ')}`,
     '',
@@ -210,7 +212,8 @@ export async function runFormulaFit(file: string, f: FormulaFlags, K: number, se
     '',
     `objective: ${fmt(fit.objective)} (${fit.objectiveName})`,
     `R²: ${fit.r2 === null ? 'n/a' : fit.r2.toFixed(5)}${logSpace ? ' (log space)' : ''}`,
-    `method: ${fit.method}`,
+    `method: ${fit.method} (${choicesText(resolved)})`,
+    ...analysesLines(a, unitLabel(yUnit.unit)),
     ...allWarnings.map((w) => `warning: ${w}`),
   ];
   io.stdout(`${lines.join('\n')}\n`);

@@ -16,7 +16,9 @@ Options:
   --n COL           column of parameters N (joint forms)
   --d COL           column of tokens D (joint forms)
   --flops COL       column of training FLOPs C; derives D = C / (6N) when --d is not given
-  --unit-y UNIT     loss_nats | perplexity | bits_per_byte | accuracy (default: loss_nats for N-D forms)
+  --unit-y UNIT     loss_nats | perplexity | bits_per_byte | accuracy. Without it the unit is guessed from the
+                    column name (ppl/perplexity → perplexity, bpb → bits_per_byte, acc → accuracy, loss → loss_nats;
+                    otherwise loss_nats), always with a warning; --json records units.y_from
   --unit-x UNIT     params_total | params_non_embedding | tokens | flops (labels only)
   --bootstrap K     nonparametric bootstrap with K resamples (percentile CIs), an integer in [0, 100000];
                     default 0 for power and one-variable forms (t / Wald intervals), 200 for chinchilla
@@ -27,8 +29,21 @@ Options:
                     when no bootstrap runs, and are printed as "ci_profile" in --json (an unbounded end
                     prints as null, with a warning)
   --drop-top K      drop the K rows with the highest y first (Besiroglu et al. use 5)
-  --compare FORMS   also fit these forms (comma-separated, same inputs) and compare all by AICc; no form
-                    is preferred when an AICc is undefined (n <= k + 1) or the best gap is under 2
+  --method M        ols | nls (power), varpro | grid (chinchilla), nls (other forms and --formula)
+  --loss ls|huber   residual loss (default: huber for chinchilla, ls otherwise; power's ols is least squares,
+                    use --method nls for huber); --delta D sets Huber's threshold (default 1e-3). --json records
+                    fit_method, loss and delta
+  --predict LIST    predict at new points with 95% prediction intervals (parameter uncertainty from bootstrap
+                    refits plus residual noise, in the fit's residual space): X[,X...] for one-variable forms,
+                    N:D[,N:D...] for N-D forms (a --formula's variables in formula order, joined by ':');
+                    uses the --bootstrap refits, or 200 of its own when --bootstrap is 0. --json: "predictions"
+  --compare FORMS   also fit these forms (comma-separated, same inputs; works with --formula too) and print one
+                    table: k (parameters + noise variance), AICc, BIC, leave-one-out error (10-fold above 300
+                    rows), error extrapolating to the largest x (N), and the AICc rule: no form is preferred when
+                    an AICc is undefined (n <= k + 1) or the best gap is under 2. --json: "comparison" (one row per
+                    form), "comparison_reason"
+  --optimal LIST    chinchilla only: compute-optimal N, D and tokens per parameter at these budgets C (FLOPs,
+                    C = 6ND) with bootstrap percentile intervals. --json: "optimal"
   Every cell of the columns used must be a decimal number (no hex, Infinity, NaN or blank cells). Tables of
   more than 100,000 rows show progress on stderr.
   Issue #19 forms (bootstrap 200 resamples by default, over runs):
@@ -43,4 +58,6 @@ Examples:
   scalewise fit ../shared/data/mobilellm/results.csv --form power --x num_params --y perplexity --unit-y perplexity
   scalewise fit ../shared/data/chinchilla/svg_extracted_data.csv --form chinchilla --n "Model Size" \\
       --flops "Training FLOP" --y loss --drop-top 5 --bootstrap 200 --json
+  scalewise fit ../shared/data/chinchilla/svg_extracted_data.csv --form chinchilla --n "Model Size" \\
+      --flops "Training FLOP" --y loss --drop-top 5 --predict 7e10:1.4e12 --compare kaplan-nd --optimal 1e21,1e24
 `;

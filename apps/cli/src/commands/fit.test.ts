@@ -160,13 +160,17 @@ describe('scalewise fit', () => {
     expect(await main(['fit', file, '--form', 'power', '--compare', 'saturating', '--json'], io)).toBe(0);
     const out = JSON.parse(io.out);
     expect(out.form).toBe('power');
-    expect(out.comparison.preferred).toBe('saturating');
-    expect(out.comparison.rows.map((r: { name: string }) => r.name)).toEqual(['power', 'saturating']);
-    expect(out.comparison.rows[1].delta).toBe(0);
+    // Issue #15's contract: one row per form, the AICc rule's choice marked, the sentence beside it.
+    expect(out.comparison.map((r: { form: string }) => r.form)).toEqual(['power', 'saturating']);
+    for (const row of out.comparison)
+      for (const key of ['form', 'k', 'aicc', 'bic', 'loo_error', 'extrapolation_error', 'preferred']) expect(row).toHaveProperty(key);
+    expect(out.comparison.map((r: { preferred: boolean }) => r.preferred)).toEqual([false, true]);
+    expect(out.comparison[1].delta_aicc).toBe(0);
+    expect(out.comparison_reason).toMatch(/saturating has the lowest AICc/);
     const text = captureIO();
     expect(await main(['fit', file, '--form', 'power', '--compare', 'saturating'], text)).toBe(0);
-    expect(text.out).toMatch(/AICc power: .*\(Δ [\d.]+\)/);
-    expect(text.out).toMatch(/AICc saturating: .*\(Δ 0\.0+\)/);
+    expect(text.out).toMatch(/^power\s+3\s+-?[\d.]+\s+[\d.]+\s/m);
+    expect(text.out).toMatch(/^saturating\s+4\s+-?[\d.]+\s+0\.0+\s.*leave-one-out\s+← preferred$/m);
     expect(text.out).toMatch(/warning: AICc comparison: saturating has the lowest AICc/);
   });
 

@@ -1,40 +1,30 @@
 import { resolve } from 'node:path';
 import {
-  bootstrapFit,
-  chooseByAicc,
+  FORMS,
   defaultResamples,
   dropTopRows,
   getForm,
   lossUnitRefit,
-  parseYUnit,
+  resolveFitOptions,
   strategyOf,
   tokensFromFlops,
   unitLabel,
   X_UNITS,
   fitLaw,
-  profileIntervals,
-  type AiccChoice,
   type FitOptions,
   type FitResult,
-  type Form,
   type Observations,
   type XUnit,
-  type YUnit,
 } from '@scalewise/laws';
 import { EXIT_OK, UsageError, parseFlags, printJson, type CliIO, type Command } from '../kit.js';
 import { createProgress } from '../progress.js';
 import { readColumns } from './fit-input.js';
 import { HELP } from './fit-help.js';
+import { analysesJson, analysesLines, runAnalyses } from './fit-analyses.js';
 import { checkColumnFlags, checkFinite, fmt, integerFlag, MAX_RESAMPLES, unboundedWarnings } from './fit-checks.js';
+import { checkOptimal, choicesJson, choicesText, fitChoices, parseCompare, parsePredict, yUnitFor } from './fit-flags.js';
 import { checkFormulaOnlyFlags, FORMULA_HELP, runFormulaFit } from './fit-formula.js';
 import { checkExtraFormOnlyFlags, EXTRA_FORMS, runExtraFormFit } from './fit-extra-forms.js';
-
-/** Fit each form of `--compare` (and the main one) to the same rows and apply the AICc rule. */
-function compareByAicc(main: FitResult, forms: Form[], obs: Observations, labels: FitOptions['labels']): AiccChoice {
-  const fits = [{ name: main.form, fit: main }];
-  for (const form of forms) fits.push({ name: form.name, fit: fitLaw(obs, { form, labels, intervals: false }) });
-  return chooseByAicc(fits);
-}
 
 function fitProgress(io: CliIO, rows: number): FitOptions['onProgress'] {
   // Small tables fit in well under a second: progress is only worth printing for large ones.
@@ -68,51 +58,42 @@ const command: Command = {
       loss: { type: 'string' },
       delta: { type: 'string' },
       space: { type: 'string' },
+      predict: { type: 'string' },
+      method: { type: 'string' },
+      optimal: { type: 'string' },
       // issue #19 forms
       unique: { type: 'string' },
       'task-loss': { type: 'string' },
       acc: { type: 'string' },
       fix: { type: 'string' },
-      predict: { type: 'string' },
     });
     if (positionals.length !== 1)
       throw new UsageError(`expected exactly one FILE, found ${positionals.length}; see 'scalewise fit --help'`);
     checkFormulaOnlyFlags(f);
     if (f.form && EXTRA_FORMS.has(f.form)) return runExtraFormFit(positionals[0]!, f, io);
     checkExtraFormOnlyFlags(f);
-    if (f.formula !== undefined) {
-      const [K, seed] = [integerFlag('bootstrap', f.bootstrap, 0, MAX_RESAMPLES), integerFlag('seed', f.seed, 0, 2 ** 32 - 1)];
-      return runFormulaFit(positionals[0]!, f, K, seed, io);
-    }
-    if (!f.form) throw new UsageError('--form is required (power, saturating, kaplan-n, kaplan-d, kaplan-c, kaplan-nd, chinchilla, bnsl)');
+    const seed = integerFlag('seed', f.seed, 0, 2 ** 32 - 1);
+    if (f.formula !== undefined)
+      return runFormulaFit(positionals[0]!, f, integerFlag('bootstrap', f.bootstrap, 0, MAX_RESAMPLES), seed, io);
+    if (!f.form) throw new UsageError(`--form is required (${Object.keys(FORMS).join(', ')}; or --formula)`);
     const form = getForm(f.form);
     checkColumnFlags(form, f);
     const joint = form.inputs.includes('N');
-    const others = (f.compare ?? '')
-      .split(',')
-      .filter((s) => s.trim() !== '')
-      .map((name) => getForm(name.trim()));
-    for (const other of others) {
-      if (other.inputs.includes('N') !== joint)
-        throw new UsageError(
-          `--compare: form '${other.name}' takes ${joint ? 'one variable' : 'N and D'}, form '${form.name}' does not: ` +
-            'compare forms of the same inputs',
-        );
-    }
+    const choices = fitChoices(form, f);
+    const request = {
+      K: integerFlag('bootstrap', f.bootstrap, defaultResamples(form), MAX_RESAMPLES),
+      seed,
+      profile: f.profile === true,
+      predict: f.predict === undefined ? undefined : parsePredict(f.predict, form),
+      compare: parseCompare(f.compare, form, 'log'),
+      optimal: checkOptimal(f.optimal, form),
+    };
     if (f['unit-x'] !== undefined && !(X_UNITS as readonly string[]).includes(f['unit-x'])) {
       throw new UsageError(`--unit-x expects one of ${X_UNITS.join(', ')}, found '${f['unit-x']}'`);
     }
     const yCol = f.y ?? 'y';
-    const unitY: YUnit = f['unit-y']
-      ? parseYUnit(f['unit-y'])
-      : joint
-        ? 'loss_nats'
-        : yCol.toLowerCase().includes('perplexity')
-          ? 'perplexity'
-          : 'loss_nats';
+    const yUnit = yUnitFor(f['unit-y'], yCol);
     const unitX = (f['unit-x'] ?? 'params_total') as XUnit;
-    const K = integerFlag('bootstrap', f.bootstrap, defaultResamples(form), MAX_RESAMPLES);
-    const seed = integerFlag('seed', f.seed, 0, 2 ** 32 - 1);
     const drop = integerFlag('drop-top', f['drop-top'], 0, Infinity);
     const file = positionals[0]!;
     const needed = joint ? [yCol, f.n!, (f.d ?? f.flops)!] : [yCol, f.x ?? 'x'];
@@ -134,17 +115,15 @@ const command: Command = {
     }
     if (drop >= y.length)
       throw new UsageError(`--drop-top expects an integer in [0, ${y.length - 1}] (${file} has ${y.length} data rows), found ${drop}`);
-    const warnings: string[] = [];
+    const warnings: string[] = yUnit.warning ? [yUnit.warning] : [];
     if (drop > 0) {
       obs = dropTopRows(obs, drop);
       warnings.push(`dropped the ${drop} rows with the highest ${yCol}`);
     }
-    const options: FitOptions = { form, labels, onProgress: fitProgress(io, obs.y.length) };
+    const options: FitOptions = { form, labels, ...choices, onProgress: fitProgress(io, obs.y.length) };
     let fit: FitResult;
-    let comparison: AiccChoice | null = null;
     try {
       fit = fitLaw(obs, options);
-      if (others.length > 0) comparison = compareByAicc(fit, others, obs, labels);
     } catch (error) {
       // Prefix laws' own input errors with the file so the user knows where to look.
       if ((error as Error).name === 'LawsInputError') throw new UsageError(`${file}: ${(error as Error).message}`, { cause: error });
@@ -152,40 +131,16 @@ const command: Command = {
     }
     delete options.onProgress;
     checkFinite(fit, file);
-    let ci = fit.ci;
-    let ciMethod = fit.ciMethod;
-    let bootInfo: Record<string, number> | undefined;
-    if (K > 0) {
-      const progress = createProgress(io);
-      const boot = bootstrapFit(obs, fit, options, {
-        resamples: K,
-        seed,
-        onProgress: (done, total) => progress({ stage: 'bootstrap', done, total, unit: 'refits' }),
-      });
-      ci = boot.ci;
-      ciMethod = `bootstrap percentile (${boot.successful} resamples, seed ${seed})`;
-      bootInfo = { resamples: K, successful: boot.successful, failed: boot.failed, seed };
-      if (boot.failed > 0) warnings.push(`${boot.failed} of ${K} bootstrap resamples could not be refitted`);
-    }
-    let ciProfile: Record<string, [number, number]> | null = null;
-    let profileMethod: string | null = null;
-    if (f.profile) {
-      const prof = profileIntervals(obs, options, undefined, fit);
-      ciProfile = prof.ci;
-      profileMethod = prof.method;
-      warnings.push(...prof.warnings);
-      if (K === 0) {
-        ci = ciProfile;
-        ciMethod = profileMethod;
-      }
-    }
+    const a = runAnalyses(io, obs, fit, options, request);
+    warnings.push(...a.warnings);
+    const { ci, ciMethod, ciProfile, profileMethod } = a;
     if (Object.keys(ci).length === 0) warnings.push('no confidence intervals: pass --bootstrap K or --profile');
     const level = `${Math.round(fit.ci_level * 100)}% CI`;
     warnings.push(...unboundedWarnings(ci, level, [...warnings, ...fit.warnings]));
-    if (comparison) warnings.push(`AICc comparison: ${comparison.reason}`);
     const allWarnings = [...warnings, ...fit.warnings];
+    const resolved = resolveFitOptions(form, options);
     // A perplexity-space exponent is not a loss-space one: report the loss-space refit beside it.
-    const lossSpace = lossUnitRefit(fit, obs, unitY) ?? undefined;
+    const lossSpace = lossUnitRefit(fit, obs, yUnit.unit) ?? undefined;
     if (f.json) {
       printJson(io, {
         form: fit.form,
@@ -200,19 +155,20 @@ const command: Command = {
         objective_name: fit.objectiveName,
         ci_method: ciMethod,
         se: fit.se ?? null,
-        units: { y: unitY, x: joint ? { N: 'params_total', D: 'tokens' } : unitX },
-        bootstrap: bootInfo ?? null,
+        units: { y: yUnit.unit, x: joint ? { N: 'params_total', D: 'tokens' } : unitX, y_from: yUnit.from },
+        bootstrap: a.bootInfo,
         ci_profile: ciProfile,
         ci_profile_method: profileMethod,
+        ...choicesJson(resolved),
         ...(lossSpace ? { loss_space: lossSpace } : {}),
-        ...(comparison ? { comparison: { rows: comparison.rows, preferred: comparison.preferred, reason: comparison.reason } } : {}),
+        ...analysesJson(a),
         file,
       });
       return EXIT_OK;
     }
     const lines = [
       `${form.formula}   fitted to ${fit.n_points} points of ${file}`,
-      `y: ${yCol} [${unitLabel(unitY)}]; ` +
+      `y: ${yCol} [${unitLabel(yUnit.unit)}]; ` +
         (joint ? `N: ${labels.N} [params], D: ${labels.D} [tokens]` : `x: ${labels.x} [${unitLabel(unitX)}]`),
       '',
       `${'param'.padEnd(8)} ${'value'.padStart(12)}   ${level} (${ciMethod})`,
@@ -223,24 +179,18 @@ const command: Command = {
       '',
       `objective: ${fmt(fit.objective)} (${fit.objectiveName})`,
       `R²: ${fit.r2 === null ? 'n/a' : fit.r2.toFixed(5)}${strategyOf(form).r2InLogSpace(fit) ? ' (log space)' : ''}`,
-      `method: ${fit.method}`,
-      ...(ciProfile && K > 0
+      `method: ${fit.method} (${choicesText(resolved)})`,
+      ...(ciProfile && request.K > 0
         ? [
             `profile ${level} (${profileMethod}): ${Object.entries(ciProfile)
               .map(([name, c]) => `${name} [${fmt(c[0])}, ${fmt(c[1])}]`)
               .join(', ')}`,
           ]
         : []),
-      ...(comparison
-        ? comparison.rows.map(
-            (r) =>
-              `AICc ${r.name}: ` +
-              (r.aicc === null ? 'undefined (n ≤ k + 1)' : `${fmt(r.aicc)} (Δ ${r.delta === null ? 'n/a' : fmt(r.delta)})`),
-          )
-        : []),
       ...(lossSpace
         ? [`loss-space exponent (ln PPL = loss, nats): b = ${fmt(lossSpace.b)} [${fmt(lossSpace.ci_b[0])}, ${fmt(lossSpace.ci_b[1])}]`]
         : []),
+      ...analysesLines(a, unitLabel(yUnit.unit)),
       ...allWarnings.map((w) => `warning: ${w}`),
     ];
     io.stdout(`${lines.join('\n')}\n`);
