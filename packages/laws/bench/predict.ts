@@ -79,8 +79,8 @@ export function benchPredictCoverage(time: Timer, log: (s: string) => void, scal
   return CASES.map((c) => {
     const form = getForm(c.form);
     const slots = form.inputs;
-    const inputs = slots.map((s) => c.design[s]!);
-    const atCols = slots.map((s) => c.at[s]!);
+    const inputs = slots.map((s) => (c.design as Record<string, number[]>)[s]!);
+    const atCols = slots.map((s) => (c.at as Record<string, number[]>)[s]!);
     const rng = createRng(99);
     const replicates = Math.max(2, Math.round(c.replicates * scale));
     let inside = 0;

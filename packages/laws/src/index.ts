@@ -42,8 +42,6 @@ export { customForm, MAX_CUSTOM_STARTS, type CustomForm, type CustomFormOptions 
 export { analyzeFamilies, describeComparison, seedSpread, type FamilyAnalysis, type FamilyRuns } from './families/study.js';
 export { placeAgainstBaseline, type BaselineComparison } from './families/baseline.js';
 
-// Predictions with prediction intervals for any form (issue #15)
-export { predictWithIntervals, type PredictionPoint, type PredictOptions } from './predict.js';
 // Data-constrained, downstream-accuracy and loss-to-loss laws (issue #19)
 export { effectiveData, effectiveParams, MUENNIGHOFF_2023, type DataConstrainedParam } from './constrained/form.js';
 export { fitDataConstrained, type DataConstrainedFit, type DataConstrainedOptions, type DataConstrainedRuns } from './constrained/fit.js';
