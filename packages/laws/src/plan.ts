@@ -49,6 +49,8 @@ export interface PlannedDesign {
   coverage: number;
   /** Replicates whose fit or interval failed, or whose interval was unbounded (counted as wider than any target). */
   failed: number;
+  /** The median width is below the target. */
+  meetsTarget: boolean;
 }
 
 function observations(form: Form, design: Design): { obs: Observations; inputs: number[][] } {
@@ -73,7 +75,10 @@ function observations(form: Form, design: Design): { obs: Observations; inputs: 
   return { obs, inputs };
 }
 
-/** Simulate each design and report the width of `param`'s interval; `smallestDesign` is the first (cheapest) that meets the target. */
+/**
+ * Simulate each design and report the width of `param`'s interval; `smallestDesign` is the first in the list whose
+ * median width meets the target (order the list cheapest first, as `designGrid` does).
+ */
 export function planCi(
   formOrName: string | Form,
   truth: ArrayLike<number>,
@@ -141,7 +146,8 @@ export function planCi(
       fractionBelowTarget: below / reps,
       coverage: covered / (reps - failed || 1),
       failed,
+      meetsTarget: widths[Math.floor(reps / 2)]! < options.targetWidth,
     };
   });
-  return { plans, smallestDesign: plans.find((p) => p.medianWidth < options.targetWidth) ?? null };
+  return { plans, smallestDesign: plans.find((p) => p.meetsTarget) ?? null };
 }
