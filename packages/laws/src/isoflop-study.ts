@@ -7,6 +7,7 @@
 import { bootstrapFit, bootstrapQuantity } from './bootstrap.js';
 import { LawsInputError } from './errors.js';
 import { fitLaw } from './fit.js';
+import { dropTop } from './prepare.js';
 import { approach1, approach2, isoflopBracketing, type Approach2Result, type IsoflopRun } from './isoflop.js';
 
 /** Rows of an IsoFLOP sweep: N and loss, with tokens D or compute C (the other is derived through C = 6ND). */
@@ -59,6 +60,8 @@ export interface IsoflopAnalysisOptions {
   resamples?: number;
   seed?: number;
   level?: number;
+  /** Drop the rows with the highest loss first (Besiroglu et al. drop 5 of Chinchilla's 245). */
+  dropTop?: number;
 }
 
 export interface Approach3Summary {
@@ -69,6 +72,7 @@ export interface Approach3Summary {
   a: number;
   a_ci?: [number, number];
   k: number;
+  k_ci?: [number, number];
   objective: number;
   objectiveName?: string;
   method: string;
@@ -100,12 +104,19 @@ export function isoflopAnalysis(table: IsoflopTable, options: IsoflopAnalysisOpt
   const Dgiven = checked('D', table.D, n);
   const Cgiven = checked('C', table.C, n);
   if (!Dgiven === !Cgiven) throw new LawsInputError('give exactly one of D (tokens) and C (FLOPs)');
-  const C = Float64Array.from({ length: n }, (_, i) => Cgiven?.[i] ?? 6 * N[i]! * Dgiven![i]!);
-  const D = Float64Array.from({ length: n }, (_, i) => Dgiven?.[i] ?? C[i]! / (6 * N[i]!));
+  const drop = options.dropTop ?? 0;
+  if (!Number.isInteger(drop) || drop < 0 || drop >= n)
+    throw new LawsInputError(`dropTop must be an integer in [0, ${n - 1}], found ${drop}`);
+  const kept = dropTop(loss, drop);
+  const C = Float64Array.from(kept, (i) => Cgiven?.[i] ?? 6 * N[i]! * Dgiven![i]!);
+  const D = Float64Array.from(kept, (i, k) => Dgiven?.[i] ?? C[k]! / (6 * N[i]!));
+  const Nk = Float64Array.from(kept, (i) => N[i]!);
+  const lossK = Float64Array.from(kept, (i) => loss[i]!);
   const groups = groupBudgets(C, options.tolerance ?? 1e-6);
-  const runs: IsoflopRun[] = Array.from({ length: n }, (_, i) => ({ N: N[i]!, C: groups.budgets[groups.index[i]!]!.C, loss: loss[i]! }));
+  const runs: IsoflopRun[] = Array.from(kept, (_, k) => ({ N: Nk[k]!, C: groups.budgets[groups.index[k]!]!.C, loss: lossK[k]! }));
   const bracket = isoflopBracketing(runs);
-  const warnings = [...bracket.warnings];
+  const warnings = drop > 0 ? [`dropped the ${drop} rows with the highest loss`] : [];
+  warnings.push(...bracket.warnings);
   let a2: Approach2Result | null = null;
   try {
     a2 = approach2(runs);
@@ -114,7 +125,7 @@ export function isoflopAnalysis(table: IsoflopTable, options: IsoflopAnalysisOpt
     if (!(error instanceof LawsInputError)) throw error;
     warnings.push(`approach 2 not possible: ${error.message}`);
   }
-  const a3 = approach3(N, D, loss, options, warnings);
+  const a3 = approach3(Nk, D, lossK, options, warnings);
   const budgets = groups.budgets.map((g, b) => {
     const best = bracket.budgets[b]!;
     const nOpt = a3 ? a3.k * g.C ** a3.a : undefined;
@@ -167,6 +178,7 @@ function approach3(
     const boot = bootstrapFit(obs, fit, fitOptions, { resamples, seed: options.seed ?? 0 });
     out.ci = boot.ci;
     out.a_ci = bootstrapQuantity(boot, (v) => exponent(v).a);
+    out.k_ci = bootstrapQuantity(boot, (v) => exponent(v).k);
     if (boot.failed > 0) warnings.push(`approach 3: ${boot.failed} of ${resamples} bootstrap refits failed`);
   }
   return out;

@@ -37,9 +37,19 @@ export function approach2(runs: readonly IsoflopRun[]): Approach2Result {
   for (const r of runs) byC.set(r.C, [...(byC.get(r.C) ?? []), r]);
   const slices: Approach2Result['slices'] = [];
   const warnings: string[] = [];
+  const small = [...byC.entries()].filter(([, rs]) => rs.length < 3).map(([C, rs]) => ({ C, runs: rs.length }));
+  if (small.length > 3) {
+    // Many thin slices (compute values that are not on a few budgets) get one line, not one each.
+    const cs = small.map((s) => s.C).sort((p, q) => p - q);
+    warnings.push(
+      `${small.length} budgets between C = ${cs[0]!.toExponential(1)} and ${cs.at(-1)!.toExponential(1)} FLOP have fewer than 3 runs: ` +
+        'a parabola needs 3, slices left out (are the rows on a few compute budgets? a wider budget tolerance groups nearby values)',
+    );
+  }
   for (const [C, rs] of [...byC.entries()].sort((p, q) => p[0] - q[0])) {
     if (rs.length < 3) {
-      warnings.push(`the slice at C = ${C.toExponential(1)} FLOP has ${rs.length} run(s): a parabola needs 3, slice left out`);
+      if (small.length <= 3)
+        warnings.push(`the slice at C = ${C.toExponential(1)} FLOP has ${rs.length} run(s): a parabola needs 3, slice left out`);
       continue;
     }
     const a = new Float64Array(rs.length * 3);
