@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { approach1FromCurves, isoflopAnalysis, parseYUnit, type Approach2Result, type IsoflopAnalysis } from '@scalewise/laws';
-import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type CliIO, type Command } from '../kit.js';
+import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type Command } from '../kit.js';
 import { fmt, integerFlag, MAX_RESAMPLES } from './fit-checks.js';
 import { readColumns } from './fit-input.js';
 import { readTextColumn } from './isoflop-input.js';
@@ -230,7 +230,8 @@ function text(
 ): string {
   const vertex = new Map(res.approach2?.slices.map((s) => [s.C, s.N_opt]));
   const lines = [
-    `IsoFLOP analysis of ${file}: ${rows} ${curvesMode ? 'runs (last checkpoints)' : 'rows'} in ${res.budgets.length} budgets; loss in ${unitY}`,
+    `IsoFLOP analysis of ${file}: ${rows} ${curvesMode ? 'runs (last checkpoints)' : 'rows'} in ${res.budgets.length} budgets; ` +
+      `loss in ${unitY}`,
     '',
     `${'budget C (FLOP)'.padEnd(16)} ${'runs'.padStart(4)} ${'spread'.padStart(7)}  ${'best N (params)'.padEnd(16)}` +
       `${'N_opt approach 2'.padEnd(18)}N_opt approach 3`,

@@ -176,6 +176,7 @@ const command: Command = {
         param: f.param,
         truth: Object.fromEntries(form.params.map((p, j) => [p, truth[j]])),
         noise_sigma_log: noise,
+        noise_default: f.noise === undefined,
         target_width: target ?? null,
         level: 0.95,
         replicates,
@@ -187,7 +188,7 @@ const command: Command = {
       });
       return EXIT_OK;
     }
-    io.stdout(text(form, f.param, truth, noise, target, replicates, method, rows, smallest, seconds));
+    io.stdout(text(f.noise === undefined, form, f.param, truth, noise, target, replicates, method, rows, smallest, seconds));
     return EXIT_OK;
   },
 };
@@ -209,6 +210,7 @@ function designJson(d: GridDesign, p: PlannedDesign, target: number | undefined,
 }
 
 function text(
+  defaultNoise: boolean,
   form: Form,
   param: string,
   truth: number[],
@@ -222,7 +224,8 @@ function text(
 ): string {
   const lines = [
     `Planning the 95% interval of ${param} for ${form.name} (${form.formula})`,
-    `true law: ${form.params.map((p, j) => `${p} = ${fmt(truth[j]!)}`).join(', ')}; noise sd of ln y ${noise}; ${replicates} simulated studies per design`,
+    `true law: ${form.params.map((p, j) => `${p} = ${fmt(truth[j]!)}`).join(', ')}; noise sd of ln y ${noise}` +
+      `${defaultNoise ? ' (default, an assumption)' : ''}; ${replicates} simulated studies per design`,
     `intervals: ${method}`,
     '',
     `${'design'.padEnd(30)} ${'runs'.padStart(6)} ${'compute (FLOP)'.padStart(14)} ${'median width'.padStart(13)} ` +
