@@ -193,6 +193,8 @@ const command: Command = {
   },
 };
 
+const percent = (v: number, digits: number): string => `${(100 * v).toFixed(digits)}%`;
+
 function designJson(d: GridDesign, p: PlannedDesign, target: number | undefined, replicates: number): Record<string, unknown> {
   return {
     label: d.label,
@@ -233,8 +235,8 @@ function text(
     ...rows.map(
       ({ d, p }) =>
         `${d.label.padEnd(30)} ${String(d.runs).padStart(6)} ${(d.budgets ? d.cost.toExponential(2) : '—').padStart(14)} ` +
-        `${fmt(p.medianWidth).padStart(13)} ${(target === undefined ? '—' : `${(100 * p.fractionBelowTarget).toFixed(0)}%`).padStart(9)} ` +
-        `${`${(100 * p.coverage).toFixed(1)}%`.padStart(9)} ${String(p.failed).padStart(7)}`,
+        `${fmt(p.medianWidth).padStart(13)} ${(target === undefined ? '—' : percent(p.fractionBelowTarget, 0)).padStart(9)} ` +
+        `${(p.failed >= replicates ? '—' : percent(p.coverage, 1)).padStart(9)} ${String(p.failed).padStart(7)}`,
     ),
     '',
   ];
