@@ -101,6 +101,13 @@ const CASES: BadCase[] = [
     files,
     stderr: [/--budgets expects positive FLOP values separated by commas, found 'lots'/],
   },
+  {
+    id: 'I16',
+    title: 'rows on which no approach can run',
+    argv: ['isoflop', 'two.csv', '--n', 'params', '--d', 'tokens', '--y', 'loss'],
+    files: { 'two.csv': 'params,tokens,loss\n1e8,1e10,3.1\n2e8,5e9,3.0\n' },
+    stderr: [/two\.csv: no approach can run on these rows: approach 2 not possible: .*approach 3 not possible/],
+  },
   { id: 'I15', title: 'an unknown --unit-y', argv: iso('--unit-y', 'furlongs'), files, stderr: [/furlongs/] },
 ];
 

@@ -96,6 +96,12 @@ const CASES: BadCase[] = [
     argv: power('--sizes', '3', '--target-width', '0'),
     stderr: [/--target-width expects a positive number/],
   },
+  {
+    id: 'P19',
+    title: 'a design with fewer runs than parameters, after a good one',
+    argv: power('--sizes', '1e8,1e9,1e10;2e8;'),
+    stderr: [/--sizes\/--budgets: design '1 sizes' has 1 runs for 2 parameters/],
+  },
   { id: 'P18', title: 'an unknown form', argv: ['plan', '--form', 'cubic', '--params', '{}'], stderr: [/cubic/] },
 ];
 

@@ -100,8 +100,10 @@ export function planCi(
   const strategy = strategyOf(form);
   const total = reps * designs.length;
   let done = 0;
-  const plans = designs.map((design) => {
-    const { obs, inputs } = observations(form, design);
+  // Every design is checked before the first simulation.
+  const prepared = designs.map((design) => observations(form, design));
+  const plans = designs.map((design, d) => {
+    const { obs, inputs } = prepared[d]!;
     const n = inputs[0]!.length;
     const mean = Float64Array.from({ length: n }, (_, i) =>
       form.predict(

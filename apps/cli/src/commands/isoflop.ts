@@ -138,6 +138,8 @@ const command: Command = {
       );
     const res = isoflopAnalysis(table, { tolerance, resamples, seed, dropTop });
     warnings.push(...res.warnings);
+    if (!a1 && !res.approach2 && !res.approach3)
+      throw new UsageError(`${file}: no approach can run on these rows: ${warnings.filter((w) => /not possible/.test(w)).join('; ')}`);
     const columns = {
       n: f.n,
       y: yCol,

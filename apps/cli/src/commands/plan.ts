@@ -158,13 +158,20 @@ const command: Command = {
     }
     const progress = createProgress(io);
     const t0 = performance.now();
-    const res = planCi(form, truth, f.param, designs, {
-      sigmaLog: noise,
-      targetWidth: target ?? Number.POSITIVE_INFINITY,
-      replicates,
-      seed,
-      onProgress: (done, total) => progress({ stage: 'plan', done, total, unit: 'simulated studies' }),
-    });
+    // A design with no more runs than parameters is refused up front by planCi, before any simulation.
+    let res: ReturnType<typeof planCi>;
+    try {
+      res = planCi(form, truth, f.param, designs, {
+        sigmaLog: noise,
+        targetWidth: target ?? Number.POSITIVE_INFINITY,
+        replicates,
+        seed,
+        onProgress: (done, total) => progress({ stage: 'plan', done, total, unit: 'simulated studies' }),
+      });
+    } catch (error) {
+      if ((error as Error).name !== 'LawsInputError') throw error;
+      throw new UsageError(`--sizes/--budgets: ${(error as Error).message}`, { cause: error });
+    }
     const seconds = (performance.now() - t0) / 1000;
     const method = strategyOf(form).planByProfile ? 'profile likelihood' : "the fit's own (t/Wald; profile where Wald crosses a bound)";
     const rows = res.plans.map((p, i) => ({ d: designs[i]!, p }));
