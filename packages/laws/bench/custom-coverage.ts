@@ -2,7 +2,7 @@
  * Percentile-bootstrap coverage of a custom 3-parameter form, E + A·x^(−alpha), on seeded synthetic data: 1,000
  * datasets × 200 resamples (the CI test in src/custom/form.test.ts runs 60 × 100 with a wider band). Part of
  * `pnpm bench`; alone: `node --conditions=@scalewise/source --import tsx bench/custom-coverage.ts`
- * (`LAWS_BENCH_CUSTOM_COVERAGE_REPS=k` for k datasets).
+ * (`LAWS_BENCH_CUSTOM_COVERAGE_REPS=k` for k datasets, `LAWS_BENCH_CUSTOM_COVERAGE_ROWS=n` for n rows each).
  */
 import { pathToFileURL } from 'node:url';
 import { createRng } from '@scalewise/core';
@@ -23,10 +23,10 @@ export interface CustomCoverage {
   seconds: number;
 }
 
-export function benchCustomCoverage(time: Timer, log: (s: string) => void, replicates = 1000, resamples = 200): CustomCoverage {
+export function benchCustomCoverage(time: Timer, log: (s: string) => void, replicates = 1000, resamples = 200, rows = 40): CustomCoverage {
   const truth: Record<string, number> = { E: 1.5, A: 6, alpha: 0.4 };
   const form = customForm('E + A*x^(-alpha)', { bounds: ['E>0', 'A>0'], starts: ['E=1', 'A=5', 'alpha=0.5'] });
-  const x = Array.from({ length: 40 }, (_, i) => 10 ** (1 + (3 * i) / 39));
+  const x = Array.from({ length: rows }, (_, i) => 10 ** (1 + (3 * i) / (rows - 1)));
   const rng = createRng(11);
   const hits: Record<string, number> = { E: 0, A: 0, alpha: 0 };
   const [, seconds] = time(() => {
@@ -41,7 +41,8 @@ export function benchCustomCoverage(time: Timer, log: (s: string) => void, repli
   const pooled = Object.values(hits).reduce((a, b) => a + b, 0) / (3 * replicates);
   const pooledSe = Math.sqrt((pooled * (1 - pooled)) / (3 * replicates));
   log(
-    `custom E + A·x^(−alpha) percentile bootstrap coverage (${replicates} × ${resamples}): ${JSON.stringify(coverage)}, pooled ` +
+    `custom E + A·x^(−alpha) percentile bootstrap coverage (n = ${rows}, ${replicates} × ${resamples}): ` +
+      `${JSON.stringify(coverage)}, pooled ` +
       `${(100 * pooled).toFixed(1)}% ± ${(100 * pooledSe).toFixed(1)} (${seconds.toFixed(1)} s)`,
   );
   return { replicates, resamples, rows: x.length, noise_log_sd: 0.02, coverage, pooled, pooled_se: pooledSe, seconds };
