@@ -54,11 +54,16 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const r = fn();
     return [r, (performance.now() - t0) / 1000];
   };
-  const reps = Number(process.env.LAWS_BENCH_CUSTOM_COVERAGE_REPS ?? 1000);
-  if (!(Number.isInteger(reps) && reps > 0)) throw new Error(`LAWS_BENCH_CUSTOM_COVERAGE_REPS must be a positive integer, found ${reps}`);
+  const env = (name: string, fallback: number): number => {
+    const v = Number(process.env[name] ?? fallback);
+    if (!(Number.isInteger(v) && v > 3)) throw new Error(`${name} must be an integer > 3, found ${process.env[name]}`);
+    return v;
+  };
+  const reps = env('LAWS_BENCH_CUSTOM_COVERAGE_REPS', 1000);
+  const rows = env('LAWS_BENCH_CUSTOM_COVERAGE_ROWS', 40);
   console.log(
     JSON.stringify(
-      benchCustomCoverage(time, (s) => console.log(s), reps),
+      benchCustomCoverage(time, (s) => console.log(s), reps, 200, rows),
       null,
       2,
     ),
