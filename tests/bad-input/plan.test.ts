@@ -56,13 +56,13 @@ const CASES: BadCase[] = [
     id: 'P09',
     title: 'chinchilla without --budgets',
     argv: plan('--sizes', '1e8,1e9,1e10;'),
-    stderr: [/--sizes: form 'chinchilla' takes two inputs: give budgets/],
+    stderr: [/--budgets: form 'chinchilla' takes two inputs: give budgets/],
   },
   {
     id: 'P10',
     title: '--budgets for a one-input form',
     argv: power('--sizes', '1e8,1e9,1e10;', '--budgets', '3'),
-    stderr: [/form 'power' takes one input: budgets do not apply/],
+    stderr: [/--budgets: form 'power' takes one input: budgets do not apply/],
   },
   { id: 'P11', title: 'a negative --noise', argv: power('--sizes', '3', '--noise=-1'), stderr: [/--noise expects the sd of ln y/] },
   {

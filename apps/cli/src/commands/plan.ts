@@ -152,7 +152,7 @@ const command: Command = {
         /^sizes: a count of (\d+) needs a range.*$/,
         'sizes: a count of $1 needs --size-range LO..HI',
       );
-      throw new UsageError(`--${msg.startsWith('budgets') ? 'budgets' : 'sizes'}: ${msg.replace(/^(sizes|budgets): /, '')}`, {
+      throw new UsageError(`--${/budgets/.test(msg) ? 'budgets' : 'sizes'}: ${msg.replace(/^(sizes|budgets): /, '')}`, {
         cause: error,
       });
     }
