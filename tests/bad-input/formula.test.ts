@@ -94,7 +94,20 @@ const CASES: BadCase[] = [
     files,
     stderr: [/--formula needs a column for each variable/],
   },
-  { id: 'X17', title: 'a bound other than NAME>0', argv: fit('a*x^b', '--bound', 'b<0'), files, stderr: [/bound 'b<0': expected NAME>0/] },
+  {
+    id: 'X17',
+    title: 'a bound without its number',
+    argv: fit('a*x^b', '--bound', 'b>'),
+    files,
+    stderr: [/bound 'b>', position 3: expected a number after '>'/],
+  },
+  {
+    id: 'X17b',
+    title: 'a two-sided bound whose lower end is above its upper end',
+    argv: fit('a*x^b', '--bound', '2<b<1'),
+    files,
+    stderr: [/bound '2<b<1', position 1: the lower bound 2 of 'b' is not below its upper bound 1/],
+  },
   {
     id: 'X18',
     title: 'a bound on a name that is not a parameter',

@@ -1,11 +1,11 @@
 /**
  * Full-size checks of custom forms (the CI tests in src/custom/form.test.ts run a small version): the Chinchilla
  * formula against the built-in fit with the same starts (VarPro's, and Hoffmann's 4,500 grid), with times, and
- * percentile-bootstrap coverage of a 3-parameter custom form over 1,000 seeded datasets × 200 resamples.
+ * percentile-bootstrap coverage of a 3-parameter custom form (custom-coverage.ts, also runnable alone).
  */
-import { createRng } from '@scalewise/core';
-import { bootstrapFit, customForm, fitLaw } from '../src/index.js';
+import { customForm, fitLaw } from '../src/index.js';
 import { chinchillaFitData, hoffmannGrid, toLogData, varproStarts } from '../src/internals.js';
+import { benchCustomCoverage } from './custom-coverage.js';
 
 type Timer = <T>(fn: () => T) => [T, number];
 
@@ -44,22 +44,6 @@ export function benchCustomForms(time: Timer, log: (s: string) => void): Record<
         `max param rel. err ${maxParamRelErr.toExponential(2)}`,
     );
   }
-  const truth: Record<string, number> = { E: 1.5, A: 6, alpha: 0.4 };
-  const form = customForm('E + A*x^(-alpha)', { bounds: ['E>0', 'A>0'], starts: ['E=1', 'A=5', 'alpha=0.5'] });
-  const x = Array.from({ length: 40 }, (_, i) => 10 ** (1 + (3 * i) / 39));
-  const rng = createRng(11);
-  const hits: Record<string, number> = { E: 0, A: 0, alpha: 0 };
-  const replicates = 1000;
-  const [, seconds] = time(() => {
-    for (let r = 0; r < replicates; r++) {
-      const y = x.map((xi) => (truth.E! + truth.A! * xi ** -truth.alpha!) * Math.exp(0.02 * rng.normal()));
-      const fit = fitLaw({ x, y }, { form, intervals: false });
-      const boot = bootstrapFit({ x, y }, fit, { form }, { resamples: 200, seed: r });
-      for (const name of form.params) if (boot.ci[name]![0] <= truth[name]! && truth[name]! <= boot.ci[name]![1]) hits[name]!++;
-    }
-  });
-  const coverage = Object.fromEntries(Object.entries(hits).map(([k, v]) => [k, v / replicates]));
-  out.bootstrap_coverage = { replicates, resamples: 200, rows: x.length, noise_log_sd: 0.02, coverage, seconds };
-  log(`custom E + A·x^(−alpha) percentile bootstrap coverage (1000 × 200): ${JSON.stringify(coverage)} (${seconds.toFixed(1)} s)`);
+  out.bootstrap_coverage = benchCustomCoverage(time, log);
   return out;
 }

@@ -1,4 +1,5 @@
 /** One entry point for every form: validates input, picks the fitting method, returns a FitResult. */
+import { paramRange } from './bounds.js';
 import { studentTQuantile } from './distributions.js';
 import { LawsError } from './errors.js';
 import { getForm, type Form } from './forms.js';
@@ -183,12 +184,13 @@ export function fitLaw(obs: Observations, options: FitOptions): FitResult {
   if (!res.converged) warnings.push('the best start stopped before meeting the convergence tests');
   let ciMethod = `wald (Gauss-Newton, t with ${wald.dof} dof)`;
   if ((options.intervals ?? true) && wald.dof > 0 && nlsOptions.loss === 'ls' && obs.weights === undefined) {
-    // A Wald interval that crosses a positive parameter's bound (E at 0 when no saturation is visible) or that
+    // A Wald interval that crosses a parameter's bound (a positive parameter's 0: E at 0 when no saturation is visible) or that
     // could not be computed says nothing: those parameters get profile-likelihood intervals instead.
     const profiled: string[] = [];
     form.params.forEach((name, j) => {
       const wci = wald.ci[name];
-      if (wci && !(form.positive[j] && wci[0] <= 0)) return;
+      const [lo, hi] = paramRange(form, j);
+      if (wci && !(wci[0] <= lo || wci[1] >= hi)) return;
       try {
         wald.ci[name] = profileFromFit(form, inputs, y, { values: res.values, objective: res.objective, se: wald.se }, j, { level, space });
         profiled.push(name);
@@ -199,7 +201,7 @@ export function fitLaw(obs: Observations, options: FitOptions): FitResult {
     if (profiled.length > 0) {
       ciMethod += `; profile likelihood (F) for ${profiled.join(', ')}`;
       warnings.push(
-        `the Wald interval of ${profiled.join(', ')} ${profiled.length > 1 ? 'are' : 'is'} invalid (crosses the bound 0 or is ` +
+        `the Wald interval of ${profiled.join(', ')} ${profiled.length > 1 ? 'are' : 'is'} invalid (crosses a bound such as 0 or is ` +
           'singular): profile-likelihood interval reported instead' +
           (profiled.some((nm) => !wald.ci[nm]!.every(Number.isFinite)) ? ' (unbounded where the profile never crossed the limit)' : ''),
       );

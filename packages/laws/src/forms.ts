@@ -22,6 +22,11 @@ export interface Form {
   readonly params: readonly string[];
   /** Parameters constrained to be > 0 (optimised as their logarithm). */
   readonly positive: readonly boolean[];
+  /**
+   * Open range (lower, upper) per parameter, ±Infinity where unbounded, kept by reparametrisation (bounds.ts);
+   * where set it overrides `positive`. Built-in forms leave it unset.
+   */
+  readonly bounds?: readonly (readonly [number, number] | undefined)[];
   /** Prediction for one point; `x` holds the inputs in the order of `inputs`. */
   predict(p: ArrayLike<number>, x: ArrayLike<number>): number;
   /** Writes ∂prediction/∂p into `grad` and returns the prediction. */

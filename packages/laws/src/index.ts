@@ -25,7 +25,19 @@ export { compareExponents, type ExponentComparison } from './families/compare.js
 export { computeOptimal } from './analysis.js';
 export { analyzePowerLaw, type PowerAnalysis, type PowerAnalysisInput } from './power-analysis.js';
 export { approach1, approach2, isoflopBracketing, type Approach2Result, type IsoflopBracket, type IsoflopRun } from './isoflop.js';
+export {
+  approach1FromCurves,
+  groupBudgets,
+  isoflopAnalysis,
+  type Approach3Summary,
+  type BudgetGroup,
+  type IsoflopAnalysis,
+  type IsoflopAnalysisOptions,
+  type IsoflopTable,
+  type TrainingCurves,
+} from './isoflop-study.js';
 export { planCi, type PlannedDesign } from './plan.js';
+export { designGrid, type DesignAxis, type DesignGridOptions, type GridDesign } from './plan-design.js';
 
 // Units, data in and reference values
 export { convertY, parseYUnit, unitLabel, X_UNITS, Y_UNITS, type XUnit, type YUnit } from './units.js';

@@ -26,7 +26,7 @@ describe('isoflopBracketing', () => {
 
 describe('approach2 warnings', () => {
   it('names slices left out for too few runs or a non-convex parabola', () => {
-    const runs = grid((C) => 4e6 * (C / 1e15) ** 0.5, [1e15, 1e16, 1e17, 1e18]);
+    const runs = grid((C) => 2e6 * (C / 1e15) ** 0.15, [1e15, 1e16, 1e17, 1e18]);
     runs.push({ N: 1e6, C: 5e18, loss: 2 }, { N: 2e6, C: 5e18, loss: 2.1 });
     for (const N of sizes) runs.push({ N, C: 1e19, loss: 3 - 0.1 * Math.log(N / 4e6) ** 2 });
     const res = approach2(runs);
@@ -35,7 +35,16 @@ describe('approach2 warnings', () => {
     expect(res.warnings![0]).toMatch(/C = 5\.0e\+18 FLOP has 2 run\(s\)/);
     expect(res.warnings![1]).toMatch(/C = 1\.0e\+19 FLOP is not convex/);
   });
+  it('warns, keeping the slice, when a vertex lies outside the sampled sizes', () => {
+    const res = approach2(grid((C) => 4e6 * (C / 1e15) ** 0.5, [1e15, 1e16, 1e17]));
+    expect(res.slices).toHaveLength(3);
+    expect(res.slices.map((s) => s.outside)).toEqual([false, false, true]);
+    expect(res.warnings).toEqual([
+      "the parabola's vertex at C = 1.0e+17 FLOP (N_opt = 4.00e+7 params) lies outside the sampled sizes 1.00e+6–1.60e+7: " +
+        'an extrapolation, slice kept',
+    ]);
+  });
   it('has no warnings on a clean grid', () => {
-    expect(approach2(grid((C) => 4e6 * (C / 1e15) ** 0.5, [1e15, 1e16, 1e17])).warnings).toEqual([]);
+    expect(approach2(grid((C) => 2e6 * (C / 1e15) ** 0.15, [1e15, 1e16, 1e17])).warnings).toEqual([]);
   });
 });

@@ -16,12 +16,18 @@ export interface IsoflopRun {
 }
 
 export interface Approach2Result {
-  slices: { C: number; N_opt: number; points: number }[];
+  /**
+   * One per budget used. Approach 2 adds the sampled range of N (`N_min`, `N_max`) and `outside`: the parabola's
+   * vertex lies outside it, so N_opt is an extrapolation.
+   */
+  slices: { C: number; N_opt: number; points: number; N_min?: number; N_max?: number; outside?: boolean }[];
   /** Exponent a of N_opt = k·C^a, and k. */
   a: number;
   k: number;
   ciA: [number, number];
-  /** Slices left out and why (fewer than 3 runs, or a parabola that is not convex). Absent from approach 1. */
+  /** Interval of k (t-based, from the same log-log regression). */
+  ciK?: [number, number];
+  /** Slices left out or extrapolated and why (fewer than 3 runs, a parabola that is not convex, a vertex outside the sampled sizes). */
   warnings?: string[];
 }
 
@@ -31,9 +37,19 @@ export function approach2(runs: readonly IsoflopRun[]): Approach2Result {
   for (const r of runs) byC.set(r.C, [...(byC.get(r.C) ?? []), r]);
   const slices: Approach2Result['slices'] = [];
   const warnings: string[] = [];
+  const small = [...byC.entries()].filter(([, rs]) => rs.length < 3).map(([C, rs]) => ({ C, runs: rs.length }));
+  if (small.length > 3) {
+    // Many thin slices (compute values that are not on a few budgets) get one line, not one each.
+    const cs = small.map((s) => s.C).sort((p, q) => p - q);
+    warnings.push(
+      `${small.length} budgets between C = ${cs[0]!.toExponential(1)} and ${cs.at(-1)!.toExponential(1)} FLOP have fewer than 3 runs: ` +
+        'a parabola needs 3, slices left out (are the rows on a few compute budgets? a wider budget tolerance groups nearby values)',
+    );
+  }
   for (const [C, rs] of [...byC.entries()].sort((p, q) => p[0] - q[0])) {
     if (rs.length < 3) {
-      warnings.push(`the slice at C = ${C.toExponential(1)} FLOP has ${rs.length} run(s): a parabola needs 3, slice left out`);
+      if (small.length <= 3)
+        warnings.push(`the slice at C = ${C.toExponential(1)} FLOP has ${rs.length} run(s): a parabola needs 3, slice left out`);
       continue;
     }
     const a = new Float64Array(rs.length * 3);
@@ -48,14 +64,23 @@ export function approach2(runs: readonly IsoflopRun[]): Approach2Result {
       warnings.push(`the loss at C = ${C.toExponential(1)} FLOP is not convex in ln N (no minimum inside the slice): slice left out`);
       continue;
     }
-    slices.push({ C, N_opt: Math.exp(-c[1]! / (2 * c[2]!)), points: rs.length });
+    const N_opt = Math.exp(-c[1]! / (2 * c[2]!));
+    const N_min = Math.min(...rs.map((r) => r.N));
+    const N_max = Math.max(...rs.map((r) => r.N));
+    const outside = N_opt < N_min || N_opt > N_max;
+    if (outside)
+      warnings.push(
+        `the parabola's vertex at C = ${C.toExponential(1)} FLOP (N_opt = ${N_opt.toExponential(2)} params) lies outside the sampled ` +
+          `sizes ${N_min.toExponential(2)}–${N_max.toExponential(2)}: an extrapolation, slice kept`,
+      );
+    slices.push({ C, N_opt, points: rs.length, N_min, N_max, outside });
   }
   if (slices.length < 3) throw new LawsInputError(`approach 2 needs ≥ 3 IsoFLOP slices with a convex parabola, found ${slices.length}`);
   const fit = fitPowerOls(
     slices.map((s) => s.C),
     slices.map((s) => s.N_opt),
   );
-  return { slices, a: fit.params.b!, k: fit.params.a!, ciA: fit.ci.b!, warnings };
+  return { slices, a: fit.params.b!, k: fit.params.a!, ciA: fit.ci.b!, ciK: fit.ci.a, warnings };
 }
 
 /**

@@ -3,6 +3,7 @@
  * log residual ln yᵢ − ln ŷᵢ (default) or the linear one yᵢ − ŷᵢ, ρ is ½r² or Huber(δ). Positive parameters are
  * optimised as their logarithm (bounds by transform).
  */
+import { insideRange, paramTransforms } from './bounds.js';
 import type { Form } from './forms.js';
 import { Lbfgs, type LbfgsOptions } from './lbfgs.js';
 
@@ -26,7 +27,7 @@ export interface NlsResult {
   starts: number;
 }
 
-/** Objective in transformed coordinates u (u_j = ln p_j for positive parameters). */
+/** Objective in transformed coordinates u (u_j = ln p_j for positive parameters; bounds.ts for other bounds). */
 export function nlsObjective(form: Form, inputs: Float64Array[], y: Float64Array, options: NlsOptions = {}) {
   const space = options.space ?? 'log';
   const loss = options.loss ?? 'ls';
@@ -36,12 +37,15 @@ export function nlsObjective(form: Form, inputs: Float64Array[], y: Float64Array
   const p = new Float64Array(k);
   const gp = new Float64Array(k);
   const xi = new Float64Array(inputs.length);
+  const transforms = paramTransforms(form);
+  const slope = new Float64Array(k);
   const toParams = (u: ArrayLike<number>, out: Float64Array): Float64Array => {
-    for (let j = 0; j < k; j++) out[j] = form.positive[j] ? Math.exp(u[j]!) : u[j]!;
+    for (let j = 0; j < k; j++) out[j] = transforms[j]!.toParam(u[j]!);
     return out;
   };
   const fg = (u: Float64Array, g: Float64Array): number => {
     toParams(u, p);
+    for (let j = 0; j < k; j++) slope[j] = transforms[j]!.slope(u[j]!);
     g.fill(0);
     let f = 0;
     for (let i = 0; i < y.length; i++) {
@@ -63,13 +67,13 @@ export function nlsObjective(form: Form, inputs: Float64Array[], y: Float64Array
       const linear = loss === 'huber' && Math.abs(r) > delta;
       const psi = linear ? (r > 0 ? delta : -delta) : r;
       f += wi * (linear ? delta * (Math.abs(r) - 0.5 * delta) : 0.5 * r * r);
-      for (let j = 0; j < k; j++) g[j] = g[j]! + wi * psi * scale * gp[j]! * (form.positive[j] ? p[j]! : 1);
+      for (let j = 0; j < k; j++) g[j] = g[j]! + wi * psi * scale * gp[j]! * slope[j]!;
     }
     return f;
   };
   const toU = (params: ArrayLike<number>): Float64Array => {
     const u = new Float64Array(k);
-    for (let j = 0; j < k; j++) u[j] = form.positive[j] ? Math.log(params[j]!) : params[j]!;
+    for (let j = 0; j < k; j++) u[j] = transforms[j]!.toU(params[j]!);
     return u;
   };
   return { fg, toParams, toU };
@@ -96,7 +100,7 @@ export function fitNls(
     if (done > 0) options.onProgress?.(done, starts.length);
     done++;
     let ok = true;
-    for (let j = 0; j < form.params.length; j++) if (!Number.isFinite(start[j]!) || (form.positive[j] && !(start[j]! > 0))) ok = false;
+    for (let j = 0; j < form.params.length; j++) if (!insideRange(form, j, start[j]!)) ok = false;
     if (!ok) continue;
     const u = toU(start);
     const res = opt.minimize(fg, u, { maxIterations: 2000, relTol: 1e-12, gradTol: 1e-10, ...options.lbfgs });

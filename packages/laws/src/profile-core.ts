@@ -5,6 +5,7 @@
  * the honest choice at small n) or RSS_min·exp(χ²₁/n) (likelihood-ratio calibration).
  * This core works from an existing fit, so `fitLaw` can use it without a module cycle.
  */
+import { paramRange } from './bounds.js';
 import { chiSquareQuantile, studentTQuantile } from './distributions.js';
 import { LawsInputError } from './errors.js';
 import type { Form } from './forms.js';
@@ -34,6 +35,7 @@ function fixedForm(form: Form, j: number, value: number): Form {
     name: `${form.name}|${form.params[j]}=${value}`,
     params: form.params.filter((_, k) => k !== j),
     positive: form.positive.filter((_, k) => k !== j),
+    bounds: form.bounds?.filter((_, k) => k !== j),
     predict: (p, x) => form.predict(fill(p), x),
     gradient: (p, x, g) => {
       const y = form.gradient(fill(p), x, gFull);
@@ -71,8 +73,10 @@ export function profileFromFit(
     const res = fitNls(fixedForm(form, j, value), inputs, y, [start], { space });
     return { rss: 2 * res.objective, values: Array.from(res.values) };
   };
+  const range = paramRange(form, j);
   const bound = (dir: 1 | -1): number => {
     if (form.positive[j] && dir < 0 && !(est > 1e-12 * Math.max(...y))) return 0;
+    const edge = dir < 0 ? range[0] : range[1];
     let step =
       Math.max(Math.abs(est) * 0.02, 1e-3) *
       (fit.se?.[param] !== undefined ? Math.max(1, (fit.se[param]! / Math.max(Math.abs(est) * 0.02, 1e-3)) * 0.5) : 1);
@@ -81,10 +85,10 @@ export function profileFromFit(
     let start = rest(fit.values);
     for (let k = 0; k < 60; k++) {
       let trial = inside + dir * step;
-      if (form.positive[j] && !(trial > 0)) {
-        // Approach the bound 0 geometrically: the profile may cross its limit anywhere on the way.
-        if (inside < 1e-9 * Math.abs(est)) return 0;
-        trial = inside / 4;
+      if (Number.isFinite(edge) && !(dir * (edge - trial) > 0)) {
+        // Approach the bound (0 for positive parameters) geometrically: the profile may cross its limit anywhere on the way.
+        if (Math.abs(inside - edge) < 1e-9 * Math.max(Math.abs(est - edge), Math.abs(edge))) return edge;
+        trial = edge + (inside - edge) / 4;
       }
       const r = rssAt(trial, start);
       if (!Number.isFinite(r.rss)) break;

@@ -26,7 +26,8 @@ Custom formula (instead of --form):
                     "L = E + A*x^(-alpha)": + - * / ^, exp, log, log10, sqrt, cbrt, tanh, sinh, cosh;
                     names bound by --var are variables, every other name is a parameter
   --var NAME=COL    bind variable NAME to column COL (repeatable; --x/--n/--d COL bind x/N/D)
-  --bound NAME>0    keep a parameter positive (fitted as its logarithm; repeatable)
+  --bound BOUND     keep a parameter in a range (repeatable): NAME>0 (fitted as its logarithm), NAME>L,
+                    NAME>=L, NAME<U, NAME<=U or L<NAME<U (kept by a shift or a logistic), e.g. 0<f<1, c>=1e-3
   --start NAME=V    start value, or NAME=LO..HI for a range of 4 starts (repeatable; default start 1)
   --loss ls|huber   least squares (default) or Huber; --delta D sets Huber's threshold (default 1e-3)
   --space log|linear  residual space (default log)

@@ -14,6 +14,14 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'Observational scaling: capability PCA over many models’ benchmark scores, sigmoid fits of a target',
     load: async () => (await import('./observe.js')).default,
   },
+  isoflop: {
+    summary: 'Compute-optimal scaling from an IsoFLOP sweep: approaches 2 and 3 (and 1 from curves) side by side',
+    load: async () => (await import('./isoflop.js')).default,
+  },
+  plan: {
+    summary: 'Plan a study by simulation: which design gives a parameter interval narrower than a target',
+    load: async () => (await import('./plan.js')).default,
+  },
   model: {
     summary: 'Model configs: `model info` (params, FLOPs, memory), `model export` (ONNX folder)',
     load: async () => (await import('./model.js')).default,

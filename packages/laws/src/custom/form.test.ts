@@ -40,7 +40,7 @@ describe('customForm: a typed form', () => {
     expect(starts).toHaveLength(9);
     expect(starts.map((s) => s[1])).toContain(10);
     expect(starts.map((s) => s[2])).toContain(0.55);
-    expect(() => customForm('E + A*x^(-alpha)', { bounds: ['alpha<0'] })).toThrow(/expected NAME>0/);
+    expect(() => customForm('E + A*x^(-alpha)', { bounds: ['alpha<'] })).toThrow(/bound 'alpha<', position 7/);
     expect(() => customForm('E + A*x^(-alpha)', { bounds: ['Q>0'] })).toThrow(/'Q' is not a parameter/);
     expect(() => customForm('E + A*x^(-alpha)', { starts: ['alpha=1..0.1'] })).toThrow(/LO ≤ HI/);
     expect(() => customForm('E + A*x^(-alpha)', { bounds: ['A>0'], starts: ['A=-1'] })).toThrow(/must be > 0/);
@@ -119,24 +119,31 @@ describe('customForm: planning by simulation', () => {
 });
 
 describe('customForm: bootstrap coverage', () => {
-  it('percentile intervals of a 3-parameter custom form cover the truth in 93–97% (100 seeded datasets × 100 resamples)', () => {
+  // The bench (bench/custom-coverage.ts) checks 93–97% with 1,000 datasets × 200 resamples; 60 × 100 here gives 180
+  // intervals (binomial sd ≈ 1.6 points), so the band is 85–99%: an interval half as wide (≈ 70%) still fails it.
+  it('percentile intervals of a 3-parameter custom form cover the truth in 85–99% (60 seeded datasets × 100 resamples)', () => {
     const truth: Record<string, number> = { E: 1.5, A: 6, alpha: 0.4 };
     const form = customForm('E + A*x^(-alpha)', { bounds: ['E>0', 'A>0'], starts: ['E=1', 'A=5', 'alpha=0.5'] });
     const rng = createRng(11);
     const x = Array.from({ length: 40 }, (_, i) => 10 ** (1 + (3 * i) / 39));
     let hits = 0;
+    let halfHits = 0;
     let total = 0;
-    for (let r = 0; r < 100; r++) {
+    for (let r = 0; r < 60; r++) {
       const y = x.map((xi) => (truth.E! + truth.A! * xi ** -truth.alpha!) * Math.exp(0.02 * rng.normal()));
       const fit = fitLaw({ x, y }, { form, intervals: false });
       const boot = bootstrapFit({ x, y }, fit, { form }, { resamples: 100, seed: r });
       for (const name of form.params) {
         const [lo, hi] = boot.ci[name]!;
+        const [mid, half] = [(lo + hi) / 2, (hi - lo) / 4];
         total++;
         if (lo <= truth[name]! && truth[name]! <= hi) hits++;
+        if (mid - half <= truth[name]! && truth[name]! <= mid + half) halfHits++;
       }
     }
-    expect(hits / total).toBeGreaterThanOrEqual(0.93);
-    expect(hits / total).toBeLessThanOrEqual(0.97);
+    expect(hits / total).toBeGreaterThanOrEqual(0.85);
+    expect(hits / total).toBeLessThanOrEqual(0.99);
+    // The band is tight enough to catch a broken interval.
+    expect(halfHits / total).toBeLessThan(0.85);
   }, 60_000);
 });

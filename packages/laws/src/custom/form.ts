@@ -3,13 +3,16 @@ import { LawsInputError } from '../errors.js';
 import type { Form, InputName } from '../forms.js';
 import type { FitLoss, FormStrategy } from '../strategies.js';
 import { checkGradient, compileFormula } from './compile.js';
-import { parseBounds, parseStarts, startGrid } from './options.js';
+import { defaultStart, nudgeInside, parseBounds, parseStarts, startGrid } from './options.js';
 import { parseFormula } from './parse.js';
 
 export interface CustomFormOptions {
   /** Names bound to columns (default: whichever of x, N, D appear); at most three. */
   variables?: readonly string[];
-  /** Bounds such as `alpha>0`: the parameter is fitted as its logarithm. */
+  /**
+   * Bounds such as `alpha>0` (fitted as its logarithm), `c<1`, `f>=0.5` or `0<rho<1` (a shift or a logistic):
+   * the fit keeps each parameter inside its range.
+   */
   bounds?: readonly string[];
   /** Starts such as `E=1.5` or ranges `alpha=0.1..1`; parameters without one start at 1. */
   starts?: readonly string[];
@@ -55,12 +58,12 @@ function slotsFor(variables: readonly string[]): InputName[] {
 export function customForm(formula: string, options: CustomFormOptions = {}): CustomForm {
   const parsed = parseFormula(formula, options.variables);
   const { params, variables } = parsed;
-  const positiveSet = parseBounds(options.bounds ?? [], params);
+  const bounds = parseBounds(options.bounds ?? [], params);
   const points = options.rangePoints ?? 4;
   if (!Number.isInteger(points) || points < 2 || points > 50)
     throw new LawsInputError(`rangePoints must be an integer in [2, 50], found ${points}`);
-  const values = parseStarts(options.starts ?? [], params, positiveSet, points);
-  const grid = startGrid(params, values, MAX_CUSTOM_STARTS);
+  const values = parseStarts(options.starts ?? [], params, bounds, points);
+  const grid = startGrid(params, values, MAX_CUSTOM_STARTS, bounds);
   for (const s of options.startPoints ?? []) {
     if (s.length !== params.length || !Array.from(s).every(Number.isFinite)) {
       throw new LawsInputError(`a start point needs ${params.length} finite values (${params.join(', ')}), found ${s.length}`);
@@ -71,13 +74,18 @@ export function customForm(formula: string, options: CustomFormOptions = {}): Cu
   const compiled = compileFormula(formula, parsed);
   const centre = params.map((name) => {
     const vs = values.get(name);
-    return vs ? vs[Math.floor(vs.length / 2)]! : 1;
+    const range = bounds.ranges.get(name);
+    return vs ? vs[Math.floor(vs.length / 2)]! : range ? nudgeInside(range, defaultStart(range)) : 1;
   });
   const checks: [number[], number[]][] = [];
   for (const scale of [1, 1.3]) {
-    CHECK_INPUTS.forEach((_, t) =>
-      checks.push([centre.map((c) => c * scale), variables.map((_, i) => CHECK_INPUTS[(t + i) % CHECK_INPUTS.length]!)]),
-    );
+    // The second set of check points moves each parameter by 30% where its bounds allow.
+    const at = centre.map((c, j) => {
+      const range = bounds.ranges.get(params[j]!);
+      const moved = c * scale;
+      return !range || (moved > range.lower && moved < range.upper) ? moved : c;
+    });
+    CHECK_INPUTS.forEach((_, t) => checks.push([at, variables.map((_, i) => CHECK_INPUTS[(t + i) % CHECK_INPUTS.length]!)]));
   }
   checkGradient(formula, parsed, compiled, checks);
   const loss = options.loss ?? 'ls';
@@ -100,7 +108,11 @@ export function customForm(formula: string, options: CustomFormOptions = {}): Cu
     formula,
     inputs: slotsFor(variables),
     params,
-    positive: params.map((p) => positiveSet.has(p)),
+    positive: params.map((p) => bounds.positive.has(p)),
+    bounds: params.map((p) => {
+      const r = bounds.ranges.get(p);
+      return r && !bounds.positive.has(p) ? ([r.lower, r.upper] as const) : undefined;
+    }),
     predict: compiled.predict,
     gradient: compiled.gradient,
     variables,
