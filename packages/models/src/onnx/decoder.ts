@@ -3,6 +3,7 @@ import { LINEAR_ATTENTION_EPS } from '../forward/attention.js';
 import { ModelsInputError } from '../errors.js';
 import { attr, tensor, type Graph, type Tensor } from './graph.js';
 import { additiveMask, dynamicMask, multiplicativeMask } from './masks.js';
+import { chunkedWindowAttention, chunkedWindowMask, type ChunkedWindow } from './chunked-attention.js';
 
 /**
  * Emits the llama / MobileLLM decoder forward pass into a `Graph`:
@@ -65,6 +66,11 @@ export interface DecoderOptions {
    * With weights as initializers ORT folds the concatenation once at load; fewer, wider matmuls decode faster.
    */
   fuseProjections?: boolean;
+  /**
+   * KV path, sliding-window attention: compute it in chunks of `window` queries over 2·window keys (see
+   * chunked-attention.ts) instead of over the whole cache with a dense mask. Default true; false keeps the dense path.
+   */
+  chunkedAttention?: boolean;
 }
 
 export interface DecoderOutputs {
@@ -186,7 +192,8 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
   // RoPE tables, shaped to broadcast against [batch, seq, heads, headDim].
   let cos: string;
   let sin: string;
-  let mask: string;
+  let mask = '';
+  let chunked: ChunkedWindow | undefined;
   if (kv) {
     const tables = ropeTables(config.maxPositions, headDim, config.ropeTheta);
     const cosT = c(Array.from(tables.cos), [config.maxPositions, headDim], 'rope_cos');
@@ -194,7 +201,12 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
     const axis2 = ints([2], 'axes');
     cos = op('Unsqueeze', [op('Gather', [cosT, kv.positionIds], { axis: attr.int(0) }), axis2], {}, 'cos');
     sin = op('Unsqueeze', [op('Gather', [sinT, kv.positionIds], { axis: attr.int(0) }), axis2], {}, 'sin');
-    mask = dynamicMask(g, { attention, dtype, attentionMask: kv.attentionMask, inputIds: options.inputIds, prefix: pre }, linearAttn);
+    if (attention.kind === 'sliding-window' && options.chunkedAttention !== false) {
+      const o = { window: attention.window, headDim, dtype, attentionMask: kv.attentionMask, inputIds: options.inputIds, prefix: pre };
+      chunked = chunkedWindowMask(g, o);
+    } else {
+      mask = dynamicMask(g, { attention, dtype, attentionMask: kv.attentionMask, inputIds: options.inputIds, prefix: pre }, linearAttn);
+    }
   } else {
     const T = options.seqLen as number;
     if (!Number.isInteger(T) || T < 1) throw new ModelsInputError(`emitDecoder: seqLen must be a positive integer, found ${T}`);
@@ -252,18 +264,20 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
         v4 = op('Concat', [past.value, v4], { axis: attr.int(2) }, `${L}_present_v`);
         present.push({ key: k4, value: v4 });
       }
-      const kT = op('Transpose', [op('Unsqueeze', [k4, axis2])], { perm: attr.ints([0, 1, 2, 4, 3]) }, `${L}_kT`);
-      const v5 = op('Unsqueeze', [v4, axis2]);
+      const kT = () => op('Transpose', [op('Unsqueeze', [k4, axis2])], { perm: attr.ints([0, 1, 2, 4, 3]) }, `${L}_kT`);
+      const v5 = () => op('Unsqueeze', [v4, axis2]);
       let ctx: string;
-      if (linearAttn) {
+      if (chunked) {
+        ctx = chunkedWindowAttention(g, chunked, q5, k4, v4, `${pre}${L}_chunk`);
+      } else if (linearAttn) {
         // Parallel form of causal linear attention: Σ_s≤t (φ(q_t)·φ(k_s)) v_s / (Σ_s≤t φ(q_t)·φ(k_s) + ε).
-        const weights = op('Mul', [op('MatMul', [phi(q5), phi(kT)], {}, `${L}_lin_scores`), mask]);
+        const weights = op('Mul', [op('MatMul', [phi(q5), phi(kT())], {}, `${L}_lin_scores`), mask]);
         const den = op('Add', [op('ReduceSum', [weights, axisLast], { keepdims: attr.int(1) }), linEps()], {}, `${L}_lin_den`);
-        ctx = op('Div', [op('MatMul', [weights, v5]), den], {}, `${L}_ctx`);
+        ctx = op('Div', [op('MatMul', [weights, v5()]), den], {}, `${L}_ctx`);
       } else {
-        const scores = op('Add', [op('MatMul', [q5, kT], {}, `${L}_scores`), mask]);
+        const scores = op('Add', [op('MatMul', [q5, kT()], {}, `${L}_scores`), mask]);
         const probs = op('Softmax', [scores], { axis: attr.int(-1) }, `${L}_probs`);
-        ctx = op('MatMul', [probs, v5], {}, `${L}_ctx`);
+        ctx = op('MatMul', [probs, v5()], {}, `${L}_ctx`);
       }
       const merged = op('Reshape', [op('Transpose', [ctx], { perm: attr.ints([0, 3, 1, 2, 4]) }), shapeMerge]);
       x = op('Add', [x, linear(merged, `${p}.self_attn.o_proj.weight`, `${L}_o`)], {}, `${L}_resid_attn`);

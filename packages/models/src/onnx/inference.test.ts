@@ -63,7 +63,8 @@ describe('inference graph with KV cache (onnxruntime-node)', () => {
       return (await step(session, config, [TOKENS], [TOKENS.map(() => 1)])).logits;
     };
     const full = await run({ kind: 'full' });
-    expect(maxAbsDiff(await run({ kind: 'sliding-window', window: TOKENS.length }), full)).toBeLessThan(1e-6);
+    // 1e-5, not exact: the chunked window sums over padded 2W-key blocks, in another order than the dense path.
+    expect(maxAbsDiff(await run({ kind: 'sliding-window', window: TOKENS.length }), full)).toBeLessThan(1e-5);
     expect(maxAbsDiff(await run({ kind: 'sliding-window', window: 2 }), full)).toBeGreaterThan(1e-2);
   });
 });
