@@ -67,11 +67,7 @@ export function chunkedWindowMask(g: Graph, o: ChunkedWindowOptions): ChunkedWin
   const validPadded = op('Pad', [valid, op('Concat', [zeros(1), wC, zeros(1), rightPad], { axis: attr.int(0) })]);
   const validSlice = op('Slice', [validPadded, past, keyEnd, ints([1])]);
   const validBlocks = chunkPairs(g, op('Reshape', [validSlice, ints([0, -1, W])]), 1, label);
-  const keyMask = op('Where', [
-    op('Greater', [validBlocks, float(0.5)]),
-    float(0),
-    float(MASKED),
-  ]);
+  const keyMask = op('Where', [op('Greater', [validBlocks, float(0.5)]), float(0), float(MASKED)]);
   // Within a chunk: query i (slot offset W + i from the block pair's start) sees key j iff 0 ≤ W + i - j < W.
   const local = new Array<number>(W * 2 * W);
   for (let i = 0; i < W; i++) for (let j = 0; j < 2 * W; j++) local[i * 2 * W + j] = j > i && j <= W + i ? 0 : MASKED;

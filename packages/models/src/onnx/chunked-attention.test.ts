@@ -1,0 +1,73 @@
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import type { ModelConfig } from '../config.js';
+import { forward } from '../forward/model.js';
+import { encodeModel } from './encode.js';
+import { buildInferenceGraph } from './inference.js';
+import { maxAbsDiff, randomWeights, step, tinyConfig } from './test-utils.js';
+
+const TOL = 1e-4;
+// 37 tokens: not a multiple of any window below.
+const TOKENS = Array.from({ length: 37 }, (_, i) => (i * 13 + 5) % 50);
+
+async function sessions(config: ModelConfig, seed: number) {
+  const weights = randomWeights(config, seed);
+  const make = (chunkedAttention: boolean) =>
+    ort.InferenceSession.create(encodeModel(buildInferenceGraph(config, weights, { chunkedAttention })));
+  return { weights, chunked: await make(true), dense: await make(false) };
+}
+
+describe('chunked sliding-window attention (KV graph)', () => {
+  it.each([
+    ['window 8, GQA', 8, {}],
+    ['window 5, MQA, layerRepeat 2', 5, { kvHeads: 1, layerRepeat: 2 }],
+    ['window 64 (longer than the sequence)', 64, {}],
+  ] as Array<[string, number, Partial<ModelConfig>]>)(
+    '%s: prefill with left padding equals the reference forward and the dense graph',
+    async (_name, window, overrides) => {
+      const config = tinyConfig({ maxPositions: 64, attention: { kind: 'sliding-window', window }, ...overrides });
+      const { weights, chunked, dense } = await sessions(config, 4);
+      const V = config.vocabSize;
+      const T = TOKENS.length;
+      const tail = TOKENS.slice(11);
+      const pad = T - tail.length;
+      const ids = [TOKENS, [...Array.from({ length: pad }, () => 1), ...tail]];
+      const mask = [TOKENS.map(() => 1), [...Array.from({ length: pad }, () => 0), ...tail.map(() => 1)]];
+      const out = await step(chunked, config, ids, mask);
+      const ref = forward(config, weights, TOKENS);
+      expect(maxAbsDiff(out.logits.subarray(0, T * V), ref)).toBeLessThan(TOL);
+      expect(maxAbsDiff(out.logits.subarray((T + pad) * V, 2 * T * V), forward(config, weights, tail))).toBeLessThan(TOL);
+      const denseOut = await step(dense, config, ids, mask);
+      expect(maxAbsDiff(out.logits.subarray(0, T * V), denseOut.logits.subarray(0, T * V))).toBeLessThan(1e-5);
+      expect(Math.max(...Array.from(ref, Math.abs))).toBeGreaterThan(1);
+    },
+  );
+
+  it('decoding past the window from a prefill shorter than it matches the reference at every step', async () => {
+    const config = tinyConfig({ attention: { kind: 'sliding-window', window: 8 } });
+    const { weights, chunked } = await sessions(config, 9);
+    const V = config.vocabSize;
+    const ref = forward(config, weights, TOKENS);
+    let out = await step(chunked, config, [TOKENS.slice(0, 3)], [[1, 1, 1]]);
+    let err = maxAbsDiff(out.logits, ref.subarray(0, 3 * V));
+    for (let t = 3; t < TOKENS.length; t++) {
+      out = await step(chunked, config, [[TOKENS[t]!]], [TOKENS.slice(0, t + 1).map(() => 1)], out.present);
+      err = Math.max(err, maxAbsDiff(out.logits, ref.subarray(t * V, (t + 1) * V)));
+    }
+    expect(err).toBeLessThan(TOL);
+    // A 12-token chunk after 20 cached ones (chunks straddle the past/new boundary).
+    out = await step(chunked, config, [TOKENS.slice(0, 20)], [TOKENS.slice(0, 20).map(() => 1)]);
+    out = await step(chunked, config, [TOKENS.slice(20, 32)], [TOKENS.slice(0, 32).map(() => 1)], out.present);
+    expect(maxAbsDiff(out.logits, ref.subarray(20 * V, 32 * V))).toBeLessThan(TOL);
+  });
+
+  it('the chunked graph builds no [seq, total] mask and no full-length scores; the dense one does', () => {
+    const config = tinyConfig({ attention: { kind: 'sliding-window', window: 4 } });
+    const weights = randomWeights(config, 1);
+    const ops = (chunkedAttention: boolean) => buildInferenceGraph(config, weights, { chunkedAttention }).nodes.map((n) => n.opType);
+    expect(ops(true)).not.toContain('CumSum');
+    expect(ops(true)).not.toContain('Range');
+    expect(ops(true).filter((t) => t === 'Pad').length).toBeGreaterThan(0);
+    expect(ops(false)).toContain('CumSum');
+  });
+});
