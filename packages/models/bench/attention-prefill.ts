@@ -100,7 +100,9 @@ const out = {
     accounting_mean: meanKeyCount(windowed, T),
     chunked_scored: 2 * W,
     dense_scored: T,
-    note: 'FLOP accounting counts kept keys (≤ W per query); the chunked graph scores 2W keys per query (its chunk and the previous one), half of them masked',
+    note:
+      'FLOP accounting counts kept keys (≤ W per query); the chunked graph scores 2W keys per query ' +
+      '(its chunk and the previous one), about half of them masked',
   },
   uptime_before: loadBefore,
   uptime_after: loadAfter,
