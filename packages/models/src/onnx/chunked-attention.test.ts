@@ -43,7 +43,7 @@ describe('chunked sliding-window attention (KV graph)', () => {
     },
   );
 
-  it('decoding past the window from a prefill shorter than it matches the reference at every step', async () => {
+  it('decoding past the window from a short prefill matches the reference at every step, the cache holding ≤ W slots', async () => {
     const config = tinyConfig({ attention: { kind: 'sliding-window', window: 8 } });
     const { weights, chunked } = await sessions(config, 9);
     const V = config.vocabSize;
@@ -53,6 +53,8 @@ describe('chunked sliding-window attention (KV graph)', () => {
     for (let t = 3; t < TOKENS.length; t++) {
       out = await step(chunked, config, [[TOKENS[t]!]], [TOKENS.slice(0, t + 1).map(() => 1)], out.present);
       err = Math.max(err, maxAbsDiff(out.logits, ref.subarray(t * V, (t + 1) * V)));
+      // The cache handed back is bounded by the window, while attention_mask keeps growing.
+      for (const tensor of out.present.values()) expect(tensor.dims).toEqual([1, config.kvHeads, Math.min(t + 1, 8), config.headDim]);
     }
     expect(err).toBeLessThan(TOL);
     // A 12-token chunk after 20 cached ones (chunks straddle the past/new boundary).

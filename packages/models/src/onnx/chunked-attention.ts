@@ -9,7 +9,8 @@ import type { DecoderDType } from './decoder.js';
  * reads only key blocks c - 1 and c (slots P + (c - 1)W … P + (c + 1)W - 1): scores are [B, KV, G, S/W, W, 2W]
  * instead of [B, KV, G, S, N], O(S·2W) rather than O(S·N). The window is applied on slots: with left padding
  * (the only padding transformers.js makes) token positions differ from slots by a per-row constant, so this equals
- * the dynamic mask's window on cumsum(attention_mask) - 1 for every non-padding query. Rows that are all padding
+ * the dynamic mask's window on cumsum(attention_mask) - 1 for every non-padding query. The cache handed back keeps
+ * only the last W slots (`boundedCache`): memory O(W) per layer however long the generation. Rows that are all padding
  * get a uniform softmax over their 2W keys instead of over all N (their logits are meaningless either way).
  */
 
@@ -17,8 +18,10 @@ export interface ChunkedWindowOptions {
   window: number;
   headDim: number;
   dtype: DecoderDType;
-  /** int64 [batch, past + seq]: 1 = attend, 0 = padding. */
+  /** int64 [batch, positions so far + seq]: 1 = attend, 0 = padding; only its last past + seq columns are read. */
   attentionMask: string;
+  /** A past key input [batch, kvHeads, past, headDim]: its length is the number of cached slots (≤ W once bounded). */
+  pastKey: string;
   /** int64 [batch, seq] (only its length is read). */
   inputIds: string;
   prefix: string;
@@ -50,9 +53,10 @@ export function chunkedWindowMask(g: Graph, o: ChunkedWindowOptions): ChunkedWin
   const ints = (values: number[]) => g.constant(tensor.int64(values), `${label}_const`);
   const float = (v: number) => g.constant(o.dtype === 'float64' ? tensor.float64([v], []) : tensor.float32([v], []), `${label}_const`);
 
-  const total = op('Shape', [o.attentionMask], { start: attr.int(1), end: attr.int(2) }); // [1] N
+  const past = op('Shape', [o.pastKey], { start: attr.int(2), end: attr.int(3) }); // [1] P
   const seq = op('Shape', [o.inputIds], { start: attr.int(1), end: attr.int(2) }); // [1] S
-  const past = op('Sub', [total, seq]);
+  // The cache may hold fewer slots than the mask has columns (present keeps the last W): align on the right.
+  const keyMaskCols = op('Slice', [o.attentionMask, op('Neg', [op('Add', [past, seq])]), ints([Number.MAX_SAFE_INTEGER]), ints([1])]);
   const wC = ints([W]);
   // chunks = ⌈S / W⌉ (integer Div floors non-negative int64), R = chunks·W - S.
   const chunks = op('Div', [op('Add', [seq, ints([W - 1])]), wC]);
@@ -63,7 +67,7 @@ export function chunkedWindowMask(g: Graph, o: ChunkedWindowOptions): ChunkedWin
   const queryPads = op('Concat', [zeros(8), rightPad, zeros(1)], { axis: attr.int(0) });
 
   // Key validity in the chunked layout: [B, N] → pad (W, R) with 0 → slots past … keyEnd → [B, chunks, 2W].
-  const valid = op('Cast', [o.attentionMask], { to: attr.int(o.dtype === 'float64' ? 11 : 1) });
+  const valid = op('Cast', [keyMaskCols], { to: attr.int(o.dtype === 'float64' ? 11 : 1) });
   const validPadded = op('Pad', [valid, op('Concat', [zeros(1), wC, zeros(1), rightPad], { axis: attr.int(0) })]);
   const validSlice = op('Slice', [validPadded, past, keyEnd, ints([1])]);
   const validBlocks = chunkPairs(g, op('Reshape', [validSlice, ints([0, -1, W])]), 1, label);
@@ -110,4 +114,10 @@ export function chunkedWindowAttention(g: Graph, w: ChunkedWindow, q5: string, k
   const ctx6 = op('MatMul', [probs, blocks(v4)], {}, 'ctx6');
   const ctx = op('Reshape', [ctx6, ints([0, 0, 0, -1, hd])]);
   return op('Slice', [ctx, ints([0]), w.seq, ints([3])], {}, 'ctx');
+}
+
+/** The cache to hand back: the last W slots of [B, KV, past + seq, hd], all the next queries can reach. */
+export function boundedCache(g: Graph, w: ChunkedWindow, x: string, label: string): string {
+  const ints = (values: number[]) => g.constant(tensor.int64(values), `${label}_const`);
+  return g.op1('Slice', [x, ints([-w.window]), ints([Number.MAX_SAFE_INTEGER]), ints([2])], {}, { label });
 }

@@ -4,7 +4,7 @@ import { ModelsInputError } from '../errors.js';
 import { attr, tensor, type Graph, type Tensor } from './graph.js';
 import { additiveMask, dynamicMask, multiplicativeMask } from './masks.js';
 import { ropeTables } from './rope.js';
-import { chunkedWindowAttention, chunkedWindowMask, type ChunkedWindow } from './chunked-attention.js';
+import { boundedCache, chunkedWindowAttention, chunkedWindowMask, type ChunkedWindow } from './chunked-attention.js';
 
 /**
  * Emits the llama / MobileLLM decoder forward pass into a `Graph`:
@@ -67,10 +67,7 @@ export interface DecoderOptions {
    * With weights as initializers ORT folds the concatenation once at load; fewer, wider matmuls decode faster.
    */
   fuseProjections?: boolean;
-  /**
-   * KV path, sliding-window attention: compute it in chunks of `window` queries over 2·window keys (see
-   * chunked-attention.ts) instead of over the whole cache with a dense mask. Default true; false keeps the dense path.
-   */
+  /** KV path, sliding window: chunks of `window` queries over 2·window keys, cache bounded (chunked-attention.ts). Default true. */
   chunkedAttention?: boolean;
 }
 
@@ -180,7 +177,16 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
     cos = op('Unsqueeze', [op('Gather', [cosT, kv.positionIds], { axis: attr.int(0) }), axis2], {}, 'cos');
     sin = op('Unsqueeze', [op('Gather', [sinT, kv.positionIds], { axis: attr.int(0) }), axis2], {}, 'sin');
     if (attention.kind === 'sliding-window' && options.chunkedAttention !== false) {
-      const o = { window: attention.window, headDim, dtype, attentionMask: kv.attentionMask, inputIds: options.inputIds, prefix: pre };
+      const pastKey = (kv.past[0] as { key: string }).key;
+      const o = {
+        window: attention.window,
+        headDim,
+        dtype,
+        attentionMask: kv.attentionMask,
+        pastKey,
+        inputIds: options.inputIds,
+        prefix: pre,
+      };
       chunked = chunkedWindowMask(g, o);
     } else {
       mask = dynamicMask(g, { attention, dtype, attentionMask: kv.attentionMask, inputIds: options.inputIds, prefix: pre }, linearAttn);
@@ -240,7 +246,8 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
         const past = kv.past[slot] as { key: string; value: string };
         k4 = op('Concat', [past.key, k4], { axis: attr.int(2) }, `${L}_present_k`);
         v4 = op('Concat', [past.value, v4], { axis: attr.int(2) }, `${L}_present_v`);
-        present.push({ key: k4, value: v4 });
+        const keep = (x: string, n: string) => (chunked ? boundedCache(g, chunked, x, `${L}_present_${n}_last`) : x);
+        present.push({ key: keep(k4, 'k'), value: keep(v4, 'v') });
       }
       const kT = () => op('Transpose', [op('Unsqueeze', [k4, axis2])], { perm: attr.ints([0, 1, 2, 4, 3]) }, `${L}_kT`);
       const v5 = () => op('Unsqueeze', [v4, axis2]);
