@@ -70,7 +70,7 @@ export function chunkedWindowMask(g: Graph, o: ChunkedWindowOptions): ChunkedWin
   const valid = op('Cast', [keyMaskCols], { to: attr.int(o.dtype === 'float64' ? 11 : 1) });
   const validPadded = op('Pad', [valid, op('Concat', [zeros(1), wC, zeros(1), rightPad], { axis: attr.int(0) })]);
   const validSlice = op('Slice', [validPadded, past, keyEnd, ints([1])]);
-  const validBlocks = chunkPairs(g, op('Reshape', [validSlice, ints([0, -1, W])]), 1, label);
+  const validBlocks = neighbourBlocks(g, op('Reshape', [validSlice, ints([0, -1, W])]), 1, 2, label);
   const keyMask = op('Where', [op('Greater', [validBlocks, float(0.5)]), float(0), float(MASKED)]);
   // Within a chunk: query i (slot offset W + i from the block pair's start) sees key j iff 0 ≤ W + i - j < W.
   const local = new Array<number>(W * 2 * W);
@@ -83,12 +83,17 @@ export function chunkedWindowMask(g: Graph, o: ChunkedWindowOptions): ChunkedWin
   return { window: W, headDim: o.headDim, seq, keyStart: past, keyEnd, keyPads, queryPads, mask };
 }
 
-/** [..., blocks + 1, W, ...] along `axis` → pairs of neighbours concatenated on axis + 1: [..., blocks, 2W, ...]. */
-function chunkPairs(g: Graph, x: string, axis: number, label: string): string {
+/**
+ * [..., blocks + count - 1, W, ...] along `axis` → each block with its count - 1 predecessors, concatenated on axis + 1:
+ * [..., blocks, count·W, ...] (the keys a chunk of queries may reach, oldest first).
+ */
+export function neighbourBlocks(g: Graph, x: string, axis: number, count: number, label: string): string {
   const ints = (values: number[]) => g.constant(tensor.int64(values), `${label}_const`);
-  const lo = g.op1('Slice', [x, ints([0]), ints([-1]), ints([axis])], {}, { label: `${label}_lo` });
-  const hi = g.op1('Slice', [x, ints([1]), ints([Number.MAX_SAFE_INTEGER]), ints([axis])], {}, { label: `${label}_hi` });
-  return g.op1('Concat', [lo, hi], { axis: attr.int(axis + 1) }, { label: `${label}_pair` });
+  const parts = Array.from({ length: count }, (_, i) => {
+    const end = i < count - 1 ? -(count - 1 - i) : Number.MAX_SAFE_INTEGER;
+    return g.op1('Slice', [x, ints([i]), ints([end]), ints([axis])], {}, { label: `${label}_blk${i}` });
+  });
+  return g.op1('Concat', parts, { axis: attr.int(axis + 1) }, { label: `${label}_pair` });
 }
 
 /**
@@ -104,7 +109,7 @@ export function chunkedWindowAttention(g: Graph, w: ChunkedWindow, q5: string, k
   const blocks = (x: string) => {
     const sliced = op('Slice', [op('Pad', [x, w.keyPads]), w.keyStart, w.keyEnd, ints([2])]);
     // [B, KV, (chunks + 1)·W, hd] → [B, KV, chunks + 1, W, hd] → [B, KV, 1, chunks, 2W, hd]
-    const pairs = chunkPairs(g, op('Reshape', [sliced, ints([0, 0, -1, W, hd])]), 2, `${label}_kv`);
+    const pairs = neighbourBlocks(g, op('Reshape', [sliced, ints([0, 0, -1, W, hd])]), 2, 2, `${label}_kv`);
     return op('Unsqueeze', [pairs, ints([2])]);
   };
   const q6 = op('Reshape', [op('Pad', [q5, w.queryPads]), ints([0, 0, 0, -1, W, hd])], {}, 'q6');

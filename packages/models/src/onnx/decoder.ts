@@ -4,6 +4,7 @@ import { ModelsInputError } from '../errors.js';
 import { attr, tensor, type Graph, type Tensor } from './graph.js';
 import { additiveMask, dynamicMask, multiplicativeMask } from './masks.js';
 import { ropeTables } from './rope.js';
+import { blockSparseAttention, blockSparseMask } from './block-sparse-attention.js';
 import { boundedCache, chunkedWindowAttention, chunkedWindowMask, type ChunkedWindow } from './chunked-attention.js';
 
 /**
@@ -67,7 +68,7 @@ export interface DecoderOptions {
    * With weights as initializers ORT folds the concatenation once at load; fewer, wider matmuls decode faster.
    */
   fuseProjections?: boolean;
-  /** KV path, sliding window: chunks of `window` queries over 2·window keys, cache bounded (chunked-attention.ts). Default true. */
+  /** KV path: sliding-window and block-sparse attention over the reachable key blocks only (chunked-attention.ts). Default true. */
   chunkedAttention?: boolean;
 }
 
@@ -169,6 +170,7 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
   let sin: string;
   let mask = '';
   let chunked: ChunkedWindow | undefined;
+  let attend: ((q5: string, k4: string, v4: string, label: string) => string) | undefined;
   if (kv) {
     const tables = ropeTables(config.maxPositions, headDim, config.ropeTheta);
     const cosT = c(Array.from(tables.cos), [config.maxPositions, headDim], 'rope_cos');
@@ -176,18 +178,13 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
     const axis2 = ints([2], 'axes');
     cos = op('Unsqueeze', [op('Gather', [cosT, kv.positionIds], { axis: attr.int(0) }), axis2], {}, 'cos');
     sin = op('Unsqueeze', [op('Gather', [sinT, kv.positionIds], { axis: attr.int(0) }), axis2], {}, 'sin');
+    const shared = { headDim, dtype, attentionMask: kv.attentionMask, inputIds: options.inputIds, prefix: pre };
     if (attention.kind === 'sliding-window' && options.chunkedAttention !== false) {
-      const pastKey = (kv.past[0] as { key: string }).key;
-      const o = {
-        window: attention.window,
-        headDim,
-        dtype,
-        attentionMask: kv.attentionMask,
-        pastKey,
-        inputIds: options.inputIds,
-        prefix: pre,
-      };
-      chunked = chunkedWindowMask(g, o);
+      const w = (chunked = chunkedWindowMask(g, { ...shared, window: attention.window, pastKey: (kv.past[0] as { key: string }).key }));
+      attend = (q5, k4, v4, label) => chunkedWindowAttention(g, w, q5, k4, v4, label);
+    } else if (attention.kind === 'block-sparse' && options.chunkedAttention !== false) {
+      const w = blockSparseMask(g, { ...shared, ...attention });
+      attend = (q5, k4, v4, label) => blockSparseAttention(g, w, q5, k4, v4, label);
     } else {
       mask = dynamicMask(g, { attention, dtype, attentionMask: kv.attentionMask, inputIds: options.inputIds, prefix: pre }, linearAttn);
     }
@@ -252,8 +249,8 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
       const kT = () => op('Transpose', [op('Unsqueeze', [k4, axis2])], { perm: attr.ints([0, 1, 2, 4, 3]) }, `${L}_kT`);
       const v5 = () => op('Unsqueeze', [v4, axis2]);
       let ctx: string;
-      if (chunked) {
-        ctx = chunkedWindowAttention(g, chunked, q5, k4, v4, `${pre}${L}_chunk`);
+      if (attend) {
+        ctx = attend(q5, k4, v4, `${pre}${L}_chunk`);
       } else if (linearAttn) {
         // Parallel form of causal linear attention: Σ_s≤t (φ(q_t)·φ(k_s)) v_s / (Σ_s≤t φ(q_t)·φ(k_s) + ε).
         const weights = op('Mul', [op('MatMul', [phi(q5), phi(kT())], {}, `${L}_lin_scores`), mask]);
