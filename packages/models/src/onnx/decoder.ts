@@ -5,6 +5,7 @@ import { attr, tensor, type Graph, type Tensor } from './graph.js';
 import { additiveMask, dynamicMask, multiplicativeMask } from './masks.js';
 import { ropeTables } from './rope.js';
 import { blockSparseAttention, blockSparseMask } from './block-sparse-attention.js';
+import { chunkedWindowStatic } from './chunked-static.js';
 import { boundedCache, chunkedWindowAttention, chunkedWindowMask, type ChunkedWindow } from './chunked-attention.js';
 
 /**
@@ -68,7 +69,7 @@ export interface DecoderOptions {
    * With weights as initializers ORT folds the concatenation once at load; fewer, wider matmuls decode faster.
    */
   fuseProjections?: boolean;
-  /** KV path: sliding-window and block-sparse attention over the reachable key blocks only (chunked-attention.ts). Default true. */
+  /** Sliding-window (and, with a KV cache, block-sparse) attention over reachable key blocks only (chunked-*.ts). Default true. */
   chunkedAttention?: boolean;
 }
 
@@ -194,7 +195,12 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
     const tables = ropeTables(T, headDim, config.ropeTheta);
     cos = c(Array.from(tables.cos), [T, 1, headDim], 'rope_cos');
     sin = c(Array.from(tables.sin), [T, 1, headDim], 'rope_sin');
-    mask = c(Array.from(linearAttn ? multiplicativeMask(attention, T) : additiveMask(attention, T)), [T, T], 'mask');
+    if (attention.kind === 'sliding-window' && T > attention.window && options.chunkedAttention !== false) {
+      const o = { window: attention.window, seqLen: T, headDim, dtype };
+      attend = (q5, k4, v4, label) => chunkedWindowStatic(g, o, q5, k4, v4, label);
+    } else {
+      mask = c(Array.from(linearAttn ? multiplicativeMask(attention, T) : additiveMask(attention, T)), [T, T], 'mask');
+    }
   }
   const sliceLo = [ints([0], 'start'), ints([half], 'end'), axisLast];
   const sliceHi = [ints([half], 'start'), ints([headDim], 'end'), axisLast];
