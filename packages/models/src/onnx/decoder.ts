@@ -19,7 +19,8 @@ import { boundedCache, chunkedWindowAttention, chunkedWindowMask, type ChunkedWi
  * Without a KV cache (`seqLen` fixed) the graph uses only ops with simple gradients: Gather, MatMul,
  * Transpose, Add/Mul/Div, Pow (x², float32; x·x in float64), ReduceMean, Sqrt, Sigmoid (float32; Exp/Neg in
  * float64, see `silu`), Softmax, Reshape, Slice, Concat, Unsqueeze,
- * plus constant RoPE tables and a constant additive mask (-1e9, not -inf, so gradients stay finite);
+ * plus constant RoPE tables and constant additive masks (-1e9, not -inf, so gradients stay finite; a sliding window
+ * shorter than T is computed in chunks, chunked-static.ts);
  * the optional loss adds LogSoftmax, GatherElements, ReduceMean and Neg. For reverse mode: the attention MatMuls
  * broadcast K/V [B, KV, 1, T, hd] against Q [B, KV, G, T, hd], so the K/V gradients sum over the group axis
  * (ReduceSum keepdims over axis 2) when G > 1; the mask and RoPE tables are constants (no gradient).
