@@ -1,7 +1,8 @@
 /**
  * Prefill time of the ONNX inference graph at T = 4096 tokens, sliding window 256, on one small model (dim 256,
  * 4 layers, 4 heads of 64, 2 kv heads, vocab 259): chunked sliding-window attention (the default graph) against
- * dense causal attention (attention 'full', same weights) and against the previous dense masked sliding window.
+ * dense causal attention (attention 'full', same weights) and against the previous dense masked sliding window;
+ * also block-sparse (blocks of 64, 4 local, 16 global) chunked vs its dense mask.
  * One ORT thread (the fastest setting on the 2-vCPU machine, issue #18), batch 1, one untimed warm-up, then REPS runs.
  * Usage (from packages/models): pnpm bench:attention   (BENCH_REPS=3 by default)
  * Writes bench-results/attention-prefill.json; ratios by wall clock and by this process's CPU time (ORT runs on the
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { LLAMA_DEFAULTS, type AttentionConfig, type ModelConfig } from '../src/config.js';
 import { meanKeyCount } from '../src/accounting/attention-span.js';
+import { forward } from '../src/forward/model.js';
 import { encodeModel } from '../src/onnx/encode.js';
 import { buildInferenceGraph } from '../src/onnx/inference.js';
 import { maxAbsDiff, randomWeights, step } from '../src/onnx/test-utils.js';
@@ -79,6 +81,14 @@ const loadBefore = uptime();
 const chunked = await measure('sliding-window 256, chunked', windowed, true);
 const dense = await measure('full causal, dense', { kind: 'full' }, false);
 const denseWindow = await measure('sliding-window 256, dense mask', windowed, false);
+// Block-sparse with about the same reach (4 local blocks of 64 + 16 global tokens), chunked vs its dense mask.
+const sparse: AttentionConfig = { kind: 'block-sparse', blockSize: 64, localBlocks: 4, globalTokens: 16 };
+const sparseChunked = await measure('block-sparse 64×4+16, chunked', sparse, true);
+const sparseDense = await measure('block-sparse 64×4+16, dense mask', sparse, false);
+// Parity with the TypeScript reference forward pass at the same length (one pass each, not timed).
+const reference = (attention: AttentionConfig) => forward({ ...base, attention }, weights, tokens);
+const refWindow = reference(windowed);
+const refSparse = reference(sparse);
 const loadAfter = uptime();
 const ratio = dense.row.prefill_s.mean / chunked.row.prefill_s.mean;
 const out = {
@@ -91,10 +101,18 @@ const out = {
   tokens: T,
   window: W,
   repetitions: REPS,
-  results: [chunked.row, dense.row, denseWindow.row],
+  results: [chunked.row, dense.row, denseWindow.row, sparseChunked.row, sparseDense.row],
   ratio_dense_causal_over_chunked: ratio,
   ratio_dense_causal_over_chunked_cpu_time: dense.row.prefill_cpu_s.mean / chunked.row.prefill_cpu_s.mean,
   ratio_dense_window_over_chunked: denseWindow.row.prefill_s.mean / chunked.row.prefill_s.mean,
+  ratio_dense_causal_over_block_sparse_chunked: dense.row.prefill_s.mean / sparseChunked.row.prefill_s.mean,
+  max_abs_logit_diff_chunked_vs_reference: maxAbsDiff(chunked.logits, refWindow),
+  max_abs_logit_diff_block_sparse_chunked_vs_reference: maxAbsDiff(sparseChunked.logits, refSparse),
+  max_abs_logit_reference: refWindow.reduce((m, v) => Math.max(m, Math.abs(v)), 0),
+  parity_note:
+    'the chunked window equals the dense-masked window graph bit for bit, so its distance to the reference is the fp32 ' +
+    'rounding of the ONNX graph at |logit| up to max_abs_logit_reference (tests hold 1e-4 at O(1–10) logits)',
+  max_abs_logit_diff_block_sparse_chunked_vs_dense: maxAbsDiff(sparseChunked.logits, sparseDense.logits),
   max_abs_logit_diff_chunked_vs_dense_window: maxAbsDiff(chunked.logits, denseWindow.logits),
   keys_per_query: {
     accounting_mean: meanKeyCount(windowed, T),
