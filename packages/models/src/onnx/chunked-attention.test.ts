@@ -72,6 +72,13 @@ describe('chunked sliding-window and block-sparse attention (KV graph)', () => {
     out = await step(chunked, config, [TOKENS.slice(0, 20)], [TOKENS.slice(0, 20).map(() => 1)]);
     out = await step(chunked, config, [TOKENS.slice(20, 32)], [TOKENS.slice(0, 32).map(() => 1)], out.present);
     expect(maxAbsDiff(out.logits, ref.subarray(20 * V, 32 * V))).toBeLessThan(TOL);
+
+    // A whole (unbounded) cache from the dense graph is accepted too: only its last W slots are read.
+    const { dense } = await sessions(config, 9);
+    const whole = await step(dense, config, [TOKENS.slice(0, 20)], [TOKENS.slice(0, 20).map(() => 1)]);
+    expect(whole.present.get('present.0.key')!.dims[2]).toBe(20);
+    out = await step(chunked, config, [TOKENS.slice(20, 32)], [TOKENS.slice(0, 32).map(() => 1)], whole.present);
+    expect(maxAbsDiff(out.logits, ref.subarray(20 * V, 32 * V))).toBeLessThan(TOL);
   });
 
   it('block-sparse: decoding token by token and in chunks straddling the cache matches the reference', async () => {
