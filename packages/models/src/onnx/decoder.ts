@@ -3,6 +3,10 @@ import { LINEAR_ATTENTION_EPS } from '../forward/attention.js';
 import { ModelsInputError } from '../errors.js';
 import { attr, tensor, type Graph, type Tensor } from './graph.js';
 import { additiveMask, dynamicMask, multiplicativeMask } from './masks.js';
+import { ropeTables } from './rope.js';
+import { blockSparseAttention, blockSparseMask } from './block-sparse-attention.js';
+import { chunkedWindowStatic } from './chunked-static.js';
+import { boundedCache, chunkedWindowAttention, chunkedWindowMask, type ChunkedWindow } from './chunked-attention.js';
 
 /**
  * Emits the llama / MobileLLM decoder forward pass into a `Graph`:
@@ -15,7 +19,8 @@ import { additiveMask, dynamicMask, multiplicativeMask } from './masks.js';
  * Without a KV cache (`seqLen` fixed) the graph uses only ops with simple gradients: Gather, MatMul,
  * Transpose, Add/Mul/Div, Pow (x², float32; x·x in float64), ReduceMean, Sqrt, Sigmoid (float32; Exp/Neg in
  * float64, see `silu`), Softmax, Reshape, Slice, Concat, Unsqueeze,
- * plus constant RoPE tables and a constant additive mask (-1e9, not -inf, so gradients stay finite);
+ * plus constant RoPE tables and constant additive masks (-1e9, not -inf, so gradients stay finite; a sliding window
+ * shorter than T is computed in chunks, chunked-static.ts);
  * the optional loss adds LogSoftmax, GatherElements, ReduceMean and Neg. For reverse mode: the attention MatMuls
  * broadcast K/V [B, KV, 1, T, hd] against Q [B, KV, G, T, hd], so the K/V gradients sum over the group axis
  * (ReduceSum keepdims over axis 2) when G > 1; the mask and RoPE tables are constants (no gradient).
@@ -65,6 +70,8 @@ export interface DecoderOptions {
    * With weights as initializers ORT folds the concatenation once at load; fewer, wider matmuls decode faster.
    */
   fuseProjections?: boolean;
+  /** Sliding-window (and, with a KV cache, block-sparse) attention over reachable key blocks only (chunked-*.ts). Default true. */
+  chunkedAttention?: boolean;
 }
 
 export interface DecoderOutputs {
@@ -82,29 +89,6 @@ export interface DecoderOutputs {
  */
 export function cacheSlots(config: ModelConfig): number {
   return config.layers * config.layerRepeat;
-}
-
-/** RoPE tables [positions, headDim] (HF llama: inv_freq = θ^(-2i/headDim), emb = cat(freqs, freqs)); sin is signed for cat(x2, x1). */
-export function ropeTables(positions: number, headDim: number, theta: number): { cos: Float64Array; sin: Float64Array } {
-  const half = headDim / 2;
-  const cos = new Float64Array(positions * headDim);
-  const sin = new Float64Array(positions * headDim);
-  // Angles rounded to float32 as transformers computes them (and as the reference forward pass does):
-  // at position 2000 the rounding moves an angle by ~1e-4 rad, more than the parity tolerance.
-  const invFreq = Array.from({ length: half }, (_, i) => Math.fround(1 / Math.fround(theta ** Math.fround((2 * i) / headDim))));
-  for (let p = 0; p < positions; p++) {
-    for (let i = 0; i < half; i++) {
-      const angle = Math.fround(p * (invFreq[i] as number));
-      const c = Math.cos(angle);
-      const s = Math.sin(angle);
-      cos[p * headDim + i] = c;
-      cos[p * headDim + half + i] = c;
-      // rotate_half(x) = cat(-x2, x1); we multiply cat(x2, x1) by a signed sin instead, saving a Neg.
-      sin[p * headDim + i] = -s;
-      sin[p * headDim + half + i] = s;
-    }
-  }
-  return { cos, sin };
 }
 
 export function floatTensor(dtype: DecoderDType, values: ArrayLike<number>, dims: number[]): Tensor {
@@ -186,7 +170,9 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
   // RoPE tables, shaped to broadcast against [batch, seq, heads, headDim].
   let cos: string;
   let sin: string;
-  let mask: string;
+  let mask = '';
+  let chunked: ChunkedWindow | undefined;
+  let attend: ((q5: string, k4: string, v4: string, label: string) => string) | undefined;
   if (kv) {
     const tables = ropeTables(config.maxPositions, headDim, config.ropeTheta);
     const cosT = c(Array.from(tables.cos), [config.maxPositions, headDim], 'rope_cos');
@@ -194,14 +180,28 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
     const axis2 = ints([2], 'axes');
     cos = op('Unsqueeze', [op('Gather', [cosT, kv.positionIds], { axis: attr.int(0) }), axis2], {}, 'cos');
     sin = op('Unsqueeze', [op('Gather', [sinT, kv.positionIds], { axis: attr.int(0) }), axis2], {}, 'sin');
-    mask = dynamicMask(g, { attention, dtype, attentionMask: kv.attentionMask, inputIds: options.inputIds, prefix: pre }, linearAttn);
+    const shared = { headDim, dtype, attentionMask: kv.attentionMask, inputIds: options.inputIds, prefix: pre };
+    if (attention.kind === 'sliding-window' && options.chunkedAttention !== false) {
+      const w = (chunked = chunkedWindowMask(g, { ...shared, window: attention.window, pastKey: (kv.past[0] as { key: string }).key }));
+      attend = (q5, k4, v4, label) => chunkedWindowAttention(g, w, q5, k4, v4, label);
+    } else if (attention.kind === 'block-sparse' && options.chunkedAttention !== false) {
+      const w = blockSparseMask(g, { ...shared, ...attention });
+      attend = (q5, k4, v4, label) => blockSparseAttention(g, w, q5, k4, v4, label);
+    } else {
+      mask = dynamicMask(g, { attention, dtype, attentionMask: kv.attentionMask, inputIds: options.inputIds, prefix: pre }, linearAttn);
+    }
   } else {
     const T = options.seqLen as number;
     if (!Number.isInteger(T) || T < 1) throw new ModelsInputError(`emitDecoder: seqLen must be a positive integer, found ${T}`);
     const tables = ropeTables(T, headDim, config.ropeTheta);
     cos = c(Array.from(tables.cos), [T, 1, headDim], 'rope_cos');
     sin = c(Array.from(tables.sin), [T, 1, headDim], 'rope_sin');
-    mask = c(Array.from(linearAttn ? multiplicativeMask(attention, T) : additiveMask(attention, T)), [T, T], 'mask');
+    if (attention.kind === 'sliding-window' && T > attention.window && options.chunkedAttention !== false) {
+      const o = { window: attention.window, seqLen: T, headDim, dtype };
+      attend = (q5, k4, v4, label) => chunkedWindowStatic(g, o, q5, k4, v4, label);
+    } else {
+      mask = c(Array.from(linearAttn ? multiplicativeMask(attention, T) : additiveMask(attention, T)), [T, T], 'mask');
+    }
   }
   const sliceLo = [ints([0], 'start'), ints([half], 'end'), axisLast];
   const sliceHi = [ints([half], 'start'), ints([headDim], 'end'), axisLast];
@@ -250,20 +250,23 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
         const past = kv.past[slot] as { key: string; value: string };
         k4 = op('Concat', [past.key, k4], { axis: attr.int(2) }, `${L}_present_k`);
         v4 = op('Concat', [past.value, v4], { axis: attr.int(2) }, `${L}_present_v`);
-        present.push({ key: k4, value: v4 });
+        const keep = (x: string, n: string) => (chunked ? boundedCache(g, chunked, x, `${L}_present_${n}_last`) : x);
+        present.push({ key: keep(k4, 'k'), value: keep(v4, 'v') });
       }
-      const kT = op('Transpose', [op('Unsqueeze', [k4, axis2])], { perm: attr.ints([0, 1, 2, 4, 3]) }, `${L}_kT`);
-      const v5 = op('Unsqueeze', [v4, axis2]);
+      const kT = () => op('Transpose', [op('Unsqueeze', [k4, axis2])], { perm: attr.ints([0, 1, 2, 4, 3]) }, `${L}_kT`);
+      const v5 = () => op('Unsqueeze', [v4, axis2]);
       let ctx: string;
-      if (linearAttn) {
+      if (attend) {
+        ctx = attend(q5, k4, v4, `${pre}${L}_chunk`);
+      } else if (linearAttn) {
         // Parallel form of causal linear attention: Σ_s≤t (φ(q_t)·φ(k_s)) v_s / (Σ_s≤t φ(q_t)·φ(k_s) + ε).
-        const weights = op('Mul', [op('MatMul', [phi(q5), phi(kT)], {}, `${L}_lin_scores`), mask]);
+        const weights = op('Mul', [op('MatMul', [phi(q5), phi(kT())], {}, `${L}_lin_scores`), mask]);
         const den = op('Add', [op('ReduceSum', [weights, axisLast], { keepdims: attr.int(1) }), linEps()], {}, `${L}_lin_den`);
-        ctx = op('Div', [op('MatMul', [weights, v5]), den], {}, `${L}_ctx`);
+        ctx = op('Div', [op('MatMul', [weights, v5()]), den], {}, `${L}_ctx`);
       } else {
-        const scores = op('Add', [op('MatMul', [q5, kT], {}, `${L}_scores`), mask]);
+        const scores = op('Add', [op('MatMul', [q5, kT()], {}, `${L}_scores`), mask]);
         const probs = op('Softmax', [scores], { axis: attr.int(-1) }, `${L}_probs`);
-        ctx = op('MatMul', [probs, v5], {}, `${L}_ctx`);
+        ctx = op('MatMul', [probs, v5()], {}, `${L}_ctx`);
       }
       const merged = op('Reshape', [op('Transpose', [ctx], { perm: attr.ints([0, 3, 1, 2, 4]) }), shapeMerge]);
       x = op('Add', [x, linear(merged, `${p}.self_attn.o_proj.weight`, `${L}_o`)], {}, `${L}_resid_attn`);

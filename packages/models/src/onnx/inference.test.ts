@@ -30,7 +30,9 @@ describe('inference graph with KV cache (onnxruntime-node)', () => {
     for (let t = 4; t < T; t++) {
       mask = [...mask, 1];
       out = await step(session, config, [[TOKENS[t]!]], [mask], out.present);
-      expect(out.present.get('present.0.key')!.dims).toEqual([1, config.kvHeads, t + 1, config.headDim]);
+      // A sliding window's cache keeps only the last `window` slots.
+      const kept = config.attention.kind === 'sliding-window' ? Math.min(t + 1, config.attention.window) : t + 1;
+      expect(out.present.get('present.0.key')!.dims).toEqual([1, config.kvHeads, kept, config.headDim]);
       err = Math.max(err, maxAbsDiff(out.logits, full.logits.subarray(t * V, (t + 1) * V)));
     }
     expect(err).toBeLessThan(1e-5);
@@ -63,7 +65,8 @@ describe('inference graph with KV cache (onnxruntime-node)', () => {
       return (await step(session, config, [TOKENS], [TOKENS.map(() => 1)])).logits;
     };
     const full = await run({ kind: 'full' });
-    expect(maxAbsDiff(await run({ kind: 'sliding-window', window: TOKENS.length }), full)).toBeLessThan(1e-6);
+    // 1e-5, not exact: the chunked window sums over padded 2W-key blocks, in another order than the dense path.
+    expect(maxAbsDiff(await run({ kind: 'sliding-window', window: TOKENS.length }), full)).toBeLessThan(1e-5);
     expect(maxAbsDiff(await run({ kind: 'sliding-window', window: 2 }), full)).toBeGreaterThan(1e-2);
   });
 });

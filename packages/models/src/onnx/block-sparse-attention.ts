@@ -1,0 +1,136 @@
+import { attr, tensor, type Graph } from './graph.js';
+import { MASKED } from './masks.js';
+import { neighbourBlocks } from './chunked-attention.js';
+import type { DecoderDType } from './decoder.js';
+
+/**
+ * Block-sparse attention (blocks of b positions, L local blocks, G global tokens) computed only over the keys a
+ * query can reach, for the KV-cache graph. Queries are cut into chunks of b cache slots; a chunk's local keys lie in
+ * the L + 1 key blocks ending with its own (left-padded by L·b masked slots), and the G global keys (positions
+ * 0 … G-1, at slots pad + g of a left-padded row) are gathered once per row. Scores are
+ * [B, KV, Gq, ⌈S/b⌉, b, G + (L + 1)·b] instead of [B, KV, Gq, S, past + S]. The block pattern itself is applied
+ * on token positions cumsum(attention_mask) - 1, as the dense mask does; local keys at positions < G are masked
+ * there because the global part already holds them. Exact for left padding (rows of 0s then 1s); the cache is kept whole.
+ */
+
+export interface BlockSparseOptions {
+  blockSize: number;
+  localBlocks: number;
+  globalTokens: number;
+  headDim: number;
+  dtype: DecoderDType;
+  /** int64 [batch, past + seq]. */
+  attentionMask: string;
+  /** int64 [batch, seq] (only its length is read). */
+  inputIds: string;
+  prefix: string;
+}
+
+export interface BlockSparseChunks {
+  o: BlockSparseOptions;
+  seq: string;
+  keyStart: string;
+  keyEnd: string;
+  keyPads: string;
+  queryPads: string;
+  /** int64 [B, 1, G, 1] slot indices of the global tokens, for GatherElements on [B, KV, N, hd] ('' when G = 0). */
+  globalIndex: string;
+  /** [B, 1, 1, chunks, b, G + (L + 1)·b]: 0 where attended, MASKED elsewhere (global keys first). */
+  mask: string;
+}
+
+export function blockSparseMask(g: Graph, o: BlockSparseOptions): BlockSparseChunks {
+  const b = o.blockSize;
+  const L = o.localBlocks;
+  const G = o.globalTokens;
+  const label = `${o.prefix}bsp`;
+  const op = (type: string, inputs: string[], attrs: Parameters<Graph['op1']>[2] = {}) =>
+    g.op1(type, inputs, attrs, { label: `${label}_${type.toLowerCase()}` });
+  const ints = (values: number[], dims?: number[]) => g.constant(tensor.int64(values, dims), `${label}_const`);
+  const float = (v: number) => g.constant(o.dtype === 'float64' ? tensor.float64([v], []) : tensor.float32([v], []), `${label}_const`);
+  const zeros = (k: number) => ints(Array.from({ length: k }, () => 0));
+
+  const total = op('Shape', [o.attentionMask], { start: attr.int(1), end: attr.int(2) }); // [1] N
+  const seq = op('Shape', [o.inputIds], { start: attr.int(1), end: attr.int(2) }); // [1] S
+  const past = op('Sub', [total, seq]);
+  const bC = ints([b]);
+  const chunks = op('Div', [op('Add', [seq, ints([b - 1])]), bC]);
+  const rightPad = op('Sub', [op('Mul', [chunks, bC]), seq]);
+  const keyEnd = op('Add', [past, op('Mul', [op('Add', [chunks, ints([L])]), bC])]);
+  const keyPads = op('Concat', [zeros(2), ints([L * b]), zeros(3), rightPad, zeros(1)], { axis: attr.int(0) });
+  const queryPads = op('Concat', [zeros(8), rightPad, zeros(1)], { axis: attr.int(0) });
+
+  const count = op('ReduceSum', [o.attentionMask, ints([1])], { keepdims: attr.int(1) }); // [B, 1]
+  const pos = op('Sub', [op('CumSum', [o.attentionMask, ints([1], [])]), ints([1])]); // [B, N]
+  // Local keys in the chunked layout [B, chunks, (L + 1)·b]: position and validity.
+  const chunked = (x: string, pad: string) => {
+    const padded = op('Pad', [x, op('Concat', [zeros(1), ints([L * b]), zeros(1), rightPad], { axis: attr.int(0) }), pad]);
+    const sliced = op('Slice', [padded, past, keyEnd, ints([1])]);
+    return neighbourBlocks(g, op('Reshape', [sliced, ints([0, -1, b])]), 1, L + 1, label);
+  };
+  const keyPos = op('Unsqueeze', [chunked(pos, ints([0], [])), ints([2])]); // [B, chunks, 1, Kl]
+  const keyValid = op('Unsqueeze', [op('Cast', [chunked(o.attentionMask, ints([0], []))], { to: attr.int(9) }), ints([2])]);
+  // Query positions [B, chunks, b, 1].
+  const qPos = op('Slice', [pos, op('Neg', [seq]), ints([Number.MAX_SAFE_INTEGER]), ints([1])]);
+  const qPadded = op('Pad', [qPos, op('Concat', [zeros(3), rightPad], { axis: attr.int(0) })]);
+  const queryPos = op('Unsqueeze', [op('Reshape', [qPadded, ints([0, -1, b])]), ints([3])]);
+  // Slot causality inside a chunk: query i sits at index L·b + i of its key window.
+  const Kl = (L + 1) * b;
+  const causal = new Array<number>(b * Kl);
+  for (let i = 0; i < b; i++) for (let j = 0; j < Kl; j++) causal[i * Kl + j] = j <= L * b + i ? 1 : 0;
+  const causalC = op('Cast', [g.constant(tensor.int64(causal, [b, Kl]), `${label}_causal`)], { to: attr.int(9) });
+  const local = op('Less', [op('Sub', [op('Div', [queryPos, bC]), op('Div', [keyPos, bC])]), ints([L])]);
+  const notGlobal = op('GreaterOrEqual', [keyPos, ints([G])]);
+  const localOk = op('And', [op('And', [op('And', [keyValid, causalC]), local]), notGlobal]);
+  // Global keys g = 0 … G-1 sit at slot N - count + g (left padding); g ≤ position of the query.
+  const gRange = ints(
+    Array.from({ length: G }, (_, i) => i),
+    [1, G],
+  );
+  let allowed = localOk;
+  let globalIndex = '';
+  if (G > 0) {
+    const globalOk = op('LessOrEqual', [op('Reshape', [gRange, ints([1, 1, 1, G])]), queryPos]); // [B, chunks, b, G]
+    const slots = op('Min', [op('Add', [op('Sub', [total, count]), gRange]), op('Sub', [total, ints([1])])]); // [B, G]
+    globalIndex = op('Unsqueeze', [slots, ints([1, 3])]); // [B, 1, G, 1]
+    allowed = op('Concat', [globalOk, localOk], { axis: attr.int(-1) });
+  }
+  const mask = op('Unsqueeze', [op('Where', [allowed, float(0), float(MASKED)]), ints([1, 2])]);
+  return { o, seq, keyStart: past, keyEnd, keyPads, queryPads, globalIndex, mask };
+}
+
+/** Softmax attention of q5 [B, KV, Gq, S, hd] (scaled) over k4, v4 [B, KV, N, hd]; returns ctx [B, KV, Gq, S, hd]. */
+export function blockSparseAttention(g: Graph, w: BlockSparseChunks, q5: string, k4: string, v4: string, label: string): string {
+  const { blockSize: b, localBlocks: L, globalTokens: G, headDim: hd } = w.o;
+  const op = (type: string, inputs: string[], attrs: Parameters<Graph['op1']>[2] = {}, name = type.toLowerCase()) =>
+    g.op1(type, inputs, attrs, { label: `${label}_${name}` });
+  const ints = (values: number[]) => g.constant(tensor.int64(values), `${label}_const`);
+  const localBlocks = (x: string) => {
+    const sliced = op('Slice', [op('Pad', [x, w.keyPads]), w.keyStart, w.keyEnd, ints([2])]);
+    const blocks = neighbourBlocks(g, op('Reshape', [sliced, ints([0, 0, -1, b, hd])]), 2, L + 1, `${label}_kv`);
+    return op('Unsqueeze', [blocks, ints([2])]); // [B, KV, 1, chunks, (L + 1)·b, hd]
+  };
+  // [B, KV, G, hd] → [B, KV, 1, 1, G, hd]
+  const globals = (x: string) => {
+    const index = op('Expand', [
+      w.globalIndex,
+      op('Concat', [op('Shape', [x], { end: attr.int(2) }), ints([G, hd])], { axis: attr.int(0) }),
+    ]);
+    return op('Unsqueeze', [op('GatherElements', [x, index], { axis: attr.int(2) }), ints([2, 3])]);
+  };
+  const q6 = op('Reshape', [op('Pad', [q5, w.queryPads]), ints([0, 0, 0, -1, b, hd])], {}, 'q6');
+  const kT = (k: string) => op('Transpose', [k], { perm: attr.ints([0, 1, 2, 3, 5, 4]) }, 'kT');
+  const localK = kT(localBlocks(k4));
+  const localV = localBlocks(v4);
+  if (G === 0) {
+    const probs = op('Softmax', [op('Add', [op('MatMul', [q6, localK]), w.mask])], { axis: attr.int(-1) }, 'probs');
+    const ctx6 = op('MatMul', [probs, localV], {}, 'ctx6');
+    return op('Slice', [op('Reshape', [ctx6, ints([0, 0, 0, -1, hd])]), ints([0]), w.seq, ints([3])], {}, 'ctx');
+  }
+  const scores = op('Concat', [op('MatMul', [q6, kT(globals(k4))]), op('MatMul', [q6, localK])], { axis: attr.int(-1) }, 'scores');
+  const probs = op('Softmax', [op('Add', [scores, w.mask])], { axis: attr.int(-1) }, 'probs');
+  const split = { outputs: 2, label: `${label}_p` };
+  const [pg, pl] = g.op('Split', [probs, ints([G, (L + 1) * b])], { axis: attr.int(-1) }, split) as [string, string];
+  const ctx6 = op('Add', [op('MatMul', [pg, globals(v4)]), op('MatMul', [pl, localV])], {}, 'ctx6');
+  return op('Slice', [op('Reshape', [ctx6, ints([0, 0, 0, -1, hd])]), ints([0]), w.seq, ints([3])], {}, 'ctx');
+}
