@@ -121,6 +121,7 @@ const ENTRIES: PinnedEntry[] = [
       'bnsl',
       'bnslAddition',
       'bootstrapQuantity',
+      'bootstrapTail',
       'chiSquareQuantile',
       'chinchilla',
       'chinchillaFitData',
@@ -148,6 +149,7 @@ const ENTRIES: PinnedEntry[] = [
       'mobilellmConditions',
       'normalCdf',
       'normalQuantile',
+      'orderQuantile',
       'parseNumberCell',
       'planExponentCi',
       'power',
@@ -166,6 +168,7 @@ const ENTRIES: PinnedEntry[] = [
     types: [
       'AiccRow',
       'BnslAdditionRow',
+      'BootstrapInterval',
       'BootstrapOptions',
       'ChinchillaMethod',
       'ChinchillaParam',
