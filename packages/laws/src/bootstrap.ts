@@ -33,6 +33,8 @@ export interface BootstrapResult {
   /** How the intervals were taken, and the lower tail probability of the percentile used (upper: 1 − tail). */
   interval: BootstrapInterval;
   tail: number;
+  /** The interval in words, e.g. 'expanded percentile, 1.8%–98.2% for n = 40, k = 3' (the CLI's ci_method). */
+  method: string;
   /** Rows of the data (n) the expanded interval's degrees of freedom n − k come from. */
   rows: number;
   /** Refitted parameter vectors, row-major (successful × k), in the form's parameter order. */
@@ -87,8 +89,14 @@ export function bootstrapFit(obs: Observations, fit: FitResult, options: FitOpti
     col.sort();
     ci[name] = [orderQuantile(col, tail), orderQuantile(col, 1 - tail)];
   });
-  return { ci, level, interval, tail, rows: n, samples: samples.slice(0, ok * k), params: form.params, successful: ok, failed };
+  const method =
+    interval === 'expanded' && tail !== (1 - level) / 2
+      ? `expanded percentile, ${pct(tail)}–${pct(1 - tail)} for n = ${n}, k = ${k}`
+      : `percentile, ${pct(tail)}–${pct(1 - tail)}`;
+  return { ci, level, interval, tail, method, rows: n, samples: samples.slice(0, ok * k), params: form.params, successful: ok, failed };
 }
+
+const pct = (q: number): string => `${(100 * q).toFixed(1)}%`;
 
 /**
  * Lower tail probability of the percentiles a bootstrap interval takes. 'percentile': (1 − level)/2. 'expanded'

@@ -158,7 +158,7 @@ export async function runFormulaFit(file: string, f: FormulaFlags, K: number, se
   if (K > 0) {
     const boot = bootstrapFit(obs, fit, options, { resamples: K, seed });
     ci = boot.ci;
-    ciMethod = `bootstrap percentile (${boot.successful} resamples, seed ${seed})`;
+    ciMethod = `bootstrap ${boot.method} (${boot.successful} resamples, seed ${seed})`;
     bootInfo = { resamples: K, successful: boot.successful, failed: boot.failed, seed };
     if (boot.failed > 0) warnings.push(`${boot.failed} of ${K} bootstrap resamples could not be refitted`);
   }

@@ -154,7 +154,7 @@ const command: Command = {
         onProgress: (done, total) => progress({ stage: 'bootstrap', done, total, unit: 'refits' }),
       });
       ci = boot.ci;
-      ciMethod = `bootstrap percentile (${boot.successful} resamples, seed ${seed})`;
+      ciMethod = `bootstrap ${boot.method} (${boot.successful} resamples, seed ${seed})`;
       bootInfo = { resamples: K, successful: boot.successful, failed: boot.failed, seed };
       if (boot.failed > 0) warnings.push(`${boot.failed} of ${K} bootstrap resamples could not be refitted`);
     }
