@@ -193,7 +193,11 @@ const CASES: BadCase[] = [
     ],
     files,
     code: 0,
-    stdout: [/"ci_method": "bootstrap percentile \(\d+ resamples, seed 3\)"/, /"variables": \{\s*"U": "x"/, /"alpha": \[/],
+    stdout: [
+      /"ci_method": "bootstrap expanded percentile, [\d.]+%–[\d.]+% for n = \d+, k = \d+ \(\d+ resamples, seed 3\)"/,
+      /"variables": \{\s*"U": "x"/,
+      /"alpha": \[/,
+    ],
   },
 ];
 

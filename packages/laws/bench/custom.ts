@@ -1,7 +1,7 @@
 /**
  * Full-size checks of custom forms (the CI tests in src/custom/form.test.ts run a small version): the Chinchilla
  * formula against the built-in fit with the same starts (VarPro's, and Hoffmann's 4,500 grid), with times, and
- * percentile-bootstrap coverage of a 3-parameter custom form (custom-coverage.ts, also runnable alone).
+ * bootstrap coverage of a 3-parameter custom form (custom-coverage.ts, also runnable alone).
  */
 import { customForm, fitLaw } from '../src/index.js';
 import { chinchillaFitData, hoffmannGrid, toLogData, varproStarts } from '../src/internals.js';

@@ -171,6 +171,7 @@ const ENTRIES: PinnedEntry[] = [
       'bnsl',
       'bnslAddition',
       'bootstrapQuantity',
+      'bootstrapTail',
       'chiSquareQuantile',
       'chinchilla',
       'chinchillaFitData',
@@ -207,6 +208,7 @@ const ENTRIES: PinnedEntry[] = [
       'normalCdf',
       'normalQuantile',
       'obsScaling',
+      'orderQuantile',
       'parseNumberCell',
       'pcaImpute',
       'pcaScores',
@@ -229,6 +231,7 @@ const ENTRIES: PinnedEntry[] = [
     types: [
       'AiccRow',
       'BnslAdditionRow',
+      'BootstrapInterval',
       'BootstrapOptions',
       'ChinchillaMethod',
       'ChinchillaParam',

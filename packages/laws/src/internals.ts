@@ -15,7 +15,7 @@ export { Lbfgs, type LbfgsOptions, type LbfgsResult, type ObjectiveFn } from './
 export { groupedCovariance, groupedData, groupedForm, type GroupedFitOptions, type GroupRuns } from './families/grouped.js';
 
 // Uncertainty machinery
-export { bootstrapQuantity, type BootstrapOptions } from './bootstrap.js';
+export { bootstrapQuantity, bootstrapTail, orderQuantile, type BootstrapInterval, type BootstrapOptions } from './bootstrap.js';
 export { profileCi, profileInterval } from './profile.js';
 export { profileFromFit, type LsFit, type ProfileOptions } from './profile-core.js';
 export { type ChinchillaParam, type ChinchillaProfileOptions } from './profile-chinchilla.js';

@@ -87,7 +87,7 @@ export function runAnalyses(io: CliIO, obs: Observations, fit: FitResult, option
     if (boot.failed > 0) warnings.push(`${boot.failed} of ${K} bootstrap resamples could not be refitted`);
     if (req.K > 0) {
       out.ci = boot.ci;
-      out.ciMethod = `bootstrap percentile (${boot.successful} resamples, seed ${req.seed})`;
+      out.ciMethod = `bootstrap ${boot.method} (${boot.successful} resamples, seed ${req.seed})`;
       out.bootInfo = { resamples: K, successful: boot.successful, failed: boot.failed, seed: req.seed };
     }
   }

@@ -80,7 +80,7 @@ describe('scalewise fit --form data-constrained|downstream|loss-to-loss', () => 
     expect(out.params.R_D_star).toBeGreaterThan(12);
     expect(out.params.R_D_star).toBeLessThan(19);
     expect(out.ci.R_D_star[0]).toBeLessThan(out.params.R_D_star);
-    expect(out.ci_method).toMatch(/^bootstrap percentile \(\d+ resamples, seed 0\)/);
+    expect(out.ci_method).toMatch(/^bootstrap (expanded )?percentile.* \(\d+ resamples, seed 0\)/);
     expect(out.units.x.U).toBe('tokens');
     expect(out.file).toBe('dc.csv');
   });

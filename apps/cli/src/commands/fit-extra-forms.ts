@@ -123,7 +123,7 @@ function withBootstrap(
   return {
     fit,
     ci: boot.ci,
-    ciMethod: `bootstrap percentile (${boot.successful} resamples, seed ${seed})`,
+    ciMethod: `bootstrap ${boot.method} (${boot.successful} resamples, seed ${seed})`,
     bootstrap: { resamples: K, successful: boot.successful, failed: boot.failed, seed },
     warnings: boot.failed > 0 ? [`${boot.failed} of ${K} bootstrap resamples could not be refitted`] : [],
   };

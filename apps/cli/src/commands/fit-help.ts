@@ -20,9 +20,9 @@ Options:
                     column name (ppl/perplexity → perplexity, bpb → bits_per_byte, acc → accuracy, loss → loss_nats;
                     otherwise loss_nats), always with a warning; --json records units.y_from
   --unit-x UNIT     params_total | params_non_embedding | tokens | flops (labels only)
-  --bootstrap K     nonparametric bootstrap with K resamples (percentile CIs), an integer in [0, 100000];
-                    default 0 for power and one-variable forms (t / Wald intervals), 200 for chinchilla
-                    and kaplan-nd
+  --bootstrap K     nonparametric bootstrap with K resamples (percentile CIs, expanded for n - k degrees
+                    of freedom in least-squares fits), an integer in [0, 100000]; default 0 for power and
+                    one-variable forms (t / Wald intervals), 200 for chinchilla and kaplan-nd
   --seed S          seed of the bootstrap, an integer in [0, 2^32 - 1] (default 0)
   --profile         also compute profile-likelihood intervals of every parameter (F calibration; robust
                     likelihood-ratio calibration for the Huber objective of chinchilla); they become "ci"

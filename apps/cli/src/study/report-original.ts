@@ -34,7 +34,7 @@ export function originalSection(o: OriginalStudy): ReportSection {
         `**, R² = ${fmt(e.r2 ?? Number.NaN, 5)} (N = total parameters, tied embeddings ` +
         `counted once; ${a.n} models).`,
       `With ${a.n} points the exponent rests on ${e.dof} degrees of freedom: its 95% t ` +
-        `interval is ${ci(e.ci.t)}; the percentile bootstrap gives ${ci(e.ci.bootstrap)} ` +
+        `interval is ${ci(e.ci.t)}; the (expanded) percentile bootstrap gives ${ci(e.ci.bootstrap)} ` +
         `(too narrow at n = ${a.n}: resampling ${a.n} rows mostly repeats sizes).`,
       `**Units.** A perplexity-space exponent is not a loss-space one. In loss units ` +
         `(ln PPL = nats/token) the same data give b = ${fmt(l.b, 4)} ${ci(l.ci.t)}.`,

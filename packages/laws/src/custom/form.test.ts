@@ -120,8 +120,9 @@ describe('customForm: planning by simulation', () => {
 
 describe('customForm: bootstrap coverage', () => {
   // The bench (bench/custom-coverage.ts) checks 93–97% with 1,000 datasets × 200 resamples; 60 × 100 here gives 180
-  // intervals (binomial sd ≈ 1.6 points), so the band is 85–99%: an interval half as wide (≈ 70%) still fails it.
-  it('percentile intervals of a 3-parameter custom form cover the truth in 85–99% (60 seeded datasets × 100 resamples)', () => {
+  // intervals (binomial sd ≈ 1.6 points), so the band is 90–99% (these seeds: 94.4%; the plain percentiles of the
+  // same refits, 92.2%): an interval half as wide (≈ 70%) fails it.
+  it('expanded percentile intervals of a 3-parameter custom form cover the truth in 90–99% (60 seeded datasets × 100 resamples)', () => {
     const truth: Record<string, number> = { E: 1.5, A: 6, alpha: 0.4 };
     const form = customForm('E + A*x^(-alpha)', { bounds: ['E>0', 'A>0'], starts: ['E=1', 'A=5', 'alpha=0.5'] });
     const rng = createRng(11);
@@ -141,7 +142,7 @@ describe('customForm: bootstrap coverage', () => {
         if (mid - half <= truth[name]! && truth[name]! <= mid + half) halfHits++;
       }
     }
-    expect(hits / total).toBeGreaterThanOrEqual(0.85);
+    expect(hits / total).toBeGreaterThanOrEqual(0.9);
     expect(hits / total).toBeLessThanOrEqual(0.99);
     // The band is tight enough to catch a broken interval.
     expect(halfHits / total).toBeLessThan(0.85);
