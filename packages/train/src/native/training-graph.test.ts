@@ -10,6 +10,8 @@ const cases: [string, Partial<ModelConfig>][] = [
   ['full MQA, layer sharing ×2', { heads: 2, kvHeads: 1, layerRepeat: 2 }],
   ['sliding-window', { attention: { kind: 'sliding-window', window: 2 } }],
   ['block-sparse', { attention: { kind: 'block-sparse', blockSize: 2, localBlocks: 1, globalTokens: 1 } }],
+  ['linear attention, GQA', { heads: 4, kvHeads: 2, attention: { kind: 'linear' } }],
+  ['linear attention, MQA, layer sharing ×2', { heads: 2, kvHeads: 1, layerRepeat: 2, attention: { kind: 'linear' } }],
 ];
 
 describe('training graph (float64) gradients vs finite differences of its own loss', () => {
@@ -54,9 +56,11 @@ describe('training graph (float64) gradients vs finite differences of its own lo
     expect(tg.grads).toHaveLength(tg.params.length);
   });
 
-  it('refuses linear attention, naming the supported kinds', () => {
-    expect(() => buildTrainingGraph(tinyConfig({ attention: { kind: 'linear' } }), { batch: 1, seq: 4 })).toThrow(
-      /linear.*full, sliding-window, block-sparse/,
-    );
+  it('trains linear attention: its graph holds the feature map φ = elu + 1 and no softmax', () => {
+    const tg = buildTrainingGraph(tinyConfig({ attention: { kind: 'linear' } }), { batch: 1, seq: 4 });
+    const ops = tg.graph.nodes.map((n) => n.opType);
+    expect(ops).toContain('Relu');
+    expect(ops).not.toContain('Softmax');
+    expect(tg.grads).toHaveLength(tg.params.length);
   });
 });

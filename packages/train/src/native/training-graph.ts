@@ -4,7 +4,7 @@ import { TrainInputError } from '../errors.js';
 import { differentiate } from './autodiff.js';
 
 /** Attention kinds whose forward graph (and so whose gradient) the native engine builds. */
-export const NATIVE_ATTENTION_KINDS: readonly AttentionConfig['kind'][] = ['full', 'sliding-window', 'block-sparse'];
+export const NATIVE_ATTENTION_KINDS: readonly AttentionConfig['kind'][] = ['full', 'sliding-window', 'block-sparse', 'linear'];
 
 export interface TrainingGraphOptions {
   batch: number;
