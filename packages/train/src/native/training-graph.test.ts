@@ -11,7 +11,7 @@ const cases: [string, Partial<ModelConfig>][] = [
   ['sliding-window', { attention: { kind: 'sliding-window', window: 2 } }],
   ['block-sparse', { attention: { kind: 'block-sparse', blockSize: 2, localBlocks: 1, globalTokens: 1 } }],
   ['linear attention, GQA', { heads: 4, kvHeads: 2, attention: { kind: 'linear' } }],
-  ['linear attention, MQA, layer sharing ×2', { heads: 2, kvHeads: 1, layerRepeat: 2, attention: { kind: 'linear' } }],
+  ['linear attention, MHA, layer sharing ×2', { heads: 2, kvHeads: 2, layerRepeat: 2, attention: { kind: 'linear' } }],
 ];
 
 describe('training graph (float64) gradients vs finite differences of its own loss', () => {
