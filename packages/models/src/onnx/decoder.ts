@@ -38,7 +38,7 @@ export interface DecoderKvCache {
   attentionMask: string;
   /** int64 [batch, seq]: RoPE positions (transformers.js passes cumsum(mask) - 1). */
   positionIds: string;
-  /** One entry per cache slot (see `cacheSlots`), each [batch, kvHeads, past, headDim]. */
+  /** One entry per cache slot (see `cacheSlots`), each [batch, kvHeads, past, headDim]; linear attention: S, z (or empty). */
   past: Array<{ key: string; value: string }>;
 }
 
@@ -78,7 +78,7 @@ export interface DecoderOutputs {
   logits: string;
   /** Scalar mean cross-entropy (nats/token), when `targets` was given. */
   loss?: string;
-  /** Per cache slot: [batch, kvHeads, past + seq, headDim] (KV path only). */
+  /** Per cache slot: [batch, kvHeads, past + seq, headDim] (KV path only); linear attention: S [.., hd, hd], z [.., 1, hd]. */
   present: Array<{ key: string; value: string }>;
 }
 
@@ -125,9 +125,11 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
   const one = () => (oneC ??= c([1], [], 'one'));
   let twoC: string | undefined;
   const two = () => (twoC ??= c([2], [], 'two'));
+  let qScale: string | undefined; // linear attention has no 1/√hd
   const siluForm = options.silu ?? (dtype === 'float64' ? 'exp' : 'sigmoid');
-  const qScale = c([1 / Math.sqrt(headDim)], [], 'qscale');
   const axisLast = ints([-1], 'axes');
+  let axis2C: string | undefined;
+  const axis2 = () => (axis2C ??= ints([2], 'axes'));
   const rmsNorm = (x: string, w: string, label: string) => {
     // float32 writes x² as Pow(x, 2), the pattern ORT fuses into SimplifiedLayerNormalization; float64 as x·x.
     const sq = dtype === 'float32' ? op('Pow', [x, two()], {}, `${label}_sq`) : op('Mul', [x, x], {}, `${label}_sq`);
@@ -171,9 +173,8 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
     const tables = ropeTables(config.maxPositions, headDim, config.ropeTheta);
     const cosT = c(Array.from(tables.cos), [config.maxPositions, headDim], 'rope_cos');
     const sinT = c(Array.from(tables.sin), [config.maxPositions, headDim], 'rope_sin');
-    const axis2 = ints([2], 'axes');
-    cos = op('Unsqueeze', [op('Gather', [cosT, kv.positionIds], { axis: attr.int(0) }), axis2], {}, 'cos');
-    sin = op('Unsqueeze', [op('Gather', [sinT, kv.positionIds], { axis: attr.int(0) }), axis2], {}, 'sin');
+    cos = op('Unsqueeze', [op('Gather', [cosT, kv.positionIds], { axis: attr.int(0) }), axis2()], {}, 'cos');
+    sin = op('Unsqueeze', [op('Gather', [sinT, kv.positionIds], { axis: attr.int(0) }), axis2()], {}, 'sin');
     const shared = { headDim, dtype, attentionMask: kv.attentionMask, inputIds: options.inputIds, prefix: pre };
     if (attention.kind === 'sliding-window' && options.chunkedAttention !== false) {
       const w = (chunked = chunkedWindowMask(g, { ...shared, window: attention.window, pastKey: (kv.past[0] as { key: string }).key }));
@@ -212,7 +213,6 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
   const shapeKv = ints([0, 0, kvHeads, headDim]);
   const shapeQ = ints([0, 0, heads, headDim]);
   const shapeMerge = ints([0, 0, heads * headDim]);
-  const axis2 = ints([2], 'axes');
 
   let x = op('Gather', [options.weight('model.embed_tokens.weight'), options.inputIds], { axis: attr.int(0) }, 'embed');
   const present: DecoderOutputs['present'] = [];
@@ -239,7 +239,7 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
       const v = op('Reshape', [vLin, shapeKv]);
       // [B, S, H, hd] → [B, KV, G, S, hd], scaled by 1/√hd.
       let q5 = op('Transpose', [op('Reshape', [q, shapeQ5])], { perm: attr.ints([0, 2, 3, 1, 4]) }, `${L}_q5`);
-      if (!linearAttn) q5 = op('Mul', [q5, qScale], {}, `${L}_q5s`);
+      if (!linearAttn) q5 = op('Mul', [q5, (qScale ??= c([1 / Math.sqrt(headDim)], [], 'qscale'))], {}, `${L}_q5s`);
       let k4 = op('Transpose', [k], { perm: attr.ints([0, 2, 1, 3]) }, `${L}_k4`);
       let v4 = op('Transpose', [v], { perm: attr.ints([0, 2, 1, 3]) }, `${L}_v4`);
       let ctx: string;
@@ -260,10 +260,10 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
         if (attend) {
           ctx = attend(q5, k4, v4, `${pre}${L}_chunk`);
         } else {
-          const kT = op('Transpose', [op('Unsqueeze', [k4, axis2])], { perm: attr.ints([0, 1, 2, 4, 3]) }, `${L}_kT`);
+          const kT = op('Transpose', [op('Unsqueeze', [k4, axis2()])], { perm: attr.ints([0, 1, 2, 4, 3]) }, `${L}_kT`);
           const scores = op('Add', [op('MatMul', [q5, kT], {}, `${L}_scores`), mask]);
           const probs = op('Softmax', [scores], { axis: attr.int(-1) }, `${L}_probs`);
-          ctx = op('MatMul', [probs, op('Unsqueeze', [v4, axis2])], {}, `${L}_ctx`);
+          ctx = op('MatMul', [probs, op('Unsqueeze', [v4, axis2()])], {}, `${L}_ctx`);
         }
       }
       const merged = op('Reshape', [op('Transpose', [ctx], { perm: attr.ints([0, 3, 1, 2, 4]) }), shapeMerge]);
