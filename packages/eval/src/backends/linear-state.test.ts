@@ -7,6 +7,7 @@ import { benchThroughput } from '../bench/throughput.js';
 import type { CausalLM } from '../lm.js';
 import { loadOrtModel } from './ort.js';
 import { loadTransformersModel } from './transformers.js';
+import { writeInt8ModelFolder } from '../quantize/int8.js';
 
 // A linear-attention export decodes through the same cache slots with a constant recurrent state (S, z).
 const config: ModelConfig = {
@@ -27,6 +28,7 @@ const dir = mkdtempSync(join(tmpdir(), 'eval-linear-'));
 const folder = join(dir, 'tiny-linear');
 beforeAll(async () => {
   await writeModelFolder(folder, { config, weights });
+  await writeInt8ModelFolder(join(dir, 'int8'), { config, weights });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -58,6 +60,23 @@ describe('linear attention through scalewise decoding (constant state)', () => {
     expect(bytes[0]).toBe(kvCacheBytes(config, 1, 1, 'fp32'));
     expect(bytes[39]).toBe(kvCacheBytes(config, 40, 1, 'fp32'));
     await lm.dispose();
+  });
+
+  it('an int8 export decodes with the same constant state, close to fp32', async () => {
+    const [fp32, int8] = [await loadOrtModel(folder, { threads: 1 }), await loadOrtModel(join(dir, 'int8'), { threads: 1 })];
+    const [a, b] = [fp32.startDecode(), int8.startDecode()];
+    let [worst, scale] = [0, 0];
+    for (let t = 0; t < ids.length; t++) {
+      const [la, lb] = [await a.feed(ids.subarray(t, t + 1)), await b.feed(ids.subarray(t, t + 1))];
+      for (let v = 0; v < la.length; v++) {
+        worst = Math.max(worst, Math.abs((la[v] as number) - (lb[v] as number)));
+        scale = Math.max(scale, Math.abs(la[v] as number));
+      }
+    }
+    expect(b.cacheBytes()).toBe(kvCacheBytes(config, 40, 1, 'fp32'));
+    expect(worst).toBeGreaterThan(0); // really quantized
+    expect(worst / scale).toBeLessThan(0.05); // within 5% of the logit range
+    await Promise.all([fp32.dispose(), int8.dispose()]);
   });
 
   it('bench tg runs and reports the constant state as its KV cache', async () => {
