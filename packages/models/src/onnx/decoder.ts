@@ -25,9 +25,8 @@ import { linearAttentionRecurrent, linearAttentionStatic } from './linear-attent
  * broadcast K/V [B, KV, 1, T, hd] against Q [B, KV, G, T, hd], so the K/V gradients sum over the group axis
  * (ReduceSum keepdims over axis 2) when G > 1; the mask and RoPE tables are constants (no gradient).
  *
- * Linear attention (φ = elu + 1, as the reference; linear-attention.ts) is emitted in its parallel form without a
- * cache, and with a cache carries the recurrent state S = Σ φ(k)ᵀv [B, KV, hd, hd], z = Σ φ(k) [B, KV, 1, hd] in
- * the slot's key/value tensors: constant size, whatever the sequence length.
+ * Linear attention (φ = elu + 1; linear-attention.ts): parallel or chunked without a cache; with a cache the slot's
+ * key/value tensors carry the recurrent state S = Σ φ(k)ᵀv [B, KV, hd, hd], z = Σ φ(k) [B, KV, 1, hd] (constant size).
  */
 
 export type DecoderDType = 'float32' | 'float64';
@@ -71,6 +70,8 @@ export interface DecoderOptions {
   fuseProjections?: boolean;
   /** Sliding-window (and, with a KV cache, block-sparse) attention over reachable key blocks only (chunked-*.ts). Default true. */
   chunkedAttention?: boolean;
+  /** No-cache linear attention: chunk length of the chunked form, used once seqLen ≥ 2 chunks (default 64). */
+  linearChunk?: number;
 }
 
 export interface DecoderOutputs {
@@ -195,7 +196,8 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
       const o = { window: attention.window, seqLen: T, headDim, dtype };
       attend = (q5, k4, v4, label) => chunkedWindowStatic(g, o, q5, k4, v4, label);
     } else if (linearAttn) {
-      attend = (q5, k4, v4, label) => linearAttentionStatic(g, { dtype, prefix: pre, seqLen: T }, q5, k4, v4, label);
+      attend = (q5, k4, v4, label) =>
+        linearAttentionStatic(g, { dtype, prefix: pre, seqLen: T, headDim, chunk: options.linearChunk }, q5, k4, v4, label);
     } else {
       mask = c(Array.from(additiveMask(attention, T)), [T, T], 'mask');
     }

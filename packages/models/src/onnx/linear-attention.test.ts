@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type * as ort from 'onnxruntime-node';
+import * as ort from 'onnxruntime-node';
 import type { ModelConfig } from '../config.js';
 import { kvCacheBytes } from '../accounting/memory.js';
 import { forward } from '../forward/model.js';
+import { weightSpecs } from '../weights.js';
+import { emitDecoder } from './decoder.js';
+import { encodeModel } from './encode.js';
+import { Graph } from './graph.js';
 import { inferenceSession, maxAbsDiff, randomWeights, step, tinyConfig } from './test-utils.js';
 
 // 40 tokens: longer than the state's hd × hd = 16 entries per KV head could hold as a cache.
@@ -61,5 +65,41 @@ describe('linear attention export: constant recurrent state (onnxruntime-node)',
         maxAbsDiff(state.data as Float32Array, t.data as Float32Array) / Math.max(...Array.from(t.data as Float32Array, Math.abs)),
       ).toBeLessThan(1e-5);
     }
+  });
+});
+
+/** Logits of the no-cache (training) graph over `tokens`, with linear attention in chunks of `chunk`. */
+async function noCacheLogits(config: ModelConfig, tokens: number[], chunk: number, dtype: 'float32' | 'float64') {
+  const weights = randomWeights(config, 3);
+  const g = new Graph('train');
+  const T = tokens.length;
+  const ids = g.input('ids', 'int64', [1, T]);
+  for (const spec of weightSpecs(config)) g.input(spec.name, dtype, spec.shape);
+  const out = emitDecoder(g, config, { weight: (n) => n, inputIds: ids, seqLen: T, dtype, linearChunk: chunk });
+  g.output(out.logits, dtype, [1, T, config.vocabSize], 'logits');
+  const feeds: Record<string, ort.Tensor> = { ids: new ort.Tensor('int64', BigInt64Array.from(tokens.map(BigInt)), [1, T]) };
+  for (const spec of weightSpecs(config)) {
+    const w = weights.get(spec.name)!;
+    feeds[spec.name] = new ort.Tensor(dtype, dtype === 'float64' ? Float64Array.from(w) : w, spec.shape);
+  }
+  const session = await ort.InferenceSession.create(encodeModel(g));
+  const chunkedForm = g.nodes.some((n) => n.outputs.some((o) => o.includes('chunk_weights')));
+  return { logits: (await session.run(feeds)).logits!.data as Float32Array | Float64Array, weights, chunkedForm };
+}
+
+describe('linear attention without a cache (training graph): chunked form', () => {
+  it.each([
+    ['40 tokens, chunks of 8 (no tail)', 40, 8],
+    ['40 tokens, chunks of 6 (tail of 4)', 40, 6],
+    ['19 tokens, chunks of 4, MQA, layerRepeat 2', 19, 4],
+  ])('%s: equals the parallel form (float64, 1e-12) and the reference forward (fp32, 1e-4)', async (_n, T, chunk) => {
+    const config = tinyConfig(T === 19 ? { attention: { kind: 'linear' }, kvHeads: 1, layerRepeat: 2 } : { attention: { kind: 'linear' } });
+    const tokens = TOKENS.slice(0, T);
+    const chunked = await noCacheLogits(config, tokens, chunk, 'float64');
+    const parallel = await noCacheLogits(config, tokens, T, 'float64');
+    expect([chunked.chunkedForm, parallel.chunkedForm]).toEqual([true, false]);
+    expect(maxAbsDiff(chunked.logits, parallel.logits)).toBeLessThan(1e-12);
+    const fp32 = await noCacheLogits(config, tokens, chunk, 'float32');
+    expect(maxAbsDiff(fp32.logits, forward(config, fp32.weights, tokens))).toBeLessThan(TOL);
   });
 });

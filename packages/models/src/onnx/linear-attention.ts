@@ -44,28 +44,78 @@ function chunkWeights(g: Graph, fq: string, fk: string, mask: string, label: str
   return op('Mul', [op('MatMul', [fq, fkT], {}, 'lin_scores'), mask], {}, 'lin_weights');
 }
 
-/** No cache, fixed T (training): the parallel form Σ_s≤t (φ(q_t)·φ(k_s)) v_s / (Σ_s≤t φ(q_t)·φ(k_s) + ε). */
+/** Default chunk length of the no-cache graph: chunked (O(T·C·hd + T·hd²)) once T ≥ 2C, parallel (O(T²·hd)) below. */
+export const LINEAR_ATTENTION_CHUNK = 64;
+
+/**
+ * No cache, fixed T (training). Below 2C positions the parallel form Σ_s≤t (φ(q_t)·φ(k_s)) v_s / (Σ_s≤t φ(q_t)·φ(k_s) + ε);
+ * from 2C on, chunks of C: each chunk's own causal sum plus the state of all earlier chunks, S_<c = L·ΔS (L the
+ * constant strictly lower-triangular [n, n]), and a tail of T mod C positions reading the whole state. Only
+ * ops the native engine differentiates (MatMul, Slice, Reshape, Transpose, ReduceSum, Mul/Add/Div, Concat).
+ */
 export function linearAttentionStatic(
   g: Graph,
-  o: LinearAttentionGraph & { seqLen: number },
+  o: LinearAttentionGraph & { seqLen: number; headDim: number; chunk?: number },
   q5: string,
   k4: string,
   v4: string,
   label: string,
 ) {
   const { op, ints } = ops(g, label);
-  const T = o.seqLen;
-  const causal = multiplicativeMask({ kind: 'linear' }, T);
-  const mask = g.constant(
-    o.dtype === 'float64' ? tensor.float64(Array.from(causal), [T, T]) : tensor.float32(Array.from(causal), [T, T]),
-    `${label}_mask`,
-  );
-  const weights = chunkWeights(g, phi(g, q5, label), phi(g, k4, label), mask, label);
-  const den = op('Add', [
-    op('ReduceSum', [weights, ints([-1])], { keepdims: attr.int(1) }),
-    scalar(g, o.dtype, LINEAR_ATTENTION_EPS, `${label}_eps`),
-  ]);
-  return op('Div', [op('MatMul', [weights, op('Unsqueeze', [v4, ints([2])])]), den], {}, 'ctx');
+  const { seqLen: T, headDim: hd } = o;
+  const C = o.chunk ?? LINEAR_ATTENTION_CHUNK;
+  const floats = (values: ArrayLike<number>, dims: number[], name: string) =>
+    g.constant(
+      o.dtype === 'float64' ? tensor.float64(Array.from(values), dims) : tensor.float32(Array.from(values), dims),
+      `${label}_${name}`,
+    );
+  const eps = scalar(g, o.dtype, LINEAR_ATTENTION_EPS, `${label}_eps`);
+  const causal = (n: number) => floats(multiplicativeMask({ kind: 'linear' }, n), [n, n], 'mask');
+  const sum = (x: string, axis: number) => op('ReduceSum', [x, ints([axis])], { keepdims: attr.int(1) });
+  const swap = (x: string, rank: number) => {
+    const perm = Array.from({ length: rank }, (_, i) => i);
+    [perm[rank - 1], perm[rank - 2]] = [rank - 2, rank - 1];
+    return op('Transpose', [x], { perm: attr.ints(perm) });
+  };
+  const unsq = (x: string) => op('Unsqueeze', [x, ints([2])]); // share K/V-side tensors across the G query heads
+  const fq = phi(g, q5, label);
+  const fk = phi(g, k4, label);
+  if (T < 2 * C) {
+    const weights = chunkWeights(g, fq, fk, causal(T), label);
+    return op('Div', [op('MatMul', [weights, unsq(v4)]), op('Add', [sum(weights, -1), eps])], {}, 'ctx');
+  }
+  const n = Math.floor(T / C);
+  const r = T - n * C;
+  const slice = (x: string, a: number, b: number, axis: number) => op('Slice', [x, ints([a]), ints([b]), ints([axis])]);
+  // Full chunks: q [B, KV, G, n, C, hd], k and v [B, KV, n, C, hd].
+  const qc = op('Reshape', [slice(fq, 0, n * C, 3), ints([0, 0, 0, n, C, hd])]);
+  const kc = op('Reshape', [slice(fk, 0, n * C, 2), ints([0, 0, n, C, hd])]);
+  const vc = op('Reshape', [slice(v4, 0, n * C, 2), ints([0, 0, n, C, hd])]);
+  const kcT = swap(kc, 5); // [B, KV, n, hd, C]
+  const w = op('Mul', [op('MatMul', [qc, unsq(kcT)]), causal(C)], {}, 'chunk_weights'); // [B, KV, G, n, C, C]
+  const dS = op('MatMul', [kcT, vc], {}, 'chunk_S'); // [B, KV, n, hd, hd]
+  const dz = swap(sum(kc, 3), 5); // [B, KV, n, hd, 1]
+  // State of the chunks before each chunk, one product: [n, n] strictly lower-triangular · [B, KV, n, hd·hd | hd].
+  const lower = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) lower[i * n + j] = 1;
+  const lowerC = floats(lower, [n, n], 'lower');
+  const before = (x: string, cols: number) =>
+    op('Reshape', [op('MatMul', [lowerC, op('Reshape', [x, ints([0, 0, n, hd * cols])])]), ints([0, 0, n, hd, cols])]);
+  const num = op('Add', [op('MatMul', [qc, unsq(before(dS, hd))]), op('MatMul', [w, unsq(vc)])], {}, 'chunk_num');
+  const den = op('Add', [op('Add', [op('MatMul', [qc, unsq(before(dz, 1))]), sum(w, -1)]), eps], {}, 'chunk_den');
+  const full = op('Reshape', [op('Div', [num, den]), ints([0, 0, 0, n * C, hd])], {}, 'chunks_ctx');
+  if (r === 0) return full;
+
+  // The T mod C last positions: the whole state of the full chunks plus their own causal sum.
+  const S = op('ReduceSum', [dS, ints([2])], { keepdims: attr.int(0) }); // [B, KV, hd, hd]
+  const z = op('ReduceSum', [dz, ints([2])], { keepdims: attr.int(0) }); // [B, KV, hd, 1]
+  const qt = slice(fq, n * C, T, 3);
+  const kt = slice(fk, n * C, T, 2);
+  const vt = slice(v4, n * C, T, 2);
+  const wt = op('Mul', [op('MatMul', [qt, unsq(swap(kt, 4))]), causal(r)], {}, 'tail_weights');
+  const tNum = op('Add', [op('MatMul', [qt, unsq(S)]), op('MatMul', [wt, unsq(vt)])]);
+  const tDen = op('Add', [op('Add', [op('MatMul', [qt, unsq(z)]), sum(wt, -1)]), eps]);
+  return op('Concat', [full, op('Div', [tNum, tDen])], { axis: attr.int(3) }, 'ctx');
 }
 
 export interface LinearCacheInputs {
