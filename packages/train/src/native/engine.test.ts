@@ -78,6 +78,29 @@ describe('native engine parity with the reference engine (fp32)', () => {
     });
   }
 
+  it('linear attention over 150 positions (chunked form: 2 chunks of 64 and a tail): loss and gradients within 1e-4', async () => {
+    const config = tinyConfig({
+      vocabSize: 37,
+      maxPositions: 160,
+      heads: 4,
+      kvHeads: 2,
+      headDim: 4,
+      dim: 16,
+      attention: { kind: 'linear' },
+    });
+    const native = await createNativeEngine(config, { threads: 1 });
+    const reference = await createReferenceEngine(config, {});
+    engines.push(native, reference);
+    const weights = randomWeights(config, 12);
+    const batch = randomBatch(config, 2, 150, 6);
+    const gn = zeros(weights),
+      gr = zeros(weights);
+    const ln = await native.lossAndGrad(weights, gn, batch, 1);
+    const lr = await reference.lossAndGrad(weights, gr, batch, 1);
+    expect(Math.abs(ln - lr) / lr).toBeLessThan(1e-5);
+    for (const [name, g] of gr) expect(relErr(gn.get(name) as Float32Array, g), name).toBeLessThan(1e-4);
+  });
+
   it('adds scale × gradient into existing grads and rejects bad batches', async () => {
     const config = tinyConfig();
     const native = await createNativeEngine(config, { threads: 1 });
