@@ -1,12 +1,12 @@
 import type { AttentionConfig, ModelConfig } from '../config.js';
-import { LINEAR_ATTENTION_EPS } from '../forward/attention.js';
 import { ModelsInputError } from '../errors.js';
 import { attr, tensor, type Graph, type Tensor } from './graph.js';
-import { additiveMask, dynamicMask, multiplicativeMask } from './masks.js';
+import { additiveMask, dynamicMask } from './masks.js';
 import { ropeTables } from './rope.js';
 import { blockSparseAttention, blockSparseMask } from './block-sparse-attention.js';
 import { chunkedWindowStatic } from './chunked-static.js';
 import { boundedCache, chunkedWindowAttention, chunkedWindowMask, type ChunkedWindow } from './chunked-attention.js';
+import { linearAttentionRecurrent, linearAttentionStatic } from './linear-attention.js';
 
 /**
  * Emits the llama / MobileLLM decoder forward pass into a `Graph`:
@@ -25,10 +25,8 @@ import { boundedCache, chunkedWindowAttention, chunkedWindowMask, type ChunkedWi
  * broadcast K/V [B, KV, 1, T, hd] against Q [B, KV, G, T, hd], so the K/V gradients sum over the group axis
  * (ReduceSum keepdims over axis 2) when G > 1; the mask and RoPE tables are constants (no gradient).
  *
- * Linear attention (φ = elu + 1, as the reference) is emitted in its parallel form, O(T²) without a cache and
- * O(T) per step with the ordinary KV cache of (roped) keys and values: φ(q)·φ(k)ᵀ times a 0/1 causal mask,
- * divided by its row sums + ε (ops Relu, Min, Exp, ReduceSum). The O(1) recurrent state is not exported: the
- * state S, z would need cache inputs transformers.js does not feed for llama.
+ * Linear attention (φ = elu + 1; linear-attention.ts): parallel or chunked without a cache; with a cache the slot's
+ * key/value tensors carry the recurrent state S = Σ φ(k)ᵀv [B, KV, hd, hd], z = Σ φ(k) [B, KV, 1, hd] (constant size).
  */
 
 export type DecoderDType = 'float32' | 'float64';
@@ -39,7 +37,7 @@ export interface DecoderKvCache {
   attentionMask: string;
   /** int64 [batch, seq]: RoPE positions (transformers.js passes cumsum(mask) - 1). */
   positionIds: string;
-  /** One entry per cache slot (see `cacheSlots`), each [batch, kvHeads, past, headDim]. */
+  /** One entry per cache slot (see `cacheSlots`), each [batch, kvHeads, past, headDim]; linear attention: S, z (or empty). */
   past: Array<{ key: string; value: string }>;
 }
 
@@ -72,6 +70,8 @@ export interface DecoderOptions {
   fuseProjections?: boolean;
   /** Sliding-window (and, with a KV cache, block-sparse) attention over reachable key blocks only (chunked-*.ts). Default true. */
   chunkedAttention?: boolean;
+  /** No-cache linear attention: chunk length of the chunked form, used once seqLen ≥ 2 chunks (default 64). */
+  linearChunk?: number;
 }
 
 export interface DecoderOutputs {
@@ -79,7 +79,7 @@ export interface DecoderOutputs {
   logits: string;
   /** Scalar mean cross-entropy (nats/token), when `targets` was given. */
   loss?: string;
-  /** Per cache slot: [batch, kvHeads, past + seq, headDim] (KV path only). */
+  /** Per cache slot: [batch, kvHeads, past + seq, headDim] (KV path only); linear attention: S [.., hd, hd], z [.., 1, hd]. */
   present: Array<{ key: string; value: string }>;
 }
 
@@ -124,16 +124,13 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
   const epsC = c([config.normEps], [], 'eps');
   let oneC: string | undefined;
   const one = () => (oneC ??= c([1], [], 'one'));
-  // φ(x) = elu(x) + 1 = relu(x) + exp(min(x, 0)): ops with simple gradients and float64 kernels.
-  let zeroC: string | undefined;
-  const phi = (x: string) => op('Add', [op('Relu', [x]), op('Exp', [op('Min', [x, (zeroC ??= c([0], [], 'zero'))])])], {}, 'phi');
-  let linEpsC: string | undefined;
-  const linEps = () => (linEpsC ??= c([LINEAR_ATTENTION_EPS], [], 'lin_eps'));
   let twoC: string | undefined;
   const two = () => (twoC ??= c([2], [], 'two'));
+  let qScale: string | undefined; // linear attention has no 1/√hd
   const siluForm = options.silu ?? (dtype === 'float64' ? 'exp' : 'sigmoid');
-  const qScale = c([1 / Math.sqrt(headDim)], [], 'qscale');
   const axisLast = ints([-1], 'axes');
+  let axis2C: string | undefined;
+  const axis2 = () => (axis2C ??= ints([2], 'axes'));
   const rmsNorm = (x: string, w: string, label: string) => {
     // float32 writes x² as Pow(x, 2), the pattern ORT fuses into SimplifiedLayerNormalization; float64 as x·x.
     const sq = dtype === 'float32' ? op('Pow', [x, two()], {}, `${label}_sq`) : op('Mul', [x, x], {}, `${label}_sq`);
@@ -177,9 +174,8 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
     const tables = ropeTables(config.maxPositions, headDim, config.ropeTheta);
     const cosT = c(Array.from(tables.cos), [config.maxPositions, headDim], 'rope_cos');
     const sinT = c(Array.from(tables.sin), [config.maxPositions, headDim], 'rope_sin');
-    const axis2 = ints([2], 'axes');
-    cos = op('Unsqueeze', [op('Gather', [cosT, kv.positionIds], { axis: attr.int(0) }), axis2], {}, 'cos');
-    sin = op('Unsqueeze', [op('Gather', [sinT, kv.positionIds], { axis: attr.int(0) }), axis2], {}, 'sin');
+    cos = op('Unsqueeze', [op('Gather', [cosT, kv.positionIds], { axis: attr.int(0) }), axis2()], {}, 'cos');
+    sin = op('Unsqueeze', [op('Gather', [sinT, kv.positionIds], { axis: attr.int(0) }), axis2()], {}, 'sin');
     const shared = { headDim, dtype, attentionMask: kv.attentionMask, inputIds: options.inputIds, prefix: pre };
     if (attention.kind === 'sliding-window' && options.chunkedAttention !== false) {
       const w = (chunked = chunkedWindowMask(g, { ...shared, window: attention.window, pastKey: (kv.past[0] as { key: string }).key }));
@@ -187,8 +183,8 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
     } else if (attention.kind === 'block-sparse' && options.chunkedAttention !== false) {
       const w = blockSparseMask(g, { ...shared, ...attention });
       attend = (q5, k4, v4, label) => blockSparseAttention(g, w, q5, k4, v4, label);
-    } else {
-      mask = dynamicMask(g, { attention, dtype, attentionMask: kv.attentionMask, inputIds: options.inputIds, prefix: pre }, linearAttn);
+    } else if (!linearAttn) {
+      mask = dynamicMask(g, { attention, dtype, attentionMask: kv.attentionMask, inputIds: options.inputIds, prefix: pre });
     }
   } else {
     const T = options.seqLen as number;
@@ -199,8 +195,11 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
     if (attention.kind === 'sliding-window' && T > attention.window && options.chunkedAttention !== false) {
       const o = { window: attention.window, seqLen: T, headDim, dtype };
       attend = (q5, k4, v4, label) => chunkedWindowStatic(g, o, q5, k4, v4, label);
+    } else if (linearAttn) {
+      attend = (q5, k4, v4, label) =>
+        linearAttentionStatic(g, { dtype, prefix: pre, seqLen: T, headDim, chunk: options.linearChunk }, q5, k4, v4, label);
     } else {
-      mask = c(Array.from(linearAttn ? multiplicativeMask(attention, T) : additiveMask(attention, T)), [T, T], 'mask');
+      mask = c(Array.from(additiveMask(attention, T)), [T, T], 'mask');
     }
   }
   const sliceLo = [ints([0], 'start'), ints([half], 'end'), axisLast];
@@ -216,7 +215,6 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
   const shapeKv = ints([0, 0, kvHeads, headDim]);
   const shapeQ = ints([0, 0, heads, headDim]);
   const shapeMerge = ints([0, 0, heads * headDim]);
-  const axis2 = ints([2], 'axes');
 
   let x = op('Gather', [options.weight('model.embed_tokens.weight'), options.inputIds], { axis: attr.int(0) }, 'embed');
   const present: DecoderOutputs['present'] = [];
@@ -243,30 +241,32 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
       const v = op('Reshape', [vLin, shapeKv]);
       // [B, S, H, hd] → [B, KV, G, S, hd], scaled by 1/√hd.
       let q5 = op('Transpose', [op('Reshape', [q, shapeQ5])], { perm: attr.ints([0, 2, 3, 1, 4]) }, `${L}_q5`);
-      if (!linearAttn) q5 = op('Mul', [q5, qScale], {}, `${L}_q5s`);
+      if (!linearAttn) q5 = op('Mul', [q5, (qScale ??= c([1 / Math.sqrt(headDim)], [], 'qscale'))], {}, `${L}_q5s`);
       let k4 = op('Transpose', [k], { perm: attr.ints([0, 2, 1, 3]) }, `${L}_k4`);
       let v4 = op('Transpose', [v], { perm: attr.ints([0, 2, 1, 3]) }, `${L}_v4`);
-      if (kv) {
-        const past = kv.past[slot] as { key: string; value: string };
-        k4 = op('Concat', [past.key, k4], { axis: attr.int(2) }, `${L}_present_k`);
-        v4 = op('Concat', [past.value, v4], { axis: attr.int(2) }, `${L}_present_v`);
-        const keep = (x: string, n: string) => (chunked ? boundedCache(g, chunked, x, `${L}_present_${n}_last`) : x);
-        present.push({ key: keep(k4, 'k'), value: keep(v4, 'v') });
-      }
-      const kT = () => op('Transpose', [op('Unsqueeze', [k4, axis2])], { perm: attr.ints([0, 1, 2, 4, 3]) }, `${L}_kT`);
-      const v5 = () => op('Unsqueeze', [v4, axis2]);
       let ctx: string;
-      if (attend) {
-        ctx = attend(q5, k4, v4, `${pre}${L}_chunk`);
-      } else if (linearAttn) {
-        // Parallel form of causal linear attention: Σ_s≤t (φ(q_t)·φ(k_s)) v_s / (Σ_s≤t φ(q_t)·φ(k_s) + ε).
-        const weights = op('Mul', [op('MatMul', [phi(q5), phi(kT())], {}, `${L}_lin_scores`), mask]);
-        const den = op('Add', [op('ReduceSum', [weights, axisLast], { keepdims: attr.int(1) }), linEps()], {}, `${L}_lin_den`);
-        ctx = op('Div', [op('MatMul', [weights, v5()]), den], {}, `${L}_ctx`);
+      if (kv && linearAttn) {
+        const past = kv.past[slot] as { key: string; value: string };
+        const o = { dtype, prefix: pre, attentionMask: kv.attentionMask, inputIds: options.inputIds, past, headDim };
+        const r = linearAttentionRecurrent(g, o, q5, k4, v4, `${pre}${L}_lin`);
+        present.push(r.present);
+        ctx = r.ctx;
       } else {
-        const scores = op('Add', [op('MatMul', [q5, kT()], {}, `${L}_scores`), mask]);
-        const probs = op('Softmax', [scores], { axis: attr.int(-1) }, `${L}_probs`);
-        ctx = op('MatMul', [probs, v5()], {}, `${L}_ctx`);
+        if (kv) {
+          const past = kv.past[slot] as { key: string; value: string };
+          k4 = op('Concat', [past.key, k4], { axis: attr.int(2) }, `${L}_present_k`);
+          v4 = op('Concat', [past.value, v4], { axis: attr.int(2) }, `${L}_present_v`);
+          const keep = (x: string, n: string) => (chunked ? boundedCache(g, chunked, x, `${L}_present_${n}_last`) : x);
+          present.push({ key: keep(k4, 'k'), value: keep(v4, 'v') });
+        }
+        if (attend) {
+          ctx = attend(q5, k4, v4, `${pre}${L}_chunk`);
+        } else {
+          const kT = op('Transpose', [op('Unsqueeze', [k4, axis2()])], { perm: attr.ints([0, 1, 2, 4, 3]) }, `${L}_kT`);
+          const scores = op('Add', [op('MatMul', [q5, kT], {}, `${L}_scores`), mask]);
+          const probs = op('Softmax', [scores], { axis: attr.int(-1) }, `${L}_probs`);
+          ctx = op('MatMul', [probs, op('Unsqueeze', [v4, axis2()])], {}, `${L}_ctx`);
+        }
       }
       const merged = op('Reshape', [op('Transpose', [ctx], { perm: attr.ints([0, 3, 1, 2, 4]) }), shapeMerge]);
       x = op('Add', [x, linear(merged, `${p}.self_attn.o_proj.weight`, `${L}_o`)], {}, `${L}_resid_attn`);

@@ -30,9 +30,11 @@ describe('inference graph with KV cache (onnxruntime-node)', () => {
     for (let t = 4; t < T; t++) {
       mask = [...mask, 1];
       out = await step(session, config, [[TOKENS[t]!]], [mask], out.present);
-      // A sliding window's cache keeps only the last `window` slots.
+      // A sliding window's cache keeps only the last `window` slots; linear attention its state S [hd, hd], z [1, hd].
       const kept = config.attention.kind === 'sliding-window' ? Math.min(t + 1, config.attention.window) : t + 1;
-      expect(out.present.get('present.0.key')!.dims).toEqual([1, config.kvHeads, kept, config.headDim]);
+      const [keyRows, valueRows] = config.attention.kind === 'linear' ? [config.headDim, 1] : [kept, kept];
+      expect(out.present.get('present.0.key')!.dims).toEqual([1, config.kvHeads, keyRows, config.headDim]);
+      expect(out.present.get('present.0.value')!.dims).toEqual([1, config.kvHeads, valueRows, config.headDim]);
       err = Math.max(err, maxAbsDiff(out.logits, full.logits.subarray(t * V, (t + 1) * V)));
     }
     expect(err).toBeLessThan(1e-5);

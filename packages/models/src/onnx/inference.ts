@@ -3,7 +3,7 @@ import { validateConfig } from '../config.js';
 import { ModelsInputError } from '../errors.js';
 import { weightSpecs, type ModelWeights } from '../weights.js';
 import { cacheSlots, emitDecoder } from './decoder.js';
-import { Graph, elementCount } from './graph.js';
+import { Graph, elementCount, type Dim } from './graph.js';
 
 /** Symbolic dimension names of the inference graph (as transformers.js / Optimum exports name them). */
 export const DIMS = {
@@ -12,6 +12,9 @@ export const DIMS = {
   past: 'past_sequence_length',
   total: 'total_sequence_length',
 } as const;
+
+/** Symbolic row counts of linear attention's past state: hd (S) or 1 (z) after the first call, 0 before it. */
+export const LINEAR_STATE_DIMS = { key: 'past_state_rows', value: 'past_normalizer_rows' } as const;
 
 /** Check every weight of `config` is present with the right number of elements; throws naming the first bad one. */
 export function checkWeights(config: ModelConfig, weights: ModelWeights): void {
@@ -30,7 +33,9 @@ export function checkWeights(config: ModelConfig, weights: ModelWeights): void {
  * The fp32 inference graph with a KV cache, named as transformers.js expects:
  * inputs `input_ids`, `attention_mask`, `position_ids` (int64) and `past_key_values.{i}.key|value`
  * [batch_size, kvHeads, past_sequence_length, headDim]; outputs `logits` [batch_size, sequence_length, vocab]
- * and `present.{i}.key|value`. Slot i = block · layerRepeat + repeat (see `cacheSlots`).
+ * and `present.{i}.key|value`. Slot i = block · layerRepeat + repeat (see `cacheSlots`). Linear attention keeps the
+ * names but carries its recurrent state: key = S [batch_size, kvHeads, headDim, headDim], value = z
+ * [batch_size, kvHeads, 1, headDim] (an empty past [.., 0, headDim] is the zero state), constant in size.
  * Weights become initializers under their HF names (no copy: the graph references the Float32Arrays).
  */
 export interface InferenceGraphOptions {
@@ -52,9 +57,15 @@ export function buildInferenceGraph(config: ModelConfig, weights: ModelWeights, 
   const attentionMask = g.input('attention_mask', 'int64', [batch, total]);
   const positionIds = g.input('position_ids', 'int64', [batch, seq]);
   const slots = cacheSlots(config);
+  const { kvHeads, headDim } = config;
+  // Linear attention carries a constant state in the same slots: key = S [.., hd, hd], value = z [.., 1, hd]
+  // (rows 0 = empty past, the zero state); softmax kinds carry K/V over past positions.
+  const linear = config.attention.kind === 'linear';
+  const pastDims = (rows: string): Dim[] => [batch, kvHeads, linear ? rows : past, headDim];
+  const presentDims = (rows: number): Dim[] => [batch, kvHeads, linear ? rows : total, headDim];
   const pastValues = Array.from({ length: slots }, (_, i) => ({
-    key: g.input(`past_key_values.${i}.key`, 'float32', [batch, config.kvHeads, past, config.headDim]),
-    value: g.input(`past_key_values.${i}.value`, 'float32', [batch, config.kvHeads, past, config.headDim]),
+    key: g.input(`past_key_values.${i}.key`, 'float32', pastDims(LINEAR_STATE_DIMS.key)),
+    value: g.input(`past_key_values.${i}.value`, 'float32', pastDims(LINEAR_STATE_DIMS.value)),
   }));
   for (const spec of weightSpecs(config)) {
     g.initializer(spec.name, { dtype: 'float32', dims: spec.shape, data: weights.get(spec.name) as Float32Array });
@@ -69,8 +80,8 @@ export function buildInferenceGraph(config: ModelConfig, weights: ModelWeights, 
   });
   g.output(out.logits, 'float32', [batch, seq, config.vocabSize], 'logits');
   out.present.forEach((p, i) => {
-    g.output(p.key, 'float32', [batch, config.kvHeads, total, config.headDim], `present.${i}.key`);
-    g.output(p.value, 'float32', [batch, config.kvHeads, total, config.headDim], `present.${i}.value`);
+    g.output(p.key, 'float32', presentDims(headDim), `present.${i}.key`);
+    g.output(p.value, 'float32', presentDims(1), `present.${i}.value`);
   });
   return g;
 }

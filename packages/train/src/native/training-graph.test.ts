@@ -4,21 +4,25 @@ import type { ModelConfig } from '@scalewise/models';
 import { buildTrainingGraph } from './training-graph.js';
 import { finiteDifferences, tinyConfig, uniform } from './testing.js';
 
-const cases: [string, Partial<ModelConfig>][] = [
+const cases: [string, Partial<ModelConfig>, { seq?: number; linearChunk?: number }?][] = [
   ['full MHA', { heads: 2, kvHeads: 2 }],
   ['full GQA, untied head', { heads: 4, kvHeads: 2, tiedEmbeddings: false }],
   ['full MQA, layer sharing ×2', { heads: 2, kvHeads: 1, layerRepeat: 2 }],
   ['sliding-window', { attention: { kind: 'sliding-window', window: 2 } }],
   ['block-sparse', { attention: { kind: 'block-sparse', blockSize: 2, localBlocks: 1, globalTokens: 1 } }],
+  ['linear attention, GQA', { heads: 4, kvHeads: 2, attention: { kind: 'linear' } }],
+  ['linear attention, MHA, layer sharing ×2', { heads: 2, kvHeads: 2, layerRepeat: 2, attention: { kind: 'linear' } }],
+  ['linear attention in chunks of 2 (7 positions: 3 chunks and a tail)', { attention: { kind: 'linear' } }, { seq: 7, linearChunk: 2 }],
 ];
 
 describe('training graph (float64) gradients vs finite differences of its own loss', () => {
-  for (const [label, overrides] of cases) {
+  for (const [label, overrides, extra] of cases) {
     it(label, async () => {
       const config = tinyConfig(overrides);
       const batch = 2,
-        seq = 5;
-      const tg = buildTrainingGraph(config, { batch, seq, dtype: 'float64' });
+        seq = extra?.seq ?? 5;
+      const linearChunk = extra?.linearChunk;
+      const tg = buildTrainingGraph(config, { batch, seq, dtype: 'float64', linearChunk });
       const rand = uniform(3);
       const values = tg.params.map((p) =>
         Float64Array.from({ length: p.shape.reduce((a, b) => a * b, 1) }, () => (p.role === 'norm' ? 1 + 0.3 * rand() : rand())),
@@ -39,7 +43,7 @@ describe('training graph (float64) gradients vs finite differences of its own lo
         { loss: tg.loss, grads: tg.grads },
         feeds,
         6,
-        buildTrainingGraph(config, { batch, seq, dtype: 'float64', gradients: false }).graph,
+        buildTrainingGraph(config, { batch, seq, dtype: 'float64', gradients: false, linearChunk }).graph,
       );
       expect(r.checked).toBe(6 * tg.params.length);
       expect(r.maxAbs).toBeGreaterThan(1e-3);
@@ -52,11 +56,19 @@ describe('training graph (float64) gradients vs finite differences of its own lo
     const ops = new Set(tg.graph.nodes.map((n) => n.opType));
     for (const dynamic of ['Shape', 'NonZero', 'Size']) expect(ops.has(dynamic), dynamic).toBe(false);
     expect(tg.grads).toHaveLength(tg.params.length);
+    const linear = buildTrainingGraph(tinyConfig({ attention: { kind: 'linear' } }), { batch: 2, seq: 9, linearChunk: 4 });
+    for (const dynamic of ['Shape', 'NonZero', 'Size'])
+      expect(
+        linear.graph.nodes.some((n) => n.opType === dynamic),
+        dynamic,
+      ).toBe(false);
   });
 
-  it('refuses linear attention, naming the supported kinds', () => {
-    expect(() => buildTrainingGraph(tinyConfig({ attention: { kind: 'linear' } }), { batch: 1, seq: 4 })).toThrow(
-      /linear.*full, sliding-window, block-sparse/,
-    );
+  it('trains linear attention: its graph holds the feature map φ = elu + 1 and no softmax', () => {
+    const tg = buildTrainingGraph(tinyConfig({ attention: { kind: 'linear' } }), { batch: 1, seq: 4 });
+    const ops = tg.graph.nodes.map((n) => n.opType);
+    expect(ops).toContain('Relu');
+    expect(ops).not.toContain('Softmax');
+    expect(tg.grads).toHaveLength(tg.params.length);
   });
 });

@@ -4,7 +4,7 @@ import { TrainInputError } from '../errors.js';
 import { differentiate } from './autodiff.js';
 
 /** Attention kinds whose forward graph (and so whose gradient) the native engine builds. */
-export const NATIVE_ATTENTION_KINDS: readonly AttentionConfig['kind'][] = ['full', 'sliding-window', 'block-sparse'];
+export const NATIVE_ATTENTION_KINDS: readonly AttentionConfig['kind'][] = ['full', 'sliding-window', 'block-sparse', 'linear'];
 
 export interface TrainingGraphOptions {
   batch: number;
@@ -13,6 +13,8 @@ export interface TrainingGraphOptions {
   dtype?: 'float32' | 'float64';
   /** Append the backward pass (default true); false gives the forward-only evaluation graph. */
   gradients?: boolean;
+  /** Linear attention: chunk length of its chunked form, used once seq ≥ 2 chunks (default: the models' 64). */
+  linearChunk?: number;
 }
 
 /** Names of the graph's inputs and outputs. */
@@ -63,7 +65,7 @@ export function buildTrainingGraph(config: ModelConfig, options: TrainingGraphOp
   const targets = g.input('targets', 'int64', [batch, seq]);
   const targetWeights = g.input('target_weights', dtype, [batch, seq]);
 
-  const { logits } = emitDecoder(g, config, { weight: (name) => name, inputIds, dtype, seqLen: seq });
+  const { logits } = emitDecoder(g, config, { weight: (name) => name, inputIds, dtype, seqLen: seq, linearChunk: options.linearChunk });
   // loss = −Σ w · log p(target): the masked mean when w = mask / count.
   const logp = g.op1('LogSoftmax', [logits], { axis: attr.int(-1) }, { label: 'logp' });
   const minusOne = g.constant(tensor.int64([-1]));
