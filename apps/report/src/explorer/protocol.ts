@@ -60,11 +60,15 @@ export interface PredictionRow {
   pi: [number, number] | null;
 }
 
+/** The compute-optimal model at one budget; intervals arrive with the bands (laws' `optimalAllocation`). */
 export interface FrontierRow {
   flops: number;
   N: number;
   D: number;
   tokensPerParam: number;
+  N_ci?: [number, number];
+  D_ci?: [number, number];
+  tokensPerParam_ci?: [number, number];
 }
 
 export interface FitView {
@@ -92,6 +96,8 @@ export interface FitView {
   bandNote: string;
   /** chinchilla: compute-optimal N and D over budgets spanning the data's compute. */
   frontier: FrontierRow[] | null;
+  /** How the frontier's intervals were made, or that they are coming. */
+  frontierNote: string;
   /** Time of the fit itself in the worker (ms). */
   fitMs: number;
   /** Time of the intervals beyond the fit (profile or bootstrap refits; ms). */
@@ -103,14 +109,24 @@ export interface BandsView {
   predictions: PredictionRow[];
   curve: PredictionRow[];
   note: string;
+  /** chinchilla: the frontier with bootstrap intervals (null: none; `frontierNote` says why). */
+  frontier: FrontierRow[] | null;
+  frontierNote: string;
 }
 
+/** One row of laws' `comparisonTable` (as `scalewise fit --compare`), or a form left out with the reason in `failed`. */
 export interface ComparisonRow {
   form: string;
   k: number;
   aicc: number | null;
   delta: number | null;
+  bic: number | null;
+  /** Mean absolute relative error of held-out predictions (`cv` says how rows were held out). */
   looError: number | null;
+  /** Absolute relative error predicting the row of the largest input from the others. */
+  extrapolationError: number | null;
+  cv: string;
+  preferred: boolean;
   failed?: string;
 }
 
@@ -118,7 +134,7 @@ export interface ComparisonView {
   rows: ComparisonRow[];
   preferred: string | null;
   reason: string;
-  /** Why leave-one-out was skipped, when it was. */
+  /** Warnings of the comparison (a cross-validation or extrapolation refit that failed). */
   note: string;
 }
 

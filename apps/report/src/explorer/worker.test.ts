@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { datasets, dropTopRows, fitLaw, FORMS, getForm, LawsInputError, tokensFromFlops } from '@scalewise/laws';
+import { createRng } from '@scalewise/core';
+import {
+  comparisonTable,
+  datasets,
+  dropTopRows,
+  fitLaw,
+  FORMS,
+  getForm,
+  LawsInputError,
+  MUENNIGHOFF_2023,
+  tokensFromFlops,
+} from '@scalewise/laws';
 import { formInfos, handle } from './worker.js';
 import type { FitRequest, FromWorker } from './protocol.js';
 import { readExplorerTable } from './table.js';
@@ -138,19 +149,93 @@ describe('explorer worker', () => {
     );
   });
 
-  it('compares the forms that read the same inputs by AICc, listing reparametrised twins without counting them', () => {
+  it("compares the forms that read the same inputs with laws' comparisonTable, listing reparametrised twins apart", () => {
     const state = loaded(POWER_CSV);
     const request: FitRequest = { form: 'power', columns: { x: 'params', y: 'loss' }, dropTop: 0, predictAt: '' };
     const view = expectKind(handle({ kind: 'compare', id: 2, request }, state), 'compared').view;
-    // Every form of one input x, in table order (forms of N and D, or N, D and U, read other columns).
-    const oneInput = Object.keys(FORMS).filter((f) => {
-      const inputs = getForm(f).inputs;
-      return inputs.length === 1 && inputs[0] === 'x';
-    });
-    expect(view.rows.map((r) => r.form)).toEqual(oneInput);
+    // Every form of one input x appears once (forms of N and D, or N, D and U, read other columns).
+    const oneInput = Object.keys(FORMS).filter((f) => getForm(f).inputs.join() === 'x');
+    expect([...view.rows.map((r) => r.form)].sort()).toEqual([...oneInput].sort());
+    expect(view.rows[0]!.form).toBe('power');
     expect(view.rows.find((r) => r.form === 'kaplan-n')!.failed).toBe('same law as power');
-    expect(view.rows.find((r) => r.form === 'power')!.looError).toBeGreaterThan(0);
-    expect(view.rows.find((r) => r.form === 'power')!.aicc).not.toBeNull();
-    expect(typeof view.reason).toBe('string');
+    // The compared rows are comparisonTable's (as `scalewise fit --compare`) for the same forms and options.
+    const compared = view.rows.filter((r) => r.failed === undefined);
+    expect(compared.length).toBeGreaterThanOrEqual(2);
+    const t = readExplorerTable(POWER_CSV, 'runs.csv');
+    const labels = { y: 'loss', x: 'params' };
+    const direct = comparisonTable(
+      { x: t.numeric.params!, y: t.numeric.loss! },
+      compared.map((r) => ({ form: r.form, options: { labels } })),
+    );
+    expect(compared.map((r) => [r.form, r.k, r.aicc, r.delta, r.bic, r.looError, r.extrapolationError, r.cv, r.preferred])).toEqual(
+      direct.rows.map((r) => [r.form, r.k, r.aicc, r.delta_aicc, r.bic, r.loo_error, r.extrapolation_error, r.cv, r.preferred]),
+    );
+    expect(view.preferred).toBe(direct.preferred);
+    expect(view.reason).toBe(direct.reason);
+    expect(compared.find((r) => r.form === 'power')!.looError).toBeGreaterThan(0);
+  });
+});
+
+describe('explorer worker: forms of issue #19', () => {
+  const truth = MUENNIGHOFF_2023;
+  const values = getForm('data-constrained').params.map((k) => truth[k as keyof typeof truth]);
+
+  it('fits data-constrained from N, D and U columns, recovering the decay constants, predicting at N:D:U', () => {
+    const rng = createRng(1);
+    const rows: string[] = [];
+    for (const u of [1e8, 1e9, 1e10])
+      for (const e of [1, 2, 4, 8, 16, 32, 64])
+        for (const n of [2e7, 1e8, 5e8, 2e9]) {
+          const y = getForm('data-constrained').predict(values, [n, u * e, u]) * Math.exp(0.005 * rng.normal());
+          rows.push(`${n},${u * e},${u},${y}`);
+        }
+    const state = loaded(`params,tokens,unique_tokens,loss\n${rows.join('\n')}\n`);
+    const request: FitRequest = {
+      form: 'data-constrained',
+      columns: { N: 'params', D: 'tokens', U: 'unique_tokens', y: 'loss' },
+      dropTop: 0,
+      predictAt: '1e9:4e10:1e10',
+    };
+    const view = expectKind(handle({ kind: 'fit', id: 2, request }, state), 'fitted').view;
+    expect(view.inputs).toEqual(['N', 'D', 'U']);
+    expect(view.labels).toMatchObject({ N: 'params', D: 'tokens', U: 'unique_tokens' });
+    const p = Object.fromEntries(view.params.map((r) => [r.name, r]));
+    expect(p.R_D_star!.value).toBeGreaterThan(13);
+    expect(p.R_D_star!.value).toBeLessThan(18);
+    expect(p.R_N_star!.value).toBeGreaterThan(4.5);
+    expect(p.R_N_star!.value).toBeLessThan(6.5);
+    for (const r of view.params) {
+      expect(r.ci![0], r.name).toBeLessThanOrEqual(truth[r.name as keyof typeof truth]);
+      expect(r.ci![1], r.name).toBeGreaterThanOrEqual(truth[r.name as keyof typeof truth]);
+    }
+    expect(view.points[0]).toMatchObject({ N: 2e7, D: 1e8, U: 1e8 });
+    const expected = getForm('data-constrained').predict(
+      view.params.map((r) => r.value),
+      [1e9, 4e10, 1e10],
+    );
+    expect(view.predictions).toEqual([{ N: 1e9, D: 4e10, U: 1e10, y: expected, pi: null }]);
+    expect(() => parsePredictAt('1e9:4e10', view.inputs)).toThrow(/expected N:D:U/);
+  });
+
+  it('fits loss-to-loss on an L₁ column as fitLaw does, near the truth, with bands at new L₁', () => {
+    const rng = createRng(1);
+    const law = getForm('loss-to-loss');
+    const rows = Array.from({ length: 20 }, (_, i) => {
+      const l1 = 1.9 + (2.9 * i) / 19;
+      return `${l1},${law.predict([0.8, 1.2, 1.8, 1.5], [l1]) * Math.exp(0.003 * rng.normal())}`;
+    });
+    const text = `loss_web,loss_code\n${rows.join('\n')}\n`;
+    const state = loaded(text);
+    const request: FitRequest = { form: 'loss-to-loss', columns: { x: 'loss_web', y: 'loss_code' }, dropTop: 0, predictAt: '2.5, 3' };
+    const view = expectKind(handle({ kind: 'fit', id: 2, request }, state), 'fitted').view;
+    const t = readExplorerTable(text, 'r.csv');
+    const node = fitLaw({ x: t.numeric.loss_web!, y: t.numeric.loss_code! }, { form: 'loss-to-loss' });
+    expect(Object.fromEntries(view.params.map((p) => [p.name, p.value]))).toEqual(node.params);
+    expect(Math.abs(node.params.kappa! / 1.2 - 1)).toBeLessThan(0.1);
+    expect(Math.abs(node.params.E1! - 1.8)).toBeLessThan(0.1);
+    const bands = expectKind(handle({ kind: 'bands', id: 3 }, state), 'banded').view;
+    expect(bands.predictions).toHaveLength(2);
+    for (const b of bands.predictions) expect(b.pi![0]).toBeLessThan(b.y);
+    expect(bands.frontier).toBeNull();
   });
 });
