@@ -6,6 +6,8 @@ import type { Browser } from 'playwright-core';
 import { customForm, datasets, dropTopRows, fitLaw, tokensFromFlops } from '@scalewise/laws';
 import { findChromium, HOW_TO_INSTALL, launchChromium } from './testing/chromium.test-helper.js';
 import { displayedParams, fitInPage, openExplorer, waitForStatus, type OpenedPage } from './testing/page.test-helper.js';
+import { DATA_CONSTRAINED_TRUTH, dataConstrainedCsv } from './testing/synthetic.test-helper.js';
+import { readExplorerTable } from './table.js';
 import { writeExplorer } from './write.js';
 
 const CHROMIUM = findChromium();
@@ -122,8 +124,12 @@ describe.skipIf(!CHROMIUM)('fit explorer in headless Chromium', () => {
     expect(await page.textContent('[data-testid=prediction-0]')).toMatch(/\[\d\.\d+, \d\.\d+\]/);
     expect(await page.textContent('[data-testid=band-note]')).toMatch(/predictWithIntervals/);
     expect(await page.locator('[data-testid=frontier-table] tbody tr').count()).toBeGreaterThan(3);
+    // The frontier's intervals come with the bands (laws' optimalAllocation over the same bootstrap refits).
+    expect(await page.textContent('[data-testid=frontier-note]')).toMatch(/95% intervals: percentiles over \d+ bootstrap refits/);
+    expect(await page.textContent('[data-testid=frontier-0]')).toMatch(/\[[\d.e+]+, [\d.e+]+\]/);
     await page.waitForSelector('[data-testid=comparison-verdict]', { timeout: 60_000 });
     expect(await page.textContent('[data-testid=comparison-verdict]')).toContain('Preferred by AICc: chinchilla');
+    expect(await page.textContent('[data-testid=compare-kaplan-nd]')).toMatch(/leave-one-out/);
     for (const fig of ['figure-fit', 'figure-residuals', 'figure-frontier']) {
       expect(await page.locator(`[data-testid=${fig}] svg path, [data-testid=${fig}] svg text`).count(), fig).toBeGreaterThan(10);
     }
@@ -131,6 +137,40 @@ describe.skipIf(!CHROMIUM)('fit explorer in headless Chromium', () => {
     await page.close();
     expectClean(opened);
   }, 120_000);
+
+  it('fits the data-constrained form with a U (unique tokens) column, predicting at N:D:U with an interval', async () => {
+    const csvPath = join(dir, 'repeated.csv');
+    const csv = dataConstrainedCsv(1);
+    await writeFile(csvPath, csv);
+    const opened = await openExplorer(browser, html);
+    const { page } = opened;
+    await page.setInputFiles('[data-testid=file-input]', csvPath);
+    await waitForStatus(page, 'data-status');
+    await page.selectOption('[data-testid=form-select]', 'data-constrained');
+    // The form's inputs drive the pickers: N, D and U, the last guessed from its name.
+    expect(await page.inputValue('[data-testid=column-U]')).toBe('unique_tokens');
+    await page.selectOption('[data-testid=column-N]', 'params');
+    await page.selectOption('[data-testid=column-D]', 'tokens');
+    await page.selectOption('[data-testid=column-y]', 'loss');
+    expect(await page.getAttribute('[data-testid=predict-input]', 'placeholder')).toMatch(/^N:D:U/);
+    await page.fill('[data-testid=predict-input]', '1e9:4e10:1e10');
+    const wallMs = await fitInPage(page);
+    console.log(`[explorer] data-constrained fit (84 runs) in Chromium: ${wallMs.toFixed(0)} ms click to drawn`);
+    const t = readExplorerTable(csv, 'repeated.csv');
+    const obs = { N: t.numeric.params!, D: t.numeric.tokens!, U: t.numeric.unique_tokens!, y: t.numeric.loss! };
+    const node = fitLaw(obs, { form: 'data-constrained' });
+    const names = Object.keys(DATA_CONSTRAINED_TRUTH);
+    expectClose(await displayedParams(page, names), node.params, 1e-6);
+    expectClose({ R_D_star: node.params.R_D_star! }, { R_D_star: DATA_CONSTRAINED_TRUTH.R_D_star! }, 0.2);
+    expect(await page.textContent('[data-testid=fit-summary]')).toContain('U = unique_tokens');
+    await waitForStatus(page, 'band-status', 90_000);
+    expect(await page.textContent('[data-testid=prediction-0]')).toMatch(/unique_tokens = .*\[\d\.\d+, \d\.\d+\]/);
+    await page.waitForSelector('[data-testid=comparison-verdict]', { timeout: 90_000 });
+    expect(await page.textContent('[data-testid=compare-data-constrained]')).toMatch(/leave-one-out/);
+    await page.screenshot({ path: join(SHOT_DIR, 'explorer-data-constrained.png'), fullPage: true });
+    await page.close();
+    expectClean(opened);
+  }, 180_000);
 
   it('fits a formula typed in the formula box and recovers the parameters of its synthetic table', async () => {
     const data = synthetic();

@@ -8,13 +8,14 @@ import {
   FORMS,
   getForm,
   LawsInputError,
-  MUENNIGHOFF_2023,
+  optimalAllocation,
   tokensFromFlops,
 } from '@scalewise/laws';
 import { formInfos, handle } from './worker.js';
 import type { FitRequest, FromWorker } from './protocol.js';
 import { readExplorerTable } from './table.js';
 import { parsePredictAt } from './observations.js';
+import { DATA_CONSTRAINED_TRUTH, dataConstrainedCsv } from './testing/synthetic.test-helper.js';
 
 const POWER_CSV =
   'model,params,loss\n' +
@@ -73,7 +74,7 @@ describe('explorer worker', () => {
     });
   });
 
-  it('fits chinchilla from a FLOPs column with the top rows dropped, as fitLaw does, with profile intervals and a frontier', () => {
+  it('fits chinchilla from a FLOPs column with the top rows dropped, as fitLaw does, profile intervals, a frontier with intervals', () => {
     const { N, C, loss } = datasets.chinchilla;
     const state = loaded(`Model Size,Training FLOP,loss\n${N.map((n, i) => `${n},${C[i]},${loss[i]}`).join('\n')}\n`);
     const request: FitRequest = {
@@ -84,10 +85,9 @@ describe('explorer worker', () => {
       predictAt: '7e10:1.4e12',
     };
     const view = expectKind(handle({ kind: 'fit', id: 2, request }, state), 'fitted').view;
-    const node = fitLaw(dropTopRows({ N: Float64Array.from(N), D: tokensFromFlops(C, N), y: Float64Array.from(loss) }, 5), {
-      form: 'chinchilla',
-    });
-    expect(Object.fromEntries(view.params.map((p) => [p.name, p.value]))).toEqual(node.params);
+    const obs = dropTopRows({ N: Float64Array.from(N), D: tokensFromFlops(C, N), y: Float64Array.from(loss) }, 5);
+    const node = { obs, fit: fitLaw(obs, { form: 'chinchilla' }) };
+    expect(Object.fromEntries(view.params.map((p) => [p.name, p.value]))).toEqual(node.fit.params);
     expect(view.n).toBe(240);
     expect(view.labels.D).toBe('Training FLOP / (6·Model Size)');
     expect(view.ciMethod).toMatch(/profile/);
@@ -95,6 +95,15 @@ describe('explorer worker', () => {
     expect(view.frontier!.length).toBeGreaterThan(10);
     expect(view.predictions).toHaveLength(1);
     expect(view.warnings[0]).toBe('dropped the 5 rows with the highest loss');
+    // The bands step gives the frontier intervals: laws' optimalAllocation over the same seeded bootstrap refits.
+    const bands = expectKind(handle({ kind: 'bands', id: 3 }, state), 'banded').view;
+    const flops = view.frontier!.map((r) => r.flops);
+    const direct = optimalAllocation(node.obs, node.fit, { form: 'chinchilla' }, flops, { resamples: 200, seed: 1, level: 0.95 });
+    expect(bands.frontier!.map((r) => [r.N, r.N_ci, r.D_ci, r.tokensPerParam_ci])).toEqual(
+      direct.points.map((p) => [p.N, p.N_ci, p.D_ci, p.tokens_per_param_ci]),
+    );
+    for (const r of bands.frontier!) expect(r.N_ci![0]).toBeLessThan(r.N);
+    expect(bands.frontierNote).toMatch(/95% intervals: percentiles over \d+ bootstrap refits/);
   });
 
   it('adds prediction bands in a second step: exact t for power OLS, bootstrap (predictWithIntervals) for other forms', () => {
@@ -177,19 +186,10 @@ describe('explorer worker', () => {
 });
 
 describe('explorer worker: forms of issue #19', () => {
-  const truth = MUENNIGHOFF_2023;
-  const values = getForm('data-constrained').params.map((k) => truth[k as keyof typeof truth]);
+  const truth = DATA_CONSTRAINED_TRUTH;
 
   it('fits data-constrained from N, D and U columns, recovering the decay constants, predicting at N:D:U', () => {
-    const rng = createRng(1);
-    const rows: string[] = [];
-    for (const u of [1e8, 1e9, 1e10])
-      for (const e of [1, 2, 4, 8, 16, 32, 64])
-        for (const n of [2e7, 1e8, 5e8, 2e9]) {
-          const y = getForm('data-constrained').predict(values, [n, u * e, u]) * Math.exp(0.005 * rng.normal());
-          rows.push(`${n},${u * e},${u},${y}`);
-        }
-    const state = loaded(`params,tokens,unique_tokens,loss\n${rows.join('\n')}\n`);
+    const state = loaded(dataConstrainedCsv(1));
     const request: FitRequest = {
       form: 'data-constrained',
       columns: { N: 'params', D: 'tokens', U: 'unique_tokens', y: 'loss' },
@@ -205,8 +205,8 @@ describe('explorer worker: forms of issue #19', () => {
     expect(p.R_N_star!.value).toBeGreaterThan(4.5);
     expect(p.R_N_star!.value).toBeLessThan(6.5);
     for (const r of view.params) {
-      expect(r.ci![0], r.name).toBeLessThanOrEqual(truth[r.name as keyof typeof truth]);
-      expect(r.ci![1], r.name).toBeGreaterThanOrEqual(truth[r.name as keyof typeof truth]);
+      expect(r.ci![0], r.name).toBeLessThanOrEqual(truth[r.name]!);
+      expect(r.ci![1], r.name).toBeGreaterThanOrEqual(truth[r.name]!);
     }
     expect(view.points[0]).toMatchObject({ N: 2e7, D: 1e8, U: 1e8 });
     const expected = getForm('data-constrained').predict(
