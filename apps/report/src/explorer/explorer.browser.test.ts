@@ -192,8 +192,9 @@ describe.skipIf(!CHROMIUM)('fit explorer in headless Chromium', () => {
     expectClose(shown, SYNTH, 1e-5);
     const form = customForm('E + A*x^(-alpha)', { variables: ['x'], bounds: ['E>0', 'A>0'], starts: ['alpha=0.1..1', 'A=10..1000'] });
     expectClose(shown, fitLaw({ x: data.x, y: data.y }, { form }).params, 1e-6);
-    // A new fit while the worker still owes the old one's bands restarts it instead of queueing behind them.
-    expect(await page.getAttribute('[data-testid=band-status]', 'data-state')).toBe('busy');
+    // A new fit while the worker still owes the old one's comparison (refits of every one-input form, cross-validated)
+    // restarts it instead of queueing behind it.
+    expect(await page.textContent('[data-testid=comparison]')).toBe('Waiting for the fit…');
     await page.fill('[data-testid=formula-input]', 'A*x^(-alpha)');
     await page.fill('[data-testid=bounds-input]', 'A>0');
     await page.fill('[data-testid=starts-input]', 'alpha=0.1..1');

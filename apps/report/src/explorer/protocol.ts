@@ -11,11 +11,14 @@ export interface FormInfo {
   defaultLoss: FitLoss;
 }
 
-/** What to fit: a built-in form by name, or `custom` with a formula whose variables are bound to columns. */
+/**
+ * What to fit: a built-in form by name, `custom` with a formula whose variables are bound to columns, or `downstream`
+ * (task loss from N and D, then accuracy `y` from task loss: laws' fitDownstream).
+ */
 export interface FitRequest {
   form: string;
   /** Column per observation slot (`x`, or `N` and `D`), and the measured quantity `y`. */
-  columns: { x?: string; N?: string; D?: string; U?: string; y: string };
+  columns: { x?: string; N?: string; D?: string; U?: string; y: string; taskLoss?: string };
   /** Tokens from a FLOPs column, D = C / (6N), instead of a D column. */
   flops?: string;
   /** custom: the formula, its variables bound to columns, bounds (`alpha>0`) and starts (`alpha=0.1..1`). */

@@ -4,6 +4,7 @@ import {
   comparisonTable,
   datasets,
   dropTopRows,
+  fitDownstream,
   fitLaw,
   FORMS,
   getForm,
@@ -15,7 +16,7 @@ import { formInfos, handle } from './worker.js';
 import type { FitRequest, FromWorker } from './protocol.js';
 import { readExplorerTable } from './table.js';
 import { parsePredictAt } from './observations.js';
-import { DATA_CONSTRAINED_TRUTH, dataConstrainedCsv } from './testing/synthetic.test-helper.js';
+import { DATA_CONSTRAINED_TRUTH, dataConstrainedCsv, ladderCsv } from './testing/synthetic.test-helper.js';
 
 const POWER_CSV =
   'model,params,loss\n' +
@@ -66,7 +67,7 @@ describe('explorer tables', () => {
 describe('explorer worker', () => {
   it("offers every form of laws' FORMS with its methods", () => {
     const infos = formInfos();
-    expect(infos.map((f) => f.name)).toEqual(Object.keys(FORMS));
+    expect(infos.map((f) => f.name)).toEqual([...Object.keys(FORMS), 'downstream']);
     expect(infos.find((f) => f.name === 'chinchilla')).toMatchObject({
       inputs: ['N', 'D'],
       methods: ['varpro', 'grid'],
@@ -237,5 +238,33 @@ describe('explorer worker: forms of issue #19', () => {
     expect(bands.predictions).toHaveLength(2);
     for (const b of bands.predictions) expect(b.pi![0]).toBeLessThan(b.y);
     expect(bands.frontier).toBeNull();
+  });
+
+  it("fits the downstream mode (task loss, then accuracy) as laws' fitDownstream, with its two-step intervals at N:D", () => {
+    const text = ladderCsv(1);
+    const state = loaded(text);
+    const request: FitRequest = {
+      form: 'downstream',
+      columns: { N: 'params', D: 'tokens', taskLoss: 'task_loss', y: 'acc' },
+      dropTop: 0,
+      predictAt: '7e9:2e12',
+    };
+    const view = expectKind(handle({ kind: 'fit', id: 2, request }, state), 'fitted').view;
+    const t = readExplorerTable(text, 'r.csv');
+    const runs = { N: t.numeric.params!, D: t.numeric.tokens!, taskLoss: t.numeric.task_loss!, acc: t.numeric.acc! };
+    const at = [{ N: 7e9, D: 2e12 }];
+    const direct = fitDownstream(runs, { resamples: 0, predict: at });
+    expect(Object.fromEntries(view.params.map((p) => [p.name, p.value]))).toEqual(direct.params);
+    expect(view.params.find((p) => p.name === 'k')!.value).toBeCloseTo(-4, 0);
+    expect(view.predictions[0]!.y).toBe(direct.predictions[0]!.accuracy);
+    const bands = expectKind(handle({ kind: 'bands', id: 3 }, state), 'banded').view;
+    const boot = fitDownstream(runs, { resamples: 200, seed: 1, predict: at });
+    expect(bands.predictions[0]!.pi).toEqual(boot.predictions[0]!.accuracy_ci);
+    expect(bands.note).toMatch(/both steps refitted on \d+ bootstrap resamples/);
+    expect(expectKind(handle({ kind: 'compare', id: 4, request }, state), 'error').message).toMatch(/no comparison in the downstream mode/);
+    const noTaskLoss = { ...request, columns: { N: 'params', D: 'tokens', y: 'acc' } };
+    expect(expectKind(handle({ kind: 'fit', id: 5, request: noTaskLoss }, state), 'error').message).toBe(
+      'choose a column for the task loss',
+    );
   });
 });

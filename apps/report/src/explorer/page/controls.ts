@@ -10,6 +10,7 @@ const GUESS: Record<string, RegExp[]> = {
   N: [/model.?size|num_?params|params|parameters|^n$/i],
   D: [/tokens|^d$/i],
   U: [/unique|^u$/i],
+  acc: [/acc/i, /score|^y$/i],
   flops: [/flop|compute|^c$/i],
   x: [/param|size|^x$|^n$/i, /tokens|flop/i],
 };
@@ -100,7 +101,7 @@ export class Controls {
     };
     const cols = numeric.map((c) => ({ value: c, label: c }));
     const controls: HTMLElement[] = [];
-    const yCol = keep('column-y', guess('y', numeric, []), numeric);
+    const yCol = keep('column-y', guess(this.formName === 'downstream' ? 'acc' : 'y', numeric, []), numeric);
     const taken = [yCol];
     const slots = info ? info.inputs : [];
     for (const slot of slots) {
@@ -122,7 +123,13 @@ export class Controls {
         controls.push(labelled(`${v} =`, select(`column-var-${v}`, cols, chosen)));
       }
     }
-    controls.push(labelled('y (measured)', select('column-y', cols, yCol)));
+    if (this.formName === 'downstream') {
+      const chosen = keep('column-taskLoss', guess('y', numeric, taken), numeric);
+      controls.push(labelled('task loss', select('column-taskLoss', cols, chosen)));
+    }
+    controls.push(
+      labelled(this.formName === 'downstream' ? 'accuracy (fraction in [0, 1])' : 'y (measured)', select('column-y', cols, yCol)),
+    );
     fill(box, ...controls);
     const predict = byId<HTMLInputElement>('predict-input');
     const names = this.formName === 'custom' ? this.variables() : slots;
@@ -146,7 +153,7 @@ export class Controls {
       dropTop: Number(value('drop-top') || '0'),
       predictAt: value('predict-input'),
     };
-    for (const slot of ['x', 'N', 'U'] as const)
+    for (const slot of ['x', 'N', 'U', 'taskLoss'] as const)
       if (document.getElementById(`column-${slot}`)) request.columns[slot] = value(`column-${slot}`);
     if (d.startsWith('flops:')) request.flops = d.slice('flops:'.length);
     else if (d) request.columns.D = d;
