@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { customForm, datasets, dropTopRows, fitLaw, tokensFromFlops } from '@scalewise/laws';
+import { customForm, datasets, dropTopRows, fitDownstream, fitLaw, tokensFromFlops } from '@scalewise/laws';
 import { findChromium, HOW_TO_INSTALL, launchChromium } from './testing/chromium.test-helper.js';
 import { displayedParams, fitInPage, openExplorer, waitForStatus, type OpenedPage } from './testing/page.test-helper.js';
-import { DATA_CONSTRAINED_TRUTH, dataConstrainedCsv } from './testing/synthetic.test-helper.js';
+import { DATA_CONSTRAINED_TRUTH, dataConstrainedCsv, ladderCsv } from './testing/synthetic.test-helper.js';
 import { readExplorerTable } from './table.js';
 import { writeExplorer } from './write.js';
 
@@ -168,6 +168,33 @@ describe.skipIf(!CHROMIUM)('fit explorer in headless Chromium', () => {
     await page.waitForSelector('[data-testid=comparison-verdict]', { timeout: 90_000 });
     expect(await page.textContent('[data-testid=compare-data-constrained]')).toMatch(/leave-one-out/);
     await page.screenshot({ path: join(SHOT_DIR, 'explorer-data-constrained.png'), fullPage: true });
+    await page.close();
+    expectClean(opened);
+  }, 180_000);
+
+  it('fits the downstream mode (task loss, then accuracy) and shows accuracy at N:D with its two-step interval', async () => {
+    const csvPath = join(dir, 'ladder.csv');
+    await writeFile(csvPath, ladderCsv(1));
+    const opened = await openExplorer(browser, html);
+    const { page } = opened;
+    await page.setInputFiles('[data-testid=file-input]', csvPath);
+    await waitForStatus(page, 'data-status');
+    await page.selectOption('[data-testid=form-select]', 'downstream');
+    await page.selectOption('[data-testid=column-N]', 'params');
+    await page.selectOption('[data-testid=column-D]', 'tokens');
+    await page.selectOption('[data-testid=column-taskLoss]', 'task_loss');
+    await page.selectOption('[data-testid=column-y]', 'acc');
+    await page.fill('[data-testid=predict-input]', '7e9:2e12');
+    await fitInPage(page);
+    const t = readExplorerTable(ladderCsv(1), 'ladder.csv');
+    const runs = { N: t.numeric.params!, D: t.numeric.tokens!, taskLoss: t.numeric.task_loss!, acc: t.numeric.acc! };
+    const node = fitDownstream(runs, { resamples: 0 });
+    expectClose(await displayedParams(page, Object.keys(node.params)), node.params, 1e-6);
+    await waitForStatus(page, 'band-status', 90_000);
+    expect(await page.textContent('[data-testid=prediction-0]')).toMatch(/\[0\.\d+, 0\.\d+\]/);
+    expect(await page.textContent('[data-testid=band-note]')).toMatch(/both steps refitted/);
+    await page.waitForSelector('[data-testid=comparison] .warning');
+    await page.screenshot({ path: join(SHOT_DIR, 'explorer-downstream.png'), fullPage: true });
     await page.close();
     expectClean(opened);
   }, 180_000);

@@ -187,6 +187,17 @@ describe('explorer worker', () => {
 });
 
 describe('explorer worker: forms of issue #19', () => {
+  it("passes laws' identifiability warnings to the page (an input spanning under one order of magnitude)", () => {
+    const narrow = 'params,loss\n' + [1e6, 1.5e6, 2e6, 3e6, 4e6].map((x) => `${x},${2 + 20 * x ** -0.3}`).join('\n');
+    const state = loaded(narrow);
+    const request: FitRequest = { form: 'saturating', columns: { x: 'params', y: 'loss' }, dropTop: 0, predictAt: '' };
+    const view = expectKind(handle({ kind: 'fit', id: 2, request }, state), 'fitted').view;
+    const t = readExplorerTable(narrow, 'r.csv');
+    const node = fitLaw({ x: t.numeric.params!, y: t.numeric.loss! }, { form: 'saturating', labels: { x: 'params', y: 'loss' } });
+    expect(node.warnings.join(' ')).toMatch(/x \(params\) spans 0\.60 orders of magnitude.*add runs/);
+    for (const w of node.warnings) expect(view.warnings).toContain(w);
+  });
+
   const truth = DATA_CONSTRAINED_TRUTH;
 
   it('fits data-constrained from N, D and U columns, recovering the decay constants, predicting at N:D:U', () => {
