@@ -227,6 +227,11 @@ describe('explorer worker: forms of issue #19', () => {
     );
     expect(view.predictions).toEqual([{ N: 1e9, D: 4e10, U: 1e10, y: expected, pi: null }]);
     expect(() => parsePredictAt('1e9:4e10', view.inputs)).toThrow(/expected N:D:U/);
+    // The only form of N, D and U, compared alone: cross-validated and extrapolated with U kept.
+    const compared = expectKind(handle({ kind: 'compare', id: 3, request }, state), 'compared').view;
+    expect(compared.rows.map((r) => r.form)).toEqual(['data-constrained']);
+    expect(compared.rows[0]!.extrapolationError).toBeLessThan(0.05);
+    expect(compared.note).toBe('');
   });
 
   it('fits loss-to-loss on an L₁ column as fitLaw does, near the truth, with bands at new L₁', () => {
