@@ -96,5 +96,7 @@ export function runDownstreamBands(context: DownstreamContext): BandsView {
       `both steps refitted on ${boot.successful} bootstrap resamples of the runs (seed ${boot.seed}; laws' fitDownstream)`,
     frontier: null,
     frontierNote: '',
+    params: DOWNSTREAM_INFO.params.map((name) => ({ name, value: fit.params[name]!, ci: fit.ci[name] ?? null })),
+    ciMethod: fit.ciMethod,
   };
 }

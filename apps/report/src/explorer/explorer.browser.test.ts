@@ -193,6 +193,8 @@ describe.skipIf(!CHROMIUM)('fit explorer in headless Chromium', () => {
     await waitForStatus(page, 'band-status', 90_000);
     expect(await page.textContent('[data-testid=prediction-0]')).toMatch(/\[0\.\d+, 0\.\d+\]/);
     expect(await page.textContent('[data-testid=band-note]')).toMatch(/both steps refitted/);
+    expect(await page.textContent('[data-testid=param-alpha]')).toMatch(/\[0\.\d+, 0\.\d+\]/);
+    expect(await page.textContent('[data-testid=fit-summary]')).toMatch(/Intervals: bootstrap percentile over runs, both steps refitted/);
     await page.waitForSelector('[data-testid=comparison] .warning');
     await page.screenshot({ path: join(SHOT_DIR, 'explorer-downstream.png'), fullPage: true });
     await page.close();

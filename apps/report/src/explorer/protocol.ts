@@ -115,6 +115,9 @@ export interface BandsView {
   /** chinchilla: the frontier with bootstrap intervals (null: none; `frontierNote` says why). */
   frontier: FrontierRow[] | null;
   frontierNote: string;
+  /** Parameters with the intervals of this step, when it has better ones than the fit's (downstream: two-step bootstrap). */
+  params?: ParamRow[];
+  ciMethod?: string;
 }
 
 /** One row of laws' `comparisonTable` (as `scalewise fit --compare`), or a form left out with the reason in `failed`. */

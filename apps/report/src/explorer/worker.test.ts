@@ -276,6 +276,9 @@ describe('explorer worker: forms of issue #19', () => {
     const bands = expectKind(handle({ kind: 'bands', id: 3 }, state), 'banded').view;
     const boot = fitDownstream(runs, { resamples: 200, seed: 1, predict: at });
     expect(bands.predictions[0]!.pi).toEqual(boot.predictions[0]!.accuracy_ci);
+    // Every parameter (the task-loss step's too, which has no interval of its own) gets the two-step bootstrap's.
+    expect(Object.fromEntries(bands.params!.map((p) => [p.name, p.ci]))).toEqual(boot.ci);
+    expect(bands.ciMethod).toBe(boot.ciMethod);
     expect(bands.note).toMatch(/both steps refitted on \d+ bootstrap resamples/);
     expect(expectKind(handle({ kind: 'compare', id: 4, request }, state), 'error').message).toMatch(/no comparison in the downstream mode/);
     const noTaskLoss = { ...request, columns: { N: 'params', D: 'tokens', y: 'acc' } };

@@ -130,6 +130,10 @@ async function onMessage(message: FromWorker): Promise<void> {
       const v = message.view;
       shown = { ...shown, curve: v.curve, predictions: v.predictions, bandNote: v.note };
       if (shown.frontier) shown = { ...shown, frontier: v.frontier ?? shown.frontier, frontierNote: v.frontierNote };
+      if (v.params) {
+        shown = { ...shown, params: v.params, ciMethod: v.ciMethod ?? shown.ciMethod };
+        showFit(shown);
+      }
       showPredictions(shown);
       showFrontier(shown);
       await Promise.all([draw(byId('figure-fit'), fitFigure(shown)), draw(byId('figure-frontier'), frontierFigure(shown))]);

@@ -85,7 +85,8 @@ export function showPredictions(view: FitView): void {
       ? el('p', {}, 'Type points in “Predict at” to see predictions with intervals.')
       : table(
           'predictions-table',
-          ['at', `predicted ${yName}`, `${level} prediction interval`],
+          // Downstream intervals are of the expected accuracy (both steps refitted), not of a new observation.
+          ['at', `predicted ${yName}`, view.form === 'downstream' ? `${level} interval (expected value)` : `${level} prediction interval`],
           predictions.map((p, i) => ({
             testid: `prediction-${i}`,
             cells: [pointText(view, p), fmt(p.y, 5), fmtInterval(p.pi)],
