@@ -118,6 +118,13 @@ async function onMessage(message: FromWorker): Promise<void> {
       status('fit-status', `Done: ${message.view.form} on ${message.view.n} rows in ${Math.round(wall)} ms.`, 'ok');
       byId('fit-status').setAttribute('data-wall-ms', String(wall));
       byId('fit-status').setAttribute('data-started-at', String(fitStarted));
+      // When the results have been laid out and painted (two frames later): the page's own work for this fit is done.
+      const shownFit = fitId;
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => {
+          if (shownFit === fitId) byId('fit-status').setAttribute('data-painted-ms', String(performance.now() - fitStarted));
+        }),
+      );
     } else if (message.kind === 'error') {
       status('fit-status', message.message, 'error');
       compareId = 0;
