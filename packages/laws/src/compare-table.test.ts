@@ -3,7 +3,8 @@ import { comparisonTable, crossValidationError } from './compare-table.js';
 import { leaveOneOut } from './compare.js';
 import { customForm } from './custom/form.js';
 import { fitLaw } from './fit.js';
-import { chinchilla } from './forms.js';
+import { MUENNIGHOFF_2023 } from './constrained/form.js';
+import { chinchilla, getForm } from './forms.js';
 import { simulate } from './simulate.js';
 
 const x = [1e3, 2e3, 4e3, 8e3, 1.6e4, 3.2e4, 6.4e4, 1.28e5, 2.56e5, 5.12e5];
@@ -73,5 +74,23 @@ describe('comparisonTable', () => {
     const linear = customForm('E + A*x^(-alpha)', { space: 'linear' });
     expect(() => comparisonTable(saturated, [{ form: 'power' }, { form: linear }])).toThrow(/not comparable/);
     expect(() => comparisonTable(saturated, [{ form: 'power' }, { form: 'power' }])).toThrow(/listed twice/);
+  });
+
+  it('extrapolates a data-constrained fit (inputs N, D, U): the held-out subset keeps U', () => {
+    const form = getForm('data-constrained');
+    const truth = form.params.map((k) => MUENNIGHOFF_2023[k as keyof typeof MUENNIGHOFF_2023]);
+    const obs = { N: [] as number[], D: [] as number[], U: [] as number[], y: [] as number[] };
+    for (const u of [1e8, 1e9])
+      for (const e of [1, 4, 16, 64])
+        for (const n of [2e7, 1e8, 5e8, 2e9]) {
+          obs.N.push(n);
+          obs.D.push(u * e);
+          obs.U.push(u);
+          obs.y.push(form.predict(truth, [n, u * e, u]) * (1 + 0.002 * Math.sin(obs.y.length)));
+        }
+    const [row] = comparisonTable(obs, [{ form }]).rows;
+    expect(row!.warnings).toEqual([]);
+    expect(row!.extrapolation_error).toBeGreaterThanOrEqual(0);
+    expect(row!.extrapolation_error).toBeLessThan(0.05);
   });
 });

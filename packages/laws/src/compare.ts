@@ -17,7 +17,7 @@ export function informationCriteria(fit: FitResult): { aic: number; bic: number;
 
 function subset(obs: Observations, keep: number[]): Observations {
   const pick = (a: ArrayLike<number> | undefined): number[] | undefined => (a === undefined ? undefined : keep.map((i) => a[i]!));
-  return { x: pick(obs.x), N: pick(obs.N), D: pick(obs.D), y: pick(obs.y)! };
+  return { x: pick(obs.x), N: pick(obs.N), D: pick(obs.D), U: pick(obs.U), y: pick(obs.y)! };
 }
 
 function inputsAt(obs: Observations, inputs: readonly string[], i: number): number[] {

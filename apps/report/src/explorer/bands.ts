@@ -61,7 +61,7 @@ export function predictWithBands(
   const points = predictWithIntervals(obs, fit, options, columns, { level, ...BAND_BOOTSTRAP, ...(boot ? { boot } : {}) });
   const rows = points.map((p) => ({ ...p, pi: p.pi }));
   const refits = boot
-    ? `the fit's ${boot.successful} bootstrap refits`
+    ? `${boot.successful} converged bootstrap refits`
     : `${BAND_BOOTSTRAP.resamples} bootstrap refits (seed ${BAND_BOOTSTRAP.seed})`;
   return { rows, note: `${pct} prediction interval: ${refits} plus residual noise (laws' predictWithIntervals)` };
 }

@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { customForm, datasets, dropTopRows, fitLaw, tokensFromFlops } from '@scalewise/laws';
+import { customForm, datasets, dropTopRows, fitDownstream, fitLaw, tokensFromFlops } from '@scalewise/laws';
 import { findChromium, HOW_TO_INSTALL, launchChromium } from './testing/chromium.test-helper.js';
 import { displayedParams, fitInPage, openExplorer, waitForStatus, type OpenedPage } from './testing/page.test-helper.js';
+import { DATA_CONSTRAINED_TRUTH, dataConstrainedCsv, ladderCsv } from './testing/synthetic.test-helper.js';
+import { readExplorerTable } from './table.js';
 import { writeExplorer } from './write.js';
 
 const CHROMIUM = findChromium();
@@ -109,21 +111,32 @@ describe.skipIf(!CHROMIUM)('fit explorer in headless Chromium', () => {
     await waitForStatus(page, 'band-status', 60_000);
     const bandMs = Number(await page.getAttribute('[data-testid=band-status]', 'data-wall-ms'));
     console.log(`[explorer] Chinchilla prediction bands (200 bootstrap refits) drawn ${bandMs.toFixed(0)} ms after the click`);
-    // Between the fit shown and its bands' arrival the worker ran 200 bootstrap refits: on the page's own thread they
-    // would stall its timer for that whole window.
+    // Between the fit painted and its bands' arrival the worker ran 200 bootstrap refits: on the page's own thread they
+    // would stall its timer for that whole window. (The window starts once the results are painted: laying out and
+    // painting them is the page's own work, which took up to ~1.5 s on this loaded machine.)
     const startedAt = Number(await page.getAttribute('[data-testid=fit-status]', 'data-started-at'));
+    const paintedMs = Number(await page.getAttribute('[data-testid=fit-status]', 'data-painted-ms'));
     const arrivedMs = Number(await page.getAttribute('[data-testid=band-status]', 'data-arrived-ms'));
-    const [from, to] = [startedAt + wallMs, startedAt + arrivedMs];
+    expect(paintedMs).toBeLessThan(arrivedMs);
+    console.log(`[explorer] Chinchilla results laid out and painted ${paintedMs.toFixed(0)} ms after the click`);
+    const [from, to] = [startedAt + paintedMs, startedAt + arrivedMs];
     const gaps = await page.evaluate(() => (window as unknown as { gaps: [number, number][] }).gaps);
-    const stall = Math.max(...gaps.filter(([t]) => t > from && t <= to).map(([, gap]) => gap));
+    // Gaps that began after the paint and ended before the bands arrived.
+    const inWindow = gaps.filter(([t, gap]) => t - gap >= from && t <= to);
+    expect(inWindow.length).toBeGreaterThan(0);
+    const stall = Math.max(...inWindow.map(([, gap]) => gap));
     const span = `${(to - from).toFixed(0)} ms`;
     console.log(`[explorer] longest stall of the page's 16 ms timer while the worker computed bands: ${stall.toFixed(0)} ms of ${span}`);
     expect(stall).toBeLessThan((to - from) / 2);
     expect(await page.textContent('[data-testid=prediction-0]')).toMatch(/\[\d\.\d+, \d\.\d+\]/);
     expect(await page.textContent('[data-testid=band-note]')).toMatch(/predictWithIntervals/);
     expect(await page.locator('[data-testid=frontier-table] tbody tr').count()).toBeGreaterThan(3);
+    // The frontier's intervals come with the bands (laws' optimalAllocation over the same bootstrap refits).
+    expect(await page.textContent('[data-testid=frontier-note]')).toMatch(/95% intervals: percentiles over \d+ bootstrap refits/);
+    expect(await page.textContent('[data-testid=frontier-0]')).toMatch(/\[[\d.e+]+, [\d.e+]+\]/);
     await page.waitForSelector('[data-testid=comparison-verdict]', { timeout: 60_000 });
     expect(await page.textContent('[data-testid=comparison-verdict]')).toContain('Preferred by AICc: chinchilla');
+    expect(await page.textContent('[data-testid=compare-kaplan-nd]')).toMatch(/leave-one-out/);
     for (const fig of ['figure-fit', 'figure-residuals', 'figure-frontier']) {
       expect(await page.locator(`[data-testid=${fig}] svg path, [data-testid=${fig}] svg text`).count(), fig).toBeGreaterThan(10);
     }
@@ -131,6 +144,69 @@ describe.skipIf(!CHROMIUM)('fit explorer in headless Chromium', () => {
     await page.close();
     expectClean(opened);
   }, 120_000);
+
+  it('fits the data-constrained form with a U (unique tokens) column, predicting at N:D:U with an interval', async () => {
+    const csvPath = join(dir, 'repeated.csv');
+    const csv = dataConstrainedCsv(1);
+    await writeFile(csvPath, csv);
+    const opened = await openExplorer(browser, html);
+    const { page } = opened;
+    await page.setInputFiles('[data-testid=file-input]', csvPath);
+    await waitForStatus(page, 'data-status');
+    await page.selectOption('[data-testid=form-select]', 'data-constrained');
+    // The form's inputs drive the pickers: N, D and U, the last guessed from its name.
+    expect(await page.inputValue('[data-testid=column-U]')).toBe('unique_tokens');
+    await page.selectOption('[data-testid=column-N]', 'params');
+    await page.selectOption('[data-testid=column-D]', 'tokens');
+    await page.selectOption('[data-testid=column-y]', 'loss');
+    expect(await page.getAttribute('[data-testid=predict-input]', 'placeholder')).toMatch(/^N:D:U/);
+    await page.fill('[data-testid=predict-input]', '1e9:4e10:1e10');
+    const wallMs = await fitInPage(page);
+    console.log(`[explorer] data-constrained fit (84 runs) in Chromium: ${wallMs.toFixed(0)} ms click to drawn`);
+    const t = readExplorerTable(csv, 'repeated.csv');
+    const obs = { N: t.numeric.params!, D: t.numeric.tokens!, U: t.numeric.unique_tokens!, y: t.numeric.loss! };
+    const node = fitLaw(obs, { form: 'data-constrained' });
+    const names = Object.keys(DATA_CONSTRAINED_TRUTH);
+    expectClose(await displayedParams(page, names), node.params, 1e-6);
+    expectClose({ R_D_star: node.params.R_D_star! }, { R_D_star: DATA_CONSTRAINED_TRUTH.R_D_star! }, 0.2);
+    expect(await page.textContent('[data-testid=fit-summary]')).toContain('U = unique_tokens');
+    await waitForStatus(page, 'band-status', 90_000);
+    expect(await page.textContent('[data-testid=prediction-0]')).toMatch(/unique_tokens = .*\[\d\.\d+, \d\.\d+\]/);
+    await page.waitForSelector('[data-testid=comparison-verdict]', { timeout: 90_000 });
+    expect(await page.textContent('[data-testid=compare-data-constrained]')).toMatch(/leave-one-out/);
+    await page.screenshot({ path: join(SHOT_DIR, 'explorer-data-constrained.png'), fullPage: true });
+    await page.close();
+    expectClean(opened);
+  }, 180_000);
+
+  it('fits the downstream mode (task loss, then accuracy) and shows accuracy at N:D with its two-step interval', async () => {
+    const csvPath = join(dir, 'ladder.csv');
+    await writeFile(csvPath, ladderCsv(1));
+    const opened = await openExplorer(browser, html);
+    const { page } = opened;
+    await page.setInputFiles('[data-testid=file-input]', csvPath);
+    await waitForStatus(page, 'data-status');
+    await page.selectOption('[data-testid=form-select]', 'downstream');
+    await page.selectOption('[data-testid=column-N]', 'params');
+    await page.selectOption('[data-testid=column-D]', 'tokens');
+    await page.selectOption('[data-testid=column-taskLoss]', 'task_loss');
+    await page.selectOption('[data-testid=column-y]', 'acc');
+    await page.fill('[data-testid=predict-input]', '7e9:2e12');
+    await fitInPage(page);
+    const t = readExplorerTable(ladderCsv(1), 'ladder.csv');
+    const runs = { N: t.numeric.params!, D: t.numeric.tokens!, taskLoss: t.numeric.task_loss!, acc: t.numeric.acc! };
+    const node = fitDownstream(runs, { resamples: 0 });
+    expectClose(await displayedParams(page, Object.keys(node.params)), node.params, 1e-6);
+    await waitForStatus(page, 'band-status', 90_000);
+    expect(await page.textContent('[data-testid=prediction-0]')).toMatch(/\[0\.\d+, 0\.\d+\]/);
+    expect(await page.textContent('[data-testid=band-note]')).toMatch(/both steps refitted/);
+    expect(await page.textContent('[data-testid=param-alpha]')).toMatch(/\[0\.\d+, 0\.\d+\]/);
+    expect(await page.textContent('[data-testid=fit-summary]')).toMatch(/Intervals: bootstrap percentile over runs, both steps refitted/);
+    await page.waitForSelector('[data-testid=comparison] .warning');
+    await page.screenshot({ path: join(SHOT_DIR, 'explorer-downstream.png'), fullPage: true });
+    await page.close();
+    expectClean(opened);
+  }, 180_000);
 
   it('fits a formula typed in the formula box and recovers the parameters of its synthetic table', async () => {
     const data = synthetic();
@@ -152,8 +228,9 @@ describe.skipIf(!CHROMIUM)('fit explorer in headless Chromium', () => {
     expectClose(shown, SYNTH, 1e-5);
     const form = customForm('E + A*x^(-alpha)', { variables: ['x'], bounds: ['E>0', 'A>0'], starts: ['alpha=0.1..1', 'A=10..1000'] });
     expectClose(shown, fitLaw({ x: data.x, y: data.y }, { form }).params, 1e-6);
-    // A new fit while the worker still owes the old one's bands restarts it instead of queueing behind them.
-    expect(await page.getAttribute('[data-testid=band-status]', 'data-state')).toBe('busy');
+    // A new fit while the worker still owes the old one's comparison (refits of every one-input form, cross-validated)
+    // restarts it instead of queueing behind it.
+    expect(await page.textContent('[data-testid=comparison]')).toBe('Waiting for the fit…');
     await page.fill('[data-testid=formula-input]', 'A*x^(-alpha)');
     await page.fill('[data-testid=bounds-input]', 'A>0');
     await page.fill('[data-testid=starts-input]', 'alpha=0.1..1');

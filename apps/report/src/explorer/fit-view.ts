@@ -3,6 +3,7 @@ import {
   bootstrapFit,
   computeOptimal,
   fitLaw,
+  optimalAllocation,
   profileIntervals,
   resolveFitOptions,
   type BootstrapResult,
@@ -85,13 +86,53 @@ export interface FitContext {
   at: Record<string, number>[];
   curveAt: Record<string, number>[];
   boot?: BootstrapResult;
+  /** chinchilla: the frontier's point estimates, to give intervals in the bands step. */
+  frontier: FrontierRow[] | null;
+}
+
+/** Intervals of the frontier from laws' `optimalAllocation` over the bootstrap refits behind the bands. */
+function frontierWithIntervals(context: FitContext, boot: BootstrapResult): { rows: FrontierRow[] | null; note: string } {
+  const { obs, fit, options, frontier } = context;
+  if (!frontier) return { rows: null, note: '' };
+  const level = `${Math.round(boot.level * 100)}%`;
+  try {
+    const alloc = optimalAllocation(
+      obs,
+      fit,
+      options,
+      frontier.map((r) => r.flops),
+      { boot },
+    );
+    const rows = alloc.points.map((p) => ({
+      flops: p.flops,
+      N: p.N,
+      D: p.D,
+      tokensPerParam: p.tokens_per_param,
+      N_ci: p.N_ci,
+      D_ci: p.D_ci,
+      tokensPerParam_ci: p.tokens_per_param_ci,
+    }));
+    const excluded = alloc.excluded > 0 ? `; ${alloc.excluded} refits without an optimum (an exponent ≤ 0) left out` : '';
+    return { rows, note: `${level} intervals: percentiles over ${alloc.draws} bootstrap refits (laws' optimalAllocation)${excluded}` };
+  } catch (error) {
+    return { rows: null, note: `no intervals: ${(error as Error).message}` };
+  }
 }
 
 /** Prediction bands for the fit's predictions and curve: a second step, so the fit shows before its bootstrap runs. */
 export function runBands(context: FitContext): BandsView {
-  const { obs, fit, options, at, curveAt, boot } = context;
+  const { obs, fit, options, at, curveAt } = context;
+  // One set of refits for the prediction bands and the frontier's intervals (the fit's own when it bootstrapped).
+  const boot = context.boot ?? (context.frontier ? bootstrapFit(obs, fit, options, { ...BAND_BOOTSTRAP, level: fit.ci_level }) : undefined);
   const all = predictWithBands(obs, fit, options, [...at, ...curveAt], fit.ci_level, boot);
-  return { predictions: all.rows.slice(0, at.length), curve: all.rows.slice(at.length), note: all.note };
+  const frontier = boot ? frontierWithIntervals(context, boot) : { rows: null, note: '' };
+  return {
+    predictions: all.rows.slice(0, at.length),
+    curve: all.rows.slice(at.length),
+    note: all.note,
+    frontier: frontier.rows,
+    frontierNote: frontier.note,
+  };
 }
 
 /** Options of the fit (form, method, loss, δ); one place so the fit and its comparison agree. */
@@ -124,6 +165,7 @@ export function runFit(
     const [lo, hi] = range(obs[form.inputs[0]!]!);
     curveAt = logGrid(lo, hi, CURVE_POINTS).map((v) => ({ [form.inputs[0]!]: v }));
   }
+  const frontier = fit.form === 'chinchilla' ? frontierRows(obs, fit.params) : null;
   const warnings = [...fit.warnings];
   if (dropped > 0) warnings.unshift(`dropped the ${dropped} rows with the highest ${labels.y}`);
   const view: FitView = {
@@ -147,9 +189,10 @@ export function runFit(
     curve: pointPredictions(form, fit, curveAt),
     predictions: pointPredictions(form, fit, at),
     bandNote: 'computing prediction intervals…',
-    frontier: fit.form === 'chinchilla' ? frontierRows(obs, fit.params) : null,
+    frontier,
+    frontierNote: frontier ? 'computing intervals (bootstrap refits)…' : '',
     fitMs,
     intervalMs,
   };
-  return { view, context: { obs, fit, options, at, curveAt, ...(boot ? { boot } : {}) } };
+  return { view, context: { obs, fit, options, at, curveAt, frontier, ...(boot ? { boot } : {}) } };
 }

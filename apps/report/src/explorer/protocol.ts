@@ -11,11 +11,14 @@ export interface FormInfo {
   defaultLoss: FitLoss;
 }
 
-/** What to fit: a built-in form by name, or `custom` with a formula whose variables are bound to columns. */
+/**
+ * What to fit: a built-in form by name, `custom` with a formula whose variables are bound to columns, or `downstream`
+ * (task loss from N and D, then accuracy `y` from task loss: laws' fitDownstream).
+ */
 export interface FitRequest {
   form: string;
   /** Column per observation slot (`x`, or `N` and `D`), and the measured quantity `y`. */
-  columns: { x?: string; N?: string; D?: string; U?: string; y: string };
+  columns: { x?: string; N?: string; D?: string; U?: string; y: string; taskLoss?: string };
   /** Tokens from a FLOPs column, D = C / (6N), instead of a D column. */
   flops?: string;
   /** custom: the formula, its variables bound to columns, bounds (`alpha>0`) and starts (`alpha=0.1..1`). */
@@ -60,11 +63,15 @@ export interface PredictionRow {
   pi: [number, number] | null;
 }
 
+/** The compute-optimal model at one budget; intervals arrive with the bands (laws' `optimalAllocation`). */
 export interface FrontierRow {
   flops: number;
   N: number;
   D: number;
   tokensPerParam: number;
+  N_ci?: [number, number];
+  D_ci?: [number, number];
+  tokensPerParam_ci?: [number, number];
 }
 
 export interface FitView {
@@ -92,6 +99,8 @@ export interface FitView {
   bandNote: string;
   /** chinchilla: compute-optimal N and D over budgets spanning the data's compute. */
   frontier: FrontierRow[] | null;
+  /** How the frontier's intervals were made, or that they are coming. */
+  frontierNote: string;
   /** Time of the fit itself in the worker (ms). */
   fitMs: number;
   /** Time of the intervals beyond the fit (profile or bootstrap refits; ms). */
@@ -103,14 +112,27 @@ export interface BandsView {
   predictions: PredictionRow[];
   curve: PredictionRow[];
   note: string;
+  /** chinchilla: the frontier with bootstrap intervals (null: none; `frontierNote` says why). */
+  frontier: FrontierRow[] | null;
+  frontierNote: string;
+  /** Parameters with the intervals of this step, when it has better ones than the fit's (downstream: two-step bootstrap). */
+  params?: ParamRow[];
+  ciMethod?: string;
 }
 
+/** One row of laws' `comparisonTable` (as `scalewise fit --compare`), or a form left out with the reason in `failed`. */
 export interface ComparisonRow {
   form: string;
   k: number;
   aicc: number | null;
   delta: number | null;
+  bic: number | null;
+  /** Mean absolute relative error of held-out predictions (`cv` says how rows were held out). */
   looError: number | null;
+  /** Absolute relative error predicting the row of the largest input from the others. */
+  extrapolationError: number | null;
+  cv: string;
+  preferred: boolean;
   failed?: string;
 }
 
@@ -118,7 +140,7 @@ export interface ComparisonView {
   rows: ComparisonRow[];
   preferred: string | null;
   reason: string;
-  /** Why leave-one-out was skipped, when it was. */
+  /** Warnings of the comparison (a cross-validation or extrapolation refit that failed). */
   note: string;
 }
 

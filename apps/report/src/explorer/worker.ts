@@ -4,6 +4,7 @@
  */
 import { FORMS, getForm } from '@scalewise/laws';
 import { runComparison } from './compare-view.js';
+import { DOWNSTREAM_INFO, runDownstreamBands, runDownstreamFit, type DownstreamContext } from './downstream-view.js';
 import { runBands, runFit, type FitContext } from './fit-view.js';
 import type { FormInfo, FromWorker, ToWorker } from './protocol.js';
 import { readExplorerTable, type ExplorerTable } from './table.js';
@@ -13,8 +14,19 @@ interface WorkerScope {
   onmessage: ((event: { data: ToWorker }) => void) | null;
 }
 
-/** Every built-in form with what the page needs to offer it. */
+/** Every built-in form with what the page needs to offer it, then the two-step downstream mode. */
 export function formInfos(): FormInfo[] {
+  const downstream: FormInfo = {
+    ...DOWNSTREAM_INFO,
+    inputs: [...DOWNSTREAM_INFO.inputs],
+    params: [...DOWNSTREAM_INFO.params],
+    methods: ['nls'],
+    defaultLoss: 'ls',
+  };
+  return [...builtInInfos(), downstream];
+}
+
+function builtInInfos(): FormInfo[] {
   return Object.entries(FORMS).map(([name, strategy]) => {
     const form = getForm(name);
     return {
@@ -31,7 +43,7 @@ export function formInfos(): FormInfo[] {
 export interface WorkerState {
   table: ExplorerTable | null;
   /** The last fit, for its bands step. */
-  last?: FitContext;
+  last?: FitContext | DownstreamContext;
 }
 
 /** Answer one message; errors become `error` replies carrying the message (laws' messages name file, row, column). */
@@ -50,14 +62,21 @@ export function handle(message: ToWorker, state: WorkerState): FromWorker {
     if (!state.table) throw new Error('load a table first');
     if (message.kind === 'fit') {
       delete state.last;
-      const { view, context } = runFit(state.table, message.request, () => performance.now());
+      const now = () => performance.now();
+      const { view, context } =
+        message.request.form === 'downstream'
+          ? runDownstreamFit(state.table, message.request, now)
+          : runFit(state.table, message.request, now);
       state.last = context;
       return { kind: 'fitted', id: message.id, view };
     }
     if (message.kind === 'bands') {
       if (!state.last) throw new Error('no fit to draw bands for');
-      return { kind: 'banded', id: message.id, view: runBands(state.last) };
+      const view = 'runs' in state.last ? runDownstreamBands(state.last) : runBands(state.last);
+      return { kind: 'banded', id: message.id, view };
     }
+    if (message.request.form === 'downstream')
+      throw new Error('no comparison in the downstream mode: compare task-loss forms by fitting the task-loss column as y');
     return { kind: 'compared', id: message.id, view: runComparison(state.table, message.request) };
   } catch (error) {
     return { kind: 'error', id: message.id, message: (error as Error).message };

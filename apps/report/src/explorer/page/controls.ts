@@ -9,6 +9,8 @@ const GUESS: Record<string, RegExp[]> = {
   y: [/loss/i, /perplexity|ppl/i, /^y$/i, /error|acc/i],
   N: [/model.?size|num_?params|params|parameters|^n$/i],
   D: [/tokens|^d$/i],
+  U: [/unique|^u$/i],
+  acc: [/acc/i, /score|^y$/i],
   flops: [/flop|compute|^c$/i],
   x: [/param|size|^x$|^n$/i, /tokens|flop/i],
 };
@@ -26,6 +28,14 @@ function select(id: string, options: { value: string; label: string }[], chosen:
   for (const o of options) s.append(el('option', { value: o.value }, o.label));
   s.value = chosen;
   return s;
+}
+
+/** What each observation slot is, in words (loss-to-loss reads the first dataset's loss as its x). */
+function slotLabel(form: string, slot: string): string {
+  if (slot === 'N') return 'N (parameters)';
+  if (slot === 'U') return 'U (unique tokens)';
+  if (slot === 'x' && form === 'loss-to-loss') return 'x = L₁ (loss on dataset 1)';
+  return `${slot} (input)`;
 }
 
 function labelled(text: string, control: HTMLElement): HTMLElement {
@@ -91,7 +101,7 @@ export class Controls {
     };
     const cols = numeric.map((c) => ({ value: c, label: c }));
     const controls: HTMLElement[] = [];
-    const yCol = keep('column-y', guess('y', numeric, []), numeric);
+    const yCol = keep('column-y', guess(this.formName === 'downstream' ? 'acc' : 'y', numeric, []), numeric);
     const taken = [yCol];
     const slots = info ? info.inputs : [];
     for (const slot of slots) {
@@ -104,7 +114,7 @@ export class Controls {
       } else {
         const chosen = keep(`column-${slot}`, guess(slot, numeric, taken), numeric);
         taken.push(chosen);
-        controls.push(labelled(slot === 'N' ? 'N (parameters)' : `${slot} (input)`, select(`column-${slot}`, cols, chosen)));
+        controls.push(labelled(slotLabel(this.formName, slot), select(`column-${slot}`, cols, chosen)));
       }
     }
     if (this.formName === 'custom') {
@@ -113,11 +123,23 @@ export class Controls {
         controls.push(labelled(`${v} =`, select(`column-var-${v}`, cols, chosen)));
       }
     }
-    controls.push(labelled('y (measured)', select('column-y', cols, yCol)));
+    if (this.formName === 'downstream') {
+      const chosen = keep('column-taskLoss', guess('y', numeric, taken), numeric);
+      controls.push(labelled('task loss', select('column-taskLoss', cols, chosen)));
+    }
+    controls.push(
+      labelled(this.formName === 'downstream' ? 'accuracy (fraction in [0, 1])' : 'y (measured)', select('column-y', cols, yCol)),
+    );
     fill(box, ...controls);
     const predict = byId<HTMLInputElement>('predict-input');
-    const joint = slots.length === 2 || (this.formName === 'custom' && this.variables().length === 2);
-    predict.placeholder = joint ? 'N:D, e.g. 1e10:2e11' : 'x values, e.g. 1e9, 1e10';
+    const names = this.formName === 'custom' ? this.variables() : slots;
+    const example: Record<string, string> = { N: '1e10', D: '2e11', U: '5e10' };
+    predict.placeholder =
+      names.length > 1
+        ? `${names.join(':')}, e.g. ${names.map((v) => example[v] ?? '1e9').join(':')}`
+        : this.formName === 'loss-to-loss'
+          ? 'L₁ values, e.g. 2.5, 3'
+          : 'x values, e.g. 1e9, 1e10';
   }
 
   /** The request the controls describe; an empty or unparsable δ is left to the worker to name. */
@@ -131,7 +153,7 @@ export class Controls {
       dropTop: Number(value('drop-top') || '0'),
       predictAt: value('predict-input'),
     };
-    for (const slot of ['x', 'N', 'U'] as const)
+    for (const slot of ['x', 'N', 'U', 'taskLoss'] as const)
       if (document.getElementById(`column-${slot}`)) request.columns[slot] = value(`column-${slot}`);
     if (d.startsWith('flops:')) request.flops = d.slice('flops:'.length);
     else if (d) request.columns.D = d;

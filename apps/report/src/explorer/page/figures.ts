@@ -70,24 +70,30 @@ export function residualFigure(view: FitView): VegaLiteSpec {
   });
 }
 
-/** Compute-optimal N and D against the budget C (chinchilla). */
+/** Compute-optimal N and D against the budget C (chinchilla), with their bootstrap band once it has arrived. */
 export function frontierFigure(view: FitView): VegaLiteSpec | null {
   if (!view.frontier) return null;
   const values = view.frontier.flatMap((r) => [
-    { flops: r.flops, value: r.N, series: 'N_opt (parameters)' },
-    { flops: r.flops, value: r.D, series: 'D_opt (tokens)' },
+    { flops: r.flops, value: r.N, lo: r.N_ci?.[0], hi: r.N_ci?.[1], series: 'N_opt (parameters)' },
+    { flops: r.flops, value: r.D, lo: r.D_ci?.[0], hi: r.D_ci?.[1], series: 'D_opt (tokens)' },
   ]);
+  const banded = view.frontier.some((r) => r.N_ci);
+  const x = quantAxis('flops', 'compute budget C (FLOP)', true);
+  const y = quantAxis('value', 'parameters / tokens', true);
+  const color = { field: 'series', type: 'nominal', title: null };
+  const line = { mark: { type: 'line', point: true }, encoding: { x, y, color } };
+  const band = {
+    mark: { type: 'area', opacity: 0.2 },
+    encoding: { x, y: { ...quantAxis('lo', 'parameters / tokens', true) }, y2: { field: 'hi' }, color },
+  };
+  const level = `${Math.round(view.ciLevel * 100)}%`;
   return spec(
-    { ...SIZE, title: 'Compute-optimal frontier', subtitle: 'N_opt, D_opt at budget C = 6·N·D (point estimate)' },
     {
-      data: { values },
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: quantAxis('flops', 'compute budget C (FLOP)', true),
-        y: quantAxis('value', 'parameters / tokens', true),
-        color: { field: 'series', type: 'nominal', title: null },
-      },
+      ...SIZE,
+      title: 'Compute-optimal frontier',
+      subtitle: `N_opt, D_opt at budget C = 6·N·D${banded ? ` with ${level} bootstrap band` : ' (point estimate; band coming)'}`,
     },
+    { data: { values }, layer: banded ? [band, line] : [line] },
   );
 }
 

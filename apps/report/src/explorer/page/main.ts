@@ -7,7 +7,7 @@ import type { FitRequest, FitView, FromWorker, ToWorker } from '../protocol.js';
 import { Controls } from './controls.js';
 import { byId, el, fill } from './dom.js';
 import { draw, fitFigure, frontierFigure, residualFigure } from './figures.js';
-import { showComparison, showFit, showPredictions } from './results.js';
+import { showComparison, showFit, showFrontier, showPredictions } from './results.js';
 
 const controls = new Controls();
 const workerUrl = URL.createObjectURL(new Blob([byId('worker-source').textContent ?? ''], { type: 'text/javascript' }));
@@ -118,6 +118,13 @@ async function onMessage(message: FromWorker): Promise<void> {
       status('fit-status', `Done: ${message.view.form} on ${message.view.n} rows in ${Math.round(wall)} ms.`, 'ok');
       byId('fit-status').setAttribute('data-wall-ms', String(wall));
       byId('fit-status').setAttribute('data-started-at', String(fitStarted));
+      // When the results have been laid out and painted (two frames later): the page's own work for this fit is done.
+      const shownFit = fitId;
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => {
+          if (shownFit === fitId) byId('fit-status').setAttribute('data-painted-ms', String(performance.now() - fitStarted));
+        }),
+      );
     } else if (message.kind === 'error') {
       status('fit-status', message.message, 'error');
       compareId = 0;
@@ -127,9 +134,16 @@ async function onMessage(message: FromWorker): Promise<void> {
   } else if (message.id === bandsId && shown) {
     if (message.kind === 'banded') {
       byId('band-status').setAttribute('data-arrived-ms', String(performance.now() - fitStarted));
-      shown = { ...shown, curve: message.view.curve, predictions: message.view.predictions, bandNote: message.view.note };
+      const v = message.view;
+      shown = { ...shown, curve: v.curve, predictions: v.predictions, bandNote: v.note };
+      if (shown.frontier) shown = { ...shown, frontier: v.frontier ?? shown.frontier, frontierNote: v.frontierNote };
+      if (v.params) {
+        shown = { ...shown, params: v.params, ciMethod: v.ciMethod ?? shown.ciMethod };
+        showFit(shown);
+      }
       showPredictions(shown);
-      await draw(byId('figure-fit'), fitFigure(shown));
+      showFrontier(shown);
+      await Promise.all([draw(byId('figure-fit'), fitFigure(shown)), draw(byId('figure-frontier'), frontierFigure(shown))]);
       status('band-status', 'Prediction intervals shown.', 'ok');
       byId('band-status').setAttribute('data-wall-ms', String(performance.now() - fitStarted));
     } else if (message.kind === 'error') status('band-status', `No prediction intervals: ${message.message}`, 'error');

@@ -47,20 +47,31 @@ export function showFit(view: FitView): void {
     ...view.warnings.map((w) => el('p', { class: 'warning' }, `Warning: ${w}`)),
   );
   showPredictions(view);
+  showFrontier(view);
+}
+
+/** The compute-optimal table (chinchilla): point estimates first, their bootstrap intervals when the bands arrive. */
+export function showFrontier(view: FitView): void {
   const frontier = view.frontier;
   byId('frontier-section').hidden = frontier === null;
-  if (frontier) {
-    const picks = frontier.filter((_, i) => i % 4 === 0);
-    fill(
-      byId('frontier'),
-      table(
-        'frontier-table',
-        ['budget C (FLOP)', 'N_opt (parameters)', 'D_opt (tokens)', 'tokens per parameter'],
-        picks.map((r) => ({ cells: [fmt(r.flops, 3), fmt(r.N, 4), fmt(r.D, 4), fmt(r.tokensPerParam, 3)] })),
-      ),
-      el('p', { class: 'note' }, 'Point estimates from the fitted parameters (no interval: `scalewise fit --optimal` bootstraps one).'),
-    );
-  }
+  if (!frontier) return;
+  const level = `${Math.round(view.ciLevel * 100)}%`;
+  const picks = frontier.filter((_, i) => i % 4 === 0);
+  const withCi = (v: number, ci: [number, number] | undefined, digits: number) =>
+    ci ? `${fmt(v, digits)} ${fmtInterval(ci)}` : fmt(v, digits);
+  fill(
+    byId('frontier'),
+    table(
+      'frontier-table',
+      ['budget C (FLOP)', `N_opt (parameters) [${level}]`, `D_opt (tokens) [${level}]`, `tokens per parameter [${level}]`],
+      picks.map((r, i) => ({
+        testid: `frontier-${i}`,
+        cells: [fmt(r.flops, 3), withCi(r.N, r.N_ci, 4), withCi(r.D, r.D_ci, 4), withCi(r.tokensPerParam, r.tokensPerParam_ci, 3)],
+        numeric: [true, true, true, true],
+      })),
+    ),
+    el('p', { class: 'note', 'data-testid': 'frontier-note' }, view.frontierNote),
+  );
 }
 
 /** The predictions table (again when the bands arrive). */
@@ -74,7 +85,8 @@ export function showPredictions(view: FitView): void {
       ? el('p', {}, 'Type points in “Predict at” to see predictions with intervals.')
       : table(
           'predictions-table',
-          ['at', `predicted ${yName}`, `${level} prediction interval`],
+          // Downstream intervals are of the expected accuracy (both steps refitted), not of a new observation.
+          ['at', `predicted ${yName}`, view.form === 'downstream' ? `${level} interval (expected value)` : `${level} prediction interval`],
           predictions.map((p, i) => ({
             testid: `prediction-${i}`,
             cells: [pointText(view, p), fmt(p.y, 5), fmtInterval(p.pi)],
@@ -85,27 +97,36 @@ export function showPredictions(view: FitView): void {
   );
 }
 
+/** laws' `comparisonTable`, as `scalewise fit --compare` prints it; left-out forms last with the reason. */
 export function showComparison(view: ComparisonView): void {
   const verdict = view.preferred ? `Preferred by AICc: ${view.preferred} (${view.reason}).` : `No preferred form: ${view.reason}.`;
+  const pct = (v: number | null) => (v === null ? '—' : `${fmt(v * 100, 3)}%`);
   fill(
     byId('comparison'),
     table(
       'comparison-table',
-      ['form', 'k', 'AICc', 'ΔAICc', 'leave-one-out error', 'note'],
+      ['form', 'k', 'AICc', 'ΔAICc', 'BIC', 'cross-validated error', 'extrapolation error (largest run)', 'note'],
       view.rows.map((r) => ({
         testid: `compare-${r.form}`,
         cells: [
-          r.form,
+          r.preferred ? `${r.form} (preferred)` : r.form,
           String(r.k),
           fmt(r.aicc, 6),
           fmt(r.delta, 3),
-          r.looError === null ? '—' : `${fmt(r.looError * 100, 3)}%`,
+          fmt(r.bic, 6),
+          r.looError === null ? '—' : `${pct(r.looError)} (${r.cv})`,
+          pct(r.extrapolationError),
           r.failed ?? '',
         ],
-        numeric: [false, true, true, true, true, false],
+        numeric: [false, true, true, true, true, true, true, false],
       })),
     ),
     el('p', { 'data-testid': 'comparison-verdict' }, verdict),
-    ...(view.note ? [el('p', { class: 'note' }, view.note)] : []),
+    el(
+      'p',
+      { class: 'note' },
+      "Errors are mean absolute relative errors of held-out rows (laws' comparisonTable, as scalewise fit --compare).",
+    ),
+    ...(view.note ? [el('p', { class: 'warning' }, view.note)] : []),
   );
 }
