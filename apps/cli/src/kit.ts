@@ -109,6 +109,29 @@ export function numberFlag(name: string, value: string | undefined, fallback?: n
   return parsed;
 }
 
+/** Whole-number flag bounds; `max` defaults to the largest safe integer (printed as "an integer >= min"). */
+export interface IntRange {
+  min: number;
+  max?: number;
+}
+
+/**
+ * Parse a whole-number flag (seeds, counts, thread numbers) in [min, max], naming the flag and the value it found;
+ * absent gives `fallback`. The one integer-flag parser of every command.
+ */
+export function intFlag(name: string, value: string | undefined, range: IntRange, fallback: number): number;
+export function intFlag(name: string, value: string | undefined, range: IntRange): number | undefined;
+export function intFlag(name: string, value: string | undefined, range: IntRange, fallback?: number): number | undefined {
+  const n = numberFlag(name, value);
+  if (n === undefined) return fallback;
+  const max = Math.min(range.max ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  if (!Number.isInteger(n) || n < range.min || n > max) {
+    const bounds = max === Number.MAX_SAFE_INTEGER ? `>= ${range.min}` : `in [${range.min}, ${max.toLocaleString('en-US')}]`;
+    throw new UsageError(`--${name} expects an integer ${bounds}, found '${value}'`);
+  }
+  return n;
+}
+
 /** Print one JSON object followed by a newline (the `--json` contract: exactly one object on stdout). */
 export function printJson(io: CliIO, value: unknown): void {
   io.stdout(`${JSON.stringify(value, null, 2)}\n`);

@@ -9,8 +9,8 @@ import {
   type BenchSpec,
 } from '@scalewise/eval';
 import { getPreset } from '@scalewise/models';
-import { EXIT_OK, UsageError, parseFlags, printJson, printable, type Command } from '../kit.js';
-import { intFlag, threadsFlag } from './flag-checks.js';
+import { EXIT_OK, UsageError, parseFlags, printJson, printable, type Command, intFlag } from '../kit.js';
+import { threadsFlag } from './flag-checks.js';
 import { refuseCheckpointFolder } from './onnx-folder.js';
 import { createProgress } from '../progress.js';
 import { resolve } from 'node:path';

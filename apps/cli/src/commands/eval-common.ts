@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { loadTokenizer, type Tokenizer } from '@scalewise/data';
 import { loadModel, resolveModelFiles, type CausalLM, type LoadOptions } from '@scalewise/eval';
-import { UsageError, printable, type CliIO } from '../kit.js';
-import { intFlag, mustExist, threadsFlag } from './flag-checks.js';
+import { UsageError, printable, type CliIO, intFlag } from '../kit.js';
+import { mustExist, threadsFlag } from './flag-checks.js';
 import { refuseCheckpointFolder } from './onnx-folder.js';
 
 // Flag checks shared by `eval ppl` and `eval tasks` (split from eval.ts to keep files short).

@@ -1,10 +1,10 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { corpusDocuments, hfStridePerplexity, hfStrideSequence, perplexity } from '@scalewise/eval';
-import { EXIT_OK, UsageError, printJson, printable, type CliIO } from '../kit.js';
+import { EXIT_OK, UsageError, printJson, printable, type CliIO, intFlag } from '../kit.js';
 import type { createProgress } from '../progress.js';
 import { commonFlags, fmt, maxLengthFlag, open } from './eval-common.js';
-import { intFlag, mustExist } from './flag-checks.js';
+import { mustExist } from './flag-checks.js';
 
 export const RECIPES = ['lm-eval', 'hf-stride'] as const;
 

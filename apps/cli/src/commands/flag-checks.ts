@@ -1,30 +1,11 @@
 import { existsSync, lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { UsageError, numberFlag, printable } from '../kit.js';
+import { UsageError, intFlag, printable } from '../kit.js';
 
 /**
  * Up-front checks shared by eval, bench, model and report (issue #20): every flag and output path is checked
  * before any work or output, so bad input is exit 2 with a message naming the flag or path.
  */
-
-/** An integer flag in [min, max]; absent gives `fallback`. */
-export function intFlag(name: string, value: string | undefined, range: { min: number; max: number }, fallback: number): number;
-export function intFlag(name: string, value: string | undefined, range: { min: number; max: number }): number | undefined;
-export function intFlag(
-  name: string,
-  value: string | undefined,
-  range: { min: number; max: number },
-  fallback?: number,
-): number | undefined {
-  const n = numberFlag(name, value);
-  if (n === undefined) return fallback;
-  if (!Number.isInteger(n) || n < range.min || n > range.max) {
-    throw new UsageError(
-      `--${name} expects an integer in [${range.min}, ${range.max.toLocaleString('en-US')}], found '${printable(value ?? '')}'`,
-    );
-  }
-  return n;
-}
 
 /** Intra-op threads: at least one; more than 1024 is a typo, not a machine. */
 export function threadsFlag(value: string | undefined): number | undefined {

@@ -14,8 +14,8 @@ import {
   type ModelConfig,
 } from '@scalewise/models';
 import { BYTE_VOCAB_SIZE, byteTokenizerFiles, loadTokenizer } from '@scalewise/data';
-import { EXIT_OK, UsageError, parseFlags, printJson, printable, type CliIO, type Command } from '../kit.js';
-import { checkOutputDir, intFlag } from './flag-checks.js';
+import { EXIT_OK, UsageError, parseFlags, printJson, printable, type CliIO, type Command, intFlag } from '../kit.js';
+import { checkOutputDir } from './flag-checks.js';
 
 const HELP = `Usage: scalewise model export PRESET|config.json --out DIR (--random [--seed S] | --weights FILE.safetensors) [options]
        scalewise model export CHECKPOINT_DIR --out DIR [options]

@@ -9,8 +9,7 @@ import {
   type FlopsByFamily,
   type ModelConfig,
 } from '@scalewise/models';
-import { EXIT_OK, UsageError, parseFlags, printJson, printable, type CliIO, type Command } from '../kit.js';
-import { intFlag } from './flag-checks.js';
+import { EXIT_OK, UsageError, parseFlags, printJson, printable, type CliIO, type Command, intFlag } from '../kit.js';
 
 export const HELP = `Usage: scalewise model info PRESET|config.json [--seq N] [--batch B] [--json]
 

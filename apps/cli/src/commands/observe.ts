@@ -14,8 +14,8 @@ import {
   type LinkFit,
   type ObservationalResult,
 } from '@scalewise/laws';
-import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, printable, type CliIO, type Command } from '../kit.js';
-import { fmt, integerFlag, MAX_RESAMPLES } from './fit-checks.js';
+import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, printable, type CliIO, type Command, intFlag } from '../kit.js';
+import { fmt, MAX_RESAMPLES } from './fit-checks.js';
 
 /** Benchmark tables are a few hundred rows; anything this large is the wrong file. */
 const MAX_BYTES = 64 * 1024 * 1024;
@@ -143,9 +143,9 @@ const command: Command = {
     const benchmarks = columnList(f.benchmarks);
     if (f.compute !== undefined && f.target === undefined)
       throw new UsageError('--compute is used with --target: give the metric to predict');
-    const resamples = integerFlag('bootstrap', f.bootstrap, 1000, MAX_RESAMPLES);
+    const resamples = intFlag('bootstrap', f.bootstrap, { min: 0, max: MAX_RESAMPLES }, 1000);
     if (resamples < 10) throw new UsageError(`--bootstrap needs at least 10 resamples for intervals, found '${f.bootstrap}'`);
-    const seed = integerFlag('seed', f.seed, 0, 2 ** 32 - 1);
+    const seed = intFlag('seed', f.seed, { min: 0, max: 2 ** 32 - 1 }, 0);
     const components = numberFlag('components', f.components, Math.min(3, benchmarks.length));
     if (!Number.isInteger(components) || components < 1 || components > benchmarks.length)
       throw new UsageError(
