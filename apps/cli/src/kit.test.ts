@@ -14,6 +14,30 @@ describe('parseFlags', () => {
     expect(() => parseFlags(['--nope'], {})).toThrow(/--nope/);
   });
 
+  it('takes a negative number after a string flag as its value, long or short, but not after --', () => {
+    const opts = { predict: { type: 'string' }, reps: { type: 'string', short: 'r' }, all: { type: 'boolean' } } as const;
+    expect(parseFlags(['--predict', '-5', '-r', '-1e21'], opts).values).toMatchObject({ predict: '-5', reps: '-1e21' });
+    expect(parseFlags(['--predict', '-.5'], opts).values.predict).toBe('-.5');
+    expect(parseFlags(['--predict', '1', '--', '--reps', '-2'], opts).positionals).toEqual(['--reps', '-2']);
+    expect(() => parseFlags(['--all', '-5'], opts)).toThrow(UsageError);
+  });
+
+  it('turns every parseArgs error into one line naming the flag', () => {
+    const opts = { out: { type: 'string' } } as const;
+    for (const argv of [['--out', '-x'], ['--out'], ['--nope'], ['--json=1'], ['-q']]) {
+      let message = '';
+      try {
+        parseFlags(argv, opts);
+      } catch (error) {
+        expect(error).toBeInstanceOf(UsageError);
+        message = (error as Error).message;
+      }
+      expect(message).toContain(argv[0]!.split('=')[0]!);
+      expect(message).not.toContain('\n');
+    }
+    expect(() => parseFlags(['--out', '-x'], opts)).toThrow('--out needs a value; for a value that starts with a dash write --out=VALUE');
+  });
+
   it('rejects a non-numeric number flag by name', () => {
     expect(numberFlag('seed', '42')).toBe(42);
     expect(numberFlag('seed', undefined, 7)).toBe(7);

@@ -85,15 +85,50 @@ type Flags<O extends Options> = ReturnType<
   typeof parseArgs<{ args: string[]; options: O & typeof COMMON_FLAGS; allowPositionals: true; strict: true }>
 >;
 
+/** A value such as -5, -1e21 or -.5: after a string flag it is the flag's value, never a flag of its own. */
+const NEGATIVE_NUMBER = /^-(?:\d|\.\d)/;
+
 /**
- * Parse flags strictly; unknown flags and missing values become UsageErrors naming the flag.
- * `--help`, `--json` and `--debug` are accepted by every command.
+ * `--predict -5` (or `-r -5`) becomes `--predict=-5`, so the command's own check can judge the value: parseArgs
+ * would refuse it as "ambiguous" before the command could name what the flag expects. Stops at `--`.
+ */
+function joinNegativeValues(argv: string[], options: Options): string[] {
+  const longOf = new Map(Object.entries(options).flatMap(([name, o]) => (o.short ? [[o.short, name] as const] : [])));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return [...out, ...argv.slice(i)];
+    const name = /^--[^=]+$/.test(arg) ? arg.slice(2) : /^-[^-]$/.test(arg) ? longOf.get(arg.slice(1)) : undefined;
+    const next = argv[i + 1];
+    if (name !== undefined && Object.hasOwn(options, name) && options[name]!.type === 'string' && next && NEGATIVE_NUMBER.test(next)) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+/** parseArgs' messages span up to three lines; a scalewise error is one line that names the flag. */
+function oneLine(message: string): string {
+  const ambiguous = /^Option '([^' ]+)[^']*' argument is ambiguous/.exec(message);
+  if (ambiguous) return `${ambiguous[1]} needs a value; for a value that starts with a dash write ${ambiguous[1]}=VALUE`;
+  const missing = /^Option '([^' ]+) <value>' argument missing/.exec(message);
+  if (missing) return `${missing[1]} needs a value`;
+  const unknown = /^Unknown option '([^']*)'/.exec(message);
+  if (unknown) return `unknown flag '${unknown[1]}' (see --help; a file name starting with '-' goes after '--')`;
+  return message.replace(/\s*\n\s*/g, ' ');
+}
+
+/**
+ * Parse flags strictly; unknown flags and missing values become one-line UsageErrors naming the flag.
+ * A negative number after a string flag is its value. `--help`, `--json` and `--debug` are accepted by every command.
  */
 export function parseFlags<const O extends Options>(argv: string[], options: O): Flags<O> {
+  const all = { ...options, ...COMMON_FLAGS };
   try {
-    return parseArgs({ args: argv, options: { ...options, ...COMMON_FLAGS }, allowPositionals: true, strict: true }) as Flags<O>;
+    return parseArgs({ args: joinNegativeValues(argv, all), options: all, allowPositionals: true, strict: true }) as Flags<O>;
   } catch (error) {
-    throw new UsageError((error as Error).message, { cause: error });
+    throw new UsageError(oneLine((error as Error).message), { cause: error });
   }
 }
 
