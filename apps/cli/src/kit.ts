@@ -17,6 +17,8 @@ export class UsageError extends InputError {
  * Text that came from input files or arguments, made safe for a terminal: control characters (ESC, OSC, BEL,
  * C1, raw binary) are shown escaped (`\x1b`, `\u009b`), so input can never drive the user's terminal.
  * Tab and newline stay as they are. Idempotent: escaping an escaped text changes nothing.
+ * main() applies it to all stdout and to error messages; a command needs it only for input text it writes to
+ * stderr itself (warnings, progress details), because on a terminal stderr keeps `\r` and `ESC[K` (terminalSafe).
  */
 export function printable(text: string): string {
   // eslint-disable-next-line no-control-regex -- matching control characters is the point

@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { UsageError, intFlag, printable } from '../kit.js';
+import { UsageError, intFlag } from '../kit.js';
 
 /**
  * Up-front checks shared by eval, bench, model and report (issue #20): every flag and output path is checked
@@ -35,10 +35,10 @@ function kind(path: string): 'missing' | 'file' | 'dir' | 'other' {
  */
 export function checkOutputFile(flag: string, path: string, ours: (text: string) => boolean): void {
   const parent = dirname(path);
-  const p = printable(path);
+  const p = path;
   const parentKind = kind(parent);
-  if (parentKind === 'missing') throw new UsageError(`${flag} ${p}: folder ${printable(parent)} does not exist; create it first`);
-  if (parentKind !== 'dir') throw new UsageError(`${flag} ${p}: ${printable(parent)} is not a folder`);
+  if (parentKind === 'missing') throw new UsageError(`${flag} ${p}: folder ${parent} does not exist; create it first`);
+  if (parentKind !== 'dir') throw new UsageError(`${flag} ${p}: ${parent} is not a folder`);
   const here = kind(path);
   if (here === 'dir') throw new UsageError(`${flag} ${p} is a folder; expected a file path`);
   if (here === 'other') throw new UsageError(`${flag} ${p} is not a regular file (a dangling link, a device or a socket)`);
@@ -61,7 +61,7 @@ export function checkOutputFile(flag: string, path: string, ours: (text: string)
  * hold a previous output of the same kind (`ours(entries, path)`), so no user folder is ever overwritten.
  */
 export function checkOutputDir(flag: string, path: string, ours: (entries: string[], path: string) => boolean): void {
-  const p = printable(path);
+  const p = path;
   const here = kind(path);
   if (here === 'file') throw new UsageError(`${flag} ${p} is a file; expected a folder (a new one, or one scalewise wrote)`);
   if (here === 'other') throw new UsageError(`${flag} ${p} is not a folder (a dangling link, a device or a socket)`);
@@ -69,13 +69,13 @@ export function checkOutputDir(flag: string, path: string, ours: (entries: strin
     // mkdir -p must be able to create it: the nearest existing ancestor has to be a folder.
     let up = dirname(path);
     while (kind(up) === 'missing' && dirname(up) !== up) up = dirname(up);
-    if (kind(up) !== 'dir') throw new UsageError(`${flag} ${p}: ${printable(up)} is not a folder`);
+    if (kind(up) !== 'dir') throw new UsageError(`${flag} ${p}: ${up} is not a folder`);
     return;
   }
   const entries = readdirSync(path);
   if (entries.length > 0 && !ours(entries, path)) {
     throw new UsageError(
-      `${flag} ${p} is a folder with other files (${printable(entries.slice(0, 3).join(', '))}${entries.length > 3 ? ', ...' : ''}); ` +
+      `${flag} ${p} is a folder with other files (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}); ` +
         `refusing to write into it (choose a new folder)`,
     );
   }
@@ -83,5 +83,5 @@ export function checkOutputDir(flag: string, path: string, ours: (entries: strin
 
 /** Whether `path` exists (file or folder); a helper for messages that name a missing input. */
 export function mustExist(flag: string, path: string): void {
-  if (!existsSync(path)) throw new UsageError(`${flag} ${printable(path)} does not exist`);
+  if (!existsSync(path)) throw new UsageError(`${flag} ${path} does not exist`);
 }
