@@ -1,11 +1,10 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runSweep, type SweepRow } from '@scalewise/train';
 import { runCli, startCli, type BackgroundCli } from './helpers.js';
-import { redisAvailable, startRedis, type TestRedis } from './redis.js';
+import { freePort, redisAvailable, reportMissingRedis, startRedis, type TestRedis } from './redis.js';
 
 // Redis going away under a running sweep and its workers (real redis-server, real worker processes). Under
 // CI=true a missing redis-server fails (below) instead of skipping.
@@ -50,15 +49,6 @@ async function redis(extra: string[] = [], options: { persistent?: boolean } = {
   const r = await startRedis(extra, options);
   servers.push(r);
   return r;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const esc = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -174,13 +164,4 @@ describe.runIf(HAVE_REDIS)('Redis outages (real Redis, real workers)', () => {
   }, 120_000);
 });
 
-// Defined only when Redis is missing, so that a machine with Redis reports no skipped test.
-if (!HAVE_REDIS) {
-  describe('Redis outages', () => {
-    it('needs redis-server (apt-get install redis-server)', () => {
-      if (process.env.CI === 'true')
-        throw new Error('redis-server is not installed: the queue outage tests cannot run (CI=true); apt-get install redis-server');
-      console.warn('scalewise: redis-server not found: the queue outage tests did NOT run (apt-get install redis-server)');
-    });
-  });
-}
+reportMissingRedis('Redis outages', 'the queue outage tests');

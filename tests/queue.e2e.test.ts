@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readResults, runSweep, type SweepRow } from '@scalewise/train';
 import { queueStatus, parseQueueUrl } from '@scalewise/train/queue';
 import { runCli, startCli, type BackgroundCli } from './helpers.js';
-import { redisAvailable, startRedis, type TestRedis } from './redis.js';
+import { redisAvailable, reportMissingRedis, startRedis, type TestRedis } from './redis.js';
 
 // Real redis-server, real worker processes started through the CLI. Under CI=true a missing redis-server fails.
 const HAVE_REDIS = redisAvailable();
@@ -275,13 +275,4 @@ describe.runIf(HAVE_REDIS)('Redis configuration check', () => {
   }, 60_000);
 });
 
-// Defined only when Redis is missing, so that a machine with Redis reports no skipped test.
-if (!HAVE_REDIS) {
-  describe('sweep on a BullMQ queue', () => {
-    it('needs redis-server (apt-get install redis-server)', () => {
-      if (process.env.CI === 'true')
-        throw new Error('redis-server is not installed: the queue tests cannot run (CI=true); apt-get install redis-server');
-      console.warn('scalewise: redis-server not found: the queue tests did NOT run (apt-get install redis-server)');
-    });
-  });
-}
+reportMissingRedis('sweep on a BullMQ queue', 'the queue tests');
