@@ -83,10 +83,11 @@ export function familiesSection(s: FamiliesStudy, baselines: StudyBaselines, qui
       ),
     })),
   );
-  // The power law's 95% prediction band per family, from the laws analysis (nats/token), shown in bits/byte.
+  // The power law's 95% prediction band per family, from the laws analysis (nats/token), shown in bits/byte. A
+  // families stage cached by an earlier build of the same laws version has no band: the figure then has none.
   const bands = s.analysis.families.map((f) => ({
     family: f.name,
-    points: f.band.map((p) => ({ x: p.N, lower: p.lower * toBpb, upper: p.upper * toBpb })),
+    points: (f.band ?? []).map((p) => ({ x: p.N, lower: p.lower * toBpb, upper: p.upper * toBpb })),
   }));
   const alphaBars = s.analysis.families.flatMap((f) => {
     const power = f.forms.fits.find((x) => x.form === 'power');
