@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runSweep, type SweepRow } from '@scalewise/train';
 import { runCli, startCli, type BackgroundCli } from './helpers.js';
-import { redisAvailable, startRedis, type TestRedis } from './redis.js';
+import { tinyModel as model, writeTinyCorpus } from './queue-fixtures.js';
+import { freePort, redisAvailable, reportMissingRedis, startRedis, type TestRedis } from './redis.js';
 
 // Redis going away under a running sweep and its workers (real redis-server, real worker processes). Under
 // CI=true a missing redis-server fails (below) instead of skipping.
@@ -13,17 +13,6 @@ const HAVE_REDIS = redisAvailable();
 
 const root = mkdtempSync(path.join(tmpdir(), 'scalewise-queue-outage-'));
 const corpus = path.join(root, 'corpus');
-const model = (name: string, dim: number) => ({
-  name,
-  vocabSize: 259,
-  dim,
-  layers: 1,
-  heads: 2,
-  kvHeads: 1,
-  headDim: dim / 2,
-  ffnHidden: 32,
-  maxPositions: 64,
-});
 const training = { data: { corpus, seq: 16 }, batchSize: 2, optimizer: { lr: 0.01 }, eval: { batches: 1 }, peakGflops: 1 };
 // 4 runs of 100 steps: long enough for Redis to die while one is training.
 const four = { name: 'four', training, models: [model('o-a', 8), model('o-b', 16)], budgets: [{ tokens: 3_200 }, { tokens: 4_800 }] };
@@ -52,27 +41,13 @@ async function redis(extra: string[] = [], options: { persistent?: boolean } = {
   return r;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 const esc = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 describe.runIf(HAVE_REDIS)('Redis outages (real Redis, real workers)', () => {
   beforeAll(() => {
     oldCache = process.env.SCALEWISE_CACHE;
     process.env.SCALEWISE_CACHE = path.join(root, 'cache');
-    mkdirSync(corpus);
-    for (let f = 0; f < 40; f++)
-      writeFileSync(
-        path.join(corpus, `d${f}.txt`),
-        `document ${f}: the quick brown fox jumps over the lazy dog ${f % 7} times.\n`.repeat(3),
-      );
+    writeTinyCorpus(corpus);
   });
 
   afterEach(async () => {
@@ -174,13 +149,4 @@ describe.runIf(HAVE_REDIS)('Redis outages (real Redis, real workers)', () => {
   }, 120_000);
 });
 
-// Defined only when Redis is missing, so that a machine with Redis reports no skipped test.
-if (!HAVE_REDIS) {
-  describe('Redis outages', () => {
-    it('needs redis-server (apt-get install redis-server)', () => {
-      if (process.env.CI === 'true')
-        throw new Error('redis-server is not installed: the queue outage tests cannot run (CI=true); apt-get install redis-server');
-      console.warn('scalewise: redis-server not found: the queue outage tests did NOT run (apt-get install redis-server)');
-    });
-  });
-}
+reportMissingRedis('Redis outages', 'the queue outage tests');

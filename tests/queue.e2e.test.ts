@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readResults, runSweep, type SweepRow } from '@scalewise/train';
 import { queueStatus, parseQueueUrl } from '@scalewise/train/queue';
 import { runCli, startCli, type BackgroundCli } from './helpers.js';
-import { redisAvailable, startRedis, type TestRedis } from './redis.js';
+import { tinyModel as model, writeTinyCorpus } from './queue-fixtures.js';
+import { redisAvailable, reportMissingRedis, startRedis, type TestRedis } from './redis.js';
 
 // Real redis-server, real worker processes started through the CLI. Under CI=true a missing redis-server fails.
 const HAVE_REDIS = redisAvailable();
@@ -14,17 +15,6 @@ const STALL = '3'; // seconds: a killed worker's job is re-delivered after this 
 const root = mkdtempSync(path.join(tmpdir(), 'scalewise-queue-'));
 const corpus = path.join(root, 'corpus');
 const artifacts = path.join(root, 'artifacts');
-const model = (name: string, dim: number, vocabSize = 259) => ({
-  name,
-  vocabSize,
-  dim,
-  layers: 1,
-  heads: 2,
-  kvHeads: 1,
-  headDim: dim / 2,
-  ffnHidden: 32,
-  maxPositions: 64,
-});
 const training = {
   data: { corpus, seq: 16 },
   batchSize: 2,
@@ -122,12 +112,7 @@ describe.runIf(HAVE_REDIS)('sweep on a BullMQ queue (real Redis, real workers)',
   beforeAll(async () => {
     oldCache = process.env.SCALEWISE_CACHE;
     process.env.SCALEWISE_CACHE = path.join(root, 'cache');
-    mkdirSync(corpus);
-    for (let f = 0; f < 40; f++)
-      writeFileSync(
-        path.join(corpus, `d${f}.txt`),
-        `document ${f}: the quick brown fox jumps over the lazy dog ${f % 7} times.\n`.repeat(3),
-      );
+    writeTinyCorpus(corpus);
     redis = await startRedis();
     url = redis.url;
     await Promise.all([startWorker('w1'), startWorker('w2')].map((w) => w.waitFor(/ready/, 60_000)));
@@ -275,13 +260,4 @@ describe.runIf(HAVE_REDIS)('Redis configuration check', () => {
   }, 60_000);
 });
 
-// Defined only when Redis is missing, so that a machine with Redis reports no skipped test.
-if (!HAVE_REDIS) {
-  describe('sweep on a BullMQ queue', () => {
-    it('needs redis-server (apt-get install redis-server)', () => {
-      if (process.env.CI === 'true')
-        throw new Error('redis-server is not installed: the queue tests cannot run (CI=true); apt-get install redis-server');
-      console.warn('scalewise: redis-server not found: the queue tests did NOT run (apt-get install redis-server)');
-    });
-  });
-}
+reportMissingRedis('sweep on a BullMQ queue', 'the queue tests');

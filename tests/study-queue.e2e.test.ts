@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQueueUrl, queueStatus } from '@scalewise/train/queue';
 import { startCli, type BackgroundCli } from './helpers.js';
-import { redisAvailable, startRedis, type TestRedis } from './redis.js';
+import { redisAvailable, reportMissingRedis, startRedis, type TestRedis } from './redis.js';
 
 // `scalewise study --queue`: the same study, trained by 2 real worker processes through a real Redis, gives the
 // same runs and fits as in-process. SCALEWISE_TEST_TINY_STUDY=1 shrinks the plan to 12 tiny runs (tests only).
@@ -136,13 +136,4 @@ describe.runIf(HAVE_REDIS)('study --queue (real Redis, 2 real workers)', () => {
   }, 900_000);
 });
 
-// Defined only when Redis is missing, so that a machine with Redis reports no skipped test.
-if (!HAVE_REDIS) {
-  describe('study --queue', () => {
-    it('needs redis-server (apt-get install redis-server)', () => {
-      if (process.env.CI === 'true')
-        throw new Error('redis-server is not installed: the study queue test cannot run (CI=true); apt-get install redis-server');
-      console.warn('scalewise: redis-server not found: the study queue test did NOT run (apt-get install redis-server)');
-    });
-  });
-}
+reportMissingRedis('study --queue', 'the study queue test');

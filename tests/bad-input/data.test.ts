@@ -327,14 +327,14 @@ const CASES: BadCase[] = [
     title: '--seed negative',
     argv: ['data', 'prepare', '--corpus', 'corpusdir', '--seed=-1', '--out', 'o'],
     files: { corpusdir: CORPUSDIR },
-    stderr: [/--seed expects a whole number >= 0, found '-1'/],
+    stderr: [/--seed expects an integer >= 0, found '-1'/],
   },
   {
     id: 'D66',
     title: '--seed fractional',
     argv: ['data', 'prepare', '--corpus', 'corpusdir', '--seed', '1.5', '--out', 'o'],
     files: { corpusdir: CORPUSDIR },
-    stderr: [/--seed expects a whole number/],
+    stderr: [/--seed expects an integer/],
   },
   {
     id: 'D67',

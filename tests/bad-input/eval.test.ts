@@ -55,7 +55,7 @@ const CASES: BadCase[] = [
     title: 'ppl --limit 0',
     argv: [...PPL, '--corpus', 'c.jsonl', '--max-length', '64', '--limit', '0'],
     files: { 'c.jsonl': CORPUS },
-    stderr: [/--limit expects an integer in \[1, /],
+    stderr: [/--limit expects an integer >= 1, found '0'/],
   },
   {
     id: 'E34',

@@ -24,6 +24,31 @@ const chin = (...flags: string[]): string[] => [
 ];
 
 const CASES: BadCase[] = [
+  // A negative number after a flag is that flag's value: the command's own check refuses it in one line (exit 2).
+  {
+    id: 'NV1',
+    title: '--predict -5 (space, not =)',
+    argv: power('--predict', '-5'),
+    stderr: [/^scalewise fit: --predict: x must be positive.*'-5'\n$/],
+  },
+  {
+    id: 'NV2',
+    title: '--optimal -1e21 (space, not =)',
+    argv: chin('--optimal', '-1e21'),
+    stderr: [/^scalewise fit: --optimal expects positive compute budgets in FLOPs \(e\.g\. 1e21,1e24\), found '-1e21'\n$/],
+  },
+  {
+    id: 'NV3',
+    title: '--bootstrap -1 (space)',
+    argv: power('--bootstrap', '-1'),
+    stderr: [/--bootstrap expects an integer in \[0, 100,000\], found '-1'/],
+  },
+  {
+    id: 'NV4',
+    title: 'a flag-like value is one line naming the flag',
+    argv: power('--predict', '-x'),
+    stderr: [/^scalewise fit: --predict needs a value; for a value that starts with a dash write --predict=VALUE\n$/],
+  },
   {
     id: 'P01',
     title: '--predict N:D on a one-variable form',

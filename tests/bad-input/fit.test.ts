@@ -205,14 +205,14 @@ const CASES: BadCase[] = [
     title: '--bootstrap 1e12 is out of range',
     argv: fit('good.csv', '--form', 'power', '--bootstrap', '1e12'),
     files: { 'good.csv': GOOD },
-    stderr: [/--bootstrap expects an integer in \[0, 100000\], found '1e12'/],
+    stderr: [/--bootstrap expects an integer in \[0, 100,000\], found '1e12'/],
   },
   {
     id: 'F57n',
     title: '--bootstrap negative',
     argv: fit('good.csv', '--form', 'power', '--bootstrap=-1'),
     files: { 'good.csv': GOOD },
-    stderr: [/--bootstrap expects an integer in \[0, 100000\], found '-1'/],
+    stderr: [/--bootstrap expects an integer in \[0, 100,000\], found '-1'/],
   },
   {
     id: 'F57f',
@@ -233,7 +233,7 @@ const CASES: BadCase[] = [
     title: '--seed fractional',
     argv: fit('good.csv', '--form', 'power', '--bootstrap', '10', '--seed', '1.5'),
     files: { 'good.csv': GOOD },
-    stderr: [/--seed expects an integer in \[0, 4294967295\], found '1.5'/],
+    stderr: [/--seed expects an integer in \[0, 4,294,967,295\], found '1.5'/],
   },
   {
     id: 'F57g',
@@ -255,14 +255,14 @@ const CASES: BadCase[] = [
     title: '--drop-top negative',
     argv: fit('good.csv', '--form', 'power', '--drop-top=-1'),
     files: { 'good.csv': GOOD },
-    stderr: [/--drop-top expects a non-negative integer, found '-1'/],
+    stderr: [/--drop-top expects an integer >= 0, found '-1'/],
   },
   {
     id: 'FD3',
     title: '--drop-top fractional',
     argv: fit('good.csv', '--form', 'power', '--drop-top', '1.5'),
     files: { 'good.csv': GOOD },
-    stderr: [/--drop-top expects a non-negative integer/],
+    stderr: [/--drop-top expects an integer >= 0/],
   },
   // Columns and values.
   {

@@ -7,6 +7,18 @@ const CASES: BadCase[] = [
   { id: 'G02', title: 'no command at all prints help', argv: [], stdout: [/Usage: scalewise/] },
   { id: 'G03', title: 'unknown flag on a known command', argv: ['fit', '--no-such-flag'], stderr: [/no-such-flag/] },
   {
+    id: 'G03m',
+    title: 'a missing flag value is one line',
+    argv: ['fit', 'x.csv', '--form'],
+    stderr: [/^scalewise fit: --form needs a value\n$/],
+  },
+  {
+    id: 'G03u',
+    title: 'an unknown flag is one line',
+    argv: ['fit', '--no-such-flag'],
+    stderr: [/^scalewise fit: unknown flag '--no-such-flag' \(see --help[^\n]*\n$/],
+  },
+  {
     // A successful command echoes a column name from the file: it reaches the terminal escaped (main() sanitises output).
     id: 'G04',
     title: 'a hostile column name in a good fit is printed escaped',

@@ -92,7 +92,7 @@ const CASES: BadCase[] = [
     title: 'a negative --bootstrap',
     argv: iso('--bootstrap=-1'),
     files,
-    stderr: [/--bootstrap expects an integer in \[0, 100000\]/],
+    stderr: [/--bootstrap expects an integer in \[0, 100,000\]/],
   },
   {
     id: 'I14',

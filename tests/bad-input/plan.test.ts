@@ -69,7 +69,7 @@ const CASES: BadCase[] = [
     id: 'P12',
     title: 'one replicate',
     argv: power('--sizes', '3', '--replicates', '1'),
-    stderr: [/--replicates expects an integer in \[2, 100000\]/],
+    stderr: [/--replicates expects an integer in \[2, 100,000\]/],
   },
   {
     id: 'P13',

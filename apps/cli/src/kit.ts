@@ -17,6 +17,8 @@ export class UsageError extends InputError {
  * Text that came from input files or arguments, made safe for a terminal: control characters (ESC, OSC, BEL,
  * C1, raw binary) are shown escaped (`\x1b`, `\u009b`), so input can never drive the user's terminal.
  * Tab and newline stay as they are. Idempotent: escaping an escaped text changes nothing.
+ * main() applies it to all stdout and to error messages; a command needs it only for input text it writes to
+ * stderr itself (warnings, progress details), because on a terminal stderr keeps `\r` and `ESC[K` (terminalSafe).
  */
 export function printable(text: string): string {
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -85,15 +87,50 @@ type Flags<O extends Options> = ReturnType<
   typeof parseArgs<{ args: string[]; options: O & typeof COMMON_FLAGS; allowPositionals: true; strict: true }>
 >;
 
+/** A value such as -5, -1e21 or -.5: after a string flag it is the flag's value, never a flag of its own. */
+const NEGATIVE_NUMBER = /^-(?:\d|\.\d)/;
+
 /**
- * Parse flags strictly; unknown flags and missing values become UsageErrors naming the flag.
- * `--help`, `--json` and `--debug` are accepted by every command.
+ * `--predict -5` (or `-r -5`) becomes `--predict=-5`, so the command's own check can judge the value: parseArgs
+ * would refuse it as "ambiguous" before the command could name what the flag expects. Stops at `--`.
+ */
+function joinNegativeValues(argv: string[], options: Options): string[] {
+  const longOf = new Map(Object.entries(options).flatMap(([name, o]) => (o.short ? [[o.short, name] as const] : [])));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return [...out, ...argv.slice(i)];
+    const name = /^--[^=]+$/.test(arg) ? arg.slice(2) : /^-[^-]$/.test(arg) ? longOf.get(arg.slice(1)) : undefined;
+    const next = argv[i + 1];
+    if (name !== undefined && Object.hasOwn(options, name) && options[name]!.type === 'string' && next && NEGATIVE_NUMBER.test(next)) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+/** parseArgs' messages span up to three lines; a scalewise error is one line that names the flag. */
+function oneLine(message: string): string {
+  const ambiguous = /^Option '([^' ]+)[^']*' argument is ambiguous/.exec(message);
+  if (ambiguous) return `${ambiguous[1]} needs a value; for a value that starts with a dash write ${ambiguous[1]}=VALUE`;
+  const missing = /^Option '([^' ]+) <value>' argument missing/.exec(message);
+  if (missing) return `${missing[1]} needs a value`;
+  const unknown = /^Unknown option '([^']*)'/.exec(message);
+  if (unknown) return `unknown flag '${unknown[1]}' (see --help; a file name starting with '-' goes after '--')`;
+  return message.replace(/\s*\n\s*/g, ' ');
+}
+
+/**
+ * Parse flags strictly; unknown flags and missing values become one-line UsageErrors naming the flag.
+ * A negative number after a string flag is its value. `--help`, `--json` and `--debug` are accepted by every command.
  */
 export function parseFlags<const O extends Options>(argv: string[], options: O): Flags<O> {
+  const all = { ...options, ...COMMON_FLAGS };
   try {
-    return parseArgs({ args: argv, options: { ...options, ...COMMON_FLAGS }, allowPositionals: true, strict: true }) as Flags<O>;
+    return parseArgs({ args: joinNegativeValues(argv, all), options: all, allowPositionals: true, strict: true }) as Flags<O>;
   } catch (error) {
-    throw new UsageError((error as Error).message, { cause: error });
+    throw new UsageError(oneLine((error as Error).message), { cause: error });
   }
 }
 
@@ -107,6 +144,29 @@ export function numberFlag(name: string, value: string | undefined, fallback?: n
     throw new UsageError(`--${name} expects a number, found '${value}'`);
   }
   return parsed;
+}
+
+/** Whole-number flag bounds; `max` defaults to the largest safe integer (printed as "an integer >= min"). */
+export interface IntRange {
+  min: number;
+  max?: number;
+}
+
+/**
+ * Parse a whole-number flag (seeds, counts, thread numbers) in [min, max], naming the flag and the value it found;
+ * absent gives `fallback`. The one integer-flag parser of every command.
+ */
+export function intFlag(name: string, value: string | undefined, range: IntRange, fallback: number): number;
+export function intFlag(name: string, value: string | undefined, range: IntRange): number | undefined;
+export function intFlag(name: string, value: string | undefined, range: IntRange, fallback?: number): number | undefined {
+  const n = numberFlag(name, value);
+  if (n === undefined) return fallback;
+  const max = Math.min(range.max ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  if (!Number.isInteger(n) || n < range.min || n > max) {
+    const bounds = max === Number.MAX_SAFE_INTEGER ? `>= ${range.min}` : `in [${range.min}, ${max.toLocaleString('en-US')}]`;
+    throw new UsageError(`--${name} expects an integer ${bounds}, found '${value}'`);
+  }
+  return n;
 }
 
 /** Print one JSON object followed by a newline (the `--json` contract: exactly one object on stdout). */

@@ -1,33 +1,17 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { exampleReportInput } from './example.js';
+import { findChromium, HOW_TO_INSTALL, launchChromium } from './explorer/testing/chromium.test-helper.js';
 import { loadResultsDir } from './results/load.js';
 import { resultsReportInput } from './results/build.js';
 import { writeReport } from './write.js';
 
-/** CHROMIUM_PATH when set (tools/run.sh sets it to what it found), else `chromium` or `chromium-browser` on PATH. */
-function findChromium(): string | undefined {
-  const explicit = process.env.CHROMIUM_PATH;
-  if (explicit) return existsSync(explicit) ? explicit : undefined;
-  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    for (const name of ['chromium', 'chromium-browser']) {
-      if (existsSync(join(dir, name))) return join(dir, name);
-    }
-  }
-  return undefined;
-}
-
 const CHROMIUM = findChromium();
 const IN_CI = process.env.CI === 'true';
-const HOW_TO_INSTALL = process.env.CHROMIUM_PATH
-  ? `CHROMIUM_PATH=${process.env.CHROMIUM_PATH} does not exist; point it at a Chromium or Chrome binary`
-  : "install Debian's 'chromium' package (apt-get install chromium; Ubuntu: chromium-browser) or set CHROMIUM_PATH; " +
-    '`bash tools/run.sh test` installs it when run as root';
 // Screenshots go to an ignored folder of this package so a person can look at them after a run.
 const SHOT_DIR = join(import.meta.dirname, '..', 'tmp', 'browser');
 
@@ -49,20 +33,7 @@ describe.skipIf(!CHROMIUM)('report.html in headless Chromium', () => {
   let dir: string;
 
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium(CHROMIUM!);
     dir = await mkdtemp(join(tmpdir(), 'scalewise-report-browser-'));
     await mkdir(SHOT_DIR, { recursive: true });
   });

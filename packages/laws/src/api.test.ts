@@ -80,6 +80,7 @@ const ENTRIES: PinnedEntry[] = [
       'AiccChoice',
       'Approach2Result',
       'Approach3Summary',
+      'BandPoint',
       'BaselineComparison',
       'BenchmarkScores',
       'BenchmarkSpec',

@@ -52,6 +52,7 @@ export { customForm, MAX_CUSTOM_STARTS, type CustomForm, type CustomFormOptions 
 
 // Family-comparison analysis and its one-sentence answer (issue #13)
 export { analyzeFamilies, describeComparison, seedSpread, type FamilyAnalysis, type FamilyRuns } from './families/study.js';
+export type { BandPoint } from './families/band.js';
 export { placeAgainstBaseline, type BaselineComparison } from './families/baseline.js';
 
 // Data-constrained, downstream-accuracy and loss-to-loss laws (issue #19)

@@ -9,8 +9,8 @@ import {
   type BenchSpec,
 } from '@scalewise/eval';
 import { getPreset } from '@scalewise/models';
-import { EXIT_OK, UsageError, parseFlags, printJson, printable, type Command } from '../kit.js';
-import { intFlag, threadsFlag } from './flag-checks.js';
+import { EXIT_OK, UsageError, parseFlags, printJson, printable, type Command, intFlag } from '../kit.js';
+import { threadsFlag } from './flag-checks.js';
 import { refuseCheckpointFolder } from './onnx-folder.js';
 import { createProgress } from '../progress.js';
 import { resolve } from 'node:path';
@@ -95,7 +95,7 @@ const command: Command = {
     if (values.preset && !values.random) throw new UsageError('--preset needs --random (no pretrained weights are downloaded)');
     const protocol = values.protocol ?? 'llama-bench';
     if (protocol !== 'llama-bench' && protocol !== 'original')
-      throw new UsageError(`--protocol must be llama-bench or original, found '${printable(protocol)}'`);
+      throw new UsageError(`--protocol must be llama-bench or original, found '${protocol}'`);
     if (protocol === 'original' && (values.pp !== undefined || values.tg !== undefined))
       throw new UsageError(`--${values.pp !== undefined ? 'pp' : 'tg'} applies to --protocol llama-bench; original generates --new-tokens`);
     if (protocol === 'llama-bench' && values['new-tokens'] !== undefined)
@@ -139,20 +139,18 @@ const command: Command = {
     if (protocol === 'original' && maxPositions !== undefined && longest > maxPositions)
       throw new UsageError(
         `--new-tokens ${newTokens} after an ${ORIGINAL_PROMPT_TOKENS}-token prompt needs ${longest} positions; the model has ` +
-          `${maxPositions} (max_position_embeddings of ${printable(source)})`,
+          `${maxPositions} (max_position_embeddings of ${source})`,
       );
     for (const [flag, n] of [
       ['pp', pp],
       ['tg', tg],
     ] as const) {
       if (maxPositions !== undefined && n > maxPositions) {
-        throw new UsageError(
-          `--${flag} ${n} exceeds the model's ${maxPositions} positions (max_position_embeddings of ${printable(source)})`,
-        );
+        throw new UsageError(`--${flag} ${n} exceeds the model's ${maxPositions} positions (max_position_embeddings of ${source})`);
       }
       if (n > MAX_TOKENS)
         throw new UsageError(
-          `--${flag} ${n} is above ${MAX_TOKENS.toLocaleString('en-US')} tokens, and ${printable(source)} does not say how many ` +
+          `--${flag} ${n} is above ${MAX_TOKENS.toLocaleString('en-US')} tokens, and ${source} does not say how many ` +
             `positions the model has`,
         );
     }
@@ -180,7 +178,7 @@ const command: Command = {
     const bandwidth = values['no-bandwidth'] ? null : await measureBandwidth(threads !== undefined ? { threads } : {});
     const report = benchReport(result, { bandwidth, preset: values.preset ?? null });
     if (values.json) printJson(io, report);
-    else io.stdout(printable(formatBenchReport(report)));
+    else io.stdout(formatBenchReport(report));
     return EXIT_OK;
   },
 };

@@ -11,10 +11,9 @@ import {
   type SplitSpec,
   type TextUnit,
 } from '@scalewise/data';
-import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type CliIO, type Command } from '../kit.js';
+import { EXIT_OK, UsageError, intFlag, numberFlag, parseFlags, printJson, type CliIO, type Command } from '../kit.js';
 import { createProgress } from '../progress.js';
 import { formatPrepare, formatStats } from './data-format.js';
-import { intFlag } from './int-flag.js';
 
 const HELP = `scalewise data — corpora and tokenizers
 
@@ -107,7 +106,7 @@ function splitSpec(values: Values): SplitSpec {
   if (kind !== 'hash') throw new UsageError(`--split expects hash or genres, found '${kind}'`);
   return {
     kind: 'hash',
-    seed: intFlag('seed', values.seed, 0) ?? 0,
+    seed: intFlag('seed', values.seed, { min: 0 }, 0),
     validation: numberFlag('validation', values.validation, 0.05),
     test: numberFlag('test', values.test, 0.05),
   };

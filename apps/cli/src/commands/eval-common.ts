@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { loadTokenizer, type Tokenizer } from '@scalewise/data';
 import { loadModel, resolveModelFiles, type CausalLM, type LoadOptions } from '@scalewise/eval';
-import { UsageError, printable, type CliIO } from '../kit.js';
-import { intFlag, mustExist, threadsFlag } from './flag-checks.js';
+import { UsageError, type CliIO, intFlag } from '../kit.js';
+import { mustExist, threadsFlag } from './flag-checks.js';
 import { refuseCheckpointFolder } from './onnx-folder.js';
 
 // Flag checks shared by `eval ppl` and `eval tasks` (split from eval.ts to keep files short).
@@ -27,8 +27,7 @@ export function commonFlags(
 ): Common {
   if (!values.model) throw new UsageError('--model DIR is required');
   const backend = values.backend ?? 'ort';
-  if (backend !== 'ort' && backend !== 'transformers')
-    throw new UsageError(`--backend must be ort or transformers, found '${printable(backend)}'`);
+  if (backend !== 'ort' && backend !== 'transformers') throw new UsageError(`--backend must be ort or transformers, found '${backend}'`);
   const threads = threadsFlag(values.threads);
   const batchSize = intFlag('batch-size', values['batch-size'], { min: 1, max: 4096 }, 1);
   const limit = intFlag('limit', values.limit, { min: 1, max: Number.MAX_SAFE_INTEGER });

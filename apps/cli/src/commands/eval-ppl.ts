@@ -1,10 +1,10 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { corpusDocuments, hfStridePerplexity, hfStrideSequence, perplexity } from '@scalewise/eval';
-import { EXIT_OK, UsageError, printJson, printable, type CliIO } from '../kit.js';
+import { EXIT_OK, UsageError, printJson, printable, type CliIO, intFlag } from '../kit.js';
 import type { createProgress } from '../progress.js';
 import { commonFlags, fmt, maxLengthFlag, open } from './eval-common.js';
-import { intFlag, mustExist } from './flag-checks.js';
+import { mustExist } from './flag-checks.js';
 
 export const RECIPES = ['lm-eval', 'hf-stride'] as const;
 
@@ -16,17 +16,16 @@ type PplValues = Record<string, string | boolean | string[] | undefined>;
  */
 export async function runPpl(values: PplValues, positionals: string[], io: CliIO, progress: ReturnType<typeof createProgress>) {
   const str = (k: string) => values[k] as string | undefined;
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${printable(positionals[0] ?? '')}'`);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
   if (values.tasks !== undefined || values.output !== undefined)
     throw new UsageError(`--${values.tasks !== undefined ? 'tasks' : 'output'} applies to 'eval tasks', not 'eval ppl'`);
   const recipe = str('recipe') ?? 'lm-eval';
-  if (!(RECIPES as readonly string[]).includes(recipe))
-    throw new UsageError(`--recipe must be ${RECIPES.join(' or ')}, found '${printable(recipe)}'`);
+  if (!(RECIPES as readonly string[]).includes(recipe)) throw new UsageError(`--recipe must be ${RECIPES.join(' or ')}, found '${recipe}'`);
   if (recipe === 'hf-stride' && values.limit !== undefined)
     throw new UsageError('--limit applies to --recipe lm-eval; hf-stride scores the whole (split of the) corpus as one sequence');
   const explicitSplit = str('split');
   if (explicitSplit !== undefined && !['train', 'validation', 'test', 'all'].includes(explicitSplit))
-    throw new UsageError(`--split must be train, validation, test or all, found '${printable(explicitSplit)}'`);
+    throw new UsageError(`--split must be train, validation, test or all, found '${explicitSplit}'`);
   const common = commonFlags(values, io);
   const maxLength = maxLengthFlag(str('max-length'), 1024, common.maxPositions);
   if (recipe === 'hf-stride' && maxLength < 2) throw new UsageError('--max-length must be at least 2 for --recipe hf-stride');
@@ -39,7 +38,6 @@ export async function runPpl(values: PplValues, positionals: string[], io: CliIO
   const { lm, tokenizer } = await open(common);
   const { limit, batchSize } = common;
   const onProgress = (done: number, total: number) => progress({ stage: 'ppl', done, total, unit: 'windows' });
-  const shownCorpus = printable(corpus);
   try {
     if (recipe === 'hf-stride') {
       const sequence = await hfStrideSequence(corpus, tokenizer, { split: split as 'test' });
@@ -51,7 +49,7 @@ export async function runPpl(values: PplValues, positionals: string[], io: CliIO
         const v = result.guide_variants;
         io.stdout(
           [
-            `corpus ${shownCorpus} (${split}): ${made.row_count} ${made.rows === 'lines' ? 'lines' : 'documents'} joined with "\\n\\n", ` +
+            `corpus ${corpus} (${split}): ${made.row_count} ${made.rows === 'lines' ? 'lines' : 'documents'} joined with "\\n\\n", ` +
               `${made.text_bytes} bytes → ${result.sequence_tokens} tokens${made.bos ? ' (BOS first)' : ''}`,
             `recipe hf-stride (HF "perplexity of fixed-length models"): ${result.windows} windows of ${maxLength} tokens, stride ` +
               `${stride}, ${result.scored_tokens} tokens scored`,
@@ -80,7 +78,7 @@ export async function runPpl(values: PplValues, positionals: string[], io: CliIO
     else {
       io.stdout(
         [
-          `corpus ${shownCorpus} (${split}): ${result.documents} documents, ${result.tokens} tokens, ${result.words ?? '?'} words, ` +
+          `corpus ${corpus} (${split}): ${result.documents} documents, ${result.tokens} tokens, ${result.words ?? '?'} words, ` +
             `${result.bytes ?? '?'} bytes`,
           `windows: ${result.windows} (max length ${result.max_length}, stride ` +
             `${result.stride}${result.stride === result.max_length ? ', lm-eval disjoint' : ', HF strided per document'})`,

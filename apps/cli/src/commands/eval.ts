@@ -153,7 +153,7 @@ const command: Command = {
           '| --- | ---: | ---: | ---: |',
           ...results.map(
             (r) =>
-              `| ${printable(r.task).replaceAll('|', '\\|')} | ${r.n} | ${r.acc.toFixed(4)} ± ${r.acc_stderr.toFixed(4)} | ` +
+              `| ${r.task.replaceAll('|', '\\|')} | ${r.n} | ${r.acc.toFixed(4)} ± ${r.acc_stderr.toFixed(4)} | ` +
               `${r.acc_norm === null ? '—' : `${r.acc_norm.toFixed(4)} ± ${(r.acc_norm_stderr ?? 0).toFixed(4)}`} |`,
           ),
           '',

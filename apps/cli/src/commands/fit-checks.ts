@@ -1,7 +1,7 @@
-// Flag validation and number formatting of `scalewise fit`: integer flags, column flags per form, overflowed fits,
+// Flag validation and number formatting of `scalewise fit`: column flags per form, overflowed fits,
 // unbounded interval warnings; split from fit.ts to keep it short.
 import type { FitResult, Form } from '@scalewise/laws';
-import { UsageError, numberFlag } from '../kit.js';
+import { UsageError } from '../kit.js';
 
 // An unbounded interval end (overflow, or a profile that never crossed its limit) prints as ±∞, with a warning.
 export function fmt(v: number): string {
@@ -12,16 +12,6 @@ export function fmt(v: number): string {
 
 /** Most bootstrap resamples accepted: beyond this the percentile ends do not move, only the run time grows. */
 export const MAX_RESAMPLES = 100_000;
-
-export function integerFlag(name: string, value: string | undefined, fallback: number, max: number): number {
-  const v = numberFlag(name, value, fallback);
-  if (!Number.isInteger(v) || v < 0 || v > max) {
-    throw new UsageError(
-      `--${name} expects ${Number.isFinite(max) ? `an integer in [0, ${max}]` : 'a non-negative integer'}, found '${value}'`,
-    );
-  }
-  return v;
-}
 
 /** Flags that name columns must fit the form: x for one-variable forms, N with D or FLOPs for joint ones. */
 export function checkColumnFlags(form: Form, f: { x?: string; n?: string; d?: string; flops?: string }): void {

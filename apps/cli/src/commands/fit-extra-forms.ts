@@ -13,9 +13,9 @@ import {
   type Form,
   type Observations,
 } from '@scalewise/laws';
-import { EXIT_OK, UsageError, type CliIO } from '../kit.js';
+import { EXIT_OK, UsageError, type CliIO, intFlag } from '../kit.js';
 import { createProgress } from '../progress.js';
-import { integerFlag, MAX_RESAMPLES } from './fit-checks.js';
+import { MAX_RESAMPLES } from './fit-checks.js';
 import { printDownstream, printSingleStep, type SingleStepReport } from './fit-extra-report.js';
 import { readColumns } from './fit-input.js';
 
@@ -224,8 +224,8 @@ export async function runExtraFormFit(file: string, f: ExtraFormFlags, io: CliIO
   const parsed: Parsed = {
     fix: form.fixable ? parseFix(f.fix, form.fixable.names, form.fixable.published) : {},
     predict: parsePredict(f.predict),
-    resamples: integerFlag('bootstrap', f.bootstrap, 200, MAX_RESAMPLES),
-    seed: integerFlag('seed', f.seed, 0, 2 ** 32 - 1),
+    resamples: intFlag('bootstrap', f.bootstrap, { min: 0, max: MAX_RESAMPLES }, 200),
+    seed: intFlag('seed', f.seed, { min: 0, max: 2 ** 32 - 1 }, 0),
   };
   const names = Object.fromEntries(
     Object.entries(form.columns).map(([flag, fallback]) => [flag, f[flag as ColumnFlag] ?? fallback!]),

@@ -14,7 +14,7 @@ import {
   type FitResult,
   type Observations,
 } from '@scalewise/laws';
-import { EXIT_OK, UsageError, numberFlag, printJson, type CliIO } from '../kit.js';
+import { EXIT_OK, UsageError, intFlag, numberFlag, printJson, type CliIO } from '../kit.js';
 import { analysesJson, analysesLines, runAnalyses } from './fit-analyses.js';
 import { fmt } from './fit-checks.js';
 import { checkOptimal, choicesJson, choicesText, fitChoices, parseCompare, parsePredict, yUnitFor } from './fit-flags.js';
@@ -135,8 +135,7 @@ export async function runFormulaFit(file: string, f: FormulaFlags, K: number, se
   const choices = fitChoices(form, { method: f.method });
   const yCol = f.y ?? 'y';
   const yUnit = yUnitFor(f['unit-y'], yCol);
-  const drop = numberFlag('drop-top', f['drop-top'], 0);
-  if (!Number.isInteger(drop) || drop < 0) throw new UsageError(`--drop-top expects a non-negative integer, found '${f['drop-top']}'`);
+  const drop = intFlag('drop-top', f['drop-top'], { min: 0 }, 0);
   const cols = await readColumns(resolve(io.cwd, file), file, [yCol, ...columns.values()], logSpace);
   let obs: Observations = { y: cols[yCol]! };
   const labels: Record<string, string> = { y: yCol };

@@ -16,12 +16,12 @@ import {
   type Observations,
   type XUnit,
 } from '@scalewise/laws';
-import { EXIT_OK, UsageError, parseFlags, printJson, type CliIO, type Command } from '../kit.js';
+import { EXIT_OK, UsageError, parseFlags, printJson, type CliIO, type Command, intFlag } from '../kit.js';
 import { createProgress } from '../progress.js';
 import { readColumns } from './fit-input.js';
 import { HELP } from './fit-help.js';
 import { analysesJson, analysesLines, runAnalyses } from './fit-analyses.js';
-import { checkColumnFlags, checkFinite, fmt, integerFlag, MAX_RESAMPLES, unboundedWarnings } from './fit-checks.js';
+import { checkColumnFlags, checkFinite, fmt, MAX_RESAMPLES, unboundedWarnings } from './fit-checks.js';
 import { checkOptimal, choicesJson, choicesText, fitChoices, parseCompare, parsePredict, yUnitFor } from './fit-flags.js';
 import { checkFormulaOnlyFlags, FORMULA_HELP, runFormulaFit } from './fit-formula.js';
 import { checkExtraFormOnlyFlags, EXTRA_FORMS, runExtraFormFit } from './fit-extra-forms.js';
@@ -72,16 +72,16 @@ const command: Command = {
     checkFormulaOnlyFlags(f);
     if (f.form && EXTRA_FORMS.has(f.form)) return runExtraFormFit(positionals[0]!, f, io);
     checkExtraFormOnlyFlags(f);
-    const seed = integerFlag('seed', f.seed, 0, 2 ** 32 - 1);
+    const seed = intFlag('seed', f.seed, { min: 0, max: 2 ** 32 - 1 }, 0);
     if (f.formula !== undefined)
-      return runFormulaFit(positionals[0]!, f, integerFlag('bootstrap', f.bootstrap, 0, MAX_RESAMPLES), seed, io);
+      return runFormulaFit(positionals[0]!, f, intFlag('bootstrap', f.bootstrap, { min: 0, max: MAX_RESAMPLES }, 0), seed, io);
     if (!f.form) throw new UsageError(`--form is required (${Object.keys(FORMS).join(', ')}; or --formula)`);
     const form = getForm(f.form);
     checkColumnFlags(form, f);
     const joint = form.inputs.includes('N');
     const choices = fitChoices(form, f);
     const request = {
-      K: integerFlag('bootstrap', f.bootstrap, defaultResamples(form), MAX_RESAMPLES),
+      K: intFlag('bootstrap', f.bootstrap, { min: 0, max: MAX_RESAMPLES }, defaultResamples(form)),
       seed,
       profile: f.profile === true,
       predict: f.predict === undefined ? undefined : parsePredict(f.predict, form),
@@ -94,7 +94,7 @@ const command: Command = {
     const yCol = f.y ?? 'y';
     const yUnit = yUnitFor(f['unit-y'], yCol);
     const unitX = (f['unit-x'] ?? 'params_total') as XUnit;
-    const drop = integerFlag('drop-top', f['drop-top'], 0, Infinity);
+    const drop = intFlag('drop-top', f['drop-top'], { min: 0 }, 0);
     const file = positionals[0]!;
     const needed = joint ? [yCol, f.n!, (f.d ?? f.flops)!] : [yCol, f.x ?? 'x'];
     const readProgress = createProgress(io);

@@ -2,20 +2,16 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkOutputDir, checkOutputFile, intFlag, threadsFlag } from './flag-checks.js';
+import { checkOutputDir, checkOutputFile, threadsFlag } from './flag-checks.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-flag-checks-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('intFlag', () => {
-  it('accepts integers in range, falls back when absent, and names the flag otherwise', () => {
-    expect(intFlag('limit', '3', { min: 1, max: 10 })).toBe(3);
-    expect(intFlag('limit', undefined, { min: 1, max: 10 }, 7)).toBe(7);
-    expect(intFlag('limit', '1e1', { min: 1, max: 10 })).toBe(10);
-    for (const bad of ['0', '11', '2.5', '-1'])
-      expect(() => intFlag('limit', bad, { min: 1, max: 10 })).toThrow(`--limit expects an integer in [1, 10], found '${bad}'`);
-    expect(() => intFlag('limit', 'x', { min: 1, max: 10 })).toThrow(/--limit expects a number, found 'x'/);
-    expect(() => threadsFlag('0')).toThrow(/--threads expects an integer in \[1, 1,024\]/);
+describe('threadsFlag', () => {
+  it('takes 1 to 1024 threads', () => {
+    expect(threadsFlag('8')).toBe(8);
+    expect(() => threadsFlag('0')).toThrow(/--threads expects an integer in \[1, 1,024\], found '0'/);
+    expect(() => threadsFlag('1025')).toThrow(/--threads expects an integer in \[1, 1,024\]/);
   });
 });
 

@@ -1,30 +1,11 @@
 import { existsSync, lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { UsageError, numberFlag, printable } from '../kit.js';
+import { UsageError, intFlag } from '../kit.js';
 
 /**
  * Up-front checks shared by eval, bench, model and report (issue #20): every flag and output path is checked
  * before any work or output, so bad input is exit 2 with a message naming the flag or path.
  */
-
-/** An integer flag in [min, max]; absent gives `fallback`. */
-export function intFlag(name: string, value: string | undefined, range: { min: number; max: number }, fallback: number): number;
-export function intFlag(name: string, value: string | undefined, range: { min: number; max: number }): number | undefined;
-export function intFlag(
-  name: string,
-  value: string | undefined,
-  range: { min: number; max: number },
-  fallback?: number,
-): number | undefined {
-  const n = numberFlag(name, value);
-  if (n === undefined) return fallback;
-  if (!Number.isInteger(n) || n < range.min || n > range.max) {
-    throw new UsageError(
-      `--${name} expects an integer in [${range.min}, ${range.max.toLocaleString('en-US')}], found '${printable(value ?? '')}'`,
-    );
-  }
-  return n;
-}
 
 /** Intra-op threads: at least one; more than 1024 is a typo, not a machine. */
 export function threadsFlag(value: string | undefined): number | undefined {
@@ -54,10 +35,10 @@ function kind(path: string): 'missing' | 'file' | 'dir' | 'other' {
  */
 export function checkOutputFile(flag: string, path: string, ours: (text: string) => boolean): void {
   const parent = dirname(path);
-  const p = printable(path);
+  const p = path;
   const parentKind = kind(parent);
-  if (parentKind === 'missing') throw new UsageError(`${flag} ${p}: folder ${printable(parent)} does not exist; create it first`);
-  if (parentKind !== 'dir') throw new UsageError(`${flag} ${p}: ${printable(parent)} is not a folder`);
+  if (parentKind === 'missing') throw new UsageError(`${flag} ${p}: folder ${parent} does not exist; create it first`);
+  if (parentKind !== 'dir') throw new UsageError(`${flag} ${p}: ${parent} is not a folder`);
   const here = kind(path);
   if (here === 'dir') throw new UsageError(`${flag} ${p} is a folder; expected a file path`);
   if (here === 'other') throw new UsageError(`${flag} ${p} is not a regular file (a dangling link, a device or a socket)`);
@@ -80,7 +61,7 @@ export function checkOutputFile(flag: string, path: string, ours: (text: string)
  * hold a previous output of the same kind (`ours(entries, path)`), so no user folder is ever overwritten.
  */
 export function checkOutputDir(flag: string, path: string, ours: (entries: string[], path: string) => boolean): void {
-  const p = printable(path);
+  const p = path;
   const here = kind(path);
   if (here === 'file') throw new UsageError(`${flag} ${p} is a file; expected a folder (a new one, or one scalewise wrote)`);
   if (here === 'other') throw new UsageError(`${flag} ${p} is not a folder (a dangling link, a device or a socket)`);
@@ -88,13 +69,13 @@ export function checkOutputDir(flag: string, path: string, ours: (entries: strin
     // mkdir -p must be able to create it: the nearest existing ancestor has to be a folder.
     let up = dirname(path);
     while (kind(up) === 'missing' && dirname(up) !== up) up = dirname(up);
-    if (kind(up) !== 'dir') throw new UsageError(`${flag} ${p}: ${printable(up)} is not a folder`);
+    if (kind(up) !== 'dir') throw new UsageError(`${flag} ${p}: ${up} is not a folder`);
     return;
   }
   const entries = readdirSync(path);
   if (entries.length > 0 && !ours(entries, path)) {
     throw new UsageError(
-      `${flag} ${p} is a folder with other files (${printable(entries.slice(0, 3).join(', '))}${entries.length > 3 ? ', ...' : ''}); ` +
+      `${flag} ${p} is a folder with other files (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}); ` +
         `refusing to write into it (choose a new folder)`,
     );
   }
@@ -102,5 +83,5 @@ export function checkOutputDir(flag: string, path: string, ours: (entries: strin
 
 /** Whether `path` exists (file or folder); a helper for messages that name a missing input. */
 export function mustExist(flag: string, path: string): void {
-  if (!existsSync(path)) throw new UsageError(`${flag} ${printable(path)} does not exist`);
+  if (!existsSync(path)) throw new UsageError(`${flag} ${path} does not exist`);
 }

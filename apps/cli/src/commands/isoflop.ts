@@ -5,8 +5,8 @@
  */
 import { resolve } from 'node:path';
 import { approach1FromCurves, isoflopAnalysis, parseYUnit, type Approach2Result, type IsoflopAnalysis } from '@scalewise/laws';
-import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type Command } from '../kit.js';
-import { fmt, integerFlag, MAX_RESAMPLES } from './fit-checks.js';
+import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type Command, intFlag } from '../kit.js';
+import { fmt, MAX_RESAMPLES } from './fit-checks.js';
 import { readColumns } from './fit-input.js';
 import { readTextColumn } from './isoflop-input.js';
 
@@ -107,9 +107,9 @@ const command: Command = {
     const tolerance = numberFlag('budget-tolerance', f['budget-tolerance'], 1e-3);
     if (!(tolerance >= 0 && tolerance < 1))
       throw new UsageError(`--budget-tolerance expects a number in [0, 1), found '${f['budget-tolerance']}'`);
-    const resamples = integerFlag('bootstrap', f.bootstrap, 200, MAX_RESAMPLES);
-    const dropTop = integerFlag('drop-top', f['drop-top'], 0, Number.POSITIVE_INFINITY);
-    const seed = integerFlag('seed', f.seed, 0, 2 ** 32 - 1);
+    const resamples = intFlag('bootstrap', f.bootstrap, { min: 0, max: MAX_RESAMPLES }, 200);
+    const dropTop = intFlag('drop-top', f['drop-top'], { min: 0 }, 0);
+    const seed = intFlag('seed', f.seed, { min: 0, max: 2 ** 32 - 1 }, 0);
     const unitY = f['unit-y'] ? parseYUnit(f['unit-y']) : 'loss_nats';
     const approach1Budgets = budgetsFlag(f.budgets);
     const file = positionals[0]!;

@@ -14,8 +14,8 @@ import {
   type ModelConfig,
 } from '@scalewise/models';
 import { BYTE_VOCAB_SIZE, byteTokenizerFiles, loadTokenizer } from '@scalewise/data';
-import { EXIT_OK, UsageError, parseFlags, printJson, printable, type CliIO, type Command } from '../kit.js';
-import { checkOutputDir, intFlag } from './flag-checks.js';
+import { EXIT_OK, UsageError, parseFlags, printJson, printable, type CliIO, type Command, intFlag } from '../kit.js';
+import { checkOutputDir } from './flag-checks.js';
 
 const HELP = `Usage: scalewise model export PRESET|config.json --out DIR (--random [--seed S] | --weights FILE.safetensors) [options]
        scalewise model export CHECKPOINT_DIR --out DIR [options]
@@ -98,7 +98,7 @@ const command: Command = {
     const checkpointDir = resolve(io.cwd, positionals[0] as string);
     const isCheckpoint = isCheckpointFolder(checkpointDir);
     if (isCheckpoint && (values.random || values.weights))
-      throw new UsageError(`${printable(positionals[0] as string)} is a checkpoint folder with its own weights; drop --random / --weights`);
+      throw new UsageError(`${positionals[0] as string} is a checkpoint folder with its own weights; drop --random / --weights`);
     if (!isCheckpoint && Boolean(values.random) === Boolean(values.weights))
       throw new UsageError('model export needs exactly one of --random or --weights FILE.safetensors (or a checkpoint folder)');
     const seed = intFlag('seed', values.seed, { min: 0, max: 2 ** 32 - 1 }, 1);
@@ -118,8 +118,8 @@ const command: Command = {
     const weightsPath = values.weights ? resolve(io.cwd, values.weights) : undefined;
     if (weightsPath) {
       const kind = statSync(weightsPath, { throwIfNoEntry: false });
-      if (!kind) throw new UsageError(`--weights ${printable(weightsPath)} does not exist`);
-      if (!kind.isFile()) throw new UsageError(`--weights ${printable(weightsPath)} is not a file; expected a .safetensors file`);
+      if (!kind) throw new UsageError(`--weights ${weightsPath} does not exist`);
+      if (!kind.isFile()) throw new UsageError(`--weights ${weightsPath} is not a file; expected a .safetensors file`);
     }
     const t0 = performance.now();
     const checkpoint = isCheckpoint ? loadCheckpoint(checkpointDir) : undefined;
@@ -165,9 +165,7 @@ const command: Command = {
       printJson(io, summary);
     } else {
       const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
-      io.stdout(
-        `wrote ${printable(out)} (${printable(config.name)}, ${summary.params.toLocaleString('en-US')} params, ${summary.weights})\n`,
-      );
+      io.stdout(`wrote ${out} (${config.name}, ${summary.params.toLocaleString('en-US')} params, ${summary.weights})\n`);
       for (const f of result.files) io.stdout(`  ${f.path.padEnd(24)} ${mb(f.bytes)}\n`);
       io.stdout(
         `  total ${mb(totalBytes)}; weights ${weightsSeconds.toFixed(1)} s, build+encode ${result.encodeSeconds.toFixed(1)} s, write ` +

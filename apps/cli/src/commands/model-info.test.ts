@@ -57,7 +57,7 @@ describe('scalewise model info', () => {
     expect(io.err).toMatch(/unknown model preset 'gpt-5'; valid presets: mobilellm-125m, .*mobilellm-ls-1\.5b/);
     io = captureIO();
     expect(await main(['model', 'info', 'mobilellm-125m', '--seq', '0'], io)).toBe(2);
-    expect(io.err).toMatch(/--seq expects an integer in \[1, 9,007,199,254,740,991\], found '0'/);
+    expect(io.err).toMatch(/--seq expects an integer >= 1, found '0'/);
     io = captureIO();
     expect(await main(['model', 'frob'], io)).toBe(2);
     expect(io.err).toMatch(/unknown model subcommand 'frob'; expected one of: info, export/);

@@ -9,8 +9,7 @@ import {
   type FlopsByFamily,
   type ModelConfig,
 } from '@scalewise/models';
-import { EXIT_OK, UsageError, parseFlags, printJson, printable, type CliIO, type Command } from '../kit.js';
-import { intFlag } from './flag-checks.js';
+import { EXIT_OK, UsageError, parseFlags, printJson, printable, type CliIO, type Command, intFlag } from '../kit.js';
 
 export const HELP = `Usage: scalewise model info PRESET|config.json [--seq N] [--batch B] [--json]
 
@@ -106,7 +105,7 @@ function human(info: ModelInfo, io: CliIO): void {
   const c = info.config;
   const sharing = c.layerRepeat > 1 ? ` x ${c.layerRepeat} (layer sharing: ${c.layers * c.layerRepeat} blocks run)` : '';
   const lines = [
-    `${printable(info.name)}: dim ${c.dim}, ${c.layers} layers${sharing}, ${c.heads} heads / ${c.kvHeads} KV heads of ${c.headDim}, ` +
+    `${info.name}: dim ${c.dim}, ${c.layers} layers${sharing}, ${c.heads} heads / ${c.kvHeads} KV heads of ${c.headDim}, ` +
       `FFN ${c.ffnHidden}, vocab ${c.vocabSize}, ${c.tiedEmbeddings ? 'tied' : 'untied'} embeddings, attention ${describeAttention(c)}`,
     '',
     'Parameters',

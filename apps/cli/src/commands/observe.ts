@@ -14,8 +14,8 @@ import {
   type LinkFit,
   type ObservationalResult,
 } from '@scalewise/laws';
-import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, printable, type CliIO, type Command } from '../kit.js';
-import { fmt, integerFlag, MAX_RESAMPLES } from './fit-checks.js';
+import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type CliIO, type Command, intFlag } from '../kit.js';
+import { fmt, MAX_RESAMPLES } from './fit-checks.js';
 
 /** Benchmark tables are a few hundred rows; anything this large is the wrong file. */
 const MAX_BYTES = 64 * 1024 * 1024;
@@ -92,7 +92,7 @@ function scoreLine(label: string, s: HoldoutScore, n: number): string {
 
 function report(file: string, r: ObservationalResult): string {
   const out = [
-    `${printable(file)}: ${r.n_models} models × ${r.benchmarks.length} benchmarks; ` +
+    `${file}: ${r.n_models} models × ${r.benchmarks.length} benchmarks; ` +
       `${r.imputed_cells} missing scores imputed (PCA, 1 component, clipped to [0, 1])`,
     '',
     'explained variance (share of the total variance of the benchmark scores):',
@@ -102,18 +102,18 @@ function report(file: string, r: ObservationalResult): string {
     '',
     `loadings (unit vectors; each component's largest loading is positive):`,
     `  ${'benchmark'.padEnd(20)}${r.loadings.map((_, c) => `PC-${c + 1}`.padStart(9)).join('')}`,
-    ...r.benchmarks.map((b, j) => `  ${printable(b).padEnd(20)}${r.loadings.map((w) => w[j]!.toFixed(4).padStart(9)).join('')}`),
+    ...r.benchmarks.map((b, j) => `  ${b.padEnd(20)}${r.loadings.map((w) => w[j]!.toFixed(4).padStart(9)).join('')}`),
   ];
   const t = r.target;
   if (t) {
-    const name = printable(t.name);
+    const name = t.name;
     out.push('', ...linkLines(`${name} against capability PC-1..PC-${r.components}`, t.pc, name));
-    if (t.compute) out.push('', ...linkLines(`${name} against ${printable(t.compute.predictors[0]!)}`, t.compute, name));
+    if (t.compute) out.push('', ...linkLines(`${name} against ${t.compute.predictors[0]!}`, t.compute, name));
     const h = t.holdout;
     if (h) {
       out.push(
         '',
-        `held-out check: the ${h.n_test} models above ${fmt(h.cutoff)} ${printable(h.ranked_by)} predicted from the ` +
+        `held-out check: the ${h.n_test} models above ${fmt(h.cutoff)} ${h.ranked_by} predicted from the ` +
           `${h.n_train} at or below (imputation, PCA and fit on those only):`,
         `  ${'predictor'.padEnd(24)}${'MSE fitted'.padStart(12)}${'MSE held-out'.padStart(14)}   held-out inside 95% prediction interval`,
         scoreLine(`PC-1..PC-${r.components}`, h.pc, h.n_test),
@@ -121,7 +121,7 @@ function report(file: string, r: ObservationalResult): string {
       if (h.compute) out.push(scoreLine('log10 compute', h.compute, h.n_test));
     }
   }
-  if (r.warnings.length > 0) out.push('', ...r.warnings.map((w) => `warning: ${printable(w)}`));
+  if (r.warnings.length > 0) out.push('', ...r.warnings.map((w) => `warning: ${w}`));
   return `${out.join('\n')}\n`;
 }
 
@@ -143,9 +143,9 @@ const command: Command = {
     const benchmarks = columnList(f.benchmarks);
     if (f.compute !== undefined && f.target === undefined)
       throw new UsageError('--compute is used with --target: give the metric to predict');
-    const resamples = integerFlag('bootstrap', f.bootstrap, 1000, MAX_RESAMPLES);
+    const resamples = intFlag('bootstrap', f.bootstrap, { min: 0, max: MAX_RESAMPLES }, 1000);
     if (resamples < 10) throw new UsageError(`--bootstrap needs at least 10 resamples for intervals, found '${f.bootstrap}'`);
-    const seed = integerFlag('seed', f.seed, 0, 2 ** 32 - 1);
+    const seed = intFlag('seed', f.seed, { min: 0, max: 2 ** 32 - 1 }, 0);
     const components = numberFlag('components', f.components, Math.min(3, benchmarks.length));
     if (!Number.isInteger(components) || components < 1 || components > benchmarks.length)
       throw new UsageError(

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCheckpointFolder } from '@scalewise/models';
-import { UsageError, printable } from '../kit.js';
+import { UsageError } from '../kit.js';
 
 /**
  * eval and bench run ONNX folders: a downloaded checkpoint folder (pytorch_model.bin, safetensors) given to --model
@@ -10,8 +10,8 @@ import { UsageError, printable } from '../kit.js';
 export function refuseCheckpointFolder(flag: string, dir: string): void {
   if (isCheckpointFolder(dir) && !['onnx/model.onnx', 'model.onnx'].some((f) => existsSync(join(dir, f)))) {
     throw new UsageError(
-      `${flag} ${printable(dir)} is a checkpoint folder (weights, no ONNX graph): convert it with ` +
-        `'scalewise model export ${printable(dir)} --out DIR' and pass DIR (study --models measures checkpoint folders directly)`,
+      `${flag} ${dir} is a checkpoint folder (weights, no ONNX graph): convert it with ` +
+        `'scalewise model export ${dir} --out DIR' and pass DIR (study --models measures checkpoint folders directly)`,
     );
   }
 }

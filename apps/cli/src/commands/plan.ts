@@ -13,9 +13,9 @@ import {
   type GridDesign,
   type PlannedDesign,
 } from '@scalewise/laws';
-import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type Command } from '../kit.js';
+import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, type Command, intFlag } from '../kit.js';
 import { createProgress } from '../progress.js';
-import { fmt, integerFlag } from './fit-checks.js';
+import { fmt } from './fit-checks.js';
 import { HELP } from './plan-help.js';
 
 /** `4,8,16` → counts; `1e8,3e8,1e9;1e8,1e9;` → explicit sets (a `;` marks sets). */
@@ -137,9 +137,8 @@ const command: Command = {
     const target = numberFlag('target-width', f['target-width']);
     if (target !== undefined && !(target > 0))
       throw new UsageError(`--target-width expects a positive number, found '${f['target-width']}'`);
-    const replicates = integerFlag('replicates', f.replicates, 100, 100_000);
-    if (replicates < 2) throw new UsageError(`--replicates expects an integer in [2, 100000], found '${f.replicates}'`);
-    const seed = integerFlag('seed', f.seed, 0, 2 ** 32 - 1);
+    const replicates = intFlag('replicates', f.replicates, { min: 2, max: 100_000 }, 100);
+    const seed = intFlag('seed', f.seed, { min: 0, max: 2 ** 32 - 1 }, 0);
     let designs: GridDesign[];
     try {
       designs = designGrid(form, sizes, budgets, {

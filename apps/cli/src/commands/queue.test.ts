@@ -37,6 +37,15 @@ describe('queue commands: bad usage exits 2 before any connection, never printin
     expect(io.err).not.toContain('hunter2');
   });
 
+  it('worker integer flags share the one parser and its message', async () => {
+    const io = captureIO(root);
+    expect(await main(['worker', '--queue', 'redis://h:1', '--concurrency', '1.5'], io)).toBe(2);
+    expect(io.err).toMatch(/--concurrency expects an integer >= 1, found '1\.5'/);
+    const io2 = captureIO(root);
+    expect(await main(['worker', '--queue', 'redis://h:1', '--threads', '2000'], io2)).toBe(2);
+    expect(io2.err).toMatch(/--threads expects an integer in \[1, 1,024\], found '2000'/);
+  });
+
   it('sweep --queue with a bad URL exits 2; with a bad spec exits 2 before connecting', async () => {
     writeFileSync(join(root, 'bad.json'), JSON.stringify({ models: [], budgets: [{ tokens: 10 }] }));
     const io = captureIO(root);

@@ -1,4 +1,4 @@
-import { EXIT_OK, UsageError, parseFlags, printJson, printable, type Command } from '../kit.js';
+import { EXIT_OK, UsageError, parseFlags, printJson, type Command } from '../kit.js';
 
 const HELP = `Usage: scalewise queue <status|clean> --queue URL [--json]
 
@@ -26,11 +26,11 @@ const command: Command = {
       throw new UsageError(
         sub === undefined
           ? "missing subcommand: 'status' or 'clean'; see 'scalewise queue --help'"
-          : `unknown queue subcommand '${printable(sub)}'; expected status or clean`,
+          : `unknown queue subcommand '${sub}'; expected status or clean`,
       );
     }
     const { values, positionals } = parseFlags(rest, { queue: { type: 'string' }, all: { type: 'boolean' } });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument '${printable(positionals[0]!)}'; see 'scalewise queue --help'`);
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]!}'; see 'scalewise queue --help'`);
     if (values.queue === undefined) throw new UsageError('--queue URL is required');
     if (values.all && sub !== 'clean') throw new UsageError('--all applies to `queue clean` only');
     const { cleanQueue, parseQueueUrl, queueStatus } = await import('@scalewise/train/queue');
@@ -59,7 +59,7 @@ const command: Command = {
     for (const r of s.running)
       lines.push(`  running  ${r.id} on ${r.worker ?? '?'}: step ${r.step ?? '?'}/${r.steps} (attempt ${r.attempt})`);
     for (const w of s.waiting) lines.push(`  waiting  ${w.id}`);
-    for (const f of s.failed) lines.push(`  failed   ${f.id} after ${f.attempts} attempt(s): ${printable(f.reason)}`);
+    for (const f of s.failed) lines.push(`  failed   ${f.id} after ${f.attempts} attempt(s): ${f.reason}`);
     for (const f of s.finished)
       lines.push(
         `  finished ${f.id} on ${f.worker}: val ${f.val_loss.toFixed(4)} nats/token` +

@@ -30,7 +30,7 @@ Options:
                     seed, engine, --quick or --isoflop) or other files is refused (exit 2), never mixed
   --seed S          seed for initialisation, data order and bootstrap (whole number >= 0, default 0)
   --engine E        training engine: native (ONNX Runtime, default) or reference (TypeScript)
-  --threads N       intra-op threads for training and benchmarks (whole number >= 1)
+  --threads N       intra-op threads for training and benchmarks (1 to 1024)
   --models DIR,...  stage 1 measures these checkpoints (MobileLLM / HF llama folders: config.json + weights +
                     tokenizer.model, or ONNX folders) instead of using the original study's shipped table:
                     perplexity by the HF strided recipe (window 1024, stride 512), tokens/s by the original

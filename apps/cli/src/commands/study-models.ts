@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { configFromModelFolder, fromHfConfig, isCheckpointFolder, parseConfigJson } from '@scalewise/models';
-import { UsageError, printable } from '../kit.js';
+import { UsageError } from '../kit.js';
 
 /** What stage 1 measures instead of the shipped table. */
 export interface StudyMeasure {
@@ -18,29 +18,27 @@ export function modelsFlags(models: string | undefined, corpus: string | undefin
     return undefined;
   }
   const names = models.split(',').map((m) => m.trim());
-  if (names.some((m) => m === ''))
-    throw new UsageError(`--models expects comma-separated folders, found an empty entry in '${printable(models)}'`);
+  if (names.some((m) => m === '')) throw new UsageError(`--models expects comma-separated folders, found an empty entry in '${models}'`);
   const dirs = names.map((name) => {
     const dir = resolve(cwd, name);
     const info = statSync(dir, { throwIfNoEntry: false });
-    if (!info) throw new UsageError(`--models: ${printable(dir)} does not exist`);
-    if (!info.isDirectory()) throw new UsageError(`--models: ${printable(dir)} is not a folder (expected a checkpoint folder)`);
+    if (!info) throw new UsageError(`--models: ${dir} does not exist`);
+    if (!info.isDirectory()) throw new UsageError(`--models: ${dir} is not a folder (expected a checkpoint folder)`);
     if (!existsSync(join(dir, 'config.json')))
-      throw new UsageError(`--models: ${printable(dir)} has no config.json (expected config.json, weights and tokenizer.model)`);
+      throw new UsageError(`--models: ${dir} has no config.json (expected config.json, weights and tokenizer.model)`);
     const onnx = ['onnx/model.onnx', 'model.onnx'].some((f) => existsSync(join(dir, f)));
     if (!isCheckpointFolder(dir) && !onnx)
       throw new UsageError(
-        `--models: ${printable(dir)} has no weights (expected pytorch_model.bin, model.safetensors, a sharded *.index.json ` +
-          'or onnx/model.onnx)',
+        `--models: ${dir} has no weights (expected pytorch_model.bin, model.safetensors, a sharded *.index.json ` + 'or onnx/model.onnx)',
       );
     if (!['tokenizer.model', 'tokenizer.json'].some((f) => existsSync(join(dir, f))))
-      throw new UsageError(`--models: ${printable(dir)} has no tokenizer (expected tokenizer.model or tokenizer.json)`);
+      throw new UsageError(`--models: ${dir} has no tokenizer (expected tokenizer.model or tokenizer.json)`);
     checkConfig(dir, !onnx);
     return dir;
   });
-  if (new Set(dirs).size !== dirs.length) throw new UsageError(`--models lists a folder twice: '${printable(models)}'`);
+  if (new Set(dirs).size !== dirs.length) throw new UsageError(`--models lists a folder twice: '${models}'`);
   const corpusPath = corpus === undefined || corpus === 'brown' ? 'brown' : resolve(cwd, corpus);
-  if (corpusPath !== 'brown' && !existsSync(corpusPath)) throw new UsageError(`--corpus ${printable(corpusPath)} does not exist`);
+  if (corpusPath !== 'brown' && !existsSync(corpusPath)) throw new UsageError(`--corpus ${corpusPath} does not exist`);
   return { models: dirs, corpus: corpusPath };
 }
 
@@ -51,12 +49,12 @@ function checkConfig(dir: string, checkpoint: boolean): void {
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new UsageError(`--models: ${printable(file)} is not readable JSON (${printable((error as Error).message)})`);
+    throw new UsageError(`--models: ${file} is not readable JSON (${(error as Error).message})`);
   }
   try {
     if (checkpoint) fromHfConfig(json, file);
     else parseConfigJson(configFromModelFolder(json as Record<string, unknown>), file);
   } catch (error) {
-    throw new UsageError(`--models: ${printable((error as Error).message)}`);
+    throw new UsageError(`--models: ${(error as Error).message}`);
   }
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { FAMILY_NAMES, type FamilyName } from '@scalewise/models';
 import { writeReport } from '@scalewise/report';
 import { planFamilyStudy } from '@scalewise/train';
-import { EXIT_OK, UsageError, numberFlag, parseFlags, printJson, printable, type CliIO, type Command } from '../kit.js';
+import { EXIT_OK, UsageError, intFlag, numberFlag, parseFlags, printJson, printable, type CliIO, type Command } from '../kit.js';
 import { createProgress } from '../progress.js';
 import { STUDY_HELP } from './study-help.js';
 import { runIsoflopStudy } from '../study/isoflop.js';
@@ -19,7 +19,7 @@ import { placements, writeStudyResults } from '../study/results.js';
 import { claimStudyFolder, runStage } from '../study/stages.js';
 import { runThroughput } from '../study/throughput.js';
 import { studyVersions } from '../study/versions.js';
-import { intFlag } from './int-flag.js';
+import { threadsFlag } from './flag-checks.js';
 import { modelsFlags } from './study-models.js';
 
 /** A measured rate, or n/a when the test did not run (never 'NaN'). */
@@ -50,8 +50,8 @@ const study = {
     const engine = values.engine ?? 'native';
     if (engine !== 'native' && engine !== 'reference') throw new UsageError(`--engine expects native or reference, found '${engine}'`);
     // Validated before stage 1 writes anything.
-    const threads = intFlag('threads', values.threads, 1);
-    const seed = intFlag('seed', values.seed, 0) ?? 0;
+    const threads = threadsFlag(values.threads);
+    const seed = intFlag('seed', values.seed, { min: 0 }, 0);
     const families = familiesFlag(values.families);
     const measure = modelsFlags(values.models, values.corpus, io.cwd);
     const scale = numberFlag('scale', values.scale);

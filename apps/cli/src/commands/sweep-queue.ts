@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import type { QueueProgress } from '@scalewise/train/queue';
-import { EXIT_FAILURE, EXIT_OK, printJson, printable, type CliIO } from '../kit.js';
+import { EXIT_FAILURE, EXIT_OK, printJson, type CliIO } from '../kit.js';
 import { createProgress, type ProgressEvent } from '../progress.js';
 import { interruptOnSigint } from './train-signal.js';
 
@@ -65,8 +65,7 @@ export async function sweepOnQueue(
             `${r.val_bpb.toFixed(4)} bits/byte  ${r.wall_s.toFixed(1)} s`,
         );
       }
-      for (const f of outcome.failed)
-        lines.push(`  FAILED ${f.id} (job ${f.job_id}) after ${f.attempts} attempt(s): ${printable(f.reason)}`);
+      for (const f of outcome.failed) lines.push(`  FAILED ${f.id} (job ${f.job_id}) after ${f.attempts} attempt(s): ${f.reason}`);
       lines.push(`results: ${outcome.resultsPath}`);
       io.stdout(`${lines.join('\n')}\n`);
     }

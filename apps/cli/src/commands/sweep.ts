@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { EXIT_INTERRUPTED, EXIT_OK, UsageError, parseFlags, printJson, printable, type Command } from '../kit.js';
+import { EXIT_INTERRUPTED, EXIT_OK, UsageError, parseFlags, printJson, type Command } from '../kit.js';
 import { createProgress } from '../progress.js';
 import { interruptOnSigint } from './train-signal.js';
 
@@ -87,7 +87,7 @@ const command: Command = {
       ];
       for (const r of outcome.rows) {
         lines.push(
-          `  ${printable(r.model).padEnd(24)} N=${r.params_total} D=${r.tokens} tokens  val ${r.val_loss.toFixed(4)} nats/token = ` +
+          `  ${r.model.padEnd(24)} N=${r.params_total} D=${r.tokens} tokens  val ${r.val_loss.toFixed(4)} nats/token = ` +
             `${r.val_bpb.toFixed(4)} bits/byte  ${r.wall_s.toFixed(1)} s`,
         );
       }

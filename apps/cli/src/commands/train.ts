@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { EXIT_INTERRUPTED, EXIT_OK, UsageError, parseFlags, printJson, printable, type Command } from '../kit.js';
+import { EXIT_INTERRUPTED, EXIT_OK, UsageError, intFlag, parseFlags, printJson, printable, type Command } from '../kit.js';
 import { createProgress } from '../progress.js';
-import { intFlag } from './int-flag.js';
+import { threadsFlag } from './flag-checks.js';
 import { interruptOnSigint } from './train-signal.js';
 
 const HELP = `scalewise train (--config FILE | --preset NAME) [options]
@@ -22,7 +22,7 @@ Options:
   --engine E        native (ONNX Runtime) | reference (TypeScript). Default: the config's engine, else the
                     fastest that loads here (native; reference when ONNX Runtime cannot load)
   --seed S          seed of initialisation and data order (whole number >= 0)
-  --threads N       intra-op threads of the engine (whole number >= 1). Default: the config's threads, else
+  --threads N       intra-op threads of the engine (1 to 1024). Default: the config's threads, else
                     the thread count measured fastest on this machine (native: more threads only where
                     MatMul is >= 25% faster; 1 on 2 SMT vCPUs). Not saved: a resume may use others
   --out DIR         output folder (default: scalewise-out/train-<model>); missing parent folders are
@@ -78,9 +78,9 @@ const command: Command = {
     if ((values.config === undefined) === (values.preset === undefined))
       throw new UsageError('give exactly one of --config FILE and --preset NAME');
     if (values.resume && values.force) throw new UsageError('give at most one of --resume and --force');
-    const tokens = intFlag('tokens', values.tokens, 1);
-    const seed = intFlag('seed', values.seed, 0);
-    const threads = intFlag('threads', values.threads, 1);
+    const tokens = intFlag('tokens', values.tokens, { min: 1 });
+    const seed = intFlag('seed', values.seed, { min: 0 });
+    const threads = threadsFlag(values.threads);
     const { checkOutputFolder, safeSlug } = await import('@scalewise/data');
     if (values.out !== undefined) checkOutputFolder(resolve(io.cwd, values.out), '--out');
     let config: Record<string, unknown>;

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { EXIT_OK, UsageError, numberFlag, parseFlags, type Command } from '../kit.js';
+import { EXIT_OK, UsageError, intFlag, numberFlag, parseFlags, type Command } from '../kit.js';
+import { threadsFlag } from './flag-checks.js';
 
 const HELP = `scalewise worker --queue URL [--concurrency N] [--artifacts DIR] [--threads N] [--name NAME] [--stall-timeout S]
 
@@ -16,7 +17,7 @@ Options:
                       mounts at the same path, a job re-delivered to another worker resumes from its last
                       checkpoint. Without it: scalewise-out/worker-<name or host>/ here, and a job re-delivered to
                       another machine restarts from scratch (its record says which happened)
-  --threads N         engine threads on this machine (native engine)
+  --threads N         engine threads on this machine (native engine; 1 to 1024)
   --name NAME         worker name shown by 'scalewise queue status' (default <host>-<pid>)
   --stall-timeout S   seconds without a lock renewal before a job counts as stalled (default 30); must be
                       longer than one training step and than loading the corpus
@@ -25,12 +26,6 @@ Examples:
   scalewise worker --queue redis://queue.lab:6379 --artifacts /mnt/shared/scalewise
   scalewise worker --queue redis://:secret@10.0.0.5:6379/1 --concurrency 2 --name gpu-box
 `;
-
-function positiveInt(name: string, value: string | undefined): number | undefined {
-  const n = numberFlag(name, value);
-  if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new UsageError(`--${name} expects a positive integer, found '${value}'`);
-  return n;
-}
 
 const command: Command = {
   summary: 'Train runs from a queue (Redis); stop with Ctrl-C/SIGTERM to hand jobs back',
@@ -46,8 +41,8 @@ const command: Command = {
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'; see 'scalewise worker --help'`);
     if (values.queue === undefined) throw new UsageError('--queue URL is required');
-    const concurrency = positiveInt('concurrency', values.concurrency);
-    const threads = positiveInt('threads', values.threads);
+    const concurrency = intFlag('concurrency', values.concurrency, { min: 1 });
+    const threads = threadsFlag(values.threads);
     const stall = numberFlag('stall-timeout', values['stall-timeout']);
     if (stall !== undefined && !(stall > 0))
       throw new UsageError(`--stall-timeout expects seconds > 0, found '${values['stall-timeout']}'`);

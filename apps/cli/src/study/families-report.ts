@@ -1,4 +1,4 @@
-import { fitPowerOls, getForm, powerPredictionInterval } from '@scalewise/laws';
+import { getForm } from '@scalewise/laws';
 import { diminishingReturnsSpec, familyComparisonSpec, sampleCurve, type ReportSection } from '@scalewise/report';
 import type { StudyBaselines } from './baselines.js';
 import type { FamiliesStudy } from './families.js';
@@ -83,18 +83,12 @@ export function familiesSection(s: FamiliesStudy, baselines: StudyBaselines, qui
       ),
     })),
   );
-  // The power law's 95% prediction band per family (log-log OLS over the family's runs, as the power fit), in bits/byte.
-  const bands = s.families.map((family) => {
-    const fit = fitPowerOls(
-      family.runs.map((r) => r.params_non_embedding),
-      family.runs.map((r) => r.val_loss_nats),
-    );
-    const points = sampleCurve((x) => x, min, max, 40).map(({ x }) => {
-      const { lo, hi } = powerPredictionInterval(fit, x);
-      return { x, lower: lo * toBpb, upper: hi * toBpb };
-    });
-    return { family: family.name, points: points.filter((p) => Number.isFinite(p.upper) && p.lower > 0) };
-  });
+  // The power law's 95% prediction band per family, from the laws analysis (nats/token), shown in bits/byte. A
+  // families stage cached by an earlier build of the same laws version has no band: the figure then has none.
+  const bands = s.analysis.families.map((f) => ({
+    family: f.name,
+    points: (f.band ?? []).map((p) => ({ x: p.N, lower: p.lower * toBpb, upper: p.upper * toBpb })),
+  }));
   const alphaBars = s.analysis.families.flatMap((f) => {
     const power = f.forms.fits.find((x) => x.form === 'power');
     return power?.ci.b ? [{ label: f.name, value: -power.params.b!, lower: -power.ci.b[1], upper: -power.ci.b[0] }] : [];

@@ -1,5 +1,6 @@
 /** Fitting strategy of the data-constrained form: starts from VarPro fits of the base law on (N′, D′) at a few decay constants. */
 import { fitChinchilla } from '../chinchilla.js';
+import { logSpaceNlsStrategy } from '../log-nls-strategy.js';
 import type { FormStrategy } from '../strategies.js';
 import { dataConstrained, effectiveData, effectiveParams, MUENNIGHOFF_2023 } from './form.js';
 
@@ -34,13 +35,7 @@ function fullStarts(inputs: Float64Array[], y: Float64Array, fixed: Readonly<Rec
 
 /** How the data-constrained form (or one with fixed parameters) is fitted: multi-start NLS in log space. */
 export function dataConstrainedStrategy(fixed: Readonly<Record<string, number>> = {}): FormStrategy {
-  return {
-    methods: ['nls'],
-    defaultLoss: 'ls',
-    defaultResamples: 200,
-    warmStartOnly: true,
-    planByProfile: false,
-    starts: (form, inputs, y) => fullStarts(inputs, y, fixed).map((s) => form.params.map((name) => s[FULL.indexOf(name)]!)),
-    r2InLogSpace: () => true,
-  };
+  return logSpaceNlsStrategy((form, inputs, y) =>
+    fullStarts(inputs, y, fixed).map((s) => form.params.map((name) => s[FULL.indexOf(name)]!)),
+  );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@scalewise/core';
+import { fitPowerOls, powerPredictionInterval } from '../ols.js';
 import { analyzeFamilies, describeComparison, seedSpread, type FamilyRuns } from './study.js';
 
 const SIZES = [6e3, 1.2e4, 2.4e4, 4.8e4, 9.6e4];
@@ -50,5 +51,27 @@ describe('analyzeFamilies', () => {
     expect(ac.ci[0]).toBeLessThan(0);
     expect(ac.ci[1]).toBeGreaterThan(0);
     expect(describeComparison(ac, { a: flip(ciOf(0)), b: flip(ciOf(2)) })).toMatch(/the data cannot tell them apart/);
+  });
+
+  it("gives each family the power law's prediction band on one grid spanning every run", () => {
+    const a = family('deep-thin', SIZES, (n) => 30 * n ** -0.3, 0.01, 4);
+    const b = family('wide-shallow', SIZES.slice(1), (n) => 20 * n ** -0.2, 0.01, 5);
+    const short = { name: 'two-runs', N: [6e3, 1.2e4], y: [2, 1.9] };
+    const res = analyzeFamilies([a, b, short], { resamples: 99, bandPoints: 12 });
+    const [ba, bb, bs] = res.families.map((f) => f.band);
+    expect(ba!.map((p) => p.N)).toEqual(bb!.map((p) => p.N));
+    expect(ba!).toHaveLength(12);
+    expect(ba![0]!.N).toBeCloseTo(6e3 / 1.2, 6);
+    expect(ba![11]!.N).toBeCloseTo(9.6e4 * 1.2, 3);
+    expect(bs).toEqual([]); // two runs: no interval
+    // Each point is the OLS power fit's 95% prediction interval at that size; the band is wider than the spread of a run.
+    const fit = fitPowerOls(a.N, a.y);
+    for (const p of ba!) {
+      const pi = powerPredictionInterval(fit, p.N);
+      expect([p.estimate, p.lower, p.upper]).toEqual([pi.estimate, pi.lo, pi.hi]);
+      expect(p.lower).toBeLessThan(p.estimate);
+      expect(p.upper).toBeGreaterThan(p.estimate);
+    }
+    expect(ba![0]!.estimate).toBeCloseTo(30 * (6e3 / 1.2) ** -0.3, 1);
   });
 });

@@ -1,10 +1,12 @@
 /**
  * The family-comparison analysis of issue #13 in one call: per family power and saturating L(N) compared by AICc,
  * every pair's exponent difference (bootstrap over runs, seed replicates included), the grouped joint fit, the
- * seed spread, and the one-sentence answer. Pure numbers in, plain data out (the CLI only prints it).
+ * seed spread, each family's power-law prediction band for the figure, and the one-sentence answer. Pure numbers
+ * in, plain data out (the CLI only prints it).
  */
 import { LawsInputError } from '../errors.js';
 import { compareForms, type FormsComparison } from '../select.js';
+import { bandGrid, predictionBand, type BandPoint } from './band.js';
 import { compareExponents, type ExponentComparison } from './compare.js';
 import { fitGrouped, type GroupedFit, type GroupRuns } from './grouped.js';
 
@@ -17,7 +19,8 @@ export interface FamilyRuns {
 }
 
 export interface FamilyAnalysis {
-  families: { name: string; forms: FormsComparison }[];
+  /** Per family: power vs saturating by AICc, and the power law's prediction band on a grid shared by all families. */
+  families: { name: string; forms: FormsComparison; band: BandPoint[] }[];
   comparisons: ExponentComparison[];
   grouped: GroupedFit | null;
   /** Pooled standard deviation of the loss across seeds at a size (nats/token); null without replicates. */
@@ -52,13 +55,19 @@ export function seedSpread(families: readonly FamilyRuns[]): { sd: number | null
  */
 export function analyzeFamilies(
   families: readonly FamilyRuns[],
-  options: { resamples?: number; seed?: number; level?: number } = {},
+  options: { resamples?: number; seed?: number; level?: number; bandPoints?: number } = {},
 ): FamilyAnalysis {
   if (families.length < 1) throw new LawsInputError('analyzeFamilies: expected at least one family');
   const level = options.level ?? 0.95;
   const warnings: string[] = [];
   const spread = seedSpread(families);
-  const perFamily = families.map((f) => ({ name: f.name, forms: compareForms({ x: f.N, y: f.y }, ['power', 'saturating'], { level }) }));
+  const allN = families.flatMap((f) => f.N);
+  const grid = allN.every((n) => n > 0 && Number.isFinite(n)) ? bandGrid(allN, options.bandPoints ?? 40) : [];
+  const perFamily = families.map((f) => ({
+    name: f.name,
+    forms: compareForms({ x: f.N, y: f.y }, ['power', 'saturating'], { level }),
+    band: predictionBand(f.N, f.y, grid, level),
+  }));
   const groups: GroupRuns[] = families.map((f) => ({ name: f.name, N: f.N, y: f.y }));
   const comparisons: ExponentComparison[] = [];
   const noise = spread.sd === null ? 'per-family' : 'pooled';

@@ -1,6 +1,7 @@
 /** Fitting strategy of loss-to-loss: starts on a grid of (E₁, E₂) below the smallest losses, K and κ by log-log OLS. */
 import type { Form } from '../forms.js';
 import { fitPowerOls } from '../ols.js';
+import { logSpaceNlsStrategy } from '../log-nls-strategy.js';
 import type { FormStrategy } from '../strategies.js';
 
 const FRACTIONS = [0.3, 0.7, 0.95];
@@ -33,14 +34,5 @@ function lossToLossStarts(fixed: Readonly<Record<string, number>>) {
 
 /** How loss-to-loss (or a version with E₁ / E₂ held) is fitted; the CLI bootstraps by default. */
 export function lossToLossStrategy(fixed: Readonly<Record<string, number>> = {}): FormStrategy {
-  return {
-    methods: ['nls'],
-    defaultLoss: 'ls',
-    defaultResamples: 200,
-    // Bootstrap refits start at the main optimum only: the grid's 9 starts per resample cost 9 fits for the same answer.
-    warmStartOnly: true,
-    planByProfile: false,
-    starts: lossToLossStarts(fixed),
-    r2InLogSpace: () => true,
-  };
+  return logSpaceNlsStrategy(lossToLossStarts(fixed));
 }

@@ -1,6 +1,7 @@
 /**
- * Headless Chromium for the explorer's browser tests, found as apps/report/src/browser.test.ts finds it: CHROMIUM_PATH,
- * else `chromium` or `chromium-browser` on PATH. Under CI=true a missing browser is a failing test, never a skip.
+ * Headless Chromium for every browser test of this package (the report's browser.test.ts and the explorer's): found
+ * as CHROMIUM_PATH (tools/run.sh sets it to what it found), else `chromium` or `chromium-browser` on PATH. Under
+ * CI=true a missing browser is a failing test, never a skip.
  */
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -17,9 +18,10 @@ export function findChromium(): string | undefined {
   return undefined;
 }
 
-export const HOW_TO_INSTALL =
-  "install Debian's 'chromium' package (apt-get install chromium; Ubuntu: chromium-browser) or set CHROMIUM_PATH; " +
-  '`bash tools/run.sh test` installs it when run as root';
+export const HOW_TO_INSTALL = process.env.CHROMIUM_PATH
+  ? `CHROMIUM_PATH=${process.env.CHROMIUM_PATH} does not exist; point it at a Chromium or Chrome binary`
+  : "install Debian's 'chromium' package (apt-get install chromium; Ubuntu: chromium-browser) or set CHROMIUM_PATH; " +
+    '`bash tools/run.sh test` installs it when run as root';
 
 /** Launch it headless with everything that would reach the network off. */
 export async function launchChromium(executablePath: string): Promise<Browser> {
