@@ -50,8 +50,14 @@ export function nlsObjective(form: Form, inputs: Float64Array[], y: Float64Array
     let f = 0;
     for (let i = 0; i < y.length; i++) {
       const wi = w === undefined ? 1 : w[i]!;
-      if (wi === 0) continue;
       for (let c = 0; c < inputs.length; c++) xi[c] = inputs[c]![i]!;
+      if (wi === 0) {
+        // A row a resample or a fold leaves out is still an observed input: the law must stay defined there
+        // (loss-to-loss may not move E₁ above a held-out L₁), or predicting that row afterwards gives NaN.
+        const held = form.predict(p, xi);
+        if (!(space === 'log' ? held > 0 : Number.isFinite(held))) return Number.POSITIVE_INFINITY;
+        continue;
+      }
       const pred = form.gradient(p, xi, gp);
       let r: number;
       let scale: number;

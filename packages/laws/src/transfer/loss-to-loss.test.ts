@@ -1,6 +1,7 @@
 import { createRng } from '@scalewise/core';
 import { describe, expect, it } from 'vitest';
 import { bootstrapFit } from '../bootstrap.js';
+import { comparisonTable } from '../compare-table.js';
 import { fitLaw } from '../fit.js';
 import { getForm } from '../forms.js';
 import { fitLossToLoss } from './fit.js';
@@ -78,5 +79,22 @@ describe('loss-to-loss transfer (Brandfonbrener et al. 2024)', () => {
   it('is a built-in form fitted by fitLaw', () => {
     expect(getForm('loss-to-loss')).toBe(lossToLoss);
     expect(fitLaw(pairs(4), { form: 'loss-to-loss' }).params.E1).toBeLessThan(1.9);
+  });
+});
+
+describe('loss-to-loss in a comparison table', () => {
+  it('cross-validates: a fold that holds out the smallest L₁ may not move E₁ above it', () => {
+    // Far from E₁ the refit without the smallest L₁ would put E₁ above that model's L₁ (found with these rows),
+    // leaving its held-out prediction undefined; zero-weight rows now keep the law defined.
+    const rng = createRng(3);
+    const x = Float64Array.from({ length: 20 }, (_, i) => 2 + 2 * (i / 19));
+    const y = Float64Array.from(x, (v) => (0.8 * (v - 1.5) ** 1.2 + 1.1) * Math.exp(0.01 * (rng.next() - 0.5)));
+    const form = getForm('loss-to-loss');
+    const table = comparisonTable({ x, y }, [{ form }]);
+    const row = table.rows[0]!;
+    expect(row.warnings).toEqual([]);
+    expect(row.loo_error).not.toBeNull();
+    expect(row.loo_error!).toBeGreaterThan(0);
+    expect(row.loo_error!).toBeLessThan(0.01);
   });
 });
