@@ -23,7 +23,8 @@ describe('predictWithIntervals', () => {
     for (let rep = 0; rep < 200; rep++) {
       const y = simulate(power, truth, [design], sigma, 1000 + rep);
       const obs = { x: design, y };
-      const options = { form: 'power' };
+      // NLS: the bootstrap path (power by OLS takes its exact t interval, checked below).
+      const options = { form: 'power', method: 'nls' as const };
       const fit = fitLaw(obs, options);
       const pred = predictWithIntervals(obs, fit, options, { x: at }, { resamples: 200, seed: rep });
       pred.forEach((p, i) => {
@@ -37,15 +38,19 @@ describe('predictWithIntervals', () => {
     expect(coverage).toBeLessThanOrEqual(0.97);
   });
 
-  it('agrees with the exact OLS prediction interval of a power law (MobileLLM), within bootstrap error', () => {
+  it('gives the exact OLS t interval for power by log-log OLS, and the bootstrap path agrees with it (MobileLLM)', () => {
     const x = datasets.mobilellm.map((r) => r.num_params).concat([2e8, 6e8, 1.2e9]);
     const y = datasets.mobilellm.map((r) => r.perplexity).concat([10.2, 8.4, 7.6]);
     const obs = { x, y };
-    const fit = fitLaw(obs, { form: 'power' });
-    const [p] = predictWithIntervals(obs, fit, { form: 'power' }, { x: [3e9] }, { resamples: 2000, seed: 1 });
     const exact = powerPredictionInterval(fitPowerOls(x, y), 3e9);
-    expect(p!.x).toBe(3e9);
-    expect(p!.y).toBeCloseTo(exact.estimate, 8);
+    const [ols] = predictWithIntervals(obs, fitLaw(obs, { form: 'power' }), { form: 'power' }, { x: [3e9] });
+    expect(ols!.x).toBe(3e9);
+    expect(ols!.y).toBeCloseTo(exact.estimate, 8);
+    expect(ols!.pi[0]).toBeCloseTo(exact.lo, 10);
+    expect(ols!.pi[1]).toBeCloseTo(exact.hi, 10);
+    const nls = { form: 'power', method: 'nls' as const };
+    const [p] = predictWithIntervals(obs, fitLaw(obs, nls), nls, { x: [3e9] }, { resamples: 2000, seed: 1 });
+    expect(p!.y).toBeCloseTo(exact.estimate, 4);
     // Log-space half widths agree to 15% (the bootstrap's spread on 7 rows is itself uncertain).
     expect(Math.log(p!.pi[1] / p!.y) / Math.log(exact.hi / exact.estimate)).toBeGreaterThan(0.85);
     expect(Math.log(p!.pi[1] / p!.y) / Math.log(exact.hi / exact.estimate)).toBeLessThan(1.15);

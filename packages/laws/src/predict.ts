@@ -12,7 +12,7 @@ import { quantile, studentTQuantile } from './distributions.js';
 import { LawsError, LawsInputError } from './errors.js';
 import { getForm, type Form, type InputName } from './forms.js';
 import type { FitOptions } from './fit.js';
-import { resolveFitOptions } from './strategies.js';
+import { resolveFitOptions, strategyOf } from './strategies.js';
 import type { FitResult, Observations } from './types.js';
 
 /** A prediction at one point: the inputs, the fitted law's value and its prediction interval for a new observation. */
@@ -117,6 +117,17 @@ export function predictWithIntervals(
   let rss = 0;
   for (const r of fit.residuals) rss += r * r;
   const s = Math.sqrt(rss / dof);
+  // Forms with an exact interval (power by log-log OLS) skip the bootstrap.
+  const resolved = { ...resolveFitOptions(form, options), level };
+  const exact = strategyOf(form).predictionInterval;
+  if (exact && !opts.boot) {
+    const xs = new Float64Array(form.inputs.length);
+    const intervals = points.map((point) => {
+      form.inputs.forEach((slot, c) => (xs[c] = point[slot]!));
+      return exact(obs, resolved, xs);
+    });
+    if (intervals.every((pi) => pi !== undefined)) return points.map((point, i) => ({ ...point, pi: intervals[i]! }));
+  }
   const noise = Float64Array.from({ length: NOISE_POINTS }, (_, j) => s * studentTQuantile((j + 0.5) / NOISE_POINTS, dof));
   const boot =
     opts.boot ?? bootstrapFit(obs, fit, options, { resamples: opts.resamples ?? PREDICT_RESAMPLES, seed: opts.seed ?? 0, level });

@@ -7,7 +7,7 @@ import { dataConstrainedStrategy } from './constrained/strategy.js';
 import { fitChinchilla, fitChinchillaRaw, thetaToParams, toLogData } from './chinchilla.js';
 import { LawsError, LawsInputError } from './errors.js';
 import type { Form, FormName } from './forms.js';
-import { fitPowerOls } from './ols.js';
+import { fitPowerOls, powerPredictionInterval } from './ols.js';
 import { profileChinchilla, type ChinchillaParam } from './profile-chinchilla.js';
 import type { FitResult, Observations } from './types.js';
 import { lossToLossStrategy } from './transfer/strategy.js';
@@ -60,6 +60,11 @@ export interface FormStrategy {
   readonly planByProfile: boolean;
   /** Whether the fit's R² is in log space (how the CLI labels it). */
   r2InLogSpace(fit: FitResult): boolean;
+  /**
+   * An exact prediction interval at one point (inputs in the form's order), where the form has one; undefined
+   * falls back to `predictWithIntervals`' bootstrap (power by log-log OLS: the closed-form t interval).
+   */
+  predictionInterval?(obs: Observations, options: ResolvedFitOptions, point: ArrayLike<number>): [number, number] | undefined;
 }
 
 const logspace = (lo: number, hi: number, k: number): number[] =>
@@ -167,6 +172,11 @@ export const FORMS: Readonly<Record<FormName, FormStrategy>> = {
       };
     },
     r2InLogSpace: (fit) => fit.method.startsWith('ols'),
+    predictionInterval: (obs, options, point) => {
+      if (options.method !== 'ols' || obs.weights !== undefined) return undefined;
+      const pi = powerPredictionInterval(fitPowerOls(obs.x!, obs.y, options.level), point[0]!, options.level);
+      return [pi.lo, pi.hi];
+    },
   },
   saturating: { ...nlsOnly, starts: saturatingStarts },
   'kaplan-n': kaplanSingle,
