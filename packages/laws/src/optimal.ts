@@ -3,8 +3,7 @@
  * parameter at each budget C (C = 6·N·D), from `computeOptimal` on the fit and on every bootstrap refit.
  */
 import { computeOptimal } from './analysis.js';
-import { bootstrapFit, type BootstrapResult } from './bootstrap.js';
-import { quantile } from './distributions.js';
+import { bootstrapFit, bootstrapTail, orderQuantile, type BootstrapResult } from './bootstrap.js';
 import { LawsError, LawsInputError } from './errors.js';
 import type { FitOptions } from './fit.js';
 import { getForm } from './forms.js';
@@ -77,9 +76,11 @@ export function optimalAllocation(
     if (hasOptimum(d)) draws.push(d);
   }
   if (draws.length < 2) throw new LawsError(`only ${draws.length} bootstrap refits have a compute-optimal allocation`);
+  // The percentiles the parameters' own intervals take (`bootstrapQuantity`'s rule: order statistics, tail by interval kind).
+  const tail = level === boot.level ? boot.tail : bootstrapTail(level, boot.interval, boot.rows, k);
   const pct = (values: number[]): [number, number] => {
     const sorted = Float64Array.from(values).sort();
-    return [quantile(sorted, (1 - level) / 2), quantile(sorted, (1 + level) / 2)];
+    return [orderQuantile(sorted, tail), orderQuantile(sorted, 1 - tail)];
   };
   const points = Array.from(flops, (C) => {
     const best = computeOptimal(p, C);
