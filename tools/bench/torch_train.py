@@ -9,6 +9,7 @@ linear weights only, as scalewise's AdamW with decayEmbeddings/decayNorms false)
 Prints one JSON line: tokens/s per timed step (all and median), threads, torch version, BLAS, parameter count.
 """
 import argparse
+import ctypes
 import json
 import math
 import re
@@ -119,6 +120,18 @@ def blas_summary():
     }
 
 
+def pin_openblas_threads(threads):
+    """torch.set_num_threads does not reach OpenBLAS's own pthread pool (it stays at the CPU count): set it too.
+
+    Returns OpenBLAS's thread count afterwards, or None when no OpenBLAS is loaded."""
+    for path in blas_summary()["loaded"]:
+        if "openblas" in path.rsplit("/", 1)[-1]:
+            lib = ctypes.CDLL(path)
+            lib.openblas_set_num_threads(threads)
+            return lib.openblas_get_num_threads()
+    return None
+
+
 def main():
     p = argparse.ArgumentParser()
     for k, v in DEFAULTS.items():
@@ -132,6 +145,7 @@ def main():
         raise SystemExit(f"torch_train.py: --heads {a.heads} is not a multiple of --kv-heads {a.kv_heads}")
 
     torch.set_num_threads(a.threads)
+    openblas_threads = pin_openblas_threads(a.threads)
     torch.manual_seed(a.seed)
     model = Llama(a)
     decayed = [p for n, p in model.named_parameters() if p.dim() == 2 and not n.startswith("embed_tokens")]
@@ -166,7 +180,7 @@ def main():
                 "torch": torch.__version__,
                 "threads": torch.get_num_threads(),
                 "interopThreads": torch.get_num_interop_threads(),
-                "blas": blas_summary(),
+                "blas": {**blas_summary(), "openblasThreads": openblas_threads},
                 "params": sum(p.numel() for p in model.parameters()),
                 "tokensPerStep": tokens,
                 "warmup": a.warmup,
