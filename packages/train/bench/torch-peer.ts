@@ -5,7 +5,7 @@
  * run by TORCH_PEER_PYTHON; when that Python cannot `import torch` the bench writes `skipped` and exits 0.
  *
  *   pnpm --filter @scalewise/train bench:torch
- *   env: TORCH_PEER_PYTHON (/usr/bin/python3), TORCH_PEER_THREADS ("1,2"), TORCH_PEER_ROUNDS (3),
+ *   env: TORCH_PEER_PYTHON (/usr/bin/python3), TORCH_PEER_THREADS ("1,2"), TORCH_PEER_ROUNDS (4),
  *        TORCH_PEER_STEPS (2 timed steps per side per round), TORCH_PEER_OUT (bench-results/torch-peer.json)
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
@@ -20,7 +20,7 @@ import { benchWeights, median } from './native-util.js';
 
 const PYTHON = process.env.TORCH_PEER_PYTHON ?? '/usr/bin/python3';
 const THREADS = (process.env.TORCH_PEER_THREADS ?? '1,2').split(',').map(Number);
-const ROUNDS = Number(process.env.TORCH_PEER_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.TORCH_PEER_ROUNDS ?? 4);
 const STEPS = Number(process.env.TORCH_PEER_STEPS ?? 2);
 const BATCH = 16;
 const SEQ = 256;
@@ -73,7 +73,13 @@ async function main(): Promise<void> {
     await step(); // untimed warm-up: builds the session
     sides.set(t, { step, dispose: () => engine.dispose() });
   }
-  const rows = THREADS.map((threads) => ({ threads, scalewise: [] as number[], torch: [] as number[], pairRatios: [] as number[] }));
+  const rows = THREADS.map((threads) => ({
+    threads,
+    scalewise: [] as number[],
+    torch: [] as number[],
+    pairRatios: [] as number[],
+    openblasThreads: [] as unknown[],
+  }));
   let torchInfo: TorchRun | undefined;
   for (let r = 0; r < ROUNDS; r++)
     for (const row of rows) {
@@ -85,6 +91,7 @@ async function main(): Promise<void> {
       row.scalewise.push(...sw);
       row.torch.push(...tr.tokensPerSecond);
       row.pairRatios.push(median(sw) / tr.medianTokensPerSecond);
+      row.openblasThreads.push((tr.blas as { openblasThreads?: number }).openblasThreads);
       console.log(
         `round ${r + 1}, ${row.threads} thread(s): scalewise ${sw.map((x) => x.toFixed(0)).join('/')} tokens/s, ` +
           `torch ${tr.tokensPerSecond.map((x) => x.toFixed(0)).join('/')} tokens/s (load ${loadavg()[0]!.toFixed(2)})`,
@@ -98,7 +105,7 @@ async function main(): Promise<void> {
     return {
       threads: row.threads,
       scalewise: { medianTokensPerSecond: scalewise, tokensPerSecond: row.scalewise },
-      torch: { medianTokensPerSecond: torch, tokensPerSecond: row.torch },
+      torch: { medianTokensPerSecond: torch, tokensPerSecond: row.torch, openblasThreads: row.openblasThreads },
       ratio: scalewise / torch,
       medianPairedRatio: median(row.pairRatios),
       pairedRatios: row.pairRatios,
@@ -121,7 +128,7 @@ async function main(): Promise<void> {
     node: process.version,
     python: PYTHON,
     torch: torchInfo?.torch,
-    blas: torchInfo?.blas,
+    blas: torchInfo?.blas, // of the last torch process; openblasThreads per row under results[].torch
     unsetForTorch: ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'],
     model: { ...config, params: scalewiseParams, torchParams: torchInfo?.params },
     batch: BATCH,
