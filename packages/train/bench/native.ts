@@ -41,7 +41,7 @@ export const BENCH_MODEL: ModelConfig = {
 };
 
 /** Token rows from a noisy affine recurrence, so that a model can learn something. */
-function syntheticBatch(config: ModelConfig, batch: number, seq: number, seed: number): TokenBatch {
+export function syntheticBatch(config: ModelConfig, batch: number, seq: number, seed: number): TokenBatch {
   let s = seed >>> 0;
   const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
   const V = config.vocabSize;
@@ -63,10 +63,10 @@ function syntheticBatch(config: ModelConfig, batch: number, seq: number, seed: n
   return { batch, seq, inputs, targets };
 }
 
-const ADAMW = { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, decayEmbeddings: false, decayNorms: false };
+export const ADAMW = { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, decayEmbeddings: false, decayNorms: false };
 
 /** A training step (zero grads, loss + grads, AdamW update) as a closure returning its seconds and loss. */
-function stepper(
+export function stepper(
   engine: TrainingEngine,
   config: ModelConfig,
   weights: ModelWeights,
