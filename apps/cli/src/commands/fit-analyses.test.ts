@@ -142,6 +142,24 @@ describe('scalewise fit analyses (issue #15)', () => {
     expect(io.out).toMatch(/^P\s+y\s+95% PI$/m);
   });
 
+  it('--formula without starts: parameters the data never moved from the default start 1 are named in a warning', async () => {
+    // From A = alpha = B = beta = 1 the Chinchilla terms are ~1e-9: only E moves, the rest stay at 1.
+    const stuck = await json([
+      CHIN_D,
+      '--formula',
+      'E + A*N^(-alpha) + B*D^(-beta)',
+      '--var',
+      'N=Model Size',
+      '--var',
+      'D=tokens',
+      '--y',
+      'loss',
+    ]);
+    expect(stuck.warnings.join('\n')).toMatch(/A, alpha, B, beta ended at the default start 1: .* e\.g\. --start A=LO\.\.HI/);
+    const moved = await json([MOBILE, '--formula', 'a*P^b', '--var', 'P=num_params', '--y', 'ppl', '--start', 'a=1000']);
+    expect(moved.warnings.join('\n')).not.toMatch(/default start/);
+  });
+
   it('--method grid and --loss ls are used and recorded (fit_method, loss, delta)', async () => {
     const grid = await json([CHIN, '--form', 'chinchilla', ...CHIN_FLAGS, '--bootstrap', '0', '--method', 'grid']);
     expect([grid.fit_method, grid.loss, grid.delta]).toEqual(['grid', 'huber', 0.001]);

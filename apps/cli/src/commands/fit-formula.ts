@@ -164,6 +164,7 @@ export async function runFormulaFit(file: string, f: FormulaFlags, K: number, se
   for (const [name, v] of Object.entries(fit.params)) {
     if (!Number.isFinite(v)) throw new UsageError(`${file}: the fitted ${name} is beyond the range of a double: rescale the columns`);
   }
+  warnings.push(...stuckAtDefaultStart(fit.params, f.start ?? []));
   const a = runAnalyses(io, obs, fit, options, request);
   warnings.push(...a.warnings);
   const { ci, ciMethod, ciProfile } = a;
@@ -221,3 +222,19 @@ export async function runFormulaFit(file: string, f: FormulaFlags, K: number, se
 }
 
 const fin = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+/**
+ * A parameter without --start begins at 1; one that ends there exactly was not moved by the data (the loss is
+ * flat around the start, e.g. A·N^(-alpha) at N ~ 1e9 with alpha = 1): say so instead of printing it as a fit.
+ */
+function stuckAtDefaultStart(params: Record<string, number>, starts: readonly string[]): string[] {
+  const started = new Set(starts.map((s) => s.split('=')[0]!.trim()));
+  const stuck = Object.entries(params)
+    .filter(([name, v]) => !started.has(name) && Math.abs(v - 1) < 1e-6)
+    .map(([name]) => name);
+  if (stuck.length === 0) return [];
+  return [
+    `${stuck.join(', ')} ended at the default start 1: the data did not move ${stuck.length > 1 ? 'them' : 'it'} from there, ` +
+      `so the fit is not a minimum you can trust; give starts near the answer or ranges, e.g. --start ${stuck[0]}=LO..HI`,
+  ];
+}
