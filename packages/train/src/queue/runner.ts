@@ -9,6 +9,22 @@ type RunJob = Job<RunJobData, RunJobResult>;
 
 /** Reconnections a command waits for before it fails (backoff 1, 2, 4, 8, 16 s: about 30 s of outage). */
 const RECONNECTS = 5;
+/** A scan that outlives the reconnections has hung on a dead connection: give up then (holds a timer, so no silent exit). */
+const SCAN_DEADLINE_MS = 60_000;
+/** Closing a connection to a Redis that is gone may never settle: disconnect hard after this. */
+const CLOSE_DEADLINE_MS = 5_000;
+
+/** `work`, or `onTimeout()` after `ms`; the pending timer keeps Node's event loop (and so the command) alive meanwhile. */
+async function within<T>(work: Promise<T>, ms: number, onTimeout: () => T | Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
+  try {
+    const first = await Promise.race([work.then((value) => ({ value })), late]);
+    return first === 'late' ? await onTimeout() : first.value;
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export interface QueueProgress {
   /** Runs submitted to this runner so far. */
@@ -185,7 +201,9 @@ export async function openQueueRunner(options: QueueRunnerOptions): Promise<Queu
           settleAll(new QueueWaitAborted('stopped waiting: the runs stay queued; run the same command again to collect them'));
           return;
         }
-        await scan();
+        await within(scan(), SCAN_DEADLINE_MS, () => {
+          throw new Error(`no answer in ${SCAN_DEADLINE_MS / 1000} s`);
+        });
         if (pending.size === 0) return;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, options.pollMs ?? 1_000);
@@ -249,7 +267,12 @@ export async function openQueueRunner(options: QueueRunnerOptions): Promise<Queu
     close: async () => {
       settleAll(new QueueWaitAborted('the queue runner was closed'));
       await loop;
-      await Promise.allSettled([events.close(), queue.close()]);
+      await within(
+        Promise.allSettled([events.close(), queue.close()]).then(() => undefined),
+        CLOSE_DEADLINE_MS,
+        // Not awaited: disconnecting from a Redis that is gone may itself never settle.
+        () => void Promise.allSettled([events.disconnect(), queue.disconnect()]),
+      );
     },
   };
 }
