@@ -132,7 +132,7 @@ export function comparisonTable(obs: Observations, candidates: readonly Comparis
     let extrapolation: number | null = null;
     try {
       // Extrapolate along N where the form has it (the data-constrained form's U is never first).
-      const by = (form.inputs.includes('N') ? 'N' : form.inputs[0]!) as 'x' | 'N' | 'D';
+      const by = form.inputs.includes('N') ? 'N' : form.inputs[0]!;
       extrapolation = fitSmallPredictLarge(obs, options, 1, by).absRelErrors[0] ?? null;
     } catch (error) {
       warnings.push(`${form.name}: fit without the largest row failed (${(error as Error).message})`);

@@ -1,7 +1,7 @@
 /** Model comparison: AIC/BIC, leave-one-out error, fit-on-small/predict-large error. */
 import { LawsError } from './errors.js';
 import { fitLaw, type FitOptions } from './fit.js';
-import { getForm } from './forms.js';
+import { getForm, type InputName } from './forms.js';
 import type { FitResult, Observations } from './types.js';
 
 /** Gaussian information criteria on the fit's residuals (k parameters + 1 for the noise variance). */
@@ -48,7 +48,7 @@ export function fitSmallPredictLarge(
   obs: Observations,
   options: FitOptions,
   holdOut = 1,
-  by: 'x' | 'N' | 'D' = 'x',
+  by: InputName = 'x',
 ): { held: number[]; absRelErrors: number[] } {
   const form = typeof options.form === 'string' ? getForm(options.form) : options.form;
   const key = obs[by];
