@@ -111,16 +111,10 @@ export function predictWithIntervals(
   const k = form.params.length;
   const dof = n - k;
   if (dof < 1) throw new LawsInputError(`${n} points for ${k} parameters: no residual degrees of freedom, so no prediction interval`);
-  const logSpace = resolveFitOptions(form, options).space === 'log';
-  const toSpace = logSpace ? Math.log : (v: number) => v;
-  const fromSpace = logSpace ? Math.exp : (v: number) => v;
-  let rss = 0;
-  for (const r of fit.residuals) rss += r * r;
-  const s = Math.sqrt(rss / dof);
   // Forms with an exact interval (power by log-log OLS) skip the bootstrap.
   const resolved = { ...resolveFitOptions(form, options), level };
   const exact = strategyOf(form).predictionInterval;
-  if (exact && !opts.boot) {
+  if (exact) {
     const xs = new Float64Array(form.inputs.length);
     const intervals = points.map((point) => {
       form.inputs.forEach((slot, c) => (xs[c] = point[slot]!));
@@ -128,6 +122,12 @@ export function predictWithIntervals(
     });
     if (intervals.every((pi) => pi !== undefined)) return points.map((point, i) => ({ ...point, pi: intervals[i]! }));
   }
+  const logSpace = resolved.space === 'log';
+  const toSpace = logSpace ? Math.log : (v: number) => v;
+  const fromSpace = logSpace ? Math.exp : (v: number) => v;
+  let rss = 0;
+  for (const r of fit.residuals) rss += r * r;
+  const s = Math.sqrt(rss / dof);
   const noise = Float64Array.from({ length: NOISE_POINTS }, (_, j) => s * studentTQuantile((j + 0.5) / NOISE_POINTS, dof));
   const boot =
     opts.boot ?? bootstrapFit(obs, fit, options, { resamples: opts.resamples ?? PREDICT_RESAMPLES, seed: opts.seed ?? 0, level });

@@ -1,10 +1,9 @@
 /**
- * Predictions with prediction intervals: the power law's log-log OLS fit has an exact t interval (laws'
- * `powerPredictionInterval`); every other form, custom ones included, gets laws' `predictWithIntervals` (bootstrap
- * refits plus residual noise in the fit's space), reusing the fit's bootstrap when the page already made one.
+ * Predictions with prediction intervals from laws' `predictWithIntervals`: the exact t interval for the power law's
+ * log-log OLS fit, bootstrap refits plus residual noise in the fit's space for every other form (custom ones
+ * included), reusing the fit's bootstrap when the page already made one.
  */
 import {
-  powerPredictionInterval,
   predictWithIntervals,
   type BootstrapResult,
   type FitOptions,
@@ -50,16 +49,11 @@ export function predictWithBands(
   boot?: BootstrapResult,
 ): Banded {
   const pct = `${Math.round(level * 100)}%`;
-  if (isPowerOls(fit)) {
-    const rows = at.map((p) => {
-      const iv = powerPredictionInterval(fit, p.x!, level);
-      return { ...p, y: iv.estimate, pi: [iv.lo, iv.hi] as [number, number] };
-    });
-    return { rows, note: `${pct} prediction interval (log-log OLS, t)` };
-  }
   const columns = Object.fromEntries(options.form.inputs.map((s) => [s, at.map((p) => p[s]!)]));
   const points = predictWithIntervals(obs, fit, options, columns, { level, ...BAND_BOOTSTRAP, ...(boot ? { boot } : {}) });
   const rows = points.map((p) => ({ ...p, pi: p.pi }));
+  // laws gives power's log-log OLS fit its exact t interval and no refits.
+  if (isPowerOls(fit)) return { rows, note: `${pct} prediction interval (log-log OLS, t)` };
   const refits = boot
     ? `${boot.successful} converged bootstrap refits`
     : `${BAND_BOOTSTRAP.resamples} bootstrap refits (seed ${BAND_BOOTSTRAP.seed})`;
