@@ -5,6 +5,7 @@ import { additiveMask, dynamicMask } from './masks.js';
 import { ropeTables } from './rope.js';
 import { blockSparseAttention, blockSparseMask } from './block-sparse-attention.js';
 import { chunkedWindowStatic } from './chunked-static.js';
+import { blockSparsePays, blockSparseStatic } from './block-sparse-static.js';
 import { boundedCache, chunkedWindowAttention, chunkedWindowMask, type ChunkedWindow } from './chunked-attention.js';
 import { linearAttentionRecurrent, linearAttentionStatic } from './linear-attention.js';
 
@@ -195,6 +196,8 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
     if (attention.kind === 'sliding-window' && T > attention.window && options.chunkedAttention !== false) {
       const o = { window: attention.window, seqLen: T, headDim, dtype };
       attend = (q5, k4, v4, label) => chunkedWindowStatic(g, o, q5, k4, v4, label);
+    } else if (attention.kind === 'block-sparse' && blockSparsePays(attention, T) && options.chunkedAttention !== false) {
+      attend = blockSparseStatic(g, { ...attention, seqLen: T, headDim, dtype }, pre);
     } else if (linearAttn) {
       attend = (q5, k4, v4, label) =>
         linearAttentionStatic(g, { dtype, prefix: pre, seqLen: T, headDim, chunk: options.linearChunk }, q5, k4, v4, label);

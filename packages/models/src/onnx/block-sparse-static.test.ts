@@ -1,0 +1,86 @@
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import type { ModelConfig } from '../config.js';
+import { forward } from '../forward/model.js';
+import { weightSpecs, type ModelWeights } from '../weights.js';
+import { blockSparsePays, blockSparseStaticMasks } from './block-sparse-static.js';
+import { emitDecoder } from './decoder.js';
+import { encodeModel } from './encode.js';
+import { Graph } from './graph.js';
+import { attends, MASKED } from './masks.js';
+import { maxAbsDiff, randomWeights, tinyConfig } from './test-utils.js';
+
+const TOKENS = Array.from({ length: 48 }, (_, i) => (i * 13 + 5) % 50);
+type Sparse = { blockSize: number; localBlocks: number; globalTokens: number };
+
+// The no-cache graph with weights as graph inputs, as the native trainer feeds them.
+async function noCacheLogits(config: ModelConfig, weights: ModelWeights, T: number, chunkedAttention: boolean) {
+  const g = new Graph('train');
+  const ids = g.input('ids', 'int64', [2, T]);
+  for (const spec of weightSpecs(config)) g.input(spec.name, 'float32', spec.shape);
+  const out = emitDecoder(g, config, { weight: (n) => n, inputIds: ids, seqLen: T, chunkedAttention });
+  g.output(out.logits, 'float32', [2, T, config.vocabSize], 'logits');
+  const rows = [TOKENS.slice(0, T), TOKENS.slice(0, T).map((t) => (t * 7 + 3) % config.vocabSize)];
+  const feeds: Record<string, ort.Tensor> = { ids: new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [2, T]) };
+  for (const spec of weightSpecs(config)) feeds[spec.name] = new ort.Tensor('float32', weights.get(spec.name)!, spec.shape);
+  const session = await ort.InferenceSession.create(encodeModel(g));
+  const squareMask = [...g.initializers.values()].some((t) => t.dims.length === 2 && t.dims[0] === T && t.dims[1] === T);
+  return { rows, logits: (await session.run(feeds)).logits!.data as Float32Array, squareMask };
+}
+
+describe('block-sparse attention without a KV cache (chunked blocks, fixed T)', () => {
+  it.each([
+    [37, { blockSize: 4, localBlocks: 2, globalTokens: 3 }, {}],
+    [32, { blockSize: 4, localBlocks: 2, globalTokens: 0 }, { kvHeads: 1 }],
+    [20, { blockSize: 3, localBlocks: 1, globalTokens: 5 }, { layerRepeat: 2 }],
+    [16, { blockSize: 2, localBlocks: 3, globalTokens: 1 }, { kvHeads: 4 }],
+    [48, { blockSize: 5, localBlocks: 2, globalTokens: 12 }, {}],
+  ] as Array<[number, Sparse, Partial<ModelConfig>]>)('T %i, %o: logits equal the reference forward and the dense mask', async (T, sparse, over) => {
+    const config = tinyConfig({ attention: { kind: 'block-sparse', ...sparse }, ...over });
+    expect(blockSparsePays(sparse, T)).toBe(true);
+    const weights = randomWeights(config, 6);
+    const chunked = await noCacheLogits(config, weights, T, true);
+    const dense = await noCacheLogits(config, weights, T, false);
+    const V = config.vocabSize;
+    for (const [r, row] of chunked.rows.entries()) {
+      const ref = forward(config, weights, row);
+      expect(maxAbsDiff(chunked.logits.subarray(r * T * V, (r + 1) * T * V), ref)).toBeLessThan(1e-4);
+      expect(Math.max(...Array.from(ref, Math.abs))).toBeGreaterThan(1);
+    }
+    expect(maxAbsDiff(chunked.logits, dense.logits)).toBeLessThan(1e-5);
+    // The dense graph holds a constant [T, T] mask; the chunked one does not.
+    expect([chunked.squareMask, dense.squareMask]).toEqual([false, true]);
+  });
+
+  it.each([
+    [{ blockSize: 4, localBlocks: 2, globalTokens: 3 }, 37],
+    [{ blockSize: 3, localBlocks: 3, globalTokens: 7 }, 30],
+    [{ blockSize: 1, localBlocks: 2, globalTokens: 2 }, 9],
+  ] as Array<[Sparse, number]>)('%o at T %i: each query keeps exactly the keys `attends` allows, each once', (sparse, T) => {
+    const { chunks, tail, tailStart } = blockSparseStaticMasks({ ...sparse, seqLen: T, headDim: 4, dtype: 'float32' });
+    const { blockSize: b, localBlocks: L, globalTokens: G } = sparse;
+    const attention = { kind: 'block-sparse' as const, ...sparse };
+    const n = Math.floor(T / b);
+    for (let i = 0; i < T; i++) {
+      const c = Math.floor(i / b);
+      const kept: number[] = [];
+      if (c < n) {
+        const K = G + L * b;
+        const row = chunks.slice(i * K, (i + 1) * K);
+        row.forEach((m, k) => m === 0 && kept.push(k < G ? k : (c - L + 1) * b + k - G));
+      } else {
+        const K = G + T - tailStart;
+        const row = tail.slice((i - n * b) * K, (i - n * b + 1) * K);
+        row.forEach((m, k) => m === 0 && kept.push(k < G ? k : tailStart + k - G));
+      }
+      const expected = Array.from({ length: T }, (_, j) => j).filter((j) => attends(attention, i, j));
+      expect(kept.sort((x, y) => x - y)).toEqual(expected);
+    }
+    expect(chunks.every((m) => m === 0 || m === MASKED)).toBe(true);
+  });
+
+  it('is used only when some query cannot reach every earlier key', () => {
+    const sparse = { blockSize: 4, localBlocks: 2, globalTokens: 3 };
+    expect([blockSparsePays(sparse, 11), blockSparsePays(sparse, 12)]).toEqual([false, true]);
+  });
+});
