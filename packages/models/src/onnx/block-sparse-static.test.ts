@@ -35,22 +35,25 @@ describe('block-sparse attention without a KV cache (chunked blocks, fixed T)', 
     [20, { blockSize: 3, localBlocks: 1, globalTokens: 5 }, { layerRepeat: 2 }],
     [16, { blockSize: 2, localBlocks: 3, globalTokens: 1 }, { kvHeads: 4 }],
     [48, { blockSize: 5, localBlocks: 2, globalTokens: 12 }, {}],
-  ] as Array<[number, Sparse, Partial<ModelConfig>]>)('T %i, %o: logits equal the reference forward and the dense mask', async (T, sparse, over) => {
-    const config = tinyConfig({ attention: { kind: 'block-sparse', ...sparse }, ...over });
-    expect(blockSparsePays(sparse, T)).toBe(true);
-    const weights = randomWeights(config, 6);
-    const chunked = await noCacheLogits(config, weights, T, true);
-    const dense = await noCacheLogits(config, weights, T, false);
-    const V = config.vocabSize;
-    for (const [r, row] of chunked.rows.entries()) {
-      const ref = forward(config, weights, row);
-      expect(maxAbsDiff(chunked.logits.subarray(r * T * V, (r + 1) * T * V), ref)).toBeLessThan(1e-4);
-      expect(Math.max(...Array.from(ref, Math.abs))).toBeGreaterThan(1);
-    }
-    expect(maxAbsDiff(chunked.logits, dense.logits)).toBeLessThan(1e-5);
-    // The dense graph holds a constant [T, T] mask; the chunked one does not.
-    expect([chunked.squareMask, dense.squareMask]).toEqual([false, true]);
-  });
+  ] as Array<[number, Sparse, Partial<ModelConfig>]>)(
+    'T %i, %o: logits equal the reference forward and the dense mask',
+    async (T, sparse, over) => {
+      const config = tinyConfig({ attention: { kind: 'block-sparse', ...sparse }, ...over });
+      expect(blockSparsePays(sparse, T)).toBe(true);
+      const weights = randomWeights(config, 6);
+      const chunked = await noCacheLogits(config, weights, T, true);
+      const dense = await noCacheLogits(config, weights, T, false);
+      const V = config.vocabSize;
+      for (const [r, row] of chunked.rows.entries()) {
+        const ref = forward(config, weights, row);
+        expect(maxAbsDiff(chunked.logits.subarray(r * T * V, (r + 1) * T * V), ref)).toBeLessThan(1e-4);
+        expect(Math.max(...Array.from(ref, Math.abs))).toBeGreaterThan(1);
+      }
+      expect(maxAbsDiff(chunked.logits, dense.logits)).toBeLessThan(1e-5);
+      // The dense graph holds a constant [T, T] mask; the chunked one does not.
+      expect([chunked.squareMask, dense.squareMask]).toEqual([false, true]);
+    },
+  );
 
   it.each([
     [{ blockSize: 4, localBlocks: 2, globalTokens: 3 }, 37],
