@@ -1,6 +1,6 @@
 import type { ModelConfig } from '../config.js';
 import { ModelsInputError } from '../errors.js';
-import { keyCount, meanKeyCount } from './attention-span.js';
+import { meanKeyCount } from './attention-span.js';
 import { paramCounts } from './params.js';
 
 /** Storage types for weights and caches. */
@@ -29,13 +29,10 @@ export function cachedPositions(config: ModelConfig, context: number): number {
   const attention = config.attention;
   if (attention.kind === 'full') return context;
   if (attention.kind === 'sliding-window') return Math.min(context, attention.window);
-  if (attention.kind === 'block-sparse') {
-    // Within a block the count grows with t, and block ends never decrease from block to block, so the most
-    // keys any position up to `context` reaches is at the last position or at the end of the block before it.
-    const last = context - 1;
-    const blockStart = Math.floor(last / attention.blockSize) * attention.blockSize;
-    return Math.max(keyCount(attention, last), blockStart > 0 ? keyCount(attention, blockStart - 1) : 0);
-  }
+  // Block-sparse: what the exported decoder's cache holds (onnx/block-sparse-attention.ts): every position until there are
+  // more than G + L·b, then the G global tokens and the last L·b positions (the next query reaches at most L·b - 1 back).
+  // That is the most keys any query reaches (keyCount) once T is long enough, and never less.
+  if (attention.kind === 'block-sparse') return Math.min(context, attention.globalTokens + attention.localBlocks * attention.blockSize);
   return 0;
 }
 

@@ -3,7 +3,7 @@ import { ModelsInputError } from '../errors.js';
 import { attr, tensor, type Graph, type Tensor } from './graph.js';
 import { additiveMask, dynamicMask } from './masks.js';
 import { ropeTables } from './rope.js';
-import { blockSparseAttention, blockSparseMask } from './block-sparse-attention.js';
+import { blockSparseAttention, blockSparseCache, blockSparseMask, type BlockSparseChunks } from './block-sparse-attention.js';
 import { chunkedWindowStatic } from './chunked-static.js';
 import { blockSparsePays, blockSparseStatic } from './block-sparse-static.js';
 import { boundedCache, chunkedWindowAttention, chunkedWindowMask, type ChunkedWindow } from './chunked-attention.js';
@@ -170,6 +170,7 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
   let sin: string;
   let mask = '';
   let chunked: ChunkedWindow | undefined;
+  let sparse: BlockSparseChunks | undefined;
   let attend: ((q5: string, k4: string, v4: string, label: string) => string) | undefined;
   if (kv) {
     const tables = ropeTables(config.maxPositions, headDim, config.ropeTheta);
@@ -182,7 +183,7 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
       const w = (chunked = chunkedWindowMask(g, { ...shared, window: attention.window, pastKey: (kv.past[0] as { key: string }).key }));
       attend = (q5, k4, v4, label) => chunkedWindowAttention(g, w, q5, k4, v4, label);
     } else if (attention.kind === 'block-sparse' && options.chunkedAttention !== false) {
-      const w = blockSparseMask(g, { ...shared, ...attention });
+      const w = (sparse = blockSparseMask(g, { ...shared, ...attention, pastKey: (kv.past[0] as { key: string }).key }));
       attend = (q5, k4, v4, label) => blockSparseAttention(g, w, q5, k4, v4, label);
     } else if (!linearAttn) {
       mask = dynamicMask(g, { attention, dtype, attentionMask: kv.attentionMask, inputIds: options.inputIds, prefix: pre });
@@ -259,7 +260,12 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
           const past = kv.past[slot] as { key: string; value: string };
           k4 = op('Concat', [past.key, k4], { axis: attr.int(2) }, `${L}_present_k`);
           v4 = op('Concat', [past.value, v4], { axis: attr.int(2) }, `${L}_present_v`);
-          const keep = (x: string, n: string) => (chunked ? boundedCache(g, chunked, x, `${L}_present_${n}_last`) : x);
+          const keep = (x: string, n: string) =>
+            chunked
+              ? boundedCache(g, chunked, x, `${L}_present_${n}_last`)
+              : sparse
+                ? blockSparseCache(g, sparse, x, `${L}_present_${n}_kept`)
+                : x;
           present.push({ key: keep(k4, 'k'), value: keep(v4, 'v') });
         }
         if (attend) {

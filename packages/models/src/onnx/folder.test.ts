@@ -46,6 +46,12 @@ describe('writeModelFolder', () => {
   it.each([
     ['tied GQA, sliding window 3', 'tied', tinyConfig({ attention: { kind: 'sliding-window', window: 3 } }), false],
     [
+      'tied GQA, block-sparse 2 × 1 + 1 global (cache bounded at 3)',
+      'sparse',
+      tinyConfig({ attention: { kind: 'block-sparse', blockSize: 2, localBlocks: 1, globalTokens: 1 } }),
+      false,
+    ],
+    [
       'untied MQA, layerRepeat 2, linear attention, external data',
       'ls',
       tinyConfig({ kvHeads: 1, layerRepeat: 2, tiedEmbeddings: false, attention: { kind: 'linear' } }),

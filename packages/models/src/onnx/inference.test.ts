@@ -30,8 +30,12 @@ describe('inference graph with KV cache (onnxruntime-node)', () => {
     for (let t = 4; t < T; t++) {
       mask = [...mask, 1];
       out = await step(session, config, [[TOKENS[t]!]], [mask], out.present);
-      // A sliding window's cache keeps only the last `window` slots; linear attention its state S [hd, hd], z [1, hd].
-      const kept = config.attention.kind === 'sliding-window' ? Math.min(t + 1, config.attention.window) : t + 1;
+      // A sliding window's cache keeps only the last `window` slots, block-sparse its G globals and last L·b slots;
+      // linear attention its state S [hd, hd], z [1, hd].
+      const a = config.attention;
+      const bound =
+        a.kind === 'sliding-window' ? a.window : a.kind === 'block-sparse' ? a.globalTokens + a.localBlocks * a.blockSize : t + 1;
+      const kept = Math.min(t + 1, bound);
       const [keyRows, valueRows] = config.attention.kind === 'linear' ? [config.headDim, 1] : [kept, kept];
       expect(out.present.get('present.0.key')!.dims).toEqual([1, config.kvHeads, keyRows, config.headDim]);
       expect(out.present.get('present.0.value')!.dims).toEqual([1, config.kvHeads, valueRows, config.headDim]);
