@@ -185,7 +185,7 @@ export function blockSparseCache(g: Graph, w: BlockSparseChunks, x: string, labe
   return g.op1('Concat', [globals, local], { axis: attr.int(2) }, { label });
 }
 
-/** Softmax attention of q5 [B, KV, Gq, S, hd] (scaled) over k4, v4 = concat(past, new) [B, KV, P + S, hd]; returns ctx [B, KV, Gq, S, hd]. */
+/** Softmax attention of q5 [B, KV, Gq, S, hd] (scaled) over k4, v4 = concat(past, new) [B, KV, P + S, hd] → ctx [B, KV, Gq, S, hd]. */
 export function blockSparseAttention(g: Graph, w: BlockSparseChunks, q5: string, k4: string, v4: string, label: string): string {
   const { blockSize: b, localBlocks: L, globalTokens: G, headDim: hd } = w.o;
   const op = (type: string, inputs: string[], attrs: Parameters<Graph['op1']>[2] = {}, name = type.toLowerCase()) =>
