@@ -2,7 +2,8 @@
  * Prefill time of the ONNX inference graph at T = 4096 tokens, sliding window 256, on one small model (dim 256,
  * 4 layers, 4 heads of 64, 2 kv heads, vocab 259): chunked sliding-window attention (the default graph) against
  * dense causal attention (attention 'full', same weights) and against the previous dense masked sliding window;
- * also block-sparse (blocks of 64, 4 local, 16 global) chunked vs its dense mask.
+ * also block-sparse (blocks of 64, 4 local, 16 global) chunked vs its dense mask, in the KV graph and in the no-cache
+ * (training/eval) graph of emitDecoder with seqLen = T, the latter two alternating A/B/A/B in this process.
  * One ORT thread (the fastest setting on the 2-vCPU machine, issue #18), batch 1, one untimed warm-up, then REPS runs.
  * Usage (from packages/models): pnpm bench:attention   (BENCH_REPS=3 by default)
  * Writes bench-results/attention-prefill.json; ratios by wall clock and by this process's CPU time (ORT runs on the
@@ -13,10 +14,13 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { weightSpecs } from '../src/weights.js';
 import { LLAMA_DEFAULTS, type AttentionConfig, type ModelConfig } from '../src/config.js';
 import { meanKeyCount } from '../src/accounting/attention-span.js';
 import { forward } from '../src/forward/model.js';
+import { emitDecoder } from '../src/onnx/decoder.js';
 import { encodeModel } from '../src/onnx/encode.js';
+import { Graph } from '../src/onnx/graph.js';
 import { buildInferenceGraph } from '../src/onnx/inference.js';
 import { maxAbsDiff, randomWeights, step } from '../src/onnx/test-utils.js';
 
@@ -77,6 +81,52 @@ async function measure(name: string, attention: AttentionConfig, chunkedAttentio
   };
 }
 
+/** The no-cache graph (what native training, eval and prefill without a cache run), forward only: logits [1, T, V]. */
+async function staticSession(attention: AttentionConfig, chunkedAttention: boolean) {
+  const config = { ...base, attention };
+  const g = new Graph('static');
+  const ids = g.input('ids', 'int64', [1, T]);
+  for (const spec of weightSpecs(config)) g.input(spec.name, 'float32', spec.shape);
+  g.output(
+    emitDecoder(g, config, { weight: (n) => n, inputIds: ids, seqLen: T, chunkedAttention }).logits,
+    'float32',
+    [1, T, base.vocabSize],
+    'logits',
+  );
+  const session = await ort.InferenceSession.create(encodeModel(g), { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const feeds: Record<string, ort.Tensor> = { ids: new ort.Tensor('int64', BigInt64Array.from(tokens.map(BigInt)), [1, T]) };
+  for (const spec of weightSpecs(config)) feeds[spec.name] = new ort.Tensor('float32', weights.get(spec.name)!, spec.shape);
+  return { session, run: async () => (await session.run(feeds)).logits!.data as Float32Array };
+}
+
+/** Chunked vs dense no-cache graph, alternating A/B after one untimed run each. */
+async function measureStaticPair(name: string, attention: AttentionConfig) {
+  const sides = [await staticSession(attention, true), await staticSession(attention, false)];
+  const logits = [await sides[0]!.run(), await sides[1]!.run()];
+  const seconds: number[][] = [[], []];
+  const cpu: number[][] = [[], []];
+  for (let r = 0; r < REPS; r++) {
+    for (const [i, side] of sides.entries()) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await side.run();
+      seconds[i]!.push((performance.now() - t0) / 1000);
+      const used = process.cpuUsage(c0);
+      cpu[i]!.push((used.user + used.system) / 1e6);
+    }
+  }
+  for (const side of sides) await side.session.release();
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const rows = ['chunked', 'dense mask'].map((kind, i) => ({
+    graph: `${name}, no cache (training graph), ${kind}`,
+    forward_s: { mean: mean(seconds[i]!), runs: seconds[i]! },
+    forward_cpu_s: { mean: mean(cpu[i]!), runs: cpu[i]! },
+  }));
+  for (const row of rows)
+    console.log(`${row.graph.padEnd(60)} ${row.forward_s.mean.toFixed(3)} s wall, ${row.forward_cpu_s.mean.toFixed(3)} s CPU`);
+  return { rows, chunked: logits[0]!, dense: logits[1]! };
+}
+
 const loadBefore = uptime();
 const chunked = await measure('sliding-window 256, chunked', windowed, true);
 const dense = await measure('full causal, dense', { kind: 'full' }, false);
@@ -85,6 +135,7 @@ const denseWindow = await measure('sliding-window 256, dense mask', windowed, fa
 const sparse: AttentionConfig = { kind: 'block-sparse', blockSize: 64, localBlocks: 4, globalTokens: 16 };
 const sparseChunked = await measure('block-sparse 64×4+16, chunked', sparse, true);
 const sparseDense = await measure('block-sparse 64×4+16, dense mask', sparse, false);
+const sparseStatic = await measureStaticPair('block-sparse 64×4+16', sparse);
 // Parity with the TypeScript reference forward pass at the same length (one pass each, not timed).
 const reference = (attention: AttentionConfig) => forward({ ...base, attention }, weights, tokens);
 const refWindow = reference(windowed);
@@ -101,7 +152,7 @@ const out = {
   tokens: T,
   window: W,
   repetitions: REPS,
-  results: [chunked.row, dense.row, denseWindow.row, sparseChunked.row, sparseDense.row],
+  results: [chunked.row, dense.row, denseWindow.row, sparseChunked.row, sparseDense.row, ...sparseStatic.rows],
   ratio_dense_causal_over_chunked: ratio,
   ratio_dense_causal_over_chunked_cpu_time: dense.row.prefill_cpu_s.mean / chunked.row.prefill_cpu_s.mean,
   ratio_dense_window_over_chunked: denseWindow.row.prefill_s.mean / chunked.row.prefill_s.mean,
@@ -113,6 +164,11 @@ const out = {
     'the chunked window equals the dense-masked window graph bit for bit, so its distance to the reference is the fp32 ' +
     'rounding of the ONNX graph at |logit| up to max_abs_logit_reference (tests hold 1e-4 at O(1–10) logits)',
   max_abs_logit_diff_block_sparse_chunked_vs_dense: maxAbsDiff(sparseChunked.logits, sparseDense.logits),
+  ratio_block_sparse_no_cache_dense_over_chunked: sparseStatic.rows[1]!.forward_s.mean / sparseStatic.rows[0]!.forward_s.mean,
+  ratio_block_sparse_no_cache_dense_over_chunked_cpu_time:
+    sparseStatic.rows[1]!.forward_cpu_s.mean / sparseStatic.rows[0]!.forward_cpu_s.mean,
+  max_abs_logit_diff_block_sparse_no_cache_chunked_vs_dense: maxAbsDiff(sparseStatic.chunked, sparseStatic.dense),
+  max_abs_logit_diff_block_sparse_no_cache_chunked_vs_reference: maxAbsDiff(sparseStatic.chunked, refSparse),
   max_abs_logit_diff_chunked_vs_dense_window: maxAbsDiff(chunked.logits, denseWindow.logits),
   keys_per_query: {
     accounting_mean: meanKeyCount(windowed, T),

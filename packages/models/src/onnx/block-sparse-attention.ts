@@ -48,7 +48,7 @@ export interface BlockSparseChunks {
   globalIndex: string;
   /** [B, 1, 1, chunks, b, G + (L + 1)·b]: 0 where attended, MASKED elsewhere (global keys first). */
   mask: string;
-  /** int64 [1]: globals kept in the present (G once bounded, else 0) and the first local slot kept. */
+  /** int64 [1]: globals kept in the present (G once bounded, else 0; '' when G = 0) and the first local slot kept. */
   presentGlobals: string;
   presentLocalFrom: string;
   /** Values already built per layer input (local slices, gathered globals), so present and attention share them. */
@@ -118,7 +118,7 @@ export function blockSparseMask(g: Graph, o: BlockSparseOptions): BlockSparseChu
   // The present is bounded to [G globals | last K local slots] once the sequence has more than G + K slots.
   const boundedNow = toInt(op('Greater', [total, ints([G + K])]));
   const presentLocalFrom = op('Mul', [boundedNow, op('Sub', [localCols, ints([K])])]);
-  let presentGlobals = zeros(1);
+  const presentGlobals = G > 0 ? op('Mul', [boundedNow, ints([G])]) : '';
   let allowed = localOk;
   let globalIndex = '';
   if (G > 0) {
@@ -138,7 +138,6 @@ export function blockSparseMask(g: Graph, o: BlockSparseOptions): BlockSparseChu
     const slot = op('Min', [op('Where', [cached, gRange, fromNew]), op('Sub', [op('Add', [pastSlots, seq]), ints([1])])]);
     globalIndex = op('Unsqueeze', [slot, ints([1, 3])]); // [B, 1, G, 1]
     allowed = op('Concat', [globalOk, localOk], { axis: attr.int(-1) });
-    presentGlobals = op('Mul', [boundedNow, ints([G])]);
   }
   const mask = op('Unsqueeze', [op('Where', [allowed, float(0), float(MASKED)]), ints([1, 2])]);
   const memo = new Map<string, string>();

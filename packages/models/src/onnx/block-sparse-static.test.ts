@@ -82,8 +82,8 @@ describe('block-sparse attention without a KV cache (chunked blocks, fixed T)', 
     expect(chunks.every((m) => m === 0 || m === MASKED)).toBe(true);
   });
 
-  it('is used only when some query cannot reach every earlier key', () => {
+  it('is used once it scores at most half the dense keys (T ≥ 2·(G + L·b))', () => {
     const sparse = { blockSize: 4, localBlocks: 2, globalTokens: 3 };
-    expect([blockSparsePays(sparse, 11), blockSparsePays(sparse, 12)]).toEqual([false, true]);
+    expect([blockSparsePays(sparse, 21), blockSparsePays(sparse, 22)]).toEqual([false, true]);
   });
 });

@@ -7,7 +7,7 @@ import { createNativeEngine } from './index.js';
 import { buildTrainingGraph } from './training-graph.js';
 import { finiteDifferences, tinyConfig, uniform } from './testing.js';
 
-// Block-sparse attention in the native engine's graph is chunked over kept blocks once T > G + L·b
+// Block-sparse attention in the native engine's graph is chunked over kept blocks once T ≥ 2·(G + L·b)
 // (models: block-sparse-static.ts): its gradients must equal the reference engine's and finite differences.
 
 const engines: TrainingEngine[] = [];
@@ -53,7 +53,7 @@ function hasSquareMask(config: ModelConfig, seq: number): boolean {
   return [...graph.initializers.values()].some((t) => t.dims.length === 2 && t.dims[0] === seq && t.dims[1] === seq);
 }
 
-describe('native engine, block-sparse attention in chunks (T > G + L·b)', () => {
+describe('native engine, block-sparse attention in chunks (T ≥ 2·(G + L·b))', () => {
   const cases: [string, Partial<ModelConfig>, number][] = [
     [
       'blocks of 4, 2 local, 3 global, GQA, T 30 (a 2-query tail)',
