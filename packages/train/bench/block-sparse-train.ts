@@ -1,11 +1,11 @@
 /**
- * Native-engine training graph, block-sparse attention (blocks of 64, 4 local, 16 global) at a long T: the chunked
+ * Native-engine training graph, block-sparse attention (blocks of 64, 4 local, 16 global) at long T: the chunked
  * form (only kept blocks, what buildTrainingGraph emits) against the dense T×T mask, forward + backward (the work of
  * NativeEngine.lossAndGrad; AdamW is the same for both), alternating A/B/A/B in one process, 1 ORT thread, batch 1.
  * Also checks that both give the same loss and gradients.
  *
  *   node --conditions=@scalewise/source --import tsx bench/block-sparse-train.ts
- *   env: BSP_TRAIN_SEQ (2048), BSP_TRAIN_REPS (3)
+ *   env: BSP_TRAIN_SEQ (comma-separated lengths, default 1024,2048), BSP_TRAIN_REPS (3)
  * Writes bench-results/block-sparse-train.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -19,9 +19,9 @@ import { differentiate } from '../src/native/autodiff.js';
 import { buildTrainingGraph } from '../src/native/training-graph.js';
 import { benchWeights } from './native-util.js';
 
-const T = Number(process.env.BSP_TRAIN_SEQ ?? 2048);
+const LENGTHS = (process.env.BSP_TRAIN_SEQ ?? '1024,2048').split(',').map(Number);
 const REPS = Number(process.env.BSP_TRAIN_REPS ?? 3);
-const config: ModelConfig = {
+const base: ModelConfig = {
   ...LLAMA_DEFAULTS,
   name: 'bench-bsp',
   vocabSize: 259,
@@ -31,20 +31,21 @@ const config: ModelConfig = {
   kvHeads: 2,
   headDim: 64,
   ffnHidden: 688,
-  maxPositions: T,
+  maxPositions: Math.max(...LENGTHS),
   attention: { kind: 'block-sparse', blockSize: 64, localBlocks: 4, globalTokens: 16 },
 };
 const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** buildTrainingGraph's graph (batch 1), with the attention form chosen: loss + one gradient per parameter. */
-function trainingGraph(chunkedAttention: boolean): Graph {
+function trainingGraph(T: number, chunkedAttention: boolean): Graph {
   const g = new Graph(`bsp-train-${chunkedAttention ? 'chunked' : 'dense'}`);
-  const params = weightSpecs(config);
+  const params = weightSpecs(base);
   for (const p of params) g.input(p.name, 'float32', p.shape);
   const inputIds = g.input('input_ids', 'int64', [1, T]);
   const targets = g.input('targets', 'int64', [1, T]);
   const targetWeights = g.input('target_weights', 'float32', [1, T]);
-  const { logits } = emitDecoder(g, config, { weight: (n) => n, inputIds, seqLen: T, chunkedAttention });
+  const { logits } = emitDecoder(g, base, { weight: (n) => n, inputIds, seqLen: T, chunkedAttention });
   const logp = g.op1('LogSoftmax', [logits], { axis: attr.int(-1) });
   const minusOne = g.constant(tensor.int64([-1]));
   const targets3 = g.op1('Unsqueeze', [targets, minusOne]);
@@ -69,27 +70,40 @@ function trainingGraph(chunkedAttention: boolean): Graph {
   return g;
 }
 
-const engineOps = buildTrainingGraph(config, { batch: 1, seq: T }).graph.nodes.map((n) => n.opType);
-const weights = benchWeights(config, 3);
-const feeds: Record<string, ort.Tensor> = {
-  input_ids: new ort.Tensor(
-    'int64',
-    BigInt64Array.from({ length: T }, (_, i) => BigInt((i * 7919 + 13) % config.vocabSize)),
-    [1, T],
-  ),
-  targets: new ort.Tensor(
-    'int64',
-    BigInt64Array.from({ length: T }, (_, i) => BigInt((i * 31 + 7) % config.vocabSize)),
-    [1, T],
-  ),
-  target_weights: new ort.Tensor('float32', new Float32Array(T).fill(1 / T), [1, T]),
-};
-for (const s of weightSpecs(config)) feeds[s.name] = new ort.Tensor('float32', weights.get(s.name)!, s.shape);
+function maxRelDiff(a: ort.InferenceSession.ReturnType, b: ort.InferenceSession.ReturnType): number {
+  let worst = 0;
+  for (const name of Object.keys(b)) {
+    const x = a[name]!.data as Float32Array;
+    const y = b[name]!.data as Float32Array;
+    let d = 0,
+      m = 0;
+    for (let i = 0; i < x.length; i++) {
+      d = Math.max(d, Math.abs(x[i]! - y[i]!));
+      m = Math.max(m, Math.abs(y[i]!));
+    }
+    if (m > 0) worst = Math.max(worst, d / m);
+  }
+  return worst;
+}
 
-const loadBefore = uptime();
-const sides = await Promise.all(
-  [true, false].map(async (chunked) => {
-    const g = trainingGraph(chunked);
+const weights = benchWeights(base, 3);
+
+async function measure(T: number) {
+  const tokens = (mul: number, add: number) =>
+    new ort.Tensor(
+      'int64',
+      BigInt64Array.from({ length: T }, (_, i) => BigInt((i * mul + add) % base.vocabSize)),
+      [1, T],
+    );
+  const feeds: Record<string, ort.Tensor> = {
+    input_ids: tokens(7919, 13),
+    targets: tokens(31, 7),
+    target_weights: new ort.Tensor('float32', new Float32Array(T).fill(1 / T), [1, T]),
+  };
+  for (const s of weightSpecs(base)) feeds[s.name] = new ort.Tensor('float32', weights.get(s.name)!, s.shape);
+  const sides = [];
+  for (const chunked of [true, false]) {
+    const g = trainingGraph(T, chunked);
     const session = await ort.InferenceSession.create(encodeModel(g), {
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',
@@ -97,82 +111,73 @@ const sides = await Promise.all(
       intraOpNumThreads: 1,
       interOpNumThreads: 1,
     });
-    return {
+    sides.push({
       name: chunked ? 'chunked' : 'dense mask',
       ops: g.nodes.map((n) => n.opType),
       session,
       seconds: [] as number[],
       cpu: [] as number[],
-    };
-  }),
-);
-// The chunked side is the engine's own graph (same ops in the same order).
-const sameAsEngine = JSON.stringify(sides[0]!.ops) === JSON.stringify(engineOps);
-const outputs = [await sides[0]!.session.run(feeds), await sides[1]!.session.run(feeds)]; // untimed warm-up, kept for parity
-for (let r = 0; r < REPS; r++) {
-  for (const side of sides) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    await side.session.run(feeds);
-    side.seconds.push((performance.now() - t0) / 1000);
-    const used = process.cpuUsage(c0);
-    side.cpu.push((used.user + used.system) / 1e6);
+    });
   }
+  // The chunked side is the engine's own graph (same ops in the same order) when T ≥ 2·(G + L·b).
+  const engineOps = buildTrainingGraph(base, { batch: 1, seq: T }).graph.nodes.map((n) => n.opType);
+  const chunkedIsEngines = JSON.stringify(sides[0]!.ops) === JSON.stringify(engineOps);
+  const outputs = [await sides[0]!.session.run(feeds), await sides[1]!.session.run(feeds)]; // untimed warm-up, kept for parity
+  for (let r = 0; r < REPS; r++) {
+    for (const side of sides) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await side.session.run(feeds);
+      side.seconds.push((performance.now() - t0) / 1000);
+      const used = process.cpuUsage(c0);
+      side.cpu.push((used.user + used.system) / 1e6);
+    }
+  }
+  for (const side of sides) await side.session.release();
+  const rows = sides.map((s) => ({
+    graph: `block-sparse 64×4+16, T ${T}, training graph (forward + backward), ${s.name}`,
+    step_s: { mean: mean(s.seconds), runs: s.seconds },
+    step_cpu_s: { mean: mean(s.cpu), runs: s.cpu },
+    tokens_per_s: T / mean(s.seconds),
+  }));
+  for (const row of rows)
+    console.log(`${row.graph.padEnd(80)} ${row.step_s.mean.toFixed(3)} s wall, ${row.step_cpu_s.mean.toFixed(3)} s CPU`);
+  return {
+    tokens: T,
+    results: rows,
+    ratio_dense_over_chunked: rows[1]!.step_s.mean / rows[0]!.step_s.mean,
+    ratio_dense_over_chunked_cpu_time: rows[1]!.step_cpu_s.mean / rows[0]!.step_cpu_s.mean,
+    max_rel_diff_loss_and_grads_chunked_vs_dense: maxRelDiff(outputs[0]!, outputs[1]!),
+    chunked_graph_is_the_engines: chunkedIsEngines,
+  };
+}
+
+const loadBefore = uptime();
+const lengths = [];
+for (const T of LENGTHS) {
+  const r = await measure(T);
+  console.log(
+    `T ${T}: dense / chunked = ${r.ratio_dense_over_chunked.toFixed(2)}× (CPU ${r.ratio_dense_over_chunked_cpu_time.toFixed(2)}×)`,
+  );
+  lengths.push(r);
 }
 const loadAfter = uptime();
-let maxRel = 0;
-for (const name of Object.keys(outputs[1]!)) {
-  const a = outputs[0]![name]!.data as Float32Array;
-  const b = outputs[1]![name]!.data as Float32Array;
-  let d = 0,
-    m = 0;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i]! - b[i]!));
-    m = Math.max(m, Math.abs(b[i]!));
-  }
-  if (m > 0) maxRel = Math.max(maxRel, d / m);
-}
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const rows = sides.map((s) => ({
-  graph: `block-sparse 64×4+16, training graph (forward + backward), ${s.name}`,
-  step_s: { mean: mean(s.seconds), runs: s.seconds },
-  step_cpu_s: { mean: mean(s.cpu), runs: s.cpu },
-  tokens_per_s: T / mean(s.seconds),
-}));
-for (const row of rows)
-  console.log(`${row.graph.padEnd(72)} ${row.step_s.mean.toFixed(3)} s wall, ${row.step_cpu_s.mean.toFixed(3)} s CPU`);
 const out = {
   bench: 'native engine training graph: chunked block-sparse vs dense mask (onnxruntime-node, fp32, 1 thread, batch 1)',
   date: new Date().toISOString(),
   node: process.version,
   cpu: cpus()[0]?.model ?? 'unknown',
   cpus: cpus().length,
-  model: {
-    dim: config.dim,
-    layers: config.layers,
-    heads: config.heads,
-    kvHeads: config.kvHeads,
-    headDim: config.headDim,
-    vocab: config.vocabSize,
-  },
-  attention: config.attention,
-  tokens: T,
+  model: { dim: base.dim, layers: base.layers, heads: base.heads, kvHeads: base.kvHeads, headDim: base.headDim, vocab: base.vocabSize },
+  attention: base.attention,
   repetitions: REPS,
-  order: 'alternating chunked/dense after one untimed run each',
-  results: rows,
-  ratio_dense_over_chunked: rows[1]!.step_s.mean / rows[0]!.step_s.mean,
-  ratio_dense_over_chunked_cpu_time: rows[1]!.step_cpu_s.mean / rows[0]!.step_cpu_s.mean,
-  max_rel_diff_loss_and_grads_chunked_vs_dense: maxRel,
-  chunked_graph_is_the_engines: sameAsEngine,
+  order: 'per length: one untimed run each, then alternating chunked/dense',
+  lengths,
   uptime_before: loadBefore,
   uptime_after: loadAfter,
   load_average_after: loadavg(),
 };
-console.log(
-  `dense / chunked = ${out.ratio_dense_over_chunked.toFixed(2)}× (CPU ${out.ratio_dense_over_chunked_cpu_time.toFixed(2)}×); ` +
-    `max rel diff ${maxRel.toExponential(2)}; ${loadAfter}`,
-);
+console.log(loadAfter);
 const path = join(import.meta.dirname, '..', 'bench-results', 'block-sparse-train.json');
 writeJsonAtomic(path, out);
 console.log(`wrote ${path}`);
-for (const side of sides) await side.session.release();
