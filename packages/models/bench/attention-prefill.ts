@@ -164,6 +164,7 @@ const out = {
     'the chunked window equals the dense-masked window graph bit for bit, so its distance to the reference is the fp32 ' +
     'rounding of the ONNX graph at |logit| up to max_abs_logit_reference (tests hold 1e-4 at O(1–10) logits)',
   max_abs_logit_diff_block_sparse_chunked_vs_dense: maxAbsDiff(sparseChunked.logits, sparseDense.logits),
+  ratio_block_sparse_dense_mask_over_chunked: sparseDense.row.prefill_s.mean / sparseChunked.row.prefill_s.mean,
   ratio_block_sparse_no_cache_dense_over_chunked: sparseStatic.rows[1]!.forward_s.mean / sparseStatic.rows[0]!.forward_s.mean,
   ratio_block_sparse_no_cache_dense_over_chunked_cpu_time:
     sparseStatic.rows[1]!.forward_cpu_s.mean / sparseStatic.rows[0]!.forward_cpu_s.mean,

@@ -69,7 +69,7 @@ export interface DecoderOptions {
    * With weights as initializers ORT folds the concatenation once at load; fewer, wider matmuls decode faster.
    */
   fuseProjections?: boolean;
-  /** Sliding-window (and, with a KV cache, block-sparse) attention over reachable key blocks only (chunked-*.ts). Default true. */
+  /** Sliding-window and block-sparse attention over reachable key blocks only (chunked-*.ts, block-sparse-*.ts). Default true. */
   chunkedAttention?: boolean;
   /** No-cache linear attention: chunk length of the chunked form, used once seqLen ≥ 2 chunks (default 64). */
   linearChunk?: number;
