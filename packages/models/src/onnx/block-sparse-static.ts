@@ -25,7 +25,7 @@ export interface BlockSparseStaticOptions {
 /**
  * Whether the chunked form is used: once T ≥ 2·(G + L·b), i.e. it scores at most half the keys of the dense T×T mask.
  * Closer to G + L·b the copies of neighbouring blocks cost more than the masked scores they save (measured on the
- * native training graph: 0.91× at T = 512 for G + L·b = 272, 1.2× at 1024, 1.8× at 2048; bench/block-sparse-train.ts).
+ * native training graph: 0.91× at T = 512 for G + L·b = 272, 1.3× at 1024, 1.9× at 2048; bench/block-sparse-train.ts).
  */
 export function blockSparsePays(o: { blockSize: number; localBlocks: number; globalTokens: number }, T: number): boolean {
   return T >= 2 * (o.globalTokens + o.localBlocks * o.blockSize);
