@@ -12,8 +12,8 @@ const TOL = 1e-4;
 const TOKENS = Array.from({ length: 48 }, (_, i) => (i * 13 + 5) % 50);
 type Sparse = { blockSize: number; localBlocks: number; globalTokens: number };
 
-async function sessions(sparse: Sparse, seed: number) {
-  const config = tinyConfig({ attention: { kind: 'block-sparse', ...sparse } });
+async function sessions(sparse: Sparse, seed: number, overrides: Partial<ModelConfig> = {}) {
+  const config = tinyConfig({ attention: { kind: 'block-sparse', ...sparse }, ...overrides });
   const weights = randomWeights(config, seed);
   const make = (chunkedAttention: boolean) =>
     ort.InferenceSession.create(encodeModel(buildInferenceGraph(config, weights, { chunkedAttention })));
@@ -31,13 +31,16 @@ const cacheBytes = (out: StepResult) => [...out.present.values()].reduce((s, t) 
 
 describe('block-sparse KV cache bounded at G + L·b slots', () => {
   it.each([
-    [{ blockSize: 4, localBlocks: 2, globalTokens: 3 }],
-    [{ blockSize: 3, localBlocks: 1, globalTokens: 0 }],
-    [{ blockSize: 2, localBlocks: 3, globalTokens: 5 }],
-  ] as Array<[Sparse]>)(
-    '%o: a 4× bound generation matches the reference, the cache stops at the bound and kvCacheBytes',
-    async (sparse) => {
-      const { config, weights, chunked, bound } = await sessions(sparse, 12);
+    [{ blockSize: 4, localBlocks: 2, globalTokens: 3 }, {}],
+    [{ blockSize: 3, localBlocks: 1, globalTokens: 0 }, {}],
+    [
+      { blockSize: 2, localBlocks: 3, globalTokens: 5 },
+      { kvHeads: 1, layerRepeat: 2 },
+    ],
+  ] as Array<[Sparse, Partial<ModelConfig>]>)(
+    '%o %o: a 4× bound generation matches the reference, the cache stops at the bound and kvCacheBytes',
+    async (sparse, overrides) => {
+      const { config, weights, chunked, bound } = await sessions(sparse, 12, overrides);
       const V = config.vocabSize;
       const T = Math.min(TOKENS.length, Math.max(4 * bound, bound + 16));
       const ref = forward(config, weights, TOKENS.slice(0, T));
