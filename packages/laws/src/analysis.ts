@@ -1,5 +1,5 @@
 /** Derived quantities: exponent tests, diminishing returns, compute-optimal allocation. */
-import { normalCdf, normalQuantile, quantile, studentTCdf, studentTQuantile } from './distributions.js';
+import { normalCdf, normalQuantile, orderQuantile, studentTCdf, studentTQuantile } from './distributions.js';
 import { LawsInputError } from './errors.js';
 import { assertComparable, type Exponent } from './units.js';
 
@@ -107,7 +107,7 @@ export function diminishingReturns(
     if (draws.length >= 2) {
       const dys = Float64Array.from(draws, (f) => f(to) - f(from)).sort();
       const ratios = Float64Array.from(draws, (f) => f(to) / f(from)).sort();
-      const pct = (a: Float64Array): [number, number] => [quantile(a, (1 - level) / 2), quantile(a, (1 + level) / 2)];
+      const pct = (a: Float64Array): [number, number] => [orderQuantile(a, (1 - level) / 2), orderQuantile(a, (1 + level) / 2)];
       const dy = pct(dys);
       row.ci = { dy, dyPer100M: [(dy[0] / (to - from)) * 1e8, (dy[1] / (to - from)) * 1e8], ratio: pct(ratios) };
     }

@@ -144,3 +144,18 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
   const hi = Math.min(n - 1, lo + 1);
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
+
+/**
+ * Percentile of B sorted bootstrap values at the ((B + 1)·q)-th order statistic (interpolated, clamped to the
+ * sample), Davison & Hinkley (1997, §5.2.1): its expected coverage of the bootstrap distribution is q. numpy's
+ * default ((B − 1)·q + 1) sits inward: at B = 200 its 2.5% percentile is on average the 3.0% one, a point of
+ * coverage lost on its own.
+ */
+export function orderQuantile(sorted: ArrayLike<number>, q: number): number {
+  const B = sorted.length;
+  if (B === 0) return Number.NaN;
+  const pos = Math.min(Math.max((B + 1) * q, 1), B) - 1;
+  const lo = Math.floor(pos);
+  const hi = Math.min(B - 1, lo + 1);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}

@@ -15,26 +15,53 @@ export interface StepThroughput {
 
 export async function measureStepThroughput(
   model: ModelConfig,
-  options: { batchSize: number; seq: number; engine: string; threads?: number; steps?: number },
+  options: {
+    batchSize: number;
+    seq: number;
+    engine: string;
+    threads?: number;
+    steps?: number;
+    /**
+     * Runs stepping at once, each its own engine (default 1). A study trains runs side by side; they share the
+     * cores and memory bandwidth, so a throughput measured alone over-promises what each gets then.
+     */
+    concurrent?: number;
+  },
 ): Promise<StepThroughput> {
   const steps = options.steps ?? 3;
-  if (!(Number.isInteger(steps) && steps >= 1))
-    throw new TrainInputError(`measureStepThroughput: steps must be a positive integer, found ${steps}`);
+  const concurrent = options.concurrent ?? 1;
+  for (const [key, v] of [
+    ['steps', steps],
+    ['concurrent', concurrent],
+  ] as const)
+    if (!(Number.isInteger(v) && v >= 1)) throw new TrainInputError(`measureStepThroughput: ${key} must be a positive integer, found ${v}`);
   const { batchSize: B, seq: T } = options;
-  const engine = await createEngine(options.engine, model, options.threads === undefined ? {} : { threads: options.threads });
+  const engines = await Promise.all(
+    Array.from({ length: concurrent }, () =>
+      createEngine(options.engine, model, options.threads === undefined ? {} : { threads: options.threads }),
+    ),
+  );
   try {
     const weights = initWeights(model, 0);
-    const grads: ModelWeights = new Map([...weights].map(([name, w]) => [name, new Float32Array(w.length)]));
     const inputs = Int32Array.from({ length: B * T }, (_, i) => (i * 31 + 7) % Math.min(256, model.vocabSize));
     const targets = Int32Array.from({ length: B * T }, (_, i) => (i * 17 + 3) % Math.min(256, model.vocabSize));
     const batch = { batch: B, seq: T, inputs, targets };
-    await engine.lossAndGrad(weights, grads, batch, 1);
+    const steppers = engines.map((engine) => {
+      const grads: ModelWeights = new Map([...weights].map(([name, w]) => [name, new Float32Array(w.length)]));
+      return () => engine.lossAndGrad(weights, grads, batch, 1);
+    });
+    await Promise.all(steppers.map((step) => step()));
     const start = performance.now();
-    for (let s = 0; s < steps; s++) await engine.lossAndGrad(weights, grads, batch, 1);
+    await Promise.all(
+      steppers.map(async (step) => {
+        for (let s = 0; s < steps; s++) await step();
+      }),
+    );
+    // Each run's own pace while `concurrent` run together: what `estimateStudySeconds` divides among them.
     const secondsPerStep = (performance.now() - start) / 1000 / steps;
     return { secondsPerStep, flopsPerSecond: (flopsPerToken(model, T).train.total * B * T) / secondsPerStep, steps };
   } finally {
-    await engine.dispose();
+    for (const engine of engines) await engine.dispose();
   }
 }
 

@@ -115,8 +115,8 @@ function readRecords(file: string): FamilyRunRecord[] {
 }
 
 /**
- * Measured throughput: 3 timed steps of the smallest and of the largest model; each run's time uses the throughput
- * interpolated log-log at its size, with `parallel` runs side by side.
+ * Measured throughput: 3 timed steps of the smallest and of the largest model, `parallel` copies stepping at once as
+ * the study will run them; each run's time uses the throughput interpolated log-log at its size.
  */
 export async function estimatePlan(
   plan: StudyPlan,
@@ -131,6 +131,7 @@ export async function estimatePlan(
         batchSize: run.batchSize,
         seq: plan.families.seq,
         engine: plan.options.engine,
+        concurrent: parallel,
         ...(plan.options.threads ? { threads: plan.options.threads } : {}),
       }),
     );
@@ -141,7 +142,7 @@ export async function estimatePlan(
   }));
   const seconds = estimateStudySeconds(draft.runs, points, parallel);
   const measuredOn =
-    `3 timed training steps each of ${bySize[0]!.config.name} (` +
+    `3 timed training steps${parallel > 1 ? `, ${parallel} at once,` : ''} each of ${bySize[0]!.config.name} (` +
     `${(measured[0]!.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s) and ` +
     `${bySize.at(-1)!.config.name} (${(measured[1]!.flopsPerSecond / 1e9).toFixed(2)}` +
     ` GFLOP/s), interpolated log-log in size, ${parallel} run` +

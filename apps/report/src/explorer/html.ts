@@ -1,4 +1,5 @@
 /** The explorer page: controls, result slots with stable `data-testid`s, the inlined bundles and the initial data. */
+import { htmlDocument } from '../html/document.js';
 import { escapeHtml } from '../html/format.js';
 import type { ExplorerBundles } from './bundle.js';
 
@@ -21,6 +22,16 @@ th, td { border: 1px solid #ddd; padding: 3px 9px; } td.num { text-align: right;
 .figures { display: flex; flex-wrap: wrap; gap: 12px; } .figures > div { background: #fff; }
 .warning { color: #8a4b00; } .note { color: #555; font-size: 0.9em; }
 code { background: #f1f1f1; padding: 0 3px; }`;
+
+// Nothing may be fetched: scripts are inline, the worker comes from a Blob URL, figures are inline SVG. Vega
+// compiles its expressions with Function(), hence 'unsafe-eval'.
+const CSP = [
+  "default-src 'none'",
+  "script-src 'unsafe-inline' 'unsafe-eval' blob:",
+  'worker-src blob:',
+  "style-src 'unsafe-inline'",
+  'img-src data: blob:',
+].join('; ');
 
 /** Inline JSON that cannot close its <script> element (`<` escaped). */
 function scriptJson(value: unknown): string {
@@ -75,26 +86,15 @@ export function explorerPageHtml(bundles: ExplorerBundles, data: { name: string;
 </section>
 <footer class="note">${escapeHtml(EXPLORER_MARK)}.</footer>
 </main>`;
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    // Nothing may be fetched: scripts are inline, the worker comes from a Blob URL, figures are inline SVG. Vega
-    // compiles its expressions with Function(), hence 'unsafe-eval'.
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval' blob:; ` +
-      `worker-src blob:; style-src 'unsafe-inline'; img-src data: blob:">`,
-    '<title>Scaling-law fit explorer</title>',
-    `<style>${CSS}</style>`,
-    '</head>',
-    '<body>',
-    body,
-    `<script type="text/plain" id="worker-source">${bundles.worker}</script>`,
-    `<script type="application/json" id="initial-data">${scriptJson(data)}</script>`,
-    `<script>${bundles.page}</script>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return htmlDocument({
+    title: 'Scaling-law fit explorer',
+    css: CSS,
+    csp: CSP,
+    body: [
+      body,
+      `<script type="text/plain" id="worker-source">${bundles.worker}</script>`,
+      `<script type="application/json" id="initial-data">${scriptJson(data)}</script>`,
+      `<script>${bundles.page}</script>`,
+    ],
+  });
 }

@@ -5,7 +5,7 @@
  * over runs, both steps refitted on each resample, so the step-1 uncertainty carries through to the accuracy.
  */
 import { createRng } from '@scalewise/core';
-import { quantile } from '../distributions.js';
+import { orderQuantile } from '../distributions.js';
 import { LawsError, LawsInputError } from '../errors.js';
 import { fitLaw } from '../fit.js';
 import { chinchilla } from '../forms.js';
@@ -71,7 +71,7 @@ function checkRuns(runs: DownstreamRuns, labels: NonNullable<DownstreamOptions['
 const percentile = (vals: number[], level: number): [number, number] | null => {
   if (vals.length < 2) return null;
   const s = Float64Array.from(vals).sort();
-  return [quantile(s, (1 - level) / 2), quantile(s, (1 + level) / 2)];
+  return [orderQuantile(s, (1 - level) / 2), orderQuantile(s, (1 + level) / 2)];
 };
 
 /** Fit both steps, predict at `options.predict`, and bootstrap both steps together for intervals. */
