@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LLAMA_DEFAULTS, initWeights, writeModelFolder, type ModelConfig } from '@scalewise/models';
 import { EvalInputError } from '../errors.js';
-import { writeInt8ModelFolder } from '../quantize/int8.js';
+import { writeInt8ModelFolder, type QuantizeStats } from '../quantize/int8.js';
 import { benchSideBySide } from './side-by-side.js';
 
 const root = await mkdtemp(join(tmpdir(), 'scalewise-side-by-side-'));
@@ -24,13 +24,17 @@ const config: ModelConfig = {
   maxPositions: 64,
 };
 
+const fp32 = join(root, 'fp32');
+const int8 = join(root, 'int8');
+let stats: QuantizeStats;
+beforeAll(async () => {
+  const weights = initWeights(config, 4, { std: 0.1 });
+  await writeModelFolder(fp32, { config, weights });
+  stats = await writeInt8ModelFolder(int8, { config, weights });
+});
+
 describe('benchSideBySide', () => {
   it('times every model on the same repetitions and reports what each streams per token', async () => {
-    const weights = initWeights(config, 4, { std: 0.1 });
-    const fp32 = join(root, 'fp32');
-    const int8 = join(root, 'int8');
-    await writeModelFolder(fp32, { config, weights });
-    const stats = await writeInt8ModelFolder(int8, { config, weights });
     const result = await benchSideBySide(
       [
         { label: 'ort fp32', model: fp32 },
@@ -53,6 +57,24 @@ describe('benchSideBySide', () => {
     }
     expect(result.entries[1]?.bytes_per_token).toBe(stats.bytes_per_token);
     expect(result.entries[0]?.bytes_per_token).toBeGreaterThan(stats.bytes_per_token);
+    expect(result.entries[0]?.tg_fraction_of_interleaved_bound).toBeNull();
+    expect(result.interleaved_bandwidth).toEqual([]);
+  });
+
+  it('with bandwidth, measures it at each repetition and divides each repetition by its own bound', async () => {
+    const result = await benchSideBySide([{ label: 'ort fp32', model: fp32 }], {
+      tg: 4,
+      reps: 3,
+      threads: 1,
+      bandwidth: true,
+      bandwidthBytes: 4 * 2 ** 20,
+    });
+    expect(result.interleaved_bandwidth).toHaveLength(3);
+    const e = result.entries[0]!;
+    const expected =
+      e.tg.samples_ts.reduce((sum, ts, r) => sum + (ts * e.bytes_per_token) / result.interleaved_bandwidth[r]!.bytes_per_second, 0) / 3;
+    expect(e.tg_fraction_of_interleaved_bound).toBeCloseTo(expected, 10);
+    expect(e.tg_fraction_of_interleaved_bound).toBeGreaterThan(0);
   });
 
   it('refuses an empty list and non-positive token counts before loading anything', async () => {
