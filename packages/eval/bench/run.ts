@@ -78,13 +78,15 @@ const side = sideBySide.map((s) => {
   const ratio = ts('onnxruntime fp32') / ts('transformers.js fp32');
   const bws = s.interleaved_bandwidth.map((b) => (b.bytes_per_second / 1e9).toFixed(1)).join(', ');
   console.log(
-    `side by side, ${s.threads} thread(s), load ${s.loadavg_1m_before.toFixed(1)} → ${s.loadavg_1m_after.toFixed(1)}, bandwidth per repetition ${bws} GB/s:`,
+    `side by side, ${s.threads} thread(s), load ${s.loadavg_1m_before.toFixed(1)} → ${s.loadavg_1m_after.toFixed(1)}, ` +
+      `bandwidth per repetition ${bws} GB/s:`,
   );
   for (const e of entries) {
     console.log(
       `  ${e.label.padEnd(22)} tg${s.n_gen} ${e.tg.avg_ts.toFixed(1)} ± ${e.tg.stddev_ts.toFixed(1)} tokens/s, ` +
         `${e.tg.cpu_ms_per_token.toFixed(1)} CPU ms/token; session-best bound ${e.bandwidth_bound_tg_ts.toFixed(1)} tokens/s → ` +
-        `${(e.tg_fraction_of_bound * 100).toFixed(0)}%; same-repetition bound → ${((e.tg_fraction_of_interleaved_bound ?? NaN) * 100).toFixed(0)}%`,
+        `${(e.tg_fraction_of_bound * 100).toFixed(0)}%; ` +
+        `same-repetition bound → ${((e.tg_fraction_of_interleaved_bound ?? NaN) * 100).toFixed(0)}%`,
     );
   }
   console.log(`  onnxruntime fp32 ÷ transformers.js: ${ratio.toFixed(2)}×`);
