@@ -10,7 +10,7 @@ export type { BackendName, CausalLM, ModelInfo } from './lm.js';
 export { loadModel, type BackendChoice, type LoadOptions } from './backends/load.js';
 export { resolveModelFiles, type ModelFiles } from './backends/folder.js';
 export { functionModel, type WindowLogitsFn } from './backends/function.js';
-export { writeInt8ModelFolder, type QuantizeStats } from './quantize/int8.js';
+export { writeInt8ModelFolder, type QuantizeOptions, type QuantizeStats } from './quantize/int8.js';
 
 // Perplexity and bits per byte
 export { perplexity, windowLoss, type PerplexityOptions, type PerplexityResult, type PplDocument } from './ppl/perplexity.js';
@@ -30,6 +30,7 @@ export { benchThroughput, type ThroughputResult } from './bench/throughput.js';
 export { measureBandwidth, type BandwidthResult } from './bench/bandwidth.js';
 export { peakRssBytes } from './bench/memory.js';
 export { randomPresetFolder } from './bench/random-model.js';
+export { benchSideBySide, type SideBySideEntry, type SideBySideResult } from './bench/side-by-side.js';
 export { benchReport, formatBenchReport, type BenchReport } from './bench/report.js';
 
 // Real checkpoints measured as the original study did

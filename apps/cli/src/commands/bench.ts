@@ -41,8 +41,8 @@ Options:
                       at most the model's positions)
   -r, --reps N        timed repetitions after one untimed warm-up (default 5, at most 1000)
   --threads N         onnxruntime intra-op threads (default: one per core; 1-1024)
-  --dtype fp32|int8   precision of a --random export (int8: per-channel int8 weights, onnxruntime
-                      DynamicQuantizeMatMul; default fp32)
+  --dtype fp32|int8   precision of a --random export (int8: 8-bit weights in blocks of 128 with one scale
+                      each, onnxruntime MatMulNBits; default fp32)
   --backend ort|transformers   runtime (default ort = onnxruntime-node)
   --spin              let idle onnxruntime threads spin (its default; fastest on a dedicated machine;
                       off by default here because on a shared CPU spinning threads starve each other)

@@ -14,13 +14,19 @@ export interface BandwidthResult {
   by_method: Record<string, number>;
 }
 
-async function timeOrt(
+/** A streaming kernel ready to time: one call reads `bytes` once. */
+interface Streamer {
+  bytes: number;
+  pass: () => Promise<void>;
+  release: () => Promise<void>;
+}
+
+async function ortStreamer(
   build: (g: Graph, w: string, x: string) => string,
   n: number,
   rows: number,
   threads: number | undefined,
-  passes: number,
-): Promise<number> {
+): Promise<Streamer> {
   const g = new Graph('bandwidth');
   const w = g.initializer('w', { dtype: 'float32', dims: [rows, n / rows], data: new Float32Array(n).fill(1) });
   const x = g.input('x', 'float32', [1, rows]);
@@ -32,44 +38,69 @@ async function timeOrt(
   });
   const feeds = { x: new ort.Tensor('float32', new Float32Array(rows).fill(0.5), [1, rows]) };
   await session.run(feeds);
-  let best = 0;
-  for (let p = 0; p < passes; p++) {
-    const t = process.hrtime.bigint();
-    await session.run(feeds);
-    best = Math.max(best, (n * 4 * 1e9) / Number(process.hrtime.bigint() - t));
-  }
-  await session.release();
-  return best;
+  return {
+    bytes: n * 4,
+    pass: async () => {
+      await session.run(feeds);
+    },
+    release: () => session.release(),
+  };
+}
+
+/** Bandwidth methods built once and timed as often as needed (e.g. between the repetitions of a benchmark). */
+export interface BandwidthProbe {
+  /** Best of `passes` timed passes per method (default 5). */
+  measure: (passes?: number) => Promise<BandwidthResult>;
+  release: () => Promise<void>;
 }
 
 /**
- * Measure main-memory read bandwidth by streaming a buffer far larger than the caches: a WebAssembly SIMD sum
- * (one thread), onnxruntime ReduceSum, and an onnxruntime matrix-vector product (the kernel that dominates
- * decoding, so this is the bandwidth decoding can actually reach). Reports the best pass of any method.
+ * Build the bandwidth methods once: a WebAssembly SIMD sum (one thread), onnxruntime ReduceSum, and an
+ * onnxruntime matrix-vector product (the kernel that dominates decoding), each over a buffer far larger than the caches.
  */
-export async function measureBandwidth(options: { bytes?: number; passes?: number; threads?: number } = {}): Promise<BandwidthResult> {
+export async function createBandwidthProbe(options: { bytes?: number; threads?: number } = {}): Promise<BandwidthProbe> {
   const bytes = options.bytes ?? 256 * 2 ** 20;
-  const passes = options.passes ?? 5;
   const n = Math.floor(bytes / 4 / 4096) * 4096;
   const rows = n / 4096;
-  const byMethod: Record<string, number> = {};
   const wasm = await wasmSum(n * 4);
-  let best = 0;
-  for (let p = 0; p < passes; p++) {
-    const t = process.hrtime.bigint();
-    wasm.sum();
-    best = Math.max(best, (wasm.bytes * 1e9) / Number(process.hrtime.bigint() - t));
-  }
-  byMethod['wasm simd sum (1 thread)'] = best;
   const axis = (g: Graph) => g.constant({ dtype: 'int64', dims: [1], data: BigInt64Array.from([1n]) });
-  byMethod['onnxruntime ReduceSum'] = await timeOrt(
-    (g, w) => g.op1('ReduceSum', [w, axis(g)], { keepdims: { type: 'int', value: 1 } }),
-    n,
-    rows,
-    options.threads,
-    passes,
-  );
-  byMethod['onnxruntime MatMul [1,K]x[K,N]'] = await timeOrt((g, w, x) => g.op1('MatMul', [x, w]), n, rows, options.threads, passes);
-  const [method, value] = Object.entries(byMethod).reduce((a, b) => (b[1] > a[1] ? b : a));
-  return { bytes_per_second: value, buffer_bytes: n * 4, method, threads: options.threads ?? null, by_method: byMethod };
+  const methods: Array<[string, Streamer]> = [
+    ['wasm simd sum (1 thread)', { bytes: wasm.bytes, pass: async () => void wasm.sum(), release: async () => {} }],
+    [
+      'onnxruntime ReduceSum',
+      await ortStreamer((g, w) => g.op1('ReduceSum', [w, axis(g)], { keepdims: { type: 'int', value: 1 } }), n, rows, options.threads),
+    ],
+    ['onnxruntime MatMul [1,K]x[K,N]', await ortStreamer((g, w, x) => g.op1('MatMul', [x, w]), n, rows, options.threads)],
+  ];
+  return {
+    measure: async (passes = 5) => {
+      const byMethod: Record<string, number> = {};
+      for (const [name, m] of methods) {
+        let best = 0;
+        for (let p = 0; p < passes; p++) {
+          const t = process.hrtime.bigint();
+          await m.pass();
+          best = Math.max(best, (m.bytes * 1e9) / Number(process.hrtime.bigint() - t));
+        }
+        byMethod[name] = best;
+      }
+      const [method, value] = Object.entries(byMethod).reduce((a, b) => (b[1] > a[1] ? b : a));
+      return { bytes_per_second: value, buffer_bytes: n * 4, method, threads: options.threads ?? null, by_method: byMethod };
+    },
+    release: async () => {
+      for (const [, m] of methods) await m.release();
+    },
+  };
+}
+
+/**
+ * Measure main-memory read bandwidth with every method of `createBandwidthProbe`; reports the best pass of any method.
+ */
+export async function measureBandwidth(options: { bytes?: number; passes?: number; threads?: number } = {}): Promise<BandwidthResult> {
+  const probe = await createBandwidthProbe(options);
+  try {
+    return await probe.measure(options.passes ?? 5);
+  } finally {
+    await probe.release();
+  }
 }

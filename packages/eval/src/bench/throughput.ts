@@ -40,17 +40,17 @@ export interface ThroughputResult {
   reps: number;
 }
 
-function randomIds(n: number, vocab: number, rand: Rng): Int32Array {
+export function randomIds(n: number, vocab: number, rand: Rng): Int32Array {
   return Int32Array.from({ length: n }, () => Math.floor(rand.next() * vocab));
 }
 
-interface Run {
+export interface Run {
   ns: number;
   cpuUs: number;
   kv: number;
 }
 
-function stats(runs: Run[], tokens: number): SpeedStats {
+export function stats(runs: Run[], tokens: number): SpeedStats {
   const ns = runs.map((r) => r.ns);
   const ts = ns.map((t) => (tokens * 1e9) / t);
   return {
@@ -75,7 +75,8 @@ async function timePrompt(lm: CausalLM, n: number, rand: Rng): Promise<Run> {
   return { ns, cpuUs: used.user + used.system, kv: session.cacheBytes() };
 }
 
-async function timeGen(lm: CausalLM, n: number, rand: Rng): Promise<Run> {
+/** One tg repetition: `n` random tokens, one forward pass each, from an empty cache. */
+export async function timeGen(lm: CausalLM, n: number, rand: Rng): Promise<Run> {
   const ids = randomIds(n, lm.info.vocabSize, rand);
   const session = lm.startDecode();
   const cpu = process.cpuUsage();

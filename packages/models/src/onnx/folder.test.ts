@@ -45,6 +45,7 @@ async function greedy(session: ort.InferenceSession, config: ModelConfig, prompt
 describe('writeModelFolder', () => {
   it.each([
     ['tied GQA, sliding window 3', 'tied', tinyConfig({ attention: { kind: 'sliding-window', window: 3 } }), false],
+    ['tied GQA, full attention, headDim 8 (fused onnxruntime kernels)', 'fused', tinyConfig({ dim: 32, headDim: 8 }), false],
     [
       'tied GQA, block-sparse 2 × 1 + 1 global (cache bounded at 3)',
       'sparse',

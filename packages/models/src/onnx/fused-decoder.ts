@@ -1,0 +1,152 @@
+import type { ModelConfig } from '../config.js';
+import { ModelsInputError } from '../errors.js';
+import { attr, tensor, type Graph } from './graph.js';
+import type { DecoderKvCache, DecoderOutputs } from './decoder.js';
+import { MASKED } from './masks.js';
+import { ropeTables } from './rope.js';
+
+/**
+ * The KV-cache decoder of `emitDecoder` (float32, full causal attention) written with onnxruntime's fused CPU
+ * kernels, for inference only: SimplifiedLayerNormalization / com.microsoft.SkipSimplifiedLayerNormalization
+ * (residual add + RMSNorm in one node), com.microsoft.RotaryEmbedding (positions from `position_ids`) and
+ * com.microsoft.GroupQueryAttention (KV-cache concat, causal attention over shared K/V heads, output already
+ * [batch, seq, heads·headDim]). About 13 nodes per block instead of ~40: a decoded token runs ~400 kernels,
+ * not ~1250, and at batch 1 the per-kernel overhead is a large part of a token's time.
+ *
+ * Padding: GroupQueryAttention is told every slot is valid (seqlens_k = total − 1, so its causal mask is by
+ * cache slot, as `dynamicMask`'s), and padded keys are masked through its additive attention_bias
+ * (attention_mask = 0 → MASKED); RoPE reads `position_ids`, so left padding does not shift positions.
+ */
+export interface FusedDecoderOptions {
+  weight: (name: string) => string;
+  inputIds: string;
+  kvCache: DecoderKvCache;
+  prefix?: string;
+}
+
+/** Whether `emitFusedDecoder` can emit this model: full causal attention, headDim a multiple of 8 (GroupQueryAttention's CPU kernel). */
+export function fusedDecoderSupports(config: ModelConfig): boolean {
+  return config.attention.kind === 'full' && config.headDim % 8 === 0;
+}
+
+export function emitFusedDecoder(g: Graph, config: ModelConfig, options: FusedDecoderOptions): DecoderOutputs {
+  if (!fusedDecoderSupports(config))
+    throw new ModelsInputError(
+      `fused decoder: needs full attention and headDim a multiple of 8, found ${config.attention.kind}, ${config.headDim}`,
+    );
+  const { heads, kvHeads, headDim, layers, layerRepeat } = config;
+  const kv = options.kvCache;
+  const pre = options.prefix ?? '';
+  const ms = { domain: 'com.microsoft' };
+  g.opsets['com.microsoft'] = 1;
+  const op = (type: string, inputs: string[], attrs: Parameters<Graph['op1']>[2] = {}, label?: string, domain = '') =>
+    g.op1(type, inputs, attrs, { label: `${pre}${label ?? type.toLowerCase()}`, domain });
+  const ints = (values: number[], label = 'shape') => g.constant(tensor.int64(values), `${pre}${label}`);
+  const w = options.weight;
+
+  // RoPE caches [positions, headDim / 2] for RotaryEmbedding: cos and the unsigned sin of the same angles as ropeTables.
+  const tables = ropeTables(config.maxPositions, headDim, config.ropeTheta);
+  const half = headDim / 2;
+  const cosCache = new Float32Array(config.maxPositions * half);
+  const sinCache = new Float32Array(config.maxPositions * half);
+  for (let p = 0; p < config.maxPositions; p++) {
+    for (let i = 0; i < half; i++) {
+      cosCache[p * half + i] = tables.cos[p * headDim + i] as number;
+      sinCache[p * half + i] = tables.sin[p * headDim + half + i] as number;
+    }
+  }
+  const cos = g.constant({ dtype: 'float32', dims: [config.maxPositions, half], data: cosCache }, `${pre}rope_cos`);
+  const sin = g.constant({ dtype: 'float32', dims: [config.maxPositions, half], data: sinCache }, `${pre}rope_sin`);
+
+  // Once per call: lengths for GroupQueryAttention and the padding bias [batch, 1, seq, total].
+  const total = op('Shape', [kv.attentionMask], { start: attr.int(1), end: attr.int(2) }, 'total'); // [1]
+  const batch = op('Shape', [kv.attentionMask], { start: attr.int(0), end: attr.int(1) }, 'batch'); // [1]
+  const seq = op('Shape', [options.inputIds], { start: attr.int(1), end: attr.int(2) }, 'seq'); // [1]
+  const total32 = op('Cast', [op('Squeeze', [total])], { to: attr.int(6) }, 'total_i32');
+  const last = op('Sub', [total32, g.constant({ dtype: 'int32', dims: [], data: Int32Array.of(1) }, `${pre}one_i32`)]);
+  const seqlensK = op('Expand', [last, batch], {}, 'seqlens_k'); // int32 [batch]: every slot counts
+  const keep = op('Cast', [kv.attentionMask], { to: attr.int(1) }, 'mask_f'); // [batch, total]
+  const padBias = op('Mul', [
+    op('Sub', [g.constant(tensor.float32([1], []), `${pre}one`), keep]),
+    g.constant(tensor.float32([MASKED], [])),
+  ]);
+  const one = ints([1], 'one_dim');
+  const bias = op(
+    'Expand',
+    [op('Unsqueeze', [padBias, ints([1, 2], 'axes')]), op('Concat', [one, one, seq, one], { axis: attr.int(0) })],
+    {},
+    'attn_bias',
+  );
+
+  const rmsAttrs = { epsilon: attr.float(config.normEps) };
+  /** Residual add and RMSNorm in one node: returns [normed, resid + delta]. */
+  const skipNorm = (resid: string, delta: string, weight: string, label: string): [string, string] => {
+    const [normed, , , sum] = g.op('SkipSimplifiedLayerNormalization', [resid, delta, w(weight)], rmsAttrs, {
+      outputs: 4,
+      label: `${pre}${label}`,
+      ...ms,
+    });
+    return [normed as string, sum as string];
+  };
+  /** x · [W₁ᵀ | W₂ᵀ | …]: one MatMul over the concatenated (load-time folded) weights, split back per weight. */
+  const project = (x: string, ws: string[], widths: number[], label: string): string[] => {
+    const wT = ws.map((name, i) => op('Transpose', [w(name)], { perm: attr.ints([1, 0]) }, `${label}_w${i}T`));
+    const y = op('MatMul', [x, wT.length === 1 ? (wT[0] as string) : op('Concat', wT, { axis: attr.int(1) }, `${label}_wT`)], {}, label);
+    if (ws.length === 1) return [y];
+    return g.op('Split', [y, ints(widths, `${label}_split`)], { axis: attr.int(-1) }, { outputs: ws.length, label: `${pre}${label}_part` });
+  };
+
+  const x0 = op('Gather', [w('model.embed_tokens.weight'), options.inputIds], { axis: attr.int(0) }, 'embed');
+  let resid = x0;
+  let delta: string | undefined;
+  const present: DecoderOutputs['present'] = [];
+  for (let layer = 0; layer < layers; layer++) {
+    const p = `model.layers.${layer}`;
+    for (let r = 0; r < layerRepeat; r++) {
+      const slot = layer * layerRepeat + r;
+      const L = `l${slot}`;
+      let h: string;
+      if (delta === undefined) {
+        h = op(
+          'SimplifiedLayerNormalization',
+          [resid, w(`${p}.input_layernorm.weight`)],
+          { ...rmsAttrs, axis: attr.int(-1) },
+          `${L}_attn_norm`,
+        );
+      } else {
+        [h, resid] = skipNorm(resid, delta, `${p}.input_layernorm.weight`, `${L}_attn_norm`);
+      }
+      const [q, k, v] = project(
+        h,
+        ['q_proj', 'k_proj', 'v_proj'].map((n) => `${p}.self_attn.${n}.weight`),
+        [heads * headDim, kvHeads * headDim, kvHeads * headDim],
+        `${L}_qkv`,
+      ) as [string, string, string];
+      const rope = (x: string, n: number, label: string) =>
+        op('RotaryEmbedding', [x, kv.positionIds, cos, sin], { num_heads: attr.int(n), interleaved: attr.int(0) }, label, ms.domain);
+      const past = kv.past[slot] as { key: string; value: string };
+      const [ctx, presentK, presentV] = g.op(
+        'GroupQueryAttention',
+        [rope(q, heads, `${L}_q_rope`), rope(k, kvHeads, `${L}_k_rope`), v, past.key, past.value, seqlensK, total32, '', '', '', bias],
+        { num_heads: attr.int(heads), kv_num_heads: attr.int(kvHeads), scale: attr.float(1 / Math.sqrt(headDim)) },
+        { outputs: 3, label: `${pre}${L}_gqa`, ...ms },
+      ) as [string, string, string];
+      present.push({ key: presentK, value: presentV });
+      const [attnOut] = project(ctx, [`${p}.self_attn.o_proj.weight`], [config.dim], `${L}_o`) as [string];
+      const [h2, resid2] = skipNorm(resid, attnOut, `${p}.post_attention_layernorm.weight`, `${L}_ffn_norm`);
+      resid = resid2;
+      const [gate, up] = project(
+        h2,
+        [`${p}.mlp.gate_proj.weight`, `${p}.mlp.up_proj.weight`],
+        [config.ffnHidden, config.ffnHidden],
+        `${L}_gate_up`,
+      ) as [string, string];
+      // x·Sigmoid(x): onnxruntime fuses it into one QuickGelu(alpha = 1) kernel.
+      const silu = op('Mul', [gate, op('Sigmoid', [gate])], {}, `${L}_silu`);
+      [delta] = project(op('Mul', [silu, up], {}, `${L}_swiglu`), [`${p}.mlp.down_proj.weight`], [config.dim], `${L}_down`) as [string];
+    }
+  }
+  const [final] = skipNorm(resid, delta as string, 'model.norm.weight', 'final_norm');
+  const [logits] = project(final, [config.tiedEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight'], [config.vocabSize], 'logits');
+  return { logits: logits as string, present };
+}
