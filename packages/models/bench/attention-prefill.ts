@@ -45,9 +45,10 @@ const weights = randomWeights(base, 3);
 const tokens = Array.from({ length: T }, (_, i) => (i * 7919 + 13) % base.vocabSize);
 const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
 
-async function measure(name: string, attention: AttentionConfig, chunkedAttention: boolean) {
+async function measure(name: string, attention: AttentionConfig, chunkedAttention: boolean, fusedOps = true) {
   const config = { ...base, attention };
-  const session = await ort.InferenceSession.create(encodeModel(buildInferenceGraph(config, weights, { chunkedAttention })), {
+  const graph = buildInferenceGraph(config, weights, { chunkedAttention, fusedOps });
+  const session = await ort.InferenceSession.create(encodeModel(graph), {
     intraOpNumThreads: 1,
     interOpNumThreads: 1,
   });
@@ -129,7 +130,9 @@ async function measureStaticPair(name: string, attention: AttentionConfig) {
 
 const loadBefore = uptime();
 const chunked = await measure('sliding-window 256, chunked', windowed, true);
+// Full causal attention as exported (fused GroupQueryAttention kernel), and with the plain ops the windowed graphs use.
 const dense = await measure('full causal, dense', { kind: 'full' }, false);
+const denseUnfused = await measure('full causal, dense, unfused ops', { kind: 'full' }, false, false);
 const denseWindow = await measure('sliding-window 256, dense mask', windowed, false);
 // Block-sparse with about the same reach (4 local blocks of 64 + 16 global tokens), chunked vs its dense mask.
 const sparse: AttentionConfig = { kind: 'block-sparse', blockSize: 64, localBlocks: 4, globalTokens: 16 };
@@ -152,8 +155,9 @@ const out = {
   tokens: T,
   window: W,
   repetitions: REPS,
-  results: [chunked.row, dense.row, denseWindow.row, sparseChunked.row, sparseDense.row, ...sparseStatic.rows],
+  results: [chunked.row, dense.row, denseUnfused.row, denseWindow.row, sparseChunked.row, sparseDense.row, ...sparseStatic.rows],
   ratio_dense_causal_over_chunked: ratio,
+  ratio_dense_causal_unfused_over_chunked: denseUnfused.row.prefill_s.mean / chunked.row.prefill_s.mean,
   ratio_dense_causal_over_chunked_cpu_time: dense.row.prefill_cpu_s.mean / chunked.row.prefill_cpu_s.mean,
   ratio_dense_window_over_chunked: denseWindow.row.prefill_s.mean / chunked.row.prefill_s.mean,
   ratio_dense_causal_over_block_sparse_chunked: dense.row.prefill_s.mean / sparseChunked.row.prefill_s.mean,
