@@ -2,20 +2,18 @@ import type { ModelConfig } from '../config.js';
 import { ModelsInputError } from '../errors.js';
 import { attr, tensor, type Graph } from './graph.js';
 import type { DecoderKvCache, DecoderOutputs } from './decoder.js';
-import { MASKED } from './masks.js';
+import { chunkedAttention, groupQueryAttention } from './fused-attention.js';
 import { ropeTables } from './rope.js';
 
 /**
- * The KV-cache decoder of `emitDecoder` (float32, full causal attention) written with onnxruntime's fused CPU
- * kernels, for inference only: SimplifiedLayerNormalization / com.microsoft.SkipSimplifiedLayerNormalization
- * (residual add + RMSNorm in one node), com.microsoft.RotaryEmbedding (positions from `position_ids`) and
- * com.microsoft.GroupQueryAttention (KV-cache concat, causal attention over shared K/V heads, output already
- * [batch, seq, heads·headDim]). About 13 nodes per block instead of ~40: a decoded token runs ~400 kernels,
- * not ~1250, and at batch 1 the per-kernel overhead is a large part of a token's time.
- *
- * Padding: GroupQueryAttention is told every slot is valid (seqlens_k = total − 1, so its causal mask is by
- * cache slot, as `dynamicMask`'s), and padded keys are masked through its additive attention_bias
- * (attention_mask = 0 → MASKED); RoPE reads `position_ids`, so left padding does not shift positions.
+ * The KV-cache decoder of `emitDecoder` (float32) written with onnxruntime's fused CPU kernels, for inference only:
+ * SimplifiedLayerNormalization / com.microsoft.SkipSimplifiedLayerNormalization (residual add + RMSNorm in one
+ * node), com.microsoft.RotaryEmbedding (positions from `position_ids`, so left padding does not shift them) and one
+ * MatMul each for q/k/v and gate/up. The attention itself is a pluggable step (fused-attention.ts): full attention
+ * runs com.microsoft.GroupQueryAttention (output already [batch, seq, heads·headDim]); sliding-window and
+ * block-sparse attention run the chunked graphs of `emitDecoder` over reachable key blocks, with the same bounded
+ * cache. About 13 nodes per block instead of ~40 for full attention: a decoded token runs ~400 kernels, not ~1250,
+ * and at batch 1 the per-kernel overhead is a large part of a token's time.
  */
 export interface FusedDecoderOptions {
   weight: (name: string) => string;
@@ -24,15 +22,22 @@ export interface FusedDecoderOptions {
   prefix?: string;
 }
 
-/** Whether `emitFusedDecoder` can emit this model: full causal attention, headDim a multiple of 8 (GroupQueryAttention's CPU kernel). */
-export function fusedDecoderSupports(config: ModelConfig): boolean {
-  return config.attention.kind === 'full' && config.headDim % 8 === 0;
+/**
+ * Whether `emitFusedDecoder` can emit this model: full causal attention with headDim a multiple of 8
+ * (GroupQueryAttention's CPU kernel), or sliding-window / block-sparse attention in chunks (`chunkedAttention`
+ * not false; the dense-mask variants stay on the plain graph).
+ */
+export function fusedDecoderSupports(config: ModelConfig, options: { chunkedAttention?: boolean } = {}): boolean {
+  const kind = config.attention.kind;
+  if (kind === 'full') return config.headDim % 8 === 0;
+  return (kind === 'sliding-window' || kind === 'block-sparse') && options.chunkedAttention !== false;
 }
 
 export function emitFusedDecoder(g: Graph, config: ModelConfig, options: FusedDecoderOptions): DecoderOutputs {
   if (!fusedDecoderSupports(config))
     throw new ModelsInputError(
-      `fused decoder: needs full attention and headDim a multiple of 8, found ${config.attention.kind}, ${config.headDim}`,
+      `fused decoder: needs full attention with headDim a multiple of 8, or sliding-window / block-sparse attention; ` +
+        `found ${config.attention.kind}, headDim ${config.headDim}`,
     );
   const { heads, kvHeads, headDim, layers, layerRepeat } = config;
   const kv = options.kvCache;
@@ -57,26 +62,8 @@ export function emitFusedDecoder(g: Graph, config: ModelConfig, options: FusedDe
   }
   const cos = g.constant({ dtype: 'float32', dims: [config.maxPositions, half], data: cosCache }, `${pre}rope_cos`);
   const sin = g.constant({ dtype: 'float32', dims: [config.maxPositions, half], data: sinCache }, `${pre}rope_sin`);
-
-  // Once per call: lengths for GroupQueryAttention and the padding bias [batch, 1, seq, total].
-  const total = op('Shape', [kv.attentionMask], { start: attr.int(1), end: attr.int(2) }, 'total'); // [1]
-  const batch = op('Shape', [kv.attentionMask], { start: attr.int(0), end: attr.int(1) }, 'batch'); // [1]
-  const seq = op('Shape', [options.inputIds], { start: attr.int(1), end: attr.int(2) }, 'seq'); // [1]
-  const total32 = op('Cast', [op('Squeeze', [total])], { to: attr.int(6) }, 'total_i32');
-  const last = op('Sub', [total32, g.constant({ dtype: 'int32', dims: [], data: Int32Array.of(1) }, `${pre}one_i32`)]);
-  const seqlensK = op('Expand', [last, batch], {}, 'seqlens_k'); // int32 [batch]: every slot counts
-  const keep = op('Cast', [kv.attentionMask], { to: attr.int(1) }, 'mask_f'); // [batch, total]
-  const padBias = op('Mul', [
-    op('Sub', [g.constant(tensor.float32([1], []), `${pre}one`), keep]),
-    g.constant(tensor.float32([MASKED], [])),
-  ]);
-  const one = ints([1], 'one_dim');
-  const bias = op(
-    'Expand',
-    [op('Unsqueeze', [padBias, ints([1, 2], 'axes')]), op('Concat', [one, one, seq, one], { axis: attr.int(0) })],
-    {},
-    'attn_bias',
-  );
+  const stepOptions = { kvCache: kv, inputIds: options.inputIds, prefix: pre };
+  const attend = config.attention.kind === 'full' ? groupQueryAttention(g, config, stepOptions) : chunkedAttention(g, config, stepOptions);
 
   const rmsAttrs = { epsilon: attr.float(config.normEps) };
   /** Residual add and RMSNorm in one node: returns [normed, resid + delta]. */
@@ -124,14 +111,9 @@ export function emitFusedDecoder(g: Graph, config: ModelConfig, options: FusedDe
       ) as [string, string, string];
       const rope = (x: string, n: number, label: string) =>
         op('RotaryEmbedding', [x, kv.positionIds, cos, sin], { num_heads: attr.int(n), interleaved: attr.int(0) }, label, ms.domain);
-      const past = kv.past[slot] as { key: string; value: string };
-      const [ctx, presentK, presentV] = g.op(
-        'GroupQueryAttention',
-        [rope(q, heads, `${L}_q_rope`), rope(k, kvHeads, `${L}_k_rope`), v, past.key, past.value, seqlensK, total32, '', '', '', bias],
-        { num_heads: attr.int(heads), kv_num_heads: attr.int(kvHeads), scale: attr.float(1 / Math.sqrt(headDim)) },
-        { outputs: 3, label: `${pre}${L}_gqa`, ...ms },
-      ) as [string, string, string];
-      present.push({ key: presentK, value: presentV });
+      const step = attend(slot, rope(q, heads, `${L}_q_rope`), rope(k, kvHeads, `${L}_k_rope`), v, L);
+      present.push(step.present);
+      const ctx = step.ctx;
       const [attnOut] = project(ctx, [`${p}.self_attn.o_proj.weight`], [config.dim], `${L}_o`) as [string];
       const [h2, resid2] = skipNorm(resid, attnOut, `${p}.post_attention_layernorm.weight`, `${L}_ffn_norm`);
       resid = resid2;

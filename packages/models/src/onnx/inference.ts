@@ -48,9 +48,10 @@ export interface InferenceGraphOptions {
   /** Sliding-window attention in chunks of the window (default true); false keeps the dense masked path (for benchmarks). */
   chunkedAttention?: boolean;
   /**
-   * onnxruntime's fused CPU kernels (RMSNorm with the residual add, RotaryEmbedding, GroupQueryAttention; see
-   * fused-decoder.ts) where the model allows them (full attention): ~3× fewer nodes per token. Default true;
-   * false keeps plain ONNX ops (runtimes without onnxruntime's com.microsoft contrib ops, graph rewrites).
+   * onnxruntime's fused CPU kernels (RMSNorm with the residual add, RotaryEmbedding; GroupQueryAttention for full
+   * attention, the chunked attention graphs for sliding-window and block-sparse; see fused-decoder.ts) where the model
+   * allows them: ~3× fewer nodes per token. Default true; false keeps plain ONNX ops (runtimes without onnxruntime's
+   * com.microsoft contrib ops, graph rewrites).
    */
   fusedOps?: boolean;
 }
@@ -78,8 +79,9 @@ export function buildInferenceGraph(config: ModelConfig, weights: ModelWeights, 
     g.initializer(spec.name, { dtype: 'float32', dims: spec.shape, data: weights.get(spec.name) as Float32Array });
   }
   const kvCache = { attentionMask, positionIds, past: pastValues };
+  const chunkedAttention = options.chunkedAttention ?? true;
   const out =
-    (options.fusedOps ?? true) && fusedDecoderSupports(config)
+    (options.fusedOps ?? true) && fusedDecoderSupports(config, { chunkedAttention })
       ? emitFusedDecoder(g, config, { weight: (name) => name, inputIds, kvCache })
       : emitDecoder(g, config, {
           weight: (name) => name,
@@ -87,7 +89,7 @@ export function buildInferenceGraph(config: ModelConfig, weights: ModelWeights, 
           dtype: 'float32',
           kvCache,
           fuseProjections: options.fuseProjections ?? true,
-          chunkedAttention: options.chunkedAttention ?? true,
+          chunkedAttention,
         });
   g.output(out.logits, 'float32', [batch, seq, config.vocabSize], 'logits');
   out.present.forEach((p, i) => {
