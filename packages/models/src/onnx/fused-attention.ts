@@ -45,7 +45,10 @@ export function groupQueryAttention(g: Graph, config: ModelConfig, o: FusedAtten
   const last = op('Sub', [total32, g.constant({ dtype: 'int32', dims: [], data: Int32Array.of(1) }, `${pre}one_i32`)]);
   const seqlensK = op('Expand', [last, batch], {}, 'seqlens_k'); // int32 [batch]: every slot counts
   const keep = op('Cast', [kv.attentionMask], { to: attr.int(1) }, 'mask_f'); // [batch, total]
-  const padBias = op('Mul', [op('Sub', [g.constant(tensor.float32([1], []), `${pre}one`), keep]), g.constant(tensor.float32([MASKED], []))]);
+  const padBias = op('Mul', [
+    op('Sub', [g.constant(tensor.float32([1], []), `${pre}one`), keep]),
+    g.constant(tensor.float32([MASKED], [])),
+  ]);
   const one = ints([1], 'one_dim');
   const bias = op(
     'Expand',

@@ -70,9 +70,9 @@ describe('fused inference graph (SkipSimplifiedLayerNormalization, RotaryEmbeddi
     expect(fused.length).toBeLessThan(ops(false).length / 2);
   });
 
-  it('keeps the plain graph where the fused kernels do not apply (headDim 4, sliding window)', () => {
+  it('keeps the plain graph where the fused kernels do not apply (full attention with headDim 4, linear attention)', () => {
     expect(fusedDecoderSupports(tinyConfig())).toBe(false);
-    expect(fusedDecoderSupports(config8({ attention: { kind: 'sliding-window', window: 4 } }))).toBe(false);
+    expect(fusedDecoderSupports(config8({ attention: { kind: 'linear' } }))).toBe(false);
     const config = tinyConfig();
     const nodes = buildInferenceGraph(config, randomWeights(config, 1)).nodes;
     expect(nodes.some((n) => n.opType === 'GroupQueryAttention')).toBe(false);
