@@ -2,8 +2,10 @@
  * Prefill time of the ONNX inference graph at T = 4096 tokens, sliding window 256, on one small model (dim 256,
  * 4 layers, 4 heads of 64, 2 kv heads, vocab 259): chunked sliding-window attention (the default graph) against
  * dense causal attention (attention 'full', same weights) and against the previous dense masked sliding window;
- * also block-sparse (blocks of 64, 4 local, 16 global) chunked vs its dense mask, in the KV graph and in the no-cache
- * (training/eval) graph of emitDecoder with seqLen = T, the latter two alternating A/B/A/B in this process.
+ * also block-sparse (blocks of 64, 4 local, 16 global) chunked vs its dense mask. Chunked and dense causal each as
+ * exported (fused ops) and with plain ONNX ops (fusedOps: false), so fused is compared with fused; all KV-graph
+ * variants alternate in one loop. Then the no-cache (training/eval) graph of emitDecoder with seqLen = T,
+ * block-sparse chunked vs dense mask, alternating A/B/A/B.
  * One ORT thread (the fastest setting on the 2-vCPU machine, issue #18), batch 1, one untimed warm-up, then REPS runs.
  * Usage (from packages/models): pnpm bench:attention   (BENCH_REPS=3 by default)
  * Writes bench-results/attention-prefill.json; ratios by wall clock and by this process's CPU time (ORT runs on the
@@ -45,41 +47,55 @@ const weights = randomWeights(base, 3);
 const tokens = Array.from({ length: T }, (_, i) => (i * 7919 + 13) % base.vocabSize);
 const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
 
-async function measure(name: string, attention: AttentionConfig, chunkedAttention: boolean, fusedOps = true) {
-  const config = { ...base, attention };
-  const graph = buildInferenceGraph(config, weights, { chunkedAttention, fusedOps });
-  const session = await ort.InferenceSession.create(encodeModel(graph), {
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-  });
-  const run = () => step(session, config, [tokens], [tokens.map(() => 1)]);
-  const first = await run(); // untimed warm-up
-  const seconds: number[] = [];
-  const cpuSeconds: number[] = [];
-  for (let r = 0; r < REPS; r++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    await run();
-    seconds.push((performance.now() - t0) / 1000);
-    const used = process.cpuUsage(c0);
-    cpuSeconds.push((used.user + used.system) / 1e6);
+type Measured = Awaited<ReturnType<typeof measureAll>>[number];
+
+interface Variant {
+  name: string;
+  attention: AttentionConfig;
+  chunkedAttention: boolean;
+  fusedOps: boolean;
+}
+
+/** KV-graph prefill of every variant: one untimed run each, then REPS rounds running them in turn (A/B/C/… alternating). */
+async function measureAll(variants: Variant[]) {
+  const sides = [];
+  for (const v of variants) {
+    const config = { ...base, attention: v.attention };
+    const graph = buildInferenceGraph(config, weights, { chunkedAttention: v.chunkedAttention, fusedOps: v.fusedOps });
+    const session = await ort.InferenceSession.create(encodeModel(graph), { intraOpNumThreads: 1, interOpNumThreads: 1 });
+    const run = () => step(session, config, [tokens], [tokens.map(() => 1)]);
+    sides.push({ session, run, logits: (await run()).logits, seconds: [] as number[], cpuSeconds: [] as number[] });
   }
-  const cpuMean = cpuSeconds.reduce((a, b) => a + b, 0) / cpuSeconds.length;
-  const mean = seconds.reduce((a, b) => a + b, 0) / seconds.length;
-  const sd = seconds.length > 1 ? Math.sqrt(seconds.reduce((a, b) => a + (b - mean) ** 2, 0) / (seconds.length - 1)) : 0;
-  console.log(
-    `${name.padEnd(32)} ${mean.toFixed(3)} ± ${sd.toFixed(3)} s wall, ${cpuMean.toFixed(3)} s CPU (${(T / mean).toFixed(0)} tokens/s)`,
-  );
-  await session.release();
-  return {
-    row: {
+  for (let r = 0; r < REPS; r++) {
+    for (const side of sides) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await side.run();
+      side.seconds.push((performance.now() - t0) / 1000);
+      const used = process.cpuUsage(c0);
+      side.cpuSeconds.push((used.user + used.system) / 1e6);
+    }
+  }
+  const results = [];
+  for (const [i, side] of sides.entries()) {
+    await side.session.release();
+    const { seconds, cpuSeconds } = side;
+    const cpuMean = cpuSeconds.reduce((a, b) => a + b, 0) / cpuSeconds.length;
+    const mean = seconds.reduce((a, b) => a + b, 0) / seconds.length;
+    const sd = seconds.length > 1 ? Math.sqrt(seconds.reduce((a, b) => a + (b - mean) ** 2, 0) / (seconds.length - 1)) : 0;
+    const name = variants[i]!.name;
+    console.log(
+      `${name.padEnd(44)} ${mean.toFixed(3)} ± ${sd.toFixed(3)} s wall, ${cpuMean.toFixed(3)} s CPU (${(T / mean).toFixed(0)} tokens/s)`,
+    );
+    const row = {
       graph: name,
       prefill_s: { mean, sd, runs: seconds },
       prefill_cpu_s: { mean: cpuMean, runs: cpuSeconds },
       tokens_per_s: T / mean,
-    },
-    logits: first.logits,
-  };
+    };
+    results.push({ row, logits: side.logits });
+  }
+  return results;
 }
 
 /** The no-cache graph (what native training, eval and prefill without a cache run), forward only: logits [1, T, V]. */
@@ -129,15 +145,21 @@ async function measureStaticPair(name: string, attention: AttentionConfig) {
 }
 
 const loadBefore = uptime();
-const chunked = await measure('sliding-window 256, chunked', windowed, true);
-// Full causal attention as exported (fused GroupQueryAttention kernel), and with the plain ops the windowed graphs use.
-const dense = await measure('full causal, dense', { kind: 'full' }, false);
-const denseUnfused = await measure('full causal, dense, unfused ops', { kind: 'full' }, false, false);
-const denseWindow = await measure('sliding-window 256, dense mask', windowed, false);
-// Block-sparse with about the same reach (4 local blocks of 64 + 16 global tokens), chunked vs its dense mask.
+// Block-sparse with about the same reach (4 local blocks of 64 + 16 global tokens).
 const sparse: AttentionConfig = { kind: 'block-sparse', blockSize: 64, localBlocks: 4, globalTokens: 16 };
-const sparseChunked = await measure('block-sparse 64×4+16, chunked', sparse, true);
-const sparseDense = await measure('block-sparse 64×4+16, dense mask', sparse, false);
+const full: AttentionConfig = { kind: 'full' };
+// As exported (fused ops: contrib norms, rotary, GroupQueryAttention for full attention, chunked attention for the
+// window and block-sparse) and with plain ONNX ops (fusedOps: false), all alternating in one loop.
+const [chunked, dense, chunkedUnfused, denseUnfused, sparseChunked, sparseChunkedUnfused, denseWindow, sparseDense] = await measureAll([
+  { name: 'sliding-window 256, chunked', attention: windowed, chunkedAttention: true, fusedOps: true },
+  { name: 'full causal, dense', attention: full, chunkedAttention: false, fusedOps: true },
+  { name: 'sliding-window 256, chunked, unfused ops', attention: windowed, chunkedAttention: true, fusedOps: false },
+  { name: 'full causal, dense, unfused ops', attention: full, chunkedAttention: false, fusedOps: false },
+  { name: 'block-sparse 64×4+16, chunked', attention: sparse, chunkedAttention: true, fusedOps: true },
+  { name: 'block-sparse 64×4+16, chunked, unfused ops', attention: sparse, chunkedAttention: true, fusedOps: false },
+  { name: 'sliding-window 256, dense mask', attention: windowed, chunkedAttention: false, fusedOps: true },
+  { name: 'block-sparse 64×4+16, dense mask', attention: sparse, chunkedAttention: false, fusedOps: true },
+]).then((rs) => rs as [Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured]);
 const sparseStatic = await measureStaticPair('block-sparse 64×4+16', sparse);
 // Parity with the TypeScript reference forward pass at the same length (one pass each, not timed).
 const reference = (attention: AttentionConfig) => forward({ ...base, attention }, weights, tokens);
@@ -155,7 +177,34 @@ const out = {
   tokens: T,
   window: W,
   repetitions: REPS,
-  results: [chunked.row, dense.row, denseUnfused.row, denseWindow.row, sparseChunked.row, sparseDense.row, ...sparseStatic.rows],
+  results: [
+    chunked.row,
+    dense.row,
+    denseUnfused.row,
+    denseWindow.row,
+    sparseChunked.row,
+    sparseDense.row,
+    ...sparseStatic.rows,
+    chunkedUnfused.row,
+    sparseChunkedUnfused.row,
+  ],
+  note:
+    'rows without "unfused ops" are the default export (fusedOps: true: contrib RMSNorm/rotary; GroupQueryAttention for full ' +
+    'attention, the chunked attention graphs for sliding-window and block-sparse); all KV rows alternate in one loop',
+  // Like for like: both sides fused, or both plain ONNX ops.
+  ratio_dense_causal_fused_over_chunked_fused: ratio,
+  ratio_dense_causal_fused_over_chunked_fused_cpu_time: dense.row.prefill_cpu_s.mean / chunked.row.prefill_cpu_s.mean,
+  ratio_dense_causal_unfused_over_chunked_unfused: denseUnfused.row.prefill_s.mean / chunkedUnfused.row.prefill_s.mean,
+  ratio_dense_causal_fused_over_block_sparse_chunked_fused: dense.row.prefill_s.mean / sparseChunked.row.prefill_s.mean,
+  ratio_dense_causal_fused_over_block_sparse_chunked_fused_cpu_time: dense.row.prefill_cpu_s.mean / sparseChunked.row.prefill_cpu_s.mean,
+  ratio_dense_causal_unfused_over_block_sparse_chunked_unfused: denseUnfused.row.prefill_s.mean / sparseChunkedUnfused.row.prefill_s.mean,
+  ratio_chunked_unfused_over_fused: chunkedUnfused.row.prefill_s.mean / chunked.row.prefill_s.mean,
+  ratio_block_sparse_chunked_unfused_over_fused: sparseChunkedUnfused.row.prefill_s.mean / sparseChunked.row.prefill_s.mean,
+  ratio_dense_causal_unfused_over_fused: denseUnfused.row.prefill_s.mean / dense.row.prefill_s.mean,
+  max_abs_logit_diff_chunked_fused_vs_unfused: maxAbsDiff(chunked.logits, chunkedUnfused.logits),
+  max_abs_logit_diff_block_sparse_chunked_fused_vs_unfused: maxAbsDiff(sparseChunked.logits, sparseChunkedUnfused.logits),
+  max_abs_logit_diff_chunked_unfused_vs_reference: maxAbsDiff(chunkedUnfused.logits, refWindow),
+  peak_rss_mb: process.resourceUsage().maxRSS / 1024,
   ratio_dense_causal_over_chunked: ratio,
   ratio_dense_causal_unfused_over_chunked: denseUnfused.row.prefill_s.mean / chunked.row.prefill_s.mean,
   ratio_dense_causal_over_chunked_cpu_time: dense.row.prefill_cpu_s.mean / chunked.row.prefill_cpu_s.mean,
@@ -165,8 +214,9 @@ const out = {
   max_abs_logit_diff_block_sparse_chunked_vs_reference: maxAbsDiff(sparseChunked.logits, refSparse),
   max_abs_logit_reference: refWindow.reduce((m, v) => Math.max(m, Math.abs(v)), 0),
   parity_note:
-    'the chunked window equals the dense-masked window graph bit for bit, so its distance to the reference is the fp32 ' +
-    'rounding of the ONNX graph at |logit| up to max_abs_logit_reference (tests hold 1e-4 at O(1–10) logits)',
+    'the plain-ops chunked window equals the plain dense-masked window graph bit for bit, so its distance to the reference is the fp32 ' +
+    'rounding of the ONNX graph at |logit| up to max_abs_logit_reference (tests hold 1e-4 at O(1–10) logits); the fused ' +
+    "graphs differ from the plain ones by the fused kernels' rounding (max_abs_logit_diff_*_fused_vs_unfused)",
   max_abs_logit_diff_block_sparse_chunked_vs_dense: maxAbsDiff(sparseChunked.logits, sparseDense.logits),
   ratio_block_sparse_dense_mask_over_chunked: sparseDense.row.prefill_s.mean / sparseChunked.row.prefill_s.mean,
   ratio_block_sparse_no_cache_dense_over_chunked: sparseStatic.rows[1]!.forward_s.mean / sparseStatic.rows[0]!.forward_s.mean,
@@ -175,6 +225,7 @@ const out = {
   max_abs_logit_diff_block_sparse_no_cache_chunked_vs_dense: maxAbsDiff(sparseStatic.chunked, sparseStatic.dense),
   max_abs_logit_diff_block_sparse_no_cache_chunked_vs_reference: maxAbsDiff(sparseStatic.chunked, refSparse),
   max_abs_logit_diff_chunked_vs_dense_window: maxAbsDiff(chunked.logits, denseWindow.logits),
+  max_abs_logit_diff_chunked_unfused_vs_dense_window: maxAbsDiff(chunkedUnfused.logits, denseWindow.logits),
   keys_per_query: {
     accounting_mean: meanKeyCount(windowed, T),
     chunked_scored: 2 * W,
@@ -187,7 +238,11 @@ const out = {
   uptime_after: loadAfter,
   load_average_after: loadavg(),
 };
-console.log(`dense causal / chunked = ${ratio.toFixed(2)}×; ${loadAfter}`);
+console.log(
+  `dense causal / chunked, both fused = ${ratio.toFixed(2)}×; ` +
+    `both unfused = ${out.ratio_dense_causal_unfused_over_chunked_unfused.toFixed(2)}×; ` +
+    `block-sparse fused = ${out.ratio_dense_causal_fused_over_block_sparse_chunked_fused.toFixed(2)}×; ${loadAfter}`,
+);
 const dir = join(import.meta.dirname, '..', 'bench-results');
 await mkdir(dir, { recursive: true });
 const path = join(dir, 'attention-prefill.json');
