@@ -25,28 +25,38 @@ export interface ChunkedWindowOptions {
   /** int64 [batch, seq] (only its length is read). */
   inputIds: string;
   prefix: string;
+  /**
+   * Query slots per chunk, C (default W; must divide W): a chunk reads the W / C key blocks of C before it and its
+   * own, W + C keys, so smaller chunks score fewer masked keys (2W at C = W) and a decoded token is padded to C
+   * queries, not W.
+   */
+  chunk?: number;
 }
 
 /** Geometry and additive mask shared by every layer: computed once per graph. */
 export interface ChunkedWindow {
   window: number;
+  /** Query slots per chunk, C (divides W). */
+  chunk: number;
   headDim: number;
   /** int64 [1]: new tokens S. */
   seq: string;
   /** int64 [1]: first key slot of the sliced key range, past (in the left-padded key axis, where slot 0 sits at W). */
   keyStart: string;
-  /** int64 [1]: end of the sliced key range, past + (chunks + 1)·W. */
+  /** int64 [1]: end of the sliced key range, past + (chunks + W/C)·C. */
   keyEnd: string;
-  /** int64 [2·4]: Pad pads for [B, KV, N, hd] keys (W before, R = chunks·W - S after, on axis 2). */
+  /** int64 [2·4]: Pad pads for [B, KV, N, hd] keys (W before, R = chunks·C - S after, on axis 2). */
   keyPads: string;
   /** int64 [2·5]: Pad pads for [B, KV, G, S, hd] queries (R after, on axis 3). */
   queryPads: string;
-  /** [B, 1, 1, chunks, W, 2W]: 0 where the query may attend the key, MASKED elsewhere. */
+  /** [B, 1, 1, chunks, C, W + C]: 0 where the query may attend the key, MASKED elsewhere. */
   mask: string;
 }
 
 export function chunkedWindowMask(g: Graph, o: ChunkedWindowOptions): ChunkedWindow {
   const W = o.window;
+  const C = o.chunk ?? W;
+  if (!Number.isInteger(C) || C < 1 || W % C !== 0) throw new Error(`chunkedWindowMask: chunk ${C} must divide the window ${W}`);
   const label = `${o.prefix}chunk`;
   const op = (type: string, inputs: string[], attrs: Parameters<Graph['op1']>[2] = {}) =>
     g.op1(type, inputs, attrs, { label: `${label}_${type.toLowerCase()}` });
@@ -58,29 +68,31 @@ export function chunkedWindowMask(g: Graph, o: ChunkedWindowOptions): ChunkedWin
   // The cache may hold fewer slots than the mask has columns (present keeps the last W): align on the right.
   const keyMaskCols = op('Slice', [o.attentionMask, op('Neg', [op('Add', [past, seq])]), ints([Number.MAX_SAFE_INTEGER]), ints([1])]);
   const wC = ints([W]);
-  // chunks = ⌈S / W⌉ (integer Div floors non-negative int64), R = chunks·W - S.
-  const chunks = op('Div', [op('Add', [seq, ints([W - 1])]), wC]);
-  const rightPad = op('Sub', [op('Mul', [chunks, wC]), seq]);
-  const keyEnd = op('Add', [past, op('Mul', [op('Add', [chunks, ints([1])]), wC])]);
+  const cC = ints([C]);
+  // chunks = ⌈S / C⌉ (integer Div floors non-negative int64), R = chunks·C - S.
+  const chunks = op('Div', [op('Add', [seq, ints([C - 1])]), cC]);
+  const rightPad = op('Sub', [op('Mul', [chunks, cC]), seq]);
+  const keyEnd = op('Add', [past, op('Mul', [op('Add', [chunks, ints([W / C])]), cC])]);
   const zeros = (k: number) => ints(Array.from({ length: k }, () => 0));
   const keyPads = op('Concat', [zeros(2), wC, zeros(3), rightPad, zeros(1)], { axis: attr.int(0) });
   const queryPads = op('Concat', [zeros(8), rightPad, zeros(1)], { axis: attr.int(0) });
 
-  // Key validity in the chunked layout: [B, N] → pad (W, R) with 0 → slots past … keyEnd → [B, chunks, 2W].
+  // Key validity in the chunked layout: [B, N] → pad (W, R) with 0 → slots past … keyEnd → [B, chunks, W + C].
   const valid = op('Cast', [keyMaskCols], { to: attr.int(o.dtype === 'float64' ? 11 : 1) });
   const validPadded = op('Pad', [valid, op('Concat', [zeros(1), wC, zeros(1), rightPad], { axis: attr.int(0) })]);
   const validSlice = op('Slice', [validPadded, past, keyEnd, ints([1])]);
-  const validBlocks = neighbourBlocks(g, op('Reshape', [validSlice, ints([0, -1, W])]), 1, 2, label);
+  const validBlocks = neighbourBlocks(g, op('Reshape', [validSlice, ints([0, -1, C])]), 1, W / C + 1, label);
   const keyMask = op('Where', [op('Greater', [validBlocks, float(0.5)]), float(0), float(MASKED)]);
-  // Within a chunk: query i (slot offset W + i from the block pair's start) sees key j iff 0 ≤ W + i - j < W.
-  const local = new Array<number>(W * 2 * W);
-  for (let i = 0; i < W; i++) for (let j = 0; j < 2 * W; j++) local[i * 2 * W + j] = j > i && j <= W + i ? 0 : MASKED;
+  // Within a chunk: query i (slot offset W + i from the key span's start) sees key j iff 0 ≤ W + i - j < W.
+  const span = W + C;
+  const local = new Array<number>(C * span);
+  for (let i = 0; i < C; i++) for (let j = 0; j < span; j++) local[i * span + j] = j > i && j <= W + i ? 0 : MASKED;
   const localC = g.constant(
-    o.dtype === 'float64' ? tensor.float64(local, [W, 2 * W]) : tensor.float32(local, [W, 2 * W]),
+    o.dtype === 'float64' ? tensor.float64(local, [C, span]) : tensor.float32(local, [C, span]),
     `${label}_local_mask`,
   );
   const mask = op('Add', [op('Unsqueeze', [keyMask, ints([1, 2, 4])]), localC]);
-  return { window: W, headDim: o.headDim, seq, keyStart: past, keyEnd, keyPads, queryPads, mask };
+  return { window: W, chunk: C, headDim: o.headDim, seq, keyStart: past, keyEnd, keyPads, queryPads, mask };
 }
 
 /**
@@ -102,17 +114,18 @@ export function neighbourBlocks(g: Graph, x: string, axis: number, count: number
  */
 export function chunkedWindowAttention(g: Graph, w: ChunkedWindow, q5: string, k4: string, v4: string, label: string): string {
   const W = w.window;
+  const C = w.chunk;
   const hd = w.headDim;
   const op = (type: string, inputs: string[], attrs: Parameters<Graph['op1']>[2] = {}, name = type.toLowerCase()) =>
     g.op1(type, inputs, attrs, { label: `${label}_${name}` });
   const ints = (values: number[]) => g.constant(tensor.int64(values), `${label}_const`);
   const blocks = (x: string) => {
     const sliced = op('Slice', [op('Pad', [x, w.keyPads]), w.keyStart, w.keyEnd, ints([2])]);
-    // [B, KV, (chunks + 1)·W, hd] → [B, KV, chunks + 1, W, hd] → [B, KV, 1, chunks, 2W, hd]
-    const pairs = neighbourBlocks(g, op('Reshape', [sliced, ints([0, 0, -1, W, hd])]), 2, 2, `${label}_kv`);
+    // [B, KV, (chunks + W/C)·C, hd] → [B, KV, chunks + W/C, C, hd] → [B, KV, 1, chunks, W + C, hd]
+    const pairs = neighbourBlocks(g, op('Reshape', [sliced, ints([0, 0, -1, C, hd])]), 2, W / C + 1, `${label}_kv`);
     return op('Unsqueeze', [pairs, ints([2])]);
   };
-  const q6 = op('Reshape', [op('Pad', [q5, w.queryPads]), ints([0, 0, 0, -1, W, hd])], {}, 'q6');
+  const q6 = op('Reshape', [op('Pad', [q5, w.queryPads]), ints([0, 0, 0, -1, C, hd])], {}, 'q6');
   const kT = op('Transpose', [blocks(k4)], { perm: attr.ints([0, 1, 2, 3, 5, 4]) }, 'kT');
   const scores = op('Add', [op('MatMul', [q6, kT], {}, 'scores'), w.mask]);
   const probs = op('Softmax', [scores], { axis: attr.int(-1) }, 'probs');

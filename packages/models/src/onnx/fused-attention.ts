@@ -69,6 +69,14 @@ export function groupQueryAttention(g: Graph, config: ModelConfig, o: FusedAtten
 }
 
 /**
+ * Query chunk of the fused sliding-window graph: W / 4 where it divides, else W / 2, else W. A chunk then scores
+ * W + W/4 keys rather than 2W (half of them masked), and a decoded token is padded to W/4 queries, not W.
+ */
+export function windowChunk(window: number): number {
+  return window % 4 === 0 ? window / 4 : window % 2 === 0 ? window / 2 : window;
+}
+
+/**
  * Sliding-window or block-sparse attention over the reachable key blocks only (chunked-attention.ts,
  * block-sparse-attention.ts), exactly as `emitDecoder` computes it, fed from the fused graph's [B, S, heads·hd]
  * layout: q → [B, KV, G, S, hd] scaled by 1/√hd, k/v → [B, KV, S, hd] appended to the past, and the bounded cache
@@ -92,7 +100,7 @@ export function chunkedAttention(g: Graph, config: ModelConfig, o: FusedAttentio
   let attend: (q5: string, k4: string, v4: string, label: string) => string;
   let keep: (x: string, label: string) => string;
   if (attention.kind === 'sliding-window') {
-    const w = chunkedWindowMask(g, { ...shared, window: attention.window });
+    const w = chunkedWindowMask(g, { ...shared, window: attention.window, chunk: windowChunk(attention.window) });
     attend = (q5, k4, v4, label) => chunkedWindowAttention(g, w, q5, k4, v4, label);
     keep = (x, label) => boundedCache(g, w, x, `${label}_last`);
   } else if (attention.kind === 'block-sparse') {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AttentionConfig, ModelConfig } from '../config.js';
 import { forward } from '../forward/model.js';
 import { encodeModel } from './encode.js';
+import { windowChunk } from './fused-attention.js';
 import { fusedDecoderSupports } from './fused-decoder.js';
 import { buildInferenceGraph } from './inference.js';
 import { maxAbsDiff, randomWeights, step, tinyConfig } from './test-utils.js';
@@ -17,8 +18,9 @@ const bound = (a: AttentionConfig) =>
   a.kind === 'sliding-window' ? a.window : a.kind === 'block-sparse' ? a.globalTokens + a.localBlocks * a.blockSize : Infinity;
 
 const cases: Array<[string, AttentionConfig, Partial<ModelConfig>]> = [
-  ['window 8, GQA, headDim 8', { kind: 'sliding-window', window: 8 }, { dim: 32, headDim: 8 }],
-  ['window 5, MQA, layerRepeat 2', { kind: 'sliding-window', window: 5 }, { kvHeads: 1, layerRepeat: 2 }],
+  ['window 8 (chunks of 2), GQA, headDim 8', { kind: 'sliding-window', window: 8 }, { dim: 32, headDim: 8 }],
+  ['window 5 (chunks of 5), MQA, layerRepeat 2', { kind: 'sliding-window', window: 5 }, { kvHeads: 1, layerRepeat: 2 }],
+  ['window 6 (chunks of 3), untied', { kind: 'sliding-window', window: 6 }, { tiedEmbeddings: false }],
   ['block-sparse 4 × 2 + 3 global', { kind: 'block-sparse', blockSize: 4, localBlocks: 2, globalTokens: 3 }, {}],
   ['block-sparse 3 × 1, no global, MHA', { kind: 'block-sparse', blockSize: 3, localBlocks: 1, globalTokens: 0 }, { kvHeads: 4 }],
 ];
@@ -71,6 +73,10 @@ describe('fused inference graph with chunked sliding-window / block-sparse atten
       expect(maxAbsDiff(na.logits.subarray(0, V), forward(config, weights, [...TOKENS, 5]).subarray(T * V))).toBeLessThan(TOL);
     },
   );
+
+  it('chunks the window in quarters where it can, halves, else whole', () => {
+    expect([windowChunk(256), windowChunk(8), windowChunk(6), windowChunk(5)]).toEqual([64, 2, 3, 5]);
+  });
 
   it('uses the fused norms and rotary with chunked attention; fusedOps false and the dense mask keep the plain graph', () => {
     const config = tinyConfig({ layers: 3, attention: { kind: 'sliding-window', window: 4 } });
