@@ -98,6 +98,41 @@ async function measureAll(variants: Variant[]) {
   return results;
 }
 
+const DECODE_PROMPT = 300;
+const DECODE_TOKENS = 64;
+
+/** Decode through the KV cache after a DECODE_PROMPT-token prefill: CPU ms per token over DECODE_TOKENS steps, alternating. */
+async function measureDecode(variants: Variant[]) {
+  const sides = [];
+  for (const v of variants) {
+    const config = { ...base, attention: v.attention };
+    const graph = buildInferenceGraph(config, weights, { chunkedAttention: v.chunkedAttention, fusedOps: v.fusedOps });
+    const session = await ort.InferenceSession.create(encodeModel(graph), { intraOpNumThreads: 1, interOpNumThreads: 1 });
+    sides.push({ config, session, ms: [] as number[] });
+  }
+  const prompt = tokens.slice(0, DECODE_PROMPT);
+  for (let r = 0; r <= REPS; r++) {
+    for (const side of sides) {
+      let out = await step(side.session, side.config, [prompt], [prompt.map(() => 1)]);
+      const c0 = process.cpuUsage();
+      for (let t = 0; t < DECODE_TOKENS; t++) {
+        const mask = [new Array<number>(DECODE_PROMPT + t + 1).fill(1)];
+        out = await step(side.session, side.config, [[tokens[DECODE_PROMPT + t]!]], mask, out.present);
+      }
+      const used = process.cpuUsage(c0);
+      if (r > 0) side.ms.push((used.user + used.system) / 1e3 / DECODE_TOKENS); // round 0 is the warm-up
+    }
+  }
+  const rows = [];
+  for (const [i, side] of sides.entries()) {
+    await side.session.release();
+    const mean = side.ms.reduce((a, b) => a + b, 0) / side.ms.length;
+    console.log(`decode, ${variants[i]!.name.padEnd(44)} ${mean.toFixed(2)} ms CPU per token`);
+    rows.push({ graph: variants[i]!.name, cpu_ms_per_token: { mean, runs: side.ms } });
+  }
+  return rows;
+}
+
 /** The no-cache graph (what native training, eval and prefill without a cache run), forward only: logits [1, T, V]. */
 async function staticSession(attention: AttentionConfig, chunkedAttention: boolean) {
   const config = { ...base, attention };
@@ -161,6 +196,11 @@ const [chunked, dense, chunkedUnfused, denseUnfused, sparseChunked, sparseChunke
   { name: 'block-sparse 64×4+16, dense mask', attention: sparse, chunkedAttention: false, fusedOps: true },
 ]).then((rs) => rs as [Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured]);
 const sparseStatic = await measureStaticPair('block-sparse 64×4+16', sparse);
+const decode = await measureDecode([
+  { name: 'sliding-window 256, chunked', attention: windowed, chunkedAttention: true, fusedOps: true },
+  { name: 'sliding-window 256, chunked, unfused ops', attention: windowed, chunkedAttention: true, fusedOps: false },
+  { name: 'full causal, dense', attention: full, chunkedAttention: false, fusedOps: true },
+]);
 // Parity with the TypeScript reference forward pass at the same length (one pass each, not timed).
 const reference = (attention: AttentionConfig) => forward({ ...base, attention }, weights, tokens);
 const refWindow = reference(windowed);
@@ -205,6 +245,8 @@ const out = {
   max_abs_logit_diff_chunked_fused_vs_unfused: maxAbsDiff(chunked.logits, chunkedUnfused.logits),
   max_abs_logit_diff_block_sparse_chunked_fused_vs_unfused: maxAbsDiff(sparseChunked.logits, sparseChunkedUnfused.logits),
   max_abs_logit_diff_chunked_unfused_vs_reference: maxAbsDiff(chunkedUnfused.logits, refWindow),
+  decode: { prompt_tokens: DECODE_PROMPT, decoded_tokens: DECODE_TOKENS, results: decode },
+  ratio_decode_chunked_unfused_over_fused: decode[1]!.cpu_ms_per_token.mean / decode[0]!.cpu_ms_per_token.mean,
   peak_rss_mb: process.resourceUsage().maxRSS / 1024,
   ratio_dense_causal_over_chunked: ratio,
   ratio_dense_causal_unfused_over_chunked: denseUnfused.row.prefill_s.mean / chunked.row.prefill_s.mean,
