@@ -58,6 +58,13 @@ describe('fused inference graph with chunked sliding-window / block-sparse atten
       }
       expect(err).toBeLessThan(TOL);
 
+      // Chunked prefill over a bounded past: 20 tokens, then 7 (more than one query chunk), then the other 10.
+      out = await step(fused, config, [TOKENS.slice(0, 20)], [ones(20)]);
+      out = await step(fused, config, [TOKENS.slice(20, 27)], [ones(27)], out.present);
+      expect(maxAbsDiff(out.logits, ref.subarray(20 * V, 27 * V))).toBeLessThan(TOL);
+      out = await step(fused, config, [TOKENS.slice(27)], [ones(T)], out.present);
+      expect(maxAbsDiff(out.logits, ref.subarray(27 * V))).toBeLessThan(TOL);
+
       // A left-padded batch: each row equals the reference on its own tokens; the next step equals the plain graph's.
       const tail = TOKENS.slice(11);
       const pad = T - tail.length;
