@@ -64,8 +64,8 @@ export interface DecoderOptions {
   /** Prefix for value names, to keep graphs readable. Default ''. */
   prefix?: string;
   /**
-   * Inference only: compute q/k/v and gate/up each with one MatMul over concatenated weights (then Split).
-   * With weights as initializers ORT folds the concatenation once at load; fewer, wider matmuls decode faster.
+   * Compute q/k/v and gate/up each with one MatMul over concatenated weights (then Split). With weights as
+   * initializers ORT folds the concatenation once at load; fewer, wider matmuls decode (and train) faster.
    */
   fuseProjections?: boolean;
   /** Sliding-window (and, with a KV cache, block-sparse) attention over reachable key blocks only (chunked-*.ts). Default true. */
@@ -149,12 +149,14 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
   };
   /** x·[W₁ᵀ | W₂ᵀ | …] in one MatMul, split back into one output per weight (widths = the weights' rows). */
   const linearFused = (x: string, ws: string[], widths: number[], label: string): string[] => {
-    const wT = op(
+    // Rows stacked, then one Transpose: its gradient is a row Split (contiguous), which ORT folds into the weight Gemm.
+    const wCat = op(
       'Concat',
-      ws.map((w, i) => op('Transpose', [options.weight(w)], { perm: attr.ints([1, 0]) }, `${label}_w${i}T`)),
-      { axis: attr.int(1) },
-      `${label}_wT`,
+      ws.map((w) => options.weight(w)),
+      { axis: attr.int(0) },
+      `${label}_w`,
     );
+    const wT = op('Transpose', [wCat], { perm: attr.ints([1, 0]) }, `${label}_wT`);
     return g.op(
       'Split',
       [op('MatMul', [x, wT], {}, label), ints(widths, `${label}_split`)],

@@ -196,6 +196,25 @@ describe('reverse-mode autodiff (float64 graphs vs finite differences in ORT)', 
     expect(partial!.nodes.some((n) => n.opType === 'Pad')).toBe(true);
   });
 
+  it('Split (sizes input, any axis): parts concatenated back, zeros for a part with no gradient, fan-out summed', async () => {
+    for (const axis of [1, -1]) {
+      await check([{ name: 'x', shape: [2, 6, 7] }], (g, [x]) => {
+        const sizes = axis === 1 ? [1, 3, 2] : [2, 4, 1];
+        const [a, , c] = g.op('Split', [x!, ints(g, sizes)], { axis: attr.int(axis) }, { outputs: 3 });
+        const y = g.op1('Mul', [a!, a!]);
+        const z = g.op1('Mul', [c!, f64(g, [1.5])]);
+        const sum = g.op1('Add', [
+          g.op1('ReduceSum', [y, ints(g, [axis])], { keepdims: attr.int(1) }),
+          g.op1('ReduceSum', [z, ints(g, [axis])], { keepdims: attr.int(1) }),
+        ]);
+        return {
+          out: g.op1('Add', [sum, g.op1('ReduceSum', [c!, ints(g, [axis])], { keepdims: attr.int(1) })]),
+          shape: axis === 1 ? [2, 1, 7] : [2, 6, 1],
+        };
+      });
+    }
+  });
+
   it('attention Softmax (sole consumer O = P·V, GQA broadcast V, causal mask): row sums from dO ⊙ O, none over [T, T]', async () => {
     const params: Param[] = [
       { name: 's', shape: [2, 1, 2, 4, 4] },

@@ -15,6 +15,8 @@ export interface TrainingGraphOptions {
   gradients?: boolean;
   /** Linear attention: chunk length of its chunked form, used once seq ≥ 2 chunks (default: the models' 64). */
   linearChunk?: number;
+  /** q/k/v and gate/up each as one MatMul over row-stacked weights, split after (default true: wider matmuls train faster). */
+  fuseProjections?: boolean;
 }
 
 /** Names of the graph's inputs and outputs. */
@@ -65,7 +67,14 @@ export function buildTrainingGraph(config: ModelConfig, options: TrainingGraphOp
   const targets = g.input('targets', 'int64', [batch, seq]);
   const targetWeights = g.input('target_weights', dtype, [batch, seq]);
 
-  const { logits } = emitDecoder(g, config, { weight: (name) => name, inputIds, dtype, seqLen: seq, linearChunk: options.linearChunk });
+  const { logits } = emitDecoder(g, config, {
+    weight: (name) => name,
+    inputIds,
+    dtype,
+    seqLen: seq,
+    linearChunk: options.linearChunk,
+    fuseProjections: options.fuseProjections ?? true,
+  });
   // loss = −Σ w · log p(target): the masked mean when w = mask / count.
   const logp = g.op1('LogSoftmax', [logits], { axis: attr.int(-1) }, { label: 'logp' });
   const minusOne = g.constant(tensor.int64([-1]));
