@@ -201,7 +201,9 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
       attend = (q5, k4, v4, label) =>
         linearAttentionStatic(g, { dtype, prefix: pre, seqLen: T, headDim, chunk: options.linearChunk }, q5, k4, v4, label);
     } else {
-      mask = c(Array.from(additiveMask(attention, T)), [T, T], 'mask');
+      // Tiled G times along the rows: the no-cache path attends with the G query groups stacked as G·T rows.
+      const m = Array.from(additiveMask(attention, T));
+      mask = c(Array.from({ length: groups }, () => m).flat(), [groups * T, T], 'mask');
     }
   }
   const sliceLo = [ints([0], 'start'), ints([half], 'end'), axisLast];
@@ -217,6 +219,7 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
   const shapeKv = ints([0, 0, kvHeads, headDim]);
   const shapeQ = ints([0, 0, heads, headDim]);
   const shapeMerge = ints([0, 0, heads * headDim]);
+  let stacked: { q4: string; q5: string } | undefined; // no-cache attention: [B, KV, G·T, hd] ⇄ [B, KV, G, T, hd]
 
   let x = op('Gather', [options.weight('model.embed_tokens.weight'), options.inputIds], { axis: attr.int(0) }, 'embed');
   const present: DecoderOutputs['present'] = [];
@@ -263,6 +266,16 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
         }
         if (attend) {
           ctx = attend(q5, k4, v4, `${pre}${L}_chunk`);
+        } else if (!kv) {
+          // Query groups stacked as rows ([B, KV, G·T, hd]): plain batched MatMuls with no broadcast over G, so the
+          // backward needs no ReduceSum over G and ORT folds the key Transpose into the MatMul.
+          const T = options.seqLen as number;
+          stacked ??= { q4: ints([0, 0, groups * T, headDim]), q5: ints([0, 0, groups, T, headDim]) };
+          const q4 = op('Reshape', [q5, stacked.q4], {}, `${L}_q4`);
+          const kT = op('Transpose', [k4], { perm: attr.ints([0, 1, 3, 2]) }, `${L}_kT`);
+          const scores = op('Add', [op('MatMul', [q4, kT], {}, `${L}_scores`), mask]);
+          const probs = op('Softmax', [scores], { axis: attr.int(-1) }, `${L}_probs`);
+          ctx = op('Reshape', [op('MatMul', [probs, v4], {}, `${L}_ctx4`), stacked.q5], {}, `${L}_ctx`);
         } else {
           const kT = op('Transpose', [op('Unsqueeze', [k4, axis2()])], { perm: attr.ints([0, 1, 2, 4, 3]) }, `${L}_kT`);
           const scores = op('Add', [op('MatMul', [q5, kT], {}, `${L}_scores`), mask]);
