@@ -17,7 +17,7 @@ export interface NativeEngineOptions {
   threads?: number;
   /** Write ORT's per-op profile (JSON) with this file prefix; see `endProfiling`. */
   profilePrefix?: string;
-  /** Fused q/k/v and gate/up projections in the training graph (default true; false = one MatMul per weight, for A/B). */
+  /** Fused q/k/v and gate/up projections in the training graph (default: `buildTrainingGraph`'s, by model width). */
   fuseProjections?: boolean;
 }
 
