@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import type { ModelConfig } from '@scalewise/models';
 import { encodeModel } from '@scalewise/models/internals';
-import { FUSE_MIN_DIM, buildTrainingGraph } from './training-graph.js';
+import { FUSE_DIMS, buildTrainingGraph } from './training-graph.js';
 import { finiteDifferences, tinyConfig, uniform } from './testing.js';
 
 const cases: [string, Partial<ModelConfig>, { seq?: number; linearChunk?: number }?][] = [
@@ -89,9 +89,9 @@ describe('training graph (float64) gradients vs finite differences of its own lo
     };
     const [fused, plain] = [await run(true), await run(false)];
     // Default by width (forward graph: the backward has Splits of its own).
-    for (const dim of [8, FUSE_MIN_DIM])
+    for (const dim of [8, ...FUSE_DIMS])
       expect(buildTrainingGraph({ ...config, dim }, { batch, seq, gradients: false }).graph.nodes.some((n) => n.opType === 'Split')).toBe(
-        dim >= FUSE_MIN_DIM,
+        dim === FUSE_DIMS[0],
       );
     expect(fused.ops).toBeLessThan(plain.ops);
     let maxAbs = 0;

@@ -6,8 +6,8 @@ import { differentiate } from './autodiff.js';
 /** Attention kinds whose forward graph (and so whose gradient) the native engine builds. */
 export const NATIVE_ATTENTION_KINDS: readonly AttentionConfig['kind'][] = ['full', 'sliding-window', 'block-sparse', 'linear'];
 
-/** Model width from which the training graph fuses the q/k/v and gate/up projections by default. */
-export const FUSE_MIN_DIM = 32;
+/** Model widths [from, to) for which the training graph fuses the q/k/v and gate/up projections by default. */
+export const FUSE_DIMS: readonly [number, number] = [32, 128];
 
 export interface TrainingGraphOptions {
   batch: number;
@@ -19,8 +19,10 @@ export interface TrainingGraphOptions {
   /** Linear attention: chunk length of its chunked form, used once seq ≥ 2 chunks (default: the models' 64). */
   linearChunk?: number;
   /**
-   * q/k/v and gate/up each as one MatMul over row-stacked weights, split after. Default: from `FUSE_MIN_DIM` on (the
-   * 160k-parameter ladder model, d 48, trained 9–13% faster fused; the 10k one, d 16, 3–7% slower: the split copies cost more).
+   * q/k/v and gate/up each as one MatMul over row-stacked weights, split after. Default: for widths in `FUSE_DIMS` only
+   * (same-run A/B at 1 thread: the d 48 ladder model trained 9–13% faster fused; d 16 3–7% slower, where the Split and
+   * Concat nodes cost more than the MatMul calls saved; the d 256 bench model 8% slower, where copying the split activations
+   * costs more than the wider MatMuls gain).
    */
   fuseProjections?: boolean;
 }
@@ -79,7 +81,7 @@ export function buildTrainingGraph(config: ModelConfig, options: TrainingGraphOp
     dtype,
     seqLen: seq,
     linearChunk: options.linearChunk,
-    fuseProjections: options.fuseProjections ?? config.dim >= FUSE_MIN_DIM,
+    fuseProjections: options.fuseProjections ?? (config.dim >= FUSE_DIMS[0] && config.dim < FUSE_DIMS[1]),
   });
   // loss = −Σ w · log p(target): the masked mean when w = mask / count.
   const logp = g.op1('LogSoftmax', [logits], { axis: attr.int(-1) }, { label: 'logp' });
