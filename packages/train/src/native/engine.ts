@@ -3,15 +3,13 @@ import type { ModelConfig, ModelWeights, WeightSpec } from '@scalewise/models';
 import { encodeModel } from '@scalewise/models/internals';
 import type { TokenBatch, TrainingEngine } from '../engine.js';
 import { TrainError, TrainInputError } from '../errors.js';
-import { mfuFlopsPerToken } from '../metrics.js';
-import { machinePeakGflops, trainingThreads } from './peak.js';
+import { machineMatMulPeak, machinePeakGflops, preferredThreads } from './peak.js';
 import { buildTrainingGraph } from './training-graph.js';
 
 export interface NativeEngineOptions {
   /**
-   * ORT intra-op threads. Default (`trainingThreads`): 1 for steps under `SMALL_STEP_FLOPS`, else `preferredThreads` of the
-   * machine's MatMul peak (measured once per process): so 1 where the vCPUs are hyperthread siblings or busy (ORT's own
-   * default, all cores, was then up to 2× slower).
+   * ORT intra-op threads. Default: `preferredThreads` of the machine's MatMul peak (measured once per process):
+   * so 1 where the vCPUs are hyperthread siblings or busy (ORT's own default, all cores, was then up to 2× slower).
    * Loss and gradients are bit-identical at 1 and 2 threads (threads.test.ts).
    */
   threads?: number;
@@ -128,7 +126,7 @@ export class NativeEngine implements TrainingEngine {
       gradients: training,
       ...(this.options.fuseProjections === undefined ? {} : { fuseProjections: this.options.fuseProjections }),
     });
-    const threads = this.options.threads ?? (await trainingThreads(mfuFlopsPerToken(this.config, T) * B * T));
+    const threads = this.options.threads ?? preferredThreads(await machineMatMulPeak());
     const session = await ort.InferenceSession.create(encodeModel(tg.graph), {
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',

@@ -155,18 +155,6 @@ export function preferredThreads(peak: MatMulPeak): number {
   return chosen;
 }
 
-/**
- * Below this many training FLOPs per step (PaLM count, batch × seq tokens) one intra-op thread is used whatever the
- * MatMul peak says: the study's ladder models (0.3–2 GFLOP per step) trained 1.5–1.8× faster at 1 thread than at 2 on
- * a 2-core machine (ops on [16, 128, ≤ 128] tensors cannot pay for the synchronisation), and runs go side by side.
- */
-export const SMALL_STEP_FLOPS = 1e10;
-
-/** Intra-op threads for a training step of `stepFlops`: 1 for small steps, else `preferredThreads` of the (lazily measured) peak. */
-export async function trainingThreads(stepFlops: number, peak: () => Promise<MatMulPeak> = machineMatMulPeak): Promise<number> {
-  return stepFlops < SMALL_STEP_FLOPS ? 1 : preferredThreads(await peak());
-}
-
 let machinePeak: Promise<MatMulPeak> | undefined;
 
 /** `measureMatMulPeak()` with the default search, measured once per process. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { weightSpecs, type ModelWeights } from '@scalewise/models';
 import { NativeEngine } from './engine.js';
-import { SMALL_STEP_FLOPS, preferredThreads, trainingThreads, type MatMulPeak, type MatMulSample } from './peak.js';
+import { preferredThreads, type MatMulPeak, type MatMulSample } from './peak.js';
 import { tinyConfig, uniform } from './testing.js';
 
 const sample = (threads: number, gflops: number, size = 512): MatMulSample => ({
@@ -35,13 +35,6 @@ describe('default thread count', () => {
     ).toBe(4);
     // One noisy sample where 2 threads won at 512³ but lost at 1024³ (measured on a busy machine) → 1.
     expect(preferredThreads(peakOf([sample(1, 36.5), sample(2, 83.7), sample(1, 33.2, 1024), sample(2, 28.5, 1024)]))).toBe(1);
-  });
-
-  it('uses 1 thread for small training steps without measuring the peak, else the peak-preferred count', async () => {
-    const fast2 = peakOf([sample(1, 60), sample(2, 150), sample(1, 60, 1024), sample(2, 160, 1024)]);
-    const unmeasured = () => Promise.reject(new Error('the peak must not be measured for a small step'));
-    expect(await trainingThreads(SMALL_STEP_FLOPS / 2, unmeasured)).toBe(1);
-    expect(await trainingThreads(SMALL_STEP_FLOPS * 2, () => Promise.resolve(fast2))).toBe(2);
   });
 
   it('does not change results: loss and every gradient are bit-identical at 1 thread, 2 threads and the default', async () => {
