@@ -147,7 +147,7 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
     }
     return op('MatMul', [x, t], {}, label);
   };
-  /** x·[W₁ᵀ | W₂ᵀ | …] in one MatMul, split back into one output per weight (widths = the weights' rows). */
+  /** x·[W₁ᵀ | W₂ᵀ | …] in one MatMul, split back into parts of the given widths (one per weight, or merged neighbours). */
   const linearFused = (x: string, ws: string[], widths: number[], label: string): string[] => {
     // Rows stacked, then one Transpose: its gradient is a row Split (contiguous), which ORT folds into the weight Gemm.
     const wCat = op(
@@ -161,7 +161,7 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
       'Split',
       [op('MatMul', [x, wT], {}, label), ints(widths, `${label}_split`)],
       { axis: attr.int(-1) },
-      { outputs: ws.length, label: `${label}_part` },
+      { outputs: widths.length, label: `${label}_part` },
     );
   };
   const fuse = options.fuseProjections === true;
@@ -229,20 +229,26 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
       const slot = layer * layerRepeat + r;
       const L = `l${slot}`;
       const h = rmsNorm(x, `${p}.input_layernorm.weight`, `${L}_attn_norm`);
-      const [qLin, kLin, vLin] = fuse
-        ? (linearFused(
-            h,
-            ['q_proj', 'k_proj', 'v_proj'].map((n) => `${p}.self_attn.${n}.weight`),
-            [heads * headDim, kvHeads * headDim, kvHeads * headDim],
-            `${L}_qkv`,
-          ) as [string, string, string])
-        : [
-            linear(h, `${p}.self_attn.q_proj.weight`, `${L}_q`),
-            linear(h, `${p}.self_attn.k_proj.weight`, `${L}_k`),
-            linear(h, `${p}.self_attn.v_proj.weight`, `${L}_v`),
-          ];
-      const q = rope(op('Reshape', [qLin, shapeQ]), `${L}_q_rope`);
-      const k = rope(op('Reshape', [kLin, shapeKv]), `${L}_k_rope`);
+      let q: string, k: string, vLin: string;
+      if (fuse) {
+        // q and k stay together through RoPE (one set of RoPE nodes for both), then split by heads.
+        const [qkLin, vPart] = linearFused(
+          h,
+          ['q_proj', 'k_proj', 'v_proj'].map((n) => `${p}.self_attn.${n}.weight`),
+          [(heads + kvHeads) * headDim, kvHeads * headDim],
+          `${L}_qkv`,
+        ) as [string, string];
+        const qk = rope(op('Reshape', [qkLin, ints([0, 0, heads + kvHeads, headDim])]), `${L}_qk_rope`);
+        [q, k] = g.op('Split', [qk, ints([heads, kvHeads], `${L}_qk_split`)], { axis: attr.int(2) }, { outputs: 2, label: `${L}_qk` }) as [
+          string,
+          string,
+        ];
+        vLin = vPart;
+      } else {
+        q = rope(op('Reshape', [linear(h, `${p}.self_attn.q_proj.weight`, `${L}_q`), shapeQ]), `${L}_q_rope`);
+        k = rope(op('Reshape', [linear(h, `${p}.self_attn.k_proj.weight`, `${L}_k`), shapeKv]), `${L}_k_rope`);
+        vLin = linear(h, `${p}.self_attn.v_proj.weight`, `${L}_v`);
+      }
       const v = op('Reshape', [vLin, shapeKv]);
       // [B, S, H, hd] → [B, KV, G, S, hd], scaled by 1/√hd.
       let q5 = op('Transpose', [op('Reshape', [q, shapeQ5])], { perm: attr.ints([0, 2, 3, 1, 4]) }, `${L}_q5`);
