@@ -167,7 +167,9 @@ export async function runFamiliesStudy(
   const loadBefore = os.loadavg();
   // Independent runs side by side, one engine thread each (the native engine's measured fastest here).
   const parallel = Math.max(1, Math.min(plan.parallelRuns, os.cpus().length));
-  const trainer = remote ?? localTrainer(plan.options.threads);
+  // Without --threads each of the side-by-side runs gets its share of the cores (2 runs × 2 threads on 2 cores oversubscribe).
+  const trainer =
+    remote ?? localTrainer(plan.options.threads ?? (parallel > 1 ? Math.max(1, Math.floor(os.cpus().length / parallel)) : undefined));
   const { plan: fp, measuredOn } = await estimatePlan(plan, parallel);
   log(
     `[families] plan: ${fp.runs.length} runs (${plan.families.families.join(', ')}), ` +

@@ -124,7 +124,8 @@ describe('chunked sliding window without a KV cache (training graph, fixed T)', 
     const feeds: Record<string, ort.Tensor> = { ids: new ort.Tensor('int64', BigInt64Array.from(TOKENS.slice(0, T).map(BigInt)), [1, T]) };
     for (const spec of weightSpecs(config)) feeds[spec.name] = new ort.Tensor('float32', weights.get(spec.name)!, spec.shape);
     const session = await ort.InferenceSession.create(encodeModel(g));
-    const squareMask = [...g.initializers.values()].some((t) => t.dims.length === 2 && t.dims[0] === T && t.dims[1] === T);
+    // [T, T], or [G·T, T] with the query groups stacked as rows.
+    const squareMask = [...g.initializers.values()].some((t) => t.dims.length === 2 && t.dims[0]! % T === 0 && t.dims[1] === T);
     return { logits: (await session.run(feeds)).logits!.data as Float32Array, squareMask };
   }
 

@@ -65,8 +65,8 @@ export interface DecoderOptions {
   /** Prefix for value names, to keep graphs readable. Default ''. */
   prefix?: string;
   /**
-   * Inference only: compute q/k/v and gate/up each with one MatMul over concatenated weights (then Split).
-   * With weights as initializers ORT folds the concatenation once at load; fewer, wider matmuls decode faster.
+   * Compute q/k/v and gate/up each with one MatMul over concatenated weights (then Split). With weights as
+   * initializers ORT folds the concatenation once at load; fewer, wider matmuls decode (and train) faster.
    */
   fuseProjections?: boolean;
   /** Sliding-window and block-sparse attention over reachable key blocks only (chunked-*.ts, block-sparse-*.ts). Default true. */
@@ -148,19 +148,21 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
     }
     return op('MatMul', [x, t], {}, label);
   };
-  /** x·[W₁ᵀ | W₂ᵀ | …] in one MatMul, split back into one output per weight (widths = the weights' rows). */
+  /** x·[W₁ᵀ | W₂ᵀ | …] in one MatMul, split back into parts of the given widths (one per weight, or merged neighbours). */
   const linearFused = (x: string, ws: string[], widths: number[], label: string): string[] => {
-    const wT = op(
+    // Rows stacked, then one Transpose: its gradient is a row Split (contiguous), which ORT folds into the weight Gemm.
+    const wCat = op(
       'Concat',
-      ws.map((w, i) => op('Transpose', [options.weight(w)], { perm: attr.ints([1, 0]) }, `${label}_w${i}T`)),
-      { axis: attr.int(1) },
-      `${label}_wT`,
+      ws.map((w) => options.weight(w)),
+      { axis: attr.int(0) },
+      `${label}_w`,
     );
+    const wT = op('Transpose', [wCat], { perm: attr.ints([1, 0]) }, `${label}_wT`);
     return g.op(
       'Split',
       [op('MatMul', [x, wT], {}, label), ints(widths, `${label}_split`)],
       { axis: attr.int(-1) },
-      { outputs: ws.length, label: `${label}_part` },
+      { outputs: widths.length, label: `${label}_part` },
     );
   };
   const fuse = options.fuseProjections === true;
@@ -203,7 +205,9 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
       attend = (q5, k4, v4, label) =>
         linearAttentionStatic(g, { dtype, prefix: pre, seqLen: T, headDim, chunk: options.linearChunk }, q5, k4, v4, label);
     } else {
-      mask = c(Array.from(additiveMask(attention, T)), [T, T], 'mask');
+      // Tiled G times along the rows: the no-cache path attends with the G query groups stacked as G·T rows.
+      const m = Array.from(additiveMask(attention, T));
+      mask = c(Array.from({ length: groups }, () => m).flat(), [groups * T, T], 'mask');
     }
   }
   const sliceLo = [ints([0], 'start'), ints([half], 'end'), axisLast];
@@ -219,6 +223,7 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
   const shapeKv = ints([0, 0, kvHeads, headDim]);
   const shapeQ = ints([0, 0, heads, headDim]);
   const shapeMerge = ints([0, 0, heads * headDim]);
+  let stacked: { q4: string; q5: string } | undefined; // no-cache attention: [B, KV, G·T, hd] ⇄ [B, KV, G, T, hd]
 
   let x = op('Gather', [options.weight('model.embed_tokens.weight'), options.inputIds], { axis: attr.int(0) }, 'embed');
   const present: DecoderOutputs['present'] = [];
@@ -228,20 +233,26 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
       const slot = layer * layerRepeat + r;
       const L = `l${slot}`;
       const h = rmsNorm(x, `${p}.input_layernorm.weight`, `${L}_attn_norm`);
-      const [qLin, kLin, vLin] = fuse
-        ? (linearFused(
-            h,
-            ['q_proj', 'k_proj', 'v_proj'].map((n) => `${p}.self_attn.${n}.weight`),
-            [heads * headDim, kvHeads * headDim, kvHeads * headDim],
-            `${L}_qkv`,
-          ) as [string, string, string])
-        : [
-            linear(h, `${p}.self_attn.q_proj.weight`, `${L}_q`),
-            linear(h, `${p}.self_attn.k_proj.weight`, `${L}_k`),
-            linear(h, `${p}.self_attn.v_proj.weight`, `${L}_v`),
-          ];
-      const q = rope(op('Reshape', [qLin, shapeQ]), `${L}_q_rope`);
-      const k = rope(op('Reshape', [kLin, shapeKv]), `${L}_k_rope`);
+      let q: string, k: string, vLin: string;
+      if (fuse) {
+        // q and k stay together through RoPE (one set of RoPE nodes for both), then split by heads.
+        const [qkLin, vPart] = linearFused(
+          h,
+          ['q_proj', 'k_proj', 'v_proj'].map((n) => `${p}.self_attn.${n}.weight`),
+          [(heads + kvHeads) * headDim, kvHeads * headDim],
+          `${L}_qkv`,
+        ) as [string, string];
+        const qk = rope(op('Reshape', [qkLin, ints([0, 0, heads + kvHeads, headDim])]), `${L}_qk_rope`);
+        [q, k] = g.op('Split', [qk, ints([heads, kvHeads], `${L}_qk_split`)], { axis: attr.int(2) }, { outputs: 2, label: `${L}_qk` }) as [
+          string,
+          string,
+        ];
+        vLin = vPart;
+      } else {
+        q = rope(op('Reshape', [linear(h, `${p}.self_attn.q_proj.weight`, `${L}_q`), shapeQ]), `${L}_q_rope`);
+        k = rope(op('Reshape', [linear(h, `${p}.self_attn.k_proj.weight`, `${L}_k`), shapeKv]), `${L}_k_rope`);
+        vLin = linear(h, `${p}.self_attn.v_proj.weight`, `${L}_v`);
+      }
       const v = op('Reshape', [vLin, shapeKv]);
       // [B, S, H, hd] → [B, KV, G, S, hd], scaled by 1/√hd.
       let q5 = op('Transpose', [op('Reshape', [q, shapeQ5])], { perm: attr.ints([0, 2, 3, 1, 4]) }, `${L}_q5`);
@@ -270,6 +281,16 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
         }
         if (attend) {
           ctx = attend(q5, k4, v4, `${pre}${L}_chunk`);
+        } else if (!kv) {
+          // Query groups stacked as rows ([B, KV, G·T, hd]): plain batched MatMuls with no broadcast over G, so the
+          // backward needs no ReduceSum over G and ORT folds the key Transpose into the MatMul.
+          const T = options.seqLen as number;
+          stacked ??= { q4: ints([0, 0, groups * T, headDim]), q5: ints([0, 0, groups, T, headDim]) };
+          const q4 = op('Reshape', [q5, stacked.q4], {}, `${L}_q4`);
+          const kT = op('Transpose', [k4], { perm: attr.ints([0, 1, 3, 2]) }, `${L}_kT`);
+          const scores = op('Add', [op('MatMul', [q4, kT], {}, `${L}_scores`), mask]);
+          const probs = op('Softmax', [scores], { axis: attr.int(-1) }, `${L}_probs`);
+          ctx = op('Reshape', [op('MatMul', [probs, v4], {}, `${L}_ctx4`), stacked.q5], {}, `${L}_ctx`);
         } else {
           const kT = op('Transpose', [op('Unsqueeze', [k4, axis2()])], { perm: attr.ints([0, 1, 2, 4, 3]) }, `${L}_kT`);
           const scores = op('Add', [op('MatMul', [q5, kT], {}, `${L}_scores`), mask]);

@@ -196,6 +196,52 @@ describe('reverse-mode autodiff (float64 graphs vs finite differences in ORT)', 
     expect(partial!.nodes.some((n) => n.opType === 'Pad')).toBe(true);
   });
 
+  it('Split (sizes input, any axis): parts concatenated back, zeros for a part with no gradient, fan-out summed', async () => {
+    for (const axis of [1, -1]) {
+      await check([{ name: 'x', shape: [2, 6, 7] }], (g, [x]) => {
+        const sizes = axis === 1 ? [1, 3, 2] : [2, 4, 1];
+        const [a, , c] = g.op('Split', [x!, ints(g, sizes)], { axis: attr.int(axis) }, { outputs: 3 });
+        const y = g.op1('Mul', [a!, a!]);
+        const z = g.op1('Mul', [c!, f64(g, [1.5])]);
+        const sum = g.op1('Add', [
+          g.op1('ReduceSum', [y, ints(g, [axis])], { keepdims: attr.int(1) }),
+          g.op1('ReduceSum', [z, ints(g, [axis])], { keepdims: attr.int(1) }),
+        ]);
+        return {
+          out: g.op1('Add', [sum, g.op1('ReduceSum', [c!, ints(g, [axis])], { keepdims: attr.int(1) })]),
+          shape: axis === 1 ? [2, 1, 7] : [2, 6, 1],
+        };
+      });
+    }
+  });
+
+  it('RMSNorm x / √(mean(x²) + ε) as one rule (x² as Pow or x·x), also when x and the rms have other consumers', async () => {
+    for (const [form, rmsUsedElsewhere] of [
+      ['Pow', true],
+      ['Mul', true],
+      ['Pow', false],
+    ] as const) {
+      let graph: Graph | undefined;
+      await check(
+        [
+          { name: 'x', shape: [2, 3, 5] },
+          { name: 'w', shape: [5], lo: 0.5, hi: 1.5 },
+        ],
+        (g, [x, w]) => {
+          graph = g;
+          const sq = form === 'Pow' ? g.op1('Pow', [x!, f64(g, [2], [])]) : g.op1('Mul', [x!, x!]);
+          const ms = g.op1('ReduceMean', [sq, ints(g, [-1])], { keepdims: attr.int(1) });
+          const r = g.op1('Sqrt', [g.op1('Add', [ms, f64(g, [1e-5], [])])]);
+          // x also feeds a residual-like term: both of its gradients must arrive.
+          const y = g.op1('Add', [g.op1('Mul', [g.op1('Div', [x!, r]), w!]), g.op1('Mul', [x!, f64(g, [0.3], [])])]);
+          return { out: rmsUsedElsewhere ? g.op1('Add', [y, g.op1('Mul', [r, r])]) : y, shape: [2, 3, 5] };
+        },
+      );
+      // The fused rule fired: the ReduceMean rule's Expand appears only for r's second consumer (plus one from the test's loss).
+      expect(graph!.nodes.filter((nd) => nd.opType === 'Expand').length, `${form} ${rmsUsedElsewhere}`).toBe(rmsUsedElsewhere ? 2 : 1);
+    }
+  });
+
   it('attention Softmax (sole consumer O = P·V, GQA broadcast V, causal mask): row sums from dO ⊙ O, none over [T, T]', async () => {
     const params: Param[] = [
       { name: 's', shape: [2, 1, 2, 4, 4] },

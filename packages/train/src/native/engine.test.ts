@@ -49,6 +49,7 @@ afterAll(async () => {
 const kinds: [string, Partial<ModelConfig>][] = [
   ['full MHA', { heads: 2, kvHeads: 2 }],
   ['full GQA', { heads: 4, kvHeads: 2, headDim: 4, dim: 16 }],
+  ['full GQA, d 32 (fused q/k/v and gate/up projections by default)', { heads: 4, kvHeads: 2, headDim: 8, dim: 32, ffnHidden: 24 }],
   ['full MQA, untied, layer sharing ×2', { heads: 2, kvHeads: 1, tiedEmbeddings: false, layerRepeat: 2 }],
   ['sliding-window', { attention: { kind: 'sliding-window', window: 3 } }],
   ['block-sparse', { attention: { kind: 'block-sparse', blockSize: 2, localBlocks: 2, globalTokens: 1 } }],

@@ -15,6 +15,8 @@ export interface NativeEngineOptions {
   threads?: number;
   /** Write ORT's per-op profile (JSON) with this file prefix; see `endProfiling`. */
   profilePrefix?: string;
+  /** Fused q/k/v and gate/up projections in the training graph (default: `buildTrainingGraph`'s, by model width). */
+  fuseProjections?: boolean;
 }
 
 interface ShapeState {
@@ -118,7 +120,12 @@ export class NativeEngine implements TrainingEngine {
   }
 
   private async createState(B: number, T: number, training: boolean): Promise<ShapeState> {
-    const tg = buildTrainingGraph(this.config, { batch: B, seq: T, gradients: training });
+    const tg = buildTrainingGraph(this.config, {
+      batch: B,
+      seq: T,
+      gradients: training,
+      ...(this.options.fuseProjections === undefined ? {} : { fuseProjections: this.options.fuseProjections }),
+    });
     const threads = this.options.threads ?? preferredThreads(await machineMatMulPeak());
     const session = await ort.InferenceSession.create(encodeModel(tg.graph), {
       graphOptimizationLevel: 'all',

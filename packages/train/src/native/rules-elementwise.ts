@@ -1,6 +1,7 @@
 import { attr, type NodeDef } from '@scalewise/models/internals';
 import { TrainError } from '../errors.js';
 import type { GradContext, GradRule } from './autodiff.js';
+import { rmsNormGrad } from './rules-fused.js';
 
 /** Gradient rules for elementwise, reduction and softmax ops. */
 
@@ -77,6 +78,8 @@ export const ELEMENTWISE_RULES: Record<string, GradRule> = {
   },
   Div: (ctx, node, [dy], need) => {
     if (!dy) return [];
+    const rms = rmsNormGrad(ctx, node, dy, need);
+    if (rms) return [rms, undefined];
     const [a, b] = [inp(node, 0), inp(node, 1)];
     const da = need[0] || need[1] ? ctx.op('Div', [dy, b]) : undefined;
     return [

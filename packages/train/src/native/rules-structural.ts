@@ -218,6 +218,14 @@ const concat: GradRule = (ctx, node, [dy], need) => {
   return parts.map((p, k) => (need[k] ? p : undefined));
 };
 
+/** Split: the parts' gradients concatenated back along the axis; a part without one contributes zeros of its shape. */
+const split: GradRule = (ctx, node, dOut, need) => {
+  if (!need[0] || dOut.every((d) => d === undefined)) return [];
+  const axis = int(node, 'axis', 0);
+  const parts = node.outputs.map((o, k) => dOut[k] ?? zerosLike(ctx, o));
+  return [parts.length === 1 ? (parts[0] as string) : ctx.op('Concat', parts, { axis: attr.int(axis) })];
+};
+
 export const STRUCTURAL_RULES: Record<string, GradRule> = {
   MatMul: matMul,
   Gemm: gemm,
@@ -239,4 +247,5 @@ export const STRUCTURAL_RULES: Record<string, GradRule> = {
   Expand: (ctx, node, [dy]) => (dy ? [ctx.reduceTo(dy, out(node), inp(node, 0))] : []),
   Slice: slice,
   Concat: concat,
+  Split: split,
 };

@@ -201,10 +201,28 @@ export function inferShapes(graph: Graph): ShapeMap {
   for (const node of graph.nodes) {
     const out = node.outputs[0];
     if (!out) continue;
+    if (node.opType === 'Split') {
+      splitShapes(graph, node, shapes, constants);
+      continue;
+    }
     const shape = inferNode(graph, node, shapes, constants);
     if (shape) shapes.set(out, shape);
   }
   return shapes;
+}
+
+/** Split with constant sizes (input 1): each output is the input with its axis cut to that part's size. */
+function splitShapes(graph: Graph, node: NodeDef, shapes: ShapeMap, constants: Map<string, Tensor>): void {
+  const x = shapes.get(node.inputs[0] as string);
+  const sizes = node.inputs[1] ? constantInts(graph, constants, node.inputs[1]) : undefined;
+  if (!x || !sizes || sizes.length !== node.outputs.length) return;
+  const axis = normAxis(intAttr(node, 'axis', 0), x.length);
+  node.outputs.forEach((o, k) =>
+    shapes.set(
+      o,
+      x.map((d, i) => (i === axis ? (sizes[k] as number) : d)),
+    ),
+  );
 }
 
 /** Tensors produced by Constant nodes, by output name. */
