@@ -97,7 +97,7 @@ describe('fused inference graph with chunked sliding-window / block-sparse atten
     const contrib = ['RotaryEmbedding', 'SimplifiedLayerNormalization', 'SkipSimplifiedLayerNormalization', 'GroupQueryAttention'];
     for (const plain of [ops({ fusedOps: false }), ops({ chunkedAttention: false })]) {
       expect(plain.some((o) => contrib.includes(o))).toBe(false);
-      expect(plain.length).toBeGreaterThan(fused.length);
+      expect(plain).toContain('ReduceMean'); // the plain RMSNorm
     }
     expect(fusedDecoderSupports(config, { chunkedAttention: false })).toBe(false);
     expect(fusedDecoderSupports(tinyConfig({ attention: { kind: 'linear' } }))).toBe(false);
