@@ -24,7 +24,8 @@ async function noCacheLogits(config: ModelConfig, weights: ModelWeights, T: numb
   const feeds: Record<string, ort.Tensor> = { ids: new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [2, T]) };
   for (const spec of weightSpecs(config)) feeds[spec.name] = new ort.Tensor('float32', weights.get(spec.name)!, spec.shape);
   const session = await ort.InferenceSession.create(encodeModel(g));
-  const squareMask = [...g.initializers.values()].some((t) => t.dims.length === 2 && t.dims[0]! % T === 0 && t.dims[1] === T); // [T, T] or, query groups stacked, [G·T, T]
+  // [T, T], or [G·T, T] with the query groups stacked as rows.
+  const squareMask = [...g.initializers.values()].some((t) => t.dims.length === 2 && t.dims[0]! % T === 0 && t.dims[1] === T);
   return { rows, logits: (await session.run(feeds)).logits!.data as Float32Array, squareMask };
 }
 
