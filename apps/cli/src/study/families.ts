@@ -121,6 +121,8 @@ function readRecords(file: string): FamilyRunRecord[] {
 export async function estimatePlan(
   plan: StudyPlan,
   parallel: number,
+  /** Engine threads of each run (undefined: the engine's default). */
+  threads = plan.options.threads,
 ): Promise<{ plan: FamilyStudyPlan; measuredOn: string; seconds: number }> {
   const draft = planFamilyStudy(plan.families);
   const bySize = [...draft.runs].sort((a, b) => a.nonEmbeddingParams - b.nonEmbeddingParams);
@@ -132,7 +134,7 @@ export async function estimatePlan(
         seq: plan.families.seq,
         engine: plan.options.engine,
         concurrent: parallel,
-        ...(plan.options.threads ? { threads: plan.options.threads } : {}),
+        ...(threads ? { threads } : {}),
       }),
     );
   }
@@ -145,8 +147,8 @@ export async function estimatePlan(
     `3 timed training steps${parallel > 1 ? `, ${parallel} at once,` : ''} each of ${bySize[0]!.config.name} (` +
     `${(measured[0]!.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s) and ` +
     `${bySize.at(-1)!.config.name} (${(measured[1]!.flopsPerSecond / 1e9).toFixed(2)}` +
-    ` GFLOP/s), interpolated log-log in size, ${parallel} run` +
-    `${parallel === 1 ? '' : 's'} side by side`;
+    ` GFLOP/s)${threads ? ` at ${threads} thread${threads === 1 ? '' : 's'} each` : ''}, interpolated log-log in size, ` +
+    `${parallel} run${parallel === 1 ? '' : 's'} side by side`;
   return { plan: planFamilyStudy({ ...plan.families, throughput: draft.totalFlops / seconds }), measuredOn, seconds };
 }
 
@@ -168,9 +170,10 @@ export async function runFamiliesStudy(
   // Independent runs side by side, one engine thread each (the native engine's measured fastest here).
   const parallel = Math.max(1, Math.min(plan.parallelRuns, os.cpus().length));
   // Without --threads each of the side-by-side runs gets its share of the cores (2 runs × 2 threads on 2 cores oversubscribe).
-  const trainer =
-    remote ?? localTrainer(plan.options.threads ?? (parallel > 1 ? Math.max(1, Math.floor(os.cpus().length / parallel)) : undefined));
-  const { plan: fp, measuredOn } = await estimatePlan(plan, parallel);
+  const runThreads = plan.options.threads ?? (parallel > 1 ? Math.max(1, Math.floor(os.cpus().length / parallel)) : undefined);
+  const trainer = remote ?? localTrainer(runThreads);
+  // Measured as the runs will train: side by side, at their thread count.
+  const { plan: fp, measuredOn } = await estimatePlan(plan, parallel, runThreads);
   log(
     `[families] plan: ${fp.runs.length} runs (${plan.families.families.join(', ')}), ` +
       `${fp.totalFlops.toExponential(2)} FLOP (train ${fp.trainFlops.toExponential(2)} ` +
