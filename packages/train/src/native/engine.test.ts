@@ -1,45 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { weightSpecs, type ModelConfig, type ModelWeights } from '@scalewise/models';
-import type { TokenBatch, TrainingEngine } from '../engine.js';
+import type { ModelConfig } from '@scalewise/models';
+import type { TrainingEngine } from '../engine.js';
 import { createReferenceEngine } from '../reference/engine.js';
 import { createEngine } from '../engines.js';
 import { createNativeEngine } from './index.js';
-import { tinyConfig, uniform } from './testing.js';
+import { randomBatch, randomWeights, relErr, tinyConfig, zerosLike as zeros } from './testing.js';
 
-function randomWeights(config: ModelConfig, seed: number): ModelWeights {
-  const rand = uniform(seed);
-  const w: ModelWeights = new Map();
-  for (const s of weightSpecs(config)) {
-    const n = s.shape.reduce((a, b) => a * b, 1);
-    const scale = s.role === 'linear' ? 1 / Math.sqrt(s.shape[1] ?? 1) : 1;
-    w.set(
-      s.name,
-      Float32Array.from({ length: n }, () => (s.role === 'norm' ? 1 + 0.2 * rand() : scale * rand())),
-    );
-  }
-  return w;
-}
-
-const zeros = (w: ModelWeights): ModelWeights => new Map([...w].map(([k, v]) => [k, new Float32Array(v.length)]));
-
-function randomBatch(config: ModelConfig, batch: number, seq: number, seed: number, masked = true): TokenBatch {
-  const rand = uniform(seed);
-  const n = batch * seq;
-  const ids = Int32Array.from({ length: n }, () => Math.floor(rand(0, config.vocabSize)));
-  const targets = Int32Array.from({ length: n }, () => Math.floor(rand(0, config.vocabSize)));
-  return { batch, seq, inputs: ids, targets, ...(masked ? { mask: Uint8Array.from({ length: n }, (_, i) => (i % 5 === 2 ? 0 : 1)) } : {}) };
-}
-
-/** max |a − b| / max |b| over one tensor. */
-function relErr(a: Float32Array, b: Float32Array): number {
-  let d = 0,
-    m = 0;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs((a[i] as number) - (b[i] as number)));
-    m = Math.max(m, Math.abs(b[i] as number));
-  }
-  return d / m;
-}
+/** The masked positions of the comparison batches. */
+const unscored = (i: number): boolean => i % 5 === 2;
 
 const engines: TrainingEngine[] = [];
 afterAll(async () => {
@@ -65,7 +33,7 @@ describe('native engine parity with the reference engine (fp32)', () => {
       const reference = await createReferenceEngine(config, {});
       engines.push(native, reference);
       const weights = randomWeights(config, 11);
-      const batch = randomBatch(config, 3, 9, 5);
+      const batch = randomBatch(config, 3, 9, 5, unscored);
       const gn = zeros(weights),
         gr = zeros(weights);
       const ln = await native.lossAndGrad(weights, gn, batch, 1);
@@ -93,7 +61,7 @@ describe('native engine parity with the reference engine (fp32)', () => {
     const reference = await createReferenceEngine(config, {});
     engines.push(native, reference);
     const weights = randomWeights(config, 12);
-    const batch = randomBatch(config, 2, 150, 6);
+    const batch = randomBatch(config, 2, 150, 6, unscored);
     const gn = zeros(weights),
       gr = zeros(weights);
     const ln = await native.lossAndGrad(weights, gn, batch, 1);
@@ -107,7 +75,7 @@ describe('native engine parity with the reference engine (fp32)', () => {
     const native = await createNativeEngine(config, { threads: 1 });
     engines.push(native);
     const weights = randomWeights(config, 2);
-    const batch = randomBatch(config, 2, 4, 9, false);
+    const batch = randomBatch(config, 2, 4, 9);
     const g1 = zeros(weights),
       g2 = new Map([...weights].map(([k, v]) => [k, new Float32Array(v.length).fill(1)]));
     await native.lossAndGrad(weights, g1, batch, 1);
@@ -136,7 +104,7 @@ describe('native engine parity with the reference engine (fp32)', () => {
       const curve: number[] = [];
       for (let step = 0; step < 30; step++) {
         const grads = zeros(weights);
-        curve.push(await engine.lossAndGrad(weights, grads, randomBatch(config, 2, 8, 100 + (step % 3)), 1));
+        curve.push(await engine.lossAndGrad(weights, grads, randomBatch(config, 2, 8, 100 + (step % 3), unscored), 1));
         for (const [name, w] of weights) {
           const g = grads.get(name) as Float32Array;
           for (let i = 0; i < w.length; i++) w[i] = (w[i] as number) - 0.3 * (g[i] as number);

@@ -1,8 +1,10 @@
 import * as ort from 'onnxruntime-node';
 import { createRng } from '@scalewise/core';
-import { LLAMA_DEFAULTS, type ModelConfig } from '@scalewise/models';
+import { LLAMA_DEFAULTS, weightSpecs, type ModelConfig, type ModelWeights } from '@scalewise/models';
 import { encodeModel, tensor, type Graph } from '@scalewise/models/internals';
+import type { TokenBatch } from '../engine.js';
 import { differentiate } from './autodiff.js';
+import { buildTrainingGraph } from './training-graph.js';
 
 // Shared by the native-engine tests only (not exported from the package).
 
@@ -129,4 +131,82 @@ export function tinyConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
     attention: { kind: 'full' },
     ...overrides,
   };
+}
+
+/** Float32 weights for engine comparisons: norms near 1, linear layers scaled by 1/√fan-in, the rest in [-1, 1). */
+export function randomWeights(config: ModelConfig, seed: number): ModelWeights {
+  const rand = uniform(seed);
+  const w: ModelWeights = new Map();
+  for (const s of weightSpecs(config)) {
+    const n = s.shape.reduce((a, b) => a * b, 1);
+    const scale = s.role === 'linear' ? 1 / Math.sqrt(s.shape[1] ?? 1) : 1;
+    w.set(
+      s.name,
+      Float32Array.from({ length: n }, () => (s.role === 'norm' ? 1 + 0.2 * rand() : scale * rand())),
+    );
+  }
+  return w;
+}
+
+/** Zero tensors shaped like `w` (gradient accumulators). */
+export const zerosLike = (w: ModelWeights): ModelWeights => new Map([...w].map(([k, v]) => [k, new Float32Array(v.length)]));
+
+/** Random ids and targets; positions where `unscored(i)` holds get mask 0 (no mask when omitted). */
+export function randomBatch(config: ModelConfig, batch: number, seq: number, seed: number, unscored?: (i: number) => boolean): TokenBatch {
+  const rand = uniform(seed);
+  const n = batch * seq;
+  const inputs = Int32Array.from({ length: n }, () => Math.floor(rand(0, config.vocabSize)));
+  const targets = Int32Array.from({ length: n }, () => Math.floor(rand(0, config.vocabSize)));
+  return { batch, seq, inputs, targets, ...(unscored ? { mask: Uint8Array.from({ length: n }, (_, i) => (unscored(i) ? 0 : 1)) } : {}) };
+}
+
+/** max |a − b| / max |b| over one tensor. */
+export function relErr(a: Float32Array, b: Float32Array): number {
+  let d = 0,
+    m = 0;
+  for (let i = 0; i < a.length; i++) {
+    d = Math.max(d, Math.abs((a[i] as number) - (b[i] as number)));
+    m = Math.max(m, Math.abs(b[i] as number));
+  }
+  return d / m;
+}
+
+/** Whether the forward graph holds a constant dense mask: [T, T], or [G·T, T] with the query groups stacked as rows. */
+export function hasDenseMask(config: ModelConfig, seq: number): boolean {
+  const { graph } = buildTrainingGraph(config, { batch: 1, seq, gradients: false });
+  return [...graph.initializers.values()].some((t) => t.dims.length === 2 && (t.dims[0] as number) % seq === 0 && t.dims[1] === seq);
+}
+
+/**
+ * The float64 training graph's gradients against central finite differences of its own loss (6 entries per
+ * parameter), on random weights, ids and targets with every 4th target unscored.
+ */
+export async function trainingGraphGradCheck(
+  config: ModelConfig,
+  options: { batch: number; seq: number; seed: number; linearChunk?: number },
+): Promise<GradCheck> {
+  const { batch, seq, linearChunk } = options;
+  const tg = buildTrainingGraph(config, { batch, seq, dtype: 'float64', linearChunk });
+  const rand = uniform(options.seed);
+  const values = tg.params.map((p) =>
+    Float64Array.from({ length: p.shape.reduce((a, b) => a * b, 1) }, () => (p.role === 'norm' ? 1 + 0.3 * rand() : rand())),
+  );
+  const ids = Array.from({ length: batch * seq }, () => Math.floor(rand(0, config.vocabSize)));
+  const targets = Array.from({ length: batch * seq }, () => Math.floor(rand(0, config.vocabSize)));
+  const mask = ids.map((_, i) => (i % 4 === 3 ? 0 : 1));
+  const count = mask.reduce((a: number, b) => a + b, 0);
+  const feeds = {
+    input_ids: new ort.Tensor('int64', BigInt64Array.from(ids.map(BigInt)), [batch, seq]),
+    targets: new ort.Tensor('int64', BigInt64Array.from(targets.map(BigInt)), [batch, seq]),
+    target_weights: new ort.Tensor('float64', Float64Array.from(mask.map((m) => m / count)), [batch, seq]),
+  };
+  return finiteDifferences(
+    tg.graph,
+    tg.params.map((p) => ({ name: p.name, shape: p.shape })),
+    values,
+    { loss: tg.loss, grads: tg.grads },
+    feeds,
+    6,
+    buildTrainingGraph(config, { batch, seq, dtype: 'float64', gradients: false, linearChunk }).graph,
+  );
 }

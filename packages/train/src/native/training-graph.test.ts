@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import type { ModelConfig } from '@scalewise/models';
+import { weightSpecs, type ModelConfig } from '@scalewise/models';
 import { encodeModel } from '@scalewise/models/internals';
 import { FUSE_DIMS, buildTrainingGraph } from './training-graph.js';
-import { finiteDifferences, tinyConfig, uniform } from './testing.js';
+import { tinyConfig, trainingGraphGradCheck, uniform } from './testing.js';
 
 const cases: [string, Partial<ModelConfig>, { seq?: number; linearChunk?: number }?][] = [
   ['full MHA', { heads: 2, kvHeads: 2 }],
@@ -23,30 +23,8 @@ describe('training graph (float64) gradients vs finite differences of its own lo
       const batch = 2,
         seq = extra?.seq ?? 5;
       const linearChunk = extra?.linearChunk;
-      const tg = buildTrainingGraph(config, { batch, seq, dtype: 'float64', linearChunk });
-      const rand = uniform(3);
-      const values = tg.params.map((p) =>
-        Float64Array.from({ length: p.shape.reduce((a, b) => a * b, 1) }, () => (p.role === 'norm' ? 1 + 0.3 * rand() : rand())),
-      );
-      const ids = Array.from({ length: batch * seq }, () => Math.floor(rand(0, config.vocabSize)));
-      const targets = Array.from({ length: batch * seq }, () => Math.floor(rand(0, config.vocabSize)));
-      const mask = ids.map((_, i) => (i % 4 === 3 ? 0 : 1));
-      const count = mask.reduce((a: number, b) => a + b, 0);
-      const feeds = {
-        input_ids: new ort.Tensor('int64', BigInt64Array.from(ids.map(BigInt)), [batch, seq]),
-        targets: new ort.Tensor('int64', BigInt64Array.from(targets.map(BigInt)), [batch, seq]),
-        target_weights: new ort.Tensor('float64', Float64Array.from(mask.map((m) => m / count)), [batch, seq]),
-      };
-      const r = await finiteDifferences(
-        tg.graph,
-        tg.params.map((p) => ({ name: p.name, shape: p.shape })),
-        values,
-        { loss: tg.loss, grads: tg.grads },
-        feeds,
-        6,
-        buildTrainingGraph(config, { batch, seq, dtype: 'float64', gradients: false, linearChunk }).graph,
-      );
-      expect(r.checked).toBe(6 * tg.params.length);
+      const r = await trainingGraphGradCheck(config, { batch, seq, seed: 3, linearChunk });
+      expect(r.checked).toBe(6 * weightSpecs(config).length);
       expect(r.maxAbs).toBeGreaterThan(1e-3);
       expect(r.maxAbsErr).toBeLessThan(1e-8);
     });
