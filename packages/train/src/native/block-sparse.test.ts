@@ -3,6 +3,7 @@ import { weightSpecs, type ModelConfig } from '@scalewise/models';
 import type { TrainingEngine } from '../engine.js';
 import { createReferenceEngine } from '../reference/engine.js';
 import { createNativeEngine } from './index.js';
+import { buildTrainingGraph } from './training-graph.js';
 import { hasDenseMask, randomBatch, randomWeights, relErr, tinyConfig, trainingGraphGradCheck, zerosLike } from './testing.js';
 
 // Block-sparse attention in the native engine's graph is chunked over kept blocks once T ≥ 2·(G + L·b)
@@ -43,6 +44,15 @@ describe('native engine, block-sparse attention in chunks (T ≥ 2·(G + L·b))'
       for (const [name, g] of gr) expect(relErr(gn.get(name) as Float32Array, g), name).toBeLessThan(1e-4);
     });
   }
+
+  it('chunkedAttention false keeps the dense mask, for A/B benchmarks', () => {
+    const config = tinyConfig({ heads: 4, kvHeads: 2, attention: { kind: 'block-sparse', blockSize: 2, localBlocks: 2, globalTokens: 1 } });
+    const masks = (chunkedAttention?: boolean) =>
+      [...buildTrainingGraph(config, { batch: 1, seq: 11, gradients: false, chunkedAttention }).graph.initializers.values()].filter(
+        (t) => t.dims.length === 2 && t.dims[1] === 11 && (t.dims[0] as number) % 11 === 0,
+      ).length;
+    expect([masks(), masks(true), masks(false)]).toEqual([0, 0, 1]);
+  });
 
   it('float64 training graph (blocks of 2, 2 local, 1 global, T 11): gradients equal finite differences within 1e-8', async () => {
     const config = tinyConfig({ attention: { kind: 'block-sparse', blockSize: 2, localBlocks: 2, globalTokens: 1 } });

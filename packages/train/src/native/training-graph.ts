@@ -25,6 +25,8 @@ export interface TrainingGraphOptions {
    * costs more than the wider MatMuls gain).
    */
   fuseProjections?: boolean;
+  /** Sliding-window and block-sparse attention over kept blocks where that pays (default true); false: the dense T×T mask. */
+  chunkedAttention?: boolean;
 }
 
 /** Names of the graph's inputs and outputs. */
@@ -81,6 +83,7 @@ export function buildTrainingGraph(config: ModelConfig, options: TrainingGraphOp
     dtype,
     seqLen: seq,
     linearChunk: options.linearChunk,
+    chunkedAttention: options.chunkedAttention,
     fuseProjections: options.fuseProjections ?? (config.dim >= FUSE_DIMS[0] && config.dim < FUSE_DIMS[1]),
   });
   // loss = −Σ w · log p(target): the masked mean when w = mask / count.
