@@ -7,6 +7,7 @@ import { blockSparseAttention, blockSparseCache, blockSparseMask, type BlockSpar
 import { chunkedWindowStatic } from './chunked-static.js';
 import { blockSparsePays, blockSparseStatic } from './block-sparse-static.js';
 import { boundedCache, chunkedWindowAttention, chunkedWindowMask, type ChunkedWindow } from './chunked-attention.js';
+import { fusedProjection } from './projection.js';
 import { linearAttentionRecurrent, linearAttentionStatic } from './linear-attention.js';
 
 /**
@@ -93,22 +94,8 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
     return op('MatMul', [x, t], {}, label);
   };
   /** x·[W₁ᵀ | W₂ᵀ | …] in one MatMul, split back into parts of the given widths (one per weight, or merged neighbours). */
-  const linearFused = (x: string, ws: string[], widths: number[], label: string): string[] => {
-    // Rows stacked, then one Transpose: its gradient is a row Split (contiguous), which ORT folds into the weight Gemm.
-    const wCat = op(
-      'Concat',
-      ws.map((w) => options.weight(w)),
-      { axis: attr.int(0) },
-      `${label}_w`,
-    );
-    const wT = op('Transpose', [wCat], { perm: attr.ints([1, 0]) }, `${label}_wT`);
-    return g.op(
-      'Split',
-      [op('MatMul', [x, wT], {}, label), ints(widths, `${label}_split`)],
-      { axis: attr.int(-1) },
-      { outputs: widths.length, label: `${label}_part` },
-    );
-  };
+  const linearFused = (x: string, ws: string[], widths: number[], label: string): string[] =>
+    fusedProjection(g, x, ws.map(options.weight), widths, `${pre}${label}`, 'stacked-rows');
   const fuse = options.fuseProjections === true;
 
   // RoPE tables, shaped to broadcast against [batch, seq, heads, headDim].

@@ -1,8 +1,9 @@
 import type { ModelConfig } from '../config.js';
 import { ModelsInputError } from '../errors.js';
-import { attr, tensor, type Graph } from './graph.js';
+import { attr, type Graph } from './graph.js';
 import type { DecoderKvCache, DecoderOutputs } from './decoder.js';
 import { chunkedAttention, groupQueryAttention } from './fused-attention.js';
+import { fusedProjection } from './projection.js';
 import { ropeTables } from './rope.js';
 
 /**
@@ -46,7 +47,6 @@ export function emitFusedDecoder(g: Graph, config: ModelConfig, options: FusedDe
   g.opsets['com.microsoft'] = 1;
   const op = (type: string, inputs: string[], attrs: Parameters<Graph['op1']>[2] = {}, label?: string, domain = '') =>
     g.op1(type, inputs, attrs, { label: `${pre}${label ?? type.toLowerCase()}`, domain });
-  const ints = (values: number[], label = 'shape') => g.constant(tensor.int64(values), `${pre}${label}`);
   const w = options.weight;
 
   // RoPE caches [positions, headDim / 2] for RotaryEmbedding: cos and the unsigned sin of the same angles as ropeTables.
@@ -75,13 +75,9 @@ export function emitFusedDecoder(g: Graph, config: ModelConfig, options: FusedDe
     });
     return [normed as string, sum as string];
   };
-  /** x · [W₁ᵀ | W₂ᵀ | …]: one MatMul over the concatenated (load-time folded) weights, split back per weight. */
-  const project = (x: string, ws: string[], widths: number[], label: string): string[] => {
-    const wT = ws.map((name, i) => op('Transpose', [w(name)], { perm: attr.ints([1, 0]) }, `${label}_w${i}T`));
-    const y = op('MatMul', [x, wT.length === 1 ? (wT[0] as string) : op('Concat', wT, { axis: attr.int(1) }, `${label}_wT`)], {}, label);
-    if (ws.length === 1) return [y];
-    return g.op('Split', [y, ints(widths, `${label}_split`)], { axis: attr.int(-1) }, { outputs: ws.length, label: `${pre}${label}_part` });
-  };
+  /** One MatMul over the concatenated weights (folded into one constant at load time), split back per weight. */
+  const project = (x: string, ws: string[], widths: number[], label: string): string[] =>
+    fusedProjection(g, x, ws.map(w), widths, `${pre}${label}`, 'transposed-columns');
 
   const x0 = op('Gather', [w('model.embed_tokens.weight'), options.inputIds], { axis: attr.int(0) }, 'embed');
   let resid = x0;
