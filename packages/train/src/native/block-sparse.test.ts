@@ -1,10 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { weightSpecs, type ModelConfig } from '@scalewise/models';
 import type { TrainingEngine } from '../engine.js';
-import { createReferenceEngine } from '../reference/engine.js';
-import { createNativeEngine } from './index.js';
 import { buildTrainingGraph } from './training-graph.js';
-import { hasDenseMask, randomBatch, randomWeights, relErr, tinyConfig, trainingGraphGradCheck, zerosLike } from './testing.js';
+import { compareWithReference, hasDenseMask, randomBatch, randomWeights, tinyConfig, trainingGraphGradCheck } from './testing.js';
 
 // Block-sparse attention in the native engine's graph is chunked over kept blocks once T ≥ 2·(G + L·b)
 // (models: block-sparse-static.ts): its gradients must equal the reference engine's and finite differences.
@@ -31,17 +29,11 @@ describe('native engine, block-sparse attention in chunks (T ≥ 2·(G + L·b))'
     it(`${label}: loss and every gradient equal the reference engine's within 1e-4 relative`, async () => {
       const config = tinyConfig({ vocabSize: 37, maxPositions: 32, ...overrides });
       expect(hasDenseMask(config, seq)).toBe(false);
-      const native = await createNativeEngine(config, { threads: 1 });
-      const reference = await createReferenceEngine(config, {});
-      engines.push(native, reference);
       const weights = randomWeights(config, 21);
       const batch = randomBatch(config, 2, seq, 8, (i) => i % 7 === 3);
-      const gn = zerosLike(weights),
-        gr = zerosLike(weights);
-      const ln = await native.lossAndGrad(weights, gn, batch, 1);
-      const lr = await reference.lossAndGrad(weights, gr, batch, 1);
-      expect(Math.abs(ln - lr) / lr).toBeLessThan(1e-5);
-      for (const [name, g] of gr) expect(relErr(gn.get(name) as Float32Array, g), name).toBeLessThan(1e-4);
+      const { mismatches, compared } = await compareWithReference(config, weights, batch, engines);
+      expect(mismatches).toEqual([]);
+      expect(compared).toBe(weights.size);
     });
   }
 

@@ -4,7 +4,7 @@ import type { TrainingEngine } from '../engine.js';
 import { createReferenceEngine } from '../reference/engine.js';
 import { createEngine } from '../engines.js';
 import { createNativeEngine } from './index.js';
-import { randomBatch, randomWeights, relErr, tinyConfig, zerosLike as zeros } from './testing.js';
+import { compareWithReference, randomBatch, randomWeights, tinyConfig, zerosLike as zeros } from './testing.js';
 
 /** The masked positions of the comparison batches. */
 const unscored = (i: number): boolean => i % 5 === 2;
@@ -29,17 +29,11 @@ describe('native engine parity with the reference engine (fp32)', () => {
   for (const [label, overrides] of kinds) {
     it(`${label}: loss and every gradient within 1e-4 relative`, async () => {
       const config = tinyConfig({ vocabSize: 37, maxPositions: 32, ...overrides });
-      const native = await createNativeEngine(config, { threads: 1 });
-      const reference = await createReferenceEngine(config, {});
-      engines.push(native, reference);
       const weights = randomWeights(config, 11);
       const batch = randomBatch(config, 3, 9, 5, unscored);
-      const gn = zeros(weights),
-        gr = zeros(weights);
-      const ln = await native.lossAndGrad(weights, gn, batch, 1);
-      const lr = await reference.lossAndGrad(weights, gr, batch, 1);
-      expect(Math.abs(ln - lr) / lr).toBeLessThan(1e-5);
-      for (const [name, g] of gr) expect(relErr(gn.get(name) as Float32Array, g), name).toBeLessThan(1e-4);
+      const { mismatches, compared, native, reference } = await compareWithReference(config, weights, batch, engines);
+      expect(mismatches).toEqual([]);
+      expect(compared).toBe(weights.size);
       const evalN = await native.loss(weights, batch),
         evalR = await reference.loss(weights, batch);
       expect(evalN.count).toBe(evalR.count);
@@ -57,17 +51,11 @@ describe('native engine parity with the reference engine (fp32)', () => {
       dim: 16,
       attention: { kind: 'linear' },
     });
-    const native = await createNativeEngine(config, { threads: 1 });
-    const reference = await createReferenceEngine(config, {});
-    engines.push(native, reference);
     const weights = randomWeights(config, 12);
     const batch = randomBatch(config, 2, 150, 6, unscored);
-    const gn = zeros(weights),
-      gr = zeros(weights);
-    const ln = await native.lossAndGrad(weights, gn, batch, 1);
-    const lr = await reference.lossAndGrad(weights, gr, batch, 1);
-    expect(Math.abs(ln - lr) / lr).toBeLessThan(1e-5);
-    for (const [name, g] of gr) expect(relErr(gn.get(name) as Float32Array, g), name).toBeLessThan(1e-4);
+    const { mismatches, compared } = await compareWithReference(config, weights, batch, engines);
+    expect(mismatches).toEqual([]);
+    expect(compared).toBe(weights.size);
   });
 
   it('adds scale × gradient into existing grads and rejects bad batches', async () => {

@@ -2,8 +2,10 @@ import * as ort from 'onnxruntime-node';
 import { createRng } from '@scalewise/core';
 import { LLAMA_DEFAULTS, weightSpecs, type ModelConfig, type ModelWeights } from '@scalewise/models';
 import { encodeModel, tensor, type Graph } from '@scalewise/models/internals';
-import type { TokenBatch } from '../engine.js';
+import type { TokenBatch, TrainingEngine } from '../engine.js';
+import { createReferenceEngine } from '../reference/engine.js';
 import { differentiate } from './autodiff.js';
+import { createNativeEngine } from './index.js';
 import { buildTrainingGraph } from './training-graph.js';
 
 // Shared by the native-engine tests only (not exported from the package).
@@ -169,6 +171,47 @@ export function relErr(a: Float32Array, b: Float32Array): number {
     m = Math.max(m, Math.abs(b[i] as number));
   }
   return d / m;
+}
+
+/** Native against reference engine, fp32: loss relative difference, and `relErr` of every gradient tensor. */
+export const REFERENCE_TOLERANCE = { loss: 1e-5, grad: 1e-4 } as const;
+
+export interface ReferenceComparison {
+  /** Each figure over its tolerance (or NaN), as 'name: error'; empty when the engines agree. */
+  mismatches: string[];
+  /** Gradient tensors compared (every parameter). */
+  compared: number;
+  /** Both engines, for further checks; also pushed into the caller's `keep` list, which disposes them. */
+  native: TrainingEngine;
+  reference: TrainingEngine;
+}
+
+/**
+ * One `lossAndGrad` (scale 1, fresh zero gradients) of the native engine (1 thread) and of the reference engine on the
+ * same weights and batch, compared within `REFERENCE_TOLERANCE`.
+ */
+export async function compareWithReference(
+  config: ModelConfig,
+  weights: ModelWeights,
+  batch: TokenBatch,
+  keep: TrainingEngine[],
+): Promise<ReferenceComparison> {
+  const native = await createNativeEngine(config, { threads: 1 });
+  const reference = await createReferenceEngine(config, {});
+  keep.push(native, reference);
+  const gn = zerosLike(weights),
+    gr = zerosLike(weights);
+  const ln = await native.lossAndGrad(weights, gn, batch, 1);
+  const lr = await reference.lossAndGrad(weights, gr, batch, 1);
+  const mismatches: string[] = [];
+  const lossErr = Math.abs(ln - lr) / lr;
+  // Written as !(err < tol) so that NaN counts as a mismatch.
+  if (!(lossErr < REFERENCE_TOLERANCE.loss)) mismatches.push(`loss: ${lossErr} (native ${ln}, reference ${lr})`);
+  for (const [name, g] of gr) {
+    const err = relErr(gn.get(name) as Float32Array, g);
+    if (!(err < REFERENCE_TOLERANCE.grad)) mismatches.push(`${name}: ${err}`);
+  }
+  return { mismatches, compared: gr.size, native, reference };
 }
 
 /** Whether the forward graph holds a constant dense mask: [T, T], or [G·T, T] with the query groups stacked as rows. */
