@@ -2,7 +2,8 @@
  * Native-engine training graph, block-sparse attention (blocks of 64, 4 local, 16 global) at long T: the chunked
  * form (only kept blocks, what buildTrainingGraph emits) against the dense T×T mask, forward + backward (the work of
  * NativeEngine.lossAndGrad; AdamW is the same for both), alternating A/B/A/B in one process, 1 ORT thread, batch 1.
- * Also checks that both give the same loss and gradients.
+ * Also checks that both give the same loss and gradients, and that the chunked side is byte for byte the graph the
+ * engine builds by default (`chunked_graph_is_the_engines`).
  *
  *   node --conditions=@scalewise/source --import tsx bench/block-sparse-train.ts
  *   env: BSP_TRAIN_SEQ (comma-separated lengths, default 1024,2048), BSP_TRAIN_REPS (3)
@@ -67,10 +68,14 @@ async function measure(T: number) {
     target_weights: new ort.Tensor('float32', new Float32Array(T).fill(1 / T), [1, T]),
   };
   for (const s of weightSpecs(base)) feeds[s.name] = new ort.Tensor('float32', weights.get(s.name)!, s.shape);
+  // What NativeEngine trains: buildTrainingGraph with its default options (chunked once T ≥ 2·(G + L·b)).
+  const enginesBytes = encodeModel(buildTrainingGraph(base, { batch: 1, seq: T }).graph);
+  let chunkedIsEngines = false;
   const sides = [];
   for (const chunked of [true, false]) {
-    const g = buildTrainingGraph(base, { batch: 1, seq: T, chunkedAttention: chunked }).graph;
-    const session = await ort.InferenceSession.create(encodeModel(g), {
+    const bytes = encodeModel(buildTrainingGraph(base, { batch: 1, seq: T, chunkedAttention: chunked }).graph);
+    if (chunked) chunkedIsEngines = Buffer.from(bytes).equals(Buffer.from(enginesBytes));
+    const session = await ort.InferenceSession.create(bytes, {
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',
       logSeverityLevel: 3,
@@ -110,6 +115,8 @@ async function measure(T: number) {
     ratio_dense_over_chunked: rows[1]!.step_s.mean / rows[0]!.step_s.mean,
     ratio_dense_over_chunked_cpu_time: rows[1]!.step_cpu_s.mean / rows[0]!.step_cpu_s.mean,
     max_rel_diff_loss_and_grads_chunked_vs_dense: maxRelDiff(outputs[0]!, outputs[1]!),
+    // The chunked side's encoded model is byte for byte the engine's default training graph.
+    chunked_graph_is_the_engines: chunkedIsEngines,
   };
 }
 
