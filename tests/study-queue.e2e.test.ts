@@ -1,10 +1,9 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseQueueUrl, queueStatus } from '@scalewise/train/queue';
-import { startCli, type BackgroundCli } from './helpers.js';
-import { redisAvailable, reportMissingRedis, startRedis, type TestRedis } from './redis.js';
+import { redisAvailable, reportMissingRedis } from './redis.js';
+import { reuseStages, runStudy, studyArgs, useStudyQueue, WORKER_NAMES } from './study-queue-fixture.js';
 
 // `scalewise study --queue`: the same study, trained by 2 real worker processes through a real Redis, gives the
 // same runs and fits as in-process. SCALEWISE_TEST_TINY_STUDY=1 shrinks the plan to 12 tiny runs (tests only).
@@ -29,52 +28,18 @@ interface FamiliesJson {
   comparisons: Array<{ a: string; b: string; exponent_diff: number; ci: [number, number]; p: number }>;
 }
 
-const root = mkdtempSync(path.join(tmpdir(), 'scalewise-study-queue-'));
-const artifacts = path.join(root, 'artifacts');
-let redis: TestRedis;
-const workers: BackgroundCli[] = [];
-let oldTiny: string | undefined;
-
-const study = (out: string, ...extra: string[]) => ['study', '--quick', '--no-png', '--json', '--out', out, ...extra];
 const families = (out: string) => JSON.parse(readFileSync(path.join(out, 'results', 'families.json'), 'utf8')) as FamiliesJson;
 
-/** Stages that train nothing (the published study's refit, n-gram baselines) taken from the local study, as a resume would. */
-function reuseUntrainedStages(from: string, to: string): void {
-  mkdirSync(path.join(to, 'stages'), { recursive: true });
-  for (const stage of ['original.json', 'baselines.json']) copyFileSync(path.join(from, 'stages', stage), path.join(to, 'stages', stage));
-}
-
-async function runStudy(args: string[]): Promise<{ stdout: string; stderr: string }> {
-  const cli = startCli(args);
-  const code = await cli.exited(600_000);
-  expect(code, cli.output().stderr).toBe(0);
-  return cli.output();
-}
-
 describe.runIf(HAVE_REDIS)('study --queue (real Redis, 2 real workers)', () => {
-  beforeAll(async () => {
-    oldTiny = process.env.SCALEWISE_TEST_TINY_STUDY;
-    process.env.SCALEWISE_TEST_TINY_STUDY = '1';
-    redis = await startRedis();
-    for (const name of ['sw1', 'sw2'])
-      workers.push(startCli(['worker', '--queue', redis.url, '--name', name, '--artifacts', artifacts, '--stall-timeout', '60']));
-    await Promise.all(workers.map((w) => w.waitFor(/ready/, 60_000)));
-  }, 90_000);
-
-  afterAll(async () => {
-    for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
-    await redis?.stop();
-    if (oldTiny === undefined) delete process.env.SCALEWISE_TEST_TINY_STUDY;
-    else process.env.SCALEWISE_TEST_TINY_STUDY = oldTiny;
-    rmSync(root, { recursive: true, force: true });
-  });
+  const fx = useStudyQueue('scalewise-study-queue-');
 
   it('trains every run on the workers; runs, fits and answers equal the local study to 1e-6; a resubmission trains nothing', async () => {
+    const { root, artifacts, redis, workers } = fx;
     const localOut = path.join(root, 'local');
     const queuedOut = path.join(root, 'queued');
-    const local = await runStudy(study(localOut));
-    reuseUntrainedStages(localOut, queuedOut);
-    const queued = await runStudy(study(queuedOut, '--queue', redis.url));
+    const local = await runStudy(studyArgs(localOut));
+    reuseStages(localOut, queuedOut);
+    const queued = await runStudy(studyArgs(queuedOut, '--queue', redis.url));
 
     // Every run went through the queue, over both workers; the progress said who trained what.
     expect(queued.stderr).toMatch(/\[families\] started/);
@@ -85,7 +50,7 @@ describe.runIf(HAVE_REDIS)('study --queue (real Redis, 2 real workers)', () => {
     const status = await queueStatus(parseQueueUrl(redis.url));
     expect(status.counts).toMatchObject({ failed: 0, running: 0, waiting: 0 });
     expect(status.counts.finished).toBeGreaterThanOrEqual(runs);
-    for (const name of ['sw1', 'sw2'])
+    for (const name of WORKER_NAMES)
       expect(
         status.finished.some((f) => f.worker === name),
         `${name} trained runs`,
@@ -127,8 +92,8 @@ describe.runIf(HAVE_REDIS)('study --queue (real Redis, 2 real workers)', () => {
     // Resubmitted into a new folder: every run is taken from the queue's results, none trained again.
     const before = workers.map((w) => w.output().stderr.match(/attempt \d+, /g)?.length ?? 0);
     const againOut = path.join(root, 'again');
-    reuseUntrainedStages(localOut, againOut);
-    await runStudy(study(againOut, '--queue', redis.url));
+    reuseStages(localOut, againOut);
+    await runStudy(studyArgs(againOut, '--queue', redis.url));
     expect(workers.map((w) => w.output().stderr.match(/attempt \d+, /g)?.length ?? 0)).toEqual(before);
     expect(families(againOut).families.flatMap((f) => f.runs.map((r) => r.val_loss_nats))).toEqual(
       q.families.flatMap((f) => f.runs.map((r) => r.val_loss_nats)),

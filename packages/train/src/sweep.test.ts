@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paramCounts } from '@scalewise/models';
 import { TrainInputError } from './errors.js';
 import { Rng } from '@scalewise/core';
-import { expandSweep, readResults, runSweep, runTrainingJob } from './sweep.js';
+import { appendResult, expandSweep, readResults, rowsOfJobs, runSweep, runTrainingJob, type SweepRow } from './sweep.js';
 import { tinyModel } from './test-utils.js';
 
 const root = mkdtempSync(join(tmpdir(), 'scalewise-sweep-'));
@@ -110,6 +110,23 @@ describe('sweeps', () => {
     expect(other.rows.map((r) => r.model)).toEqual(['b']);
     expect(readResults(join(out, 'results.jsonl'))).toHaveLength(2);
   }, 60_000);
+
+  it("rowsOfJobs: a spec's rows in its job order whatever order they finished in, the last of a rewritten row, no other spec's", () => {
+    const jobs = expandSweep(
+      { training, models: [byteModel('a', 8), byteModel('b', 16)], budgets: [{ tokens: 64 }, { tokens: 128 }] },
+      { outDir: root },
+    );
+    const path = join(root, 'finish-order.jsonl');
+    const row = (id: string, val_loss: number) => ({ id, val_loss }) as SweepRow;
+    for (const r of [row(jobs[3]!.id, 4), row('other-spec', 9), row(jobs[1]!.id, 2), row(jobs[0]!.id, 1), row(jobs[1]!.id, 2.5)])
+      appendResult(path, r);
+    // jobs[2] has not finished: it is missing, not an empty row.
+    expect(rowsOfJobs(path, jobs).map((r) => [r.id, r.val_loss])).toEqual([
+      [jobs[0]!.id, 1],
+      [jobs[1]!.id, 2.5],
+      [jobs[3]!.id, 4],
+    ]);
+  });
 
   it('a model name from a file never becomes a path outside the sweep folder', () => {
     const jobs = expandSweep(

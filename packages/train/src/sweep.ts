@@ -194,6 +194,15 @@ export function readResults(path: string): SweepRow[] {
     });
 }
 
+/**
+ * The rows of `jobs` in a results file: one per job (the last written), in the jobs' order whatever order they finished
+ * in, so that what is fitted on them does not depend on which worker finished first; rows of other specs are left out.
+ */
+export function rowsOfJobs(resultsPath: string, jobs: readonly TrainingJob[]): SweepRow[] {
+  const byId = new Map(readResults(resultsPath).map((r) => [r.id, r]));
+  return jobs.flatMap((job) => byId.get(job.id) ?? []);
+}
+
 /** Append a row by rewriting the whole file atomically (temp + rename): a kill never leaves a torn row. */
 export function appendResult(path: string, row: SweepRow): void {
   const existing = existsSync(path) ? readFileSync(path, 'utf8') : '';
@@ -221,14 +230,7 @@ export async function runSweep(
   // A model too large for this machine is refused before the first run, not after hours of smaller ones.
   for (const job of jobs) checkTrainingMemory(job.config);
   const resultsPath = join(options.outDir, 'results.jsonl');
-  const ids = new Set(jobs.map((job) => job.id));
-  const rowsOfThisSpec = (): SweepRow[] => [
-    ...new Map(
-      readResults(resultsPath)
-        .filter((r) => ids.has(r.id))
-        .map((r) => [r.id, r]),
-    ).values(),
-  ];
+  const rowsOfThisSpec = (): SweepRow[] => rowsOfJobs(resultsPath, jobs);
   const done = new Set(readResults(resultsPath).map((r) => r.id));
   let ran = 0;
   let skipped = 0;

@@ -3,8 +3,9 @@ import type { StudyPlan } from './plan.js';
 /**
  * Tests only: `SCALEWISE_TEST_TINY_STUDY=1` shrinks the family study to the smallest plan that still fits both
  * forms and compares two families (2 × 3 sizes, 2 seeds, ≥ 20 steps, 30k validation tokens (3 documents), few resamples), so
- * an end-to-end test can run a whole study twice in seconds. The plan (and so the run id and every stage key)
- * changes with it: a tiny study never mixes with a real one.
+ * an end-to-end test can run a whole study twice in seconds; with --isoflop, the IsoFLOP grid to the smallest that
+ * approach 2 and the Chinchilla fit accept (3 ladder models × 3 budgets, 10-450 steps a run). The plan (and so the
+ * run id and every stage key) changes with it: a tiny study never mixes with a real one.
  */
 export function tinyForTests(plan: StudyPlan): StudyPlan {
   if (process.env.SCALEWISE_TEST_TINY_STUDY !== '1') return plan;
@@ -23,7 +24,18 @@ export function tinyForTests(plan: StudyPlan): StudyPlan {
     },
     validationResamples: 100,
     comparisonResamples: 99,
+    isoflop: plan.isoflop && tinyIsoflop(plan.isoflop),
     benchPresets: [],
     bench: { pp: 16, tg: 4, reps: 1 },
+  };
+}
+
+function tinyIsoflop(spec: NonNullable<StudyPlan['isoflop']>): NonNullable<StudyPlan['isoflop']> {
+  const ladder = 'ladder' in spec.models ? spec.models.ladder : undefined;
+  if (!ladder) return spec;
+  return {
+    ...spec,
+    models: { ladder: { ...ladder, targets: [1.5e3, 3e3, 6e3] } },
+    budgets: [1e9, 3e9, 1e10].map((flops) => ({ flops })),
   };
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { appendResult, expandSweep, readResults, type SweepRow } from '../sweep.js';
+import { appendResult, expandSweep, readResults, rowsOfJobs, type SweepRow } from '../sweep.js';
 import { openQueueRunner, QueuedRunFailed, QueueWaitAborted, type FailedRun, type QueueProgress } from './runner.js';
 import type { QueueTarget } from './url.js';
 
@@ -16,6 +16,7 @@ export interface QueuedSweepOutcome {
   failed: FailedRun[];
   interrupted: boolean;
   resultsPath: string;
+  /** This spec's rows, one per job, in its job order (as a local sweep's). */
   rows: SweepRow[];
   /** Per collected run: which worker, attempts, resumed-from step (not in results.jsonl, which stays as a local sweep's). */
   runs: Array<{
@@ -105,6 +106,7 @@ export async function runQueuedSweep(spec: unknown, options: QueuedSweepOptions)
   } finally {
     await runner.close();
   }
-  outcome.rows = readResults(resultsPath);
+  // This spec's rows in its job order, as a local sweep gives them (results.jsonl keeps the order runs finished in).
+  outcome.rows = rowsOfJobs(resultsPath, jobs);
   return outcome;
 }
