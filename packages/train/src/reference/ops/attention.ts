@@ -40,52 +40,124 @@ export function eluPlusOne(out: Arr, x: Arr, size: number): void {
   }
 }
 
+/** One (batch, query head, query position) row: q_t / y_t at qo in [B, T, H, D], its weight row at ao in [B, H, T, T]. */
+interface Row {
+  /** The row's index in [B, H, T] (ao = i · T). */
+  i: number;
+  b: number;
+  /** The kv head this query head reads. */
+  g: number;
+  t: number;
+  qo: number;
+  ao: number;
+}
+
+/** Visits every row, in the order batch, query head, query position (one Row object, updated in place). */
+function forEachRow(s: AttentionShape, visit: (r: Row) => void): void {
+  const { B, T, H, KV, D } = s;
+  const group = H / KV;
+  const r: Row = { i: 0, b: 0, g: 0, t: 0, qo: 0, ao: 0 };
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < H; h++) {
+      for (let t = 0; t < T; t++) {
+        r.b = b;
+        r.g = Math.floor(h / group);
+        r.t = t;
+        r.qo = ((b * T + t) * H + h) * D;
+        r.i = (b * H + h) * T + t;
+        r.ao = r.i * T;
+        visit(r);
+      }
+    }
+  }
+}
+
+/** Offset of key / value position j of the row's kv head in [B, T, KV, D]. */
+const kvOffset = (s: AttentionShape, r: Row, j: number): number => ((r.b * s.T + j) * s.KV + r.g) * s.D;
+
+/** y_t = Σ_{j ≤ t} p_j v_j with p_j = att[j] · inv, stored back into att (the backward reads it); p_j = 0 (masked) adds nothing. */
+function mixValues(y: Arr, att: Arr, v: Arr, r: Row, inv: number, s: AttentionShape): void {
+  const { qo, ao, t } = r;
+  y.fill(0, qo, qo + s.D);
+  for (let j = 0; j <= t; j++) {
+    const p = att[ao + j]! * inv;
+    att[ao + j] = p;
+    if (p === 0) continue;
+    const vo = kvOffset(s, r, j);
+    for (let d = 0; d < s.D; d++) y[qo + d] = y[qo + d]! + p * v[vo + d]!;
+  }
+}
+
+/**
+ * Backward of y_t = Σ_j p_j v_j: dv_j += p_j dy_t and row[j] = dy_t · v_j; returns Σ_j p_j row[j]. With `skipZero`,
+ * keys with p_j = 0 (masked) are passed over (row[j] = 0).
+ */
+function backValues(row: Arr, dv: Arr, dy: Arr, v: Arr, att: Arr, r: Row, s: AttentionShape, skipZero: boolean): number {
+  const { qo, ao, t } = r;
+  let sum = 0;
+  for (let j = 0; j <= t; j++) {
+    const p = att[ao + j]!;
+    if (skipZero && p === 0) {
+      row[j] = 0;
+      continue;
+    }
+    const vo = kvOffset(s, r, j);
+    let dp = 0;
+    for (let d = 0; d < s.D; d++) {
+      dp += dy[qo + d]! * v[vo + d]!;
+      dv[vo + d] = dv[vo + d]! + p * dy[qo + d]!;
+    }
+    row[j] = dp;
+    sum += p * dp;
+  }
+  return sum;
+}
+
+/** Backward of the scores a_t · b_j (j ≤ t) given their gradients ds: da_t += Σ_j ds_j b_j, db_j += ds_j a_t (ds_j = 0 adds nothing). */
+function backScores(da: Arr, db: Arr, a: Arr, b: Arr, dScores: Float64Array, r: Row, s: AttentionShape): void {
+  const { qo, t } = r;
+  for (let j = 0; j <= t; j++) {
+    const ds = dScores[j]!;
+    if (ds === 0) continue;
+    const ko = kvOffset(s, r, j);
+    for (let d = 0; d < s.D; d++) {
+      da[qo + d] = da[qo + d]! + ds * b[ko + d]!;
+      db[ko + d] = db[ko + d]! + ds * a[qo + d]!;
+    }
+  }
+}
+
 /**
  * Softmax attention forward. att: [B, H, T, T] receives the probabilities (0 where masked), kept for the backward.
  *   p[t, j] = softmax_j(q_t · k_j / √D) over allowed j,   y_t = Σ_j p[t, j] v_j
  */
 export function softmaxAttentionForward(y: Arr, att: Arr, q: Arr, k: Arr, v: Arr, mask: Uint8Array, s: AttentionShape): void {
-  const { B, T, H, KV, D } = s;
-  const group = H / KV;
+  const { T, D } = s;
   const scale = 1 / Math.sqrt(D);
-  for (let b = 0; b < B; b++) {
-    for (let h = 0; h < H; h++) {
-      const g = Math.floor(h / group);
-      for (let t = 0; t < T; t++) {
-        const qo = ((b * T + t) * H + h) * D;
-        const ao = ((b * H + h) * T + t) * T;
-        let max = -Infinity;
-        for (let j = 0; j <= t; j++) {
-          if (mask[t * T + j] === 0) continue;
-          const ko = ((b * T + j) * KV + g) * D;
-          let dot = 0;
-          for (let d = 0; d < D; d++) dot += q[qo + d]! * k[ko + d]!;
-          dot *= scale;
-          att[ao + j] = dot;
-          if (dot > max) max = dot;
-        }
-        let z = 0;
-        for (let j = 0; j < T; j++) {
-          if (j > t || mask[t * T + j] === 0) {
-            att[ao + j] = 0;
-            continue;
-          }
-          const e = Math.exp(att[ao + j]! - max);
-          att[ao + j] = e;
-          z += e;
-        }
-        const inv = 1 / z;
-        y.fill(0, qo, qo + D);
-        for (let j = 0; j <= t; j++) {
-          const p = att[ao + j]! * inv;
-          att[ao + j] = p;
-          if (p === 0) continue;
-          const vo = ((b * T + j) * KV + g) * D;
-          for (let d = 0; d < D; d++) y[qo + d] = y[qo + d]! + p * v[vo + d]!;
-        }
-      }
+  forEachRow(s, (r) => {
+    const { qo, ao, t } = r;
+    let max = -Infinity;
+    for (let j = 0; j <= t; j++) {
+      if (mask[t * T + j] === 0) continue;
+      const ko = kvOffset(s, r, j);
+      let dot = 0;
+      for (let d = 0; d < D; d++) dot += q[qo + d]! * k[ko + d]!;
+      dot *= scale;
+      att[ao + j] = dot;
+      if (dot > max) max = dot;
     }
-  }
+    let z = 0;
+    for (let j = 0; j < T; j++) {
+      if (j > t || mask[t * T + j] === 0) {
+        att[ao + j] = 0;
+        continue;
+      }
+      const e = Math.exp(att[ao + j]! - max);
+      att[ao + j] = e;
+      z += e;
+    }
+    mixValues(y, att, v, r, 1 / z, s);
+  });
 }
 
 /**
@@ -106,47 +178,19 @@ export function softmaxAttentionBackward(
   row: Arr,
   s: AttentionShape,
 ): void {
-  const { B, T, H, KV, D } = s;
-  const group = H / KV;
-  const scale = 1 / Math.sqrt(D);
+  const scale = 1 / Math.sqrt(s.D);
   dq.fill(0);
   dk.fill(0);
   dv.fill(0);
-  for (let b = 0; b < B; b++) {
-    for (let h = 0; h < H; h++) {
-      const g = Math.floor(h / group);
-      for (let t = 0; t < T; t++) {
-        const qo = ((b * T + t) * H + h) * D;
-        const ao = ((b * H + h) * T + t) * T;
-        let sum = 0;
-        for (let j = 0; j <= t; j++) {
-          const p = att[ao + j]!;
-          if (p === 0) {
-            row[j] = 0;
-            continue;
-          }
-          const vo = ((b * T + j) * KV + g) * D;
-          let dp = 0;
-          for (let d = 0; d < D; d++) {
-            dp += dy[qo + d]! * v[vo + d]!;
-            dv[vo + d] = dv[vo + d]! + p * dy[qo + d]!;
-          }
-          row[j] = dp;
-          sum += p * dp;
-        }
-        for (let j = 0; j <= t; j++) {
-          const p = att[ao + j]!;
-          if (p === 0) continue;
-          const ds = p * (row[j]! - sum) * scale;
-          const ko = ((b * T + j) * KV + g) * D;
-          for (let d = 0; d < D; d++) {
-            dq[qo + d] = dq[qo + d]! + ds * k[ko + d]!;
-            dk[ko + d] = dk[ko + d]! + ds * q[qo + d]!;
-          }
-        }
-      }
+  const ds = new Float64Array(s.T); // float64 whatever the precision, as the score gradients were never rounded
+  forEachRow(s, (r) => {
+    const sum = backValues(row, dv, dy, v, att, r, s, true);
+    for (let j = 0; j <= r.t; j++) {
+      const p = att[r.ao + j]!;
+      ds[j] = p === 0 ? 0 : p * (row[j]! - sum) * scale;
     }
-  }
+    backScores(dq, dk, q, k, ds, r, s);
+  });
 }
 
 /**
@@ -156,36 +200,22 @@ export function softmaxAttentionBackward(
  * Written in the quadratic form (same values as the O(T) prefix-sum form) so the backward can reuse a: [B, H, T, T].
  */
 export function linearAttentionForward(y: Arr, att: Arr, z: Arr, phiQ: Arr, phiK: Arr, v: Arr, s: AttentionShape): void {
-  const { B, T, H, KV, D } = s;
-  const group = H / KV;
-  for (let b = 0; b < B; b++) {
-    for (let h = 0; h < H; h++) {
-      const g = Math.floor(h / group);
-      for (let t = 0; t < T; t++) {
-        const qo = ((b * T + t) * H + h) * D;
-        const ao = ((b * H + h) * T + t) * T;
-        let zt = 0;
-        for (let j = 0; j <= t; j++) {
-          const ko = ((b * T + j) * KV + g) * D;
-          let dot = 0;
-          for (let d = 0; d < D; d++) dot += phiQ[qo + d]! * phiK[ko + d]!;
-          att[ao + j] = dot;
-          zt += dot;
-        }
-        att.fill(0, ao + t + 1, ao + T);
-        zt += LINEAR_ATTENTION_EPS;
-        z[(b * H + h) * T + t] = zt;
-        const inv = 1 / zt;
-        y.fill(0, qo, qo + D);
-        for (let j = 0; j <= t; j++) {
-          const a = att[ao + j]! * inv;
-          att[ao + j] = a;
-          const vo = ((b * T + j) * KV + g) * D;
-          for (let d = 0; d < D; d++) y[qo + d] = y[qo + d]! + a * v[vo + d]!;
-        }
-      }
+  const { T, D } = s;
+  forEachRow(s, (r) => {
+    const { qo, ao, t } = r;
+    let zt = 0;
+    for (let j = 0; j <= t; j++) {
+      const ko = kvOffset(s, r, j);
+      let dot = 0;
+      for (let d = 0; d < D; d++) dot += phiQ[qo + d]! * phiK[ko + d]!;
+      att[ao + j] = dot;
+      zt += dot;
     }
-  }
+    att.fill(0, ao + t + 1, ao + T);
+    zt += LINEAR_ATTENTION_EPS;
+    z[r.i] = zt;
+    mixValues(y, att, v, r, 1 / zt, s);
+  });
 }
 
 /**
@@ -211,41 +241,17 @@ export function linearAttentionBackward(
   row: Arr,
   s: AttentionShape,
 ): void {
-  const { B, T, H, KV, D } = s;
-  const group = H / KV;
   dphiQ.fill(0);
   dphiK.fill(0);
   dv.fill(0);
-  for (let b = 0; b < B; b++) {
-    for (let h = 0; h < H; h++) {
-      const g = Math.floor(h / group);
-      for (let t = 0; t < T; t++) {
-        const qo = ((b * T + t) * H + h) * D;
-        const ao = ((b * H + h) * T + t) * T;
-        let sum = 0;
-        for (let j = 0; j <= t; j++) {
-          const a = att[ao + j]!;
-          const vo = ((b * T + j) * KV + g) * D;
-          let da = 0;
-          for (let d = 0; d < D; d++) {
-            da += dy[qo + d]! * v[vo + d]!;
-            dv[vo + d] = dv[vo + d]! + a * dy[qo + d]!;
-          }
-          row[j] = da;
-          sum += a * da;
-        }
-        const inv = 1 / z[(b * H + h) * T + t]!;
-        for (let j = 0; j <= t; j++) {
-          const ds = (row[j]! - sum) * inv;
-          const ko = ((b * T + j) * KV + g) * D;
-          for (let d = 0; d < D; d++) {
-            dphiQ[qo + d] = dphiQ[qo + d]! + ds * phiK[ko + d]!;
-            dphiK[ko + d] = dphiK[ko + d]! + ds * phiQ[qo + d]!;
-          }
-        }
-      }
-    }
-  }
+  const ds = new Float64Array(s.T);
+  forEachRow(s, (r) => {
+    // Every key up to t has a weight (no mask): none is skipped, even one whose weight underflowed to 0.
+    const sum = backValues(row, dv, dy, v, att, r, s, false);
+    const inv = 1 / z[r.i]!;
+    for (let j = 0; j <= r.t; j++) ds[j] = (row[j]! - sum) * inv;
+    backScores(dphiQ, dphiK, phiQ, phiK, ds, r, s);
+  });
   for (let i = 0; i < dq.length; i++) dq[i] = dphiQ[i]! * (q[i]! > 0 ? 1 : phiQ[i]!);
   for (let i = 0; i < dk.length; i++) dk[i] = dphiK[i]! * (k[i]! > 0 ? 1 : phiK[i]!);
 }
