@@ -37,7 +37,8 @@ export interface DecodeEngine {
 export function checkEngineConfig(config: ModelConfig, where: string): void {
   if (config.attention.kind !== 'full') {
     throw new EvalInputError(
-      `${where}: the wasm backend supports full causal attention only (llama / MobileLLM fp32 exports), found attention '${config.attention.kind}'`,
+      `${where}: the wasm backend supports full causal attention only (llama / MobileLLM fp32 exports), ` +
+        `found attention '${config.attention.kind}'`,
     );
   }
   if (config.headDim % 2 !== 0) throw new EvalInputError(`${where}: head_dim must be even for RoPE, found ${config.headDim}`);

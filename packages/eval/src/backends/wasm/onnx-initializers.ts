@@ -221,10 +221,11 @@ export function readOnnxInitializers(file: string): OnnxInitializers {
       if (t.floatValues) return check(t, Float32Array.from(t.floatValues), count);
       const span = t.raw ?? t.floatData;
       if (!span) return check(t, new Float32Array(0), count);
-      // Copy: the bytes may not be 4-byte aligned in the file buffer (both raw_data and packed float_data are little-endian).
-      const copy = bytes.slice(span[0], span[1]);
-      if (copy.byteLength % 4 !== 0) return check(t, new Float32Array(0), count);
-      return check(t, new Float32Array(copy.buffer, copy.byteOffset, copy.byteLength / 4), count);
+      // Copy into a fresh buffer: the bytes may not be 4-byte aligned in the file (raw_data and packed float_data are little-endian).
+      if ((span[1] - span[0]) % 4 !== 0) return check(t, new Float32Array(0), count);
+      const values = new Float32Array((span[1] - span[0]) / 4);
+      new Uint8Array(values.buffer).set(bytes.subarray(span[0], span[1]));
+      return check(t, values, count);
     },
   };
 
