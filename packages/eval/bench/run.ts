@@ -1,5 +1,6 @@
 // Decode and prefill speed of random-weight MobileLLM exports against the memory-bandwidth bound, with
-// @huggingface/transformers and the wasm backend (WebAssembly SIMD matrix-vector kernels) on the same file side by side. Writes bench-results/eval.json. Heavy: exports are cached
+// @huggingface/transformers and the wasm backend (WebAssembly SIMD matrix-vector kernels) on the same file side by
+// side. Writes bench-results/eval.json. Heavy: exports are cached
 // under .cache/scalewise/models. SCALEWISE_BENCH_QUICK=1 runs a short version (pp 64, tg 16 / 64 side by side, 2-3 reps).
 //   SCALEWISE_BENCH_PRESETS   presets of the isolated llama-bench runs (default mobilellm-125m,mobilellm-350m)
 //   SCALEWISE_BENCH_DTYPES    fp32,int8 (default both)
