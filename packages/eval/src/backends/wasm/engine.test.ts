@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LLAMA_DEFAULTS, forward, initWeights, type ModelConfig } from '@scalewise/models';
-import { createDecodeEngine } from './engine.js';
-import { createWasmKernels } from './kernels.js';
+import { createDecodeEngine, engineMemoryBytes } from './engine.js';
+import { createWasmKernels, type WasmKernels } from './kernels.js';
 
 const base: ModelConfig = {
   ...LLAMA_DEFAULTS,
@@ -68,5 +68,24 @@ describe('wasm decode engine', () => {
     const windowed = { ...base, attention: { kind: 'sliding-window' as const, window: 8 } };
     expect(() => createDecodeEngine(kernels, windowed, () => new Float32Array(0))).toThrow(/full causal attention only.*'sliding-window'/);
     await kernels.dispose();
+  });
+
+  it('allocates what engineMemoryBytes says (the kernel memory maximum is sized from it)', async () => {
+    for (const config of [base, { ...base, headDim: 40, layerRepeat: 2, tiedEmbeddings: false }]) {
+      const weights = initWeights(config, 1);
+      const kernels = await createWasmKernels();
+      let floats = 0;
+      const pad = (n: number) => Math.ceil(n / 32) * 32;
+      const counting: WasmKernels = {
+        ...kernels,
+        alloc: (n) => ((floats += Math.ceil(n / 16) * 16), kernels.alloc(n)),
+        allocMatrix: (K, N) => ((floats += K * pad(N)), kernels.allocMatrix(K, N)),
+        packMatrix: (w, K, N) => ((floats += K * pad(N)), kernels.packMatrix(w, K, N)),
+      };
+      createDecodeEngine(counting, config, (name) => weights.get(name) as Float32Array);
+      expect(engineMemoryBytes(config)).toBeGreaterThanOrEqual(floats * 4);
+      expect(engineMemoryBytes(config)).toBeLessThan(floats * 4 * 1.01);
+      await kernels.dispose();
+    }
   });
 });

@@ -60,6 +60,16 @@ function transposeConcat(ws: Float32Array[], inDim: number): Float32Array {
 
 const pad32 = (n: number) => Math.ceil(n / 32) * 32;
 
+/** Bytes of kernel memory `createDecodeEngine` allocates (packed weights, KV cache for all P positions, activations). */
+export function engineMemoryBytes(config: ModelConfig): number {
+  const { dim: C, heads: H, kvHeads: KV, headDim: hd, ffnHidden: F, vocabSize: V, maxPositions: P } = config;
+  const perLayer = C * pad32((H + 2 * KV) * hd) + H * hd * pad32(C) + C * pad32(2 * F) + F * pad32(C);
+  const cache = config.layers * config.layerRepeat * KV * (hd * pad32(P) + P * pad32(hd));
+  const activations = pad32(C) * 3 + pad32((H + 2 * KV) * hd) + pad32(P) + H * hd + 32 + pad32(2 * F) + pad32(F) + pad32(V);
+  const buffers = 4 * config.layers + 2 * config.layers * config.layerRepeat * KV + 9; // 64-byte alignment, ≤ 15 floats each
+  return 4 * (config.layers * perLayer + C * pad32(V) + cache + activations + 16 * buffers);
+}
+
 export function createDecodeEngine(kernels: WasmKernels, config: ModelConfig, weight: (name: string) => Float32Array): DecodeEngine {
   checkEngineConfig(config, config.name);
   const { dim: C, heads: H, kvHeads: KV, headDim: hd, ffnHidden: F, vocabSize: V, maxPositions: P, normEps } = config;

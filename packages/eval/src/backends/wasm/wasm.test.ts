@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -93,6 +93,7 @@ describe('wasm backend', () => {
       });
       expect(Array.from(wl.data.subarray(5 * 300, 8 * 300))).toEqual(Array.from(a.subarray(0, 3 * 300)));
       expect(wasm.info).toMatchObject({ backend: 'wasm', threads: 1, dtype: 'fp32', vocabSize: 300, maxPositions: 64, kvCache: true });
+      expect(wasm.info.params).toBe([...initWeights(config, 0).values()].reduce((n, w) => n + w.length, 0));
       await Promise.all([wasm.dispose(), ort.dispose()]);
     });
   }
@@ -126,5 +127,23 @@ describe('wasm backend', () => {
     const lone = join(dir, 'lone.onnx');
     copyFileSync(join(sw, 'onnx', 'model.onnx'), lone);
     await expect(loadWasmModel(lone)).rejects.toThrow(/has no config\.json beside its ONNX graph/);
+  });
+
+  it('refuses, before reading weights, a model past 4 GiB of wasm memory, and initializers that do not match config.json', async () => {
+    const folder = join(dir, 'default-fused-export-tied-head');
+    const json = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as Record<string, unknown>;
+    const huge = join(dir, 'huge');
+    await writeModelFolder(huge, { config: base, weights: initWeights(base, 1) });
+    writeFileSync(join(huge, 'config.json'), JSON.stringify({ ...json, max_position_embeddings: 5_000_000 }));
+    writeFileSync(join(huge, 'onnx', 'model.onnx'), 'not read');
+    await expect(loadWasmModel(huge)).rejects.toThrow(
+      /needs 5\.\d\d GiB of WebAssembly memory .* 5000000 positions\); its memory ends at 4 GiB/,
+    );
+    const wider = join(dir, 'wider');
+    await writeModelFolder(wider, { config: base, weights: initWeights(base, 1) });
+    writeFileSync(join(wider, 'config.json'), JSON.stringify({ ...json, intermediate_size: 128 }));
+    await expect(loadWasmModel(wider)).rejects.toThrow(
+      /model\.onnx': expected initializer 'model\.layers\.0\.mlp\.gate_proj\.weight' \[128, 64\] for config\.json, found \[96, 64\]/,
+    );
   });
 });

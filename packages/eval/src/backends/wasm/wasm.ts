@@ -3,7 +3,7 @@ import { fromHfConfig, weightSpecs, type ModelConfig } from '@scalewise/models';
 import { EvalError, EvalInputError } from '../../errors.js';
 import { checkPositions, type CausalLM, type DecodeSession, type LogitsBatch, type ModelInfo } from '../../lm.js';
 import { configInt, resolveModelFiles } from '../folder.js';
-import { checkEngineConfig, createDecodeEngine } from './engine.js';
+import { checkEngineConfig, createDecodeEngine, engineMemoryBytes } from './engine.js';
 import { createWasmKernels } from './kernels.js';
 import { readOnnxInitializers } from './onnx-initializers.js';
 
@@ -12,6 +12,8 @@ export interface WasmOptions {
   threads?: number;
 }
 
+const DEFAULT_MEMORY_BYTES = 3 * 2 ** 30;
+const MAX_MEMORY_BYTES = 4 * 2 ** 30 - 2 ** 16;
 const SUPPORTED = 'fp32 llama / MobileLLM folders exported by scalewise (config.json + onnx/model.onnx) with full causal attention';
 
 /** The model config of a folder, refusing what the wasm engine does not run (before any weight is read). */
@@ -47,6 +49,14 @@ export async function loadWasmModel(path: string, options: WasmOptions = {}): Pr
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1)
     throw new EvalInputError(`wasm backend: threads must be a positive integer, found ${threads}`);
+  // wasm32 memory ends at 4 GiB; the contract's default maximum (3 GiB) is raised only for models that need more.
+  const needed = engineMemoryBytes(config) + 64 * 2 ** 20;
+  if (needed > MAX_MEMORY_BYTES) {
+    throw new EvalInputError(
+      `wasm backend: '${path}' needs ${(needed / 2 ** 30).toFixed(2)} GiB of WebAssembly memory (weights and a KV cache for ` +
+        `${config.maxPositions} positions); its memory ends at 4 GiB: use --backend ort`,
+    );
+  }
   const init = readOnnxInitializers(onnxPath);
   let params = 0;
   for (const spec of weightSpecs(config)) {
@@ -59,7 +69,7 @@ export async function loadWasmModel(path: string, options: WasmOptions = {}): Pr
     }
     params += found.dims.reduce((a, b) => a * b, 1);
   }
-  const kernels = await createWasmKernels({ threads });
+  const kernels = await createWasmKernels({ threads, maxBytes: Math.max(DEFAULT_MEMORY_BYTES, needed) });
   let engine: ReturnType<typeof createDecodeEngine>;
   try {
     engine = createDecodeEngine(kernels, config, (name) => init.float32(name));
