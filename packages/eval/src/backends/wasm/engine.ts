@@ -70,19 +70,18 @@ export function engineMemoryBytes(config: ModelConfig): number {
   return 4 * (config.layers * perLayer + C * pad32(V) + cache + activations + 16 * buffers);
 }
 
-export function createDecodeEngine(kernels: WasmKernels, config: ModelConfig, weight: (name: string) => Float32Array): DecodeEngine {
-  checkEngineConfig(config, config.name);
-  const { dim: C, heads: H, kvHeads: KV, headDim: hd, ffnHidden: F, vocabSize: V, maxPositions: P, normEps } = config;
-  const G = H / KV;
-  const S = config.layers * config.layerRepeat;
-  const half = hd / 2;
+/**
+ * The weights in kernel memory (matrices) or as JS arrays (embedding rows, norm gains). A function of its own so that
+ * the engine's closures do not capture `weight`, which may hold the whole ONNX file's bytes.
+ */
+function packWeights(kernels: WasmKernels, config: ModelConfig, weight: (name: string) => Float32Array) {
+  const { dim: C, heads: H, headDim: hd, ffnHidden: F } = config;
   const pack = (names: string[], inDim: number): PanelMatrix => {
     const ws = names.map(weight);
     const t = transposeConcat(ws, inDim);
     return kernels.packMatrix(t, inDim, t.length / inDim);
   };
 
-  // Weights, packed once.
   const embed = weight('model.embed_tokens.weight'); // [V, C], rows copied per token
   const layers = Array.from({ length: config.layers }, (_, l) => {
     const p = `model.layers.${l}`;
@@ -100,6 +99,17 @@ export function createDecodeEngine(kernels: WasmKernels, config: ModelConfig, we
   });
   const finalNorm = weight('model.norm.weight');
   const head = pack([config.tiedEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight'], C);
+
+  return { embed, layers, finalNorm, head };
+}
+
+export function createDecodeEngine(kernels: WasmKernels, config: ModelConfig, weight: (name: string) => Float32Array): DecodeEngine {
+  checkEngineConfig(config, config.name);
+  const { dim: C, heads: H, kvHeads: KV, headDim: hd, ffnHidden: F, vocabSize: V, maxPositions: P, normEps } = config;
+  const G = H / KV;
+  const S = config.layers * config.layerRepeat;
+  const half = hd / 2;
+  const { embed, layers, finalNorm, head } = packWeights(kernels, config, weight);
 
   // KV cache: per slot, per kv head.
   const cache = Array.from({ length: S }, () =>

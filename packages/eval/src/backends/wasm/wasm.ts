@@ -37,6 +37,31 @@ function wasmConfig(path: string): { config: ModelConfig; onnxPath: string; mode
   return { config, onnxPath: files.onnxPath, modelBytes: files.modelBytes, raw: files.config };
 }
 
+/** Read, check and pack the weights (kept apart from the model's closures, which must not hold the file's bytes). */
+async function loadEngine(onnxPath: string, config: ModelConfig, threads: number, maxBytes: number) {
+  const init = readOnnxInitializers(onnxPath);
+  let params = 0;
+  for (const spec of weightSpecs(config)) {
+    const found = init.get(spec.name);
+    if (!found || found.dims.join(',') !== spec.shape.join(',')) {
+      throw new EvalInputError(
+        `ONNX file '${onnxPath}': expected initializer '${spec.name}' [${spec.shape.join(', ')}] for config.json, found ` +
+          (found ? `[${found.dims.join(', ')}]` : 'none'),
+      );
+    }
+    params += found.dims.reduce((a, b) => a * b, 1);
+  }
+  const kernels = await createWasmKernels({ threads, maxBytes });
+  let engine: ReturnType<typeof createDecodeEngine>;
+  try {
+    engine = createDecodeEngine(kernels, config, (name) => init.float32(name));
+  } catch (error) {
+    await kernels.dispose();
+    throw error;
+  }
+  return { kernels, engine, params };
+}
+
 /**
  * A CausalLM that decodes on WebAssembly SIMD matrix-vector kernels (kernels.ts): weights read from the ONNX
  * initializers, packed once, and streamed once per token. Built for batch-1 decoding (`startDecode`), where the
@@ -57,26 +82,7 @@ export async function loadWasmModel(path: string, options: WasmOptions = {}): Pr
         `${config.maxPositions} positions); its memory ends at 4 GiB: use --backend ort`,
     );
   }
-  const init = readOnnxInitializers(onnxPath);
-  let params = 0;
-  for (const spec of weightSpecs(config)) {
-    const found = init.get(spec.name);
-    if (!found || found.dims.join(',') !== spec.shape.join(',')) {
-      throw new EvalInputError(
-        `ONNX file '${onnxPath}': expected initializer '${spec.name}' [${spec.shape.join(', ')}] for config.json, found ` +
-          (found ? `[${found.dims.join(', ')}]` : 'none'),
-      );
-    }
-    params += found.dims.reduce((a, b) => a * b, 1);
-  }
-  const kernels = await createWasmKernels({ threads, maxBytes: Math.max(DEFAULT_MEMORY_BYTES, needed) });
-  let engine: ReturnType<typeof createDecodeEngine>;
-  try {
-    engine = createDecodeEngine(kernels, config, (name) => init.float32(name));
-  } catch (error) {
-    await kernels.dispose();
-    throw error;
-  }
+  const { kernels, engine, params } = await loadEngine(onnxPath, config, threads, Math.max(DEFAULT_MEMORY_BYTES, needed));
   const bos = configInt(raw, 'bos_token_id');
   const info: ModelInfo = {
     backend: 'wasm',
