@@ -72,6 +72,7 @@ describe('wasm backend', () => {
     ['default export, untied head, weights in model.onnx_data', { tiedEmbeddings: false }, { externalData: true }],
     ['unfused plain-ONNX export, tied head', {}, { unfused: true }],
     ['unfused export, untied head', { tiedEmbeddings: false }, { unfused: true }],
+    ['default export, layer sharing (MobileLLM-LS, unrolled config.json), MQA', { layerRepeat: 2, kvHeads: 1 }, {}],
   ];
   for (const [label, change, options] of cases) {
     it(`gives onnxruntime's logits within 1e-4 for a prefill and 20 decoded tokens (${label})`, async () => {
