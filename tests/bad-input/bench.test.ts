@@ -101,7 +101,13 @@ const CASES: BadCase[] = [
     id: 'B11',
     title: '--backend unknown',
     argv: [...BENCH, '--backend', 'tensorrt'],
-    stderr: [/--backend must be ort or transformers, found 'tensorrt'/],
+    stderr: [/--backend must be ort, transformers or wasm, found 'tensorrt'/],
+  },
+  {
+    id: 'BW1',
+    title: '--backend wasm with --dtype int8, refused before exporting',
+    argv: ['bench', '--preset', 'mobilellm-125m', '--random', '--dtype', 'int8', '--backend', 'wasm'],
+    stderr: [/--backend wasm runs fp32 exports only/],
   },
   { id: 'B12', title: 'a stray argument', argv: [...BENCH, 'now'], stderr: [/unexpected argument 'now'/] },
   {

@@ -182,7 +182,30 @@ const CASES: BadCase[] = [
     id: 'E19',
     title: 'ppl --backend unknown',
     argv: [...PPL, '--backend', 'cuda'],
-    stderr: [/--backend must be ort or transformers, found 'cuda'/],
+    stderr: [/--backend must be ort, transformers or wasm, found 'cuda'/],
+  },
+  {
+    id: 'EW1',
+    title: 'ppl --backend wasm on an int8 folder',
+    argv: ['eval', 'ppl', '--model', 'm', '--tokenizer', 'byte', '--corpus', 'c.jsonl', '--backend', 'wasm'],
+    files: {
+      m: {
+        dir: {
+          'config.json': JSON.stringify({
+            model_type: 'llama',
+            hidden_size: 8,
+            num_attention_heads: 2,
+            num_hidden_layers: 1,
+            vocab_size: 256,
+            intermediate_size: 16,
+            scalewise_dtype: 'int8',
+          }),
+          onnx: { dir: { 'model.onnx': 'not read' } },
+        },
+      },
+      'c.jsonl': CORPUS,
+    },
+    stderr: [/m\/config\.json' says scalewise_dtype "int8"; it runs fp32 llama/],
   },
   {
     id: 'E20',

@@ -1,5 +1,6 @@
 // Decode and prefill speed of random-weight MobileLLM exports against the memory-bandwidth bound, with
-// @huggingface/transformers on the same file side by side. Writes bench-results/eval.json. Heavy: exports are cached
+// @huggingface/transformers and the wasm backend (WebAssembly SIMD matrix-vector kernels) on the same file side by
+// side. Writes bench-results/eval.json. Heavy: exports are cached
 // under .cache/scalewise/models. SCALEWISE_BENCH_QUICK=1 runs a short version (pp 64, tg 16 / 64 side by side, 2-3 reps).
 //   SCALEWISE_BENCH_PRESETS   presets of the isolated llama-bench runs (default mobilellm-125m,mobilellm-350m)
 //   SCALEWISE_BENCH_DTYPES    fp32,int8 (default both)
@@ -41,13 +42,14 @@ if (sidePreset !== 'none') {
   const int8 = await randomPresetFolder(sidePreset, { dtype: 'int8' });
   for (const t of threadCounts) {
     await measureAll();
-    console.log(`== side by side, ${sidePreset}, ${t} thread(s): onnxruntime fp32, int8, transformers.js fp32 (same file)`);
+    console.log(`== side by side, ${sidePreset}, ${t} thread(s): onnxruntime fp32, int8, transformers.js fp32, wasm fp32 (same file)`);
     sideBySide.push(
       await benchSideBySide(
         [
           { label: 'onnxruntime fp32', model: fp32.dir },
           { label: 'onnxruntime int8', model: int8.dir },
           { label: 'transformers.js fp32', model: fp32.dir, backend: 'transformers' },
+          { label: 'wasm fp32', model: fp32.dir, backend: 'wasm' },
         ],
         { threads: t, bandwidth: true, ...sideProtocol },
       ),
@@ -76,6 +78,8 @@ const side = sideBySide.map((s) => {
   });
   const ts = (label: string) => entries.find((e) => e.label === label)?.tg.avg_ts ?? NaN;
   const ratio = ts('onnxruntime fp32') / ts('transformers.js fp32');
+  const wasmOverTransformers = ts('wasm fp32') / ts('transformers.js fp32');
+  const wasmOverOrt = ts('wasm fp32') / ts('onnxruntime fp32');
   const bws = s.interleaved_bandwidth.map((b) => (b.bytes_per_second / 1e9).toFixed(1)).join(', ');
   console.log(
     `side by side, ${s.threads} thread(s), load ${s.loadavg_1m_before.toFixed(1)} → ${s.loadavg_1m_after.toFixed(1)}, ` +
@@ -90,7 +94,16 @@ const side = sideBySide.map((s) => {
     );
   }
   console.log(`  onnxruntime fp32 ÷ transformers.js: ${ratio.toFixed(2)}×`);
-  return { ...s, entries, onnxruntime_over_transformers_fp32: ratio };
+  console.log(
+    `  wasm fp32 ÷ transformers.js: ${wasmOverTransformers.toFixed(2)}×; wasm fp32 ÷ onnxruntime fp32: ${wasmOverOrt.toFixed(2)}×`,
+  );
+  return {
+    ...s,
+    entries,
+    onnxruntime_over_transformers_fp32: ratio,
+    wasm_over_transformers_fp32: wasmOverTransformers,
+    wasm_over_onnxruntime_fp32: wasmOverOrt,
+  };
 });
 const runs: BenchReport[] = results.map(({ preset, result }) => benchReport(result, { bandwidth: best, preset }));
 for (const report of runs) console.log(formatBenchReport(report));

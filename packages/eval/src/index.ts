@@ -8,6 +8,7 @@ export { EvalError, EvalInputError } from './errors.js';
 // Models
 export type { BackendName, CausalLM, ModelInfo } from './lm.js';
 export { loadModel, type BackendChoice, type LoadOptions } from './backends/load.js';
+export { loadWasmModel, type WasmOptions } from './backends/wasm/wasm.js';
 export { resolveModelFiles, type ModelFiles } from './backends/folder.js';
 export { functionModel, type WindowLogitsFn } from './backends/function.js';
 export { writeInt8ModelFolder, type QuantizeOptions, type QuantizeStats } from './quantize/int8.js';

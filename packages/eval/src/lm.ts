@@ -1,7 +1,7 @@
 import { EvalInputError } from './errors.js';
 
 /** Which runtime evaluates the model. */
-export type BackendName = 'onnxruntime-node' | 'transformers.js' | 'function';
+export type BackendName = 'onnxruntime-node' | 'transformers.js' | 'function' | 'wasm';
 
 /** What a result file records about how a model was run. */
 export interface ModelInfo {

@@ -27,7 +27,8 @@ export function commonFlags(
 ): Common {
   if (!values.model) throw new UsageError('--model DIR is required');
   const backend = values.backend ?? 'ort';
-  if (backend !== 'ort' && backend !== 'transformers') throw new UsageError(`--backend must be ort or transformers, found '${backend}'`);
+  if (backend !== 'ort' && backend !== 'transformers' && backend !== 'wasm')
+    throw new UsageError(`--backend must be ort, transformers or wasm, found '${backend}'`);
   const threads = threadsFlag(values.threads);
   const batchSize = intFlag('batch-size', values['batch-size'], { min: 1, max: 4096 }, 1);
   const limit = intFlag('limit', values.limit, { min: 1, max: Number.MAX_SAFE_INTEGER });

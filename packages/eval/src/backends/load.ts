@@ -1,11 +1,12 @@
 import type { CausalLM } from '../lm.js';
 import { loadOrtModel, type OrtOptions } from './ort.js';
 import { loadTransformersModel } from './transformers.js';
+import { loadWasmModel } from './wasm/wasm.js';
 
-export type BackendChoice = 'ort' | 'transformers';
+export type BackendChoice = 'ort' | 'transformers' | 'wasm';
 
 export interface LoadOptions extends OrtOptions {
-  /** `ort` (onnxruntime-node, default) or `transformers` (@huggingface/transformers). */
+  /** `ort` (onnxruntime-node, default), `transformers` (@huggingface/transformers) or `wasm` (WebAssembly SIMD decode kernels). */
   backend?: BackendChoice;
 }
 
@@ -17,5 +18,6 @@ export async function loadModel(path: string, options: LoadOptions = {}): Promis
       ...(options.executionProvider ? { device: options.executionProvider } : {}),
     });
   }
+  if (options.backend === 'wasm') return loadWasmModel(path, options.threads !== undefined ? { threads: options.threads } : {});
   return loadOrtModel(path, options);
 }

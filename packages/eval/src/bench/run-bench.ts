@@ -94,7 +94,7 @@ export async function runBench(spec: BenchSpec): Promise<BenchResult> {
       typeof files.config?.scalewise_bytes_per_token === 'number' ? files.config.scalewise_bytes_per_token : files.modelBytes,
     params: params?.total ?? null,
     params_non_embedding: params?.nonEmbedding ?? null,
-    threads: spec.threads ?? availableParallelism(),
+    threads: spec.threads ?? lm.info.threads ?? availableParallelism(),
     backend: lm.info.backend,
     dtype: lm.info.dtype,
     execution_provider: lm.info.executionProvider,

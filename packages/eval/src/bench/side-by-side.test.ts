@@ -40,6 +40,7 @@ describe('benchSideBySide', () => {
         { label: 'ort fp32', model: fp32 },
         { label: 'ort int8', model: int8 },
         { label: 'tjs fp32', model: fp32, backend: 'transformers' },
+        { label: 'wasm fp32', model: fp32, backend: 'wasm' },
       ],
       { tg: 5, reps: 2, threads: 1 },
     );
@@ -48,6 +49,7 @@ describe('benchSideBySide', () => {
       ['ort fp32', 'onnxruntime-node', 'fp32'],
       ['ort int8', 'onnxruntime-node', 'int8'],
       ['tjs fp32', 'transformers.js', 'fp32'],
+      ['wasm fp32', 'wasm', 'fp32'],
     ]);
     for (const e of result.entries) {
       expect(e.tg.samples_ts).toHaveLength(2);
@@ -57,6 +59,7 @@ describe('benchSideBySide', () => {
     }
     expect(result.entries[1]?.bytes_per_token).toBe(stats.bytes_per_token);
     expect(result.entries[0]?.bytes_per_token).toBeGreaterThan(stats.bytes_per_token);
+    expect(result.entries[3]?.bytes_per_token).toBe(result.entries[0]?.bytes_per_token);
     expect(result.entries[0]?.tg_fraction_of_interleaved_bound).toBeNull();
     expect(result.interleaved_bandwidth).toEqual([]);
   });

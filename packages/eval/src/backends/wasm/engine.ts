@@ -1,0 +1,230 @@
+import type { ModelConfig } from '@scalewise/models';
+import { EvalInputError } from '../../errors.js';
+import type { PanelMatrix, WasmKernels } from './kernels.js';
+
+/*
+ * Incremental decoding, batch 1, of the llama-style decoders scalewise exports (MobileLLM): one token per `step`,
+ * every matrix-vector product through `kernels.gemv`, the small vector work (RMSNorm, RoPE, softmax, SwiGLU) in
+ * JavaScript on `f32()` views. Per block application:
+ *   x += Wo · Attn(RoPE(Wq h), RoPE(Wk h), Wv h) with h = RMSNorm(x);   x += Wdown · (SiLU(Wgate h₂) ⊙ Wup h₂) with h₂ = RMSNorm(x)
+ * then logits = Head · RMSNorm(x). Only what the kernels contract promises is used (wasm-interface.ts).
+ *
+ * Dimensions:
+ *   C  = dim (residual width)          H  = query heads        KV = key/value heads      G = H / KV (queries per kv head)
+ *   hd = headDim                       F  = ffnHidden          V  = vocabSize            P = maxPositions
+ *   T  = tokens in the cache           S  = cache slots = layers × layerRepeat (MobileLLM-LS applies a block twice)
+ *
+ * Weights (HF names, stored [out, in]) are transposed to [in, out] and packed once: q/k/v as one [C, (H+2KV)·hd]
+ * matrix and gate/up as one [C, 2F] (one gemv each, whether or not the export fused them: the initializers are the
+ * same), o [H·hd, C], down [F, C], head [C, V] (the embedding transposed when tied).
+ * The KV cache of slot s, kv head j: K as a panel matrix [hd, P] (column t = key t, so scores = q · K[:, 0..T)) and
+ * V as [P, hd] (row t = value t, so ctx = p · V[0..T, :]).
+ */
+
+export interface DecodeEngine {
+  readonly config: ModelConfig;
+  /** Tokens in the cache. */
+  readonly length: number;
+  /** Empty the cache (the storage is reused, nothing is freed). */
+  reset(): void;
+  /** Append one token; writes its V logits to `out` at `outOffset`. */
+  step(token: number, out: Float32Array, outOffset?: number): void;
+  /** Bytes the KV cache holds at the current depth: 2·S·KV·T·hd·4. */
+  cacheBytes(): number;
+}
+
+/** Refuse what the engine does not compute, naming what it does. */
+export function checkEngineConfig(config: ModelConfig, where: string): void {
+  if (config.attention.kind !== 'full') {
+    throw new EvalInputError(
+      `${where}: the wasm backend supports full causal attention only (llama / MobileLLM fp32 exports), ` +
+        `found attention '${config.attention.kind}'`,
+    );
+  }
+  if (config.headDim % 2 !== 0) throw new EvalInputError(`${where}: head_dim must be even for RoPE, found ${config.headDim}`);
+}
+
+/** [in, Σ out] row-major from HF weights [out_i, in] stacked along out: the transposed concatenation. */
+function transposeConcat(ws: Float32Array[], inDim: number): Float32Array {
+  const outs = ws.map((w) => w.length / inDim);
+  const total = outs.reduce((a, b) => a + b, 0);
+  const t = new Float32Array(inDim * total);
+  let col = 0;
+  ws.forEach((w, i) => {
+    const out = outs[i] as number;
+    for (let o = 0; o < out; o++) for (let k = 0; k < inDim; k++) t[k * total + col + o] = w[o * inDim + k] as number;
+    col += out;
+  });
+  return t;
+}
+
+const pad32 = (n: number) => Math.ceil(n / 32) * 32;
+
+/** Bytes of kernel memory `createDecodeEngine` allocates (packed weights, KV cache for all P positions, activations). */
+export function engineMemoryBytes(config: ModelConfig): number {
+  const { dim: C, heads: H, kvHeads: KV, headDim: hd, ffnHidden: F, vocabSize: V, maxPositions: P } = config;
+  const perLayer = C * pad32((H + 2 * KV) * hd) + H * hd * pad32(C) + C * pad32(2 * F) + F * pad32(C);
+  const cache = config.layers * config.layerRepeat * KV * (hd * pad32(P) + P * pad32(hd));
+  const activations = pad32(C) * 3 + pad32((H + 2 * KV) * hd) + pad32(P) + H * hd + 32 + pad32(2 * F) + pad32(F) + pad32(V);
+  const buffers = 4 * config.layers + 2 * config.layers * config.layerRepeat * KV + 9; // 64-byte alignment, ≤ 15 floats each
+  return 4 * (config.layers * perLayer + C * pad32(V) + cache + activations + 16 * buffers);
+}
+
+/**
+ * The weights in kernel memory (matrices) or as JS arrays (embedding rows, norm gains). A function of its own so that
+ * the engine's closures do not capture `weight`, which may hold the whole ONNX file's bytes.
+ */
+function packWeights(kernels: WasmKernels, config: ModelConfig, weight: (name: string) => Float32Array) {
+  const { dim: C, heads: H, headDim: hd, ffnHidden: F } = config;
+  const pack = (names: string[], inDim: number): PanelMatrix => {
+    const ws = names.map(weight);
+    const t = transposeConcat(ws, inDim);
+    return kernels.packMatrix(t, inDim, t.length / inDim);
+  };
+
+  const embed = weight('model.embed_tokens.weight'); // [V, C], rows copied per token
+  const layers = Array.from({ length: config.layers }, (_, l) => {
+    const p = `model.layers.${l}`;
+    return {
+      attnNorm: weight(`${p}.input_layernorm.weight`),
+      ffnNorm: weight(`${p}.post_attention_layernorm.weight`),
+      qkv: pack(
+        ['q_proj', 'k_proj', 'v_proj'].map((n) => `${p}.self_attn.${n}.weight`),
+        C,
+      ),
+      o: pack([`${p}.self_attn.o_proj.weight`], H * hd),
+      gateUp: pack([`${p}.mlp.gate_proj.weight`, `${p}.mlp.up_proj.weight`], C),
+      down: pack([`${p}.mlp.down_proj.weight`], F),
+    };
+  });
+  const finalNorm = weight('model.norm.weight');
+  const head = pack([config.tiedEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight'], C);
+
+  return { embed, layers, finalNorm, head };
+}
+
+export function createDecodeEngine(kernels: WasmKernels, config: ModelConfig, weight: (name: string) => Float32Array): DecodeEngine {
+  checkEngineConfig(config, config.name);
+  const { dim: C, heads: H, kvHeads: KV, headDim: hd, ffnHidden: F, vocabSize: V, maxPositions: P, normEps } = config;
+  const G = H / KV;
+  const S = config.layers * config.layerRepeat;
+  const half = hd / 2;
+  const { embed, layers, finalNorm, head } = packWeights(kernels, config, weight);
+
+  // KV cache: per slot, per kv head.
+  const cache = Array.from({ length: S }, () =>
+    Array.from({ length: KV }, () => ({ k: kernels.allocMatrix(hd, P), v: kernels.allocMatrix(P, hd) })),
+  );
+
+  // Activations in kernel memory (gemv writes whole panels of 32: every output buffer is padded).
+  const xn = kernels.alloc(pad32(C)); // normed residual, input of qkv / gate-up / head
+  const qkv = kernels.alloc(pad32((H + 2 * KV) * hd)); // q [H·hd] | k [KV·hd] | v [KV·hd]
+  const att = kernels.alloc(pad32(P)); // scores, then probabilities in place
+  const ctx = kernels.alloc(H * hd + 32); // head h's output at h·hd; the last head's padded tail needs the 32 extra
+  const proj = kernels.alloc(pad32(C)); // o and down outputs
+  const gu = kernels.alloc(pad32(2 * F)); // gate [F] | up [F]
+  const act = kernels.alloc(pad32(F));
+  const logits = kernels.alloc(pad32(V));
+  const x = new Float32Array(C); // residual stream
+
+  // RoPE (HF llama, rotate_half): angles rounded to float32 as transformers and the ONNX export compute them.
+  const invFreq = Array.from({ length: half }, (_, i) => Math.fround(1 / Math.fround(config.ropeTheta ** Math.fround((2 * i) / hd))));
+  const cos = new Float64Array(P * half);
+  const sin = new Float64Array(P * half);
+  for (let p = 0; p < P; p++) {
+    for (let i = 0; i < half; i++) {
+      const angle = Math.fround(p * (invFreq[i] as number));
+      cos[p * half + i] = Math.cos(angle);
+      sin[p * half + i] = Math.sin(angle);
+    }
+  }
+  const rope = (m: Float32Array, off: number, pos: number) => {
+    for (let i = 0; i < half; i++) {
+      const c = cos[pos * half + i] as number;
+      const s = sin[pos * half + i] as number;
+      const a = m[off + i] as number;
+      const b = m[off + half + i] as number;
+      m[off + i] = a * c - b * s;
+      m[off + half + i] = b * c + a * s;
+    }
+  };
+  const rmsNorm = (m: Float32Array, w: Float32Array, out: number) => {
+    let ss = 0;
+    for (let i = 0; i < C; i++) ss += (x[i] as number) * (x[i] as number);
+    const inv = 1 / Math.sqrt(ss / C + normEps);
+    for (let i = 0; i < C; i++) m[out + i] = (x[i] as number) * inv * (w[i] as number);
+  };
+  const addResidual = (m: Float32Array, off: number) => {
+    for (let i = 0; i < C; i++) x[i] = (x[i] as number) + (m[off + i] as number);
+  };
+  const scale = 1 / Math.sqrt(hd);
+
+  let T = 0;
+  const engine: DecodeEngine = {
+    config,
+    get length() {
+      return T;
+    },
+    reset() {
+      T = 0;
+    },
+    cacheBytes: () => 2 * S * KV * T * hd * 4,
+    step(token, out, outOffset = 0) {
+      if (!Number.isInteger(token) || token < 0 || token >= V)
+        throw new EvalInputError(`token id ${token} is outside the vocabulary [0, ${V})`);
+      if (T >= P) throw new EvalInputError(`position ${T} exceeds the model's ${P} positions (max_position_embeddings)`);
+      const pos = T;
+      const n = T + 1; // keys attended, the new one included
+      x.set(embed.subarray(token * C, token * C + C));
+      for (let slot = 0; slot < S; slot++) {
+        const w = layers[Math.floor(slot / config.layerRepeat)] as (typeof layers)[number];
+        let m = kernels.f32();
+        rmsNorm(m, w.attnNorm, xn);
+        kernels.gemv(xn, w.qkv, qkv);
+        m = kernels.f32();
+        for (let h = 0; h < H + KV; h++) rope(m, qkv + h * hd, pos); // q heads, then k heads
+        const kOff = qkv + H * hd;
+        const vOff = kOff + KV * hd;
+        for (let j = 0; j < KV; j++) {
+          const c = (cache[slot] as (typeof cache)[number])[j] as { k: PanelMatrix; v: PanelMatrix };
+          for (let d = 0; d < hd; d++) {
+            m[kernels.index(c.k, d, pos)] = m[kOff + j * hd + d] as number;
+            m[kernels.index(c.v, pos, d)] = m[vOff + j * hd + d] as number;
+          }
+        }
+        for (let h = 0; h < H; h++) {
+          const c = (cache[slot] as (typeof cache)[number])[Math.floor(h / G)] as { k: PanelMatrix; v: PanelMatrix };
+          kernels.gemv(qkv + h * hd, c.k, att, hd, n);
+          m = kernels.f32();
+          let max = -Infinity;
+          for (let t = 0; t < n; t++) max = Math.max(max, (m[att + t] as number) * scale);
+          let sum = 0;
+          for (let t = 0; t < n; t++) {
+            const e = Math.exp((m[att + t] as number) * scale - max);
+            m[att + t] = e;
+            sum += e;
+          }
+          for (let t = 0; t < n; t++) m[att + t] = (m[att + t] as number) / sum;
+          kernels.gemv(att, c.v, ctx + h * hd, n, hd);
+        }
+        kernels.gemv(ctx, w.o, proj);
+        m = kernels.f32();
+        addResidual(m, proj);
+        rmsNorm(m, w.ffnNorm, xn);
+        kernels.gemv(xn, w.gateUp, gu);
+        m = kernels.f32();
+        for (let i = 0; i < F; i++) {
+          const g = m[gu + i] as number;
+          m[act + i] = (g / (1 + Math.exp(-g))) * (m[gu + F + i] as number);
+        }
+        kernels.gemv(act, w.down, proj);
+        addResidual(kernels.f32(), proj);
+      }
+      rmsNorm(kernels.f32(), finalNorm, xn);
+      kernels.gemv(xn, head, logits);
+      out.set(kernels.f32().subarray(logits, logits + V), outOffset);
+      T++;
+    },
+  };
+  return engine;
+}
