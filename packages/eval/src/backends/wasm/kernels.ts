@@ -1,0 +1,180 @@
+import { availableParallelism } from 'node:os';
+import { PAGE_BYTES, wasmApi, type WasmMemory } from './assemble.js';
+import { DEFAULT_VARIANT, kernelModuleBytes, PANEL, type KernelVariant } from './kernel-module.js';
+import { createWorkerPool, OP_GEMV, OP_SUM, type WorkerPool } from './pool.js';
+
+/** A matrix W [K, N] stored for `gemv` in column panels of 32: panel p holds W[0..K, 32p..32p+32) row by row (K×32 floats). */
+export interface PanelMatrix {
+  /** Float offset (into `f32()`) of panel 0, 64-byte aligned. */
+  readonly off: number;
+  /** Rows (the reduction length) the matrix was allocated with. */
+  readonly K: number;
+  /** Columns (outputs) the matrix was allocated with; the storage is padded with zeros to `Npad` = ⌈N/32⌉·32. */
+  readonly N: number;
+  readonly Npad: number;
+  /** Floats from one panel to the next (K·32 for a packed matrix). */
+  readonly panelStride: number;
+}
+
+export interface WasmKernels {
+  /** Threads `gemv` uses (the calling thread plus threads − 1 workers). */
+  readonly threads: number;
+  /** Float32 view of the whole linear memory. Take a fresh view after `alloc`/`packMatrix`/`allocMatrix` (memory may grow). */
+  f32(): Float32Array;
+  /** Reserve `floats` zero-filled float32 slots, 64-byte aligned; returns the float offset. Never freed before `dispose`. */
+  alloc(floats: number): number;
+  /** Copy W [K, N] (row-major Float32Array) into a new panel matrix. */
+  packMatrix(w: Float32Array, K: number, N: number): PanelMatrix;
+  /** A new zero-filled panel matrix [K, N] (e.g. a KV cache written element by element). */
+  allocMatrix(K: number, N: number): PanelMatrix;
+  /** Float offset of element (k, n) of `m`, for writing a cache row or column in place. */
+  index(m: PanelMatrix, k: number, n: number): number;
+  /**
+   * y[0..n) = x[0..k) · W[0..k, 0..n): only the first `k` rows (default m.K) and the first ⌈n/32⌉ panels (default all) are read.
+   * xOff, yOff: float offsets; y must have room for ⌈n/32⌉·32 floats (the padded tail is written too). Synchronous: when it
+   * returns, y is complete. Splits panels across the threads when the work is large enough to pay for the hand-off.
+   */
+  gemv(xOff: number, m: PanelMatrix, yOff: number, k?: number, n?: number): void;
+  /** Stop the workers (the process must be able to exit afterwards). */
+  dispose(): Promise<void>;
+}
+
+/** Beyond the contract: the bandwidth probe's read kernel, split over the threads like `gemv`. */
+export interface WasmKernelsWithSum extends WasmKernels {
+  /** Sum of `floats` floats from float offset `off` (both multiples of 16). */
+  sum(off: number, floats: number): number;
+}
+
+export interface WasmKernelOptions {
+  threads?: number;
+  maxBytes?: number;
+  /** Below this many multiply-adds (k · padded n) the calling thread runs gemv alone. */
+  minParallelWork?: number;
+  /** Inner-loop shape (benchmarks compare them). */
+  variant?: KernelVariant;
+}
+
+const ALIGN_FLOATS = 16; // 64 bytes
+const DEFAULT_MAX_BYTES = 3 * 2 ** 30;
+/** Measured by bench/wasm-gemv.ts: under ~64K multiply-adds the hand-off costs more than the second thread saves. */
+export const MIN_PARALLEL_WORK = 64 * 1024;
+
+function checkCount(what: string, v: number, max = Number.MAX_SAFE_INTEGER) {
+  if (!Number.isInteger(v) || v < 0 || v > max) throw new RangeError(`wasm kernels: ${what} must be an integer in [0, ${max}], got ${v}`);
+}
+
+export async function createWasmKernels(options: WasmKernelOptions = {}): Promise<WasmKernelsWithSum> {
+  const threads = options.threads ?? Math.min(2, availableParallelism());
+  checkCount('threads', threads, 64);
+  if (threads < 1) throw new RangeError('wasm kernels: threads must be at least 1');
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxPages = Math.floor(maxBytes / PAGE_BYTES);
+  if (!(maxPages >= 1 && maxPages <= 65536)) throw new RangeError(`wasm kernels: maxBytes must be in [64 KiB, 4 GiB], got ${maxBytes}`);
+  const minParallelWork = options.minParallelWork ?? MIN_PARALLEL_WORK;
+  const shared = threads > 1;
+  const module = new wasmApi.Module(kernelModuleBytes({ shared, maxPages }, options.variant ?? DEFAULT_VARIANT));
+  const initial = Math.min(16, maxPages);
+  const memory: WasmMemory = new wasmApi.Memory(shared ? { initial, maximum: maxPages, shared } : { initial, maximum: maxPages });
+  const ex = new wasmApi.Instance(module, { env: { mem: memory } }).exports as {
+    gemv: (x: number, w: number, y: number, k: number, panels: number, stride: number) => void;
+    sum: (ptr: number, bytes: number) => number;
+  };
+  const pool: WorkerPool | null = shared ? await createWorkerPool(threads - 1, module, memory) : null;
+
+  let view = new Float32Array(memory.buffer);
+  let top = ALIGN_FLOATS; // offset 0 stays unused, so no valid allocation is 0
+  let disposed = false;
+
+  const alloc = (floats: number): number => {
+    checkCount('alloc size', floats);
+    const off = Math.ceil(top / ALIGN_FLOATS) * ALIGN_FLOATS;
+    const end = off + Math.ceil(floats / ALIGN_FLOATS) * ALIGN_FLOATS;
+    if (end * 4 > memory.buffer.byteLength) {
+      const pages = Math.ceil((end * 4 - memory.buffer.byteLength) / PAGE_BYTES);
+      if (memory.buffer.byteLength / PAGE_BYTES + pages > maxPages) {
+        throw new RangeError(`wasm kernels: ${(end * 4) / 2 ** 20} MiB needed, over maxBytes ${maxBytes / 2 ** 20} MiB`);
+      }
+      memory.grow(pages);
+      view = new Float32Array(memory.buffer);
+    }
+    top = end;
+    return off;
+  };
+
+  const allocMatrix = (K: number, N: number): PanelMatrix => {
+    checkCount('K', K);
+    checkCount('N', N);
+    const Npad = Math.ceil(N / PANEL) * PANEL;
+    return { off: alloc(K * Npad), K, N, Npad, panelStride: K * PANEL };
+  };
+
+  const index = (m: PanelMatrix, k: number, n: number) => m.off + Math.floor(n / PANEL) * m.panelStride + k * PANEL + (n % PANEL);
+
+  const packMatrix = (w: Float32Array, K: number, N: number): PanelMatrix => {
+    if (w.length !== K * N) throw new RangeError(`wasm kernels: packMatrix got ${w.length} floats for [${K}, ${N}]`);
+    const m = allocMatrix(K, N);
+    for (let p = 0; p * PANEL < N; p++) {
+      const width = Math.min(PANEL, N - p * PANEL);
+      let dst = m.off + p * m.panelStride;
+      for (let k = 0; k < K; k++, dst += PANEL) view.set(w.subarray(k * N + p * PANEL, k * N + p * PANEL + width), dst);
+    }
+    return m;
+  };
+
+  const inMemory = (what: string, off: number, floats: number) => {
+    if (!Number.isInteger(off) || off < 0 || (off + floats) * 4 > memory.buffer.byteLength) {
+      throw new RangeError(`wasm kernels: ${what} [${off}, ${off + floats}) is outside the memory`);
+    }
+  };
+
+  const gemv = (xOff: number, m: PanelMatrix, yOff: number, k = m.K, n = m.N) => {
+    if (disposed) throw new Error('wasm kernels: used after dispose()');
+    checkCount('k', k, m.K);
+    checkCount('n', n, m.Npad);
+    const panels = Math.ceil(n / PANEL);
+    inMemory('x', xOff, k);
+    inMemory('y', yOff, panels * PANEL);
+    inMemory('matrix', m.off, panels === 0 ? 0 : (panels - 1) * m.panelStride + m.K * PANEL);
+    const stride = m.panelStride * 4;
+    if (pool === null || k * panels * PANEL < minParallelWork || panels < 2) {
+      ex.gemv(xOff * 4, m.off * 4, yOff * 4, k, panels, stride);
+      return;
+    }
+    // Contiguous panel ranges: each thread streams its own part of the matrix front to back.
+    const parts = pool.size + 1;
+    const starts = Array.from({ length: parts + 1 }, (_, i) => Math.round((panels * i) / parts));
+    const range = (i: number) => [xOff * 4, (m.off + (starts[i] as number) * m.panelStride) * 4, (yOff + (starts[i] as number) * PANEL) * 4];
+    const args = Array.from({ length: pool.size }, (_, i) => [...range(i + 1), k, (starts[i + 2] as number) - (starts[i + 1] as number), stride]);
+    pool.run(OP_GEMV, args, () => ex.gemv(...(range(0) as [number, number, number]), k, starts[1] as number, stride));
+  };
+
+  const sum = (off: number, floats: number): number => {
+    if (disposed) throw new Error('wasm kernels: used after dispose()');
+    if (off % ALIGN_FLOATS !== 0 || floats % ALIGN_FLOATS !== 0) throw new RangeError('wasm kernels: sum needs multiples of 16 floats');
+    inMemory('sum range', off, floats);
+    if (pool === null) return ex.sum(off * 4, floats * 4);
+    const parts = pool.size + 1;
+    const blocks = floats / ALIGN_FLOATS;
+    const starts = Array.from({ length: parts + 1 }, (_, i) => off + Math.round((blocks * i) / parts) * ALIGN_FLOATS);
+    let own = 0;
+    const args = Array.from({ length: pool.size }, (_, i) => [(starts[i + 1] as number) * 4, ((starts[i + 2] as number) - (starts[i + 1] as number)) * 4]);
+    const results = pool.run(OP_SUM, args, () => (own = ex.sum(off * 4, ((starts[1] as number) - off) * 4)));
+    return results.reduce((a, b) => a + b, own);
+  };
+
+  return {
+    threads,
+    f32: () => view,
+    alloc,
+    packMatrix,
+    allocMatrix,
+    index,
+    gemv,
+    sum,
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await pool?.dispose();
+    },
+  };
+}
