@@ -93,7 +93,12 @@ export interface WasmFunction {
  * whose parameters are all i32.
  */
 export function moduleBytes(functions: WasmFunction[], memory: { shared: boolean; maxPages: number }): Uint8Array {
-  const types = functions.flatMap((f) => [0x60, ...leb(f.params), ...new Array<number>(f.params).fill(0x7f), ...(f.result === null ? [0] : [1, f.result])]);
+  const types = functions.flatMap((f) => [
+    0x60,
+    ...leb(f.params),
+    ...new Array<number>(f.params).fill(0x7f),
+    ...(f.result === null ? [0] : [1, f.result]),
+  ]);
   const limits = memory.shared ? [0x03, 0x00, ...leb(memory.maxPages)] : [0x00, 0x00];
   const codes = functions.map((f) => {
     const body = [...leb(f.locals.length), ...f.locals.flatMap(([count, type]) => [...leb(count), type]), ...f.body, 0x0b];

@@ -68,7 +68,16 @@ function gemv(variant: KernelVariant): WasmFunction {
     ...op.end,
     ...op.end,
   ];
-  return { name: 'gemv', params: 6, result: null, locals: [[4, I32], [1 + accs, V128]], body };
+  return {
+    name: 'gemv',
+    params: 6,
+    result: null,
+    locals: [
+      [4, I32],
+      [1 + accs, V128],
+    ],
+    body,
+  };
 }
 
 /** sum(ptr, bytes): the f32 sum of `bytes` (a multiple of 64) with four accumulators, a pure read-bandwidth probe. */
@@ -88,7 +97,16 @@ function sum(): WasmFunction {
     ...op.set(acc(0)),
     ...[0, 1, 2, 3].flatMap((lane) => [...op.get(acc(0)), ...op.lane(lane), ...(lane > 0 ? op.f32Add : [])]),
   ];
-  return { name: 'sum', params: 2, result: F32, locals: [[1, I32], [4, V128]], body };
+  return {
+    name: 'sum',
+    params: 2,
+    result: F32,
+    locals: [
+      [1, I32],
+      [4, V128],
+    ],
+    body,
+  };
 }
 
 /** The kernel module's bytes: exports `gemv` and `sum` over the imported memory `env.mem`. */

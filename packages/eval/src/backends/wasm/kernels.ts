@@ -143,8 +143,17 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     // Contiguous panel ranges: each thread streams its own part of the matrix front to back.
     const parts = pool.size + 1;
     const starts = Array.from({ length: parts + 1 }, (_, i) => Math.round((panels * i) / parts));
-    const range = (i: number) => [xOff * 4, (m.off + (starts[i] as number) * m.panelStride) * 4, (yOff + (starts[i] as number) * PANEL) * 4];
-    const args = Array.from({ length: pool.size }, (_, i) => [...range(i + 1), k, (starts[i + 2] as number) - (starts[i + 1] as number), stride]);
+    const range = (i: number) => [
+      xOff * 4,
+      (m.off + (starts[i] as number) * m.panelStride) * 4,
+      (yOff + (starts[i] as number) * PANEL) * 4,
+    ];
+    const args = Array.from({ length: pool.size }, (_, i) => [
+      ...range(i + 1),
+      k,
+      (starts[i + 2] as number) - (starts[i + 1] as number),
+      stride,
+    ]);
     pool.run(OP_GEMV, args, () => ex.gemv(...(range(0) as [number, number, number]), k, starts[1] as number, stride));
   };
 
@@ -157,7 +166,10 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     const blocks = floats / ALIGN_FLOATS;
     const starts = Array.from({ length: parts + 1 }, (_, i) => off + Math.round((blocks * i) / parts) * ALIGN_FLOATS);
     let own = 0;
-    const args = Array.from({ length: pool.size }, (_, i) => [(starts[i + 1] as number) * 4, ((starts[i + 2] as number) - (starts[i + 1] as number)) * 4]);
+    const args = Array.from({ length: pool.size }, (_, i) => [
+      (starts[i + 1] as number) * 4,
+      ((starts[i + 2] as number) - (starts[i + 1] as number)) * 4,
+    ]);
     const results = pool.run(OP_SUM, args, () => (own = ex.sum(off * 4, ((starts[1] as number) - off) * 4)));
     return results.reduce((a, b) => a + b, own);
   };
