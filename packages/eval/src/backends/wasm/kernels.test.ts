@@ -149,19 +149,27 @@ describe.each([1, 2])('wasm gemv, %i thread(s)', (threads) => {
   });
 });
 
-describe('wasm gemv thread split', () => {
-  it('every thread writes its share, even with a single panel each (no threshold)', async () => {
-    const kr = await createWasmKernels({ threads: 2, minParallelWork: 0 });
+describe.each([true, false])('wasm gemv split over 2 threads, caller claims chunks: %s', (callerClaims) => {
+  // callerClaims false: the workers compute every chunk, so a worker path that skips or misplaces its share fails here.
+  it('computes every column, even with one panel per chunk (no threshold)', async () => {
+    const kr = await createWasmKernels({ threads: 2, minParallelWork: 0, callerClaims });
     try {
       for (const [K, N] of [
         [3, 64],
         [100, 96],
         [576, 3072],
+        [576, 32000],
       ] as const) {
         const w = randomArray(K * N, N);
         const x = randomArray(K, K);
-        expectProduct(run(kr, x, kr.packMatrix(w, K, N)), x, w, N, K, N);
+        const m = kr.packMatrix(w, K, N);
+        expectProduct(run(kr, x, m), x, w, N, K, N);
+        expectProduct(run(kr, x.subarray(0, K - 1), m, K - 1, N - 33), x, w, N, K - 1, N - 33);
       }
+      const off = kr.alloc(4096);
+      kr.f32().fill(0.25, off, off + 4096);
+      expect(kr.sum(off, 4096)).toBe(1024);
+      expect(kr.sum(off, 0)).toBe(0);
     } finally {
       await kr.dispose();
     }

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { PAGE_BYTES, wasmApi, type WasmMemory } from './assemble.js';
 import { DEFAULT_VARIANT, kernelModuleBytes, PANEL, type KernelVariant } from './kernel-module.js';
-import { createWorkerPool, OP_GEMV, OP_SUM, type WorkerPool } from './pool.js';
+import { createWorkerPool, OP_GEMV, OP_SUM, type KernelExports, type WorkerPool } from './pool.js';
 
 /** A matrix W [K, N] stored for `gemv` in column panels of 32: panel p holds W[0..K, 32p..32p+32) row by row (K×32 floats). */
 export interface PanelMatrix {
@@ -52,12 +52,15 @@ export interface WasmKernelOptions {
   minParallelWork?: number;
   /** Inner-loop shape (benchmarks compare them). */
   variant?: KernelVariant;
+  /** false: the calling thread leaves every chunk to the workers (tests prove the workers' path with it). */
+  callerClaims?: boolean;
 }
 
 const ALIGN_FLOATS = 16; // 64 bytes
 const DEFAULT_MAX_BYTES = 3 * 2 ** 30;
 /** Measured by bench/wasm-gemv.ts: under ~64K multiply-adds the hand-off costs more than the second thread saves. */
 export const MIN_PARALLEL_WORK = 64 * 1024;
+const CHUNKS_PER_THREAD = 4;
 
 function checkCount(what: string, v: number, max = Number.MAX_SAFE_INTEGER) {
   if (!Number.isInteger(v) || v < 0 || v > max) throw new RangeError(`wasm kernels: ${what} must be an integer in [0, ${max}], got ${v}`);
@@ -65,7 +68,7 @@ function checkCount(what: string, v: number, max = Number.MAX_SAFE_INTEGER) {
 
 export async function createWasmKernels(options: WasmKernelOptions = {}): Promise<WasmKernelsWithSum> {
   const threads = options.threads ?? Math.min(2, availableParallelism());
-  checkCount('threads', threads, 64);
+  checkCount('threads', threads, 16);
   if (threads < 1) throw new RangeError('wasm kernels: threads must be at least 1');
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxPages = Math.floor(maxBytes / PAGE_BYTES);
@@ -75,11 +78,10 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
   const module = new wasmApi.Module(kernelModuleBytes({ shared, maxPages }, options.variant ?? DEFAULT_VARIANT));
   const initial = Math.min(16, maxPages);
   const memory: WasmMemory = new wasmApi.Memory(shared ? { initial, maximum: maxPages, shared } : { initial, maximum: maxPages });
-  const ex = new wasmApi.Instance(module, { env: { mem: memory } }).exports as {
-    gemv: (x: number, w: number, y: number, k: number, panels: number, stride: number) => void;
-    sum: (ptr: number, bytes: number) => number;
-  };
-  const pool: WorkerPool | null = shared ? await createWorkerPool(threads - 1, module, memory) : null;
+  const ex = new wasmApi.Instance(module, { env: { mem: memory } }).exports as unknown as KernelExports;
+  const pool: WorkerPool | null = shared
+    ? await createWorkerPool(threads - 1, module, memory, ex, { callerClaims: options.callerClaims ?? true })
+    : null;
 
   let view = new Float32Array(memory.buffer);
   let top = ALIGN_FLOATS; // offset 0 stays unused, so no valid allocation is 0
@@ -140,38 +142,19 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
       ex.gemv(xOff * 4, m.off * 4, yOff * 4, k, panels, stride);
       return;
     }
-    // Contiguous panel ranges: each thread streams its own part of the matrix front to back.
-    const parts = pool.size + 1;
-    const starts = Array.from({ length: parts + 1 }, (_, i) => Math.round((panels * i) / parts));
-    const range = (i: number) => [
-      xOff * 4,
-      (m.off + (starts[i] as number) * m.panelStride) * 4,
-      (yOff + (starts[i] as number) * PANEL) * 4,
-    ];
-    const args = Array.from({ length: pool.size }, (_, i) => [
-      ...range(i + 1),
-      k,
-      (starts[i + 2] as number) - (starts[i + 1] as number),
-      stride,
-    ]);
-    pool.run(OP_GEMV, args, () => ex.gemv(...(range(0) as [number, number, number]), k, starts[1] as number, stride));
+    // Chunks of contiguous panels, a few per thread, so a thread that starts late takes fewer of them.
+    const chunkPanels = Math.max(1, Math.ceil(panels / ((pool.size + 1) * CHUNKS_PER_THREAD)));
+    pool.run(OP_GEMV, [xOff * 4, m.off * 4, yOff * 4, k, stride, panels, chunkPanels], Math.ceil(panels / chunkPanels));
   };
 
   const sum = (off: number, floats: number): number => {
     if (disposed) throw new Error('wasm kernels: used after dispose()');
     if (off % ALIGN_FLOATS !== 0 || floats % ALIGN_FLOATS !== 0) throw new RangeError('wasm kernels: sum needs multiples of 16 floats');
     inMemory('sum range', off, floats);
-    if (pool === null) return ex.sum(off * 4, floats * 4);
-    const parts = pool.size + 1;
-    const blocks = floats / ALIGN_FLOATS;
-    const starts = Array.from({ length: parts + 1 }, (_, i) => off + Math.round((blocks * i) / parts) * ALIGN_FLOATS);
-    let own = 0;
-    const args = Array.from({ length: pool.size }, (_, i) => [
-      (starts[i + 1] as number) * 4,
-      ((starts[i + 2] as number) - (starts[i + 1] as number)) * 4,
-    ]);
-    const results = pool.run(OP_SUM, args, () => (own = ex.sum(off * 4, ((starts[1] as number) - off) * 4)));
-    return results.reduce((a, b) => a + b, own);
+    if (pool === null || floats === 0) return ex.sum(off * 4, floats * 4);
+    const chunkFloats = Math.ceil(floats / ALIGN_FLOATS / ((pool.size + 1) * CHUNKS_PER_THREAD)) * ALIGN_FLOATS;
+    const chunks = Math.max(1, Math.ceil(floats / chunkFloats));
+    return pool.run(OP_SUM, [off * 4, floats * 4, chunkFloats * 4], chunks).reduce((a, b) => a + b, 0);
   };
 
   return {

@@ -2,79 +2,115 @@ import { Worker } from 'node:worker_threads';
 import type { WasmMemory } from './assemble.js';
 
 /**
- * Worker threads that run the kernel module over the shared memory. The job hand-off is a SharedArrayBuffer control
- * block, not messages: the caller writes each worker's arguments, bumps the sequence number and notifies; workers spin
- * briefly before they sleep in Atomics.wait, so back-to-back calls (one decode step is ~120 gemvs) skip the wake-up.
+ * Worker threads that run the kernel module over the shared memory. A job is cut into chunks (panel ranges, or byte
+ * ranges for `sum`) that every thread, the caller included, claims with a compare-and-swap on a 64-bit counter holding
+ * (job sequence number, next chunk). So a worker that wakes late (waking a sleeping thread takes ~0.5 ms on a 2-vCPU VM,
+ * longer than a 576×960 gemv) or is descheduled by another process only leaves more chunks to the caller, and the
+ * caller never waits for a worker that claimed nothing. Workers spin briefly before they sleep in Atomics.wait, so
+ * back-to-back calls (one decode step is ~120 gemvs) usually skip the wake-up.
  */
 
-const SEQ = 0;
+// Int32 slots of the control block.
+const SEQ = 0; // job sequence number (workers wait on it)
 const OP = 1;
-const SLOT = 16; // int32 slots per worker: args 0..5, f32 result 8, error 14, done 15
-const RESULT = 8;
-const ERROR = 14;
-const DONE = 15;
+const PARAMS = 2; // 8 slots: gemv x, w, y, k, stride, panels, chunkPanels, chunks | sum ptr, bytes, chunkBytes, chunks
+const DONE = 10; // chunks finished in the current job
+const ERROR = 11;
+const CLAIM = 8; // BigInt64 slot (byte 64): (seq << 32) | next chunk
+const RESULTS = 32; // f32 slots: per-chunk sums
+export const MAX_CHUNKS = 256;
 export const OP_GEMV = 0;
 export const OP_SUM = 1;
 const OP_EXIT = 2;
 
-/**
- * How long a worker, and the caller waiting for workers, spin before sleeping. Measured on a 2-vCPU VM: waking a
- * sleeping thread takes ~0.5 ms (longer than a whole 576×960 gemv), so a decode step must never let workers sleep.
- */
+/** How long a worker, and the caller waiting for claimed chunks, spin before sleeping. */
 const SPIN_MS = 2;
+
+/** The body shared by workers and caller: claim chunks of job `seq` until none are left. Plain JS (also run by eval). */
+const CLAIM_LOOP = `(ex, ctrl, claim, results, seq) => {
+  const tag = BigInt(seq >>> 0) << 32n;
+  for (;;) {
+    const cur = Atomics.load(claim, ${CLAIM});
+    if ((cur & 0xffffffff00000000n) !== tag) return;
+    const c = Number(cur & 0xffffffffn);
+    const op = Atomics.load(ctrl, ${OP});
+    const p = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => Atomics.load(ctrl, ${PARAMS} + i) >>> 0);
+    const chunks = op === ${OP_GEMV} ? p[7] : p[3];
+    if (c >= chunks) return;
+    if (Atomics.compareExchange(claim, ${CLAIM}, cur, cur + 1n) !== cur) continue;
+    try {
+      if (op === ${OP_GEMV}) {
+        const start = c * p[6];
+        ex.gemv(p[0], p[1] + start * p[4], p[2] + start * 128, p[3], Math.min(p[6], p[5] - start), p[4]);
+      } else {
+        const start = c * p[2];
+        results[${RESULTS} + c] = ex.sum(p[0] + start, Math.min(p[2], p[1] - start));
+      }
+    } catch (e) {
+      Atomics.store(ctrl, ${ERROR}, 1);
+    }
+    Atomics.add(ctrl, ${DONE}, 1);
+    Atomics.notify(ctrl, ${DONE});
+  }
+}`;
 
 // Plain JavaScript run with `eval: true`, so there is no worker file to resolve from source, tests or dist.
 const WORKER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
-const { module, memory, control, index, spinMs } = workerData;
-const { gemv, sum } = new WebAssembly.Instance(module, { env: { mem: memory } }).exports;
+const { module, memory, control, spinMs } = workerData;
+const ex = new WebAssembly.Instance(module, { env: { mem: memory } }).exports;
 const ctrl = new Int32Array(control);
-const f32 = new Float32Array(control);
-const base = ${SLOT} * (index + 1);
+const claim = new BigInt64Array(control);
+const results = new Float32Array(control);
+const claimLoop = ${CLAIM_LOOP};
 // Read the sequence number before saying ready: the first job may be posted the moment the caller hears it.
 let seen = Atomics.load(ctrl, ${SEQ});
 parentPort.postMessage('ready');
 for (;;) {
-  let seq = Atomics.load(ctrl, ${SEQ});
-  if (seq === seen) {
-    const until = performance.now() + spinMs;
-    let spins = 0;
-    while ((seq = Atomics.load(ctrl, ${SEQ})) === seen) {
-      if ((++spins & 255) === 0 && performance.now() > until) Atomics.wait(ctrl, ${SEQ}, seen);
-    }
+  let seq;
+  const until = performance.now() + spinMs;
+  let spins = 0;
+  while ((seq = Atomics.load(ctrl, ${SEQ})) === seen) {
+    if ((++spins & 255) === 0 && performance.now() > until) Atomics.wait(ctrl, ${SEQ}, seen);
   }
   seen = seq;
-  const op = Atomics.load(ctrl, ${OP});
-  if (op === ${OP_EXIT}) break;
-  try {
-    const a = ctrl.subarray(base, base + 6);
-    if (op === ${OP_GEMV}) gemv(a[0], a[1], a[2], a[3], a[4], a[5]);
-    else f32[base + ${RESULT}] = sum(a[0], a[1]);
-  } catch (e) {
-    ctrl[base + ${ERROR}] = 1;
-  }
-  Atomics.store(ctrl, base + ${DONE}, seq);
-  Atomics.notify(ctrl, base + ${DONE});
+  if (Atomics.load(ctrl, ${OP}) === ${OP_EXIT}) break;
+  claimLoop(ex, ctrl, claim, results, seq);
 }
 `;
+
+export interface KernelExports {
+  gemv: (x: number, w: number, y: number, k: number, panels: number, stride: number) => void;
+  sum: (ptr: number, bytes: number) => number;
+}
 
 export interface WorkerPool {
   readonly size: number;
   /**
-   * Start one job per worker (`args[i]`: up to 6 i32 arguments of `op` for worker i), run `own` on the calling
-   * thread meanwhile, and return once every worker is done, with each worker's f32 result (for OP_SUM).
+   * Run one job split into `chunks` over the workers and the calling thread; returns once every chunk is done.
+   * `params`: gemv [x, w, y, k, stride, panels, chunkPanels] or sum [ptr, bytes, chunkBytes] (byte offsets).
+   * Returns the per-chunk sums (OP_SUM).
    */
-  run(op: number, args: number[][], own: () => void): Float32Array;
+  run(op: number, params: number[], chunks: number): Float32Array;
   dispose(): Promise<void>;
 }
 
-export async function createWorkerPool(size: number, module: object, memory: WasmMemory): Promise<WorkerPool> {
-  const control = new SharedArrayBuffer(4 * SLOT * (size + 1));
+/** `callerClaims: false` leaves every chunk to the workers (tests use it to prove the workers' path computes). */
+export async function createWorkerPool(
+  size: number,
+  module: object,
+  memory: WasmMemory,
+  exports: KernelExports,
+  options: { callerClaims?: boolean } = {},
+): Promise<WorkerPool> {
+  const control = new SharedArrayBuffer(4 * (RESULTS + MAX_CHUNKS));
   const ctrl = new Int32Array(control);
-  const f32 = new Float32Array(control);
-  const results = new Float32Array(size);
-  const workers = Array.from({ length: size }, (_, index) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control, index, spinMs: SPIN_MS } });
+  const claim = new BigInt64Array(control);
+  const results = new Float32Array(control);
+  const claimLoop = (0, eval)(CLAIM_LOOP) as (ex: KernelExports, c: Int32Array, k: BigInt64Array, r: Float32Array, seq: number) => void;
+  const callerClaims = options.callerClaims ?? true;
+  const workers = Array.from({ length: size }, () => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control, spinMs: SPIN_MS } });
     // An idle worker sleeping in Atomics.wait must not keep the process alive if dispose() is never called.
     worker.unref();
     return worker;
@@ -92,47 +128,31 @@ export async function createWorkerPool(size: number, module: object, memory: Was
   for (const w of workers) w.removeAllListeners();
   let disposed = false;
 
-  const waitDone = (i: number, seq: number) => {
-    const at = SLOT * (i + 1) + DONE;
-    const until = performance.now() + SPIN_MS;
-    let spins = 0;
-    for (;;) {
-      const done = Atomics.load(ctrl, at);
-      if (done === seq) return;
-      if ((++spins & 255) === 0 && performance.now() > until) Atomics.wait(ctrl, at, done, 50);
-    }
-  };
-
   return {
     size,
-    run(op, args, own) {
+    run(op, params, chunks) {
       if (disposed) throw new Error('wasm kernels: used after dispose()');
-      for (let i = 0; i < size; i++) {
-        const base = SLOT * (i + 1);
-        const a = args[i] ?? [];
-        for (let j = 0; j < 6; j++) ctrl[base + j] = a[j] ?? 0;
-        ctrl[base + ERROR] = 0;
-      }
+      if (!(chunks >= 1 && chunks <= MAX_CHUNKS)) throw new RangeError(`wasm kernels: ${chunks} chunks (1..${MAX_CHUNKS})`);
+      const all = op === OP_GEMV ? [...params, chunks] : [...params, chunks, 0, 0, 0, 0];
+      for (let i = 0; i < 8; i++) Atomics.store(ctrl, PARAMS + i, all[i] ?? 0);
       Atomics.store(ctrl, OP, op);
+      Atomics.store(ctrl, DONE, 0);
+      Atomics.store(ctrl, ERROR, 0);
       const seq = (Atomics.load(ctrl, SEQ) + 1) | 0;
+      Atomics.store(claim, CLAIM, BigInt(seq >>> 0) << 32n);
       Atomics.store(ctrl, SEQ, seq);
       Atomics.notify(ctrl, SEQ);
-      // Wait for the workers even if the own share throws: they read the memory the caller may free next.
-      let ownError: unknown = null;
-      try {
-        own();
-      } catch (e) {
-        ownError = e;
+      if (callerClaims) claimLoop(exports, ctrl, claim, results, seq);
+      // Wait only for chunks a worker claimed and is still computing.
+      const until = performance.now() + SPIN_MS;
+      let spins = 0;
+      for (;;) {
+        const done = Atomics.load(ctrl, DONE);
+        if (done === chunks) break;
+        if ((++spins & 255) === 0 && performance.now() > until) Atomics.wait(ctrl, DONE, done, 50);
       }
-      let failed = false;
-      for (let i = 0; i < size; i++) {
-        waitDone(i, seq);
-        failed ||= ctrl[SLOT * (i + 1) + ERROR] === 1;
-        results[i] = f32[SLOT * (i + 1) + RESULT] as number;
-      }
-      if (ownError !== null) throw ownError;
-      if (failed) throw new Error('wasm kernels: a worker trapped (offsets outside the memory?)');
-      return results;
+      if (Atomics.load(ctrl, ERROR) === 1) throw new Error('wasm kernels: a kernel trapped (offsets outside the memory?)');
+      return results.subarray(RESULTS, RESULTS + chunks);
     },
     async dispose() {
       if (disposed) return;
