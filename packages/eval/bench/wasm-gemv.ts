@@ -162,6 +162,8 @@ const variants: Array<[string, KernelVariant]> = [
   ['1 row/iter, 8 acc', { unroll: 1, sets: 1 }],
   ['2 rows/iter, 8 acc', { unroll: 2, sets: 1 }],
   ['2 rows/iter, 16 acc', { unroll: 2, sets: 2 }],
+  ['4 rows/iter, 8 acc', { unroll: 4, sets: 1 }],
+  ['4 rows/iter, 16 acc', { unroll: 4, sets: 2 }],
 ];
 const tuneConfigs: Config[] = [];
 for (const threads of [1, 2])

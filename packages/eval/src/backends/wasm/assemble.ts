@@ -63,7 +63,6 @@ export const op = {
   eqz: [0x45],
   block: [0x02, 0x40],
   loop: [0x03, 0x40],
-  if: [0x04, 0x40],
   end: [0x0b],
   brIf: (depth: number) => [0x0d, ...leb(depth)],
   /** v128.load / v128.store with a constant byte offset (alignment hint 16 bytes). */

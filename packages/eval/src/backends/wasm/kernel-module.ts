@@ -11,7 +11,7 @@ const F32 = 0x7d;
  * unrolled rows adds into its own 8 accumulators, summed at the end, so consecutive rows do not wait on each other).
  */
 export interface KernelVariant {
-  unroll: 1 | 2;
+  unroll: 1 | 2 | 4;
   sets: 1 | 2;
 }
 export const DEFAULT_VARIANT: KernelVariant = { unroll: 1, sets: 1 };
@@ -51,13 +51,19 @@ function gemv(variant: KernelVariant): WasmFunction {
     ...op.block,
     ...[...op.get(XP), ...op.get(XEND), ...op.geU, ...op.brIf(0)],
     ...op.loop,
-    ...Array.from({ length: unroll }, (_, u) => row(u, sets === 2 ? u : 0)).flat(),
+    ...Array.from({ length: unroll }, (_, u) => row(u, u % sets)).flat(),
     ...[...op.get(WP), ...op.i32(128 * unroll), ...op.add, ...op.set(WP)],
     ...[...op.get(XP), ...op.i32(4 * unroll), ...op.add, ...op.tee(XP), ...op.get(XEND), ...op.ltU, ...op.brIf(0)],
     ...op.end,
     ...op.end,
-    // An odd last row when two rows are done per iteration.
-    ...(unroll === 2 ? [...op.get(XP), ...op.get(XLAST), ...op.ltU, ...op.if, ...row(0, 0), ...op.end] : []),
+    // The last K mod unroll rows, one at a time.
+    ...(unroll > 1
+      ? [
+          ...[...op.block, ...op.get(XP), ...op.get(XLAST), ...op.geU, ...op.brIf(0), ...op.loop, ...row(0, 0)],
+          ...[...op.get(WP), ...op.i32(128), ...op.add, ...op.set(WP)],
+          ...[...op.get(XP), ...op.i32(4), ...op.add, ...op.tee(XP), ...op.get(XLAST), ...op.ltU, ...op.brIf(0), ...op.end, ...op.end],
+        ]
+      : []),
     ...(sets === 2
       ? Array.from({ length: 8 }, (_, j) => [...op.get(acc(0, j)), ...op.get(acc(1, j)), ...op.f32x4Add, ...op.set(acc(0, j))]).flat()
       : []),

@@ -225,3 +225,25 @@ ${dispose ? 'await kr.dispose();' : ''}
     expect(await child(false)).toEqual({ code: 0, out: '288 288\n' });
   });
 });
+
+describe.each([
+  { unroll: 1, sets: 1 },
+  { unroll: 2, sets: 1 },
+  { unroll: 2, sets: 2 },
+  { unroll: 4, sets: 1 },
+  { unroll: 4, sets: 2 },
+] as const)('wasm gemv inner-loop variant %o', (variant) => {
+  it('matches float64 for every row count mod 4', async () => {
+    const kr = await createWasmKernels({ threads: 1, variant });
+    try {
+      for (const K of [1, 2, 3, 4, 5, 6, 7, 576, 1535]) {
+        const N = 70;
+        const w = randomArray(K * N, K);
+        const x = randomArray(K, K + 1);
+        expectProduct(run(kr, x, kr.packMatrix(w, K, N)), x, w, N, K, N);
+      }
+    } finally {
+      await kr.dispose();
+    }
+  });
+});
