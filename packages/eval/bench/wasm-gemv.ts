@@ -11,7 +11,8 @@ import { Graph, encodeModel } from '@scalewise/models/internals';
 import { createWasmKernels, MIN_PARALLEL_WORK, type WasmKernelsWithSum } from '../src/backends/wasm/kernels.js';
 import type { KernelVariant } from '../src/backends/wasm/kernel-module.js';
 
-const passes = Number(process.env.SCALEWISE_BENCH_PASSES ?? 7);
+const passes = Number(process.env.SCALEWISE_BENCH_PASSES ?? 9);
+const SETTLE_MS = 50;
 const LAYER: Array<[number, number]> = [
   [576, 960],
   [576, 576],
@@ -132,13 +133,18 @@ async function ortReduceSum(threads: number): Promise<Config> {
 
 /** Time every config `passes` times, alternating (rotated order each pass) after one untimed warm-up pass each. */
 async function alternate(configs: Config[], n: number) {
-  for (const c of configs) await c.pass();
+  for (const c of configs) {
+    if (process.env.DEBUG_BENCH) console.log('warm', c.name);
+    await c.pass();
+  }
   const times = new Map<string, number[]>(configs.map((c) => [c.name, []]));
   const before = load();
   const cpu0 = process.cpuUsage();
   for (let p = 0; p < n; p++) {
     for (let i = 0; i < configs.length; i++) {
       const c = configs[(i + p) % configs.length] as Config;
+      // Let the previous config's spinning threads (onnxruntime's pool, the wasm workers) go idle first.
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       const t = performance.now();
       await c.pass();
       times.get(c.name)!.push(performance.now() - t);
@@ -155,64 +161,76 @@ async function alternate(configs: Config[], n: number) {
   return { passes: n, loadavg_before: before, loadavg_after: load(), process_cpu_s: (cpu.user + cpu.system) / 1e6, results: rows };
 }
 
+const phases = (process.env.SCALEWISE_BENCH_PHASES ?? 'tuning,threshold,decode').split(',');
 const started = performance.now();
 // 1. Inner-loop variants on 10 layers (142 MB, far beyond the caches), 1 and 2 threads.
-console.log('== tuning: gemv inner-loop variants, 10 layers');
-const variants: Array<[string, KernelVariant]> = [
-  ['1 row/iter, 8 acc', { unroll: 1, sets: 1 }],
-  ['2 rows/iter, 8 acc', { unroll: 2, sets: 1 }],
-  ['2 rows/iter, 16 acc', { unroll: 2, sets: 2 }],
-  ['4 rows/iter, 8 acc', { unroll: 4, sets: 1 }],
-  ['4 rows/iter, 16 acc', { unroll: 4, sets: 2 }],
-];
-const tuneConfigs: Config[] = [];
-for (const threads of [1, 2])
-  for (const [label, v] of variants) tuneConfigs.push((await wasmConfigs(label, threads, shapesFor(10, false), v)).gemv);
-const tuning = await alternate(tuneConfigs, passes);
-for (const c of tuneConfigs) await c.release();
+let tuning = null;
+let threshold = null;
+let decode = null;
+if (phases.includes('tuning')) {
+  console.log('== tuning: gemv inner-loop variants, 10 layers');
+  const variants: Array<[string, KernelVariant]> = [
+    ['1 row/iter, 8 acc', { unroll: 1, sets: 1 }],
+    ['2 rows/iter, 8 acc', { unroll: 2, sets: 1 }],
+    ['2 rows/iter, 16 acc', { unroll: 2, sets: 2 }],
+    ['4 rows/iter, 8 acc', { unroll: 4, sets: 1 }],
+    ['4 rows/iter, 16 acc', { unroll: 4, sets: 2 }],
+  ];
+  const tuneConfigs: Config[] = [];
+  for (const threads of [1, 2])
+    for (const [label, v] of variants) tuneConfigs.push((await wasmConfigs(label, threads, shapesFor(10, false), v)).gemv);
+  tuning = await alternate(tuneConfigs, passes);
+  for (const c of tuneConfigs) await c.release();
+  tuneConfigs.length = 0; // let the memories go before the full set is built
+}
 
 // 2. The parallel threshold: a small in-cache gemv [64, N] at 1 thread vs always split over 2.
-console.log('== threshold: µs per call, [64, N] in cache, 1 thread vs split over 2');
-const one = await createWasmKernels({ threads: 1, maxBytes: 2 ** 26 });
-const two = await createWasmKernels({ threads: 2, maxBytes: 2 ** 26, minParallelWork: 0 });
-const threshold = [];
-for (const N of [64, 256, 512, 1024, 2048, 4096]) {
-  const row: Record<string, number> = { K: 64, N, work: 64 * N };
-  for (const [name, kr] of [
-    ['one_thread_us', one],
-    ['two_threads_us', two],
-  ] as const) {
-    const m = kr.allocMatrix(64, N);
-    const x = kr.alloc(64);
-    const y = kr.alloc(N);
-    const per: number[] = [];
-    for (let r = 0; r < 5; r++) {
-      const t = performance.now();
-      for (let i = 0; i < 400; i++) kr.gemv(x, m, y);
-      per.push(((performance.now() - t) / 400) * 1000);
+if (phases.includes('threshold')) {
+  console.log('== threshold: µs per call, [64, N] in cache, 1 thread vs split over 2');
+  const one = await createWasmKernels({ threads: 1, maxBytes: 2 ** 26 });
+  const two = await createWasmKernels({ threads: 2, maxBytes: 2 ** 26, minParallelWork: 0 });
+  threshold = [] as Array<Record<string, number>>;
+  for (const N of [64, 256, 512, 1024, 2048, 4096]) {
+    const row: Record<string, number> = { K: 64, N, work: 64 * N };
+    for (const [name, kr] of [
+      ['one_thread_us', one],
+      ['two_threads_us', two],
+    ] as const) {
+      const m = kr.allocMatrix(64, N);
+      const x = kr.alloc(64);
+      const y = kr.alloc(N);
+      const per: number[] = [];
+      for (let r = 0; r < 5; r++) {
+        const t = performance.now();
+        for (let i = 0; i < 400; i++) kr.gemv(x, m, y);
+        per.push(((performance.now() - t) / 400) * 1000);
+      }
+      row[name] = Number(median(per).toFixed(2));
     }
-    row[name] = Number(median(per).toFixed(2));
+    console.log(`  [64, ${N}]: ${row.one_thread_us} µs at 1 thread, ${row.two_threads_us} µs split over 2`);
+    threshold.push(row);
   }
-  console.log(`  [64, ${N}]: ${row.one_thread_us} µs at 1 thread, ${row.two_threads_us} µs split over 2`);
-  threshold.push(row);
+  await one.dispose();
+  await two.dispose();
 }
-await one.dispose();
-await two.dispose();
 
 // 3. The full weight set: wasm gemv and sum vs onnxruntime MatMul and ReduceSum, 1 and 2 threads.
-console.log('== MobileLLM-125M weight set (499 MB): wasm vs onnxruntime');
-const main: Config[] = [];
-const sums: Config[] = [];
-for (const threads of [1, 2]) {
-  const w = await wasmConfigs('1 row/iter, 8 acc', threads, FULL);
-  main.push(w.gemv);
-  sums.push(w.sum);
+if (phases.includes('decode')) {
+  console.log('== MobileLLM-125M weight set (499 MB): wasm vs onnxruntime');
+  const main: Config[] = [];
+  const sums: Config[] = [];
+  for (const threads of [1, 2]) {
+    console.log(`  building wasm ${threads}`);
+    const w = await wasmConfigs('1 row/iter, 8 acc', threads, FULL);
+    main.push(w.gemv);
+    sums.push(w.sum);
+  }
+  for (const threads of [1, 2])
+    for (const spinning of [true, false]) main.push(await ortMatMul(threads, spinning, threads * 1000 + (spinning ? 1 : 0)));
+  for (const threads of [1, 2]) sums.push(await ortReduceSum(threads));
+  decode = await alternate([...main, ...sums], passes);
+  for (const c of [...main, ...sums]) await c.release();
 }
-for (const threads of [1, 2])
-  for (const spinning of [true, false]) main.push(await ortMatMul(threads, spinning, threads * 1000 + (spinning ? 1 : 0)));
-for (const threads of [1, 2]) sums.push(await ortReduceSum(threads));
-const decode = await alternate([...main, ...sums], passes);
-for (const c of [...main, ...sums]) await c.release();
 
 const out = {
   generated_at: new Date().toISOString(),
@@ -223,7 +241,8 @@ const out = {
     values: 'xorshift32 uniform [-0.5, 0.5)',
   },
   protocol:
-    `one process; one untimed warm-up pass per config, then ${passes} passes alternating the configs (order rotated each pass); ` +
+    `one process; one untimed warm-up pass per config, then ${passes} passes alternating the configs (order rotated each pass, ` +
+    `${SETTLE_MS} ms idle before each timed pass so no config's spinning threads overlap the next); ` +
     'GB/s = weight bytes ÷ pass time; median and best pass. wasm: one gemv call per matrix; onnxruntime: one run of a graph ' +
     'holding every MatMul (graphOptimizationLevel all, prepacked), interOpNumThreads 1.',
   default_parallel_threshold_work: MIN_PARALLEL_WORK,

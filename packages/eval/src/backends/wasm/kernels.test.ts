@@ -247,3 +247,35 @@ describe.each([
     }
   });
 });
+
+describe('wasm kernels job hand-off under churn', () => {
+  it('alternating jobs with different chunk counts never mix parameters or miscount chunks', async () => {
+    const kr = await createWasmKernels({ threads: 2, minParallelWork: 0 });
+    try {
+      const [K, N] = [64, 64]; // 2 panels: 2 chunks, against the sum's 8
+      const w = randomArray(K * N, 11);
+      const x = randomArray(K, 12);
+      const m = kr.packMatrix(w, K, N);
+      const xOff = kr.alloc(K);
+      const yOff = kr.alloc(N);
+      const sumOff = kr.alloc(1 << 16);
+      kr.f32().set(x, xOff);
+      kr.f32().fill(1, sumOff, sumOff + (1 << 16));
+      const expected = run(kr, x, m);
+      const started = performance.now();
+      let jobs = 0;
+      while (performance.now() - started < 3000) {
+        // Short pauses let the worker fall asleep and wake up late in every phase of a job.
+        if (jobs % 7 === 0) await new Promise((resolve) => setTimeout(resolve, jobs % 3));
+        kr.f32().fill(NaN, yOff, yOff + N);
+        kr.gemv(xOff, m, yOff);
+        expect(kr.sum(sumOff, 1 << 16)).toBe(1 << 16);
+        expect(Array.from(kr.f32().subarray(yOff, yOff + N))).toEqual(Array.from(expected));
+        jobs++;
+      }
+      expect(jobs).toBeGreaterThan(100);
+    } finally {
+      await kr.dispose();
+    }
+  });
+});

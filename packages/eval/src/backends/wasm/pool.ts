@@ -16,7 +16,8 @@ const OP = 1;
 const PARAMS = 2; // 8 slots: gemv x, w, y, k, stride, panels, chunkPanels, chunks | sum ptr, bytes, chunkBytes, chunks
 const DONE = 10; // chunks finished in the current job
 const ERROR = 11;
-const CLAIM = 8; // BigInt64 slot (byte 64): (seq << 32) | next chunk
+const CLAIM = 8; // BigUint64 slot (byte 64): (seq << 32) | next chunk
+const CLOSED = 0xffffffffn; // next chunk while the caller writes a job: beyond any chunk count
 const RESULTS = 32; // f32 slots: per-chunk sums
 export const MAX_CHUNKS = 256;
 export const OP_GEMV = 0;
@@ -25,6 +26,8 @@ const OP_EXIT = 2;
 
 /** How long a worker, and the caller waiting for claimed chunks, spin before sleeping. */
 const SPIN_MS = 2;
+/** A job that has not finished after this long means a worker died: fail instead of hanging. */
+const STUCK_MS = 10_000;
 
 /** The body shared by workers and caller: claim chunks of job `seq` until none are left. Plain JS (also run by eval). */
 const CLAIM_LOOP = `(ex, ctrl, claim, results, seq) => {
@@ -32,7 +35,7 @@ const CLAIM_LOOP = `(ex, ctrl, claim, results, seq) => {
   for (;;) {
     const cur = Atomics.load(claim, ${CLAIM});
     if ((cur & 0xffffffff00000000n) !== tag) return;
-    const c = Number(cur & 0xffffffffn);
+    const c = Number(cur & ${CLOSED}n);
     const op = Atomics.load(ctrl, ${OP});
     const p = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => Atomics.load(ctrl, ${PARAMS} + i) >>> 0);
     const chunks = op === ${OP_GEMV} ? p[7] : p[3];
@@ -60,7 +63,7 @@ const { workerData, parentPort } = require('node:worker_threads');
 const { module, memory, control, spinMs } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { mem: memory } }).exports;
 const ctrl = new Int32Array(control);
-const claim = new BigInt64Array(control);
+const claim = new BigUint64Array(control);
 const results = new Float32Array(control);
 const claimLoop = ${CLAIM_LOOP};
 // Read the sequence number before saying ready: the first job may be posted the moment the caller hears it.
@@ -105,9 +108,9 @@ export async function createWorkerPool(
 ): Promise<WorkerPool> {
   const control = new SharedArrayBuffer(4 * (RESULTS + MAX_CHUNKS));
   const ctrl = new Int32Array(control);
-  const claim = new BigInt64Array(control);
+  const claim = new BigUint64Array(control);
   const results = new Float32Array(control);
-  const claimLoop = (0, eval)(CLAIM_LOOP) as (ex: KernelExports, c: Int32Array, k: BigInt64Array, r: Float32Array, seq: number) => void;
+  const claimLoop = (0, eval)(CLAIM_LOOP) as (ex: KernelExports, c: Int32Array, k: BigUint64Array, r: Float32Array, seq: number) => void;
   const callerClaims = options.callerClaims ?? true;
   const workers = Array.from({ length: size }, () => {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control, spinMs: SPIN_MS } });
@@ -133,23 +136,33 @@ export async function createWorkerPool(
     run(op, params, chunks) {
       if (disposed) throw new Error('wasm kernels: used after dispose()');
       if (!(chunks >= 1 && chunks <= MAX_CHUNKS)) throw new RangeError(`wasm kernels: ${chunks} chunks (1..${MAX_CHUNKS})`);
+      const seq = (Atomics.load(ctrl, SEQ) + 1) | 0;
+      const tag = BigInt(seq >>> 0) << 32n;
+      // Close the counter before the parameters change: a worker that read them half-written then fails its
+      // compare-and-swap, so no chunk ever runs with a mix of two jobs' parameters.
+      Atomics.store(claim, CLAIM, tag | CLOSED);
       const all = op === OP_GEMV ? [...params, chunks] : [...params, chunks, 0, 0, 0, 0];
       for (let i = 0; i < 8; i++) Atomics.store(ctrl, PARAMS + i, all[i] ?? 0);
       Atomics.store(ctrl, OP, op);
       Atomics.store(ctrl, DONE, 0);
       Atomics.store(ctrl, ERROR, 0);
-      const seq = (Atomics.load(ctrl, SEQ) + 1) | 0;
-      Atomics.store(claim, CLAIM, BigInt(seq >>> 0) << 32n);
+      Atomics.store(claim, CLAIM, tag);
       Atomics.store(ctrl, SEQ, seq);
       Atomics.notify(ctrl, SEQ);
       if (callerClaims) claimLoop(exports, ctrl, claim, results, seq);
       // Wait only for chunks a worker claimed and is still computing.
-      const until = performance.now() + SPIN_MS;
+      const start = performance.now();
       let spins = 0;
       for (;;) {
         const done = Atomics.load(ctrl, DONE);
         if (done === chunks) break;
-        if ((++spins & 255) === 0 && performance.now() > until) Atomics.wait(ctrl, DONE, done, 50);
+        if ((++spins & 255) === 0 && performance.now() > start + SPIN_MS) {
+          Atomics.wait(ctrl, DONE, done, 50);
+          if (performance.now() - start > STUCK_MS) {
+            const state = { seq, chunks, done, claim: Atomics.load(claim, CLAIM).toString(16), op: Atomics.load(ctrl, OP) };
+            throw new Error(`wasm kernels: workers stopped answering ${JSON.stringify(state)}`);
+          }
+        }
       }
       if (Atomics.load(ctrl, ERROR) === 1) throw new Error('wasm kernels: a kernel trapped (offsets outside the memory?)');
       return results.subarray(RESULTS, RESULTS + chunks);
