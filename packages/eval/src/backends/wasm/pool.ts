@@ -170,8 +170,10 @@ export async function createWorkerPool(
     async dispose() {
       if (disposed) return;
       disposed = true;
+      const seq = (Atomics.load(ctrl, SEQ) + 1) | 0;
+      Atomics.store(claim, CLAIM, (BigInt(seq >>> 0) << 32n) | CLOSED);
       Atomics.store(ctrl, OP, OP_EXIT);
-      Atomics.store(ctrl, SEQ, (Atomics.load(ctrl, SEQ) + 1) | 0);
+      Atomics.store(ctrl, SEQ, seq);
       Atomics.notify(ctrl, SEQ);
       await Promise.all(workers.map((w) => w.terminate()));
     },
