@@ -8,7 +8,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { Graph, encodeModel } from '@scalewise/models/internals';
-import { createWasmKernels, MIN_PARALLEL_WORK, type WasmKernelsWithSum } from '../src/backends/wasm/kernels.js';
+import { createWasmKernels, MIN_PARALLEL_WORK, type WasmKernelOptions, type WasmKernelsWithSum } from '../src/backends/wasm/kernels.js';
 import type { KernelVariant } from '../src/backends/wasm/kernel-module.js';
 
 const passes = Number(process.env.SCALEWISE_BENCH_PASSES ?? 9);
@@ -48,8 +48,8 @@ interface Config {
 }
 
 /** A kernels instance holding `shapes` (random), a pass = one gemv per matrix; plus the sum over the same bytes. */
-async function wasmConfigs(label: string, threads: number, shapes: Array<[number, number]>, variant?: KernelVariant) {
-  const kr: WasmKernelsWithSum = await createWasmKernels({ threads, maxBytes: bytesOf(shapes) + 2 ** 26, ...(variant ? { variant } : {}) });
+async function wasmConfigs(label: string, threads: number, shapes: Array<[number, number]>, options: WasmKernelOptions = {}) {
+  const kr: WasmKernelsWithSum = await createWasmKernels({ threads, maxBytes: bytesOf(shapes) + 2 ** 26, ...options });
   const mats = shapes.map(([k, n]) => kr.allocMatrix(k, n));
   const first = mats[0]!.off;
   const last = mats.at(-1)!;
@@ -168,7 +168,7 @@ let tuning = null;
 let threshold = null;
 let decode = null;
 if (phases.includes('tuning')) {
-  console.log('== tuning: gemv inner-loop variants, 10 layers');
+  console.log('== tuning: gemv inner-loop variants (1 thread) and chunking (2 threads), 10 layers');
   const variants: Array<[string, KernelVariant]> = [
     ['1 row/iter, 8 acc', { unroll: 1, sets: 1 }],
     ['2 rows/iter, 8 acc', { unroll: 2, sets: 1 }],
@@ -177,8 +177,12 @@ if (phases.includes('tuning')) {
     ['4 rows/iter, 16 acc', { unroll: 4, sets: 2 }],
   ];
   const tuneConfigs: Config[] = [];
-  for (const threads of [1, 2])
-    for (const [label, v] of variants) tuneConfigs.push((await wasmConfigs(label, threads, shapesFor(10, false), v)).gemv);
+  // Inner-loop shape at 1 thread; how finely a job is cut into claimed chunks at 2 threads.
+  for (const [label, v] of variants) tuneConfigs.push((await wasmConfigs(label, 1, shapesFor(10, false), { variant: v })).gemv);
+  for (const chunksPerThread of [2, 4, 8, 16]) {
+    const label = `${chunksPerThread} chunks/thread`;
+    tuneConfigs.push((await wasmConfigs(label, 2, shapesFor(10, false), { chunksPerThread })).gemv);
+  }
   tuning = await alternate(tuneConfigs, passes);
   for (const c of tuneConfigs) await c.release();
   tuneConfigs.length = 0; // let the memories go before the full set is built

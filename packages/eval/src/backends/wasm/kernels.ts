@@ -52,6 +52,8 @@ export interface WasmKernelOptions {
   minParallelWork?: number;
   /** Inner-loop shape (benchmarks compare them). */
   variant?: KernelVariant;
+  /** Chunks each thread's share is cut into (default 4): more balance the threads' finish, fewer save hand-offs. */
+  chunksPerThread?: number;
   /** false: the calling thread leaves every chunk to the workers (tests prove the workers' path with it). */
   callerClaims?: boolean;
 }
@@ -77,6 +79,9 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
   const maxPages = Math.floor(maxBytes / PAGE_BYTES);
   if (!(maxPages >= 1 && maxPages <= 65536)) throw new RangeError(`wasm kernels: maxBytes must be in [64 KiB, 4 GiB], got ${maxBytes}`);
   const minParallelWork = options.minParallelWork ?? MIN_PARALLEL_WORK;
+  const chunksPerThread = options.chunksPerThread ?? CHUNKS_PER_THREAD;
+  checkCount('chunksPerThread', chunksPerThread, 16);
+  if (chunksPerThread < 1) throw new RangeError('wasm kernels: chunksPerThread must be at least 1');
   const shared = threads > 1;
   const module = new wasmApi.Module(kernelModuleBytes({ shared, maxPages }, options.variant ?? DEFAULT_VARIANT));
   const initial = Math.min(16, maxPages);
@@ -146,7 +151,7 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
       return;
     }
     // Chunks of contiguous panels, a few per thread, so a thread that starts late takes fewer of them.
-    const chunkPanels = Math.max(1, Math.ceil(panels / ((pool.size + 1) * CHUNKS_PER_THREAD)));
+    const chunkPanels = Math.max(1, Math.ceil(panels / ((pool.size + 1) * chunksPerThread)));
     pool.run(OP_GEMV, [xOff * 4, m.off * 4, yOff * 4, k, stride, panels, chunkPanels], Math.ceil(panels / chunkPanels));
   };
 
@@ -155,7 +160,7 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     if (off % ALIGN_FLOATS !== 0 || floats % ALIGN_FLOATS !== 0) throw new RangeError('wasm kernels: sum needs multiples of 16 floats');
     inMemory('sum range', off, floats);
     if (pool === null || floats === 0) return ex.sum(off * 4, floats * 4);
-    const chunkFloats = Math.ceil(floats / ALIGN_FLOATS / ((pool.size + 1) * CHUNKS_PER_THREAD)) * ALIGN_FLOATS;
+    const chunkFloats = Math.ceil(floats / ALIGN_FLOATS / ((pool.size + 1) * chunksPerThread)) * ALIGN_FLOATS;
     const chunks = Math.max(1, Math.ceil(floats / chunkFloats));
     return pool.run(OP_SUM, [off * 4, floats * 4, chunkFloats * 4], chunks).reduce((a, b) => a + b, 0);
   };
