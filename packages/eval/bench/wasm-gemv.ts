@@ -179,9 +179,9 @@ if (phases.includes('tuning')) {
   const tuneConfigs: Config[] = [];
   // Inner-loop shape at 1 thread; how finely a job is cut into claimed chunks at 2 threads.
   for (const [label, v] of variants) tuneConfigs.push((await wasmConfigs(label, 1, shapesFor(10, false), { variant: v })).gemv);
-  for (const chunksPerThread of [2, 4, 8, 16]) {
-    const label = `${chunksPerThread} chunks/thread`;
-    tuneConfigs.push((await wasmConfigs(label, 2, shapesFor(10, false), { chunksPerThread })).gemv);
+  for (const claimDivisor of [1, 2, 4, 8]) {
+    const label = `claims of left÷${claimDivisor * 2}`;
+    tuneConfigs.push((await wasmConfigs(label, 2, shapesFor(10, false), { claimDivisor })).gemv);
   }
   tuning = await alternate(tuneConfigs, passes);
   for (const c of tuneConfigs) await c.release();

@@ -52,9 +52,9 @@ export interface WasmKernelOptions {
   minParallelWork?: number;
   /** Inner-loop shape (benchmarks compare them). */
   variant?: KernelVariant;
-  /** Chunks each thread's share is cut into (default 4): more balance the threads' finish, fewer save hand-offs. */
-  chunksPerThread?: number;
-  /** false: the calling thread leaves every chunk to the workers (tests prove the workers' path with it). */
+  /** Each claim of a job takes what is left ÷ (claimDivisor × threads) (default 2): larger ends the threads closer together. */
+  claimDivisor?: number;
+  /** false: the calling thread leaves every piece to the workers (tests prove the workers' path with it). */
   callerClaims?: boolean;
 }
 
@@ -65,7 +65,7 @@ const DEFAULT_MAX_BYTES = 3 * 2 ** 30;
  * under ~128K multiply-adds the hand-off costs more than the second thread saves.
  */
 export const MIN_PARALLEL_WORK = 128 * 1024;
-const CHUNKS_PER_THREAD = 4;
+const CLAIM_DIVISOR = 2;
 
 function checkCount(what: string, v: number, max = Number.MAX_SAFE_INTEGER) {
   if (!Number.isInteger(v) || v < 0 || v > max) throw new RangeError(`wasm kernels: ${what} must be an integer in [0, ${max}], got ${v}`);
@@ -79,9 +79,9 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
   const maxPages = Math.floor(maxBytes / PAGE_BYTES);
   if (!(maxPages >= 1 && maxPages <= 65536)) throw new RangeError(`wasm kernels: maxBytes must be in [64 KiB, 4 GiB], got ${maxBytes}`);
   const minParallelWork = options.minParallelWork ?? MIN_PARALLEL_WORK;
-  const chunksPerThread = options.chunksPerThread ?? CHUNKS_PER_THREAD;
-  checkCount('chunksPerThread', chunksPerThread, 16);
-  if (chunksPerThread < 1) throw new RangeError('wasm kernels: chunksPerThread must be at least 1');
+  const claimDivisor = options.claimDivisor ?? CLAIM_DIVISOR;
+  checkCount('claimDivisor', claimDivisor, 64);
+  if (claimDivisor < 1) throw new RangeError('wasm kernels: claimDivisor must be at least 1');
   const shared = threads > 1;
   const module = new wasmApi.Module(kernelModuleBytes({ shared, maxPages }, options.variant ?? DEFAULT_VARIANT));
   const initial = Math.min(16, maxPages);
@@ -150,9 +150,7 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
       ex.gemv(xOff * 4, m.off * 4, yOff * 4, k, panels, stride);
       return;
     }
-    // Chunks of contiguous panels, a few per thread, so a thread that starts late takes fewer of them.
-    const chunkPanels = Math.max(1, Math.ceil(panels / ((pool.size + 1) * chunksPerThread)));
-    pool.run(OP_GEMV, [xOff * 4, m.off * 4, yOff * 4, k, stride, panels, chunkPanels], Math.ceil(panels / chunkPanels));
+    pool.run(OP_GEMV, [xOff * 4, m.off * 4, yOff * 4, k, stride], panels, 1, claimDivisor);
   };
 
   const sum = (off: number, floats: number): number => {
@@ -160,9 +158,7 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     if (off % ALIGN_FLOATS !== 0 || floats % ALIGN_FLOATS !== 0) throw new RangeError('wasm kernels: sum needs multiples of 16 floats');
     inMemory('sum range', off, floats);
     if (pool === null || floats === 0) return ex.sum(off * 4, floats * 4);
-    const chunkFloats = Math.ceil(floats / ALIGN_FLOATS / ((pool.size + 1) * chunksPerThread)) * ALIGN_FLOATS;
-    const chunks = Math.max(1, Math.ceil(floats / chunkFloats));
-    return pool.run(OP_SUM, [off * 4, floats * 4, chunkFloats * 4], chunks).reduce((a, b) => a + b, 0);
+    return pool.run(OP_SUM, [off * 4], floats / ALIGN_FLOATS, 1, claimDivisor).reduce((a, b) => a + b, 0);
   };
 
   return {

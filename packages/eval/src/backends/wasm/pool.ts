@@ -2,57 +2,57 @@ import { Worker } from 'node:worker_threads';
 import type { WasmMemory } from './assemble.js';
 
 /**
- * Worker threads that run the kernel module over the shared memory. A job is cut into chunks (panel ranges, or byte
- * ranges for `sum`) that every thread, the caller included, claims with a compare-and-swap on a 64-bit counter holding
- * (job sequence number, next chunk). So a worker that wakes late (waking a sleeping thread takes ~0.5 ms on a 2-vCPU VM,
- * longer than a 576×960 gemv) or is descheduled by another process only leaves more chunks to the caller, and the
- * caller never waits for a worker that claimed nothing. Workers spin briefly before they sleep in Atomics.wait, so
- * back-to-back calls (one decode step is ~120 gemvs) usually skip the wake-up.
+ * Worker threads that run the kernel module over the shared memory. A job is a range of units (gemv: 32-column panels;
+ * sum: 64-byte blocks) that every thread, the caller included, claims piece by piece with a compare-and-swap on a 64-bit
+ * counter holding (job sequence number, next unit). Each claim takes remaining ÷ (divisor × threads) units (guided
+ * self-scheduling): big pieces first, small ones at the end, so the threads finish together. A worker that wakes late
+ * (waking a sleeping thread takes ~0.5 ms on a 2-vCPU VM, longer than a 576×960 gemv) or is descheduled by another
+ * process only leaves more to the caller, which never waits for a worker that claimed nothing. Workers spin briefly
+ * before they sleep in Atomics.wait, so back-to-back calls (one decode step is ~120 gemvs) usually skip the wake-up.
  */
 
 // Int32 slots of the control block.
 const SEQ = 0; // job sequence number (workers wait on it)
 const OP = 1;
-const PARAMS = 2; // 8 slots: gemv x, w, y, k, stride, panels, chunkPanels, chunks | sum ptr, bytes, chunkBytes, chunks
-const DONE = 10; // chunks finished in the current job
+// 8 slots: gemv [x, w, y, k, unit bytes (panel stride), units, min units per claim, divisor × threads]
+//          sum  [ptr, 0, 0, 0, 64, units, min units per claim, divisor × threads]
+const PARAMS = 2;
+const DONE = 10; // units finished in the current job
 const ERROR = 11;
-const CLAIM = 8; // BigUint64 slot (byte 64): (seq << 32) | next chunk
-const CLOSED = 0xffffffffn; // next chunk while the caller writes a job: beyond any chunk count
-const RESULTS = 32; // f32 slots: per-chunk sums
-export const MAX_CHUNKS = 256;
+const NRESULTS = 12; // sum: partial results written so far
+const CLAIM = 8; // BigUint64 slot (byte 64): (seq << 32) | next unit
+const CLOSED = 0xffffffffn; // next unit while the caller writes a job: beyond any unit count
+const RESULTS = 32; // f32 slots: sum partials, one per claim
+export const MAX_CLAIMS = 512;
 export const OP_GEMV = 0;
 export const OP_SUM = 1;
 const OP_EXIT = 2;
 
-/** How long a worker, and the caller waiting for claimed chunks, spin before sleeping. */
+/** How long a worker, and the caller waiting for claimed pieces, spin before sleeping. */
 const SPIN_MS = 2;
 /** A job that has not finished after this long means a worker died: fail instead of hanging. */
 const STUCK_MS = 10_000;
 
-/** The body shared by workers and caller: claim chunks of job `seq` until none are left. Plain JS (also run by eval). */
+/** The body shared by workers and caller: claim pieces of job `seq` until none are left. Plain JS (also run by eval). */
 const CLAIM_LOOP = `(ex, ctrl, claim, results, seq) => {
   const tag = BigInt(seq >>> 0) << 32n;
   for (;;) {
     const cur = Atomics.load(claim, ${CLAIM});
     if ((cur & 0xffffffff00000000n) !== tag) return;
-    const c = Number(cur & ${CLOSED}n);
+    const next = Number(cur & ${CLOSED}n);
     const op = Atomics.load(ctrl, ${OP});
     const p = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => Atomics.load(ctrl, ${PARAMS} + i) >>> 0);
-    const chunks = op === ${OP_GEMV} ? p[7] : p[3];
-    if (c >= chunks) return;
-    if (Atomics.compareExchange(claim, ${CLAIM}, cur, cur + 1n) !== cur) continue;
+    const left = p[5] - next;
+    if (left <= 0) return;
+    const size = Math.min(left, Math.max(p[6], Math.ceil(left / p[7])));
+    if (Atomics.compareExchange(claim, ${CLAIM}, cur, cur + BigInt(size)) !== cur) continue;
     try {
-      if (op === ${OP_GEMV}) {
-        const start = c * p[6];
-        ex.gemv(p[0], p[1] + start * p[4], p[2] + start * 128, p[3], Math.min(p[6], p[5] - start), p[4]);
-      } else {
-        const start = c * p[2];
-        results[${RESULTS} + c] = ex.sum(p[0] + start, Math.min(p[2], p[1] - start));
-      }
+      if (op === ${OP_GEMV}) ex.gemv(p[0], p[1] + next * p[4], p[2] + next * 128, p[3], size, p[4]);
+      else results[${RESULTS} + Atomics.add(ctrl, ${NRESULTS}, 1)] = ex.sum(p[0] + next * 64, size * 64);
     } catch (e) {
       Atomics.store(ctrl, ${ERROR}, 1);
     }
-    Atomics.add(ctrl, ${DONE}, 1);
+    Atomics.add(ctrl, ${DONE}, size);
     Atomics.notify(ctrl, ${DONE});
   }
 }`;
@@ -90,15 +90,15 @@ export interface KernelExports {
 export interface WorkerPool {
   readonly size: number;
   /**
-   * Run one job split into `chunks` over the workers and the calling thread; returns once every chunk is done.
-   * `params`: gemv [x, w, y, k, stride, panels, chunkPanels] or sum [ptr, bytes, chunkBytes] (byte offsets).
-   * Returns the per-chunk sums (OP_SUM).
+   * Run one job of `units` over the workers and the calling thread; returns once every unit is done, with the sum
+   * partials (OP_SUM). `params`: gemv [x, w, y, k, panel stride] (bytes), sum [ptr] (bytes); `minUnits`: the smallest
+   * claim; `divisor`: each claim takes remaining ÷ (divisor × threads).
    */
-  run(op: number, params: number[], chunks: number): Float32Array;
+  run(op: number, params: number[], units: number, minUnits: number, divisor: number): Float32Array;
   dispose(): Promise<void>;
 }
 
-/** `callerClaims: false` leaves every chunk to the workers (tests use it to prove the workers' path computes). */
+/** `callerClaims: false` leaves every piece to the workers (tests use it to prove the workers' path computes). */
 export async function createWorkerPool(
   size: number,
   module: object,
@@ -106,7 +106,7 @@ export async function createWorkerPool(
   exports: KernelExports,
   options: { callerClaims?: boolean } = {},
 ): Promise<WorkerPool> {
-  const control = new SharedArrayBuffer(4 * (RESULTS + MAX_CHUNKS));
+  const control = new SharedArrayBuffer(4 * (RESULTS + MAX_CLAIMS));
   const ctrl = new Int32Array(control);
   const claim = new BigUint64Array(control);
   const results = new Float32Array(control);
@@ -133,39 +133,43 @@ export async function createWorkerPool(
 
   return {
     size,
-    run(op, params, chunks) {
+    run(op, params, units, minUnits, divisor) {
       if (disposed) throw new Error('wasm kernels: used after dispose()');
-      if (!(chunks >= 1 && chunks <= MAX_CHUNKS)) throw new RangeError(`wasm kernels: ${chunks} chunks (1..${MAX_CHUNKS})`);
+      // Every claim but the last takes at least units ÷ MAX_CLAIMS units, so the partials fit their slots.
+      const smallest = Math.max(1, minUnits, Math.ceil(units / (MAX_CLAIMS - 1)));
+      if (!(units >= 1 && units < 2 ** 31)) throw new RangeError(`wasm kernels: ${units} units in one job`);
       const seq = (Atomics.load(ctrl, SEQ) + 1) | 0;
       const tag = BigInt(seq >>> 0) << 32n;
       // Close the counter before the parameters change: a worker that read them half-written then fails its
-      // compare-and-swap, so no chunk ever runs with a mix of two jobs' parameters.
+      // compare-and-swap, so no piece ever runs with a mix of two jobs' parameters.
       Atomics.store(claim, CLAIM, tag | CLOSED);
-      const all = op === OP_GEMV ? [...params, chunks] : [...params, chunks, 0, 0, 0, 0];
+      const all = op === OP_GEMV ? params.slice(0, 5) : [params[0] ?? 0, 0, 0, 0, 64];
+      all.push(units, smallest, divisor * (size + 1));
       for (let i = 0; i < 8; i++) Atomics.store(ctrl, PARAMS + i, all[i] ?? 0);
       Atomics.store(ctrl, OP, op);
       Atomics.store(ctrl, DONE, 0);
       Atomics.store(ctrl, ERROR, 0);
+      Atomics.store(ctrl, NRESULTS, 0);
       Atomics.store(claim, CLAIM, tag);
       Atomics.store(ctrl, SEQ, seq);
       Atomics.notify(ctrl, SEQ);
       if (callerClaims) claimLoop(exports, ctrl, claim, results, seq);
-      // Wait only for chunks a worker claimed and is still computing.
+      // Wait only for pieces a worker claimed and is still computing.
       const start = performance.now();
       let spins = 0;
       for (;;) {
         const done = Atomics.load(ctrl, DONE);
-        if (done === chunks) break;
+        if (done === units) break;
         if ((++spins & 255) === 0 && performance.now() > start + SPIN_MS) {
           Atomics.wait(ctrl, DONE, done, 50);
           if (performance.now() - start > STUCK_MS) {
-            const state = { seq, chunks, done, claim: Atomics.load(claim, CLAIM).toString(16), op: Atomics.load(ctrl, OP) };
+            const state = { seq, units, done, claim: Atomics.load(claim, CLAIM).toString(16), op: Atomics.load(ctrl, OP) };
             throw new Error(`wasm kernels: workers stopped answering ${JSON.stringify(state)}`);
           }
         }
       }
       if (Atomics.load(ctrl, ERROR) === 1) throw new Error('wasm kernels: a kernel trapped (offsets outside the memory?)');
-      return results.subarray(RESULTS, RESULTS + chunks);
+      return results.subarray(RESULTS, RESULTS + Atomics.load(ctrl, NRESULTS));
     },
     async dispose() {
       if (disposed) return;
