@@ -145,6 +145,8 @@ async function alternate(configs: Config[], n: number) {
       const c = configs[(i + p) % configs.length] as Config;
       // Let the previous config's spinning threads (onnxruntime's pool, the wasm workers) go idle first.
       await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+      // Then one untimed pass, so the timed one finds its threads awake, as back-to-back decode tokens do.
+      await c.pass();
       const t = performance.now();
       await c.pass();
       times.get(c.name)!.push(performance.now() - t);
@@ -168,7 +170,7 @@ let tuning = null;
 let threshold = null;
 let decode = null;
 if (phases.includes('tuning')) {
-  console.log('== tuning: gemv inner-loop variants (1 thread) and chunking (2 threads), 10 layers');
+  console.log('== tuning: gemv inner-loop variants (1 thread) and claim sizes (2 threads), 10 layers');
   const variants: Array<[string, KernelVariant]> = [
     ['1 row/iter, 8 acc', { unroll: 1, sets: 1 }],
     ['2 rows/iter, 8 acc', { unroll: 2, sets: 1 }],
@@ -177,7 +179,7 @@ if (phases.includes('tuning')) {
     ['4 rows/iter, 16 acc', { unroll: 4, sets: 2 }],
   ];
   const tuneConfigs: Config[] = [];
-  // Inner-loop shape at 1 thread; how finely a job is cut into claimed chunks at 2 threads.
+  // Inner-loop shape at 1 thread; how much of what is left each claim takes at 2 threads.
   for (const [label, v] of variants) tuneConfigs.push((await wasmConfigs(label, 1, shapesFor(10, false), { variant: v })).gemv);
   for (const claimDivisor of [1, 2, 4, 8]) {
     const label = `claims of left÷${claimDivisor * 2}`;
@@ -246,10 +248,23 @@ const out = {
   },
   protocol:
     `one process; one untimed warm-up pass per config, then ${passes} passes alternating the configs (order rotated each pass, ` +
-    `${SETTLE_MS} ms idle before each timed pass so no config's spinning threads overlap the next); ` +
+    `${SETTLE_MS} ms idle and one untimed pass before each timed pass, so no config's spinning threads overlap the next and ` +
+    'each timed pass finds its own threads awake, as back-to-back decode tokens do); ' +
     'GB/s = weight bytes ÷ pass time; median and best pass. wasm: one gemv call per matrix; onnxruntime: one run of a graph ' +
     'holding every MatMul (graphOptimizationLevel all, prepacked), interOpNumThreads 1.',
   default_parallel_threshold_work: MIN_PARALLEL_WORK,
+  defaults: 'gemv 1 row per loop iteration, 8 f32x4 accumulators (a 32-column panel row); 2 threads claim left ÷ 4 panels',
+  tried: [
+    'inner loop: 2 or 4 rows per iteration, into 8 or 16 accumulators: within noise of 1 row / 8 accumulators at 1 thread ' +
+      '(memory-bound; see tuning), so the simplest stays',
+    'static split (the caller and each worker one contiguous panel range, per-worker done counters): when the worker had ' +
+      'gone to sleep a 576×1000 gemv took ~1.1 ms instead of 0.04 ms (waking a thread costs ~0.5 ms on this VM), and ' +
+      'with another process on the second vCPU the caller waited for a descheduled worker',
+    'fixed chunks claimed by compare-and-swap (2, 4, 8, 16 per thread): no clear winner; guided claims (left ÷ 2·threads) ' +
+      'beat fixed 4 per thread 26.3 vs 23.5 GB/s median at 2 threads on a 240 MB set, same process, 25 alternated passes',
+    'parallel threshold: in cache, [64, 1024] 7.1 µs alone vs 8.3 µs split, [64, 2048] 13.7 vs 13.3, [64, 4096] 28 vs 22: ' +
+      'split from 128K multiply-adds',
+  ],
   tuning,
   threshold,
   decode,

@@ -149,9 +149,9 @@ describe.each([1, 2])('wasm gemv, %i thread(s)', (threads) => {
   });
 });
 
-describe.each([true, false])('wasm gemv split over 2 threads, caller claims chunks: %s', (callerClaims) => {
-  // callerClaims false: the workers compute every chunk, so a worker path that skips or misplaces its share fails here.
-  it('computes every column, even with one panel per chunk (no threshold)', async () => {
+describe.each([true, false])('wasm gemv split over 2 threads, caller claims pieces: %s', (callerClaims) => {
+  // callerClaims false: the workers compute every piece, so a worker path that skips or misplaces its share fails here.
+  it('computes every column, even with claims of one panel (no threshold)', async () => {
     const kr = await createWasmKernels({ threads: 2, minParallelWork: 0, callerClaims });
     try {
       for (const [K, N] of [
@@ -249,10 +249,10 @@ describe.each([
 });
 
 describe('wasm kernels job hand-off under churn', () => {
-  it('alternating jobs with different chunk counts never mix parameters or miscount chunks', async () => {
+  it('alternating jobs of different sizes and kinds never mix parameters or miscount finished units', async () => {
     const kr = await createWasmKernels({ threads: 2, minParallelWork: 0 });
     try {
-      const [K, N] = [64, 64]; // 2 panels: 2 chunks, against the sum's 8
+      const [K, N] = [64, 64]; // 2 panels, against the sum's 4096 blocks
       const w = randomArray(K * N, 11);
       const x = randomArray(K, 12);
       const m = kr.packMatrix(w, K, N);
