@@ -61,8 +61,9 @@ export interface WasmKernelOptions {
 const ALIGN_FLOATS = 16; // 64 bytes
 const DEFAULT_MAX_BYTES = 3 * 2 ** 30;
 /**
- * Measured by bench/wasm-gemv.ts (in cache, 2 threads): [64, 1024] 8.5 µs alone vs 12 µs split, [64, 2048] 17 vs 15 µs;
- * under ~128K multiply-adds the hand-off costs more than the second thread saves.
+ * Measured by bench/wasm-gemv.ts (in cache, the worst case for splitting; 2 threads, several runs): [64, 1024] 7–10 µs
+ * alone vs 8–12 µs split, [64, 2048] 14–21 vs 11–18 µs, [64, 4096] 28–42 vs 22–27 µs. Under ~128K multiply-adds the
+ * hand-off costs about what the second thread saves.
  */
 export const MIN_PARALLEL_WORK = 128 * 1024;
 const CLAIM_DIVISOR = 2;
@@ -132,7 +133,7 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
   };
 
   const inMemory = (what: string, off: number, floats: number) => {
-    if (!Number.isInteger(off) || off < 0 || (off + floats) * 4 > memory.buffer.byteLength) {
+    if (!Number.isInteger(off) || off < 0 || off + floats > view.length) {
       throw new RangeError(`wasm kernels: ${what} [${off}, ${off + floats}) is outside the memory`);
     }
   };
