@@ -130,11 +130,14 @@ export async function createWorkerPool(
   );
   for (const w of workers) w.removeAllListeners();
   let disposed = false;
+  // After a job timed out a worker may still finish it and count into the next job: refuse further jobs.
+  let broken: string | null = null;
 
   return {
     size,
     run(op, params, units, minUnits, divisor) {
       if (disposed) throw new Error('wasm kernels: used after dispose()');
+      if (broken !== null) throw new Error(broken);
       // Every claim but the last takes at least units ÷ MAX_CLAIMS units, so the partials fit their slots.
       const smallest = Math.max(1, minUnits, Math.ceil(units / (MAX_CLAIMS - 1)));
       if (!(units >= 1 && units < 2 ** 31)) throw new RangeError(`wasm kernels: ${units} units in one job`);
@@ -164,7 +167,8 @@ export async function createWorkerPool(
           Atomics.wait(ctrl, DONE, done, 50);
           if (performance.now() - start > STUCK_MS) {
             const state = { seq, units, done, claim: Atomics.load(claim, CLAIM).toString(16), op: Atomics.load(ctrl, OP) };
-            throw new Error(`wasm kernels: workers stopped answering ${JSON.stringify(state)}`);
+            broken = `wasm kernels: workers stopped answering ${JSON.stringify(state)}`;
+            throw new Error(broken);
           }
         }
       }
