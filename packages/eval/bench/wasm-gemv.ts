@@ -255,8 +255,9 @@ const out = {
   default_parallel_threshold_work: MIN_PARALLEL_WORK,
   defaults: 'gemv 1 row per loop iteration, 8 f32x4 accumulators (a 32-column panel row); 2 threads claim left ÷ 4 panels',
   tried: [
-    'inner loop: 2 or 4 rows per iteration, into 8 or 16 accumulators: within noise of 1 row / 8 accumulators at 1 thread ' +
-      '(memory-bound; see tuning), so the simplest stays',
+    'inner loop: 2 or 4 rows per iteration, into 8 or 16 accumulators, or two panels at once (two memory streams per ' +
+      'thread): within noise of 1 row / 8 accumulators (memory-bound; see tuning; two panels at once also 18.0 vs 18.0 GB/s ' +
+      'at 1 thread and 25.2 vs 25.0 at 2 on a 270 MB set, 25 alternated passes), so the simplest stays',
     'static split (the caller and each worker one contiguous panel range, per-worker done counters): when the worker had ' +
       'gone to sleep a 576×1000 gemv took ~1.1 ms instead of 0.04 ms (waking a thread costs ~0.5 ms on this VM), and ' +
       'with another process on the second vCPU the caller waited for a descheduled worker',

@@ -13,6 +13,8 @@ const F32 = 0x7d;
 export interface KernelVariant {
   unroll: 1 | 2 | 4;
   sets: 1 | 2;
+  /** 2: panels are read two at a time (two memory streams per thread, 16 accumulators); an odd last one alone. */
+  streams?: 1 | 2;
 }
 export const DEFAULT_VARIANT: KernelVariant = { unroll: 1, sets: 1 };
 
@@ -21,8 +23,9 @@ export const DEFAULT_VARIANT: KernelVariant = { unroll: 1, sets: 1 };
  * rows of 128 bytes from the panel start; the next panel starts `stride` bytes later and y moves on by 128 bytes.
  */
 function gemv(variant: KernelVariant): WasmFunction {
-  const [X, W, Y, K, P, STRIDE, XP, XEND, WP, XLAST, S] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const [X, W, Y, K, P, STRIDE, XP, XEND, WP, XLAST, WP2, S] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
   const { unroll, sets } = variant;
+  const streams = variant.streams ?? 1;
   if (sets > unroll) throw new RangeError('gemv variant: sets must not exceed unroll');
   const accs = 8 * sets;
   const acc = (set: number, j: number) => S + 1 + set * 8 + j;
@@ -40,10 +43,35 @@ function gemv(variant: KernelVariant): WasmFunction {
       ...op.set(acc(set, j)),
     ]).flat(),
   ];
+  const fma = (accIndex: number, ptr: number, offset: number) => [
+    ...[...op.get(accIndex), ...op.get(S), ...op.get(ptr), ...op.load(offset)],
+    ...[...op.f32x4Mul, ...op.f32x4Add, ...op.set(accIndex)],
+  ];
+  // Two panels per pass: accumulators S+1..S+8 for the first, S+9..S+16 for the second.
+  const pairs = [
+    ...op.block,
+    ...[...op.get(P), ...op.i32(2), ...op.ltU, ...op.brIf(0)],
+    ...op.loop,
+    ...Array.from({ length: 16 }, (_, i) => [...op.zero, ...op.set(S + 1 + i)]).flat(),
+    ...[...op.get(W), ...op.tee(WP), ...op.get(STRIDE), ...op.add, ...op.set(WP2), ...op.get(X), ...op.set(XP)],
+    ...[...op.block, ...op.get(XP), ...op.get(XLAST), ...op.geU, ...op.brIf(0), ...op.loop],
+    ...[...op.get(XP), ...op.splat(0), ...op.set(S)],
+    ...Array.from({ length: 8 }, (_, j) => fma(S + 1 + j, WP, 16 * j)).flat(),
+    ...Array.from({ length: 8 }, (_, j) => fma(S + 9 + j, WP2, 16 * j)).flat(),
+    ...[...op.get(WP), ...op.i32(128), ...op.add, ...op.set(WP), ...op.get(WP2), ...op.i32(128), ...op.add, ...op.set(WP2)],
+    ...[...op.get(XP), ...op.i32(4), ...op.add, ...op.tee(XP), ...op.get(XLAST), ...op.ltU, ...op.brIf(0), ...op.end, ...op.end],
+    ...Array.from({ length: 16 }, (_, j) => [...op.get(Y), ...op.get(S + 1 + j), ...op.store(16 * j)]).flat(),
+    ...[...op.get(Y), ...op.i32(256), ...op.add, ...op.set(Y)],
+    ...[...op.get(W), ...op.get(STRIDE), ...op.i32(1), ...op.shl, ...op.add, ...op.set(W)],
+    ...[...op.get(P), ...op.i32(2), ...op.sub, ...op.tee(P), ...op.i32(2), ...op.geU, ...op.brIf(0)],
+    ...op.end,
+    ...op.end,
+  ];
   const body = [
+    ...[...op.get(X), ...op.get(K), ...op.i32(2), ...op.shl, ...op.add, ...op.set(XLAST)],
+    ...(streams === 2 ? pairs : []),
     ...op.block,
     ...[...op.get(P), ...op.eqz, ...op.brIf(0)],
-    ...[...op.get(X), ...op.get(K), ...op.i32(2), ...op.shl, ...op.add, ...op.set(XLAST)],
     ...[...op.get(X), ...op.get(K), ...op.i32(-unroll), ...op.and, ...op.i32(2), ...op.shl, ...op.add, ...op.set(XEND)],
     ...op.loop,
     ...Array.from({ length: accs }, (_, i) => [...op.zero, ...op.set(S + 1 + i)]).flat(),
@@ -78,9 +106,10 @@ function gemv(variant: KernelVariant): WasmFunction {
     name: 'gemv',
     params: 6,
     result: null,
+    // i32 XP, XEND, WP, XLAST, WP2; v128 S and the accumulators
     locals: [
-      [4, I32],
-      [1 + accs, V128],
+      [5, I32],
+      [1 + Math.max(accs, streams === 2 ? 16 : 0), V128],
     ],
     body,
   };

@@ -232,12 +232,14 @@ describe.each([
   { unroll: 2, sets: 2 },
   { unroll: 4, sets: 1 },
   { unroll: 4, sets: 2 },
+  { unroll: 1, sets: 1, streams: 2 },
+  { unroll: 2, sets: 2, streams: 2 },
 ] as const)('wasm gemv inner-loop variant %o', (variant) => {
   it('matches float64 for every row count mod 4', async () => {
     const kr = await createWasmKernels({ threads: 1, variant });
     try {
       for (const K of [1, 2, 3, 4, 5, 6, 7, 576, 1535]) {
-        const N = 70;
+        const N = K % 2 === 0 ? 70 : 128; // 3 panels (a pair, then one alone, padded) or 2 pairs
         const w = randomArray(K * N, K);
         const x = randomArray(K, K + 1);
         expectProduct(run(kr, x, kr.packMatrix(w, K, N)), x, w, N, K, N);
