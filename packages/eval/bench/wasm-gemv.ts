@@ -165,7 +165,7 @@ async function alternate(configs: Config[], n: number) {
 
 const phases = (process.env.SCALEWISE_BENCH_PHASES ?? 'tuning,threshold,decode').split(',');
 const started = performance.now();
-// 1. Inner-loop variants on 10 layers (142 MB, far beyond the caches), 1 and 2 threads.
+// 1. Inner-loop variants at 1 thread and claim sizes at 2, on 10 layers (142 MB, far beyond the caches).
 let tuning = null;
 let threshold = null;
 let decode = null;
@@ -177,6 +177,7 @@ if (phases.includes('tuning')) {
     ['2 rows/iter, 16 acc', { unroll: 2, sets: 2 }],
     ['4 rows/iter, 8 acc', { unroll: 4, sets: 1 }],
     ['4 rows/iter, 16 acc', { unroll: 4, sets: 2 }],
+    ['2 panels at once, 16 acc', { unroll: 1, sets: 1, streams: 2 }],
   ];
   const tuneConfigs: Config[] = [];
   // Inner-loop shape at 1 thread; how much of what is left each claim takes at 2 threads.
