@@ -7,6 +7,9 @@ export type { DecodeSession, LogitsBatch } from './lm.js';
 export { loadOrtModel, type OrtOptions } from './backends/ort.js';
 export { loadTransformersModel, type TransformersOptions } from './backends/transformers.js';
 
+// WebAssembly SIMD kernels for a decode engine (panel gemv, threads over shared memory)
+export { createWasmKernels, type PanelMatrix, type WasmKernels } from './backends/wasm/kernels.js';
+
 // Scoring
 export { logSumExp, targetLogProb } from './logprob.js';
 export { rollingWindows, type ScoreWindow, type WindowOptions } from './ppl/windows.js';

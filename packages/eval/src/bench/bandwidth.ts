@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { Graph, encodeModel } from '@scalewise/models/internals';
+import { createWasmKernels } from '../backends/wasm/kernels.js';
 import { wasmSum } from './wasm-sum.js';
 
 export interface BandwidthResult {
@@ -55,8 +56,9 @@ export interface BandwidthProbe {
 }
 
 /**
- * Build the bandwidth methods once: a WebAssembly SIMD sum (one thread), onnxruntime ReduceSum, and an
- * onnxruntime matrix-vector product (the kernel that dominates decoding), each over a buffer far larger than the caches.
+ * Build the bandwidth methods once: a WebAssembly SIMD sum (one thread, and split over `threads` when more than one),
+ * onnxruntime ReduceSum, and an onnxruntime matrix-vector product (the kernel that dominates decoding), each over a
+ * buffer far larger than the caches.
  */
 export async function createBandwidthProbe(options: { bytes?: number; threads?: number } = {}): Promise<BandwidthProbe> {
   const bytes = options.bytes ?? 256 * 2 ** 20;
@@ -72,6 +74,15 @@ export async function createBandwidthProbe(options: { bytes?: number; threads?: 
     ],
     ['onnxruntime MatMul [1,K]x[K,N]', await ortStreamer((g, w, x) => g.op1('MatMul', [x, w]), n, rows, options.threads)],
   ];
+  const threads = options.threads ?? 1;
+  if (threads > 1) {
+    // The decode kernels read with every thread, so the bound they are judged against must too.
+    const kernels = await createWasmKernels({ threads, maxBytes: n * 4 + 2 ** 24 });
+    const off = kernels.alloc(n);
+    kernels.f32().fill(1, off, off + n);
+    const pass = async () => void kernels.sum(off, n);
+    methods.splice(1, 0, [`wasm simd sum (${threads} threads)`, { bytes: n * 4, pass, release: () => kernels.dispose() }]);
+  }
   return {
     measure: async (passes = 5) => {
       const byMethod: Record<string, number> = {};

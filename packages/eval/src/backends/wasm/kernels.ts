@@ -1,6 +1,7 @@
-// PROVISIONAL: a plain-JavaScript implementation of the wasm kernel contract (/work/wt/wasm-interface.ts), so the decode
-// engine can be built and tested before the WebAssembly SIMD kernels land. At merge this file is replaced by the wasm one;
-// nothing else may depend on anything here beyond the contract (PanelMatrix, WasmKernels, createWasmKernels).
+import { availableParallelism } from 'node:os';
+import { PAGE_BYTES, wasmApi, type WasmMemory } from './assemble.js';
+import { DEFAULT_VARIANT, kernelModuleBytes, PANEL, type KernelVariant } from './kernel-module.js';
+import { createWorkerPool, OP_GEMV, OP_SUM, type KernelExports, type WorkerPool } from './pool.js';
 
 /** A matrix W [K, N] stored for `gemv` in column panels of 32: panel p holds W[0..K, 32p..32p+32) row by row (K×32 floats). */
 export interface PanelMatrix {
@@ -30,67 +31,150 @@ export interface WasmKernels {
   index(m: PanelMatrix, k: number, n: number): number;
   /**
    * y[0..n) = x[0..k) · W[0..k, 0..n): only the first `k` rows (default m.K) and the first ⌈n/32⌉ panels (default all) are read.
-   * xOff, yOff: float offsets; y must have room for ⌈n/32⌉·32 floats (the padded tail is written too). Synchronous.
+   * xOff, yOff: float offsets; y must have room for ⌈n/32⌉·32 floats (the padded tail is written too). Synchronous: when it
+   * returns, y is complete. Splits panels across the threads when the work is large enough to pay for the hand-off.
    */
   gemv(xOff: number, m: PanelMatrix, yOff: number, k?: number, n?: number): void;
   /** Stop the workers (the process must be able to exit afterwards). */
   dispose(): Promise<void>;
 }
 
-const PANEL = 32;
-const ALIGN = 16; // floats in 64 bytes
+/** Beyond the contract: the bandwidth probe's read kernel, split over the threads like `gemv`. */
+export interface WasmKernelsWithSum extends WasmKernels {
+  /** Sum of `floats` floats from float offset `off` (both multiples of 16). */
+  sum(off: number, floats: number): number;
+}
 
-/** Create the (provisional, single-threaded JavaScript) kernels; `threads` is accepted and ignored. */
-export async function createWasmKernels(options: { threads?: number; maxBytes?: number } = {}): Promise<WasmKernels> {
-  const maxFloats = Math.floor((options.maxBytes ?? 3 * 2 ** 30) / 4);
-  let mem = new Float32Array(1 << 16);
-  let used = 0;
-  const acc = new Float64Array(PANEL);
+export interface WasmKernelOptions {
+  threads?: number;
+  maxBytes?: number;
+  /** Below this many multiply-adds (k · padded n) the calling thread runs gemv alone. */
+  minParallelWork?: number;
+  /** Inner-loop shape (benchmarks compare them). */
+  variant?: KernelVariant;
+  /** Each claim of a job takes what is left ÷ (claimDivisor × threads) (default 2): larger ends the threads closer together. */
+  claimDivisor?: number;
+  /** false: the calling thread leaves every piece to the workers (tests prove the workers' path with it). */
+  callerClaims?: boolean;
+}
+
+const ALIGN_FLOATS = 16; // 64 bytes
+const DEFAULT_MAX_BYTES = 3 * 2 ** 30;
+/**
+ * Measured by bench/wasm-gemv.ts (in cache, the worst case for splitting; 2 threads, several runs): [64, 1024] 7–10 µs
+ * alone vs 8–12 µs split, [64, 2048] 14–21 vs 11–18 µs, [64, 4096] 28–42 vs 22–27 µs. Under ~128K multiply-adds the
+ * hand-off costs about what the second thread saves.
+ */
+export const MIN_PARALLEL_WORK = 128 * 1024;
+const CLAIM_DIVISOR = 2;
+
+function checkCount(what: string, v: number, max = Number.MAX_SAFE_INTEGER) {
+  if (!Number.isInteger(v) || v < 0 || v > max) throw new RangeError(`wasm kernels: ${what} must be an integer in [0, ${max}], got ${v}`);
+}
+
+export async function createWasmKernels(options: WasmKernelOptions = {}): Promise<WasmKernelsWithSum> {
+  const threads = options.threads ?? Math.min(2, availableParallelism());
+  checkCount('threads', threads, 16);
+  if (threads < 1) throw new RangeError('wasm kernels: threads must be at least 1');
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxPages = Math.floor(maxBytes / PAGE_BYTES);
+  if (!(maxPages >= 1 && maxPages <= 65536)) throw new RangeError(`wasm kernels: maxBytes must be in [64 KiB, 4 GiB], got ${maxBytes}`);
+  const minParallelWork = options.minParallelWork ?? MIN_PARALLEL_WORK;
+  const claimDivisor = options.claimDivisor ?? CLAIM_DIVISOR;
+  checkCount('claimDivisor', claimDivisor, 64);
+  if (claimDivisor < 1) throw new RangeError('wasm kernels: claimDivisor must be at least 1');
+  const shared = threads > 1;
+  const module = new wasmApi.Module(kernelModuleBytes({ shared, maxPages }, options.variant ?? DEFAULT_VARIANT));
+  const initial = Math.min(16, maxPages);
+  const memory: WasmMemory = new wasmApi.Memory(shared ? { initial, maximum: maxPages, shared } : { initial, maximum: maxPages });
+  const ex = new wasmApi.Instance(module, { env: { mem: memory } }).exports as unknown as KernelExports;
+  const pool: WorkerPool | null = shared
+    ? await createWorkerPool(threads - 1, module, memory, ex, { callerClaims: options.callerClaims ?? true })
+    : null;
+
+  let view = new Float32Array(memory.buffer);
+  let top = ALIGN_FLOATS; // offset 0 stays unused, so no valid allocation is 0
+  let disposed = false;
 
   const alloc = (floats: number): number => {
-    if (!Number.isInteger(floats) || floats < 0) throw new RangeError(`alloc: floats must be a non-negative integer, found ${floats}`);
-    const off = Math.ceil(used / ALIGN) * ALIGN;
-    const end = off + floats;
-    if (end > maxFloats) throw new RangeError(`alloc: ${end * 4} bytes exceed the memory maximum of ${maxFloats * 4} bytes`);
-    if (end > mem.length) {
-      const grown = new Float32Array(Math.min(maxFloats, Math.max(end, mem.length * 2)));
-      grown.set(mem.subarray(0, used));
-      mem = grown;
+    checkCount('alloc size', floats);
+    const off = Math.ceil(top / ALIGN_FLOATS) * ALIGN_FLOATS;
+    const end = off + Math.ceil(floats / ALIGN_FLOATS) * ALIGN_FLOATS;
+    if (end * 4 > memory.buffer.byteLength) {
+      const pages = Math.ceil((end * 4 - memory.buffer.byteLength) / PAGE_BYTES);
+      if (memory.buffer.byteLength / PAGE_BYTES + pages > maxPages) {
+        throw new RangeError(`wasm kernels: ${(end * 4) / 2 ** 20} MiB needed, over maxBytes ${maxBytes / 2 ** 20} MiB`);
+      }
+      memory.grow(pages);
+      view = new Float32Array(memory.buffer);
     }
-    used = end;
+    top = end;
     return off;
   };
+
   const allocMatrix = (K: number, N: number): PanelMatrix => {
+    checkCount('K', K);
+    checkCount('N', N);
     const Npad = Math.ceil(N / PANEL) * PANEL;
     return { off: alloc(K * Npad), K, N, Npad, panelStride: K * PANEL };
   };
-  const index = (m: PanelMatrix, k: number, n: number): number => m.off + Math.floor(n / PANEL) * m.panelStride + k * PANEL + (n % PANEL);
+
+  const index = (m: PanelMatrix, k: number, n: number) => m.off + Math.floor(n / PANEL) * m.panelStride + k * PANEL + (n % PANEL);
+
+  const packMatrix = (w: Float32Array, K: number, N: number): PanelMatrix => {
+    if (w.length !== K * N) throw new RangeError(`wasm kernels: packMatrix got ${w.length} floats for [${K}, ${N}]`);
+    const m = allocMatrix(K, N);
+    for (let p = 0; p * PANEL < N; p++) {
+      const width = Math.min(PANEL, N - p * PANEL);
+      let dst = m.off + p * m.panelStride;
+      for (let k = 0; k < K; k++, dst += PANEL) view.set(w.subarray(k * N + p * PANEL, k * N + p * PANEL + width), dst);
+    }
+    return m;
+  };
+
+  const inMemory = (what: string, off: number, floats: number) => {
+    if (!Number.isInteger(off) || off < 0 || off + floats > view.length) {
+      throw new RangeError(`wasm kernels: ${what} [${off}, ${off + floats}) is outside the memory`);
+    }
+  };
+
+  const gemv = (xOff: number, m: PanelMatrix, yOff: number, k = m.K, n = m.N) => {
+    if (disposed) throw new Error('wasm kernels: used after dispose()');
+    checkCount('k', k, m.K);
+    checkCount('n', n, m.Npad);
+    const panels = Math.ceil(n / PANEL);
+    inMemory('x', xOff, k);
+    inMemory('y', yOff, panels * PANEL);
+    inMemory('matrix', m.off, panels === 0 ? 0 : (panels - 1) * m.panelStride + m.K * PANEL);
+    const stride = m.panelStride * 4;
+    if (pool === null || k * panels * PANEL < minParallelWork || panels < 2) {
+      ex.gemv(xOff * 4, m.off * 4, yOff * 4, k, panels, stride);
+      return;
+    }
+    pool.run(OP_GEMV, [xOff * 4, m.off * 4, yOff * 4, k, stride], panels, 1, claimDivisor);
+  };
+
+  const sum = (off: number, floats: number): number => {
+    if (disposed) throw new Error('wasm kernels: used after dispose()');
+    if (off % ALIGN_FLOATS !== 0 || floats % ALIGN_FLOATS !== 0) throw new RangeError('wasm kernels: sum needs multiples of 16 floats');
+    inMemory('sum range', off, floats);
+    if (pool === null || floats === 0) return ex.sum(off * 4, floats * 4);
+    return pool.run(OP_SUM, [off * 4], floats / ALIGN_FLOATS, 1, claimDivisor).reduce((a, b) => a + b, 0);
+  };
 
   return {
-    threads: 1,
-    f32: () => mem,
+    threads,
+    f32: () => view,
     alloc,
+    packMatrix,
     allocMatrix,
     index,
-    packMatrix(w, K, N) {
-      if (w.length !== K * N) throw new RangeError(`packMatrix: expected ${K}×${N} = ${K * N} floats, found ${w.length}`);
-      const m = allocMatrix(K, N);
-      for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) mem[index(m, k, n)] = w[k * N + n] as number;
-      return m;
+    gemv,
+    sum,
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await pool?.dispose();
     },
-    gemv(xOff, m, yOff, k = m.K, n = m.N) {
-      const panels = Math.ceil(n / PANEL);
-      for (let p = 0; p < panels; p++) {
-        acc.fill(0);
-        const base = m.off + p * m.panelStride;
-        for (let r = 0; r < k; r++) {
-          const xv = mem[xOff + r] as number;
-          const row = base + r * PANEL;
-          for (let j = 0; j < PANEL; j++) acc[j] = (acc[j] as number) + xv * (mem[row + j] as number);
-        }
-        for (let j = 0; j < PANEL; j++) mem[yOff + p * PANEL + j] = acc[j] as number;
-      }
-    },
-    dispose: async () => {},
   };
 }

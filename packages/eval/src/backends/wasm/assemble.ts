@@ -1,0 +1,114 @@
+/**
+ * A tiny WebAssembly byte builder: just what the hand-written kernels need (LEB128 numbers, sections, the few
+ * opcodes they use), so no toolchain or binary blob is shipped.
+ */
+
+/** The parts of the WebAssembly global this package uses (its TypeScript lib has no DOM types). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
+}
+export interface WasmInstance {
+  readonly exports: Record<string, unknown>;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => WasmInstance;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+}
+export const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+export const PAGE_BYTES = 65536;
+
+export function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+}
+
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+const section = (id: number, content: number[]) => [id, ...leb(content.length), ...content];
+const name = (s: string) => [...leb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+
+/** Opcodes (with their immediates) as small functions, so kernel bodies read like the text format. */
+export const op = {
+  get: (i: number) => [0x20, ...leb(i)],
+  set: (i: number) => [0x21, ...leb(i)],
+  tee: (i: number) => [0x22, ...leb(i)],
+  i32: (v: number) => [0x41, ...sleb(v)],
+  add: [0x6a],
+  sub: [0x6b],
+  mul: [0x6c],
+  and: [0x71],
+  shl: [0x74],
+  ltU: [0x49],
+  geU: [0x4f],
+  eqz: [0x45],
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  end: [0x0b],
+  brIf: (depth: number) => [0x0d, ...leb(depth)],
+  /** v128.load / v128.store with a constant byte offset (alignment hint 16 bytes). */
+  load: (offset: number) => [0xfd, 0x00, 0x04, ...leb(offset)],
+  store: (offset: number) => [0xfd, 0x0b, 0x04, ...leb(offset)],
+  /** v128.load32_splat: one f32 broadcast to four lanes. */
+  splat: (offset: number) => [0xfd, 0x09, 0x02, ...leb(offset)],
+  zero: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
+  f32x4Add: [0xfd, 0xe4, 0x01],
+  f32x4Mul: [0xfd, 0xe6, 0x01],
+  lane: (i: number) => [0xfd, 0x1f, i],
+  f32Add: [0x92],
+};
+
+export interface WasmFunction {
+  name: string;
+  params: number;
+  /** Result type byte (0x7d f32) or null for none. */
+  result: number | null;
+  /** Local declarations after the parameters: [count, type byte]. */
+  locals: Array<[number, number]>;
+  body: number[];
+}
+
+/**
+ * A module importing one memory as `env.mem` (shared with the given maximum pages, or plain) and exporting `functions`,
+ * whose parameters are all i32.
+ */
+export function moduleBytes(functions: WasmFunction[], memory: { shared: boolean; maxPages: number }): Uint8Array {
+  const types = functions.flatMap((f) => [
+    0x60,
+    ...leb(f.params),
+    ...new Array<number>(f.params).fill(0x7f),
+    ...(f.result === null ? [0] : [1, f.result]),
+  ]);
+  const limits = memory.shared ? [0x03, 0x00, ...leb(memory.maxPages)] : [0x00, 0x00];
+  const codes = functions.map((f) => {
+    const body = [...leb(f.locals.length), ...f.locals.flatMap(([count, type]) => [...leb(count), type]), ...f.body, 0x0b];
+    return [...leb(body.length), ...body];
+  });
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, [...leb(functions.length), ...types]),
+    ...section(2, [0x01, ...name('env'), ...name('mem'), 0x02, ...limits]),
+    ...section(3, [...leb(functions.length), ...functions.map((_, i) => i)]),
+    ...section(7, [...leb(functions.length), ...functions.flatMap((f, i) => [...name(f.name), 0x00, ...leb(i)])]),
+    ...section(10, [...leb(functions.length), ...codes.flat()]),
+  ]);
+}

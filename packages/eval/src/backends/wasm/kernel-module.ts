@@ -1,0 +1,150 @@
+import { moduleBytes, op, type WasmFunction } from './assemble.js';
+
+/** Columns per panel: 8 f32x4 accumulators hold one row of a panel. */
+export const PANEL = 32;
+const V128 = 0x7b;
+const I32 = 0x7f;
+const F32 = 0x7d;
+
+/**
+ * Shape of the gemv inner loop. `unroll`: rows per loop iteration; `sets`: accumulator sets (2 = each of the two
+ * unrolled rows adds into its own 8 accumulators, summed at the end, so consecutive rows do not wait on each other).
+ */
+export interface KernelVariant {
+  unroll: 1 | 2 | 4;
+  sets: 1 | 2;
+  /** 2: panels are read two at a time (two memory streams per thread, 16 accumulators); an odd last one alone. */
+  streams?: 1 | 2;
+}
+export const DEFAULT_VARIANT: KernelVariant = { unroll: 1, sets: 1 };
+
+/**
+ * gemv(x, w, y, K, P, stride), all byte offsets: for each of P panels, y[32] = Σ_k x[k] · W[k, 32 columns], reading K
+ * rows of 128 bytes from the panel start; the next panel starts `stride` bytes later and y moves on by 128 bytes.
+ */
+function gemv(variant: KernelVariant): WasmFunction {
+  const [X, W, Y, K, P, STRIDE, XP, XEND, WP, XLAST, WP2, S] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const { unroll, sets } = variant;
+  const streams = variant.streams ?? 1;
+  if (sets > unroll) throw new RangeError('gemv variant: sets must not exceed unroll');
+  const accs = 8 * sets;
+  const acc = (set: number, j: number) => S + 1 + set * 8 + j;
+  const row = (rowOffset: number, set: number) => [
+    ...op.get(XP),
+    ...op.splat(4 * rowOffset),
+    ...op.set(S),
+    ...Array.from({ length: 8 }, (_, j) => [
+      ...op.get(acc(set, j)),
+      ...op.get(S),
+      ...op.get(WP),
+      ...op.load(128 * rowOffset + 16 * j),
+      ...op.f32x4Mul,
+      ...op.f32x4Add,
+      ...op.set(acc(set, j)),
+    ]).flat(),
+  ];
+  const fma = (accIndex: number, ptr: number, offset: number) => [
+    ...[...op.get(accIndex), ...op.get(S), ...op.get(ptr), ...op.load(offset)],
+    ...[...op.f32x4Mul, ...op.f32x4Add, ...op.set(accIndex)],
+  ];
+  // Two panels per pass: accumulators S+1..S+8 for the first, S+9..S+16 for the second.
+  const pairs = [
+    ...op.block,
+    ...[...op.get(P), ...op.i32(2), ...op.ltU, ...op.brIf(0)],
+    ...op.loop,
+    ...Array.from({ length: 16 }, (_, i) => [...op.zero, ...op.set(S + 1 + i)]).flat(),
+    ...[...op.get(W), ...op.tee(WP), ...op.get(STRIDE), ...op.add, ...op.set(WP2), ...op.get(X), ...op.set(XP)],
+    ...[...op.block, ...op.get(XP), ...op.get(XLAST), ...op.geU, ...op.brIf(0), ...op.loop],
+    ...[...op.get(XP), ...op.splat(0), ...op.set(S)],
+    ...Array.from({ length: 8 }, (_, j) => fma(S + 1 + j, WP, 16 * j)).flat(),
+    ...Array.from({ length: 8 }, (_, j) => fma(S + 9 + j, WP2, 16 * j)).flat(),
+    ...[...op.get(WP), ...op.i32(128), ...op.add, ...op.set(WP), ...op.get(WP2), ...op.i32(128), ...op.add, ...op.set(WP2)],
+    ...[...op.get(XP), ...op.i32(4), ...op.add, ...op.tee(XP), ...op.get(XLAST), ...op.ltU, ...op.brIf(0), ...op.end, ...op.end],
+    ...Array.from({ length: 16 }, (_, j) => [...op.get(Y), ...op.get(S + 1 + j), ...op.store(16 * j)]).flat(),
+    ...[...op.get(Y), ...op.i32(256), ...op.add, ...op.set(Y)],
+    ...[...op.get(W), ...op.get(STRIDE), ...op.i32(1), ...op.shl, ...op.add, ...op.set(W)],
+    ...[...op.get(P), ...op.i32(2), ...op.sub, ...op.tee(P), ...op.i32(2), ...op.geU, ...op.brIf(0)],
+    ...op.end,
+    ...op.end,
+  ];
+  const body = [
+    ...[...op.get(X), ...op.get(K), ...op.i32(2), ...op.shl, ...op.add, ...op.set(XLAST)],
+    ...(streams === 2 ? pairs : []),
+    ...op.block,
+    ...[...op.get(P), ...op.eqz, ...op.brIf(0)],
+    ...[...op.get(X), ...op.get(K), ...op.i32(-unroll), ...op.and, ...op.i32(2), ...op.shl, ...op.add, ...op.set(XEND)],
+    ...op.loop,
+    ...Array.from({ length: accs }, (_, i) => [...op.zero, ...op.set(S + 1 + i)]).flat(),
+    ...[...op.get(W), ...op.set(WP), ...op.get(X), ...op.set(XP)],
+    ...op.block,
+    ...[...op.get(XP), ...op.get(XEND), ...op.geU, ...op.brIf(0)],
+    ...op.loop,
+    ...Array.from({ length: unroll }, (_, u) => row(u, u % sets)).flat(),
+    ...[...op.get(WP), ...op.i32(128 * unroll), ...op.add, ...op.set(WP)],
+    ...[...op.get(XP), ...op.i32(4 * unroll), ...op.add, ...op.tee(XP), ...op.get(XEND), ...op.ltU, ...op.brIf(0)],
+    ...op.end,
+    ...op.end,
+    // The last K mod unroll rows, one at a time.
+    ...(unroll > 1
+      ? [
+          ...[...op.block, ...op.get(XP), ...op.get(XLAST), ...op.geU, ...op.brIf(0), ...op.loop, ...row(0, 0)],
+          ...[...op.get(WP), ...op.i32(128), ...op.add, ...op.set(WP)],
+          ...[...op.get(XP), ...op.i32(4), ...op.add, ...op.tee(XP), ...op.get(XLAST), ...op.ltU, ...op.brIf(0), ...op.end, ...op.end],
+        ]
+      : []),
+    ...(sets === 2
+      ? Array.from({ length: 8 }, (_, j) => [...op.get(acc(0, j)), ...op.get(acc(1, j)), ...op.f32x4Add, ...op.set(acc(0, j))]).flat()
+      : []),
+    ...Array.from({ length: 8 }, (_, j) => [...op.get(Y), ...op.get(acc(0, j)), ...op.store(16 * j)]).flat(),
+    ...[...op.get(Y), ...op.i32(128), ...op.add, ...op.set(Y)],
+    ...[...op.get(W), ...op.get(STRIDE), ...op.add, ...op.set(W)],
+    ...[...op.get(P), ...op.i32(1), ...op.sub, ...op.tee(P), ...op.brIf(0)],
+    ...op.end,
+    ...op.end,
+  ];
+  return {
+    name: 'gemv',
+    params: 6,
+    result: null,
+    // i32 XP, XEND, WP, XLAST, WP2; v128 S and the accumulators
+    locals: [
+      [5, I32],
+      [1 + Math.max(accs, streams === 2 ? 16 : 0), V128],
+    ],
+    body,
+  };
+}
+
+/** sum(ptr, bytes): the f32 sum of `bytes` (a multiple of 64) with four accumulators, a pure read-bandwidth probe. */
+function sum(): WasmFunction {
+  const [PTR, BYTES, END] = [0, 1, 2];
+  const acc = (k: number) => 3 + k;
+  const body = [
+    ...[...op.get(PTR), ...op.get(BYTES), ...op.add, ...op.set(END)],
+    ...op.block,
+    ...[...op.get(PTR), ...op.get(END), ...op.geU, ...op.brIf(0)],
+    ...op.loop,
+    ...[0, 1, 2, 3].flatMap((k) => [...op.get(acc(k)), ...op.get(PTR), ...op.load(16 * k), ...op.f32x4Add, ...op.set(acc(k))]),
+    ...[...op.get(PTR), ...op.i32(64), ...op.add, ...op.tee(PTR), ...op.get(END), ...op.ltU, ...op.brIf(0)],
+    ...op.end,
+    ...op.end,
+    ...[...op.get(acc(0)), ...op.get(acc(1)), ...op.f32x4Add, ...op.get(acc(2)), ...op.f32x4Add, ...op.get(acc(3)), ...op.f32x4Add],
+    ...op.set(acc(0)),
+    ...[0, 1, 2, 3].flatMap((lane) => [...op.get(acc(0)), ...op.lane(lane), ...(lane > 0 ? op.f32Add : [])]),
+  ];
+  return {
+    name: 'sum',
+    params: 2,
+    result: F32,
+    locals: [
+      [1, I32],
+      [4, V128],
+    ],
+    body,
+  };
+}
+
+/** The kernel module's bytes: exports `gemv` and `sum` over the imported memory `env.mem`. */
+export function kernelModuleBytes(memory: { shared: boolean; maxPages: number }, variant: KernelVariant = DEFAULT_VARIANT): Uint8Array {
+  return moduleBytes([gemv(variant), sum()], memory);
+}
