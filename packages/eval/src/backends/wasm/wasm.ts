@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fromHfConfig, weightSpecs, type ModelConfig } from '@scalewise/models';
 import { EvalError, EvalInputError } from '../../errors.js';
@@ -8,7 +9,10 @@ import { createWasmKernels } from './kernels.js';
 import { readOnnxInitializers } from './onnx-initializers.js';
 
 export interface WasmOptions {
-  /** Threads of the matrix-vector kernels (the calling thread plus threads − 1 workers); default 1. */
+  /**
+   * Threads of the matrix-vector kernels (the calling thread plus threads − 1 workers); default min(2, CPUs): measured
+   * here, 2 threads decode MobileLLM-125M 1.6× faster than 1 (both cores' memory bandwidth).
+   */
   threads?: number;
 }
 
@@ -71,7 +75,7 @@ async function loadEngine(onnxPath: string, config: ModelConfig, threads: number
  */
 export async function loadWasmModel(path: string, options: WasmOptions = {}): Promise<CausalLM> {
   const { config, onnxPath, modelBytes, raw } = wasmConfig(path);
-  const threads = options.threads ?? 1;
+  const threads = options.threads ?? Math.min(2, availableParallelism());
   if (!Number.isInteger(threads) || threads < 1)
     throw new EvalInputError(`wasm backend: threads must be a positive integer, found ${threads}`);
   // wasm32 memory ends at 4 GiB; the contract's default maximum (3 GiB) is raised only for models that need more.
