@@ -195,7 +195,8 @@ const x = kr.alloc(576);
 const y = kr.alloc(960);
 kr.f32().fill(0.5, x, x + 576);
 kr.gemv(x, m, y);
-console.log(kr.f32()[y], kr.f32()[y + 959]);
+// A string, not numbers: console.log colours numbers when FORCE_COLOR is set (nx sets it).
+process.stdout.write(String(kr.f32()[y]) + ' ' + String(kr.f32()[y + 959]) + '\\n');
 ${dispose ? 'await kr.dispose();' : ''}
 `,
     );
