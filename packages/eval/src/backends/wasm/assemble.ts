@@ -75,6 +75,14 @@ export const op = {
   f32x4Mul: [0xfd, 0xe6, 0x01],
   lane: (i: number) => [0xfd, 0x1f, i],
   f32Add: [0x92],
+  /** f32.store with a constant byte offset (alignment hint 4 bytes). */
+  f32Store: (offset: number) => [0x38, 0x02, ...leb(offset)],
+  i16x8ExtendLowI8x16S: [0xfd, 0x87, 0x01],
+  i16x8ExtendHighI8x16S: [0xfd, 0x88, 0x01],
+  /** i32x4.dot_i16x8_s: lane i = a[2i]·b[2i] + a[2i+1]·b[2i+1]. */
+  i32x4DotI16x8S: [0xfd, 0xba, 0x01],
+  i32x4Add: [0xfd, 0xae, 0x01],
+  f32x4ConvertI32x4S: [0xfd, 0xfa, 0x01],
 };
 
 export interface WasmFunction {

@@ -1,0 +1,69 @@
+import { op, type WasmFunction } from './assemble.js';
+
+/** Outputs per interleaved group: 4 share every x load (4 int32 + 4 float accumulators fit the 16 x64 vector registers). */
+export const Q8_GROUP = 4;
+const V128 = 0x7b;
+const I32 = 0x7f;
+
+/**
+ * gemvQ8(xq, w, y, nb, ch, groups), byte offsets: int8 matrix-vector product over `groups` groups of 4 outputs.
+ * x: `nb` blocks of `ch`·16 int8 values at xq, followed by their nb f32 scales. Weights, one group after another,
+ * block by block: for each 16-value chunk of the block, 16 int8 of output 0, 1, 2, 3 (64 bytes), then the block's 4
+ * f32 scales (16 bytes): one sequential stream. Per block each output sums Σ x_q·w_q in i32 (i16 products paired by
+ * i32x4.dot_i16x8_s; |x_q|, |w_q| ≤ 128 so no overflow below 2^17 values per block), then adds
+ * float(sum) · (w_scale · x_scale) to a float accumulator. y gets 4 floats per group.
+ */
+export function gemvQ8(): WasmFunction {
+  const [XQ, W, Y, NB, CH, G, XS0, XP, XS, B, C] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const [XL, XH, T, SC] = [11, 12, 13, 14];
+  const ia = (j: number) => 15 + j;
+  const fa = (j: number) => 19 + j;
+  const j4 = [0, 1, 2, 3];
+  const chunk = [
+    ...[...op.get(XP), ...op.load(0), ...op.tee(T), ...op.i16x8ExtendLowI8x16S, ...op.set(XL)],
+    ...[...op.get(T), ...op.i16x8ExtendHighI8x16S, ...op.set(XH)],
+    ...j4.flatMap((j) => [
+      ...[...op.get(ia(j)), ...op.get(XL), ...op.get(W), ...op.load(16 * j), ...op.tee(T), ...op.i16x8ExtendLowI8x16S],
+      ...[...op.i32x4DotI16x8S, ...op.i32x4Add, ...op.get(XH), ...op.get(T), ...op.i16x8ExtendHighI8x16S, ...op.i32x4DotI16x8S],
+      ...[...op.i32x4Add, ...op.set(ia(j))],
+    ]),
+    ...[...op.get(W), ...op.i32(64), ...op.add, ...op.set(W), ...op.get(XP), ...op.i32(16), ...op.add, ...op.set(XP)],
+  ];
+  const blockEnd = [
+    ...[...op.get(XS), ...op.splat(0), ...op.set(SC)],
+    ...j4.flatMap((j) => [
+      ...[...op.get(fa(j)), ...op.get(ia(j)), ...op.f32x4ConvertI32x4S, ...op.get(W), ...op.splat(4 * j), ...op.get(SC)],
+      ...[...op.f32x4Mul, ...op.f32x4Mul, ...op.f32x4Add, ...op.set(fa(j))],
+    ]),
+    ...[...op.get(W), ...op.i32(16), ...op.add, ...op.set(W), ...op.get(XS), ...op.i32(4), ...op.add, ...op.set(XS)],
+  ];
+  const body = [
+    ...[...op.get(XQ), ...op.get(NB), ...op.get(CH), ...op.mul, ...op.i32(4), ...op.shl, ...op.add, ...op.set(XS0)],
+    ...[...op.block, ...op.get(G), ...op.eqz, ...op.brIf(0), ...op.loop],
+    ...j4.flatMap((j) => [...op.zero, ...op.set(fa(j))]),
+    ...[...op.get(XQ), ...op.set(XP), ...op.get(XS0), ...op.set(XS), ...op.get(NB), ...op.set(B)],
+    ...op.loop,
+    ...j4.flatMap((j) => [...op.zero, ...op.set(ia(j))]),
+    ...[...op.get(CH), ...op.set(C), ...op.loop, ...chunk],
+    ...[...op.get(C), ...op.i32(1), ...op.sub, ...op.tee(C), ...op.brIf(0), ...op.end],
+    ...blockEnd,
+    ...[...op.get(B), ...op.i32(1), ...op.sub, ...op.tee(B), ...op.brIf(0), ...op.end],
+    ...j4.flatMap((j) => [
+      ...op.get(Y),
+      ...[0, 1, 2, 3].flatMap((lane) => [...op.get(fa(j)), ...op.lane(lane), ...(lane > 0 ? op.f32Add : [])]),
+      ...op.f32Store(4 * j),
+    ]),
+    ...[...op.get(Y), ...op.i32(16), ...op.add, ...op.set(Y)],
+    ...[...op.get(G), ...op.i32(1), ...op.sub, ...op.tee(G), ...op.brIf(0), ...op.end, ...op.end],
+  ];
+  return {
+    name: 'gemvQ8',
+    params: 6,
+    result: null,
+    locals: [
+      [5, I32],
+      [12, V128],
+    ],
+    body,
+  };
+}
