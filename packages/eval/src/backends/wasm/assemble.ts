@@ -77,6 +77,8 @@ export const op = {
   f32Add: [0x92],
   /** f32.store with a constant byte offset (alignment hint 4 bytes). */
   f32Store: (offset: number) => [0x38, 0x02, ...leb(offset)],
+  /** v128.load8x8_s: 8 int8 at a constant byte offset, sign-extended to i16x8 (alignment hint 8 bytes). */
+  load8x8S: (offset: number) => [0xfd, 0x01, 0x03, ...leb(offset)],
   i16x8ExtendLowI8x16S: [0xfd, 0x87, 0x01],
   i16x8ExtendHighI8x16S: [0xfd, 0x88, 0x01],
   /** i32x4.dot_i16x8_s: lane i = a[2i]·b[2i] + a[2i+1]·b[2i+1]. */

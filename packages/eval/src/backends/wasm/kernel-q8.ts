@@ -13,19 +13,28 @@ const I32 = 0x7f;
  * i32x4.dot_i16x8_s; |x_q|, |w_q| ≤ 128 so no overflow below 2^17 values per block), then adds
  * float(sum) · (w_scale · x_scale) to a float accumulator. y gets 4 floats per group.
  */
-export function gemvQ8(): WasmFunction {
+export function gemvQ8(widen: 'load8x8' | 'extend' = 'load8x8'): WasmFunction {
   const [XQ, W, Y, NB, CH, G, XS0, XP, XS, B, C] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const [XL, XH, T, SC] = [11, 12, 13, 14];
   const ia = (j: number) => 15 + j;
   const fa = (j: number) => 19 + j;
   const j4 = [0, 1, 2, 3];
-  const chunk = [
+  // v128.load8x8_s loads and widens 8 int8 in one instruction: no separate extend of the high half.
+  const extendChunk = [
     ...[...op.get(XP), ...op.load(0), ...op.tee(T), ...op.i16x8ExtendLowI8x16S, ...op.set(XL)],
     ...[...op.get(T), ...op.i16x8ExtendHighI8x16S, ...op.set(XH)],
     ...j4.flatMap((j) => [
       ...[...op.get(ia(j)), ...op.get(XL), ...op.get(W), ...op.load(16 * j), ...op.tee(T), ...op.i16x8ExtendLowI8x16S],
       ...[...op.i32x4DotI16x8S, ...op.i32x4Add, ...op.get(XH), ...op.get(T), ...op.i16x8ExtendHighI8x16S, ...op.i32x4DotI16x8S],
       ...[...op.i32x4Add, ...op.set(ia(j))],
+    ]),
+    ...[...op.get(W), ...op.i32(64), ...op.add, ...op.set(W), ...op.get(XP), ...op.i32(16), ...op.add, ...op.set(XP)],
+  ];
+  const loadChunk = [
+    ...[...op.get(XP), ...op.load8x8S(0), ...op.set(XL), ...op.get(XP), ...op.load8x8S(8), ...op.set(XH)],
+    ...j4.flatMap((j) => [
+      ...[...op.get(ia(j)), ...op.get(XL), ...op.get(W), ...op.load8x8S(16 * j), ...op.i32x4DotI16x8S, ...op.i32x4Add],
+      ...[...op.get(XH), ...op.get(W), ...op.load8x8S(16 * j + 8), ...op.i32x4DotI16x8S, ...op.i32x4Add, ...op.set(ia(j))],
     ]),
     ...[...op.get(W), ...op.i32(64), ...op.add, ...op.set(W), ...op.get(XP), ...op.i32(16), ...op.add, ...op.set(XP)],
   ];
@@ -44,7 +53,7 @@ export function gemvQ8(): WasmFunction {
     ...[...op.get(XQ), ...op.set(XP), ...op.get(XS0), ...op.set(XS), ...op.get(NB), ...op.set(B)],
     ...op.loop,
     ...j4.flatMap((j) => [...op.zero, ...op.set(ia(j))]),
-    ...[...op.get(CH), ...op.set(C), ...op.loop, ...chunk],
+    ...[...op.get(CH), ...op.set(C), ...op.loop, ...(widen === 'extend' ? extendChunk : loadChunk)],
     ...[...op.get(C), ...op.i32(1), ...op.sub, ...op.tee(C), ...op.brIf(0), ...op.end],
     ...blockEnd,
     ...[...op.get(B), ...op.i32(1), ...op.sub, ...op.tee(B), ...op.brIf(0), ...op.end],
