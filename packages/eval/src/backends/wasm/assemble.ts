@@ -85,6 +85,19 @@ export const op = {
   i32x4DotI16x8S: [0xfd, 0xba, 0x01],
   i32x4Add: [0xfd, 0xae, 0x01],
   f32x4ConvertI32x4S: [0xfd, 0xfa, 0x01],
+  f32x4Abs: [0xfd, 0xe0, 0x01],
+  f32x4Max: [0xfd, 0xe9, 0x01],
+  /** f32x4.nearest: round half to even. */
+  f32x4Nearest: [0xfd, 0x6a],
+  f32x4Splat: [0xfd, 0x13],
+  i32x4TruncSatF32x4S: [0xfd, 0xf8, 0x01],
+  i16x8NarrowI32x4S: [0xfd, 0x85, 0x01],
+  i8x16NarrowI16x8S: [0xfd, 0x65],
+  f32Const: (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],
+  f32Div: [0x95],
+  f32Max: [0x97],
+  f32Ne: [0x5c],
+  select: [0x1b],
 };
 
 export interface WasmFunction {

@@ -76,3 +76,48 @@ export function gemvQ8(widen: 'load8x8' | 'extend' = 'load8x8'): WasmFunction {
     body,
   };
 }
+
+/**
+ * quantQ8(x, xq, nb, bs), byte offsets: the activation quantization of gemvQ8 (q8.ts quantizeRowQ8, in SIMD): for
+ * each of nb blocks of bs floats (bs a multiple of 16) at x, amax = max|x|, scale = amax / 127 (stored after the
+ * nb·bs int8 at xq), q = nearest-even(x · (127 / amax)) (0 when amax is 0) narrowed to int8 at xq.
+ */
+export function quantQ8(): WasmFunction {
+  const [X, XQ, NB, BS, XS, P, END] = [0, 1, 2, 3, 4, 5, 6];
+  const [A, INV] = [7, 8];
+  const [M, IV] = [9, 10];
+  const F32 = 0x7d;
+  const scaled = (offset: number) => [
+    ...[...op.get(P), ...op.load(offset), ...op.get(IV), ...op.f32x4Mul, ...op.f32x4Nearest, ...op.i32x4TruncSatF32x4S],
+  ];
+  const body = [
+    ...[...op.get(XQ), ...op.get(NB), ...op.get(BS), ...op.mul, ...op.add, ...op.set(XS)],
+    ...op.loop,
+    ...[...op.zero, ...op.set(M), ...op.get(X), ...op.tee(P), ...op.get(BS), ...op.i32(2), ...op.shl, ...op.add, ...op.set(END)],
+    ...[...op.loop, ...op.get(M), ...op.get(P), ...op.load(0), ...op.f32x4Abs, ...op.f32x4Max, ...op.set(M)],
+    ...[...op.get(P), ...op.i32(16), ...op.add, ...op.tee(P), ...op.get(END), ...op.ltU, ...op.brIf(0), ...op.end],
+    ...[...op.get(M), ...op.lane(0), ...op.get(M), ...op.lane(1), ...op.f32Max],
+    ...[...op.get(M), ...op.lane(2), ...op.get(M), ...op.lane(3), ...op.f32Max, ...op.f32Max, ...op.set(A)],
+    ...[...op.get(XS), ...op.get(A), ...op.f32Const(127), ...op.f32Div, ...op.f32Store(0)],
+    ...[...op.f32Const(127), ...op.get(A), ...op.f32Div, ...op.f32Const(0), ...op.get(A), ...op.f32Const(0), ...op.f32Ne, ...op.select],
+    ...[...op.tee(INV), ...op.f32x4Splat, ...op.set(IV), ...op.get(X), ...op.set(P)],
+    ...[...op.loop, ...op.get(XQ)],
+    ...[...scaled(0), ...scaled(16), ...op.i16x8NarrowI32x4S, ...scaled(32), ...scaled(48), ...op.i16x8NarrowI32x4S],
+    ...[...op.i8x16NarrowI16x8S, ...op.store(0)],
+    ...[...op.get(XQ), ...op.i32(16), ...op.add, ...op.set(XQ)],
+    ...[...op.get(P), ...op.i32(64), ...op.add, ...op.tee(P), ...op.get(END), ...op.ltU, ...op.brIf(0), ...op.end],
+    ...[...op.get(END), ...op.set(X), ...op.get(XS), ...op.i32(4), ...op.add, ...op.set(XS)],
+    ...[...op.get(NB), ...op.i32(1), ...op.sub, ...op.tee(NB), ...op.brIf(0), ...op.end],
+  ];
+  return {
+    name: 'quantQ8',
+    params: 4,
+    result: null,
+    locals: [
+      [3, I32],
+      [2, F32],
+      [2, V128],
+    ],
+    body,
+  };
+}

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWasmKernels, type Q8Matrix, type WasmKernelsWithSum } from './kernels.js';
+import { wasmApi } from './assemble.js';
+import { kernelModuleBytes } from './kernel-module.js';
+import type { KernelExports } from './pool.js';
 import { quantizeRowQ8 } from './q8.js';
 
 /** Deterministic values in [-0.5, 0.5) (mulberry32), so a failure reproduces. */
@@ -75,6 +78,31 @@ describe('quantizeRowQ8 (onnxruntime CompInt8 activations)', () => {
     expect(Array.from(q.subarray(0, 10))).toEqual([127, 2, 4, -2, -4, 0, 0, 2, -127, 0]);
     expect(Array.from(s)).toEqual([1, 0]);
     expect(Array.from(q.subarray(16))).toEqual(new Array(16).fill(0));
+  });
+
+  it('the SIMD quantQ8 the kernels run gives the same int8 values and scales bit for bit', () => {
+    const memory = new wasmApi.Memory({ initial: 2 });
+    const ex = new wasmApi.Instance(new wasmApi.Module(kernelModuleBytes({ shared: false, maxPages: 2 })), { env: { mem: memory } })
+      .exports as unknown as KernelExports;
+    for (const [K, bs] of [
+      [512, 128],
+      [96, 32],
+      [64, 16],
+    ] as const) {
+      const r = random(K);
+      const x = Float32Array.from({ length: K }, () => r() * 3);
+      x.set([127, 2.5, 3.5, -2.5, -3.5, 0.5, -0.5, 1.5, -127, 0.49]); // ties in the first block (amax 127: x · 1)
+      x.fill(0, bs, 2 * bs); // an all-zero block
+      const f = new Float32Array(memory.buffer);
+      f.set(x, 0);
+      ex.quantQ8(0, 4 * K, K / bs, bs);
+      const q = new Int8Array(K);
+      const s = new Float32Array(K / bs);
+      quantizeRowQ8(x, 0, K, bs, q, 0, s, 0);
+      expect(Array.from(new Int8Array(memory.buffer, 4 * K, K))).toEqual(Array.from(q));
+      expect(Array.from(new Float32Array(memory.buffer, 5 * K, K / bs))).toEqual(Array.from(s));
+      expect(Array.from(q.subarray(0, 10))).toEqual([127, 2, 4, -2, -4, 0, 0, 2, -127, 0]);
+    }
   });
 });
 

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { PAGE_BYTES, wasmApi, type WasmMemory } from './assemble.js';
 import { DEFAULT_VARIANT, kernelModuleBytes, PANEL, type KernelVariant } from './kernel-module.js';
 import { createWorkerPool, OP_GEMV, OP_GEMVQ8, OP_SUM, type KernelExports, type WorkerPool } from './pool.js';
-import { q8Layout, quantizeRowQ8, writeQ8, type Q8Matrix } from './q8.js';
+import { q8Layout, writeQ8, type Q8Matrix } from './q8.js';
 
 export type { Q8Matrix } from './q8.js';
 
@@ -189,8 +189,8 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     inMemory('y', yOff, m.Npad);
     inMemory('matrix', m.off, (groups * m.groupStride) / 4);
     const xq = scratch.off * 4;
-    quantizeRowQ8(view, xOff, m.K, m.blockSize, new Int8Array(memory.buffer, xq, m.K), 0, view, scratch.off + m.K / 4);
     const blocks = m.K / m.blockSize;
+    ex.quantQ8(xOff * 4, xq, blocks, m.blockSize); // q8.ts quantizeRowQ8 in SIMD (~10× faster than in JS)
     if (pool === null || m.K * m.Npad < minParallelWork || groups < 2) {
       ex.gemvQ8(xq, m.off * 4, yOff * 4, blocks, m.blockSize / 16, groups);
       return;

@@ -89,6 +89,7 @@ export interface KernelExports {
   gemv: (x: number, w: number, y: number, k: number, panels: number, stride: number) => void;
   sum: (ptr: number, bytes: number) => number;
   gemvQ8: (xq: number, w: number, y: number, blocks: number, chunks: number, groups: number) => void;
+  quantQ8: (x: number, xq: number, blocks: number, blockSize: number) => void;
 }
 
 export interface WorkerPool {
