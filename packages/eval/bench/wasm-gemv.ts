@@ -295,6 +295,14 @@ const out = {
     onnxruntime: 'com.microsoft.MatMulNBits bits 8, block_size 128, accuracy_level 4 (the int8 export), spinning default',
   },
   int8: int8 ?? previous.int8 ?? null,
+  int8_tried: [
+    'widening int8 to i16 with v128.load8x8_s (one vpmovsxbw with a memory operand per 8 values) instead of v128.load + ' +
+      'i16x8.extend_low/high: 9.2 vs 8.0 GB/s median at 1 thread, same run, 11 passes, load 6 (SCALEWISE_BENCH_Q8_WIDEN=1)',
+    'activation quantization in JavaScript: ~7 µs per 640 floats, ~1 ms per MobileLLM-125M token (121 calls), serial ' +
+      'before each split gemv; now quantQ8 in SIMD (f32x4.nearest = round half to even, bit-identical, tested)',
+    'the inner loop compiles to 10 vpmovsxbw, 8 vpmaddwd, 8 vpaddd per 64 weight bytes (--print-wasm-code): no spills; ' +
+      '~15.6 GB/s in cache at 1 thread under load 4-6, so 1 thread is compute-bound near 13-15 GB/s',
+  ],
   phases_run: phases,
   wall_s: Number(((performance.now() - started) / 1000).toFixed(1)),
 };
