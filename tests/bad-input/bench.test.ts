@@ -105,9 +105,9 @@ const CASES: BadCase[] = [
   },
   {
     id: 'BW1',
-    title: '--backend wasm with --dtype int8, refused before exporting',
-    argv: ['bench', '--preset', 'mobilellm-125m', '--random', '--dtype', 'int8', '--backend', 'wasm'],
-    stderr: [/--backend wasm runs fp32 exports only/],
+    title: '--backend wasm with --dtype int4 (wasm runs fp32 and int8), refused before exporting',
+    argv: ['bench', '--preset', 'mobilellm-125m', '--random', '--dtype', 'int4', '--backend', 'wasm'],
+    stderr: [/--dtype must be fp32 or int8, found 'int4'/],
   },
   { id: 'B12', title: 'a stray argument', argv: [...BENCH, 'now'], stderr: [/unexpected argument 'now'/] },
   {

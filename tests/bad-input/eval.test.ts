@@ -186,7 +186,7 @@ const CASES: BadCase[] = [
   },
   {
     id: 'EW1',
-    title: 'ppl --backend wasm on an int8 folder',
+    title: 'ppl --backend wasm on an int4 folder (it runs fp32 and int8)',
     argv: ['eval', 'ppl', '--model', 'm', '--tokenizer', 'byte', '--corpus', 'c.jsonl', '--backend', 'wasm'],
     files: {
       m: {
@@ -198,14 +198,14 @@ const CASES: BadCase[] = [
             num_hidden_layers: 1,
             vocab_size: 256,
             intermediate_size: 16,
-            scalewise_dtype: 'int8',
+            scalewise_dtype: 'int4',
           }),
           onnx: { dir: { 'model.onnx': 'not read' } },
         },
       },
       'c.jsonl': CORPUS,
     },
-    stderr: [/m\/config\.json' says scalewise_dtype "int8"; it runs fp32 llama/],
+    stderr: [/m\/config\.json' says scalewise_dtype "int4"; it runs fp32 and int8 \(MatMulNBits\) llama/],
   },
   {
     id: 'E20',

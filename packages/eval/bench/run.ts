@@ -42,7 +42,9 @@ if (sidePreset !== 'none') {
   const int8 = await randomPresetFolder(sidePreset, { dtype: 'int8' });
   for (const t of threadCounts) {
     await measureAll();
-    console.log(`== side by side, ${sidePreset}, ${t} thread(s): onnxruntime fp32, int8, transformers.js fp32, wasm fp32 (same file)`);
+    console.log(
+      `== side by side, ${sidePreset}, ${t} thread(s): onnxruntime fp32, int8, transformers.js fp32, wasm fp32, int8 (same files)`,
+    );
     sideBySide.push(
       await benchSideBySide(
         [
@@ -50,6 +52,7 @@ if (sidePreset !== 'none') {
           { label: 'onnxruntime int8', model: int8.dir },
           { label: 'transformers.js fp32', model: fp32.dir, backend: 'transformers' },
           { label: 'wasm fp32', model: fp32.dir, backend: 'wasm' },
+          { label: 'wasm int8', model: int8.dir, backend: 'wasm' },
         ],
         { threads: t, bandwidth: true, ...sideProtocol },
       ),
@@ -80,6 +83,7 @@ const side = sideBySide.map((s) => {
   const ratio = ts('onnxruntime fp32') / ts('transformers.js fp32');
   const wasmOverTransformers = ts('wasm fp32') / ts('transformers.js fp32');
   const wasmOverOrt = ts('wasm fp32') / ts('onnxruntime fp32');
+  const wasmInt8OverOrtInt8 = ts('wasm int8') / ts('onnxruntime int8');
   const bws = s.interleaved_bandwidth.map((b) => (b.bytes_per_second / 1e9).toFixed(1)).join(', ');
   console.log(
     `side by side, ${s.threads} thread(s), load ${s.loadavg_1m_before.toFixed(1)} → ${s.loadavg_1m_after.toFixed(1)}, ` +
@@ -95,7 +99,8 @@ const side = sideBySide.map((s) => {
   }
   console.log(`  onnxruntime fp32 ÷ transformers.js: ${ratio.toFixed(2)}×`);
   console.log(
-    `  wasm fp32 ÷ transformers.js: ${wasmOverTransformers.toFixed(2)}×; wasm fp32 ÷ onnxruntime fp32: ${wasmOverOrt.toFixed(2)}×`,
+    `  wasm fp32 ÷ transformers.js: ${wasmOverTransformers.toFixed(2)}×; wasm fp32 ÷ onnxruntime fp32: ${wasmOverOrt.toFixed(2)}×; ` +
+      `wasm int8 ÷ onnxruntime int8: ${wasmInt8OverOrtInt8.toFixed(2)}×`,
   );
   return {
     ...s,
@@ -103,6 +108,7 @@ const side = sideBySide.map((s) => {
     onnxruntime_over_transformers_fp32: ratio,
     wasm_over_transformers_fp32: wasmOverTransformers,
     wasm_over_onnxruntime_fp32: wasmOverOrt,
+    wasm_int8_over_onnxruntime_int8: wasmInt8OverOrtInt8,
   };
 });
 const runs: BenchReport[] = results.map(({ preset, result }) => benchReport(result, { bandwidth: best, preset }));

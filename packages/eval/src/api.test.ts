@@ -102,6 +102,7 @@ const ENTRIES: PinnedEntry[] = [
       'McSample',
       'OrtOptions',
       'PanelMatrix',
+      'Q8Matrix',
       'ScoreOptions',
       'ScoreWindow',
       'SpeedStats',

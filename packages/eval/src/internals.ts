@@ -8,7 +8,7 @@ export { loadOrtModel, type OrtOptions } from './backends/ort.js';
 export { loadTransformersModel, type TransformersOptions } from './backends/transformers.js';
 
 // WebAssembly SIMD kernels for a decode engine (panel gemv, threads over shared memory)
-export { createWasmKernels, type PanelMatrix, type WasmKernels } from './backends/wasm/kernels.js';
+export { createWasmKernels, type PanelMatrix, type Q8Matrix, type WasmKernels } from './backends/wasm/kernels.js';
 
 // Scoring
 export { logSumExp, targetLogProb } from './logprob.js';

@@ -40,11 +40,11 @@ Options:
   --tg N              generated tokens of the tg test, one step each with a KV cache (default 128; 0 skips;
                       at most the model's positions)
   -r, --reps N        timed repetitions after one untimed warm-up (default 5, at most 1000)
-  --threads N         onnxruntime intra-op threads (default: one per core; 1-1024; wasm: kernel threads, default 1)
+  --threads N         onnxruntime intra-op threads (default: one per core; 1-1024; wasm: kernel threads, default min(2, CPUs))
   --dtype fp32|int8   precision of a --random export (int8: 8-bit weights in blocks of 128 with one scale
                       each, onnxruntime MatMulNBits; default fp32)
   --backend ort|transformers|wasm   runtime (default ort = onnxruntime-node; wasm = WebAssembly SIMD decode
-                      kernels for fp32 llama exports with full attention, built for tg: pp runs token by token)
+                      kernels for fp32 and int8 llama exports with full attention, built for tg: pp runs token by token)
   --spin              let idle onnxruntime threads spin (its default; fastest on a dedicated machine;
                       off by default here because on a shared CPU spinning threads starve each other)
   --no-isolate        run in this process (peak RSS then includes earlier work)
@@ -115,8 +115,6 @@ const command: Command = {
     const backend = values.backend ?? 'ort';
     if (backend !== 'ort' && backend !== 'transformers' && backend !== 'wasm')
       throw new UsageError(`--backend must be ort, transformers or wasm, found '${backend}'`);
-    if (backend === 'wasm' && dtype === 'int8')
-      throw new UsageError('--backend wasm runs fp32 exports only; drop --dtype int8 or use --backend ort');
     const threads = threadsFlag(values.threads);
     const seed = intFlag('seed', values.seed, { min: 0, max: 2 ** 32 - 1 }, 0);
     const pp = protocol === 'original' ? 0 : intFlag('pp', values.pp, { min: 0, max: Number.MAX_SAFE_INTEGER }, 512);

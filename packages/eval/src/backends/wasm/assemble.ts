@@ -75,6 +75,29 @@ export const op = {
   f32x4Mul: [0xfd, 0xe6, 0x01],
   lane: (i: number) => [0xfd, 0x1f, i],
   f32Add: [0x92],
+  /** f32.store with a constant byte offset (alignment hint 4 bytes). */
+  f32Store: (offset: number) => [0x38, 0x02, ...leb(offset)],
+  /** v128.load8x8_s: 8 int8 at a constant byte offset, sign-extended to i16x8 (alignment hint 8 bytes). */
+  load8x8S: (offset: number) => [0xfd, 0x01, 0x03, ...leb(offset)],
+  i16x8ExtendLowI8x16S: [0xfd, 0x87, 0x01],
+  i16x8ExtendHighI8x16S: [0xfd, 0x88, 0x01],
+  /** i32x4.dot_i16x8_s: lane i = a[2i]·b[2i] + a[2i+1]·b[2i+1]. */
+  i32x4DotI16x8S: [0xfd, 0xba, 0x01],
+  i32x4Add: [0xfd, 0xae, 0x01],
+  f32x4ConvertI32x4S: [0xfd, 0xfa, 0x01],
+  f32x4Abs: [0xfd, 0xe0, 0x01],
+  f32x4Max: [0xfd, 0xe9, 0x01],
+  /** f32x4.nearest: round half to even. */
+  f32x4Nearest: [0xfd, 0x6a],
+  f32x4Splat: [0xfd, 0x13],
+  i32x4TruncSatF32x4S: [0xfd, 0xf8, 0x01],
+  i16x8NarrowI32x4S: [0xfd, 0x85, 0x01],
+  i8x16NarrowI16x8S: [0xfd, 0x65],
+  f32Const: (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],
+  f32Div: [0x95],
+  f32Max: [0x97],
+  f32Ne: [0x5c],
+  select: [0x1b],
 };
 
 export interface WasmFunction {

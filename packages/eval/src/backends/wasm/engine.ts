@@ -1,6 +1,6 @@
 import type { ModelConfig } from '@scalewise/models';
 import { EvalInputError } from '../../errors.js';
-import type { PanelMatrix, WasmKernels } from './kernels.js';
+import type { PanelMatrix, Q8Matrix, WasmKernels } from './kernels.js';
 
 /*
  * Incremental decoding, batch 1, of the llama-style decoders scalewise exports (MobileLLM): one token per `step`,
@@ -60,6 +60,24 @@ function transposeConcat(ws: Float32Array[], inDim: number): Float32Array {
 
 const pad32 = (n: number) => Math.ceil(n / 32) * 32;
 
+/**
+ * One weight matrix of an int8 folder as onnxruntime's MatMulNBits stores it: q [N, K/blockSize, blockSize] uint8
+ * (q + 128), scales [N · K/blockSize]; K is the input width rounded up to the block size (the padding is weight 0).
+ */
+export interface Q8Source {
+  q: Uint8Array;
+  scales: Float32Array;
+  K: number;
+  N: number;
+  blockSize: number;
+}
+/** int8 weights for the HF weights `names` stacked along the output (undefined: the matrix is float32). */
+export type Q8Weights = (names: string[], inDim: number) => Q8Source | undefined;
+/** Largest int8 block an engine accepts: its input buffers are padded to it. */
+const MAX_Q8_BLOCK = 4096;
+
+type Matrix = { kind: 'f32'; m: PanelMatrix } | { kind: 'q8'; m: Q8Matrix };
+
 /** Bytes of kernel memory `createDecodeEngine` allocates (packed weights, KV cache for all P positions, activations). */
 export function engineMemoryBytes(config: ModelConfig): number {
   const { dim: C, heads: H, kvHeads: KV, headDim: hd, ffnHidden: F, vocabSize: V, maxPositions: P } = config;
@@ -74,12 +92,22 @@ export function engineMemoryBytes(config: ModelConfig): number {
  * The weights in kernel memory (matrices) or as JS arrays (embedding rows, norm gains). A function of its own so that
  * the engine's closures do not capture `weight`, which may hold the whole ONNX file's bytes.
  */
-function packWeights(kernels: WasmKernels, config: ModelConfig, weight: (name: string) => Float32Array) {
-  const { dim: C, heads: H, headDim: hd, ffnHidden: F } = config;
-  const pack = (names: string[], inDim: number): PanelMatrix => {
+function packWeights(kernels: WasmKernels, config: ModelConfig, weight: (name: string) => Float32Array, q8?: Q8Weights) {
+  const { dim: C, heads: H, kvHeads: KV, headDim: hd, ffnHidden: F } = config;
+  let blockPad = 1; // the largest int8 block: input buffers hold a multiple of it (zeros past the input width)
+  const pack = (names: string[], inDim: number, outDim: number): Matrix => {
+    const q = q8?.(names, inDim);
+    if (q) {
+      if (q.N !== outDim || q.K < inDim) {
+        throw new EvalInputError(`${names.join(' + ')}: int8 weights [${q.N}, ${q.K}] for a [${outDim}, ${inDim}] matrix`);
+      }
+      if (q.blockSize > MAX_Q8_BLOCK) throw new EvalInputError(`${names[0]}: int8 block size ${q.blockSize} over ${MAX_Q8_BLOCK}`);
+      blockPad = Math.max(blockPad, q.blockSize);
+      return { kind: 'q8', m: kernels.packQ8Matrix(q.q, q.scales, q.K, q.N, q.blockSize) };
+    }
     const ws = names.map(weight);
     const t = transposeConcat(ws, inDim);
-    return kernels.packMatrix(t, inDim, t.length / inDim);
+    return { kind: 'f32', m: kernels.packMatrix(t, inDim, t.length / inDim) };
   };
 
   const embed = weight('model.embed_tokens.weight'); // [V, C], rows copied per token
@@ -91,25 +119,38 @@ function packWeights(kernels: WasmKernels, config: ModelConfig, weight: (name: s
       qkv: pack(
         ['q_proj', 'k_proj', 'v_proj'].map((n) => `${p}.self_attn.${n}.weight`),
         C,
+        (H + 2 * KV) * hd,
       ),
-      o: pack([`${p}.self_attn.o_proj.weight`], H * hd),
-      gateUp: pack([`${p}.mlp.gate_proj.weight`, `${p}.mlp.up_proj.weight`], C),
-      down: pack([`${p}.mlp.down_proj.weight`], F),
+      o: pack([`${p}.self_attn.o_proj.weight`], H * hd, C),
+      gateUp: pack([`${p}.mlp.gate_proj.weight`, `${p}.mlp.up_proj.weight`], C, 2 * F),
+      down: pack([`${p}.mlp.down_proj.weight`], F, C),
     };
   });
   const finalNorm = weight('model.norm.weight');
-  const head = pack([config.tiedEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight'], C);
+  const head = pack([config.tiedEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight'], C, config.vocabSize);
 
-  return { embed, layers, finalNorm, head };
+  return { embed, layers, finalNorm, head, blockPad };
 }
 
-export function createDecodeEngine(kernels: WasmKernels, config: ModelConfig, weight: (name: string) => Float32Array): DecodeEngine {
+/**
+ * `q8`: where it returns int8 weights for a matrix (an int8 folder), that matrix runs through `gemvQ8`; the rest
+ * (embedding rows, norms, attention over the cache, float32 matrices) as with float32 weights.
+ */
+export function createDecodeEngine(
+  kernels: WasmKernels,
+  config: ModelConfig,
+  weight: (name: string) => Float32Array,
+  q8?: Q8Weights,
+): DecodeEngine {
   checkEngineConfig(config, config.name);
   const { dim: C, heads: H, kvHeads: KV, headDim: hd, ffnHidden: F, vocabSize: V, maxPositions: P, normEps } = config;
   const G = H / KV;
   const S = config.layers * config.layerRepeat;
   const half = hd / 2;
-  const { embed, layers, finalNorm, head } = packWeights(kernels, config, weight);
+  const { embed, layers, finalNorm, head, blockPad } = packWeights(kernels, config, weight, q8);
+  // Inputs of int8 matrices are read up to the next block boundary: room for it, left zero.
+  const input = (n: number) => Math.ceil(pad32(n) / blockPad) * blockPad;
+  const mv = (xOff: number, w: Matrix, yOff: number) => (w.kind === 'q8' ? kernels.gemvQ8(xOff, w.m, yOff) : kernels.gemv(xOff, w.m, yOff));
 
   // KV cache: per slot, per kv head.
   const cache = Array.from({ length: S }, () =>
@@ -117,13 +158,13 @@ export function createDecodeEngine(kernels: WasmKernels, config: ModelConfig, we
   );
 
   // Activations in kernel memory (gemv writes whole panels of 32: every output buffer is padded).
-  const xn = kernels.alloc(pad32(C)); // normed residual, input of qkv / gate-up / head
+  const xn = kernels.alloc(input(C)); // normed residual, input of qkv / gate-up / head
   const qkv = kernels.alloc(pad32((H + 2 * KV) * hd)); // q [H·hd] | k [KV·hd] | v [KV·hd]
   const att = kernels.alloc(pad32(P)); // scores, then probabilities in place
-  const ctx = kernels.alloc(H * hd + 32); // head h's output at h·hd; the last head's padded tail needs the 32 extra
+  const ctx = kernels.alloc(input(H * hd + 32)); // head h's output at h·hd; the last head's padded tail needs the 32 extra
   const proj = kernels.alloc(pad32(C)); // o and down outputs
   const gu = kernels.alloc(pad32(2 * F)); // gate [F] | up [F]
-  const act = kernels.alloc(pad32(F));
+  const act = kernels.alloc(input(F));
   const logits = kernels.alloc(pad32(V));
   const x = new Float32Array(C); // residual stream
 
@@ -180,7 +221,7 @@ export function createDecodeEngine(kernels: WasmKernels, config: ModelConfig, we
         const w = layers[Math.floor(slot / config.layerRepeat)] as (typeof layers)[number];
         let m = kernels.f32();
         rmsNorm(m, w.attnNorm, xn);
-        kernels.gemv(xn, w.qkv, qkv);
+        mv(xn, w.qkv, qkv);
         m = kernels.f32();
         for (let h = 0; h < H + KV; h++) rope(m, qkv + h * hd, pos); // q heads, then k heads
         const kOff = qkv + H * hd;
@@ -207,21 +248,21 @@ export function createDecodeEngine(kernels: WasmKernels, config: ModelConfig, we
           for (let t = 0; t < n; t++) m[att + t] = (m[att + t] as number) / sum;
           kernels.gemv(att, c.v, ctx + h * hd, n, hd);
         }
-        kernels.gemv(ctx, w.o, proj);
+        mv(ctx, w.o, proj);
         m = kernels.f32();
         addResidual(m, proj);
         rmsNorm(m, w.ffnNorm, xn);
-        kernels.gemv(xn, w.gateUp, gu);
+        mv(xn, w.gateUp, gu);
         m = kernels.f32();
         for (let i = 0; i < F; i++) {
           const g = m[gu + i] as number;
           m[act + i] = (g / (1 + Math.exp(-g))) * (m[gu + F + i] as number);
         }
-        kernels.gemv(act, w.down, proj);
+        mv(act, w.down, proj);
         addResidual(kernels.f32(), proj);
       }
       rmsNorm(kernels.f32(), finalNorm, xn);
-      kernels.gemv(xn, head, logits);
+      mv(xn, head, logits);
       out.set(kernels.f32().subarray(logits, logits + V), outOffset);
       T++;
     },

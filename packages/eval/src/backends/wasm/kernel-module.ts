@@ -1,4 +1,5 @@
 import { moduleBytes, op, type WasmFunction } from './assemble.js';
+import { gemvQ8, quantQ8 } from './kernel-q8.js';
 
 /** Columns per panel: 8 f32x4 accumulators hold one row of a panel. */
 export const PANEL = 32;
@@ -15,6 +16,8 @@ export interface KernelVariant {
   sets: 1 | 2;
   /** 2: panels are read two at a time (two memory streams per thread, 16 accumulators); an odd last one alone. */
   streams?: 1 | 2;
+  /** gemvQ8's widening of int8 to i16: v128.load8x8_s (default) or v128.load + i16x8.extend_low/high. */
+  q8Widen?: 'load8x8' | 'extend';
 }
 export const DEFAULT_VARIANT: KernelVariant = { unroll: 1, sets: 1 };
 
@@ -144,7 +147,7 @@ function sum(): WasmFunction {
   };
 }
 
-/** The kernel module's bytes: exports `gemv` and `sum` over the imported memory `env.mem`. */
+/** The kernel module's bytes: exports `gemv`, `sum`, `gemvQ8` and `quantQ8` (kernel-q8.ts) over the imported memory `env.mem`. */
 export function kernelModuleBytes(memory: { shared: boolean; maxPages: number }, variant: KernelVariant = DEFAULT_VARIANT): Uint8Array {
-  return moduleBytes([gemv(variant), sum()], memory);
+  return moduleBytes([gemv(variant), sum(), gemvQ8(variant.q8Widen), quantQ8()], memory);
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LLAMA_DEFAULTS, initWeights, writeModelFolder, type ModelConfig } from '@scalewise/models';
 import { buildInferenceGraph, encodeModel } from '@scalewise/models/internals';
+import { quantizeGraphInt8 } from '../../quantize/int8.js';
 import { readOnnxInitializers } from './onnx-initializers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'eval-onnx-init-'));
@@ -48,6 +49,23 @@ describe('readOnnxInitializers', () => {
       }
     }
     expect(floats).toBeGreaterThan(graph.initializers.size / 2);
+  });
+
+  it('reads the uint8 blocks of an int8 graph bit-exactly, and refuses uint8 reads of other types', () => {
+    const graph = buildInferenceGraph(config, weights);
+    quantizeGraphInt8(graph, { blockSize: 16 });
+    const file = join(dir, 'int8.onnx');
+    writeFileSync(file, encodeModel(graph));
+    const init = readOnnxInitializers(file);
+    let bytes = 0;
+    for (const [name, tensor] of graph.initializers) {
+      if (tensor.dtype !== 'uint8') continue;
+      expect(Array.from(init.uint8(name))).toEqual(Array.from(tensor.data as Uint8Array));
+      bytes++;
+    }
+    expect(bytes).toBe(2 * 4 + 1); // per layer fused qkv, o, fused gate/up, down; the head
+    expect(() => init.uint8('model.norm.weight')).toThrow(/initializer 'model\.norm\.weight' is float32, expected uint8/);
+    expect(() => init.uint8('nothing')).toThrow(/has no initializer 'nothing'/);
   });
 
   it('reads weights kept in model.onnx_data (external data) bit-exactly', async () => {

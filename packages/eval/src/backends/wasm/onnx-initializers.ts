@@ -23,6 +23,7 @@ const DATA_TYPES: Record<number, string> = {
   16: 'bfloat16',
 };
 const FLOAT = 1;
+const UINT8 = 2;
 
 export interface OnnxInitializer {
   name: string;
@@ -45,6 +46,8 @@ export interface OnnxInitializers {
   get(name: string): OnnxInitializer | undefined;
   /** A float32 initializer's values (a fresh copy); EvalInputError naming the file for other types or missing data. */
   float32(name: string): Float32Array;
+  /** A uint8 initializer's values (a fresh copy), e.g. MatMulNBits' 8-bit weights; EvalInputError like `float32`. */
+  uint8(name: string): Uint8Array;
 }
 
 /** Cursor over protobuf bytes; every read past `end` is a truncated file. */
@@ -168,18 +171,19 @@ export function readOnnxInitializers(file: string): OnnxInitializers {
   if (!sawGraph) throw new EvalInputError(`ONNX file '${file}' has no graph (empty, truncated or not an ONNX model)`);
   const byName = new Map(found.map((t) => [t.name, t]));
 
-  const external = (t: Located, count: number): Float32Array => {
+  const external = (t: Located, count: number, elementBytes: number): Uint8Array => {
     const ext = t.external as NonNullable<Located['external']>;
     const where = `ONNX file '${file}': initializer '${t.name}'`;
     if (ext.location === '' || isAbsolute(ext.location) || normalize(ext.location).split(sep).includes('..')) {
       throw new EvalInputError(`${where}: external data location ${JSON.stringify(ext.location)} must be a file beside the model`);
     }
-    const length = ext.length < 0 ? count * 4 : ext.length;
-    if (!Number.isSafeInteger(ext.offset) || ext.offset < 0 || length !== count * 4) {
-      throw new EvalInputError(`${where}: external data offset ${ext.offset} / length ${length} do not fit ${count} float32 values`);
+    const length = ext.length < 0 ? count * elementBytes : ext.length;
+    if (!Number.isSafeInteger(ext.offset) || ext.offset < 0 || length !== count * elementBytes) {
+      const type = DATA_TYPES[t.dataType] ?? `data type ${t.dataType}`;
+      throw new EvalInputError(`${where}: external data offset ${ext.offset} / length ${length} do not fit ${count} ${type} values`);
     }
     const path = join(dirname(file), ext.location);
-    const out = new Float32Array(count);
+    const out = new Uint8Array(count * elementBytes);
     let fd: number;
     try {
       fd = openSync(path, 'r');
@@ -190,9 +194,8 @@ export function readOnnxInitializers(file: string): OnnxInitializers {
       if (ext.offset + length > fstatSync(fd).size) {
         throw new EvalInputError(`${where}: external data '${path}' is truncated (needs bytes up to ${ext.offset + length})`);
       }
-      const view = new Uint8Array(out.buffer);
       for (let done = 0; done < length;) {
-        const n = readSync(fd, view, done, length - done, ext.offset + done);
+        const n = readSync(fd, out, done, length - done, ext.offset + done);
         if (n <= 0) throw new EvalInputError(`${where}: external data '${path}' ended early`);
         done += n;
       }
@@ -217,7 +220,7 @@ export function readOnnxInitializers(file: string): OnnxInitializers {
         throw new EvalInputError(`ONNX file '${file}': initializer '${name}' is ${type}; only float32 weights are supported here`);
       }
       const count = t.dims.reduce((a, b) => a * b, 1);
-      if (t.external) return external(t, count);
+      if (t.external) return new Float32Array(external(t, count, 4).buffer);
       if (t.floatValues) return check(t, Float32Array.from(t.floatValues), count);
       const span = t.raw ?? t.floatData;
       if (!span) return check(t, new Float32Array(0), count);
@@ -227,7 +230,25 @@ export function readOnnxInitializers(file: string): OnnxInitializers {
       new Uint8Array(values.buffer).set(bytes.subarray(span[0], span[1]));
       return check(t, values, count);
     },
+    uint8,
   };
+
+  function uint8(name: string): Uint8Array {
+    const t = byName.get(name);
+    if (!t) throw new EvalInputError(`ONNX file '${file}' has no initializer '${name}'`);
+    if (t.dataType !== UINT8) {
+      const type = DATA_TYPES[t.dataType] ?? `data type ${t.dataType}`;
+      throw new EvalInputError(`ONNX file '${file}': initializer '${name}' is ${type}, expected uint8`);
+    }
+    const count = t.dims.reduce((a, b) => a * b, 1);
+    const values = t.external ? external(t, count, 1) : t.raw ? bytes.slice(t.raw[0], t.raw[1]) : new Uint8Array(0);
+    if (values.length !== count) {
+      throw new EvalInputError(
+        `ONNX file '${file}': initializer '${name}' holds ${values.length} uint8 values, its dims [${t.dims.join(', ')}] need ${count}`,
+      );
+    }
+    return values;
+  }
 
   function check(t: Located, values: Float32Array, count: number): Float32Array {
     if (values.length !== count) {

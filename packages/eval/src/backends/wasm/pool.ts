@@ -15,6 +15,7 @@ import type { WasmMemory } from './assemble.js';
 const SEQ = 0; // job sequence number (workers wait on it)
 const OP = 1;
 // 8 slots: gemv [x, w, y, k, unit bytes (panel stride), units, min units per claim, divisor × threads]
+//          gemvQ8 [xq, w, y, blocks, unit bytes (group stride), units, …] (chunks per block follow from the stride)
 //          sum  [ptr, 0, 0, 0, 64, units, min units per claim, divisor × threads]
 const PARAMS = 2;
 const DONE = 10; // units finished in the current job
@@ -27,6 +28,7 @@ export const MAX_CLAIMS = 512;
 export const OP_GEMV = 0;
 export const OP_SUM = 1;
 const OP_EXIT = 2;
+export const OP_GEMVQ8 = 3;
 
 /** How long a worker, and the caller waiting for claimed pieces, spin before sleeping. */
 const SPIN_MS = 2;
@@ -48,6 +50,7 @@ const CLAIM_LOOP = `(ex, ctrl, claim, results, seq) => {
     if (Atomics.compareExchange(claim, ${CLAIM}, cur, cur + BigInt(size)) !== cur) continue;
     try {
       if (op === ${OP_GEMV}) ex.gemv(p[0], p[1] + next * p[4], p[2] + next * 128, p[3], size, p[4]);
+      else if (op === ${OP_GEMVQ8}) ex.gemvQ8(p[0], p[1] + next * p[4], p[2] + next * 16, p[3], (p[4] / p[3] - 16) / 64, size);
       else results[${RESULTS} + Atomics.add(ctrl, ${NRESULTS}, 1)] = ex.sum(p[0] + next * 64, size * 64);
     } catch (e) {
       Atomics.store(ctrl, ${ERROR}, 1);
@@ -85,13 +88,16 @@ for (;;) {
 export interface KernelExports {
   gemv: (x: number, w: number, y: number, k: number, panels: number, stride: number) => void;
   sum: (ptr: number, bytes: number) => number;
+  gemvQ8: (xq: number, w: number, y: number, blocks: number, chunks: number, groups: number) => void;
+  quantQ8: (x: number, xq: number, blocks: number, blockSize: number) => void;
 }
 
 export interface WorkerPool {
   readonly size: number;
   /**
    * Run one job of `units` over the workers and the calling thread; returns once every unit is done, with the sum
-   * partials (OP_SUM). `params`: gemv [x, w, y, k, panel stride] (bytes), sum [ptr] (bytes); `minUnits`: the smallest
+   * partials (OP_SUM). `params`: gemv [x, w, y, k, panel stride] (bytes), gemvQ8 [xq, w, y, blocks, group stride]
+   * (bytes but blocks), sum [ptr] (bytes); `minUnits`: the smallest
    * claim; `divisor`: each claim takes remaining ÷ (divisor × threads).
    */
   run(op: number, params: number[], units: number, minUnits: number, divisor: number): Float32Array;
@@ -146,7 +152,7 @@ export async function createWorkerPool(
       // Close the counter before the parameters change: a worker that read them half-written then fails its
       // compare-and-swap, so no piece ever runs with a mix of two jobs' parameters.
       Atomics.store(claim, CLAIM, tag | CLOSED);
-      const all = op === OP_GEMV ? params.slice(0, 5) : [params[0] ?? 0, 0, 0, 0, 64];
+      const all = op === OP_GEMV || op === OP_GEMVQ8 ? params.slice(0, 5) : [params[0] ?? 0, 0, 0, 0, 64];
       all.push(units, smallest, divisor * (size + 1));
       for (let i = 0; i < 8; i++) Atomics.store(ctrl, PARAMS + i, all[i] ?? 0);
       Atomics.store(ctrl, OP, op);

@@ -120,13 +120,15 @@ describe('wasm backend', () => {
     await lm.dispose();
   });
 
-  it('refuses int8 folders, other attention kinds and graphs without config.json, saying what it runs', async () => {
+  it('refuses dtypes other than fp32 / int8, other attention kinds and graphs without config.json, saying what it runs', async () => {
     const weights = initWeights(base, 2);
-    const int8 = join(dir, 'int8');
-    await writeInt8ModelFolder(int8, { config: base, weights });
-    await expect(loadWasmModel(int8)).rejects.toMatchObject({
+    const int4 = join(dir, 'int4');
+    await writeInt8ModelFolder(int4, { config: base, weights });
+    const json = JSON.parse(readFileSync(join(int4, 'config.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(int4, 'config.json'), JSON.stringify({ ...json, scalewise_dtype: 'int4' }));
+    await expect(loadWasmModel(int4)).rejects.toMatchObject({
       name: 'EvalInputError',
-      message: expect.stringMatching(/config\.json' says scalewise_dtype "int8"; it runs fp32 llama/),
+      message: expect.stringMatching(/config\.json' says scalewise_dtype "int4"; it runs fp32 and int8 \(MatMulNBits\) llama/),
     });
     const windowed = { ...base, attention: { kind: 'sliding-window' as const, window: 8 } };
     const sw = join(dir, 'sliding');

@@ -7,6 +7,7 @@ import { configInt, resolveModelFiles } from '../folder.js';
 import { checkEngineConfig, createDecodeEngine, engineMemoryBytes } from './engine.js';
 import { createWasmKernels } from './kernels.js';
 import { readOnnxInitializers } from './onnx-initializers.js';
+import { int8Weights } from './q8-weights.js';
 
 export interface WasmOptions {
   /**
@@ -18,17 +19,24 @@ export interface WasmOptions {
 
 const DEFAULT_MEMORY_BYTES = 3 * 2 ** 30;
 const MAX_MEMORY_BYTES = 4 * 2 ** 30 - 2 ** 16;
-const SUPPORTED = 'fp32 llama / MobileLLM folders exported by scalewise (config.json + onnx/model.onnx) with full causal attention';
+const SUPPORTED =
+  'fp32 and int8 (MatMulNBits) llama / MobileLLM folders exported by scalewise (config.json + onnx/model.onnx) with full causal attention';
 
 /** The model config of a folder, refusing what the wasm engine does not run (before any weight is read). */
-function wasmConfig(path: string): { config: ModelConfig; onnxPath: string; modelBytes: number; raw: Record<string, unknown> } {
+function wasmConfig(path: string): {
+  config: ModelConfig;
+  onnxPath: string;
+  modelBytes: number;
+  raw: Record<string, unknown>;
+  int8: boolean;
+} {
   const files = resolveModelFiles(path);
   if (!files.folder || !files.config) {
     throw new EvalInputError(`wasm backend: '${path}' has no config.json beside its ONNX graph; it runs ${SUPPORTED}`);
   }
   const where = join(files.folder, 'config.json');
   const dtype = files.config.scalewise_dtype;
-  if (dtype !== undefined && dtype !== 'fp32') {
+  if (dtype !== undefined && dtype !== 'fp32' && dtype !== 'int8') {
     throw new EvalInputError(`wasm backend: '${where}' says scalewise_dtype ${JSON.stringify(dtype)}; it runs ${SUPPORTED}`);
   }
   let config: ModelConfig;
@@ -38,15 +46,20 @@ function wasmConfig(path: string): { config: ModelConfig; onnxPath: string; mode
     throw new EvalInputError(`wasm backend: ${(cause as Error).message}`, { cause });
   }
   checkEngineConfig(config, `wasm backend: '${where}'`);
-  return { config, onnxPath: files.onnxPath, modelBytes: files.modelBytes, raw: files.config };
+  return { config, onnxPath: files.onnxPath, modelBytes: files.modelBytes, raw: files.config, int8: dtype === 'int8' };
 }
 
 /** Read, check and pack the weights (kept apart from the model's closures, which must not hold the file's bytes). */
-async function loadEngine(onnxPath: string, config: ModelConfig, threads: number, maxBytes: number) {
+async function loadEngine(onnxPath: string, config: ModelConfig, threads: number, maxBytes: number, int8: boolean) {
   const init = readOnnxInitializers(onnxPath);
   let params = 0;
   for (const spec of weightSpecs(config)) {
     const found = init.get(spec.name);
+    // An int8 folder holds its matrices as `<name>_q8` / `<name>_scale` (int8Weights checks those when it reads them).
+    if (int8 && !found) {
+      params += spec.shape.reduce((a, b) => a * b, 1);
+      continue;
+    }
     if (!found || found.dims.join(',') !== spec.shape.join(',')) {
       throw new EvalInputError(
         `ONNX file '${onnxPath}': expected initializer '${spec.name}' [${spec.shape.join(', ')}] for config.json, found ` +
@@ -58,7 +71,7 @@ async function loadEngine(onnxPath: string, config: ModelConfig, threads: number
   const kernels = await createWasmKernels({ threads, maxBytes });
   let engine: ReturnType<typeof createDecodeEngine>;
   try {
-    engine = createDecodeEngine(kernels, config, (name) => init.float32(name));
+    engine = createDecodeEngine(kernels, config, (name) => init.float32(name), int8 ? int8Weights(init) : undefined);
   } catch (error) {
     await kernels.dispose();
     throw error;
@@ -74,7 +87,7 @@ async function loadEngine(onnxPath: string, config: ModelConfig, threads: number
  * `logits`) ends the previous one, whose `feed` then throws.
  */
 export async function loadWasmModel(path: string, options: WasmOptions = {}): Promise<CausalLM> {
-  const { config, onnxPath, modelBytes, raw } = wasmConfig(path);
+  const { config, onnxPath, modelBytes, raw, int8 } = wasmConfig(path);
   const threads = options.threads ?? Math.min(2, availableParallelism());
   if (!Number.isInteger(threads) || threads < 1)
     throw new EvalInputError(`wasm backend: threads must be a positive integer, found ${threads}`);
@@ -86,13 +99,13 @@ export async function loadWasmModel(path: string, options: WasmOptions = {}): Pr
         `${config.maxPositions} positions); its memory ends at 4 GiB: use --backend ort`,
     );
   }
-  const { kernels, engine, params } = await loadEngine(onnxPath, config, threads, Math.max(DEFAULT_MEMORY_BYTES, needed));
+  const { kernels, engine, params } = await loadEngine(onnxPath, config, threads, Math.max(DEFAULT_MEMORY_BYTES, needed), int8);
   const bos = configInt(raw, 'bos_token_id');
   const info: ModelInfo = {
     backend: 'wasm',
     threads: kernels.threads,
     executionProvider: 'wasm-simd',
-    dtype: 'fp32',
+    dtype: int8 ? 'int8' : 'fp32',
     vocabSize: config.vocabSize,
     path,
     modelBytes,
