@@ -98,7 +98,8 @@ export async function runBench(spec: BenchSpec): Promise<BenchResult> {
     backend: lm.info.backend,
     dtype: lm.info.dtype,
     execution_provider: lm.info.executionProvider,
-    spinning: spec.spinning ?? null,
+    // Only our onnxruntime backend takes the setting (transformers.js keeps its default; wasm workers spin briefly, always).
+    spinning: lm.info.backend === 'onnxruntime-node' ? (spec.spinning ?? null) : null,
     model: spec.model,
     load_seconds: loadSeconds,
     system: { cpus: availableParallelism(), loadavg_1m_before: loadBefore, loadavg_1m_after: loadavg()[0] ?? 0 },
