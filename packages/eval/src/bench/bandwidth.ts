@@ -1,7 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { Graph, encodeModel } from '@scalewise/models/internals';
 import { createWasmKernels } from '../backends/wasm/kernels.js';
-import { wasmSum } from './wasm-sum.js';
 
 export interface BandwidthResult {
   /** Best read bandwidth seen over every method and pass, bytes per second. */
@@ -64,10 +63,17 @@ export async function createBandwidthProbe(options: { bytes?: number; threads?: 
   const bytes = options.bytes ?? 256 * 2 ** 20;
   const n = Math.floor(bytes / 4 / 4096) * 4096;
   const rows = n / 4096;
-  const wasm = await wasmSum(n * 4);
+  // One read kernel (the decode kernels' `sum`) on one thread, and split over `threads` below.
+  const wasmRead = async (threads: number): Promise<Streamer> => {
+    const kernels = await createWasmKernels({ threads, maxBytes: n * 4 + 2 ** 24 });
+    const off = kernels.alloc(n);
+    // Written, so every page is really backed (untouched pages would all read the one zero page from cache).
+    kernels.f32().fill(1, off, off + n);
+    return { bytes: n * 4, pass: async () => void kernels.sum(off, n), release: () => kernels.dispose() };
+  };
   const axis = (g: Graph) => g.constant({ dtype: 'int64', dims: [1], data: BigInt64Array.from([1n]) });
   const methods: Array<[string, Streamer]> = [
-    ['wasm simd sum (1 thread)', { bytes: wasm.bytes, pass: async () => void wasm.sum(), release: async () => {} }],
+    ['wasm simd sum (1 thread)', await wasmRead(1)],
     [
       'onnxruntime ReduceSum',
       await ortStreamer((g, w) => g.op1('ReduceSum', [w, axis(g)], { keepdims: { type: 'int', value: 1 } }), n, rows, options.threads),
@@ -77,11 +83,7 @@ export async function createBandwidthProbe(options: { bytes?: number; threads?: 
   const threads = options.threads ?? 1;
   if (threads > 1) {
     // The decode kernels read with every thread, so the bound they are judged against must too.
-    const kernels = await createWasmKernels({ threads, maxBytes: n * 4 + 2 ** 24 });
-    const off = kernels.alloc(n);
-    kernels.f32().fill(1, off, off + n);
-    const pass = async () => void kernels.sum(off, n);
-    methods.splice(1, 0, [`wasm simd sum (${threads} threads)`, { bytes: n * 4, pass, release: () => kernels.dispose() }]);
+    methods.splice(1, 0, [`wasm simd sum (${threads} threads)`, await wasmRead(threads)]);
   }
   return {
     measure: async (passes = 5) => {
