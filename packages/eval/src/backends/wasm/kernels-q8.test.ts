@@ -1,20 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRng } from '@scalewise/core';
 import { createWasmKernels, type Q8Matrix, type WasmKernelsWithSum } from './kernels.js';
 import { wasmApi } from './assemble.js';
 import { kernelModuleBytes } from './kernel-module.js';
 import type { KernelExports } from './pool.js';
 import { quantizeRowQ8 } from './q8.js';
 
-/** Deterministic values in [-0.5, 0.5) (mulberry32), so a failure reproduces. */
+/** Deterministic values in [-0.5, 0.5) from the project's seeded generator, so a failure reproduces. */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
+  const rng = createRng(seed);
+  return () => rng.next() - 0.5;
 }
 
 /** Weights as MatMulNBits stores them: uint8 q + 128 [N, K/bs, bs], q in [-127, 127]; scales spread over 3 decades. */

@@ -4,18 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRng } from '@scalewise/core';
 import { createWasmKernels, MIN_PARALLEL_WORK, type PanelMatrix, type WasmKernelsWithSum } from './kernels.js';
 
-/** Deterministic values in [-0.5, 0.5) (mulberry32), so a failure reproduces. */
+/** Deterministic values in [-0.5, 0.5) from the project's seeded generator, so a failure reproduces. */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
+  const rng = createRng(seed);
+  return () => rng.next() - 0.5;
 }
 const randomArray = (n: number, seed: number) => Float32Array.from({ length: n }, random(seed));
 
