@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fromHfConfig, weightSpecs, type ModelConfig } from '@scalewise/models';
 import { EvalError, EvalInputError } from '../../errors.js';
@@ -50,7 +49,7 @@ function wasmConfig(path: string): {
 }
 
 /** Read, check and pack the weights (kept apart from the model's closures, which must not hold the file's bytes). */
-async function loadEngine(onnxPath: string, config: ModelConfig, threads: number, maxBytes: number, int8: boolean) {
+async function loadEngine(onnxPath: string, config: ModelConfig, threads: number | undefined, maxBytes: number, int8: boolean) {
   const init = readOnnxInitializers(onnxPath);
   let params = 0;
   for (const spec of weightSpecs(config)) {
@@ -68,7 +67,8 @@ async function loadEngine(onnxPath: string, config: ModelConfig, threads: number
     }
     params += found.dims.reduce((a, b) => a * b, 1);
   }
-  const kernels = await createWasmKernels({ threads, maxBytes });
+  // threads undefined: the kernels' own default (min(2, CPUs)), the one place it is decided.
+  const kernels = await createWasmKernels({ ...(threads !== undefined ? { threads } : {}), maxBytes });
   let engine: ReturnType<typeof createDecodeEngine>;
   try {
     engine = createDecodeEngine(kernels, config, (name) => init.float32(name), int8 ? int8Weights(init) : undefined);
@@ -88,8 +88,8 @@ async function loadEngine(onnxPath: string, config: ModelConfig, threads: number
  */
 export async function loadWasmModel(path: string, options: WasmOptions = {}): Promise<CausalLM> {
   const { config, onnxPath, modelBytes, raw, int8 } = wasmConfig(path);
-  const threads = options.threads ?? Math.min(2, availableParallelism());
-  if (!Number.isInteger(threads) || threads < 1)
+  const threads = options.threads;
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1))
     throw new EvalInputError(`wasm backend: threads must be a positive integer, found ${threads}`);
   // wasm32 memory ends at 4 GiB; the contract's default maximum (3 GiB) is raised only for models that need more.
   const needed = engineMemoryBytes(config) + 64 * 2 ** 20;
