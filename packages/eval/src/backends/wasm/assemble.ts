@@ -73,6 +73,16 @@ export const op = {
   zero: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
   f32x4Add: [0xfd, 0xe4, 0x01],
   f32x4Mul: [0xfd, 0xe6, 0x01],
+  f32x4Sub: [0xfd, 0xe5, 0x01],
+  f32x4Div: [0xfd, 0xe7, 0x01],
+  f32x4Min: [0xfd, 0xe8, 0x01],
+  f32x4Neg: [0xfd, 0xe1, 0x01],
+  f32x4Ge: [0xfd, 0x46],
+  v128And: [0xfd, 0x4e],
+  i32x4Shl: [0xfd, 0xab, 0x01],
+  /** v128.const holding `v` in all four f32 (or i32) lanes. */
+  f32x4Const: (v: number) => [0xfd, 0x0c, ...new Uint8Array(Float32Array.of(v, v, v, v).buffer)],
+  i32x4Const: (v: number) => [0xfd, 0x0c, ...new Uint8Array(Int32Array.of(v, v, v, v).buffer)],
   lane: (i: number) => [0xfd, 0x1f, i],
   f32Add: [0x92],
   /** f32.store with a constant byte offset (alignment hint 4 bytes). */
@@ -95,6 +105,8 @@ export const op = {
   i8x16NarrowI16x8S: [0xfd, 0x65],
   f32Const: (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],
   f32Div: [0x95],
+  f32Mul: [0x94],
+  f32Sqrt: [0x91],
   f32Max: [0x97],
   f32Ne: [0x5c],
   select: [0x1b],
@@ -103,6 +115,8 @@ export const op = {
 export interface WasmFunction {
   name: string;
   params: number;
+  /** Parameter type bytes (0x7f i32, 0x7d f32); default all i32. */
+  paramTypes?: number[];
   /** Result type byte (0x7d f32) or null for none. */
   result: number | null;
   /** Local declarations after the parameters: [count, type byte]. */
@@ -112,13 +126,13 @@ export interface WasmFunction {
 
 /**
  * A module importing one memory as `env.mem` (shared with the given maximum pages, or plain) and exporting `functions`,
- * whose parameters are all i32.
+ * whose parameters are i32 unless their `paramTypes` say otherwise.
  */
 export function moduleBytes(functions: WasmFunction[], memory: { shared: boolean; maxPages: number }): Uint8Array {
   const types = functions.flatMap((f) => [
     0x60,
     ...leb(f.params),
-    ...new Array<number>(f.params).fill(0x7f),
+    ...(f.paramTypes ?? new Array<number>(f.params).fill(0x7f)),
     ...(f.result === null ? [0] : [1, f.result]),
   ]);
   const limits = memory.shared ? [0x03, 0x00, ...leb(memory.maxPages)] : [0x00, 0x00];

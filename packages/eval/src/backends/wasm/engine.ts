@@ -4,8 +4,8 @@ import type { PanelMatrix, Q8Matrix, WasmKernels } from './kernels.js';
 
 /*
  * Incremental decoding, batch 1, of the llama-style decoders scalewise exports (MobileLLM): one token per `step`,
- * every matrix-vector product through `kernels.gemv`, the small vector work (RMSNorm, RoPE, softmax, SwiGLU) in
- * JavaScript on `f32()` views. Per block application:
+ * every matrix-vector product through `kernels.gemv`, RMSNorm, residual adds, softmax and SwiGLU through the kernels'
+ * vector ops, RoPE and the KV-cache writes in JavaScript on `f32()` views. Per block application:
  *   x += Wo · Attn(RoPE(Wq h), RoPE(Wk h), Wv h) with h = RMSNorm(x);   x += Wdown · (SiLU(Wgate h₂) ⊙ Wup h₂) with h₂ = RMSNorm(x)
  * then logits = Head · RMSNorm(x). Only what the kernels contract promises is used (wasm-interface.ts).
  *
@@ -78,14 +78,18 @@ const MAX_Q8_BLOCK = 4096;
 
 type Matrix = { kind: 'f32'; m: PanelMatrix } | { kind: 'q8'; m: Q8Matrix };
 
-/** Bytes of kernel memory `createDecodeEngine` allocates (packed weights, KV cache for all P positions, activations). */
+/**
+ * Bytes of kernel memory `createDecodeEngine` allocates (packed weights, norm gains, KV cache for all P positions,
+ * activations).
+ */
 export function engineMemoryBytes(config: ModelConfig): number {
   const { dim: C, heads: H, kvHeads: KV, headDim: hd, ffnHidden: F, vocabSize: V, maxPositions: P } = config;
   const perLayer = C * pad32((H + 2 * KV) * hd) + H * hd * pad32(C) + C * pad32(2 * F) + F * pad32(C);
   const cache = config.layers * config.layerRepeat * KV * (hd * pad32(P) + P * pad32(hd));
+  const norms = (2 * config.layers + 1) * pad32(C);
   const activations = pad32(C) * 3 + pad32((H + 2 * KV) * hd) + pad32(P) + H * hd + 32 + pad32(2 * F) + pad32(F) + pad32(V);
-  const buffers = 4 * config.layers + 2 * config.layers * config.layerRepeat * KV + 9; // 64-byte alignment, ≤ 15 floats each
-  return 4 * (config.layers * perLayer + C * pad32(V) + cache + activations + 16 * buffers);
+  const buffers = 6 * config.layers + 2 * config.layers * config.layerRepeat * KV + 10; // 64-byte alignment, ≤ 15 floats each
+  return 4 * (config.layers * perLayer + C * pad32(V) + norms + cache + activations + 16 * buffers);
 }
 
 /**
@@ -111,11 +115,17 @@ function packWeights(kernels: WasmKernels, config: ModelConfig, weight: (name: s
   };
 
   const embed = weight('model.embed_tokens.weight'); // [V, C], rows copied per token
+  // Norm gains in kernel memory (the vector kernels read them), padded to whole f32x4 lanes.
+  const gain = (name: string) => {
+    const off = kernels.alloc(pad32(C));
+    kernels.f32().set(weight(name), off);
+    return off;
+  };
   const layers = Array.from({ length: config.layers }, (_, l) => {
     const p = `model.layers.${l}`;
     return {
-      attnNorm: weight(`${p}.input_layernorm.weight`),
-      ffnNorm: weight(`${p}.post_attention_layernorm.weight`),
+      attnNorm: gain(`${p}.input_layernorm.weight`),
+      ffnNorm: gain(`${p}.post_attention_layernorm.weight`),
       qkv: pack(
         ['q_proj', 'k_proj', 'v_proj'].map((n) => `${p}.self_attn.${n}.weight`),
         C,
@@ -126,7 +136,7 @@ function packWeights(kernels: WasmKernels, config: ModelConfig, weight: (name: s
       down: pack([`${p}.mlp.down_proj.weight`], F, C),
     };
   });
-  const finalNorm = weight('model.norm.weight');
+  const finalNorm = gain('model.norm.weight');
   const head = pack([config.tiedEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight'], C, config.vocabSize);
 
   return { embed, layers, finalNorm, head, blockPad };
@@ -166,7 +176,7 @@ export function createDecodeEngine(
   const gu = kernels.alloc(pad32(2 * F)); // gate [F] | up [F]
   const act = kernels.alloc(input(F));
   const logits = kernels.alloc(pad32(V));
-  const x = new Float32Array(C); // residual stream
+  const x = kernels.alloc(pad32(C)); // residual stream
 
   // RoPE (HF llama, rotate_half): angles rounded to float32 as transformers and the ONNX export compute them.
   const invFreq = Array.from({ length: half }, (_, i) => Math.fround(1 / Math.fround(config.ropeTheta ** Math.fround((2 * i) / hd))));
@@ -189,15 +199,6 @@ export function createDecodeEngine(
       m[off + half + i] = b * c + a * s;
     }
   };
-  const rmsNorm = (m: Float32Array, w: Float32Array, out: number) => {
-    let ss = 0;
-    for (let i = 0; i < C; i++) ss += (x[i] as number) * (x[i] as number);
-    const inv = 1 / Math.sqrt(ss / C + normEps);
-    for (let i = 0; i < C; i++) m[out + i] = (x[i] as number) * inv * (w[i] as number);
-  };
-  const addResidual = (m: Float32Array, off: number) => {
-    for (let i = 0; i < C; i++) x[i] = (x[i] as number) + (m[off + i] as number);
-  };
   const scale = 1 / Math.sqrt(hd);
 
   let T = 0;
@@ -216,52 +217,41 @@ export function createDecodeEngine(
       if (T >= P) throw new EvalInputError(`position ${T} exceeds the model's ${P} positions (max_position_embeddings)`);
       const pos = T;
       const n = T + 1; // keys attended, the new one included
-      x.set(embed.subarray(token * C, token * C + C));
+      kernels.f32().set(embed.subarray(token * C, token * C + C), x);
       for (let slot = 0; slot < S; slot++) {
         const w = layers[Math.floor(slot / config.layerRepeat)] as (typeof layers)[number];
-        let m = kernels.f32();
-        rmsNorm(m, w.attnNorm, xn);
+        kernels.rmsNorm(x, w.attnNorm, xn, C, normEps);
         mv(xn, w.qkv, qkv);
-        m = kernels.f32();
+        const m = kernels.f32();
         for (let h = 0; h < H + KV; h++) rope(m, qkv + h * hd, pos); // q heads, then k heads
         const kOff = qkv + H * hd;
         const vOff = kOff + KV * hd;
         for (let j = 0; j < KV; j++) {
           const c = (cache[slot] as (typeof cache)[number])[j] as { k: PanelMatrix; v: PanelMatrix };
-          for (let d = 0; d < hd; d++) {
-            m[kernels.index(c.k, d, pos)] = m[kOff + j * hd + d] as number;
-            m[kernels.index(c.v, pos, d)] = m[vOff + j * hd + d] as number;
+          // K column `pos` (one float per panel row); V row `pos` (contiguous within each panel).
+          const k0 = kernels.index(c.k, 0, pos);
+          const kStep = kernels.index(c.k, 1, pos) - k0;
+          for (let d = 0; d < hd; d++) m[k0 + d * kStep] = m[kOff + j * hd + d] as number;
+          for (let d = 0; d < hd; d += 32) {
+            const src = vOff + j * hd + d;
+            m.set(m.subarray(src, src + Math.min(32, hd - d)), kernels.index(c.v, pos, d));
           }
         }
         for (let h = 0; h < H; h++) {
           const c = (cache[slot] as (typeof cache)[number])[Math.floor(h / G)] as { k: PanelMatrix; v: PanelMatrix };
           kernels.gemv(qkv + h * hd, c.k, att, hd, n);
-          m = kernels.f32();
-          let max = -Infinity;
-          for (let t = 0; t < n; t++) max = Math.max(max, (m[att + t] as number) * scale);
-          let sum = 0;
-          for (let t = 0; t < n; t++) {
-            const e = Math.exp((m[att + t] as number) * scale - max);
-            m[att + t] = e;
-            sum += e;
-          }
-          for (let t = 0; t < n; t++) m[att + t] = (m[att + t] as number) / sum;
+          kernels.softmax(att, n, scale);
           kernels.gemv(att, c.v, ctx + h * hd, n, hd);
         }
         mv(ctx, w.o, proj);
-        m = kernels.f32();
-        addResidual(m, proj);
-        rmsNorm(m, w.ffnNorm, xn);
+        kernels.addTo(x, proj, C);
+        kernels.rmsNorm(x, w.ffnNorm, xn, C, normEps);
         mv(xn, w.gateUp, gu);
-        m = kernels.f32();
-        for (let i = 0; i < F; i++) {
-          const g = m[gu + i] as number;
-          m[act + i] = (g / (1 + Math.exp(-g))) * (m[gu + F + i] as number);
-        }
+        kernels.swiglu(gu, gu + F, act, F);
         mv(act, w.down, proj);
-        addResidual(kernels.f32(), proj);
+        kernels.addTo(x, proj, C);
       }
-      rmsNorm(kernels.f32(), finalNorm, xn);
+      kernels.rmsNorm(x, finalNorm, xn, C, normEps);
       mv(xn, head, logits);
       out.set(kernels.f32().subarray(logits, logits + V), outOffset);
       T++;

@@ -1,5 +1,6 @@
 import { moduleBytes, op, type WasmFunction } from './assemble.js';
 import { gemvQ8, quantQ8 } from './kernel-q8.js';
+import { vectorKernels } from './kernel-vector.js';
 
 /** Columns per panel: 8 f32x4 accumulators hold one row of a panel. */
 export const PANEL = 32;
@@ -147,7 +148,10 @@ function sum(): WasmFunction {
   };
 }
 
-/** The kernel module's bytes: exports `gemv`, `sum`, `gemvQ8` and `quantQ8` (kernel-q8.ts) over the imported memory `env.mem`. */
+/**
+ * The kernel module's bytes: exports `gemv`, `sum`, `gemvQ8` and `quantQ8` (kernel-q8.ts), `swiglu`, `softmax`, `rmsnorm`
+ * and `addto` (kernel-vector.ts) over the imported memory `env.mem`.
+ */
 export function kernelModuleBytes(memory: { shared: boolean; maxPages: number }, variant: KernelVariant = DEFAULT_VARIANT): Uint8Array {
-  return moduleBytes([gemv(variant), sum(), gemvQ8(variant.q8Widen), quantQ8()], memory);
+  return moduleBytes([gemv(variant), sum(), gemvQ8(variant.q8Widen), quantQ8(), ...vectorKernels()], memory);
 }

@@ -50,6 +50,17 @@ export interface WasmKernels {
    * ⌈N/4⌉·4 floats. Split over the threads like `gemv`.
    */
   gemvQ8(xOff: number, m: Q8Matrix, yOff: number): void;
+  /**
+   * The decoder's vector work, on the calling thread (kernel-vector.ts). rmsNorm: out[0..n) = x / √(mean(x²) + eps) · w;
+   * x, w and out need room for ⌈n/4⌉·4 floats (x's and out's lanes past n are set to 0).
+   */
+  rmsNorm(xOff: number, wOff: number, outOff: number, n: number, eps: number): void;
+  /** x[0..n) += y[0..n). */
+  addTo(xOff: number, yOff: number, n: number): void;
+  /** out[i] = SiLU(g[i]) · u[i] for i < n (SwiGLU; e^x within ~2 float32 ulps). */
+  swiglu(gOff: number, uOff: number, outOff: number, n: number): void;
+  /** p[0..n) = softmax(p · scale), in place; p needs room for ⌈n/4⌉·4 floats (the lanes past n end as 0). */
+  softmax(off: number, n: number, scale: number): void;
   /** Stop the workers (the process must be able to exit afterwards). */
   dispose(): Promise<void>;
 }
@@ -206,9 +217,48 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     return pool.run(OP_SUM, [off * 4], floats / ALIGN_FLOATS, 1, claimDivisor).reduce((a, b) => a + b, 0);
   };
 
+  const live = (what: string, n: number, ...ranges: Array<[string, number]>) => {
+    if (disposed) throw new Error('wasm kernels: used after dispose()');
+    checkCount(`${what} length`, n);
+    for (const [name, off] of ranges) inMemory(`${what} ${name}`, off, Math.ceil(n / 4) * 4);
+  };
+  const rmsNorm = (xOff: number, wOff: number, outOff: number, n: number, eps: number) => {
+    live('rmsNorm', n, ['x', xOff], ['w', wOff], ['out', outOff]);
+    const n4 = Math.ceil(n / 4) * 4;
+    view.fill(0, xOff + n, xOff + n4);
+    ex.rmsnorm(xOff * 4, wOff * 4, outOff * 4, n4 * 4, 1 / n, eps);
+    view.fill(0, outOff + n, outOff + n4);
+  };
+  // The last n mod 4 elements in JavaScript: the kernels work on whole f32x4 lanes.
+  const addTo = (xOff: number, yOff: number, n: number) => {
+    live('addTo', n, ['x', xOff], ['y', yOff]);
+    const n4 = n & ~3;
+    ex.addto(xOff * 4, yOff * 4, n4 * 4);
+    for (let i = n4; i < n; i++) view[xOff + i] = (view[xOff + i] as number) + (view[yOff + i] as number);
+  };
+  const swiglu = (gOff: number, uOff: number, outOff: number, n: number) => {
+    live('swiglu', n, ['g', gOff], ['u', uOff], ['out', outOff]);
+    const n4 = n & ~3;
+    ex.swiglu(gOff * 4, uOff * 4, outOff * 4, n4 * 4);
+    for (let i = n4; i < n; i++) {
+      const g = view[gOff + i] as number;
+      view[outOff + i] = (g / (1 + Math.exp(-g))) * (view[uOff + i] as number);
+    }
+  };
+  const softmax = (off: number, n: number, scale: number) => {
+    live('softmax', n, ['p', off]);
+    const n4 = Math.ceil(n / 4) * 4;
+    view.fill(-Infinity, off + n, off + n4); // e^-∞ = 0: the padding lanes add nothing
+    ex.softmax(off * 4, n4 * 4, scale);
+  };
+
   return {
     threads,
     f32: () => view,
+    rmsNorm,
+    addTo,
+    swiglu,
+    softmax,
     alloc,
     packMatrix,
     allocMatrix,

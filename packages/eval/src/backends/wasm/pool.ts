@@ -90,6 +90,10 @@ export interface KernelExports {
   sum: (ptr: number, bytes: number) => number;
   gemvQ8: (xq: number, w: number, y: number, blocks: number, chunks: number, groups: number) => void;
   quantQ8: (x: number, xq: number, blocks: number, blockSize: number) => void;
+  swiglu: (g: number, u: number, out: number, bytes: number) => void;
+  softmax: (p: number, bytes: number, scale: number) => void;
+  rmsnorm: (x: number, w: number, out: number, bytes: number, invCount: number, eps: number) => void;
+  addto: (x: number, y: number, bytes: number) => void;
 }
 
 export interface WorkerPool {

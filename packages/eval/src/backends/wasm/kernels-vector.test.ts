@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRng } from '@scalewise/core';
+import { createWasmKernels, type WasmKernelsWithSum } from './kernels.js';
+import { EXP_LO } from './kernel-vector.js';
+
+/** Values the kernels read: float32, so the float64 references below start from exactly the same inputs. */
+function values(n: number, seed: number, spread: number): Float32Array {
+  const rng = createRng(seed);
+  return Float32Array.from({ length: n }, () => (rng.next() - 0.5) * 2 * spread);
+}
+
+/** Largest |got − want| / max(|want|, floor) over the first n entries (NaN counts as worst). */
+function worstRelative(got: Float32Array, off: number, want: number[], floor = 1e-30): number {
+  let worst = 0;
+  want.forEach((w, i) => {
+    const err = Math.abs((got[off + i] as number) - w) / Math.max(Math.abs(w), floor);
+    if (!(err <= worst)) worst = err;
+  });
+  return worst;
+}
+
+describe('wasm vector kernels (RMSNorm, residual add, SwiGLU, softmax)', () => {
+  let k: WasmKernelsWithSum;
+  beforeAll(async () => {
+    k = await createWasmKernels({ threads: 1 });
+  });
+  afterAll(() => k.dispose());
+
+  // Odd lengths take the JavaScript tail (n mod 4) as well as the f32x4 body.
+  it.each([1, 4, 7, 576, 1003])('swiglu = SiLU(g)·u within 2e-6 relative (n = %i, gates over ±100)', (n) => {
+    const g = values(n, 1, 100);
+    g[0] = -100; // e^100 saturates: the gate is ~0, not NaN
+    if (n > 1) g[1] = 0;
+    const u = values(n, 2, 3);
+    const [gOff, uOff, out] = [k.alloc(n), k.alloc(n), k.alloc(n + 4)];
+    k.f32().set(g, gOff);
+    k.f32().set(u, uOff);
+    k.swiglu(gOff, uOff, out, n);
+    const want = Array.from(g, (x, i) => (x / (1 + Math.exp(-x))) * (u[i] as number));
+    // The kernel rounds to float32 at every step; 1e-20 floors the relative error where SiLU(g) underflows.
+    expect(worstRelative(k.f32(), out, want, 1e-20)).toBeLessThan(2e-6);
+  });
+
+  it('exp inside softmax is accurate over the float32 range and exactly 0 below it', () => {
+    // softmax([x, 0]) = e^x / (1 + e^x): probes e^x for x from -100 to 88.
+    let worst = 0;
+    const p = k.alloc(8);
+    for (let x = -100; x <= 88; x += 0.173) {
+      k.f32().set([x, 0], p);
+      k.softmax(p, 2, 1);
+      const xf = Math.fround(x);
+      const want = xf > 0 ? 1 / (1 + Math.exp(-xf)) : Math.exp(xf) / (1 + Math.exp(xf));
+      const got = k.f32()[p] as number;
+      if (xf < EXP_LO) expect(got).toBe(0);
+      else if (want > 1e-37) worst = Math.max(worst, Math.abs(got - want) / want);
+    }
+    expect(worst).toBeLessThan(5e-6); // denormal results near EXP_LO keep fewer bits
+    k.f32().set([0, 0], p);
+    k.softmax(p, 2, 1);
+    expect(Array.from(k.f32().subarray(p, p + 2))).toEqual([0.5, 0.5]);
+  });
+
+  it.each([1, 3, 8, 70, 1001])('softmax(p · scale) matches float64 within 1e-6, masked keys give 0 (n = %i)', (n) => {
+    const s = values(n, 3, 40);
+    if (n > 2) s[1] = -Infinity;
+    const p = k.alloc(n + 4);
+    const view = k.f32();
+    view.set(s, p);
+    view.fill(123, p + n, p + n + 4); // stale values past n must not count
+    k.softmax(p, n, 0.125);
+    const max = Math.max(...Array.from(s, (x) => x * 0.125));
+    const e = Array.from(s, (x) => Math.exp(x * 0.125 - max));
+    const sum = e.reduce((a, b) => a + b, 0);
+    expect(
+      worstRelative(
+        k.f32(),
+        p,
+        e.map((x) => x / sum),
+        1e-30,
+      ),
+    ).toBeLessThan(1e-6);
+    if (n > 2) expect(k.f32()[p + 1]).toBe(0);
+    const total = Array.from(k.f32().subarray(p, p + n)).reduce((a, b) => a + b, 0);
+    expect(Math.abs(total - 1)).toBeLessThan(1e-6);
+    for (let i = n; i < Math.ceil(n / 4) * 4; i++) expect(k.f32()[p + i]).toBe(0);
+  });
+
+  it.each([1, 6, 64, 576, 577])('rmsNorm matches float64 within 1e-6 and zeroes the padding lanes (n = %i)', (n) => {
+    const x = values(n, 4, 5);
+    const w = values(n, 5, 2);
+    const [xOff, wOff, out] = [k.alloc(n + 4), k.alloc(n + 4), k.alloc(n + 4)];
+    const view = k.f32();
+    view.set(x, xOff);
+    view.set(w, wOff);
+    view.fill(7, xOff + n, xOff + n + 4); // garbage past n must not enter the mean
+    view.fill(NaN, wOff + n, wOff + n + 4);
+    k.rmsNorm(xOff, wOff, out, n, 1e-5);
+    const inv = 1 / Math.sqrt(Array.from(x).reduce((a, v) => a + v * v, 0) / n + 1e-5);
+    expect(
+      worstRelative(
+        k.f32(),
+        out,
+        Array.from(x, (v, i) => v * inv * (w[i] as number)),
+        1e-30,
+      ),
+    ).toBeLessThan(1e-6);
+    for (let i = n; i < Math.ceil(n / 4) * 4; i++) expect(k.f32()[out + i]).toBe(0);
+  });
+
+  it.each([1, 5, 576])('addTo adds in float32 exactly as JavaScript rounds it (n = %i)', (n) => {
+    const [x, y] = [values(n, 6, 9), values(n, 7, 9)];
+    const [xOff, yOff] = [k.alloc(n), k.alloc(n)];
+    k.f32().set(x, xOff);
+    k.f32().set(y, yOff);
+    k.addTo(xOff, yOff, n);
+    expect(Array.from(k.f32().subarray(xOff, xOff + n))).toEqual(Array.from(x, (v, i) => Math.fround(v + (y[i] as number))));
+  });
+
+  it('refuses ranges outside the memory and bad lengths', () => {
+    const end = k.f32().length;
+    expect(() => k.softmax(end - 2, 8, 1)).toThrow(RangeError);
+    expect(() => k.rmsNorm(16, 16, end, 4, 1e-5)).toThrow(/rmsNorm out/);
+    expect(() => k.swiglu(16, 16, 16, -1)).toThrow(/swiglu length/);
+    expect(() => k.addTo(16, 16, 1.5)).toThrow(RangeError);
+  });
+});
