@@ -38,25 +38,40 @@ const STUCK_MS = 10_000;
 /** The body shared by workers and caller: claim pieces of job `seq` until none are left. Plain JS (also run by eval). */
 const CLAIM_LOOP = `(ex, ctrl, claim, results, seq) => {
   const tag = BigInt(seq >>> 0) << 32n;
-  for (;;) {
-    const cur = Atomics.load(claim, ${CLAIM});
-    if ((cur & 0xffffffff00000000n) !== tag) return;
-    const next = Number(cur & ${CLOSED}n);
-    const op = Atomics.load(ctrl, ${OP});
-    const p = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => Atomics.load(ctrl, ${PARAMS} + i) >>> 0);
-    const left = p[5] - next;
-    if (left <= 0) return;
-    const size = Math.min(left, Math.max(p[6], Math.ceil(left / p[7])));
-    if (Atomics.compareExchange(claim, ${CLAIM}, cur, cur + BigInt(size)) !== cur) continue;
-    try {
-      if (op === ${OP_GEMV}) ex.gemv(p[0], p[1] + next * p[4], p[2] + next * 128, p[3], size, p[4]);
-      else if (op === ${OP_GEMVQ8}) ex.gemvQ8(p[0], p[1] + next * p[4], p[2] + next * 16, p[3], (p[4] / p[3] - 16) / 64, size);
-      else results[${RESULTS} + Atomics.add(ctrl, ${NRESULTS}, 1)] = ex.sum(p[0] + next * 64, size * 64);
-    } catch (e) {
-      Atomics.store(ctrl, ${ERROR}, 1);
+  let op = -1;
+  let p = null;
+  let mine = 0; // units this thread finished: added to DONE once, at the end, so the line the caller polls moves once
+  try {
+    for (;;) {
+      const cur = Atomics.load(claim, ${CLAIM});
+      if ((cur & 0xffffffff00000000n) !== tag) return;
+      const next = Number(cur & ${CLOSED}n);
+      // Parameters read until a claim succeeds; that compare-and-swap (same tag) proves they belong to this job, and
+      // every later one proves the job has not changed, so they are not read again.
+      const params = p ?? [0, 1, 2, 3, 4, 5, 6, 7].map((i) => Atomics.load(ctrl, ${PARAMS} + i) >>> 0);
+      const left = params[5] - next;
+      if (left <= 0) return;
+      const size = Math.min(left, Math.max(params[6], Math.ceil(left / params[7])));
+      if (op < 0) op = Atomics.load(ctrl, ${OP});
+      if (Atomics.compareExchange(claim, ${CLAIM}, cur, cur + BigInt(size)) !== cur) {
+        if (p === null) op = -1;
+        continue;
+      }
+      p = params;
+      try {
+        if (op === ${OP_GEMV}) ex.gemv(p[0], p[1] + next * p[4], p[2] + next * 128, p[3], size, p[4]);
+        else if (op === ${OP_GEMVQ8}) ex.gemvQ8(p[0], p[1] + next * p[4], p[2] + next * 16, p[3], (p[4] / p[3] - 16) / 64, size);
+        else results[${RESULTS} + Atomics.add(ctrl, ${NRESULTS}, 1)] = ex.sum(p[0] + next * 64, size * 64);
+      } catch (e) {
+        Atomics.store(ctrl, ${ERROR}, 1);
+      }
+      mine += size;
     }
-    Atomics.add(ctrl, ${DONE}, size);
-    Atomics.notify(ctrl, ${DONE});
+  } finally {
+    if (mine > 0) {
+      Atomics.add(ctrl, ${DONE}, mine);
+      Atomics.notify(ctrl, ${DONE});
+    }
   }
 }`;
 
