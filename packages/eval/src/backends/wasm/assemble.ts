@@ -85,6 +85,14 @@ export const op = {
   i32x4Const: (v: number) => [0xfd, 0x0c, ...new Uint8Array(Int32Array.of(v, v, v, v).buffer)],
   lane: (i: number) => [0xfd, 0x1f, i],
   f32Add: [0x92],
+  f32Sub: [0x93],
+  /** f32.load with a constant byte offset (alignment hint 4 bytes). */
+  f32Load: (offset: number) => [0x2a, 0x02, ...leb(offset)],
+  /** call function `index` of the module. */
+  call: (index: number) => [0x10, ...leb(index)],
+  divU: [0x6e],
+  or: [0x72],
+  shrU: [0x76],
   /** f32.store with a constant byte offset (alignment hint 4 bytes). */
   f32Store: (offset: number) => [0x38, 0x02, ...leb(offset)],
   /** v128.load8x8_s: 8 int8 at a constant byte offset, sign-extended to i16x8 (alignment hint 8 bytes). */

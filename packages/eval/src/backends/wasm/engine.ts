@@ -87,9 +87,10 @@ export function engineMemoryBytes(config: ModelConfig): number {
   const perLayer = C * pad32((H + 2 * KV) * hd) + H * hd * pad32(C) + C * pad32(2 * F) + F * pad32(C);
   const cache = config.layers * config.layerRepeat * KV * (hd * pad32(P) + P * pad32(hd));
   const norms = (2 * config.layers + 1) * pad32(C);
+  const ropeTables = P * hd; // cos and sin [P, hd/2]
   const activations = pad32(C) * 3 + pad32((H + 2 * KV) * hd) + pad32(P) + H * hd + 32 + pad32(2 * F) + pad32(F) + pad32(V);
-  const buffers = 6 * config.layers + 2 * config.layers * config.layerRepeat * KV + 10; // 64-byte alignment, ≤ 15 floats each
-  return 4 * (config.layers * perLayer + C * pad32(V) + norms + cache + activations + 16 * buffers);
+  const buffers = 6 * config.layers + 2 * config.layers * config.layerRepeat * KV + 12; // 64-byte alignment, ≤ 15 floats each
+  return 4 * (config.layers * perLayer + C * pad32(V) + norms + ropeTables + cache + activations + 16 * buffers);
 }
 
 /**
@@ -154,7 +155,6 @@ export function createDecodeEngine(
 ): DecodeEngine {
   checkEngineConfig(config, config.name);
   const { dim: C, heads: H, kvHeads: KV, headDim: hd, ffnHidden: F, vocabSize: V, maxPositions: P, normEps } = config;
-  const G = H / KV;
   const S = config.layers * config.layerRepeat;
   const half = hd / 2;
   const { embed, layers, finalNorm, head, blockPad } = packWeights(kernels, config, weight, q8);
@@ -178,27 +178,19 @@ export function createDecodeEngine(
   const logits = kernels.alloc(pad32(V));
   const x = kernels.alloc(pad32(C)); // residual stream
 
-  // RoPE (HF llama, rotate_half): angles rounded to float32 as transformers and the ONNX export compute them.
+  // RoPE (HF llama, rotate_half): angles rounded to float32 as transformers and the ONNX export compute them; the
+  // cos/sin tables [P, half] in kernel memory as float32, as the exported graph holds them.
   const invFreq = Array.from({ length: half }, (_, i) => Math.fround(1 / Math.fround(config.ropeTheta ** Math.fround((2 * i) / hd))));
-  const cos = new Float64Array(P * half);
-  const sin = new Float64Array(P * half);
+  const cos = kernels.alloc(P * half);
+  const sin = kernels.alloc(P * half);
+  const tables = kernels.f32();
   for (let p = 0; p < P; p++) {
     for (let i = 0; i < half; i++) {
       const angle = Math.fround(p * (invFreq[i] as number));
-      cos[p * half + i] = Math.cos(angle);
-      sin[p * half + i] = Math.sin(angle);
+      tables[cos + p * half + i] = Math.cos(angle);
+      tables[sin + p * half + i] = Math.sin(angle);
     }
   }
-  const rope = (m: Float32Array, off: number, pos: number) => {
-    for (let i = 0; i < half; i++) {
-      const c = cos[pos * half + i] as number;
-      const s = sin[pos * half + i] as number;
-      const a = m[off + i] as number;
-      const b = m[off + half + i] as number;
-      m[off + i] = a * c - b * s;
-      m[off + half + i] = b * c + a * s;
-    }
-  };
   const scale = 1 / Math.sqrt(hd);
 
   let T = 0;
@@ -222,12 +214,13 @@ export function createDecodeEngine(
         const w = layers[Math.floor(slot / config.layerRepeat)] as (typeof layers)[number];
         kernels.rmsNorm(x, w.attnNorm, xn, C, normEps);
         mv(xn, w.qkv, qkv);
+        kernels.rope(qkv, cos + pos * half, sin + pos * half, H + KV, half); // q heads, then k heads
         const m = kernels.f32();
-        for (let h = 0; h < H + KV; h++) rope(m, qkv + h * hd, pos); // q heads, then k heads
         const kOff = qkv + H * hd;
         const vOff = kOff + KV * hd;
+        const slotCache = cache[slot] as (typeof cache)[number];
         for (let j = 0; j < KV; j++) {
-          const c = (cache[slot] as (typeof cache)[number])[j] as { k: PanelMatrix; v: PanelMatrix };
+          const c = slotCache[j] as { k: PanelMatrix; v: PanelMatrix };
           // K column `pos` (one float per panel row); V row `pos` (contiguous within each panel).
           const k0 = kernels.index(c.k, 0, pos);
           const kStep = kernels.index(c.k, 1, pos) - k0;
@@ -237,12 +230,7 @@ export function createDecodeEngine(
             m.set(m.subarray(src, src + Math.min(32, hd - d)), kernels.index(c.v, pos, d));
           }
         }
-        for (let h = 0; h < H; h++) {
-          const c = (cache[slot] as (typeof cache)[number])[Math.floor(h / G)] as { k: PanelMatrix; v: PanelMatrix };
-          kernels.gemv(qkv + h * hd, c.k, att, hd, n);
-          kernels.softmax(att, n, scale);
-          kernels.gemv(att, c.v, ctx + h * hd, n, hd);
-        }
+        kernels.attend(qkv, slotCache, att, ctx, H, n, scale);
         mv(ctx, w.o, proj);
         kernels.addTo(x, proj, C);
         kernels.rmsNorm(x, w.ffnNorm, xn, C, normEps);

@@ -116,6 +116,81 @@ describe('wasm vector kernels (RMSNorm, residual add, SwiGLU, softmax)', () => {
     expect(Array.from(k.f32().subarray(xOff, xOff + n))).toEqual(Array.from(x, (v, i) => Math.fround(v + (y[i] as number))));
   });
 
+  it("rope rotates (a, b) pairs by the position's angles within 1e-6 (3 heads of 2·20 floats)", () => {
+    const [heads, half] = [3, 20];
+    const x = values(2 * heads * half, 8, 4);
+    const angles = Array.from({ length: half }, (_, i) => 7 * 10000 ** (-i / half));
+    const [xOff, cOff, sOff] = [k.alloc(x.length), k.alloc(half), k.alloc(half)];
+    const view = k.f32();
+    view.set(x, xOff);
+    view.set(angles.map(Math.cos), cOff);
+    view.set(angles.map(Math.sin), sOff);
+    k.rope(xOff, cOff, sOff, heads, half);
+    const c = Float32Array.from(angles.map(Math.cos));
+    const sn = Float32Array.from(angles.map(Math.sin));
+    const want: number[] = [];
+    for (let h = 0; h < heads; h++) {
+      const base = 2 * h * half;
+      const rot = (i: number, second: boolean) => {
+        const [a, b] = [x[base + i] as number, x[base + half + i] as number];
+        return second ? b * (c[i] as number) + a * (sn[i] as number) : a * (c[i] as number) - b * (sn[i] as number);
+      };
+      for (let i = 0; i < half; i++) want.push(rot(i, false));
+      for (let i = 0; i < half; i++) want.push(rot(i, true));
+    }
+    const got = Array.from(k.f32().subarray(xOff, xOff + x.length));
+    expect(Math.max(...got.map((g, i) => Math.abs(g - (want[i] as number))))).toBeLessThan(4e-6); // |x| ≤ 4
+  });
+
+  it.each([
+    ['GQA, head size 40 (ctx panels overflow into the next head)', 4, 2, 40, 37],
+    ['MQA, head size 16', 4, 1, 16, 5],
+    ['MHA, one key', 2, 2, 32, 1],
+  ])('attend = softmax(q·K·scale)·V per head within 1e-5 (%s)', (_, heads, kvHeads, hd, n) => {
+    const P = 64;
+    const cache = Array.from({ length: kvHeads }, () => ({ k: k.allocMatrix(hd, P), v: k.allocMatrix(P, hd) }));
+    const keys = values(kvHeads * P * hd, 9, 1); // key t of kv head j at (j·P + t)·hd
+    const vals = values(kvHeads * P * hd, 10, 1);
+    const q = values(heads * hd, 11, 2);
+    const view = k.f32();
+    cache.forEach((c, j) => {
+      for (let t = 0; t < P; t++)
+        for (let d = 0; d < hd; d++) {
+          view[k.index(c.k, d, t)] = keys[(j * P + t) * hd + d] as number;
+          view[k.index(c.v, t, d)] = vals[(j * P + t) * hd + d] as number;
+        }
+    });
+    const [qOff, att, ctx] = [k.alloc(heads * hd), k.alloc(P), k.alloc(heads * hd + 32)];
+    view.set(q, qOff);
+    const scale = 1 / Math.sqrt(hd);
+    k.attend(qOff, cache, att, ctx, heads, n, scale);
+    const want: number[] = [];
+    for (let h = 0; h < heads; h++) {
+      const j = Math.floor((h * kvHeads) / heads);
+      const s = Array.from({ length: n }, (_, t) => {
+        let dot = 0;
+        for (let d = 0; d < hd; d++) dot += (q[h * hd + d] as number) * (keys[(j * P + t) * hd + d] as number);
+        return dot * scale;
+      });
+      const max = Math.max(...s);
+      const e = s.map((v) => Math.exp(v - max));
+      const sum = e.reduce((a, b) => a + b, 0);
+      for (let d = 0; d < hd; d++) want.push(e.reduce((acc, p, t) => acc + (p / sum) * (vals[(j * P + t) * hd + d] as number), 0));
+    }
+    const got = Array.from(k.f32().subarray(ctx, ctx + heads * hd));
+    expect(Math.max(...got.map((g, i) => Math.abs(g - (want[i] as number))))).toBeLessThan(1e-5);
+  });
+
+  it('attend refuses kv heads that are not evenly spaced in memory', () => {
+    const a = { k: k.allocMatrix(16, 32), v: k.allocMatrix(32, 16) };
+    const bk = k.allocMatrix(16, 32);
+    k.alloc(64); // b's V lies further from b's K than a's V from a's K
+    const b = { k: bk, v: k.allocMatrix(32, 16) };
+    const [q, att, ctx] = [k.alloc(64), k.alloc(32), k.alloc(96)];
+    expect(() => k.attend(q, [a, b], att, ctx, 4, 3, 0.25)).toThrow(/evenly spaced/);
+    expect(() => k.attend(q, [a], att, ctx, 2, 33, 0.25)).toThrow(RangeError); // more keys than the cache holds
+  });
+
   it('refuses ranges outside the memory and bad lengths', () => {
     const end = k.f32().length;
     expect(() => k.softmax(end - 2, 8, 1)).toThrow(RangeError);

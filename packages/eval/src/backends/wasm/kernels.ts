@@ -3,6 +3,7 @@ import { PAGE_BYTES, wasmApi, type WasmMemory } from './assemble.js';
 import { DEFAULT_VARIANT, kernelModuleBytes, PANEL, type KernelVariant } from './kernel-module.js';
 import { createWorkerPool, OP_GEMV, OP_GEMVQ8, OP_SUM, type KernelExports, type WorkerPool } from './pool.js';
 import { q8Layout, writeQ8, type Q8Matrix } from './q8.js';
+import { vectorOps } from './vector-ops.js';
 
 export type { Q8Matrix } from './q8.js';
 
@@ -61,6 +62,23 @@ export interface WasmKernels {
   swiglu(gOff: number, uOff: number, outOff: number, n: number): void;
   /** p[0..n) = softmax(p · scale), in place; p needs room for ⌈n/4⌉·4 floats (the lanes past n end as 0). */
   softmax(off: number, n: number, scale: number): void;
+  /**
+   * Decode attention of `heads` query heads at qOff (hd floats each; head h reads kv head ⌊h·KV/heads⌋ of `cache`):
+   * scores over the first n cache columns, softmax(scores · scale), context written at ctxOff + h·hd. `cache[j]`:
+   * K [hd, P] and V [P, hd] panel matrices, allocated so that every kv head's pair lies the same distance after the
+   * previous one (allocMatrix(hd, P), allocMatrix(P, hd) in turn). att: room for ⌈n/32⌉·32 floats; ctx: heads·hd + 32.
+   */
+  attend(
+    qOff: number,
+    cache: ReadonlyArray<{ k: PanelMatrix; v: PanelMatrix }>,
+    attOff: number,
+    ctxOff: number,
+    heads: number,
+    n: number,
+    scale: number,
+  ): void;
+  /** RoPE (rotate_half) in place on `heads` vectors of 2·half floats at xOff, with cos/sin rows of half floats. */
+  rope(xOff: number, cosOff: number, sinOff: number, heads: number, half: number): void;
   /** Stop the workers (the process must be able to exit afterwards). */
   dispose(): Promise<void>;
 }
@@ -96,7 +114,7 @@ const CLAIM_DIVISOR = 2;
 /** Groups of 4 outputs in the smallest int8 claim (a compare-and-swap per 32 outputs at least). */
 const Q8_MIN_CLAIM = 8;
 
-function checkCount(what: string, v: number, max = Number.MAX_SAFE_INTEGER) {
+export function checkCount(what: string, v: number, max = Number.MAX_SAFE_INTEGER) {
   if (!Number.isInteger(v) || v < 0 || v > max) throw new RangeError(`wasm kernels: ${what} must be an integer in [0, ${max}], got ${v}`);
 }
 
@@ -217,48 +235,19 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     return pool.run(OP_SUM, [off * 4], floats / ALIGN_FLOATS, 1, claimDivisor).reduce((a, b) => a + b, 0);
   };
 
-  const live = (what: string, n: number, ...ranges: Array<[string, number]>) => {
-    if (disposed) throw new Error('wasm kernels: used after dispose()');
-    checkCount(`${what} length`, n);
-    for (const [name, off] of ranges) inMemory(`${what} ${name}`, off, Math.ceil(n / 4) * 4);
-  };
-  const rmsNorm = (xOff: number, wOff: number, outOff: number, n: number, eps: number) => {
-    live('rmsNorm', n, ['x', xOff], ['w', wOff], ['out', outOff]);
-    const n4 = Math.ceil(n / 4) * 4;
-    view.fill(0, xOff + n, xOff + n4);
-    ex.rmsnorm(xOff * 4, wOff * 4, outOff * 4, n4 * 4, 1 / n, eps);
-    view.fill(0, outOff + n, outOff + n4);
-  };
-  // The last n mod 4 elements in JavaScript: the kernels work on whole f32x4 lanes.
-  const addTo = (xOff: number, yOff: number, n: number) => {
-    live('addTo', n, ['x', xOff], ['y', yOff]);
-    const n4 = n & ~3;
-    ex.addto(xOff * 4, yOff * 4, n4 * 4);
-    for (let i = n4; i < n; i++) view[xOff + i] = (view[xOff + i] as number) + (view[yOff + i] as number);
-  };
-  const swiglu = (gOff: number, uOff: number, outOff: number, n: number) => {
-    live('swiglu', n, ['g', gOff], ['u', uOff], ['out', outOff]);
-    const n4 = n & ~3;
-    ex.swiglu(gOff * 4, uOff * 4, outOff * 4, n4 * 4);
-    for (let i = n4; i < n; i++) {
-      const g = view[gOff + i] as number;
-      view[outOff + i] = (g / (1 + Math.exp(-g))) * (view[uOff + i] as number);
-    }
-  };
-  const softmax = (off: number, n: number, scale: number) => {
-    live('softmax', n, ['p', off]);
-    const n4 = Math.ceil(n / 4) * 4;
-    view.fill(-Infinity, off + n, off + n4); // e^-∞ = 0: the padding lanes add nothing
-    ex.softmax(off * 4, n4 * 4, scale);
-  };
+  const vector = vectorOps(ex, {
+    view: () => view,
+    inMemory,
+    checkCount,
+    live: () => {
+      if (disposed) throw new Error('wasm kernels: used after dispose()');
+    },
+  });
 
   return {
     threads,
     f32: () => view,
-    rmsNorm,
-    addTo,
-    swiglu,
-    softmax,
+    ...vector,
     alloc,
     packMatrix,
     allocMatrix,

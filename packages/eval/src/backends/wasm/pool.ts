@@ -109,6 +109,8 @@ export interface KernelExports {
   softmax: (p: number, bytes: number, scale: number) => void;
   rmsnorm: (x: number, w: number, out: number, bytes: number, invCount: number, eps: number) => void;
   addto: (x: number, y: number, bytes: number) => void;
+  attend: (...args: [number, number, number, number, number, number, number, number, number, number, number, number, number]) => void;
+  rope: (x: number, cos: number, sin: number, heads: number, half: number) => void;
 }
 
 export interface WorkerPool {

@@ -1,0 +1,126 @@
+import { PANEL } from './kernel-module.js';
+import type { KernelExports } from './pool.js';
+
+/** The fields of a kernels.ts PanelMatrix that attend reads (a structural copy: no import cycle with kernels.ts). */
+interface PanelMatrix {
+  readonly off: number;
+  readonly K: number;
+  readonly N: number;
+  readonly Npad: number;
+  readonly panelStride: number;
+}
+
+/** What the vector ops need from the kernels instance (kernels.ts): its memory view and checks. */
+export interface VectorOpsEnv {
+  view(): Float32Array;
+  inMemory(what: string, off: number, floats: number): void;
+  checkCount(what: string, v: number, max?: number): void;
+  /** Throws once the kernels are disposed. */
+  live(): void;
+}
+
+/**
+ * The calling thread's vector work (kernel-vector.ts, kernel-attention.ts) behind the WasmKernels contract: offsets
+ * and lengths in floats, checked against the memory, lengths that are not multiples of 4 handled here.
+ */
+export function vectorOps(ex: KernelExports, env: VectorOpsEnv) {
+  const { inMemory, checkCount } = env;
+  const live = (what: string, n: number, ...ranges: Array<[string, number]>) => {
+    env.live();
+    checkCount(`${what} length`, n);
+    for (const [name, off] of ranges) inMemory(`${what} ${name}`, off, Math.ceil(n / 4) * 4);
+  };
+  const rmsNorm = (xOff: number, wOff: number, outOff: number, n: number, eps: number) => {
+    live('rmsNorm', n, ['x', xOff], ['w', wOff], ['out', outOff]);
+    const n4 = Math.ceil(n / 4) * 4;
+    env.view().fill(0, xOff + n, xOff + n4);
+    ex.rmsnorm(xOff * 4, wOff * 4, outOff * 4, n4 * 4, 1 / n, eps);
+    env.view().fill(0, outOff + n, outOff + n4);
+  };
+  // The last n mod 4 elements in JavaScript: the kernels work on whole f32x4 lanes.
+  const addTo = (xOff: number, yOff: number, n: number) => {
+    live('addTo', n, ['x', xOff], ['y', yOff]);
+    const n4 = n & ~3;
+    ex.addto(xOff * 4, yOff * 4, n4 * 4);
+    const v = env.view();
+    for (let i = n4; i < n; i++) v[xOff + i] = (v[xOff + i] as number) + (v[yOff + i] as number);
+  };
+  const swiglu = (gOff: number, uOff: number, outOff: number, n: number) => {
+    live('swiglu', n, ['g', gOff], ['u', uOff], ['out', outOff]);
+    const n4 = n & ~3;
+    ex.swiglu(gOff * 4, uOff * 4, outOff * 4, n4 * 4);
+    const v = env.view();
+    for (let i = n4; i < n; i++) {
+      const g = v[gOff + i] as number;
+      v[outOff + i] = (g / (1 + Math.exp(-g))) * (v[uOff + i] as number);
+    }
+  };
+  const softmax = (off: number, n: number, scale: number) => {
+    live('softmax', n, ['p', off]);
+    const n4 = Math.ceil(n / 4) * 4;
+    env.view().fill(-Infinity, off + n, off + n4); // e^-∞ = 0: the padding lanes add nothing
+    ex.softmax(off * 4, n4 * 4, scale);
+  };
+
+  const attend = (
+    qOff: number,
+    cache: ReadonlyArray<{ k: PanelMatrix; v: PanelMatrix }>,
+    attOff: number,
+    ctxOff: number,
+    heads: number,
+    n: number,
+    scale: number,
+  ) => {
+    const first = cache[0];
+    env.live();
+    if (!first) throw new RangeError('wasm kernels: attend needs at least one kv head');
+    const { k, v } = first;
+    const hd = k.K;
+    const KV = cache.length;
+    checkCount('heads', heads);
+    checkCount('n', n, Math.min(k.N, v.K));
+    if (heads % KV !== 0) throw new RangeError(`wasm kernels: ${heads} heads for ${KV} kv heads`);
+    const stride = KV > 1 ? (cache[1] as { k: PanelMatrix }).k.off - k.off : 0;
+    cache.forEach((c, j) => {
+      if (
+        c.k.off !== k.off + j * stride ||
+        c.v.off !== v.off + j * stride ||
+        c.k.K !== hd ||
+        c.v.N !== hd ||
+        c.k.N !== k.N ||
+        c.v.K !== v.K
+      )
+        throw new RangeError('wasm kernels: attend needs kv heads of one shape, evenly spaced in memory');
+    });
+    inMemory('attend q', qOff, heads * hd);
+    inMemory('attend scores', attOff, Math.ceil(n / PANEL) * PANEL);
+    inMemory('attend context', ctxOff, (heads - 1) * hd + Math.ceil(hd / PANEL) * PANEL);
+    inMemory('attend cache', k.off, (KV - 1) * stride + Math.max(v.off - k.off + v.K * v.Npad, k.K * k.Npad));
+    ex.attend(
+      qOff * 4,
+      k.off * 4,
+      v.off * 4,
+      stride * 4,
+      attOff * 4,
+      ctxOff * 4,
+      heads,
+      heads / KV,
+      hd,
+      n,
+      k.panelStride * 4,
+      v.panelStride * 4,
+      scale,
+    );
+  };
+  const rope = (xOff: number, cosOff: number, sinOff: number, heads: number, half: number) => {
+    env.live();
+    checkCount('heads', heads);
+    checkCount('half', half);
+    inMemory('rope x', xOff, 2 * heads * half);
+    inMemory('rope cos', cosOff, half);
+    inMemory('rope sin', sinOff, half);
+    ex.rope(xOff * 4, cosOff * 4, sinOff * 4, heads, half);
+  };
+
+  return { rmsNorm, addTo, swiglu, softmax, attend, rope };
+}
