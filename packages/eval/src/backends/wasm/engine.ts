@@ -4,10 +4,11 @@ import type { PanelMatrix, Q8Matrix, WasmKernels } from './kernels.js';
 
 /*
  * Incremental decoding, batch 1, of the llama-style decoders scalewise exports (MobileLLM): one token per `step`,
- * every matrix-vector product through `kernels.gemv`, RMSNorm, residual adds, softmax and SwiGLU through the kernels'
- * vector ops, RoPE and the KV-cache writes in JavaScript on `f32()` views. Per block application:
+ * every weight product through `kernels.gemv` (or `gemvQ8`), a layer's attention through `kernels.attend`, RMSNorm,
+ * RoPE, residual adds and SwiGLU through the kernels' vector ops; only the KV-cache writes are JavaScript, on `f32()`
+ * views. Per block application:
  *   x += Wo · Attn(RoPE(Wq h), RoPE(Wk h), Wv h) with h = RMSNorm(x);   x += Wdown · (SiLU(Wgate h₂) ⊙ Wup h₂) with h₂ = RMSNorm(x)
- * then logits = Head · RMSNorm(x). Only what the kernels contract promises is used (wasm-interface.ts).
+ * then logits = Head · RMSNorm(x). Only what the kernels contract promises is used (WasmKernels in kernels.ts).
  *
  * Dimensions:
  *   C  = dim (residual width)          H  = query heads        KV = key/value heads      G = H / KV (queries per kv head)
