@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LLAMA_DEFAULTS, forward, initWeights, type ModelConfig } from '@scalewise/models';
-import { createDecodeEngine, engineMemoryBytes } from './engine.js';
+import { createDecodeEngine, engineMemoryBytes, PREFILL_ROWS } from './engine.js';
 import { createWasmKernels, type WasmKernels } from './kernels.js';
 
 const base: ModelConfig = {
@@ -29,6 +29,15 @@ async function decodeAll(config: ModelConfig, seed: number, tokens: number[]): P
   const again = new Float32Array(tokens.length * config.vocabSize);
   tokens.forEach((t, i) => engine.step(t, again, i * config.vocabSize));
   expect(Array.from(again)).toEqual(Array.from(logits));
+  // A prompt fed in pieces (3, then 37 = a chunk of PREFILL_ROWS and a rest): gemm over the rows gives the very same
+  // floats as stepping, and feeding continues a cache that step (or an earlier feed) began.
+  expect(tokens.length).toBeGreaterThan(PREFILL_ROWS + 3);
+  engine.reset();
+  const fed = new Float32Array(tokens.length * config.vocabSize);
+  engine.feed(tokens.slice(0, 3), fed, 0);
+  engine.feed(tokens.slice(3), fed, 3 * config.vocabSize);
+  expect(engine.length).toBe(tokens.length);
+  expect(Array.from(fed)).toEqual(Array.from(logits));
   await kernels.dispose();
   return { logits, cacheBytes };
 }
@@ -65,6 +74,14 @@ describe('wasm decode engine', () => {
     engine.step(1, out);
     engine.step(2, out);
     expect(() => engine.step(3, out)).toThrow(/position 2 exceeds the model's 2 positions/);
+    // A prompt with one bad id is refused before any token of it enters the cache.
+    engine.reset();
+    const outs = new Float32Array(2 * config.vocabSize);
+    expect(() => engine.feed([5, -1], outs)).toThrow(/token id -1 is outside/);
+    expect(() => engine.feed([5, 6, 7], new Float32Array(3 * config.vocabSize))).toThrow(/position 2 exceeds/);
+    expect(engine.length).toBe(0);
+    engine.feed([5, 6], outs);
+    expect(engine.length).toBe(2);
     const windowed = { ...base, attention: { kind: 'sliding-window' as const, window: 8 } };
     expect(() => createDecodeEngine(kernels, windowed, () => new Float32Array(0))).toThrow(/full causal attention only.*'sliding-window'/);
     await kernels.dispose();

@@ -1,9 +1,13 @@
 import type { ModelConfig } from '@scalewise/models';
 import { EvalInputError } from '../../errors.js';
-import type { PanelMatrix, Q8Matrix, WasmKernels } from './kernels.js';
+import type { PanelMatrix, WasmKernels } from './kernels.js';
+import { packWeights, pad32, PREFILL_ROWS, type Matrix, type Q8Weights } from './engine-weights.js';
+
+export { engineMemoryBytes, PREFILL_ROWS, type Q8Source, type Q8Weights } from './engine-weights.js';
 
 /*
- * Incremental decoding, batch 1, of the llama-style decoders scalewise exports (MobileLLM): one token per `step`,
+ * Incremental decoding, batch 1, of the llama-style decoders scalewise exports (MobileLLM): one token per `step`, or
+ * a prompt in chunks of PREFILL_ROWS tokens per `feed` (weight products as gemm over the chunk's rows),
  * every weight product through `kernels.gemv` (or `gemvQ8`), a layer's attention through `kernels.attend`, RMSNorm,
  * RoPE, residual adds and SwiGLU through the kernels' vector ops; only the KV-cache writes are JavaScript, on `f32()`
  * views. Per block application:
@@ -30,6 +34,11 @@ export interface DecodeEngine {
   reset(): void;
   /** Append one token; writes its V logits to `out` at `outOffset`. */
   step(token: number, out: Float32Array, outOffset?: number): void;
+  /**
+   * Append tokens (a prompt), PREFILL_ROWS at a time through every layer, so each weight is read once per chunk
+   * instead of once per token; writes tokens.length × V logits to `out` at `outOffset`, equal to stepping token by token.
+   */
+  feed(tokens: ArrayLike<number>, out: Float32Array, outOffset?: number): void;
   /** Bytes the KV cache holds at the current depth: 2·S·KV·T·hd·4. */
   cacheBytes(): number;
 }
@@ -45,108 +54,9 @@ export function checkEngineConfig(config: ModelConfig, where: string): void {
   if (config.headDim % 2 !== 0) throw new EvalInputError(`${where}: head_dim must be even for RoPE, found ${config.headDim}`);
 }
 
-/** [in, Σ out] row-major from HF weights [out_i, in] stacked along out: the transposed concatenation. */
-function transposeConcat(ws: Float32Array[], inDim: number): Float32Array {
-  const outs = ws.map((w) => w.length / inDim);
-  const total = outs.reduce((a, b) => a + b, 0);
-  const t = new Float32Array(inDim * total);
-  let col = 0;
-  ws.forEach((w, i) => {
-    const out = outs[i] as number;
-    for (let o = 0; o < out; o++) for (let k = 0; k < inDim; k++) t[k * total + col + o] = w[o * inDim + k] as number;
-    col += out;
-  });
-  return t;
-}
-
-const pad32 = (n: number) => Math.ceil(n / 32) * 32;
-
 /**
- * One weight matrix of an int8 folder as onnxruntime's MatMulNBits stores it: q [N, K/blockSize, blockSize] uint8
- * (q + 128), scales [N · K/blockSize]; K is the input width rounded up to the block size (the padding is weight 0).
- */
-export interface Q8Source {
-  q: Uint8Array;
-  scales: Float32Array;
-  K: number;
-  N: number;
-  blockSize: number;
-}
-/** int8 weights for the HF weights `names` stacked along the output (undefined: the matrix is float32). */
-export type Q8Weights = (names: string[], inDim: number) => Q8Source | undefined;
-/** Largest int8 block an engine accepts: its input buffers are padded to it. */
-const MAX_Q8_BLOCK = 4096;
-
-type Matrix = { kind: 'f32'; m: PanelMatrix } | { kind: 'q8'; m: Q8Matrix };
-
-/**
- * Bytes of kernel memory `createDecodeEngine` allocates (packed weights, norm gains, KV cache for all P positions,
- * activations).
- */
-export function engineMemoryBytes(config: ModelConfig): number {
-  const { dim: C, heads: H, kvHeads: KV, headDim: hd, ffnHidden: F, vocabSize: V, maxPositions: P } = config;
-  const perLayer = C * pad32((H + 2 * KV) * hd) + H * hd * pad32(C) + C * pad32(2 * F) + F * pad32(C);
-  const cache = config.layers * config.layerRepeat * KV * (hd * pad32(P) + P * pad32(hd));
-  const norms = (2 * config.layers + 1) * pad32(C);
-  const ropeTables = P * hd; // cos and sin [P, hd/2]
-  const activations = pad32(C) * 3 + pad32((H + 2 * KV) * hd) + pad32(P) + H * hd + 32 + pad32(2 * F) + pad32(F) + pad32(V);
-  const buffers = 6 * config.layers + 2 * config.layers * config.layerRepeat * KV + 12; // 64-byte alignment, ≤ 15 floats each
-  return 4 * (config.layers * perLayer + C * pad32(V) + norms + ropeTables + cache + activations + 16 * buffers);
-}
-
-/**
- * The weights in kernel memory (matrices) or as JS arrays (embedding rows, norm gains). A function of its own so that
- * the engine's closures do not capture `weight`, which may hold the whole ONNX file's bytes.
- */
-function packWeights(kernels: WasmKernels, config: ModelConfig, weight: (name: string) => Float32Array, q8?: Q8Weights) {
-  const { dim: C, heads: H, kvHeads: KV, headDim: hd, ffnHidden: F } = config;
-  let blockPad = 1; // the largest int8 block: input buffers hold a multiple of it (zeros past the input width)
-  const pack = (names: string[], inDim: number, outDim: number): Matrix => {
-    const q = q8?.(names, inDim);
-    if (q) {
-      if (q.N !== outDim || q.K < inDim) {
-        throw new EvalInputError(`${names.join(' + ')}: int8 weights [${q.N}, ${q.K}] for a [${outDim}, ${inDim}] matrix`);
-      }
-      if (q.blockSize > MAX_Q8_BLOCK) throw new EvalInputError(`${names[0]}: int8 block size ${q.blockSize} over ${MAX_Q8_BLOCK}`);
-      blockPad = Math.max(blockPad, q.blockSize);
-      return { kind: 'q8', m: kernels.packQ8Matrix(q.q, q.scales, q.K, q.N, q.blockSize) };
-    }
-    const ws = names.map(weight);
-    const t = transposeConcat(ws, inDim);
-    return { kind: 'f32', m: kernels.packMatrix(t, inDim, t.length / inDim) };
-  };
-
-  const embed = weight('model.embed_tokens.weight'); // [V, C], rows copied per token
-  // Norm gains in kernel memory (the vector kernels read them), padded to whole f32x4 lanes.
-  const gain = (name: string) => {
-    const off = kernels.alloc(pad32(C));
-    kernels.f32().set(weight(name), off);
-    return off;
-  };
-  const layers = Array.from({ length: config.layers }, (_, l) => {
-    const p = `model.layers.${l}`;
-    return {
-      attnNorm: gain(`${p}.input_layernorm.weight`),
-      ffnNorm: gain(`${p}.post_attention_layernorm.weight`),
-      qkv: pack(
-        ['q_proj', 'k_proj', 'v_proj'].map((n) => `${p}.self_attn.${n}.weight`),
-        C,
-        (H + 2 * KV) * hd,
-      ),
-      o: pack([`${p}.self_attn.o_proj.weight`], H * hd, C),
-      gateUp: pack([`${p}.mlp.gate_proj.weight`, `${p}.mlp.up_proj.weight`], C, 2 * F),
-      down: pack([`${p}.mlp.down_proj.weight`], F, C),
-    };
-  });
-  const finalNorm = gain('model.norm.weight');
-  const head = pack([config.tiedEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight'], C, config.vocabSize);
-
-  return { embed, layers, finalNorm, head, blockPad };
-}
-
-/**
- * `q8`: where it returns int8 weights for a matrix (an int8 folder), that matrix runs through `gemvQ8`; the rest
- * (embedding rows, norms, attention over the cache, float32 matrices) as with float32 weights.
+ * `q8`: where it returns int8 weights for a matrix (an int8 folder), that matrix runs through `gemvQ8` (row by row in a
+ * prefill); the rest (embedding rows, norms, attention over the cache, float32 matrices) as with float32 weights.
  */
 export function createDecodeEngine(
   kernels: WasmKernels,
@@ -158,26 +68,32 @@ export function createDecodeEngine(
   const { dim: C, heads: H, kvHeads: KV, headDim: hd, ffnHidden: F, vocabSize: V, maxPositions: P, normEps } = config;
   const S = config.layers * config.layerRepeat;
   const half = hd / 2;
+  const R = PREFILL_ROWS;
   const { embed, layers, finalNorm, head, blockPad } = packWeights(kernels, config, weight, q8);
   // Inputs of int8 matrices are read up to the next block boundary: room for it, left zero.
   const input = (n: number) => Math.ceil(pad32(n) / blockPad) * blockPad;
-  const mv = (xOff: number, w: Matrix, yOff: number) => (w.kind === 'q8' ? kernels.gemvQ8(xOff, w.m, yOff) : kernels.gemv(xOff, w.m, yOff));
+  /** Y rows = X rows · W: one row as a matrix-vector product, several as gemm (each weight read once for all rows). */
+  const mv = (w: Matrix, x: Rows, y: Rows, rows: number) => {
+    if (w.kind === 'q8') for (let r = 0; r < rows; r++) kernels.gemvQ8(x.at(r), w.m, y.at(r));
+    else if (rows === 1) kernels.gemv(x.off, w.m, y.off);
+    else kernels.gemm(x.off, x.ld, w.m, y.off, y.ld, rows);
+  };
 
   // KV cache: per slot, per kv head.
   const cache = Array.from({ length: S }, () =>
     Array.from({ length: KV }, () => ({ k: kernels.allocMatrix(hd, P), v: kernels.allocMatrix(P, hd) })),
   );
 
-  // Activations in kernel memory (gemv writes whole panels of 32: every output buffer is padded).
-  const xn = kernels.alloc(input(C)); // normed residual, input of qkv / gate-up / head
-  const qkv = kernels.alloc(pad32((H + 2 * KV) * hd)); // q [H·hd] | k [KV·hd] | v [KV·hd]
-  const att = kernels.alloc(pad32(P)); // scores, then probabilities in place
-  const ctx = kernels.alloc(input(H * hd + 32)); // head h's output at h·hd; the last head's padded tail needs the 32 extra
-  const proj = kernels.alloc(pad32(C)); // o and down outputs
-  const gu = kernels.alloc(pad32(2 * F)); // gate [F] | up [F]
-  const act = kernels.alloc(input(F));
-  const logits = kernels.alloc(pad32(V));
-  const x = kernels.alloc(pad32(C)); // residual stream
+  // Activations in kernel memory, R rows each (gemv writes whole panels of 32: every row is padded).
+  const x = rows(kernels, pad32(C), R); // residual stream
+  const xn = rows(kernels, input(C), R); // normed residual, input of qkv / gate-up / head
+  const qkv = rows(kernels, pad32((H + 2 * KV) * hd), R); // q [H·hd] | k [KV·hd] | v [KV·hd]
+  const att = kernels.alloc(pad32(P)); // scores, then probabilities in place (one token at a time)
+  const ctx = rows(kernels, input(H * hd + 32), R); // head h's output at h·hd; the last head's padded tail needs the 32 extra
+  const proj = rows(kernels, pad32(C), R); // o and down outputs
+  const gu = rows(kernels, pad32(2 * F), R); // gate [F] | up [F]
+  const act = rows(kernels, input(F), R);
+  const logits = rows(kernels, pad32(V), R);
 
   // RoPE (HF llama, rotate_half): angles rounded to float32 as transformers and the ONNX export compute them; the
   // cos/sin tables [P, half] in kernel memory as float32, as the exported graph holds them.
@@ -194,6 +110,57 @@ export function createDecodeEngine(
   }
   const scale = 1 / Math.sqrt(hd);
 
+  /** Write token row r's k and v (RoPE applied) into the cache at position pos: K column pos, V row pos. */
+  const writeCache = (slotCache: ReadonlyArray<{ k: PanelMatrix; v: PanelMatrix }>, r: number, pos: number) => {
+    const m = kernels.f32();
+    const kOff = qkv.at(r) + H * hd;
+    const vOff = kOff + KV * hd;
+    slotCache.forEach((c, j) => {
+      const k0 = kernels.index(c.k, 0, pos);
+      const kStep = kernels.index(c.k, 1, pos) - k0; // one float per panel row
+      for (let d = 0; d < hd; d++) m[k0 + d * kStep] = m[kOff + j * hd + d] as number;
+      for (let d = 0; d < hd; d += 32) {
+        const src = vOff + j * hd + d; // contiguous within each panel
+        m.set(m.subarray(src, src + Math.min(32, hd - d)), kernels.index(c.v, pos, d));
+      }
+    });
+  };
+
+  /** `n` ≤ R tokens at positions T..T+n: every layer over all of them, then their logits into out. */
+  const chunk = (tokens: ArrayLike<number>, from: number, n: number, out: Float32Array, outOffset: number) => {
+    const m = kernels.f32();
+    for (let r = 0; r < n; r++) {
+      const token = tokens[from + r] as number;
+      m.set(embed.subarray(token * C, token * C + C), x.at(r));
+    }
+    for (let slot = 0; slot < S; slot++) {
+      const w = layers[Math.floor(slot / config.layerRepeat)] as (typeof layers)[number];
+      const slotCache = cache[slot] as (typeof cache)[number];
+      for (let r = 0; r < n; r++) kernels.rmsNorm(x.at(r), w.attnNorm, xn.at(r), C, normEps);
+      mv(w.qkv, xn, qkv, n);
+      for (let r = 0; r < n; r++) {
+        kernels.rope(qkv.at(r), cos + (T + r) * half, sin + (T + r) * half, H + KV, half); // q heads, then k heads
+        writeCache(slotCache, r, T + r);
+      }
+      // Token r attends to the cache up to its own position (later rows' keys are written but not read).
+      for (let r = 0; r < n; r++) kernels.attend(qkv.at(r), slotCache, att, ctx.at(r), H, T + r + 1, scale);
+      mv(w.o, ctx, proj, n);
+      for (let r = 0; r < n; r++) {
+        kernels.addTo(x.at(r), proj.at(r), C);
+        kernels.rmsNorm(x.at(r), w.ffnNorm, xn.at(r), C, normEps);
+      }
+      mv(w.gateUp, xn, gu, n);
+      for (let r = 0; r < n; r++) kernels.swiglu(gu.at(r), gu.at(r) + F, act.at(r), F);
+      mv(w.down, act, proj, n);
+      for (let r = 0; r < n; r++) kernels.addTo(x.at(r), proj.at(r), C);
+    }
+    for (let r = 0; r < n; r++) kernels.rmsNorm(x.at(r), finalNorm, xn.at(r), C, normEps);
+    mv(head, xn, logits, n);
+    const view = kernels.f32();
+    for (let r = 0; r < n; r++) out.set(view.subarray(logits.at(r), logits.at(r) + V), outOffset + r * V);
+    T += n;
+  };
+
   let T = 0;
   const engine: DecodeEngine = {
     config,
@@ -204,47 +171,35 @@ export function createDecodeEngine(
       T = 0;
     },
     cacheBytes: () => 2 * S * KV * T * hd * 4,
-    step(token, out, outOffset = 0) {
-      if (!Number.isInteger(token) || token < 0 || token >= V)
-        throw new EvalInputError(`token id ${token} is outside the vocabulary [0, ${V})`);
-      if (T >= P) throw new EvalInputError(`position ${T} exceeds the model's ${P} positions (max_position_embeddings)`);
-      const pos = T;
-      const n = T + 1; // keys attended, the new one included
-      kernels.f32().set(embed.subarray(token * C, token * C + C), x);
-      for (let slot = 0; slot < S; slot++) {
-        const w = layers[Math.floor(slot / config.layerRepeat)] as (typeof layers)[number];
-        kernels.rmsNorm(x, w.attnNorm, xn, C, normEps);
-        mv(xn, w.qkv, qkv);
-        kernels.rope(qkv, cos + pos * half, sin + pos * half, H + KV, half); // q heads, then k heads
-        const m = kernels.f32();
-        const kOff = qkv + H * hd;
-        const vOff = kOff + KV * hd;
-        const slotCache = cache[slot] as (typeof cache)[number];
-        for (let j = 0; j < KV; j++) {
-          const c = slotCache[j] as { k: PanelMatrix; v: PanelMatrix };
-          // K column `pos` (one float per panel row); V row `pos` (contiguous within each panel).
-          const k0 = kernels.index(c.k, 0, pos);
-          const kStep = kernels.index(c.k, 1, pos) - k0;
-          for (let d = 0; d < hd; d++) m[k0 + d * kStep] = m[kOff + j * hd + d] as number;
-          for (let d = 0; d < hd; d += 32) {
-            const src = vOff + j * hd + d;
-            m.set(m.subarray(src, src + Math.min(32, hd - d)), kernels.index(c.v, pos, d));
-          }
-        }
-        kernels.attend(qkv, slotCache, att, ctx, H, n, scale);
-        mv(ctx, w.o, proj);
-        kernels.addTo(x, proj, C);
-        kernels.rmsNorm(x, w.ffnNorm, xn, C, normEps);
-        mv(xn, w.gateUp, gu);
-        kernels.swiglu(gu, gu + F, act, F);
-        mv(act, w.down, proj);
-        kernels.addTo(x, proj, C);
+    feed(tokens, out, outOffset = 0) {
+      // Every id and the length are checked before any work: a bad id must not leave a half-written cache.
+      for (let i = 0; i < tokens.length; i++) {
+        const token = tokens[i] as number;
+        if (!Number.isInteger(token) || token < 0 || token >= V)
+          throw new EvalInputError(`token id ${token} is outside the vocabulary [0, ${V})`);
       }
-      kernels.rmsNorm(x, finalNorm, xn, C, normEps);
-      mv(xn, head, logits);
-      out.set(kernels.f32().subarray(logits, logits + V), outOffset);
-      T++;
+      if (T + tokens.length > P)
+        throw new EvalInputError(`position ${T + tokens.length - 1} exceeds the model's ${P} positions (max_position_embeddings)`);
+      if (out.length < outOffset + tokens.length * V)
+        throw new RangeError(`feed: out holds ${out.length} floats, needs ${outOffset + tokens.length * V}`);
+      for (let from = 0; from < tokens.length; from += R) {
+        chunk(tokens, from, Math.min(R, tokens.length - from), out, outOffset + from * V);
+      }
+    },
+    step(token, out, outOffset = 0) {
+      engine.feed([token], out, outOffset);
     },
   };
   return engine;
+}
+
+/** A block of rows in kernel memory: row r at `at(r)`, `ld` floats apart (whole groups of 4, as gemm reads them). */
+interface Rows {
+  readonly off: number;
+  readonly ld: number;
+  at(r: number): number;
+}
+function rows(kernels: WasmKernels, ld: number, count: number): Rows {
+  const off = kernels.alloc(ld * Math.ceil(count / 4) * 4);
+  return { off, ld, at: (r) => off + r * ld };
 }

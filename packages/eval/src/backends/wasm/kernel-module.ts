@@ -2,6 +2,7 @@ import { moduleBytes, op, type WasmFunction } from './assemble.js';
 import { gemvQ8, quantQ8 } from './kernel-q8.js';
 import { vectorKernels } from './kernel-vector.js';
 import { attend, rope } from './kernel-attention.js';
+import { gemm4 } from './kernel-gemm.js';
 
 /** Columns per panel: 8 f32x4 accumulators hold one row of a panel. */
 export const PANEL = 32;
@@ -151,10 +152,11 @@ function sum(): WasmFunction {
 
 /**
  * The kernel module's bytes: exports `gemv`, `sum`, `gemvQ8` and `quantQ8` (kernel-q8.ts), `swiglu`, `softmax`, `rmsnorm`
- * and `addto` (kernel-vector.ts), `attend` and `rope` (kernel-attention.ts) over the imported memory `env.mem`.
+ * and `addto` (kernel-vector.ts), `attend` and `rope` (kernel-attention.ts), `gemm4` (kernel-gemm.ts) over the imported
+ * memory `env.mem`.
  */
 export function kernelModuleBytes(memory: { shared: boolean; maxPages: number }, variant: KernelVariant = DEFAULT_VARIANT): Uint8Array {
   const functions = [gemv(variant), sum(), gemvQ8(variant.q8Widen), quantQ8(), ...vectorKernels()];
   const index = (name: string) => functions.findIndex((f) => f.name === name);
-  return moduleBytes([...functions, attend(index('gemv'), index('softmax')), rope()], memory);
+  return moduleBytes([...functions, attend(index('gemv'), index('softmax')), rope(), gemm4()], memory);
 }

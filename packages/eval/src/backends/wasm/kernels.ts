@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { PAGE_BYTES, wasmApi, type WasmMemory } from './assemble.js';
 import { DEFAULT_VARIANT, kernelModuleBytes, PANEL, type KernelVariant } from './kernel-module.js';
-import { createWorkerPool, OP_GEMV, OP_GEMVQ8, OP_SUM, type KernelExports, type WorkerPool } from './pool.js';
+import { createWorkerPool, OP_GEMM4, OP_GEMV, OP_GEMVQ8, OP_SUM, type KernelExports, type WorkerPool } from './pool.js';
 import { q8Layout, writeQ8, type Q8Matrix } from './q8.js';
 import { vectorOps } from './vector-ops.js';
 
@@ -39,6 +39,12 @@ export interface WasmKernels {
    * returns, y is complete. Splits panels across the threads when the work is large enough to pay for the hand-off.
    */
   gemv(xOff: number, m: PanelMatrix, yOff: number, k?: number, n?: number): void;
+  /**
+   * Y = X · W for `rows` rows (prefill): row r of X at xOff + r·ldx (m.K floats read), row r of Y at yOff + r·ldy
+   * (m.Npad floats written). Rows go in groups of 4 sharing each weight load: X and Y need room for ⌈rows/4⌉·4 rows.
+   * Each row of Y equals `gemv` of that row of X exactly. Split across the threads like `gemv`.
+   */
+  gemm(xOff: number, ldx: number, m: PanelMatrix, yOff: number, ldy: number, rows: number): void;
   /**
    * Pack an int8 matrix with one float32 scale per block of `blockSize` along K: q [N, K/blockSize, blockSize] as
    * onnxruntime's MatMulNBits (bits 8) stores it (Uint8Array: q + 128; Int8Array: q), scales [N · K/blockSize].
@@ -200,6 +206,26 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     pool.run(OP_GEMV, [xOff * 4, m.off * 4, yOff * 4, k, stride], panels, 1, claimDivisor);
   };
 
+  const gemm = (xOff: number, ldx: number, m: PanelMatrix, yOff: number, ldy: number, rows: number) => {
+    if (disposed) throw new Error('wasm kernels: used after dispose()');
+    checkCount('rows', rows);
+    checkCount('ldx', ldx);
+    checkCount('ldy', ldy);
+    if (ldx < m.K || ldy < m.Npad) throw new RangeError(`wasm kernels: gemm rows of ${ldx} / ${ldy} floats for [${m.K}, ${m.Npad}]`);
+    const groups = Math.ceil(rows / 4);
+    const panels = m.Npad / PANEL;
+    if (groups === 0 || panels === 0) return;
+    inMemory('x', xOff, (4 * groups - 1) * ldx + m.K);
+    inMemory('y', yOff, (4 * groups - 1) * ldy + m.Npad);
+    inMemory('matrix', m.off, (panels - 1) * m.panelStride + m.K * PANEL);
+    const args = [xOff * 4, m.off * 4, yOff * 4, m.K, m.panelStride * 4] as const;
+    if (pool === null || 4 * groups * m.K * m.Npad < minParallelWork || panels < 2) {
+      ex.gemm4(xOff * 4, m.off * 4, yOff * 4, m.K, panels, m.panelStride * 4, ldx * 4, ldy * 4, groups);
+      return;
+    }
+    pool.run(OP_GEMM4, [...args, ldx * 4, ldy * 4, groups], panels, 1, claimDivisor);
+  };
+
   // Quantized x (int8, then its block scales), sized for the largest K packed so far.
   let scratch = { off: 0, K: 0 };
   const packQ8Matrix = (q: Int8Array | Uint8Array, scales: Float32Array, K: number, N: number, blockSize: number): Q8Matrix => {
@@ -253,6 +279,7 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     allocMatrix,
     index,
     gemv,
+    gemm,
     packQ8Matrix,
     gemvQ8,
     sum,

@@ -17,7 +17,9 @@ const OP = 1;
 // 8 slots: gemv [x, w, y, k, unit bytes (panel stride), units, min units per claim, divisor × threads]
 //          gemvQ8 [xq, w, y, blocks, unit bytes (group stride), units, …] (chunks per block follow from the stride)
 //          sum  [ptr, 0, 0, 0, 64, units, min units per claim, divisor × threads]
+//          gemm4 as gemv, then 3 more slots from EXTRA: [ldx, ldy, groups of 4 rows]
 const PARAMS = 2;
+const EXTRA = 13;
 const DONE = 10; // units finished in the current job
 const ERROR = 11;
 const NRESULTS = 12; // sum: partial results written so far
@@ -29,6 +31,7 @@ export const OP_GEMV = 0;
 export const OP_SUM = 1;
 const OP_EXIT = 2;
 export const OP_GEMVQ8 = 3;
+export const OP_GEMM4 = 4;
 
 /** How long a worker, and the caller waiting for claimed pieces, spin before sleeping. */
 const SPIN_MS = 2;
@@ -48,7 +51,8 @@ const CLAIM_LOOP = `(ex, ctrl, claim, results, seq) => {
       const next = Number(cur & ${CLOSED}n);
       // Parameters read until a claim succeeds; that compare-and-swap (same tag) proves they belong to this job, and
       // every later one proves the job has not changed, so they are not read again.
-      const params = p ?? [0, 1, 2, 3, 4, 5, 6, 7].map((i) => Atomics.load(ctrl, ${PARAMS} + i) >>> 0);
+      const params = p ?? [0, 1, 2, 3, 4, 5, 6, 7].map((i) => ${PARAMS} + i).concat([0, 1, 2].map((i) => ${EXTRA} + i))
+        .map((slot) => Atomics.load(ctrl, slot) >>> 0);
       const left = params[5] - next;
       if (left <= 0) return;
       const size = Math.min(left, Math.max(params[6], Math.ceil(left / params[7])));
@@ -60,6 +64,7 @@ const CLAIM_LOOP = `(ex, ctrl, claim, results, seq) => {
       p = params;
       try {
         if (op === ${OP_GEMV}) ex.gemv(p[0], p[1] + next * p[4], p[2] + next * 128, p[3], size, p[4]);
+        else if (op === ${OP_GEMM4}) ex.gemm4(p[0], p[1] + next * p[4], p[2] + next * 128, p[3], size, p[4], p[8], p[9], p[10]);
         else if (op === ${OP_GEMVQ8}) ex.gemvQ8(p[0], p[1] + next * p[4], p[2] + next * 16, p[3], (p[4] / p[3] - 16) / 64, size);
         else results[${RESULTS} + Atomics.add(ctrl, ${NRESULTS}, 1)] = ex.sum(p[0] + next * 64, size * 64);
       } catch (e) {
@@ -111,14 +116,15 @@ export interface KernelExports {
   addto: (x: number, y: number, bytes: number) => void;
   attend: (...args: [number, number, number, number, number, number, number, number, number, number, number, number, number]) => void;
   rope: (x: number, cos: number, sin: number, heads: number, half: number) => void;
+  gemm4: (x: number, w: number, y: number, k: number, panels: number, stride: number, ldx: number, ldy: number, groups: number) => void;
 }
 
 export interface WorkerPool {
   readonly size: number;
   /**
    * Run one job of `units` over the workers and the calling thread; returns once every unit is done, with the sum
-   * partials (OP_SUM). `params`: gemv [x, w, y, k, panel stride] (bytes), gemvQ8 [xq, w, y, blocks, group stride]
-   * (bytes but blocks), sum [ptr] (bytes); `minUnits`: the smallest
+   * partials (OP_SUM). `params`: gemv [x, w, y, k, panel stride] (bytes), gemm4 the same then [ldx, ldy, groups],
+   * gemvQ8 [xq, w, y, blocks, group stride] (bytes but blocks), sum [ptr] (bytes); `minUnits`: the smallest
    * claim; `divisor`: each claim takes remaining ÷ (divisor × threads).
    */
   run(op: number, params: number[], units: number, minUnits: number, divisor: number): Float32Array;
@@ -173,9 +179,10 @@ export async function createWorkerPool(
       // Close the counter before the parameters change: a worker that read them half-written then fails its
       // compare-and-swap, so no piece ever runs with a mix of two jobs' parameters.
       Atomics.store(claim, CLAIM, tag | CLOSED);
-      const all = op === OP_GEMV || op === OP_GEMVQ8 ? params.slice(0, 5) : [params[0] ?? 0, 0, 0, 0, 64];
+      const all = op === OP_SUM ? [params[0] ?? 0, 0, 0, 0, 64] : params.slice(0, 5);
       all.push(units, smallest, divisor * (size + 1));
       for (let i = 0; i < 8; i++) Atomics.store(ctrl, PARAMS + i, all[i] ?? 0);
+      for (let i = 0; i < 3; i++) Atomics.store(ctrl, EXTRA + i, params[5 + i] ?? 0);
       Atomics.store(ctrl, OP, op);
       Atomics.store(ctrl, DONE, 0);
       Atomics.store(ctrl, ERROR, 0);

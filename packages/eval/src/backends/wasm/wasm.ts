@@ -82,8 +82,9 @@ async function loadEngine(onnxPath: string, config: ModelConfig, threads: number
 /**
  * A CausalLM that decodes on WebAssembly SIMD matrix-vector kernels (kernels.ts): weights read from the ONNX
  * initializers, packed once, and streamed once per token. Built for batch-1 decoding (`startDecode`), where the
- * weights' memory traffic bounds the speed. `logits(windows)` decodes each window token by token from an empty
- * cache: correct, not fast (no batched prefill). One decode session at a time: starting a session (or calling
+ * weights' memory traffic bounds the speed. A prompt (`feed` of several ids, or `logits(windows)`, each window from an
+ * empty cache) goes through every layer PREFILL_ROWS tokens at a time, each weight read once per chunk (engine.ts
+ * `feed`): its logits equal token-by-token decoding. One decode session at a time: starting a session (or calling
  * `logits`) ends the previous one, whose `feed` then throws.
  */
 export async function loadWasmModel(path: string, options: WasmOptions = {}): Promise<CausalLM> {
@@ -132,7 +133,7 @@ export async function loadWasmModel(path: string, options: WasmOptions = {}): Pr
       const data = new Float32Array(windows.length * seqLen * V);
       windows.forEach((w, b) => {
         live();
-        for (let t = 0; t < w.length; t++) engine.step(w[t] as number, data, (b * seqLen + t) * V);
+        engine.feed(w, data, b * seqLen * V);
       });
       return { data, batch: windows.length, seqLen, vocab: V, lengths: windows.map((w) => w.length) };
     },
@@ -146,7 +147,7 @@ export async function loadWasmModel(path: string, options: WasmOptions = {}): Pr
           if (mine !== session) throw new EvalError(`wasm model '${path}': this decode session was ended by a newer one`);
           checkPositions(info, engine.length + ids.length, 'decode length');
           const out = new Float32Array(ids.length * V);
-          for (let i = 0; i < ids.length; i++) engine.step(ids[i] as number, out, i * V);
+          engine.feed(ids, out);
           return out;
         },
         cacheBytes: () => (mine === session ? engine.cacheBytes() : 0),
