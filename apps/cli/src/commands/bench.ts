@@ -44,7 +44,7 @@ Options:
   --dtype fp32|int8   precision of a --random export (int8: 8-bit weights in blocks of 128 with one scale
                       each, onnxruntime MatMulNBits; default fp32)
   --backend ort|transformers|wasm   runtime (default ort = onnxruntime-node; wasm = WebAssembly SIMD decode
-                      kernels for fp32 and int8 llama exports with full attention, built for tg: pp runs token by token)
+                      kernels for fp32 and int8 llama exports with full attention, built for tg; pp in chunks of 32 tokens)
   --spin              let idle onnxruntime threads spin (its default; fastest on a dedicated machine;
                       off by default here because on a shared CPU spinning threads starve each other)
   --no-isolate        run in this process (peak RSS then includes earlier work)

@@ -45,8 +45,8 @@ tasks options:
 Common options:
   --model DIR|FILE      model folder (config.json, tokenizer.json, onnx/model.onnx) or .onnx file
   --tokenizer byte|DIR  tokenizer (default: the model folder's tokenizer.json)
-  --backend ort|transformers|wasm   runtime (default ort = onnxruntime-node; wasm: fp32 / int8 llama exports, decoded
-                        token by token, so slow on long windows)
+  --backend ort|transformers|wasm   runtime (default ort = onnxruntime-node; wasm: fp32 / int8 llama exports,
+                        windows in chunks of 32 tokens; onnxruntime is faster on long windows)
   --threads N           intra-op threads (1-1024)
   --batch-size N        windows per forward pass (default 1; results do not depend on it)
   --json                one JSON object on stdout
