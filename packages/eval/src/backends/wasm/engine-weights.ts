@@ -61,7 +61,7 @@ export function engineMemoryBytes(config: ModelConfig): number {
 }
 
 /**
- * The weights in kernel memory (matrices) or as JS arrays (embedding rows, norm gains). A function of its own so that
+ * The weights in kernel memory (matrices, norm gains; the embedding too when the head is tied and float32). A function of its own so that
  * the engine's closures do not capture `weight`, which may hold the whole ONNX file's bytes.
  */
 export function packWeights(kernels: WasmKernels, config: ModelConfig, weight: (name: string) => Float32Array, q8?: Q8Weights) {
@@ -82,7 +82,6 @@ export function packWeights(kernels: WasmKernels, config: ModelConfig, weight: (
     return { kind: 'f32', m: kernels.packMatrix(t, inDim, t.length / inDim) };
   };
 
-  const embed = weight('model.embed_tokens.weight'); // [V, C], rows copied per token
   // Norm gains in kernel memory (the vector kernels read them), padded to whole f32x4 lanes.
   const gain = (name: string) => {
     const off = kernels.alloc(pad32(C));
@@ -106,6 +105,25 @@ export function packWeights(kernels: WasmKernels, config: ModelConfig, weight: (
   });
   const finalNorm = gain('model.norm.weight');
   const head = pack([config.tiedEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight'], C, config.vocabSize);
+  const embedRow = embedding(kernels, config, head, weight);
+  return { embedRow, layers, finalNorm, head, blockPad };
+}
 
-  return { embed, layers, finalNorm, head, blockPad };
+/**
+ * Copy token t's embedding row (C floats) into kernel memory at `dst`. A tied float32 head already holds the
+ * embedding transposed (column t of [C, V]): the row is gathered from it, so no second copy (V·C floats, 74 MB for
+ * MobileLLM-125M) stays in JavaScript. Otherwise (untied, or an int8 head) the float32 embedding is kept as read.
+ */
+function embedding(kernels: WasmKernels, config: ModelConfig, head: Matrix, weight: (name: string) => Float32Array) {
+  const C = config.dim;
+  if (config.tiedEmbeddings && head.kind === 'f32') {
+    const m = head.m;
+    return (token: number, view: Float32Array, dst: number) => {
+      const base = kernels.index(m, 0, token);
+      const step = kernels.index(m, 1, token) - base;
+      for (let k = 0; k < C; k++) view[dst + k] = view[base + k * step] as number;
+    };
+  }
+  const embed = weight('model.embed_tokens.weight'); // [V, C]
+  return (token: number, view: Float32Array, dst: number) => view.set(embed.subarray(token * C, token * C + C), dst);
 }

@@ -69,7 +69,7 @@ export function createDecodeEngine(
   const S = config.layers * config.layerRepeat;
   const half = hd / 2;
   const R = PREFILL_ROWS;
-  const { embed, layers, finalNorm, head, blockPad } = packWeights(kernels, config, weight, q8);
+  const { embedRow, layers, finalNorm, head, blockPad } = packWeights(kernels, config, weight, q8);
   // Inputs of int8 matrices are read up to the next block boundary: room for it, left zero.
   const input = (n: number) => Math.ceil(pad32(n) / blockPad) * blockPad;
   /** Y rows = X rows · W: one row as a matrix-vector product, several as gemm (each weight read once for all rows). */
@@ -129,10 +129,7 @@ export function createDecodeEngine(
   /** `n` ≤ R tokens at positions T..T+n: every layer over all of them, then their logits into out. */
   const chunk = (tokens: ArrayLike<number>, from: number, n: number, out: Float32Array, outOffset: number) => {
     const m = kernels.f32();
-    for (let r = 0; r < n; r++) {
-      const token = tokens[from + r] as number;
-      m.set(embed.subarray(token * C, token * C + C), x.at(r));
-    }
+    for (let r = 0; r < n; r++) embedRow(tokens[from + r] as number, m, x.at(r));
     for (let slot = 0; slot < S; slot++) {
       const w = layers[Math.floor(slot / config.layerRepeat)] as (typeof layers)[number];
       const slotCache = cache[slot] as (typeof cache)[number];
