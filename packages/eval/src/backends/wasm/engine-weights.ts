@@ -48,7 +48,7 @@ export type Matrix = { kind: 'f32'; m: PanelMatrix } | { kind: 'q8'; m: Q8Matrix
  * Bytes of kernel memory `createDecodeEngine` allocates (packed weights, norm gains, KV cache for all P positions,
  * activations).
  */
-export function engineMemoryBytes(config: ModelConfig): number {
+export function engineMemoryBytes(config: ModelConfig, options: { int8MatrixBytes?: number } = {}): number {
   const { dim: C, heads: H, kvHeads: KV, headDim: hd, ffnHidden: F, vocabSize: V, maxPositions: P } = config;
   const perLayer = C * pad32((H + 2 * KV) * hd) + H * hd * pad32(C) + C * pad32(2 * F) + F * pad32(C);
   const cache = config.layers * config.layerRepeat * KV * (hd * pad32(P) + P * pad32(hd));
@@ -57,7 +57,14 @@ export function engineMemoryBytes(config: ModelConfig): number {
   const perRow = pad32(C) * 3 + pad32((H + 2 * KV) * hd) + H * hd + 32 + pad32(2 * F) + pad32(F) + pad32(V);
   const activations = PREFILL_ROWS * perRow + pad32(P);
   const buffers = 6 * config.layers + 2 * config.layers * config.layerRepeat * KV + 12; // 64-byte alignment, ≤ 15 floats each
-  return 4 * (config.layers * perLayer + C * pad32(V) + norms + ropeTables + cache + activations + 16 * buffers);
+  // An int8 folder: its matrices as stored (config.json scalewise_bytes_per_token, an upper bound: it counts every
+  // initializer read per token) + 2% for outputs padded to groups of 4; the quantized-x scratch; inputs padded to blocks.
+  const int8 = options.int8MatrixBytes;
+  const matrices =
+    int8 === undefined
+      ? config.layers * perLayer + C * pad32(V)
+      : Math.ceil((int8 * 1.02) / 4) + Math.max(C, H * hd, F) + 3 * PREFILL_ROWS * MAX_Q8_BLOCK;
+  return 4 * (matrices + norms + ropeTables + cache + activations + 16 * buffers);
 }
 
 /**

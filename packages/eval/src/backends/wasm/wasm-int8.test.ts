@@ -1,12 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LLAMA_DEFAULTS, initWeights, writeModelFolder, type ModelConfig } from '@scalewise/models';
+import { LLAMA_DEFAULTS, getPreset, initWeights, writeModelFolder, type ModelConfig } from '@scalewise/models';
 import { writeInt8ModelFolder } from '../../quantize/int8.js';
 import type { CausalLM } from '../../lm.js';
 import { loadOrtModel } from '../ort.js';
 import { loadWasmModel } from './wasm.js';
+import { createDecodeEngine, engineMemoryBytes } from './engine.js';
+import { createWasmKernels } from './kernels.js';
+import { readOnnxInitializers } from './onnx-initializers.js';
+import { int8Weights } from './q8-weights.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'eval-wasm-int8-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -86,4 +90,26 @@ describe('wasm backend, int8 folders (MatMulNBits)', () => {
       await Promise.all(models.map((m) => m.dispose()));
     });
   }
+
+  it('sizes an int8 engine from config.json scalewise_bytes_per_token: enough, and far under the float32 size', async () => {
+    for (const [label, change, blockSize] of cases) {
+      const config = { ...base, ...change };
+      const folder = join(dir, `int8-${blockSize}`); // written by the test above
+      const perToken = Number(
+        (JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as Record<string, unknown>).scalewise_bytes_per_token,
+      );
+      expect(perToken, label).toBeGreaterThan(0);
+      const init = readOnnxInitializers(join(folder, 'onnx', 'model.onnx'));
+      const kernels = await createWasmKernels({ threads: 1 });
+      createDecodeEngine(kernels, config, (name) => init.float32(name), int8Weights(init));
+      const used = kernels.alloc(16) * 4; // the allocation top: everything the engine took lies below it
+      const estimate = engineMemoryBytes(config, { int8MatrixBytes: perToken });
+      expect(estimate, label).toBeGreaterThanOrEqual(used);
+      expect(estimate, label).toBeLessThan(used + 4 * (3 * 32 * 4096) + 0.03 * perToken + 2 ** 16); // the bound's slack
+      await kernels.dispose();
+    }
+    // MobileLLM-125M in int8 (about 141 MB read per token): well under half of its float32 size.
+    const preset = getPreset('mobilellm-125m');
+    expect(engineMemoryBytes(preset, { int8MatrixBytes: 141e6 })).toBeLessThan(0.45 * engineMemoryBytes(preset));
+  });
 });

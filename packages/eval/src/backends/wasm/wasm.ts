@@ -93,7 +93,9 @@ export async function loadWasmModel(path: string, options: WasmOptions = {}): Pr
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1))
     throw new EvalInputError(`wasm backend: threads must be a positive integer, found ${threads}`);
   // wasm32 memory ends at 4 GiB; the contract's default maximum (3 GiB) is raised only for models that need more.
-  const needed = engineMemoryBytes(config) + 64 * 2 ** 20;
+  // An int8 folder written by scalewise says how many bytes its matrices hold; other folders are sized as float32.
+  const int8Bytes = int8 ? configInt(raw, 'scalewise_bytes_per_token') : undefined;
+  const needed = engineMemoryBytes(config, int8Bytes !== undefined ? { int8MatrixBytes: int8Bytes } : {}) + 64 * 2 ** 20;
   if (needed > MAX_MEMORY_BYTES) {
     throw new EvalInputError(
       `wasm backend: '${path}' needs ${(needed / 2 ** 30).toFixed(2)} GiB of WebAssembly memory (weights and a KV cache for ` +
