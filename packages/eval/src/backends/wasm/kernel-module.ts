@@ -6,6 +6,19 @@ import { gemm4 } from './kernel-gemm.js';
 
 /** Columns per panel: 8 f32x4 accumulators hold one row of a panel. */
 export const PANEL = 32;
+
+/** A matrix W [K, N] stored for `gemv` in column panels of 32: panel p holds W[0..K, 32p..32p+32) row by row (K×32 floats). */
+export interface PanelMatrix {
+  /** Float offset (into `f32()`) of panel 0, 64-byte aligned. */
+  readonly off: number;
+  /** Rows (the reduction length) the matrix was allocated with. */
+  readonly K: number;
+  /** Columns (outputs) the matrix was allocated with; the storage is padded with zeros to `Npad` = ⌈N/32⌉·32. */
+  readonly N: number;
+  readonly Npad: number;
+  /** Floats from one panel to the next (K·32 for a packed matrix). */
+  readonly panelStride: number;
+}
 const V128 = 0x7b;
 const I32 = 0x7f;
 const F32 = 0x7d;

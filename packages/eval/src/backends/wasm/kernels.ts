@@ -1,26 +1,15 @@
 import { availableParallelism } from 'node:os';
 import { PAGE_BYTES, wasmApi, type WasmMemory } from './assemble.js';
-import { DEFAULT_VARIANT, kernelModuleBytes, PANEL, type KernelVariant } from './kernel-module.js';
+import { DEFAULT_VARIANT, kernelModuleBytes, PANEL, type KernelVariant, type PanelMatrix } from './kernel-module.js';
 import { createWorkerPool, OP_GEMM4, OP_GEMV, OP_GEMVQ8, OP_SUM, type KernelExports, type WorkerPool } from './pool.js';
 import { q8Layout, writeQ8, type Q8Matrix } from './q8.js';
-import { vectorOps } from './vector-ops.js';
+import { vectorOps, type WasmVectorOps } from './vector-ops.js';
 
 export type { Q8Matrix } from './q8.js';
+export type { PanelMatrix } from './kernel-module.js';
 
-/** A matrix W [K, N] stored for `gemv` in column panels of 32: panel p holds W[0..K, 32p..32p+32) row by row (K×32 floats). */
-export interface PanelMatrix {
-  /** Float offset (into `f32()`) of panel 0, 64-byte aligned. */
-  readonly off: number;
-  /** Rows (the reduction length) the matrix was allocated with. */
-  readonly K: number;
-  /** Columns (outputs) the matrix was allocated with; the storage is padded with zeros to `Npad` = ⌈N/32⌉·32. */
-  readonly N: number;
-  readonly Npad: number;
-  /** Floats from one panel to the next (K·32 for a packed matrix). */
-  readonly panelStride: number;
-}
-
-export interface WasmKernels {
+/** The kernels contract; the decoder's vector work (`rmsNorm` … `rope`) is declared in vector-ops.ts. */
+export interface WasmKernels extends WasmVectorOps {
   /** Threads `gemv` uses (the calling thread plus threads − 1 workers). */
   readonly threads: number;
   /** Float32 view of the whole linear memory. Take a fresh view after `alloc`/`packMatrix`/`allocMatrix` (memory may grow). */
@@ -57,34 +46,6 @@ export interface WasmKernels {
    * ⌈N/4⌉·4 floats. Split over the threads like `gemv`.
    */
   gemvQ8(xOff: number, m: Q8Matrix, yOff: number): void;
-  /**
-   * The decoder's vector work, on the calling thread (kernel-vector.ts). rmsNorm: out[0..n) = x / √(mean(x²) + eps) · w;
-   * x, w and out need room for ⌈n/4⌉·4 floats (x's and out's lanes past n are set to 0).
-   */
-  rmsNorm(xOff: number, wOff: number, outOff: number, n: number, eps: number): void;
-  /** x[0..n) += y[0..n). */
-  addTo(xOff: number, yOff: number, n: number): void;
-  /** out[i] = SiLU(g[i]) · u[i] for i < n (SwiGLU; e^x within ~2 float32 ulps). */
-  swiglu(gOff: number, uOff: number, outOff: number, n: number): void;
-  /** p[0..n) = softmax(p · scale), in place; p needs room for ⌈n/4⌉·4 floats (the lanes past n end as 0). */
-  softmax(off: number, n: number, scale: number): void;
-  /**
-   * Decode attention of `heads` query heads at qOff (hd floats each; head h reads kv head ⌊h·KV/heads⌋ of `cache`):
-   * scores over the first n cache columns, softmax(scores · scale), context written at ctxOff + h·hd. `cache[j]`:
-   * K [hd, P] and V [P, hd] panel matrices, allocated so that every kv head's pair lies the same distance after the
-   * previous one (allocMatrix(hd, P), allocMatrix(P, hd) in turn). att: room for ⌈n/32⌉·32 floats; ctx: heads·hd + 32.
-   */
-  attend(
-    qOff: number,
-    cache: ReadonlyArray<{ k: PanelMatrix; v: PanelMatrix }>,
-    attOff: number,
-    ctxOff: number,
-    heads: number,
-    n: number,
-    scale: number,
-  ): void;
-  /** RoPE (rotate_half) in place on `heads` vectors of 2·half floats at xOff, with cos/sin rows of half floats. */
-  rope(xOff: number, cosOff: number, sinOff: number, heads: number, half: number): void;
   /** Stop the workers (the process must be able to exit afterwards). */
   dispose(): Promise<void>;
 }
@@ -218,12 +179,12 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     inMemory('x', xOff, (4 * groups - 1) * ldx + m.K);
     inMemory('y', yOff, (4 * groups - 1) * ldy + m.Npad);
     inMemory('matrix', m.off, (panels - 1) * m.panelStride + m.K * PANEL);
-    const args = [xOff * 4, m.off * 4, yOff * 4, m.K, m.panelStride * 4] as const;
+    const stride = m.panelStride * 4;
     if (pool === null || 4 * groups * m.K * m.Npad < minParallelWork || panels < 2) {
-      ex.gemm4(xOff * 4, m.off * 4, yOff * 4, m.K, panels, m.panelStride * 4, ldx * 4, ldy * 4, groups);
+      ex.gemm4(xOff * 4, m.off * 4, yOff * 4, m.K, panels, stride, ldx * 4, ldy * 4, groups);
       return;
     }
-    pool.run(OP_GEMM4, [...args, ldx * 4, ldy * 4, groups], panels, 1, claimDivisor);
+    pool.run(OP_GEMM4, [xOff * 4, m.off * 4, yOff * 4, m.K, stride, ldx * 4, ldy * 4, groups], panels, 1, claimDivisor);
   };
 
   // Quantized x (int8, then its block scales), sized for the largest K packed so far.

@@ -1,13 +1,36 @@
-import { PANEL } from './kernel-module.js';
+import { PANEL, type PanelMatrix } from './kernel-module.js';
 import type { KernelExports } from './pool.js';
 
-/** The fields of a kernels.ts PanelMatrix that attend reads (a structural copy: no import cycle with kernels.ts). */
-interface PanelMatrix {
-  readonly off: number;
-  readonly K: number;
-  readonly N: number;
-  readonly Npad: number;
-  readonly panelStride: number;
+/** The decoder's vector work, on the calling thread (kernel-vector.ts, kernel-attention.ts); part of WasmKernels. */
+export interface WasmVectorOps {
+  /**
+   * out[0..n) = x / √(mean(x²) + eps) · w (RMSNorm); x, w and out need room for ⌈n/4⌉·4 floats (x's and out's lanes
+   * past n are set to 0).
+   */
+  rmsNorm(xOff: number, wOff: number, outOff: number, n: number, eps: number): void;
+  /** x[0..n) += y[0..n). */
+  addTo(xOff: number, yOff: number, n: number): void;
+  /** out[i] = SiLU(g[i]) · u[i] for i < n (SwiGLU; e^x within ~2 float32 ulps). */
+  swiglu(gOff: number, uOff: number, outOff: number, n: number): void;
+  /** p[0..n) = softmax(p · scale), in place; p needs room for ⌈n/4⌉·4 floats (the lanes past n end as 0). */
+  softmax(off: number, n: number, scale: number): void;
+  /**
+   * Decode attention of `heads` query heads at qOff (hd floats each; head h reads kv head ⌊h·KV/heads⌋ of `cache`):
+   * scores over the first n cache columns, softmax(scores · scale), context written at ctxOff + h·hd. `cache[j]`:
+   * K [hd, P] and V [P, hd] panel matrices, allocated so that every kv head's pair lies the same distance after the
+   * previous one (allocMatrix(hd, P), allocMatrix(P, hd) in turn). att: room for ⌈n/32⌉·32 floats; ctx: heads·hd + 32.
+   */
+  attend(
+    qOff: number,
+    cache: ReadonlyArray<{ k: PanelMatrix; v: PanelMatrix }>,
+    attOff: number,
+    ctxOff: number,
+    heads: number,
+    n: number,
+    scale: number,
+  ): void;
+  /** RoPE (rotate_half) in place on `heads` vectors of 2·half floats at xOff, with cos/sin rows of half floats. */
+  rope(xOff: number, cosOff: number, sinOff: number, heads: number, half: number): void;
 }
 
 /** What the vector ops need from the kernels instance (kernels.ts): its memory view and checks. */
@@ -23,14 +46,14 @@ export interface VectorOpsEnv {
  * The calling thread's vector work (kernel-vector.ts, kernel-attention.ts) behind the WasmKernels contract: offsets
  * and lengths in floats, checked against the memory, lengths that are not multiples of 4 handled here.
  */
-export function vectorOps(ex: KernelExports, env: VectorOpsEnv) {
+export function vectorOps(ex: KernelExports, env: VectorOpsEnv): WasmVectorOps {
   const { inMemory, checkCount } = env;
   const live = (what: string, n: number, ...ranges: Array<[string, number]>) => {
     env.live();
     checkCount(`${what} length`, n);
     for (const [name, off] of ranges) inMemory(`${what} ${name}`, off, Math.ceil(n / 4) * 4);
   };
-  const rmsNorm = (xOff: number, wOff: number, outOff: number, n: number, eps: number) => {
+  const rmsNorm: WasmVectorOps['rmsNorm'] = (xOff, wOff, outOff, n, eps) => {
     live('rmsNorm', n, ['x', xOff], ['w', wOff], ['out', outOff]);
     const n4 = Math.ceil(n / 4) * 4;
     env.view().fill(0, xOff + n, xOff + n4);
@@ -38,14 +61,14 @@ export function vectorOps(ex: KernelExports, env: VectorOpsEnv) {
     env.view().fill(0, outOff + n, outOff + n4);
   };
   // The last n mod 4 elements in JavaScript: the kernels work on whole f32x4 lanes.
-  const addTo = (xOff: number, yOff: number, n: number) => {
+  const addTo: WasmVectorOps['addTo'] = (xOff, yOff, n) => {
     live('addTo', n, ['x', xOff], ['y', yOff]);
     const n4 = n & ~3;
     ex.addto(xOff * 4, yOff * 4, n4 * 4);
     const v = env.view();
     for (let i = n4; i < n; i++) v[xOff + i] = (v[xOff + i] as number) + (v[yOff + i] as number);
   };
-  const swiglu = (gOff: number, uOff: number, outOff: number, n: number) => {
+  const swiglu: WasmVectorOps['swiglu'] = (gOff, uOff, outOff, n) => {
     live('swiglu', n, ['g', gOff], ['u', uOff], ['out', outOff]);
     const n4 = n & ~3;
     ex.swiglu(gOff * 4, uOff * 4, outOff * 4, n4 * 4);
@@ -55,22 +78,14 @@ export function vectorOps(ex: KernelExports, env: VectorOpsEnv) {
       v[outOff + i] = (g / (1 + Math.exp(-g))) * (v[uOff + i] as number);
     }
   };
-  const softmax = (off: number, n: number, scale: number) => {
+  const softmax: WasmVectorOps['softmax'] = (off, n, scale) => {
     live('softmax', n, ['p', off]);
     const n4 = Math.ceil(n / 4) * 4;
     env.view().fill(-Infinity, off + n, off + n4); // e^-∞ = 0: the padding lanes add nothing
     ex.softmax(off * 4, n4 * 4, scale);
   };
 
-  const attend = (
-    qOff: number,
-    cache: ReadonlyArray<{ k: PanelMatrix; v: PanelMatrix }>,
-    attOff: number,
-    ctxOff: number,
-    heads: number,
-    n: number,
-    scale: number,
-  ) => {
+  const attend: WasmVectorOps['attend'] = (qOff, cache, attOff, ctxOff, heads, n, scale) => {
     const first = cache[0];
     env.live();
     if (!first) throw new RangeError('wasm kernels: attend needs at least one kv head');
@@ -112,7 +127,7 @@ export function vectorOps(ex: KernelExports, env: VectorOpsEnv) {
       scale,
     );
   };
-  const rope = (xOff: number, cosOff: number, sinOff: number, heads: number, half: number) => {
+  const rope: WasmVectorOps['rope'] = (xOff, cosOff, sinOff, heads, half) => {
     env.live();
     checkCount('heads', heads);
     checkCount('half', half);
