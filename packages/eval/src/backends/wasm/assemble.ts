@@ -65,6 +65,7 @@ export const op = {
   loop: [0x03, 0x40],
   end: [0x0b],
   brIf: (depth: number) => [0x0d, ...leb(depth)],
+  br: (depth: number) => [0x0c, ...leb(depth)],
   /** v128.load / v128.store with a constant byte offset (alignment hint 16 bytes). */
   load: (offset: number) => [0xfd, 0x00, 0x04, ...leb(offset)],
   store: (offset: number) => [0xfd, 0x0b, 0x04, ...leb(offset)],

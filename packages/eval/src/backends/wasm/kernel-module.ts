@@ -86,7 +86,25 @@ function gemv(variant: KernelVariant): WasmFunction {
     ...op.end,
     ...op.end,
   ];
+  // The row loop runs at least once (K = 0 is answered before any panel loop): with a guard block around it V8
+  // hoists all 8 weight loads of a row above the arithmetic, spills, and streams 1.2-1.4x slower.
+  const rowLoop = [
+    ...op.loop,
+    ...Array.from({ length: unroll }, (_, u) => row(u, u % sets)).flat(),
+    ...[...op.get(WP), ...op.i32(128 * unroll), ...op.add, ...op.set(WP)],
+    ...[...op.get(XP), ...op.i32(4 * unroll), ...op.add, ...op.tee(XP), ...op.get(XEND), ...op.ltU, ...op.brIf(0)],
+    ...op.end,
+  ];
+  const zeroPanels = [
+    ...[...op.block, ...op.get(K), ...op.brIf(0), ...op.loop],
+    ...Array.from({ length: 8 }, (_, j) => [...op.get(Y), ...op.zero, ...op.store(16 * j)]).flat(),
+    ...[...op.get(Y), ...op.i32(128), ...op.add, ...op.set(Y)],
+    ...[...op.get(P), ...op.i32(1), ...op.sub, ...op.tee(P), ...op.brIf(0), ...op.end, ...op.br(1), ...op.end],
+  ];
   const body = [
+    ...op.block,
+    ...[...op.get(P), ...op.eqz, ...op.brIf(0)],
+    ...zeroPanels,
     ...[...op.get(X), ...op.get(K), ...op.i32(2), ...op.shl, ...op.add, ...op.set(XLAST)],
     ...(streams === 2 ? pairs : []),
     ...op.block,
@@ -95,14 +113,8 @@ function gemv(variant: KernelVariant): WasmFunction {
     ...op.loop,
     ...Array.from({ length: accs }, (_, i) => [...op.zero, ...op.set(S + 1 + i)]).flat(),
     ...[...op.get(W), ...op.set(WP), ...op.get(X), ...op.set(XP)],
-    ...op.block,
-    ...[...op.get(XP), ...op.get(XEND), ...op.geU, ...op.brIf(0)],
-    ...op.loop,
-    ...Array.from({ length: unroll }, (_, u) => row(u, u % sets)).flat(),
-    ...[...op.get(WP), ...op.i32(128 * unroll), ...op.add, ...op.set(WP)],
-    ...[...op.get(XP), ...op.i32(4 * unroll), ...op.add, ...op.tee(XP), ...op.get(XEND), ...op.ltU, ...op.brIf(0)],
-    ...op.end,
-    ...op.end,
+    // K < unroll leaves no whole group of rows: only then can the unrolled loop be empty.
+    ...(unroll === 1 ? rowLoop : [...op.block, ...op.get(XP), ...op.get(XEND), ...op.geU, ...op.brIf(0), ...rowLoop, ...op.end]),
     // The last K mod unroll rows, one at a time.
     ...(unroll > 1
       ? [
@@ -118,6 +130,7 @@ function gemv(variant: KernelVariant): WasmFunction {
     ...[...op.get(Y), ...op.i32(128), ...op.add, ...op.set(Y)],
     ...[...op.get(W), ...op.get(STRIDE), ...op.add, ...op.set(W)],
     ...[...op.get(P), ...op.i32(1), ...op.sub, ...op.tee(P), ...op.brIf(0)],
+    ...op.end,
     ...op.end,
     ...op.end,
   ];
