@@ -202,6 +202,7 @@ const decode = await measureDecode([
   { name: 'sliding-window 256, chunked', attention: windowed, chunkedAttention: true, fusedOps: true },
   { name: 'sliding-window 256, chunked, unfused ops', attention: windowed, chunkedAttention: true, fusedOps: false },
   { name: 'full causal, dense', attention: full, chunkedAttention: false, fusedOps: true },
+  { name: 'block-sparse 64×4+16, chunked', attention: sparse, chunkedAttention: true, fusedOps: true },
 ]);
 // Parity with the TypeScript reference forward pass at the same length (one pass each, not timed).
 const reference = (attention: AttentionConfig) => forward({ ...base, attention }, weights, tokens);
@@ -249,6 +250,7 @@ const out = {
   max_abs_logit_diff_chunked_unfused_vs_reference: maxAbsDiff(chunkedUnfused.logits, refWindow),
   decode: { prompt_tokens: DECODE_PROMPT, decoded_tokens: DECODE_TOKENS, results: decode },
   ratio_decode_chunked_unfused_over_fused: decode[1]!.cpu_ms_per_token.mean / decode[0]!.cpu_ms_per_token.mean,
+  ratio_decode_block_sparse_chunked_over_dense_causal: decode[3]!.cpu_ms_per_token.mean / decode[2]!.cpu_ms_per_token.mean,
   peak_rss_mb: process.resourceUsage().maxRSS / 1024,
   ratio_dense_causal_over_chunked: ratio,
   ratio_dense_causal_unfused_over_chunked: denseUnfused.row.prefill_s.mean / chunked.row.prefill_s.mean,

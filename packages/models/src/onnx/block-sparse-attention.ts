@@ -1,14 +1,14 @@
 import { attr, tensor, type Graph } from './graph.js';
 import { MASKED } from './masks.js';
-import { neighbourBlocks } from './chunked-attention.js';
 import type { DecoderDType } from './decoder.js';
 
 /**
  * Block-sparse attention (blocks of b positions, L local blocks, G global tokens) computed only over the keys a
- * query can reach, for the KV-cache graph. Queries are cut into chunks of b cache slots; a chunk's local keys lie in
- * the L + 1 key blocks ending with its own (left-padded by L·b masked slots), and the G global keys (positions
- * 0 … G-1) are gathered once per row. Scores are [B, KV, Gq, ⌈S/b⌉, b, G + (L + 1)·b] instead of
- * [B, KV, Gq, S, past + S]. The block pattern is applied on token positions cumsum(attention_mask) - 1, as the dense
+ * query can reach, for the KV-cache graph. Queries are cut into chunks of C = min(S, b) cache slots, so a decoded
+ * token is one query, not a block padded to b; a chunk's local keys are the L·b + C slots ending with its own (a
+ * query reaches at most L·b - 1 slots back; keys left-padded by L·b masked slots), gathered by index, and the G
+ * global keys (positions 0 … G-1) are gathered once per row. Scores are [B, KV, Gq, ⌈S/C⌉, C, G + L·b + C] instead
+ * of [B, KV, Gq, S, past + S]. The block pattern is applied on token positions cumsum(attention_mask) - 1, as the dense
  * mask does; local keys at positions < G are masked there because the global part already holds them. Exact for left
  * padding (rows of 0s then 1s).
  *
@@ -40,13 +40,17 @@ export interface BlockSparseChunks {
   seq: string;
   /** int64 [1]: where the local keys start in concat(past, new): G for a bounded past, else 0. */
   localFrom: string;
-  keyStart: string;
-  keyEnd: string;
+  /** int64 [1]: query slots per chunk, C = min(S, b). */
+  chunk: string;
+  /** int64 [chunks, L·b + C]: chunk j's key window in the left-padded local key axis (slots past + jC - L·b …). */
+  windowIndex: string;
+  /** int64 [1]: local keys in a window, L·b + C. */
+  windowKeys: string;
   keyPads: string;
   queryPads: string;
   /** int64 [B, 1, G, 1] slot indices of the global tokens in concat(past, new), for GatherElements ('' when G = 0). */
   globalIndex: string;
-  /** [B, 1, 1, chunks, b, G + (L + 1)·b]: 0 where attended, MASKED elsewhere (global keys first). */
+  /** [B, 1, 1, chunks, C, G + L·b + C]: 0 where attended, MASKED elsewhere (global keys first). */
   mask: string;
   /** int64 [1]: globals kept in the present (G once bounded, else 0; '' when G = 0) and the first local slot kept. */
   presentGlobals: string;
@@ -84,34 +88,34 @@ export function blockSparseMask(g: Graph, o: BlockSparseOptions): BlockSparseChu
   const past = op('Sub', [pastSlots, localFrom]); // local past slots
   const localCols = op('Add', [past, seq]); // local + new keys = the mask's last localCols columns
   const bC = ints([b]);
-  const chunks = op('Div', [op('Add', [seq, ints([b - 1])]), bC]);
-  const rightPad = op('Sub', [op('Mul', [chunks, bC]), seq]);
-  const keyEnd = op('Add', [past, op('Mul', [op('Add', [chunks, ints([L])]), bC])]);
-  const keyPads = op('Concat', [zeros(2), ints([L * b]), zeros(3), rightPad, zeros(1)], { axis: attr.int(0) });
+  const scalar = (x: string) => op('Squeeze', [x]);
+  const range = (end: string) =>
+    op('Range', [g.constant(tensor.int64([0], []), `${label}_const`), scalar(end), g.constant(tensor.int64([1], []), `${label}_const`)]);
+  const chunk = op('Min', [seq, bC]); // [1] C
+  const chunks = op('Div', [op('Sub', [op('Add', [seq, chunk]), ints([1])]), chunk]);
+  const rightPad = op('Sub', [op('Mul', [chunks, chunk]), seq]);
+  const windowKeys = op('Add', [ints([K]), chunk]);
+  // Chunk j reads padded slots past + jC … past + jC + L·b + C - 1 (the left padding puts slot s at s + L·b).
+  const chunkStarts = op('Add', [op('Mul', [range(chunks), chunk]), past]);
+  const windowIndex = op('Add', [op('Unsqueeze', [chunkStarts, ints([1])]), op('Unsqueeze', [range(windowKeys), ints([0])])]);
+  const keyPads = op('Concat', [zeros(2), ints([K]), zeros(3), rightPad, zeros(1)], { axis: attr.int(0) });
   const queryPads = op('Concat', [zeros(8), rightPad, zeros(1)], { axis: attr.int(0) });
 
   const count = op('ReduceSum', [o.attentionMask, ints([1])], { keepdims: attr.int(1) }); // [B, 1]
   const pos = op('Sub', [op('CumSum', [o.attentionMask, ints([1], [])]), ints([1])]); // [B, N]
-  // Local keys in the chunked layout [B, chunks, (L + 1)·b]: position and validity.
+  // Local keys in the chunked layout [B, chunks, L·b + C]: position and validity.
   const chunked = (x: string, pad: string) => {
-    const padded = op('Pad', [
-      lastCols(x, localCols),
-      op('Concat', [zeros(1), ints([L * b]), zeros(1), rightPad], { axis: attr.int(0) }),
-      pad,
-    ]);
-    const sliced = op('Slice', [padded, past, keyEnd, ints([1])]);
-    return neighbourBlocks(g, op('Reshape', [sliced, ints([0, -1, b])]), 1, L + 1, label);
+    const padded = op('Pad', [lastCols(x, localCols), op('Concat', [zeros(1), ints([K]), zeros(1), rightPad], { axis: attr.int(0) }), pad]);
+    return op('Gather', [padded, windowIndex], { axis: attr.int(1) });
   };
-  const keyPos = op('Unsqueeze', [chunked(pos, ints([0], [])), ints([2])]); // [B, chunks, 1, Kl]
+  const keyPos = op('Unsqueeze', [chunked(pos, ints([0], [])), ints([2])]); // [B, chunks, 1, L·b + C]
   const keyValid = op('Unsqueeze', [op('Cast', [chunked(o.attentionMask, ints([0], []))], { to: attr.int(9) }), ints([2])]);
-  // Query positions [B, chunks, b, 1].
+  // Query positions [B, chunks, C, 1].
   const qPadded = op('Pad', [lastCols(pos, seq), op('Concat', [zeros(3), rightPad], { axis: attr.int(0) })]);
-  const queryPos = op('Unsqueeze', [op('Reshape', [qPadded, ints([0, -1, b])]), ints([3])]);
-  // Slot causality inside a chunk: query i sits at index L·b + i of its key window.
-  const Kl = (L + 1) * b;
-  const causal = new Array<number>(b * Kl);
-  for (let i = 0; i < b; i++) for (let j = 0; j < Kl; j++) causal[i * Kl + j] = j <= L * b + i ? 1 : 0;
-  const causalC = op('Cast', [g.constant(tensor.int64(causal, [b, Kl]), `${label}_causal`)], { to: attr.int(9) });
+  const queryPos = op('Unsqueeze', [op('Reshape', [qPadded, op('Concat', [ints([0, -1]), chunk], { axis: attr.int(0) })]), ints([3])]);
+  // Slot causality inside a chunk [C, L·b + C]: query i sits at index L·b + i of its key window.
+  const querySlot = op('Add', [op('Unsqueeze', [range(chunk), ints([1])]), ints([K])]);
+  const causalC = op('LessOrEqual', [op('Unsqueeze', [range(windowKeys), ints([0])]), querySlot]);
   const local = op('Less', [op('Sub', [op('Div', [queryPos, bC]), op('Div', [keyPos, bC])]), ints([L])]);
   const notGlobal = op('GreaterOrEqual', [keyPos, ints([G])]);
   const localOk = op('And', [op('And', [op('And', [keyValid, causalC]), local]), notGlobal]);
@@ -141,7 +145,21 @@ export function blockSparseMask(g: Graph, o: BlockSparseOptions): BlockSparseChu
   }
   const mask = op('Unsqueeze', [op('Where', [allowed, float(0), float(MASKED)]), ints([1, 2])]);
   const memo = new Map<string, string>();
-  return { o, seq, localFrom, keyStart: past, keyEnd, keyPads, queryPads, globalIndex, mask, presentGlobals, presentLocalFrom, memo };
+  return {
+    o,
+    seq,
+    localFrom,
+    chunk,
+    windowIndex,
+    windowKeys,
+    keyPads,
+    queryPads,
+    globalIndex,
+    mask,
+    presentGlobals,
+    presentLocalFrom,
+    memo,
+  };
 }
 
 /** Local keys of concat(past, new) [B, KV, P + S, hd]: the slots after a bounded past's globals. */
@@ -186,18 +204,18 @@ export function blockSparseCache(g: Graph, w: BlockSparseChunks, x: string, labe
 
 /** Softmax attention of q5 [B, KV, Gq, S, hd] (scaled) over k4, v4 = concat(past, new) [B, KV, P + S, hd] → ctx [B, KV, Gq, S, hd]. */
 export function blockSparseAttention(g: Graph, w: BlockSparseChunks, q5: string, k4: string, v4: string, label: string): string {
-  const { blockSize: b, localBlocks: L, globalTokens: G, headDim: hd } = w.o;
+  const { globalTokens: G, headDim: hd } = w.o;
   const op = (type: string, inputs: string[], attrs: Parameters<Graph['op1']>[2] = {}, name = type.toLowerCase()) =>
     g.op1(type, inputs, attrs, { label: `${label}_${name}` });
   const ints = (values: number[]) => g.constant(tensor.int64(values), `${label}_const`);
   const localBlocks = (x: string) => {
-    const sliced = op('Slice', [op('Pad', [localKeys(g, w, x, label), w.keyPads]), w.keyStart, w.keyEnd, ints([2])]);
-    const blocks = neighbourBlocks(g, op('Reshape', [sliced, ints([0, 0, -1, b, hd])]), 2, L + 1, `${label}_kv`);
-    return op('Unsqueeze', [blocks, ints([2])]); // [B, KV, 1, chunks, (L + 1)·b, hd]
+    const windows = op('Gather', [op('Pad', [localKeys(g, w, x, label), w.keyPads]), w.windowIndex], { axis: attr.int(2) });
+    return op('Unsqueeze', [windows, ints([2])]); // [B, KV, 1, chunks, L·b + C, hd]
   };
   // [B, KV, G, hd] → [B, KV, 1, 1, G, hd]
   const globals = (x: string) => op('Unsqueeze', [globalKeys(g, w, x, label), ints([2, 3])]);
-  const q6 = op('Reshape', [op('Pad', [q5, w.queryPads]), ints([0, 0, 0, -1, b, hd])], {}, 'q6');
+  const q6Shape = op('Concat', [ints([0, 0, 0, -1]), w.chunk, ints([hd])], { axis: attr.int(0) }, 'q6shape');
+  const q6 = op('Reshape', [op('Pad', [q5, w.queryPads]), q6Shape], {}, 'q6');
   const kT = (k: string) => op('Transpose', [k], { perm: attr.ints([0, 1, 2, 3, 5, 4]) }, 'kT');
   const localK = kT(localBlocks(k4));
   const localV = localBlocks(v4);
@@ -209,7 +227,8 @@ export function blockSparseAttention(g: Graph, w: BlockSparseChunks, q5: string,
   const scores = op('Concat', [op('MatMul', [q6, kT(globals(k4))]), op('MatMul', [q6, localK])], { axis: attr.int(-1) }, 'scores');
   const probs = op('Softmax', [op('Add', [scores, w.mask])], { axis: attr.int(-1) }, 'probs');
   const split = { outputs: 2, label: `${label}_p` };
-  const [pg, pl] = g.op('Split', [probs, ints([G, (L + 1) * b])], { axis: attr.int(-1) }, split) as [string, string];
+  const sizes = op('Concat', [ints([G]), w.windowKeys], { axis: attr.int(0) }, 'sizes');
+  const [pg, pl] = g.op('Split', [probs, sizes], { axis: attr.int(-1) }, split) as [string, string];
   const ctx6 = op('Add', [op('MatMul', [pg, globals(v4)]), op('MatMul', [pl, localV])], {}, 'ctx6');
   return op('Slice', [op('Reshape', [ctx6, ints([0, 0, 0, -1, hd])]), ints([0]), w.seq, ints([3])], {}, 'ctx');
 }
