@@ -1,5 +1,6 @@
 import { attr, tensor, type Graph } from './graph.js';
 import { MASKED } from './masks.js';
+import { chunkWindows } from './chunked-attention.js';
 import type { DecoderDType } from './decoder.js';
 
 /**
@@ -88,16 +89,8 @@ export function blockSparseMask(g: Graph, o: BlockSparseOptions): BlockSparseChu
   const past = op('Sub', [pastSlots, localFrom]); // local past slots
   const localCols = op('Add', [past, seq]); // local + new keys = the mask's last localCols columns
   const bC = ints([b]);
-  const scalar = (x: string) => op('Squeeze', [x]);
-  const range = (end: string) =>
-    op('Range', [g.constant(tensor.int64([0], []), `${label}_const`), scalar(end), g.constant(tensor.int64([1], []), `${label}_const`)]);
-  const chunk = op('Min', [seq, bC]); // [1] C
-  const chunks = op('Div', [op('Sub', [op('Add', [seq, chunk]), ints([1])]), chunk]);
-  const rightPad = op('Sub', [op('Mul', [chunks, chunk]), seq]);
-  const windowKeys = op('Add', [ints([K]), chunk]);
-  // Chunk j reads padded slots past + jC … past + jC + L·b + C - 1 (the left padding puts slot s at s + L·b).
-  const chunkStarts = op('Add', [op('Mul', [range(chunks), chunk]), past]);
-  const windowIndex = op('Add', [op('Unsqueeze', [chunkStarts, ints([1])]), op('Unsqueeze', [range(windowKeys), ints([0])])]);
+  // Chunks of C = min(S, b) queries; chunk j's window: the L·b + C local slots ending with its own (padded by L·b).
+  const { chunk, rightPad, windowKeys, windowIndex, queryIndex, keyIndex } = chunkWindows(g, { seq, past, maxChunk: b, reach: K, label });
   const keyPads = op('Concat', [zeros(2), ints([K]), zeros(3), rightPad, zeros(1)], { axis: attr.int(0) });
   const queryPads = op('Concat', [zeros(8), rightPad, zeros(1)], { axis: attr.int(0) });
 
@@ -114,8 +107,8 @@ export function blockSparseMask(g: Graph, o: BlockSparseOptions): BlockSparseChu
   const qPadded = op('Pad', [lastCols(pos, seq), op('Concat', [zeros(3), rightPad], { axis: attr.int(0) })]);
   const queryPos = op('Unsqueeze', [op('Reshape', [qPadded, op('Concat', [ints([0, -1]), chunk], { axis: attr.int(0) })]), ints([3])]);
   // Slot causality inside a chunk [C, L·b + C]: query i sits at index L·b + i of its key window.
-  const querySlot = op('Add', [op('Unsqueeze', [range(chunk), ints([1])]), ints([K])]);
-  const causalC = op('LessOrEqual', [op('Unsqueeze', [range(windowKeys), ints([0])]), querySlot]);
+  const querySlot = op('Add', [op('Unsqueeze', [queryIndex, ints([1])]), ints([K])]);
+  const causalC = op('LessOrEqual', [op('Unsqueeze', [keyIndex, ints([0])]), querySlot]);
   const local = op('Less', [op('Sub', [op('Div', [queryPos, bC]), op('Div', [keyPos, bC])]), ints([L])]);
   const notGlobal = op('GreaterOrEqual', [keyPos, ints([G])]);
   const localOk = op('And', [op('And', [op('And', [keyValid, causalC]), local]), notGlobal]);

@@ -3,15 +3,16 @@ import { MASKED } from './masks.js';
 import type { DecoderDType } from './decoder.js';
 
 /**
- * Sliding-window attention computed in chunks of W = window query slots, for the KV-cache graph (prefill and
- * decode alike). Queries sit in cache slots P..N-1 (P = past, N = past + seq). Keys are padded by W masked slots
- * on the left and cut into blocks of W aligned with the query chunks, so query chunk c (slots P + cW … P + cW + W - 1)
- * reads only key blocks c - 1 and c (slots P + (c - 1)W … P + (c + 1)W - 1): scores are [B, KV, G, S/W, W, 2W]
- * instead of [B, KV, G, S, N], O(S·2W) rather than O(S·N). The window is applied on slots: with left padding
+ * Sliding-window attention computed in chunks of query slots, for the KV-cache graph (prefill and decode alike).
+ * Queries sit in cache slots P..N-1 (P = past, N = past + seq) and are cut into chunks of C = min(S, chunk) slots
+ * (chunk = W by default), so a decoded token is one query, not a padded chunk. Keys are padded by W masked slots on
+ * the left; query chunk c (slots P + cC … P + cC + C - 1) reads only the W + C key slots P + cC - W … P + cC + C - 1,
+ * gathered by index (`chunkWindows`): scores are [B, KV, G, ⌈S/C⌉, C, W + C] instead of [B, KV, G, S, N],
+ * O(S·(W + C)) rather than O(S·N). The window is applied on slots: with left padding
  * (the only padding transformers.js makes) token positions differ from slots by a per-row constant, so this equals
  * the dynamic mask's window on cumsum(attention_mask) - 1 for every non-padding query. The cache handed back keeps
  * only the last W slots (`boundedCache`): memory O(W) per layer however long the generation. Rows that are all padding
- * get a uniform softmax over their 2W keys instead of over all N (their logits are meaningless either way).
+ * get a uniform softmax over their W + C keys instead of over all N (their logits are meaningless either way).
  */
 
 export interface ChunkedWindowOptions {
@@ -26,9 +27,8 @@ export interface ChunkedWindowOptions {
   inputIds: string;
   prefix: string;
   /**
-   * Query slots per chunk, C (default W; must divide W): a chunk reads the W / C key blocks of C before it and its
-   * own, W + C keys, so smaller chunks score fewer masked keys (2W at C = W) and a decoded token is padded to C
-   * queries, not W.
+   * Most query slots per chunk (default W; must divide W): a chunk of C reads W + C keys, so smaller chunks score
+   * fewer masked keys (2W at C = W) but gather more windows; fewer new tokens than this make one chunk of them all.
    */
   chunk?: number;
 }
@@ -36,15 +36,11 @@ export interface ChunkedWindowOptions {
 /** Geometry and additive mask shared by every layer: computed once per graph. */
 export interface ChunkedWindow {
   window: number;
-  /** Query slots per chunk, C (divides W). */
-  chunk: number;
   headDim: number;
   /** int64 [1]: new tokens S. */
   seq: string;
-  /** int64 [1]: first key slot of the sliced key range, past (in the left-padded key axis, where slot 0 sits at W). */
-  keyStart: string;
-  /** int64 [1]: end of the sliced key range, past + (chunks + W/C)·C. */
-  keyEnd: string;
+  /** Query chunks and their key windows in the key axis left-padded by W. */
+  windows: ChunkWindows;
   /** int64 [2·4]: Pad pads for [B, KV, N, hd] keys (W before, R = chunks·C - S after, on axis 2). */
   keyPads: string;
   /** int64 [2·5]: Pad pads for [B, KV, G, S, hd] queries (R after, on axis 3). */
@@ -67,45 +63,51 @@ export function chunkedWindowMask(g: Graph, o: ChunkedWindowOptions): ChunkedWin
   const seq = op('Shape', [o.inputIds], { start: attr.int(1), end: attr.int(2) }); // [1] S
   // The cache may hold fewer slots than the mask has columns (present keeps the last W): align on the right.
   const keyMaskCols = op('Slice', [o.attentionMask, op('Neg', [op('Add', [past, seq])]), ints([Number.MAX_SAFE_INTEGER]), ints([1])]);
-  const wC = ints([W]);
-  const cC = ints([C]);
-  // chunks = ⌈S / C⌉ (integer Div floors non-negative int64), R = chunks·C - S.
-  const chunks = op('Div', [op('Add', [seq, ints([C - 1])]), cC]);
-  const rightPad = op('Sub', [op('Mul', [chunks, cC]), seq]);
-  const keyEnd = op('Add', [past, op('Mul', [op('Add', [chunks, ints([W / C])]), cC])]);
+  const windows = chunkWindows(g, { seq, past, maxChunk: C, reach: W, label });
   const zeros = (k: number) => ints(Array.from({ length: k }, () => 0));
-  const keyPads = op('Concat', [zeros(2), wC, zeros(3), rightPad, zeros(1)], { axis: attr.int(0) });
-  const queryPads = op('Concat', [zeros(8), rightPad, zeros(1)], { axis: attr.int(0) });
+  const keyPads = op('Concat', [zeros(2), ints([W]), zeros(3), windows.rightPad, zeros(1)], { axis: attr.int(0) });
+  const queryPads = op('Concat', [zeros(8), windows.rightPad, zeros(1)], { axis: attr.int(0) });
 
-  // Key validity in the chunked layout: [B, N] → pad (W, R) with 0 → slots past … keyEnd → [B, chunks, W + C].
+  // Key validity in the chunked layout: [B, N] → pad (W, R) with 0 → each chunk's window → [B, chunks, W + C].
   const valid = op('Cast', [keyMaskCols], { to: attr.int(o.dtype === 'float64' ? 11 : 1) });
-  const validPadded = op('Pad', [valid, op('Concat', [zeros(1), wC, zeros(1), rightPad], { axis: attr.int(0) })]);
-  const validSlice = op('Slice', [validPadded, past, keyEnd, ints([1])]);
-  const validBlocks = neighbourBlocks(g, op('Reshape', [validSlice, ints([0, -1, C])]), 1, W / C + 1, label);
-  const keyMask = op('Where', [op('Greater', [validBlocks, float(0.5)]), float(0), float(MASKED)]);
-  // Within a chunk: query i (slot offset W + i from the key span's start) sees key j iff 0 ≤ W + i - j < W.
-  const span = W + C;
-  const local = new Array<number>(C * span);
-  for (let i = 0; i < C; i++) for (let j = 0; j < span; j++) local[i * span + j] = j > i && j <= W + i ? 0 : MASKED;
-  const localC = g.constant(
-    o.dtype === 'float64' ? tensor.float64(local, [C, span]) : tensor.float32(local, [C, span]),
-    `${label}_local_mask`,
-  );
-  const mask = op('Add', [op('Unsqueeze', [keyMask, ints([1, 2, 4])]), localC]);
-  return { window: W, chunk: C, headDim: o.headDim, seq, keyStart: past, keyEnd, keyPads, queryPads, mask };
+  const validPadded = op('Pad', [valid, op('Concat', [zeros(1), ints([W]), zeros(1), windows.rightPad], { axis: attr.int(0) })]);
+  const validWindows = op('Gather', [validPadded, windows.windowIndex], { axis: attr.int(1) });
+  const keyMask = op('Where', [op('Greater', [validWindows, float(0.5)]), float(0), float(MASKED)]);
+  // Within a chunk [C, W + C]: query i (window index W + i) sees key j iff 0 ≤ W + i - j < W.
+  const [i, j] = [op('Unsqueeze', [windows.queryIndex, ints([1])]), op('Unsqueeze', [windows.keyIndex, ints([0])])];
+  const inWindow = op('And', [op('Greater', [j, i]), op('LessOrEqual', [j, op('Add', [i, ints([W])])])]);
+  const local = op('Where', [inWindow, float(0), float(MASKED)]);
+  const mask = op('Add', [op('Unsqueeze', [keyMask, ints([1, 2, 4])]), local]);
+  return { window: W, headDim: o.headDim, seq, windows, keyPads, queryPads, mask };
 }
 
-/**
- * [..., blocks + count - 1, W, ...] along `axis` → each block with its count - 1 predecessors, concatenated on axis + 1:
- * [..., blocks, count·W, ...] (the keys a chunk of queries may reach, oldest first).
- */
-export function neighbourBlocks(g: Graph, x: string, axis: number, count: number, label: string): string {
-  const ints = (values: number[]) => g.constant(tensor.int64(values), `${label}_const`);
-  const parts = Array.from({ length: count }, (_, i) => {
-    const end = i < count - 1 ? -(count - 1 - i) : Number.MAX_SAFE_INTEGER;
-    return g.op1('Slice', [x, ints([i]), ints([end]), ints([axis])], {}, { label: `${label}_blk${i}` });
-  });
-  return g.op1('Concat', parts, { axis: attr.int(axis + 1) }, { label: `${label}_pair` });
+/** Query chunks of C = min(S, maxChunk) new slots and the key window of each: its own C slots and `reach` before. */
+export interface ChunkWindows {
+  /** int64 [1]: C. */
+  chunk: string;
+  /** int64 [1]: ⌈S/C⌉·C - S, the padding after the last chunk's queries (and keys). */
+  rightPad: string;
+  /** int64 [1]: keys per window, reach + C. */
+  windowKeys: string;
+  /** int64 [chunks, reach + C]: chunk j's window in the key axis left-padded by `reach`: indices past + jC + t. */
+  windowIndex: string;
+  /** int64 [C] 0 … C - 1 and [reach + C] 0 … reach + C - 1: a query's place in its chunk, a key's in its window. */
+  queryIndex: string;
+  keyIndex: string;
+}
+
+export function chunkWindows(g: Graph, o: { seq: string; past: string; maxChunk: number; reach: number; label: string }): ChunkWindows {
+  const op = (type: string, inputs: string[]) => g.op1(type, inputs, {}, { label: `${o.label}_${type.toLowerCase()}` });
+  const ints = (values: number[], dims?: number[]) => g.constant(tensor.int64(values, dims), `${o.label}_const`);
+  const range = (n: string) => op('Range', [ints([0], []), op('Squeeze', [n]), ints([1], [])]);
+  const chunk = op('Min', [o.seq, ints([o.maxChunk])]);
+  const chunks = op('Div', [op('Sub', [op('Add', [o.seq, chunk]), ints([1])]), chunk]); // ⌈S / C⌉ (int64 Div floors)
+  const rightPad = op('Sub', [op('Mul', [chunks, chunk]), o.seq]);
+  const windowKeys = op('Add', [ints([o.reach]), chunk]);
+  const keyIndex = range(windowKeys);
+  const starts = op('Add', [op('Mul', [range(chunks), chunk]), o.past]);
+  const windowIndex = op('Add', [op('Unsqueeze', [starts, ints([1])]), op('Unsqueeze', [keyIndex, ints([0])])]);
+  return { chunk, rightPad, windowKeys, windowIndex, queryIndex: range(chunk), keyIndex };
 }
 
 /**
@@ -113,23 +115,19 @@ export function neighbourBlocks(g: Graph, x: string, axis: number, count: number
  * returns the context [B, KV, G, S, hd], as the dense path's `probs · v`.
  */
 export function chunkedWindowAttention(g: Graph, w: ChunkedWindow, q5: string, k4: string, v4: string, label: string): string {
-  const W = w.window;
-  const C = w.chunk;
   const hd = w.headDim;
   const op = (type: string, inputs: string[], attrs: Parameters<Graph['op1']>[2] = {}, name = type.toLowerCase()) =>
     g.op1(type, inputs, attrs, { label: `${label}_${name}` });
   const ints = (values: number[]) => g.constant(tensor.int64(values), `${label}_const`);
-  const blocks = (x: string) => {
-    const sliced = op('Slice', [op('Pad', [x, w.keyPads]), w.keyStart, w.keyEnd, ints([2])]);
-    // [B, KV, (chunks + W/C)·C, hd] → [B, KV, chunks + W/C, C, hd] → [B, KV, 1, chunks, W + C, hd]
-    const pairs = neighbourBlocks(g, op('Reshape', [sliced, ints([0, 0, -1, C, hd])]), 2, W / C + 1, `${label}_kv`);
-    return op('Unsqueeze', [pairs, ints([2])]);
-  };
-  const q6 = op('Reshape', [op('Pad', [q5, w.queryPads]), ints([0, 0, 0, -1, C, hd])], {}, 'q6');
-  const kT = op('Transpose', [blocks(k4)], { perm: attr.ints([0, 1, 2, 3, 5, 4]) }, 'kT');
+  // [B, KV, N, hd] → pad W before → each chunk's window [B, KV, chunks, W + C, hd] → [B, KV, 1, chunks, W + C, hd]
+  const windows = (x: string) =>
+    op('Unsqueeze', [op('Gather', [op('Pad', [x, w.keyPads]), w.windows.windowIndex], { axis: attr.int(2) }), ints([2])]);
+  const q6Shape = op('Concat', [ints([0, 0, 0, -1]), w.windows.chunk, ints([hd])], { axis: attr.int(0) }, 'q6shape');
+  const q6 = op('Reshape', [op('Pad', [q5, w.queryPads]), q6Shape], {}, 'q6');
+  const kT = op('Transpose', [windows(k4)], { perm: attr.ints([0, 1, 2, 3, 5, 4]) }, 'kT');
   const scores = op('Add', [op('MatMul', [q6, kT], {}, 'scores'), w.mask]);
   const probs = op('Softmax', [scores], { axis: attr.int(-1) }, 'probs');
-  const ctx6 = op('MatMul', [probs, blocks(v4)], {}, 'ctx6');
+  const ctx6 = op('MatMul', [probs, windows(v4)], {}, 'ctx6');
   const ctx = op('Reshape', [ctx6, ints([0, 0, 0, -1, hd])]);
   return op('Slice', [ctx, ints([0]), w.seq, ints([3])], {}, 'ctx');
 }
