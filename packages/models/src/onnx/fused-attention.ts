@@ -69,8 +69,9 @@ export function groupQueryAttention(g: Graph, config: ModelConfig, o: FusedAtten
 }
 
 /**
- * Query chunk of the fused sliding-window graph: W / 4 where it divides, else W / 2, else W. A chunk then scores
- * W + W/4 keys rather than 2W (half of them masked), and a decoded token is padded to W/4 queries, not W.
+ * Most query slots per chunk of the fused sliding-window graph: W / 4 where it divides, else W / 2, else W. A chunk
+ * then scores W + W/4 keys rather than 2W (half of them masked); a decoded token is one query either way. Prefill at
+ * T = 4096, W = 256 was within noise for W/4, W/2 and W (2.10–2.22× faster than dense causal each).
  */
 export function windowChunk(window: number): number {
   return window % 4 === 0 ? window / 4 : window % 2 === 0 ? window / 2 : window;
