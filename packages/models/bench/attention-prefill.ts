@@ -102,9 +102,11 @@ async function measureAll(variants: Variant[]) {
 
 const DECODE_PROMPT = 300;
 const DECODE_TOKENS = 64;
+/** A long context, where dense causal decode reads every cached key and the windowed graphs read at most their bound. */
+const LONG_PROMPT = T - DECODE_TOKENS;
 
-/** Decode through the KV cache after a DECODE_PROMPT-token prefill: CPU ms per token over DECODE_TOKENS steps, alternating. */
-async function measureDecode(variants: Variant[]) {
+/** Decode through the KV cache after a `promptTokens` prefill: CPU ms per token over DECODE_TOKENS steps, alternating. */
+async function measureDecode(variants: Variant[], promptTokens = DECODE_PROMPT) {
   const sides = [];
   for (const v of variants) {
     const config = { ...base, attention: v.attention };
@@ -112,14 +114,14 @@ async function measureDecode(variants: Variant[]) {
     const session = await ort.InferenceSession.create(encodeModel(graph), { intraOpNumThreads: 1, interOpNumThreads: 1 });
     sides.push({ config, session, ms: [] as number[] });
   }
-  const prompt = tokens.slice(0, DECODE_PROMPT);
+  const prompt = tokens.slice(0, promptTokens);
   for (let r = 0; r <= REPS; r++) {
     for (const side of sides) {
       let out = await step(side.session, side.config, [prompt], [prompt.map(() => 1)]);
       const c0 = process.cpuUsage();
       for (let t = 0; t < DECODE_TOKENS; t++) {
-        const mask = [new Array<number>(DECODE_PROMPT + t + 1).fill(1)];
-        out = await step(side.session, side.config, [[tokens[DECODE_PROMPT + t]!]], mask, out.present);
+        const mask = [new Array<number>(promptTokens + t + 1).fill(1)];
+        out = await step(side.session, side.config, [[tokens[promptTokens + t]!]], mask, out.present);
       }
       const used = process.cpuUsage(c0);
       if (r > 0) side.ms.push((used.user + used.system) / 1e3 / DECODE_TOKENS); // round 0 is the warm-up
@@ -129,7 +131,7 @@ async function measureDecode(variants: Variant[]) {
   for (const [i, side] of sides.entries()) {
     await side.session.release();
     const mean = side.ms.reduce((a, b) => a + b, 0) / side.ms.length;
-    console.log(`decode, ${variants[i]!.name.padEnd(44)} ${mean.toFixed(2)} ms CPU per token`);
+    console.log(`decode after ${promptTokens}, ${variants[i]!.name.padEnd(36)} ${mean.toFixed(2)} ms CPU per token`);
     rows.push({ graph: variants[i]!.name, cpu_ms_per_token: { mean, runs: side.ms } });
   }
   return rows;
@@ -198,12 +200,14 @@ const [chunked, dense, chunkedUnfused, denseUnfused, sparseChunked, sparseChunke
   { name: 'block-sparse 64×4+16, dense mask', attention: sparse, chunkedAttention: false, fusedOps: true },
 ]).then((rs) => rs as [Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured]);
 const sparseStatic = await measureStaticPair('block-sparse 64×4+16', sparse);
-const decode = await measureDecode([
+const decodeVariants: Variant[] = [
   { name: 'sliding-window 256, chunked', attention: windowed, chunkedAttention: true, fusedOps: true },
   { name: 'sliding-window 256, chunked, unfused ops', attention: windowed, chunkedAttention: true, fusedOps: false },
   { name: 'full causal, dense', attention: full, chunkedAttention: false, fusedOps: true },
   { name: 'block-sparse 64×4+16, chunked', attention: sparse, chunkedAttention: true, fusedOps: true },
-]);
+];
+const decode = await measureDecode(decodeVariants);
+const decodeLong = await measureDecode([decodeVariants[0]!, decodeVariants[2]!, decodeVariants[3]!], LONG_PROMPT);
 // Parity with the TypeScript reference forward pass at the same length (one pass each, not timed).
 const reference = (attention: AttentionConfig) => forward({ ...base, attention }, weights, tokens);
 const refWindow = reference(windowed);
@@ -249,6 +253,8 @@ const out = {
   max_abs_logit_diff_block_sparse_chunked_fused_vs_unfused: maxAbsDiff(sparseChunked.logits, sparseChunkedUnfused.logits),
   max_abs_logit_diff_chunked_unfused_vs_reference: maxAbsDiff(chunkedUnfused.logits, refWindow),
   decode: { prompt_tokens: DECODE_PROMPT, decoded_tokens: DECODE_TOKENS, results: decode },
+  decode_long: { prompt_tokens: LONG_PROMPT, decoded_tokens: DECODE_TOKENS, results: decodeLong },
+  ratio_decode_long_dense_causal_over_chunked: decodeLong[1]!.cpu_ms_per_token.mean / decodeLong[0]!.cpu_ms_per_token.mean,
   ratio_decode_chunked_unfused_over_fused: decode[1]!.cpu_ms_per_token.mean / decode[0]!.cpu_ms_per_token.mean,
   ratio_decode_block_sparse_chunked_over_dense_causal: decode[3]!.cpu_ms_per_token.mean / decode[2]!.cpu_ms_per_token.mean,
   peak_rss_mb: process.resourceUsage().maxRSS / 1024,
