@@ -172,6 +172,48 @@ describe.each([true, false])('wasm gemv split over 2 threads, caller claims piec
   });
 });
 
+describe('wasm kernels with a closed worker gate (worker-gate.ts)', () => {
+  // lateMs -1 judges every job late, so 2 jobs close the gate for the back-off.
+  const workerGate = { lateMs: -1, graceJobs: 0, minMs: 60_000 };
+  it('runs products on the calling thread alone once workers were late, with the same results', async () => {
+    const kr = await createWasmKernels({ threads: 2, minParallelWork: 0, workerGate });
+    try {
+      const [K, N] = [100, 96];
+      const w = randomArray(K * N, 1);
+      const x = randomArray(K, 2);
+      const m = kr.packMatrix(w, K, N);
+      const first = run(kr, x, m);
+      expectProduct(first, x, w, N, K, N);
+      run(kr, x, m);
+      expect(kr.bypassedJobs()).toBe(0);
+      const bypassed = run(kr, x, m);
+      expect(kr.bypassedJobs()).toBe(1);
+      expect(Array.from(bypassed)).toEqual(Array.from(first));
+      // The bandwidth probe's sum still reads with both threads: it is not gated.
+      const off = kr.alloc(4096);
+      kr.f32().fill(0.25, off, off + 4096);
+      expect(kr.sum(off, 4096)).toBe(1024);
+      expect(kr.bypassedJobs()).toBe(1);
+    } finally {
+      await kr.dispose();
+    }
+  });
+
+  it('is not consulted when the caller leaves every piece to the workers', async () => {
+    const kr = await createWasmKernels({ threads: 2, minParallelWork: 0, callerClaims: false, workerGate });
+    try {
+      const [K, N] = [64, 256];
+      const w = randomArray(K * N, 3);
+      const x = randomArray(K, 4);
+      const m = kr.packMatrix(w, K, N);
+      for (let i = 0; i < 4; i++) expectProduct(run(kr, x, m), x, w, N, K, N);
+      expect(kr.bypassedJobs()).toBe(0);
+    } finally {
+      await kr.dispose();
+    }
+  });
+});
+
 describe('wasm kernels and process exit', () => {
   const dir = mkdtempSync(join(tmpdir(), 'scalewise-wasm-exit-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,6 +4,7 @@ import { DEFAULT_VARIANT, kernelModuleBytes, PANEL, type KernelVariant, type Pan
 import { createWorkerPool, OP_GEMM4, OP_GEMV, OP_GEMVQ8, OP_SUM, type KernelExports, type WorkerPool } from './pool.js';
 import { q8Layout, writeQ8, type Q8Matrix } from './q8.js';
 import { vectorOps, type WasmVectorOps } from './vector-ops.js';
+import { createWorkerGate, type WorkerGate, type WorkerGateOptions } from './worker-gate.js';
 
 export type { Q8Matrix } from './q8.js';
 export type { PanelMatrix } from './kernel-module.js';
@@ -52,6 +53,8 @@ export interface WasmKernels extends WasmVectorOps {
 
 /** Beyond the contract: the bandwidth probe's read kernel, split over the threads like `gemv`. */
 export interface WasmKernelsWithSum extends WasmKernels {
+  /** Products run by the calling thread alone because a worker had been late (worker-gate.ts). */
+  bypassedJobs(): number;
   /** Sum of `floats` floats from float offset `off` (both multiples of 16). */
   sum(off: number, floats: number): number;
 }
@@ -67,6 +70,8 @@ export interface WasmKernelOptions {
   claimDivisor?: number;
   /** false: the calling thread leaves every piece to the workers (tests prove the workers' path with it). */
   callerClaims?: boolean;
+  /** When a late worker sends products to the calling thread alone, and for how long (worker-gate.ts). */
+  workerGate?: WorkerGateOptions;
 }
 
 const ALIGN_FLOATS = 16; // 64 bytes
@@ -101,9 +106,13 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
   const initial = Math.min(16, maxPages);
   const memory: WasmMemory = new wasmApi.Memory(shared ? { initial, maximum: maxPages, shared } : { initial, maximum: maxPages });
   const ex = new wasmApi.Instance(module, { env: { mem: memory } }).exports as unknown as KernelExports;
-  const pool: WorkerPool | null = shared
-    ? await createWorkerPool(threads - 1, module, memory, ex, { callerClaims: options.callerClaims ?? true })
-    : null;
+  const callerClaims = options.callerClaims ?? true;
+  const pool: WorkerPool | null = shared ? await createWorkerPool(threads - 1, module, memory, ex, { callerClaims }) : null;
+  // Products go to the calling thread alone while workers are being kept off their CPUs (worker-gate.ts). Not the
+  // bandwidth probe's sum, which must read with every thread it names; nor when the caller leaves every piece to them.
+  const gate: WorkerGate = createWorkerGate(options.workerGate);
+  const workers = (): WorkerPool | null => (pool !== null && (!callerClaims || gate.open(performance.now())) ? pool : null);
+  const ran = (p: WorkerPool) => gate.record(p.lastWaitMs(), performance.now());
 
   let view = new Float32Array(memory.buffer);
   let top = ALIGN_FLOATS; // offset 0 stays unused, so no valid allocation is 0
@@ -160,11 +169,13 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     inMemory('y', yOff, panels * PANEL);
     inMemory('matrix', m.off, panels === 0 ? 0 : (panels - 1) * m.panelStride + m.K * PANEL);
     const stride = m.panelStride * 4;
-    if (pool === null || k * panels * PANEL < minParallelWork || panels < 2) {
+    const p = k * panels * PANEL < minParallelWork || panels < 2 ? null : workers();
+    if (p === null) {
       ex.gemv(xOff * 4, m.off * 4, yOff * 4, k, panels, stride);
       return;
     }
-    pool.run(OP_GEMV, [xOff * 4, m.off * 4, yOff * 4, k, stride], panels, 1, claimDivisor);
+    p.run(OP_GEMV, [xOff * 4, m.off * 4, yOff * 4, k, stride], panels, 1, claimDivisor);
+    ran(p);
   };
 
   const gemm = (xOff: number, ldx: number, m: PanelMatrix, yOff: number, ldy: number, rows: number) => {
@@ -180,11 +191,13 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     inMemory('y', yOff, (4 * groups - 1) * ldy + m.Npad);
     inMemory('matrix', m.off, (panels - 1) * m.panelStride + m.K * PANEL);
     const stride = m.panelStride * 4;
-    if (pool === null || 4 * groups * m.K * m.Npad < minParallelWork || panels < 2) {
+    const p = 4 * groups * m.K * m.Npad < minParallelWork || panels < 2 ? null : workers();
+    if (p === null) {
       ex.gemm4(xOff * 4, m.off * 4, yOff * 4, m.K, panels, stride, ldx * 4, ldy * 4, groups);
       return;
     }
-    pool.run(OP_GEMM4, [xOff * 4, m.off * 4, yOff * 4, m.K, stride, ldx * 4, ldy * 4, groups], panels, 1, claimDivisor);
+    p.run(OP_GEMM4, [xOff * 4, m.off * 4, yOff * 4, m.K, stride, ldx * 4, ldy * 4, groups], panels, 1, claimDivisor);
+    ran(p);
   };
 
   // Quantized x (int8, then its block scales), sized for the largest K packed so far.
@@ -207,11 +220,13 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     const xq = scratch.off * 4;
     const blocks = m.K / m.blockSize;
     ex.quantQ8(xOff * 4, xq, blocks, m.blockSize); // q8.ts quantizeRowQ8 in SIMD (~10× faster than in JS)
-    if (pool === null || m.K * m.Npad < minParallelWork || groups < 2) {
+    const p = m.K * m.Npad < minParallelWork || groups < 2 ? null : workers();
+    if (p === null) {
       ex.gemvQ8(xq, m.off * 4, yOff * 4, blocks, m.blockSize / 16, groups);
       return;
     }
-    pool.run(OP_GEMVQ8, [xq, m.off * 4, yOff * 4, blocks, m.groupStride], groups, Q8_MIN_CLAIM, claimDivisor);
+    p.run(OP_GEMVQ8, [xq, m.off * 4, yOff * 4, blocks, m.groupStride], groups, Q8_MIN_CLAIM, claimDivisor);
+    ran(p);
   };
 
   const sum = (off: number, floats: number): number => {
@@ -244,6 +259,7 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     packQ8Matrix,
     gemvQ8,
     sum,
+    bypassedJobs: () => gate.bypassed,
     async dispose() {
       if (disposed) return;
       disposed = true;

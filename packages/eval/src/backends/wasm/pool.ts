@@ -128,6 +128,8 @@ export interface WorkerPool {
    * claim; `divisor`: each claim takes remaining ÷ (divisor × threads).
    */
   run(op: number, params: number[], units: number, minUnits: number, divisor: number): Float32Array;
+  /** How long (ms) the last job's caller waited, after it ran out of unclaimed units, for pieces workers held. */
+  lastWaitMs(): number;
   dispose(): Promise<void>;
 }
 
@@ -165,6 +167,7 @@ export async function createWorkerPool(
   let disposed = false;
   // After a job timed out a worker may still finish it and count into the next job: refuse further jobs.
   let broken: string | null = null;
+  let waited = 0;
 
   return {
     size,
@@ -193,6 +196,7 @@ export async function createWorkerPool(
       if (callerClaims) claimLoop(exports, ctrl, claim, results, seq);
       // Wait only for pieces a worker claimed and is still computing.
       const start = performance.now();
+      waited = 0;
       let spins = 0;
       for (;;) {
         const done = Atomics.load(ctrl, DONE);
@@ -206,9 +210,11 @@ export async function createWorkerPool(
           }
         }
       }
+      waited = performance.now() - start;
       if (Atomics.load(ctrl, ERROR) === 1) throw new Error('wasm kernels: a kernel trapped (offsets outside the memory?)');
       return results.subarray(RESULTS, RESULTS + Atomics.load(ctrl, NRESULTS));
     },
+    lastWaitMs: () => waited,
     async dispose() {
       if (disposed) return;
       disposed = true;
