@@ -5,9 +5,8 @@ import type { ModelConfig } from '../config.js';
 import { forward } from '../forward/model.js';
 import { encodeModel } from './encode.js';
 import { blockSparseMask } from './block-sparse-attention.js';
-import { Graph } from './graph.js';
 import { buildInferenceGraph } from './inference.js';
-import { maxAbsDiff, randomWeights, step, tinyConfig, type StepResult } from './test-utils.js';
+import { maskDims, maxAbsDiff, randomWeights, step, tinyConfig, type StepResult } from './test-utils.js';
 
 // Bounded block-sparse KV cache (block-sparse-attention.ts): G globals + the last L·b slots once longer than that.
 const TOL = 1e-4;
@@ -117,33 +116,12 @@ describe('block-sparse KV cache bounded at G + L·b slots', () => {
 
   it('a decoded token is one query over G + L·b + 1 keys; a prompt is cut into chunks of b', async () => {
     const [b, L, G] = [4, 2, 3];
-    const g = new Graph('bsp-mask');
-    const attentionMask = g.input('attention_mask', 'int64', ['batch', 'total']);
-    const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
-    const pastKey = g.input('past_key', 'float32', ['batch', 1, 'past', 2]);
-    const w = blockSparseMask(g, {
-      blockSize: b,
-      localBlocks: L,
-      globalTokens: G,
-      headDim: 2,
-      dtype: 'float32',
-      attentionMask,
-      inputIds,
-      pastKey,
-      prefix: '',
-    });
-    g.output(w.mask, 'float32', ['batch', 1, 1, 'chunks', 'chunk', 'keys'], 'mask');
-    const session = await ort.InferenceSession.create(encodeModel(g));
-    const maskDims = async (past: number, seq: number) => {
-      const feeds = {
-        attention_mask: new ort.Tensor('int64', new BigInt64Array(past + seq).fill(1n), [1, past + seq]),
-        input_ids: new ort.Tensor('int64', new BigInt64Array(seq), [1, seq]),
-        past_key: new ort.Tensor('float32', new Float32Array(past * 2), [1, 1, past, 2]),
-      };
-      return ((await session.run(feeds)).mask as ort.Tensor).dims;
-    };
-    expect(await maskDims(20, 1)).toEqual([1, 1, 1, 1, 1, G + L * b + 1]);
-    expect(await maskDims(20, 3)).toEqual([1, 1, 1, 1, 3, G + L * b + 3]);
-    expect(await maskDims(0, 10)).toEqual([1, 1, 1, 3, b, G + L * b + b]);
+    const dims = await maskDims(
+      (g, inputs) =>
+        blockSparseMask(g, { blockSize: b, localBlocks: L, globalTokens: G, headDim: 2, dtype: 'float32', prefix: '', ...inputs }).mask,
+    );
+    expect(await dims(20, 1)).toEqual([1, 1, 1, 1, 1, G + L * b + 1]);
+    expect(await dims(20, 3)).toEqual([1, 1, 1, 1, 3, G + L * b + 3]);
+    expect(await dims(0, 10)).toEqual([1, 1, 1, 3, b, G + L * b + b]);
   });
 });

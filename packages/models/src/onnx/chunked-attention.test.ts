@@ -8,7 +8,7 @@ import { emitDecoder } from './decoder.js';
 import { encodeModel } from './encode.js';
 import { Graph } from './graph.js';
 import { buildInferenceGraph } from './inference.js';
-import { maxAbsDiff, randomWeights, step, tinyConfig } from './test-utils.js';
+import { maskDims, maxAbsDiff, randomWeights, step, tinyConfig } from './test-utils.js';
 
 const TOL = 1e-4;
 // 37 tokens: not a multiple of any window below.
@@ -155,22 +155,10 @@ describe('chunked sliding window without a KV cache (training graph, fixed T)', 
 
   it('a decoded token is one query over W + 1 keys; a prompt is cut into chunks of at most `chunk`', async () => {
     const [W, C] = [4, 2];
-    const g = new Graph('window-mask');
-    const attentionMask = g.input('attention_mask', 'int64', ['batch', 'total']);
-    const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
-    const pastKey = g.input('past_key', 'float32', ['batch', 1, 'past', 2]);
-    const w = chunkedWindowMask(g, { window: W, chunk: C, headDim: 2, dtype: 'float32', attentionMask, inputIds, pastKey, prefix: '' });
-    g.output(w.mask, 'float32', ['batch', 1, 1, 'chunks', 'chunk', 'keys'], 'mask');
-    const session = await ort.InferenceSession.create(encodeModel(g));
-    const maskDims = async (past: number, seq: number) => {
-      const feeds = {
-        attention_mask: new ort.Tensor('int64', new BigInt64Array(past + seq).fill(1n), [1, past + seq]),
-        input_ids: new ort.Tensor('int64', new BigInt64Array(seq), [1, seq]),
-        past_key: new ort.Tensor('float32', new Float32Array(past * 2), [1, 1, past, 2]),
-      };
-      return ((await session.run(feeds)).mask as ort.Tensor).dims;
-    };
-    expect(await maskDims(W, 1)).toEqual([1, 1, 1, 1, 1, W + 1]);
-    expect(await maskDims(W, 5)).toEqual([1, 1, 1, 3, C, W + C]);
+    const dims = await maskDims(
+      (g, inputs) => chunkedWindowMask(g, { window: W, chunk: C, headDim: 2, dtype: 'float32', prefix: '', ...inputs }).mask,
+    );
+    expect(await dims(W, 1)).toEqual([1, 1, 1, 1, 1, W + 1]);
+    expect(await dims(W, 5)).toEqual([1, 1, 1, 3, C, W + C]);
   });
 });

@@ -3,6 +3,7 @@ import { LLAMA_DEFAULTS, type ModelConfig } from '../config.js';
 import { createRng } from '@scalewise/core';
 import { weightSpecs, type ModelWeights } from '../weights.js';
 import { encodeModel } from './encode.js';
+import { Graph } from './graph.js';
 import { buildInferenceGraph } from './inference.js';
 
 // Shared by the ONNX tests only (not exported from the package).
@@ -88,4 +89,34 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
   return m;
+}
+
+/** The graph inputs a windowed attention mask reads: attention_mask, input_ids and one past key [batch, 1, past, 2]. */
+export interface MaskInputs {
+  attentionMask: string;
+  inputIds: string;
+  pastKey: string;
+}
+
+/**
+ * Build only a KV-cache attention mask (`build` returns its [B, 1, 1, chunks, chunk, keys] value) and return a function
+ * giving its dims for a batch-1 call with `past` cached slots and `seq` new tokens, all attended.
+ */
+export async function maskDims(
+  build: (g: Graph, inputs: MaskInputs) => string,
+): Promise<(past: number, seq: number) => Promise<readonly number[]>> {
+  const g = new Graph('mask');
+  const attentionMask = g.input('attention_mask', 'int64', ['batch', 'total']);
+  const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
+  const pastKey = g.input('past_key', 'float32', ['batch', 1, 'past', 2]);
+  g.output(build(g, { attentionMask, inputIds, pastKey }), 'float32', ['batch', 1, 1, 'chunks', 'chunk', 'keys'], 'mask');
+  const session = await ort.InferenceSession.create(encodeModel(g));
+  return async (past, seq) => {
+    const feeds = {
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(past + seq).fill(1n), [1, past + seq]),
+      input_ids: new ort.Tensor('int64', new BigInt64Array(seq), [1, seq]),
+      past_key: new ort.Tensor('float32', new Float32Array(past * 2), [1, 1, past, 2]),
+    };
+    return ((await session.run(feeds)).mask as ort.Tensor).dims;
+  };
 }
