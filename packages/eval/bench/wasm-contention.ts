@@ -4,9 +4,10 @@
 // Writes bench-results/wasm-contention.json. Run from packages/eval:
 //   node --conditions=@scalewise/source --import tsx bench/wasm-contention.ts      (SCALEWISE_BENCH_TOKENS, default 192)
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { writeJsonAtomic } from '@scalewise/core/node';
 import { fromHfConfig } from '@scalewise/models';
 import { randomPresetFolder } from '../src/index.js';
 import { createDecodeEngine } from '../src/backends/wasm/engine.js';
@@ -68,9 +69,6 @@ const out = {
   gate_over_one_thread_busy: ratio(runs[1]!, 0, 2),
 };
 console.log(`gate ÷ no gate: quiet ${out.gate_over_no_gate_quiet.toFixed(2)}×, busy ${out.gate_over_no_gate_busy.toFixed(2)}×`);
-const dirOut = join(import.meta.dirname, '..', 'bench-results');
-mkdirSync(dirOut, { recursive: true });
-const path = join(dirOut, 'wasm-contention.json');
-writeFileSync(`${path}.tmp`, `${JSON.stringify(out, null, 2)}\n`);
-renameSync(`${path}.tmp`, path);
+const path = join(import.meta.dirname, '..', 'bench-results', 'wasm-contention.json');
+await writeJsonAtomic(path, out);
 console.log(`wrote ${path}`);
