@@ -1,6 +1,6 @@
 import { attr, tensor, type Graph } from './graph.js';
 import { MASKED } from './masks.js';
-import { chunkWindows } from './chunked-attention.js';
+import { chunkQueries, chunkWindows, gatherWindows, type ChunkWindows } from './chunked-attention.js';
 import type { DecoderDType } from './decoder.js';
 
 /**
@@ -41,14 +41,8 @@ export interface BlockSparseChunks {
   seq: string;
   /** int64 [1]: where the local keys start in concat(past, new): G for a bounded past, else 0. */
   localFrom: string;
-  /** int64 [1]: query slots per chunk, C = min(S, b). */
-  chunk: string;
-  /** int64 [chunks, L·b + C]: chunk j's key window in the left-padded local key axis (slots past + jC - L·b …). */
-  windowIndex: string;
-  /** int64 [1]: local keys in a window, L·b + C. */
-  windowKeys: string;
-  keyPads: string;
-  queryPads: string;
+  /** Query chunks of C = min(S, b) and each one's L·b + C local key slots, in the local key axis left-padded by L·b. */
+  windows: ChunkWindows;
   /** int64 [B, 1, G, 1] slot indices of the global tokens in concat(past, new), for GatherElements ('' when G = 0). */
   globalIndex: string;
   /** [B, 1, 1, chunks, C, G + L·b + C]: 0 where attended, MASKED elsewhere (global keys first). */
@@ -90,15 +84,14 @@ export function blockSparseMask(g: Graph, o: BlockSparseOptions): BlockSparseChu
   const localCols = op('Add', [past, seq]); // local + new keys = the mask's last localCols columns
   const bC = ints([b]);
   // Chunks of C = min(S, b) queries; chunk j's window: the L·b + C local slots ending with its own (padded by L·b).
-  const { chunk, rightPad, windowKeys, windowIndex, queryIndex, keyIndex } = chunkWindows(g, { seq, past, maxChunk: b, reach: K, label });
-  const keyPads = op('Concat', [zeros(2), ints([K]), zeros(3), rightPad, zeros(1)], { axis: attr.int(0) });
-  const queryPads = op('Concat', [zeros(8), rightPad, zeros(1)], { axis: attr.int(0) });
+  const windows = chunkWindows(g, { seq, past, maxChunk: b, reach: K, label });
+  const { chunk, rightPad, windowIndex, queryIndex, keyIndex } = windows;
 
   const count = op('ReduceSum', [o.attentionMask, ints([1])], { keepdims: attr.int(1) }); // [B, 1]
   const pos = op('Sub', [op('CumSum', [o.attentionMask, ints([1], [])]), ints([1])]); // [B, N]
   // Local keys in the chunked layout [B, chunks, L·b + C]: position and validity.
   const chunked = (x: string, pad: string) => {
-    const padded = op('Pad', [lastCols(x, localCols), op('Concat', [zeros(1), ints([K]), zeros(1), rightPad], { axis: attr.int(0) }), pad]);
+    const padded = op('Pad', [lastCols(x, localCols), windows.rowPads, pad]);
     return op('Gather', [padded, windowIndex], { axis: attr.int(1) });
   };
   const keyPos = op('Unsqueeze', [chunked(pos, ints([0], [])), ints([2])]); // [B, chunks, 1, L·b + C]
@@ -142,11 +135,7 @@ export function blockSparseMask(g: Graph, o: BlockSparseOptions): BlockSparseChu
     o,
     seq,
     localFrom,
-    chunk,
-    windowIndex,
-    windowKeys,
-    keyPads,
-    queryPads,
+    windows,
     globalIndex,
     mask,
     presentGlobals,
@@ -201,14 +190,11 @@ export function blockSparseAttention(g: Graph, w: BlockSparseChunks, q5: string,
   const op = (type: string, inputs: string[], attrs: Parameters<Graph['op1']>[2] = {}, name = type.toLowerCase()) =>
     g.op1(type, inputs, attrs, { label: `${label}_${name}` });
   const ints = (values: number[]) => g.constant(tensor.int64(values), `${label}_const`);
-  const localBlocks = (x: string) => {
-    const windows = op('Gather', [op('Pad', [localKeys(g, w, x, label), w.keyPads]), w.windowIndex], { axis: attr.int(2) });
-    return op('Unsqueeze', [windows, ints([2])]); // [B, KV, 1, chunks, L·b + C, hd]
-  };
+  // [B, KV, 1, chunks, L·b + C, hd]
+  const localBlocks = (x: string) => gatherWindows(g, w.windows, localKeys(g, w, x, label), `${label}_kv`);
   // [B, KV, G, hd] → [B, KV, 1, 1, G, hd]
   const globals = (x: string) => op('Unsqueeze', [globalKeys(g, w, x, label), ints([2, 3])]);
-  const q6Shape = op('Concat', [ints([0, 0, 0, -1]), w.chunk, ints([hd])], { axis: attr.int(0) }, 'q6shape');
-  const q6 = op('Reshape', [op('Pad', [q5, w.queryPads]), q6Shape], {}, 'q6');
+  const q6 = chunkQueries(g, w.windows, q5, hd, label);
   const kT = (k: string) => op('Transpose', [k], { perm: attr.ints([0, 1, 2, 3, 5, 4]) }, 'kT');
   const localK = kT(localBlocks(k4));
   const localV = localBlocks(v4);
@@ -220,7 +206,7 @@ export function blockSparseAttention(g: Graph, w: BlockSparseChunks, q5: string,
   const scores = op('Concat', [op('MatMul', [q6, kT(globals(k4))]), op('MatMul', [q6, localK])], { axis: attr.int(-1) }, 'scores');
   const probs = op('Softmax', [op('Add', [scores, w.mask])], { axis: attr.int(-1) }, 'probs');
   const split = { outputs: 2, label: `${label}_p` };
-  const sizes = op('Concat', [ints([G]), w.windowKeys], { axis: attr.int(0) }, 'sizes');
+  const sizes = op('Concat', [ints([G]), w.windows.windowKeys], { axis: attr.int(0) }, 'sizes');
   const [pg, pl] = g.op('Split', [probs, sizes], { axis: attr.int(-1) }, split) as [string, string];
   const ctx6 = op('Add', [op('MatMul', [pg, globals(v4)]), op('MatMul', [pl, localV])], {}, 'ctx6');
   return op('Slice', [op('Reshape', [ctx6, ints([0, 0, 0, -1, hd])]), ints([0]), w.seq, ints([3])], {}, 'ctx');

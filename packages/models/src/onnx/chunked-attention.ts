@@ -41,10 +41,6 @@ export interface ChunkedWindow {
   seq: string;
   /** Query chunks and their key windows in the key axis left-padded by W. */
   windows: ChunkWindows;
-  /** int64 [2·4]: Pad pads for [B, KV, N, hd] keys (W before, R = chunks·C - S after, on axis 2). */
-  keyPads: string;
-  /** int64 [2·5]: Pad pads for [B, KV, G, S, hd] queries (R after, on axis 3). */
-  queryPads: string;
   /** [B, 1, 1, chunks, C, W + C]: 0 where the query may attend the key, MASKED elsewhere. */
   mask: string;
 }
@@ -64,13 +60,10 @@ export function chunkedWindowMask(g: Graph, o: ChunkedWindowOptions): ChunkedWin
   // The cache may hold fewer slots than the mask has columns (present keeps the last W): align on the right.
   const keyMaskCols = op('Slice', [o.attentionMask, op('Neg', [op('Add', [past, seq])]), ints([Number.MAX_SAFE_INTEGER]), ints([1])]);
   const windows = chunkWindows(g, { seq, past, maxChunk: C, reach: W, label });
-  const zeros = (k: number) => ints(Array.from({ length: k }, () => 0));
-  const keyPads = op('Concat', [zeros(2), ints([W]), zeros(3), windows.rightPad, zeros(1)], { axis: attr.int(0) });
-  const queryPads = op('Concat', [zeros(8), windows.rightPad, zeros(1)], { axis: attr.int(0) });
 
   // Key validity in the chunked layout: [B, N] → pad (W, R) with 0 → each chunk's window → [B, chunks, W + C].
   const valid = op('Cast', [keyMaskCols], { to: attr.int(o.dtype === 'float64' ? 11 : 1) });
-  const validPadded = op('Pad', [valid, op('Concat', [zeros(1), ints([W]), zeros(1), windows.rightPad], { axis: attr.int(0) })]);
+  const validPadded = op('Pad', [valid, windows.rowPads]);
   const validWindows = op('Gather', [validPadded, windows.windowIndex], { axis: attr.int(1) });
   const keyMask = op('Where', [op('Greater', [validWindows, float(0.5)]), float(0), float(MASKED)]);
   // Within a chunk [C, W + C]: query i (window index W + i) sees key j iff 0 ≤ W + i - j < W.
@@ -78,7 +71,7 @@ export function chunkedWindowMask(g: Graph, o: ChunkedWindowOptions): ChunkedWin
   const inWindow = op('And', [op('Greater', [j, i]), op('LessOrEqual', [j, op('Add', [i, ints([W])])])]);
   const local = op('Where', [inWindow, float(0), float(MASKED)]);
   const mask = op('Add', [op('Unsqueeze', [keyMask, ints([1, 2, 4])]), local]);
-  return { window: W, headDim: o.headDim, seq, windows, keyPads, queryPads, mask };
+  return { window: W, headDim: o.headDim, seq, windows, mask };
 }
 
 /** Query chunks of C = min(S, maxChunk) new slots and the key window of each: its own C slots and `reach` before. */
@@ -94,6 +87,11 @@ export interface ChunkWindows {
   /** int64 [C] 0 … C - 1 and [reach + C] 0 … reach + C - 1: a query's place in its chunk, a key's in its window. */
   queryIndex: string;
   keyIndex: string;
+  /** int64 Pad pads, `reach` before and rightPad after the slots of [B, N] rows and [B, KV, N, hd] keys; rightPad after
+   * the S axis of [B, KV, G, S, hd] queries. */
+  rowPads: string;
+  keyPads: string;
+  queryPads: string;
 }
 
 export function chunkWindows(g: Graph, o: { seq: string; past: string; maxChunk: number; reach: number; label: string }): ChunkWindows {
@@ -107,7 +105,33 @@ export function chunkWindows(g: Graph, o: { seq: string; past: string; maxChunk:
   const keyIndex = range(windowKeys);
   const starts = op('Add', [op('Mul', [range(chunks), chunk]), o.past]);
   const windowIndex = op('Add', [op('Unsqueeze', [starts, ints([1])]), op('Unsqueeze', [keyIndex, ints([0])])]);
-  return { chunk, rightPad, windowKeys, windowIndex, queryIndex: range(chunk), keyIndex };
+  const zeros = (k: number) => ints(Array.from({ length: k }, () => 0));
+  const pads = (parts: string[]) => g.op1('Concat', parts, { axis: attr.int(0) }, { label: `${o.label}_pads` });
+  return {
+    chunk,
+    rightPad,
+    windowKeys,
+    windowIndex,
+    queryIndex: range(chunk),
+    keyIndex,
+    rowPads: pads([zeros(1), ints([o.reach]), zeros(1), rightPad]),
+    keyPads: pads([zeros(2), ints([o.reach]), zeros(3), rightPad, zeros(1)]),
+    queryPads: pads([zeros(8), rightPad, zeros(1)]),
+  };
+}
+
+/** Each chunk's key window of x [B, KV, N, hd] (padded by `reach` before): [B, KV, 1, chunks, reach + C, hd]. */
+export function gatherWindows(g: Graph, w: ChunkWindows, x: string, label: string): string {
+  const padded = g.op1('Pad', [x, w.keyPads], {}, { label: `${label}_pad` });
+  const windows = g.op1('Gather', [padded, w.windowIndex], { axis: attr.int(2) }, { label: `${label}_gather` });
+  return g.op1('Unsqueeze', [windows, g.constant(tensor.int64([2]), `${label}_const`)], {}, { label: `${label}_unsqueeze` });
+}
+
+/** Queries q5 [B, KV, G, S, hd] (padded to whole chunks) in chunks: [B, KV, G, chunks, C, hd]. */
+export function chunkQueries(g: Graph, w: ChunkWindows, q5: string, hd: number, label: string): string {
+  const ints = (values: number[]) => g.constant(tensor.int64(values), `${label}_const`);
+  const shape = g.op1('Concat', [ints([0, 0, 0, -1]), w.chunk, ints([hd])], { axis: attr.int(0) }, { label: `${label}_q6shape` });
+  return g.op1('Reshape', [g.op1('Pad', [q5, w.queryPads], {}, { label: `${label}_qpad` }), shape], {}, { label: `${label}_q6` });
 }
 
 /**
@@ -119,11 +143,9 @@ export function chunkedWindowAttention(g: Graph, w: ChunkedWindow, q5: string, k
   const op = (type: string, inputs: string[], attrs: Parameters<Graph['op1']>[2] = {}, name = type.toLowerCase()) =>
     g.op1(type, inputs, attrs, { label: `${label}_${name}` });
   const ints = (values: number[]) => g.constant(tensor.int64(values), `${label}_const`);
-  // [B, KV, N, hd] → pad W before → each chunk's window [B, KV, chunks, W + C, hd] → [B, KV, 1, chunks, W + C, hd]
-  const windows = (x: string) =>
-    op('Unsqueeze', [op('Gather', [op('Pad', [x, w.keyPads]), w.windows.windowIndex], { axis: attr.int(2) }), ints([2])]);
-  const q6Shape = op('Concat', [ints([0, 0, 0, -1]), w.windows.chunk, ints([hd])], { axis: attr.int(0) }, 'q6shape');
-  const q6 = op('Reshape', [op('Pad', [q5, w.queryPads]), q6Shape], {}, 'q6');
+  // [B, KV, N, hd] → each chunk's window [B, KV, 1, chunks, W + C, hd]
+  const windows = (x: string) => gatherWindows(g, w.windows, x, `${label}_kv`);
+  const q6 = chunkQueries(g, w.windows, q5, hd, label);
   const kT = op('Transpose', [windows(k4)], { perm: attr.ints([0, 1, 2, 3, 5, 4]) }, 'kT');
   const scores = op('Add', [op('MatMul', [q6, kT], {}, 'scores'), w.mask]);
   const probs = op('Softmax', [scores], { axis: attr.int(-1) }, 'probs');
