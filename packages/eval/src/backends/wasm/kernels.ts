@@ -111,8 +111,15 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
   // Products go to the calling thread alone while workers are being kept off their CPUs (worker-gate.ts). Not the
   // bandwidth probe's sum, which must read with every thread it names; nor when the caller leaves every piece to them.
   const gate: WorkerGate = createWorkerGate(options.workerGate);
-  const workers = (): WorkerPool | null => (pool !== null && (!callerClaims || gate.open(performance.now())) ? pool : null);
-  const ran = (p: WorkerPool) => gate.record(p.lastWaitMs(), performance.now());
+  /** One product: on the calling thread (`alone`) when `macs` is too small to split or the gate is closed, else over the pool. */
+  const product = (macs: number, units: number, alone: () => void, op: number, params: number[], minUnits = 1) => {
+    if (pool === null || macs < minParallelWork || units < 2 || (callerClaims && !gate.open(performance.now()))) {
+      alone();
+      return;
+    }
+    pool.run(op, params, units, minUnits, claimDivisor);
+    gate.record(pool.lastWaitMs(), performance.now());
+  };
 
   let view = new Float32Array(memory.buffer);
   let top = ALIGN_FLOATS; // offset 0 stays unused, so no valid allocation is 0
@@ -169,13 +176,8 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     inMemory('y', yOff, panels * PANEL);
     inMemory('matrix', m.off, panels === 0 ? 0 : (panels - 1) * m.panelStride + m.K * PANEL);
     const stride = m.panelStride * 4;
-    const p = k * panels * PANEL < minParallelWork || panels < 2 ? null : workers();
-    if (p === null) {
-      ex.gemv(xOff * 4, m.off * 4, yOff * 4, k, panels, stride);
-      return;
-    }
-    p.run(OP_GEMV, [xOff * 4, m.off * 4, yOff * 4, k, stride], panels, 1, claimDivisor);
-    ran(p);
+    const alone = () => ex.gemv(xOff * 4, m.off * 4, yOff * 4, k, panels, stride);
+    product(k * panels * PANEL, panels, alone, OP_GEMV, [xOff * 4, m.off * 4, yOff * 4, k, stride]);
   };
 
   const gemm = (xOff: number, ldx: number, m: PanelMatrix, yOff: number, ldy: number, rows: number) => {
@@ -191,13 +193,8 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     inMemory('y', yOff, (4 * groups - 1) * ldy + m.Npad);
     inMemory('matrix', m.off, (panels - 1) * m.panelStride + m.K * PANEL);
     const stride = m.panelStride * 4;
-    const p = 4 * groups * m.K * m.Npad < minParallelWork || panels < 2 ? null : workers();
-    if (p === null) {
-      ex.gemm4(xOff * 4, m.off * 4, yOff * 4, m.K, panels, stride, ldx * 4, ldy * 4, groups);
-      return;
-    }
-    p.run(OP_GEMM4, [xOff * 4, m.off * 4, yOff * 4, m.K, stride, ldx * 4, ldy * 4, groups], panels, 1, claimDivisor);
-    ran(p);
+    const alone = () => ex.gemm4(xOff * 4, m.off * 4, yOff * 4, m.K, panels, stride, ldx * 4, ldy * 4, groups);
+    product(4 * groups * m.K * m.Npad, panels, alone, OP_GEMM4, [xOff * 4, m.off * 4, yOff * 4, m.K, stride, ldx * 4, ldy * 4, groups]);
   };
 
   // Quantized x (int8, then its block scales), sized for the largest K packed so far.
@@ -220,13 +217,8 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     const xq = scratch.off * 4;
     const blocks = m.K / m.blockSize;
     ex.quantQ8(xOff * 4, xq, blocks, m.blockSize); // q8.ts quantizeRowQ8 in SIMD (~10× faster than in JS)
-    const p = m.K * m.Npad < minParallelWork || groups < 2 ? null : workers();
-    if (p === null) {
-      ex.gemvQ8(xq, m.off * 4, yOff * 4, blocks, m.blockSize / 16, groups);
-      return;
-    }
-    p.run(OP_GEMVQ8, [xq, m.off * 4, yOff * 4, blocks, m.groupStride], groups, Q8_MIN_CLAIM, claimDivisor);
-    ran(p);
+    const alone = () => ex.gemvQ8(xq, m.off * 4, yOff * 4, blocks, m.blockSize / 16, groups);
+    product(m.K * m.Npad, groups, alone, OP_GEMVQ8, [xq, m.off * 4, yOff * 4, blocks, m.groupStride], Q8_MIN_CLAIM);
   };
 
   const sum = (off: number, floats: number): number => {

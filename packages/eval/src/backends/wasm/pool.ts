@@ -196,7 +196,6 @@ export async function createWorkerPool(
       if (callerClaims) claimLoop(exports, ctrl, claim, results, seq);
       // Wait only for pieces a worker claimed and is still computing.
       const start = performance.now();
-      waited = 0;
       let spins = 0;
       for (;;) {
         const done = Atomics.load(ctrl, DONE);

@@ -41,8 +41,7 @@ export function createWorkerGate(options: WorkerGateOptions = {}): WorkerGate {
   const graceJobs = options.graceJobs ?? 16;
   const lates: number[] = []; // judged-job numbers of the last `lateJobs` late jobs
   let judged = 0;
-  let closedUntil = -Infinity;
-  let closed = false;
+  let closedUntil = -Infinity; // -Infinity: open, and not since the last back-off
   let grace = 0;
   let backoff = 0;
   let onTime = 0;
@@ -53,7 +52,7 @@ export function createWorkerGate(options: WorkerGateOptions = {}): WorkerGate {
         bypassed++;
         return false;
       }
-      if (closed) [closed, grace] = [false, graceJobs];
+      if (closedUntil !== -Infinity) [closedUntil, grace] = [-Infinity, graceJobs];
       return true;
     },
     record(waitedMs, now) {
@@ -72,7 +71,6 @@ export function createWorkerGate(options: WorkerGateOptions = {}): WorkerGate {
       if (lates.length === lateJobs && n - (lates[0] as number) < window) {
         backoff = Math.min(maxMs, backoff === 0 ? minMs : 2 * backoff);
         closedUntil = now + backoff;
-        closed = true;
         lates.length = 0;
       }
     },
