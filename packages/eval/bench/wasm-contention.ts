@@ -1,6 +1,6 @@
 // wasm decode beside a busy process: MobileLLM-125M (random fp32 export, cached like bench/run.ts) at 2 threads with
-// the worker gate (src/backends/wasm/worker-gate.ts), at 2 threads without it, and at 1 thread, tokens alternated
-// between the three engines in one process; first on a quiet machine, then with one CPU-bound child process running.
+// the worker gate (src/backends/wasm/worker-gate.ts), at 2 threads without it, and at 1 thread, blocks of 24 tokens
+// alternated between the three engines in one process; first on a quiet machine, then beside one CPU-bound process.
 // Writes bench-results/wasm-contention.json. Run from packages/eval:
 //   node --conditions=@scalewise/source --import tsx bench/wasm-contention.ts      (SCALEWISE_BENCH_TOKENS, default 192)
 import { spawn } from 'node:child_process';
@@ -14,7 +14,8 @@ import { createDecodeEngine } from '../src/backends/wasm/engine.js';
 import { createWasmKernels } from '../src/backends/wasm/kernels.js';
 import { readOnnxInitializers } from '../src/backends/wasm/onnx-initializers.js';
 
-const tokens = Number(process.env.SCALEWISE_BENCH_TOKENS ?? 192);
+const BLOCK = 24;
+const tokens = Math.ceil(Number(process.env.SCALEWISE_BENCH_TOKENS ?? 192) / BLOCK) * BLOCK;
 const { dir } = await randomPresetFolder('mobilellm-125m', { dtype: 'fp32' });
 const config = fromHfConfig(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')), dir);
 const init = readOnnxInitializers(join(dir, 'onnx', 'model.onnx'));
@@ -22,7 +23,7 @@ const logits = new Float32Array(config.vocabSize);
 
 const setups = {
   '2 threads, worker gate (default)': { threads: 2 },
-  '2 threads, no gate': { threads: 2, workerGate: { lateMs: Infinity } },
+  '2 threads, no gate': { threads: 2, workerGate: { enabled: false } },
   '1 thread': { threads: 1 },
 };
 
@@ -39,11 +40,13 @@ async function measure(busy: boolean) {
       for (let i = 0; i < 4; i++) engine.step(i, logits);
       sides.push({ name, kernels, engine, ms: 0 });
     }
-    for (let t = 0; t < tokens; t++) {
-      if (t % 96 === 0) for (const side of sides) side.engine.reset();
-      for (const side of t % 2 ? sides : [...sides].reverse()) {
+    // Blocks of BLOCK tokens per engine, not single tokens: an engine's worker spins for 2 ms after its last job, which
+    // on 2 vCPUs would take CPU from the next engine's threads.
+    for (let t = 0, round = 0; t < tokens; t += BLOCK, round++) {
+      for (const side of round % 2 ? sides : [...sides].reverse()) {
+        if (side.engine.length + BLOCK > 1024) side.engine.reset();
         const t0 = performance.now();
-        side.engine.step((t * 7) % 1000, logits);
+        for (let b = 0; b < BLOCK; b++) side.engine.step(((t + b) * 7) % 1000, logits);
         side.ms += performance.now() - t0;
       }
     }
@@ -59,7 +62,8 @@ async function measure(busy: boolean) {
 const runs = [await measure(false), await measure(true)];
 const ratio = (run: (typeof runs)[number], a: number, b: number) => run.rows[a]!.tokens_per_s / run.rows[b]!.tokens_per_s;
 const out = {
-  bench: 'wasm decode beside a CPU-bound process: worker gate vs none vs 1 thread (MobileLLM-125M random fp32, tokens alternated)',
+  bench:
+    'wasm decode beside a CPU-bound process: worker gate vs none vs 1 thread (MobileLLM-125M random fp32, blocks of 24 tokens alternated)',
   date: new Date().toISOString(),
   node: process.version,
   tokens,

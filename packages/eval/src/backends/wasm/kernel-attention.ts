@@ -10,19 +10,21 @@ const I32 = 0x7f;
 const F32 = 0x7d;
 
 /**
- * attend(q, k0, v0, kvStride, att, ctx, heads, group, hd, n, kStride, vStride, scale), byte offsets: for each query head
- * h (kv head j = h ÷ group, whose K panel matrix [hd, P] starts at k0 + j·kvStride and V [P, hd] at v0 + j·kvStride):
+ * attend(q, k0, v0, kvStride, att, ctx, first, count, group, hd, n, kStride, vStride, scale), byte offsets: for each
+ * query head h in [first, first + count) (kv head j = h ÷ group, whose K panel matrix [hd, P] starts at k0 + j·kvStride
+ * and V [P, hd] at v0 + j·kvStride; the worker pool gives each thread its own heads and its own `att`):
  * att = q_h · K[:, 0..n) (⌈n/32⌉ panels), lanes n..⌈n/4⌉·4 set to −∞, att = softmax(att · scale),
  * ctx_h = att · V[0..n, :) written at ctx + h·hd·4 (whole panels: the next head's slot, or the padding after the last,
  * takes the overflow before it is written). kStride / vStride: bytes between the matrices' panels.
  */
 export function attend(gemvIndex: number, softmaxIndex: number): WasmFunction {
-  const [Q, K0, V0, KVS, ATT, CTX, HEADS, GROUP, HD, N, KST, VST, SCALE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
-  const [H, J, I, N4] = [13, 14, 15, 16];
+  const [Q, K0, V0, KVS, ATT, CTX, FIRST, COUNT, GROUP, HD, N, KST, VST, SCALE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+  const [H, J, I, N4, END] = [14, 15, 16, 17, 18];
   const ceil32 = (local: number) => [...op.get(local), ...op.i32(31), ...op.add, ...op.i32(5), ...op.shrU];
   const body = [
-    ...[...op.get(N), ...op.i32(3), ...op.add, ...op.i32(-4), ...op.and, ...op.set(N4), ...op.i32(0), ...op.set(H)],
-    ...[...op.block, ...op.get(HEADS), ...op.eqz, ...op.brIf(0), ...op.loop],
+    ...[...op.get(N), ...op.i32(3), ...op.add, ...op.i32(-4), ...op.and, ...op.set(N4)],
+    ...[...op.get(FIRST), ...op.tee(H), ...op.get(COUNT), ...op.add, ...op.set(END)],
+    ...[...op.block, ...op.get(COUNT), ...op.eqz, ...op.brIf(0), ...op.loop],
     ...[...op.get(H), ...op.get(GROUP), ...op.divU, ...op.get(KVS), ...op.mul, ...op.set(J)],
     // scores: gemv(q_h, K_j, att, hd rows, ⌈n/32⌉ panels)
     ...[...op.get(Q), ...op.get(H), ...op.get(HD), ...op.mul, ...op.i32(2), ...op.shl, ...op.add],
@@ -36,14 +38,14 @@ export function attend(gemvIndex: number, softmaxIndex: number): WasmFunction {
     ...[...op.get(ATT), ...op.get(V0), ...op.get(J), ...op.add],
     ...[...op.get(CTX), ...op.get(H), ...op.get(HD), ...op.mul, ...op.i32(2), ...op.shl, ...op.add],
     ...[...op.get(N), ...ceil32(HD), ...op.get(VST), ...op.call(gemvIndex)],
-    ...[...op.get(H), ...op.i32(1), ...op.add, ...op.tee(H), ...op.get(HEADS), ...op.ltU, ...op.brIf(0), ...op.end, ...op.end],
+    ...[...op.get(H), ...op.i32(1), ...op.add, ...op.tee(H), ...op.get(END), ...op.ltU, ...op.brIf(0), ...op.end, ...op.end],
   ];
   return {
     name: 'attend',
-    params: 13,
-    paramTypes: [...new Array<number>(12).fill(I32), F32],
+    params: 14,
+    paramTypes: [...new Array<number>(13).fill(I32), F32],
     result: null,
-    locals: [[4, I32]],
+    locals: [[5, I32]],
     body,
   };
 }

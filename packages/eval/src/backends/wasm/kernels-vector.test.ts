@@ -147,38 +147,9 @@ describe('wasm vector kernels (RMSNorm, residual add, SwiGLU, softmax)', () => {
     ['MQA, head size 16', 4, 1, 16, 5],
     ['MHA, one key', 2, 2, 32, 1],
   ])('attend = softmax(q·K·scale)·V per head within 1e-5 (%s)', (_, heads, kvHeads, hd, n) => {
-    const P = 64;
-    const cache = Array.from({ length: kvHeads }, () => ({ k: k.allocMatrix(hd, P), v: k.allocMatrix(P, hd) }));
-    const keys = values(kvHeads * P * hd, 9, 1); // key t of kv head j at (j·P + t)·hd
-    const vals = values(kvHeads * P * hd, 10, 1);
-    const q = values(heads * hd, 11, 2);
-    const view = k.f32();
-    cache.forEach((c, j) => {
-      for (let t = 0; t < P; t++)
-        for (let d = 0; d < hd; d++) {
-          view[k.index(c.k, d, t)] = keys[(j * P + t) * hd + d] as number;
-          view[k.index(c.v, t, d)] = vals[(j * P + t) * hd + d] as number;
-        }
-    });
-    const [qOff, att, ctx] = [k.alloc(heads * hd), k.alloc(P), k.alloc(heads * hd + 32)];
-    view.set(q, qOff);
-    const scale = 1 / Math.sqrt(hd);
-    k.attend(qOff, cache, att, ctx, heads, n, scale);
-    const want: number[] = [];
-    for (let h = 0; h < heads; h++) {
-      const j = Math.floor((h * kvHeads) / heads);
-      const s = Array.from({ length: n }, (_, t) => {
-        let dot = 0;
-        for (let d = 0; d < hd; d++) dot += (q[h * hd + d] as number) * (keys[(j * P + t) * hd + d] as number);
-        return dot * scale;
-      });
-      const max = Math.max(...s);
-      const e = s.map((v) => Math.exp(v - max));
-      const sum = e.reduce((a, b) => a + b, 0);
-      for (let d = 0; d < hd; d++) want.push(e.reduce((acc, p, t) => acc + (p / sum) * (vals[(j * P + t) * hd + d] as number), 0));
-    }
-    const got = Array.from(k.f32().subarray(ctx, ctx + heads * hd));
-    expect(Math.max(...got.map((g, i) => Math.abs(g - (want[i] as number))))).toBeLessThan(1e-5);
+    const { run, want } = attendCase(k, heads, kvHeads, hd, n);
+    const got = run();
+    expect(Math.max(...Array.from(got, (g, i) => Math.abs(g - (want[i] as number))))).toBeLessThan(1e-5);
   });
 
   it('attend refuses kv heads that are not evenly spaced in memory', () => {
@@ -199,3 +170,73 @@ describe('wasm vector kernels (RMSNorm, residual add, SwiGLU, softmax)', () => {
     expect(() => k.addTo(16, 16, 1.5)).toThrow(RangeError);
   });
 });
+
+// minParallelWork 0 splits every attend by heads; callerClaims false leaves them all to the workers. Each head has its
+// own score buffer: with a wrong offset, heads computed at the same time by two threads share one.
+describe.each([
+  ['2 threads', { threads: 2 }],
+  ['2 threads, worker only', { threads: 2, callerClaims: false }],
+  ['3 threads, workers only', { threads: 3, callerClaims: false }],
+])('wasm attend split over threads by heads (%s)', (_, options) => {
+  let one: WasmKernelsWithSum;
+  let split: WasmKernelsWithSum;
+  beforeAll(async () => {
+    one = await createWasmKernels({ threads: 1 });
+    split = await createWasmKernels({ ...options, minParallelWork: 0 });
+  });
+  afterAll(async () => {
+    await one.dispose();
+    await split.dispose();
+  });
+
+  it.each([
+    ['GQA, head size 64, 300 keys (whole panels: split)', 16, 4, 64, 300],
+    ['MHA, head size 32, 33 keys (split)', 6, 6, 32, 33],
+    ['GQA, head size 40 (panels overflow into the next head: on the caller)', 8, 2, 40, 300],
+  ])('gives the 1-thread result bit for bit, within 1e-5 of float64 (%s)', (_, heads, kvHeads, hd, n) => {
+    const alone = attendCase(one, heads, kvHeads, hd, n).run();
+    const { run, want } = attendCase(split, heads, kvHeads, hd, n);
+    // Back to back, so that the workers are awake and run heads at the same time.
+    for (let i = 0; i < 40; i++) expect(Array.from(run())).toEqual(Array.from(alone));
+    expect(Math.max(...Array.from(alone, (g, i) => Math.abs(g - (want[i] as number))))).toBeLessThan(1e-5);
+  });
+});
+
+/** attend over a random cache of P = 320 positions: `run` returns the kernel's context, `want` is softmax(q·K·scale)·V in float64. */
+function attendCase(k: WasmKernelsWithSum, heads: number, kvHeads: number, hd: number, n: number) {
+  const P = 320;
+  const cache = Array.from({ length: kvHeads }, () => ({ k: k.allocMatrix(hd, P), v: k.allocMatrix(P, hd) }));
+  const keys = values(kvHeads * P * hd, 9, 1); // key t of kv head j at (j·P + t)·hd
+  const vals = values(kvHeads * P * hd, 10, 1);
+  const q = values(heads * hd, 11, 2);
+  const view = k.f32();
+  cache.forEach((c, j) => {
+    for (let t = 0; t < P; t++)
+      for (let d = 0; d < hd; d++) {
+        view[k.index(c.k, d, t)] = keys[(j * P + t) * hd + d] as number;
+        view[k.index(c.v, t, d)] = vals[(j * P + t) * hd + d] as number;
+      }
+  });
+  const [qOff, att, ctx] = [k.alloc(heads * hd), k.alloc(P), k.alloc(heads * hd + 32)];
+  k.f32().set(q, qOff);
+  const scale = 1 / Math.sqrt(hd);
+  const run = () => {
+    k.f32().fill(Number.NaN, ctx, ctx + heads * hd); // every head must be written again
+    k.attend(qOff, cache, att, ctx, heads, n, scale);
+    return k.f32().slice(ctx, ctx + heads * hd);
+  };
+  const want: number[] = [];
+  for (let h = 0; h < heads; h++) {
+    const j = Math.floor((h * kvHeads) / heads);
+    const s = Array.from({ length: n }, (_, t) => {
+      let dot = 0;
+      for (let d = 0; d < hd; d++) dot += (q[h * hd + d] as number) * (keys[(j * P + t) * hd + d] as number);
+      return dot * scale;
+    });
+    const max = Math.max(...s);
+    const e = s.map((v) => Math.exp(v - max));
+    const sum = e.reduce((a, b) => a + b, 0);
+    for (let d = 0; d < hd; d++) want.push(e.reduce((acc, p, t) => acc + (p / sum) * (vals[(j * P + t) * hd + d] as number), 0));
+  }
+  return { run, want };
+}

@@ -172,10 +172,10 @@ describe.each([true, false])('wasm gemv split over 2 threads, caller claims piec
   });
 });
 
-describe('wasm kernels with a closed worker gate (worker-gate.ts)', () => {
-  // lateMs -1 judges every job late, so 2 jobs close the gate for the back-off.
-  const workerGate = { lateMs: -1, graceJobs: 0, minMs: 60_000 };
-  it('runs products on the calling thread alone once workers were late, with the same results', async () => {
+describe('wasm kernels with a worker gate probing the caller alone (worker-gate.ts)', () => {
+  // Epochs of one job: the first two use the workers, the third is a probe of the calling thread alone.
+  const workerGate = { epochJobs: 1, probeJobs: 1, probeAfter: 2, graceJobs: 0 };
+  it('runs a product on the calling thread alone when the gate says so, with the same results', async () => {
     const kr = await createWasmKernels({ threads: 2, minParallelWork: 0, workerGate });
     try {
       const [K, N] = [100, 96];

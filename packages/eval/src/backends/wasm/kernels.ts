@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { PAGE_BYTES, wasmApi, type WasmMemory } from './assemble.js';
 import { DEFAULT_VARIANT, kernelModuleBytes, PANEL, type KernelVariant, type PanelMatrix } from './kernel-module.js';
-import { createWorkerPool, OP_GEMM4, OP_GEMV, OP_GEMVQ8, OP_SUM, type KernelExports, type WorkerPool } from './pool.js';
+import { createWorkerPool, OP_ATTEND, OP_GEMM4, OP_GEMV, OP_GEMVQ8, OP_SUM, type KernelExports, type WorkerPool } from './pool.js';
 import { q8Layout, writeQ8, type Q8Matrix } from './q8.js';
-import { vectorOps, type WasmVectorOps } from './vector-ops.js';
+import { vectorOps, type AttendJob, type WasmVectorOps } from './vector-ops.js';
 import { createWorkerGate, type WorkerGate, type WorkerGateOptions } from './worker-gate.js';
 
 export type { Q8Matrix } from './q8.js';
@@ -53,7 +53,7 @@ export interface WasmKernels extends WasmVectorOps {
 
 /** Beyond the contract: the bandwidth probe's read kernel, split over the threads like `gemv`. */
 export interface WasmKernelsWithSum extends WasmKernels {
-  /** Products run by the calling thread alone because a worker had been late (worker-gate.ts). */
+  /** Products run by the calling thread alone because the worker gate measured (or probed) that way (worker-gate.ts). */
   bypassedJobs(): number;
   /** Sum of `floats` floats from float offset `off` (both multiples of 16). */
   sum(off: number, floats: number): number;
@@ -70,8 +70,10 @@ export interface WasmKernelOptions {
   claimDivisor?: number;
   /** false: the calling thread leaves every piece to the workers (tests prove the workers' path with it). */
   callerClaims?: boolean;
-  /** When a late worker sends products to the calling thread alone, and for how long (worker-gate.ts). */
+  /** How products choose between the workers and the calling thread alone, by measuring both (worker-gate.ts). */
   workerGate?: WorkerGateOptions;
+  /** false: `attend` always runs on the calling thread (benchmarks compare; default true: split by heads). */
+  splitAttend?: boolean;
 }
 
 const ALIGN_FLOATS = 16; // 64 bytes
@@ -107,18 +109,21 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
   const memory: WasmMemory = new wasmApi.Memory(shared ? { initial, maximum: maxPages, shared } : { initial, maximum: maxPages });
   const ex = new wasmApi.Instance(module, { env: { mem: memory } }).exports as unknown as KernelExports;
   const callerClaims = options.callerClaims ?? true;
+  const splitAttend = options.splitAttend ?? true;
   const pool: WorkerPool | null = shared ? await createWorkerPool(threads - 1, module, memory, ex, { callerClaims }) : null;
-  // Products go to the calling thread alone while workers are being kept off their CPUs (worker-gate.ts). Not the
+  // Products go to the calling thread alone while that measures faster than with the workers (worker-gate.ts). Not the
   // bandwidth probe's sum, which must read with every thread it names; nor when the caller leaves every piece to them.
   const gate: WorkerGate = createWorkerGate(options.workerGate);
-  /** One product: on the calling thread (`alone`) when `macs` is too small to split or the gate is closed, else over the pool. */
-  const product = (macs: number, units: number, alone: () => void, op: number, params: number[], minUnits = 1) => {
-    if (pool === null || macs < minParallelWork || units < 2 || (callerClaims && !gate.open(performance.now()))) {
-      alone();
-      return;
+  /** One product: on the calling thread (`alone`) when `macs` is too small to split or the gate says so, else over the pool. */
+  const product = (macs: number, units: number, alone: () => void, op: number, params: number[], minUnits = 1, scale = 0) => {
+    if (pool === null || macs < minParallelWork || units < 2) alone();
+    else if (!callerClaims) pool.run(op, params, units, minUnits, claimDivisor, scale);
+    else {
+      const start = performance.now();
+      if (gate.useWorkers()) pool.run(op, params, units, minUnits, claimDivisor, scale);
+      else alone();
+      gate.record(performance.now() - start, macs);
     }
-    pool.run(op, params, units, minUnits, claimDivisor);
-    gate.record(pool.lastWaitMs(), performance.now());
   };
 
   let view = new Float32Array(memory.buffer);
@@ -229,7 +234,27 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     return pool.run(OP_SUM, [off * 4], floats / ALIGN_FLOATS, 1, claimDivisor).reduce((a, b) => a + b, 0);
   };
 
+  // A split attend's score buffers, one per head (the caller's own one serves it alone), grown by doubling.
+  let headScores = { off: 0, floats: 0, heads: 0 };
+  const attend = (a: AttendJob) => {
+    const alone = () => ex.attend(a.q, a.k0, a.v0, a.kvStride, a.att, a.ctx, 0, a.heads, a.group, a.hd, a.n, a.kStride, a.vStride, a.scale);
+    // A head writes ⌈hd/32⌉ whole panels of context: only whole panels keep one thread's heads out of another's.
+    if (pool === null || !splitAttend || a.hd % PANEL !== 0) {
+      alone();
+      return;
+    }
+    const need = Math.ceil(a.n / PANEL) * PANEL;
+    if (need > headScores.floats || a.heads > headScores.heads) {
+      const floats = Math.max(1024, 2 ** Math.ceil(Math.log2(need)), headScores.floats);
+      const heads = Math.max(a.heads, headScores.heads);
+      headScores = { off: alloc(heads * floats), floats, heads };
+    }
+    const extra = [headScores.off * 4, headScores.floats * 4, a.group, a.hd, a.n, a.kStride, a.vStride];
+    product(2 * a.heads * a.hd * a.n, a.heads, alone, OP_ATTEND, [a.q, a.k0, a.v0, a.kvStride, a.ctx, ...extra], 1, a.scale);
+  };
+
   const vector = vectorOps(ex, {
+    attend,
     view: () => view,
     inMemory,
     checkCount,

@@ -3,12 +3,13 @@ import type { WasmMemory } from './assemble.js';
 
 /**
  * Worker threads that run the kernel module over the shared memory. A job is a range of units (gemv: 32-column panels;
- * sum: 64-byte blocks) that every thread, the caller included, claims piece by piece with a compare-and-swap on a 64-bit
- * counter holding (job sequence number, next unit). Each claim takes remaining ÷ (divisor × threads) units (guided
- * self-scheduling): big pieces first, small ones at the end, so the threads finish together. A worker that wakes late
- * (waking a sleeping thread takes ~0.5 ms on a 2-vCPU VM, longer than a 576×960 gemv) or is descheduled by another
- * process only leaves more to the caller, which never waits for a worker that claimed nothing. Workers spin briefly
- * before they sleep in Atomics.wait, so back-to-back calls (one decode step is ~120 gemvs) usually skip the wake-up.
+ * gemvQ8: groups of 4 outputs; attend: query heads; sum: 64-byte blocks) that every thread, the caller included,
+ * claims piece by piece with a compare-and-swap on a 64-bit counter holding (job sequence number, next unit). Each
+ * claim takes remaining ÷ (divisor × threads) units (guided self-scheduling): big pieces first, small ones at the end,
+ * so the threads finish together. A worker that wakes late (waking a sleeping thread takes ~0.5 ms on a 2-vCPU VM,
+ * longer than a 576×960 gemv) or is descheduled by another process only leaves more to the caller, which never waits
+ * for a worker that claimed nothing. Workers spin briefly before they sleep in Atomics.wait, so back-to-back calls (one
+ * decode step is ~120 gemvs) usually skip the wake-up.
  */
 
 // Int32 slots of the control block.
@@ -18,12 +19,16 @@ const OP = 1;
 //          gemvQ8 [xq, w, y, blocks, unit bytes (group stride), units, …] (chunks per block follow from the stride)
 //          sum  [ptr, 0, 0, 0, 64, units, min units per claim, divisor × threads]
 //          gemm4 as gemv, then 3 more slots from EXTRA: [ldx, ldy, groups of 4 rows]
+//          attend [q, k0, v0, kv stride, ctx, heads, 1, …], then 7 from EXTRA: [scores of head 0, bytes from one
+//                 head's scores to the next, group, hd, n, K panel stride, V panel stride], then the scale as f32 at SCALE
 const PARAMS = 2;
-const EXTRA = 13;
 const DONE = 10; // units finished in the current job
 const ERROR = 11;
 const NRESULTS = 12; // sum: partial results written so far
 const CLAIM = 8; // BigUint64 slot (byte 64): (seq << 32) | next unit
+const EXTRA = 18;
+const EXTRA_SLOTS = 7;
+const SCALE = EXTRA + EXTRA_SLOTS; // f32 slot
 const CLOSED = 0xffffffffn; // next unit while the caller writes a job: beyond any unit count
 const RESULTS = 32; // f32 slots: sum partials, one per claim
 export const MAX_CLAIMS = 512;
@@ -32,6 +37,7 @@ export const OP_SUM = 1;
 const OP_EXIT = 2;
 export const OP_GEMVQ8 = 3;
 export const OP_GEMM4 = 4;
+export const OP_ATTEND = 5;
 
 /** How long a worker, and the caller waiting for claimed pieces, spin before sleeping. */
 const SPIN_MS = 2;
@@ -51,8 +57,8 @@ const CLAIM_LOOP = `(ex, ctrl, claim, results, seq) => {
       const next = Number(cur & ${CLOSED}n);
       // Parameters read until a claim succeeds; that compare-and-swap (same tag) proves they belong to this job, and
       // every later one proves the job has not changed, so they are not read again.
-      const params = p ?? [0, 1, 2, 3, 4, 5, 6, 7].map((i) => ${PARAMS} + i).concat([0, 1, 2].map((i) => ${EXTRA} + i))
-        .map((slot) => Atomics.load(ctrl, slot) >>> 0);
+      const params = p ?? [0, 1, 2, 3, 4, 5, 6, 7].map((i) => ${PARAMS} + i)
+        .concat(Array.from({ length: ${EXTRA_SLOTS} }, (_, i) => ${EXTRA} + i)).map((slot) => Atomics.load(ctrl, slot) >>> 0);
       const left = params[5] - next;
       if (left <= 0) return;
       const size = Math.min(left, Math.max(params[6], Math.ceil(left / params[7])));
@@ -66,6 +72,10 @@ const CLAIM_LOOP = `(ex, ctrl, claim, results, seq) => {
         if (op === ${OP_GEMV}) ex.gemv(p[0], p[1] + next * p[4], p[2] + next * 128, p[3], size, p[4]);
         else if (op === ${OP_GEMM4}) ex.gemm4(p[0], p[1] + next * p[4], p[2] + next * 128, p[3], size, p[4], p[8], p[9], p[10]);
         else if (op === ${OP_GEMVQ8}) ex.gemvQ8(p[0], p[1] + next * p[4], p[2] + next * 16, p[3], (p[4] / p[3] - 16) / 64, size);
+        else if (op === ${OP_ATTEND}) {
+          // heads next … next + size − 1, one after another in the first one's score buffer
+          ex.attend(p[0], p[1], p[2], p[3], p[8] + next * p[9], p[4], next, size, p[10], p[11], p[12], p[13], p[14], results[${SCALE}]);
+        }
         else results[${RESULTS} + Atomics.add(ctrl, ${NRESULTS}, 1)] = ex.sum(p[0] + next * 64, size * 64);
       } catch (e) {
         Atomics.store(ctrl, ${ERROR}, 1);
@@ -114,7 +124,8 @@ export interface KernelExports {
   softmax: (p: number, bytes: number, scale: number) => void;
   rmsnorm: (x: number, w: number, out: number, bytes: number, invCount: number, eps: number) => void;
   addto: (x: number, y: number, bytes: number) => void;
-  attend: (...args: [number, number, number, number, number, number, number, number, number, number, number, number, number]) => void;
+  /** (q, k0, v0, kvStride, att, ctx, first, count, group, hd, n, kStride, vStride, scale): kernel-attention.ts */
+  attend: (...args: [...Array<number>]) => void;
   rope: (x: number, cos: number, sin: number, heads: number, half: number) => void;
   gemm4: (x: number, w: number, y: number, k: number, panels: number, stride: number, ldx: number, ldy: number, groups: number) => void;
 }
@@ -124,12 +135,11 @@ export interface WorkerPool {
   /**
    * Run one job of `units` over the workers and the calling thread; returns once every unit is done, with the sum
    * partials (OP_SUM). `params`: gemv [x, w, y, k, panel stride] (bytes), gemm4 the same then [ldx, ldy, groups],
-   * gemvQ8 [xq, w, y, blocks, group stride] (bytes but blocks), sum [ptr] (bytes); `minUnits`: the smallest
+   * gemvQ8 [xq, w, y, blocks, group stride] (bytes but blocks), sum [ptr] (bytes), attend as the comment at
+   * PARAMS says; `scale`: attend's; `minUnits`: the smallest
    * claim; `divisor`: each claim takes remaining ÷ (divisor × threads).
    */
-  run(op: number, params: number[], units: number, minUnits: number, divisor: number): Float32Array;
-  /** How long (ms) the last job's caller waited, after it ran out of unclaimed units, for pieces workers held. */
-  lastWaitMs(): number;
+  run(op: number, params: number[], units: number, minUnits: number, divisor: number, scale?: number): Float32Array;
   dispose(): Promise<void>;
 }
 
@@ -167,11 +177,10 @@ export async function createWorkerPool(
   let disposed = false;
   // After a job timed out a worker may still finish it and count into the next job: refuse further jobs.
   let broken: string | null = null;
-  let waited = 0;
 
   return {
     size,
-    run(op, params, units, minUnits, divisor) {
+    run(op, params, units, minUnits, divisor, scale = 0) {
       if (disposed) throw new Error('wasm kernels: used after dispose()');
       if (broken !== null) throw new Error(broken);
       // Every claim but the last takes at least units ÷ MAX_CLAIMS units, so the partials fit their slots.
@@ -185,7 +194,9 @@ export async function createWorkerPool(
       const all = op === OP_SUM ? [params[0] ?? 0, 0, 0, 0, 64] : params.slice(0, 5);
       all.push(units, smallest, divisor * (size + 1));
       for (let i = 0; i < 8; i++) Atomics.store(ctrl, PARAMS + i, all[i] ?? 0);
-      for (let i = 0; i < 3; i++) Atomics.store(ctrl, EXTRA + i, params[5 + i] ?? 0);
+      if (params.length > 5 + EXTRA_SLOTS) throw new RangeError(`wasm kernels: ${params.length} job parameters`);
+      for (let i = 0; i < EXTRA_SLOTS; i++) Atomics.store(ctrl, EXTRA + i, params[5 + i] ?? 0);
+      results[SCALE] = scale; // published to the workers by the stores below
       Atomics.store(ctrl, OP, op);
       Atomics.store(ctrl, DONE, 0);
       Atomics.store(ctrl, ERROR, 0);
@@ -209,11 +220,9 @@ export async function createWorkerPool(
           }
         }
       }
-      waited = performance.now() - start;
       if (Atomics.load(ctrl, ERROR) === 1) throw new Error('wasm kernels: a kernel trapped (offsets outside the memory?)');
       return results.subarray(RESULTS, RESULTS + Atomics.load(ctrl, NRESULTS));
     },
-    lastWaitMs: () => waited,
     async dispose() {
       if (disposed) return;
       disposed = true;

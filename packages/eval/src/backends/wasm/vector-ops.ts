@@ -1,7 +1,10 @@
 import { PANEL, type PanelMatrix } from './kernel-module.js';
 import type { KernelExports } from './pool.js';
 
-/** The decoder's vector work, on the calling thread (kernel-vector.ts, kernel-attention.ts); part of WasmKernels. */
+/**
+ * The decoder's vector work (kernel-vector.ts, kernel-attention.ts), on the calling thread but `attend`, which the
+ * kernels may split over their threads by heads; part of WasmKernels.
+ */
 export interface WasmVectorOps {
   /**
    * out[0..n) = x / √(mean(x²) + eps) · w (RMSNorm); x, w and out need room for ⌈n/4⌉·4 floats (x's and out's lanes
@@ -19,6 +22,8 @@ export interface WasmVectorOps {
    * scores over the first n cache columns, softmax(scores · scale), context written at ctxOff + h·hd. `cache[j]`:
    * K [hd, P] and V [P, hd] panel matrices, allocated so that every kv head's pair lies the same distance after the
    * previous one (allocMatrix(hd, P), allocMatrix(P, hd) in turn). att: room for ⌈n/32⌉·32 floats; ctx: heads·hd + 32.
+   * With several threads and hd a multiple of 32, heads are split over them (each head then has a score buffer of the
+   * kernels' own, and att is not written); the result is the same bit for bit.
    */
   attend(
     qOff: number,
@@ -33,8 +38,27 @@ export interface WasmVectorOps {
   rope(xOff: number, cosOff: number, sinOff: number, heads: number, half: number): void;
 }
 
+/** One `attend` call in bytes (kernel-attention.ts), for all its `heads`. */
+export interface AttendJob {
+  q: number;
+  k0: number;
+  v0: number;
+  kvStride: number;
+  att: number;
+  ctx: number;
+  heads: number;
+  group: number;
+  hd: number;
+  n: number;
+  kStride: number;
+  vStride: number;
+  scale: number;
+}
+
 /** What the vector ops need from the kernels instance (kernels.ts): its memory view and checks. */
 export interface VectorOpsEnv {
+  /** Run a checked attend: on the calling thread, or its heads split over the worker pool. */
+  attend(job: AttendJob): void;
   view(): Float32Array;
   inMemory(what: string, off: number, floats: number): void;
   checkCount(what: string, v: number, max?: number): void;
@@ -111,21 +135,21 @@ export function vectorOps(ex: KernelExports, env: VectorOpsEnv): WasmVectorOps {
     inMemory('attend scores', attOff, Math.ceil(n / PANEL) * PANEL);
     inMemory('attend context', ctxOff, (heads - 1) * hd + Math.ceil(hd / PANEL) * PANEL);
     inMemory('attend cache', k.off, (KV - 1) * stride + Math.max(v.off - k.off + v.K * v.Npad, k.K * k.Npad));
-    ex.attend(
-      qOff * 4,
-      k.off * 4,
-      v.off * 4,
-      stride * 4,
-      attOff * 4,
-      ctxOff * 4,
+    env.attend({
+      q: qOff * 4,
+      k0: k.off * 4,
+      v0: v.off * 4,
+      kvStride: stride * 4,
+      att: attOff * 4,
+      ctx: ctxOff * 4,
       heads,
-      heads / KV,
+      group: heads / KV,
       hd,
       n,
-      k.panelStride * 4,
-      v.panelStride * 4,
+      kStride: k.panelStride * 4,
+      vStride: v.panelStride * 4,
       scale,
-    );
+    });
   };
   const rope: WasmVectorOps['rope'] = (xOff, cosOff, sinOff, heads, half) => {
     env.live();

@@ -1,60 +1,101 @@
 import { describe, expect, it } from 'vitest';
-import { createWorkerGate } from './worker-gate.js';
+import { createWorkerGate, type WorkerGateOptions } from './worker-gate.js';
 
-/** Feed the gate jobs 0.1 ms apart; `late(i)` says which ones waited 5 ms for a worker. Returns the jobs it let through. */
-function drive(gate: ReturnType<typeof createWorkerGate>, jobs: number, late: (i: number) => boolean, start = 0) {
-  let t = start;
-  let used = 0;
-  for (let i = 0; i < jobs; i++, t += 0.1) {
-    if (!gate.open(t)) continue;
-    used++;
-    gate.record(late(i) ? 5 : 0.01, t);
+type Cost = (i: number, pooled: boolean) => number;
+
+/**
+ * Feed a gate `jobs` products of one multiply-add each; `cost(i, pooled)` is the time (ms) job i takes with the workers
+ * or on the caller alone. Returns how many used the workers.
+ */
+function drive(gate: ReturnType<typeof createWorkerGate>, jobs: number, cost: Cost, from = 0) {
+  let pooled = 0;
+  for (let i = from; i < from + jobs; i++) {
+    const use = gate.useWorkers();
+    if (use) pooled++;
+    gate.record(cost(i, use), 1);
   }
-  return { used, end: t };
+  return pooled;
+}
+
+const quiet: Cost = (_, pooled) => (pooled ? 0.1 : 0.15); // workers 1.5× faster
+const busy: Cost = (_, pooled) => (pooled ? 0.3 : 0.15); // another process: workers 2× slower
+const JOBS = 512 * 200; // ≈ 680 tokens of a MobileLLM-125M decode
+
+/** Seconds the jobs took under the gate, over the time the better way alone would have taken. */
+function overhead(cost: Cost, best: number, options?: WorkerGateOptions) {
+  const gate = createWorkerGate(options);
+  let ms = 0;
+  for (let i = 0; i < JOBS; i++) {
+    const t = cost(i, gate.useWorkers());
+    gate.record(t, 1);
+    ms += t;
+  }
+  return ms / (JOBS * best) - 1;
 }
 
 describe('worker gate', () => {
-  it('stays open for isolated late jobs (one in 800, what a quiet 2-vCPU VM shows)', () => {
+  it('keeps the workers while they are faster; probes of the caller alone cost under 1%', () => {
     const gate = createWorkerGate();
-    expect(drive(gate, 20_000, (i) => i % 800 === 799).used).toBe(20_000);
-    expect(gate.bypassed).toBe(0);
+    drive(gate, JOBS, quiet);
+    expect(gate.bypassed).toBeGreaterThan(0); // it did probe
+    expect(gate.bypassed).toBeLessThan(JOBS * 0.02);
+    expect(overhead(quiet, 0.1)).toBeLessThan(0.01);
   });
 
-  it('closes on 2 late jobs close together, for the back-off, then judges again after a grace', () => {
-    const gate = createWorkerGate({ minMs: 10, graceJobs: 4 });
-    gate.record(5, 0);
-    expect(gate.open(0.1)).toBe(true); // one late job is not enough
-    gate.record(5, 0.2);
-    expect([gate.open(0.3), gate.open(10.1), gate.bypassed]).toEqual([false, false, 2]);
-    expect(gate.open(10.3)).toBe(true);
-    // The first 4 jobs after reopening are not judged, however late.
-    for (let i = 0; i < 4; i++) gate.record(5, 10.4 + i);
-    expect(gate.open(15)).toBe(true);
-    gate.record(5, 15);
-    gate.record(5, 15.1);
-    // Closed again, now for twice as long (20 ms).
-    expect([gate.open(34), gate.open(35.2)]).toEqual([false, true]);
+  it('moves to the caller alone when the workers make products slower, within the first 3 epochs', () => {
+    const gate = createWorkerGate();
+    expect(drive(gate, 512 * 2, busy)).toBe(512 * 2);
+    drive(gate, 256, busy); // the probe
+    expect(drive(gate, 512 * 2, busy)).toBe(0);
+    expect(overhead(busy, 0.15)).toBeLessThan(0.03);
   });
 
-  it('doubles the back-off while workers stay late, up to maxMs, and forgets it after 8 windows on time', () => {
-    const gate = createWorkerGate({ minMs: 10, maxMs: 40, graceJobs: 0, window: 16 });
-    const closedFor = (t: number) => {
-      gate.record(5, t);
-      gate.record(5, t);
-      let until = t;
-      while (!gate.open(until)) until += 0.5;
-      return until - t;
+  it('after a switch, judges probes against the new way only', () => {
+    const gate = createWorkerGate();
+    drive(gate, 512 * 2 + 256, busy); // 2 epochs with the workers (0.3 ms), a probe alone (0.15): switched
+    const slower: Cost = (_, pooled) => (pooled ? 0.2 : 0.15); // workers still slower, though faster than before
+    expect(drive(gate, 512 * 2 + 256, slower)).toBe(256); // 2 epochs alone, then a probe of the workers
+    expect(drive(gate, 512 * 4, slower)).toBe(0); // the probe (0.2) lost to the epochs alone (0.15), not to 0.3
+  });
+
+  it('follows the host: back to the workers within 64 epochs of the other process ending', () => {
+    const gate = createWorkerGate();
+    drive(gate, JOBS, busy);
+    drive(gate, 512 * 66, quiet);
+    expect(drive(gate, 512 * 32, quiet)).toBeGreaterThan(512 * 32 * 0.9); // the rest: probes of the caller alone after 2, 4, 8 … epochs
+  });
+
+  it('keeps the workers through bursts of late ones that cost less than the workers save', () => {
+    // A 6 ms job every 300 (as a quiet VM showed: 27 waits over 0.5 ms in 27,000 jobs, in bursts): the workers still
+    // average 0.12 ms against 0.15 alone. A gate closing on late jobs took a quiet decode from 47 to 35 tokens/s.
+    const gate = createWorkerGate();
+    drive(gate, JOBS, (i, pooled) => (pooled ? (i % 300 === 299 ? 6 : 0.1) : 0.15));
+    expect(gate.bypassed).toBeLessThan(JOBS * 0.02);
+  });
+
+  it('leaves the first jobs of an epoch out: a worker woken from sleep starts late', () => {
+    // After a job on the caller alone the workers sleep: the next 16 with them take 10 ms each, the rest 0.1 ms.
+    const wakeUps = () => {
+      let sinceAlone = Infinity;
+      return (_: number, pooled: boolean) => {
+        sinceAlone = pooled ? sinceAlone + 1 : 0;
+        return pooled ? (sinceAlone <= 16 ? 10 : 0.1) : 0.15;
+      };
     };
-    expect([closedFor(0), closedFor(100), closedFor(200), closedFor(300)]).toEqual([10, 20, 40, 40]);
-    for (let i = 0; i < 8 * 16; i++) gate.record(0.01, 400);
-    expect(closedFor(500)).toBe(10);
+    const withGrace = createWorkerGate();
+    drive(withGrace, JOBS, wakeUps());
+    expect(withGrace.bypassed).toBeLessThan(JOBS * 0.02);
+    const noGrace = createWorkerGate({ graceJobs: 0 });
+    drive(noGrace, JOBS, wakeUps());
+    expect(noGrace.bypassed).toBeGreaterThan(JOBS * 0.5);
   });
 
-  it('with a late job in every few (another process busy), runs most jobs on the caller', () => {
-    const gate = createWorkerGate();
-    // 24,200 jobs 0.1 ms apart (≈ 200 tokens of a 125M decode) with one late job in 150, as measured beside a busy process.
-    const { used } = drive(gate, 24_200, (i) => i % 150 === 149);
-    expect(used).toBeLessThan(24_200 / 4);
-    expect(gate.bypassed).toBe(24_200 - used);
+  it('needs a margin to switch, and never gates when disabled', () => {
+    const near = createWorkerGate();
+    drive(near, JOBS, (_, pooled) => (pooled ? 0.1 : 0.095)); // alone 5% faster: within the 10% margin
+    expect(near.bypassed).toBeLessThan(JOBS * 0.02);
+    const off = createWorkerGate({ enabled: false });
+    drive(off, JOBS, busy);
+    expect(off.bypassed).toBe(0);
   });
 });

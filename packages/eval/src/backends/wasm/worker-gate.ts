@@ -1,78 +1,92 @@
 /**
- * Whether the kernels may hand work to the worker threads now. Workers spin between jobs so that back-to-back
- * products skip a wake-up; with another CPU-bound process on a 2-vCPU machine that spinning takes CPU time from the
- * calling thread, and a worker taken off its CPU holds its claimed pieces for a whole time slice while the caller
- * waits. Measured: MobileLLM-125M decode at 2 threads fell from 49–54 to 21–23 tokens/s with one busy process beside
- * it, below the 38–42 of one thread. The symptom the pool can see is a caller waiting milliseconds for a worker's
- * pieces; alone that happens about once in 800 jobs (≈ 7 tokens), beside a busy process once in 150 (≈ 1 per token).
- * So `lateJobs` late jobs within `window` judged jobs close the gate: products run on the calling thread alone (the
- * idle workers fall asleep) for a back-off that doubles while lateness continues, up to `maxMs`; then workers are tried
- * again, the first `graceJobs` unjudged (a worker woken from sleep starts late and cold). Outputs do not depend on which
- * thread computed them.
+ * Whether the kernels hand a product to the worker threads, decided by measuring both ways. Workers spin between jobs
+ * so that back-to-back products skip a wake-up; beside another CPU-bound process on a 2-vCPU machine that spinning
+ * takes CPU from the calling thread and a descheduled worker holds its claimed pieces for a time slice: MobileLLM-125M
+ * decode at 2 threads fell from 49–54 to 21–23 tokens/s, below the 38–42 of one thread. Yet on a quiet host late
+ * workers come in bursts too (hypervisor time slices; 27 waits over 0.5 ms in 27,000 jobs, most in the first 5,000),
+ * and a gate that closed on late jobs kept a quiet 2-thread decode at 35 instead of 47 tokens/s.
+ * So no symptom is trusted: products run in epochs of `epochJobs` timed in ms per multiply-add (the first `graceJobs`
+ * left out: a worker woken from sleep starts late and cold). After `probeAfter` epochs a probe of `probeJobs` runs the
+ * other way; if it was more than `margin` faster than the current way's recent epochs, it becomes the current way.
+ * Each probe that confirms the current way doubles the epochs before the next, up to `maxProbeAfter`, so probing
+ * costs little on a steady host; a switch starts again from `probeAfter`. Outputs do not depend on the way.
  */
 export interface WorkerGateOptions {
-  /** A caller wait longer than this (ms) after it ran out of unclaimed work means a worker was not running. */
-  lateMs?: number;
-  /** This many late jobs within `window` judged jobs close the gate. */
-  lateJobs?: number;
-  window?: number;
-  /** First back-off (ms), doubled by every closing up to maxMs; reset after `window`·8 on-time jobs in a row. */
-  minMs?: number;
-  maxMs?: number;
-  /** Jobs after the gate reopens whose waits are not judged. */
+  /** false: every product uses the workers, never measured (benchmarks compare). Default true. */
+  enabled?: boolean;
+  /** Jobs per epoch (default 512, about 3 tokens of a MobileLLM-125M decode). */
+  epochJobs?: number;
+  /** Jobs per probe of the other way (default 256). */
+  probeJobs?: number;
+  /** Epochs before the first probe, and after a switch (default 2). */
+  probeAfter?: number;
+  /** Most epochs between two probes (default 64). */
+  maxProbeAfter?: number;
+  /** The other way is adopted when its probe is this fraction faster per multiply-add (default 0.1). */
+  margin?: number;
+  /** Jobs at the start of each epoch or probe whose time is not counted (default 16). */
   graceJobs?: number;
 }
 
 export interface WorkerGate {
-  /** May a job use the workers at time `now` (ms)? */
-  open(now: number): boolean;
-  /** A job that used the workers ended at `now`; its caller waited `waitedMs` for pieces a worker had claimed. */
-  record(waitedMs: number, now: number): void;
-  /** Jobs sent to the calling thread alone because the gate was closed (for benchmarks and tests). */
+  /** Does the next product use the workers? */
+  useWorkers(): boolean;
+  /** The product asked for by the last `useWorkers()` took `ms` for `macs` multiply-adds. */
+  record(ms: number, macs: number): void;
+  /** Products run on the calling thread alone (for benchmarks and tests). */
   readonly bypassed: number;
 }
 
+/** Epochs averaged into the current way's rate. */
+const RECENT = 4;
+
 export function createWorkerGate(options: WorkerGateOptions = {}): WorkerGate {
-  const lateMs = options.lateMs ?? 0.5;
-  const lateJobs = options.lateJobs ?? 2;
-  const window = options.window ?? 256;
-  const minMs = options.minMs ?? 50;
-  const maxMs = options.maxMs ?? 2000;
-  const graceJobs = options.graceJobs ?? 16;
-  const lates: number[] = []; // judged-job numbers of the last `lateJobs` late jobs
-  let judged = 0;
-  let closedUntil = -Infinity; // -Infinity: open, and not since the last back-off
-  let grace = 0;
-  let backoff = 0;
-  let onTime = 0;
+  const enabled = options.enabled ?? true;
+  const epochJobs = options.epochJobs ?? 512;
+  const probeJobs = options.probeJobs ?? 256;
+  const probeAfter = options.probeAfter ?? 2;
+  const maxProbeAfter = options.maxProbeAfter ?? 64;
+  const margin = options.margin ?? 0.1;
+  const grace = options.graceJobs ?? 16;
+  let pooled = true; // the current way
+  let probe = false; // this stretch of jobs runs the other way
+  let interval = probeAfter; // epochs between probes
+  let epochsLeft = probeAfter; // before the next probe
+  let jobs = 0; // recorded in this epoch or probe
+  let ms = 0;
+  let macs = 0;
+  const recent: number[] = []; // ms per multiply-add of the current way's last epochs
   let bypassed = 0;
+
+  const end = () => {
+    const rate = ms / macs; // NaN without timed jobs: then nothing changes
+    if (probe) {
+      const current = recent.reduce((a, b) => a + b, 0) / recent.length;
+      const faster = rate < current * (1 - margin);
+      if (faster) [pooled, recent.length] = [!pooled, 0];
+      interval = faster ? probeAfter : Math.min(maxProbeAfter, 2 * interval);
+      [probe, epochsLeft] = [false, interval];
+    } else {
+      if (Number.isFinite(rate)) recent.push(rate);
+      if (recent.length > RECENT) recent.shift();
+      // A probe needs the current way measured first.
+      if (--epochsLeft <= 0 && recent.length > 0) probe = true;
+    }
+    [jobs, ms, macs] = [0, 0, 0];
+  };
+
   return {
-    open(now) {
-      if (now < closedUntil) {
-        bypassed++;
-        return false;
-      }
-      if (closedUntil !== -Infinity) [closedUntil, grace] = [-Infinity, graceJobs];
-      return true;
+    useWorkers() {
+      if (!enabled) return true;
+      const use = probe ? !pooled : pooled;
+      if (!use) bypassed++;
+      return use;
     },
-    record(waitedMs, now) {
-      if (grace > 0) {
-        grace--;
-        return;
-      }
-      const n = judged++;
-      if (!(waitedMs > lateMs)) {
-        if (++onTime >= 8 * window) backoff = 0;
-        return;
-      }
-      onTime = 0;
-      lates.push(n);
-      if (lates.length > lateJobs) lates.shift();
-      if (lates.length === lateJobs && n - (lates[0] as number) < window) {
-        backoff = Math.min(maxMs, backoff === 0 ? minMs : 2 * backoff);
-        closedUntil = now + backoff;
-        lates.length = 0;
-      }
+    record(jobMs, jobMacs) {
+      if (!enabled) return;
+      const length = probe ? probeJobs : epochJobs;
+      if (jobs++ >= Math.min(grace, length - 1)) [ms, macs] = [ms + jobMs, macs + jobMacs];
+      if (jobs >= length) end();
     },
     get bypassed() {
       return bypassed;
