@@ -1,6 +1,7 @@
 // Times figure rendering: Vega-Lite → SVG, SVG → PNG, and a whole report written to disk.
 // Usage: pnpm bench [-- --n 28]   (writes bench-results/report.json)
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { writeJsonAtomic } from '@scalewise/core/node';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -55,8 +56,7 @@ const result = {
 const outDir = join(import.meta.dirname, '..', 'bench-results');
 await mkdir(outDir, { recursive: true });
 const out = join(outDir, 'report.json');
-await writeFile(`${out}.tmp`, `${JSON.stringify(result, null, 2)}\n`);
-await rename(`${out}.tmp`, out);
+await writeJsonAtomic(out, result);
 console.log(
   `${n} figures: SVG ${result.svg.mean_ms.toFixed(1)} ms mean (median ${result.svg.median_ms.toFixed(1)}), PNG@2x ` +
     `${result.png_2x.mean_ms.toFixed(1)} ms mean; whole example report (${base.length} figures, SVG+PNG+HTML) ${reportMs.toFixed(0)} ` +

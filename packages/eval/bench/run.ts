@@ -6,7 +6,8 @@
 //   SCALEWISE_BENCH_DTYPES    fp32,int8 (default both)
 //   SCALEWISE_BENCH_THREADS   thread counts of the side-by-side runs (default 1,2); the isolated runs use the last
 //   SCALEWISE_BENCH_SIDE      preset of the side-by-side runs (default mobilellm-125m; 'none' skips them)
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeJsonAtomicSync } from '@scalewise/core/node';
 import { join } from 'node:path';
 import {
   benchReport,
@@ -134,6 +135,5 @@ const out = {
 const dirOut = join(import.meta.dirname, '..', 'bench-results');
 mkdirSync(dirOut, { recursive: true });
 const file = join(dirOut, 'eval.json');
-writeFileSync(`${file}.tmp`, `${JSON.stringify(out, null, 2)}\n`);
-renameSync(`${file}.tmp`, file);
+writeJsonAtomicSync(file, out);
 console.log(`\nwrote ${file}`);

@@ -3,7 +3,8 @@
 // One process, configurations alternated A/B/A/B (the order rotates each pass); GB/s = weight bytes ÷ pass time,
 // median of the passes. Writes bench-results/wasm-gemv.json. Run from packages/eval:
 //   node --conditions=@scalewise/source --import tsx bench/wasm-gemv.ts      (SCALEWISE_BENCH_PASSES, default 7)
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeJsonAtomicSync } from '@scalewise/core/node';
 import { join } from 'node:path';
 import { createWasmKernels, MIN_PARALLEL_WORK } from '../src/backends/wasm/kernels.js';
 import type { KernelVariant } from '../src/backends/wasm/kernel-module.js';
@@ -165,6 +166,5 @@ const out = {
   wall_s: Number(((performance.now() - started) / 1000).toFixed(1)),
 };
 mkdirSync(dir, { recursive: true });
-writeFileSync(`${file}.tmp`, `${JSON.stringify(out, null, 2)}\n`);
-renameSync(`${file}.tmp`, file);
+writeJsonAtomicSync(file, out);
 console.log(`wrote ${file} (${out.wall_s} s)`);

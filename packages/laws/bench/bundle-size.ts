@@ -5,7 +5,8 @@
  * bundles the published dist: ESM, platform browser, minified; gzip at level 9. A Node built-in fails the build.
  * tests/packaging.e2e.test.ts measures the same bundle from the packed tarball.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeJsonAtomicSync } from '@scalewise/core/node';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
@@ -58,8 +59,7 @@ const report = {
 const dir = resolve(here, '../bench-results');
 mkdirSync(dir, { recursive: true });
 const file = resolve(dir, 'laws-bundle.json');
-writeFileSync(`${file}.tmp`, `${JSON.stringify(report, null, 2)}\n`);
-renameSync(`${file}.tmp`, file);
+writeJsonAtomicSync(file, report);
 const kib = (n: number): string => `${(n / 1024).toFixed(1)} KiB`;
 console.log(
   `@scalewise/laws browser bundle: ${kib(report.minified_bytes)} minified, ${kib(report.gzip_bytes)} gzipped ` +

@@ -3,7 +3,8 @@
  * Timings are wall-clock on whatever this machine is doing: other processes inflate them.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { writeJsonAtomicSync } from '@scalewise/core/node';
 import { resolve } from 'node:path';
 import { createRng } from '@scalewise/core';
 import { bootstrapFit, computeOptimal, fitLaw, fitPowerOls, planCi, profileChinchilla } from '../src/index.js';
@@ -388,6 +389,5 @@ out.prediction_coverage = benchPredictCoverage(time, log);
 const dir = resolve(import.meta.dirname, '../bench-results');
 if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
 const file = resolve(dir, 'laws.json');
-writeFileSync(`${file}.tmp`, `${JSON.stringify(out, null, 2)}\n`);
-renameSync(`${file}.tmp`, file);
+writeJsonAtomicSync(file, out);
 log(`wrote ${file}`);

@@ -12,7 +12,8 @@
  * calling thread with 1 intra-op thread, so CPU time is less sensitive to a shared machine).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeJsonAtomic } from '@scalewise/core/node';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -299,6 +300,5 @@ console.log(
 const dir = join(import.meta.dirname, '..', 'bench-results');
 await mkdir(dir, { recursive: true });
 const path = join(dir, 'attention-prefill.json');
-await writeFile(`${path}.tmp`, `${JSON.stringify(out, null, 2)}\n`);
-await rename(`${path}.tmp`, path);
+await writeJsonAtomic(path, out);
 console.log(`wrote ${path}`);

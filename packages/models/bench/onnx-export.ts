@@ -4,7 +4,8 @@
  * Usage (from packages/models): node --conditions=@scalewise/source --import tsx bench/onnx-export.ts [preset ...]
  * Writes bench-results/onnx-export.json. Timings are noisy when other processes share the CPU.
  */
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { writeJsonAtomic } from '@scalewise/core/node';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -76,6 +77,5 @@ try {
   /* first run */
 }
 const merged = [...previous.filter((r) => !presets.includes(r.preset as string)), ...results];
-await writeFile(`${path}.tmp`, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results: merged }, null, 2)}\n`);
-await rename(`${path}.tmp`, path);
+await writeJsonAtomic(path, { date: new Date().toISOString(), node: process.version, results: merged });
 console.log(`wrote ${path}`);

@@ -4,7 +4,8 @@
  * Usage (from packages/models): node --conditions=@scalewise/source --import tsx bench/onnx-parity.ts [--real]
  * Writes bench-results/onnx-parity.json.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeJsonAtomic } from '@scalewise/core/node';
 import { join } from 'node:path';
 import type { ModelConfig } from '../src/config.js';
 import { forward } from '../src/forward/model.js';
@@ -72,5 +73,4 @@ if (process.argv.includes('--real')) {
 const dir = join(import.meta.dirname, '..', 'bench-results');
 await mkdir(dir, { recursive: true });
 const path = join(dir, 'onnx-parity.json');
-await writeFile(`${path}.tmp`, `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`);
-await rename(`${path}.tmp`, path);
+await writeJsonAtomic(path, { date: new Date().toISOString(), rows });

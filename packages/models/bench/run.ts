@@ -7,7 +7,8 @@
  * Run: pnpm bench (from packages/models), or BENCH_REPS=3 pnpm bench. Writes bench-results/models.json.
  * Timings are noisy when other processes share the CPU.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeJsonAtomicSync } from '@scalewise/core/node';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -114,6 +115,5 @@ const out = {
 const dir = join(import.meta.dirname, '..', 'bench-results');
 mkdirSync(dir, { recursive: true });
 const path = join(dir, 'models.json');
-writeFileSync(`${path}.tmp`, `${JSON.stringify(out, null, 2)}\n`);
-renameSync(`${path}.tmp`, path);
+writeJsonAtomicSync(path, out);
 console.log(`wrote ${path}`);

@@ -5,7 +5,8 @@
  *     [budgetSeconds=240 | steps=N] [config=examples/brown-1m.json] [engine]
  * Writes bench-results/brown-demo.json.
  */
-import { readFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { writeJsonAtomicSync } from '@scalewise/core/node';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,8 +73,7 @@ const summary = {
 };
 const outFile = join(here, '..', 'bench-results', 'brown-demo.json');
 mkdirSync(dirname(outFile), { recursive: true });
-writeFileSync(`${outFile}.tmp`, `${JSON.stringify(summary, null, 2)}\n`);
-renameSync(`${outFile}.tmp`, outFile);
+writeJsonAtomicSync(outFile, summary);
 console.log(`unigram entropy of Brown bytes: ${unigramBits.toFixed(3)} bits/byte`);
 console.log(
   `${result.model} (${result.params_total} params) after ${result.tokens} tokens in ${result.wall_s.toFixed(0)} s: validation ` +

@@ -5,7 +5,8 @@
  *   node --conditions=@scalewise/source --import tsx bench/queue.ts        (needs redis-server on PATH)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeJsonAtomicSync } from '@scalewise/core/node';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -129,8 +130,7 @@ try {
   };
   const file = join(here, '..', 'bench-results', 'queue.json');
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(out, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
+  writeJsonAtomicSync(file, out);
   console.log(JSON.stringify(out, null, 2));
 } finally {
   for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');

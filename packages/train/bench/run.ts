@@ -4,7 +4,8 @@
  * one untimed warm-up step then `REPS` timed steps (forward + backward + AdamW), mean ± sample sd.
  * Writes bench-results/train.json.   node --conditions=@scalewise/source --import tsx bench/run.ts
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeJsonAtomicSync } from '@scalewise/core/node';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,8 +124,7 @@ const out = {
 };
 const file = join(dirname(fileURLToPath(import.meta.url)), '..', 'bench-results', 'train.json');
 mkdirSync(dirname(file), { recursive: true });
-writeFileSync(`${file}.tmp`, `${JSON.stringify(out, null, 2)}\n`);
-renameSync(`${file}.tmp`, file);
+writeJsonAtomicSync(file, out);
 console.log(`reference matmul peak ${peak.toFixed(2)} GFLOP/s; wrote ${file}`);
 
 // Native engine (bench/native.ts): FLOP/s against a plain ORT MatMul and tokens/s against the reference engine;
