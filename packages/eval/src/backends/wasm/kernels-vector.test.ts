@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '@scalewise/core';
-import { createWasmKernels, type WasmKernelsWithSum } from './kernels.js';
+import { attendScratchBytes, createWasmKernels, type WasmKernelsWithSum } from './kernels.js';
 import { EXP_LO } from './kernel-vector.js';
 
 /** Values the kernels read: float32, so the float64 references below start from exactly the same inputs. */
@@ -199,6 +199,22 @@ describe.each([
     // Back to back, so that the workers are awake and run heads at the same time.
     for (let i = 0; i < 40; i++) expect(Array.from(run())).toEqual(Array.from(alone));
     expect(Math.max(...Array.from(alone, (g, i) => Math.abs(g - (want[i] as number))))).toBeLessThan(1e-5);
+  });
+
+  it('allocates no more for its score buffers than attendScratchBytes says', async () => {
+    const fresh = await createWasmKernels({ ...options, minParallelWork: 0 });
+    try {
+      const [heads, hd, P] = [6, 32, 2500];
+      const cache = [{ k: fresh.allocMatrix(hd, P), v: fresh.allocMatrix(P, hd) }];
+      const [q, att, ctx] = [fresh.alloc(heads * hd), fresh.alloc(P + 32), fresh.alloc(heads * hd + 32)];
+      const before = fresh.alloc(16);
+      for (const n of [1, 100, 1000, 1025, 2048, 2049, P]) fresh.attend(q, cache, att, ctx, heads, n, 0.1);
+      const taken = (fresh.alloc(16) - before - 16) * 4;
+      expect(taken).toBeGreaterThan(0); // it did split, into buffers of its own
+      expect(taken).toBeLessThanOrEqual(attendScratchBytes(heads, P));
+    } finally {
+      await fresh.dispose();
+    }
   });
 });
 

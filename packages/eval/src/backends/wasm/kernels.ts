@@ -88,6 +88,15 @@ const CLAIM_DIVISOR = 2;
 /** Groups of 4 outputs in the smallest int8 claim (a compare-and-swap per 32 outputs at least). */
 const Q8_MIN_CLAIM = 8;
 
+/**
+ * Bytes the kernels allocate for themselves when `attend` is split over threads: a score buffer per head, grown by
+ * doubling to the largest ⌈n/32⌉·32 seen (at least 1024 floats), so at most twice the last size. Callers that size
+ * `maxBytes` from their own allocations add this.
+ */
+export function attendScratchBytes(heads: number, positions: number): number {
+  return 4 * 2 * heads * 2 ** Math.ceil(Math.log2(Math.max(1024, Math.ceil(positions / PANEL) * PANEL)));
+}
+
 export function checkCount(what: string, v: number, max = Number.MAX_SAFE_INTEGER) {
   if (!Number.isInteger(v) || v < 0 || v > max) throw new RangeError(`wasm kernels: ${what} must be an integer in [0, ${max}], got ${v}`);
 }
@@ -245,6 +254,7 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     }
     const need = Math.ceil(a.n / PANEL) * PANEL;
     if (need > headScores.floats || a.heads > headScores.heads) {
+      // attendScratchBytes bounds what this takes over an engine's life
       const floats = Math.max(1024, 2 ** Math.ceil(Math.log2(need)), headScores.floats);
       const heads = Math.max(a.heads, headScores.heads);
       headScores = { off: alloc(heads * floats), floats, heads };

@@ -4,7 +4,7 @@ import { EvalError, EvalInputError } from '../../errors.js';
 import { checkPositions, type CausalLM, type DecodeSession, type LogitsBatch, type ModelInfo } from '../../lm.js';
 import { configInt, resolveModelFiles } from '../folder.js';
 import { checkEngineConfig, createDecodeEngine, engineMemoryBytes } from './engine.js';
-import { createWasmKernels } from './kernels.js';
+import { attendScratchBytes, createWasmKernels } from './kernels.js';
 import { readOnnxInitializers } from './onnx-initializers.js';
 import { int8Weights } from './q8-weights.js';
 
@@ -95,7 +95,10 @@ export async function loadWasmModel(path: string, options: WasmOptions = {}): Pr
   // wasm32 memory ends at 4 GiB; the contract's default maximum (3 GiB) is raised only for models that need more.
   // An int8 folder written by scalewise says how many bytes its matrices hold; other folders are sized as float32.
   const int8Bytes = int8 ? configInt(raw, 'scalewise_bytes_per_token') : undefined;
-  const needed = engineMemoryBytes(config, int8Bytes !== undefined ? { int8MatrixBytes: int8Bytes } : {}) + 64 * 2 ** 20;
+  const needed =
+    engineMemoryBytes(config, int8Bytes !== undefined ? { int8MatrixBytes: int8Bytes } : {}) +
+    attendScratchBytes(config.heads, config.maxPositions) +
+    64 * 2 ** 20;
   if (needed > MAX_MEMORY_BYTES) {
     throw new EvalInputError(
       `wasm backend: '${path}' needs ${(needed / 2 ** 30).toFixed(2)} GiB of WebAssembly memory (weights and a KV cache for ` +
