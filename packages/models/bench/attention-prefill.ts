@@ -6,7 +6,8 @@
  * exported (fused ops) and with plain ONNX ops (fusedOps: false), so fused is compared with fused; all KV-graph
  * variants alternate in one loop. Then the no-cache (training/eval) graph of emitDecoder with seqLen = T,
  * block-sparse chunked vs dense mask, alternating A/B/A/B.
- * One ORT thread (the fastest setting on the 2-vCPU machine, issue #18), batch 1, untimed warm-up runs, then REPS runs.
+ * One ORT thread (the fastest setting on the 2-vCPU machine, issue #18), batch 1; one session open at a time, opened
+ * for each of REPS rounds and timed after untimed warm-up runs (peak memory about one dense graph's, not all eight).
  * Usage (from packages/models): pnpm bench:attention   (BENCH_REPS=3 by default)
  * Writes bench-results/attention-prefill.json; ratios by wall clock and by this process's CPU time (ORT runs on the
  * calling thread with 1 intra-op thread, so CPU time is less sensitive to a shared machine).
@@ -57,31 +58,43 @@ interface Variant {
   fusedOps: boolean;
 }
 
-/** KV-graph prefill of every variant: one untimed run each, an untimed round, then REPS rounds in turn (A/B/C/… alternating). */
+/** A KV-cache session of one variant; release it before the next one is opened. */
+async function kvSession(v: Variant) {
+  const config = { ...base, attention: v.attention };
+  const graph = buildInferenceGraph(config, weights, { chunkedAttention: v.chunkedAttention, fusedOps: v.fusedOps });
+  const session = await ort.InferenceSession.create(encodeModel(graph), { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  return { config, session };
+}
+
+/**
+ * KV-graph prefill of every variant, REPS rounds in turn (A/B/C/… alternating). One session is open at a time (a
+ * dense T×T graph's arena holds about a gigabyte; all eight at once took 7 GB): per round each variant's session is
+ * opened, run twice untimed (onnxruntime plans its memory pattern on the first run and allocates it on the second),
+ * timed on the third run and released.
+ */
 async function measureAll(variants: Variant[]) {
-  const sides = [];
-  for (const v of variants) {
-    const config = { ...base, attention: v.attention };
-    const graph = buildInferenceGraph(config, weights, { chunkedAttention: v.chunkedAttention, fusedOps: v.fusedOps });
-    const session = await ort.InferenceSession.create(encodeModel(graph), { intraOpNumThreads: 1, interOpNumThreads: 1 });
-    const run = () => step(session, config, [tokens], [tokens.map(() => 1)]);
-    sides.push({ session, run, logits: (await run()).logits, seconds: [] as number[], cpuSeconds: [] as number[] });
-  }
-  // Round -1 is untimed too: onnxruntime plans its memory pattern on the first run and allocates it on the second.
-  for (let r = -1; r < REPS; r++) {
-    for (const side of sides) {
+  const sides = variants.map(() => ({
+    logits: new Float32Array(0) as Float32Array<ArrayBufferLike>,
+    seconds: [] as number[],
+    cpuSeconds: [] as number[],
+  }));
+  for (let r = 0; r < REPS; r++) {
+    for (const [i, side] of sides.entries()) {
+      const { config, session } = await kvSession(variants[i]!);
+      const run = () => step(session, config, [tokens], [tokens.map(() => 1)]);
+      side.logits = (await run()).logits;
+      await run();
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      await side.run();
-      if (r < 0) continue;
+      await run();
       side.seconds.push((performance.now() - t0) / 1000);
       const used = process.cpuUsage(c0);
       side.cpuSeconds.push((used.user + used.system) / 1e6);
+      await session.release();
     }
   }
   const results = [];
   for (const [i, side] of sides.entries()) {
-    await side.session.release();
     const { seconds, cpuSeconds } = side;
     const cpuMean = cpuSeconds.reduce((a, b) => a + b, 0) / cpuSeconds.length;
     const mean = seconds.reduce((a, b) => a + b, 0) / seconds.length;
@@ -106,31 +119,31 @@ const DECODE_TOKENS = 64;
 /** A long context, where dense causal decode reads every cached key and the windowed graphs read at most their bound. */
 const LONG_PROMPT = T - DECODE_TOKENS;
 
-/** Decode through the KV cache after a `promptTokens` prefill: CPU ms per token over DECODE_TOKENS steps, alternating. */
+/**
+ * Decode through the KV cache after a `promptTokens` prefill: CPU ms per token over DECODE_TOKENS steps, variants
+ * alternating, one session open at a time (each round: prompt and decode once untimed, then again timed).
+ */
 async function measureDecode(variants: Variant[], promptTokens = DECODE_PROMPT) {
-  const sides = [];
-  for (const v of variants) {
-    const config = { ...base, attention: v.attention };
-    const graph = buildInferenceGraph(config, weights, { chunkedAttention: v.chunkedAttention, fusedOps: v.fusedOps });
-    const session = await ort.InferenceSession.create(encodeModel(graph), { intraOpNumThreads: 1, interOpNumThreads: 1 });
-    sides.push({ config, session, ms: [] as number[] });
-  }
+  const sides = variants.map(() => ({ ms: [] as number[] }));
   const prompt = tokens.slice(0, promptTokens);
-  for (let r = 0; r <= REPS; r++) {
-    for (const side of sides) {
-      let out = await step(side.session, side.config, [prompt], [prompt.map(() => 1)]);
-      const c0 = process.cpuUsage();
-      for (let t = 0; t < DECODE_TOKENS; t++) {
-        const mask = [new Array<number>(promptTokens + t + 1).fill(1)];
-        out = await step(side.session, side.config, [[tokens[promptTokens + t]!]], mask, out.present);
+  for (let r = 0; r < REPS; r++) {
+    for (const [i, side] of sides.entries()) {
+      const { config, session } = await kvSession(variants[i]!);
+      for (const timed of [false, true]) {
+        let out = await step(session, config, [prompt], [prompt.map(() => 1)]);
+        const c0 = process.cpuUsage();
+        for (let t = 0; t < DECODE_TOKENS; t++) {
+          const mask = [new Array<number>(promptTokens + t + 1).fill(1)];
+          out = await step(session, config, [[tokens[promptTokens + t]!]], mask, out.present);
+        }
+        const used = process.cpuUsage(c0);
+        if (timed) side.ms.push((used.user + used.system) / 1e3 / DECODE_TOKENS);
       }
-      const used = process.cpuUsage(c0);
-      if (r > 0) side.ms.push((used.user + used.system) / 1e3 / DECODE_TOKENS); // round 0 is the warm-up
+      await session.release();
     }
   }
   const rows = [];
   for (const [i, side] of sides.entries()) {
-    await side.session.release();
     const mean = side.ms.reduce((a, b) => a + b, 0) / side.ms.length;
     console.log(`decode after ${promptTokens}, ${variants[i]!.name.padEnd(36)} ${mean.toFixed(2)} ms CPU per token`);
     rows.push({ graph: variants[i]!.name, cpu_ms_per_token: { mean, runs: side.ms } });
@@ -156,23 +169,25 @@ async function staticSession(attention: AttentionConfig, chunkedAttention: boole
   return { session, run: async () => (await session.run(feeds)).logits!.data as Float32Array };
 }
 
-/** Chunked vs dense no-cache graph, alternating A/B after one untimed run each. */
+/** Chunked vs dense no-cache graph, alternating A/B, one session open at a time (two untimed runs, one timed). */
 async function measureStaticPair(name: string, attention: AttentionConfig) {
-  const sides = [await staticSession(attention, true), await staticSession(attention, false)];
-  const logits = [await sides[0]!.run(), await sides[1]!.run()];
+  const logits: Float32Array<ArrayBufferLike>[] = [new Float32Array(0), new Float32Array(0)];
   const seconds: number[][] = [[], []];
   const cpu: number[][] = [[], []];
   for (let r = 0; r < REPS; r++) {
-    for (const [i, side] of sides.entries()) {
+    for (const i of [0, 1]) {
+      const side = await staticSession(attention, i === 0);
+      logits[i] = await side.run();
+      await side.run();
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       await side.run();
       seconds[i]!.push((performance.now() - t0) / 1000);
       const used = process.cpuUsage(c0);
       cpu[i]!.push((used.user + used.system) / 1e6);
+      await side.session.release();
     }
   }
-  for (const side of sides) await side.session.release();
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const rows = ['chunked', 'dense mask'].map((kind, i) => ({
     graph: `${name}, no cache (training graph), ${kind}`,
@@ -238,7 +253,8 @@ const out = {
   ],
   note:
     'rows without "unfused ops" are the default export (fusedOps: true: contrib RMSNorm/rotary; GroupQueryAttention for full ' +
-    'attention, the chunked attention graphs for sliding-window and block-sparse); all KV rows alternate in one loop',
+    'attention, the chunked attention graphs for sliding-window and block-sparse); all KV rows alternate in one loop, ' +
+    'one session open at a time (opened each round, timed on its third run)',
   // Like for like: both sides fused, or both plain ONNX ops.
   ratio_dense_causal_fused_over_chunked_fused: ratio,
   ratio_dense_causal_fused_over_chunked_fused_cpu_time: dense.row.prefill_cpu_s.mean / chunked.row.prefill_cpu_s.mean,
