@@ -12,7 +12,7 @@ const F32 = 0x7d;
 /**
  * attend(q, k0, v0, kvStride, att, ctx, first, count, group, hd, n, kStride, vStride, scale), byte offsets: for each
  * query head h in [first, first + count) (kv head j = h ÷ group, whose K panel matrix [hd, P] starts at k0 + j·kvStride
- * and V [P, hd] at v0 + j·kvStride; the worker pool gives each thread its own heads and its own `att`):
+ * and V [P, hd] at v0 + j·kvStride; the worker pool gives each claim of heads the score buffer of its first head):
  * att = q_h · K[:, 0..n) (⌈n/32⌉ panels), lanes n..⌈n/4⌉·4 set to −∞, att = softmax(att · scale),
  * ctx_h = att · V[0..n, :) written at ctx + h·hd·4 (whole panels: the next head's slot, or the padding after the last,
  * takes the overflow before it is written). kStride / vStride: bytes between the matrices' panels.
