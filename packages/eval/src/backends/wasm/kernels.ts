@@ -88,13 +88,18 @@ const CLAIM_DIVISOR = 2;
 /** Groups of 4 outputs in the smallest int8 claim (a compare-and-swap per 32 outputs at least). */
 const Q8_MIN_CLAIM = 8;
 
+/** Floats of one head's score buffer for `n` keys when `attend` is split: ⌈n/32⌉·32 rounded up to a power of 2, ≥ 1024. */
+function headScoreFloats(n: number): number {
+  return 2 ** Math.ceil(Math.log2(Math.max(1024, Math.ceil(n / PANEL) * PANEL)));
+}
+
 /**
  * Bytes the kernels allocate for themselves when `attend` is split over threads: a score buffer per head, grown by
- * doubling to the largest ⌈n/32⌉·32 seen (at least 1024 floats), so at most twice the last size. Callers that size
- * `maxBytes` from their own allocations add this.
+ * doubling (headScoreFloats) to the largest n seen, so at most twice the last size. Callers that size `maxBytes` from
+ * their own allocations add this.
  */
 export function attendScratchBytes(heads: number, positions: number): number {
-  return 4 * 2 * heads * 2 ** Math.ceil(Math.log2(Math.max(1024, Math.ceil(positions / PANEL) * PANEL)));
+  return 4 * 2 * heads * headScoreFloats(positions);
 }
 
 export function checkCount(what: string, v: number, max = Number.MAX_SAFE_INTEGER) {
@@ -252,10 +257,10 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
       alone();
       return;
     }
-    const need = Math.ceil(a.n / PANEL) * PANEL;
+    const need = headScoreFloats(a.n);
     if (need > headScores.floats || a.heads > headScores.heads) {
       // attendScratchBytes bounds what this takes over an engine's life
-      const floats = Math.max(1024, 2 ** Math.ceil(Math.log2(need)), headScores.floats);
+      const floats = Math.max(need, headScores.floats);
       const heads = Math.max(a.heads, headScores.heads);
       headScores = { off: alloc(heads * floats), floats, heads };
     }

@@ -124,8 +124,23 @@ export interface KernelExports {
   softmax: (p: number, bytes: number, scale: number) => void;
   rmsnorm: (x: number, w: number, out: number, bytes: number, invCount: number, eps: number) => void;
   addto: (x: number, y: number, bytes: number) => void;
-  /** (q, k0, v0, kvStride, att, ctx, first, count, group, hd, n, kStride, vStride, scale): kernel-attention.ts */
-  attend: (...args: [...Array<number>]) => void;
+  /** kernel-attention.ts: heads first … first + count - 1. */
+  attend: (
+    q: number,
+    k0: number,
+    v0: number,
+    kvStride: number,
+    att: number,
+    ctx: number,
+    first: number,
+    count: number,
+    group: number,
+    hd: number,
+    n: number,
+    kStride: number,
+    vStride: number,
+    scale: number,
+  ) => void;
   rope: (x: number, cos: number, sin: number, heads: number, half: number) => void;
   gemm4: (x: number, w: number, y: number, k: number, panels: number, stride: number, ldx: number, ldy: number, groups: number) => void;
 }
