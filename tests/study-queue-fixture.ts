@@ -6,7 +6,8 @@ import { startCli, type BackgroundCli } from './helpers.js';
 import { startRedis, type TestRedis } from './redis.js';
 
 // The `scalewise study --queue` e2e files' setup: SCALEWISE_TEST_TINY_STUDY=1 (the tiny plan, tests only), a real
-// redis-server on a free loopback port and 2 real worker processes (sw1, sw2) sharing one artifacts folder.
+// redis-server on a free loopback port and 2 real worker processes (sw1, sw2; sw2 with --concurrency 2) sharing one
+// artifacts folder.
 
 export interface StudyQueueFixture {
   /** Temporary folder of the suite, removed after it. */
@@ -28,9 +29,21 @@ export function useStudyQueue(prefix: string): StudyQueueFixture {
     oldTiny = process.env.SCALEWISE_TEST_TINY_STUDY;
     process.env.SCALEWISE_TEST_TINY_STUDY = '1';
     fixture.redis = await startRedis();
+    // sw2 trains 2 runs at once on worker threads (a run pool), sw1 one at a time in its own thread: both paths.
     for (const name of WORKER_NAMES)
       fixture.workers.push(
-        startCli(['worker', '--queue', fixture.redis.url, '--name', name, '--artifacts', fixture.artifacts, '--stall-timeout', '60']),
+        startCli([
+          'worker',
+          '--queue',
+          fixture.redis.url,
+          '--name',
+          name,
+          '--artifacts',
+          fixture.artifacts,
+          '--stall-timeout',
+          '60',
+          ...(name === 'sw2' ? ['--concurrency', '2'] : []),
+        ]),
       );
     await Promise.all(fixture.workers.map((w) => w.waitFor(/ready/, 60_000)));
   }, 90_000);

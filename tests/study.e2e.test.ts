@@ -113,6 +113,11 @@ describe('scalewise study --quick', () => {
     // The family comparison: the contract, and the one-sentence answer with intervals.
     const families = JSON.parse(fs.readFileSync(path.join(out, 'results', 'families.json'), 'utf8')) as FamiliesJson;
     checkContract(families);
+    // Two runs at a time on worker threads (runs awaited together on one thread would take turns in onnxruntime).
+    const machine = (families as unknown as { machine: { runs_on: string; parallel_runs: number } }).machine;
+    expect(machine).toMatchObject(
+      os.cpus().length >= 2 ? { runs_on: 'worker threads', parallel_runs: 2 } : { runs_on: 'this thread', parallel_runs: 1 },
+    );
     expect(summary.answers.length).toBe(families.comparisons.length);
     expect(summary.answers[0]).toMatch(
       /α = [\d.-]+ \[.+\] vs .+ α = [\d.-]+ \[.+\]: difference [\d.-]+ \[.+\], p = .+: the data (can|cannot) tell them apart/,

@@ -1,21 +1,24 @@
 /**
- * Native-engine training speed at the default study's smallest and largest ladder models (non-embedding 1e4 and
- * 1.6e5 params, byte vocab, seq 128, batch 16: apps/cli/src/study/plan.ts), 1 thread vs all cores: tokens/s,
+ * Native-engine training speed at the default study's smallest and largest models (planFamilyStudy of
+ * DEFAULT_FAMILY_STUDY, byte vocab, seq 128, each at its planned batch), 1 thread vs all cores: tokens/s,
  * GFLOP/s (PaLM 6N + 12·L·H·Q·T per token, as MFU counts) and the fraction of the machine's MatMul peak measured
  * in the same run (best over sizes × threads, before and after the steps); plus where a step's time goes
- * (ORT run, the engine's JS around it, gradient norm, AdamW), the smallest model at a larger batch, and ORT's per-op profile.
+ * (ORT run, the engine's JS around it, gradient norm, AdamW), the smallest model at a larger batch, ORT's per-op
+ * profile, and two runs side by side (as the study trains them) in one thread vs on a run pool's worker threads.
  *
  *   node --conditions=@scalewise/source --import tsx bench/study-sizes.ts
  *   env: STUDY_BENCH_OUT (bench-results/study-sizes.json), STUDY_BENCH_STEPS (8), STUDY_BENCH_THREADS ("1,<cores>"),
- *        STUDY_BENCH_LARGE_BATCH (64)
+ *        STUDY_BENCH_LARGE_BATCH (64), STUDY_BENCH_SIDE_ROUNDS (3)
  */
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { generateLadder, initWeights, paramCounts, type LadderOptions, type ModelConfig, type ModelWeights } from '@scalewise/models';
-import { BYTE_VOCAB_SIZE } from '@scalewise/data';
+import { initWeights, paramCounts, type ModelConfig, type ModelWeights } from '@scalewise/models';
 import { mfuFlopsPerToken } from '../src/metrics.js';
+import { measureStepThroughput } from '../src/measure-throughput.js';
+import { createRunPool } from '../src/run-pool.js';
+import { DEFAULT_FAMILY_STUDY, planFamilyStudy } from '../src/study-plan.js';
 import { AdamW, globalNorm } from '../src/optimizer.js';
 import { NativeEngine } from '../src/native/index.js';
 import { measureMatMulPeak, peakThreadCounts, preferredThreads } from '../src/native/peak.js';
@@ -25,16 +28,14 @@ import { writeJsonAtomicSync as writeJsonAtomic } from '@scalewise/core/node';
 
 const STEPS = Number(process.env.STUDY_BENCH_STEPS ?? 8);
 const THREADS = (process.env.STUDY_BENCH_THREADS ?? peakThreadCounts().join(',')).split(',').map(Number);
-const BATCH = 16;
-const SEQ = 128;
 /** A larger batch for the smallest model: how much more of the machine more tokens per step would use. */
 const LARGE_BATCH = Number(process.env.STUDY_BENCH_LARGE_BATCH ?? 64);
-const LADDER: LadderOptions = {
-  vocabSize: BYTE_VOCAB_SIZE,
-  count: 'non-embedding',
-  policy: { kind: 'aspect', ratio: 8 },
-  maxPositions: 512,
-};
+const SIDE_ROUNDS = Number(process.env.STUDY_BENCH_SIDE_ROUNDS ?? 3);
+const studyPlan = planFamilyStudy(DEFAULT_FAMILY_STUDY);
+const SEQ = DEFAULT_FAMILY_STUDY.seq;
+const bySize = [...studyPlan.runs].sort((a, b) => a.nonEmbeddingParams - b.nonEmbeddingParams);
+/** The default study's smallest and largest runs: model and planned batch. */
+const STUDY_RUNS = [bySize[0]!, bySize.at(-1)!].map((r) => ({ config: r.config, batch: r.batchSize }));
 const ADAMW = { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, decayEmbeddings: false, decayNorms: false };
 
 function byteBatch(seed: number, batch: number): TokenBatch {
@@ -98,7 +99,7 @@ async function timedStep(engine: NativeEngine, weights: ModelWeights, grads: Mod
   };
 }
 
-async function measure(config: ModelConfig, threads: number, profilePrefix?: string, batch = BATCH) {
+async function measure(config: ModelConfig, threads: number, profilePrefix: string | undefined, batch: number) {
   const engine = new NativeEngine(config, { threads, ...(profilePrefix ? { profilePrefix } : {}) });
   const weights = initWeights(config, 1);
   const grads: ModelWeights = new Map([...weights].map(([k, v]) => [k, new Float32Array(v.length)]));
@@ -128,11 +129,10 @@ console.log(
   `peak ${peakBefore.gflops.toFixed(1)} GFLOP/s; default threads: ORT's ${defaults.before} before, preferred ${defaults.after} now`,
 );
 const rows = [];
-const ladder = generateLadder([1e4, 1.6e5], LADDER).map((rung) => rung.config);
-const cases: [ModelConfig, number, number][] = ladder.flatMap((config) =>
-  THREADS.map((threads): [ModelConfig, number, number] => [config, threads, BATCH]),
+const cases: [ModelConfig, number, number][] = STUDY_RUNS.flatMap(({ config, batch }) =>
+  THREADS.map((threads): [ModelConfig, number, number] => [config, threads, batch]),
 );
-cases.push([ladder[0] as ModelConfig, 1, LARGE_BATCH]);
+cases.push([STUDY_RUNS[0]!.config, 1, LARGE_BATCH]);
 for (const [config, threads, batch] of cases) {
   const counts = paramCounts(config);
   const flopsTok = mfuFlopsPerToken(config, SEQ);
@@ -186,9 +186,10 @@ console.log(
 
 // ORT per-op profile of each size at 1 thread: which ops the run time goes to, and how many nodes run per step.
 const profiles: Record<string, unknown> = {};
-for (const rung of generateLadder([1e4, 1.6e5], LADDER)) {
+for (const { config: runConfig, batch } of STUDY_RUNS) {
+  const rung = { config: runConfig };
   const prefix = join(tmpdir(), `scalewise-study-profile-${process.pid}-${rung.config.name}`);
-  await measure(rung.config, 1, prefix);
+  await measure(rung.config, 1, prefix, batch);
   const files = readdirSync(tmpdir())
     .filter((f) => f.startsWith(basename(prefix)))
     .map((f) => join(tmpdir(), f));
@@ -200,6 +201,44 @@ for (const rung of generateLadder([1e4, 1.6e5], LADDER)) {
       .slice(0, 8)
       .map((o) => `${o.op} ${(100 * o.share).toFixed(1)}%`)
       .join(', ')}`,
+  );
+}
+
+// Two runs side by side at 1 thread each, as the study trains them: alone, two in this thread (onnxruntime runs a
+// session synchronously, so they take turns), and two on a run pool's worker threads. Total tokens/s of each mode,
+// rounds alternating the modes; measureStepThroughput times forward + backward (no optimizer) after one untimed step.
+const sideBySide = [];
+for (const { config, batch } of STUDY_RUNS) {
+  const options = { batchSize: batch, seq: SEQ, engine: 'native', threads: 1, steps: STEPS };
+  const tokens = batch * SEQ;
+  const pool = await createRunPool({ size: 2, threads: 1 });
+  const modes: Record<string, number[]> = { alone: [], 'two in one thread': [], 'two on worker threads (run pool)': [] };
+  try {
+    await Promise.all([0, 1].map(() => pool.measureStepThroughput(config, { ...options, steps: 1 }))); // workers started
+    for (let round = 0; round < SIDE_ROUNDS; round++) {
+      modes['alone']!.push(tokens / (await measureStepThroughput(config, options)).secondsPerStep);
+      modes['two in one thread']!.push((2 * tokens) / (await measureStepThroughput(config, { ...options, concurrent: 2 })).secondsPerStep);
+      const pair = await Promise.all([0, 1].map(() => pool.measureStepThroughput(config, options)));
+      modes['two on worker threads (run pool)']!.push(pair.reduce((sum, m) => sum + tokens / m.secondsPerStep, 0));
+    }
+  } finally {
+    await pool.close();
+  }
+  const med = Object.fromEntries(Object.entries(modes).map(([k, v]) => [k, median(v)]));
+  const row = {
+    model: config.name,
+    batch,
+    tokens_per_s: med,
+    over_alone: Object.fromEntries(Object.entries(med).map(([k, v]) => [k, v / med['alone']!])),
+    load: load(),
+  };
+  sideBySide.push(row);
+  console.log(
+    `${config.name} b${batch}, 1 thread per run: ` +
+      Object.entries(med)
+        .map(([k, v]) => `${k} ${v.toFixed(0)} tok/s (${row.over_alone[k]!.toFixed(2)}×)`)
+        .join(', ') +
+      `; load ${load()}`,
   );
 }
 
@@ -216,5 +255,6 @@ writeJsonAtomic(out, {
   peak: { gflops: peak, before: peakBefore, after: peakAfter },
   rows,
   profiles,
+  side_by_side: sideBySide,
 });
 console.log(`wrote ${out}`);

@@ -42,3 +42,5 @@ export {
 // Whole-split validation with document-bootstrap intervals (issue #13)
 export { validateRun, type ValidationDocuments, type ValidationEstimate } from './doc-validation.js';
 export { estimateStudySeconds, measureStepThroughput, type StepThroughput } from './measure-throughput.js';
+// Runs side by side on worker threads
+export { createRunPool, type PooledRun, type PoolValidation, type RunPool, type RunPoolOptions } from './run-pool.js';

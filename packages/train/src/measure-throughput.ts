@@ -22,8 +22,9 @@ export async function measureStepThroughput(
     threads?: number;
     steps?: number;
     /**
-     * Runs stepping at once, each its own engine (default 1). A study trains runs side by side; they share the
-     * cores and memory bandwidth, so a throughput measured alone over-promises what each gets then.
+     * Engines stepping at once in this thread, each its own (default 1): what runs awaited together in one thread
+     * each get. They take turns, since onnxruntime runs a session synchronously on its calling thread; runs on a run
+     * pool's worker threads (run-pool.ts) really run at once: measure those with `RunPool.measureStepThroughput`.
      */
     concurrent?: number;
   },

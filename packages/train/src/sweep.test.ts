@@ -1,33 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paramCounts } from '@scalewise/models';
 import { TrainInputError } from './errors.js';
-import { Rng } from '@scalewise/core';
 import { appendResult, expandSweep, readResults, rowsOfJobs, runSweep, runTrainingJob, type SweepRow } from './sweep.js';
-import { tinyModel } from './test-utils.js';
+import { createRunPool } from './run-pool.js';
+import { tinyModel, wordCorpusFixture } from './test-utils.js';
 
-const root = mkdtempSync(join(tmpdir(), 'scalewise-sweep-'));
-const corpus = join(root, 'corpus');
-let oldCache: string | undefined;
-
-beforeAll(() => {
-  oldCache = process.env.SCALEWISE_CACHE;
-  process.env.SCALEWISE_CACHE = join(root, 'cache');
-  mkdirSync(corpus);
-  const rng = new Rng(9);
-  const words = ['the', 'cat', 'sat', 'on', 'a', 'mat', 'and', 'dog', 'ran'];
-  for (let f = 0; f < 60; f++) {
-    const text = Array.from({ length: 120 }, () => words[rng.int(words.length)]).join(' ');
-    writeFileSync(join(corpus, `doc${String(f).padStart(2, '0')}.txt`), `${text}.\n`);
-  }
-});
-afterAll(() => {
-  if (oldCache === undefined) delete process.env.SCALEWISE_CACHE;
-  else process.env.SCALEWISE_CACHE = oldCache;
-  rmSync(root, { recursive: true, force: true });
-});
+const fixture = wordCorpusFixture('scalewise-sweep-', { files: 60, words: 120, seed: 9 });
+const { root, corpus } = fixture;
+beforeAll(fixture.setUp);
+afterAll(fixture.tearDown);
 
 const byteModel = (name: string, dim: number) => ({ ...tinyModel({ vocabSize: 259, dim, heads: 2, headDim: dim / 2 }), name });
 const training = {
@@ -86,6 +68,26 @@ describe('sweeps', () => {
     const second = await runSweep(spec, { outDir: out });
     expect(second).toMatchObject({ jobs: 2, ran: 0, skipped: 2 });
     expect(readResults(join(out, 'results.jsonl'))).toEqual(rows);
+  }, 60_000);
+
+  it('runs side by side on a run pool: the same rows as in turn, in the spec order, each run under its own progress stage', async () => {
+    const spec = { training, models: [byteModel('a', 8), byteModel('b', 16), byteModel('c', 8)], budgets: [{ tokens: 64 * 6 }] };
+    const inTurn = await runSweep(spec, { outDir: join(root, 'sweep-turn') });
+    const pool = await createRunPool({ size: 2, sharePeak: false });
+    const stages = new Set<string>();
+    try {
+      const pooled = await runSweep(spec, { outDir: join(root, 'sweep-pool'), pool, onProgress: (e) => stages.add(e.stage) });
+      expect(pooled).toMatchObject({ jobs: 3, ran: 3, skipped: 0, interrupted: false });
+      const keys = ['id', 'model', 'tokens', 'final_train_loss', 'val_loss', 'val_bpb'] as const;
+      const pick = (rows: SweepRow[]) => rows.map((r) => keys.map((k) => r[k]));
+      expect(pick(pooled.rows)).toEqual(pick(inTurn.rows));
+      expect(pooled.rows.map((r) => r.model)).toEqual(['a', 'b', 'c']);
+      expect([...stages].sort()).toEqual(['sweep', ...pooled.rows.map((r) => `train ${r.id}`)].sort());
+      const again = await runSweep(spec, { outDir: join(root, 'sweep-pool'), pool });
+      expect(again).toMatchObject({ ran: 0, skipped: 3 });
+    } finally {
+      await pool.close();
+    }
   }, 60_000);
 
   it('runTrainingJob takes a plain JSON config and a folder, and returns a results row', async () => {

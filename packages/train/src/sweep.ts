@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BYTE_VOCAB_SIZE, safeSlug, type ProgressCallback } from '@scalewise/data';
+import { BYTE_VOCAB_SIZE, safeSlug, type ProgressCallback, type ProgressEvent } from '@scalewise/data';
 import { generateLadder, paramCounts, parseConfigJson, resolveConfig, type LadderOptions, type ModelConfig } from '@scalewise/models';
 import { z } from 'zod';
 import { resolveTrainingConfig, type TrainingConfig } from './config.js';
 import { TrainInputError } from './errors.js';
 import { writeFileAtomicSync as writeFileAtomic } from '@scalewise/core/node';
 import { checkTrainingMemory } from './memory.js';
+import type { RunPool } from './run-pool.js';
 import { train, type TrainResult } from './trainer.js';
 
 /** How many tokens a run gets: per parameter (Chinchilla ≈ 20), a FLOP budget (IsoFLOP, tokens = C / 6N), or fixed. */
@@ -219,12 +220,14 @@ export interface SweepOutcome {
 }
 
 /**
- * Run every job of a sweep in turn, skipping those already in `<outDir>/results.jsonl`. The outcome's rows are
- * this spec's runs only (one per job): rows other specs appended to the same file are kept there but never mixed in.
+ * Run every job of a sweep, skipping those already in `<outDir>/results.jsonl`: in turn here, or `pool.size` at a time
+ * on a run pool's worker threads (each run's training progress then comes under the stage `train <job id>`). The
+ * outcome's rows are this spec's runs only (one per job, in the spec's order whichever finished first): rows other
+ * specs appended to the same file are kept there but never mixed in.
  */
 export async function runSweep(
   input: unknown,
-  options: { outDir: string; cwd?: string; onProgress?: ProgressCallback; signal?: AbortSignal },
+  options: { outDir: string; cwd?: string; onProgress?: ProgressCallback; signal?: AbortSignal; pool?: RunPool },
 ): Promise<SweepOutcome> {
   const jobs = expandSweep(input, options);
   // A model too large for this machine is refused before the first run, not after hours of smaller ones.
@@ -232,27 +235,44 @@ export async function runSweep(
   const resultsPath = join(options.outDir, 'results.jsonl');
   const rowsOfThisSpec = (): SweepRow[] => rowsOfJobs(resultsPath, jobs);
   const done = new Set(readResults(resultsPath).map((r) => r.id));
+  const todo = jobs.filter((job) => !done.has(job.id));
+  const skipped = jobs.length - todo.length;
+  const { pool, signal } = options;
+  const lanes = pool ? Math.max(1, Math.min(pool.size, todo.length)) : 1;
+  const progress = options.onProgress;
   let ran = 0;
-  let skipped = 0;
-  for (const [i, job] of jobs.entries()) {
-    if (done.has(job.id)) {
-      skipped++;
-      continue;
+  let stopped = false;
+  const trainJob = async (job: TrainingJob) => {
+    const onProgress =
+      progress && lanes > 1
+        ? (event: ProgressEvent) => progress(event.stage === 'train' ? { ...event, stage: `train ${job.id}` } : event)
+        : progress;
+    const runOptions = { ...(onProgress ? { onProgress } : {}), ...(signal ? { signal } : {}) };
+    return pool ? (await pool.train(job, runOptions)).row : runTrainingJob(job, runOptions);
+  };
+  const lane = async () => {
+    for (let job = todo.shift(); job && !stopped; job = todo.shift()) {
+      progress?.({ stage: 'sweep', done: skipped + ran, total: jobs.length, unit: 'runs', detail: job.id });
+      let out: Awaited<ReturnType<typeof runTrainingJob>>;
+      try {
+        out = await trainJob(job);
+      } catch (error) {
+        stopped = true; // the other lanes start nothing new
+        throw error;
+      }
+      const { interrupted, result: _result, ...row } = out;
+      if (interrupted) stopped = true;
+      else {
+        appendResult(resultsPath, row);
+        ran++;
+      }
+      if (signal?.aborted) stopped = true;
     }
-    options.onProgress?.({ stage: 'sweep', done: i, total: jobs.length, unit: 'runs', detail: job.id });
-    const {
-      interrupted,
-      result: _result,
-      ...row
-    } = await runTrainingJob(job, {
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    if (interrupted) return { jobs: jobs.length, ran, skipped, interrupted: true, resultsPath, rows: rowsOfThisSpec() };
-    appendResult(resultsPath, row);
-    ran++;
-    if (options.signal?.aborted) return { jobs: jobs.length, ran, skipped, interrupted: true, resultsPath, rows: rowsOfThisSpec() };
-  }
-  options.onProgress?.({ stage: 'sweep', done: jobs.length, total: jobs.length, unit: 'runs' });
+  };
+  const settled = await Promise.allSettled(Array.from({ length: lanes }, lane));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  if (stopped) return { jobs: jobs.length, ran, skipped, interrupted: true, resultsPath, rows: rowsOfThisSpec() };
+  progress?.({ stage: 'sweep', done: jobs.length, total: jobs.length, unit: 'runs' });
   return { jobs: jobs.length, ran, skipped, interrupted: false, resultsPath, rows: rowsOfThisSpec() };
 }

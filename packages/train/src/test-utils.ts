@@ -1,5 +1,8 @@
 /** Helpers shared by tests and the resume fixture: a tiny model and learnable synthetic data. */
 import { LLAMA_DEFAULTS, type ModelConfig } from '@scalewise/models';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { rowsFromStream, type TrainingData } from './data.js';
 import { Rng } from '@scalewise/core';
 
@@ -51,5 +54,36 @@ export function tinyTrainingConfig(over: Record<string, unknown> = {}): Record<s
     seed: 3,
     peakGflops: 1,
     ...over,
+  };
+}
+
+/**
+ * A temporary folder holding a corpus of `files` documents of `words` random words (seeded) and the token cache
+ * (SCALEWISE_CACHE) while a suite runs: call `setUp` before the suite (before any worker thread starts: a worker
+ * copies the environment when it starts) and `tearDown` after it.
+ */
+export function wordCorpusFixture(prefix: string, options: { files: number; words: number; seed: number }) {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  const corpus = join(root, 'corpus');
+  let oldCache: string | undefined;
+  return {
+    root,
+    corpus,
+    setUp(): void {
+      oldCache = process.env.SCALEWISE_CACHE;
+      process.env.SCALEWISE_CACHE = join(root, 'cache');
+      mkdirSync(corpus);
+      const rng = new Rng(options.seed);
+      const vocabulary = ['the', 'cat', 'sat', 'on', 'a', 'mat', 'and', 'dog', 'ran'];
+      for (let f = 0; f < options.files; f++) {
+        const text = Array.from({ length: options.words }, () => vocabulary[rng.int(vocabulary.length)]).join(' ');
+        writeFileSync(join(corpus, `doc${String(f).padStart(2, '0')}.txt`), `${text}.\n`);
+      }
+    },
+    tearDown(): void {
+      if (oldCache === undefined) delete process.env.SCALEWISE_CACHE;
+      else process.env.SCALEWISE_CACHE = oldCache;
+      rmSync(root, { recursive: true, force: true });
+    },
   };
 }

@@ -18,8 +18,8 @@ Stages (each resumable: a re-run with the same options reuses finished stages an
   5. report.html with figures (SVG and PNG) and machine-readable results (results/families.json)
 
 Options:
-  --quick           2 families x 4 sizes, >= 150 steps a run, 10 tokens per parameter (about 90 s on 2 cores);
-                    the default: 3 families x 5 sizes, >= 300 steps, 20 tokens per parameter (about 15 minutes)
+  --quick           2 families x 4 sizes, >= 150 steps a run, 10 tokens per parameter (about 45 s on 2 cores);
+                    the default: 3 families x 5 sizes, >= 300 steps, 20 tokens per parameter (about 9 minutes)
   --families LIST   comma-separated families to compare: ${FAMILY_NAMES.join(', ')}
                     (default deep-thin,wide-shallow,layer-shared; --quick deep-thin,wide-shallow)
   --scale K         multiply every model size (and so every token budget) by K > 0 (default 1)

@@ -6,12 +6,12 @@ import { planFamilyStudy } from '@scalewise/train';
 import { EXIT_OK, UsageError, intFlag, numberFlag, parseFlags, printJson, printable, type CliIO, type Command } from '../kit.js';
 import { createProgress } from '../progress.js';
 import { STUDY_HELP } from './study-help.js';
-import { runIsoflopStudy } from '../study/isoflop.js';
+import { localSweepRunner, runIsoflopStudy } from '../study/isoflop.js';
 import { runBaselines } from '../study/baselines.js';
 import { runFamiliesStudy } from '../study/families.js';
 import { runOriginalStudy } from '../study/original.js';
 import { originalSummaryJson, originalSummaryLine } from '../study/report-measured.js';
-import { studyPlan, type StudyOptions } from '../study/plan.js';
+import { runsSideBySide, studyPlan, type StudyOptions } from '../study/plan.js';
 import { openStudyQueue, studyQueueTarget, type StudyQueue } from '../study/queue.js';
 import { tinyForTests } from '../study/tiny.js';
 import { studyReportInput, type StudyResults } from '../study/report-input.js';
@@ -148,9 +148,14 @@ const study = {
       () => runThroughput(plan, largest, progress),
     );
 
+    // As the family stage: runs side by side on worker threads.
+    const sideBySide = () => {
+      const { parallel, runThreads } = runsSideBySide(plan);
+      return localSweepRunner(parallel, runThreads);
+    };
     const isoflop = plan.isoflop
       ? await runStage(outDir, 'isoflop', { isoflop: plan.isoflop, laws }, log, () =>
-          runIsoflopStudy(plan.isoflop!, outDir, progress, queue.opened?.sweep),
+          runIsoflopStudy(plan.isoflop!, outDir, progress, queue.opened?.sweep ?? sideBySide()),
         )
       : null;
 

@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { EXIT_INTERRUPTED, EXIT_OK, UsageError, parseFlags, printJson, type Command } from '../kit.js';
+import { availableParallelism } from 'node:os';
+import { EXIT_INTERRUPTED, EXIT_OK, UsageError, intFlag, parseFlags, printJson, type Command } from '../kit.js';
 import { createProgress } from '../progress.js';
 import { interruptOnSigint } from './train-signal.js';
 
-const HELP = `scalewise sweep --spec FILE [--out DIR] [--json]
+const HELP = `scalewise sweep --spec FILE [--out DIR] [--parallel N] [--json]
 
-Train a list of models × token budgets one after another. Each run is an independent job in
+Train a list of models × token budgets, one after another or N at a time. Each run is an independent job in
 OUT/runs/<id>/; finished runs are skipped when the sweep is run again (an interrupted run resumes
 from its checkpoint). Every finished run appends one row to OUT/results.jsonl:
 {id, model, params_total, params_non_embedding, tokens, flops, final_train_loss, val_loss, val_bpb, wall_s, ...}
@@ -25,6 +26,8 @@ Options:
   --spec FILE   sweep spec JSON (required)
   --out DIR     output folder (default: scalewise-out/sweep-<spec name as a safe slug>); missing parent
                 folders are created; a file or a dangling symbolic link is refused (exit 2)
+  --parallel N  train N runs at once, each on a worker thread with ⌊cores / N⌋ engine threads (at least 1);
+                rows stay in the spec's order (default 1: one after another, the engine's own threads)
   --json        print {jobs, ran, skipped, interrupted, results, rows} as one JSON object
   --queue URL   run on workers through a Redis queue (see 'scalewise worker --help'); adds {queue, enqueued,
                 failed, runs, overhead_ms} to --json; exit 1 unless every run finished
@@ -40,9 +43,17 @@ const command: Command = {
   summary: 'Train a list of models x token budgets, skipping finished runs',
   help: HELP,
   run: async (argv, io) => {
-    const { values, positionals } = parseFlags(argv, { spec: { type: 'string' }, out: { type: 'string' }, queue: { type: 'string' } });
+    const { values, positionals } = parseFlags(argv, {
+      spec: { type: 'string' },
+      out: { type: 'string' },
+      queue: { type: 'string' },
+      parallel: { type: 'string' },
+    });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'; see 'scalewise sweep --help'`);
     if (values.spec === undefined) throw new UsageError('--spec FILE is required');
+    const parallel = intFlag('parallel', values.parallel, { min: 1, max: 256 }, 1);
+    if (parallel > 1 && values.queue !== undefined)
+      throw new UsageError('--parallel trains on this machine; with --queue each worker sets its own (scalewise worker --concurrency N)');
     const path = resolve(io.cwd, values.spec);
     let spec: unknown;
     try {
@@ -66,9 +77,20 @@ const command: Command = {
         { spec, specPath: path, outDir, url: values.queue, json: Boolean(values.json) },
         io,
       );
+    const { createRunPool } = await import('@scalewise/train');
+    const pool =
+      parallel > 1
+        ? await createRunPool({ size: parallel, threads: Math.max(1, Math.floor(availableParallelism() / parallel)) })
+        : undefined;
     const sigint = interruptOnSigint(io);
     try {
-      const outcome = await runSweep(spec, { outDir, cwd: dirname(path), onProgress: createProgress(io), signal: sigint.signal });
+      const outcome = await runSweep(spec, {
+        outDir,
+        cwd: dirname(path),
+        onProgress: createProgress(io),
+        signal: sigint.signal,
+        ...(pool ? { pool } : {}),
+      });
       const code = outcome.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
       if (values.json) {
         printJson(io, {
@@ -96,6 +118,7 @@ const command: Command = {
       return code;
     } finally {
       sigint.dispose();
+      await pool?.close();
     }
   },
 };

@@ -82,6 +82,28 @@ describe('scalewise sweep', () => {
     expect(io2.out).toMatch(/0 trained now, 2 already done/);
   }, 60_000);
 
+  it('--parallel 2 trains the runs on worker threads with the rows of a sweep in turn', async () => {
+    const io = captureIO(root);
+    expect(await main(['sweep', '--spec', 'spec.json', '--out', 'sw-par', '--parallel', '2', '--json'], io)).toBe(0);
+    const inTurn = captureIO(root);
+    expect(await main(['sweep', '--spec', 'spec.json', '--out', 'sw-turn', '--parallel', '1', '--json'], inTurn)).toBe(0);
+    type Rows = { ran: number; rows: Array<{ id: string; val_loss: number; final_train_loss: number }> };
+    const [par, turn] = [JSON.parse(io.out) as Rows, JSON.parse(inTurn.out) as Rows];
+    expect(par.ran).toBe(2);
+    expect(par.rows.map((r) => [r.id, r.val_loss, r.final_train_loss])).toEqual(
+      turn.rows.map((r) => [r.id, r.val_loss, r.final_train_loss]),
+    );
+  }, 60_000);
+
+  it.each([
+    [['--parallel', '0'], /--parallel expects an integer/],
+    [['--parallel', '2', '--queue', 'redis://127.0.0.1:1'], /--parallel trains on this machine/],
+  ])('exits 2 on %j', async (extra, message) => {
+    const io = captureIO(root);
+    expect(await main(['sweep', '--spec', 'spec.json', '--out', 'never', ...extra], io)).toBe(2);
+    expect(io.err).toMatch(message);
+  });
+
   it('exits 2 naming the bad field of a spec', async () => {
     const io = captureIO(root);
     expect(await main(['sweep', '--spec', 'badspec.json'], io)).toBe(2);

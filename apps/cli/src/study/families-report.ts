@@ -66,7 +66,7 @@ export function familiesSection(s: FamiliesStudy, baselines: StudyBaselines, qui
       `for ${s.estimate.runs} runs and ${s.estimate.total_flops.toExponential(2)} FLOP ` +
       `at ${fmt(s.estimate.throughput_flops_per_s / 1e9, 3)} GFLOP/s (` +
       `${s.estimate.measured_on}). Measured: ${fmt(s.wall_s, 4)} s on ${s.machine.cpus}` +
-      ` CPUs, load average ` +
+      ` CPUs${s.machine.runs_on ? ` (runs on ${s.machine.runs_on}, ${s.machine.parallel_runs} at a time)` : ''}, load average ` +
       `${s.machine.loadavg_before.map((l) => l.toFixed(2)).join(' ')} before and ` +
       `${s.machine.loadavg_after.map((l) => l.toFixed(2)).join(' ')} after (1, 5, 15 ` +
       `min; other work on the machine slows it).`,

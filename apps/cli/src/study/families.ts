@@ -5,17 +5,18 @@ import path from 'node:path';
 import { writeFileAtomic } from '@scalewise/core/node';
 import { analyzeFamilies, describeComparison, type FamilyAnalysis } from '@scalewise/laws';
 import {
+  createRunPool,
   estimateStudySeconds,
   measureStepThroughput,
   planFamilyStudy,
+  type RunPool,
   type FamilyStudyPlan,
   type PlannedRun,
   type StepThroughput,
 } from '@scalewise/train';
-import type { FamilyName } from '@scalewise/models';
 import type { ProgressEvent } from '../progress.js';
-import type { StudyPlan } from './plan.js';
-import { localTrainer, type RunTrainer } from './trainer.js';
+import { runsSideBySide, type StudyPlan } from './plan.js';
+import { localTrainer, poolTrainer, type RunTrainer } from './trainer.js';
 
 /** One trained and validated run (a row of `results/families.json`, contract fields first). */
 export interface FamilyRunRecord {
@@ -65,7 +66,14 @@ export interface FamiliesStudy {
   answers: string[];
   seed_sd_nats: number | null;
   wall_s: number;
-  machine: { cpus: number; parallel_runs: number; loadavg_before: number[]; loadavg_after: number[] };
+  machine: {
+    cpus: number;
+    parallel_runs: number;
+    /** Where the runs trained: worker threads of a run pool, this thread (one at a time), or a queue's workers. */
+    runs_on: 'worker threads' | 'this thread' | 'queue';
+    loadavg_before: number[];
+    loadavg_after: number[];
+  };
 }
 
 /** Map with at most `limit` calls in flight, results in input order. */
@@ -116,27 +124,25 @@ function readRecords(file: string): FamilyRunRecord[] {
 
 /**
  * Measured throughput: 3 timed steps of the smallest and of the largest model, `parallel` copies stepping at once as
- * the study will run them; each run's time uses the throughput interpolated log-log at its size.
+ * the study will run them (on the pool's worker threads when it trains there; the slowest copy counts); each run's
+ * time uses the throughput interpolated log-log at its size.
  */
 export async function estimatePlan(
   plan: StudyPlan,
   parallel: number,
   /** Engine threads of each run (undefined: the engine's default). */
   threads = plan.options.threads,
+  pool?: RunPool,
 ): Promise<{ plan: FamilyStudyPlan; measuredOn: string; seconds: number }> {
   const draft = planFamilyStudy(plan.families);
   const bySize = [...draft.runs].sort((a, b) => a.nonEmbeddingParams - b.nonEmbeddingParams);
   const measured: StepThroughput[] = [];
   for (const run of [bySize[0]!, bySize.at(-1)!]) {
-    measured.push(
-      await measureStepThroughput(run.config, {
-        batchSize: run.batchSize,
-        seq: plan.families.seq,
-        engine: plan.options.engine,
-        concurrent: parallel,
-        ...(threads ? { threads } : {}),
-      }),
-    );
+    const options = { batchSize: run.batchSize, seq: plan.families.seq, engine: plan.options.engine, ...(threads ? { threads } : {}) };
+    if (pool) {
+      const copies = await Promise.all(Array.from({ length: parallel }, () => pool.measureStepThroughput(run.config, options)));
+      measured.push(copies.reduce((a, b) => (b.flopsPerSecond < a.flopsPerSecond ? b : a)));
+    } else measured.push(await measureStepThroughput(run.config, { ...options, concurrent: parallel }));
   }
   const points = [bySize[0]!, bySize.at(-1)!].map((r, i) => ({
     params: r.nonEmbeddingParams,
@@ -167,13 +173,28 @@ export async function runFamiliesStudy(
 ): Promise<FamiliesStudy> {
   const started = performance.now();
   const loadBefore = os.loadavg();
-  // Independent runs side by side, one engine thread each (the native engine's measured fastest here).
-  const parallel = Math.max(1, Math.min(plan.parallelRuns, os.cpus().length));
-  // Without --threads each of the side-by-side runs gets its share of the cores (2 runs × 2 threads on 2 cores oversubscribe).
-  const runThreads = plan.options.threads ?? (parallel > 1 ? Math.max(1, Math.floor(os.cpus().length / parallel)) : undefined);
-  const trainer = remote ?? localTrainer(runThreads);
+  const { parallel, runThreads } = runsSideBySide(plan);
+  // Side by side means worker threads: runs awaited together on one thread take turns (onnxruntime runs synchronously).
+  const pool =
+    !remote && parallel > 1 ? await createRunPool({ size: parallel, ...(runThreads ? { threads: runThreads } : {}) }) : undefined;
+  try {
+    return await trainFamilies(plan, outDir, log, onProgress, { started, loadBefore, parallel, runThreads, remote, pool });
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function trainFamilies(
+  plan: StudyPlan,
+  outDir: string,
+  log: (line: string) => void,
+  onProgress: (event: ProgressEvent) => void,
+  how: { started: number; loadBefore: number[]; parallel: number; runThreads: number | undefined; remote?: RunTrainer; pool?: RunPool },
+): Promise<FamiliesStudy> {
+  const { started, loadBefore, parallel, runThreads, remote, pool } = how;
+  const trainer = remote ?? (pool ? poolTrainer(pool) : localTrainer(runThreads));
   // Measured as the runs will train: side by side, at their thread count.
-  const { plan: fp, measuredOn } = await estimatePlan(plan, parallel, runThreads);
+  const { plan: fp, measuredOn } = await estimatePlan(plan, parallel, runThreads, pool);
   log(
     `[families] plan: ${fp.runs.length} runs (${plan.families.families.join(', ')}), ` +
       `${fp.totalFlops.toExponential(2)} FLOP (train ${fp.trainFlops.toExponential(2)} ` +
@@ -246,32 +267,36 @@ export async function runFamiliesStudy(
         `bits/byte on ${v.tokens} validation tokens (${row.wall_s.toFixed(1)} s training)`,
     );
     finished++;
+    // Runs handed to a pool or a queue all start at once: the stage's count and ETA move as they finish.
+    onProgress({ stage: 'families', done: finished, total: fp.runs.length, unit: 'runs', detail: `${run.id} done` });
     return record;
   };
 
-  // On a queue every run is submitted as soon as its LR is known: no limit, all families at once.
-  const pool = remote ? fp.runs.length : parallel;
-  const studyFamily = async (name: FamilyName): Promise<FamilyResult> => {
-    const runs = fp.runs.filter((r) => r.family === name);
-    const sweep = await mapPool(
-      runs.filter((r) => r.kind === 'lr-sweep'),
-      pool,
+  // First every family's LR sweep (tiny runs), then every other run of every family, largest first, so that no long
+  // run ends up alone at the end (longest-first scheduling over the machine's workers). A queue or a run pool takes
+  // them all at once and trains them as its workers free up; runs awaited on this thread go `parallel` at a time.
+  const allAtOnce = remote !== undefined || pool !== undefined;
+  const inFlight = allAtOnce ? fp.runs.length : parallel;
+  const names = plan.families.families;
+  const sweeps = await mapPool(names, allAtOnce ? names.length : 1, (name) =>
+    mapPool(
+      fp.runs.filter((r) => r.family === name && r.kind === 'lr-sweep'),
+      inFlight,
       (run) => runOne(run, run.lr as number),
-    );
-    const best = sweep.reduce((a, b) => (b.val_loss_nats < a.val_loss_nats ? b : a));
-    // Largest first, so the longest runs do not end up alone at the end.
-    const others = runs.filter((r) => r.kind !== 'lr-sweep').sort((a, b) => b.trainFlops - a.trainFlops);
-    const rest = await mapPool(others, pool, (run) => runOne(run, best.lr));
-    return {
-      name,
-      lr: best.lr,
-      lr_sweep: sweep.map((r) => ({ lr: r.lr, val_loss_nats: r.val_loss_nats, val_loss_ci: r.val_loss_ci })),
-      runs: [best, ...rest].sort((a, b) => a.params_non_embedding - b.params_non_embedding || a.seed - b.seed),
-    };
-  };
-  const families: FamilyResult[] = [];
-  if (remote) families.push(...(await Promise.all(plan.families.families.map(studyFamily))));
-  else for (const name of plan.families.families) families.push(await studyFamily(name));
+    ),
+  );
+  const best = sweeps.map((sweep) => sweep.reduce((a, b) => (b.val_loss_nats < a.val_loss_nats ? b : a)));
+  const lrOf = new Map(names.map((name, i) => [name, best[i]!.lr]));
+  const others = fp.runs.filter((r) => r.kind !== 'lr-sweep').sort((a, b) => b.trainFlops - a.trainFlops);
+  const rest = await mapPool(others, inFlight, (run) => runOne(run, lrOf.get(run.family) as number));
+  const families: FamilyResult[] = names.map((name, i) => ({
+    name,
+    lr: best[i]!.lr,
+    lr_sweep: sweeps[i]!.map((r) => ({ lr: r.lr, val_loss_nats: r.val_loss_nats, val_loss_ci: r.val_loss_ci })),
+    runs: [best[i]!, ...rest.filter((r) => r.family === name)].sort(
+      (a, b) => a.params_non_embedding - b.params_non_embedding || a.seed - b.seed,
+    ),
+  }));
   onProgress({ stage: 'families', done: fp.runs.length, total: fp.runs.length, unit: 'runs' });
   const analysis = analyzeFamilies(
     families.map((f) => ({ name: f.name, N: f.runs.map((r) => r.params_non_embedding), y: f.runs.map((r) => r.val_loss_nats) })),
@@ -297,6 +322,12 @@ export async function runFamiliesStudy(
     answers,
     seed_sd_nats: analysis.seedSd,
     wall_s: (performance.now() - started) / 1000,
-    machine: { cpus: os.cpus().length, parallel_runs: parallel, loadavg_before: loadBefore, loadavg_after: os.loadavg() },
+    machine: {
+      cpus: os.cpus().length,
+      parallel_runs: parallel,
+      runs_on: remote ? 'queue' : pool ? 'worker threads' : 'this thread',
+      loadavg_before: loadBefore,
+      loadavg_after: os.loadavg(),
+    },
   };
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { approach2, computeOptimal, fitChinchilla, isoflopBracketing, type Approach2Result } from '@scalewise/laws';
-import { runSweep, type SweepRow, type SweepSpecInput } from '@scalewise/train';
+import { createRunPool, runSweep, type SweepRow, type SweepSpecInput } from '@scalewise/train';
 import type { ProgressEvent } from '../progress.js';
 
 export interface IsoflopStudy {
@@ -21,12 +21,25 @@ export type SweepRunner = (
   onProgress: (event: ProgressEvent) => void,
 ) => Promise<{ interrupted: boolean; rows: SweepRow[] }>;
 
+/** A sweep on this machine: `parallel` runs at once on a run pool's worker threads (`threads` each), or in turn. */
+export function localSweepRunner(parallel: number, threads: number | undefined): SweepRunner {
+  return async (spec, outDir, onProgress) => {
+    if (parallel <= 1) return runSweep(spec, { outDir, onProgress });
+    const pool = await createRunPool({ size: parallel, ...(threads ? { threads } : {}) });
+    try {
+      return await runSweep(spec, { outDir, onProgress, pool });
+    } finally {
+      await pool.close();
+    }
+  };
+}
+
 /** The optional IsoFLOP grid: the ladder's models at a few fixed FLOP budgets (tokens = C / 6N). */
 export async function runIsoflopStudy(
   spec: SweepSpecInput,
   outDir: string,
   onProgress: (event: ProgressEvent) => void,
-  sweep: SweepRunner = (s, dir, p) => runSweep(s, { outDir: dir, onProgress: p }),
+  sweep: SweepRunner = localSweepRunner(1, undefined),
 ): Promise<IsoflopStudy> {
   const outcome = await sweep(spec, path.join(outDir, 'isoflop'), onProgress);
   if (outcome.interrupted) throw new Error('IsoFLOP training was interrupted; re-run the same command to resume');

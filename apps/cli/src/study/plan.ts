@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { FamilyName } from '@scalewise/models';
 import { DEFAULT_FAMILY_STUDY, QUICK_FAMILY_STUDY, type FamilyStudyOptions, type SweepSpecInput } from '@scalewise/train';
 
@@ -35,7 +36,7 @@ export interface StudyPlan {
 
 /**
  * The default study compares three architecture families (`DEFAULT_FAMILY_STUDY`: 5 sizes 6k–96k non-embedding
- * parameters, 20 tokens per parameter, ≥ 300 steps) in about 15 minutes on 2 cores; `--quick` two families × 4
+ * parameters, 20 tokens per parameter, ≥ 300 steps) in about 9 minutes on 2 cores; `--quick` two families × 4
  * sizes (`QUICK_FAMILY_STUDY`, 10 tokens per parameter, ≥ 150 steps). Within a plan every run gets the same tokens
  * per non-embedding parameter, except where the steps floor asks for more.
  */
@@ -85,4 +86,15 @@ export function studyPlan(options: StudyOptions): StudyPlan {
     // 5 repetitions; tg 32 keeps the random 350M shape (~2 tokens/s on 2 busy cores) near a minute.
     bench: quick ? { pp: 64, tg: 16, reps: 2 } : { pp: 256, tg: 32, reps: 5 },
   };
+}
+
+/**
+ * How many runs train at once on this machine and with how many engine threads each: `parallelRuns`, one thread each
+ * by default; with --threads N, as many runs as keep N threads each within the cores (so 2 runs × 2 threads never
+ * share 2 cores). runThreads undefined: one run at a time with the engine's own choice.
+ */
+export function runsSideBySide(plan: StudyPlan, cores = os.cpus().length): { parallel: number; runThreads: number | undefined } {
+  const parallel = Math.max(1, Math.min(plan.parallelRuns, Math.floor(cores / (plan.options.threads ?? 1))));
+  const runThreads = plan.options.threads ?? (parallel > 1 ? Math.max(1, Math.floor(cores / parallel)) : undefined);
+  return { parallel, runThreads };
 }

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectedRun, QueueRunner, QueuedRunInput } from '@scalewise/train/queue';
+import { createRunPool } from '@scalewise/train';
 import { tinyModel } from '@scalewise/train/testing';
-import { localTrainer, queueTrainer, type TrainedRun } from './trainer.js';
+import { localTrainer, poolTrainer, queueTrainer, type TrainedRun } from './trainer.js';
 
 // queueTrainer against a stand-in for the queue (the real one is tested end to end in tests/study-queue.e2e.test.ts):
 // it reuses a worker's validation only when it was computed with the study's settings, else validates here.
@@ -108,4 +109,22 @@ describe('queueTrainer', () => {
       /run r was trained in .*elsewhere, a folder this machine does not see.*--artifacts DIR.*queue clean --queue redis:\/\/\*{3}@q/,
     );
   });
+
+  it('poolTrainer trains and validates on a worker thread with the results of localTrainer', async () => {
+    const pool = await createRunPool({ size: 1, sharePeak: false });
+    try {
+      const runDir = path.join(root, 'pooled');
+      const stages = new Set<string>();
+      const trained = await poolTrainer(pool)({ id: 'r', config, runDir }, settings, (e) => stages.add(e.stage));
+      // each run's progress under its own stage, so two runs side by side do not reset each other's clock
+      expect([...stages]).toEqual(['train r']);
+      expect(trained.validation).toEqual(local.validation);
+      expect(trained.steps).toBe(local.steps);
+      expect(trained.runDir).toBe(runDir);
+      for (const key of ['final_train_loss', 'tokens', 'flops', 'params_total'] as const)
+        expect(trained.row[key], key).toBe(local.row[key]);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
 });

@@ -164,6 +164,15 @@ export function machineMatMulPeak(): Promise<MatMulPeak> {
 }
 
 /**
+ * Use `peak` as this thread's machine peak instead of measuring it: a run pool measures once, before its workers
+ * train, so no worker measures while another one trains (which would lower its peak) and every run's MFU has the
+ * same denominator.
+ */
+export function useMachineMatMulPeak(peak: MatMulPeak): void {
+  machinePeak = Promise.resolve(peak);
+}
+
+/**
  * The machine's achievable fp32 GFLOP/s through ONNX Runtime (best over shapes and thread counts, see
  * `measureMatMulPeak`), measured once per process: what MFU of the native engine is relative to, whatever
  * thread count the engine itself runs with.

@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { Worker, WaitingError, type Job } from 'bullmq';
 import type { ProgressEvent } from '@scalewise/data';
 import { listCheckpoints } from '../checkpoint.js';
-import { validateRun } from '../doc-validation.js';
+import { validateRun, type ValidationEstimate } from '../doc-validation.js';
+import { createRunPool } from '../run-pool.js';
 import { runTrainingJob } from '../sweep.js';
 import { codeVersion } from '../version.js';
 import { bullConnection, QUEUE_NAME, waitForRedis } from './connection.js';
@@ -70,6 +71,13 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     }
   });
 
+  // Runs at once means worker threads: jobs awaited together on this thread would take turns (onnxruntime runs
+  // synchronously). One run at a time trains here, as before.
+  const concurrency = options.concurrency ?? 1;
+  const pool =
+    concurrency > 1
+      ? await createRunPool({ size: concurrency, ...(options.threads !== undefined ? { threads: options.threads } : {}) })
+      : undefined;
   const processor = async (job: Job<RunJobData, RunJobResult>, token?: string): Promise<RunJobResult> => {
     const data = job.data;
     const runDir = join(root, 'runs', job.id ?? data.id);
@@ -90,12 +98,22 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       lastProgress = Date.now();
       job.updateProgress({ worker: name, step: event.done, steps: event.total }).catch(() => undefined);
     };
+    const input = { id: data.id, config: data.config, budget: data.budget, outDir: runDir };
+    const threads = options.threads !== undefined ? { threads: options.threads } : {};
     let out: Awaited<ReturnType<typeof runTrainingJob>>;
+    let validation: ValidationEstimate | undefined;
     try {
-      out = await runTrainingJob(
-        { id: data.id, config: data.config, budget: data.budget, outDir: runDir },
-        { onProgress, signal: stopping.signal, ...(options.threads !== undefined ? { threads: options.threads } : {}) },
-      );
+      if (pool) {
+        const pooled = await pool.train(input, {
+          onProgress,
+          signal: stopping.signal,
+          ...(data.validate ? { validate: data.validate } : {}),
+        });
+        ({ row: out, validation } = pooled);
+      } else {
+        out = await runTrainingJob(input, { onProgress, signal: stopping.signal, ...threads });
+        if (data.validate && !out.interrupted) validation = await validateRun(runDir, { ...data.validate, ...threads });
+      }
     } catch (error) {
       // The message is what `queue status` and the sweep's summary show: say where it happened.
       throw new Error(`${(error as Error).message} (worker ${name}, attempt ${attempt})`, { cause: error });
@@ -109,9 +127,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     }
     const { interrupted: _interrupted, result, ...row } = out;
     log(`worker ${name}: ${data.id} done, val ${row.val_loss.toFixed(4)} nats/token`);
-    const validation = data.validate
-      ? await validateRun(runDir, { ...data.validate, ...(options.threads !== undefined ? { threads: options.threads } : {}) })
-      : undefined;
     return {
       row,
       worker: name,
@@ -128,7 +143,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const worker = new Worker<RunJobData, RunJobResult>(QUEUE_NAME, processor, {
     connection,
     name,
-    concurrency: options.concurrency ?? 1,
+    concurrency,
     autorun: false,
     lockDuration: stall,
     stalledInterval: stall,
@@ -148,7 +163,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   });
   await worker.waitUntilReady();
   log(
-    `worker ${name}: ready, ${options.concurrency ?? 1} at a time, run folders in ${root}` +
+    `worker ${name}: ready, ${concurrency} at a time${pool ? ' (worker threads)' : ''}, run folders in ${root}` +
       (shared ? ' (shared)' : ' (this machine only: a job re-delivered to another one restarts from scratch)'),
   );
   let closing: Promise<void> | undefined;
@@ -159,7 +174,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     }
     return closing;
   };
-  const closed = new Promise<void>((resolveClosed) => worker.once('closed', () => resolveClosed()));
+  const closed = new Promise<void>((resolveClosed) =>
+    worker.once('closed', () => {
+      void (pool?.close() ?? Promise.resolve()).then(() => resolveClosed());
+    }),
+  );
   if (stopping.signal.aborted) void stop();
   else stopping.signal.addEventListener('abort', () => void stop(), { once: true });
   worker.run().catch((error: unknown) => {
