@@ -12,12 +12,13 @@ lock: after --stall-timeout another worker takes the job again.
 
 Options:
   --queue URL         redis://[:password@]host:port[/db] or rediss:// (TLS); the password is never printed
-  --concurrency N     runs trained at once by this process (default 1)
+  --concurrency N     runs trained at once by this process, each on a worker thread (default 1: one at a time)
   --artifacts DIR     run folders and checkpoints in DIR/runs/<job id>; on a filesystem that every worker
                       mounts at the same path, a job re-delivered to another worker resumes from its last
                       checkpoint. Without it: scalewise-out/worker-<name or host>/ here, and a job re-delivered to
                       another machine restarts from scratch (its record says which happened)
-  --threads N         engine threads on this machine (native engine; 1 to 1024)
+  --threads N         engine threads of each run (native engine; 1 to 1024; default with --concurrency N:
+                      ⌊cores / N⌋, else the engine's own choice)
   --name NAME         worker name shown by 'scalewise queue status' (default <host>-<pid>)
   --stall-timeout S   seconds without a lock renewal before a job counts as stalled (default 30); must be
                       longer than one training step and than loading the corpus

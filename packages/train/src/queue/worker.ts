@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker, WaitingError, type Job } from 'bullmq';
 import type { ProgressEvent } from '@scalewise/data';
@@ -14,13 +14,13 @@ import type { QueueTarget } from './url.js';
 
 export interface WorkerOptions {
   target: QueueTarget;
-  /** Runs trained at once by this process (default 1). */
+  /** Runs trained at once by this process, each on a worker thread of a run pool (default 1: one at a time, here). */
   concurrency?: number;
   /** Shared folder for run folders and checkpoints; a re-delivered job resumes from there. */
   artifacts?: string;
   /** Run folders when there is no shared folder (default `scalewise-out/worker-<name or host>` in the working folder). */
   localDir?: string;
-  /** Engine threads on this machine. */
+  /** Engine threads of each run (default with concurrency N > 1: ⌊cores / N⌋; else the engine's own choice). */
   threads?: number;
   /** Shown in `queue status` and stored on every job (default `<host>-<pid>`). */
   name?: string;
@@ -72,11 +72,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   });
 
   // Runs at once means worker threads: jobs awaited together on this thread would take turns (onnxruntime runs
-  // synchronously). One run at a time trains here, as before.
+  // synchronously); without `threads`, each gets its share of the cores. One run at a time trains here, as before.
   const concurrency = options.concurrency ?? 1;
   const pool =
     concurrency > 1
-      ? await createRunPool({ size: concurrency, ...(options.threads !== undefined ? { threads: options.threads } : {}) })
+      ? await createRunPool({
+          size: concurrency,
+          threads: options.threads ?? Math.max(1, Math.floor(availableParallelism() / concurrency)),
+        })
       : undefined;
   const processor = async (job: Job<RunJobData, RunJobResult>, token?: string): Promise<RunJobResult> => {
     const data = job.data;
