@@ -26,3 +26,23 @@ export function checkTrainingMemory(
   }
   return need;
 }
+
+/**
+ * Refuse `runs` trainings at once (a sweep on a run pool) when the largest `runs` of them together need more than the
+ * free memory: each alone may fit while they side by side do not. Returns that sum.
+ */
+export function checkConcurrentTrainingMemory(
+  configs: readonly TrainingConfig[],
+  runs: number,
+  available: { free: number; total: number } = { free: freemem(), total: totalmem() },
+): number {
+  const needs = configs.map((c) => checkTrainingMemory(c, available)).sort((a, b) => b - a);
+  const together = needs.slice(0, runs).reduce((a, b) => a + b, 0);
+  if (runs > 1 && together > available.free) {
+    throw new TrainInputError(
+      `${Math.min(runs, needs.length)} runs at once need at least ${gib(together)} together (the largest of this sweep), but ` +
+        `only ${gib(available.free)} of ${gib(available.total)} memory is free; train fewer at once`,
+    );
+  }
+  return together;
+}

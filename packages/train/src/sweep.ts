@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { resolveTrainingConfig, type TrainingConfig } from './config.js';
 import { TrainInputError } from './errors.js';
 import { writeFileAtomicSync as writeFileAtomic } from '@scalewise/core/node';
-import { checkTrainingMemory } from './memory.js';
+import { checkConcurrentTrainingMemory } from './memory.js';
 import type { RunPool } from './run-pool.js';
 import { train, type TrainResult } from './trainer.js';
 
@@ -230,8 +230,12 @@ export async function runSweep(
   options: { outDir: string; cwd?: string; onProgress?: ProgressCallback; signal?: AbortSignal; pool?: RunPool },
 ): Promise<SweepOutcome> {
   const jobs = expandSweep(input, options);
-  // A model too large for this machine is refused before the first run, not after hours of smaller ones.
-  for (const job of jobs) checkTrainingMemory(job.config);
+  // A model too large for this machine (or runs side by side too large together) is refused before the first run,
+  // not after hours of smaller ones.
+  checkConcurrentTrainingMemory(
+    jobs.map((job) => job.config),
+    options.pool?.size ?? 1,
+  );
   const resultsPath = join(options.outDir, 'results.jsonl');
   const rowsOfThisSpec = (): SweepRow[] => rowsOfJobs(resultsPath, jobs);
   const done = new Set(readResults(resultsPath).map((r) => r.id));

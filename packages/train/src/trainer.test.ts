@@ -9,7 +9,7 @@ import { listCheckpoints } from './checkpoint.js';
 import { readMetrics, type StepMetrics } from './metrics.js';
 import { resolveTrainingConfig } from './config.js';
 import { TrainInputError } from './errors.js';
-import { checkTrainingMemory } from './memory.js';
+import { checkConcurrentTrainingMemory, checkTrainingMemory } from './memory.js';
 import { syntheticData, tinyModel, tinyTrainingConfig } from './test-utils.js';
 import { train } from './trainer.js';
 
@@ -238,5 +238,16 @@ describe('checkpoint integrity (issue #20)', () => {
       /model 'huge' needs at least [\d.]+e?\+?\d* GiB .* only 8\.00 GiB of 16\.0 GiB/,
     );
     expect(checkTrainingMemory(resolveTrainingConfig(tinyTrainingConfig()), { free: 2 ** 30, total: 2 ** 30 })).toBeGreaterThan(0);
+  });
+
+  it('runs side by side are refused when together, not each alone, they exceed free memory', () => {
+    const small = resolveTrainingConfig(tinyTrainingConfig());
+    const one = checkTrainingMemory(small, { free: 2 ** 40, total: 2 ** 40 });
+    const available = { free: 2.5 * one, total: 2 ** 40 };
+    expect(checkConcurrentTrainingMemory([small, small, small], 2, available)).toBe(2 * one);
+    expect(() => checkConcurrentTrainingMemory([small, small, small], 3, available)).toThrow(
+      /3 runs at once need at least .* together .* train fewer at once/,
+    );
+    expect(checkConcurrentTrainingMemory([small, small, small], 1, { free: 1.5 * one, total: 2 ** 40 })).toBe(one);
   });
 });

@@ -4,16 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '@scalewise/core/node';
 import { analyzeFamilies, describeComparison, type FamilyAnalysis } from '@scalewise/laws';
-import {
-  createRunPool,
-  estimateStudySeconds,
-  measureStepThroughput,
-  planFamilyStudy,
-  type RunPool,
-  type FamilyStudyPlan,
-  type PlannedRun,
-  type StepThroughput,
-} from '@scalewise/train';
+import { createRunPool, type PlannedRun, type RunPool } from '@scalewise/train';
+import { estimatePlan, mapPool } from './families-schedule.js';
 import type { ProgressEvent } from '../progress.js';
 import { runsSideBySide, type StudyPlan } from './plan.js';
 import { localTrainer, poolTrainer, type RunTrainer } from './trainer.js';
@@ -76,20 +68,6 @@ export interface FamiliesStudy {
   };
 }
 
-/** Map with at most `limit` calls in flight, results in input order. */
-async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
-}
-
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 12);
 
 function trainingConfig(run: PlannedRun, lr: number, plan: StudyPlan): Record<string, unknown> {
@@ -120,42 +98,6 @@ function readRecords(file: string): FamilyRunRecord[] {
         return []; // a torn line: that run is trained again
       }
     });
-}
-
-/**
- * Measured throughput: 3 timed steps of the smallest and of the largest model, `parallel` copies stepping at once as
- * the study will run them (on the pool's worker threads when it trains there; the slowest copy counts); each run's
- * time uses the throughput interpolated log-log at its size.
- */
-export async function estimatePlan(
-  plan: StudyPlan,
-  parallel: number,
-  /** Engine threads of each run (undefined: the engine's default). */
-  threads = plan.options.threads,
-  pool?: RunPool,
-): Promise<{ plan: FamilyStudyPlan; measuredOn: string; seconds: number }> {
-  const draft = planFamilyStudy(plan.families);
-  const bySize = [...draft.runs].sort((a, b) => a.nonEmbeddingParams - b.nonEmbeddingParams);
-  const measured: StepThroughput[] = [];
-  for (const run of [bySize[0]!, bySize.at(-1)!]) {
-    const options = { batchSize: run.batchSize, seq: plan.families.seq, engine: plan.options.engine, ...(threads ? { threads } : {}) };
-    if (pool) {
-      const copies = await Promise.all(Array.from({ length: parallel }, () => pool.measureStepThroughput(run.config, options)));
-      measured.push(copies.reduce((a, b) => (b.flopsPerSecond < a.flopsPerSecond ? b : a)));
-    } else measured.push(await measureStepThroughput(run.config, { ...options, concurrent: parallel }));
-  }
-  const points = [bySize[0]!, bySize.at(-1)!].map((r, i) => ({
-    params: r.nonEmbeddingParams,
-    flopsPerSecond: measured[i]!.flopsPerSecond,
-  }));
-  const seconds = estimateStudySeconds(draft.runs, points, parallel);
-  const measuredOn =
-    `3 timed training steps${parallel > 1 ? `, ${parallel} at once,` : ''} each of ${bySize[0]!.config.name} (` +
-    `${(measured[0]!.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s) and ` +
-    `${bySize.at(-1)!.config.name} (${(measured[1]!.flopsPerSecond / 1e9).toFixed(2)}` +
-    ` GFLOP/s)${threads ? ` at ${threads} thread${threads === 1 ? '' : 's'} each` : ''}, interpolated log-log in size, ` +
-    `${parallel} run${parallel === 1 ? '' : 's'} side by side`;
-  return { plan: planFamilyStudy({ ...plan.families, throughput: draft.totalFlops / seconds }), measuredOn, seconds };
 }
 
 /**
