@@ -43,4 +43,5 @@ export {
 export { validateRun, type ValidationDocuments, type ValidationEstimate } from './doc-validation.js';
 export { estimateStudySeconds, measureStepThroughput, type StepThroughput } from './measure-throughput.js';
 // Runs side by side on worker threads
-export { createRunPool, type PooledRun, type PoolValidation, type RunPool, type RunPoolOptions } from './run-pool.js';
+export { createRunPool, type PooledRun, type RunPool, type RunPoolOptions } from './run-pool.js';
+export type { JobValidation, TrainedJob } from './train-job.js';

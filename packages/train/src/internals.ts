@@ -16,6 +16,9 @@ export { measureReferencePeakGflops, mfuFlopsPerToken, unigramEntropyBits } from
 // Sweep and study-plan parts
 export { appendResult, runTrainingJob, type TokenBudget, type TrainingJob, type TrainingJobInput } from './sweep.js';
 export { stepsRule } from './study-plan.js';
+export { trainAndValidate } from './train-job.js';
+export { progressOfRun } from './run-progress.js';
+export { shareOfCores } from './run-pool.js';
 
 // Whole-split validation parts (validateRun combines them)
 export { bootstrapDocumentLosses, documentLosses, leadingDocuments, type DocumentLosses } from './doc-validation.js';

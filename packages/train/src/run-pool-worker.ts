@@ -1,15 +1,14 @@
 /**
  * One worker thread of a run pool (run-pool.ts): takes tasks from the pool one at a time and answers with their
- * result, a failure, or progress events. Each task runs the same code as in the calling process (`runTrainingJob`
- * then `validateRun`, or `measureStepThroughput`), so a pooled run's results equal a run trained in the caller.
+ * result, a failure, or progress events. Each task runs the same code as in the calling process (`trainAndValidate`
+ * or `measureStepThroughput`), so a pooled run's results equal a run trained in the caller.
  */
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { errorKind } from '@scalewise/core';
 import type { ProgressEvent } from '@scalewise/data';
-import { validateRun } from './doc-validation.js';
 import { measureStepThroughput } from './measure-throughput.js';
 import type { PoolReply, PoolTask } from './run-pool.js';
-import { runTrainingJob } from './sweep.js';
+import { trainAndValidate } from './train-job.js';
 
 if (parentPort === null) throw new Error('run-pool-worker.ts runs only as a worker thread of createRunPool');
 const port = parentPort;
@@ -30,10 +29,14 @@ async function run(task: PoolTask): Promise<unknown> {
   aborts.set(task.id, abort);
   try {
     const onProgress = (event: ProgressEvent) => reply({ type: 'progress', id: task.id, event });
-    const threads = task.threads !== undefined ? { threads: task.threads } : {};
-    const row = await runTrainingJob(task.job, { onProgress, signal: abort.signal, ...threads });
-    const validation = task.validate && !row.interrupted ? await validateRun(task.job.outDir, { ...task.validate, ...threads }) : undefined;
-    return { row, ...(validation ? { validation } : {}), threadId };
+    const { job, threads, validate } = task;
+    const trained = await trainAndValidate(job, {
+      onProgress,
+      signal: abort.signal,
+      ...(threads !== undefined ? { threads } : {}),
+      ...(validate ? { validate } : {}),
+    });
+    return { ...trained, threadId };
   } finally {
     aborts.delete(task.id);
   }

@@ -12,24 +12,16 @@ import { Worker } from 'node:worker_threads';
 import type { ErrorKind } from '@scalewise/core';
 import type { ProgressCallback, ProgressEvent } from '@scalewise/data';
 import type { ModelConfig } from '@scalewise/models';
-import type { ValidationEstimate } from './doc-validation.js';
 import { TrainError, TrainInputError } from './errors.js';
 import type { StepThroughput, measureStepThroughput } from './measure-throughput.js';
-import type { runTrainingJob, TrainingJobInput } from './sweep.js';
-
-/** Whole-split validation after training (`validateRun`'s options; engine threads are the pool's). */
-export interface PoolValidation {
-  resamples?: number;
-  seed?: number;
-  maxTokens?: number;
-  batchSize?: number;
-}
+import type { TrainingJobInput } from './sweep.js';
+import type { JobValidation, TrainedJob } from './train-job.js';
 
 type MeasureOptions = Parameters<typeof measureStepThroughput>[1];
 
 /** A message to a worker (internal). */
 export type PoolTask =
-  | { id: number; task: 'train'; job: TrainingJobInput; threads?: number; validate?: PoolValidation }
+  | { id: number; task: 'train'; job: TrainingJobInput; threads?: number; validate?: JobValidation }
   | { id: number; task: 'measure'; model: ModelConfig; options: MeasureOptions };
 
 /** A message from a worker (internal). */
@@ -42,7 +34,10 @@ export type PoolReply =
 export interface RunPoolOptions {
   /** Worker threads, each training one run at a time (default: the CPUs). */
   size?: number;
-  /** Engine threads of every run and its validation (default: the engine's own choice). */
+  /**
+   * Engine threads of every run and its validation (default with size > 1: each run's share of the cores, ⌊CPUs /
+   * size⌋, at least 1, so the runs do not oversubscribe them; with size 1: the engine's own choice).
+   */
   threads?: number;
   /**
    * Measure the native engine's MatMul peak here, once, before any worker trains, and give it to every worker
@@ -52,19 +47,19 @@ export interface RunPoolOptions {
 }
 
 /** A run trained (and validated, when asked) by a pool worker. */
-export interface PooledRun {
-  row: Awaited<ReturnType<typeof runTrainingJob>>;
-  validation?: ValidationEstimate;
+export interface PooledRun extends TrainedJob {
   /** The worker thread that trained it. */
   threadId: number;
 }
 
 export interface RunPool {
   readonly size: number;
+  /** Engine threads of each run (undefined: the engine's own choice). */
+  readonly threads: number | undefined;
   /** Train one run on the next free worker (resuming from its folder's newest checkpoint), then validate it if asked. */
   train(
     job: TrainingJobInput,
-    options?: { validate?: PoolValidation; onProgress?: ProgressCallback; signal?: AbortSignal },
+    options?: { validate?: JobValidation; onProgress?: ProgressCallback; signal?: AbortSignal },
   ): Promise<PooledRun>;
   /** `measureStepThroughput` on a worker: call it `size` times at once to measure runs stepping side by side. */
   measureStepThroughput(model: ModelConfig, options: MeasureOptions): Promise<StepThroughput>;
@@ -103,15 +98,20 @@ function workerLaunch(): { source: string; data: { entry: string; tsx?: string }
   return { source, data: { entry, tsx }, execArgv: ['--conditions=@scalewise/source'] };
 }
 
+/** Engine threads of each of `runs` runs side by side: ⌊CPUs / runs⌋, at least 1, so they do not oversubscribe the cores. */
+export function shareOfCores(runs: number): number {
+  return Math.max(1, Math.floor(availableParallelism() / runs));
+}
+
 const failure = (error: { message: string; kind: ErrorKind }) =>
   error.kind === 'input' ? new TrainInputError(error.message) : new TrainError(error.message);
 
 export async function createRunPool(options: RunPoolOptions = {}): Promise<RunPool> {
   const size = options.size ?? availableParallelism();
   if (!(Number.isInteger(size) && size >= 1)) throw new TrainInputError(`createRunPool: size must be a positive integer, found ${size}`);
-  const threads = options.threads;
-  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1))
-    throw new TrainInputError(`createRunPool: threads must be a positive integer, found ${threads}`);
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1))
+    throw new TrainInputError(`createRunPool: threads must be a positive integer, found ${options.threads}`);
+  const threads = options.threads ?? (size > 1 ? shareOfCores(size) : undefined);
   // Loaded here only when shared: the native engine (onnxruntime) stays unloaded for reference-engine users.
   const peak = (options.sharePeak ?? true) ? await (await import('./native/peak.js')).machineMatMulPeak() : undefined;
   const launch = workerLaunch();
@@ -201,6 +201,7 @@ export async function createRunPool(options: RunPoolOptions = {}): Promise<RunPo
 
   return {
     size,
+    threads,
     train(job, runOptions = {}) {
       const task: PoolTask = {
         id: nextId++,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BYTE_VOCAB_SIZE, safeSlug, type ProgressCallback, type ProgressEvent } from '@scalewise/data';
+import { BYTE_VOCAB_SIZE, safeSlug, type ProgressCallback } from '@scalewise/data';
 import { generateLadder, paramCounts, parseConfigJson, resolveConfig, type LadderOptions, type ModelConfig } from '@scalewise/models';
 import { z } from 'zod';
 import { resolveTrainingConfig, type TrainingConfig } from './config.js';
@@ -9,6 +9,7 @@ import { TrainInputError } from './errors.js';
 import { writeFileAtomicSync as writeFileAtomic } from '@scalewise/core/node';
 import { checkConcurrentTrainingMemory } from './memory.js';
 import type { RunPool } from './run-pool.js';
+import { progressOfRun } from './run-progress.js';
 import { train, type TrainResult } from './trainer.js';
 
 /** How many tokens a run gets: per parameter (Chinchilla ≈ 20), a FLOP budget (IsoFLOP, tokens = C / 6N), or fixed. */
@@ -247,10 +248,7 @@ export async function runSweep(
   let ran = 0;
   let stopped = false;
   const trainJob = async (job: TrainingJob) => {
-    const onProgress =
-      progress && lanes > 1
-        ? (event: ProgressEvent) => progress(event.stage === 'train' ? { ...event, stage: `train ${job.id}` } : event)
-        : progress;
+    const onProgress = progress && lanes > 1 ? progressOfRun(job.id, progress) : progress;
     const runOptions = { ...(onProgress ? { onProgress } : {}), ...(signal ? { signal } : {}) };
     return pool ? (await pool.train(job, runOptions)).row : runTrainingJob(job, runOptions);
   };

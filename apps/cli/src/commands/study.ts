@@ -149,10 +149,7 @@ const study = {
     );
 
     // As the family stage: runs side by side on worker threads.
-    const sideBySide = () => {
-      const { parallel, runThreads } = runsSideBySide(plan);
-      return localSweepRunner(parallel, runThreads);
-    };
+    const sideBySide = () => localSweepRunner(runsSideBySide(plan), plan.options.threads);
     const isoflop = plan.isoflop
       ? await runStage(outDir, 'isoflop', { isoflop: plan.isoflop, laws }, log, () =>
           runIsoflopStudy(plan.isoflop!, outDir, progress, queue.opened?.sweep ?? sideBySide()),

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { availableParallelism } from 'node:os';
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError, intFlag, parseFlags, printJson, type Command } from '../kit.js';
 import { createProgress } from '../progress.js';
 import { interruptOnSigint } from './train-signal.js';
@@ -78,10 +77,8 @@ const command: Command = {
         io,
       );
     const { createRunPool } = await import('@scalewise/train');
-    const pool =
-      parallel > 1
-        ? await createRunPool({ size: parallel, threads: Math.max(1, Math.floor(availableParallelism() / parallel)) })
-        : undefined;
+    // Each run's share of the cores: the pool's default engine threads.
+    const pool = parallel > 1 ? await createRunPool({ size: parallel }) : undefined;
     const sigint = interruptOnSigint(io);
     try {
       const outcome = await runSweep(spec, {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '@scalewise/core/node';
 import { analyzeFamilies, describeComparison, type FamilyAnalysis } from '@scalewise/laws';
 import { createRunPool, type PlannedRun, type RunPool } from '@scalewise/train';
+import { shareOfCores } from '@scalewise/train/internals';
 import { estimatePlan, mapPool } from './families-schedule.js';
 import type { ProgressEvent } from '../progress.js';
 import { runsSideBySide, type StudyPlan } from './plan.js';
@@ -115,7 +116,10 @@ export async function runFamiliesStudy(
 ): Promise<FamiliesStudy> {
   const started = performance.now();
   const loadBefore = os.loadavg();
-  const { parallel, runThreads } = runsSideBySide(plan);
+  const parallel = runsSideBySide(plan);
+  // Runs side by side (on a pool, or a queue as the estimate measures them) get their share of the cores without
+  // --threads; one run at a time here, the engine's own choice.
+  const runThreads = plan.options.threads ?? (parallel > 1 ? shareOfCores(parallel) : undefined);
   // Side by side means worker threads: runs awaited together on one thread take turns (onnxruntime runs synchronously).
   const pool =
     !remote && parallel > 1 ? await createRunPool({ size: parallel, ...(runThreads ? { threads: runThreads } : {}) }) : undefined;

@@ -89,12 +89,10 @@ export function studyPlan(options: StudyOptions): StudyPlan {
 }
 
 /**
- * How many runs train at once on this machine and with how many engine threads each: `parallelRuns`, one thread each
- * by default; with --threads N, as many runs as keep N threads each within the cores (so 2 runs × 2 threads never
- * share 2 cores). runThreads undefined: one run at a time with the engine's own choice.
+ * How many runs train at once on this machine: `parallelRuns`; with --threads N, as many as keep N threads each
+ * within the cores (so 2 runs × 2 threads never share 2 cores). Without --threads, a run pool gives each run its
+ * share of the cores (`createRunPool`'s default), and one run at a time gets the engine's own choice.
  */
-export function runsSideBySide(plan: StudyPlan, cores = os.cpus().length): { parallel: number; runThreads: number | undefined } {
-  const parallel = Math.max(1, Math.min(plan.parallelRuns, Math.floor(cores / (plan.options.threads ?? 1))));
-  const runThreads = plan.options.threads ?? (parallel > 1 ? Math.max(1, Math.floor(cores / parallel)) : undefined);
-  return { parallel, runThreads };
+export function runsSideBySide(plan: StudyPlan, cores = os.cpus().length): number {
+  return Math.max(1, Math.min(plan.parallelRuns, Math.floor(cores / (plan.options.threads ?? 1))));
 }

@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { resolveTrainingConfig, validateRun, type RunPool, type SweepRow, type ValidationEstimate } from '@scalewise/train';
-import { runTrainingJob } from '@scalewise/train/internals';
+import {
+  resolveTrainingConfig,
+  validateRun,
+  type RunPool,
+  type SweepRow,
+  type TrainedJob,
+  type ValidationEstimate,
+} from '@scalewise/train';
+import { progressOfRun, trainAndValidate, type TrainingJobInput } from '@scalewise/train/internals';
 import type { QueueRunner } from '@scalewise/train/queue';
 import type { ProgressEvent } from '../progress.js';
 
@@ -28,38 +35,31 @@ export type RunTrainer = (
   onProgress: (event: ProgressEvent) => void,
 ) => Promise<TrainedRun>;
 
-/**
- * A run's training progress under its own stage name: runs side by side would otherwise share the stage 'train',
- * and the progress line would restart its clock (and ETA) each time their step counts alternate.
- */
-const ofRun =
-  (id: string, onProgress: (event: ProgressEvent) => void) =>
-  (event: ProgressEvent): void =>
-    onProgress(event.stage === 'train' ? { ...event, stage: `train ${id}` } : event);
-
-/** Train in this process, then validate the final checkpoint on the whole validation split. */
-export function localTrainer(threads: number | undefined): RunTrainer {
+/** The study's record of a run trained (and validated) by `runJob`, wherever that trained it. */
+function jobTrainer(
+  runJob: (
+    job: TrainingJobInput,
+    options: { validate: RunValidationSettings; onProgress: (event: ProgressEvent) => void },
+  ) => Promise<TrainedJob>,
+): RunTrainer {
   return async (run, validation, onProgress) => {
-    const row = await runTrainingJob(
-      { id: run.id, config: run.config, outDir: run.runDir },
-      { onProgress: ofRun(run.id, onProgress), ...(threads ? { threads } : {}) },
-    );
+    const job = { id: run.id, config: run.config, outDir: run.runDir };
+    // Under its own stage name: two runs side by side must not restart each other's progress clock.
+    const { row, validation: v } = await runJob(job, { validate: validation, onProgress: progressOfRun(run.id, onProgress) });
     if (row.interrupted) throw new Error(`training was interrupted in run ${run.id}; re-run the same command to resume`);
-    const v = await validateRun(run.runDir, { ...validation, ...(threads ? { threads } : {}) });
+    if (!v) throw new Error(`run ${run.id}: it was trained but not validated`);
     return { row, steps: row.result.steps, validation: v, runDir: run.runDir };
   };
 }
 
+/** Train in this process, then validate the final checkpoint on the whole validation split. */
+export function localTrainer(threads: number | undefined): RunTrainer {
+  return jobTrainer((job, options) => trainAndValidate(job, { ...options, ...(threads ? { threads } : {}) }));
+}
+
 /** Train and validate on the next free worker thread of `pool` (the same code as `localTrainer`, side by side). */
 export function poolTrainer(pool: RunPool): RunTrainer {
-  return async (run, validation, onProgress) => {
-    const job = { id: run.id, config: run.config, outDir: run.runDir };
-    const trained = await pool.train(job, { validate: validation, onProgress: ofRun(run.id, onProgress) });
-    const { row, validation: v } = trained;
-    if (row.interrupted) throw new Error(`training was interrupted in run ${run.id}; re-run the same command to resume`);
-    if (!v) throw new Error(`run ${run.id}: the run pool returned no validation`);
-    return { row, steps: row.result.steps, validation: v, runDir: run.runDir };
-  };
+  return jobTrainer((job, options) => pool.train(job, options));
 }
 
 const sameValidation = (a: RunValidationSettings, b: Partial<RunValidationSettings> | undefined): boolean =>

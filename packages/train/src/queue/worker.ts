@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { availableParallelism, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker, WaitingError, type Job } from 'bullmq';
 import type { ProgressEvent } from '@scalewise/data';
 import { listCheckpoints } from '../checkpoint.js';
-import { validateRun, type ValidationEstimate } from '../doc-validation.js';
 import { createRunPool } from '../run-pool.js';
-import { runTrainingJob } from '../sweep.js';
+import { trainAndValidate, type TrainedJob } from '../train-job.js';
 import { codeVersion } from '../version.js';
 import { bullConnection, QUEUE_NAME, waitForRedis } from './connection.js';
 import type { RunJobData, RunJobResult } from './jobs.js';
@@ -47,7 +46,7 @@ function checkpointStep(runDir: string): number | null {
   return (JSON.parse(readFileSync(join(latest, 'state.json'), 'utf8')) as { step: number }).step;
 }
 
-/** Take run jobs from the queue and train them with `runTrainingJob`, the same code path as a local sweep. */
+/** Take run jobs from the queue and train them with `trainAndValidate` (`runTrainingJob`, the same code path as a local sweep). */
 /** Resolves to null when stopped before Redis answered. */
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker | null> {
   const name = options.name ?? `${hostname()}-${process.pid}`;
@@ -76,10 +75,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const concurrency = options.concurrency ?? 1;
   const pool =
     concurrency > 1
-      ? await createRunPool({
-          size: concurrency,
-          threads: options.threads ?? Math.max(1, Math.floor(availableParallelism() / concurrency)),
-        })
+      ? await createRunPool({ size: concurrency, ...(options.threads !== undefined ? { threads: options.threads } : {}) })
       : undefined;
   const processor = async (job: Job<RunJobData, RunJobResult>, token?: string): Promise<RunJobResult> => {
     const data = job.data;
@@ -102,21 +98,13 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       job.updateProgress({ worker: name, step: event.done, steps: event.total }).catch(() => undefined);
     };
     const input = { id: data.id, config: data.config, budget: data.budget, outDir: runDir };
-    const threads = options.threads !== undefined ? { threads: options.threads } : {};
-    let out: Awaited<ReturnType<typeof runTrainingJob>>;
-    let validation: ValidationEstimate | undefined;
+    const runOptions = { onProgress, signal: stopping.signal, ...(data.validate ? { validate: data.validate } : {}) };
+    let out: TrainedJob['row'];
+    let validation: TrainedJob['validation'];
     try {
-      if (pool) {
-        const pooled = await pool.train(input, {
-          onProgress,
-          signal: stopping.signal,
-          ...(data.validate ? { validate: data.validate } : {}),
-        });
-        ({ row: out, validation } = pooled);
-      } else {
-        out = await runTrainingJob(input, { onProgress, signal: stopping.signal, ...threads });
-        if (data.validate && !out.interrupted) validation = await validateRun(runDir, { ...data.validate, ...threads });
-      }
+      ({ row: out, validation } = pool
+        ? await pool.train(input, runOptions)
+        : await trainAndValidate(input, { ...runOptions, ...(options.threads !== undefined ? { threads: options.threads } : {}) }));
     } catch (error) {
       // The message is what `queue status` and the sweep's summary show: say where it happened.
       throw new Error(`${(error as Error).message} (worker ${name}, attempt ${attempt})`, { cause: error });
