@@ -42,7 +42,10 @@ export interface DecoderOptions {
    * initializers ORT folds the concatenation once at load; fewer, wider matmuls decode (and train) faster.
    */
   fuseProjections?: boolean;
-  /** Sliding-window and block-sparse attention over reachable key blocks only (chunked-*.ts, block-sparse-*.ts). Default true. */
+  /**
+   * Attention over reachable key blocks only: sliding-window and block-sparse (chunked-*.ts, block-sparse-*.ts), and
+   * without a cache full causal attention in query chunks (causal-static.ts). Default true; false: the dense T×T mask.
+   */
   chunkedAttention?: boolean;
   /** No-cache linear attention: chunk length of the chunked form, used once seqLen ≥ 2 chunks (default 64). */
   linearChunk?: number;

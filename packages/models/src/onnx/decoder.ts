@@ -5,6 +5,7 @@ import { additiveMask, dynamicMask } from './masks.js';
 import { ropeTables } from './rope.js';
 import { blockSparseAttention, blockSparseCache, blockSparseMask, type BlockSparseChunks } from './block-sparse-attention.js';
 import { chunkedWindowStatic } from './chunked-static.js';
+import { causalChunkedStatic, causalChunks } from './causal-static.js';
 import { blockSparsePays, blockSparseStatic } from './block-sparse-static.js';
 import { boundedCache, chunkedWindowAttention, chunkedWindowMask, type ChunkedWindow } from './chunked-attention.js';
 import { fusedProjection } from './projection.js';
@@ -98,9 +99,8 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
     fusedProjection(g, x, ws.map(options.weight), widths, `${pre}${label}`, 'stacked-rows');
   const fuse = options.fuseProjections === true;
 
-  // RoPE tables, shaped to broadcast against [batch, seq, heads, headDim].
-  let cos: string;
-  let sin: string;
+  // RoPE tables, shaped to broadcast against [batch, seq, heads, headDim]: by the head count they multiply.
+  let ropeTable: (n: number) => { cos: string; sin: string };
   let mask = '';
   let chunked: ChunkedWindow | undefined;
   let sparse: BlockSparseChunks | undefined;
@@ -109,8 +109,9 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
     const tables = ropeTables(config.maxPositions, headDim, config.ropeTheta);
     const cosT = c(Array.from(tables.cos), [config.maxPositions, headDim], 'rope_cos');
     const sinT = c(Array.from(tables.sin), [config.maxPositions, headDim], 'rope_sin');
-    cos = op('Unsqueeze', [op('Gather', [cosT, kv.positionIds], { axis: attr.int(0) }), axis2()], {}, 'cos');
-    sin = op('Unsqueeze', [op('Gather', [sinT, kv.positionIds], { axis: attr.int(0) }), axis2()], {}, 'sin');
+    const cos = op('Unsqueeze', [op('Gather', [cosT, kv.positionIds], { axis: attr.int(0) }), axis2()], {}, 'cos');
+    const sin = op('Unsqueeze', [op('Gather', [sinT, kv.positionIds], { axis: attr.int(0) }), axis2()], {}, 'sin');
+    ropeTable = () => ({ cos, sin });
     const shared = { headDim, dtype, attentionMask: kv.attentionMask, inputIds: options.inputIds, prefix: pre };
     if (attention.kind === 'sliding-window' && options.chunkedAttention !== false) {
       const w = (chunked = chunkedWindowMask(g, { ...shared, window: attention.window, pastKey: (kv.past[0] as { key: string }).key }));
@@ -125,8 +126,19 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
     const T = options.seqLen as number;
     if (!Number.isInteger(T) || T < 1) throw new ModelsInputError(`emitDecoder: seqLen must be a positive integer, found ${T}`);
     const tables = ropeTables(T, headDim, config.ropeTheta);
-    cos = c(Array.from(tables.cos), [T, 1, headDim], 'rope_cos');
-    sin = c(Array.from(tables.sin), [T, 1, headDim], 'rope_sin');
+    // Tiled over the heads ([T, n, hd]), so a Mul broadcasts only over the batch: ORT broadcasts a [T, 1, hd] table
+    // in spans of hd values, 4-5× slower at hd 8 (the study's models), in the forward and again in the backward.
+    const tiled = new Map<number, { cos: string; sin: string }>();
+    const tile = (table: Float32Array | Float64Array, n: number) =>
+      Array.from({ length: T * n * headDim }, (_, i) => table[Math.floor(i / (n * headDim)) * headDim + (i % headDim)] as number);
+    ropeTable = (n) => {
+      let t = tiled.get(n);
+      if (!t) {
+        t = { cos: c(tile(tables.cos, n), [T, n, headDim], 'rope_cos'), sin: c(tile(tables.sin, n), [T, n, headDim], 'rope_sin') };
+        tiled.set(n, t);
+      }
+      return t;
+    };
     if (attention.kind === 'sliding-window' && T > attention.window && options.chunkedAttention !== false) {
       const o = { window: attention.window, seqLen: T, headDim, dtype };
       attend = (q5, k4, v4, label) => chunkedWindowStatic(g, o, q5, k4, v4, label);
@@ -135,6 +147,9 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
     } else if (linearAttn) {
       attend = (q5, k4, v4, label) =>
         linearAttentionStatic(g, { dtype, prefix: pre, seqLen: T, headDim, chunk: options.linearChunk }, q5, k4, v4, label);
+    } else if (attention.kind === 'full' && causalChunks(T) > 1 && options.chunkedAttention !== false) {
+      const o = { seqLen: T, headDim, groups, chunks: causalChunks(T), dtype };
+      attend = (q5, k4, v4, label) => causalChunkedStatic(g, o, q5, k4, v4, label);
     } else {
       // Tiled G times along the rows: the no-cache path attends with the G query groups stacked as G·T rows.
       const m = Array.from(additiveMask(attention, T));
@@ -143,7 +158,8 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
   }
   const sliceLo = [ints([0], 'start'), ints([half], 'end'), axisLast];
   const sliceHi = [ints([half], 'start'), ints([headDim], 'end'), axisLast];
-  const rope = (x: string, label: string) => {
+  const rope = (x: string, n: number, label: string) => {
+    const { cos, sin } = ropeTable(n);
     const x1 = op('Slice', [x, ...sliceLo]);
     const x2 = op('Slice', [x, ...sliceHi]);
     const swapped = op('Concat', [x2, x1], { axis: attr.int(-1) });
@@ -173,15 +189,15 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
           [(heads + kvHeads) * headDim, kvHeads * headDim],
           `${L}_qkv`,
         ) as [string, string];
-        const qk = rope(op('Reshape', [qkLin, ints([0, 0, heads + kvHeads, headDim])]), `${L}_qk_rope`);
+        const qk = rope(op('Reshape', [qkLin, ints([0, 0, heads + kvHeads, headDim])]), heads + kvHeads, `${L}_qk_rope`);
         [q, k] = g.op('Split', [qk, ints([heads, kvHeads], `${L}_qk_split`)], { axis: attr.int(2) }, { outputs: 2, label: `${L}_qk` }) as [
           string,
           string,
         ];
         vLin = vPart;
       } else {
-        q = rope(op('Reshape', [linear(h, `${p}.self_attn.q_proj.weight`, `${L}_q`), shapeQ]), `${L}_q_rope`);
-        k = rope(op('Reshape', [linear(h, `${p}.self_attn.k_proj.weight`, `${L}_k`), shapeKv]), `${L}_k_rope`);
+        q = rope(op('Reshape', [linear(h, `${p}.self_attn.q_proj.weight`, `${L}_q`), shapeQ]), heads, `${L}_q_rope`);
+        k = rope(op('Reshape', [linear(h, `${p}.self_attn.k_proj.weight`, `${L}_k`), shapeKv]), kvHeads, `${L}_k_rope`);
         vLin = linear(h, `${p}.self_attn.v_proj.weight`, `${L}_v`);
       }
       const v = op('Reshape', [vLin, shapeKv]);

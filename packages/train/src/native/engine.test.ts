@@ -58,6 +58,26 @@ describe('native engine parity with the reference engine (fp32)', () => {
     expect(compared).toBe(weights.size);
   });
 
+  it("the study's shape (head dim 8, 4 query heads on 1 key head, 128 positions, layer sharing): gradients within 1e-4", async () => {
+    // Causal attention in 4 query chunks (causal-static.ts); ∂V of a chunk with ≥ 16 keys computed as (∂ctxᵀ·P)ᵀ;
+    // RoPE tables tiled over the heads.
+    const config = tinyConfig({
+      vocabSize: 37,
+      maxPositions: 128,
+      heads: 4,
+      kvHeads: 1,
+      headDim: 8,
+      dim: 32,
+      ffnHidden: 24,
+      layerRepeat: 2,
+    });
+    const weights = randomWeights(config, 13);
+    const batch = randomBatch(config, 2, 128, 7, unscored);
+    const { mismatches, compared } = await compareWithReference(config, weights, batch, engines);
+    expect(mismatches).toEqual([]);
+    expect(compared).toBe(weights.size);
+  });
+
   it('adds scale × gradient into existing grads and rejects bad batches', async () => {
     const config = tinyConfig();
     const native = await createNativeEngine(config, { threads: 1 });

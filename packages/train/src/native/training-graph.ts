@@ -25,7 +25,7 @@ export interface TrainingGraphOptions {
    * costs more than the wider MatMuls gain).
    */
   fuseProjections?: boolean;
-  /** Sliding-window and block-sparse attention over kept blocks where that pays (default true); false: the dense T×T mask. */
+  /** Sliding-window, block-sparse and full causal attention over kept blocks where that pays (default true); false: the dense T×T mask. */
   chunkedAttention?: boolean;
 }
 
