@@ -5,6 +5,8 @@ import { weightSpecs, type ModelWeights } from '../weights.js';
 import { encodeModel } from './encode.js';
 import { Graph } from './graph.js';
 import { buildInferenceGraph } from './inference.js';
+import { emitDecoder } from './decoder.js';
+import { forward } from '../forward/model.js';
 
 // Shared by the ONNX tests only (not exported from the package).
 
@@ -45,6 +47,65 @@ export async function inferenceSession(config: ModelConfig, weights: ModelWeight
 
 const int64 = (rows: number[][]) =>
   new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0]?.length ?? 0]);
+
+/**
+ * Logits [rows, T, V] of the no-cache graph (`emitDecoder` with seqLen = T, what native training and eval run) with
+ * the weights fed as graph inputs, as the native trainer feeds them; and the graph, for checks on its nodes.
+ */
+export async function noCacheLogits(
+  config: ModelConfig,
+  weights: ModelWeights,
+  rows: number[][],
+  chunkedAttention: boolean,
+): Promise<{ logits: Float32Array; graph: Graph }> {
+  const T = rows[0]?.length ?? 0;
+  const g = new Graph('train');
+  const ids = g.input('ids', 'int64', [rows.length, T]);
+  for (const spec of weightSpecs(config)) g.input(spec.name, 'float32', spec.shape);
+  const out = emitDecoder(g, config, { weight: (n) => n, inputIds: ids, seqLen: T, chunkedAttention });
+  g.output(out.logits, 'float32', [rows.length, T, config.vocabSize], 'logits');
+  const feeds: Record<string, ort.Tensor> = { ids: int64(rows) };
+  for (const spec of weightSpecs(config)) feeds[spec.name] = new ort.Tensor('float32', weights.get(spec.name)!, spec.shape);
+  const session = await ort.InferenceSession.create(encodeModel(g));
+  try {
+    return { logits: (await session.run(feeds)).logits!.data as Float32Array, graph: g };
+  } finally {
+    await session.release();
+  }
+}
+
+/** Largest |logit − reference forward| over the rows of `logits` [rows, T, V], and the largest |reference logit|. */
+export function referenceGap(
+  config: ModelConfig,
+  weights: ModelWeights,
+  rows: number[][],
+  logits: Float32Array,
+): { gap: number; scale: number } {
+  let gap = 0,
+    scale = 0;
+  const n = (rows[0]?.length ?? 0) * config.vocabSize;
+  for (const [r, row] of rows.entries()) {
+    const ref = forward(config, weights, row);
+    gap = Math.max(gap, maxAbsDiff(logits.subarray(r * n, (r + 1) * n), ref));
+    for (const v of ref) scale = Math.max(scale, Math.abs(v));
+  }
+  return { gap, scale };
+}
+
+/**
+ * The no-cache graph with and without chunked attention on the same rows: both results, the chunked logits' gap to
+ * the reference forward (and the reference's largest |logit|, so a gap is not vacuous), and their gap to the dense.
+ */
+export async function chunkedAndDense(config: ModelConfig, weights: ModelWeights, rows: number[][]) {
+  const chunked = await noCacheLogits(config, weights, rows, true);
+  const dense = await noCacheLogits(config, weights, rows, false);
+  return { chunked, dense, ...referenceGap(config, weights, rows, chunked.logits), denseGap: maxAbsDiff(chunked.logits, dense.logits) };
+}
+
+/** Whether a graph holds a dense constant mask: [T, T], or [G·T, T] with the query groups stacked as rows. */
+export function hasSquareMask(g: Graph, T: number): boolean {
+  return [...g.initializers.values()].some((t) => t.dims.length === 2 && t.dims[0]! % T === 0 && t.dims[1] === T);
+}
 
 export interface StepResult {
   logits: Float32Array;

@@ -41,42 +41,31 @@ describe('native engine parity with the reference engine (fp32)', () => {
     });
   }
 
-  it('linear attention over 150 positions (chunked form: 2 chunks of 64 and a tail): loss and gradients within 1e-4', async () => {
-    const config = tinyConfig({
-      vocabSize: 37,
-      maxPositions: 160,
-      heads: 4,
-      kvHeads: 2,
-      headDim: 4,
-      dim: 16,
-      attention: { kind: 'linear' },
+  // Long sequences, 2 rows: the forms that only apply past a length.
+  const long: [string, Partial<ModelConfig>, number][] = [
+    [
+      'linear attention over 150 positions (chunked form: 2 chunks of 64 and a tail)',
+      { maxPositions: 160, heads: 4, kvHeads: 2, headDim: 4, dim: 16, attention: { kind: 'linear' } },
+      150,
+    ],
+    [
+      // Causal attention in 4 query chunks (causal-static.ts); ∂V of a chunk with ≥ 16 keys computed as (∂ctxᵀ·P)ᵀ;
+      // RoPE tables tiled over the heads.
+      "the study's shape (head dim 8, 4 query heads on 1 key head, 128 positions, layer sharing)",
+      { maxPositions: 128, heads: 4, kvHeads: 1, headDim: 8, dim: 32, ffnHidden: 24, layerRepeat: 2 },
+      128,
+    ],
+  ];
+  for (const [i, [label, overrides, seq]] of long.entries()) {
+    it(`${label}: loss and gradients within 1e-4`, async () => {
+      const config = tinyConfig({ vocabSize: 37, ...overrides });
+      const weights = randomWeights(config, 12 + i);
+      const batch = randomBatch(config, 2, seq, 6 + i, unscored);
+      const { mismatches, compared } = await compareWithReference(config, weights, batch, engines);
+      expect(mismatches).toEqual([]);
+      expect(compared).toBe(weights.size);
     });
-    const weights = randomWeights(config, 12);
-    const batch = randomBatch(config, 2, 150, 6, unscored);
-    const { mismatches, compared } = await compareWithReference(config, weights, batch, engines);
-    expect(mismatches).toEqual([]);
-    expect(compared).toBe(weights.size);
-  });
-
-  it("the study's shape (head dim 8, 4 query heads on 1 key head, 128 positions, layer sharing): gradients within 1e-4", async () => {
-    // Causal attention in 4 query chunks (causal-static.ts); ∂V of a chunk with ≥ 16 keys computed as (∂ctxᵀ·P)ᵀ;
-    // RoPE tables tiled over the heads.
-    const config = tinyConfig({
-      vocabSize: 37,
-      maxPositions: 128,
-      heads: 4,
-      kvHeads: 1,
-      headDim: 8,
-      dim: 32,
-      ffnHidden: 24,
-      layerRepeat: 2,
-    });
-    const weights = randomWeights(config, 13);
-    const batch = randomBatch(config, 2, 128, 7, unscored);
-    const { mismatches, compared } = await compareWithReference(config, weights, batch, engines);
-    expect(mismatches).toEqual([]);
-    expect(compared).toBe(weights.size);
-  });
+  }
 
   it('adds scale × gradient into existing grads and rejects bad batches', async () => {
     const config = tinyConfig();
