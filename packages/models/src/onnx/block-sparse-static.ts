@@ -1,6 +1,8 @@
-import { attr, tensor, type Graph } from './graph.js';
+import { attr, type Graph } from './graph.js';
 import { MASKED } from './masks.js';
 import type { DecoderDType } from './decoder.js';
+import { floatTensor } from './decoder-types.js';
+import { labelledOps } from './labelled-ops.js';
 
 /**
  * Block-sparse attention (blocks of b positions, L local blocks, G global tokens) for the no-cache graph (training,
@@ -70,8 +72,7 @@ export function blockSparseStatic(g: Graph, o: BlockSparseStaticOptions, prefix 
   const { blockSize: b, localBlocks: L, globalTokens: G, seqLen: T } = o;
   const n = Math.floor(T / b);
   const r = T - n * b;
-  const floats = (values: number[], dims: number[]) =>
-    g.constant(o.dtype === 'float64' ? tensor.float64(values, dims) : tensor.float32(values, dims), `${prefix}bsp_mask`);
+  const floats = (values: number[], dims: number[]) => g.constant(floatTensor(o.dtype, values, dims), `${prefix}bsp_mask`);
   const mask6 = floats(masks.chunks, [n, b, G + L * b]);
   const maskTail = r > 0 ? floats(masks.tail, [r, G + T - masks.tailStart]) : '';
   return (q5, k4, v4, label) => attendBlocks(g, o, masks.tailStart, mask6, maskTail, q5, k4, v4, label);
@@ -90,10 +91,7 @@ function attendBlocks(
 ): string {
   const { blockSize: b, localBlocks: L, globalTokens: G, seqLen: T, headDim: hd } = o;
   const n = Math.floor(T / b);
-  const op = (type: string, inputs: string[], attrs: Parameters<Graph['op1']>[2] = {}, name = type.toLowerCase()) =>
-    g.op1(type, inputs, attrs, { label: `${label}_${name}` });
-  const ints = (values: number[]) => g.constant(tensor.int64(values), `${label}_const`);
-  const slice = (x: string, start: number, end: number, axis: number) => op('Slice', [x, ints([start]), ints([end]), ints([axis])]);
+  const { op, ints, slice } = labelledOps(g, label);
   const concat = (xs: string[], axis: number) => (xs.length === 1 ? (xs[0] as string) : op('Concat', xs, { axis: attr.int(axis) }));
   const kT = (k: string, rank: number) => {
     const perm = Array.from({ length: rank }, (_, i) => i);

@@ -1,6 +1,10 @@
-import { attr, tensor, type Graph } from './graph.js';
-import { MASKED } from './masks.js';
+import { attr, type Graph } from './graph.js';
+import { attends, MASKED } from './masks.js';
 import type { DecoderDType } from './decoder.js';
+import { floatTensor } from './decoder-types.js';
+import { labelledOps } from './labelled-ops.js';
+
+const FULL = { kind: 'full' } as const;
 
 /** Query chunks of full causal attention without a cache: 4 when each keeps ≥ 32 positions, else 2, else 1 (dense). */
 export function causalChunks(seqLen: number): number {
@@ -25,10 +29,7 @@ export function causalChunkedStatic(
 ): string {
   const { seqLen: T, headDim: hd, groups: G, chunks: n } = o;
   const c = T / n;
-  const op = (type: string, inputs: string[], attrs: Parameters<Graph['op1']>[2] = {}, name = type.toLowerCase()) =>
-    g.op1(type, inputs, attrs, { label: `${label}_${name}` });
-  const ints = (values: number[]) => g.constant(tensor.int64(values), `${label}_const`);
-  const slice = (x: string, start: number, end: number, axis: number) => op('Slice', [x, ints([start]), ints([end]), ints([axis])]);
+  const { op, ints, slice } = labelledOps(g, label);
   const rows = ints([0, 0, G * c, hd]);
   const back = ints([0, 0, G, c, hd]);
   // One Split, not n Slices: its gradient is one Concat, where n Slices' would be n zero Pads and a Sum.
@@ -36,13 +37,11 @@ export function causalChunkedStatic(
   const parts: string[] = [];
   for (let i = 0; i < n; i++) {
     const keys = (i + 1) * c;
-    // Row (group, r) is query i·c + r: it sees keys j ≤ i·c + r.
+    // Row (group, r) is query i·c + r.
     const mask = new Array<number>(G * c * keys);
-    for (let row = 0; row < G * c; row++) for (let j = 0; j < keys; j++) mask[row * keys + j] = j <= i * c + (row % c) ? 0 : MASKED;
-    const maskT = g.constant(
-      o.dtype === 'float64' ? tensor.float64(mask, [G * c, keys]) : tensor.float32(mask, [G * c, keys]),
-      `${label}_mask`,
-    );
+    for (let row = 0; row < G * c; row++)
+      for (let j = 0; j < keys; j++) mask[row * keys + j] = attends(FULL, i * c + (row % c), j) ? 0 : MASKED;
+    const maskT = g.constant(floatTensor(o.dtype, mask, [G * c, keys]), `${label}_mask`);
     const q = op('Reshape', [queries[i] as string, rows]);
     const k = i === n - 1 ? k4 : slice(k4, 0, keys, 2);
     const v = i === n - 1 ? v4 : slice(v4, 0, keys, 2);

@@ -1,6 +1,8 @@
-import { attr, tensor, type Graph } from './graph.js';
+import { attr, type Graph } from './graph.js';
 import { MASKED } from './masks.js';
 import type { DecoderDType } from './decoder.js';
+import { floatTensor } from './decoder-types.js';
+import { labelledOps } from './labelled-ops.js';
 
 /**
  * Sliding-window attention in chunks for the no-cache graph (training, fixed T > W), written only with ops the
@@ -20,12 +22,8 @@ export function chunkedWindowStatic(
   const { window: W, seqLen: T, headDim: hd } = o;
   const n = Math.floor(T / W);
   const r = T - n * W;
-  const op = (type: string, inputs: string[], attrs: Parameters<Graph['op1']>[2] = {}, name = type.toLowerCase()) =>
-    g.op1(type, inputs, attrs, { label: `${label}_${name}` });
-  const ints = (values: number[]) => g.constant(tensor.int64(values), `${label}_const`);
-  const floats = (values: number[], dims: number[]) =>
-    g.constant(o.dtype === 'float64' ? tensor.float64(values, dims) : tensor.float32(values, dims), `${label}_mask`);
-  const slice = (x: string, start: number, end: number, axis: number) => op('Slice', [x, ints([start]), ints([end]), ints([axis])]);
+  const { op, ints, slice } = labelledOps(g, label);
+  const floats = (values: number[], dims: number[]) => g.constant(floatTensor(o.dtype, values, dims), `${label}_mask`);
   const attend = (q: string, k: string, v: string, mask: string, rank: number) => {
     const perm = Array.from({ length: rank }, (_, i) => i);
     [perm[rank - 1], perm[rank - 2]] = [rank - 2, rank - 1];

@@ -1,7 +1,9 @@
 import { LINEAR_ATTENTION_EPS } from '../forward/linear-attention.js';
-import { attr, tensor, type Graph } from './graph.js';
+import { attr, type Graph } from './graph.js';
 import { dynamicMask, multiplicativeMask } from './masks.js';
 import type { DecoderDType } from './decoder.js';
+import { floatTensor } from './decoder-types.js';
+import { labelledOps } from './labelled-ops.js';
 
 /**
  * Causal linear attention (φ = elu + 1, no 1/√hd, as forward/linear-attention.ts) for the decoder graphs.
@@ -19,27 +21,20 @@ export interface LinearAttentionGraph {
   prefix: string;
 }
 
-const ops = (g: Graph, label: string) => ({
-  op: (type: string, inputs: string[], attrs: Parameters<Graph['op1']>[2] = {}, name = type.toLowerCase()) =>
-    g.op1(type, inputs, attrs, { label: `${label}_${name}` }),
-  ints: (values: number[]) => g.constant(tensor.int64(values), `${label}_const`),
-});
-
-const scalar = (g: Graph, dtype: DecoderDType, v: number, label: string) =>
-  g.constant(dtype === 'float64' ? tensor.float64([v], []) : tensor.float32([v], []), label);
+const scalar = (g: Graph, dtype: DecoderDType, v: number, label: string) => g.constant(floatTensor(dtype, [v], []), label);
 
 /**
  * φ(x) = elu(x) + 1 = relu(x) + exp(−relu(−x)): ops the native engine differentiates (Relu, Neg, Exp, Add) and
  * that have float64 CPU kernels (Elu has none).
  */
 function phi(g: Graph, x: string, label: string): string {
-  const { op } = ops(g, label);
+  const { op } = labelledOps(g, label);
   return op('Add', [op('Relu', [x]), op('Exp', [op('Neg', [op('Relu', [op('Neg', [x])])])])], {}, 'phi');
 }
 
 /** φ(q)·φ(k)ᵀ over the chunk's own keys, times a 0/1 mask: [B, KV, G, S, S]. */
 function chunkWeights(g: Graph, fq: string, fk: string, mask: string, label: string): string {
-  const { op, ints } = ops(g, label);
+  const { op, ints } = labelledOps(g, label);
   const fkT = op('Transpose', [op('Unsqueeze', [fk, ints([2])])], { perm: attr.ints([0, 1, 2, 4, 3]) }, 'phi_kT');
   return op('Mul', [op('MatMul', [fq, fkT], {}, 'lin_scores'), mask], {}, 'lin_weights');
 }
@@ -61,14 +56,11 @@ export function linearAttentionStatic(
   v4: string,
   label: string,
 ) {
-  const { op, ints } = ops(g, label);
+  const { op, ints, slice } = labelledOps(g, label);
   const { seqLen: T, headDim: hd } = o;
   const C = o.chunk ?? LINEAR_ATTENTION_CHUNK;
   const floats = (values: ArrayLike<number>, dims: number[], name: string) =>
-    g.constant(
-      o.dtype === 'float64' ? tensor.float64(Array.from(values), dims) : tensor.float32(Array.from(values), dims),
-      `${label}_${name}`,
-    );
+    g.constant(floatTensor(o.dtype, values, dims), `${label}_${name}`);
   const eps = scalar(g, o.dtype, LINEAR_ATTENTION_EPS, `${label}_eps`);
   const causal = (n: number) => floats(multiplicativeMask({ kind: 'linear' }, n), [n, n], 'mask');
   const sum = (x: string, axis: number) => op('ReduceSum', [x, ints([axis])], { keepdims: attr.int(1) });
@@ -86,7 +78,6 @@ export function linearAttentionStatic(
   }
   const n = Math.floor(T / C);
   const r = T - n * C;
-  const slice = (x: string, a: number, b: number, axis: number) => op('Slice', [x, ints([a]), ints([b]), ints([axis])]);
   // Full chunks: q [B, KV, G, n, C, hd], k and v [B, KV, n, C, hd].
   const qc = op('Reshape', [slice(fq, 0, n * C, 3), ints([0, 0, 0, n, C, hd])]);
   const kc = op('Reshape', [slice(fk, 0, n * C, 2), ints([0, 0, n, C, hd])]);
@@ -140,7 +131,7 @@ export function linearAttentionRecurrent(
   v4: string,
   label: string,
 ): { ctx: string; present: { key: string; value: string } } {
-  const { op, ints } = ops(g, label);
+  const { op, ints } = labelledOps(g, label);
   const hd = o.headDim;
   const seq = op('Shape', [o.inputIds], { start: attr.int(1), end: attr.int(2) }, 'seq');
   // The chunk's own slice of attention_mask: causal × padding over [S, S] (dynamicMask with past = 0).
@@ -195,5 +186,5 @@ export function linearAttentionRecurrent(
 }
 
 function zeroTensor(dtype: DecoderDType) {
-  return dtype === 'float64' ? tensor.float64([0], [1]) : tensor.float32([0], [1]);
+  return floatTensor(dtype, [0], [1]);
 }

@@ -1,4 +1,4 @@
-import { attr, tensor, type NodeDef } from '@scalewise/models/internals';
+import { attr, tensor, type Dim, type NodeDef } from '@scalewise/models/internals';
 import { TrainError } from '../errors.js';
 import type { GradContext, GradRule } from './autodiff.js';
 
@@ -54,7 +54,7 @@ const matMul: GradRule = (ctx, node, [dy], need) => {
       const k = ctx.op('Reshape', [a, ctx.int64([-1, ...shapeTail(ctx, a)])]);
       const g = ctx.op('Reshape', [dy, ctx.int64([-1, ...shapeTail(ctx, y)])]);
       db = ctx.op('Gemm', [k, g], { transA: attr.int(1) });
-    } else if (narrowOutput(ctx, a, y)) {
+    } else if (narrowOutput(ctx.shapeOf(a), sy)) {
       // aᵀ·dy with few output columns (N = head dim 8 against K = 128 keys: attention's dV) runs several times
       // slower in ORT than (dyᵀ·a)ᵀ, whose product has K columns and whose transpose is small.
       db = reduce(swapLast(ctx, ctx.op('MatMul', [swapLast(ctx, dy, ra), a]), ra), b);
@@ -65,11 +65,14 @@ const matMul: GradRule = (ctx, node, [dy], need) => {
   return [da, db];
 };
 
-/** For y = a·b with a [..., M, K] and y [..., M, N]: ∂b is [..., K, N]; true when N < 16 ≤ K (a narrow product). */
-function narrowOutput(ctx: GradContext, a: string, y: string): boolean {
-  const K = ctx.shapeOf(a)?.at(-1),
-    N = ctx.shapeOf(y)?.at(-1);
-  return ctx.shapeOf(a)?.length === ctx.shapeOf(y)?.length && typeof K === 'number' && typeof N === 'number' && N < 16 && K >= 16;
+/**
+ * For y = a·b with a [..., M, K] and y [..., M, N] of the same rank (a not broadcast): ∂b is [..., K, N]; true when
+ * N < 16 ≤ K (a narrow product).
+ */
+function narrowOutput(sa: Dim[] | undefined, sy: Dim[] | undefined): boolean {
+  const K = sa?.at(-1),
+    N = sy?.at(-1);
+  return sa?.length === sy?.length && typeof K === 'number' && typeof N === 'number' && N < 16 && K >= 16;
 }
 
 function shapeTail(ctx: GradContext, value: string): number[] {
