@@ -8,6 +8,9 @@ import { chunkedAndDense, randomWeights, tinyConfig } from './test-utils.js';
 const rowsOf = (T: number, V: number) => [0, 1].map((r) => Array.from({ length: T }, (_, i) => (i * (13 + 4 * r) + 5 + r) % V));
 // Softmax nodes: one per layer application when dense, one per chunk when chunked.
 const softmaxes = (g: Graph) => g.nodes.filter((n) => n.opType === 'Softmax').length;
+// Transposes of 5-D per-head tensors: the query and context layout changes around attention.
+const headTransposes = (g: Graph) =>
+  g.nodes.filter((n) => n.opType === 'Transpose' && (n.attrs.perm?.type === 'ints' ? n.attrs.perm.value.length : 0) === 5).length;
 
 describe('full causal attention without a KV cache, in query chunks', () => {
   it('chunks: 4 when each keeps 32 positions, else 2, else dense', () => {
@@ -29,4 +32,22 @@ describe('full causal attention without a KV cache, in query chunks', () => {
     const applications = config.layers * config.layerRepeat;
     expect([softmaxes(chunked.graph), softmaxes(dense.graph)]).toEqual([applications * causalChunks(T), applications]);
   });
+
+  it.each([
+    ['one kv head (MQA)', { heads: 4, kvHeads: 1 }, 0],
+    ['two kv heads (GQA)', { heads: 4, kvHeads: 2 }, 2],
+  ] as Array<[string, Partial<ModelConfig>, number]>)(
+    '%s: queries enter and leave attention as position rows (%i 5-D Transposes per application), 1/√hd in the RoPE tables',
+    async (_, over, perApplication) => {
+      const config = tinyConfig({ maxPositions: 160, ...over });
+      const { chunked, dense } = await chunkedAndDense(config, randomWeights(config, 3), rowsOf(64, config.vocabSize));
+      const applications = config.layers * config.layerRepeat;
+      for (const { graph } of [chunked, dense]) {
+        expect(headTransposes(graph)).toBe(perApplication * applications);
+        // No Mul by the scalar 1/√hd: the query heads' RoPE entries carry it.
+        const scalars = graph.nodes.filter((n) => n.opType === 'Mul' && n.inputs.some((i) => graph.initializers.get(i)?.dims.length === 0));
+        expect(scalars).toHaveLength(0);
+      }
+    },
+  );
 });

@@ -1,11 +1,11 @@
 import type { ModelConfig } from '../config.js';
 import { ModelsInputError } from '../errors.js';
 import { attr, tensor, type Graph } from './graph.js';
-import { additiveMask, dynamicMask } from './masks.js';
+import { dynamicMask } from './masks.js';
 import { ropeTables } from './rope.js';
 import { blockSparseAttention, blockSparseCache, blockSparseMask, type BlockSparseChunks } from './block-sparse-attention.js';
 import { chunkedWindowStatic } from './chunked-static.js';
-import { causalChunkedStatic, causalChunks } from './causal-static.js';
+import { causalChunkedStatic, causalChunks, positionRows, positionRowsMask, type PositionRows } from './causal-static.js';
 import { blockSparsePays, blockSparseStatic } from './block-sparse-static.js';
 import { boundedCache, chunkedWindowAttention, chunkedWindowMask, type ChunkedWindow } from './chunked-attention.js';
 import { fusedProjection } from './projection.js';
@@ -17,7 +17,9 @@ import { linearAttentionRecurrent, linearAttentionStatic } from './linear-attent
  *
  * Layouts: activations [batch, seq, dim]; per-head tensors [batch, seq, heads, headDim] for RoPE, then
  * [batch, kvHeads, groups, seq, headDim] for attention, so GQA/MQA share K/V heads through MatMul
- * broadcasting (query head h reads kv head ⌊h / groups⌋, as HF `repeat_kv`) without copying them.
+ * broadcasting (query head h reads kv head ⌊h / groups⌋, as HF `repeat_kv`) without copying them. Without a
+ * cache, full and dense-masked attention take the queries as rows [batch, kvHeads, seq·groups, headDim] ordered by
+ * position (causal-static.ts' `positionRows`: no Transpose at all with one kv head).
  *
  * Without a KV cache (`seqLen` fixed) the graph uses only ops with simple gradients: Gather, MatMul,
  * Transpose, Add/Mul/Div, Pow (x², float32; x·x in float64), ReduceMean, Sqrt, Sigmoid (float32; Exp/Neg in
@@ -68,7 +70,9 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
   const op = (type: string, inputs: string[], attrs: Parameters<Graph['op1']>[2] = {}, label?: string) =>
     g.op1(type, inputs, attrs, { label: `${pre}${label ?? type.toLowerCase()}` });
 
-  const epsC = c([config.normEps], [], 'eps');
+  // Shaped [1, 1, 1] like the [B, T, 1] mean square it is added to: ORT broadcasts a rank-0 scalar over a tensor
+  // whose last axis is 1 one element at a time (~10× slower, measured), and still fuses either form into RMSNorm.
+  const epsC = c([config.normEps], [1, 1, 1], 'eps');
   let oneC: string | undefined;
   const one = () => (oneC ??= c([1], [], 'one'));
   let twoC: string | undefined;
@@ -99,8 +103,11 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
     fusedProjection(g, x, ws.map(options.weight), widths, `${pre}${label}`, 'stacked-rows');
   const fuse = options.fuseProjections === true;
 
-  // RoPE tables, shaped to broadcast against [batch, seq, heads, headDim]: by the head count they multiply.
-  let ropeTable: (n: number) => { cos: string; sin: string };
+  // RoPE tables, shaped to broadcast against [batch, seq, heads, headDim]: by the head count they multiply, the
+  // first `queryHeads` of them query heads (the no-cache tables fold attention's 1/√hd into those).
+  let ropeTable: (n: number, queryHeads: number) => { cos: string; sin: string };
+  let scaledTables = false;
+  let attendRows: ((q4: string, k4: string, v4: string, label: string) => string) | undefined;
   let mask = '';
   let chunked: ChunkedWindow | undefined;
   let sparse: BlockSparseChunks | undefined;
@@ -128,14 +135,22 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
     const tables = ropeTables(T, headDim, config.ropeTheta);
     // Tiled over the heads ([T, n, hd]), so a Mul broadcasts only over the batch: ORT broadcasts a [T, 1, hd] table
     // in spans of hd values, 4-5× slower at hd 8 (the study's models), in the forward and again in the backward.
-    const tiled = new Map<number, { cos: string; sin: string }>();
-    const tile = (table: Float32Array | Float64Array, n: number) =>
-      Array.from({ length: T * n * headDim }, (_, i) => table[Math.floor(i / (n * headDim)) * headDim + (i % headDim)] as number);
-    ropeTable = (n) => {
-      let t = tiled.get(n);
+    // Query heads' entries carry 1/√hd (rotation is linear), which saves a Mul over q forward and backward.
+    scaledTables = !linearAttn;
+    const qScaleValue = scaledTables ? 1 / Math.sqrt(headDim) : 1;
+    const tiled = new Map<string, { cos: string; sin: string }>();
+    const tile = (table: Float32Array | Float64Array, n: number, queryHeads: number) =>
+      Array.from({ length: T * n * headDim }, (_, i) => {
+        const head = Math.floor(i / headDim) % n;
+        return (table[Math.floor(i / (n * headDim)) * headDim + (i % headDim)] as number) * (head < queryHeads ? qScaleValue : 1);
+      });
+    ropeTable = (n, queryHeads) => {
+      const key = `${n}:${queryHeads}`;
+      let t = tiled.get(key);
       if (!t) {
-        t = { cos: c(tile(tables.cos, n), [T, n, headDim], 'rope_cos'), sin: c(tile(tables.sin, n), [T, n, headDim], 'rope_sin') };
-        tiled.set(n, t);
+        const dims = [T, n, headDim];
+        t = { cos: c(tile(tables.cos, n, queryHeads), dims, 'rope_cos'), sin: c(tile(tables.sin, n, queryHeads), dims, 'rope_sin') };
+        tiled.set(key, t);
       }
       return t;
     };
@@ -148,29 +163,29 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
       attend = (q5, k4, v4, label) =>
         linearAttentionStatic(g, { dtype, prefix: pre, seqLen: T, headDim, chunk: options.linearChunk }, q5, k4, v4, label);
     } else if (attention.kind === 'full' && causalChunks(T) > 1 && options.chunkedAttention !== false) {
-      const o = { seqLen: T, headDim, groups, chunks: causalChunks(T), dtype };
-      attend = (q5, k4, v4, label) => causalChunkedStatic(g, o, q5, k4, v4, label);
+      const o = { seqLen: T, groups, chunks: causalChunks(T), dtype };
+      attendRows = (q4, k4, v4, label) => causalChunkedStatic(g, o, q4, k4, v4, label);
     } else {
-      // Tiled G times along the rows: the no-cache path attends with the G query groups stacked as G·T rows.
-      const m = Array.from(additiveMask(attention, T));
-      mask = c(Array.from({ length: groups }, () => m).flat(), [groups * T, T], 'mask');
+      mask = g.constant(floatTensor(dtype, positionRowsMask(attention, T, groups), [T * groups, T]), `${pre}mask`);
     }
   }
   const sliceLo = [ints([0], 'start'), ints([half], 'end'), axisLast];
   const sliceHi = [ints([half], 'start'), ints([headDim], 'end'), axisLast];
-  const rope = (x: string, n: number, label: string) => {
-    const { cos, sin } = ropeTable(n);
+  const rope = (x: string, n: number, queryHeads: number, label: string) => {
+    const { cos, sin } = ropeTable(n, queryHeads);
     const x1 = op('Slice', [x, ...sliceLo]);
     const x2 = op('Slice', [x, ...sliceHi]);
     const swapped = op('Concat', [x2, x1], { axis: attr.int(-1) });
     return op('Add', [op('Mul', [x, cos]), op('Mul', [swapped, sin])], {}, label);
   };
 
-  const shapeQ5 = ints([0, 0, kvHeads, groups, headDim]);
   const shapeKv = ints([0, 0, kvHeads, headDim]);
   const shapeQ = ints([0, 0, heads, headDim]);
-  const shapeMerge = ints([0, 0, heads * headDim]);
-  let stacked: { q4: string; q5: string } | undefined; // no-cache attention: [B, KV, G·T, hd] ⇄ [B, KV, G, T, hd]
+  let shapeQ5: string | undefined, shapeMerge: string | undefined; // created on first use (position rows need neither)
+  // Full (or dense-masked) attention without a cache: queries as rows ordered by position, then group, per kv head
+  // ([B, KV, T·G, hd]). With one kv head those rows are q's own memory order, so no Transpose in or out.
+  const rowsByPosition = !kv && !linearAttn && (attendRows !== undefined || attend === undefined);
+  let rows: PositionRows | undefined;
 
   let x = op('Gather', [options.weight('model.embed_tokens.weight'), options.inputIds], { axis: attr.int(0) }, 'embed');
   const present: DecoderOutputs['present'] = [];
@@ -189,63 +204,73 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
           [(heads + kvHeads) * headDim, kvHeads * headDim],
           `${L}_qkv`,
         ) as [string, string];
-        const qk = rope(op('Reshape', [qkLin, ints([0, 0, heads + kvHeads, headDim])]), heads + kvHeads, `${L}_qk_rope`);
+        const qk = rope(op('Reshape', [qkLin, ints([0, 0, heads + kvHeads, headDim])]), heads + kvHeads, heads, `${L}_qk_rope`);
         [q, k] = g.op('Split', [qk, ints([heads, kvHeads], `${L}_qk_split`)], { axis: attr.int(2) }, { outputs: 2, label: `${L}_qk` }) as [
           string,
           string,
         ];
         vLin = vPart;
       } else {
-        q = rope(op('Reshape', [linear(h, `${p}.self_attn.q_proj.weight`, `${L}_q`), shapeQ]), heads, `${L}_q_rope`);
-        k = rope(op('Reshape', [linear(h, `${p}.self_attn.k_proj.weight`, `${L}_k`), shapeKv]), kvHeads, `${L}_k_rope`);
+        q = rope(op('Reshape', [linear(h, `${p}.self_attn.q_proj.weight`, `${L}_q`), shapeQ]), heads, heads, `${L}_q_rope`);
+        k = rope(op('Reshape', [linear(h, `${p}.self_attn.k_proj.weight`, `${L}_k`), shapeKv]), kvHeads, 0, `${L}_k_rope`);
         vLin = linear(h, `${p}.self_attn.v_proj.weight`, `${L}_v`);
       }
       const v = op('Reshape', [vLin, shapeKv]);
-      // [B, S, H, hd] → [B, KV, G, S, hd], scaled by 1/√hd.
-      let q5 = op('Transpose', [op('Reshape', [q, shapeQ5])], { perm: attr.ints([0, 2, 3, 1, 4]) }, `${L}_q5`);
-      if (!linearAttn) q5 = op('Mul', [q5, (qScale ??= c([1 / Math.sqrt(headDim)], [], 'qscale'))], {}, `${L}_q5s`);
       let k4 = op('Transpose', [k], { perm: attr.ints([0, 2, 1, 3]) }, `${L}_k4`);
       let v4 = op('Transpose', [v], { perm: attr.ints([0, 2, 1, 3]) }, `${L}_v4`);
-      let ctx: string;
-      if (kv && linearAttn) {
-        const past = kv.past[slot] as { key: string; value: string };
-        const o = { dtype, prefix: pre, attentionMask: kv.attentionMask, inputIds: options.inputIds, past, headDim };
-        const r = linearAttentionRecurrent(g, o, q5, k4, v4, `${pre}${L}_lin`);
-        present.push(r.present);
-        ctx = r.ctx;
-      } else {
-        if (kv) {
-          const past = kv.past[slot] as { key: string; value: string };
-          k4 = op('Concat', [past.key, k4], { axis: attr.int(2) }, `${L}_present_k`);
-          v4 = op('Concat', [past.value, v4], { axis: attr.int(2) }, `${L}_present_v`);
-          const keep = (x: string, n: string) =>
-            chunked
-              ? boundedCache(g, chunked, x, `${L}_present_${n}_last`)
-              : sparse
-                ? blockSparseCache(g, sparse, x, `${L}_present_${n}_kept`)
-                : x;
-          present.push({ key: keep(k4, 'k'), value: keep(v4, 'v') });
-        }
-        if (attend) {
-          ctx = attend(q5, k4, v4, `${pre}${L}_chunk`);
-        } else if (!kv) {
-          // Query groups stacked as rows ([B, KV, G·T, hd]): plain batched MatMuls with no broadcast over G, so the
-          // backward needs no ReduceSum over G and ORT folds the key Transpose into the MatMul.
-          const T = options.seqLen as number;
-          stacked ??= { q4: ints([0, 0, groups * T, headDim]), q5: ints([0, 0, groups, T, headDim]) };
-          const q4 = op('Reshape', [q5, stacked.q4], {}, `${L}_q4`);
+      let merged: string;
+      if (rowsByPosition) {
+        rows ??= positionRows(g, { seqLen: options.seqLen as number, heads, kvHeads, headDim }, pre);
+        const q4 = rows.queries(q, `${pre}${L}_q4`);
+        let ctx4: string;
+        if (attendRows) {
+          ctx4 = attendRows(q4, k4, v4, `${pre}${L}_chunk`);
+        } else {
+          // Plain batched MatMuls with no broadcast over G, so the backward needs no ReduceSum over G and ORT folds
+          // the key Transpose into the MatMul.
           const kT = op('Transpose', [k4], { perm: attr.ints([0, 1, 3, 2]) }, `${L}_kT`);
           const scores = op('Add', [op('MatMul', [q4, kT], {}, `${L}_scores`), mask]);
           const probs = op('Softmax', [scores], { axis: attr.int(-1) }, `${L}_probs`);
-          ctx = op('Reshape', [op('MatMul', [probs, v4], {}, `${L}_ctx4`), stacked.q5], {}, `${L}_ctx`);
-        } else {
-          const kT = op('Transpose', [op('Unsqueeze', [k4, axis2()])], { perm: attr.ints([0, 1, 2, 4, 3]) }, `${L}_kT`);
-          const scores = op('Add', [op('MatMul', [q5, kT], {}, `${L}_scores`), mask]);
-          const probs = op('Softmax', [scores], { axis: attr.int(-1) }, `${L}_probs`);
-          ctx = op('MatMul', [probs, op('Unsqueeze', [v4, axis2()])], {}, `${L}_ctx`);
+          ctx4 = op('MatMul', [probs, v4], {}, `${L}_ctx4`);
         }
+        merged = rows.merge(ctx4, `${pre}${L}_ctx`);
+      } else {
+        // [B, S, H, hd] → [B, KV, G, S, hd], scaled by 1/√hd (no-cache: by the RoPE tables).
+        shapeQ5 ??= ints([0, 0, kvHeads, groups, headDim]);
+        let q5 = op('Transpose', [op('Reshape', [q, shapeQ5])], { perm: attr.ints([0, 2, 3, 1, 4]) }, `${L}_q5`);
+        if (!linearAttn && !scaledTables) q5 = op('Mul', [q5, (qScale ??= c([1 / Math.sqrt(headDim)], [], 'qscale'))], {}, `${L}_q5s`);
+        let ctx: string;
+        if (kv && linearAttn) {
+          const past = kv.past[slot] as { key: string; value: string };
+          const o = { dtype, prefix: pre, attentionMask: kv.attentionMask, inputIds: options.inputIds, past, headDim };
+          const r = linearAttentionRecurrent(g, o, q5, k4, v4, `${pre}${L}_lin`);
+          present.push(r.present);
+          ctx = r.ctx;
+        } else {
+          if (kv) {
+            const past = kv.past[slot] as { key: string; value: string };
+            k4 = op('Concat', [past.key, k4], { axis: attr.int(2) }, `${L}_present_k`);
+            v4 = op('Concat', [past.value, v4], { axis: attr.int(2) }, `${L}_present_v`);
+            const keep = (x: string, n: string) =>
+              chunked
+                ? boundedCache(g, chunked, x, `${L}_present_${n}_last`)
+                : sparse
+                  ? blockSparseCache(g, sparse, x, `${L}_present_${n}_kept`)
+                  : x;
+            present.push({ key: keep(k4, 'k'), value: keep(v4, 'v') });
+          }
+          if (attend) {
+            ctx = attend(q5, k4, v4, `${pre}${L}_chunk`);
+          } else {
+            const kT = op('Transpose', [op('Unsqueeze', [k4, axis2()])], { perm: attr.ints([0, 1, 2, 4, 3]) }, `${L}_kT`);
+            const scores = op('Add', [op('MatMul', [q5, kT], {}, `${L}_scores`), mask]);
+            const probs = op('Softmax', [scores], { axis: attr.int(-1) }, `${L}_probs`);
+            ctx = op('MatMul', [probs, op('Unsqueeze', [v4, axis2()])], {}, `${L}_ctx`);
+          }
+        }
+        shapeMerge ??= ints([0, 0, heads * headDim]);
+        merged = op('Reshape', [op('Transpose', [ctx], { perm: attr.ints([0, 3, 1, 2, 4]) }), shapeMerge]);
       }
-      const merged = op('Reshape', [op('Transpose', [ctx], { perm: attr.ints([0, 3, 1, 2, 4]) }), shapeMerge]);
       x = op('Add', [x, linear(merged, `${p}.self_attn.o_proj.weight`, `${L}_o`)], {}, `${L}_resid_attn`);
 
       const h2 = rmsNorm(x, `${p}.post_attention_layernorm.weight`, `${L}_ffn_norm`);
