@@ -5,7 +5,7 @@ import { dynamicMask } from './masks.js';
 import { ropeTables } from './rope.js';
 import { blockSparseAttention, blockSparseCache, blockSparseMask, type BlockSparseChunks } from './block-sparse-attention.js';
 import { chunkedWindowStatic } from './chunked-static.js';
-import { causalChunkedStatic, causalChunks, positionRows, positionRowsMask, type PositionRows } from './causal-static.js';
+import { causalChunkedStatic, causalChunks, positionRows, positionRowsMask } from './causal-static.js';
 import { blockSparsePays, blockSparseStatic } from './block-sparse-static.js';
 import { boundedCache, chunkedWindowAttention, chunkedWindowMask, type ChunkedWindow } from './chunked-attention.js';
 import { fusedProjection } from './projection.js';
@@ -106,7 +106,7 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
   // RoPE tables, shaped to broadcast against [batch, seq, heads, headDim]: by the head count they multiply, the
   // first `queryHeads` of them query heads (the no-cache tables fold attention's 1/√hd into those).
   let ropeTable: (n: number, queryHeads: number) => { cos: string; sin: string };
-  let scaledTables = false;
+  const scaledTables = !kv && !linearAttn;
   let attendRows: ((q4: string, k4: string, v4: string, label: string) => string) | undefined;
   let mask = '';
   let chunked: ChunkedWindow | undefined;
@@ -136,7 +136,6 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
     // Tiled over the heads ([T, n, hd]), so a Mul broadcasts only over the batch: ORT broadcasts a [T, 1, hd] table
     // in spans of hd values, 4-5× slower at hd 8 (the study's models), in the forward and again in the backward.
     // Query heads' entries carry 1/√hd (rotation is linear), which saves a Mul over q forward and backward.
-    scaledTables = !linearAttn;
     const qScaleValue = scaledTables ? 1 / Math.sqrt(headDim) : 1;
     const tiled = new Map<string, { cos: string; sin: string }>();
     const tile = (table: Float32Array | Float64Array, n: number, queryHeads: number) =>
@@ -184,8 +183,10 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
   let shapeQ5: string | undefined, shapeMerge: string | undefined; // created on first use (position rows need neither)
   // Full (or dense-masked) attention without a cache: queries as rows ordered by position, then group, per kv head
   // ([B, KV, T·G, hd]). With one kv head those rows are q's own memory order, so no Transpose in or out.
-  const rowsByPosition = !kv && !linearAttn && (attendRows !== undefined || attend === undefined);
-  let rows: PositionRows | undefined;
+  const rows =
+    !kv && !linearAttn && (attendRows !== undefined || attend === undefined)
+      ? positionRows(g, { seqLen: options.seqLen as number, heads, kvHeads, headDim }, pre)
+      : undefined;
 
   let x = op('Gather', [options.weight('model.embed_tokens.weight'), options.inputIds], { axis: attr.int(0) }, 'embed');
   const present: DecoderOutputs['present'] = [];
@@ -219,8 +220,7 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
       let k4 = op('Transpose', [k], { perm: attr.ints([0, 2, 1, 3]) }, `${L}_k4`);
       let v4 = op('Transpose', [v], { perm: attr.ints([0, 2, 1, 3]) }, `${L}_v4`);
       let merged: string;
-      if (rowsByPosition) {
-        rows ??= positionRows(g, { seqLen: options.seqLen as number, heads, kvHeads, headDim }, pre);
+      if (rows) {
         const q4 = rows.queries(q, `${pre}${L}_q4`);
         let ctx4: string;
         if (attendRows) {

@@ -102,7 +102,7 @@ export async function chunkedAndDense(config: ModelConfig, weights: ModelWeights
   return { chunked, dense, ...referenceGap(config, weights, rows, chunked.logits), denseGap: maxAbsDiff(chunked.logits, dense.logits) };
 }
 
-/** Whether a graph holds a dense constant mask: [T, T], or [G·T, T] with the query groups stacked as rows. */
+/** Whether a graph holds a dense constant mask: [T, T], or [T·G, T] with the queries as position rows (G per position). */
 export function hasSquareMask(g: Graph, T: number): boolean {
   return [...g.initializers.values()].some((t) => t.dims.length === 2 && t.dims[0]! % T === 0 && t.dims[1] === T);
 }
