@@ -131,7 +131,7 @@ const out = {
     'GB/s = weight bytes ÷ pass time; median and best pass. wasm: one gemv call per matrix; onnxruntime: one run of a graph ' +
     'holding every MatMul (graphOptimizationLevel all, prepacked), interOpNumThreads 1.',
   default_parallel_threshold_work: MIN_PARALLEL_WORK,
-  defaults: 'gemv 1 row per loop iteration, 8 f32x4 accumulators (a 32-column panel row); 2 threads claim left ÷ 4 panels',
+  defaults: 'gemv 1 row per loop iteration, 8 f32x4 accumulators (a 32-column panel row); 2 threads claim left ÷ 2 panels',
   tried: [
     'inner loop: 2 or 4 rows per iteration, into 8 or 16 accumulators, or two panels at once (two memory streams per ' +
       'thread): within noise of 1 row / 8 accumulators (memory-bound; see tuning; two panels at once also 18.0 vs 18.0 GB/s ' +
