@@ -43,9 +43,10 @@ if (phases.includes('tuning')) {
   // Inner-loop shape at 1 thread; how much of what is left each claim takes at 2 threads.
   for (const [label, v] of variants) tuneConfigs.push((await wasmConfigs(label, 1, shapesFor(10, false), { variant: v })).gemv);
   for (const claimDivisor of [1, 2, 4, 8]) {
-    const label = `claims of left÷${claimDivisor * 2}`;
+    const label = `2 panels at once, claims of left÷${claimDivisor * 2}`;
     tuneConfigs.push((await wasmConfigs(label, 2, shapesFor(10, false), { claimDivisor })).gemv);
   }
+  tuneConfigs.push((await wasmConfigs('one panel at a time', 2, shapesFor(10, false), { variant: { unroll: 1, sets: 1 } })).gemv);
   tuning = await alternate(tuneConfigs, passes);
   for (const c of tuneConfigs) await c.release();
   tuneConfigs.length = 0; // let the memories go before the full set is built
@@ -88,9 +89,10 @@ if (phases.includes('decode')) {
   const sums: Config[] = [];
   for (const threads of [1, 2]) {
     console.log(`  building wasm ${threads}`);
-    const w = await wasmConfigs('1 row/iter, 8 acc', threads, FULL);
+    const w = await wasmConfigs('2 panels at once', threads, FULL);
     main.push(w.gemv);
     sums.push(w.sum);
+    main.push((await wasmConfigs('one panel at a time', threads, FULL, { variant: { unroll: 1, sets: 1 } })).gemv);
   }
   for (const threads of [1, 2])
     for (const spinning of [true, false]) main.push(await ortMatMul(threads, spinning, threads * 1000 + (spinning ? 1 : 0)));
@@ -104,8 +106,8 @@ let int8 = null;
 if (phases.includes('int8')) {
   console.log(`== MobileLLM-125M weight set in int8 blocks of ${Q8_BLOCK} (${(q8Bytes(FULL) / 1e6).toFixed(0)} MB): wasm vs onnxruntime`);
   const q8: Config[] = [];
-  if (process.env.SCALEWISE_BENCH_Q8_WIDEN)
-    q8.push(await wasmQ8(1, FULL, { variant: { unroll: 1, sets: 1, q8Widen: 'extend' } }, ' load+extend'));
+  for (const threads of [1, 2])
+    q8.push(await wasmQ8(threads, FULL, { variant: { unroll: 1, sets: 1, q8Streams: 1 } }, ' one group at a time'));
   for (const threads of [1, 2]) q8.push(await wasmQ8(threads, FULL));
   for (const threads of [1, 2]) q8.push(await ortQ8(threads, FULL));
   int8 = await alternate(q8, passes);
@@ -131,11 +133,18 @@ const out = {
     'GB/s = weight bytes ÷ pass time; median and best pass. wasm: one gemv call per matrix; onnxruntime: one run of a graph ' +
     'holding every MatMul (graphOptimizationLevel all, prepacked), interOpNumThreads 1.',
   default_parallel_threshold_work: MIN_PARALLEL_WORK,
-  defaults: 'gemv 1 row per loop iteration, 8 f32x4 accumulators (a 32-column panel row); 2 threads claim left ÷ 2 panels',
+  defaults:
+    'gemv two panels at once (two memory streams per thread), 1 row per loop iteration, 8 f32x4 accumulators per panel; ' +
+    '2 threads claim left ÷ 2 panels. sum: four quarters read at once. gemvQ8: two groups of 4 outputs at once',
   tried: [
-    'inner loop: 2 or 4 rows per iteration, into 8 or 16 accumulators, or two panels at once (two memory streams per ' +
-      'thread): within noise of 1 row / 8 accumulators (memory-bound; see tuning; two panels at once also 18.0 vs 18.0 GB/s ' +
-      'at 1 thread and 25.2 vs 25.0 at 2 on a 270 MB set, 25 alternated passes), so the simplest stays',
+    'inner loop: 2 or 4 rows per iteration, into 8 or 16 accumulators: within noise of 1 row / 8 accumulators (see tuning)',
+    'two panels at once (two memory streams per thread), the default since a Xeon host (one stream read ~8 GB/s at 1 ' +
+      'thread, 4 streams 12.5): 1 thread 7.9 → 9.8-10.4 GB/s, 2 threads 13.6 → 17.4 (10 layers, same run); on an EPYC ' +
+      'host that reads one stream at full speed 18.0 vs 18.0 GB/s at 1 thread and 25.2 vs 25.0 at 2 (270 MB, 25 passes)',
+    'each panel read as S runs of ⌊K/S⌋ rows into the same 8 accumulators (Xeon, 10 layers, same run): 1 thread 7.9 → ' +
+      '9.7 / 10.8 / 11.4 / 11.0 GB/s for S = 2 / 3 / 4 / 6, 2 threads 14.9 → 19.0 at S = 4; decode 1.33-1.41× faster ' +
+      'than one panel at a time. Not adopted: the prefill gemm must add in the same order to stay bit-identical to gemv, ' +
+      'and summing 4 runs in that order ran 1.4-1.9× slower there (with x packed per group too)',
     'static split (the caller and each worker one contiguous panel range, per-worker done counters): when the worker had ' +
       'gone to sleep a 576×1000 gemv took ~1.1 ms instead of 0.04 ms (waking a thread costs ~0.5 ms on this VM), and ' +
       'with another process on the second vCPU the caller waited for a descheduled worker',
@@ -156,11 +165,14 @@ const out = {
   int8: int8 ?? previous.int8 ?? null,
   int8_tried: [
     'widening int8 to i16 with v128.load8x8_s (one vpmovsxbw with a memory operand per 8 values) instead of v128.load + ' +
-      'i16x8.extend_low/high: 9.2 vs 8.0 GB/s median at 1 thread, same run, 11 passes, load 6 (SCALEWISE_BENCH_Q8_WIDEN=1)',
+      'i16x8.extend_low/high: 9.2 vs 8.0 GB/s median at 1 thread, same run, 11 passes, load 6 (the second is gone)',
     'activation quantization in JavaScript: ~7 µs per 640 floats, ~1 ms per MobileLLM-125M token (121 calls), serial ' +
       'before each split gemv; now quantQ8 in SIMD (f32x4.nearest = round half to even, bit-identical, tested)',
     'the inner loop compiles to 10 vpmovsxbw, 8 vpmaddwd, 8 vpaddd per 64 weight bytes (--print-wasm-code): no spills; ' +
       '~15.6 GB/s in cache at 1 thread under load 4-6, so 1 thread is compute-bound near 13-15 GB/s',
+    'one group of 4 outputs at a time (SCALEWISE_BENCH_PHASES=int8 shows it beside the default two): on a Xeon host ' +
+      '6.0 vs 7.2 GB/s at 1 thread; decode 1.10× (1 thread) and 1.23× (2 threads) faster with two. The block end sums ' +
+      "each output's 4 integer lanes first (4 shuffles), then scales the 4 outputs in one f32x4 (fewer registers)",
   ],
   phases_run: phases,
   wall_s: Number(((performance.now() - started) / 1000).toFixed(1)),

@@ -103,6 +103,8 @@ export const op = {
   /** i32x4.dot_i16x8_s: lane i = a[2i]·b[2i] + a[2i+1]·b[2i+1]. */
   i32x4DotI16x8S: [0xfd, 0xba, 0x01],
   i32x4Add: [0xfd, 0xae, 0x01],
+  /** i8x16.shuffle picking i32 lanes: a, b from the first operand (0-3), c, d from the second (4-7), as x64 shufps. */
+  shuffle32: (lanes: [number, number, number, number]) => [0xfd, 0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])],
   f32x4ConvertI32x4S: [0xfd, 0xfa, 0x01],
   f32x4Abs: [0xfd, 0xe0, 0x01],
   f32x4Max: [0xfd, 0xe9, 0x01],

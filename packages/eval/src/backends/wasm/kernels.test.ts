@@ -131,6 +131,11 @@ describe.each([1, 2])('wasm gemv, %i thread(s)', (threads) => {
       values.subarray(0, 16).reduce((a, b) => a + b, 0),
       5,
     );
+    // Four quarters read at once and the bytes after them: every 64-byte block counted once, whatever the split.
+    for (const blocks of [1, 3, 4, 5, 7, 8, 9, 13, 37]) {
+      const part = values.subarray(0, 16 * blocks).reduce((a, b) => a + b, 0);
+      expect(kr.sum(off, 16 * blocks)).toBeCloseTo(part, 4);
+    }
   });
 
   it('refuses arguments outside the matrix or the memory instead of reading garbage', () => {
