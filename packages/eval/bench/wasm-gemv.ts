@@ -38,15 +38,21 @@ if (phases.includes('tuning')) {
     ['4 rows/iter, 8 acc', { unroll: 4, sets: 1 }],
     ['4 rows/iter, 16 acc', { unroll: 4, sets: 2 }],
     ['2 panels at once, 16 acc', { unroll: 1, sets: 1, streams: 2 }],
+    ['3 panels at once, 24 acc', { unroll: 1, sets: 1, streams: 3 }],
+    ['4 panels at once, 32 acc', { unroll: 1, sets: 1, streams: 4 }],
   ];
   const tuneConfigs: Config[] = [];
   // Inner-loop shape at 1 thread; how much of what is left each claim takes at 2 threads.
   for (const [label, v] of variants) tuneConfigs.push((await wasmConfigs(label, 1, shapesFor(10, false), { variant: v })).gemv);
   for (const claimDivisor of [1, 2, 4, 8]) {
-    const label = `2 panels at once, claims of left÷${claimDivisor * 2}`;
+    const label = `3 panels at once, claims of left÷${claimDivisor * 2}`;
     tuneConfigs.push((await wasmConfigs(label, 2, shapesFor(10, false), { claimDivisor })).gemv);
   }
   tuneConfigs.push((await wasmConfigs('one panel at a time', 2, shapesFor(10, false), { variant: { unroll: 1, sets: 1 } })).gemv);
+  for (const streams of [2, 4] as const)
+    tuneConfigs.push(
+      (await wasmConfigs(`${streams} panels at once`, 2, shapesFor(10, false), { variant: { unroll: 1, sets: 1, streams } })).gemv,
+    );
   tuning = await alternate(tuneConfigs, passes);
   for (const c of tuneConfigs) await c.release();
   tuneConfigs.length = 0; // let the memories go before the full set is built
@@ -89,7 +95,7 @@ if (phases.includes('decode')) {
   const sums: Config[] = [];
   for (const threads of [1, 2]) {
     console.log(`  building wasm ${threads}`);
-    const w = await wasmConfigs('2 panels at once', threads, FULL);
+    const w = await wasmConfigs('3 panels at once', threads, FULL);
     main.push(w.gemv);
     sums.push(w.sum);
     main.push((await wasmConfigs('one panel at a time', threads, FULL, { variant: { unroll: 1, sets: 1 } })).gemv);
@@ -134,17 +140,21 @@ const out = {
     'holding every MatMul (graphOptimizationLevel all, prepacked), interOpNumThreads 1.',
   default_parallel_threshold_work: MIN_PARALLEL_WORK,
   defaults:
-    'gemv two panels at once (two memory streams per thread), 1 row per loop iteration, 8 f32x4 accumulators per panel; ' +
+    'gemv three panels at once (three memory streams per thread), 1 row per loop iteration, 8 f32x4 accumulators per panel; ' +
     '2 threads claim left ÷ 2 panels. sum: four quarters read at once. gemvQ8: two groups of 4 outputs at once',
   tried: [
     'inner loop: 2 or 4 rows per iteration, into 8 or 16 accumulators: within noise of 1 row / 8 accumulators (see tuning)',
-    'two panels at once (two memory streams per thread), the default since a Xeon host (one stream read ~8 GB/s at 1 ' +
-      'thread, 4 streams 12.5): 1 thread 7.9 → 9.8-10.4 GB/s, 2 threads 13.6 → 17.4 (10 layers, same run); on an EPYC ' +
-      'host that reads one stream at full speed 18.0 vs 18.0 GB/s at 1 thread and 25.2 vs 25.0 at 2 (270 MB, 25 passes)',
+    'n panels at once (n memory streams per thread; the default is 3 since a Xeon host where one stream read ~8 GB/s at 1 ' +
+      'thread and 4 streams 12.5). 10 layers, same run, 1 thread: 1 / 2 / 3 / 4 / 6 / 8 panels 7.0-7.9 / 8.9-9.3 / 10.0-10.2 / ' +
+      '10.6-11.6 / 10.5 / 11.0 GB/s; 2 threads 12.1-12.5 / 14.8-15.8 / 17.2-17.4 / 16.3-18.2 / 17.8 / 17.4. MobileLLM-125M ' +
+      'decode, 1 / 2 / 3 / 4 panels, same process: 14.4 / 17.8 / 20.8 / 19.9 tokens/s at 1 thread, 24.5 / 30.8 / 34.2 / 33.4 ' +
+      'and 25.7 / 32.1 / 35.0 / 36.5 at 2. On an EPYC host that reads one stream at full speed 2 panels measured 18.0 vs ' +
+      '18.0 GB/s at 1 thread and 25.2 vs 25.0 at 2 (270 MB, 25 passes)',
     'each panel read as S runs of ⌊K/S⌋ rows into the same 8 accumulators (Xeon, 10 layers, same run): 1 thread 7.9 → ' +
       '9.7 / 10.8 / 11.4 / 11.0 GB/s for S = 2 / 3 / 4 / 6, 2 threads 14.9 → 19.0 at S = 4; decode 1.33-1.41× faster ' +
-      'than one panel at a time. Not adopted: the prefill gemm must add in the same order to stay bit-identical to gemv, ' +
-      'and summing 4 runs in that order ran 1.4-1.9× slower there (with x packed per group too)',
+      'than one panel at a time, as 3 panels at once. Not adopted: the prefill gemm must add in the same order to stay ' +
+      'bit-identical to gemv, and it ran 1.4-1.9× slower in that order (offsets per run, x packed per group, or one row ' +
+      'per iteration with the pointers rotating between runs: the gemm is bound by instructions issued, not memory)',
     'static split (the caller and each worker one contiguous panel range, per-worker done counters): when the worker had ' +
       'gone to sleep a 576×1000 gemv took ~1.1 ms instead of 0.04 ms (waking a thread costs ~0.5 ms on this VM), and ' +
       'with another process on the second vCPU the caller waited for a descheduled worker',

@@ -31,21 +31,22 @@ export interface KernelVariant {
   unroll: 1 | 2 | 4;
   sets: 1 | 2;
   /**
-   * 2: panels are read two at a time (two memory streams per thread, 16 accumulators); an odd last one alone. Each
-   * output still sums its rows in order, so gemm4 (prefill) equals it bit for bit.
+   * n > 1: panels are read n at a time (n memory streams per thread, 8n accumulators, beyond 2 partly spilled to the
+   * stack), what is left in fewer. Each output still sums its rows in order, so gemm4 (prefill) equals it bit for bit.
    */
-  streams?: 1 | 2;
+  streams?: 1 | 2 | 3 | 4;
   /** gemvQ8's groups of 4 outputs computed at once (default 2: two memory streams). */
   q8Streams?: 1 | 2;
 }
 /**
- * Two panels at once: on a host where one thread's bandwidth is bounded by the cache misses it keeps in flight (a
- * Xeon: one stream read 8 GB/s, four 12.5) MobileLLM-125M decodes 1.37× (1 thread) and 1.21× (2 threads) faster than
- * one panel at a time; on an EPYC that reads one stream at full speed it measured the same (18.0 vs 18.0 GB/s).
- * Reading each panel as 4 runs of rows was faster still (gemv 1.1×), but gemm4 then has to sum in that order too and
+ * Three panels at once: on a host where one thread's bandwidth is bounded by the cache misses it keeps in flight (a
+ * Xeon: one stream read 8 GB/s, four 12.5) MobileLLM-125M decodes 1.44× (1 thread) and 1.36–1.40× (2 threads) faster
+ * than one panel at a time, and 1.09–1.17× faster than two (same process, alternated; four measured the same as
+ * three, with more spills). On an EPYC that reads one stream at full speed two panels measured the same as one (18.0
+ * vs 18.0 GB/s). Reading each panel as 4 runs of rows was as fast, but gemm4 then has to add in that order too and
  * prefill ran 1.4× slower.
  */
-export const DEFAULT_VARIANT: KernelVariant = { unroll: 1, sets: 1, streams: 2 };
+export const DEFAULT_VARIANT: KernelVariant = { unroll: 1, sets: 1, streams: 3 };
 
 /**
  * gemv(x, w, y, K, P, stride), all byte offsets: for each of P panels, y[32] = Σ_k x[k] · W[k, 32 columns], reading K
@@ -76,23 +77,25 @@ function gemv(variant: KernelVariant): WasmFunction {
     ...[...op.get(accIndex), ...op.get(S), ...op.get(ptr), ...op.load(offset)],
     ...[...op.f32x4Mul, ...op.f32x4Add, ...op.set(accIndex)],
   ];
-  // Two panels per pass: accumulators S+1..S+8 for the first, S+9..S+16 for the second.
-  const pairs = [
+  // n panels per pass, n streams through memory: panel i's accumulators S+1+8i..S+8+8i, its pointer ptr(i).
+  const vLocals = 1 + Math.max(accs, 8 * streams);
+  const ptr = (i: number) => (i === 0 ? WP : i === 1 ? WP2 : S + vLocals + i - 2);
+  const several = (n: number) => [
     ...op.block,
-    ...[...op.get(P), ...op.i32(2), ...op.ltU, ...op.brIf(0)],
+    ...[...op.get(P), ...op.i32(n), ...op.ltU, ...op.brIf(0)],
     ...op.loop,
-    ...Array.from({ length: 16 }, (_, i) => [...op.zero, ...op.set(S + 1 + i)]).flat(),
-    ...[...op.get(W), ...op.tee(WP), ...op.get(STRIDE), ...op.add, ...op.set(WP2), ...op.get(X), ...op.set(XP)],
+    ...Array.from({ length: 8 * n }, (_, i) => [...op.zero, ...op.set(S + 1 + i)]).flat(),
+    ...[...op.get(W), ...op.set(WP), ...op.get(X), ...op.set(XP)],
+    ...Array.from({ length: n - 1 }, (_, i) => [...op.get(ptr(i)), ...op.get(STRIDE), ...op.add, ...op.set(ptr(i + 1))]).flat(),
     ...[...op.block, ...op.get(XP), ...op.get(XLAST), ...op.geU, ...op.brIf(0), ...op.loop],
     ...[...op.get(XP), ...op.splat(0), ...op.set(S)],
-    ...Array.from({ length: 8 }, (_, j) => fma(S + 1 + j, WP, 16 * j)).flat(),
-    ...Array.from({ length: 8 }, (_, j) => fma(S + 9 + j, WP2, 16 * j)).flat(),
-    ...[...op.get(WP), ...op.i32(128), ...op.add, ...op.set(WP), ...op.get(WP2), ...op.i32(128), ...op.add, ...op.set(WP2)],
+    ...Array.from({ length: n }, (_, i) => Array.from({ length: 8 }, (_, j) => fma(S + 1 + 8 * i + j, ptr(i), 16 * j)).flat()).flat(),
+    ...Array.from({ length: n }, (_, i) => [...op.get(ptr(i)), ...op.i32(128), ...op.add, ...op.set(ptr(i))]).flat(),
     ...[...op.get(XP), ...op.i32(4), ...op.add, ...op.tee(XP), ...op.get(XLAST), ...op.ltU, ...op.brIf(0), ...op.end, ...op.end],
-    ...Array.from({ length: 16 }, (_, j) => [...op.get(Y), ...op.get(S + 1 + j), ...op.store(16 * j)]).flat(),
-    ...[...op.get(Y), ...op.i32(256), ...op.add, ...op.set(Y)],
-    ...[...op.get(W), ...op.get(STRIDE), ...op.i32(1), ...op.shl, ...op.add, ...op.set(W)],
-    ...[...op.get(P), ...op.i32(2), ...op.sub, ...op.tee(P), ...op.i32(2), ...op.geU, ...op.brIf(0)],
+    ...Array.from({ length: 8 * n }, (_, j) => [...op.get(Y), ...op.get(S + 1 + j), ...op.store(16 * j)]).flat(),
+    ...[...op.get(Y), ...op.i32(128 * n), ...op.add, ...op.set(Y)],
+    ...[...op.get(W), ...op.get(STRIDE), ...op.i32(n), ...op.mul, ...op.add, ...op.set(W)],
+    ...[...op.get(P), ...op.i32(n), ...op.sub, ...op.tee(P), ...op.i32(n), ...op.geU, ...op.brIf(0)],
     ...op.end,
     ...op.end,
   ];
@@ -116,7 +119,8 @@ function gemv(variant: KernelVariant): WasmFunction {
     ...[...op.get(P), ...op.eqz, ...op.brIf(0)],
     ...zeroPanels,
     ...[...op.get(X), ...op.get(K), ...op.i32(2), ...op.shl, ...op.add, ...op.set(XLAST)],
-    ...(streams === 2 ? pairs : []),
+    // The most panels at once first, what is left in fewer (the last one alone below).
+    ...Array.from({ length: streams - 1 }, (_, i) => several(streams - i)).flat(),
     ...op.block,
     ...[...op.get(P), ...op.eqz, ...op.brIf(0)],
     ...[...op.get(X), ...op.get(K), ...op.i32(-unroll), ...op.and, ...op.i32(2), ...op.shl, ...op.add, ...op.set(XEND)],
@@ -149,10 +153,7 @@ function gemv(variant: KernelVariant): WasmFunction {
     params: 6,
     result: null,
     // i32 XP, XEND, WP, XLAST, WP2; v128 S and the accumulators
-    locals: [
-      [5, I32],
-      [1 + Math.max(accs, streams === 2 ? 16 : 0), V128],
-    ],
+    locals: [[5, I32], [vLocals, V128], ...(streams > 2 ? [[streams - 2, I32] as [number, number]] : [])],
     body,
   };
 }

@@ -277,12 +277,15 @@ describe.each([
   { unroll: 4, sets: 2 },
   { unroll: 1, sets: 1, streams: 2 },
   { unroll: 2, sets: 2, streams: 2 },
+  { unroll: 1, sets: 1, streams: 3 },
+  { unroll: 1, sets: 1, streams: 4 },
+  { unroll: 2, sets: 2, streams: 4 },
 ] as const)('wasm gemv inner-loop variant %o', (variant) => {
   it('matches float64 for every row count mod 4', async () => {
     const kr = await createWasmKernels({ threads: 1, variant });
     try {
       for (const K of [1, 2, 3, 4, 5, 6, 7, 576, 1535]) {
-        const N = K % 2 === 0 ? 70 : 128; // 3 panels (a pair, then one alone, padded) or 2 pairs
+        const N = K % 2 === 0 ? 70 : 224; // 3 panels (padded) or 7: every count of panels at once, then one alone
         const w = randomArray(K * N, K);
         const x = randomArray(K, K + 1);
         expectProduct(run(kr, x, kr.packMatrix(w, K, N)), x, w, N, K, N);
