@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { writeJsonAtomicSync } from '@scalewise/core/node';
 import { join } from 'node:path';
 import { createWasmKernels, MIN_PARALLEL_WORK } from '../src/backends/wasm/kernels.js';
-import type { KernelVariant } from '../src/backends/wasm/kernel-module.js';
+import { DEFAULT_VARIANT, type KernelVariant } from '../src/backends/wasm/kernel-module.js';
 import { ortQ8, q8Bytes, wasmQ8, Q8_BLOCK } from './wasm-gemv-q8.js';
 import {
   alternate,
@@ -45,7 +45,7 @@ if (phases.includes('tuning')) {
   // Inner-loop shape at 1 thread; how much of what is left each claim takes at 2 threads.
   for (const [label, v] of variants) tuneConfigs.push((await wasmConfigs(label, 1, shapesFor(10, false), { variant: v })).gemv);
   for (const claimDivisor of [1, 2, 4, 8]) {
-    const label = `3 panels at once, claims of left÷${claimDivisor * 2}`;
+    const label = `${DEFAULT_VARIANT.streams} panels at once, claims of left÷${claimDivisor * 2}`;
     tuneConfigs.push((await wasmConfigs(label, 2, shapesFor(10, false), { claimDivisor })).gemv);
   }
   tuneConfigs.push((await wasmConfigs('one panel at a time', 2, shapesFor(10, false), { variant: { unroll: 1, sets: 1 } })).gemv);
@@ -95,7 +95,7 @@ if (phases.includes('decode')) {
   const sums: Config[] = [];
   for (const threads of [1, 2]) {
     console.log(`  building wasm ${threads}`);
-    const w = await wasmConfigs('3 panels at once', threads, FULL);
+    const w = await wasmConfigs(`${DEFAULT_VARIANT.streams} panels at once`, threads, FULL);
     main.push(w.gemv);
     sums.push(w.sum);
     main.push((await wasmConfigs('one panel at a time', threads, FULL, { variant: { unroll: 1, sets: 1 } })).gemv);
@@ -113,7 +113,7 @@ if (phases.includes('int8')) {
   console.log(`== MobileLLM-125M weight set in int8 blocks of ${Q8_BLOCK} (${(q8Bytes(FULL) / 1e6).toFixed(0)} MB): wasm vs onnxruntime`);
   const q8: Config[] = [];
   for (const threads of [1, 2])
-    q8.push(await wasmQ8(threads, FULL, { variant: { unroll: 1, sets: 1, q8Streams: 1 } }, ' one group at a time'));
+    q8.push(await wasmQ8(threads, FULL, { variant: { ...DEFAULT_VARIANT, q8Streams: 1 } }, ' one group at a time'));
   for (const threads of [1, 2]) q8.push(await wasmQ8(threads, FULL));
   for (const threads of [1, 2]) q8.push(await ortQ8(threads, FULL));
   int8 = await alternate(q8, passes);

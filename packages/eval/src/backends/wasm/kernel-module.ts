@@ -164,30 +164,33 @@ function gemv(variant: KernelVariant): WasmFunction {
  * the memory gives on hosts where a thread's bandwidth is bounded by the misses it keeps in flight.
  */
 function sum(): WasmFunction {
-  const [PTR, BYTES, END, QUARTER] = [0, 1, 2, 3];
-  const acc = (k: number) => 4 + k;
+  const [PTR, BYTES, END, P1, P2, P3] = [0, 1, 2, 3, 4, 5];
+  const ptr = (q: number) => [PTR, P1, P2, P3][q] as number; // quarter q's pointer
+  const acc = (k: number) => 6 + k;
   const quarters = [0, 1, 2, 3];
-  const at = (q: number) => [...op.get(PTR), ...(q > 0 ? [...op.get(QUARTER), ...op.i32(q), ...op.mul, ...op.add] : [])];
   const body = [
-    ...[...op.get(BYTES), ...op.i32(8), ...op.shrU, ...op.i32(6), ...op.shl, ...op.set(QUARTER)],
-    ...[...op.get(PTR), ...op.get(QUARTER), ...op.add, ...op.set(END)],
+    // P1 = PTR + a quarter (bytes ÷ 256 · 64), P2, P3 a quarter apart; the first quarter ends at END.
+    ...[...op.get(PTR), ...op.get(BYTES), ...op.i32(8), ...op.shrU, ...op.i32(6), ...op.shl, ...op.add, ...op.tee(END)],
+    ...[...op.tee(P1), ...op.get(END), ...op.get(PTR), ...op.sub, ...op.tee(P3), ...op.add, ...op.set(P2)],
+    ...[...op.get(P2), ...op.get(P3), ...op.add, ...op.set(P3)],
     ...op.block,
-    ...[...op.get(QUARTER), ...op.eqz, ...op.brIf(0)],
+    ...[...op.get(PTR), ...op.get(END), ...op.geU, ...op.brIf(0)],
     ...op.loop,
     ...quarters.flatMap((q) =>
       [0, 1, 2, 3].flatMap((k) => [
         ...op.get(acc(2 * q + (k & 1))),
-        ...at(q),
+        ...op.get(ptr(q)),
         ...op.load(16 * k),
         ...op.f32x4Add,
         ...op.set(acc(2 * q + (k & 1))),
       ]),
     ),
+    ...quarters.slice(1).flatMap((q) => [...op.get(ptr(q)), ...op.i32(64), ...op.add, ...op.set(ptr(q))]),
     ...[...op.get(PTR), ...op.i32(64), ...op.add, ...op.tee(PTR), ...op.get(END), ...op.ltU, ...op.brIf(0)],
     ...op.end,
     ...op.end,
-    // PTR is at the end of the first quarter: the rest starts three quarters on.
-    ...[...at(3), ...op.set(PTR), ...op.get(PTR), ...op.get(BYTES), ...op.i32(255), ...op.and, ...op.add, ...op.set(END)],
+    // The last quarter's pointer has reached its end: the bytes mod 256 follow.
+    ...[...op.get(P3), ...op.tee(PTR), ...op.get(BYTES), ...op.i32(255), ...op.and, ...op.add, ...op.set(END)],
     ...op.block,
     ...[...op.get(PTR), ...op.get(END), ...op.geU, ...op.brIf(0)],
     ...op.loop,
@@ -203,7 +206,7 @@ function sum(): WasmFunction {
     params: 2,
     result: F32,
     locals: [
-      [2, I32],
+      [4, I32],
       [8, V128],
     ],
     body,
