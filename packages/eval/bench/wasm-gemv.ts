@@ -141,7 +141,8 @@ const out = {
   default_parallel_threshold_work: MIN_PARALLEL_WORK,
   defaults:
     'gemv three panels at once (three memory streams per thread), 1 row per loop iteration, 8 f32x4 accumulators per panel; ' +
-    '2 threads claim left ÷ 2 panels. sum: four quarters read at once. gemvQ8: two groups of 4 outputs at once',
+    '2 threads claim left ÷ 2 panels. sum: four quarters read at once. gemvQ8: ' +
+    'four groups of 4 outputs at once, each input pair splat against 4 outputs × 2 weights, one input pair per loop iteration',
   tried: [
     'inner loop: 2 or 4 rows per iteration, into 8 or 16 accumulators: within noise of 1 row / 8 accumulators (see tuning)',
     'n panels at once (n memory streams per thread; the default is 3 since a Xeon host where one stream read ~8 GB/s at 1 ' +
@@ -178,11 +179,13 @@ const out = {
       'i16x8.extend_low/high: 9.2 vs 8.0 GB/s median at 1 thread, same run, 11 passes, load 6 (the second is gone)',
     'activation quantization in JavaScript: ~7 µs per 640 floats, ~1 ms per MobileLLM-125M token (121 calls), serial ' +
       'before each split gemv; now quantQ8 in SIMD (f32x4.nearest = round half to even, bit-identical, tested)',
-    'the inner loop compiles to 10 vpmovsxbw, 8 vpmaddwd, 8 vpaddd per 64 weight bytes (--print-wasm-code): no spills; ' +
-      '~15.6 GB/s in cache at 1 thread under load 4-6, so 1 thread is compute-bound near 13-15 GB/s',
-    'one group of 4 outputs at a time (SCALEWISE_BENCH_PHASES=int8 shows it beside the default two): on a Xeon host ' +
-      '6.0 vs 7.2 GB/s at 1 thread; decode 1.10× (1 thread) and 1.23× (2 threads) faster with two. The block end sums ' +
-      "each output's 4 integer lanes first (4 shuffles), then scales the 4 outputs in one f32x4 (fewer registers)",
+    'the layout before (16 inputs × 4 outputs per 64 bytes, 4 i32x4 accumulators per output group, summed across lanes at ' +
+      'each block end) read two groups at once at most: 8 integer + 2 float accumulators; and --print-wasm-code showed ' +
+      "TurboFan issuing a loop body's loads first and its arithmetic after them, spilling widened weights and 3 accumulators " +
+      'to the stack. Now each input pair is splat against 8 weights (4 outputs × 2 inputs), one i32x4 per group, one pair ' +
+      'per loop iteration (no spills). Xeon host, 140 MB set, same process, 9 alternated passes, median GB/s: before 7.7-7.9 ' +
+      '(1 thread) and 9.9-10.8 (2); now 2 / 3 / 4 groups at once 8.7 / 10.1 / 11.2 (1 thread) and 12.3 / 14.3 / 14.6 (2); ' +
+      '5, 6, 8 groups 11.3 / 10.5 / 11.0 and 12.3 / 14.2 / 14.6 (no better than 4)',
   ],
   phases_run: phases,
   wall_s: Number(((performance.now() - started) / 1000).toFixed(1)),

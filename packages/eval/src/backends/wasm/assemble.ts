@@ -113,7 +113,6 @@ export const op = {
   f32x4Splat: [0xfd, 0x13],
   i32x4TruncSatF32x4S: [0xfd, 0xf8, 0x01],
   i16x8NarrowI32x4S: [0xfd, 0x85, 0x01],
-  i8x16NarrowI16x8S: [0xfd, 0x65],
   f32Const: (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],
   f32Div: [0x95],
   f32Mul: [0x94],

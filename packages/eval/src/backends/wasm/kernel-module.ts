@@ -1,5 +1,5 @@
 import { moduleBytes, op, type WasmFunction } from './assemble.js';
-import { gemvQ8, quantQ8 } from './kernel-q8.js';
+import { gemvQ8, quantQ8, type Q8Streams } from './kernel-q8.js';
 import { vectorKernels } from './kernel-vector.js';
 import { attend, rope } from './kernel-attention.js';
 import { gemm4 } from './kernel-gemm.js';
@@ -35,8 +35,8 @@ export interface KernelVariant {
    * stack), what is left in fewer. Each output still sums its rows in order, so gemm4 (prefill) equals it bit for bit.
    */
   streams?: 1 | 2 | 3 | 4;
-  /** gemvQ8's groups of 4 outputs computed at once (default 2: two memory streams). */
-  q8Streams?: 1 | 2;
+  /** gemvQ8's groups of 4 outputs computed at once (default Q8_STREAMS, 4: four memory streams). */
+  q8Streams?: Q8Streams;
 }
 /**
  * Three panels at once: on a host where one thread's bandwidth is bounded by the cache misses it keeps in flight (a

@@ -1,102 +1,91 @@
 import { op, type WasmFunction } from './assemble.js';
 
-/** Outputs per interleaved group: 4 share every x load (two groups' 8 int32 + 2 float accumulators fit x64's 16 vector registers). */
+/** Outputs per group: one i32x4 accumulator holds a group's 4 outputs, so several groups fit x64's 16 vector registers. */
 export const Q8_GROUP = 4;
+/** Groups read at once by default: four memory streams per thread (see gemvQ8). */
+export const Q8_STREAMS = 4;
+export type Q8Streams = 1 | 2 | 3 | 4;
 const V128 = 0x7b;
 const I32 = 0x7f;
 
 /**
  * gemvQ8(xq, w, y, nb, ch, groups), byte offsets: int8 matrix-vector product over `groups` groups of 4 outputs.
- * x: `nb` blocks of `ch`·16 int8 values at xq, followed by their nb f32 scales. Weights, one group after another,
- * block by block: for each 16-value chunk of the block, 16 int8 of output 0, 1, 2, 3 (64 bytes), then the block's 4
- * f32 scales (16 bytes): one sequential stream per group. Per block each output sums Σ x_q·w_q in i32 (i16 products
- * paired by i32x4.dot_i16x8_s; |x_q|, |w_q| ≤ 128 so no overflow below 2^17 values per block), then adds
- * float(sum) · w_scale · x_scale to its lane of the group's float accumulator. y gets 4 floats per group.
+ * x (quantQ8): nb blocks of ch·16 values as int16 at xq, followed by their nb f32 scales. Weights (q8.ts writeQ8), one
+ * group after another, block by block: for each pair of inputs (2i, 2i+1) of the block, 8 int8 (outputs 0, 1, 2, 3,
+ * two inputs each), then the block's 4 f32 output scales (16 bytes). So one i32x4.dot_i16x8_s of the x pair splat to
+ * four lanes with the 8 weights widened to int16 adds both inputs' products to all four outputs at once, lane j =
+ * output j: no per-output accumulators to sum across lanes at the block end. Per block each output sums Σ x_q·w_q in
+ * i32 (exact: |x_q| ≤ 127, |w_q| ≤ 128, below 2^17 values per block), then adds float(sum) · w_scale · x_scale to its
+ * lane of the group's float accumulator.
  *
- * With `streams` 2 group i is computed beside group i + ⌊groups/2⌋ (an odd last group alone): two memory streams
- * share every x load. Where one thread's bandwidth is bounded by the misses it keeps in flight (seen on a Xeon host:
- * 4.4 GB/s at 1 thread) a second stream reads more.
+ * `streams` n: group i is computed beside groups i + H, i + 2H, … (H = ⌊groups/n⌋), sharing every x load; what is
+ * left runs one group at a time. Where one thread's bandwidth is bounded by the misses it keeps in flight (a Xeon: one
+ * stream read 8 GB/s, four 12.5) each group is a memory stream of its own. The integer sums are exact and each
+ * output's float accumulation runs block by block whatever n is, so every n gives the same floats.
  */
-export function gemvQ8(streams: 1 | 2 = 2): WasmFunction {
-  const [XQ, W, Y, NB, CH, G, XS0, XP, XS, B, C, H, P1, Y1] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
-  const [XL, XH, SC] = [14, 15, 16];
-  const ptr = (s: number) => (s === 0 ? W : P1); // group s's weight pointer, moved on as it is read
-  const ia = (s: number, j: number) => 17 + 4 * s + j; // i32x4 partial sums of output j in this block
-  const fa = (s: number) => 25 + s; // f32x4: lane j = output j
-  const j4 = [0, 1, 2, 3];
-  // v128.load8x8_s loads and widens 8 int8 in one instruction (vpmovsxbw with a memory operand).
-  const chunk = (n: number) => [
-    ...[...op.get(XP), ...op.load8x8S(0), ...op.set(XL), ...op.get(XP), ...op.load8x8S(8), ...op.set(XH)],
-    ...Array.from({ length: n }, (_, s) =>
-      j4.flatMap((j) => [
-        ...[...op.get(ia(s, j)), ...op.get(XL), ...op.get(ptr(s)), ...op.load8x8S(16 * j), ...op.i32x4DotI16x8S, ...op.i32x4Add],
-        ...[...op.get(XH), ...op.get(ptr(s)), ...op.load8x8S(16 * j + 8), ...op.i32x4DotI16x8S, ...op.i32x4Add, ...op.set(ia(s, j))],
-      ]),
-    ).flat(),
-    ...Array.from({ length: n }, (_, s) => [...op.get(ptr(s)), ...op.i32(64), ...op.add, ...op.set(ptr(s))]).flat(),
-    ...[...op.get(XP), ...op.i32(16), ...op.add, ...op.set(XP)],
-  ];
-  // Lane j of the result = the sum of ia(s, j)'s lanes: pairs of i32 lanes added, then the pairs.
-  const pairSums = (a: number, b: number) => [
-    ...[...op.get(a), ...op.get(b), ...op.shuffle32([0, 2, 4, 6]), ...op.get(a), ...op.get(b), ...op.shuffle32([1, 3, 5, 7])],
-    ...op.i32x4Add,
+export function gemvQ8(streams: Q8Streams = Q8_STREAMS): WasmFunction {
+  const [XQ, W, Y, NB, CH, G, XS0, XP, XS, B, XE, H, GS] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  const ptr = (s: number) => 13 + s; // group s's weight pointer, moved on as it is read
+  const yp = (s: number) => 13 + streams + s; // where group s's 4 outputs go
+  const [XV, SC] = [13 + 2 * streams, 14 + 2 * streams];
+  const ia = (s: number) => 15 + 2 * streams + s; // i32x4: lane j = output j's integer sum in this block
+  const fa = (s: number) => 15 + 3 * streams + s; // f32x4: lane j = output j
+  const each = (n: number, f: (s: number) => number[]) => Array.from({ length: n }, (_, s) => f(s)).flat();
+  // One input pair per iteration: TurboFan issues a loop body's loads first and its arithmetic after them, so a
+  // longer body keeps every widened weight live at once and spills (seen in --print-wasm-code); one pair keeps n + 1.
+  const pair = (n: number) => [
+    ...op.loop,
+    ...[...op.get(XP), ...op.splat(0), ...op.set(XV)],
+    ...each(n, (s) => [...op.get(ia(s)), ...op.get(XV), ...op.get(ptr(s)), ...op.load8x8S(0), ...op.i32x4DotI16x8S]),
+    ...each(n, (s) => [...op.i32x4Add, ...op.set(ia(n - 1 - s))]),
+    ...each(n, (s) => [...op.get(ptr(s)), ...op.i32(8), ...op.add, ...op.set(ptr(s))]),
+    ...[...op.get(XP), ...op.i32(4), ...op.add, ...op.tee(XP), ...op.get(XE), ...op.ltU, ...op.brIf(0), ...op.end],
   ];
   const blockEnd = (s: number) => [
-    ...[...pairSums(ia(s, 0), ia(s, 1)), ...op.set(ia(s, 0)), ...pairSums(ia(s, 2), ia(s, 3)), ...op.set(ia(s, 2))],
-    ...[...op.get(fa(s)), ...pairSums(ia(s, 0), ia(s, 2)), ...op.f32x4ConvertI32x4S, ...op.get(ptr(s)), ...op.load(0)],
+    ...[...op.get(fa(s)), ...op.get(ia(s)), ...op.f32x4ConvertI32x4S, ...op.get(ptr(s)), ...op.load(0)],
     ...[...op.f32x4Mul, ...op.get(SC), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(fa(s))],
     ...[...op.get(ptr(s)), ...op.i32(16), ...op.add, ...op.set(ptr(s))],
   ];
-  // One pass over the blocks for n groups at once; y of group s at Y (s = 0) or Y1 (s = 1).
+  // One pass over the blocks for n groups at once.
   const groups = (n: number) => [
-    ...Array.from({ length: n }, (_, s) => [...op.zero, ...op.set(fa(s))]).flat(),
+    ...each(n, (s) => [...op.zero, ...op.set(fa(s))]),
     ...[...op.get(XQ), ...op.set(XP), ...op.get(XS0), ...op.set(XS), ...op.get(NB), ...op.set(B)],
     ...op.loop,
-    ...Array.from({ length: n }, (_, s) => j4.flatMap((j) => [...op.zero, ...op.set(ia(s, j))])).flat(),
-    ...[...op.get(CH), ...op.set(C), ...op.loop, ...chunk(n)],
-    ...[...op.get(C), ...op.i32(1), ...op.sub, ...op.tee(C), ...op.brIf(0), ...op.end],
+    ...each(n, (s) => [...op.zero, ...op.set(ia(s))]),
+    ...[...op.get(XP), ...op.get(CH), ...op.i32(5), ...op.shl, ...op.add, ...op.set(XE), ...pair(n)],
     ...[...op.get(XS), ...op.splat(0), ...op.set(SC)],
-    ...Array.from({ length: n }, (_, s) => blockEnd(s)).flat(),
+    ...each(n, blockEnd),
     ...[...op.get(XS), ...op.i32(4), ...op.add, ...op.set(XS)],
     ...[...op.get(B), ...op.i32(1), ...op.sub, ...op.tee(B), ...op.brIf(0), ...op.end],
-    ...[...op.get(Y), ...op.get(fa(0)), ...op.store(0), ...op.get(Y), ...op.i32(16), ...op.add, ...op.set(Y)],
-    ...(n === 2 ? [...op.get(Y1), ...op.get(fa(1)), ...op.store(0), ...op.get(Y1), ...op.i32(16), ...op.add, ...op.set(Y1)] : []),
+    ...each(n, (s) => [...op.get(yp(s)), ...op.get(fa(s)), ...op.store(0), ...op.get(yp(s)), ...op.i32(16), ...op.add, ...op.set(yp(s))]),
   ];
-  const pairs = [
-    ...[...op.get(G), ...op.i32(1), ...op.shrU, ...op.tee(H), ...op.eqz, ...op.brIf(0)],
-    // Group i + H starts H group strides (nb · (ch·64 + 16) bytes) after group i.
-    ...[
-      ...op.get(W),
-      ...op.get(H),
-      ...op.get(NB),
-      ...op.get(CH),
-      ...op.i32(6),
-      ...op.shl,
-      ...op.i32(16),
-      ...op.add,
-      ...op.mul,
-      ...op.mul,
-      ...op.add,
-      ...op.set(P1),
-    ],
-    ...[...op.get(Y), ...op.get(H), ...op.i32(4), ...op.shl, ...op.add, ...op.set(Y1), ...op.loop, ...groups(2)],
-    ...[...op.get(H), ...op.i32(1), ...op.sub, ...op.tee(H), ...op.brIf(0), ...op.end],
-    // The second half ends where the odd last group starts.
-    ...[...op.get(P1), ...op.set(W), ...op.get(Y1), ...op.set(Y), ...op.get(G), ...op.i32(1), ...op.and, ...op.set(G)],
+  // H = ⌊G/n⌋ passes of n groups (group i beside i + H, …), then W, Y and G describe the groups left.
+  const several = (n: number) => [
+    ...op.block,
+    ...[...op.get(G), ...op.i32(n), ...op.divU, ...op.tee(H), ...op.eqz, ...op.brIf(0)],
+    ...each(n, (s) => [...op.get(W), ...op.get(H), ...op.get(GS), ...op.mul, ...op.i32(s), ...op.mul, ...op.add, ...op.set(ptr(s))]),
+    ...each(n, (s) => [...op.get(Y), ...op.get(H), ...op.i32(16 * s), ...op.mul, ...op.add, ...op.set(yp(s))]),
+    ...[...op.loop, ...groups(n), ...op.get(H), ...op.i32(1), ...op.sub, ...op.tee(H), ...op.brIf(0), ...op.end],
+    // The last of the n runs ends where the groups left start.
+    ...[...op.get(ptr(n - 1)), ...op.set(W), ...op.get(yp(n - 1)), ...op.set(Y)],
+    ...[...op.get(G), ...op.get(G), ...op.i32(n), ...op.divU, ...op.i32(n), ...op.mul, ...op.sub, ...op.set(G)],
+    ...op.end,
   ];
   const body = [
-    ...[...op.get(XQ), ...op.get(NB), ...op.get(CH), ...op.mul, ...op.i32(4), ...op.shl, ...op.add, ...op.set(XS0)],
-    ...(streams === 2 ? [...op.block, ...pairs, ...op.end] : []),
-    ...[...op.block, ...op.get(G), ...op.eqz, ...op.brIf(0), ...op.loop, ...groups(1)],
-    ...[...op.get(G), ...op.i32(1), ...op.sub, ...op.tee(G), ...op.brIf(0), ...op.end, ...op.end],
+    // x scales after nb·ch·16 int16; a group's stride: nb blocks of ch·64 weight bytes and 16 bytes of scales.
+    ...[...op.get(XQ), ...op.get(NB), ...op.get(CH), ...op.mul, ...op.i32(5), ...op.shl, ...op.add, ...op.set(XS0)],
+    ...[...op.get(NB), ...op.get(CH), ...op.i32(6), ...op.shl, ...op.i32(16), ...op.add, ...op.mul, ...op.set(GS)],
+    ...(streams > 1 ? several(streams) : []),
+    ...[...op.block, ...op.get(G), ...op.eqz, ...op.brIf(0), ...op.get(W), ...op.set(ptr(0)), ...op.get(Y), ...op.set(yp(0))],
+    ...[...op.loop, ...groups(1), ...op.get(G), ...op.i32(1), ...op.sub, ...op.tee(G), ...op.brIf(0), ...op.end, ...op.end],
   ];
   return {
     name: 'gemvQ8',
     params: 6,
     result: null,
     locals: [
-      [8, I32],
-      [13, V128],
+      [7 + 2 * streams, I32],
+      [2 + 2 * streams, V128],
     ],
     body,
   };
@@ -105,7 +94,8 @@ export function gemvQ8(streams: 1 | 2 = 2): WasmFunction {
 /**
  * quantQ8(x, xq, nb, bs), byte offsets: the activation quantization of gemvQ8 (q8.ts quantizeRowQ8, in SIMD): for
  * each of nb blocks of bs floats (bs a multiple of 16) at x, amax = max|x|, scale = amax / 127 (stored after the
- * nb·bs int8 at xq), q = nearest-even(x · (127 / amax)) (0 when amax is 0) narrowed to int8 at xq.
+ * nb·bs int16 at xq), q = nearest-even(x · (127 / amax)) (0 when amax is 0) as int16 at xq: gemvQ8 splats pairs of
+ * them, and int8 values kept as int16 save it widening x.
  */
 export function quantQ8(): WasmFunction {
   const [X, XQ, NB, BS, XS, P, END] = [0, 1, 2, 3, 4, 5, 6];
@@ -116,7 +106,7 @@ export function quantQ8(): WasmFunction {
     ...[...op.get(P), ...op.load(offset), ...op.get(IV), ...op.f32x4Mul, ...op.f32x4Nearest, ...op.i32x4TruncSatF32x4S],
   ];
   const body = [
-    ...[...op.get(XQ), ...op.get(NB), ...op.get(BS), ...op.mul, ...op.add, ...op.set(XS)],
+    ...[...op.get(XQ), ...op.get(NB), ...op.get(BS), ...op.mul, ...op.i32(1), ...op.shl, ...op.add, ...op.set(XS)],
     ...op.loop,
     ...[...op.zero, ...op.set(M), ...op.get(X), ...op.tee(P), ...op.get(BS), ...op.i32(2), ...op.shl, ...op.add, ...op.set(END)],
     ...[...op.loop, ...op.get(M), ...op.get(P), ...op.load(0), ...op.f32x4Abs, ...op.f32x4Max, ...op.set(M)],
@@ -126,10 +116,9 @@ export function quantQ8(): WasmFunction {
     ...[...op.get(XS), ...op.get(A), ...op.f32Const(127), ...op.f32Div, ...op.f32Store(0)],
     ...[...op.f32Const(127), ...op.get(A), ...op.f32Div, ...op.f32Const(0), ...op.get(A), ...op.f32Const(0), ...op.f32Ne, ...op.select],
     ...[...op.tee(INV), ...op.f32x4Splat, ...op.set(IV), ...op.get(X), ...op.set(P)],
-    ...[...op.loop, ...op.get(XQ)],
-    ...[...scaled(0), ...scaled(16), ...op.i16x8NarrowI32x4S, ...scaled(32), ...scaled(48), ...op.i16x8NarrowI32x4S],
-    ...[...op.i8x16NarrowI16x8S, ...op.store(0)],
-    ...[...op.get(XQ), ...op.i32(16), ...op.add, ...op.set(XQ)],
+    ...[...op.loop, ...op.get(XQ), ...scaled(0), ...scaled(16), ...op.i16x8NarrowI32x4S, ...op.store(0)],
+    ...[...op.get(XQ), ...scaled(32), ...scaled(48), ...op.i16x8NarrowI32x4S, ...op.store(16)],
+    ...[...op.get(XQ), ...op.i32(32), ...op.add, ...op.set(XQ)],
     ...[...op.get(P), ...op.i32(64), ...op.add, ...op.tee(P), ...op.get(END), ...op.ltU, ...op.brIf(0), ...op.end],
     ...[...op.get(END), ...op.set(X), ...op.get(XS), ...op.i32(4), ...op.add, ...op.set(XS)],
     ...[...op.get(NB), ...op.i32(1), ...op.sub, ...op.tee(NB), ...op.brIf(0), ...op.end],

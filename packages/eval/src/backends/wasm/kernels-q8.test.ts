@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '@scalewise/core';
 import { createWasmKernels, type Q8Matrix, type WasmKernelsWithSum } from './kernels.js';
 import { wasmApi } from './assemble.js';
-import { kernelModuleBytes } from './kernel-module.js';
+import { DEFAULT_VARIANT, kernelModuleBytes } from './kernel-module.js';
 import type { KernelExports } from './pool.js';
 import { quantizeRowQ8 } from './q8.js';
 
@@ -75,7 +75,7 @@ describe('quantizeRowQ8 (onnxruntime CompInt8 activations)', () => {
     expect(Array.from(q.subarray(16))).toEqual(new Array(16).fill(0));
   });
 
-  it('the SIMD quantQ8 the kernels run gives the same int8 values and scales bit for bit', () => {
+  it('the SIMD quantQ8 the kernels run gives the same int8 values (kept as int16) and scales bit for bit', () => {
     const memory = new wasmApi.Memory({ initial: 2 });
     const ex = new wasmApi.Instance(new wasmApi.Module(kernelModuleBytes({ shared: false, maxPages: 2 })), { env: { mem: memory } })
       .exports as unknown as KernelExports;
@@ -94,8 +94,8 @@ describe('quantizeRowQ8 (onnxruntime CompInt8 activations)', () => {
       const q = new Int8Array(K);
       const s = new Float32Array(K / bs);
       quantizeRowQ8(x, 0, K, bs, q, 0, s, 0);
-      expect(Array.from(new Int8Array(memory.buffer, 4 * K, K))).toEqual(Array.from(q));
-      expect(Array.from(new Float32Array(memory.buffer, 5 * K, K / bs))).toEqual(Array.from(s));
+      expect(Array.from(new Int16Array(memory.buffer, 4 * K, K))).toEqual(Array.from(q));
+      expect(Array.from(new Float32Array(memory.buffer, 6 * K, K / bs))).toEqual(Array.from(s));
       expect(Array.from(q.subarray(0, 10))).toEqual([127, 2, 4, -2, -4, 0, 0, 2, -127, 0]);
     }
   });
@@ -151,5 +151,26 @@ describe.each([
     expect(() => kr.packQ8Matrix(w.q, w.scales, 128, 4, 8)).toThrow(/power of 2/);
     expect(() => kr.packQ8Matrix(w.q, w.scales.subarray(1), 128, 4, 64)).toThrow(/scales/);
     expect(() => kr.packQ8Matrix(w.q.subarray(1), w.scales, 128, 4, 64)).toThrow(/weights/);
+  });
+});
+
+describe('wasm gemvQ8 groups read at once (q8Streams)', () => {
+  it('every count gives the float64 product and the same floats as one group at a time, for 1 to 9 groups and more', async () => {
+    const variants = [1, 2, 3, 4] as const;
+    const kernels = await Promise.all(
+      variants.map((q8Streams) => createWasmKernels({ threads: 1, variant: { ...DEFAULT_VARIANT, q8Streams } })),
+    );
+    try {
+      // Group counts below, at and above each n, with every remainder mod 2, 3 and 4.
+      for (const [K, N, bs] of [...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((g) => [64, 4 * g - (g % 4), 32]), [256, 4 * 37, 64]] as const) {
+        const w = q8Weights(N, K, bs, 3 * N + K);
+        const x = Float32Array.from({ length: K }, random(N));
+        const ys = kernels.map((kr) => run(kr, x, kr.packQ8Matrix(w.q, w.scales, K, N, bs)));
+        expect(worstError(ys[0]!, x, w, N, K, bs)((b) => b)).toBeLessThanOrEqual(1e-5);
+        for (const y of ys.slice(1)) expect(Array.from(y)).toEqual(Array.from(ys[0]!));
+      }
+    } finally {
+      await Promise.all(kernels.map((kr) => kr.dispose()));
+    }
   });
 });

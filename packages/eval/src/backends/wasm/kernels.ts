@@ -221,12 +221,12 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     product(4 * groups * m.K * m.Npad, panels, alone, OP_GEMM4, [xOff * 4, m.off * 4, yOff * 4, m.K, stride, ldx * 4, ldy * 4, groups]);
   };
 
-  // Quantized x (int8, then its block scales), sized for the largest K packed so far.
+  // Quantized x (int8 values kept as int16, then its block scales), sized for the largest K packed so far.
   let scratch = { off: 0, K: 0 };
   const packQ8Matrix = (q: Int8Array | Uint8Array, scales: Float32Array, K: number, N: number, blockSize: number): Q8Matrix => {
     const { Npad, groupStride, groups } = q8Layout(K, N, blockSize);
     if (q.length !== N * K) throw new RangeError(`wasm kernels: packQ8Matrix got ${q.length} weights for [${N}, ${K}]`);
-    if (K > scratch.K) scratch = { off: alloc(K / 4 + K / 16), K };
+    if (K > scratch.K) scratch = { off: alloc(K / 2 + K / 16), K };
     const off = alloc((groups * groupStride) / 4);
     writeQ8(new Uint8Array(memory.buffer), off * 4, q, scales, K, N, blockSize);
     return { off, K, N, Npad, blockSize, groupStride };

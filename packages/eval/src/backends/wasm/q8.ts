@@ -51,11 +51,9 @@ export function writeQ8(
       for (let j = 0; j < Q8_GROUP; j++) {
         const n = g * Q8_GROUP + j;
         if (n >= N) continue; // the padding stays zero (allocations are zero-filled)
-        for (let c = 0; c < blockSize; c += 16) {
-          const dst = blockAt + c * Q8_GROUP + 16 * j;
-          const src = n * K + b * blockSize + c;
-          for (let i = 0; i < 16; i++) bytes[dst + i] = ((q[src + i] as number) - bias) & 0xff;
-        }
+        // Input pair (2p, 2p + 1) of the block: 8 bytes, output j's two weights at 2j and 2j + 1.
+        const src = n * K + b * blockSize;
+        for (let c = 0; c < blockSize; c++) bytes[blockAt + (c >> 1) * 8 + 2 * j + (c & 1)] = ((q[src + c] as number) - bias) & 0xff;
         view.setFloat32(blockAt + blockSize * Q8_GROUP + 4 * j, scales[n * blocks + b] as number, true);
       }
     }
