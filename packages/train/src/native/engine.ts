@@ -120,13 +120,14 @@ export class NativeEngine implements TrainingEngine {
   }
 
   private async createState(B: number, T: number, training: boolean): Promise<ShapeState> {
+    const threads = this.options.threads ?? preferredThreads(await machineMatMulPeak());
     const tg = buildTrainingGraph(this.config, {
       batch: B,
       seq: T,
       gradients: training,
+      threads,
       ...(this.options.fuseProjections === undefined ? {} : { fuseProjections: this.options.fuseProjections }),
     });
-    const threads = this.options.threads ?? preferredThreads(await machineMatMulPeak());
     const session = await ort.InferenceSession.create(encodeModel(tg.graph), {
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',

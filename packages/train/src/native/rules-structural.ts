@@ -107,8 +107,25 @@ const gather: GradRule = (ctx, node, [dy], need) => {
   if (!dy || !need[0]) return [];
   const data = inp(node, 0);
   if (int(node, 'axis', 0) !== 0) throw new TrainError(`differentiate: Gather node ${node.name}: only axis 0 has a gradient rule`);
-  const idx = ctx.op('Unsqueeze', [toInt64(ctx, inp(node, 1)), ctx.int64([-1])]);
-  return [ctx.op('ScatterND', [zerosLike(ctx, data), idx, dy], { reduction: attr.string('add') })];
+  const ids = toInt64(ctx, inp(node, 1));
+  // Rows of repeated ids add up. ScatterND adds whole rows but is racy on ≥ 2 threads (see singleThreaded).
+  if (ctx.singleThreaded) {
+    const idx = ctx.op('Unsqueeze', [ids, ctx.int64([-1])]);
+    return [ctx.op('ScatterND', [zerosLike(ctx, data), idx, dy], { reduction: attr.string('add') })];
+  }
+  // ScatterElements adds element by element, serially; it needs indices of the data's rank: dy as [N, …row] and
+  // each row's id repeated along its row.
+  const dataShape = ctx.shapeOf(data);
+  if (!dataShape?.every((d) => typeof d === 'number'))
+    throw new TrainError(`differentiate: Gather node ${node.name}: the shape of its data must be static`);
+  const rowDims = (dataShape as number[]).slice(1);
+  const rows = ctx.op('Reshape', [dy, ctx.int64([-1, ...rowDims])]);
+  const column = ctx.op('Reshape', [ids, ctx.int64([-1, ...rowDims.map(() => 1)])]);
+  const idShape = ctx.shapeOf(inp(node, 1));
+  const knownIds = idShape?.every((d) => typeof d === 'number');
+  const rowsShape = knownIds ? ctx.int64([(idShape as number[]).reduce((a, b) => a * b, 1), ...rowDims]) : ctx.op('Shape', [rows]);
+  const elementIds = ctx.op('Expand', [column, rowsShape]);
+  return [ctx.op('ScatterElements', [zerosLike(ctx, data), elementIds, rows], { axis: attr.int(0), reduction: attr.string('add') })];
 };
 
 const gatherElements: GradRule = (ctx, node, [dy], need) => {

@@ -91,6 +91,15 @@ describe('training graph (float64) gradients vs finite differences of its own lo
       ).toBe(false);
   });
 
+  it('scatters the embedding gradient with ScatterND only for a session of one thread (racy on more: gather-grad.test.ts)', () => {
+    const scatterOps = (threads?: number) =>
+      buildTrainingGraph(tinyConfig(), { batch: 2, seq: 6, ...(threads === undefined ? {} : { threads }) })
+        .graph.nodes.map((n) => n.opType)
+        .filter((op) => op.startsWith('Scatter'));
+    expect(scatterOps(1)).toContain('ScatterND');
+    for (const threads of [2, 16, undefined]) expect(scatterOps(threads), `threads ${threads}`).not.toContain('ScatterND');
+  });
+
   it('trains linear attention: its graph holds the feature map φ = elu + 1 and no softmax', () => {
     const tg = buildTrainingGraph(tinyConfig({ attention: { kind: 'linear' } }), { batch: 1, seq: 4 });
     const ops = tg.graph.nodes.map((n) => n.opType);

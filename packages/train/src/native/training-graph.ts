@@ -27,6 +27,11 @@ export interface TrainingGraphOptions {
   fuseProjections?: boolean;
   /** Sliding-window, block-sparse and full causal attention over kept blocks where that pays (default true); false: the dense T×T mask. */
   chunkedAttention?: boolean;
+  /**
+   * Intra-op threads of the session that will run the graph. 1 lets the embedding gradient use a faster kernel that
+   * is correct only on one thread (`DifferentiateOptions.singleThreaded`). Default: assume several (the safe kernel).
+   */
+  threads?: number;
 }
 
 /** Names of the graph's inputs and outputs. */
@@ -107,7 +112,7 @@ export function buildTrainingGraph(config: ModelConfig, options: TrainingGraphOp
       g,
       logits,
       params.map((p) => p.name),
-      { dtype, lossGrad: dLogits },
+      { dtype, lossGrad: dLogits, singleThreaded: options.threads === 1 },
     );
     params.forEach((p, i) => grads.push(g.output(names[i] as string, dtype, p.shape, `grad.${p.name}`)));
   }
