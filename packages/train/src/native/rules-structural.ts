@@ -121,10 +121,8 @@ const gather: GradRule = (ctx, node, [dy], need) => {
   const rowDims = (dataShape as number[]).slice(1);
   const rows = ctx.op('Reshape', [dy, ctx.int64([-1, ...rowDims])]);
   const column = ctx.op('Reshape', [ids, ctx.int64([-1, ...rowDims.map(() => 1)])]);
-  const idShape = ctx.shapeOf(inp(node, 1));
-  const knownIds = idShape?.every((d) => typeof d === 'number');
-  const rowsShape = knownIds ? ctx.int64([(idShape as number[]).reduce((a, b) => a * b, 1), ...rowDims]) : ctx.op('Shape', [rows]);
-  const elementIds = ctx.op('Expand', [column, rowsShape]);
+  // Expand broadcasts both ways: [N, 1, …] against [1, …row] gives [N, …row] without knowing N.
+  const elementIds = ctx.op('Expand', [column, ctx.int64([1, ...rowDims])]);
   return [ctx.op('ScatterElements', [zerosLike(ctx, data), elementIds, rows], { axis: attr.int(0), reduction: attr.string('add') })];
 };
 
