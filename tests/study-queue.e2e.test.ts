@@ -24,7 +24,13 @@ interface Fit {
   params: Record<string, number>;
 }
 interface FamiliesJson {
-  families: Array<{ name: string; lr: number; lr_sweep: unknown[]; runs: Run[]; fits: Record<'power' | 'saturating', Fit> }>;
+  families: Array<{
+    name: string;
+    lr: number;
+    lr_sweep: Array<{ lr: number; val_loss_nats: number }>;
+    runs: Run[];
+    fits: Record<'power' | 'saturating', Fit>;
+  }>;
   comparisons: Array<{ a: string; b: string; exponent_diff: number; ci: [number, number]; p: number }>;
 }
 
@@ -37,9 +43,10 @@ describe.runIf(HAVE_REDIS)('study --queue (real Redis, 2 real workers)', () => {
     const { root, artifacts, redis, workers } = fx;
     const localOut = path.join(root, 'local');
     const queuedOut = path.join(root, 'queued');
-    const local = await runStudy(studyArgs(localOut));
+    // --lr-extensions 1: a sweep won by an end of the grid adds one LR past it, here and on the workers alike.
+    const local = await runStudy(studyArgs(localOut, '--lr-extensions', '1'));
     reuseStages(localOut, queuedOut);
-    const queued = await runStudy(studyArgs(queuedOut, '--queue', redis.url));
+    const queued = await runStudy(studyArgs(queuedOut, '--queue', redis.url, '--lr-extensions', '1'));
 
     // Every run went through the queue, over both workers; the progress said who trained what.
     expect(queued.stderr).toMatch(/\[families\] started/);
@@ -63,9 +70,20 @@ describe.runIf(HAVE_REDIS)('study --queue (real Redis, 2 real workers)', () => {
       expect(Math.abs(a - b), what).toBeLessThan(1e-6);
     };
     expect(q.families.map((f) => f.name)).toEqual(l.families.map((f) => f.name));
+    // Each sweep is the grid plus one LR past the grid's winning end, if an end won (0.01 → 0.033, 0.001 → 0.00033).
+    for (const f of l.families) {
+      const grid = f.lr_sweep.filter((s) => [1e-3, 3e-3, 1e-2].includes(s.lr));
+      const gridBest = grid.reduce((a, b) => (b.val_loss_nats < a.val_loss_nats ? b : a)).lr;
+      const added = gridBest === 1e-2 ? [0.033] : gridBest === 1e-3 ? [0.00033] : [];
+      expect(f.lr_sweep.map((s) => s.lr)).toEqual([...grid.map((s) => s.lr), ...added].sort((a, b) => a - b));
+    }
+    // The tiny plan's 20-step runs favour the largest LR: the extension ran (and said so).
+    expect(l.families.some((f) => f.lr_sweep.length === 4)).toBe(true);
+    expect(local.stderr).toMatch(/the best LR, 0\.01, is the high end of the sweep: adding 0\.033/);
     for (const [i, lf] of l.families.entries()) {
       const qf = q.families[i]!;
       expect(qf.lr).toBe(lf.lr);
+      expect(qf.lr_sweep).toEqual(lf.lr_sweep.map((s) => expect.objectContaining({ lr: s.lr })));
       expect(qf.runs.map((r) => r.id)).toEqual(lf.runs.map((r) => r.id));
       for (const [j, lr] of lf.runs.entries()) {
         const qr = qf.runs[j]!;
@@ -93,7 +111,7 @@ describe.runIf(HAVE_REDIS)('study --queue (real Redis, 2 real workers)', () => {
     const before = workers.map((w) => w.output().stderr.match(/attempt \d+, /g)?.length ?? 0);
     const againOut = path.join(root, 'again');
     reuseStages(localOut, againOut);
-    await runStudy(studyArgs(againOut, '--queue', redis.url));
+    await runStudy(studyArgs(againOut, '--queue', redis.url, '--lr-extensions', '1'));
     expect(workers.map((w) => w.output().stderr.match(/attempt \d+, /g)?.length ?? 0)).toEqual(before);
     expect(families(againOut).families.flatMap((f) => f.runs.map((r) => r.val_loss_nats))).toEqual(
       q.families.flatMap((f) => f.runs.map((r) => r.val_loss_nats)),

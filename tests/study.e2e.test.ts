@@ -23,7 +23,16 @@ interface Fit {
   aicc: number | null;
 }
 interface FamiliesJson {
-  families: { name: string; lr: number; runs: Run[]; fits: { power: Fit; saturating: Fit }; preferred: 'power' | 'saturating' | null }[];
+  families: {
+    name: string;
+    lr: number;
+    lr_sweep: { lr: number; val_loss_nats: number; val_loss_ci: Pair }[];
+    lr_edge: 'high' | 'low' | null;
+    runs: Run[];
+    fits: { power: Fit; saturating: Fit };
+    preferred: 'power' | 'saturating' | null;
+  }[];
+  warnings: string[];
   comparisons: { a: string; b: string; exponent_diff: number; ci: Pair; p: number }[];
   baselines: { unigram_bpb: number; ngram_bpb: Record<'2' | '3' | '4' | '5', number> };
   seed_sd_nats: number;
@@ -39,6 +48,14 @@ function checkContract(r: FamiliesJson): void {
   for (const f of r.families) {
     expect(typeof f.name).toBe('string');
     expect(finite(f.lr) && f.lr > 0).toBe(true);
+    // The LR sweep: ascending, the chosen LR is its lowest loss, and a chosen LR at an end of the sweep is said.
+    const lrs = f.lr_sweep.map((l) => l.lr);
+    expect(lrs).toEqual([...lrs].sort((a, b) => a - b));
+    const bestSwept = f.lr_sweep.reduce((a, b) => (b.val_loss_nats < a.val_loss_nats ? b : a));
+    expect(bestSwept.lr).toBe(f.lr);
+    const atEnd = f.lr === lrs[0] ? 'low' : f.lr === lrs.at(-1) ? 'high' : null;
+    expect(f.lr_edge, `${f.name} sweep ${lrs.join(', ')}`).toBe(atEnd);
+    expect(r.warnings.some((w) => w.startsWith(`${f.name}: the best LR, ${f.lr}, is the`))).toBe(atEnd !== null);
     for (const run of f.runs) {
       expect(typeof run.id).toBe('string');
       for (const key of ['seed', 'params_non_embedding', 'params_total', 'tokens', 'steps', 'val_tokens'] as const)

@@ -47,6 +47,20 @@ const CASES: BadCase[] = [
     absent: ['Y06'],
   },
   {
+    id: 'Y07',
+    title: '--lr-extensions out of range, before stage 1 writes',
+    argv: study('--lr-extensions', '9', '--out', 'Y07'),
+    stderr: [/--lr-extensions expects an integer in \[0, 4\], found '9'/],
+    absent: ['Y07'],
+  },
+  {
+    id: 'SS2',
+    title: 'a study folder without LR extensions re-run with them is refused, not mixed',
+    argv: study('--out', 'study-lr', '--lr-extensions', '2'),
+    files: { 'study-lr': marker(SEED0) },
+    stderr: [/study-lr holds a study run with other options \(lrExtensions unset there, 2 now\)/],
+  },
+  {
     id: 'SS1',
     title: 'a study folder of seed 0 re-run with seed 1 is refused, not mixed',
     argv: study('--out', 'study-seed', '--seed', '1'),

@@ -39,6 +39,7 @@ export {
   type FamilyStudyPlan,
   type PlannedRun,
 } from './study-plan.js';
+export { lrSweepRun, lrSweepVerdict, type LrSweepPoint, type LrSweepVerdict } from './study-lr-sweep.js';
 // Whole-split validation with document-bootstrap intervals (issue #13)
 export { validateRun, type ValidationDocuments, type ValidationEstimate } from './doc-validation.js';
 export { estimateStudySeconds, measureStepThroughput, type StepThroughput } from './measure-throughput.js';

@@ -8,7 +8,8 @@
  * - steps = ⌈budget / (batch·seq)⌉, but at least minSteps (only a too-small model/budget needs the floor, and
  *   then trains more than its budget: `tokensPerParam` in the run says so);
  * - warmup = min(defaultWarmup, ⌊10% of steps⌋); the schedule family (cosine to 10%) is the same for every run.
- * Runs: an LR sweep (every `lrGrid` value) at each family's smallest size — its best run is that size's main run —
+ * Runs: an LR sweep (every `lrGrid` value, extended past an edge that wins: study-lr-sweep.ts) at each family's
+ * smallest size — its best run is that size's main run —
  * main runs at the other sizes with the sweep's LR, and `seeds − 1` extra seeds at the smallest and the largest
  * size of the first family. Every main run uses seed 0 (same initialisation seed and data order).
  */
@@ -27,6 +28,15 @@ export interface FamilyStudyOptions {
   seeds?: number;
   /** Learning rates swept at each family's smallest size (≥ 3 values). */
   lrGrid: number[];
+  /**
+   * Values the runner may add beyond an end of `lrGrid` when that end is the best (study-lr-sweep.ts), at the grid's
+   * spacing, one at a time. Not in `runs` or the estimate: they are smallest-size runs, known only after the sweep.
+   * Default 0: the runner reports a winning end (lrSweepVerdict's warning) instead. Measured on the default study (all
+   * three families' sweeps end at 0.01): with 2, wide-shallow and layer-shared moved to 0.033, their largest models
+   * then trained 0.135 and 0.10 nats worse than at 0.01 and their exponents fell from 0.142 to 0.122 and 0.099: the
+   * optimum moves with size, so an LR chosen at the smallest size alone sets part of the exponent.
+   */
+  lrExtensions?: number;
   /** Multiplies every size (and so every token budget). Default 1. */
   scale?: number;
   /** Rows per batch before the steps rule shrinks it. Default 16. */
@@ -110,6 +120,7 @@ function resolve(options: FamilyStudyOptions): Required<FamilyStudyOptions> {
     vocabSize: 259,
     ratioScale: 1 / 4,
     tolerance: 0.08,
+    lrExtensions: 0,
     ...options,
   };
   const positive = (name: string, v: number, integer = false): void => {
@@ -131,6 +142,8 @@ function resolve(options: FamilyStudyOptions): Required<FamilyStudyOptions> {
   for (const key of ['tokensPerParam', 'scale', 'throughput', 'ratioScale', 'tolerance'] as const) positive(key, o[key]);
   if (!(Number.isInteger(o.defaultWarmup) && o.defaultWarmup >= 0))
     throw new TrainInputError(`family study: defaultWarmup must be a non-negative integer, found ${o.defaultWarmup}`);
+  if (!(Number.isInteger(o.lrExtensions) && o.lrExtensions >= 0))
+    throw new TrainInputError(`family study: lrExtensions must be a non-negative integer, found ${o.lrExtensions}`);
   if (!(Number.isInteger(o.validationTokens) && o.validationTokens >= 0))
     throw new TrainInputError(`family study: validationTokens must be a non-negative integer, found ${o.validationTokens}`);
   return o;

@@ -4,8 +4,8 @@ import { FAMILY_NAMES } from '@scalewise/models';
 export const STUDY_HELP =
   `scalewise study — the whole scaling study, offline, end to end
 
-Usage: scalewise study [--quick] [--families a,b,...] [--scale K] [--isoflop] [--out DIR] [--seed S] [--engine native|reference] ` +
-  `[--threads N] [--models DIR,... [--corpus FILE]] [--no-png] [--queue URL] [--json]
+Usage: scalewise study [--quick] [--families a,b,...] [--scale K] [--lr-extensions N] [--isoflop] [--out DIR] ` +
+  `[--seed S] [--engine native|reference] [--threads N] [--models DIR,... [--corpus FILE]] [--no-png] [--queue URL] [--json]
 
 Stages (each resumable: a re-run with the same options reuses finished stages and training runs):
   1. the original MobileLLM study, refitted with intervals, in matching units, vs Kaplan
@@ -23,6 +23,11 @@ Options:
   --families LIST   comma-separated families to compare: ${FAMILY_NAMES.join(', ')}
                     (default deep-thin,wide-shallow,layer-shared; --quick deep-thin,wide-shallow)
   --scale K         multiply every model size (and so every token budget) by K > 0 (default 1)
+  --lr-extensions N each family's LR sweep (0.001, 0.003, 0.01 at its smallest size) may add up to N values
+                    (0 to 4, default 0) past an end that wins, one at a time at the grid's spacing (0.033, 0.11;
+                    0.00033, ...) until a value on each side loses. A sensitivity check: the chosen LR trains every
+                    size, and larger models may prefer a smaller one. A winning end is always reported (lr_edge and
+                    warnings in results/families.json, the log and the report)
   --isoflop         also train an IsoFLOP grid (ladder x 3 FLOP budgets), fit Chinchilla approaches 2 and 3,
                     and report compute-optimal allocation (adds roughly 10-30 minutes)
   --out DIR         output folder (default ./scalewise-out/<run-id>, run-id derived from the options);

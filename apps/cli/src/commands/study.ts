@@ -45,6 +45,7 @@ const study = {
       queue: { type: 'string' },
       models: { type: 'string' },
       corpus: { type: 'string' },
+      'lr-extensions': { type: 'string' },
     });
     if (positionals.length > 0) throw new UsageError(`study takes no positional arguments, found '${positionals.join(' ')}'`);
     const engine = values.engine ?? 'native';
@@ -54,6 +55,7 @@ const study = {
     const seed = intFlag('seed', values.seed, { min: 0 }, 0);
     const families = familiesFlag(values.families);
     const measure = modelsFlags(values.models, values.corpus, io.cwd);
+    const lrExtensions = intFlag('lr-extensions', values['lr-extensions'], { min: 0, max: 4 }, 0);
     const scale = numberFlag('scale', values.scale);
     if (scale !== undefined && !(scale > 0)) throw new UsageError(`--scale expects a number > 0, found '${values.scale}'`);
     const options: StudyOptions = {
@@ -64,6 +66,7 @@ const study = {
       ...(threads ? { threads } : {}),
       ...(families ? { families } : {}),
       ...(scale !== undefined && scale !== 1 ? { scale } : {}),
+      ...(lrExtensions > 0 ? { lrExtensions } : {}),
     };
     const queueTarget = values.queue === undefined ? undefined : await studyQueueTarget(values.queue);
     const plan = tinyForTests(studyPlan(options));
@@ -85,6 +88,7 @@ const study = {
       engine: options.engine,
       ...(options.families ? { families: options.families } : {}),
       ...(options.scale ? { scale: options.scale } : {}),
+      ...(options.lrExtensions ? { lrExtensions: options.lrExtensions } : {}),
     });
     const started = performance.now();
     log(`scalewise study: writing to ${outDir}`);
@@ -130,6 +134,8 @@ const study = {
         engine: options.engine,
         resamples: [plan.validationResamples, plan.comparisonResamples],
         laws,
+        // 2: records lr_edge and lr_warning; an older stage is rebuilt (its training runs are read back, not retrained).
+        record: 2,
       },
       log,
       () => runFamiliesStudy(plan, outDir, log, progress, queue.opened?.trainer),

@@ -25,7 +25,7 @@ export function familiesSection(s: FamiliesStudy, baselines: StudyBaselines, qui
     return [
       `**${f.name}** (${family.runs.length} runs, lr ${family.lr} chosen from ` +
         `${family.lr_sweep.map((l) => `${l.lr}: ${fmt(l.val_loss_nats)} ${ci(l.val_loss_ci, 4)}`).join(', ')}` +
-        ` nats/token at the smallest size):`,
+        ` nats/token at the smallest size${family.lr_warning ? `; **warning:** ${family.lr_warning}` : ''}):`,
       ...forms.map((t) => `- ${t}`),
       `- AICc choice: ${f.forms.preferred ?? 'cannot tell'} (${f.forms.reason})` +
         `${f.forms.warnings.length > 0 ? `; ${f.forms.warnings.join('; ')}` : ''}`,

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '@scalewise/core/node';
 import { analyzeFamilies, describeComparison, type FamilyAnalysis } from '@scalewise/laws';
-import { createRunPool, type PlannedRun, type RunPool } from '@scalewise/train';
+import { createRunPool, lrSweepRun, lrSweepVerdict, type PlannedRun, type RunPool } from '@scalewise/train';
 import { shareOfCores } from '@scalewise/train/internals';
 import { estimatePlan, mapPool } from './families-schedule.js';
 import type { ProgressEvent } from '../progress.js';
@@ -45,7 +45,12 @@ export interface FamilyResult {
   name: string;
   /** The learning rate chosen by the sweep at the smallest size (lowest validation loss). */
   lr: number;
+  /** Every swept LR, ascending: the grid and any values added past an edge that won. */
   lr_sweep: { lr: number; val_loss_nats: number; val_loss_ci: [number, number] }[];
+  /** 'high' | 'low': the chosen LR is still the sweep's largest | smallest value once the extensions ran out. */
+  lr_edge: 'high' | 'low' | null;
+  /** Said when lr_edge is set: the optimum may lie beyond the sweep. */
+  lr_warning: string | null;
   /** Runs the fits use: the chosen sweep run, main runs and seed replicates (other sweep runs are in lr_sweep). */
   runs: FamilyRunRecord[];
 }
@@ -153,12 +158,14 @@ async function trainFamilies(
   const resultsFile = path.join(dir, 'results.jsonl');
   const done = new Map(readRecords(resultsFile).map((r) => [`${r.id}:${r.config_hash}`, r]));
   let finished = 0;
+  // Grows when a sweep is extended past an edge (study-lr-sweep.ts in @scalewise/train).
+  let total = fp.runs.length;
   let appending = Promise.resolve();
   const runOne = async (run: PlannedRun, lr: number): Promise<FamilyRunRecord> => {
     const config = trainingConfig(run, lr, plan);
     const configHash = hashOf(config);
     const cached = done.get(`${run.id}:${configHash}`);
-    onProgress({ stage: 'families', done: finished, total: fp.runs.length, unit: 'runs', detail: run.id });
+    onProgress({ stage: 'families', done: finished, total, unit: 'runs', detail: run.id });
     if (cached) {
       finished++;
       return cached;
@@ -214,7 +221,7 @@ async function trainFamilies(
     );
     finished++;
     // Runs handed to a pool or a queue all start at once: the stage's count and ETA move as they finish.
-    onProgress({ stage: 'families', done: finished, total: fp.runs.length, unit: 'runs', detail: `${run.id} done` });
+    onProgress({ stage: 'families', done: finished, total, unit: 'runs', detail: `${run.id} done` });
     return record;
   };
 
@@ -224,14 +231,25 @@ async function trainFamilies(
   const allAtOnce = remote !== undefined || pool !== undefined;
   const inFlight = allAtOnce ? fp.runs.length : parallel;
   const names = plan.families.families;
-  const sweeps = await mapPool(names, allAtOnce ? names.length : 1, (name) =>
-    mapPool(
-      fp.runs.filter((r) => r.family === name && r.kind === 'lr-sweep'),
-      inFlight,
-      (run) => runOne(run, run.lr as number),
-    ),
-  );
-  const best = sweeps.map((sweep) => sweep.reduce((a, b) => (b.val_loss_nats < a.val_loss_nats ? b : a)));
+  const verdicts = await mapPool(names, allAtOnce ? names.length : 1, async (name) => {
+    const planned = fp.runs.filter((r) => r.family === name && r.kind === 'lr-sweep');
+    const sweep = await mapPool(planned, inFlight, (run) => runOne(run, run.lr as number));
+    // A best LR at an end of the grid may not be the optimum: said in the results, or (lrExtensions) swept past.
+    for (let left = fp.options.lrExtensions; ; left--) {
+      const verdict = lrSweepVerdict(
+        sweep.map((r) => ({ lr: r.lr, loss: r.val_loss_nats })),
+        left,
+        name,
+      );
+      if (verdict.next === null) return { sweep: sweep.sort((a, b) => a.lr - b.lr), verdict };
+      log(`[families] ${name}: the best LR, ${verdict.best}, is the ${verdict.edge} end of the sweep: adding ${verdict.next}`);
+      total++;
+      sweep.push(await runOne(lrSweepRun(fp, name, verdict.next), verdict.next));
+    }
+  });
+  const sweeps = verdicts.map((v) => v.sweep);
+  const best = verdicts.map((v) => v.sweep.find((r) => r.lr === v.verdict.best)!);
+  for (const v of verdicts) if (v.verdict.warning) log(`[families] warning: ${v.verdict.warning}`);
   const lrOf = new Map(names.map((name, i) => [name, best[i]!.lr]));
   const others = fp.runs.filter((r) => r.kind !== 'lr-sweep').sort((a, b) => b.trainFlops - a.trainFlops);
   const rest = await mapPool(others, inFlight, (run) => runOne(run, lrOf.get(run.family) as number));
@@ -239,11 +257,13 @@ async function trainFamilies(
     name,
     lr: best[i]!.lr,
     lr_sweep: sweeps[i]!.map((r) => ({ lr: r.lr, val_loss_nats: r.val_loss_nats, val_loss_ci: r.val_loss_ci })),
+    lr_edge: verdicts[i]!.verdict.edge,
+    lr_warning: verdicts[i]!.verdict.warning,
     runs: [best[i]!, ...rest.filter((r) => r.family === name)].sort(
       (a, b) => a.params_non_embedding - b.params_non_embedding || a.seed - b.seed,
     ),
   }));
-  onProgress({ stage: 'families', done: fp.runs.length, total: fp.runs.length, unit: 'runs' });
+  onProgress({ stage: 'families', done: total, total, unit: 'runs' });
   const analysis = analyzeFamilies(
     families.map((f) => ({ name: f.name, N: f.runs.map((r) => r.params_non_embedding), y: f.runs.map((r) => r.val_loss_nats) })),
     { resamples: plan.comparisonResamples, seed: plan.options.seed },

@@ -12,6 +12,8 @@ export interface StudyOptions {
   families?: FamilyName[];
   /** Multiplies every size and so every token budget (default 1). */
   scale?: number;
+  /** LRs a family's sweep may add past a winning end of its grid (default 0: the study only warns). */
+  lrExtensions?: number;
 }
 
 /** Everything a study run does, as plain data: saved with the results and used as the stages' cache keys. */
@@ -47,6 +49,7 @@ export function studyPlan(options: StudyOptions): StudyPlan {
     ...preset,
     ...(options.families ? { families: options.families } : {}),
     ...(options.scale && options.scale !== 1 ? { scale: options.scale } : {}),
+    ...(options.lrExtensions ? { lrExtensions: options.lrExtensions } : {}),
   };
   // IsoFLOP runs need enough optimizer steps at the largest model and budgets that bracket the optimum; on 2 cores
   // that is only affordable with a tiny deep-and-thin ladder (about 5-10 minutes).

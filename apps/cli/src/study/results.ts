@@ -80,6 +80,7 @@ export function familiesJson(r: StudyResults): Record<string, unknown> {
         preferred_reason: forms?.reason ?? null,
         fit_warnings: forms?.warnings ?? [],
         lr_sweep: f.lr_sweep,
+        lr_edge: f.lr_edge,
       };
     }),
     comparisons: s.analysis.comparisons.map((c, i) => ({
@@ -114,7 +115,7 @@ export function familiesJson(r: StudyResults): Record<string, unknown> {
     estimate: s.estimate,
     machine: s.machine,
     rule: s.rule,
-    warnings: s.analysis.warnings,
+    warnings: [...s.analysis.warnings, ...s.families.flatMap((f) => (f.lr_warning ? [f.lr_warning] : []))],
     units: { val_loss_nats: 'nats/token', val_bpb: 'bits/byte', params: 'non-embedding parameters', wall_s: 's' },
   };
 }
