@@ -23,7 +23,8 @@ Options:
   --families LIST   comma-separated families to compare: ${FAMILY_NAMES.join(', ')}
                     (default deep-thin,wide-shallow,layer-shared; --quick deep-thin,wide-shallow)
   --scale K         multiply every model size (and so every token budget) by K > 0 (default 1)
-  --lr-extensions N each family's LR sweep (0.001, 0.003, 0.01 at its smallest size) may add up to N values
+  --lr-extensions N
+                    each family's LR sweep (0.001, 0.003, 0.01 at its smallest size) may add up to N values
                     (0 to 4, default 0) past an end that wins, one at a time at the grid's spacing (0.033, 0.11;
                     0.00033, ...) until a value on each side loses. A sensitivity check: the chosen LR trains every
                     size, and larger models may prefer a smaller one. A winning end is always reported (lr_edge and
