@@ -117,6 +117,7 @@ describe('scalewise study --quick', () => {
       mobilellm: { a: number; b: number; r2: number; b_ci_t: Pair; loss_b: number };
       answers: string[];
       throughput: { model: string; tg_avg_ts: number | null; peak_rss_bytes: number }[];
+      families: { name: string; lr: number; lr_edge: 'high' | 'low' | null }[];
     };
     // The plan is printed before training: runs, FLOPs and a time estimate from measured throughput.
     expect(stderr).toMatch(
@@ -136,6 +137,7 @@ describe('scalewise study --quick', () => {
       os.cpus().length >= 2 ? { runs_on: 'worker threads', parallel_runs: 2 } : { runs_on: 'this thread', parallel_runs: 1 },
     );
     expect(summary.answers.length).toBe(families.comparisons.length);
+    expect(summary.families.map((f) => [f.name, f.lr, f.lr_edge])).toEqual(families.families.map((f) => [f.name, f.lr, f.lr_edge]));
     expect(summary.answers[0]).toMatch(
       /α = [\d.-]+ \[.+\] vs .+ α = [\d.-]+ \[.+\]: difference [\d.-]+ \[.+\], p = .+: the data (can|cannot) tell them apart/,
     );
@@ -167,5 +169,13 @@ describe('scalewise study --quick', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain('[families] reusing finished stage');
     expect(JSON.parse(again.stdout).answers).toEqual(summary.answers);
+    // The printed summary says, from the reused stage too, which family's LR is an end of its sweep.
+    const printed = runCli(['study', '--quick', '--out', out], { timeoutMs: 300_000 });
+    expect(printed.code, printed.stderr).toBe(0);
+    for (const f of families.families) {
+      const end = f.lr_edge === 'high' ? " (the sweep's largest)" : f.lr_edge === 'low' ? " (the sweep's smallest)" : '';
+      expect(printed.stdout).toContain(`${f.name}: ${f.runs.length} runs, lr ${f.lr}${end}`);
+      expect(printed.stdout.includes(`  warning: ${f.name}: the best LR`)).toBe(f.lr_edge !== null);
+    }
   }, 900_000);
 });

@@ -22,6 +22,9 @@ import { studyVersions } from '../study/versions.js';
 import { threadsFlag } from './flag-checks.js';
 import { modelsFlags } from './study-models.js';
 
+/** After a family's LR in the summary: said when it is an end of the sweep (its warning follows the answers). */
+const lrEdgeNote = (edge: 'high' | 'low' | null): string => (edge ? ` (the sweep's ${edge === 'high' ? 'largest' : 'smallest'})` : '');
+
 /** A measured rate, or n/a when the test did not run (never 'NaN'). */
 const rate = (v: number | null | undefined): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(1) : 'n/a');
 
@@ -191,6 +194,7 @@ const study = {
         return {
           name: f.name,
           lr: f.lr,
+          lr_edge: f.lr_edge,
           runs: f.runs.length,
           alpha: power ? -power.params.b! : null,
           alpha_ci: power?.ci.b ? [-power.ci.b[1], -power.ci.b[0]] : null,
@@ -230,12 +234,13 @@ const study = {
     const lines = [
       originalSummaryLine(original),
       `Families (` +
-        `${familiesStudy.families.map((f) => `${f.name}: ${f.runs.length} runs, lr ${f.lr}`).join('; ')}` +
+        `${familiesStudy.families.map((f) => `${f.name}: ${f.runs.length} runs, lr ${f.lr}${lrEdgeNote(f.lr_edge)}`).join('; ')}` +
         `), val loss in nats/token vs non-embedding params, seed sd ` +
         `${familiesStudy.seed_sd_nats === null ? 'n/a' : `${familiesStudy.seed_sd_nats.toFixed(4)} nats/token`}` +
         `:`,
       ...familiesStudy.answers.map((a) => `  ${a}`),
       ...placement.map((p) => `  ${p.sentence}`),
+      ...familiesStudy.families.flatMap((f) => (f.lr_warning ? [`  warning: ${f.lr_warning}`] : [])),
       `Baselines (bits/byte): unigram ${baselines.unigram_bpb.toFixed(3)}, ` +
         `Kneser-Ney 2-5: ${(['2', '3', '4', '5'] as const).map((k) => baselines.ngram_bpb[k].toFixed(3)).join(', ')}`,
       `Family runs: ${familiesStudy.wall_s.toFixed(0)} s (load average ` +
