@@ -5,7 +5,7 @@
  * loses to the best. Extending is a sensitivity check, not a cure: the optimum moves with size (FamilyStudyOptions.lrExtensions).
  */
 import { TrainInputError } from './errors.js';
-import type { FamilyStudyPlan, PlannedRun } from './study-plan.js';
+import { sweepRunId, type FamilyStudyPlan, type PlannedRun } from './study-plan.js';
 
 export interface LrSweepPoint {
   lr: number;
@@ -66,5 +66,5 @@ export function lrSweepVerdict(points: readonly LrSweepPoint[], extensionsLeft: 
 export function lrSweepRun(plan: FamilyStudyPlan, family: string, lr: number): PlannedRun {
   const template = plan.runs.find((r) => r.family === family && r.kind === 'lr-sweep');
   if (!template) throw new TrainInputError(`LR sweep: the plan has no sweep run of ${family}`);
-  return { ...template, id: `${family}-n${template.sizeIndex}-lr${lr}`, lr };
+  return { ...template, id: sweepRunId(family, template.sizeIndex, lr), lr };
 }

@@ -140,14 +140,15 @@ function resolve(options: FamilyStudyOptions): Required<FamilyStudyOptions> {
   o.lrGrid.forEach((lr, i) => positive(`lrGrid[${i}]`, lr));
   for (const key of ['seq', 'minSteps', 'seeds', 'defaultBatch'] as const) positive(key, o[key], true);
   for (const key of ['tokensPerParam', 'scale', 'throughput', 'ratioScale', 'tolerance'] as const) positive(key, o[key]);
-  if (!(Number.isInteger(o.defaultWarmup) && o.defaultWarmup >= 0))
-    throw new TrainInputError(`family study: defaultWarmup must be a non-negative integer, found ${o.defaultWarmup}`);
-  if (!(Number.isInteger(o.lrExtensions) && o.lrExtensions >= 0))
-    throw new TrainInputError(`family study: lrExtensions must be a non-negative integer, found ${o.lrExtensions}`);
-  if (!(Number.isInteger(o.validationTokens) && o.validationTokens >= 0))
-    throw new TrainInputError(`family study: validationTokens must be a non-negative integer, found ${o.validationTokens}`);
+  for (const key of ['defaultWarmup', 'lrExtensions', 'validationTokens'] as const) {
+    if (!(Number.isInteger(o[key]) && o[key] >= 0))
+      throw new TrainInputError(`family study: ${key} must be a non-negative integer, found ${o[key]}`);
+  }
   return o;
 }
+
+/** A sweep run's id (also its cache key in a study's results): the planned grid and values added past it alike. */
+export const sweepRunId = (family: string, sizeIndex: number, lr: number): string => `${family}-n${sizeIndex}-lr${lr}`;
 
 /** Every run of a family-comparison study, with FLOPs (from `@scalewise/models` accounting) and an estimated time. */
 export function planFamilyStudy(options: FamilyStudyOptions): FamilyStudyPlan {
@@ -183,7 +184,8 @@ export function planFamilyStudy(options: FamilyStudyOptions): FamilyStudyPlan {
         validationFlops: o.validationTokens * perToken.forward.total,
       };
       const id = `${family}-n${sizeIndex}`;
-      if (sizeIndex === 0) o.lrGrid.forEach((lr) => runs.push({ ...base, id: `${id}-lr${lr}`, kind: 'lr-sweep', lr, seed: 0 }));
+      if (sizeIndex === 0)
+        o.lrGrid.forEach((lr) => runs.push({ ...base, id: sweepRunId(family, sizeIndex, lr), kind: 'lr-sweep', lr, seed: 0 }));
       else runs.push({ ...base, id, kind: 'main', lr: 'sweep', seed: 0 });
       if (familyIndex === 0 && (sizeIndex === 0 || sizeIndex === last)) {
         for (let seed = 1; seed < o.seeds; seed++)
