@@ -40,6 +40,13 @@ const ENTRIES: PinnedEntry[] = [
     runtime: ['jsonText', 'readJsonIfExists', 'writeFileAtomic', 'writeFileAtomicSync', 'writeJsonAtomic', 'writeJsonAtomicSync'],
     types: ['AtomicData', 'AtomicDataAsync', 'AtomicWriteOptions'],
   },
+  {
+    entry: '@scalewise/core/wasm',
+    file: 'wasm/index.ts',
+    load: () => import('./wasm/index.js'),
+    runtime: ['PAGE_BYTES', 'leb', 'moduleBytes', 'op', 'sleb', 'wasmApi'],
+    types: ['WasmFunction', 'WasmInstance', 'WasmMemory'],
+  },
 ];
 
 describePinnedSurface('@scalewise/core API', import.meta.url, ENTRIES);

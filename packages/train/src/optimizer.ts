@@ -1,5 +1,6 @@
 import type { ModelConfig, ModelWeights } from '@scalewise/models';
 import { weightSpecs } from '@scalewise/models';
+import { adamwUpdate } from './adamw-update.js';
 
 export interface AdamWOptions {
   beta1: number;
@@ -14,7 +15,8 @@ export interface AdamWOptions {
  * AdamW (Loshchilov & Hutter) with decoupled weight decay:
  *   m ← β1 m + (1 − β1) g,  v ← β2 v + (1 − β2) g²,  m̂ = m / (1 − β1ᵗ),  v̂ = v / (1 − β2ᵗ)
  *   w ← w − lr · (m̂ / (√v̂ + ε) + λ w)        (λ only for tensors in the decay group)
- * Norm weights and embeddings (and a tied head) are not decayed unless asked. State is float32.
+ * Norm weights and embeddings (and a tied head) are not decayed unless asked. State is float32; the arithmetic is
+ * float64, two elements at a time in WebAssembly (adamw-update.ts).
  */
 export class AdamW {
   readonly m: ModelWeights = new Map();
@@ -49,18 +51,9 @@ export class AdamW {
     const c1 = 1 - Math.pow(beta1, this.t);
     const c2 = 1 - Math.pow(beta2, this.t);
     for (const [name, w] of weights) {
-      const g = grads.get(name)!;
-      const m = this.m.get(name)!;
-      const v = this.v.get(name)!;
       const wd = this.decay.get(name) ? lr * weightDecay : 0;
-      for (let i = 0; i < w.length; i++) {
-        const gi = g[i]! * gradScale;
-        const mi = beta1 * m[i]! + (1 - beta1) * gi;
-        const vi = beta2 * v[i]! + (1 - beta2) * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        w[i] = w[i]! - lr * (mi / c1 / (Math.sqrt(vi / c2) + eps)) - wd * w[i]!;
-      }
+      const update = { gradScale, beta1, beta2, c1, c2, lr, eps, wd };
+      adamwUpdate(w, grads.get(name)!, this.m.get(name)!, this.v.get(name)!, update);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { op, type WasmFunction } from './assemble.js';
+import { op, type WasmFunction } from '@scalewise/core/wasm';
 
 /*
  * Decode attention and RoPE in WebAssembly, so that a layer's attention is one call from JavaScript instead of three

@@ -1,4 +1,4 @@
-import { op, type WasmFunction } from './assemble.js';
+import { op, type WasmFunction } from '@scalewise/core/wasm';
 
 const I32 = 0x7f;
 const V128 = 0x7b;

@@ -1,4 +1,4 @@
-import { moduleBytes, op, type WasmFunction } from './assemble.js';
+import { moduleBytes, op, type WasmFunction } from '@scalewise/core/wasm';
 import { gemvQ8, quantQ8, type Q8Streams } from './kernel-q8.js';
 import { vectorKernels } from './kernel-vector.js';
 import { attend, rope } from './kernel-attention.js';

@@ -1,4 +1,4 @@
-import { op, type WasmFunction } from './assemble.js';
+import { op, type WasmFunction } from '@scalewise/core/wasm';
 
 /** Outputs per group: one i32x4 accumulator holds a group's 4 outputs, so several groups fit x64's 16 vector registers. */
 export const Q8_GROUP = 4;

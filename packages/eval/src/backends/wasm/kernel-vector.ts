@@ -1,4 +1,4 @@
-import { op, type WasmFunction } from './assemble.js';
+import { op, type WasmFunction } from '@scalewise/core/wasm';
 
 /*
  * The decoder's vector work in WebAssembly SIMD (RMSNorm, residual add, SwiGLU, softmax): run by the calling thread

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '@scalewise/core';
 import { createWasmKernels, type Q8Matrix, type WasmKernelsWithSum } from './kernels.js';
-import { wasmApi } from './assemble.js';
+import { wasmApi } from '@scalewise/core/wasm';
 import { DEFAULT_VARIANT, kernelModuleBytes } from './kernel-module.js';
 import type { KernelExports } from './pool.js';
 import { quantizeRowQ8 } from './q8.js';

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { PAGE_BYTES, wasmApi, type WasmMemory } from './assemble.js';
+import { PAGE_BYTES, wasmApi, type WasmMemory } from '@scalewise/core/wasm';
 import { DEFAULT_VARIANT, kernelModuleBytes, PANEL, type KernelVariant, type PanelMatrix } from './kernel-module.js';
 import { createWorkerPool, OP_ATTEND, OP_GEMM4, OP_GEMV, OP_GEMVQ8, OP_SUM, type KernelExports, type WorkerPool } from './pool.js';
 import { q8Layout, writeQ8, type Q8Matrix } from './q8.js';

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { wasmApi, type WasmMemory } from './assemble.js';
+import { wasmApi, type WasmMemory } from '@scalewise/core/wasm';
 import { kernelModuleBytes } from './kernel-module.js';
 import { createWorkerPool, OP_SUM, POOL_LAYOUT, type KernelExports, type WorkerPool } from './pool.js';
 

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { WasmMemory } from './assemble.js';
+import type { WasmMemory } from '@scalewise/core/wasm';
 
 /**
  * Worker threads that run the kernel module over the shared memory. A job is a range of units (gemv: 32-column panels;

@@ -120,12 +120,25 @@ export const op = {
   f32Max: [0x97],
   f32Ne: [0x5c],
   select: [0x1b],
+  /** v128.load64_zero: two f32 at a constant byte offset into the low half, zeros above (alignment hint 8 bytes). */
+  load64Zero: (offset: number) => [0xfd, 0x5d, 0x03, ...leb(offset)],
+  /** v128.store64_lane 0: the low 8 bytes (two f32) at a constant byte offset (alignment hint 8 bytes). */
+  store64Low: (offset: number) => [0xfd, 0x5b, 0x03, ...leb(offset), 0],
+  /** f64x2.promote_low_f32x4 (the two low f32 lanes, exactly) and f32x4.demote_f64x2_zero (rounded to nearest). */
+  f64x2PromoteLow: [0xfd, 0x5f],
+  f32x4DemoteF64x2Zero: [0xfd, 0x5e],
+  f64x2Splat: [0xfd, 0x14],
+  f64x2Add: [0xfd, 0xf0, 0x01],
+  f64x2Sub: [0xfd, 0xf1, 0x01],
+  f64x2Mul: [0xfd, 0xf2, 0x01],
+  f64x2Div: [0xfd, 0xf3, 0x01],
+  f64x2Sqrt: [0xfd, 0xef, 0x01],
 };
 
 export interface WasmFunction {
   name: string;
   params: number;
-  /** Parameter type bytes (0x7f i32, 0x7d f32); default all i32. */
+  /** Parameter type bytes (0x7f i32, 0x7d f32, 0x7c f64); default all i32. */
   paramTypes?: number[];
   /** Result type byte (0x7d f32) or null for none. */
   result: number | null;

@@ -1,0 +1,2 @@
+// Browser-safe: a WebAssembly byte builder for hand-written kernels (eval's decode kernels, train's AdamW update).
+export { leb, sleb, moduleBytes, op, wasmApi, PAGE_BYTES, type WasmFunction, type WasmInstance, type WasmMemory } from './assemble.js';
