@@ -1,12 +1,12 @@
-import { moduleBytes, op, wasmApi, type WasmFunction } from '@scalewise/core/wasm';
+import { moduleBytes, op, PAGE_BYTES, wasmApi, type WasmFunction } from '@scalewise/core/wasm';
 
 /**
  * The AdamW update of one tensor, elementwise, in two implementations that give the same float32 bits:
  * - `adamwUpdateScalar`: the plain loop, in float64 (JavaScript numbers), each result rounded to float32 as stored;
  * - `adamwUpdate`: the same operations in the same order on two elements at a time (WebAssembly f64x2; WebAssembly
  *   never fuses a multiply and an add, and its f64 division and square root round as JavaScript's do). The scalar
- *   loop spends about 12 ns per parameter, three divisions and a square root each: a twentieth of a 5.8M-parameter
- *   model's training step went to it. Measured numbers: packages/train/bench/adamw.ts.
+ *   loop spent 12–21 ns per parameter (two hosts), three divisions and a square root each: 5–7% of a 5.8M-parameter
+ *   model's training step; the kernel is 2.8× faster (bench/adamw.ts).
  * Tensors are copied through a scratch memory of the kernel in chunks that stay in cache, so callers keep plain
  * Float32Arrays.
  */
@@ -86,10 +86,10 @@ interface Kernel {
 }
 let kernel: Kernel | undefined;
 
-/** One small module per process, compiled on first use: 4 chunks of scratch memory. */
+/** One small module per thread (a worker thread gets its own), compiled on first use: 4 chunks of scratch memory. */
 function getKernel(): Kernel {
   if (kernel) return kernel;
-  const pages = Math.ceil((4 * CHUNK * 4) / 65536);
+  const pages = Math.ceil((4 * CHUNK * 4) / PAGE_BYTES);
   const memory = new wasmApi.Memory({ initial: pages });
   const instance = new wasmApi.Instance(new wasmApi.Module(moduleBytes([updateFunction()], { shared: false, maxPages: pages })), {
     env: { mem: memory },
