@@ -101,7 +101,7 @@ interface TorchReference {
 }
 
 describe('adamwUpdate against torch.optim.AdamW (tools/fixtures/adamw_torch.py)', () => {
-  const ref = JSON.parse(readFileSync(new URL('./fixtures/adamw-torch.json', import.meta.url), 'utf8')) as TorchReference;
+  const ref = JSON.parse(readFileSync(new URL('../fixtures/adamw-torch.json', import.meta.url), 'utf8')) as TorchReference;
   const [beta1, beta2] = ref.betas;
 
   it.each(['decayed', 'not_decayed'])('%s tensor: weights and both moments after 6 steps with a changing lr', (name) => {
