@@ -44,7 +44,7 @@ const ENTRIES: PinnedEntry[] = [
     entry: '@scalewise/core/wasm',
     file: 'wasm/index.ts',
     load: () => import('./wasm/index.js'),
-    runtime: ['PAGE_BYTES', 'leb', 'moduleBytes', 'op', 'sleb', 'wasmApi'],
+    runtime: ['F32', 'F64', 'I32', 'PAGE_BYTES', 'V128', 'leb', 'moduleBytes', 'op', 'sleb', 'wasmApi'],
     types: ['WasmFunction', 'WasmInstance', 'WasmMemory'],
   },
 ];

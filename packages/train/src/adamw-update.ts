@@ -1,4 +1,4 @@
-import { moduleBytes, op, PAGE_BYTES, wasmApi, type WasmFunction } from '@scalewise/core/wasm';
+import { F64, I32, moduleBytes, op, PAGE_BYTES, V128, wasmApi, type WasmFunction } from '@scalewise/core/wasm';
 
 /**
  * The AdamW update of one tensor, elementwise, in two implementations that give the same float32 bits:
@@ -38,8 +38,6 @@ export function adamwUpdateScalar(w: Float32Array, g: Float32Array, m: Float32Ar
 
 /** Elements per chunk: w, g, m and v of a chunk (256 KiB) stay in L2 between the copies and the update. */
 const CHUNK = 1 << 14;
-const F64 = 0x7c;
-const V128 = 0x7b;
 
 /**
  * update(w, g, m, v, pairs, gradScale, β1, 1 − β1, β2, 1 − β2, c1, c2, lr, ε, wd): byte offsets of four float32
@@ -73,7 +71,7 @@ function updateFunction(): WasmFunction {
   return {
     name: 'update',
     params: 5 + scalars,
-    paramTypes: [...new Array<number>(5).fill(0x7f), ...new Array<number>(scalars).fill(F64)],
+    paramTypes: [...new Array<number>(5).fill(I32), ...new Array<number>(scalars).fill(F64)],
     result: null,
     locals: [[14, V128]],
     body,

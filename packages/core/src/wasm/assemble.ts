@@ -20,6 +20,12 @@ export const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAs
 
 export const PAGE_BYTES = 65536;
 
+/** Value type bytes, for parameters, results and locals. */
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const F64 = 0x7c;
+export const V128 = 0x7b;
+
 export function leb(n: number): number[] {
   const out: number[] = [];
   do {
@@ -138,9 +144,9 @@ export const op = {
 export interface WasmFunction {
   name: string;
   params: number;
-  /** Parameter type bytes (0x7f i32, 0x7d f32, 0x7c f64); default all i32. */
+  /** Parameter type bytes (I32, F32, F64, V128); default all I32. */
   paramTypes?: number[];
-  /** Result type byte (0x7d f32) or null for none. */
+  /** Result type byte (e.g. F32) or null for none. */
   result: number | null;
   /** Local declarations after the parameters: [count, type byte]. */
   locals: Array<[number, number]>;
@@ -155,7 +161,7 @@ export function moduleBytes(functions: WasmFunction[], memory: { shared: boolean
   const types = functions.flatMap((f) => [
     0x60,
     ...leb(f.params),
-    ...(f.paramTypes ?? new Array<number>(f.params).fill(0x7f)),
+    ...(f.paramTypes ?? new Array<number>(f.params).fill(I32)),
     ...(f.result === null ? [0] : [1, f.result]),
   ]);
   const limits = memory.shared ? [0x03, 0x00, ...leb(memory.maxPages)] : [0x00, 0x00];

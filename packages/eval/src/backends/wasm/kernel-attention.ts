@@ -1,13 +1,10 @@
-import { op, type WasmFunction } from '@scalewise/core/wasm';
+import { F32, I32, op, type WasmFunction } from '@scalewise/core/wasm';
 
 /*
  * Decode attention and RoPE in WebAssembly, so that a layer's attention is one call from JavaScript instead of three
  * per head (the calls cost ~0.4 ms of a 9 ms int8 MobileLLM-125M token). `attend` calls the module's own `gemv` and
  * `softmax` by function index: kernel-module.ts passes them in.
  */
-
-const I32 = 0x7f;
-const F32 = 0x7d;
 
 /**
  * attend(q, k0, v0, kvStride, att, ctx, first, count, group, hd, n, kStride, vStride, scale), byte offsets: for each

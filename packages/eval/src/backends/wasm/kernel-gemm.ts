@@ -1,7 +1,4 @@
-import { op, type WasmFunction } from '@scalewise/core/wasm';
-
-const I32 = 0x7f;
-const V128 = 0x7b;
+import { I32, op, V128, type WasmFunction } from '@scalewise/core/wasm';
 
 /**
  * gemm4(x, w, y, K, P, stride, ldx, ldy, G), byte offsets: the prefill product Y = X · W for G groups of 4 rows of X

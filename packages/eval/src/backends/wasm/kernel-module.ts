@@ -1,4 +1,4 @@
-import { moduleBytes, op, type WasmFunction } from '@scalewise/core/wasm';
+import { F32, I32, moduleBytes, op, V128, type WasmFunction } from '@scalewise/core/wasm';
 import { gemvQ8, quantQ8, type Q8Streams } from './kernel-q8.js';
 import { vectorKernels } from './kernel-vector.js';
 import { attend, rope } from './kernel-attention.js';
@@ -19,9 +19,6 @@ export interface PanelMatrix {
   /** Floats from one panel to the next (K·32 for a packed matrix). */
   readonly panelStride: number;
 }
-const V128 = 0x7b;
-const I32 = 0x7f;
-const F32 = 0x7d;
 
 /**
  * Shape of the gemv inner loop. `unroll`: rows per loop iteration; `sets`: accumulator sets (2 = each of the two

@@ -1,12 +1,10 @@
-import { op, type WasmFunction } from '@scalewise/core/wasm';
+import { F32, I32, op, V128, type WasmFunction } from '@scalewise/core/wasm';
 
 /** Outputs per group: one i32x4 accumulator holds a group's 4 outputs, so several groups fit x64's 16 vector registers. */
 export const Q8_GROUP = 4;
 /** Groups read at once by default: four memory streams per thread (see gemvQ8). */
 export const Q8_STREAMS = 4;
 export type Q8Streams = 1 | 2 | 3 | 4;
-const V128 = 0x7b;
-const I32 = 0x7f;
 
 /**
  * gemvQ8(xq, w, y, nb, ch, groups), byte offsets: int8 matrix-vector product over `groups` groups of 4 outputs.
@@ -101,7 +99,6 @@ export function quantQ8(): WasmFunction {
   const [X, XQ, NB, BS, XS, P, END] = [0, 1, 2, 3, 4, 5, 6];
   const [A, INV] = [7, 8];
   const [M, IV] = [9, 10];
-  const F32 = 0x7d;
   const scaled = (offset: number) => [
     ...[...op.get(P), ...op.load(offset), ...op.get(IV), ...op.f32x4Mul, ...op.f32x4Nearest, ...op.i32x4TruncSatF32x4S],
   ];

@@ -1,4 +1,4 @@
-import { op, type WasmFunction } from '@scalewise/core/wasm';
+import { F32, I32, op, V128, type WasmFunction } from '@scalewise/core/wasm';
 
 /*
  * The decoder's vector work in WebAssembly SIMD (RMSNorm, residual add, SwiGLU, softmax): run by the calling thread
@@ -6,10 +6,6 @@ import { op, type WasmFunction } from '@scalewise/core/wasm';
  * Math.exp (46K SwiGLU gates per token). Every function walks `bytes` (a multiple of 16) four floats at a time; the
  * caller (kernels.ts) handles lengths that are not multiples of 4.
  */
-
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
 
 // exp: x = n·ln2 + r with n = nearest(x·log2 e), r from a two-part ln2 (Cody–Waite), e^r by Cephes' expf polynomial
 // (relative error ~1e-7 on |r| ≤ ln2/2), 2^n assembled in the exponent bits. x is clamped to [EXP_LO, EXP_HI] so n
