@@ -28,6 +28,17 @@ export {
 } from './onnx/decoder.js';
 export { buildInferenceGraph, DIMS as INFERENCE_DIMS, type InferenceGraphOptions } from './onnx/inference.js';
 export { EXTERNAL_DATA_FILE, EXTERNAL_DATA_THRESHOLD_BYTES, modelFolderConfig, writeFileAtomic } from './onnx/folder.js';
+export {
+  profileByNode,
+  profileByOp,
+  profileRunSplit,
+  profiledRuns,
+  type NodeKernelTime,
+  type OpKernelTime,
+  type OrtProfileEvent,
+  type ProfileOptions,
+  type RunSplit,
+} from './onnx/profile.js';
 
 // Weight checks and files, byte level
 export { checkTokens, checkWeights, resolveWeights, type BlockWeights, type ResolvedWeights } from './forward/check.js';

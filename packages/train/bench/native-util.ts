@@ -2,6 +2,7 @@ export { plainMatMulGflops } from '../src/native/peak.js';
 import { readFileSync, rmSync } from 'node:fs';
 import { createRng } from '@scalewise/core';
 import { weightSpecs, type ModelConfig, type ModelWeights } from '@scalewise/models';
+import { profileByOp as profileOps, type OpKernelTime, type OrtProfileEvent } from '@scalewise/models/internals';
 import { mfuFlopsPerToken } from '../src/metrics.js';
 
 /** Deterministic weights with the usual scales (uniform with the target standard deviation: √12 ≈ 3.46). */
@@ -40,38 +41,11 @@ export function median(xs: number[]): number {
 }
 
 /**
- * Plain ORT MatMul [m×k]·[k×n], GFLOP/s (median of `reps`): with b fed as an input (as the training graph
- * feeds weights) or stored as an initializer (which lets ORT pre-pack it).
+ * ORT profile node times by op type, largest first, read from the profile file a session wrote (see
+ * `profileByOp` in @scalewise/models/internals for `skipRuns` and `per`).
  */
-interface ProfileEvent {
-  cat?: string;
-  name?: string;
-  ts?: number;
-  dur?: number;
-  args?: { op_name?: string };
-}
-
-/**
- * ORT profile node times by op type, largest first. `skipRuns`: leave out the first session runs (the warm-up run
- * allocates and is several times slower). `per`: 'sum' adds every run's time; 'fastest' adds each node's fastest run,
- * which on a shared machine estimates one undisturbed run.
- */
-export function profileByOp(file: string, skipRuns = 0, per: 'sum' | 'fastest' = 'sum'): { op: string; ms: number; share: number }[] {
-  const events = JSON.parse(readFileSync(file, 'utf8')) as ProfileEvent[];
-  const starts = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').map((e) => e.ts ?? 0);
-  const from = skipRuns > 0 ? (starts.sort((a, b) => a - b)[skipRuns] ?? Infinity) : -Infinity;
-  // Kernel events are named <node>_kernel_time (fence events around them last ~0).
-  const byNode = new Map<string, { op: string; us: number }>();
-  for (const e of events) {
-    if (e.cat !== 'Node' || !e.args?.op_name || !e.dur || (e.ts ?? 0) < from) continue;
-    const seen = byNode.get(e.name ?? '');
-    if (!seen) byNode.set(e.name ?? '', { op: e.args.op_name, us: e.dur });
-    else seen.us = per === 'sum' ? seen.us + e.dur : Math.min(seen.us, e.dur);
-  }
-  const byOp = new Map<string, number>();
-  for (const { op, us } of byNode.values()) byOp.set(op, (byOp.get(op) ?? 0) + us);
-  const total = [...byOp.values()].reduce((a, b) => a + b, 0);
-  return [...byOp].map(([op, us]) => ({ op, ms: us / 1000, share: us / total })).sort((a, b) => b.ms - a.ms);
+export function profileByOp(file: string, skipRuns = 0, per: 'sum' | 'fastest' = 'sum'): OpKernelTime[] {
+  return profileOps(JSON.parse(readFileSync(file, 'utf8')) as OrtProfileEvent[], { skipRuns, per });
 }
 
 /** ORT's matrix-product kernels (MatMul, its transpose-fused form and Gemm): what the training FLOPs count. */
