@@ -23,9 +23,7 @@ import { join } from 'node:path';
 import type { AttentionConfig } from '../src/config.js';
 import { meanKeyCount } from '../src/accounting/attention-span.js';
 import { forward } from '../src/forward/model.js';
-import { encodeModel } from '../src/onnx/encode.js';
-import { buildInferenceGraph } from '../src/onnx/inference.js';
-import { maxAbsDiff, step } from '../src/onnx/test-utils.js';
+import { maxAbsDiff } from '../src/onnx/test-utils.js';
 import { profileAttention } from './attention-profile.js';
 import {
   base,
@@ -35,6 +33,7 @@ import {
   measureAll,
   measureDecode,
   measureStaticPair,
+  prefill,
   REPS,
   SESSION_OPTIONS,
   T,
@@ -45,6 +44,7 @@ import {
   windowed,
   type Measured,
   type Variant,
+  variantModel,
 } from './prefill-measure.js';
 
 const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
@@ -52,11 +52,12 @@ const loadBefore = uptime();
 // Block-sparse with about the same reach (4 local blocks of 64 + 16 global tokens).
 const sparse: AttentionConfig = { kind: 'block-sparse', blockSize: 64, localBlocks: 4, globalTokens: 16 };
 const full: AttentionConfig = { kind: 'full' };
+const denseFused: Variant = { name: 'full causal, dense', attention: full, chunkedAttention: false, fusedOps: true };
 // As exported (fused ops: contrib norms, rotary, GroupQueryAttention for full attention, chunked attention for the
 // window and block-sparse) and with plain ONNX ops (fusedOps: false), all alternating in one loop.
 const [chunked, dense, chunkedUnfused, denseUnfused, sparseChunked, sparseChunkedUnfused, denseWindow, sparseDense] = await measureAll([
   { name: 'sliding-window 256, chunked', attention: windowed, chunkedAttention: true, fusedOps: true },
-  { name: 'full causal, dense', attention: full, chunkedAttention: false, fusedOps: true },
+  denseFused,
   { name: 'sliding-window 256, chunked, unfused ops', attention: windowed, chunkedAttention: true, fusedOps: false },
   { name: 'full causal, dense, unfused ops', attention: full, chunkedAttention: false, fusedOps: false },
   { name: 'block-sparse 64×4+16, chunked', attention: sparse, chunkedAttention: true, fusedOps: true },
@@ -65,18 +66,15 @@ const [chunked, dense, chunkedUnfused, denseUnfused, sparseChunked, sparseChunke
   { name: 'block-sparse 64×4+16, dense mask', attention: sparse, chunkedAttention: false, fusedOps: true },
 ]).then((rs) => rs as [Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured]);
 // The fused dense graph's attention kernels against the rest of its prefill (the rest a chunked graph does too).
-const denseConfig = { ...base, attention: full };
-const denseProfile = await profileAttention(
-  encodeModel(buildInferenceGraph(denseConfig, weights, { chunkedAttention: false, fusedOps: true })),
-  SESSION_OPTIONS,
-  (session) => step(session, denseConfig, [tokens], [tokens.map(() => 1)]),
-  ['GroupQueryAttention'],
-);
+const denseModel = variantModel(denseFused);
+const denseProfile = await profileAttention(denseModel.model, SESSION_OPTIONS, (session) => prefill(session, denseModel.config), [
+  'GroupQueryAttention',
+]);
 const sparseStatic = await measureStaticPair('block-sparse 64×4+16', sparse);
 const decodeVariants: Variant[] = [
   { name: 'sliding-window 256, chunked', attention: windowed, chunkedAttention: true, fusedOps: true },
   { name: 'sliding-window 256, chunked, unfused ops', attention: windowed, chunkedAttention: true, fusedOps: false },
-  { name: 'full causal, dense', attention: full, chunkedAttention: false, fusedOps: true },
+  denseFused,
   { name: 'block-sparse 64×4+16, chunked', attention: sparse, chunkedAttention: true, fusedOps: true },
 ];
 const decode = await measureDecode(decodeVariants);

@@ -55,8 +55,10 @@ export async function profileAttention(
     const events = JSON.parse(readFileSync(join(dir, file), 'utf8')) as OrtProfileEvent[];
     const ops = profileByOp(events, { skipRuns: 2, per: 'fastest' });
     const runsSplit = profileRunSplit(events, attentionOps, 2).map((r) => ({ run_s: r.runMs / 1000, attention_s: r.opsMs / 1000 }));
-    const ceilings = runsSplit.map((r) => (r.run_s > r.attention_s ? r.run_s / (r.run_s - r.attention_s) : NaN)).sort((a, b) => a - b);
-    const ceiling = ceilings[Math.floor(ceilings.length / 2)];
+    // A run whose attention took all of it has no ceiling; then there is none to report (a NaN would not sort).
+    const ceilings = runsSplit.every((r) => r.run_s > r.attention_s)
+      ? runsSplit.map((r) => r.run_s / (r.run_s - r.attention_s)).sort((a, b) => a - b)
+      : [];
     const seconds = (keep: (op: string) => boolean) => ops.filter((o) => keep(o.op)).reduce((a, o) => a + o.ms, 0) / 1000;
     return {
       profiled_runs: runs,
@@ -65,7 +67,7 @@ export async function profileAttention(
       attention_ops: attentionOps,
       top_ops: ops.slice(0, 8).map((o) => [o.op, o.ms / 1000]),
       runs: runsSplit,
-      ceiling_free_attention: ceiling !== undefined && Number.isFinite(ceiling) ? ceiling : null,
+      ceiling_free_attention: ceilings[Math.floor(ceilings.length / 2)] ?? null,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

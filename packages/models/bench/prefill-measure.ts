@@ -48,11 +48,20 @@ export interface Variant {
 
 /** A KV-cache session of one variant; release it before the next one is opened. */
 async function kvSession(v: Variant) {
-  const config = { ...base, attention: v.attention };
-  const graph = buildInferenceGraph(config, weights, { chunkedAttention: v.chunkedAttention, fusedOps: v.fusedOps });
-  const session = await ort.InferenceSession.create(encodeModel(graph), SESSION_OPTIONS);
+  const { config, model } = variantModel(v);
+  const session = await ort.InferenceSession.create(model, SESSION_OPTIONS);
   return { config, session };
 }
+
+/** A variant's config and its encoded KV-cache graph. */
+export function variantModel(v: Variant): { config: ModelConfig; model: Uint8Array } {
+  const config = { ...base, attention: v.attention };
+  const graph = buildInferenceGraph(config, weights, { chunkedAttention: v.chunkedAttention, fusedOps: v.fusedOps });
+  return { config, model: encodeModel(graph) };
+}
+
+/** One prefill of all T tokens, batch 1, no padding. */
+export const prefill = (session: ort.InferenceSession, config: ModelConfig) => step(session, config, [tokens], [tokens.map(() => 1)]);
 
 /**
  * KV-graph prefill of every variant, REPS rounds in turn (A/B/C/… alternating). One session is open at a time (a
@@ -69,7 +78,7 @@ export async function measureAll(variants: Variant[]) {
   for (let r = 0; r < REPS; r++) {
     for (const [i, side] of sides.entries()) {
       const { config, session } = await kvSession(variants[i]!);
-      const run = () => step(session, config, [tokens], [tokens.map(() => 1)]);
+      const run = () => prefill(session, config);
       side.logits = (await run()).logits;
       await run();
       const c0 = process.cpuUsage();

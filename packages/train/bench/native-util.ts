@@ -1,8 +1,9 @@
 export { plainMatMulGflops } from '../src/native/peak.js';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { createRng } from '@scalewise/core';
 import { weightSpecs, type ModelConfig, type ModelWeights } from '@scalewise/models';
-import { profileByOp as profileOps, type OpKernelTime, type OrtProfileEvent } from '@scalewise/models/internals';
+import { profileByOp, type OpKernelTime, type OrtProfileEvent, type ProfileOptions } from '@scalewise/models/internals';
 import { mfuFlopsPerToken } from '../src/metrics.js';
 
 /** Deterministic weights with the usual scales (uniform with the target standard deviation: √12 ≈ 3.46). */
@@ -41,16 +42,21 @@ export function median(xs: number[]): number {
 }
 
 /**
- * ORT profile node times by op type, largest first, read from the profile file a session wrote (see
- * `profileByOp` in @scalewise/models/internals for `skipRuns` and `per`).
+ * ORT kernel time by op type, largest first, from the profile a NativeEngine wrote with `profilePrefix` (ORT names
+ * each session's file <prefix>-…_<timestamp>.json, beside the prefix); the first file is read, then every file of that
+ * prefix is removed. Empty when none was written. See `profileByOp` in @scalewise/models/internals for the options.
  */
-export function profileByOp(file: string, skipRuns = 0, per: 'sum' | 'fastest' = 'sum'): OpKernelTime[] {
-  return profileOps(JSON.parse(readFileSync(file, 'utf8')) as OrtProfileEvent[], { skipRuns, per });
+export function takeProfileByOp(prefix: string, options: ProfileOptions = {}): OpKernelTime[] {
+  const dir = dirname(prefix);
+  const files = readdirSync(dir)
+    .filter((f) => f.startsWith(basename(prefix)))
+    .map((f) => join(dir, f));
+  try {
+    return files[0] ? profileByOp(JSON.parse(readFileSync(files[0], 'utf8')) as OrtProfileEvent[], options) : [];
+  } finally {
+    for (const f of files) rmSync(f, { force: true });
+  }
 }
 
 /** ORT's matrix-product kernels (MatMul, its transpose-fused form and Gemm): what the training FLOPs count. */
 export const MATMUL_OPS: ReadonlySet<string> = new Set(['MatMul', 'FusedMatMul', 'Gemm']);
-
-export function removeQuietly(path: string): void {
-  rmSync(path, { force: true });
-}

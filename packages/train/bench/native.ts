@@ -9,8 +9,7 @@
  *        machine peak), NATIVE_BENCH_STEPS (5), NATIVE_BENCH_BATCH (16), NATIVE_BENCH_SEQ (256), NATIVE_BENCH_CURVE_STEPS (300),
  *        NATIVE_BENCH_PROFILE_STEPS (5)
  */
-import { readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { cpus, tmpdir } from 'node:os';
 import { LLAMA_DEFAULTS, weightSpecs, type ModelConfig, type ModelWeights } from '@scalewise/models';
 import type { TokenBatch, TrainingEngine } from '../src/engine.js';
@@ -18,16 +17,7 @@ import { AdamW } from '../src/optimizer.js';
 import { createReferenceEngine } from '../src/reference/engine.js';
 import { NativeEngine } from '../src/native/index.js';
 import { measureMatMulPeak, preferredThreads } from '../src/native/peak.js';
-import {
-  MATMUL_OPS,
-  benchWeights,
-  matmulParams,
-  median,
-  plainMatMulGflops,
-  profileByOp,
-  removeQuietly,
-  trainFlopsPerToken,
-} from './native-util.js';
+import { MATMUL_OPS, benchWeights, matmulParams, median, plainMatMulGflops, takeProfileByOp, trainFlopsPerToken } from './native-util.js';
 import { writeJsonAtomicSync as writeJsonAtomic } from '@scalewise/core/node';
 
 const env = (key: string, fallback: number) => Number(process.env[key] ?? fallback);
@@ -219,13 +209,8 @@ export async function runNativeBench(outFile: string = join(import.meta.dirname,
   for (let i = 0; i < PROFILE_STEPS; i++) await profiledStep();
   await profiled.endProfiling();
   await profiled.dispose();
-  // ORT names the file <prefix>_<timestamp>.json.
-  const files = readdirSync(tmpdir())
-    .filter((f) => f.startsWith(basename(prefix)))
-    .map((f) => join(tmpdir(), f));
   // Each node's fastest profiled run: one undisturbed step as this shared machine allows.
-  const ops = files[0] ? profileByOp(files[0], 1, 'fastest') : [];
-  files.forEach(removeQuietly);
+  const ops = takeProfileByOp(prefix, { skipRuns: 1, per: 'fastest' });
   const profile = ops.slice(0, 12);
   console.log(
     `ORT profile (each node's fastest of ${PROFILE_STEPS} steps after a warm-up): ` +

@@ -10,8 +10,7 @@
  *   env: STUDY_BENCH_OUT (bench-results/study-sizes.json), STUDY_BENCH_STEPS (8), STUDY_BENCH_THREADS ("1,<cores>"),
  *        STUDY_BENCH_LARGE_BATCH (64), STUDY_BENCH_SIDE_ROUNDS (3)
  */
-import { readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { initWeights, paramCounts, type ModelConfig, type ModelWeights } from '@scalewise/models';
@@ -23,7 +22,7 @@ import { AdamW, globalNorm } from '../src/optimizer.js';
 import { NativeEngine } from '../src/native/index.js';
 import { measureMatMulPeak, peakThreadCounts, preferredThreads } from '../src/native/peak.js';
 import type { TokenBatch } from '../src/engine.js';
-import { median, profileByOp, removeQuietly } from './native-util.js';
+import { median, takeProfileByOp } from './native-util.js';
 import { writeJsonAtomicSync as writeJsonAtomic } from '@scalewise/core/node';
 
 const STEPS = Number(process.env.STUDY_BENCH_STEPS ?? 8);
@@ -190,11 +189,7 @@ for (const { config: runConfig, batch } of STUDY_RUNS) {
   const rung = { config: runConfig };
   const prefix = join(tmpdir(), `scalewise-study-profile-${process.pid}-${rung.config.name}`);
   await measure(rung.config, 1, prefix, batch);
-  const files = readdirSync(tmpdir())
-    .filter((f) => f.startsWith(basename(prefix)))
-    .map((f) => join(tmpdir(), f));
-  const ops = files[0] ? profileByOp(files[0]) : [];
-  files.forEach(removeQuietly);
+  const ops = takeProfileByOp(prefix);
   profiles[rung.config.name] = ops.slice(0, 10);
   console.log(
     `${rung.config.name} ORT ops: ${ops
