@@ -11,6 +11,7 @@
  * for each of REPS rounds and timed after untimed warm-up runs (peak memory about one dense graph's, not all eight).
  * Then an ORT profile of the fused dense graph splits its prefill into attention kernels and everything else, which a
  * chunked graph does too: dense ÷ (dense − attention) is what dense ÷ chunked would be with free chunked attention.
+ * Then the fused pair again over model shapes (prefill-shapes.ts): how the ratio and its ceiling move with the model.
  * Usage (from packages/models): pnpm bench:attention   (BENCH_REPS=3, BENCH_THREADS=1 by default)
  * Writes bench-results/attention-prefill.json; ratios by wall clock and by this process's CPU time (with 1 intra-op
  * thread ORT runs on the calling thread, so CPU time is less sensitive to a shared machine).
@@ -25,6 +26,7 @@ import { meanKeyCount } from '../src/accounting/attention-span.js';
 import { forward } from '../src/forward/model.js';
 import { maxAbsDiff } from '../src/onnx/test-utils.js';
 import { profileAttention } from './attention-profile.js';
+import { measureShapes } from './prefill-shapes.js';
 import {
   base,
   DECODE_PROMPT,
@@ -70,6 +72,7 @@ const denseModel = variantModel(denseFused);
 const denseProfile = await profileAttention(denseModel.model, SESSION_OPTIONS, (session) => prefill(session, denseModel.config), [
   'GroupQueryAttention',
 ]);
+const byShape = await measureShapes();
 const sparseStatic = await measureStaticPair('block-sparse 64×4+16', sparse);
 const decodeVariants: Variant[] = [
   { name: 'sliding-window 256, chunked', attention: windowed, chunkedAttention: true, fusedOps: true },
@@ -126,6 +129,13 @@ const out = {
   },
   // Dense ÷ chunked if the chunked graph did the rest as fast as dense and its attention in no time (median over runs).
   ratio_dense_causal_fused_ceiling_free_attention: denseProfile.ceiling_free_attention,
+  by_model_shape: {
+    note:
+      'dense causal ÷ chunked sliding-window prefill, both fused, T and window as above, per model shape (vocab 259, head 64): ' +
+      'the ratio is bounded by the share of the dense prefill that is attention, which grows as the model narrows; ' +
+      'flops_per_token_computed counts what each graph computes (dense: every key, chunked: W + C keys per query)',
+    rows: byShape,
+  },
   ratio_dense_causal_unfused_over_chunked_unfused: denseUnfused.row.prefill_s.mean / chunkedUnfused.row.prefill_s.mean,
   ratio_dense_causal_fused_over_block_sparse_chunked_fused: dense.row.prefill_s.mean / sparseChunked.row.prefill_s.mean,
   ratio_dense_causal_fused_over_block_sparse_chunked_fused_cpu_time: dense.row.prefill_cpu_s.mean / sparseChunked.row.prefill_cpu_s.mean,
