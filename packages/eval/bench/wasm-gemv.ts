@@ -163,6 +163,11 @@ const out = {
       'beat fixed 4 per thread 26.3 vs 23.5 GB/s median at 2 threads on a 240 MB set, same process, 25 alternated passes',
     'parallel threshold: in cache, [64, 1024] 7.1 µs alone vs 8.3 µs split, [64, 2048] 13.7 vs 13.3, [64, 4096] 28 vs 22: ' +
       'split from 128K multiply-adds',
+    "relaxed SIMD's f32x4.relaxed_madd for f32x4.mul + f32x4.add (Node 20 compiles it only with " +
+      '--experimental-wasm-relaxed-simd). 2-core EPYC, full set, 13 alternated passes: one panel at a time 20.0 → 23.3 GB/s at ' +
+      '1 thread, 28.3 → 31.8 at 2; three panels at once (the default) 21.4 → 20.5 and 30.0 → 29.3; the sum probe 20.2 and ' +
+      '32.0. MobileLLM-125M decode, fresh processes alternated, 6 runs: medians 39 vs 39 tokens/s at 1 thread, 55 vs 51 at 2. ' +
+      'Not adopted: the best pair here (one panel, fused) is 6-9% faster than the default, and only behind a V8 flag',
   ],
   tuning: tuning ?? previous.tuning ?? null,
   threshold: threshold ?? previous.threshold ?? null,
