@@ -25,7 +25,7 @@ import type { AttentionConfig } from '../src/config.js';
 import { meanKeyCount } from '../src/accounting/attention-span.js';
 import { forward } from '../src/forward/model.js';
 import { maxAbsDiff } from '../src/onnx/test-utils.js';
-import { profileAttention } from './attention-profile.js';
+import { profilePrefill } from './attention-profile.js';
 import { measureShapes } from './prefill-shapes.js';
 import {
   base,
@@ -35,9 +35,7 @@ import {
   measureAll,
   measureDecode,
   measureStaticPair,
-  prefill,
   REPS,
-  SESSION_OPTIONS,
   T,
   THREADS,
   tokens,
@@ -46,7 +44,6 @@ import {
   windowed,
   type Measured,
   type Variant,
-  variantModel,
 } from './prefill-measure.js';
 
 const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
@@ -68,10 +65,7 @@ const [chunked, dense, chunkedUnfused, denseUnfused, sparseChunked, sparseChunke
   { name: 'block-sparse 64×4+16, dense mask', attention: sparse, chunkedAttention: false, fusedOps: true },
 ]).then((rs) => rs as [Measured, Measured, Measured, Measured, Measured, Measured, Measured, Measured]);
 // The fused dense graph's attention kernels against the rest of its prefill (the rest a chunked graph does too).
-const denseModel = variantModel(denseFused);
-const denseProfile = await profileAttention(denseModel.model, SESSION_OPTIONS, (session) => prefill(session, denseModel.config), [
-  'GroupQueryAttention',
-]);
+const denseProfile = await profilePrefill(denseFused, ['GroupQueryAttention']);
 const byShape = await measureShapes();
 const sparseStatic = await measureStaticPair('block-sparse 64×4+16', sparse);
 const decodeVariants: Variant[] = [

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { profileByOp, profileRunSplit, type OrtProfileEvent } from '../src/onnx/profile.js';
+import { prefill, SESSION_OPTIONS, type Variant, variantModel } from './prefill-measure.js';
 
 export interface AttentionProfile {
   profiled_runs: number;
@@ -72,4 +73,10 @@ export async function profileAttention(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `profileAttention` of one variant's KV graph over the bench prefill, at the bench's session options. */
+export async function profilePrefill(v: Variant, attentionOps: string[]): Promise<AttentionProfile> {
+  const { config, model } = variantModel(v);
+  return profileAttention(model, SESSION_OPTIONS, (session) => prefill(session, config), attentionOps);
 }

@@ -3,7 +3,7 @@
  * decode through the cache, and the no-cache graph's chunked vs dense pair; one ORT session open at a time.
  */
 import * as ort from 'onnxruntime-node';
-import { weightSpecs } from '../src/weights.js';
+import { weightSpecs, type ModelWeights } from '../src/weights.js';
 import { LLAMA_DEFAULTS, type AttentionConfig, type ModelConfig } from '../src/config.js';
 import { emitDecoder } from '../src/onnx/decoder.js';
 import { encodeModel } from '../src/onnx/encode.js';
@@ -44,6 +44,8 @@ export interface Variant {
   attention: AttentionConfig;
   chunkedAttention: boolean;
   fusedOps: boolean;
+  /** Another model shape and its weights (prefill-shapes.ts); default the bench model `base` and `weights`. */
+  model?: { config: ModelConfig; weights: ModelWeights };
 }
 
 /** A KV-cache session of one variant; release it before the next one is opened. */
@@ -55,8 +57,8 @@ async function kvSession(v: Variant) {
 
 /** A variant's config and its encoded KV-cache graph. */
 export function variantModel(v: Variant): { config: ModelConfig; model: Uint8Array } {
-  const config = { ...base, attention: v.attention };
-  const graph = buildInferenceGraph(config, weights, { chunkedAttention: v.chunkedAttention, fusedOps: v.fusedOps });
+  const config = { ...(v.model?.config ?? base), attention: v.attention };
+  const graph = buildInferenceGraph(config, v.model?.weights ?? weights, { chunkedAttention: v.chunkedAttention, fusedOps: v.fusedOps });
   return { config, model: encodeModel(graph) };
 }
 

@@ -4,18 +4,15 @@
  * cost the same in both graphs (Amdahl). Per token and layer, dense attention computes 4·H·hd·T FLOPs (the fused
  * GroupQueryAttention kernel scores every key, then zeroes the causal half), the chunked graph 4·H·hd·(W + C), and the
  * rest about 2·dim·(2·H·hd + 2·KV·hd) + 6·dim·ffn, so the narrower the model, the larger the possible gain. Each shape:
- * REPS rounds alternating chunked/dense (one session open at a time, timed on its third run), then an ORT profile of
- * the dense graph for its attention share and the ratio with free chunked attention.
+ * the chunked/dense pair timed as the bench model's variants are (`measureAll`), then an ORT profile of the dense graph
+ * for its attention share and the ratio with free chunked attention.
  */
-import * as ort from 'onnxruntime-node';
 import type { ModelConfig } from '../src/config.js';
 import { flopsPerToken } from '../src/accounting/flops.js';
-import { encodeModel } from '../src/onnx/encode.js';
 import { windowChunk } from '../src/onnx/fused-attention.js';
-import { buildInferenceGraph } from '../src/onnx/inference.js';
-import { randomWeights, step } from '../src/onnx/test-utils.js';
-import { profileAttention } from './attention-profile.js';
-import { base, REPS, SESSION_OPTIONS, T, tokens, W, windowed } from './prefill-measure.js';
+import { randomWeights } from '../src/onnx/test-utils.js';
+import { profilePrefill } from './attention-profile.js';
+import { base, measureAll, T, W, windowed, type Variant } from './prefill-measure.js';
 
 type Shape = Pick<ModelConfig, 'dim' | 'layers' | 'heads' | 'kvHeads' | 'ffnHidden'> & { name: string };
 
@@ -27,7 +24,6 @@ export const SHAPES: Shape[] = [
   { name: 'MobileLLM-125M blocks (2 of its 30 layers)', dim: 576, layers: 2, heads: 9, kvHeads: 3, ffnHidden: 1536 },
 ];
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** FLOPs per token by what each graph computes (not what the accounting keeps: that counts ≤ W or (T+1)/2 keys). */
@@ -43,37 +39,32 @@ function computedFlops(config: ModelConfig) {
 
 async function measureShape(shape: Shape) {
   const { name, ...dims } = shape;
-  const dense: ModelConfig = { ...base, ...dims, name: `bench-attn-${dims.dim}` };
-  const chunked: ModelConfig = { ...dense, attention: windowed };
-  const weights = randomWeights(dense, 3);
-  const model = (config: ModelConfig) => encodeModel(buildInferenceGraph(config, weights, { chunkedAttention: true, fusedOps: true }));
-  const run = (config: ModelConfig) => (session: ort.InferenceSession) => step(session, config, [tokens], [tokens.map(() => 1)]);
-  const seconds: [number[], number[]] = [[], []];
-  for (let r = 0; r < REPS; r++) {
-    for (const [i, config] of [chunked, dense].entries()) {
-      const session = await ort.InferenceSession.create(model(config), SESSION_OPTIONS);
-      await run(config)(session);
-      await run(config)(session);
-      const t0 = performance.now();
-      await run(config)(session);
-      seconds[i]!.push((performance.now() - t0) / 1000);
-      await session.release();
-    }
-  }
-  const profile = await profileAttention(model(dense), SESSION_OPTIONS, run(dense), ['GroupQueryAttention']);
+  const config: ModelConfig = { ...base, ...dims, name: `bench-attn-${dims.dim}` };
+  const model = { config, weights: randomWeights(config, 3) };
+  const dense: Variant = {
+    name: `${name}: full causal, dense`,
+    attention: { kind: 'full' },
+    chunkedAttention: false,
+    fusedOps: true,
+    model,
+  };
+  const [chunked, full] = await measureAll([
+    { name: `${name}: sliding-window ${W}, chunked`, attention: windowed, chunkedAttention: true, fusedOps: true, model },
+    dense,
+  ]);
+  const profile = await profilePrefill(dense, ['GroupQueryAttention']);
   const row = {
-    shape: { name, ...dims, headDim: dense.headDim, vocab: dense.vocabSize },
-    chunked_prefill_s: { mean: mean(seconds[0]), runs: seconds[0] },
-    dense_prefill_s: { mean: mean(seconds[1]), runs: seconds[1] },
-    ratio_dense_over_chunked: mean(seconds[1]) / mean(seconds[0]),
+    shape: { name, ...dims, headDim: config.headDim, vocab: config.vocabSize },
+    chunked_prefill_s: chunked!.row.prefill_s,
+    dense_prefill_s: full!.row.prefill_s,
+    ratio_dense_over_chunked: full!.row.prefill_s.mean / chunked!.row.prefill_s.mean,
     dense_attention_share_profiled: median(profile.runs.map((r) => r.attention_s / r.run_s)),
     ratio_ceiling_free_attention: profile.ceiling_free_attention,
-    flops_per_token_computed: computedFlops(dense),
+    flops_per_token_computed: computedFlops(config),
   };
   console.log(
-    `${name.padEnd(44)} chunked ${row.chunked_prefill_s.mean.toFixed(3)} s, dense ${row.dense_prefill_s.mean.toFixed(3)} s: ` +
-      `${row.ratio_dense_over_chunked.toFixed(2)}× (attention ${(100 * row.dense_attention_share_profiled).toFixed(0)}% of dense; ` +
-      `free attention ${row.ratio_ceiling_free_attention?.toFixed(2) ?? 'n/a'}×; ` +
+    `${name.padEnd(44)} ${row.ratio_dense_over_chunked.toFixed(2)}× (attention ${(100 * row.dense_attention_share_profiled).toFixed(0)}% ` +
+      `of dense; free attention ${row.ratio_ceiling_free_attention?.toFixed(2) ?? 'n/a'}×; ` +
       `by FLOPs ${row.flops_per_token_computed.ratio.toFixed(2)}×)`,
   );
   return row;
