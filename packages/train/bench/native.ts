@@ -232,7 +232,8 @@ export async function runNativeBench(outFile: string = join(import.meta.dirname,
   };
   console.log(
     `ORT kernels of an undisturbed step: ${(1000 * kernelS).toFixed(0)} ms, of which matmuls ${(1000 * matmulS).toFixed(0)} ms ` +
-      `(${(100 * (profileSummary.matmulShare ?? 0)).toFixed(1)}%, ${profileSummary.matmulGflops?.toFixed(1)} GFLOP/s)`,
+      `(${profileSummary.matmulShare === null ? 'n/a' : `${(100 * profileSummary.matmulShare).toFixed(1)}%`}, ` +
+      `${profileSummary.matmulGflops?.toFixed(1) ?? 'n/a'} GFLOP/s)`,
   );
 
   const curve = await lossCurves(CURVE_STEPS);
