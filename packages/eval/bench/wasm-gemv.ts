@@ -46,7 +46,7 @@ if (phases.includes('tuning')) {
   for (const [label, v] of variants) tuneConfigs.push((await wasmConfigs(label, 1, shapesFor(10, false), { variant: v })).gemv);
   for (const claimDivisor of [1, 2, 4, 8]) {
     const label = `${DEFAULT_VARIANT.streams} panels at once, claims of left÷${claimDivisor * 2}`;
-    tuneConfigs.push((await wasmConfigs(label, 2, shapesFor(10, false), { claimDivisor })).gemv);
+    tuneConfigs.push((await wasmConfigs(label, 2, shapesFor(10, false), { claimDivisor, variant: DEFAULT_VARIANT })).gemv);
   }
   tuneConfigs.push((await wasmConfigs('one panel at a time', 2, shapesFor(10, false), { variant: { unroll: 1, sets: 1 } })).gemv);
   for (const streams of [2, 4] as const)
@@ -61,8 +61,8 @@ if (phases.includes('tuning')) {
 // 2. The parallel threshold: a small in-cache gemv [64, N] at 1 thread vs always split over 2.
 if (phases.includes('threshold')) {
   console.log('== threshold: µs per call, [64, N] in cache, 1 thread vs split over 2');
-  const one = await createWasmKernels({ threads: 1, maxBytes: 2 ** 26 });
-  const two = await createWasmKernels({ threads: 2, maxBytes: 2 ** 26, minParallelWork: 0 });
+  const one = await createWasmKernels({ threads: 1, maxBytes: 2 ** 26, variant: DEFAULT_VARIANT });
+  const two = await createWasmKernels({ threads: 2, maxBytes: 2 ** 26, minParallelWork: 0, variant: DEFAULT_VARIANT });
   threshold = [] as Array<Record<string, number>>;
   for (const N of [64, 256, 512, 1024, 2048, 4096]) {
     const row: Record<string, number> = { K: 64, N, work: 64 * N };
@@ -95,10 +95,12 @@ if (phases.includes('decode')) {
   const sums: Config[] = [];
   for (const threads of [1, 2]) {
     console.log(`  building wasm ${threads}`);
-    const w = await wasmConfigs(`${DEFAULT_VARIANT.streams} panels at once`, threads, FULL);
+    const w = await wasmConfigs(`${DEFAULT_VARIANT.streams} panels at once`, threads, FULL, { variant: DEFAULT_VARIANT });
     main.push(w.gemv);
     sums.push(w.sum);
     main.push((await wasmConfigs('one panel at a time', threads, FULL, { variant: { unroll: 1, sets: 1 } })).gemv);
+    // What decoding gets: the streams gate choosing between the two as it goes (kernels.ts STREAMS_MARGIN).
+    main.push((await wasmConfigs('panels as the streams gate chooses', threads, FULL)).gemv);
   }
   for (const threads of [1, 2])
     for (const spinning of [true, false]) main.push(await ortMatMul(threads, spinning, threads * 1000 + (spinning ? 1 : 0)));
@@ -140,7 +142,8 @@ const out = {
     'holding every MatMul (graphOptimizationLevel all, prepacked), interOpNumThreads 1.',
   default_parallel_threshold_work: MIN_PARALLEL_WORK,
   defaults:
-    'gemv three panels at once (three memory streams per thread), 1 row per loop iteration, 8 f32x4 accumulators per panel; ' +
+    'gemv three panels at once (three memory streams per thread) or one at a time, whichever the streams gate measures ' +
+    'faster as products run (kernels.ts STREAMS_MARGIN; the hosts differ), 1 row per loop iteration, 8 f32x4 accumulators per panel; ' +
     '2 threads claim left ÷ 2 panels. sum: four quarters read at once. gemvQ8: ' +
     'four groups of 4 outputs at once, each input pair splat against 4 outputs × 2 weights, one input pair per loop iteration',
   tried: [

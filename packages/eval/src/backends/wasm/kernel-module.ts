@@ -49,7 +49,7 @@ export const DEFAULT_VARIANT: KernelVariant = { unroll: 1, sets: 1, streams: 3 }
  * gemv(x, w, y, K, P, stride), all byte offsets: for each of P panels, y[32] = Σ_k x[k] · W[k, 32 columns], reading K
  * rows of 128 bytes from the panel start; the next panel starts `stride` bytes later and y moves on by 128 bytes.
  */
-function gemv(variant: KernelVariant): WasmFunction {
+function gemv(variant: KernelVariant, name = 'gemv'): WasmFunction {
   const [X, W, Y, K, P, STRIDE, XP, XEND, WP, XLAST, WP2, S] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
   const { unroll, sets } = variant;
   const streams = variant.streams ?? 1;
@@ -146,7 +146,7 @@ function gemv(variant: KernelVariant): WasmFunction {
     ...op.end,
   ];
   return {
-    name: 'gemv',
+    name,
     params: 6,
     result: null,
     // i32 XP, XEND, WP, XLAST, WP2; v128 S and the accumulators
@@ -211,12 +211,21 @@ function sum(): WasmFunction {
 }
 
 /**
- * The kernel module's bytes: exports `gemv`, `sum`, `gemvQ8` and `quantQ8` (kernel-q8.ts), `swiglu`, `softmax`, `rmsnorm`
- * and `addto` (kernel-vector.ts), `attend` and `rope` (kernel-attention.ts), `gemm4` (kernel-gemm.ts) over the imported
- * memory `env.mem`.
+ * The kernel module's bytes: exports `gemv`, `sum`, `gemvQ8` and `quantQ8` (kernel-q8.ts), `swiglu`, `softmax`,
+ * `rmsnorm` and `addto` (kernel-vector.ts), `attend` and `rope` (kernel-attention.ts), `gemm4` (kernel-gemm.ts), and
+ * `gemvAlt` (gemv reading its panels another way: alternativeStreams) over the imported memory `env.mem`.
  */
 export function kernelModuleBytes(memory: { shared: boolean; maxPages: number }, variant: KernelVariant = DEFAULT_VARIANT): Uint8Array {
   const functions = [gemv(variant), sum(), gemvQ8(variant.q8Streams), quantQ8(), ...vectorKernels()];
   const index = (name: string) => functions.findIndex((f) => f.name === name);
-  return moduleBytes([...functions, attend(index('gemv'), index('softmax')), rope(), gemm4()], memory);
+  const alternative = gemv({ ...variant, streams: alternativeStreams(variant) }, 'gemvAlt');
+  return moduleBytes([...functions, attend(index('gemv'), index('softmax')), rope(), gemm4(), alternative], memory);
+}
+
+/**
+ * The panel streams of `gemvAlt`, the way the kernels' gate tries against `gemv`'s (kernels.ts): one panel at a time
+ * against several, since which is faster depends on the host. The same sums in the same order: the same floats.
+ */
+export function alternativeStreams(variant: KernelVariant): 1 | 3 {
+  return (variant.streams ?? 1) > 1 ? 1 : 3;
 }

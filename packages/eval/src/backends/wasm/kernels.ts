@@ -1,10 +1,33 @@
 import { availableParallelism } from 'node:os';
 import { PAGE_BYTES, wasmApi, type WasmMemory } from '@scalewise/core/wasm';
-import { DEFAULT_VARIANT, kernelModuleBytes, PANEL, type KernelVariant, type PanelMatrix } from './kernel-module.js';
-import { createWorkerPool, OP_ATTEND, OP_GEMM4, OP_GEMV, OP_GEMVQ8, OP_SUM, type KernelExports, type WorkerPool } from './pool.js';
+import { alternativeStreams, DEFAULT_VARIANT, kernelModuleBytes, PANEL, type PanelMatrix } from './kernel-module.js';
+import {
+  createWorkerPool,
+  OP_ATTEND,
+  OP_GEMM4,
+  OP_GEMV,
+  OP_GEMV_ALT,
+  OP_GEMVQ8,
+  OP_SUM,
+  type KernelExports,
+  type WorkerPool,
+} from './pool.js';
 import { q8Layout, writeQ8, type Q8Matrix } from './q8.js';
 import { vectorOps, type AttendJob, type WasmVectorOps } from './vector-ops.js';
-import { createWorkerGate, type WorkerGate, type WorkerGateOptions } from './worker-gate.js';
+import { createWayGate, createWorkerGate, type WorkerGate } from './worker-gate.js';
+import {
+  ALIGN_FLOATS,
+  checkCount,
+  CLAIM_DIVISOR,
+  DEFAULT_MAX_BYTES,
+  headScoreFloats,
+  MIN_PARALLEL_WORK,
+  Q8_MIN_CLAIM,
+  STREAMS_MARGIN,
+  type WasmKernelOptions,
+} from './kernel-options.js';
+
+export { attendScratchBytes, checkCount, MIN_PARALLEL_WORK, STREAMS_MARGIN, type WasmKernelOptions } from './kernel-options.js';
 
 export type { Q8Matrix } from './q8.js';
 export type { PanelMatrix } from './kernel-module.js';
@@ -55,60 +78,12 @@ export interface WasmKernels extends WasmVectorOps {
 export interface WasmKernelsWithSum extends WasmKernels {
   /** Products run by the calling thread alone because the worker gate measured (or probed) that way (worker-gate.ts). */
   bypassedJobs(): number;
+  /** gemv products that read their panels the alternative way (`alternativeStreams`) because the streams gate chose it. */
+  alternativeGemvs(): number;
+  /** Panel streams of gemv's first and alternative ways. */
+  readonly gemvStreams: readonly [number, number];
   /** Sum of `floats` floats from float offset `off` (both multiples of 16). */
   sum(off: number, floats: number): number;
-}
-
-export interface WasmKernelOptions {
-  threads?: number;
-  maxBytes?: number;
-  /** Below this many multiply-adds (k · padded n) the calling thread runs gemv alone. */
-  minParallelWork?: number;
-  /** Inner-loop shape (benchmarks compare them). */
-  variant?: KernelVariant;
-  /** Each claim of a job takes what is left ÷ (claimDivisor × threads) (default 1): larger ends the threads closer together. */
-  claimDivisor?: number;
-  /** false: the calling thread leaves every piece to the workers (tests prove the workers' path with it). */
-  callerClaims?: boolean;
-  /** How products choose between the workers and the calling thread alone, by measuring both (worker-gate.ts). */
-  workerGate?: WorkerGateOptions;
-  /** false: `attend` always runs on the calling thread (benchmarks compare; default true: split by heads). */
-  splitAttend?: boolean;
-}
-
-const ALIGN_FLOATS = 16; // 64 bytes
-const DEFAULT_MAX_BYTES = 3 * 2 ** 30;
-/**
- * Measured by bench/wasm-gemv.ts (in cache, the worst case for splitting; 2 threads, several runs): [64, 1024] 7–10 µs
- * alone vs 8–12 µs split, [64, 2048] 14–21 vs 11–18 µs, [64, 4096] 28–42 vs 22–27 µs. Under ~128K multiply-adds the
- * hand-off costs about what the second thread saves.
- */
-export const MIN_PARALLEL_WORK = 128 * 1024;
-/**
- * Each claim takes half of what is left at 2 threads: fewer, longer runs through memory. A MobileLLM-125M decode at
- * 2 threads, same process, alternated: fp32 71.7 → 77.6 tokens/s, int8 130 → 147 against left ÷ 4 (on a host where
- * two threads read 2× the bandwidth of one).
- */
-const CLAIM_DIVISOR = 1;
-/** Groups of 4 outputs in the smallest int8 claim (a compare-and-swap per 32 outputs at least). */
-const Q8_MIN_CLAIM = 8;
-
-/** Floats of one head's score buffer for `n` keys when `attend` is split: ⌈n/32⌉·32 rounded up to a power of 2, ≥ 1024. */
-function headScoreFloats(n: number): number {
-  return 2 ** Math.ceil(Math.log2(Math.max(1024, Math.ceil(n / PANEL) * PANEL)));
-}
-
-/**
- * Bytes the kernels allocate for themselves when `attend` is split over threads: a score buffer per head, grown by
- * doubling (headScoreFloats) to the largest n seen, so at most twice the last size. Callers that size `maxBytes` from
- * their own allocations add this.
- */
-export function attendScratchBytes(heads: number, positions: number): number {
-  return 4 * 2 * heads * headScoreFloats(positions);
-}
-
-export function checkCount(what: string, v: number, max = Number.MAX_SAFE_INTEGER) {
-  if (!Number.isInteger(v) || v < 0 || v > max) throw new RangeError(`wasm kernels: ${what} must be an integer in [0, ${max}], got ${v}`);
 }
 
 export async function createWasmKernels(options: WasmKernelOptions = {}): Promise<WasmKernelsWithSum> {
@@ -123,7 +98,8 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
   checkCount('claimDivisor', claimDivisor, 64);
   if (claimDivisor < 1) throw new RangeError('wasm kernels: claimDivisor must be at least 1');
   const shared = threads > 1;
-  const module = new wasmApi.Module(kernelModuleBytes({ shared, maxPages }, options.variant ?? DEFAULT_VARIANT));
+  const variant = options.variant ?? DEFAULT_VARIANT;
+  const module = new wasmApi.Module(kernelModuleBytes({ shared, maxPages }, variant));
   const initial = Math.min(16, maxPages);
   const memory: WasmMemory = new wasmApi.Memory(shared ? { initial, maximum: maxPages, shared } : { initial, maximum: maxPages });
   const ex = new wasmApi.Instance(module, { env: { mem: memory } }).exports as unknown as KernelExports;
@@ -133,6 +109,9 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
   // Products go to the calling thread alone while that measures faster than with the workers (worker-gate.ts). Not the
   // bandwidth probe's sum, which must read with every thread it names; nor when the caller leaves every piece to them.
   const gate: WorkerGate = createWorkerGate(options.workerGate);
+  // gemv's panel streams, measured the same way (STREAMS_MARGIN). Each gate leaves products out while the other probes,
+  // so that neither takes the other's probe for a change of host.
+  const streams = createWayGate({ margin: STREAMS_MARGIN, enabled: options.variant === undefined, ...options.streamsGate });
   /** One product: on the calling thread (`alone`) when `macs` is too small to split or the gate says so, else over the pool. */
   const product = (macs: number, units: number, alone: () => void, op: number, params: number[], minUnits = 1, scale = 0) => {
     if (pool === null || macs < minParallelWork || units < 2) alone();
@@ -141,7 +120,7 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
       const start = performance.now();
       if (gate.useWorkers()) pool.run(op, params, units, minUnits, claimDivisor, scale);
       else alone();
-      gate.record(performance.now() - start, macs);
+      if (!streams.probing) gate.record(performance.now() - start, macs);
     }
   };
 
@@ -200,8 +179,12 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     inMemory('y', yOff, panels * PANEL);
     inMemory('matrix', m.off, panels === 0 ? 0 : (panels - 1) * m.panelStride + m.K * PANEL);
     const stride = m.panelStride * 4;
-    const alone = () => ex.gemv(xOff * 4, m.off * 4, yOff * 4, k, panels, stride);
-    product(k * panels * PANEL, panels, alone, OP_GEMV, [xOff * 4, m.off * 4, yOff * 4, k, stride]);
+    const [macs, params] = [k * panels * PANEL, [xOff * 4, m.off * 4, yOff * 4, k, stride]];
+    const first = streams.useFirst();
+    const kernel = first ? ex.gemv : ex.gemvAlt;
+    const start = performance.now();
+    product(macs, panels, () => kernel(xOff * 4, m.off * 4, yOff * 4, k, panels, stride), first ? OP_GEMV : OP_GEMV_ALT, params);
+    if (!gate.probing) streams.record(performance.now() - start, macs);
   };
 
   const gemm = (xOff: number, ldx: number, m: PanelMatrix, yOff: number, ldy: number, rows: number) => {
@@ -297,6 +280,8 @@ export async function createWasmKernels(options: WasmKernelOptions = {}): Promis
     gemvQ8,
     sum,
     bypassedJobs: () => gate.bypassed,
+    alternativeGemvs: () => streams.second,
+    gemvStreams: [variant.streams ?? 1, alternativeStreams(variant)],
     async dispose() {
       if (disposed) return;
       disposed = true;

@@ -51,6 +51,8 @@ const OP_EXIT = 2;
 export const OP_GEMVQ8 = 3;
 export const OP_GEMM4 = 4;
 export const OP_ATTEND = 5;
+/** gemv read the other way (`gemvAlt`, same parameters and results). */
+export const OP_GEMV_ALT = 6;
 
 /** How long a worker, and the caller waiting for claimed pieces, spin before sleeping. */
 const SPIN_MS = 2;
@@ -82,6 +84,7 @@ const CLAIM_LOOP = `((p) => (ex, ctrl, results, seq) => {
       if (Atomics.compareExchange(ctrl, base + ${NEXT}, next, next + size) !== next) continue;
       try {
         if (op === ${OP_GEMV}) ex.gemv(p[0], p[1] + next * p[4], p[2] + next * 128, p[3], size, p[4]);
+        else if (op === ${OP_GEMV_ALT}) ex.gemvAlt(p[0], p[1] + next * p[4], p[2] + next * 128, p[3], size, p[4]);
         else if (op === ${OP_GEMM4}) ex.gemm4(p[0], p[1] + next * p[4], p[2] + next * 128, p[3], size, p[4], p[8], p[9], p[10]);
         else if (op === ${OP_GEMVQ8}) ex.gemvQ8(p[0], p[1] + next * p[4], p[2] + next * 16, p[3], (p[4] / p[3] - 16) / 64, size);
         else if (op === ${OP_ATTEND}) {
@@ -135,6 +138,7 @@ for (;;) {
 
 export interface KernelExports {
   gemv: (x: number, w: number, y: number, k: number, panels: number, stride: number) => void;
+  gemvAlt: (x: number, w: number, y: number, k: number, panels: number, stride: number) => void;
   sum: (ptr: number, bytes: number) => number;
   gemvQ8: (xq: number, w: number, y: number, blocks: number, chunks: number, groups: number) => void;
   quantQ8: (x: number, xq: number, blocks: number, blockSize: number) => void;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createWorkerGate, type WorkerGateOptions } from './worker-gate.js';
+import { createWayGate, createWorkerGate, type WorkerGateOptions } from './worker-gate.js';
 
 type Cost = (i: number, pooled: boolean) => number;
 
@@ -97,5 +97,35 @@ describe('worker gate', () => {
     const off = createWorkerGate({ enabled: false });
     drive(off, JOBS, busy);
     expect(off.bypassed).toBe(0);
+  });
+});
+
+describe('way gate (the same algorithm between any two ways: gemv panel streams)', () => {
+  it('says when a probe runs, so that a second gate over the same products can leave it out', () => {
+    const gate = createWayGate({ epochJobs: 2, probeJobs: 3, probeAfter: 1, graceJobs: 0 });
+    const seen: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const first = gate.useFirst();
+      seen.push(`${first ? 'A' : 'B'}${gate.probing ? 'p' : ''}`);
+      gate.record(first ? 1 : 2, 1); // the second way is slower: every probe confirms the first
+    }
+    // 2 jobs of an epoch, 3 of a probe, then 2 epochs (the interval doubles) before the next probe.
+    expect(seen.join(' ')).toBe('A A Bp Bp Bp A A A A Bp');
+    expect(gate.second).toBe(4);
+  });
+
+  it('takes a second way 10% faster at a 5% margin, and not one 3% faster', () => {
+    const take = (ratio: number) => {
+      const gate = createWayGate({ margin: 0.05 });
+      let second = 0;
+      for (let i = 0; i < JOBS; i++) {
+        const first = gate.useFirst();
+        if (!first) second++;
+        gate.record(first ? 0.1 : 0.1 * ratio, 1);
+      }
+      return second / JOBS;
+    };
+    expect(take(1 / 1.1)).toBeGreaterThan(0.95);
+    expect(take(1 / 1.03)).toBeLessThan(0.02);
   });
 });

@@ -9,7 +9,8 @@
  * left out: a worker woken from sleep starts late and cold). After `probeAfter` epochs a probe of `probeJobs` runs the
  * other way; if it was more than `margin` faster than the current way's recent epochs, it becomes the current way.
  * Each probe that confirms the current way doubles the epochs before the next, up to `maxProbeAfter`, so probing
- * costs little on a steady host; a switch starts again from `probeAfter`. Outputs do not depend on the way.
+ * costs little on a steady host; a switch starts again from `probeAfter`. Outputs do not depend on the way. The same
+ * algorithm chooses between any two ways (`createWayGate`): the kernels also use it for gemv's panel streams (kernels.ts).
  */
 export interface WorkerGateOptions {
   /** false: every product uses the workers, never measured (benchmarks compare). Default true. */
@@ -35,12 +36,41 @@ export interface WorkerGate {
   record(ms: number, macs: number): void;
   /** Products run on the calling thread alone (for benchmarks and tests). */
   readonly bypassed: number;
+  /** A probe of the other way is running: another gate over the same products leaves them out meanwhile. */
+  readonly probing: boolean;
+}
+
+/** The same measured choice between any two ways of computing a product (the first way is the starting one). */
+export interface WayGate {
+  /** Does the next product take the first way? */
+  useFirst(): boolean;
+  /** The product asked for by the last `useFirst()` took `ms` for `macs` multiply-adds. */
+  record(ms: number, macs: number): void;
+  /** Products that took the second way. */
+  readonly second: number;
+  /** A probe of the way not current is running. */
+  readonly probing: boolean;
 }
 
 /** Epochs averaged into the current way's rate. */
 const RECENT = 4;
 
 export function createWorkerGate(options: WorkerGateOptions = {}): WorkerGate {
+  const gate = createWayGate(options);
+  return {
+    useWorkers: () => gate.useFirst(),
+    record: (ms, macs) => gate.record(ms, macs),
+    get bypassed() {
+      return gate.second;
+    },
+    get probing() {
+      return gate.probing;
+    },
+  };
+}
+
+/** The gate's algorithm (above) between any two ways; `enabled: false` keeps the first. */
+export function createWayGate(options: WorkerGateOptions = {}): WayGate {
   const enabled = options.enabled ?? true;
   const epochJobs = options.epochJobs ?? 512;
   const probeJobs = options.probeJobs ?? 256;
@@ -48,7 +78,7 @@ export function createWorkerGate(options: WorkerGateOptions = {}): WorkerGate {
   const maxProbeAfter = options.maxProbeAfter ?? 64;
   const margin = options.margin ?? 0.1;
   const grace = options.graceJobs ?? 16;
-  let pooled = true; // the current way
+  let first = true; // the current way is the first
   let probe = false; // this stretch of jobs runs the other way
   let interval = probeAfter; // epochs between probes
   let epochsLeft = probeAfter; // before the next probe
@@ -56,14 +86,14 @@ export function createWorkerGate(options: WorkerGateOptions = {}): WorkerGate {
   let ms = 0;
   let macs = 0;
   const recent: number[] = []; // ms per multiply-add of the current way's last epochs
-  let bypassed = 0;
+  let second = 0; // products that took the second way
 
   const end = () => {
     const rate = ms / macs; // NaN without timed jobs: then nothing changes
     if (probe) {
       const current = recent.reduce((a, b) => a + b, 0) / recent.length;
       const faster = rate < current * (1 - margin);
-      if (faster) [pooled, recent.length] = [!pooled, 0];
+      if (faster) [first, recent.length] = [!first, 0];
       interval = faster ? probeAfter : Math.min(maxProbeAfter, 2 * interval);
       [probe, epochsLeft] = [false, interval];
     } else {
@@ -76,10 +106,10 @@ export function createWorkerGate(options: WorkerGateOptions = {}): WorkerGate {
   };
 
   return {
-    useWorkers() {
+    useFirst() {
       if (!enabled) return true;
-      const use = probe ? !pooled : pooled;
-      if (!use) bypassed++;
+      const use = probe ? !first : first;
+      if (!use) second++;
       return use;
     },
     record(jobMs, jobMacs) {
@@ -88,8 +118,11 @@ export function createWorkerGate(options: WorkerGateOptions = {}): WorkerGate {
       if (jobs++ >= Math.min(grace, length - 1)) [ms, macs] = [ms + jobMs, macs + jobMacs];
       if (jobs >= length) end();
     },
-    get bypassed() {
-      return bypassed;
+    get second() {
+      return second;
+    },
+    get probing() {
+      return enabled && probe;
     },
   };
 }
