@@ -164,6 +164,21 @@ describe('prepareTokens', () => {
     await rm(live, { recursive: true });
   });
 
+  it('prepares one cache from several runs at once, each getting the tokens (run-pool workers share a process id)', async () => {
+    const corpus = await loadCorpus({ kind: 'documents', name: 'fixture', documents: DOCS });
+    const dir = join(root, 'concurrent');
+    for (let round = 0; round < 3; round++) {
+      const preps = await Promise.all(Array.from({ length: 4 }, () => prepareTokens({ corpus, dir, force: round > 0 })));
+      for (const prep of preps) {
+        expect(prep.dir).toBe(dir);
+        expect(Array.from(prep.splits.train.tokens)).toEqual(Array.from(preps[0]!.splits.train.tokens));
+        expect(prep.splits.train.documents + prep.splits.validation.documents + prep.splits.test.documents).toBe(DOCS.length);
+      }
+      expect((await readdir(root)).filter((n) => n.startsWith('concurrent'))).toEqual(['concurrent']);
+      expect((await prepareTokens({ corpus, dir })).fromCache).toBe(true);
+    }
+  });
+
   it('refuses an empty corpus and leaves no folder behind', async () => {
     const corpus = await loadCorpus({ kind: 'documents', name: 'empty', documents: [{ id: 'e', text: '', meta: {} }] });
     const dir = join(root, 'nested', 'empty-out');

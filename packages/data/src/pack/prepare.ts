@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -16,6 +16,8 @@ import { loadTokenizer } from '../tokenizer/hf.js';
 import type { Tokenizer } from '../tokenizer/types.js';
 import type { ProgressCallback } from '../types.js';
 import {
+  swapTokenFolder,
+  tempFolderName,
   isOwnTokenFolder,
   isTokenFile,
   loadSplit,
@@ -114,7 +116,7 @@ export async function prepareTokens(options: PrepareOptions = {}): Promise<Prepa
     );
   }
   const dtype = dtypeFor(tokenizer.vocabSize);
-  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  const tmp = tempFolderName(dir);
   // Parents created here (like mkdir -p) are removed again when preparing fails, so bad input leaves nothing.
   const createdRoot = await mkdir(tmp, { recursive: true });
   let writers: Record<SplitName, ReturnType<typeof createWriteStream>> | undefined;
@@ -195,24 +197,11 @@ export async function prepareTokens(options: PrepareOptions = {}): Promise<Prepa
     };
     for (const name of SPLIT_NAMES) await writeFileAtomic(join(tmp, `${name}.docs.json`), JSON.stringify(docs[name]));
     await writeFileAtomic(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    // Swap the finished folder into place; the old one (checked again: still scalewise's own) is removed first.
-    const now = await readdir(dir).catch(() => null);
-    if (now !== null && now.length > 0 && !isOwnTokenFolder(now, await readManifest(dir))) {
-      throw new DataInputError(
-        `token folder '${dir}' changed while preparing and is not a token folder written by scalewise; refusing to replace it`,
-      );
-    }
-    await rm(dir, { recursive: true, force: true });
-    try {
-      await rename(tmp, dir);
-    } catch (error) {
-      // Another process finished the same cache first: use theirs when it matches.
-      const theirs = await readManifest(dir);
-      if (!matches(theirs, tokenizer.hash, corpusHash, split)) throw error;
-      await rm(tmp, { recursive: true, force: true });
-    }
+    // Read back before the swap: another run finishing the same cache may replace the folder at any time after it.
     const splits = {} as Record<SplitName, PreparedSplit>;
-    for (const name of SPLIT_NAMES) splits[name] = await loadSplit(dir, name, manifest);
+    for (const name of SPLIT_NAMES) splits[name] = await loadSplit(tmp, name, manifest);
+    // Another run may be finishing the same cache: theirs is kept when it matches (the same tokens; unless forced).
+    await swapTokenFolder(tmp, dir, (m) => matches(m, tokenizer.hash, corpusHash, split), !options.force);
     return result(dir, manifest, false, tokenizer, splits);
   } catch (error) {
     for (const writer of Object.values(writers ?? {})) {

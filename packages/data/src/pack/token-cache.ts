@@ -1,8 +1,9 @@
 // The on-disk token cache of prepareTokens (prepare.ts): its manifest and format marker, reading a split back,
 // and which folders are scalewise's own (so they may be replaced); split from prepare.ts to keep it short.
-import { readFile, stat } from 'node:fs/promises';
+import { randomInt } from 'node:crypto';
+import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DataError } from '../errors.js';
+import { DataError, DataInputError } from '../errors.js';
 import { SPLIT_NAMES, type SplitName, type SplitSpec } from '../split.js';
 
 /** Bumped whenever the on-disk layout or its counts change, so old caches are never misread (2: lm-eval word counts). */
@@ -135,4 +136,54 @@ export async function isPrepared(dir: string): Promise<boolean> {
     if (info?.size !== manifest.splits[name].tokens * width) return false;
   }
   return true;
+}
+
+/**
+ * A temp folder beside `dir`, unique per call and not only per process (run-pool workers are threads of one process
+ * that may start the same preparation in the same millisecond). Digits after the pid: removeStaleTemps reads the name.
+ */
+export function tempFolderName(dir: string): string {
+  return `${dir}.tmp-${process.pid}-${Date.now()}${String(randomInt(1e6)).padStart(6, '0')}`;
+}
+
+/** Tries of swapTokenFolder when runs swapping the same cache at once move the folder under it. */
+const SWAP_TRIES = 5;
+
+/**
+ * Move the finished token folder `tmp` to `dir`. The folder there (checked each time: scalewise's own) is renamed aside
+ * and removed after, so `dir` is only ever absent or whole for runs preparing the same cache at once. When `dir`
+ * holds the same cache (`same`), before the swap with `keepSame`, or after a rename that lost to another run, theirs
+ * is kept and `tmp` removed.
+ */
+export async function swapTokenFolder(
+  tmp: string,
+  dir: string,
+  same: (manifest: TokenManifest | null) => boolean,
+  keepSame: boolean,
+): Promise<void> {
+  for (let tries = 1; ; tries++) {
+    const entries = await readdir(dir).catch(() => null);
+    const manifest = entries !== null && entries.length > 0 ? await readManifest(dir) : null;
+    if (keepSame && same(manifest)) return rm(tmp, { recursive: true, force: true });
+    if (entries !== null && entries.length > 0 && !isOwnTokenFolder(entries, manifest)) {
+      // Another run may have swapped it between the two reads: look again before refusing.
+      if (tries < SWAP_TRIES) continue;
+      throw new DataInputError(
+        `token folder '${dir}' changed while preparing and is not a token folder written by scalewise; refusing to replace it`,
+      );
+    }
+    const aside = tempFolderName(dir);
+    await rename(dir, aside).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+    try {
+      await rename(tmp, dir);
+      return rm(aside, { recursive: true, force: true });
+    } catch (error) {
+      await rm(aside, { recursive: true, force: true });
+      // Another run put its folder there first: use theirs when it is the same cache, else try again.
+      if (same(await readManifest(dir))) return rm(tmp, { recursive: true, force: true });
+      if (tries >= SWAP_TRIES) throw error;
+    }
+  }
 }
