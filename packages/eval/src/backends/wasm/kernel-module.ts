@@ -1,5 +1,5 @@
 import { F32, I32, moduleBytes, op, V128, type WasmFunction } from '@scalewise/core/wasm';
-import { gemvQ8, quantQ8, type Q8Streams } from './kernel-q8.js';
+import { gemvQ8, quantQ8, type Q8Streams, type Q8Unroll } from './kernel-q8.js';
 import { vectorKernels } from './kernel-vector.js';
 import { attend, rope } from './kernel-attention.js';
 import { gemm4 } from './kernel-gemm.js';
@@ -34,6 +34,8 @@ export interface KernelVariant {
   streams?: 1 | 2 | 3 | 4;
   /** gemvQ8's groups of 4 outputs computed at once (default Q8_STREAMS, 4: four memory streams). */
   q8Streams?: Q8Streams;
+  /** gemvQ8's input pairs per loop iteration (default Q8_UNROLL, 2); every value gives the same floats. */
+  q8Unroll?: Q8Unroll;
 }
 /**
  * Three panels at once: on a host where one thread's bandwidth is bounded by the cache misses it keeps in flight (a
@@ -216,7 +218,7 @@ function sum(): WasmFunction {
  * `gemvAlt` (gemv reading its panels another way: alternativeStreams) over the imported memory `env.mem`.
  */
 export function kernelModuleBytes(memory: { shared: boolean; maxPages: number }, variant: KernelVariant = DEFAULT_VARIANT): Uint8Array {
-  const functions = [gemv(variant), sum(), gemvQ8(variant.q8Streams), quantQ8(), ...vectorKernels()];
+  const functions = [gemv(variant), sum(), gemvQ8(variant.q8Streams, variant.q8Unroll), quantQ8(), ...vectorKernels()];
   const index = (name: string) => functions.findIndex((f) => f.name === name);
   const alternative = gemv({ ...variant, streams: alternativeStreams(variant) }, 'gemvAlt');
   return moduleBytes([...functions, attend(index('gemv'), index('softmax')), rope(), gemm4(), alternative], memory);

@@ -154,15 +154,15 @@ describe.each([
   });
 });
 
-describe('wasm gemvQ8 groups read at once (q8Streams)', () => {
-  it('every count gives the float64 product and the same floats as one group at a time, for 1 to 9 groups and more', async () => {
-    const variants = [1, 2, 3, 4] as const;
-    const kernels = await Promise.all(
-      variants.map((q8Streams) => createWasmKernels({ threads: 1, variant: { ...DEFAULT_VARIANT, q8Streams } })),
-    );
+describe('wasm gemvQ8 groups read at once (q8Streams) and input pairs per iteration (q8Unroll)', () => {
+  it('every count gives the float64 product and the floats of one group and one pair at a time, 1 to 9 groups and more', async () => {
+    const variants = ([1, 2, 3, 4] as const).flatMap((q8Streams) => ([1, 2, 4] as const).map((q8Unroll) => ({ q8Streams, q8Unroll })));
+    const kernels = await Promise.all(variants.map((v) => createWasmKernels({ threads: 1, variant: { ...DEFAULT_VARIANT, ...v } })));
     try {
-      // Group counts below, at and above each n, with every remainder mod 2, 3 and 4.
-      for (const [K, N, bs] of [...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((g) => [64, 4 * g - (g % 4), 32]), [256, 4 * 37, 64]] as const) {
+      // Group counts below, at and above each n, with every remainder mod 2, 3 and 4; blocks of 8 pairs (the fewest) to 64.
+      const groups = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((g) => [64, 4 * g - (g % 4), 32]);
+      const shapes = [...groups, [256, 4 * 37, 64], [48, 20, 16], [256, 12, 128]];
+      for (const [K, N, bs] of shapes as Array<[number, number, number]>) {
         const w = q8Weights(N, K, bs, 3 * N + K);
         const x = Float32Array.from({ length: K }, random(N));
         const ys = kernels.map((kr) => run(kr, x, kr.packQ8Matrix(w.q, w.scales, K, N, bs)));
