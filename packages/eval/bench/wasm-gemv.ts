@@ -116,6 +116,8 @@ if (phases.includes('int8')) {
   const q8: Config[] = [];
   for (const threads of [1, 2])
     q8.push(await wasmQ8(threads, FULL, { variant: { ...DEFAULT_VARIANT, q8Streams: 1 } }, ' one group at a time'));
+  for (const threads of [1, 2])
+    q8.push(await wasmQ8(threads, FULL, { variant: { ...DEFAULT_VARIANT, q8Unroll: 1 } }, ' one input pair per iteration'));
   for (const threads of [1, 2]) q8.push(await wasmQ8(threads, FULL));
   for (const threads of [1, 2]) q8.push(await ortQ8(threads, FULL));
   int8 = await alternate(q8, passes);
@@ -145,7 +147,7 @@ const out = {
     'gemv three panels at once (three memory streams per thread) or one at a time, whichever the streams gate measures ' +
     'faster as products run (kernels.ts STREAMS_MARGIN; the hosts differ), 1 row per loop iteration, 8 f32x4 accumulators per panel; ' +
     '2 threads claim left ÷ 2 panels. sum: four quarters read at once. gemvQ8: ' +
-    'four groups of 4 outputs at once, each input pair splat against 4 outputs × 2 weights, one input pair per loop iteration',
+    'four groups of 4 outputs at once, each input pair splat against 4 outputs × 2 weights, two input pairs per loop iteration',
   tried: [
     'inner loop: 2 or 4 rows per iteration, into 8 or 16 accumulators: within noise of 1 row / 8 accumulators (see tuning)',
     'n panels at once (n memory streams per thread; the default is 3 since a Xeon host where one stream read ~8 GB/s at 1 ' +
