@@ -162,10 +162,10 @@ export async function swapTokenFolder(
   keepSame: boolean,
 ): Promise<void> {
   for (let tries = 1; ; tries++) {
-    const entries = await readdir(dir).catch(() => null);
-    const manifest = entries !== null && entries.length > 0 ? await readManifest(dir) : null;
+    const entries = (await readdir(dir).catch(() => null)) ?? [];
+    const manifest = entries.length > 0 ? await readManifest(dir) : null;
     if (keepSame && same(manifest)) return rm(tmp, { recursive: true, force: true });
-    if (entries !== null && entries.length > 0 && !isOwnTokenFolder(entries, manifest)) {
+    if (entries.length > 0 && !isOwnTokenFolder(entries, manifest)) {
       // Another run may have swapped it between the two reads: look again before refusing.
       if (tries < SWAP_TRIES) continue;
       throw new DataInputError(

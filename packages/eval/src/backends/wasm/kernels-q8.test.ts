@@ -160,8 +160,8 @@ describe('wasm gemvQ8 groups read at once (q8Streams) and input pairs per iterat
     const kernels = await Promise.all(variants.map((v) => createWasmKernels({ threads: 1, variant: { ...DEFAULT_VARIANT, ...v } })));
     try {
       // Group counts below, at and above each n, with every remainder mod 2, 3 and 4; blocks of 8 pairs (the fewest) to 64.
-      const groups = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((g) => [64, 4 * g - (g % 4), 32]);
-      const shapes = [...groups, [256, 4 * 37, 64], [48, 20, 16], [256, 12, 128]];
+      const byGroupCount = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((g) => [64, 4 * g - (g % 4), 32]);
+      const shapes = [...byGroupCount, [256, 4 * 37, 64], [48, 20, 16], [256, 12, 128]];
       for (const [K, N, bs] of shapes as Array<[number, number, number]>) {
         const w = q8Weights(N, K, bs, 3 * N + K);
         const x = Float32Array.from({ length: K }, random(N));
