@@ -47,6 +47,11 @@ export interface DecoderOptions {
    * without a cache full causal attention in query chunks (causal-static.ts). Default true; false: the dense T×T mask.
    */
   chunkedAttention?: boolean;
+  /**
+   * No-cache float32 graphs: RoPE as com.microsoft.RotaryEmbedding, one node per q and per k instead of six (rope-fused.ts;
+   * the training graph's default). Default false: plain ONNX ops, which any runtime runs; ignored with a cache or float64.
+   */
+  fusedRope?: boolean;
   /** No-cache linear attention: chunk length of the chunked form, used once seqLen ≥ 2 chunks (default 64). */
   linearChunk?: number;
 }

@@ -9,6 +9,7 @@ import { causalChunkedStatic, causalChunks, positionRows, positionRowsMask } fro
 import { blockSparsePays, blockSparseStatic } from './block-sparse-static.js';
 import { boundedCache, chunkedWindowAttention, chunkedWindowMask, type ChunkedWindow } from './chunked-attention.js';
 import { fusedProjection } from './projection.js';
+import { fusedRope, tiledRopeTables } from './rope-static.js';
 import { linearAttentionRecurrent, linearAttentionStatic } from './linear-attention.js';
 
 /**
@@ -112,6 +113,7 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
   let chunked: ChunkedWindow | undefined;
   let sparse: BlockSparseChunks | undefined;
   let attend: ((q5: string, k4: string, v4: string, label: string) => string) | undefined;
+  let fastRope: ReturnType<typeof fusedRope> | undefined;
   if (kv) {
     const tables = ropeTables(config.maxPositions, headDim, config.ropeTheta);
     const cosT = c(Array.from(tables.cos), [config.maxPositions, headDim], 'rope_cos');
@@ -132,27 +134,16 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
   } else {
     const T = options.seqLen as number;
     if (!Number.isInteger(T) || T < 1) throw new ModelsInputError(`emitDecoder: seqLen must be a positive integer, found ${T}`);
-    const tables = ropeTables(T, headDim, config.ropeTheta);
-    // Tiled over the heads ([T, n, hd]), so a Mul broadcasts only over the batch: ORT broadcasts a [T, 1, hd] table
-    // in spans of hd values, 4-5× slower at hd 8 (the study's models), in the forward and again in the backward.
-    // Query heads' entries carry 1/√hd (rotation is linear), which saves a Mul over q forward and backward.
-    const qScaleValue = scaledTables ? 1 / Math.sqrt(headDim) : 1;
-    const tiled = new Map<string, { cos: string; sin: string }>();
-    const tile = (table: Float32Array | Float64Array, n: number, queryHeads: number) =>
-      Array.from({ length: T * n * headDim }, (_, i) => {
-        const head = Math.floor(i / headDim) % n;
-        return (table[Math.floor(i / (n * headDim)) * headDim + (i % headDim)] as number) * (head < queryHeads ? qScaleValue : 1);
-      });
-    ropeTable = (n, queryHeads) => {
-      const key = `${n}:${queryHeads}`;
-      let t = tiled.get(key);
-      if (!t) {
-        const dims = [T, n, headDim];
-        t = { cos: c(tile(tables.cos, n, queryHeads), dims, 'rope_cos'), sin: c(tile(tables.sin, n, queryHeads), dims, 'rope_sin') };
-        tiled.set(key, t);
-      }
-      return t;
+    // Query entries carry attention's 1/√hd (rotation is linear): no Mul over q, forward or backward.
+    const ropeOptions = {
+      seqLen: T,
+      headDim,
+      ropeTheta: config.ropeTheta,
+      queryScale: scaledTables ? 1 / Math.sqrt(headDim) : 1,
+      prefix: pre,
     };
+    ropeTable = tiledRopeTables(g, { ...ropeOptions, dtype });
+    if (options.fusedRope && dtype === 'float32') fastRope = fusedRope(g, ropeOptions);
     if (attention.kind === 'sliding-window' && T > attention.window && options.chunkedAttention !== false) {
       const o = { window: attention.window, seqLen: T, headDim, dtype };
       attend = (q5, k4, v4, label) => chunkedWindowStatic(g, o, q5, k4, v4, label);
@@ -197,7 +188,17 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
       const L = `l${slot}`;
       const h = rmsNorm(x, `${p}.input_layernorm.weight`, `${L}_attn_norm`);
       let q: string, k: string, vLin: string;
-      if (fuse) {
+      if (fastRope) {
+        const names = ['q_proj', 'k_proj', 'v_proj'].map((n) => `${p}.self_attn.${n}.weight`);
+        const [q3, k3, v3] = (
+          fuse
+            ? linearFused(h, names, [heads * headDim, kvHeads * headDim, kvHeads * headDim], `${L}_qkv`)
+            : names.map((w, i) => linear(h, w, `${L}_${'qkv'[i]}`))
+        ) as [string, string, string];
+        q = op('Reshape', [fastRope(q3, heads, true, `${L}_q_rope`), shapeQ]);
+        k = op('Reshape', [fastRope(k3, kvHeads, false, `${L}_k_rope`), shapeKv]);
+        vLin = v3;
+      } else if (fuse) {
         // q and k stay together through RoPE (one set of RoPE nodes for both), then split by heads.
         const [qkLin, vPart] = linearFused(
           h,

@@ -5,7 +5,7 @@ import { weightSpecs, type ModelWeights } from '../weights.js';
 import { encodeModel } from './encode.js';
 import { Graph } from './graph.js';
 import { buildInferenceGraph } from './inference.js';
-import { emitDecoder } from './decoder.js';
+import { emitDecoder, type DecoderOptions } from './decoder.js';
 import { forward } from '../forward/model.js';
 
 // Shared by the ONNX tests only (not exported from the package).
@@ -57,12 +57,13 @@ export async function noCacheLogits(
   weights: ModelWeights,
   rows: number[][],
   chunkedAttention: boolean,
+  more: Pick<DecoderOptions, 'fusedRope' | 'fuseProjections'> = {},
 ): Promise<{ logits: Float32Array; graph: Graph }> {
   const T = rows[0]?.length ?? 0;
   const g = new Graph('train');
   const ids = g.input('ids', 'int64', [rows.length, T]);
   for (const spec of weightSpecs(config)) g.input(spec.name, 'float32', spec.shape);
-  const out = emitDecoder(g, config, { weight: (n) => n, inputIds: ids, seqLen: T, chunkedAttention });
+  const out = emitDecoder(g, config, { weight: (n) => n, inputIds: ids, seqLen: T, chunkedAttention, ...more });
   g.output(out.logits, 'float32', [rows.length, T, config.vocabSize], 'logits');
   const feeds: Record<string, ort.Tensor> = { ids: int64(rows) };
   for (const spec of weightSpecs(config)) feeds[spec.name] = new ort.Tensor('float32', weights.get(spec.name)!, spec.shape);

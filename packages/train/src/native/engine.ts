@@ -17,6 +17,8 @@ export interface NativeEngineOptions {
   profilePrefix?: string;
   /** Fused q/k/v and gate/up projections in the training graph (default: `buildTrainingGraph`'s, by model width). */
   fuseProjections?: boolean;
+  /** RoPE as one com.microsoft.RotaryEmbedding node per q and k (default: `buildTrainingGraph`'s, true). */
+  fusedRope?: boolean;
 }
 
 interface ShapeState {
@@ -127,6 +129,7 @@ export class NativeEngine implements TrainingEngine {
       gradients: training,
       threads,
       ...(this.options.fuseProjections === undefined ? {} : { fuseProjections: this.options.fuseProjections }),
+      ...(this.options.fusedRope === undefined ? {} : { fusedRope: this.options.fusedRope }),
     });
     const session = await ort.InferenceSession.create(encodeModel(tg.graph), {
       graphOptimizationLevel: 'all',

@@ -1,5 +1,6 @@
 import { attr, type NodeDef } from '@scalewise/models/internals';
-import type { GradContext } from './autodiff.js';
+import { TrainError } from '../errors.js';
+import type { GradContext, GradRule } from './autodiff.js';
 
 /** Gradient rules for whole forward patterns (one rule, fewer passes than the chain of per-op rules). */
 
@@ -53,3 +54,19 @@ function constantFloats(ctx: GradContext, name: string | undefined): number[] | 
   const t = name === undefined ? undefined : (ctx.g.initializers.get(name) ?? ctx.constants.get(name));
   return t && (t.dtype === 'float32' || t.dtype === 'float64') ? Array.from(t.data as Float32Array) : undefined;
 }
+
+/**
+ * com.microsoft.RotaryEmbedding (x, positions, cos, sin): y = R(θ)·x per pair of rotated dimensions, so
+ * dx = R(θ)ᵀ·dy = R(−θ)·dy: the same node with sin negated (a constant negated once here), rotated dimensions past
+ * rotary_embedding_dim passing through both ways. Positions and caches are constants: no gradient.
+ */
+export const rotaryEmbeddingGrad: GradRule = (ctx, node, [dy], need) => {
+  if (!dy || !need[0]) return [];
+  if (node.domain !== 'com.microsoft') throw new TrainError(`differentiate: ${node.name} is RotaryEmbedding outside com.microsoft`);
+  const [, positions, cos, sin] = node.inputs as [string, string, string, string];
+  const t = ctx.g.initializers.get(sin) ?? ctx.constants.get(sin);
+  if (!t || (t.dtype !== 'float32' && t.dtype !== 'float64') || need.slice(1).some(Boolean))
+    throw new TrainError(`differentiate: RotaryEmbedding node ${node.name} needs constant positions and cos/sin caches`);
+  const negated = ctx.g.constant({ dtype: t.dtype, dims: t.dims, data: (t.data as Float32Array).map((v) => -v) }, 'rope_sin_neg');
+  return [ctx.op('RotaryEmbedding', [dy, positions, cos, negated], node.attrs, 'com.microsoft')];
+};

@@ -71,6 +71,8 @@ function inferNode(graph: Graph, node: NodeDef, shapes: ShapeMap, constants: Map
   if (UNARY.has(node.opType)) return x;
   if (BROADCAST.has(node.opType)) return broadcast(node.inputs.map((_, i) => s(i)));
   switch (node.opType) {
+    case 'RotaryEmbedding':
+      return x;
     case 'MatMul':
     case 'FusedMatMul': {
       let a = x,
