@@ -2,9 +2,8 @@ import { attr, tensor, type Graph } from './graph.js';
 import { floatTensor, type DecoderDType } from './decoder-types.js';
 import { ropeTables } from './rope.js';
 
-/** RoPE of the no-cache graph (positions 0 … T − 1): tiled constant tables for plain ops, or one fused node. */
-
-export interface FusedRopeOptions {
+/** RoPE of the no-cache graph (positions 0 … T − 1): tiled constant tables for plain ops, or one fused node per q or k. */
+export interface StaticRopeOptions {
   /** Positions 0 … seqLen − 1 (the no-cache graph). */
   seqLen: number;
   headDim: number;
@@ -22,7 +21,7 @@ export interface FusedRopeOptions {
  */
 export function tiledRopeTables(
   g: Graph,
-  o: FusedRopeOptions & { dtype: DecoderDType },
+  o: StaticRopeOptions & { dtype: DecoderDType },
 ): (heads: number, queryHeads: number) => { cos: string; sin: string } {
   const { seqLen: T, headDim } = o;
   const tables = ropeTables(T, headDim, o.ropeTheta);
@@ -52,7 +51,7 @@ export function tiledRopeTables(
  * num_heads n); returns the rotated [B, T, n·hd]. Caches [T, hd/2] hold cos and the unsigned sin of `ropeTables`'
  * angles, times `queryScale` for queries; positions come as a one-element offset (0).
  */
-export function fusedRope(g: Graph, o: FusedRopeOptions): (x3: string, heads: number, query: boolean, label: string) => string {
+export function fusedRope(g: Graph, o: StaticRopeOptions): (x3: string, heads: number, query: boolean, label: string) => string {
   const pre = o.prefix ?? '';
   const half = o.headDim / 2;
   const tables = ropeTables(o.seqLen, o.headDim, o.ropeTheta);

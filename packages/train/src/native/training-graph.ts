@@ -27,8 +27,8 @@ export interface TrainingGraphOptions {
   fuseProjections?: boolean;
   /**
    * RoPE as com.microsoft.RotaryEmbedding (float32; `DecoderOptions.fusedRope`): one node per q and per k, forward and
-   * backward, instead of six each. Default true (same-run A/B at 1 thread: the default study's largest models trained
-   * 1.5–4% faster; the bench model 4% at 1 thread, within the noise at 2); false: the plain ops.
+   * backward, instead of six each. Default true (same-run A/B, bench/fused-rope.ts: the default study's smallest and largest
+   * models 1.05–1.09× per step at 1 thread; the bench model 1.01–1.03× at 2 threads, within the noise); false: plain ops.
    */
   fusedRope?: boolean;
   /** Sliding-window, block-sparse and full causal attention over kept blocks where that pays (default true); false: the dense T×T mask. */
