@@ -15,6 +15,7 @@ import { writeJsonAtomicSync as writeJsonAtomic } from '@scalewise/core/node';
 import type { TokenBatch } from '../src/engine.js';
 import { mfuFlopsPerToken } from '../src/metrics.js';
 import { NativeEngine } from '../src/native/index.js';
+import { relErr } from '../src/native/testing.js';
 import { machineMatMulPeak, preferredThreads } from '../src/native/peak.js';
 import { DEFAULT_FAMILY_STUDY, planFamilyStudy } from '../src/study-plan.js';
 import { median } from './native-util.js';
@@ -48,15 +49,7 @@ for (const { label, config, batch, threads, steps } of cases) {
   const grads = engines.map((): ModelWeights => new Map([...weights].map(([k, v]) => [k, new Float32Array(v.length)])));
   const losses = [];
   for (let e = 0; e < 2; e++) losses.push(await engines[e]!.lossAndGrad(weights, grads[e]!, batch, 1)); // builds the sessions
-  let maxRelGrad = 0;
-  for (const [name, plain] of grads[0]!) {
-    const fused = grads[1]!.get(name)!;
-    let gap = 0,
-      scale = 0;
-    for (let i = 0; i < plain.length; i++)
-      [gap, scale] = [Math.max(gap, Math.abs(fused[i]! - plain[i]!)), Math.max(scale, Math.abs(plain[i]!))];
-    maxRelGrad = Math.max(maxRelGrad, gap / scale);
-  }
+  const maxRelGrad = Math.max(...[...grads[0]!].map(([name, plain]) => relErr(grads[1]!.get(name)!, plain)));
   const seconds: number[][] = [[], []];
   for (let s = 0; s < steps; s++) {
     for (let e = 0; e < 2; e++) {

@@ -48,7 +48,7 @@ export interface DecoderOptions {
    */
   chunkedAttention?: boolean;
   /**
-   * No-cache float32 graphs: RoPE as com.microsoft.RotaryEmbedding, one node per q and per k instead of six (rope-fused.ts;
+   * No-cache float32 graphs: RoPE as com.microsoft.RotaryEmbedding, one node per q and per k instead of six (rope-static.ts;
    * the training graph's default). Default false: plain ONNX ops, which any runtime runs; ignored with a cache or float64.
    */
   fusedRope?: boolean;

@@ -4,7 +4,7 @@ import { attr, type Graph } from './graph.js';
 import type { DecoderKvCache, DecoderOutputs } from './decoder.js';
 import { chunkedAttention, groupQueryAttention } from './fused-attention.js';
 import { fusedProjection } from './projection.js';
-import { ropeTables } from './rope.js';
+import { ropeTables, rotaryCaches } from './rope.js';
 
 /**
  * The KV-cache decoder of `emitDecoder` (float32) written with onnxruntime's fused CPU kernels, for inference only:
@@ -49,19 +49,11 @@ export function emitFusedDecoder(g: Graph, config: ModelConfig, options: FusedDe
     g.op1(type, inputs, attrs, { label: `${pre}${label ?? type.toLowerCase()}`, domain });
   const w = options.weight;
 
-  // RoPE caches [positions, headDim / 2] for RotaryEmbedding: cos and the unsigned sin of the same angles as ropeTables.
-  const tables = ropeTables(config.maxPositions, headDim, config.ropeTheta);
-  const half = headDim / 2;
-  const cosCache = new Float32Array(config.maxPositions * half);
-  const sinCache = new Float32Array(config.maxPositions * half);
-  for (let p = 0; p < config.maxPositions; p++) {
-    for (let i = 0; i < half; i++) {
-      cosCache[p * half + i] = tables.cos[p * headDim + i] as number;
-      sinCache[p * half + i] = tables.sin[p * headDim + half + i] as number;
-    }
-  }
-  const cos = g.constant({ dtype: 'float32', dims: [config.maxPositions, half], data: cosCache }, `${pre}rope_cos`);
-  const sin = g.constant({ dtype: 'float32', dims: [config.maxPositions, half], data: sinCache }, `${pre}rope_sin`);
+  // RoPE caches [positions, headDim / 2] for RotaryEmbedding.
+  const caches = rotaryCaches(ropeTables(config.maxPositions, headDim, config.ropeTheta), headDim);
+  const cacheDims = [config.maxPositions, headDim / 2];
+  const cos = g.constant({ dtype: 'float32', dims: cacheDims, data: caches.cos }, `${pre}rope_cos`);
+  const sin = g.constant({ dtype: 'float32', dims: cacheDims, data: caches.sin }, `${pre}rope_sin`);
   const stepOptions = { kvCache: kv, inputIds: options.inputIds, prefix: pre };
   const attend = config.attention.kind === 'full' ? groupQueryAttention(g, config, stepOptions) : chunkedAttention(g, config, stepOptions);
 

@@ -1,6 +1,6 @@
 import { attr, tensor, type Graph } from './graph.js';
 import { floatTensor, type DecoderDType } from './decoder-types.js';
-import { ropeTables } from './rope.js';
+import { ropeTables, rotaryCaches } from './rope.js';
 
 /** RoPE of the no-cache graph (positions 0 … T − 1): tiled constant tables for plain ops, or one fused node per q or k. */
 export interface StaticRopeOptions {
@@ -24,7 +24,7 @@ export function tiledRopeTables(
   o: StaticRopeOptions & { dtype: DecoderDType },
 ): (heads: number, queryHeads: number) => { cos: string; sin: string } {
   const { seqLen: T, headDim } = o;
-  const tables = ropeTables(T, headDim, o.ropeTheta);
+  let tables: ReturnType<typeof ropeTables> | undefined; // built on first use: a fused-RoPE graph never asks
   const tiled = new Map<string, { cos: string; sin: string }>();
   const tile = (table: Float64Array, n: number, queryHeads: number, label: string) => {
     const values = Array.from({ length: T * n * headDim }, (_, i) => {
@@ -37,6 +37,7 @@ export function tiledRopeTables(
     const key = `${n}:${queryHeads}`;
     let t = tiled.get(key);
     if (!t) {
+      tables ??= ropeTables(T, headDim, o.ropeTheta);
       t = { cos: tile(tables.cos, n, queryHeads, 'rope_cos'), sin: tile(tables.sin, n, queryHeads, 'rope_sin') };
       tiled.set(key, t);
     }
@@ -48,12 +49,11 @@ export function tiledRopeTables(
  * RoPE of the no-cache float32 graph as onnxruntime's com.microsoft.RotaryEmbedding (rotate-half, interleaved = 0):
  * one node per q or k instead of Slice, Slice, Concat, Mul, Mul and Add, and in the backward one node (the same op
  * with sin negated: the transpose of a rotation is the rotation back) instead of six. x3 is [B, T, n·hd] (3-D input,
- * num_heads n); returns the rotated [B, T, n·hd]. Caches [T, hd/2] hold cos and the unsigned sin of `ropeTables`'
- * angles, times `queryScale` for queries; positions come as a one-element offset (0).
+ * num_heads n); returns the rotated [B, T, n·hd]. Caches [T, hd/2] are `rotaryCaches`, times `queryScale` for
+ * queries; positions come as a one-element offset (0).
  */
 export function fusedRope(g: Graph, o: StaticRopeOptions): (x3: string, heads: number, query: boolean, label: string) => string {
   const pre = o.prefix ?? '';
-  const half = o.headDim / 2;
   const tables = ropeTables(o.seqLen, o.headDim, o.ropeTheta);
   g.opsets['com.microsoft'] = 1;
   const offset = g.constant(tensor.int64([0]), `${pre}rope_offset`);
@@ -61,16 +61,8 @@ export function fusedRope(g: Graph, o: StaticRopeOptions): (x3: string, heads: n
   const cachesFor = (query: boolean) => {
     let c = caches.get(query);
     if (!c) {
-      const scale = query ? o.queryScale : 1;
-      const cos = new Float32Array(o.seqLen * half);
-      const sin = new Float32Array(o.seqLen * half);
-      for (let p = 0; p < o.seqLen; p++) {
-        for (let i = 0; i < half; i++) {
-          cos[p * half + i] = (tables.cos[p * o.headDim + i] as number) * scale;
-          sin[p * half + i] = (tables.sin[p * o.headDim + half + i] as number) * scale;
-        }
-      }
-      const dims = [o.seqLen, half];
+      const { cos, sin } = rotaryCaches(tables, o.headDim, query ? o.queryScale : 1);
+      const dims = [o.seqLen, o.headDim / 2];
       const kind = query ? 'q' : 'k';
       c = {
         cos: g.constant({ dtype: 'float32', dims, data: cos }, `${pre}rope_${kind}_cos`),

@@ -20,3 +20,25 @@ export function ropeTables(positions: number, headDim: number, theta: number): {
   }
   return { cos, sin };
 }
+
+/**
+ * com.microsoft.RotaryEmbedding's caches [positions, headDim / 2] from `ropeTables`: cos and the unsigned sin of the
+ * same angles, times `scale` (a factor folded into the rotation, e.g. attention's 1/√hd on queries).
+ */
+export function rotaryCaches(
+  tables: { cos: Float64Array; sin: Float64Array },
+  headDim: number,
+  scale = 1,
+): { cos: Float32Array; sin: Float32Array } {
+  const half = headDim / 2;
+  const positions = tables.cos.length / headDim;
+  const cos = new Float32Array(positions * half);
+  const sin = new Float32Array(positions * half);
+  for (let p = 0; p < positions; p++) {
+    for (let i = 0; i < half; i++) {
+      cos[p * half + i] = (tables.cos[p * headDim + i] as number) * scale;
+      sin[p * half + i] = (tables.sin[p * headDim + half + i] as number) * scale;
+    }
+  }
+  return { cos, sin };
+}
