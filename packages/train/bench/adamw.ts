@@ -1,6 +1,6 @@
 /**
  * The AdamW update of the native bench model (bench-5.8m, 5.77M parameters): the scalar JavaScript loop against the
- * WebAssembly f64x2 kernel the optimizer uses (adamw-update.ts), alternated in one process, REPS steps each; the
+ * WebAssembly f32x4 kernel the optimizer uses (adamw-update.ts), alternated in one process, REPS steps each; the
  * two must give the same float32 bits (checked on every tensor after the last step).
  *   node --conditions=@scalewise/source --import tsx bench/adamw.ts      (env BENCH_REPS, default 9)
  * Writes bench-results/adamw.json.
@@ -55,7 +55,7 @@ for (const key of ['w', 'm', 'v'] as const)
 if (differing > 0) throw new Error(`adamw bench: ${differing} values differ between the scalar loop and the kernel`);
 const row = (s: typeof scalar) => ({ median_ms: median(s.ms), ns_per_param: (median(s.ms) * 1e6) / params, ms: s.ms });
 const result = {
-  bench: 'AdamW update of bench-5.8m: scalar JavaScript loop vs WebAssembly f64x2 kernel, alternated, one thread',
+  bench: 'AdamW update of bench-5.8m: scalar JavaScript loop vs WebAssembly f32x4 kernel, alternated, one thread',
   date: new Date().toISOString(),
   cpu: cpus()[0]?.model ?? 'unknown',
   node: process.version,

@@ -46,6 +46,7 @@ const ENTRIES: PinnedEntry[] = [
       'EngineName',
       'FamilyStudyOptions',
       'FamilyStudyPlan',
+      'GradOptions',
       'JobValidation',
       'LrSweepPoint',
       'LrSweepVerdict',

@@ -25,6 +25,10 @@ describe('engine registry', () => {
     const expected = new Map([...weights].map(([k, v]) => [k, new Float32Array(v.length)]));
     expect(loss).toBe(direct.lossAndGrad(weights, expected, batch, 0.25));
     for (const [name, g] of grads) expect(Array.from(g), name).toEqual(Array.from(expected.get(name)!));
+    // overwrite: what grads held does not count.
+    const stored = new Map([...weights].map(([k, v]) => [k, new Float32Array(v.length).fill(7)]));
+    expect(await engine.lossAndGrad(weights, stored, batch, 0.25, { overwrite: true })).toBe(loss);
+    for (const [name, g] of stored) expect(Array.from(g), name).toEqual(Array.from(expected.get(name)!));
     const fwd = await engine.loss(weights, { ...batch, mask: Uint8Array.from({ length: 16 }, (_, i) => (i < 4 ? 0 : 1)) });
     expect(fwd.count).toBe(12);
     await engine.dispose();

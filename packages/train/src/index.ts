@@ -6,7 +6,7 @@
 export { TrainError, TrainInputError } from './errors.js';
 
 // Engines
-export type { TokenBatch, TrainingEngine } from './engine.js';
+export type { GradOptions, TokenBatch, TrainingEngine } from './engine.js';
 export { createEngine, ENGINE_NAMES, fastestEngine, type EngineName } from './engines.js';
 
 // Training

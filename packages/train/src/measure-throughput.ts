@@ -49,7 +49,7 @@ export async function measureStepThroughput(
     const batch = { batch: B, seq: T, inputs, targets };
     const steppers = engines.map((engine) => {
       const grads: ModelWeights = new Map([...weights].map(([name, w]) => [name, new Float32Array(w.length)]));
-      return () => engine.lossAndGrad(weights, grads, batch, 1);
+      return () => engine.lossAndGrad(weights, grads, batch, 1, { overwrite: true });
     });
     await Promise.all(steppers.map((step) => step()));
     const start = performance.now();

@@ -15,8 +15,8 @@ export interface AdamWOptions {
  * AdamW (Loshchilov & Hutter) with decoupled weight decay:
  *   m ← β1 m + (1 − β1) g,  v ← β2 v + (1 − β2) g²,  m̂ = m / (1 − β1ᵗ),  v̂ = v / (1 − β2ᵗ)
  *   w ← w − lr · (m̂ / (√v̂ + ε) + λ w)        (λ only for tensors in the decay group)
- * Norm weights and embeddings (and a tied head) are not decayed unless asked. State is float32; the arithmetic is
- * float64, two elements at a time in WebAssembly (adamw-update.ts).
+ * Norm weights and embeddings (and a tied head) are not decayed unless asked. State and arithmetic are float32, in
+ * torch.optim.AdamW's order, four elements at a time in WebAssembly (adamw-update.ts).
  */
 export class AdamW {
   readonly m: ModelWeights = new Map();

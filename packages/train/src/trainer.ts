@@ -184,10 +184,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     while (step < config.steps) {
       const t0 = performance.now();
       const lr = learningRate(config.schedule, config.optimizer.lr, step, config.steps);
-      for (const g of grads.values()) g.fill(0);
       let loss = 0;
       for (let micro = 0; micro < config.gradAccum; micro++) {
-        loss += (await engine.lossAndGrad(weights, grads, sampler.next(), 1 / config.gradAccum)) / config.gradAccum;
+        // The first micro-batch overwrites last step's gradients (no zeroing pass); the others add to them.
+        const options = { overwrite: micro === 0 };
+        loss += (await engine.lossAndGrad(weights, grads, sampler.next(), 1 / config.gradAccum, options)) / config.gradAccum;
       }
       if (!Number.isFinite(loss))
         throw new TrainError(`training loss is not finite at step ${step + 1} (${loss}): lower optimizer.lr or enable clipping`);

@@ -90,6 +90,36 @@ describe('native engine parity with the reference engine (fp32)', () => {
     );
   });
 
+  it('overwrite stores scale × gradient whatever grads held, equal to zeroing then adding', async () => {
+    const config = tinyConfig({ heads: 4, kvHeads: 2, dim: 16 });
+    const native = await createNativeEngine(config, { threads: 1 });
+    engines.push(native);
+    const weights = randomWeights(config, 4);
+    const batch = randomBatch(config, 2, 6, 3, unscored);
+    const garbage = () => new Map([...weights].map(([k, v]) => [k, new Float32Array(v.length).fill(Number.NaN)]));
+    for (const scale of [1, 0.5]) {
+      const added = zeros(weights);
+      const lossAdded = await native.lossAndGrad(weights, added, batch, scale);
+      // Twice into the same arrays: the second run must not add to the first.
+      const stored = garbage();
+      await native.lossAndGrad(weights, stored, batch, scale, { overwrite: true });
+      const lossStored = await native.lossAndGrad(weights, stored, batch, scale, { overwrite: true });
+      expect(lossStored).toBe(lossAdded);
+      for (const [name, g] of added) {
+        const s = stored.get(name) as Float32Array;
+        const differing = g.filter((v, i) => v !== s[i]).length; // −0 and +0 compare equal
+        expect(differing, `${name} at scale ${scale}`).toBe(0);
+      }
+    }
+    // Adding after an overwrite accumulates (the trainer's later micro-batches).
+    const twice = garbage();
+    await native.lossAndGrad(weights, twice, batch, 1, { overwrite: true });
+    await native.lossAndGrad(weights, twice, batch, 1);
+    const once = zeros(weights);
+    await native.lossAndGrad(weights, once, batch, 1);
+    for (const [name, g] of once) (twice.get(name) as Float32Array).forEach((v, i) => expect(v, name).toBe(2 * (g[i] as number)));
+  });
+
   it('gives the same loss curve as the reference engine over 30 SGD steps', async () => {
     const config = tinyConfig({ vocabSize: 23, heads: 4, kvHeads: 2, dim: 16 });
     const native = await createNativeEngine(config, { threads: 1 });

@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { ModelConfig, ModelWeights, WeightSpec } from '@scalewise/models';
 import { encodeModel } from '@scalewise/models/internals';
-import type { TokenBatch, TrainingEngine } from '../engine.js';
+import type { GradOptions, TokenBatch, TrainingEngine } from '../engine.js';
 import { TrainError, TrainInputError } from '../errors.js';
 import { machineMatMulPeak, machinePeakGflops, preferredThreads } from './peak.js';
 import { buildTrainingGraph } from './training-graph.js';
@@ -29,6 +29,8 @@ interface ShapeState {
   feeds: Record<string, ort.Tensor>;
   /** Preallocated gradient outputs (training session only), by output name. */
   fetches?: Record<string, ort.Tensor>;
+  /** Output tensors over callers' gradient arrays (`overwrite` at scale 1), by array. */
+  callerTensors: WeakMap<Float32Array, ort.Tensor>;
 }
 
 /**
@@ -55,20 +57,50 @@ export class NativeEngine implements TrainingEngine {
     return machinePeakGflops();
   }
 
-  async lossAndGrad(weights: ModelWeights, grads: ModelWeights, batch: TokenBatch, scale: number): Promise<number> {
+  async lossAndGrad(
+    weights: ModelWeights,
+    grads: ModelWeights,
+    batch: TokenBatch,
+    scale: number,
+    options: GradOptions = {},
+  ): Promise<number> {
     const { state } = await this.prepare(weights, batch, true);
     for (const s of this.specs) checkTensor(grads, s, 'grads');
-    const out = await state.session.run(state.feeds, state.fetches as Record<string, ort.Tensor | null>);
+    const overwrite = options.overwrite === true;
+    // Nothing to add or scale: onnxruntime writes the gradients into the caller's arrays themselves.
+    const direct = overwrite && scale === 1;
+    const fetches = direct ? this.callerFetches(state, grads) : state.fetches;
+    const out = await state.session.run(state.feeds, fetches as Record<string, ort.Tensor | null>);
     const loss = scalar(out.loss, 'loss');
     for (const s of this.specs) {
       const g = grads.get(s.name) as Float32Array;
-      const d = this.gradBuffers.get(s.name) as Float32Array;
       const produced = out[`grad.${s.name}`]?.data;
       // ORT writes into the preallocated tensor; read its output object in case a build copies instead.
-      const src = produced instanceof Float32Array ? produced : d;
-      for (let i = 0; i < g.length; i++) g[i] = (g[i] as number) + scale * (src[i] as number);
+      const src = produced instanceof Float32Array ? produced : direct ? g : (this.gradBuffers.get(s.name) as Float32Array);
+      if (direct) {
+        if (src !== g) g.set(src);
+      } else if (overwrite) {
+        for (let i = 0; i < g.length; i++) g[i] = scale * (src[i] as number);
+      } else {
+        for (let i = 0; i < g.length; i++) g[i] = (g[i] as number) + scale * (src[i] as number);
+      }
     }
     return loss;
+  }
+
+  /** Output tensors over the caller's gradient arrays (made once per array and session shape). */
+  private callerFetches(state: ShapeState, grads: ModelWeights): Record<string, ort.Tensor | null> {
+    const fetches: Record<string, ort.Tensor | null> = { loss: null };
+    for (const s of this.specs) {
+      const g = grads.get(s.name) as Float32Array;
+      let t = state.callerTensors.get(g);
+      if (!t) {
+        t = new ort.Tensor('float32', g, s.shape);
+        state.callerTensors.set(g, t);
+      }
+      fetches[`grad.${s.name}`] = t;
+    }
+    return fetches;
   }
 
   async loss(weights: ModelWeights, batch: TokenBatch): Promise<{ meanNats: number; count: number }> {
@@ -149,7 +181,7 @@ export class NativeEngine implements TrainingEngine {
       [tg.targets]: new ort.Tensor('int64', targets, [B, T]),
       [tg.targetWeights]: new ort.Tensor('float32', weights, [B, T]),
     };
-    const state: ShapeState = { session, ids, targets, weights, feeds };
+    const state: ShapeState = { session, ids, targets, weights, feeds, callerTensors: new WeakMap() };
     if (training) {
       const fetches: Record<string, ort.Tensor | null> = { [tg.loss]: null };
       tg.params.forEach(
