@@ -111,6 +111,16 @@ describe('native engine parity with the reference engine (fp32)', () => {
         expect(differing, `${name} at scale ${scale}`).toBe(0);
       }
     }
+    // Views into one buffer (onnxruntime writes at each view's offset, nothing around them).
+    const total = [...weights.values()].reduce((a, w) => a + w.length, 0);
+    const buffer = new Float32Array(total + 6).fill(-99);
+    let offset = 3;
+    const views = new Map([...weights].map(([k, w]) => [k, buffer.subarray(offset, (offset += w.length))]));
+    await native.lossAndGrad(weights, views, batch, 1, { overwrite: true });
+    const added = zeros(weights);
+    await native.lossAndGrad(weights, added, batch, 1);
+    for (const [name, g] of added) expect(g.filter((v, i) => v !== views.get(name)![i]).length, name).toBe(0);
+    expect([...buffer.subarray(0, 3), ...buffer.subarray(total + 3)]).toEqual(new Array(6).fill(-99));
     // Adding after an overwrite accumulates (the trainer's later micro-batches).
     const twice = garbage();
     await native.lossAndGrad(weights, twice, batch, 1, { overwrite: true });
