@@ -84,6 +84,14 @@ describe('AdamW', () => {
       ['b', Float32Array.of(0, 4)],
     ]);
     expect(globalNorm(g)).toBe(5);
+    // Every element counts once, whatever the length's remainder mod 4 (the four partial sums and the tail).
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 1001]) {
+      const x = Float32Array.from({ length: n }, (_, i) => ((i * 37) % 11) - 5 + i / 7);
+      const naive = Math.sqrt(x.reduce((a, v) => a + v * v, 0));
+      expect(Math.abs(globalNorm(new Map([['x', x]])) - naive) / naive, `length ${n}`).toBeLessThan(1e-14);
+      const once = Float32Array.from(x, (v, i) => (i === n - 1 ? v + 1 : v));
+      expect(globalNorm(new Map([['x', once]]))).not.toBe(globalNorm(new Map([['x', x]])));
+    }
     expect(clipFactor(5, 1)).toBeCloseTo(0.2, 6);
     expect(clipFactor(0.5, 1)).toBe(1);
     expect(clipFactor(5, 0)).toBe(1);

