@@ -24,6 +24,7 @@ describe('training config', () => {
     [{ model: 'mobilellm-125m' }, /'tokens' or 'steps'/],
     [{ model: { dim: 8 }, steps: 3 }, /field 'model'/],
     [{ model: 'mobilellm-125m', steps: 10, schedule: { kind: 'constant', warmup: 20 } }, /schedule\.warmup/],
+    [{ model: 'mobilellm-125m', steps: 10, optimizer: { eps: 1e-50 } }, /field 'optimizer\.eps'.*float32.*found 1e-50/],
   ])('rejects %j naming the field', (input, message) => {
     expect(() => resolveTrainingConfig(input)).toThrow(TrainInputError);
     expect(() => resolveTrainingConfig(input)).toThrow(message);

@@ -18,6 +18,9 @@ const scheduleSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('constant'), warmup: int(0).default(0) }),
 ]);
 
+/** float32's smallest normal number, 2⁻¹²⁶. */
+const FLOAT32_MIN_NORMAL = 2 ** -126;
+
 /** The training config file format (JSON). Every field but `model` and `tokens`/`steps` has a default. */
 export const trainingConfigSchema = z.strictObject({
   /** A preset name, a path to a config JSON, or an inline ModelConfig / HF config.json object. */
@@ -44,7 +47,9 @@ export const trainingConfigSchema = z.strictObject({
       lr: z.number().positive().default(3e-3),
       beta1: z.number().min(0).lt(1).default(0.9),
       beta2: z.number().min(0).lt(1).default(0.95),
-      eps: z.number().positive().default(1e-8),
+      // AdamW computes in float32: a smaller ε would round to 0 or lose precision, and a parameter whose gradients are
+      // all 0 would then become 0/0 = NaN.
+      eps: z.number().min(FLOAT32_MIN_NORMAL, 'must be at least 1.18e-38 (float32, as AdamW computes)').default(1e-8),
       weightDecay: z.number().min(0).default(0.1),
       decayEmbeddings: z.boolean().default(false),
       decayNorms: z.boolean().default(false),
