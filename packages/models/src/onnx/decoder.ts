@@ -188,24 +188,19 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
       const L = `l${slot}`;
       const h = rmsNorm(x, `${p}.input_layernorm.weight`, `${L}_attn_norm`);
       let q: string, k: string, vLin: string;
+      const qkvNames = ['q_proj', 'k_proj', 'v_proj'].map((n) => `${p}.self_attn.${n}.weight`);
       if (fastRope) {
-        const names = ['q_proj', 'k_proj', 'v_proj'].map((n) => `${p}.self_attn.${n}.weight`);
         const [q3, k3, v3] = (
           fuse
-            ? linearFused(h, names, [heads * headDim, kvHeads * headDim, kvHeads * headDim], `${L}_qkv`)
-            : names.map((w, i) => linear(h, w, `${L}_${'qkv'[i]}`))
+            ? linearFused(h, qkvNames, [heads * headDim, kvHeads * headDim, kvHeads * headDim], `${L}_qkv`)
+            : qkvNames.map((w, i) => linear(h, w, `${L}_${'qkv'[i]}`))
         ) as [string, string, string];
         q = op('Reshape', [fastRope(q3, heads, true, `${L}_q_rope`), shapeQ]);
         k = op('Reshape', [fastRope(k3, kvHeads, false, `${L}_k_rope`), shapeKv]);
         vLin = v3;
       } else if (fuse) {
         // q and k stay together through RoPE (one set of RoPE nodes for both), then split by heads.
-        const [qkLin, vPart] = linearFused(
-          h,
-          ['q_proj', 'k_proj', 'v_proj'].map((n) => `${p}.self_attn.${n}.weight`),
-          [(heads + kvHeads) * headDim, kvHeads * headDim],
-          `${L}_qkv`,
-        ) as [string, string];
+        const [qkLin, vPart] = linearFused(h, qkvNames, [(heads + kvHeads) * headDim, kvHeads * headDim], `${L}_qkv`) as [string, string];
         const qk = rope(op('Reshape', [qkLin, ints([0, 0, heads + kvHeads, headDim])]), heads + kvHeads, heads, `${L}_qk_rope`);
         [q, k] = g.op('Split', [qk, ints([heads, kvHeads], `${L}_qk_split`)], { axis: attr.int(2) }, { outputs: 2, label: `${L}_qk` }) as [
           string,
@@ -213,9 +208,9 @@ export function emitDecoder(g: Graph, config: ModelConfig, options: DecoderOptio
         ];
         vLin = vPart;
       } else {
-        q = rope(op('Reshape', [linear(h, `${p}.self_attn.q_proj.weight`, `${L}_q`), shapeQ]), heads, heads, `${L}_q_rope`);
-        k = rope(op('Reshape', [linear(h, `${p}.self_attn.k_proj.weight`, `${L}_k`), shapeKv]), kvHeads, 0, `${L}_k_rope`);
-        vLin = linear(h, `${p}.self_attn.v_proj.weight`, `${L}_v`);
+        q = rope(op('Reshape', [linear(h, qkvNames[0] as string, `${L}_q`), shapeQ]), heads, heads, `${L}_q_rope`);
+        k = rope(op('Reshape', [linear(h, qkvNames[1] as string, `${L}_k`), shapeKv]), kvHeads, 0, `${L}_k_rope`);
+        vLin = linear(h, qkvNames[2] as string, `${L}_v`);
       }
       const v = op('Reshape', [vLin, shapeKv]);
       let k4 = op('Transpose', [k], { perm: attr.ints([0, 2, 1, 3]) }, `${L}_k4`);

@@ -66,6 +66,17 @@ export class GradContext {
     return value ? constantInts(this.g, this.constants, value) : undefined;
   }
 
+  /** The tensor of a constant input (an initializer or a Constant node), if it is one. */
+  constant(value: string | undefined): Tensor | undefined {
+    return value === undefined ? undefined : (this.g.initializers.get(value) ?? this.constants.get(value));
+  }
+
+  /** The tensor of a float32 or float64 constant input, if it is one. */
+  floatConstant(value: string | undefined): Tensor | undefined {
+    const t = this.constant(value);
+    return t && (t.dtype === 'float32' || t.dtype === 'float64') ? t : undefined;
+  }
+
   /** A scalar constant of the graph's float dtype (cached). */
   scalar(value: number): string {
     let name = this.scalars.get(value);

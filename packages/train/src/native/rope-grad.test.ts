@@ -66,6 +66,9 @@ describe('RotaryEmbedding gradient (the same op with sin negated)', () => {
     const tg = buildTrainingGraph(config, { batch: 2, seq: 8 });
     const slots = config.layers * config.layerRepeat;
     expect(tg.graph.nodes.filter((n) => n.opType === 'RotaryEmbedding')).toHaveLength(4 * slots); // forward + backward
+    // The backward nodes share one negated sin cache per forward sin cache (queries', keys').
+    const backward = tg.graph.nodes.filter((n) => n.opType === 'RotaryEmbedding').slice(2 * slots);
+    expect(new Set(backward.map((n) => n.inputs[3])).size).toBe(2);
     const weights = randomWeights(config, 4);
     const batch = randomBatch(config, 2, 8, 6);
     const keep: TrainingEngine[] = [];

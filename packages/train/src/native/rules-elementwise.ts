@@ -92,7 +92,8 @@ export const ELEMENTWISE_RULES: Record<string, GradRule> = {
     if (!dy) return [];
     if (need[1]) throw new TrainError(`differentiate: Pow node ${node.name}: gradient with respect to the exponent is not supported`);
     const [x, p] = [inp(node, 0), inp(node, 1)];
-    const pv = ctx.ints(p) ?? constFloat(ctx, p);
+    const floats = ctx.floatConstant(p);
+    const pv = ctx.ints(p) ?? (floats && Array.from(floats.data as Float32Array));
     let local: string;
     if (pv && pv.length === 1 && pv[0] === 2) local = ctx.op('Mul', [x, ctx.scalar(2)]);
     else if (pv && pv.length === 1)
@@ -197,9 +198,4 @@ function siluGrad(ctx: GradContext, node: NodeDef, dy: string, need: boolean[]):
   const slope = ctx.op('Add', [s, ctx.op('Sub', [y, ctx.op('Mul', [y, s])])]);
   const dx = ctx.reduceTo(ctx.op('Mul', [dy, slope]), y, x);
   return k === 0 ? [dx, undefined] : [undefined, dx];
-}
-
-function constFloat(ctx: GradContext, name: string): number[] | undefined {
-  const t = ctx.g.initializers.get(name) ?? ctx.constants.get(name);
-  return t && (t.dtype === 'float32' || t.dtype === 'float64') ? Array.from(t.data as Float32Array) : undefined;
 }

@@ -17,8 +17,7 @@ function producedBy(ctx: GradContext, value: string | undefined, opType: string)
 
 /** Whether `value` is a scalar constant (any value): RMSNorm's ε. */
 function isScalarConstant(ctx: GradContext, value: string | undefined): boolean {
-  if (value === undefined) return false;
-  const t = ctx.g.initializers.get(value) ?? ctx.constants.get(value);
+  const t = ctx.constant(value);
   return !!t && t.dims.reduce((a, b) => a * b, 1) === 1;
 }
 
@@ -43,16 +42,13 @@ export function rmsNormGrad(ctx: GradContext, node: NodeDef, dn: string, need: b
   const sq = ctx.producer(mean.inputs[0] as string);
   const squares =
     (sq?.opType === 'Mul' && sq.inputs[0] === x && sq.inputs[1] === x) ||
-    (sq?.opType === 'Pow' && sq.inputs[0] === x && (ctx.ints(sq.inputs[1]) ?? constantFloats(ctx, sq.inputs[1]))?.join() === '2');
+    (sq?.opType === 'Pow' &&
+      sq.inputs[0] === x &&
+      (ctx.ints(sq.inputs[1]) ?? Array.from((ctx.floatConstant(sq.inputs[1])?.data ?? []) as Float32Array)).join() === '2');
   if (!squares) return undefined;
   const n = node.outputs[0] as string;
   const m = ctx.op('ReduceMean', [ctx.op('Mul', [dn, n]), ctx.int64([-1])], { keepdims: attr.int(1) });
   return ctx.op('Div', [ctx.op('Sub', [dn, ctx.op('Mul', [n, m])]), r]);
-}
-
-function constantFloats(ctx: GradContext, name: string | undefined): number[] | undefined {
-  const t = name === undefined ? undefined : (ctx.g.initializers.get(name) ?? ctx.constants.get(name));
-  return t && (t.dtype === 'float32' || t.dtype === 'float64') ? Array.from(t.data as Float32Array) : undefined;
 }
 
 /**
@@ -60,13 +56,22 @@ function constantFloats(ctx: GradContext, name: string | undefined): number[] | 
  * dx = R(θ)ᵀ·dy = R(−θ)·dy: the same node with sin negated (a constant negated once here), rotated dimensions past
  * rotary_embedding_dim passing through both ways. Positions and caches are constants: no gradient.
  */
+/** The negated sin cache of each sin cache, made once per graph (every layer's RotaryEmbedding shares its caches). */
+const negatedSin = new WeakMap<GradContext, Map<string, string>>();
+
 export const rotaryEmbeddingGrad: GradRule = (ctx, node, [dy], need) => {
   if (!dy || !need[0]) return [];
   if (node.domain !== 'com.microsoft') throw new TrainError(`differentiate: ${node.name} is RotaryEmbedding outside com.microsoft`);
   const [, positions, cos, sin] = node.inputs as [string, string, string, string];
-  const t = ctx.g.initializers.get(sin) ?? ctx.constants.get(sin);
-  if (!t || (t.dtype !== 'float32' && t.dtype !== 'float64') || need.slice(1).some(Boolean))
+  const t = ctx.floatConstant(sin);
+  if (!t || need.slice(1).some(Boolean))
     throw new TrainError(`differentiate: RotaryEmbedding node ${node.name} needs constant positions and cos/sin caches`);
-  const negated = ctx.g.constant({ dtype: t.dtype, dims: t.dims, data: (t.data as Float32Array).map((v) => -v) }, 'rope_sin_neg');
+  let made = negatedSin.get(ctx);
+  if (!made) negatedSin.set(ctx, (made = new Map()));
+  let negated = made.get(sin);
+  if (!negated) {
+    negated = ctx.g.constant({ dtype: t.dtype, dims: t.dims, data: (t.data as Float32Array).map((v) => -v) }, 'rope_sin_neg');
+    made.set(sin, negated);
+  }
   return [ctx.op('RotaryEmbedding', [dy, positions, cos, negated], node.attrs, 'com.microsoft')];
 };
