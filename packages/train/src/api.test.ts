@@ -119,7 +119,7 @@ const ENTRIES: PinnedEntry[] = [
     file: 'kernels.ts',
     load: () => import('./kernels.js'),
     runtime: ['GRAD_RULES', 'GradContext', 'NON_DIFFERENTIABLE', 'differentiate'],
-    types: ['DifferentiateOptions', 'GradRule'],
+    types: ['DifferentiateOptions', 'GradRule', 'RowGradient'],
   },
   {
     entry: '@scalewise/train/testing',

@@ -19,6 +19,11 @@ export interface NativeEngineOptions {
   fuseProjections?: boolean;
   /** RoPE as one com.microsoft.RotaryEmbedding node per q and k (default: `buildTrainingGraph`'s, true). */
   fusedRope?: boolean;
+  /**
+   * The embedding gradient's scatter-add of token rows in JS after the run (`TrainingGraphOptions.rowGradients`), not
+   * in the graph. Default true: ORT's race-free ScatterElements is serial (26 ms of the bench model's ~1.1 s step).
+   */
+  rowGradients?: boolean;
 }
 
 interface ShapeState {
@@ -31,6 +36,8 @@ interface ShapeState {
   fetches?: Record<string, ort.Tensor>;
   /** Output tensors over callers' gradient arrays (`overwrite` at scale 1), by array. */
   callerTensors: WeakMap<Float32Array, ort.Tensor>;
+  /** The embedding rows the graph leaves to us (`TrainingGraph.rowGrads`): row i adds to row ids[i] of param's gradient. */
+  rowGrads: Array<{ param: string; output: string; tensor: ort.Tensor; rows: Float32Array }>;
 }
 
 /**
@@ -77,6 +84,10 @@ export class NativeEngine implements TrainingEngine {
       const produced = out[`grad.${s.name}`]?.data;
       // ORT writes into the preallocated tensor; read its output object in case a build copies instead.
       const src = produced instanceof Float32Array ? produced : direct ? g : (this.gradBuffers.get(s.name) as Float32Array);
+      for (const r of state.rowGrads) {
+        const rows = out[r.output]?.data;
+        if (r.param === s.name) addRows(src, rows instanceof Float32Array ? rows : r.rows, state.ids);
+      }
       if (direct) {
         if (src !== g) g.set(src);
       } else if (overwrite) {
@@ -91,6 +102,7 @@ export class NativeEngine implements TrainingEngine {
   /** Output tensors over the caller's gradient arrays (made once per array and session shape). */
   private callerFetches(state: ShapeState, grads: ModelWeights): Record<string, ort.Tensor | null> {
     const fetches: Record<string, ort.Tensor | null> = { loss: null };
+    for (const r of state.rowGrads) fetches[r.output] = r.tensor;
     for (const s of this.specs) {
       const g = grads.get(s.name) as Float32Array;
       let t = state.callerTensors.get(g);
@@ -160,6 +172,7 @@ export class NativeEngine implements TrainingEngine {
       seq: T,
       gradients: training,
       threads,
+      rowGradients: training && this.options.rowGradients !== false,
       ...(this.options.fuseProjections === undefined ? {} : { fuseProjections: this.options.fuseProjections }),
       ...(this.options.fusedRope === undefined ? {} : { fusedRope: this.options.fusedRope }),
     });
@@ -181,15 +194,32 @@ export class NativeEngine implements TrainingEngine {
       [tg.targets]: new ort.Tensor('int64', targets, [B, T]),
       [tg.targetWeights]: new ort.Tensor('float32', weights, [B, T]),
     };
-    const state: ShapeState = { session, ids, targets, weights, feeds, callerTensors: new WeakMap() };
+    const rowGrads = tg.rowGrads.map(({ param, output }) => {
+      const spec = tg.params.find((p) => p.name === param) as WeightSpec;
+      const row = spec.shape.slice(1);
+      const rows = new Float32Array(B * T * row.reduce((a, b) => a * b, 1));
+      return { param, output, rows, tensor: new ort.Tensor('float32', rows, [B, T, ...row]) };
+    });
+    const state: ShapeState = { session, ids, targets, weights, feeds, callerTensors: new WeakMap(), rowGrads };
     if (training) {
       const fetches: Record<string, ort.Tensor | null> = { [tg.loss]: null };
+      for (const r of rowGrads) fetches[r.output] = r.tensor;
       tg.params.forEach(
         (p, i) => (fetches[tg.grads[i] as string] = new ort.Tensor('float32', this.gradBuffers.get(p.name) as Float32Array, p.shape)),
       );
       state.fetches = fetches as Record<string, ort.Tensor>;
     }
     return state;
+  }
+}
+
+/** grad[ids[i]] += rows[i], row by row in token order: deterministic whatever the thread count. */
+function addRows(grad: Float32Array, rows: Float32Array, ids: BigInt64Array): void {
+  const width = rows.length / ids.length;
+  for (let i = 0; i < ids.length; i++) {
+    const to = Number(ids[i]) * width;
+    const from = i * width;
+    for (let c = 0; c < width; c++) grad[to + c] = (grad[to + c] as number) + (rows[from + c] as number);
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { Graph, encodeModel } from '@scalewise/models/internals';
-import { differentiate } from './autodiff.js';
+import { differentiate, type RowGradient } from './autodiff.js';
 import { uniform } from './testing.js';
 
 // An embedding gradient at the bench model's size: N = 4096 token ids (460 distinct, up to 13 repeats) into a
@@ -56,4 +56,22 @@ describe('Gather gradient (embedding rows of repeated ids add up)', () => {
     expect(maxError(results[0]!)).toBeLessThan(1e-4);
     for (const other of results.slice(1)) expect(Buffer.from(other.buffer).equals(Buffer.from(results[0]!.buffer))).toBe(true);
   }, 60_000);
+
+  it('rowGradients: a Gather of a graph input leaves its rows to the caller (no scatter in the graph); others keep theirs', () => {
+    const g = new Graph('gather-rows');
+    const table = g.input('table', 'float32', [V, C]);
+    const idsIn = g.input('ids', 'int64', [N]);
+    const dyIn = g.input('dy', 'float32', [N, C]);
+    const direct = g.op1('Gather', [table, idsIn], {}, { label: 'rows' });
+    // ids computed in the graph: the caller could not know them, so this Gather keeps its in-graph scatter
+    const computed = g.op1('Gather', [table, g.op1('Identity', [idsIn])], {}, { label: 'rows2' });
+    const both = g.op1('Add', [direct, computed]);
+    const rowGradients: RowGradient[] = [];
+    const [dTable] = differentiate(g, both, [table], { lossGrad: dyIn, rowGradients });
+    expect(rowGradients).toHaveLength(1);
+    expect(rowGradients[0]).toMatchObject({ data: table, ids: idsIn });
+    const scatters = g.nodes.filter((n) => n.opType.startsWith('Scatter'));
+    expect(scatters).toHaveLength(1);
+    expect(dTable).toBe(scatters[0]!.outputs[0]);
+  });
 });

@@ -107,6 +107,10 @@ const gather: GradRule = (ctx, node, [dy], need) => {
   if (!dy || !need[0]) return [];
   const data = inp(node, 0);
   if (int(node, 'axis', 0) !== 0) throw new TrainError(`differentiate: Gather node ${node.name}: only axis 0 has a gradient rule`);
+  if (ctx.rowGradients && ctx.wrt.has(data) && ctx.g.inputs.some((i) => i.name === inp(node, 1))) {
+    ctx.rowGradients.push({ data, ids: inp(node, 1), rows: dy });
+    return [];
+  }
   const ids = toInt64(ctx, inp(node, 1));
   // Rows of repeated ids add up. ScatterND adds whole rows but is racy on ≥ 2 threads (see singleThreaded).
   if (ctx.singleThreaded) {

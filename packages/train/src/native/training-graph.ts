@@ -1,7 +1,7 @@
 import { validateConfig, weightSpecs, type AttentionConfig, type ModelConfig, type WeightSpec } from '@scalewise/models';
 import { Graph, attr, emitDecoder, tensor } from '@scalewise/models/internals';
-import { TrainInputError } from '../errors.js';
-import { differentiate } from './autodiff.js';
+import { TrainError, TrainInputError } from '../errors.js';
+import { differentiate, type RowGradient } from './autodiff.js';
 
 /** Attention kinds whose forward graph (and so whose gradient) the native engine builds. */
 export const NATIVE_ATTENTION_KINDS: readonly AttentionConfig['kind'][] = ['full', 'sliding-window', 'block-sparse', 'linear'];
@@ -38,6 +38,11 @@ export interface TrainingGraphOptions {
    * is correct only on one thread (`DifferentiateOptions.singleThreaded`). Default: assume several (the safe kernel).
    */
   threads?: number;
+  /**
+   * Leave the embedding gradient's scatter-add of the token rows to the caller (`TrainingGraph.rowGrads`): the
+   * parameter's `grad.` output then lacks it. NativeEngine adds the rows in JS. Default false (complete gradients).
+   */
+  rowGradients?: boolean;
 }
 
 /** Names of the graph's inputs and outputs. */
@@ -55,6 +60,11 @@ export interface TrainingGraph {
   loss: string;
   /** Output name of ∂loss/∂param, in `params` order (empty without gradients). */
   grads: string[];
+  /**
+   * With `rowGradients`: outputs [batch, seq, …row] whose row (b, t) the caller adds to row input_ids[b, t] of
+   * param's gradient (the output named in `grads` holds the rest).
+   */
+  rowGrads: Array<{ param: string; output: string }>;
 }
 
 /**
@@ -109,19 +119,26 @@ export function buildTrainingGraph(config: ModelConfig, options: TrainingGraphOp
   g.output(loss, dtype, []);
 
   const grads: string[] = [];
+  const rowGrads: TrainingGraph['rowGrads'] = [];
   if (options.gradients ?? true) {
     // ∂loss/∂logits = softmax · w − onehot(target) · w, emitted directly: the scatter subtracts w at each
     // target in place, one pass over [batch, seq, vocab] instead of the generic chain's zeros + scatter + sum.
     const w3 = g.op1('Unsqueeze', [targetWeights, minusOne]);
     const pw = g.op1('Mul', [g.op1('Exp', [logp]), w3]);
     const dLogits = g.op1('ScatterElements', [pw, targets3, g.op1('Neg', [w3])], { axis: attr.int(-1), reduction: attr.string('add') });
+    const rows: RowGradient[] | undefined = options.rowGradients ? [] : undefined;
     const names = differentiate(
       g,
       logits,
       params.map((p) => p.name),
-      { dtype, lossGrad: dLogits, singleThreaded: options.threads === 1 },
+      { dtype, lossGrad: dLogits, singleThreaded: options.threads === 1, ...(rows ? { rowGradients: rows } : {}) },
     );
     params.forEach((p, i) => grads.push(g.output(names[i] as string, dtype, p.shape, `grad.${p.name}`)));
+    for (const r of rows ?? []) {
+      if (r.ids !== inputIds) throw new TrainError(`training graph: a Gather of '${r.data}' by '${r.ids}', expected ${inputIds}`);
+      const row = (params.find((p) => p.name === r.data) as WeightSpec).shape.slice(1);
+      rowGrads.push({ param: r.data, output: g.output(r.rows, dtype, [batch, seq, ...row], `rows.${r.data}`) });
+    }
   }
-  return { graph: g, params, inputIds, targets, targetWeights, loss, grads };
+  return { graph: g, params, inputIds, targets, targetWeights, loss, grads, rowGrads };
 }
