@@ -85,8 +85,9 @@ export class NativeEngine implements TrainingEngine {
       // ORT writes into the preallocated tensor; read its output object in case a build copies instead.
       const src = produced instanceof Float32Array ? produced : direct ? g : (this.gradBuffers.get(s.name) as Float32Array);
       for (const r of state.rowGrads) {
+        if (r.param !== s.name) continue;
         const rows = out[r.output]?.data;
-        if (r.param === s.name) addRows(src, rows instanceof Float32Array ? rows : r.rows, state.ids);
+        addRows(src, rows instanceof Float32Array ? rows : r.rows, state.ids);
       }
       if (direct) {
         if (src !== g) g.set(src);
@@ -194,11 +195,9 @@ export class NativeEngine implements TrainingEngine {
       [tg.targets]: new ort.Tensor('int64', targets, [B, T]),
       [tg.targetWeights]: new ort.Tensor('float32', weights, [B, T]),
     };
-    const rowGrads = tg.rowGrads.map(({ param, output }) => {
-      const spec = tg.params.find((p) => p.name === param) as WeightSpec;
-      const row = spec.shape.slice(1);
-      const rows = new Float32Array(B * T * row.reduce((a, b) => a * b, 1));
-      return { param, output, rows, tensor: new ort.Tensor('float32', rows, [B, T, ...row]) };
+    const rowGrads = tg.rowGrads.map(({ param, output, shape }) => {
+      const rows = new Float32Array(shape.reduce((a, b) => a * b, 1));
+      return { param, output, rows, tensor: new ort.Tensor('float32', rows, shape) };
     });
     const state: ShapeState = { session, ids, targets, weights, feeds, callerTensors: new WeakMap(), rowGrads };
     if (training) {

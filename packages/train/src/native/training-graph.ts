@@ -64,7 +64,7 @@ export interface TrainingGraph {
    * With `rowGradients`: outputs [batch, seq, …row] whose row (b, t) the caller adds to row input_ids[b, t] of
    * param's gradient (the output named in `grads` holds the rest).
    */
-  rowGrads: Array<{ param: string; output: string }>;
+  rowGrads: Array<{ param: string; output: string; shape: number[] }>;
 }
 
 /**
@@ -136,8 +136,8 @@ export function buildTrainingGraph(config: ModelConfig, options: TrainingGraphOp
     params.forEach((p, i) => grads.push(g.output(names[i] as string, dtype, p.shape, `grad.${p.name}`)));
     for (const r of rows ?? []) {
       if (r.ids !== inputIds) throw new TrainError(`training graph: a Gather of '${r.data}' by '${r.ids}', expected ${inputIds}`);
-      const row = (params.find((p) => p.name === r.data) as WeightSpec).shape.slice(1);
-      rowGrads.push({ param: r.data, output: g.output(r.rows, dtype, [batch, seq, ...row], `rows.${r.data}`) });
+      const shape = [batch, seq, ...(params.find((p) => p.name === r.data) as WeightSpec).shape.slice(1)];
+      rowGrads.push({ param: r.data, output: g.output(r.rows, dtype, shape, `rows.${r.data}`), shape });
     }
   }
   return { graph: g, params, inputIds, targets, targetWeights, loss, grads, rowGrads };
