@@ -22,6 +22,19 @@ describe('machine MatMul peak', () => {
     const single = await plainMatMulGflops(256, 256, 256, 1, true, 3);
     expect(peak.gflops).toBeGreaterThan(0.7 * single);
   });
+
+  it('times the product alone: the timed runs write one preallocated output and page in no fresh memory', async () => {
+    // A graph output is allocated afresh on every run: 256 pages paged in each time at 512² (1 MiB), which on a VM
+    // took longer than the 512³ product itself. Session setup faults the same at any reps, so the difference is per run.
+    const faults = async (reps: number) => {
+      const before = process.resourceUsage().minorPageFault;
+      await plainMatMulGflops(512, 512, 512, 1, true, reps);
+      return process.resourceUsage().minorPageFault - before;
+    };
+    await faults(2); // warm-up: the first session pages in ORT's code and allocator
+    const [few, many] = [await faults(2), await faults(42)];
+    expect((many - few) / 40).toBeLessThan(64);
+  });
 });
 
 describe('MFU of a native training run', () => {
