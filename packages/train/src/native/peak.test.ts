@@ -23,7 +23,7 @@ describe('machine MatMul peak', () => {
     expect(peak.gflops).toBeGreaterThan(0.7 * single);
   });
 
-  it('times the product alone: the timed runs write one preallocated output and page in no fresh memory', async () => {
+  it('times the product alone: it stays inside ORT, so timed runs page in no fresh memory', async () => {
     // A graph output is allocated afresh on every run: 256 pages paged in each time at 512² (1 MiB), which on a VM
     // took longer than the 512³ product itself. Session setup faults the same at any reps, so the difference is per run.
     const faults = async (reps: number) => {
